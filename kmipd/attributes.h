@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Attributes in kmipd's canonical form: one KMIP_TAG_ATTRIBUTES structure
+ * of 2.x typed attributes, whatever the protocol version of the request.
+ * Custom 1.x attributes "x-name" are held as Vendor Attribute (Vendor
+ * Identification "x", Attribute Name "name"). */
+#ifndef KMIPD_ATTRIBUTES_H
+#define KMIPD_ATTRIBUTES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kmip/ttlv.h"
+
+#include "kmipd/dispatch.h"
+
+/* Converts what a client sent into a new canonical structure: container
+ * is a 1.x Template-Attribute (or Common / Private / Public
+ * Template-Attribute) or a 2.x Attributes (or Common / Private / Public
+ * Attributes) structure; NULL gives an empty structure. An attribute only
+ * the server sets (Unique Identifier, State, Initial Date, ...) or one of
+ * the wrong type fails the call. Returns NULL on failure (call failed);
+ * the caller frees the result with kmip_item_free. */
+kmip_item *kmipd_attrs_from_request(kmipd_call *call,
+                                    const kmip_item *container);
+
+/* True when tag may hold several instances (Name, Link, Vendor Attribute,
+ * Object Group, ...). */
+bool kmipd_attr_multi_valued(uint32_t tag);
+
+/* Puts attr into attrs, taking ownership: it replaces the instance with
+ * the same tag for a single-valued attribute, and is appended otherwise.
+ * Returns false (attr freed) when out of memory. */
+bool kmipd_attrs_put(kmip_item *attrs, kmip_item *attr);
+
+/* Puts a copy of each attribute of from into attrs (kmipd_attrs_put). */
+bool kmipd_attrs_merge(kmip_item *attrs, const kmip_item *from);
+
+/* Removes every instance of tag from attrs; returns how many. */
+size_t kmipd_attrs_remove(kmip_item *attrs, uint32_t tag);
+
+/* The Vendor Attribute (vendor, name) in attrs, or NULL. */
+const kmip_item *kmipd_attrs_vendor(const kmip_item *attrs, const char *vendor,
+                                    const char *name);
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kmipd's configuration: a JSON file (json-c); an unknown key is an error
+ * naming the file and the key. */
+#ifndef KMIPD_CONFIG_H
+#define KMIPD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kmip/status.h"
+
+typedef enum kmipd_log_level {
+    KMIPD_LOG_ERROR = 0,
+    KMIPD_LOG_WARN,
+    KMIPD_LOG_INFO,
+    KMIPD_LOG_DEBUG,
+} kmipd_log_level;
+
+/* Test-only fault injection ("faults" object); all off when zero. */
+typedef struct kmipd_faults {
+    uint32_t delay_ms;       /* "delay_ms": delay every response */
+    uint32_t close_after;    /* "close_after": close a connection after
+                              * answering this many requests */
+    uint32_t fail_operation; /* "fail_operation": KMIP_OPERATION_* ... */
+    uint32_t fail_reason;    /* "fail_reason": ... answered with this
+                              * KMIP_RESULT_REASON_* */
+} kmipd_faults;
+
+typedef struct kmipd_config {
+    char *listen_host; /* "listen": "host:port", default
+                        * "127.0.0.1:5696" */
+    char *listen_port;
+    char *ca;                  /* "ca": PEM CA certificates for clients */
+    char *cert;                /* "cert": PEM server certificate (chain) */
+    char *key;                 /* "key": PEM server private key */
+    char *database;            /* "database": SQLite file */
+    char *master_key;          /* "master_key": file with 32 bytes (raw, or
+                                * 64 hex digits) */
+    kmipd_log_level log_level; /* "log_level": error|warn|info|debug */
+    unsigned workers;          /* "workers": requests served at once,
+                                * default: online CPUs */
+    size_t max_message;        /* "max_message": bytes, default
+                                * KMIP_DEFAULT_MAX_MESSAGE */
+    unsigned max_connections;  /* "max_connections": default 256 */
+    unsigned idle_timeout_ms;  /* "idle_timeout_ms": default 60000; also
+                                * bounds a handshake and a slow message */
+    bool export_private_keys;  /* "export_private_keys": may Get return
+                                * private keys created on the server;
+                                * default false */
+    kmipd_faults faults;       /* "faults" */
+} kmipd_config;
+
+/* Loads path into a new configuration with defaults for absent keys.
+ * On failure returns NULL and says why in status (file, key, problem).
+ * Free with kmipd_config_free. */
+kmipd_config *kmipd_config_load(const char *path, kmip_status *status);
+void kmipd_config_free(kmipd_config *config);
+
+#endif
