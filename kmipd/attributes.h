@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Attributes in kmipd's canonical form: one KMIP_TAG_ATTRIBUTES structure
  * of 2.x typed attributes, whatever the protocol version of the request.
- * Custom 1.x attributes "x-name" are held as Vendor Attribute (Vendor
- * Identification "x", Attribute Name "name"). */
+ * Custom attributes ("x-name", "y-name") are held as they come in 1.x: an
+ * Attribute structure of Attribute Name and Attribute Value. */
 #ifndef KMIPD_ATTRIBUTES_H
 #define KMIPD_ATTRIBUTES_H
 
@@ -23,8 +23,8 @@
 kmip_item *kmipd_attrs_from_request(kmipd_call *call,
                                     const kmip_item *container);
 
-/* True when tag may hold several instances (Name, Link, Vendor Attribute,
- * Object Group, ...). */
+/* True when tag may hold several instances (Name, Link, Object Group,
+ * custom Attribute, ...). */
 bool kmipd_attr_multi_valued(uint32_t tag);
 
 /* Puts attr into attrs, taking ownership: it replaces the instance with

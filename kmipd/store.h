@@ -25,8 +25,7 @@ typedef struct kmipd_object {
      * attribute of attrs on insert and update. */
     uint32_t state;
     /* Canonical KMIP_TAG_ATTRIBUTES structure holding 2.x typed attributes
-     * (custom 1.x "x-name" attributes as Vendor Attribute with Vendor
-     * Identification "x"). Owned. */
+     * (see kmipd/attributes.h). Owned. */
     kmip_item *attrs;
     /* Plaintext material, owned, wiped on free: DER (PKCS#8 private key,
      * SubjectPublicKeyInfo public key, X.509 certificate) or raw bytes
