@@ -38,8 +38,8 @@ bool kmipd_attrs_merge(kmip_item *attrs, const kmip_item *from);
 /* Removes every instance of tag from attrs; returns how many. */
 size_t kmipd_attrs_remove(kmip_item *attrs, uint32_t tag);
 
-/* The Vendor Attribute (vendor, name) in attrs, or NULL. */
-const kmip_item *kmipd_attrs_vendor(const kmip_item *attrs, const char *vendor,
-                                    const char *name);
+/* The Attribute Value of the custom attribute name ("x-pkcs11-id") in
+ * attrs, or NULL. */
+const kmip_item *kmipd_attrs_custom(const kmip_item *attrs, const char *name);
 
 #endif
