@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* p11kmip configuration: a JSON file (json-c) plus environment overrides.
+ * Search order: $P11KMIP_CONFIG, then /etc/p11kmip/p11kmip.json. With
+ * neither, P11KMIP_SERVER alone defines a one-slot configuration. */
+#ifndef P11KMIP_CONF_H
+#define P11KMIP_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define P11KMIP_DEFAULT_CONFIG "/etc/p11kmip/p11kmip.json"
+
+/* How the PIN given to C_Login is used (the slot's "login" key). */
+typedef enum p11kmip_login_mode {
+    P11KMIP_LOGIN_NONE,           /* "none": no PIN (protected auth path) */
+    P11KMIP_LOGIN_KEY_PASSPHRASE, /* "key-passphrase": decrypts "key" */
+    P11KMIP_LOGIN_CREDENTIAL,     /* "credential": KMIP Username/Password,
+                                     username from "username" */
+} p11kmip_login_mode;
+
+typedef enum p11kmip_log_level {
+    P11KMIP_LOG_ERROR,
+    P11KMIP_LOG_WARN,
+    P11KMIP_LOG_INFO,
+    P11KMIP_LOG_DEBUG,
+} p11kmip_log_level;
+
+typedef struct p11kmip_slot_conf {
+    char *label;    /* token label, at most 32 bytes */
+    char **servers; /* "host:port" entries, server_count of them */
+    size_t server_count;
+    char *ca; /* PEM file paths */
+    char *cert;
+    char *key;
+    char *ciphers;     /* TLS 1.2 cipher list or NULL */
+    char *verify_name; /* server name to verify instead of the host */
+    char *username;    /* for P11KMIP_LOGIN_CREDENTIAL */
+    p11kmip_login_mode login;
+    /* "auto" is {0, 0}; otherwise e.g. {1, 4} from "1.4". */
+    int32_t kmip_major;
+    int32_t kmip_minor;
+    uint32_t timeout_ms; /* default 5000 */
+    uint32_t pool;       /* default 4 */
+} p11kmip_slot_conf;
+
+typedef struct p11kmip_conf {
+    p11kmip_slot_conf *slots;
+    size_t slot_count;
+    p11kmip_log_level log_level; /* default warn */
+    char *log_file;              /* NULL: standard error */
+    char *source;                /* the file read, or "environment" */
+} p11kmip_conf;
+
+/* Loads the configuration by the search order above and applies the
+ * environment overrides (P11KMIP_SERVER, P11KMIP_CA, P11KMIP_CERT,
+ * P11KMIP_KEY, P11KMIP_LOG_LEVEL, P11KMIP_LOG_FILE, P11KMIP_KMIP_VERSION,
+ * P11KMIP_TIMEOUT_MS) to the first slot. On failure returns NULL and
+ * writes into err (at most err_len bytes) a message naming the file, the
+ * key and what was expected. Free with p11kmip_conf_free. */
+p11kmip_conf *p11kmip_conf_load(char *err, size_t err_len);
+
+/* Loads one named file, with no search and no environment. */
+p11kmip_conf *p11kmip_conf_load_file(const char *path, char *err,
+                                     size_t err_len);
+
+/* Parses JSON text; source names it in errors. */
+p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
+                                 char *err, size_t err_len);
+
+/* Writes conf as JSON to path (mode 0644), for `p11kmip config`. Returns
+ * 0 or -1 with err filled. */
+int p11kmip_conf_save(const p11kmip_conf *conf, const char *path, char *err,
+                      size_t err_len);
+
+void p11kmip_conf_free(p11kmip_conf *conf);
+
+const char *p11kmip_log_level_name(p11kmip_log_level level);
+
+#endif
