@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Finding children and reading their values. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ttlv_internal.h"
+
+const kmip_item *kmip_item_find(const kmip_item *parent, uint32_t tag)
+{
+    if (parent == NULL || parent->type != KMIP_TYPE_STRUCTURE)
+        return NULL;
+    for (const kmip_item *child = parent->v.children.first; child != NULL;
+         child = child->next) {
+        if (child->tag == tag)
+            return child;
+    }
+    return NULL;
+}
+
+const kmip_item *kmip_item_next_with_tag(const kmip_item *prev, uint32_t tag)
+{
+    if (prev == NULL)
+        return NULL;
+    for (const kmip_item *sibling = prev->next; sibling != NULL;
+         sibling = sibling->next) {
+        if (sibling->tag == tag)
+            return sibling;
+    }
+    return NULL;
+}
+
+size_t kmip_item_count(const kmip_item *parent, uint32_t tag)
+{
+    size_t count = 0;
+    for (const kmip_item *child = kmip_item_find(parent, tag); child != NULL;
+         child = kmip_item_next_with_tag(child, tag))
+        count++;
+    return count;
+}
+
+/* The first child of parent with tag, checked to have type; NULL with the
+ * status filled when it is absent or of another type. */
+static const kmip_item *find_typed(const kmip_item *parent, uint32_t tag,
+                                   kmip_type type, kmip_rc *rc,
+                                   kmip_status *status)
+{
+    const kmip_item *item = kmip_item_find(parent, tag);
+    if (item == NULL) {
+        *rc = kmip_fail(status, KMIP_E_NOT_FOUND, "tag 0x%06x missing", tag);
+        return NULL;
+    }
+    if (item->type != type) {
+        *rc =
+            kmip_fail(status, KMIP_E_DECODE, "tag 0x%06x is %s, expected %s",
+                      tag, ttlv_type_label(item->type), ttlv_type_label(type));
+        return NULL;
+    }
+    *rc = KMIP_OK;
+    return item;
+}
+
+kmip_rc kmip_get_integer(const kmip_item *parent, uint32_t tag, int32_t *out,
+                         kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_INTEGER, &rc, status);
+    if (item != NULL)
+        *out = item->v.integer;
+    return rc;
+}
+
+kmip_rc kmip_get_long(const kmip_item *parent, uint32_t tag, int64_t *out,
+                      kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_LONG_INTEGER, &rc, status);
+    if (item != NULL)
+        *out = item->v.long_integer;
+    return rc;
+}
+
+kmip_rc kmip_get_enum(const kmip_item *parent, uint32_t tag, uint32_t *out,
+                      kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_ENUMERATION, &rc, status);
+    if (item != NULL)
+        *out = item->v.enumeration;
+    return rc;
+}
+
+kmip_rc kmip_get_bool(const kmip_item *parent, uint32_t tag, bool *out,
+                      kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_BOOLEAN, &rc, status);
+    if (item != NULL)
+        *out = item->v.boolean;
+    return rc;
+}
+
+kmip_rc kmip_get_text(const kmip_item *parent, uint32_t tag, const char **out,
+                      size_t *len, kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_TEXT_STRING, &rc, status);
+    if (item != NULL) {
+        *out = (const char *)item->v.bytes.data;
+        if (len != NULL)
+            *len = item->v.bytes.len;
+    }
+    return rc;
+}
+
+kmip_rc kmip_get_bytes(const kmip_item *parent, uint32_t tag,
+                       const uint8_t **out, size_t *len, kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_BYTE_STRING, &rc, status);
+    if (item != NULL) {
+        *out = item->v.bytes.data;
+        *len = item->v.bytes.len;
+    }
+    return rc;
+}
+
+kmip_rc kmip_get_datetime(const kmip_item *parent, uint32_t tag, int64_t *out,
+                          kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_DATE_TIME, &rc, status);
+    if (item != NULL)
+        *out = item->v.long_integer;
+    return rc;
+}
+
+kmip_rc kmip_get_structure(const kmip_item *parent, uint32_t tag,
+                           const kmip_item **out, kmip_status *status)
+{
+    kmip_rc rc;
+    const kmip_item *item =
+        find_typed(parent, tag, KMIP_TYPE_STRUCTURE, &rc, status);
+    if (item != NULL)
+        *out = item;
+    return rc;
+}
+
+kmip_rc kmip_bigint_minimal(const kmip_item *item, uint8_t **out, size_t *len)
+{
+    if (item == NULL || item->type != KMIP_TYPE_BIG_INTEGER || out == NULL ||
+        len == NULL)
+        return KMIP_E_INVALID_ARG;
+    const uint8_t *be = item->v.bytes.data;
+    size_t n = item->v.bytes.len;
+    static const uint8_t zero = 0;
+    if (n == 0) {
+        be = &zero;
+        n = 1;
+    }
+    /* A leading byte is redundant when it only repeats the sign bit of the
+     * byte after it. */
+    while (n > 1 && ((be[0] == 0x00 && !(be[1] & 0x80)) ||
+                     (be[0] == 0xFF && (be[1] & 0x80)))) {
+        be++;
+        n--;
+    }
+    *out = malloc(n);
+    if (*out == NULL)
+        return KMIP_E_NOMEM;
+    memcpy(*out, be, n);
+    *len = n;
+    return KMIP_OK;
+}

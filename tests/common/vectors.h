@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Loading the byte-exact TTLV vectors of tests/vectors/ in tests. */
+#ifndef TEST_COMMON_VECTORS_H
+#define TEST_COMMON_VECTORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reads TEST_VECTORS_DIR "/" name (e.g. "msg-get-request.hex"), drops its
+ * '#' comment lines and hex-decodes the rest. Returns the bytes, which the
+ * caller frees with free(), and their count in *len. A missing or malformed
+ * file fails the running cmocka test with a message naming it. */
+uint8_t *test_vector_load(const char *name, size_t *len);
+
+#endif
