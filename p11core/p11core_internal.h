@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* p11core internals: the module state, slots, sessions, objects, the KMIP
+ * call wrapper with its error mapping, logging and locking. Every p11core
+ * file (core and cryptographic operations) codes against this header.
+ *
+ * Locking: every lock is a pthread lock (C_Initialize accepts
+ * CKF_OS_LOCKING_OK or no locking arguments; application mutex callbacks
+ * alone give CKR_CANT_LOCK). Order, outermost first:
+ *   session->lock -> module->lock -> slot->client_lock -> object->lock.
+ * module->lock is never held across a KMIP call; slot->client_lock is held
+ * for reading during a call (login and logout take it for writing).
+ *
+ * Fork: the state records the pid of C_Initialize. In a child, every entry
+ * point answers CKR_CRYPTOKI_NOT_INITIALIZED without touching a lock, and
+ * C_Initialize abandons the parent's state (never using its connections
+ * or locks) and builds a fresh one. */
+#ifndef P11CORE_INTERNAL_H
+#define P11CORE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The C_* functions declared there are the module's exported symbols. */
+#pragma GCC visibility push(default)
+#include <p11-kit/pkcs11.h>
+#pragma GCC visibility pop
+
+#include <openssl/evp.h>
+
+#include "kmip/client.h"
+#include "kmip/message.h"
+#include "kmip/status.h"
+#include "kmip/ttlv.h"
+#include "p11kmip/conf.h"
+
+#define P11_MANUFACTURER "p11kmip"
+#define P11_LIBRARY_DESCRIPTION "p11kmip PKCS#11 over KMIP"
+#define P11_VERSION_MAJOR 0
+#define P11_VERSION_MINOR 1
+
+/* ---- Slots: one per configured server group. ---- */
+
+typedef struct p11_slot {
+    CK_SLOT_ID id;                 /* index in module->slots */
+    const p11kmip_slot_conf *conf; /* owned by module->conf */
+    /* Read: a KMIP call in progress. Write: creating or replacing client,
+     * login, logout. */
+    pthread_rwlock_t client_lock;
+    /* NULL until first use; rebuilt at login (with the key passphrase or
+     * the credential) and at logout. In key-passphrase mode there is no
+     * client before login. */
+    kmip_client *client;
+    char *password; /* credential mode: the PIN, wiped when dropped */
+    bool logged_in;
+    /* Counts of open sessions, under module->lock. */
+    CK_ULONG session_count;
+    CK_ULONG rw_session_count;
+} p11_slot;
+
+/* ---- Objects: handles stable for the life of the process. ---- */
+
+typedef struct p11_object {
+    CK_OBJECT_HANDLE handle; /* never reused before C_Finalize */
+    p11_slot *slot;
+    char *uid; /* KMIP Unique Identifier, immutable */
+    /* Guards every field below. Fields marked "fixed" never change once
+     * loaded is true, so they may be read without the lock after a
+     * successful p11_object_get. */
+    pthread_mutex_t lock;
+    bool loaded;    /* attributes fetched from the server */
+    bool destroyed; /* C_DestroyObject succeeded; the handle is invalid */
+    uint32_t kmip_object_type;    /* fixed: KMIP_OBJECT_TYPE_* */
+    uint32_t kmip_algorithm;      /* fixed: KMIP Cryptographic Algorithm, 0 */
+    CK_OBJECT_CLASS object_class; /* fixed */
+    /* fixed: CKK_* for keys, CKC_X_509 for certificates, else
+     * CK_UNAVAILABLE_INFORMATION */
+    CK_ULONG subtype;
+    CK_ULONG key_bits;   /* fixed: modulus, curve or secret key length */
+    uint32_t usage_mask; /* fixed: KMIP Cryptographic Usage Mask */
+    uint32_t state;      /* KMIP State */
+    bool sensitive;      /* fixed: CKA_SENSITIVE */
+    bool extractable;    /* fixed: CKA_EXTRACTABLE */
+    char *label;         /* KMIP Name, NULL when none */
+    uint8_t *id;         /* CKA_ID (custom attribute or the uid bytes) */
+    size_t id_len;
+    char *linked_uid; /* fixed: the other half of a key pair, or NULL */
+    /* fixed: the public key (of a public key, a private key's linked
+     * public key, or a certificate's subject key) for local operations
+     * and public attributes; NULL when none. */
+    EVP_PKEY *public_key;
+    /* fixed: DER of a certificate, or the value of a data object; NULL
+     * for keys. */
+    uint8_t *value;
+    size_t value_len;
+} p11_object;
+
+/* The KMIP usage-mask bit behind a CKA_SIGN/VERIFY/ENCRYPT/DECRYPT/
+ * WRAP/UNWRAP/DERIVE attribute; 0 for any other attribute. */
+uint32_t p11_usage_bit(CK_ATTRIBUTE_TYPE usage);
+
+/* True when the loaded object allows usage (CKA_SIGN, CKA_DECRYPT, ...)
+ * by its Cryptographic Usage Mask. */
+bool p11_object_allows(const p11_object *object, CK_ATTRIBUTE_TYPE usage);
+
+/* ---- Sessions ---- */
+
+/* The operations a session can have active at once, one of each kind. */
+typedef enum p11_op_kind {
+    P11_OP_ENCRYPT,
+    P11_OP_DECRYPT,
+    P11_OP_DIGEST,
+    P11_OP_SIGN,
+    P11_OP_VERIFY,
+    P11_OP_KINDS
+} p11_op_kind;
+
+/* One active operation, filled by its *Init function. */
+typedef struct p11_operation {
+    bool active;
+    CK_MECHANISM_TYPE mechanism;
+    CK_OBJECT_HANDLE key;   /* CK_INVALID_HANDLE for a digest */
+    p11_object *key_object; /* NULL for a digest; valid until C_Finalize */
+    void *ctx;              /* owned; freed by free_ctx when the op ends */
+    void (*free_ctx)(void *ctx);
+} p11_operation;
+
+/* Frees op->ctx with op->free_ctx and clears op. Inactive: a no-op. */
+void p11_operation_end(p11_operation *op);
+
+struct p11_find; /* find.c: an active C_FindObjects search */
+
+typedef struct p11_session {
+    CK_SESSION_HANDLE handle;
+    p11_slot *slot;
+    CK_FLAGS flags; /* CKF_SERIAL_SESSION, CKF_RW_SESSION */
+    /* Held between p11_session_acquire and p11_session_release: one
+     * thread at a time in a session. */
+    pthread_mutex_t lock;
+    unsigned refs; /* under module->lock; the table holds one */
+    bool closed;   /* removed from the table, freed with the last ref */
+    p11_operation ops[P11_OP_KINDS];
+    struct p11_find *find; /* NULL when no search is active */
+    /* The last KMIP Result Reason of a failed request (ulDeviceError);
+     * 0 when the last request succeeded. */
+    CK_ULONG device_error;
+} p11_session;
+
+/* Looks up handle, takes a reference and locks the session. Returns
+ * CKR_CRYPTOKI_NOT_INITIALIZED (also in a forked child that did not call
+ * C_Initialize) or CKR_SESSION_HANDLE_INVALID. Pair with
+ * p11_session_release. */
+CK_RV p11_session_acquire(CK_SESSION_HANDLE handle, p11_session **out);
+
+/* Unlocks session and drops the reference taken by p11_session_acquire;
+ * frees it when it was closed meanwhile. NULL is a no-op. */
+void p11_session_release(p11_session *session);
+
+/* CKS_RO_PUBLIC_SESSION ... CKS_RW_USER_FUNCTIONS from the flags and the
+ * slot's login state. */
+CK_STATE p11_session_state(const p11_session *session);
+
+/* CKR_USER_NOT_LOGGED_IN when the slot needs a login that has not
+ * happened (login modes other than none), else CKR_OK. */
+CK_RV p11_session_check_login(const p11_session *session);
+
+/* ---- Objects through a session ---- */
+
+/* The object behind handle, with its attributes loaded (one batched
+ * request when not cached yet). CKR_OBJECT_HANDLE_INVALID for an unknown
+ * or destroyed handle or one of another slot. The object stays valid until
+ * C_Finalize; the caller does not free it. */
+CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
+                     p11_object **out);
+
+/* The object for uid in slot, added to the handle table (not loaded) when
+ * new. CKR_HOST_MEMORY on allocation failure. */
+CK_RV p11_object_for_uid(p11_slot *slot, const char *uid, p11_object **out);
+
+/* ---- KMIP calls ---- */
+
+/* Sends items as one batch through the session's slot client (created on
+ * first use). The payloads are consumed, also on failure. On CKR_OK *resp
+ * (free with kmip_response_free) holds every item's result: check each
+ * with p11_kmip_item_rv. Errors: CKR_USER_NOT_LOGGED_IN (key-passphrase
+ * slot before login), CKR_DEVICE_ERROR (transport, TLS, timeout),
+ * CKR_DEVICE_MEMORY/CKR_HOST_MEMORY, CKR_GENERAL_ERROR. idempotent: the
+ * request may be sent again after a dropped connection. */
+CK_RV p11_kmip_call(p11_session *session, kmip_request_item *items, size_t n,
+                    bool idempotent, kmip_response **resp);
+
+/* The result of request item index of resp: CKR_OK with *payload (may be
+ * NULL; pass NULL when not wanted) pointing into resp, or the CK_RV of its
+ * Result Reason. Records the reason in session->device_error and logs the
+ * server's message. */
+CK_RV p11_kmip_item_rv(p11_session *session, const kmip_response *resp,
+                       size_t index, const kmip_item **payload);
+
+/* One operation: p11_kmip_call then p11_kmip_item_rv on its item. On
+ * CKR_OK *resp holds the response and *payload its Response Payload. */
+CK_RV p11_kmip_call_one(p11_session *session, uint32_t operation,
+                        kmip_item *payload, bool idempotent,
+                        kmip_response **resp, const kmip_item **out_payload);
+
+/* The protocol version the slot's server speaks (negotiated on first use,
+ * then cached by the client): chooses the 1.x or 2.x attribute forms. */
+CK_RV p11_kmip_version(p11_session *session, kmip_version *out);
+
+/* ---- Errors (errors.c: the one table) ---- */
+
+/* CK_RV for a KMIP Result Reason (KMIP_RESULT_REASON_*). */
+CK_RV p11_rv_from_reason(uint32_t result_reason);
+
+/* CK_RV for a failed kmip/ call: its Result Reason when rc is
+ * KMIP_E_RESULT, else the class of rc (transport -> CKR_DEVICE_ERROR). */
+CK_RV p11_rv_from_status(kmip_rc rc, const kmip_status *status);
+
+/* ---- Mechanisms (mechanisms.c, owned by the cryptographic operations) */
+
+struct p11_mechanism {
+    CK_MECHANISM_TYPE type;
+    CK_ULONG min_key_size; /* in the unit PKCS#11 gives the mechanism */
+    CK_ULONG max_key_size;
+    CK_FLAGS flags; /* CKF_SIGN, CKF_GENERATE_KEY_PAIR, CKF_EC_*, ... */
+};
+
+extern const struct p11_mechanism p11_mechanisms[];
+extern const size_t p11_mechanism_count;
+
+/* The table entry for type, or NULL. */
+const struct p11_mechanism *p11_mechanism_find(CK_MECHANISM_TYPE type);
+
+/* ---- Templates ---- */
+
+/* The first attribute of type in templ, or NULL. */
+const CK_ATTRIBUTE *p11_template_find(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                                      CK_ATTRIBUTE_TYPE type);
+
+/* Reads a CK_BBOOL / CK_ULONG attribute of templ into *out. CKR_OK when
+ * present and well formed, CKR_ATTRIBUTE_VALUE_INVALID when of the wrong
+ * size, CKR_TEMPLATE_INCOMPLETE when absent (*out untouched). */
+CK_RV p11_template_bool(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                        CK_ATTRIBUTE_TYPE type, CK_BBOOL *out);
+CK_RV p11_template_ulong(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                         CK_ATTRIBUTE_TYPE type, CK_ULONG *out);
+
+/* ---- Module state ---- */
+
+typedef struct p11_module {
+    pid_t pid; /* of the process that ran C_Initialize */
+    p11kmip_conf *conf;
+    p11_slot *slots;
+    size_t slot_count;
+    /* Guards the tables below and the slots' session counts. */
+    pthread_mutex_t lock;
+    p11_session **sessions; /* open sessions, unordered */
+    size_t session_count;
+    size_t session_cap;
+    CK_SESSION_HANDLE next_session_handle;
+    p11_object **objects; /* objects[h - 1] has handle h */
+    size_t object_count;
+    size_t object_cap;
+} p11_module;
+
+/* The state of this process's C_Initialize: CKR_OK with *out, or
+ * CKR_CRYPTOKI_NOT_INITIALIZED (never initialized, finalized, or a forked
+ * child that has not called C_Initialize). Takes no lock. */
+CK_RV p11_module_get(p11_module **out);
+
+/* The slot with id: CKR_SLOT_ID_INVALID or CKR_CRYPTOKI_NOT_INITIALIZED. */
+CK_RV p11_slot_get(CK_SLOT_ID id, p11_slot **out);
+
+/* ---- Logging (log.c): P11KMIP_LOG_LEVEL / P11KMIP_LOG_FILE or the
+ * configuration's "log". Never given a secret. ---- */
+
+void p11_log(p11kmip_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define p11_log_error(...) p11_log(P11KMIP_LOG_ERROR, __VA_ARGS__)
+#define p11_log_warn(...) p11_log(P11KMIP_LOG_WARN, __VA_ARGS__)
+#define p11_log_info(...) p11_log(P11KMIP_LOG_INFO, __VA_ARGS__)
+#define p11_log_debug(...) p11_log(P11KMIP_LOG_DEBUG, __VA_ARGS__)
+
+/* ---- Small helpers (util.c) ---- */
+
+/* Copies src into a blank-padded fixed field of len bytes (CK_INFO,
+ * CK_TOKEN_INFO strings), truncating when longer. */
+void p11_pad_copy(CK_UTF8CHAR *field, size_t len, const char *src);
+
+#endif
