@@ -23,10 +23,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* The C_* functions declared there are the module's exported symbols. */
-#pragma GCC visibility push(default)
 #include <p11-kit/pkcs11.h>
-#pragma GCC visibility pop
 
 #include <openssl/evp.h>
 
@@ -40,6 +37,10 @@
 #define P11_LIBRARY_DESCRIPTION "p11kmip PKCS#11 over KMIP"
 #define P11_VERSION_MAJOR 0
 #define P11_VERSION_MINOR 1
+
+/* Marks the definition of each C_* entry point: the project builds with
+ * -fvisibility=hidden and the module exports exactly these. */
+#define P11_EXPORT __attribute__((visibility("default")))
 
 /* ---- Slots: one per configured server group. ---- */
 
