@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Attributes in kmipd's canonical form: one KMIP_TAG_ATTRIBUTES structure
- * of 2.x typed attributes, whatever the protocol version of the request.
- * Custom attributes ("x-name", "y-name") are held as they come in 1.x: an
- * Attribute structure of Attribute Name and Attribute Value. */
+/* Attributes in kmipd's canonical form, the one of kmip/attrs.h: a
+ * KMIP_TAG_ATTRIBUTES structure of 2.x typed attributes whatever the
+ * protocol version of the request, custom attributes ("x-name") as Vendor
+ * Attributes. kmip/attrs.h's getters and adders work on it. */
 #ifndef KMIPD_ATTRIBUTES_H
 #define KMIPD_ATTRIBUTES_H
 
@@ -24,7 +24,7 @@ kmip_item *kmipd_attrs_from_request(kmipd_call *call,
                                     const kmip_item *container);
 
 /* True when tag may hold several instances (Name, Link, Object Group,
- * custom Attribute, ...). */
+ * Vendor Attribute, ...). */
 bool kmipd_attr_multi_valued(uint32_t tag);
 
 /* Puts attr into attrs, taking ownership: it replaces the instance with
