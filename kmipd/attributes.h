@@ -42,4 +42,8 @@ size_t kmipd_attrs_remove(kmip_item *attrs, uint32_t tag);
  * attrs, or NULL. */
 const kmip_item *kmipd_attrs_custom(const kmip_item *attrs, const char *name);
 
+/* Fails call unless a client may set attr (not a server-kept attribute
+ * such as Unique Identifier, State or Initial Date). */
+bool kmipd_attr_check_settable(kmipd_call *call, const kmip_item *attr);
+
 #endif

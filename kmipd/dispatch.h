@@ -76,6 +76,10 @@ bool kmipd_call_require_active(kmipd_call *call, const kmipd_object *obj);
 bool kmipd_call_require_usage(kmipd_call *call, const kmipd_object *obj,
                               uint32_t usage);
 
+/* The protocol versions kmipd speaks, newest first. */
+extern const kmip_version kmipd_versions[];
+extern const size_t kmipd_versions_count;
+
 /* ---- The operation table. ---- */
 
 typedef struct kmipd_operation {

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <string.h>
+
+#include "kmip/attrs.h"
+#include "kmip/tags.h"
+
+#include "kmipd/attributes.h"
+
+static const uint32_t multi_valued_tags[] = {
+    KMIP_TAG_NAME,
+    KMIP_TAG_LINK,
+    KMIP_TAG_OBJECT_GROUP,
+    KMIP_TAG_APPLICATION_SPECIFIC_INFORMATION,
+    KMIP_TAG_ALTERNATIVE_NAME,
+    KMIP_TAG_KEY_VALUE_LOCATION,
+    KMIP_TAG_DIGEST,
+    KMIP_TAG_VENDOR_ATTRIBUTE,
+};
+
+/* Attributes that only the server sets. */
+static const uint32_t server_kept_tags[] = {
+    KMIP_TAG_UNIQUE_IDENTIFIER,
+    KMIP_TAG_STATE,
+    KMIP_TAG_INITIAL_DATE,
+    KMIP_TAG_LAST_CHANGE_DATE,
+    KMIP_TAG_DESTROY_DATE,
+    KMIP_TAG_ARCHIVE_DATE,
+    KMIP_TAG_COMPROMISE_DATE,
+    KMIP_TAG_COMPROMISE_OCCURRENCE_DATE,
+    KMIP_TAG_REVOCATION_REASON,
+    KMIP_TAG_ORIGINAL_CREATION_DATE,
+    KMIP_TAG_DIGEST,
+    KMIP_TAG_LEASE_TIME,
+    KMIP_TAG_ALWAYS_SENSITIVE,
+    KMIP_TAG_NEVER_EXTRACTABLE,
+    KMIP_TAG_FRESH,
+};
+
+static bool tag_in(uint32_t tag, const uint32_t *tags, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (tags[i] == tag)
+            return true;
+    }
+    return false;
+}
+
+bool kmipd_attr_multi_valued(uint32_t tag)
+{
+    return tag_in(tag, multi_valued_tags,
+                  sizeof(multi_valued_tags) / sizeof(multi_valued_tags[0]));
+}
+
+bool kmipd_attr_check_settable(kmipd_call *call, const kmip_item *attr)
+{
+    if (!tag_in(attr->tag, server_kept_tags,
+                sizeof(server_kept_tags) / sizeof(server_kept_tags[0])))
+        return true;
+    const char *name = kmip_attribute_name(attr->tag);
+    uint32_t reason = kmip_version_is_v2(call->version)
+                          ? KMIP_RESULT_REASON_ATTRIBUTE_READ_ONLY
+                          : KMIP_RESULT_REASON_PERMISSION_DENIED;
+    return kmipd_fail(call, reason, "%s is set by the server only",
+                      name != NULL ? name : "the attribute");
+}
+
+kmip_item *kmipd_attrs_from_request(kmipd_call *call,
+                                    const kmip_item *container)
+{
+    kmip_item *attrs = NULL;
+    kmip_status st;
+    if (kmip_attrs_decode(container, &attrs, &st) != KMIP_OK) {
+        kmipd_fail_status(call, &st);
+        return NULL;
+    }
+    /* Object Type is the operation's business: drop it silently. */
+    kmipd_attrs_remove(attrs, KMIP_TAG_OBJECT_TYPE);
+    for (const kmip_item *attr = attrs->v.children.first; attr != NULL;
+         attr = attr->next) {
+        if (!kmipd_attr_check_settable(call, attr)) {
+            kmip_item_free(attrs);
+            return NULL;
+        }
+    }
+    return attrs;
+}
+
+bool kmipd_attrs_put(kmip_item *attrs, kmip_item *attr)
+{
+    if (attr == NULL)
+        return false;
+    if (!kmipd_attr_multi_valued(attr->tag))
+        kmipd_attrs_remove(attrs, attr->tag);
+    return kmip_item_add(attrs, attr) != NULL;
+}
+
+bool kmipd_attrs_merge(kmip_item *attrs, const kmip_item *from)
+{
+    for (const kmip_item *attr = from->v.children.first; attr != NULL;
+         attr = attr->next) {
+        if (!kmipd_attrs_put(attrs, kmip_item_dup(attr)))
+            return false;
+    }
+    return true;
+}
+
+size_t kmipd_attrs_remove(kmip_item *attrs, uint32_t tag)
+{
+    size_t removed = 0;
+    kmip_item *attr = attrs->v.children.first;
+    while (attr != NULL) {
+        kmip_item *next = attr->next;
+        if (attr->tag == tag) {
+            kmip_item_remove(attrs, attr);
+            kmip_item_free(attr);
+            removed++;
+        }
+        attr = next;
+    }
+    return removed;
+}
+
+const kmip_item *kmipd_attrs_custom(const kmip_item *attrs, const char *name)
+{
+    return kmip_item_find(kmip_attrs_find_custom(attrs, name),
+                          KMIP_TAG_ATTRIBUTE_VALUE);
+}

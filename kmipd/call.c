@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers that operation handlers share. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "kmip/attrs.h"
+#include "kmip/tags.h"
+
+#include "kmipd/dispatch.h"
+#include "kmipd/log.h"
+
+bool kmipd_fail(kmipd_call *call, uint32_t reason, const char *fmt, ...)
+{
+    call->reason = reason;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(call->message, sizeof(call->message), fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool kmipd_fail_status(kmipd_call *call, const kmip_status *st)
+{
+    uint32_t reason;
+    switch (st->rc) {
+    case KMIP_E_NOMEM:
+        reason = KMIP_RESULT_REASON_GENERAL_FAILURE;
+        break;
+    case KMIP_E_NOT_FOUND:
+        reason = KMIP_RESULT_REASON_MISSING_DATA;
+        break;
+    case KMIP_E_RESULT:
+        reason = st->result_reason;
+        break;
+    default:
+        reason = KMIP_RESULT_REASON_INVALID_FIELD;
+        break;
+    }
+    return kmipd_fail(call, reason, "%s", st->message);
+}
+
+const char *kmipd_call_uid(kmipd_call *call)
+{
+    const char *uid = NULL;
+    size_t len;
+    kmip_status st;
+    kmip_rc rc = kmip_get_text(call->request, KMIP_TAG_UNIQUE_IDENTIFIER, &uid,
+                               &len, &st);
+    if (rc == KMIP_OK)
+        return uid;
+    if (rc != KMIP_E_NOT_FOUND) {
+        kmipd_fail_status(call, &st);
+        return NULL;
+    }
+    if (call->id_placeholder != NULL && call->id_placeholder[0] != '\0')
+        return call->id_placeholder;
+    kmipd_fail(call, KMIP_RESULT_REASON_MISSING_DATA,
+               "no Unique Identifier and no ID Placeholder");
+    return NULL;
+}
+
+bool kmipd_call_load(kmipd_call *call, kmipd_object **out)
+{
+    const char *uid = kmipd_call_uid(call);
+    if (uid == NULL)
+        return false;
+    kmip_status st;
+    switch (kmipd_store_load(call->store, uid, call->owner, out, &st)) {
+    case KMIPD_STORE_OK:
+        return true;
+    case KMIPD_STORE_NOT_FOUND:
+        return kmipd_fail(call, KMIP_RESULT_REASON_ITEM_NOT_FOUND,
+                          "no object %s", uid);
+    default:
+        kmipd_log(KMIPD_LOG_ERROR, "loading %s: %s", uid, st.message);
+        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                          "the object store failed");
+    }
+}
+
+bool kmipd_call_require_active(kmipd_call *call, const kmipd_object *obj)
+{
+    if (obj->state == KMIP_STATE_ACTIVE)
+        return true;
+    const char *state = kmip_enum_name(KMIP_TAG_STATE, obj->state);
+    return kmipd_fail(call, KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE,
+                      "object %s is %s, not Active", obj->uid,
+                      state != NULL ? state : "in an unknown state");
+}
+
+bool kmipd_call_require_usage(kmipd_call *call, const kmipd_object *obj,
+                              uint32_t usage)
+{
+    uint32_t mask;
+    if (kmip_attrs_get_usage_mask(obj->attrs, &mask, NULL) != KMIP_OK ||
+        (mask & usage) == usage)
+        return true;
+    uint32_t reason =
+        kmip_version_is_v2(call->version)
+            ? KMIP_RESULT_REASON_INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK
+            : KMIP_RESULT_REASON_PERMISSION_DENIED;
+    return kmipd_fail(call, reason,
+                      "the Cryptographic Usage Mask of %s does not allow "
+                      "this operation",
+                      obj->uid);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A managed object in memory. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "kmip/tags.h"
+
+#include "kmipd/store.h"
+
+kmipd_object *kmipd_object_new(uint32_t object_type, const char *owner)
+{
+    if (strlen(owner) >= KMIPD_OWNER_MAX)
+        return NULL;
+    kmipd_object *obj = calloc(1, sizeof(*obj));
+    if (obj == NULL)
+        return NULL;
+    obj->attrs = kmip_item_new_structure(KMIP_TAG_ATTRIBUTES);
+    if (obj->attrs == NULL) {
+        free(obj);
+        return NULL;
+    }
+    obj->object_type = object_type;
+    obj->state = KMIP_STATE_PRE_ACTIVE;
+    strcpy(obj->owner, owner);
+    return obj;
+}
+
+static void object_wipe_material(kmipd_object *obj)
+{
+    if (obj->material != NULL) {
+        OPENSSL_cleanse(obj->material, obj->material_len);
+        free(obj->material);
+    }
+    obj->material = NULL;
+    obj->material_len = 0;
+}
+
+bool kmipd_object_set_material(kmipd_object *obj, const uint8_t *material,
+                               size_t len, uint32_t format)
+{
+    uint8_t *copy = NULL;
+    if (len > 0) {
+        copy = malloc(len);
+        if (copy == NULL)
+            return false;
+        memcpy(copy, material, len);
+    }
+    object_wipe_material(obj);
+    obj->material = copy;
+    obj->material_len = len;
+    obj->material_format = format;
+    return true;
+}
+
+void kmipd_object_free(kmipd_object *obj)
+{
+    if (obj == NULL)
+        return;
+    object_wipe_material(obj);
+    kmip_item_free(obj->attrs);
+    free(obj);
+}
