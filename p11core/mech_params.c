@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "mech_params.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "kmip/tags.h"
+
+#define ALG(name) KMIP_CRYPTOGRAPHIC_ALGORITHM_##name
+#define MODE(name) KMIP_BLOCK_CIPHER_MODE_##name
+#define PAD(name) KMIP_PADDING_METHOD_##name
+#define HASH(name) KMIP_HASHING_ALGORITHM_##name
+
+static const p11_mech_kmip mechs[] = {
+    {CKM_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), 0, P11_PARAM_NONE,
+     P11_INPUT_DIGEST_INFO},
+    {CKM_SHA1_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_1),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA224_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_224),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA256_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_256),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA384_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_384),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA512_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_512),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), 0, P11_PARAM_PSS,
+     P11_INPUT_HASH},
+    {CKM_SHA1_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_1),
+     P11_PARAM_PSS, P11_INPUT_MESSAGE},
+    {CKM_SHA224_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_224),
+     P11_PARAM_PSS, P11_INPUT_MESSAGE},
+    {CKM_SHA256_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_256),
+     P11_PARAM_PSS, P11_INPUT_MESSAGE},
+    {CKM_SHA384_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_384),
+     P11_PARAM_PSS, P11_INPUT_MESSAGE},
+    {CKM_SHA512_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_512),
+     P11_PARAM_PSS, P11_INPUT_MESSAGE},
+    {CKM_RSA_PKCS_OAEP, CKK_RSA, ALG(RSA), 0, PAD(OAEP), 0, P11_PARAM_OAEP,
+     P11_INPUT_MESSAGE},
+    {CKM_ECDSA, CKK_EC, ALG(ECDSA), 0, 0, 0, P11_PARAM_NONE, P11_INPUT_HASH},
+    {CKM_ECDSA_SHA1, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_1), P11_PARAM_NONE,
+     P11_INPUT_MESSAGE},
+    {CKM_ECDSA_SHA224, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_224), P11_PARAM_NONE,
+     P11_INPUT_MESSAGE},
+    {CKM_ECDSA_SHA256, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_256), P11_PARAM_NONE,
+     P11_INPUT_MESSAGE},
+    {CKM_ECDSA_SHA384, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_384), P11_PARAM_NONE,
+     P11_INPUT_MESSAGE},
+    {CKM_ECDSA_SHA512, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_512), P11_PARAM_NONE,
+     P11_INPUT_MESSAGE},
+    {CKM_AES_ECB, CKK_AES, ALG(AES), MODE(ECB), PAD(NONE), 0, P11_PARAM_NONE,
+     P11_INPUT_MESSAGE},
+    {CKM_AES_CBC, CKK_AES, ALG(AES), MODE(CBC), PAD(NONE), 0, P11_PARAM_IV,
+     P11_INPUT_MESSAGE},
+    {CKM_AES_CBC_PAD, CKK_AES, ALG(AES), MODE(CBC), PAD(PKCS5), 0, P11_PARAM_IV,
+     P11_INPUT_MESSAGE},
+    {CKM_AES_CTR, CKK_AES, ALG(AES), MODE(CTR), PAD(NONE), 0, P11_PARAM_CTR,
+     P11_INPUT_MESSAGE},
+    {CKM_AES_GCM, CKK_AES, ALG(AES), MODE(GCM), PAD(NONE), 0, P11_PARAM_GCM,
+     P11_INPUT_MESSAGE},
+    {CKM_SHA_1_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA1), 0, 0, HASH(SHA_1),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA224_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA224), 0, 0, HASH(SHA_224),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA256_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA256), 0, 0, HASH(SHA_256),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA384_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA384), 0, 0, HASH(SHA_384),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    {CKM_SHA512_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA512), 0, 0, HASH(SHA_512),
+     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+};
+
+#define AES_BLOCK 16
+/* Bounds this module puts on what PKCS#11 leaves open. */
+#define GCM_IV_MAX 128
+#define LABEL_MAX 4096
+#define AAD_MAX (1u << 20)
+
+const p11_mech_kmip *p11_mech_kmip_find(CK_MECHANISM_TYPE mechanism)
+{
+    for (size_t i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
+        if (mechs[i].mechanism == mechanism)
+            return &mechs[i];
+    return NULL;
+}
+
+/* Copies len bytes (none when len is 0) into *out; false when memory runs
+ * out. */
+static int copy_bytes(const void *src, size_t len, uint8_t **out,
+                      size_t *out_len)
+{
+    *out_len = len;
+    if (len == 0)
+        return 1;
+    *out = malloc(len);
+    if (*out == NULL)
+        return 0;
+    memcpy(*out, src, len);
+    return 1;
+}
+
+#define PARAM_AS(mechanism, type)                                              \
+    ((mechanism)->ulParameterLen == sizeof(type) &&                            \
+             (mechanism)->pParameter != NULL                                   \
+         ? (const type *)(mechanism)->pParameter                               \
+         : NULL)
+
+static CK_RV pss_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
+{
+    const CK_RSA_PKCS_PSS_PARAMS *pss =
+        PARAM_AS(mechanism, CK_RSA_PKCS_PSS_PARAMS);
+    if (pss == NULL)
+        return CKR_MECHANISM_PARAM_INVALID;
+    const p11_hash *hash = p11_hash_by_mechanism(pss->hashAlg);
+    const p11_hash *mgf_hash = p11_hash_by_mgf1(pss->mgf);
+    /* A hashing mechanism's own hash and the parameters' must agree. */
+    if (hash == NULL || mgf_hash == NULL || pss->sLen > INT32_MAX ||
+        (out->hash != 0 && out->hash != hash->kmip))
+        return CKR_MECHANISM_PARAM_INVALID;
+    out->hash = hash->kmip;
+    out->mask_generator = KMIP_MASK_GENERATOR_MGF1;
+    out->mask_generator_hash = mgf_hash->kmip;
+    out->salt_length = (int32_t)pss->sLen;
+    return CKR_OK;
+}
+
+static CK_RV oaep_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
+{
+    const CK_RSA_PKCS_OAEP_PARAMS *oaep =
+        PARAM_AS(mechanism, CK_RSA_PKCS_OAEP_PARAMS);
+    if (oaep == NULL)
+        return CKR_MECHANISM_PARAM_INVALID;
+    const p11_hash *hash = p11_hash_by_mechanism(oaep->hashAlg);
+    const p11_hash *mgf_hash = p11_hash_by_mgf1(oaep->mgf);
+    int label_ok =
+        oaep->ulSourceDataLen == 0 ||
+        (oaep->source == CKZ_DATA_SPECIFIED && oaep->pSourceData != NULL &&
+         oaep->ulSourceDataLen <= LABEL_MAX);
+    int source_ok = oaep->source == CKZ_DATA_SPECIFIED || oaep->source == 0;
+    if (hash == NULL || mgf_hash == NULL || !label_ok || !source_ok)
+        return CKR_MECHANISM_PARAM_INVALID;
+    out->hash = hash->kmip;
+    out->mask_generator = KMIP_MASK_GENERATOR_MGF1;
+    out->mask_generator_hash = mgf_hash->kmip;
+    if (!copy_bytes(oaep->pSourceData, oaep->ulSourceDataLen, &out->p_source,
+                    &out->p_source_len))
+        return CKR_HOST_MEMORY;
+    return CKR_OK;
+}
+
+static CK_RV iv_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
+{
+    if (mechanism->pParameter == NULL || mechanism->ulParameterLen != AES_BLOCK)
+        return CKR_MECHANISM_PARAM_INVALID;
+    if (!copy_bytes(mechanism->pParameter, AES_BLOCK, &out->iv, &out->iv_len))
+        return CKR_HOST_MEMORY;
+    return CKR_OK;
+}
+
+static CK_RV ctr_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
+{
+    const CK_AES_CTR_PARAMS *ctr = PARAM_AS(mechanism, CK_AES_CTR_PARAMS);
+    if (ctr == NULL || ctr->ulCounterBits == 0 ||
+        ctr->ulCounterBits > AES_BLOCK * 8)
+        return CKR_MECHANISM_PARAM_INVALID;
+    out->counter_length = (int32_t)ctr->ulCounterBits;
+    if (!copy_bytes(ctr->cb, AES_BLOCK, &out->iv, &out->iv_len))
+        return CKR_HOST_MEMORY;
+    return CKR_OK;
+}
+
+static int gcm_tag_bits_valid(CK_ULONG bits)
+{
+    /* NIST SP 800-38D: 128, 120, 112, 104, 96, and 64 or 32 for some
+     * uses; KMIP counts the tag in bytes. */
+    return bits == 32 || bits == 64 ||
+           (bits >= 96 && bits <= 128 && bits % 8 == 0);
+}
+
+static CK_RV gcm_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
+{
+    const CK_GCM_PARAMS *gcm = PARAM_AS(mechanism, CK_GCM_PARAMS);
+    if (gcm == NULL || gcm->pIv == NULL || gcm->ulIvLen == 0 ||
+        gcm->ulIvLen > GCM_IV_MAX || (gcm->ulAADLen > 0 && gcm->pAAD == NULL) ||
+        gcm->ulAADLen > AAD_MAX || !gcm_tag_bits_valid(gcm->ulTagBits))
+        return CKR_MECHANISM_PARAM_INVALID;
+    out->tag_length = (int32_t)(gcm->ulTagBits / 8);
+    if (!copy_bytes(gcm->pIv, gcm->ulIvLen, &out->iv, &out->iv_len) ||
+        !copy_bytes(gcm->pAAD, gcm->ulAADLen, &out->aad, &out->aad_len))
+        return CKR_HOST_MEMORY;
+    return CKR_OK;
+}
+
+static CK_RV no_params(const CK_MECHANISM *mechanism)
+{
+    if (mechanism->pParameter != NULL || mechanism->ulParameterLen != 0)
+        return CKR_MECHANISM_PARAM_INVALID;
+    return CKR_OK;
+}
+
+CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,
+                                     p11_kmip_params *params)
+{
+    memset(params, 0, sizeof(*params));
+    params->salt_length = -1;
+    if (mechanism == NULL)
+        return CKR_ARGUMENTS_BAD;
+    const p11_mech_kmip *mech = p11_mech_kmip_find(mechanism->mechanism);
+    if (mech == NULL)
+        return CKR_MECHANISM_INVALID;
+    params->mech = mech;
+    params->algorithm = mech->algorithm;
+    params->mode = mech->mode;
+    params->padding = mech->padding;
+    params->hash = mech->hash;
+
+    CK_RV rv = CKR_OK;
+    switch (mech->param) {
+    case P11_PARAM_NONE:
+        rv = no_params(mechanism);
+        break;
+    case P11_PARAM_PSS:
+        rv = pss_params(mechanism, params);
+        break;
+    case P11_PARAM_OAEP:
+        rv = oaep_params(mechanism, params);
+        break;
+    case P11_PARAM_IV:
+        rv = iv_params(mechanism, params);
+        break;
+    case P11_PARAM_CTR:
+        rv = ctr_params(mechanism, params);
+        break;
+    case P11_PARAM_GCM:
+        rv = gcm_params(mechanism, params);
+        break;
+    }
+    if (rv == CKR_OK && params->hash != 0)
+        p11_kmip_params_set_hash(params, p11_hash_by_kmip(params->hash));
+    return rv;
+}
+
+void p11_kmip_params_set_hash(p11_kmip_params *params, const p11_hash *hash)
+{
+    params->hash = hash->kmip;
+    params->signature = 0;
+    /* PSS has a Digital Signature Algorithm too (RSASSA-PSS), but servers
+     * such as PyKMIP take it as naming the hash; padding + hash say it. */
+    if (params->algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA &&
+        params->padding == KMIP_PADDING_METHOD_PKCS1V15)
+        params->signature = hash->rsa_pkcs1_signature;
+    else if (params->algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDSA)
+        params->signature = hash->ecdsa_signature;
+}
+
+void p11_kmip_params_clear(p11_kmip_params *params)
+{
+    if (params == NULL)
+        return;
+    free(params->iv);
+    free(params->aad);
+    free(params->p_source);
+    memset(params, 0, sizeof(*params));
+    params->salt_length = -1;
+}

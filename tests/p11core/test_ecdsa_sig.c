@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ECDSA signatures between DER (KMIP, OpenSSL) and r || s (PKCS#11). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "ecdsa_sig.h"
+
+/* SEQUENCE { INTEGER 0x01, INTEGER 0x00FF } */
+static const uint8_t small_der[] = {0x30, 0x07, 0x02, 0x01, 0x01,
+                                    0x02, 0x02, 0x00, 0xff};
+
+static void short_integers_are_left_padded_to_the_order(void **state)
+{
+    (void)state;
+    uint8_t raw[64];
+    assert_int_equal(p11_ecdsa_der_to_raw(small_der, sizeof(small_der), 32, raw,
+                                          sizeof(raw)),
+                     CKR_OK);
+    uint8_t expected[64] = {0};
+    expected[31] = 0x01;
+    expected[63] = 0xff;
+    assert_memory_equal(raw, expected, 64);
+}
+
+static void raw_buffer_smaller_than_two_orders_is_too_small(void **state)
+{
+    (void)state;
+    uint8_t raw[63];
+    assert_int_equal(p11_ecdsa_der_to_raw(small_der, sizeof(small_der), 32, raw,
+                                          sizeof(raw)),
+                     CKR_BUFFER_TOO_SMALL);
+}
+
+static void der_with_trailing_bytes_is_a_device_error(void **state)
+{
+    (void)state;
+    uint8_t der[sizeof(small_der) + 1];
+    memcpy(der, small_der, sizeof(small_der));
+    der[sizeof(small_der)] = 0;
+    uint8_t raw[64];
+    assert_int_equal(
+        p11_ecdsa_der_to_raw(der, sizeof(der), 32, raw, sizeof(raw)),
+        CKR_DEVICE_ERROR);
+}
+
+static void integer_longer_than_the_order_is_a_device_error(void **state)
+{
+    (void)state;
+    uint8_t raw[4];
+    /* r = 0x0100 needs two bytes: it cannot be an integer mod a one-byte
+     * order. */
+    static const uint8_t der[] = {0x30, 0x07, 0x02, 0x02, 0x01,
+                                  0x00, 0x02, 0x01, 0x01};
+    assert_int_equal(
+        p11_ecdsa_der_to_raw(der, sizeof(der), 1, raw, sizeof(raw)),
+        CKR_DEVICE_ERROR);
+}
+
+static void raw_of_odd_length_is_signature_len_range(void **state)
+{
+    (void)state;
+    uint8_t raw[63] = {1};
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    assert_int_equal(p11_ecdsa_raw_to_der(raw, sizeof(raw), 32, &der, &der_len),
+                     CKR_SIGNATURE_LEN_RANGE);
+    assert_null(der);
+}
+
+static void openssl_signature_survives_raw_round_trip(void **state)
+{
+    (void)state;
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-521");
+    assert_non_null(key);
+    static const uint8_t msg[] = "message";
+    uint8_t der[160];
+    size_t der_len = sizeof(der);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    assert_int_equal(
+        EVP_DigestSignInit_ex(md, NULL, "SHA512", NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_DigestSign(md, der, &der_len, msg, sizeof(msg)), 1);
+    EVP_MD_CTX_free(md);
+
+    uint8_t raw[132];
+    assert_int_equal(p11_ecdsa_der_to_raw(der, der_len, 66, raw, sizeof(raw)),
+                     CKR_OK);
+    uint8_t *again = NULL;
+    size_t again_len = 0;
+    assert_int_equal(
+        p11_ecdsa_raw_to_der(raw, sizeof(raw), 66, &again, &again_len), CKR_OK);
+
+    md = EVP_MD_CTX_new();
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(md, NULL, "SHA512", NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_DigestVerify(md, again, again_len, msg, sizeof(msg)),
+                     1);
+    EVP_MD_CTX_free(md);
+    OPENSSL_free(again);
+    EVP_PKEY_free(key);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(short_integers_are_left_padded_to_the_order),
+        cmocka_unit_test(raw_buffer_smaller_than_two_orders_is_too_small),
+        cmocka_unit_test(der_with_trailing_bytes_is_a_device_error),
+        cmocka_unit_test(integer_longer_than_the_order_is_a_device_error),
+        cmocka_unit_test(raw_of_odd_length_is_signature_len_range),
+        cmocka_unit_test(openssl_signature_survives_raw_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
