@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client_internal.h"
+
+static bool port_valid(const char *port)
+{
+    size_t len = strlen(port);
+    if (len == 0 || len > 5 || strspn(port, "0123456789") != len)
+        return false;
+    long value = strtol(port, NULL, 10);
+    return value > 0 && value <= 65535;
+}
+
+/* Splits entry into host and port (NULL when absent), without copying:
+ * *host_len bytes at *host. */
+static bool split_entry(const char *entry, const char **host, size_t *host_len,
+                        const char **port)
+{
+    if (entry[0] == '[') {
+        const char *close = strchr(entry, ']');
+        if (close == NULL || close == entry + 1)
+            return false;
+        *host = entry + 1;
+        *host_len = (size_t)(close - entry - 1);
+        if (close[1] == '\0')
+            *port = NULL;
+        else if (close[1] == ':')
+            *port = close + 2;
+        else
+            return false;
+        return true;
+    }
+    const char *colon = strchr(entry, ':');
+    if (colon != NULL && strchr(colon + 1, ':') != NULL)
+        return false; /* an IPv6 address needs brackets to carry a port */
+    *host = entry;
+    *host_len = colon != NULL ? (size_t)(colon - entry) : strlen(entry);
+    *port = colon != NULL ? colon + 1 : NULL;
+    return *host_len > 0;
+}
+
+kmip_rc kmip_endpoint_parse(const char *entry, kmip_endpoint *out,
+                            kmip_status *status)
+{
+    memset(out, 0, sizeof(*out));
+    const char *host;
+    size_t host_len;
+    const char *port;
+    if (entry == NULL || !split_entry(entry, &host, &host_len, &port))
+        return kmip_fail(status, KMIP_E_CONFIG,
+                         "server \"%s\": expected host:port or [v6]:port",
+                         entry != NULL ? entry : "(null)");
+    if (port == NULL)
+        port = KMIP_DEFAULT_PORT;
+    if (!port_valid(port))
+        return kmip_fail(status, KMIP_E_CONFIG, "server \"%s\": bad port",
+                         entry);
+
+    out->host = strndup(host, host_len);
+    out->port = strdup(port);
+    bool v6 = memchr(host, ':', host_len) != NULL;
+    size_t label_len = host_len + strlen(port) + 4;
+    out->label = malloc(label_len);
+    if (out->host == NULL || out->port == NULL || out->label == NULL) {
+        kmip_endpoint_clear(out);
+        return kmip_fail(status, KMIP_E_NOMEM, "out of memory");
+    }
+    snprintf(out->label, label_len, v6 ? "[%s]:%s" : "%s:%s", out->host, port);
+    return KMIP_OK;
+}
+
+void kmip_endpoint_clear(kmip_endpoint *endpoint)
+{
+    free(endpoint->host);
+    free(endpoint->port);
+    free(endpoint->label);
+    memset(endpoint, 0, sizeof(*endpoint));
+}

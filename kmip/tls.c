@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "client_internal.h"
+
+/* What the PEM password callback was given and whether it was asked. */
+typedef struct passphrase_request {
+    const char *passphrase;
+    bool asked;
+} passphrase_request;
+
+/* Copies the passphrase into OpenSSL's buffer, which OpenSSL wipes. Never
+ * prompts: without a passphrase an encrypted key fails to load. */
+static int passphrase_cb(char *buf, int size, int rwflag, void *userdata)
+{
+    (void)rwflag;
+    passphrase_request *request = userdata;
+    request->asked = true;
+    if (request->passphrase == NULL)
+        return -1;
+    size_t len = strlen(request->passphrase);
+    if (size < 0 || len > (size_t)size)
+        return -1;
+    memcpy(buf, request->passphrase, len);
+    return (int)len;
+}
+
+static void first_error_reason(char *buf, size_t len)
+{
+    unsigned long err = ERR_peek_error();
+    const char *reason = err != 0 ? ERR_reason_error_string(err) : NULL;
+    if (reason != NULL)
+        snprintf(buf, len, "%s", reason);
+    else if (err != 0)
+        ERR_error_string_n(err, buf, len);
+    else
+        snprintf(buf, len, "unknown error");
+    ERR_clear_error();
+}
+
+static kmip_rc tls_config_fail(kmip_status *status, const char *what,
+                               const char *path)
+{
+    char reason[160];
+    first_error_reason(reason, sizeof(reason));
+    return kmip_fail(status, KMIP_E_CONFIG, "%s %s: %s", what, path, reason);
+}
+
+static kmip_rc load_private_key(SSL_CTX *ctx, const char *key_file,
+                                const char *passphrase, kmip_status *status)
+{
+    BIO *in = BIO_new_file(key_file, "r");
+    if (in == NULL)
+        return tls_config_fail(status, "client key", key_file);
+    passphrase_request request = {.passphrase = passphrase};
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(in, NULL, passphrase_cb, &request);
+    BIO_free(in);
+    if (key == NULL) {
+        ERR_clear_error();
+        if (request.asked && passphrase == NULL)
+            return kmip_fail(status, KMIP_E_CONFIG,
+                             "client key %s is encrypted and no passphrase "
+                             "was given",
+                             key_file);
+        if (request.asked)
+            return kmip_fail(status, KMIP_E_CONFIG,
+                             "client key %s: wrong passphrase", key_file);
+        return kmip_fail(status, KMIP_E_CONFIG,
+                         "client key %s: not a PEM private key", key_file);
+    }
+    int used = SSL_CTX_use_PrivateKey(ctx, key);
+    EVP_PKEY_free(key);
+    if (!used)
+        return tls_config_fail(status, "client key", key_file);
+    if (!SSL_CTX_check_private_key(ctx))
+        return tls_config_fail(status, "client key does not match", key_file);
+    return KMIP_OK;
+}
+
+static kmip_rc load_identity(SSL_CTX *ctx, const kmip_client_config *cfg,
+                             kmip_status *status)
+{
+    if (cfg->cert_file == NULL && cfg->key_file == NULL)
+        return KMIP_OK;
+    if (cfg->cert_file == NULL || cfg->key_file == NULL)
+        return kmip_fail(status, KMIP_E_CONFIG,
+                         "a client certificate needs its key and a key its "
+                         "certificate");
+    if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1)
+        return tls_config_fail(status, "client certificate", cfg->cert_file);
+    return load_private_key(ctx, cfg->key_file, cfg->key_passphrase, status);
+}
+
+static kmip_rc load_trust(SSL_CTX *ctx, const char *ca_file,
+                          kmip_status *status)
+{
+    int loaded = ca_file != NULL
+                     ? SSL_CTX_load_verify_locations(ctx, ca_file, NULL)
+                     : SSL_CTX_set_default_verify_paths(ctx);
+    if (loaded != 1)
+        return tls_config_fail(status, "CA file",
+                               ca_file != NULL ? ca_file : "(default)");
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    return KMIP_OK;
+}
+
+static kmip_rc set_protocol(SSL_CTX *ctx, const kmip_client_config *cfg,
+                            kmip_status *status)
+{
+    int min_version =
+        cfg->tls_min_version != 0 ? cfg->tls_min_version : TLS1_2_VERSION;
+    if (min_version < TLS1_2_VERSION ||
+        !SSL_CTX_set_min_proto_version(ctx, min_version))
+        return kmip_fail(status, KMIP_E_CONFIG,
+                         "TLS minimum version 0x%x refused (TLS 1.2 is the "
+                         "oldest allowed)",
+                         (unsigned)min_version);
+    if (cfg->cipher_list != NULL &&
+        SSL_CTX_set_cipher_list(ctx, cfg->cipher_list) != 1)
+        return tls_config_fail(status, "cipher list", cfg->cipher_list);
+    return KMIP_OK;
+}
+
+kmip_rc kmip_tls_ctx_new(const kmip_client_config *cfg, SSL_CTX **out,
+                         kmip_status *status)
+{
+    *out = NULL;
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL)
+        return kmip_fail(status, KMIP_E_NOMEM, "SSL_CTX_new failed");
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+                              SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    kmip_rc rc = set_protocol(ctx, cfg, status);
+    if (rc == KMIP_OK)
+        rc = load_trust(ctx, cfg->ca_file, status);
+    if (rc == KMIP_OK)
+        rc = load_identity(ctx, cfg, status);
+    if (rc != KMIP_OK) {
+        SSL_CTX_free(ctx);
+        return rc;
+    }
+    *out = ctx;
+    return KMIP_OK;
+}
+
+static bool is_ip_address(const char *name)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, name, addr) == 1 ||
+           inet_pton(AF_INET6, name, addr) == 1;
+}
+
+kmip_rc kmip_tls_expect_peer(SSL *ssl, const char *name, kmip_status *status)
+{
+    X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+    int ok;
+    if (is_ip_address(name)) {
+        ok = X509_VERIFY_PARAM_set1_ip_asc(param, name);
+    } else {
+        X509_VERIFY_PARAM_set_hostflags(param,
+                                        X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        ok = X509_VERIFY_PARAM_set1_host(param, name, 0) &&
+             SSL_set_tlsext_host_name(ssl, name);
+    }
+    if (!ok) {
+        ERR_clear_error();
+        return kmip_fail(status, KMIP_E_CONFIG,
+                         "cannot verify the server as \"%s\"", name);
+    }
+    return KMIP_OK;
+}
+
+void kmip_tls_describe_error(SSL *ssl, char *buf, size_t len)
+{
+    long verify = SSL_get_verify_result(ssl);
+    if (verify != X509_V_OK) {
+        snprintf(buf, len, "certificate verify failed: %s",
+                 X509_verify_cert_error_string(verify));
+        ERR_clear_error();
+        return;
+    }
+    first_error_reason(buf, len);
+}
