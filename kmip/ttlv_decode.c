@@ -267,15 +267,15 @@ kmip_rc kmip_ttlv_decode(const uint8_t *data, size_t len,
     kmip_item *root = NULL;
     kmip_reader contents;
     kmip_rc rc = decode_item(&d, &input, &root, &contents);
-    if (rc == KMIP_OK && input.len != 0)
-        rc = kmip_fail(status, KMIP_E_DECODE,
-                       "TTLV offset %zu: %zu bytes after the item",
-                       offset_of(&d, &input), input.len);
     if (rc == KMIP_OK && root->type == KMIP_TYPE_STRUCTURE) {
         rc = push_structure(&d, root, &contents);
         if (rc == KMIP_OK)
             rc = decode_children(&d);
     }
+    if (rc == KMIP_OK && input.len != 0)
+        rc = kmip_fail(status, KMIP_E_DECODE,
+                       "TTLV offset %zu: %zu bytes after the item",
+                       offset_of(&d, &input), input.len);
     free(d.stack);
     if (rc != KMIP_OK) {
         kmip_item_free(root);
