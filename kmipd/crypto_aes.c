@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* AES Encrypt and Decrypt: ECB, CBC, CTR and GCM. */
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "kmip/tags.h"
+
+#include "kmipd/crypto.h"
+#include "kmipd/crypto_internal.h"
+
+#define AES_BLOCK 16
+#define GCM_IV_DEFAULT 12
+#define GCM_IV_MAX 128
+#define GCM_TAG_DEFAULT 16
+
+/* A resolved AES request. */
+typedef struct aes_scheme {
+    const EVP_CIPHER *cipher;
+    uint32_t mode;
+    bool pad;       /* PKCS5 padding (ECB, CBC) */
+    size_t iv_len;  /* IV length to generate or expect; 0: no IV */
+    size_t tag_len; /* GCM */
+} aes_scheme;
+
+void kmipd_cipher_output_clear(kmipd_cipher_output *out)
+{
+    if (out == NULL)
+        return;
+    kmipd_buf_clear(&out->data);
+    kmipd_buf_clear(&out->iv);
+    kmipd_buf_clear(&out->tag);
+}
+
+static const EVP_CIPHER *aes_cipher(uint32_t mode, size_t key_len)
+{
+    static const struct {
+        uint32_t mode;
+        const EVP_CIPHER *(*by_size[3])(void); /* 128, 192, 256 */
+    } table[] = {
+        {KMIP_BLOCK_CIPHER_MODE_ECB,
+         {EVP_aes_128_ecb, EVP_aes_192_ecb, EVP_aes_256_ecb}},
+        {KMIP_BLOCK_CIPHER_MODE_CBC,
+         {EVP_aes_128_cbc, EVP_aes_192_cbc, EVP_aes_256_cbc}},
+        {KMIP_BLOCK_CIPHER_MODE_CTR,
+         {EVP_aes_128_ctr, EVP_aes_192_ctr, EVP_aes_256_ctr}},
+        {KMIP_BLOCK_CIPHER_MODE_GCM,
+         {EVP_aes_128_gcm, EVP_aes_192_gcm, EVP_aes_256_gcm}},
+    };
+    size_t size = key_len == 16 ? 0 : key_len == 24 ? 1 : 2;
+    for (size_t i = 0; i < sizeof(table) / sizeof(*table); i++) {
+        if (table[i].mode == mode)
+            return table[i].by_size[size]();
+    }
+    return NULL;
+}
+
+static kmip_rc resolve_aes(size_t key_len, const kmipd_crypto_params *p,
+                           aes_scheme *scheme, kmip_status *status)
+{
+    memset(scheme, 0, sizeof(*scheme));
+    if (key_len != 16 && key_len != 24 && key_len != 32)
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                 "an AES key of %zu bytes", key_len);
+    if (p->cryptographic_algorithm != 0 &&
+        p->cryptographic_algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_AES)
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+            "Cryptographic Algorithm does not fit the key");
+    scheme->mode = p->block_cipher_mode;
+    scheme->cipher = aes_cipher(scheme->mode, key_len);
+    if (scheme->cipher == NULL)
+        return kmipd_crypto_fail(
+            status,
+            scheme->mode == 0
+                ? KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS
+                : KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
+            "AES needs Block Cipher Mode ECB, CBC, CTR or GCM (got %u)",
+            scheme->mode);
+    bool block_mode = scheme->mode == KMIP_BLOCK_CIPHER_MODE_ECB ||
+                      scheme->mode == KMIP_BLOCK_CIPHER_MODE_CBC;
+    if (p->padding_method == KMIP_PADDING_METHOD_PKCS5 && block_mode)
+        scheme->pad = true;
+    else if (p->padding_method != 0 &&
+             p->padding_method != KMIP_PADDING_METHOD_NONE)
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
+            "Padding Method %u with Block Cipher Mode %u", p->padding_method,
+            scheme->mode);
+    if (scheme->mode == KMIP_BLOCK_CIPHER_MODE_GCM) {
+        scheme->iv_len = GCM_IV_DEFAULT;
+        if (p->iv_length != 0) {
+            if (p->iv_length < 8 || p->iv_length % 8 != 0 ||
+                p->iv_length / 8 > GCM_IV_MAX)
+                return kmipd_crypto_fail(
+                    status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+                    "IV Length of %d bits", (int)p->iv_length);
+            scheme->iv_len = (size_t)p->iv_length / 8;
+        }
+        scheme->tag_len =
+            p->tag_length != 0 ? (size_t)p->tag_length : GCM_TAG_DEFAULT;
+        if (p->tag_length < 0 || scheme->tag_len < 4 || scheme->tag_len > 16)
+            return kmipd_crypto_fail(
+                status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+                "Tag Length of %d bytes (4 to 16)", (int)p->tag_length);
+    } else if (scheme->mode != KMIP_BLOCK_CIPHER_MODE_ECB) {
+        scheme->iv_len = AES_BLOCK;
+        if (p->iv_length != 0 && p->iv_length != 8 * AES_BLOCK)
+            return kmipd_crypto_fail(
+                status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+                "IV Length of %d bits (128 for this mode)", (int)p->iv_length);
+    }
+    return KMIP_OK;
+}
+
+/* Checks the given IV against the scheme; on encryption generates one
+ * into *generated when none is given. *iv points at the IV to use. */
+static kmip_rc choose_iv(const aes_scheme *scheme, const kmipd_crypto_params *p,
+                         const kmipd_cipher_input *input, bool encrypt,
+                         kmipd_buf *generated, const uint8_t **iv,
+                         kmip_status *status)
+{
+    *iv = NULL;
+    if (scheme->iv_len == 0) {
+        if (input->iv != NULL)
+            return kmipd_crypto_fail(
+                status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+                "ECB takes no IV");
+        return KMIP_OK;
+    }
+    if (input->iv != NULL) {
+        if (encrypt && p->random_iv_set && p->random_iv)
+            return kmipd_crypto_fail(
+                status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+                "an IV given with Random IV true");
+        bool fits =
+            scheme->mode == KMIP_BLOCK_CIPHER_MODE_GCM
+                ? input->iv_len > 0 && input->iv_len <= GCM_IV_MAX &&
+                      (p->iv_length == 0 || input->iv_len == scheme->iv_len)
+                : input->iv_len == scheme->iv_len;
+        if (!fits)
+            return kmipd_crypto_fail(
+                status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+                "an IV of %zu bytes for this mode", input->iv_len);
+        *iv = input->iv;
+        return KMIP_OK;
+    }
+    if (!encrypt)
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_MISSING_INITIALIZATION_VECTOR,
+            "decryption in this mode needs the IV/Counter/Nonce");
+    if (!kmipd_buf_alloc(generated, scheme->iv_len) ||
+        RAND_bytes(generated->data, (int)generated->len) != 1) {
+        kmipd_buf_clear(generated);
+        return kmipd_crypto_fail(status,
+                                 KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+                                 "cannot generate an IV");
+    }
+    *iv = generated->data;
+    return KMIP_OK;
+}
+
+static EVP_CIPHER_CTX *start_cipher(const aes_scheme *scheme,
+                                    const uint8_t *key, const uint8_t *iv,
+                                    size_t iv_len, bool encrypt)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int enc = encrypt ? 1 : 0;
+    bool ok = ctx != NULL && EVP_CipherInit_ex(ctx, scheme->cipher, NULL, NULL,
+                                               NULL, enc) == 1;
+    if (ok && scheme->mode == KMIP_BLOCK_CIPHER_MODE_GCM)
+        ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, (int)iv_len,
+                                 NULL) == 1;
+    ok = ok && EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) == 1 &&
+         EVP_CIPHER_CTX_set_padding(ctx, scheme->pad ? 1 : 0) == 1;
+    if (!ok) {
+        EVP_CIPHER_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Runs the cipher over in into out->data (AAD first, GCM tag set before
+ * the final block on decryption, read after it on encryption). */
+static bool run_cipher(EVP_CIPHER_CTX *ctx, const aes_scheme *scheme,
+                       const kmipd_cipher_input *input, const uint8_t *in,
+                       size_t len, bool encrypt, kmipd_cipher_output *out)
+{
+    int n = 0;
+    int final_len = 0;
+    bool gcm = scheme->mode == KMIP_BLOCK_CIPHER_MODE_GCM;
+    if (len > INT32_MAX - AES_BLOCK ||
+        !kmipd_buf_alloc(&out->data, len + AES_BLOCK))
+        return false;
+    if (gcm && input->aad != NULL &&
+        EVP_CipherUpdate(ctx, NULL, &n, input->aad, (int)input->aad_len) != 1)
+        return false;
+    if (len > 0 && EVP_CipherUpdate(ctx, out->data.data, &n, in, (int)len) != 1)
+        return false;
+    if (gcm && !encrypt &&
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)input->tag_len,
+                            (void *)input->tag) != 1)
+        return false;
+    if (EVP_CipherFinal_ex(ctx, out->data.data + n, &final_len) != 1)
+        return false;
+    out->data.len = (size_t)n + (size_t)final_len;
+    if (gcm && encrypt)
+        return kmipd_buf_alloc(&out->tag, scheme->tag_len) &&
+               EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG,
+                                   (int)scheme->tag_len, out->tag.data) == 1;
+    return true;
+}
+
+static kmip_rc aes_crypt(const uint8_t *key, size_t key_len,
+                         const kmipd_crypto_params *params,
+                         const kmipd_cipher_input *input, const uint8_t *in,
+                         size_t len, bool encrypt, kmipd_cipher_output *out,
+                         kmip_status *status)
+{
+    aes_scheme scheme;
+    const uint8_t *iv = NULL;
+    memset(out, 0, sizeof(*out));
+    kmip_rc rc = resolve_aes(key_len, params, &scheme, status);
+    if (rc == KMIP_OK)
+        rc = choose_iv(&scheme, params, input, encrypt, &out->iv, &iv, status);
+    if (rc != KMIP_OK)
+        return rc;
+    size_t iv_len = input->iv != NULL ? input->iv_len : scheme.iv_len;
+    bool gcm = scheme.mode == KMIP_BLOCK_CIPHER_MODE_GCM;
+    if (!scheme.pad && scheme.mode != KMIP_BLOCK_CIPHER_MODE_CTR && !gcm &&
+        len % AES_BLOCK != 0)
+        rc = kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                               "%zu bytes without padding: not whole "
+                               "blocks",
+                               len);
+    else if (gcm && !encrypt &&
+             (input->tag == NULL ||
+              (params->tag_length != 0 &&
+               input->tag_len != (size_t)params->tag_length) ||
+              input->tag_len < 4 || input->tag_len > 16))
+        rc = kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+            "GCM decryption needs the Authenticated Encryption Tag (4 to 16 "
+            "bytes, Tag Length when given)");
+    if (rc != KMIP_OK) {
+        kmipd_cipher_output_clear(out);
+        return rc;
+    }
+    EVP_CIPHER_CTX *ctx = start_cipher(&scheme, key, iv, iv_len, encrypt);
+    bool ok =
+        ctx != NULL && run_cipher(ctx, &scheme, input, in, len, encrypt, out);
+    EVP_CIPHER_CTX_free(ctx);
+    if (!ok) {
+        kmipd_cipher_output_clear(out);
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+            encrypt ? "AES encryption failed"
+                    : "AES decryption failed (wrong key, padding or tag)");
+    }
+    return KMIP_OK;
+}
+
+kmip_rc kmipd_aes_encrypt(const uint8_t *key, size_t key_len,
+                          const kmipd_crypto_params *params,
+                          const kmipd_cipher_input *input, const uint8_t *in,
+                          size_t len, kmipd_cipher_output *out,
+                          kmip_status *status)
+{
+    return aes_crypt(key, key_len, params, input, in, len, true, out, status);
+}
+
+kmip_rc kmipd_aes_decrypt(const uint8_t *key, size_t key_len,
+                          const kmipd_crypto_params *params,
+                          const kmipd_cipher_input *input, const uint8_t *in,
+                          size_t len, kmipd_cipher_output *out,
+                          kmip_status *status)
+{
+    return aes_crypt(key, key_len, params, input, in, len, false, out, status);
+}
