@@ -3,9 +3,14 @@
  * are, by patching the header. */
 #include <stdlib.h>
 
+#include <openssl/crypto.h>
+
 #include "ttlv_internal.h"
 
 #define TTLV_MAX_TAG 0xFFFFFFu
+
+static kmip_rc encode_item(const kmip_item *item, kmip_writer *w,
+                           kmip_status *status);
 
 static kmip_rc out_of_memory(kmip_status *status)
 {
@@ -69,7 +74,7 @@ static kmip_rc encode_structure(const kmip_item *item, kmip_writer *w,
         return out_of_memory(status);
     for (const kmip_item *child = item->v.children.first; child != NULL;
          child = child->next) {
-        kmip_rc rc = kmip_ttlv_encode(child, w, status);
+        kmip_rc rc = encode_item(child, w, status);
         if (rc != KMIP_OK)
             return rc;
     }
@@ -101,12 +106,9 @@ static kmip_rc encode_u64(const kmip_item *item, uint64_t v, kmip_writer *w,
     return KMIP_OK;
 }
 
-kmip_rc kmip_ttlv_encode(const kmip_item *item, kmip_writer *w,
-                         kmip_status *status)
+static kmip_rc encode_item(const kmip_item *item, kmip_writer *w,
+                           kmip_status *status)
 {
-    if (item == NULL || w == NULL)
-        return kmip_fail(status, KMIP_E_INVALID_ARG,
-                         "kmip_ttlv_encode: no item or writer");
     if (item->tag > TTLV_MAX_TAG)
         return kmip_fail(status, KMIP_E_ENCODE,
                          "tag 0x%x does not fit in 3 bytes", item->tag);
@@ -132,6 +134,23 @@ kmip_rc kmip_ttlv_encode(const kmip_item *item, kmip_writer *w,
     }
     return kmip_fail(status, KMIP_E_ENCODE, "tag 0x%06x: invalid item type %d",
                      item->tag, (int)item->type);
+}
+
+/* On failure, the bytes written for item are wiped and dropped, leaving
+ * w as it was. */
+kmip_rc kmip_ttlv_encode(const kmip_item *item, kmip_writer *w,
+                         kmip_status *status)
+{
+    if (item == NULL || w == NULL)
+        return kmip_fail(status, KMIP_E_INVALID_ARG,
+                         "kmip_ttlv_encode: no item or writer");
+    size_t start = w->len;
+    kmip_rc rc = encode_item(item, w, status);
+    if (rc != KMIP_OK && !w->failed && w->len > start) {
+        OPENSSL_cleanse(w->data + start, w->len - start);
+        w->len = start;
+    }
+    return rc;
 }
 
 kmip_rc kmip_ttlv_encode_alloc(const kmip_item *item, uint8_t **out,

@@ -469,6 +469,22 @@ static void test_encoder_rejects_bad_child(void **state)
     kmip_item_free(root);
 }
 
+static void test_failed_encode_leaves_writer_unchanged(void **state)
+{
+    (void)state;
+    kmip_item *root = kmip_item_new_structure(TAG);
+    assert_non_null(kmip_add_text(root, OTHER_TAG, "secret"));
+    assert_non_null(kmip_add_integer(root, 0x2000000, 1));
+    kmip_writer w;
+    kmip_writer_init(&w);
+    assert_true(kmip_writer_u32(&w, 0xCAFEF00D));
+    assert_int_equal(kmip_ttlv_encode(root, &w, NULL), KMIP_E_ENCODE);
+    assert_int_equal(w.len, 4);
+    assert_false(w.failed);
+    kmip_writer_free(&w);
+    kmip_item_free(root);
+}
+
 static void test_writer_patch_and_release(void **state)
 {
     (void)state;
@@ -551,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_encoder_rejects_tag_past_24_bits),
         cmocka_unit_test(test_encoder_rejects_unknown_type),
         cmocka_unit_test(test_encoder_rejects_bad_child),
+        cmocka_unit_test(test_failed_encode_leaves_writer_unchanged),
         cmocka_unit_test(test_writer_patch_and_release),
         cmocka_unit_test(test_writer_grows_past_initial_capacity),
         cmocka_unit_test(test_reader_refuses_short_reads_without_consuming),
