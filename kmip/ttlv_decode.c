@@ -35,6 +35,11 @@ static kmip_rc fail_at(const decoder *d, size_t offset, const char *what,
                      "TTLV offset %zu (tag 0x%06x): %s", offset, tag, what);
 }
 
+static kmip_rc out_of_memory(const decoder *d)
+{
+    return kmip_fail(d->status, KMIP_E_NOMEM, "out of memory decoding TTLV");
+}
+
 /* Fails unless every byte left in padding is zero. */
 static kmip_rc check_padding(const decoder *d, const kmip_reader *padding,
                              uint32_t tag)
@@ -67,9 +72,7 @@ static kmip_rc decode_string(const decoder *d, kmip_type type, uint32_t tag,
     } else {
         *out = kmip_item_new_bigint(tag, bytes.data, bytes.len);
     }
-    return *out != NULL ? KMIP_OK
-                        : kmip_fail(d->status, KMIP_E_NOMEM,
-                                    "out of memory decoding TTLV");
+    return *out != NULL ? KMIP_OK : out_of_memory(d);
 }
 
 /* Decodes the value of a non-structure item; value holds the value and
@@ -122,9 +125,7 @@ static kmip_rc decode_value(const decoder *d, kmip_type type, uint32_t tag,
     default:
         return fail_at(d, at, "unexpected item type", tag);
     }
-    return *out != NULL ? KMIP_OK
-                        : kmip_fail(d->status, KMIP_E_NOMEM,
-                                    "out of memory decoding TTLV");
+    return *out != NULL ? KMIP_OK : out_of_memory(d);
 }
 
 /* Checks a non-structure item's length field against its type. */
@@ -191,9 +192,7 @@ static kmip_rc decode_item(decoder *d, kmip_reader *r, kmip_item **out,
     if (type == KMIP_TYPE_STRUCTURE) {
         *contents = value;
         *out = kmip_item_new_structure(tag);
-        return *out != NULL ? KMIP_OK
-                            : kmip_fail(d->status, KMIP_E_NOMEM,
-                                        "out of memory decoding TTLV");
+        return *out != NULL ? KMIP_OK : out_of_memory(d);
     }
     return decode_value(d, (kmip_type)type, tag, &value, length, out);
 }
@@ -212,8 +211,7 @@ static kmip_rc push_structure(decoder *d, kmip_item *structure,
         size_t cap = d->stack_cap ? d->stack_cap * 2 : 8;
         open_structure *grown = realloc(d->stack, cap * sizeof(*grown));
         if (grown == NULL)
-            return kmip_fail(d->status, KMIP_E_NOMEM,
-                             "out of memory decoding TTLV");
+            return out_of_memory(d);
         d->stack = grown;
         d->stack_cap = cap;
     }
