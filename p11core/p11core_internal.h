@@ -54,11 +54,13 @@ typedef struct p11_slot {
      * the credential) and at logout. In key-passphrase mode there is no
      * client before login. */
     kmip_client *client;
-    char *password; /* credential mode: the PIN, wiped when dropped */
     bool logged_in;
     /* Counts of open sessions, under module->lock. */
     CK_ULONG session_count;
     CK_ULONG rw_session_count;
+    /* sign.c: whether the server signs Digested Data (0 unknown, 1 yes,
+     * -1 no), read and written with __atomic builtins. */
+    int digested_sign;
 } p11_slot;
 
 /* ---- Objects: handles stable for the life of the process. ---- */
@@ -144,8 +146,8 @@ typedef struct p11_session {
     bool closed;   /* removed from the table, freed with the last ref */
     p11_operation ops[P11_OP_KINDS];
     struct p11_find *find; /* NULL when no search is active */
-    /* The last KMIP Result Reason of a failed request (ulDeviceError);
-     * 0 when the last request succeeded. */
+    /* The Result Reason of the session's last failed KMIP request
+     * (ulDeviceError); 0 while none failed. */
     CK_ULONG device_error;
 } p11_session;
 
@@ -263,6 +265,9 @@ typedef struct p11_module {
     p11_object **objects; /* objects[h - 1] has handle h */
     size_t object_count;
     size_t object_cap;
+    /* A parent's state that this forked child abandoned (its connections
+     * and locks belong to the parent), kept reachable; or NULL. */
+    struct p11_module *abandoned;
 } p11_module;
 
 /* The state of this process's C_Initialize: CKR_OK with *out, or

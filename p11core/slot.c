@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Slots and tokens: one per configured server group. */
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define P11_TOKEN_MODEL "KMIP"
+#define P11_MAX_PIN_LEN 256
+
+CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
+                    const p11kmip_slot_conf *conf)
+{
+    memset(slot, 0, sizeof(*slot));
+    slot->id = id;
+    slot->conf = conf;
+    if (pthread_rwlock_init(&slot->client_lock, NULL) != 0)
+        return CKR_HOST_MEMORY;
+    return CKR_OK;
+}
+
+void p11_slot_clear(p11_slot *slot)
+{
+    kmip_client_free(slot->client);
+    slot->client = NULL;
+    pthread_rwlock_destroy(&slot->client_lock);
+}
+
+P11_EXPORT CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
+                               CK_ULONG_PTR pulCount)
+{
+    p11_module *module;
+    CK_RV rv = p11_module_get(&module);
+
+    (void)tokenPresent; /* every slot holds its token */
+    if (rv != CKR_OK)
+        return rv;
+    if (pulCount == NULL)
+        return CKR_ARGUMENTS_BAD;
+    if (pSlotList == NULL) {
+        *pulCount = module->slot_count;
+        return CKR_OK;
+    }
+    if (*pulCount < module->slot_count) {
+        *pulCount = module->slot_count;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    for (size_t i = 0; i < module->slot_count; i++)
+        pSlotList[i] = module->slots[i].id;
+    *pulCount = module->slot_count;
+    return CKR_OK;
+}
+
+P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
+{
+    char description[128];
+    p11_slot *slot;
+    CK_RV rv = p11_slot_get(slotID, &slot);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pInfo == NULL)
+        return CKR_ARGUMENTS_BAD;
+    memset(pInfo, 0, sizeof(*pInfo));
+    snprintf(description, sizeof(description), "p11kmip %s (%s)",
+             slot->conf->label,
+             slot->conf->server_count > 0 ? slot->conf->servers[0] : "");
+    p11_pad_copy(pInfo->slotDescription, sizeof(pInfo->slotDescription),
+                 description);
+    p11_pad_copy(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
+                 P11_MANUFACTURER);
+    pInfo->flags = CKF_TOKEN_PRESENT;
+    pInfo->hardwareVersion.major = P11_VERSION_MAJOR;
+    pInfo->hardwareVersion.minor = P11_VERSION_MINOR;
+    pInfo->firmwareVersion.major = P11_VERSION_MAJOR;
+    pInfo->firmwareVersion.minor = P11_VERSION_MINOR;
+    return CKR_OK;
+}
+
+/* A serial number stable across processes: the first bytes of SHA-256
+ * over the label and the server list, in hex (blank when hashing fails). */
+static void token_serial(const p11kmip_slot_conf *conf, char *out,
+                         size_t out_len)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    bool ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
+              EVP_DigestUpdate(md, conf->label, strlen(conf->label) + 1);
+
+    for (size_t i = 0; ok && i < conf->server_count; i++)
+        ok = EVP_DigestUpdate(md, conf->servers[i],
+                              strlen(conf->servers[i]) + 1);
+    ok = ok && EVP_DigestFinal_ex(md, digest, &digest_len);
+    EVP_MD_CTX_free(md);
+    out[0] = '\0';
+    for (unsigned int i = 0; ok && i < digest_len && 2 * i + 2 < out_len; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+}
+
+P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
+{
+    char serial[sizeof(pInfo->serialNumber) + 1];
+    p11_module *module;
+    p11_slot *slot;
+    CK_RV rv = p11_slot_get(slotID, &slot);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pInfo == NULL)
+        return CKR_ARGUMENTS_BAD;
+    p11_module_get(&module);
+    memset(pInfo, 0, sizeof(*pInfo));
+    p11_pad_copy(pInfo->label, sizeof(pInfo->label), slot->conf->label);
+    p11_pad_copy(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
+                 P11_MANUFACTURER);
+    p11_pad_copy(pInfo->model, sizeof(pInfo->model), P11_TOKEN_MODEL);
+    token_serial(slot->conf, serial, sizeof(serial));
+    p11_pad_copy(pInfo->serialNumber, sizeof(pInfo->serialNumber), serial);
+    pInfo->flags = CKF_TOKEN_INITIALIZED | CKF_RNG;
+    if (slot->conf->login == P11KMIP_LOGIN_NONE)
+        pInfo->flags |= CKF_PROTECTED_AUTHENTICATION_PATH;
+    else
+        pInfo->flags |= CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED;
+    pInfo->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
+    pInfo->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
+    pthread_mutex_lock(&module->lock);
+    pInfo->ulSessionCount = slot->session_count;
+    pInfo->ulRwSessionCount = slot->rw_session_count;
+    pthread_mutex_unlock(&module->lock);
+    pInfo->ulMaxPinLen = P11_MAX_PIN_LEN;
+    pInfo->ulMinPinLen = slot->conf->login == P11KMIP_LOGIN_NONE ? 0 : 1;
+    pInfo->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->hardwareVersion.major = P11_VERSION_MAJOR;
+    pInfo->hardwareVersion.minor = P11_VERSION_MINOR;
+    pInfo->firmwareVersion.major = P11_VERSION_MAJOR;
+    pInfo->firmwareVersion.minor = P11_VERSION_MINOR;
+    return CKR_OK;
+}
+
+P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID,
+                                    CK_MECHANISM_TYPE_PTR pMechanismList,
+                                    CK_ULONG_PTR pulCount)
+{
+    p11_slot *slot;
+    CK_RV rv = p11_slot_get(slotID, &slot);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pulCount == NULL)
+        return CKR_ARGUMENTS_BAD;
+    if (pMechanismList == NULL) {
+        *pulCount = p11_mechanism_count;
+        return CKR_OK;
+    }
+    if (*pulCount < p11_mechanism_count) {
+        *pulCount = p11_mechanism_count;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    for (size_t i = 0; i < p11_mechanism_count; i++)
+        pMechanismList[i] = p11_mechanisms[i].type;
+    *pulCount = p11_mechanism_count;
+    return CKR_OK;
+}
+
+P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type,
+                                    CK_MECHANISM_INFO_PTR pInfo)
+{
+    const struct p11_mechanism *mechanism;
+    p11_slot *slot;
+    CK_RV rv = p11_slot_get(slotID, &slot);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pInfo == NULL)
+        return CKR_ARGUMENTS_BAD;
+    mechanism = p11_mechanism_find(type);
+    if (mechanism == NULL)
+        return CKR_MECHANISM_INVALID;
+    pInfo->ulMinKeySize = mechanism->min_key_size;
+    pInfo->ulMaxKeySize = mechanism->max_key_size;
+    pInfo->flags = mechanism->flags;
+    return CKR_OK;
+}
