@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* An in-process TLS 1.2 KMIP server on 127.0.0.1 that misbehaves on
+ * command, for the client's fault tests. One thread per connection. */
+#ifndef TEST_FAULT_SERVER_H
+#define TEST_FAULT_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum fault_mode {
+    FAULT_NONE,                /* answers every request with success */
+    FAULT_NEVER_ANSWER,        /* reads the request, never answers */
+    FAULT_CLOSE_MID_RESPONSE,  /* sends part of the answer, then closes */
+    FAULT_HUGE_LENGTH,         /* announces a 0xFFFFFFF0-byte response */
+    FAULT_GARBAGE,             /* a well-framed answer that is not TTLV */
+    FAULT_WRONG_OPERATION,     /* answers another operation than asked */
+    FAULT_DROP_SECOND_REQUEST, /* answers a connection's first request and
+                                  closes it on the second */
+} fault_mode;
+
+typedef struct fault_server fault_server;
+
+/* Starts a server with cert/key, verifying clients against client_ca.
+ * Fails the running test when it cannot. */
+fault_server *fault_server_start(const char *cert, const char *key,
+                                 const char *client_ca, fault_mode mode);
+/* "127.0.0.1:PORT"; valid until fault_server_stop. */
+const char *fault_server_address(const fault_server *server);
+/* TLS connections accepted so far. */
+unsigned fault_server_connections(const fault_server *server);
+/* Stops the threads and frees the server. NULL is a no-op. */
+void fault_server_stop(fault_server *server);
+
+/* "127.0.0.1:PORT" for a port where nothing listens, into buf. */
+void fault_closed_address(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The client against a misbehaving in-process server. Run under
+ * integration/with_server.py --server none, which provides the PKI. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fault_server.h"
+#include "kmip/client.h"
+#include "kmip/tags.h"
+
+#define TIMEOUT_MS 400
+#define SLACK_MS 1500
+
+typedef struct pki {
+    const char *ca;
+    const char *cert;
+    const char *key;
+    const char *server_cert;
+    const char *server_key;
+    const char *key_encrypted;
+    const char *key_passphrase;
+} pki;
+
+static pki test_pki;
+
+static const char *env(const char *name)
+{
+    const char *value = getenv(name);
+    if (value == NULL || value[0] == '\0')
+        fail_msg("%s is not set: run under integration/with_server.py", name);
+    return value;
+}
+
+static int load_pki(void **state)
+{
+    (void)state;
+    test_pki = (pki){
+        .ca = env("P11KMIP_TEST_CA"),
+        .cert = env("P11KMIP_TEST_CERT"),
+        .key = env("P11KMIP_TEST_KEY"),
+        .server_cert = env("P11KMIP_TEST_SERVER_CERT"),
+        .server_key = env("P11KMIP_TEST_SERVER_KEY"),
+        .key_encrypted = env("P11KMIP_TEST_KEY_ENC"),
+        .key_passphrase = env("P11KMIP_TEST_KEY_PASS"),
+    };
+    return 0;
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
+}
+
+static fault_server *start(fault_mode mode)
+{
+    return fault_server_start(test_pki.server_cert, test_pki.server_key,
+                              test_pki.ca, mode);
+}
+
+/* A KMIP 1.4 client (no negotiation) of the given servers. */
+static kmip_client_config config_for(const char *const *servers, size_t count)
+{
+    return (kmip_client_config){
+        .servers = servers,
+        .server_count = count,
+        .ca_file = test_pki.ca,
+        .cert_file = test_pki.cert,
+        .key_file = test_pki.key,
+        .timeout_ms = TIMEOUT_MS,
+        .version = KMIP_VERSION(1, 4),
+    };
+}
+
+static kmip_client *new_client(const kmip_client_config *cfg)
+{
+    kmip_status status;
+    kmip_client *client = kmip_client_new(cfg, &status);
+    if (client == NULL)
+        fail_msg("kmip_client_new: %s", status.message);
+    return client;
+}
+
+static kmip_rc query(kmip_client *client, int idempotent, kmip_status *status)
+{
+    kmip_response *resp = NULL;
+    kmip_rc rc = kmip_client_call_one(client, KMIP_OPERATION_QUERY, NULL,
+                                      idempotent, &resp, status);
+    kmip_response_free(resp);
+    return rc;
+}
+
+/* Runs one Query against a server in mode; returns the client's result
+ * and how long the call took. */
+static kmip_rc query_faulty(fault_mode mode, kmip_status *status,
+                            uint64_t *elapsed_ms)
+{
+    fault_server *server = start(mode);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    uint64_t started = now_ms();
+    kmip_rc rc = query(client, 1, status);
+    *elapsed_ms = now_ms() - started;
+    kmip_client_free(client);
+    fault_server_stop(server);
+    return rc;
+}
+
+static void test_good_server_answers(void **state)
+{
+    (void)state;
+    kmip_status status;
+    uint64_t elapsed;
+    kmip_rc rc = query_faulty(FAULT_NONE, &status, &elapsed);
+    assert_int_equal(rc, KMIP_OK);
+}
+
+static void test_silent_server_times_out_within_timeout(void **state)
+{
+    (void)state;
+    kmip_status status;
+    uint64_t elapsed;
+    kmip_rc rc = query_faulty(FAULT_NEVER_ANSWER, &status, &elapsed);
+    assert_int_equal(rc, KMIP_E_TIMEOUT);
+    assert_true(elapsed >= TIMEOUT_MS);
+    assert_true(elapsed < TIMEOUT_MS + SLACK_MS);
+    assert_non_null(strstr(status.message, "read: timed out"));
+}
+
+static void test_close_mid_response_is_transport_error(void **state)
+{
+    (void)state;
+    kmip_status status;
+    uint64_t elapsed;
+    kmip_rc rc = query_faulty(FAULT_CLOSE_MID_RESPONSE, &status, &elapsed);
+    assert_int_equal(rc, KMIP_E_TRANSPORT);
+    assert_non_null(strstr(status.message, "closed by the server"));
+}
+
+/* Refused from the 8-byte header: the client neither allocates nor waits
+ * for the 4 GiB it announces. */
+static void test_huge_length_is_too_big_at_once(void **state)
+{
+    (void)state;
+    kmip_status status;
+    uint64_t elapsed;
+    kmip_rc rc = query_faulty(FAULT_HUGE_LENGTH, &status, &elapsed);
+    assert_int_equal(rc, KMIP_E_TOO_BIG);
+    assert_true(elapsed < TIMEOUT_MS);
+}
+
+static void test_garbage_response_is_decode_error(void **state)
+{
+    (void)state;
+    kmip_status status;
+    uint64_t elapsed;
+    kmip_rc rc = query_faulty(FAULT_GARBAGE, &status, &elapsed);
+    assert_int_equal(rc, KMIP_E_DECODE);
+}
+
+static void test_answer_to_another_operation_is_decode_error(void **state)
+{
+    (void)state;
+    kmip_status status;
+    uint64_t elapsed;
+    kmip_rc rc = query_faulty(FAULT_WRONG_OPERATION, &status, &elapsed);
+    assert_int_equal(rc, KMIP_E_DECODE);
+}
+
+static void test_refused_client_certificate_is_tls_error(void **state)
+{
+    (void)state;
+    /* The server trusts only its own certificate: client-a is unknown. */
+    fault_server *server =
+        fault_server_start(test_pki.server_cert, test_pki.server_key,
+                           test_pki.server_cert, FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_E_TLS);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_server_name_mismatch_is_rejected(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.verify_name = "kmip.example.com";
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_E_TLS);
+    assert_non_null(strstr(status.message, "certificate verify failed"));
+    assert_int_equal(fault_server_connections(server), 0);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_unreachable_server_error_names_it(void **state)
+{
+    (void)state;
+    char closed[32];
+    fault_closed_address(closed, sizeof(closed));
+    const char *servers[] = {closed};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_E_TRANSPORT);
+    char expected[64];
+    snprintf(expected, sizeof(expected), "%s: connect: Connection refused",
+             closed);
+    assert_string_equal(status.message, expected);
+    kmip_client_free(client);
+}
+
+static void test_failover_skips_unreachable_server(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    char closed[32];
+    fault_closed_address(closed, sizeof(closed));
+    const char *servers[] = {closed, fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 2);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 0, &status), KMIP_OK);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.failovers, 1);
+    assert_int_equal(stats.connects, 1);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_failover_remembers_the_server_that_answered(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_DROP_SECOND_REQUEST);
+    char closed[32];
+    fault_closed_address(closed, sizeof(closed));
+    const char *servers[] = {closed, fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 2);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    /* The pooled connection dies on the second request; its replacement
+     * goes straight to the server that answered last. */
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.failovers, 1);
+    assert_int_equal(stats.connects, 2);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_pooled_connection_is_reused(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 0, &status), KMIP_OK);
+    assert_int_equal(query(client, 0, &status), KMIP_OK);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.requests, 2);
+    assert_int_equal(stats.connects, 1);
+    assert_int_equal(fault_server_connections(server), 1);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void
+test_stale_pooled_connection_is_retried_when_idempotent(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_DROP_SECOND_REQUEST);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.retries, 1);
+    assert_int_equal(stats.requests, 3);
+    assert_int_equal(stats.connects, 2);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_stale_pooled_connection_is_not_retried_otherwise(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_DROP_SECOND_REQUEST);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 0, &status), KMIP_OK);
+    assert_int_equal(query(client, 0, &status), KMIP_E_TRANSPORT);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.retries, 0);
+    assert_int_equal(stats.requests, 2);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+/* The child reconnects; the parent's pooled connection, untouched by the
+ * child, still serves the parent. */
+static void test_child_after_fork_never_uses_parent_connection(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        kmip_client_stats stats;
+        bool ok = query(client, 1, &status) == KMIP_OK;
+        kmip_client_get_stats(client, &stats);
+        _exit(ok && stats.connects == 2 && stats.retries == 0 ? 0 : 1);
+    }
+    int child_status = 0;
+    assert_int_equal(waitpid(child, &child_status, 0), child);
+    assert_true(WIFEXITED(child_status));
+    assert_int_equal(WEXITSTATUS(child_status), 0);
+
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.connects, 1);
+    assert_int_equal(stats.retries, 0);
+    assert_int_equal(fault_server_connections(server), 2);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_encrypted_key_with_right_passphrase_connects(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.key_file = test_pki.key_encrypted;
+    cfg.key_passphrase = test_pki.key_passphrase;
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_encrypted_key_with_wrong_passphrase_is_refused(void **state)
+{
+    (void)state;
+    const char *servers[] = {"127.0.0.1:5696"};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.key_file = test_pki.key_encrypted;
+    cfg.key_passphrase = "not the passphrase";
+    kmip_status status;
+    assert_null(kmip_client_new(&cfg, &status));
+    assert_int_equal(status.rc, KMIP_E_CONFIG);
+    assert_non_null(strstr(status.message, "wrong passphrase"));
+}
+
+static void test_encrypted_key_without_passphrase_is_refused(void **state)
+{
+    (void)state;
+    const char *servers[] = {"127.0.0.1:5696"};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.key_file = test_pki.key_encrypted;
+    kmip_status status;
+    assert_null(kmip_client_new(&cfg, &status));
+    assert_int_equal(status.rc, KMIP_E_CONFIG);
+    assert_non_null(strstr(status.message, "no passphrase"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_server_answers),
+        cmocka_unit_test(test_silent_server_times_out_within_timeout),
+        cmocka_unit_test(test_close_mid_response_is_transport_error),
+        cmocka_unit_test(test_huge_length_is_too_big_at_once),
+        cmocka_unit_test(test_garbage_response_is_decode_error),
+        cmocka_unit_test(test_answer_to_another_operation_is_decode_error),
+        cmocka_unit_test(test_refused_client_certificate_is_tls_error),
+        cmocka_unit_test(test_server_name_mismatch_is_rejected),
+        cmocka_unit_test(test_unreachable_server_error_names_it),
+        cmocka_unit_test(test_failover_skips_unreachable_server),
+        cmocka_unit_test(test_failover_remembers_the_server_that_answered),
+        cmocka_unit_test(test_pooled_connection_is_reused),
+        cmocka_unit_test(
+            test_stale_pooled_connection_is_retried_when_idempotent),
+        cmocka_unit_test(test_stale_pooled_connection_is_not_retried_otherwise),
+        cmocka_unit_test(test_child_after_fork_never_uses_parent_connection),
+        cmocka_unit_test(test_encrypted_key_with_right_passphrase_connects),
+        cmocka_unit_test(test_encrypted_key_with_wrong_passphrase_is_refused),
+        cmocka_unit_test(test_encrypted_key_without_passphrase_is_refused),
+    };
+    return cmocka_run_group_tests(tests, load_pki, NULL);
+}
