@@ -245,6 +245,11 @@ static kmip_rc decode_children(decoder *d)
     return KMIP_OK;
 }
 
+kmip_decode_limits kmip_decode_limits_default(void)
+{
+    return (kmip_decode_limits){KMIP_DEFAULT_MAX_DEPTH, KMIP_DEFAULT_MAX_ITEMS};
+}
+
 kmip_rc kmip_ttlv_decode(const uint8_t *data, size_t len,
                          const kmip_decode_limits *limits, kmip_item **out,
                          kmip_status *status)
@@ -255,11 +260,9 @@ kmip_rc kmip_ttlv_decode(const uint8_t *data, size_t len,
     *out = NULL;
     decoder d = {
         .base = data,
-        .limits = {KMIP_DEFAULT_MAX_DEPTH, KMIP_DEFAULT_MAX_ITEMS},
+        .limits = limits != NULL ? *limits : kmip_decode_limits_default(),
         .status = status,
     };
-    if (limits != NULL)
-        d.limits = *limits;
     kmip_reader input;
     kmip_reader_init(&input, data, len);
     kmip_item *root = NULL;

@@ -25,7 +25,8 @@ static bool write_header(kmip_writer *w, const kmip_item *item, uint32_t length)
            kmip_writer_u8(w, (uint8_t)item->type) && kmip_writer_u32(w, length);
 }
 
-/* Text and Byte String: the bytes, then zeros to the 8-byte boundary. */
+/* Text and Byte String: the bytes, then zeros to the 8-byte boundary.
+ * Text must be UTF-8, as the decoder requires. */
 static kmip_rc encode_string(const kmip_item *item, kmip_writer *w,
                              kmip_status *status)
 {
@@ -34,6 +35,11 @@ static kmip_rc encode_string(const kmip_item *item, kmip_writer *w,
         return kmip_fail(status, KMIP_E_ENCODE,
                          "tag 0x%06x: %zu-byte value exceeds the TTLV limit",
                          item->tag, len);
+    if (item->type == KMIP_TYPE_TEXT_STRING &&
+        ttlv_utf8_invalid_at(item->v.bytes.data, len) != len)
+        return kmip_fail(status, KMIP_E_ENCODE,
+                         "tag 0x%06x: Text String is not valid UTF-8",
+                         item->tag);
     if (!write_header(w, item, (uint32_t)len) ||
         !kmip_writer_bytes(w, item->v.bytes.data, len) ||
         !kmip_writer_zeros(w, (size_t)(ttlv_padded(len) - len)))

@@ -99,6 +99,8 @@ typedef struct kmip_decode_limits {
 /* Largest message the client and kmipd accept by default. */
 #define KMIP_DEFAULT_MAX_MESSAGE (16u * 1024u * 1024u)
 
+kmip_decode_limits kmip_decode_limits_default(void);
+
 /* Decodes exactly one item filling all of data (len bytes, padding
  * included). Strict: type codes, fixed lengths, zero padding, nested
  * lengths, depth and item count are all checked. Unknown tags are kept.

@@ -297,10 +297,19 @@ static void put_structure_of_integers(kmip_writer *w, uint32_t count)
     }
 }
 
+static void test_default_limits_match_the_header(void **state)
+{
+    (void)state;
+    kmip_decode_limits limits = kmip_decode_limits_default();
+    assert_int_equal(limits.max_depth, KMIP_DEFAULT_MAX_DEPTH);
+    assert_int_equal(limits.max_items, KMIP_DEFAULT_MAX_ITEMS);
+}
+
 static void test_item_count_limit_counts_every_item(void **state)
 {
     (void)state;
-    kmip_decode_limits limits = {KMIP_DEFAULT_MAX_DEPTH, 11};
+    kmip_decode_limits limits = kmip_decode_limits_default();
+    limits.max_items = 11;
     kmip_writer w;
     kmip_writer_init(&w);
     put_structure_of_integers(&w, 10);
@@ -515,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_ten_thousand_nested_structures_fail_on_depth),
         cmocka_unit_test(test_deep_nesting_without_limit_decodes_iteratively),
         cmocka_unit_test(test_depth_limit_is_inclusive),
+        cmocka_unit_test(test_default_limits_match_the_header),
         cmocka_unit_test(test_item_count_limit_counts_every_item),
         cmocka_unit_test(test_default_item_limit_rejects_100001_items),
         cmocka_unit_test(test_invalid_utf8_fails),

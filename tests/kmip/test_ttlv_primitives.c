@@ -457,6 +457,19 @@ static void test_encoder_rejects_unknown_type(void **state)
     kmip_item_free(item);
 }
 
+static void test_encoder_rejects_invalid_utf8_text(void **state)
+{
+    (void)state;
+    kmip_item *item = kmip_item_new_text(TAG, "caf\xe9");
+    uint8_t *encoded = NULL;
+    size_t len = 0;
+    kmip_status status;
+    assert_int_equal(kmip_ttlv_encode_alloc(item, &encoded, &len, &status),
+                     KMIP_E_ENCODE);
+    assert_non_null(strstr(status.message, "UTF-8"));
+    kmip_item_free(item);
+}
+
 static void test_encoder_rejects_bad_child(void **state)
 {
     (void)state;
@@ -566,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_getter_rejects_wrong_type),
         cmocka_unit_test(test_encoder_rejects_tag_past_24_bits),
         cmocka_unit_test(test_encoder_rejects_unknown_type),
+        cmocka_unit_test(test_encoder_rejects_invalid_utf8_text),
         cmocka_unit_test(test_encoder_rejects_bad_child),
         cmocka_unit_test(test_failed_encode_leaves_writer_unchanged),
         cmocka_unit_test(test_writer_patch_and_release),
