@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "crypto_ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+CK_RV p11_op_key(p11_session *session, p11_op_kind kind,
+                 const CK_MECHANISM *mechanism, CK_FLAGS flag,
+                 CK_OBJECT_HANDLE key, CK_OBJECT_CLASS asymmetric_class,
+                 CK_ATTRIBUTE_TYPE usage, p11_object **out)
+{
+    if (mechanism == NULL)
+        return CKR_ARGUMENTS_BAD;
+    if (session->ops[kind].active)
+        return CKR_OPERATION_ACTIVE;
+    const struct p11_mechanism *offered =
+        p11_mechanism_find(mechanism->mechanism);
+    /* Every keyed mechanism of the module has a KMIP table entry, which
+     * names its key type. */
+    const p11_mech_kmip *mech = p11_mech_kmip_find(mechanism->mechanism);
+    if (offered == NULL || (offered->flags & flag) == 0 || mech == NULL)
+        return CKR_MECHANISM_INVALID;
+    bool secret =
+        mech->key_type == CKK_AES || mech->key_type == CKK_GENERIC_SECRET;
+
+    p11_object *object;
+    CK_RV rv = p11_object_get(session, key, &object);
+    if (rv == CKR_OBJECT_HANDLE_INVALID)
+        return CKR_KEY_HANDLE_INVALID;
+    if (rv != CKR_OK)
+        return rv;
+    if (object->subtype != mech->key_type)
+        return CKR_KEY_TYPE_INCONSISTENT;
+    if (object->object_class != (secret ? CKO_SECRET_KEY : asymmetric_class) ||
+        !p11_object_allows(object, usage))
+        return CKR_KEY_FUNCTION_NOT_PERMITTED;
+    *out = object;
+    return CKR_OK;
+}
+
+void p11_op_start(p11_session *session, p11_op_kind kind,
+                  CK_MECHANISM_TYPE mechanism, p11_object *key, void *ctx,
+                  void (*free_ctx)(void *ctx))
+{
+    p11_operation *op = &session->ops[kind];
+    op->active = true;
+    op->mechanism = mechanism;
+    op->key = key != NULL ? key->handle : CK_INVALID_HANDLE;
+    op->key_object = key;
+    op->ctx = ctx;
+    op->free_ctx = free_ctx;
+}
+
+p11_operation *p11_op_active(p11_session *session, p11_op_kind kind)
+{
+    p11_operation *op = &session->ops[kind];
+    return op->active ? op : NULL;
+}
+
+size_t p11_key_bytes(const p11_object *key)
+{
+    return (key->key_bits + 7) / 8;
+}
+
+CK_RV p11_bytes_append(p11_bytes *bytes, const uint8_t *data, size_t len)
+{
+    if (len > P11_BYTES_MAX - bytes->len)
+        return CKR_DATA_LEN_RANGE;
+    if (bytes->len + len > bytes->cap) {
+        size_t cap = bytes->cap ? bytes->cap : 256;
+        while (cap < bytes->len + len)
+            cap *= 2;
+        /* Not realloc: the old buffer may hold secrets and is wiped. */
+        uint8_t *grown = malloc(cap);
+        if (grown == NULL)
+            return CKR_HOST_MEMORY;
+        if (bytes->len > 0)
+            memcpy(grown, bytes->data, bytes->len);
+        OPENSSL_clear_free(bytes->data, bytes->cap);
+        bytes->data = grown;
+        bytes->cap = cap;
+    }
+    if (len > 0)
+        memcpy(bytes->data + bytes->len, data, len);
+    bytes->len += len;
+    return CKR_OK;
+}
+
+void p11_bytes_clear(p11_bytes *bytes)
+{
+    OPENSSL_clear_free(bytes->data, bytes->cap);
+    memset(bytes, 0, sizeof(*bytes));
+}
+
+CK_RV p11_output_check(CK_BYTE_PTR out, CK_ULONG_PTR out_len, size_t needed,
+                       bool *done)
+{
+    *done = true;
+    if (out_len == NULL)
+        return CKR_ARGUMENTS_BAD;
+    if (out == NULL) {
+        *out_len = needed;
+        return CKR_OK;
+    }
+    if (*out_len < needed) {
+        *out_len = needed;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    *done = false;
+    return CKR_OK;
+}
+
+void p11_output_copy(CK_BYTE_PTR out, CK_ULONG_PTR out_len, const uint8_t *src,
+                     size_t len)
+{
+    if (len > 0)
+        memcpy(out, src, len);
+    *out_len = len;
+}

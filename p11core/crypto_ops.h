@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the cryptographic operation files (sign.c, verify.c, encrypt.c,
+ * decrypt.c, digest.c) share: starting an operation on a key, multi-part
+ * input buffers, the PKCS#11 output-buffer convention, and the KMIP
+ * requests of the private operations (kmip_crypto.c). */
+#ifndef P11CORE_CRYPTO_OPS_H
+#define P11CORE_CRYPTO_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mech_params.h"
+#include "p11core_internal.h"
+
+/* ---- Starting an operation (crypto_ops.c) ---- */
+
+/* Checks that session has no active operation of kind
+ * (CKR_OPERATION_ACTIVE), that the module offers mechanism for flag
+ * (CKF_SIGN ...; CKR_MECHANISM_INVALID), and loads key: a key of the
+ * mechanism's key type (CKR_KEY_TYPE_INCONSISTENT), of class
+ * CKO_SECRET_KEY for AES and HMAC mechanisms and asymmetric_class
+ * (CKO_PRIVATE_KEY or CKO_PUBLIC_KEY) for RSA and EC ones, that allows
+ * usage (CKA_SIGN ...); CKR_KEY_FUNCTION_NOT_PERMITTED otherwise. An
+ * unknown handle gives CKR_KEY_HANDLE_INVALID. On CKR_OK *out is the
+ * loaded key. */
+CK_RV p11_op_key(p11_session *session, p11_op_kind kind,
+                 const CK_MECHANISM *mechanism, CK_FLAGS flag,
+                 CK_OBJECT_HANDLE key, CK_OBJECT_CLASS asymmetric_class,
+                 CK_ATTRIBUTE_TYPE usage, p11_object **out);
+
+/* Makes session->ops[kind] active with ctx (freed by free_ctx). */
+void p11_op_start(p11_session *session, p11_op_kind kind,
+                  CK_MECHANISM_TYPE mechanism, p11_object *key, void *ctx,
+                  void (*free_ctx)(void *ctx));
+
+/* The active operation of kind, or NULL (the caller then answers
+ * CKR_OPERATION_NOT_INITIALIZED). */
+p11_operation *p11_op_active(p11_session *session, p11_op_kind kind);
+
+/* The byte length of a key's signature or block: RSA modulus, EC order
+ * (rounded up to bytes). */
+size_t p11_key_bytes(const p11_object *key);
+
+/* ---- Multi-part input ---- */
+
+/* Bytes gathered by *Update calls. Wiped when cleared (input to a sign or
+ * decrypt may be secret). */
+typedef struct p11_bytes {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+} p11_bytes;
+
+/* Largest multi-part input kept: a KMIP request must carry it. */
+#define P11_BYTES_MAX (KMIP_DEFAULT_MAX_MESSAGE - 4096)
+
+/* CKR_OK, CKR_DATA_LEN_RANGE past P11_BYTES_MAX, or CKR_HOST_MEMORY. */
+CK_RV p11_bytes_append(p11_bytes *bytes, const uint8_t *data, size_t len);
+void p11_bytes_clear(p11_bytes *bytes);
+
+/* ---- The output convention (PKCS#11 v2.40 base, 5.2) ---- */
+
+/* Whether an output of needed bytes can be written to out. Sets *done and
+ * returns what the call answers now, the operation staying active, when
+ * out is NULL (a length query: CKR_OK with *out_len = needed) or too small
+ * (CKR_BUFFER_TOO_SMALL with *out_len = needed). Otherwise *done is false
+ * and the result CKR_OK; CKR_ARGUMENTS_BAD when out_len is NULL. */
+CK_RV p11_output_check(CK_BYTE_PTR out, CK_ULONG_PTR out_len, size_t needed,
+                       bool *done);
+
+/* Copies len bytes to out (checked with p11_output_check for at least len
+ * bytes) and sets *out_len. */
+void p11_output_copy(CK_BYTE_PTR out, CK_ULONG_PTR out_len, const uint8_t *src,
+                     size_t len);
+
+/* ---- KMIP requests (kmip_crypto.c): one round trip each ---- */
+
+/* Signs with the private key: data is the message (digested false) or the
+ * hash to sign (digested true, sent as Digested Data). *signature is
+ * malloc'd, freed by the caller. CKR_MECHANISM_INVALID when the server
+ * cannot do what params ask. */
+CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
+                    const p11_kmip_params *params, const uint8_t *data,
+                    size_t len, bool digested, uint8_t **signature,
+                    size_t *signature_len);
+
+/* MAC of data with the secret key; *mac is malloc'd, caller frees. */
+CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
+                   const p11_kmip_params *params, const uint8_t *data,
+                   size_t len, uint8_t **mac, size_t *mac_len);
+
+/* Encrypts or decrypts with the key. An AEAD tag (params->tag_length) is
+ * appended to the ciphertext on encryption and taken from its end on
+ * decryption, as PKCS#11 does. *out is malloc'd; the caller wipes (on
+ * decryption) and frees it. CKR_ENCRYPTED_DATA_INVALID when the server
+ * says the ciphertext does not decrypt. */
+CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
+                       const p11_kmip_params *params, const uint8_t *in,
+                       size_t len, uint8_t **out, size_t *out_len);
+CK_RV p11_kmip_decrypt(p11_session *session, const p11_object *key,
+                       const p11_kmip_params *params, const uint8_t *in,
+                       size_t len, uint8_t **out, size_t *out_len);
+
+/* True when the session's last failure says the server does not do the
+ * requested operation or parameters (Operation Not Supported, Feature Not
+ * Supported, Invalid Field, Invalid Message, Bad Cryptographic
+ * Parameters). */
+bool p11_kmip_refused(const p11_session *session);
+
+#endif

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The KMIP requests of the private operations: Sign, MAC, Encrypt,
+ * Decrypt, each one round trip, with the Cryptographic Parameters the
+ * mechanism asked for. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "crypto_ops.h"
+#include "kmip/payloads.h"
+#include "kmip/tags.h"
+
+bool p11_kmip_refused(const p11_session *session)
+{
+    switch (session->device_error) {
+    case KMIP_RESULT_REASON_OPERATION_NOT_SUPPORTED:
+    case KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED:
+    case KMIP_RESULT_REASON_INVALID_FIELD:
+    case KMIP_RESULT_REASON_INVALID_MESSAGE:
+    case KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static kmip_opt_int optional(int32_t value, bool present)
+{
+    return (kmip_opt_int){present, present ? value : 0};
+}
+
+/* The request arguments for params (pointing into params). */
+static void request_args(const p11_object *key, const p11_kmip_params *p,
+                         kmip_crypto_args *args)
+{
+    memset(args, 0, sizeof(*args));
+    args->uid = key->uid;
+    kmip_crypto_params *kp = &args->params;
+    kp->present = true;
+    kp->cryptographic_algorithm = p->algorithm;
+    kp->block_cipher_mode = p->mode;
+    kp->padding_method = p->padding;
+    kp->hashing_algorithm = p->hash;
+    kp->digital_signature_algorithm = p->signature;
+    kp->mask_generator = p->mask_generator;
+    kp->mask_generator_hashing_algorithm = p->mask_generator_hash;
+    kp->salt_length = optional(p->salt_length, p->salt_length >= 0);
+    kp->tag_length = optional(p->tag_length, p->tag_length > 0);
+    kp->counter_length = optional(p->counter_length, p->counter_length > 0);
+    kp->p_source = (kmip_bytes){p->p_source, p->p_source_len};
+    args->iv = (kmip_bytes){p->iv, p->iv_len};
+    args->aad = (kmip_bytes){p->aad, p->aad_len};
+}
+
+/* Sends operation with args and reads the result; on CKR_OK the caller
+ * frees *resp (result points into it). A refusal of the operation or its
+ * parameters is CKR_MECHANISM_INVALID. */
+static CK_RV crypto_call(p11_session *session, uint32_t operation,
+                         const kmip_crypto_args *args, kmip_response **resp,
+                         kmip_crypto_result *result)
+{
+    kmip_version version;
+    CK_RV rv = p11_kmip_version(session, &version);
+    if (rv != CKR_OK)
+        return rv;
+    kmip_item *payload = kmip_crypto_request(operation, version, args);
+    if (payload == NULL)
+        return CKR_HOST_MEMORY;
+    const kmip_item *response_payload;
+    rv = p11_kmip_call_one(session, operation, payload, true, resp,
+                           &response_payload);
+    if (rv != CKR_OK)
+        return p11_kmip_refused(session) ? CKR_MECHANISM_INVALID : rv;
+    kmip_status status;
+    kmip_rc rc =
+        kmip_crypto_response(operation, response_payload, result, &status);
+    if (rc != KMIP_OK) {
+        p11_log_error("malformed %s response: %s",
+                      kmip_enum_name(KMIP_TAG_OPERATION, operation),
+                      status.message);
+        kmip_response_free(*resp);
+        *resp = NULL;
+        return CKR_DEVICE_ERROR;
+    }
+    return CKR_OK;
+}
+
+/* Copies bytes into a new buffer the caller frees; CKR_DEVICE_ERROR when
+ * the server left them out. */
+static CK_RV take_bytes(kmip_bytes bytes, uint8_t **out, size_t *out_len)
+{
+    if (bytes.data == NULL)
+        return CKR_DEVICE_ERROR;
+    *out = malloc(bytes.len ? bytes.len : 1);
+    if (*out == NULL)
+        return CKR_HOST_MEMORY;
+    memcpy(*out, bytes.data, bytes.len);
+    *out_len = bytes.len;
+    return CKR_OK;
+}
+
+CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
+                    const p11_kmip_params *params, const uint8_t *data,
+                    size_t len, bool digested, uint8_t **signature,
+                    size_t *signature_len)
+{
+    kmip_crypto_args args;
+    request_args(key, params, &args);
+    /* An empty message is still a Data field: a non-NULL pointer. */
+    kmip_bytes input = {data != NULL ? data : (const uint8_t *)"", len};
+    if (digested)
+        args.digested_data = input;
+    else
+        args.data = input;
+    kmip_response *resp = NULL;
+    kmip_crypto_result result;
+    CK_RV rv = crypto_call(session, KMIP_OPERATION_SIGN, &args, &resp, &result);
+    if (rv == CKR_OK)
+        rv = take_bytes(result.signature_data, signature, signature_len);
+    kmip_response_free(resp);
+    return rv;
+}
+
+CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
+                   const p11_kmip_params *params, const uint8_t *data,
+                   size_t len, uint8_t **mac, size_t *mac_len)
+{
+    kmip_crypto_args args;
+    request_args(key, params, &args);
+    args.data = (kmip_bytes){data != NULL ? data : (const uint8_t *)"", len};
+    kmip_response *resp = NULL;
+    kmip_crypto_result result;
+    CK_RV rv = crypto_call(session, KMIP_OPERATION_MAC, &args, &resp, &result);
+    if (rv == CKR_OK)
+        rv = take_bytes(result.mac_data, mac, mac_len);
+    kmip_response_free(resp);
+    return rv;
+}
+
+CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
+                       const p11_kmip_params *params, const uint8_t *in,
+                       size_t len, uint8_t **out, size_t *out_len)
+{
+    kmip_crypto_args args;
+    request_args(key, params, &args);
+    args.data = (kmip_bytes){in != NULL ? in : (const uint8_t *)"", len};
+    kmip_response *resp = NULL;
+    kmip_crypto_result result;
+    CK_RV rv =
+        crypto_call(session, KMIP_OPERATION_ENCRYPT, &args, &resp, &result);
+    if (rv != CKR_OK)
+        return rv;
+    size_t tag_len = (size_t)(params->tag_length > 0 ? params->tag_length : 0);
+    if (result.data.data == NULL || result.tag.len != tag_len ||
+        (tag_len > 0 && result.tag.data == NULL)) {
+        rv = CKR_DEVICE_ERROR;
+    } else {
+        /* PKCS#11 carries the AEAD tag at the end of the ciphertext. */
+        *out_len = result.data.len + tag_len;
+        *out = malloc(*out_len ? *out_len : 1);
+        if (*out == NULL) {
+            rv = CKR_HOST_MEMORY;
+        } else {
+            memcpy(*out, result.data.data, result.data.len);
+            if (tag_len > 0)
+                memcpy(*out + result.data.len, result.tag.data, tag_len);
+        }
+    }
+    kmip_response_free(resp);
+    return rv;
+}
+
+CK_RV p11_kmip_decrypt(p11_session *session, const p11_object *key,
+                       const p11_kmip_params *params, const uint8_t *in,
+                       size_t len, uint8_t **out, size_t *out_len)
+{
+    size_t tag_len = (size_t)(params->tag_length > 0 ? params->tag_length : 0);
+    if (len < tag_len)
+        return CKR_ENCRYPTED_DATA_LEN_RANGE;
+    kmip_crypto_args args;
+    request_args(key, params, &args);
+    args.data =
+        (kmip_bytes){in != NULL ? in : (const uint8_t *)"", len - tag_len};
+    if (tag_len > 0)
+        args.tag = (kmip_bytes){in + len - tag_len, tag_len};
+    kmip_response *resp = NULL;
+    kmip_crypto_result result;
+    CK_RV rv =
+        crypto_call(session, KMIP_OPERATION_DECRYPT, &args, &resp, &result);
+    if (rv == CKR_OK)
+        rv = take_bytes(result.data, out, out_len);
+    else if (session->device_error == KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE)
+        rv = CKR_ENCRYPTED_DATA_INVALID;
+    kmip_response_free(resp);
+    return rv;
+}

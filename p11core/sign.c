@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* C_SignInit, C_Sign, C_SignUpdate, C_SignFinal: one KMIP Sign (or MAC
+ * for HMAC) per signature. Single-part hashing mechanisms send the message
+ * as Data and let the server hash it; multi-part ones hash here and send
+ * Digested Data where the slot's server takes it, keeping the Data for
+ * servers that do not (PyKMIP). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "crypto_ops.h"
+#include "ecdsa_sig.h"
+#include "kmip/tags.h"
+
+/* slot->digested_sign values. */
+enum { DIGESTED_UNKNOWN = 0, DIGESTED_SERVED = 1, DIGESTED_REFUSED = -1 };
+
+typedef struct sign_ctx {
+    p11_kmip_params params;
+    /* The message hash of a hashing mechanism (CKM_SHA256_RSA_PKCS ...),
+     * NULL for the others. */
+    const p11_hash *message_hash;
+    EVP_MD_CTX *running_hash; /* multi-part with message_hash */
+    p11_bytes data;           /* multi-part input, when it may be sent */
+    bool keep_data;
+    bool multipart;
+    size_t signature_len;
+} sign_ctx;
+
+static void sign_ctx_free(void *opaque)
+{
+    sign_ctx *ctx = opaque;
+    if (ctx == NULL)
+        return;
+    p11_kmip_params_clear(&ctx->params);
+    EVP_MD_CTX_free(ctx->running_hash);
+    p11_bytes_clear(&ctx->data);
+    free(ctx);
+}
+
+static bool is_hmac(const sign_ctx *ctx)
+{
+    return ctx->params.mech->key_type == CKK_GENERIC_SECRET;
+}
+
+static bool is_ecdsa(const sign_ctx *ctx)
+{
+    return ctx->params.mech->key_type == CKK_EC;
+}
+
+static size_t signature_length(const sign_ctx *ctx, const p11_object *key)
+{
+    if (is_hmac(ctx))
+        return ctx->message_hash->length;
+    if (is_ecdsa(ctx))
+        return 2 * p11_key_bytes(key);
+    return p11_key_bytes(key);
+}
+
+static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
+                       CK_OBJECT_HANDLE key)
+{
+    p11_object *object;
+    CK_RV rv = p11_op_key(session, P11_OP_SIGN, mechanism, CKF_SIGN, key,
+                          CKO_PRIVATE_KEY, CKA_SIGN, &object);
+    if (rv == CKR_OK)
+        rv = p11_session_check_login(session);
+    if (rv != CKR_OK)
+        return rv;
+
+    sign_ctx *ctx = calloc(1, sizeof(*ctx));
+    if (ctx == NULL)
+        return CKR_HOST_MEMORY;
+    rv = p11_kmip_params_from_mechanism(mechanism, &ctx->params);
+    if (rv != CKR_OK) {
+        sign_ctx_free(ctx);
+        return rv;
+    }
+    if (ctx->params.mech->input == P11_INPUT_MESSAGE)
+        ctx->message_hash = p11_hash_by_kmip(ctx->params.hash);
+    ctx->signature_len = signature_length(ctx, object);
+    p11_op_start(session, P11_OP_SIGN, mechanism->mechanism, object, ctx,
+                 sign_ctx_free);
+    return CKR_OK;
+}
+
+/* Writes the server's signature in PKCS#11 form to out (room for
+ * ctx->signature_len bytes): ECDSA as r || s, RSA left-padded to the
+ * modulus length. */
+static CK_RV store_signature(const sign_ctx *ctx, const uint8_t *signature,
+                             size_t len, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
+{
+    if (is_ecdsa(ctx)) {
+        CK_RV rv = p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2,
+                                        out, ctx->signature_len);
+        if (rv == CKR_OK)
+            *out_len = ctx->signature_len;
+        return rv;
+    }
+    if (len > ctx->signature_len || (is_hmac(ctx) && len != ctx->signature_len))
+        return CKR_DEVICE_ERROR;
+    size_t pad = ctx->signature_len - len;
+    memset(out, 0, pad);
+    memcpy(out + pad, signature, len);
+    *out_len = ctx->signature_len;
+    return CKR_OK;
+}
+
+/* The Digested Data and hash for a mechanism whose input is a hash or a
+ * DigestInfo: sets the params' hash and points *digest into data. A
+ * CKM_RSA_PKCS input that is no DigestInfo is signed as given, with no
+ * hash named (the server pads and signs the raw block). */
+static CK_RV digested_input(sign_ctx *ctx, const p11_object *key,
+                            const uint8_t *data, size_t len,
+                            const uint8_t **digest, size_t *digest_len)
+{
+    const p11_hash *hash = NULL;
+    *digest = data;
+    *digest_len = len;
+    if (ctx->params.mech->input == P11_INPUT_DIGEST_INFO) {
+        hash = p11_digest_info_parse(data, len, digest);
+        if (hash == NULL)
+            return len + 11 <= p11_key_bytes(key) ? CKR_OK : CKR_DATA_LEN_RANGE;
+        *digest_len = hash->length;
+    } else if (is_ecdsa(ctx)) {
+        hash = p11_hash_by_length(len);
+    } else {
+        hash = p11_hash_by_kmip(ctx->params.hash);
+        if (hash != NULL && hash->length != len)
+            hash = NULL;
+    }
+    if (hash == NULL)
+        return CKR_DATA_LEN_RANGE;
+    p11_kmip_params_set_hash(&ctx->params, hash);
+    return CKR_OK;
+}
+
+/* Signs one whole input (C_Sign, or C_SignFinal of a mechanism that
+ * gathers its input) with one request. *signature is malloc'd. */
+static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
+                        const p11_object *key, const uint8_t *data, size_t len,
+                        uint8_t **signature, size_t *signature_len)
+{
+    if (is_hmac(ctx))
+        return p11_kmip_mac(session, key, &ctx->params, data, len, signature,
+                            signature_len);
+    if (ctx->params.mech->input == P11_INPUT_MESSAGE)
+        return p11_kmip_sign(session, key, &ctx->params, data, len, false,
+                             signature, signature_len);
+    const uint8_t *digest;
+    size_t digest_len;
+    CK_RV rv = digested_input(ctx, key, data, len, &digest, &digest_len);
+    if (rv != CKR_OK)
+        return rv;
+    return p11_kmip_sign(session, key, &ctx->params, digest, digest_len, true,
+                         signature, signature_len);
+}
+
+/* C_SignFinal of a hashing mechanism: Digested Data unless the slot's
+ * server is known to refuse it; on a first refusal, the kept Data. */
+static CK_RV sign_running_hash(p11_session *session, sign_ctx *ctx,
+                               const p11_object *key, uint8_t **signature,
+                               size_t *signature_len)
+{
+    int *served = &session->slot->digested_sign;
+    if (__atomic_load_n(served, __ATOMIC_RELAXED) != DIGESTED_REFUSED) {
+        uint8_t digest[EVP_MAX_MD_SIZE];
+        unsigned digest_len = 0;
+        if (EVP_DigestFinal_ex(ctx->running_hash, digest, &digest_len) != 1)
+            return CKR_GENERAL_ERROR;
+        CK_RV rv = p11_kmip_sign(session, key, &ctx->params, digest, digest_len,
+                                 true, signature, signature_len);
+        OPENSSL_cleanse(digest, sizeof(digest));
+        if (rv != CKR_MECHANISM_INVALID || !ctx->keep_data) {
+            if (rv == CKR_OK)
+                __atomic_store_n(served, DIGESTED_SERVED, __ATOMIC_RELAXED);
+            return rv;
+        }
+        p11_log_info("slot %lu: the server does not sign Digested Data; "
+                     "sending Data",
+                     (unsigned long)session->slot->id);
+        __atomic_store_n(served, DIGESTED_REFUSED, __ATOMIC_RELAXED);
+    }
+    return p11_kmip_sign(session, key, &ctx->params, ctx->data.data,
+                         ctx->data.len, false, signature, signature_len);
+}
+
+static CK_RV sign_update(p11_session *session, p11_operation *op,
+                         const uint8_t *part, size_t len)
+{
+    sign_ctx *ctx = op->ctx;
+    if (!ctx->multipart) {
+        ctx->multipart = true;
+        int served =
+            __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED);
+        ctx->keep_data = ctx->message_hash == NULL || is_hmac(ctx) ||
+                         served != DIGESTED_SERVED;
+        if (ctx->message_hash != NULL && !is_hmac(ctx) &&
+            served != DIGESTED_REFUSED) {
+            ctx->running_hash = EVP_MD_CTX_new();
+            if (ctx->running_hash == NULL ||
+                EVP_DigestInit_ex2(
+                    ctx->running_hash,
+                    EVP_get_digestbyname(ctx->message_hash->ossl_name),
+                    NULL) != 1)
+                return CKR_HOST_MEMORY;
+        }
+    }
+    if (ctx->running_hash != NULL &&
+        EVP_DigestUpdate(ctx->running_hash, part, len) != 1)
+        return CKR_GENERAL_ERROR;
+    return ctx->keep_data ? p11_bytes_append(&ctx->data, part, len) : CKR_OK;
+}
+
+/* The end of C_Sign and C_SignFinal: a length query or a short buffer
+ * keeps the operation; anything else ends it. */
+static CK_RV sign_finish(p11_session *session, p11_operation *op,
+                         const uint8_t *data, size_t len, CK_BYTE_PTR out,
+                         CK_ULONG_PTR out_len)
+{
+    sign_ctx *ctx = op->ctx;
+    bool done;
+    CK_RV rv = p11_output_check(out, out_len, ctx->signature_len, &done);
+    if (done)
+        return rv;
+
+    uint8_t *signature = NULL;
+    size_t signature_len = 0;
+    if (ctx->multipart && ctx->running_hash != NULL)
+        rv = sign_running_hash(session, ctx, op->key_object, &signature,
+                               &signature_len);
+    else if (ctx->multipart)
+        rv = sign_whole(session, ctx, op->key_object, ctx->data.data,
+                        ctx->data.len, &signature, &signature_len);
+    else
+        rv = sign_whole(session, ctx, op->key_object, data, len, &signature,
+                        &signature_len);
+    if (rv == CKR_OK)
+        rv = store_signature(ctx, signature, signature_len, out, out_len);
+    free(signature);
+    p11_operation_end(op);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession,
+                            CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
+{
+    p11_session *session;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+    if (rv != CKR_OK)
+        return rv;
+    rv = pMechanism == NULL ? CKR_ARGUMENTS_BAD
+                            : sign_init(session, pMechanism, hKey);
+    p11_session_release(session);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData,
+                        CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
+                        CK_ULONG_PTR pulSignatureLen)
+{
+    p11_session *session;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+    if (rv != CKR_OK)
+        return rv;
+    p11_operation *op = p11_op_active(session, P11_OP_SIGN);
+    if (op == NULL)
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    else if (pData == NULL && ulDataLen > 0)
+        rv = CKR_ARGUMENTS_BAD;
+    else if (((sign_ctx *)op->ctx)->multipart)
+        rv = CKR_OPERATION_ACTIVE;
+    else
+        rv = sign_finish(session, op, pData, ulDataLen, pSignature,
+                         pulSignatureLen);
+    p11_session_release(session);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart,
+                              CK_ULONG ulPartLen)
+{
+    p11_session *session;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+    if (rv != CKR_OK)
+        return rv;
+    p11_operation *op = p11_op_active(session, P11_OP_SIGN);
+    if (op == NULL) {
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    } else if (pPart == NULL && ulPartLen > 0) {
+        rv = CKR_ARGUMENTS_BAD;
+    } else {
+        rv = sign_update(session, op, pPart, ulPartLen);
+        if (rv != CKR_OK)
+            p11_operation_end(op);
+    }
+    p11_session_release(session);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature,
+                             CK_ULONG_PTR pulSignatureLen)
+{
+    p11_session *session;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+    if (rv != CKR_OK)
+        return rv;
+    p11_operation *op = p11_op_active(session, P11_OP_SIGN);
+    if (op == NULL) {
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    } else {
+        /* C_SignFinal without any C_SignUpdate signs the empty message. */
+        ((sign_ctx *)op->ctx)->multipart = true;
+        rv = sign_finish(session, op, NULL, 0, pSignature, pulSignatureLen);
+    }
+    p11_session_release(session);
+    return rv;
+}
