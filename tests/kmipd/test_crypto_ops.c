@@ -1,0 +1,842 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kmipd's signatures, encryption, MAC and RNG, checked against OpenSSL's
+ * own verifiers and against published test vectors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+
+#include "kmip/tags.h"
+
+#include "kmipd/crypto.h"
+
+static EVP_PKEY *rsa_key;    /* RSA-2048, private (holds the public part) */
+static EVP_PKEY *ec_keys[3]; /* P-256, P-384, P-521 */
+
+static const uint8_t message[] = "kmipd signs what it is given";
+
+static EVP_PKEY *generate(uint32_t algorithm, int32_t length, uint32_t curve)
+{
+    kmipd_buf priv = {0}, pub = {0};
+    kmipd_key_info info;
+    kmip_status st;
+    EVP_PKEY *pkey = NULL;
+    if (kmipd_generate_key_pair(algorithm, length, curve, &priv, &pub, &info,
+                                &st) == KMIP_OK)
+        kmipd_key_load(KMIP_OBJECT_TYPE_PRIVATE_KEY, priv.data, priv.len, &pkey,
+                       &st);
+    kmipd_buf_clear(&priv);
+    kmipd_buf_clear(&pub);
+    return pkey;
+}
+
+static int generate_keys(void **state)
+{
+    (void)state;
+    rsa_key = generate(KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048, 0);
+    ec_keys[0] = generate(KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256, 0);
+    ec_keys[1] = generate(KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 384, 0);
+    ec_keys[2] = generate(KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 521, 0);
+    return rsa_key && ec_keys[0] && ec_keys[1] && ec_keys[2] ? 0 : -1;
+}
+
+static int free_keys(void **state)
+{
+    (void)state;
+    EVP_PKEY_free(rsa_key);
+    for (size_t i = 0; i < 3; i++)
+        EVP_PKEY_free(ec_keys[i]);
+    kmipd_key_cache_clear();
+    return 0;
+}
+
+static void assert_reason(kmip_rc rc, const kmip_status *st, uint32_t reason)
+{
+    assert_int_equal(rc, KMIP_E_RESULT);
+    assert_int_equal(st->result_reason, reason);
+}
+
+static kmipd_buf sign(EVP_PKEY *key, const kmipd_crypto_params *p,
+                      const uint8_t *data, size_t len, bool digested)
+{
+    kmipd_buf sig = {0};
+    kmip_status st;
+    assert_int_equal(kmipd_sign(key, p, data, len, digested, &sig, &st),
+                     KMIP_OK);
+    return sig;
+}
+
+/* OpenSSL's own verdict on sig over message, with an RSA padding and, for
+ * PSS, a salt length and MGF1 hash (NULL: the message hash). */
+static bool openssl_verifies(EVP_PKEY *key, const char *md_name, int padding,
+                             int salt_length, const char *mgf1_name,
+                             const kmipd_buf *sig)
+{
+    EVP_MD_CTX *md_ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(md_ctx, &pctx, md_name, NULL, NULL, key, NULL),
+        1);
+    if (padding != 0) {
+        assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, padding), 1);
+    }
+    if (padding == RSA_PKCS1_PSS_PADDING) {
+        assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, salt_length),
+                         1);
+        assert_int_equal(
+            EVP_PKEY_CTX_set_rsa_mgf1_md_name(
+                pctx, mgf1_name != NULL ? mgf1_name : md_name, NULL),
+            1);
+    }
+    int rc =
+        EVP_DigestVerify(md_ctx, sig->data, sig->len, message, sizeof(message));
+    EVP_MD_CTX_free(md_ctx);
+    return rc == 1;
+}
+
+/* ---- RSA PKCS#1 v1.5. ---- */
+
+static void rsa_pkcs1_signature_verifies_with_openssl(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {
+        .digital_signature_algorithm =
+            KMIP_DIGITAL_SIGNATURE_ALGORITHM_SHA256_WITH_RSA_ENCRYPTION};
+    kmipd_buf sig = sign(rsa_key, &p, message, sizeof(message), false);
+    assert_int_equal(sig.len, 256);
+    assert_true(
+        openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PADDING, 0, NULL, &sig));
+    kmipd_buf_clear(&sig);
+}
+
+static void rsa_pkcs1_over_digested_data_equals_over_data(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_384,
+                             .padding_method = KMIP_PADDING_METHOD_PKCS1V15};
+    uint8_t digest[48];
+    assert_int_equal(
+        EVP_Digest(message, sizeof(message), digest, NULL, EVP_sha384(), NULL),
+        1);
+    kmipd_buf over_data = sign(rsa_key, &p, message, sizeof(message), false);
+    kmipd_buf over_digest = sign(rsa_key, &p, digest, sizeof(digest), true);
+    assert_int_equal(over_data.len, over_digest.len);
+    assert_memory_equal(over_data.data, over_digest.data, over_data.len);
+    kmipd_buf_clear(&over_data);
+    kmipd_buf_clear(&over_digest);
+}
+
+static void rsa_pkcs1_without_hash_signs_the_given_digest_info(void **state)
+{
+    (void)state;
+    /* DigestInfo prefix of SHA-256 (RFC 8017, 9.2 note 1). */
+    static const uint8_t prefix[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
+                                     0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                                     0x01, 0x05, 0x00, 0x04, 0x20};
+    uint8_t digest_info[sizeof(prefix) + 32];
+    memcpy(digest_info, prefix, sizeof(prefix));
+    assert_int_equal(EVP_Digest(message, sizeof(message),
+                                digest_info + sizeof(prefix), NULL,
+                                EVP_sha256(), NULL),
+                     1);
+    kmipd_crypto_params raw = {.padding_method = KMIP_PADDING_METHOD_PKCS1V15};
+    kmipd_buf sig = sign(rsa_key, &raw, digest_info, sizeof(digest_info), true);
+    assert_true(
+        openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PADDING, 0, NULL, &sig));
+    kmipd_buf_clear(&sig);
+}
+
+static void digested_data_of_the_wrong_length_is_invalid_field(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_256};
+    uint8_t digest[20] = {0};
+    kmipd_buf sig = {0};
+    kmip_status st;
+    assert_reason(
+        kmipd_sign(rsa_key, &p, digest, sizeof(digest), true, &sig, &st), &st,
+        KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_null(sig.data);
+}
+
+static void ecdsa_algorithm_on_an_rsa_key_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {
+        .digital_signature_algorithm =
+            KMIP_DIGITAL_SIGNATURE_ALGORITHM_ECDSA_WITH_SHA256};
+    kmipd_buf sig = {0};
+    kmip_status st;
+    assert_reason(
+        kmipd_sign(rsa_key, &p, message, sizeof(message), false, &sig, &st),
+        &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+/* ---- RSA PSS. ---- */
+
+static kmipd_crypto_params pss(void)
+{
+    kmipd_crypto_params p = {.hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_256,
+                             .padding_method = KMIP_PADDING_METHOD_PSS};
+    return p;
+}
+
+static void pss_salt_defaults_to_the_digest_length(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = pss();
+    kmipd_buf sig = sign(rsa_key, &p, message, sizeof(message), false);
+    assert_true(openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PSS_PADDING, 32,
+                                 NULL, &sig));
+    assert_false(openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PSS_PADDING,
+                                  RSA_PSS_SALTLEN_MAX, NULL, &sig));
+    kmipd_buf_clear(&sig);
+}
+
+static void pss_honours_the_salt_length(void **state)
+{
+    (void)state;
+    const int32_t salts[] = {0, 20, 222};
+    for (size_t i = 0; i < 3; i++) {
+        kmipd_crypto_params p = pss();
+        p.salt_length_set = true;
+        p.salt_length = salts[i];
+        kmipd_buf sig = sign(rsa_key, &p, message, sizeof(message), false);
+        assert_true(openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PSS_PADDING,
+                                     salts[i], NULL, &sig));
+        assert_false(openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PSS_PADDING,
+                                      salts[i] + 1, NULL, &sig));
+        kmipd_buf_clear(&sig);
+    }
+}
+
+static void pss_salt_longer_than_the_key_allows_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = pss();
+    p.salt_length_set = true;
+    p.salt_length = 223;
+    kmipd_buf sig = {0};
+    kmip_status st;
+    assert_reason(
+        kmipd_sign(rsa_key, &p, message, sizeof(message), false, &sig, &st),
+        &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+static void pss_honours_the_mask_generator_hash(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = pss();
+    p.mask_generator = KMIP_MASK_GENERATOR_MGF1;
+    p.mask_generator_hashing_algorithm = KMIP_HASHING_ALGORITHM_SHA_1;
+    kmipd_buf sig = sign(rsa_key, &p, message, sizeof(message), false);
+    assert_true(openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PSS_PADDING, 32,
+                                 "SHA1", &sig));
+    assert_false(openssl_verifies(rsa_key, "SHA256", RSA_PKCS1_PSS_PADDING, 32,
+                                  "SHA256", &sig));
+    kmipd_buf_clear(&sig);
+}
+
+static void pss_without_hash_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_PSS};
+    kmipd_buf sig = {0};
+    kmip_status st;
+    assert_reason(
+        kmipd_sign(rsa_key, &p, message, sizeof(message), false, &sig, &st),
+        &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+static void pss_signature_verifies_with_kmipd(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = pss();
+    kmipd_buf sig = sign(rsa_key, &p, message, sizeof(message), false);
+    bool valid = false;
+    kmip_status st;
+    assert_int_equal(kmipd_verify(rsa_key, &p, message, sizeof(message), false,
+                                  sig.data, sig.len, &valid, &st),
+                     KMIP_OK);
+    assert_true(valid);
+    kmipd_buf_clear(&sig);
+}
+
+/* ---- ECDSA. ---- */
+
+static void ecdsa_signature_is_der_and_verifies_on_every_curve(void **state)
+{
+    (void)state;
+    const char *mds[] = {"SHA256", "SHA384", "SHA512"};
+    const uint32_t algs[] = {
+        KMIP_DIGITAL_SIGNATURE_ALGORITHM_ECDSA_WITH_SHA256,
+        KMIP_DIGITAL_SIGNATURE_ALGORITHM_ECDSA_WITH_SHA384,
+        KMIP_DIGITAL_SIGNATURE_ALGORITHM_ECDSA_WITH_SHA512};
+    for (size_t i = 0; i < 3; i++) {
+        kmipd_crypto_params p = {.digital_signature_algorithm = algs[i]};
+        kmipd_buf sig = sign(ec_keys[i], &p, message, sizeof(message), false);
+        const unsigned char *cursor = sig.data;
+        ECDSA_SIG *parsed = d2i_ECDSA_SIG(NULL, &cursor, (long)sig.len);
+        assert_non_null(parsed);
+        assert_ptr_equal(cursor, sig.data + sig.len);
+        ECDSA_SIG_free(parsed);
+        assert_true(openssl_verifies(ec_keys[i], mds[i], 0, 0, NULL, &sig));
+        kmipd_buf_clear(&sig);
+    }
+}
+
+static void ecdsa_over_digested_data_verifies(void **state)
+{
+    (void)state;
+    uint8_t digest[32];
+    assert_int_equal(
+        EVP_Digest(message, sizeof(message), digest, NULL, EVP_sha256(), NULL),
+        1);
+    kmipd_crypto_params p = {.hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_256};
+    kmipd_buf sig = sign(ec_keys[0], &p, digest, sizeof(digest), true);
+    assert_true(openssl_verifies(ec_keys[0], "SHA256", 0, 0, NULL, &sig));
+    kmipd_buf_clear(&sig);
+}
+
+static void tampered_signature_does_not_verify(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_256};
+    kmipd_buf sig = sign(ec_keys[0], &p, message, sizeof(message), false);
+    sig.data[sig.len - 1] ^= 1;
+    bool valid = true;
+    kmip_status st;
+    assert_int_equal(kmipd_verify(ec_keys[0], &p, message, sizeof(message),
+                                  false, sig.data, sig.len, &valid, &st),
+                     KMIP_OK);
+    assert_false(valid);
+    kmipd_buf_clear(&sig);
+}
+
+static void ecdsa_with_a_padding_method_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_256,
+                             .padding_method = KMIP_PADDING_METHOD_PSS};
+    kmipd_buf sig = {0};
+    kmip_status st;
+    assert_reason(
+        kmipd_sign(ec_keys[0], &p, message, sizeof(message), false, &sig, &st),
+        &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+/* ---- RSA encryption. ---- */
+
+static void oaep_round_trips_with_hash_mgf1_and_label(void **state)
+{
+    (void)state;
+    static const uint8_t label[] = "label";
+    kmipd_crypto_params p = {
+        .padding_method = KMIP_PADDING_METHOD_OAEP,
+        .hashing_algorithm = KMIP_HASHING_ALGORITHM_SHA_256,
+        .mask_generator_hashing_algorithm = KMIP_HASHING_ALGORITHM_SHA_1,
+        .p_source = label,
+        .p_source_len = sizeof(label)};
+    kmipd_buf cipher = {0}, plain = {0};
+    kmip_status st;
+    assert_int_equal(
+        kmipd_rsa_encrypt(rsa_key, &p, message, sizeof(message), &cipher, &st),
+        KMIP_OK);
+    assert_int_equal(cipher.len, 256);
+    assert_int_equal(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher.data, cipher.len, &plain, &st),
+        KMIP_OK);
+    assert_int_equal(plain.len, sizeof(message));
+    assert_memory_equal(plain.data, message, sizeof(message));
+    kmipd_buf_clear(&cipher);
+    kmipd_buf_clear(&plain);
+}
+
+static void oaep_with_another_label_fails_to_decrypt(void **state)
+{
+    (void)state;
+    static const uint8_t label[] = "label";
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_OAEP,
+                             .p_source = label,
+                             .p_source_len = sizeof(label)};
+    kmipd_buf cipher = {0}, plain = {0};
+    kmip_status st;
+    assert_int_equal(
+        kmipd_rsa_encrypt(rsa_key, &p, message, sizeof(message), &cipher, &st),
+        KMIP_OK);
+    p.p_source_len = 0;
+    assert_reason(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher.data, cipher.len, &plain, &st),
+        &st, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    assert_null(plain.data);
+    kmipd_buf_clear(&cipher);
+}
+
+static void oaep_decrypts_what_openssl_encrypted(void **state)
+{
+    (void)state;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, rsa_key, NULL);
+    uint8_t cipher[256];
+    size_t cipher_len = sizeof(cipher);
+    assert_int_equal(EVP_PKEY_encrypt_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING),
+                     1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha256()), 1);
+    assert_int_equal(
+        EVP_PKEY_encrypt(ctx, cipher, &cipher_len, message, sizeof(message)),
+        1);
+    EVP_PKEY_CTX_free(ctx);
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_OAEP,
+                             .hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_256};
+    kmipd_buf plain = {0};
+    kmip_status st;
+    assert_int_equal(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher, cipher_len, &plain, &st),
+        KMIP_OK);
+    assert_memory_equal(plain.data, message, sizeof(message));
+    kmipd_buf_clear(&plain);
+}
+
+static void rsa_pkcs1_encryption_round_trips(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_PKCS1V15};
+    kmipd_buf cipher = {0}, plain = {0};
+    kmip_status st;
+    assert_int_equal(
+        kmipd_rsa_encrypt(rsa_key, &p, message, sizeof(message), &cipher, &st),
+        KMIP_OK);
+    assert_int_equal(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher.data, cipher.len, &plain, &st),
+        KMIP_OK);
+    assert_memory_equal(plain.data, message, sizeof(message));
+    kmipd_buf_clear(&cipher);
+    kmipd_buf_clear(&plain);
+}
+
+static void
+rsa_encryption_without_padding_method_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {0};
+    kmipd_buf cipher = {0};
+    kmip_status st;
+    assert_reason(
+        kmipd_rsa_encrypt(rsa_key, &p, message, sizeof(message), &cipher, &st),
+        &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+/* ---- AES. ---- */
+
+static const uint8_t aes_key[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                    23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+
+static void aes_every_mode_and_size_round_trips(void **state)
+{
+    (void)state;
+    const struct {
+        uint32_t mode;
+        uint32_t padding;
+        size_t len;
+    } cases[] = {
+        {KMIP_BLOCK_CIPHER_MODE_ECB, KMIP_PADDING_METHOD_NONE, 32},
+        {KMIP_BLOCK_CIPHER_MODE_ECB, KMIP_PADDING_METHOD_PKCS5, 29},
+        {KMIP_BLOCK_CIPHER_MODE_CBC, 0, 48},
+        {KMIP_BLOCK_CIPHER_MODE_CBC, KMIP_PADDING_METHOD_PKCS5, 29},
+        {KMIP_BLOCK_CIPHER_MODE_CTR, 0, 29},
+        {KMIP_BLOCK_CIPHER_MODE_GCM, 0, 29},
+    };
+    const size_t key_lens[] = {16, 24, 32};
+    uint8_t plain[48];
+    memset(plain, 0x5a, sizeof(plain));
+    for (size_t c = 0; c < sizeof(cases) / sizeof(*cases); c++) {
+        for (size_t k = 0; k < 3; k++) {
+            kmipd_crypto_params p = {.block_cipher_mode = cases[c].mode,
+                                     .padding_method = cases[c].padding};
+            kmipd_cipher_input none = {0};
+            kmipd_cipher_output enc, dec;
+            kmip_status st;
+            assert_int_equal(kmipd_aes_encrypt(aes_key, key_lens[k], &p, &none,
+                                               plain, cases[c].len, &enc, &st),
+                             KMIP_OK);
+            kmipd_cipher_input back = {.iv = enc.iv.data,
+                                       .iv_len = enc.iv.len,
+                                       .tag = enc.tag.data,
+                                       .tag_len = enc.tag.len};
+            assert_int_equal(kmipd_aes_decrypt(aes_key, key_lens[k], &p, &back,
+                                               enc.data.data, enc.data.len,
+                                               &dec, &st),
+                             KMIP_OK);
+            assert_int_equal(dec.data.len, cases[c].len);
+            assert_memory_equal(dec.data.data, plain, cases[c].len);
+            kmipd_cipher_output_clear(&enc);
+            kmipd_cipher_output_clear(&dec);
+        }
+    }
+}
+
+static void gcm_generates_a_12_byte_iv_and_16_byte_tag(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM,
+                             .random_iv_set = true,
+                             .random_iv = true};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(aes_key, 32, &p, &none, message,
+                                       sizeof(message), &out, &st),
+                     KMIP_OK);
+    assert_int_equal(out.iv.len, 12);
+    assert_int_equal(out.tag.len, 16);
+    kmipd_cipher_output_clear(&out);
+}
+
+static void cbc_generates_a_16_byte_iv(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC,
+                             .padding_method = KMIP_PADDING_METHOD_PKCS5};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(aes_key, 16, &p, &none, message,
+                                       sizeof(message), &out, &st),
+                     KMIP_OK);
+    assert_int_equal(out.iv.len, 16);
+    assert_null(out.tag.data);
+    kmipd_cipher_output_clear(&out);
+}
+
+/* NIST GCM test case 2 (McGrew and Viega): zero key, IV and plaintext. */
+static void gcm_matches_the_published_test_vector(void **state)
+{
+    (void)state;
+    static const uint8_t zero[16] = {0};
+    static const uint8_t cipher[16] = {0x03, 0x88, 0xda, 0xce, 0x60, 0xb6,
+                                       0xa3, 0x92, 0xf3, 0x28, 0xc2, 0xb9,
+                                       0x71, 0xb2, 0xfe, 0x78};
+    static const uint8_t tag[16] = {0xab, 0x6e, 0x47, 0xd4, 0x2c, 0xec,
+                                    0x13, 0xbd, 0xf5, 0x3a, 0x67, 0xb2,
+                                    0x12, 0x57, 0xbd, 0xdf};
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM};
+    kmipd_cipher_input in = {.iv = zero, .iv_len = 12};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(zero, 16, &p, &in, zero, 16, &out, &st),
+                     KMIP_OK);
+    assert_memory_equal(out.data.data, cipher, 16);
+    assert_memory_equal(out.tag.data, tag, 16);
+    assert_null(out.iv.data);
+    kmipd_cipher_output_clear(&out);
+}
+
+static kmipd_cipher_output gcm_encrypt_with_aad(const uint8_t *aad,
+                                                size_t aad_len)
+{
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM};
+    kmipd_cipher_input in = {.aad = aad, .aad_len = aad_len};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(aes_key, 32, &p, &in, message,
+                                       sizeof(message), &out, &st),
+                     KMIP_OK);
+    return out;
+}
+
+static void gcm_with_a_wrong_tag_is_cryptographic_failure(void **state)
+{
+    (void)state;
+    kmipd_cipher_output enc = gcm_encrypt_with_aad(NULL, 0);
+    enc.tag.data[0] ^= 1;
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM};
+    kmipd_cipher_input back = {.iv = enc.iv.data,
+                               .iv_len = enc.iv.len,
+                               .tag = enc.tag.data,
+                               .tag_len = enc.tag.len};
+    kmipd_cipher_output dec;
+    kmip_status st;
+    assert_reason(kmipd_aes_decrypt(aes_key, 32, &p, &back, enc.data.data,
+                                    enc.data.len, &dec, &st),
+                  &st, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    assert_null(dec.data.data);
+    kmipd_cipher_output_clear(&enc);
+}
+
+static void gcm_with_other_aad_is_cryptographic_failure(void **state)
+{
+    (void)state;
+    static const uint8_t aad[] = "header";
+    kmipd_cipher_output enc = gcm_encrypt_with_aad(aad, sizeof(aad));
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM};
+    kmipd_cipher_input same = {.iv = enc.iv.data,
+                               .iv_len = enc.iv.len,
+                               .aad = aad,
+                               .aad_len = sizeof(aad),
+                               .tag = enc.tag.data,
+                               .tag_len = enc.tag.len};
+    kmipd_cipher_input other = same;
+    other.aad_len = 3;
+    kmipd_cipher_output dec;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_decrypt(aes_key, 32, &p, &same, enc.data.data,
+                                       enc.data.len, &dec, &st),
+                     KMIP_OK);
+    kmipd_cipher_output_clear(&dec);
+    assert_reason(kmipd_aes_decrypt(aes_key, 32, &p, &other, enc.data.data,
+                                    enc.data.len, &dec, &st),
+                  &st, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    kmipd_cipher_output_clear(&enc);
+}
+
+static void gcm_short_tag_length_is_honoured(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM,
+                             .tag_length = 12};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output enc, dec;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(aes_key, 16, &p, &none, message,
+                                       sizeof(message), &enc, &st),
+                     KMIP_OK);
+    assert_int_equal(enc.tag.len, 12);
+    kmipd_cipher_input back = {.iv = enc.iv.data,
+                               .iv_len = enc.iv.len,
+                               .tag = enc.tag.data,
+                               .tag_len = enc.tag.len};
+    assert_int_equal(kmipd_aes_decrypt(aes_key, 16, &p, &back, enc.data.data,
+                                       enc.data.len, &dec, &st),
+                     KMIP_OK);
+    kmipd_cipher_output_clear(&enc);
+    kmipd_cipher_output_clear(&dec);
+}
+
+static void cbc_without_padding_rejects_a_partial_block(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC,
+                             .padding_method = KMIP_PADDING_METHOD_NONE};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_reason(
+        kmipd_aes_encrypt(aes_key, 16, &p, &none, message, 17, &out, &st), &st,
+        KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_null(out.iv.data);
+}
+
+static void decryption_without_iv_is_missing_iv(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CTR};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_reason(
+        kmipd_aes_decrypt(aes_key, 16, &p, &none, message, 16, &out, &st), &st,
+        KMIP_RESULT_REASON_MISSING_INITIALIZATION_VECTOR);
+}
+
+static void iv_given_with_random_iv_is_bad_parameters(void **state)
+{
+    (void)state;
+    static const uint8_t iv[16] = {0};
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC,
+                             .random_iv_set = true,
+                             .random_iv = true};
+    kmipd_cipher_input in = {.iv = iv, .iv_len = sizeof(iv)};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_reason(
+        kmipd_aes_encrypt(aes_key, 16, &p, &in, message, 16, &out, &st), &st,
+        KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+static void cbc_with_a_short_iv_is_bad_parameters(void **state)
+{
+    (void)state;
+    static const uint8_t iv[8] = {0};
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC};
+    kmipd_cipher_input in = {.iv = iv, .iv_len = sizeof(iv)};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_reason(
+        kmipd_aes_encrypt(aes_key, 16, &p, &in, message, 16, &out, &st), &st,
+        KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+static void aes_without_mode_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {0};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output out;
+    kmip_status st;
+    assert_reason(
+        kmipd_aes_encrypt(aes_key, 16, &p, &none, message, 16, &out, &st), &st,
+        KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+/* ---- HMAC and RNG. ---- */
+
+/* RFC 4231 test case 2. */
+static const uint8_t jefe[] = {'J', 'e', 'f', 'e'};
+static const uint8_t jefe_data[] = "what do ya want for nothing?";
+static const uint8_t jefe_sha256[32] = {
+    0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24,
+    0x26, 0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27,
+    0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43};
+
+static void hmac_sha256_matches_rfc4231(void **state)
+{
+    (void)state;
+    kmipd_crypto_params none = {0};
+    kmipd_buf mac = {0};
+    kmip_status st;
+    assert_int_equal(kmipd_mac(jefe, sizeof(jefe),
+                               KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA256, &none,
+                               jefe_data, sizeof(jefe_data) - 1, &mac, &st),
+                     KMIP_OK);
+    assert_int_equal(mac.len, 32);
+    assert_memory_equal(mac.data, jefe_sha256, 32);
+    kmipd_buf_clear(&mac);
+}
+
+static void mac_verify_accepts_the_mac_and_rejects_another(void **state)
+{
+    (void)state;
+    kmipd_crypto_params none = {0};
+    uint8_t wrong[32];
+    memcpy(wrong, jefe_sha256, sizeof(wrong));
+    wrong[31] ^= 0x80;
+    bool valid = false;
+    kmip_status st;
+    assert_int_equal(kmipd_mac_verify(jefe, sizeof(jefe),
+                                      KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA256,
+                                      &none, jefe_data, sizeof(jefe_data) - 1,
+                                      jefe_sha256, sizeof(jefe_sha256), &valid,
+                                      &st),
+                     KMIP_OK);
+    assert_true(valid);
+    assert_int_equal(kmipd_mac_verify(jefe, sizeof(jefe),
+                                      KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA256,
+                                      &none, jefe_data, sizeof(jefe_data) - 1,
+                                      wrong, sizeof(wrong), &valid, &st),
+                     KMIP_OK);
+    assert_false(valid);
+}
+
+static void hmac_contradicting_the_key_algorithm_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.cryptographic_algorithm =
+                                 KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA512};
+    kmipd_buf mac = {0};
+    kmip_status st;
+    assert_reason(kmipd_mac(jefe, sizeof(jefe),
+                            KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA256, &p,
+                            jefe_data, 4, &mac, &st),
+                  &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
+static void rng_returns_the_requested_length(void **state)
+{
+    (void)state;
+    kmipd_buf a = {0}, b = {0};
+    kmip_status st;
+    assert_int_equal(kmipd_random(32, &a, &st), KMIP_OK);
+    assert_int_equal(kmipd_random(32, &b, &st), KMIP_OK);
+    assert_int_equal(a.len, 32);
+    assert_memory_not_equal(a.data, b.data, 32);
+    kmipd_buf_clear(&a);
+    kmipd_buf_clear(&b);
+}
+
+static void rng_outside_its_bounds_is_invalid_field(void **state)
+{
+    (void)state;
+    kmipd_buf out = {0};
+    kmip_status st;
+    assert_reason(kmipd_random(0, &out, &st), &st,
+                  KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_reason(kmipd_random(KMIPD_RNG_MAX + 1, &out, &st), &st,
+                  KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_null(out.data);
+}
+
+static void v2_reasons_are_mapped_for_v1_clients(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        kmipd_crypto_reason_for_version(
+            KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS, false),
+        KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_int_equal(kmipd_crypto_reason_for_version(
+                         KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS, true),
+                     KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+    assert_int_equal(kmipd_crypto_reason_for_version(
+                         KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE, false),
+                     KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rsa_pkcs1_signature_verifies_with_openssl),
+        cmocka_unit_test(rsa_pkcs1_over_digested_data_equals_over_data),
+        cmocka_unit_test(rsa_pkcs1_without_hash_signs_the_given_digest_info),
+        cmocka_unit_test(digested_data_of_the_wrong_length_is_invalid_field),
+        cmocka_unit_test(ecdsa_algorithm_on_an_rsa_key_is_bad_parameters),
+        cmocka_unit_test(pss_salt_defaults_to_the_digest_length),
+        cmocka_unit_test(pss_honours_the_salt_length),
+        cmocka_unit_test(pss_salt_longer_than_the_key_allows_is_bad_parameters),
+        cmocka_unit_test(pss_honours_the_mask_generator_hash),
+        cmocka_unit_test(pss_without_hash_is_bad_parameters),
+        cmocka_unit_test(pss_signature_verifies_with_kmipd),
+        cmocka_unit_test(ecdsa_signature_is_der_and_verifies_on_every_curve),
+        cmocka_unit_test(ecdsa_over_digested_data_verifies),
+        cmocka_unit_test(tampered_signature_does_not_verify),
+        cmocka_unit_test(ecdsa_with_a_padding_method_is_bad_parameters),
+        cmocka_unit_test(oaep_round_trips_with_hash_mgf1_and_label),
+        cmocka_unit_test(oaep_with_another_label_fails_to_decrypt),
+        cmocka_unit_test(oaep_decrypts_what_openssl_encrypted),
+        cmocka_unit_test(rsa_pkcs1_encryption_round_trips),
+        cmocka_unit_test(
+            rsa_encryption_without_padding_method_is_bad_parameters),
+        cmocka_unit_test(aes_every_mode_and_size_round_trips),
+        cmocka_unit_test(gcm_generates_a_12_byte_iv_and_16_byte_tag),
+        cmocka_unit_test(cbc_generates_a_16_byte_iv),
+        cmocka_unit_test(gcm_matches_the_published_test_vector),
+        cmocka_unit_test(gcm_with_a_wrong_tag_is_cryptographic_failure),
+        cmocka_unit_test(gcm_with_other_aad_is_cryptographic_failure),
+        cmocka_unit_test(gcm_short_tag_length_is_honoured),
+        cmocka_unit_test(cbc_without_padding_rejects_a_partial_block),
+        cmocka_unit_test(decryption_without_iv_is_missing_iv),
+        cmocka_unit_test(iv_given_with_random_iv_is_bad_parameters),
+        cmocka_unit_test(cbc_with_a_short_iv_is_bad_parameters),
+        cmocka_unit_test(aes_without_mode_is_bad_parameters),
+        cmocka_unit_test(hmac_sha256_matches_rfc4231),
+        cmocka_unit_test(mac_verify_accepts_the_mac_and_rejects_another),
+        cmocka_unit_test(
+            hmac_contradicting_the_key_algorithm_is_bad_parameters),
+        cmocka_unit_test(rng_returns_the_requested_length),
+        cmocka_unit_test(rng_outside_its_bounds_is_invalid_field),
+        cmocka_unit_test(v2_reasons_are_mapped_for_v1_clients),
+    };
+    return cmocka_run_group_tests(tests, generate_keys, free_keys);
+}
