@@ -51,6 +51,36 @@ bool kmipd_attr_multi_valued(uint32_t tag)
                   sizeof(multi_valued_tags) / sizeof(multi_valued_tags[0]));
 }
 
+bool kmipd_item_equal(const kmip_item *a, const kmip_item *b)
+{
+    if (a->tag != b->tag || a->type != b->type)
+        return false;
+    switch (a->type) {
+    case KMIP_TYPE_STRUCTURE: {
+        const kmip_item *x = a->v.children.first, *y = b->v.children.first;
+        for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+            if (!kmipd_item_equal(x, y))
+                return false;
+        }
+        return x == NULL && y == NULL;
+    }
+    case KMIP_TYPE_INTEGER:
+        return a->v.integer == b->v.integer;
+    case KMIP_TYPE_LONG_INTEGER:
+    case KMIP_TYPE_DATE_TIME:
+    case KMIP_TYPE_DATE_TIME_EXTENDED:
+        return a->v.long_integer == b->v.long_integer;
+    case KMIP_TYPE_ENUMERATION:
+    case KMIP_TYPE_INTERVAL:
+        return a->v.enumeration == b->v.enumeration;
+    case KMIP_TYPE_BOOLEAN:
+        return a->v.boolean == b->v.boolean;
+    default:
+        return a->v.bytes.len == b->v.bytes.len &&
+               memcmp(a->v.bytes.data, b->v.bytes.data, a->v.bytes.len) == 0;
+    }
+}
+
 bool kmipd_attr_check_settable(kmipd_call *call, const kmip_item *attr)
 {
     if (!tag_in(attr->tag, server_kept_tags,

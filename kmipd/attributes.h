@@ -42,6 +42,10 @@ size_t kmipd_attrs_remove(kmip_item *attrs, uint32_t tag);
  * attrs, or NULL. */
 const kmip_item *kmipd_attrs_custom(const kmip_item *attrs, const char *name);
 
+/* True when a and b have the same tag, type and value (structures:
+ * the same children in the same order). */
+bool kmipd_item_equal(const kmip_item *a, const kmip_item *b);
+
 /* Fails call unless a client may set attr (not a server-kept attribute
  * such as Unique Identifier, State or Initial Date). */
 bool kmipd_attr_check_settable(kmipd_call *call, const kmip_item *attr);

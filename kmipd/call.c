@@ -7,6 +7,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/dispatch.h"
+#include "kmipd/lifecycle.h"
 #include "kmipd/log.h"
 
 bool kmipd_fail(kmipd_call *call, uint32_t reason, const char *fmt, ...)
@@ -59,7 +60,7 @@ const char *kmipd_call_uid(kmipd_call *call)
     return NULL;
 }
 
-bool kmipd_call_load(kmipd_call *call, kmipd_object **out)
+bool kmipd_call_load_any(kmipd_call *call, kmipd_object **out)
 {
     const char *uid = kmipd_call_uid(call);
     if (uid == NULL)
@@ -76,6 +77,45 @@ bool kmipd_call_load(kmipd_call *call, kmipd_object **out)
         return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
                           "the object store failed");
     }
+}
+
+bool kmipd_call_load(kmipd_call *call, kmipd_object **out)
+{
+    if (!kmipd_call_load_any(call, out))
+        return false;
+    if (!kmipd_lifecycle_destroyed((*out)->state))
+        return true;
+    uint32_t reason = kmip_version_is_v2(call->version)
+                          ? KMIP_RESULT_REASON_OBJECT_DESTROYED
+                          : KMIP_RESULT_REASON_ITEM_NOT_FOUND;
+    kmipd_fail(call, reason, "object %s is destroyed", (*out)->uid);
+    kmipd_object_free(*out);
+    *out = NULL;
+    return false;
+}
+
+bool kmipd_call_save(kmipd_call *call, kmipd_object *obj)
+{
+    kmip_status st;
+    switch (kmipd_store_update(call->store, obj, &st)) {
+    case KMIPD_STORE_OK:
+        return true;
+    case KMIPD_STORE_NOT_FOUND:
+        return kmipd_fail(call, KMIP_RESULT_REASON_ITEM_NOT_FOUND,
+                          "object %s is gone", obj->uid);
+    default:
+        kmipd_log(KMIPD_LOG_ERROR, "saving %s: %s", obj->uid, st.message);
+        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                          "the object store failed");
+    }
+}
+
+bool kmipd_call_answer_uid(kmipd_call *call, const char *uid)
+{
+    if (kmip_add_text(call->response, KMIP_TAG_UNIQUE_IDENTIFIER, uid))
+        return true;
+    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                      "out of memory");
 }
 
 bool kmipd_call_require_active(kmipd_call *call, const kmipd_object *obj)

@@ -38,6 +38,7 @@ typedef struct kmipd_config {
     char *master_key;          /* "master_key": file with 32 bytes (raw, or
                                 * 64 hex digits) */
     kmipd_log_level log_level; /* "log_level": error|warn|info|debug */
+    char *log_file;            /* "log_file": NULL logs to stderr */
     unsigned workers;          /* "workers": requests served at once,
                                 * default: online CPUs */
     size_t max_message;        /* "max_message": bytes, default

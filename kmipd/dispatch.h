@@ -61,9 +61,20 @@ bool kmipd_fail_status(kmipd_call *call, const kmip_status *st);
 const char *kmipd_call_uid(kmipd_call *call);
 
 /* Loads the object kmipd_call_uid names, owned by call->owner. Another
- * owner's object, or none, fails with Item Not Found. The caller frees
- * *out with kmipd_object_free. */
+ * owner's object, or none, fails with Item Not Found; a destroyed one
+ * (whose attributes remain) with Object Destroyed (2.x) or Item Not Found
+ * (1.x). The caller frees *out with kmipd_object_free. */
 bool kmipd_call_load(kmipd_call *call, kmipd_object **out);
+
+/* kmipd_call_load that also returns destroyed objects (Get Attributes). */
+bool kmipd_call_load_any(kmipd_call *call, kmipd_object **out);
+
+/* Writes obj back to the store (kmipd_store_update); a store failure
+ * fails call with General Failure (details logged). */
+bool kmipd_call_save(kmipd_call *call, kmipd_object *obj);
+
+/* Adds the Unique Identifier uid to call->response. */
+bool kmipd_call_answer_uid(kmipd_call *call, const char *uid);
 
 /* Checks that obj may be used for a cryptographic operation now: state
  * Active (else Wrong Key Lifecycle State). */
@@ -93,6 +104,10 @@ typedef struct kmipd_operation {
  * kmipd/ops_crypto.h). Query reports this table. */
 extern const kmipd_operation kmipd_operations[];
 extern const size_t kmipd_operations_count;
+
+/* The object types kmipd stores (KMIP_OBJECT_TYPE_*), for Query. */
+extern const uint32_t kmipd_object_types[];
+extern const size_t kmipd_object_types_count;
 
 /* The table row for operation, or NULL when kmipd does not serve it. */
 const kmipd_operation *kmipd_operation_find(uint32_t operation);

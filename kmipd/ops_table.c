@@ -33,6 +33,15 @@ const kmipd_operation kmipd_operations[] = {
 const size_t kmipd_operations_count =
     sizeof(kmipd_operations) / sizeof(kmipd_operations[0]);
 
+const uint32_t kmipd_object_types[] = {
+    KMIP_OBJECT_TYPE_CERTIFICATE, KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+    KMIP_OBJECT_TYPE_PUBLIC_KEY,  KMIP_OBJECT_TYPE_PRIVATE_KEY,
+    KMIP_OBJECT_TYPE_SECRET_DATA, KMIP_OBJECT_TYPE_OPAQUE_DATA,
+};
+
+const size_t kmipd_object_types_count =
+    sizeof(kmipd_object_types) / sizeof(kmipd_object_types[0]);
+
 const kmipd_operation *kmipd_operation_find(uint32_t operation)
 {
     for (size_t i = 0; i < kmipd_operations_count; i++) {

@@ -47,6 +47,11 @@ bool kmipd_serve_message(kmipd_server *server, kmipd_session *session,
                          const uint8_t *msg, size_t len, uint8_t **out,
                          size_t *out_len, bool *keep_open);
 
+/* The server's TLS context: TLS 1.2 and 1.3, the configured certificate
+ * and key, client certificates required and verified against the
+ * configured CA. NULL on failure (logged). */
+SSL_CTX *kmipd_tls_context(const kmipd_config *config);
+
 /* Accepts and serves connections until server->stopping is set. Returns
  * false when the listener could not be set up (logged). */
 bool kmipd_listen(kmipd_server *server);

@@ -15,6 +15,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/attributes.h"
+#include "kmipd/lifecycle.h"
 #include "kmipd/store.h"
 #include "kmipd/wrap.h"
 
@@ -189,22 +190,13 @@ static kmipd_store_rc store_bind_object(kmipd_store *store, sqlite3_stmt *stmt,
     return KMIPD_STORE_OK;
 }
 
-static void store_activate_if_due(kmipd_object *obj, int64_t now)
-{
-    int64_t activation;
-    if (kmip_get_datetime(obj->attrs, KMIP_TAG_ACTIVATION_DATE, &activation,
-                          NULL) == KMIP_OK &&
-        activation <= now && obj->state == KMIP_STATE_PRE_ACTIVE)
-        obj->state = KMIP_STATE_ACTIVE;
-}
-
 static kmipd_store_rc store_insert_one(kmipd_store *store, sqlite3 *db,
                                        sqlite3_stmt *stmt, kmipd_object *obj,
                                        int64_t now, kmip_status *status)
 {
     if (obj->uid[0] == '\0')
         kmipd_store_new_uid(obj->uid);
-    store_activate_if_due(obj, now);
+    kmipd_lifecycle_refresh(obj, now);
     if (!store_sync_attrs(obj, now) ||
         !kmipd_attrs_put(obj->attrs,
                          kmip_item_new_datetime(KMIP_TAG_INITIAL_DATE, now))) {
@@ -283,6 +275,7 @@ static kmipd_store_rc store_row_object(kmipd_store *store, sqlite3_stmt *stmt,
         kmipd_object_free(obj);
         return KMIPD_STORE_FAILED;
     }
+    kmipd_lifecycle_refresh(obj, time(NULL));
     const uint8_t *wrapped = sqlite3_column_blob(stmt, 5);
     size_t wrapped_len = (size_t)sqlite3_column_bytes(stmt, 5);
     if (with_material && wrapped != NULL &&

@@ -75,7 +75,8 @@ void kmipd_store_new_uid(char uid[KMIPD_UID_MAX]);
 kmipd_store_rc kmipd_store_insert(kmipd_store *store, kmipd_object **objs,
                                   size_t n, kmip_status *status);
 
-/* Loads the object uid owned by owner. Another owner's object is
+/* Loads the object uid owned by owner, its state brought up to date with
+ * its dates (kmipd/lifecycle.h). Another owner's object is
  * KMIPD_STORE_NOT_FOUND. Free *out with kmipd_object_free. */
 kmipd_store_rc kmipd_store_load(kmipd_store *store, const char *uid,
                                 const char *owner, kmipd_object **out,

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -45,4 +49,50 @@ bool kmipd_unwrap(const uint8_t key[KMIPD_WRAP_KEY_LEN], const uint8_t *wrapped,
                   size_t len, uint8_t **out, size_t *out_len)
 {
     return wrap_run(key, 0, wrapped, len, out, out_len);
+}
+
+/* The hex digits of text (white space around them ignored) as bytes. */
+static bool master_key_from_hex(const uint8_t *text, size_t len,
+                                uint8_t key[KMIPD_WRAP_KEY_LEN])
+{
+    while (len > 0 && isspace(text[len - 1]))
+        len--;
+    while (len > 0 && isspace(text[0])) {
+        text++;
+        len--;
+    }
+    if (len != 2 * KMIPD_WRAP_KEY_LEN)
+        return false;
+    for (size_t i = 0; i < KMIPD_WRAP_KEY_LEN; i++) {
+        unsigned byte;
+        char pair[3] = {(char)text[2 * i], (char)text[2 * i + 1], 0};
+        if (!isxdigit((unsigned char)pair[0]) ||
+            !isxdigit((unsigned char)pair[1]) ||
+            sscanf(pair, "%2x", &byte) != 1)
+            return false;
+        key[i] = (uint8_t)byte;
+    }
+    return true;
+}
+
+bool kmipd_master_key_read(const char *path, uint8_t key[KMIPD_WRAP_KEY_LEN],
+                           char *why, size_t why_len)
+{
+    uint8_t buf[2 * KMIPD_WRAP_KEY_LEN + 8];
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        snprintf(why, why_len, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    size_t len = fread(buf, 1, sizeof(buf), file);
+    fclose(file);
+    bool ok = len == KMIPD_WRAP_KEY_LEN;
+    if (ok)
+        memcpy(key, buf, KMIPD_WRAP_KEY_LEN);
+    else
+        ok = master_key_from_hex(buf, len, key);
+    OPENSSL_cleanse(buf, sizeof(buf));
+    if (!ok)
+        snprintf(why, why_len, "%s: must hold 32 bytes or 64 hex digits", path);
+    return ok;
 }

@@ -19,4 +19,10 @@ bool kmipd_wrap(const uint8_t key[KMIPD_WRAP_KEY_LEN], const uint8_t *plain,
 bool kmipd_unwrap(const uint8_t key[KMIPD_WRAP_KEY_LEN], const uint8_t *wrapped,
                   size_t len, uint8_t **out, size_t *out_len);
 
+/* Reads the master key from path: exactly 32 bytes, or 64 hex digits
+ * (surrounding white space allowed). Returns false with a reason in why
+ * (why_len bytes) when the file is unreadable or holds anything else. */
+bool kmipd_master_key_read(const char *path, uint8_t key[KMIPD_WRAP_KEY_LEN],
+                           char *why, size_t why_len);
+
 #endif

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One client connection: TLS handshake, then framed requests until the
+ * peer closes, stays idle too long or the server stops. Every wait is
+ * bounded, so a slow or hostile client only ever holds its own thread. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "kmip/tags.h"
+
+#include "kmipd/faults.h"
+#include "kmipd/log.h"
+#include "kmipd/server.h"
+
+/* How often a blocked connection looks at server->stopping. */
+#define CONNECTION_POLL_MS 200
+#define FRAME_HEADER_LEN 8
+
+typedef struct connection {
+    kmipd_server *server;
+    int fd;
+    SSL *ssl;
+    char owner[KMIPD_OWNER_MAX];
+    char peer[64]; /* for logs */
+} connection;
+
+typedef enum io_result { IO_OK, IO_CLOSED, IO_TIMEOUT, IO_ERROR } io_result;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until fd is ready for what SSL wants (err is SSL_get_error's
+ * answer), the deadline passes or the server stops. */
+static io_result wait_ready(connection *conn, int err, int64_t deadline)
+{
+    short events = err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
+    for (;;) {
+        if (atomic_load(&conn->server->stopping))
+            return IO_CLOSED;
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+            return IO_TIMEOUT;
+        struct pollfd pfd = {.fd = conn->fd, .events = events};
+        int n =
+            poll(&pfd, 1,
+                 left < CONNECTION_POLL_MS ? (int)left : CONNECTION_POLL_MS);
+        if (n > 0)
+            return IO_OK;
+        if (n < 0 && errno != EINTR)
+            return IO_ERROR;
+    }
+}
+
+/* Classifies a failed SSL call: retry (IO_OK after waiting) or give up. */
+static io_result ssl_retry(connection *conn, int ret, int64_t deadline)
+{
+    int err = SSL_get_error(conn->ssl, ret);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
+        return wait_ready(conn, err, deadline);
+    ERR_clear_error();
+    return err == SSL_ERROR_ZERO_RETURN ? IO_CLOSED : IO_ERROR;
+}
+
+static io_result read_exact(connection *conn, uint8_t *buf, size_t len,
+                            int64_t deadline)
+{
+    size_t got = 0;
+    while (got < len) {
+        size_t n = 0;
+        int ret = SSL_read_ex(conn->ssl, buf + got, len - got, &n);
+        if (ret == 1) {
+            got += n;
+            continue;
+        }
+        io_result r = ssl_retry(conn, ret, deadline);
+        if (r != IO_OK)
+            return r == IO_CLOSED && got > 0 ? IO_ERROR : r;
+    }
+    return IO_OK;
+}
+
+static io_result write_all(connection *conn, const uint8_t *buf, size_t len,
+                           int64_t deadline)
+{
+    size_t sent = 0;
+    while (sent < len) {
+        size_t n = 0;
+        int ret = SSL_write_ex(conn->ssl, buf + sent, len - sent, &n);
+        if (ret == 1) {
+            sent += n;
+            continue;
+        }
+        io_result r = ssl_retry(conn, ret, deadline);
+        if (r != IO_OK)
+            return r;
+    }
+    return IO_OK;
+}
+
+static int64_t idle_deadline(const connection *conn)
+{
+    return now_ms() + conn->server->config->idle_timeout_ms;
+}
+
+/* Handshakes and takes the owner from the client certificate's CN. */
+static bool connection_open(connection *conn)
+{
+    int64_t deadline = idle_deadline(conn);
+    int ret;
+    while ((ret = SSL_accept(conn->ssl)) != 1) {
+        io_result r = ssl_retry(conn, ret, deadline);
+        if (r != IO_OK) {
+            kmipd_log(KMIPD_LOG_INFO, "%s: TLS handshake failed%s", conn->peer,
+                      r == IO_TIMEOUT ? " (timeout)" : "");
+            return false;
+        }
+    }
+    X509 *cert = SSL_get1_peer_certificate(conn->ssl);
+    int len = cert == NULL
+                  ? -1
+                  : X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
+                                              NID_commonName, conn->owner,
+                                              sizeof(conn->owner));
+    X509_free(cert);
+    if (len <= 0 || (size_t)len != strlen(conn->owner)) {
+        kmipd_log(KMIPD_LOG_WARN, "%s: client certificate without a usable CN",
+                  conn->peer);
+        return false;
+    }
+    kmipd_log(KMIPD_LOG_INFO, "%s: connected as %s (%s)", conn->peer,
+              conn->owner, SSL_get_version(conn->ssl));
+    return true;
+}
+
+/* Waits for a free worker slot; false when the server stops. */
+static void worker_acquire(kmipd_server *server)
+{
+    pthread_mutex_lock(&server->work_lock);
+    while (server->working >= server->config->workers)
+        pthread_cond_wait(&server->work_done, &server->work_lock);
+    server->working++;
+    pthread_mutex_unlock(&server->work_lock);
+}
+
+static void worker_release(kmipd_server *server)
+{
+    pthread_mutex_lock(&server->work_lock);
+    server->working--;
+    pthread_cond_signal(&server->work_done);
+    pthread_mutex_unlock(&server->work_lock);
+}
+
+/* Sends the response to msg (which may be malformed); false when the
+ * connection must close. */
+static bool connection_answer(connection *conn, kmipd_session *session,
+                              const uint8_t *msg, size_t len)
+{
+    kmipd_server *server = conn->server;
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    bool keep_open = false;
+    worker_acquire(server);
+    bool ok = kmipd_serve_message(server, session, msg, len, &out, &out_len,
+                                  &keep_open);
+    worker_release(server);
+    if (!ok) {
+        kmipd_log(KMIPD_LOG_ERROR, "%s: out of memory building a response",
+                  conn->peer);
+        return false;
+    }
+    kmipd_fault_delay(&server->config->faults);
+    io_result r = write_all(conn, out, out_len, idle_deadline(conn));
+    OPENSSL_cleanse(out, out_len);
+    free(out);
+    return r == IO_OK && keep_open;
+}
+
+/* A request whose frame header cannot be trusted: answer it as the
+ * malformed message it is, then close (the stream has lost its framing). */
+static void connection_reject_frame(connection *conn, kmipd_session *session,
+                                    const uint8_t header[FRAME_HEADER_LEN],
+                                    const char *why)
+{
+    kmipd_log(KMIPD_LOG_INFO, "%s: %s", conn->peer, why);
+    connection_answer(conn, session, header, FRAME_HEADER_LEN);
+}
+
+/* Reads and answers one request; false when the connection must close. */
+static bool connection_request(connection *conn, kmipd_session *session)
+{
+    uint8_t header[FRAME_HEADER_LEN];
+    io_result r = read_exact(conn, header, 1, idle_deadline(conn));
+    if (r != IO_OK) {
+        if (r == IO_TIMEOUT)
+            kmipd_log(KMIPD_LOG_INFO, "%s: idle timeout", conn->peer);
+        return false;
+    }
+    /* From its first byte, a message must arrive within one timeout. */
+    int64_t deadline = idle_deadline(conn);
+    if (read_exact(conn, header + 1, FRAME_HEADER_LEN - 1, deadline) != IO_OK)
+        return false;
+    size_t total;
+    kmip_status st;
+    if (kmip_ttlv_frame_length(header, FRAME_HEADER_LEN,
+                               conn->server->config->max_message, &total,
+                               &st) != KMIP_OK) {
+        connection_reject_frame(conn, session, header, st.message);
+        return false;
+    }
+    uint8_t *msg = malloc(total);
+    if (msg == NULL) {
+        kmipd_log(KMIPD_LOG_ERROR, "%s: out of memory for %zu bytes",
+                  conn->peer, total);
+        return false;
+    }
+    memcpy(msg, header, FRAME_HEADER_LEN);
+    bool open = read_exact(conn, msg + FRAME_HEADER_LEN,
+                           total - FRAME_HEADER_LEN, deadline) == IO_OK &&
+                connection_answer(conn, session, msg, total);
+    OPENSSL_cleanse(msg, total);
+    free(msg);
+    return open;
+}
+
+static void describe_peer(connection *conn)
+{
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    char host[48] = "?", port[8] = "?";
+    if (getpeername(conn->fd, (struct sockaddr *)&addr, &len) == 0)
+        getnameinfo((struct sockaddr *)&addr, len, host, sizeof(host), port,
+                    sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV);
+    snprintf(conn->peer, sizeof(conn->peer), "%s:%s", host, port);
+}
+
+void kmipd_connection_serve(kmipd_server *server, int fd)
+{
+    connection conn = {.server = server, .fd = fd};
+    describe_peer(&conn);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    conn.ssl = SSL_new(server->tls);
+    if (conn.ssl != NULL && SSL_set_fd(conn.ssl, fd) == 1 &&
+        connection_open(&conn)) {
+        kmipd_session session = {.owner = conn.owner,
+                                 .version = KMIP_VERSION(1, 0)};
+        while (!atomic_load(&server->stopping) &&
+               connection_request(&conn, &session))
+            ;
+        SSL_shutdown(conn.ssl);
+        kmipd_log(KMIPD_LOG_INFO, "%s: closed after %u requests", conn.peer,
+                  session.requests);
+    }
+    SSL_free(conn.ssl);
+    ERR_clear_error();
+    close(fd);
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The listening socket: accepts connections and gives each a thread, up to
+ * max_connections. */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kmipd/log.h"
+#include "kmipd/server.h"
+
+/* How often blocked loops look at server->stopping. */
+#define LISTEN_POLL_MS 200
+/* How long a stopping server waits for its connections to finish. */
+#define STOP_GRACE_MS 5000
+
+static int listen_socket(const kmipd_config *config)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *addrs = NULL;
+    int rc =
+        getaddrinfo(config->listen_host, config->listen_port, &hints, &addrs);
+    if (rc != 0) {
+        kmipd_log(KMIPD_LOG_ERROR, "listen %s:%s: %s", config->listen_host,
+                  config->listen_port, gai_strerror(rc));
+        return -1;
+    }
+    int fd = -1, err = 0;
+    for (struct addrinfo *a = addrs; a != NULL && fd < 0; a = a->ai_next) {
+        fd =
+            socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, a->ai_addr, a->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+            err = errno;
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(addrs);
+    if (fd < 0)
+        kmipd_log(KMIPD_LOG_ERROR, "listen %s:%s: %s", config->listen_host,
+                  config->listen_port, strerror(err));
+    return fd;
+}
+
+typedef struct connection_start {
+    kmipd_server *server;
+    int fd;
+} connection_start;
+
+static void *connection_thread(void *arg)
+{
+    connection_start start = *(connection_start *)arg;
+    free(arg);
+    kmipd_connection_serve(start.server, start.fd);
+    atomic_fetch_sub(&start.server->connections, 1);
+    return NULL;
+}
+
+static void accept_one(kmipd_server *server)
+{
+    int fd = accept4(server->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0) {
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+            kmipd_log(KMIPD_LOG_WARN, "accept: %s", strerror(errno));
+        return;
+    }
+    if (atomic_fetch_add(&server->connections, 1) >=
+        server->config->max_connections) {
+        atomic_fetch_sub(&server->connections, 1);
+        kmipd_log(KMIPD_LOG_WARN, "refusing a connection: %u connections open",
+                  server->config->max_connections);
+        close(fd);
+        return;
+    }
+    connection_start *start = malloc(sizeof(*start));
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (start != NULL) {
+        *start = (connection_start){.server = server, .fd = fd};
+        if (pthread_create(&thread, &attr, connection_thread, start) == 0) {
+            start = NULL;
+            fd = -1;
+        }
+    }
+    pthread_attr_destroy(&attr);
+    if (fd >= 0) {
+        kmipd_log(KMIPD_LOG_ERROR, "no thread for a new connection");
+        free(start);
+        close(fd);
+        atomic_fetch_sub(&server->connections, 1);
+    }
+}
+
+static void wait_for_connections(kmipd_server *server)
+{
+    struct timespec tick = {.tv_nsec = 10 * 1000000L};
+    for (int waited = 0;
+         atomic_load(&server->connections) > 0 && waited < STOP_GRACE_MS;
+         waited += 10)
+        nanosleep(&tick, NULL);
+}
+
+bool kmipd_listen(kmipd_server *server)
+{
+    server->listen_fd = listen_socket(server->config);
+    if (server->listen_fd < 0)
+        return false;
+    kmipd_log(KMIPD_LOG_INFO, "listening on %s:%s", server->config->listen_host,
+              server->config->listen_port);
+    while (!atomic_load(&server->stopping)) {
+        struct pollfd pfd = {.fd = server->listen_fd, .events = POLLIN};
+        if (poll(&pfd, 1, LISTEN_POLL_MS) > 0)
+            accept_one(server);
+    }
+    close(server->listen_fd);
+    server->listen_fd = -1;
+    wait_for_connections(server);
+    return true;
+}
