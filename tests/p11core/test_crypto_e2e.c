@@ -1,0 +1,630 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The cryptographic operations end to end: p11kmip-pkcs11.so, loaded
+ * with dlopen like any application does, against the KMIP server that
+ * with_server.py started. argv[1] names the server ("kmipd" or "pykmip"):
+ * PyKMIP gets the tests of what it serves (RSA PKCS#1 v1.5 over Data,
+ * AES-GCM with KMIP 1.4). */
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+
+#include <p11-kit/pkcs11.h>
+
+static CK_FUNCTION_LIST_PTR p11;
+static CK_SESSION_HANDLE session;
+static void *module;
+
+static const uint8_t message[] = "The quick brown fox jumps over the lazy dog";
+#define MESSAGE_LEN (sizeof(message) - 1)
+
+static CK_BBOOL yes = CK_TRUE;
+
+/* ---- Keys ---- */
+
+static void rsa_key_pair(CK_OBJECT_HANDLE *public_key,
+                         CK_OBJECT_HANDLE *private_key)
+{
+    CK_ULONG bits = 2048;
+    CK_BYTE exponent[] = {1, 0, 1};
+    CK_ATTRIBUTE public_template[] = {
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_VERIFY, &yes, sizeof(yes)},
+        {CKA_ENCRYPT, &yes, sizeof(yes)},
+        {CKA_MODULUS_BITS, &bits, sizeof(bits)},
+        {CKA_PUBLIC_EXPONENT, exponent, sizeof(exponent)},
+    };
+    CK_ATTRIBUTE private_template[] = {
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_SIGN, &yes, sizeof(yes)},
+        {CKA_DECRYPT, &yes, sizeof(yes)},
+    };
+    CK_MECHANISM mechanism = {CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
+    assert_int_equal(
+        p11->C_GenerateKeyPair(session, &mechanism, public_template, 5,
+                               private_template, 3, public_key, private_key),
+        CKR_OK);
+}
+
+static void ec_key_pair(CK_OBJECT_HANDLE *public_key,
+                        CK_OBJECT_HANDLE *private_key)
+{
+    /* prime256v1 */
+    CK_BYTE params[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                        0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_ATTRIBUTE public_template[] = {
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_VERIFY, &yes, sizeof(yes)},
+        {CKA_EC_PARAMS, params, sizeof(params)},
+    };
+    CK_ATTRIBUTE private_template[] = {
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_SIGN, &yes, sizeof(yes)},
+    };
+    CK_MECHANISM mechanism = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    assert_int_equal(
+        p11->C_GenerateKeyPair(session, &mechanism, public_template, 3,
+                               private_template, 2, public_key, private_key),
+        CKR_OK);
+}
+
+/* An AES key that encrypts and decrypts, or a generic secret that signs
+ * and verifies (HMAC). */
+static CK_OBJECT_HANDLE secret_key(CK_MECHANISM_TYPE generator,
+                                   CK_KEY_TYPE type, CK_ULONG bytes)
+{
+    CK_OBJECT_CLASS class = CKO_SECRET_KEY;
+    bool aes = type == CKK_AES;
+    CK_ATTRIBUTE template[] = {
+        {CKA_CLASS, &class, sizeof(class)},
+        {CKA_KEY_TYPE, &type, sizeof(type)},
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_VALUE_LEN, &bytes, sizeof(bytes)},
+        {aes ? CKA_ENCRYPT : CKA_SIGN, &yes, sizeof(yes)},
+        {aes ? CKA_DECRYPT : CKA_VERIFY, &yes, sizeof(yes)},
+    };
+    CK_MECHANISM mechanism = {generator, NULL, 0};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    assert_int_equal(p11->C_GenerateKey(session, &mechanism, template, 6, &key),
+                     CKR_OK);
+    return key;
+}
+
+/* ---- Operations ---- */
+
+static CK_RV sign(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key,
+                  const uint8_t *data, size_t len, uint8_t *signature,
+                  CK_ULONG *signature_len)
+{
+    CK_RV rv = p11->C_SignInit(session, mechanism, key);
+    if (rv != CKR_OK)
+        return rv;
+    return p11->C_Sign(session, (CK_BYTE_PTR)data, len, signature,
+                       signature_len);
+}
+
+static CK_RV verify(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key,
+                    const uint8_t *data, size_t len, uint8_t *signature,
+                    CK_ULONG signature_len)
+{
+    CK_RV rv = p11->C_VerifyInit(session, mechanism, key);
+    if (rv != CKR_OK)
+        return rv;
+    return p11->C_Verify(session, (CK_BYTE_PTR)data, len, signature,
+                         signature_len);
+}
+
+static void sha256(const uint8_t *data, size_t len, uint8_t out[32])
+{
+    unsigned int out_len = 32;
+    assert_int_equal(EVP_Digest(data, len, out, &out_len, EVP_sha256(), NULL),
+                     1);
+}
+
+/* ---- Tests for every server ---- */
+
+static void sha256_rsa_pkcs_signature_verifies(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    uint8_t signature[256];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN,
+                          signature, &signature_len),
+                     CKR_OK);
+    assert_int_equal(signature_len, 256);
+    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
+                            signature, signature_len),
+                     CKR_OK);
+    signature[10] ^= 1;
+    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
+                            signature, signature_len),
+                     CKR_SIGNATURE_INVALID);
+}
+
+static void signature_length_query_keeps_the_operation(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key), CKR_OK);
+    CK_ULONG signature_len = 0;
+    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                 NULL, &signature_len),
+                     CKR_OK);
+    assert_int_equal(signature_len, 256);
+    uint8_t signature[256];
+    signature_len = 100;
+    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                 signature, &signature_len),
+                     CKR_BUFFER_TOO_SMALL);
+    assert_int_equal(signature_len, 256);
+    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                 signature, &signature_len),
+                     CKR_OK);
+    /* The operation ended with the signature. */
+    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                 signature, &signature_len),
+                     CKR_OPERATION_NOT_INITIALIZED);
+}
+
+static void multi_part_signature_equals_single_part(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    uint8_t single[256], multi[256];
+    CK_ULONG single_len = sizeof(single), multi_len = sizeof(multi);
+    assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN, single,
+                          &single_len),
+                     CKR_OK);
+    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key), CKR_OK);
+    assert_int_equal(p11->C_SignUpdate(session, (CK_BYTE_PTR)message, 10),
+                     CKR_OK);
+    assert_int_equal(
+        p11->C_SignUpdate(session, (CK_BYTE_PTR)message + 10, MESSAGE_LEN - 10),
+        CKR_OK);
+    assert_int_equal(p11->C_SignFinal(session, multi, &multi_len), CKR_OK);
+    /* PKCS#1 v1.5 is deterministic. */
+    assert_int_equal(multi_len, single_len);
+    assert_memory_equal(multi, single, single_len);
+}
+
+static void aes_gcm_appends_the_tag_and_decrypts(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE key = secret_key(CKM_AES_KEY_GEN, CKK_AES, 32);
+    uint8_t iv[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    uint8_t aad[] = {'h', 'e', 'a', 'd', 'e', 'r'};
+    CK_GCM_PARAMS gcm = {iv, sizeof(iv), 96, aad, sizeof(aad), 128};
+    CK_MECHANISM mechanism = {CKM_AES_GCM, &gcm, sizeof(gcm)};
+    uint8_t ciphertext[128];
+    CK_ULONG ciphertext_len = sizeof(ciphertext);
+    assert_int_equal(p11->C_EncryptInit(session, &mechanism, key), CKR_OK);
+    assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                    ciphertext, &ciphertext_len),
+                     CKR_OK);
+    assert_int_equal(ciphertext_len, MESSAGE_LEN + 16);
+
+    uint8_t plaintext[128];
+    CK_ULONG plaintext_len = sizeof(plaintext);
+    assert_int_equal(p11->C_DecryptInit(session, &mechanism, key), CKR_OK);
+    assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len,
+                                    plaintext, &plaintext_len),
+                     CKR_OK);
+    assert_int_equal(plaintext_len, MESSAGE_LEN);
+    assert_memory_equal(plaintext, message, MESSAGE_LEN);
+
+    ciphertext[ciphertext_len - 1] ^= 1; /* the tag */
+    plaintext_len = sizeof(plaintext);
+    assert_int_equal(p11->C_DecryptInit(session, &mechanism, key), CKR_OK);
+    assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len,
+                                    plaintext, &plaintext_len),
+                     CKR_ENCRYPTED_DATA_INVALID);
+}
+
+static void sha256_digest_of_abc_is_the_fips_vector(void **state)
+{
+    (void)state;
+    static const uint8_t expected[32] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+        0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+        0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    CK_MECHANISM mechanism = {CKM_SHA256, NULL, 0};
+    uint8_t digest[32];
+    CK_ULONG digest_len = sizeof(digest);
+    assert_int_equal(p11->C_DigestInit(session, &mechanism), CKR_OK);
+    assert_int_equal(
+        p11->C_Digest(session, (CK_BYTE_PTR) "abc", 3, digest, &digest_len),
+        CKR_OK);
+    assert_int_equal(digest_len, 32);
+    assert_memory_equal(digest, expected, 32);
+}
+
+static void sha1_multi_part_digest_is_the_fips_vector(void **state)
+{
+    (void)state;
+    static const uint8_t expected[20] = {
+        0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
+        0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d};
+    CK_MECHANISM mechanism = {CKM_SHA_1, NULL, 0};
+    uint8_t digest[20];
+    CK_ULONG digest_len = sizeof(digest);
+    assert_int_equal(p11->C_DigestInit(session, &mechanism), CKR_OK);
+    assert_int_equal(p11->C_DigestUpdate(session, (CK_BYTE_PTR) "a", 1),
+                     CKR_OK);
+    assert_int_equal(p11->C_DigestUpdate(session, (CK_BYTE_PTR) "bc", 2),
+                     CKR_OK);
+    assert_int_equal(p11->C_DigestFinal(session, digest, &digest_len), CKR_OK);
+    assert_memory_equal(digest, expected, 20);
+}
+
+static void random_bytes_differ_and_seeding_is_not_supported(void **state)
+{
+    (void)state;
+    uint8_t first[32] = {0}, second[32] = {0};
+    assert_int_equal(p11->C_GenerateRandom(session, first, sizeof(first)),
+                     CKR_OK);
+    assert_int_equal(p11->C_GenerateRandom(session, second, sizeof(second)),
+                     CKR_OK);
+    assert_memory_not_equal(first, second, sizeof(first));
+    assert_int_equal(p11->C_SeedRandom(session, first, sizeof(first)),
+                     CKR_RANDOM_SEED_NOT_SUPPORTED);
+}
+
+/* ---- kmipd only ---- */
+
+static void ecdsa_sha256_signature_is_raw_and_verifies(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    ec_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, NULL, 0};
+    uint8_t signature[64];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN,
+                          signature, &signature_len),
+                     CKR_OK);
+    assert_int_equal(signature_len, 64);
+    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
+                            signature, signature_len),
+                     CKR_OK);
+    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
+                            signature, signature_len - 1),
+                     CKR_SIGNATURE_LEN_RANGE);
+}
+
+static void ecdsa_over_a_hash_verifies_as_ecdsa_sha256(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    ec_key_pair(&public_key, &private_key);
+    uint8_t hash[32];
+    sha256(message, MESSAGE_LEN, hash);
+    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
+    uint8_t signature[64];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(
+        sign(&ecdsa, private_key, hash, 32, signature, &signature_len), CKR_OK);
+    CK_MECHANISM ecdsa_sha256 = {CKM_ECDSA_SHA256, NULL, 0};
+    assert_int_equal(verify(&ecdsa_sha256, public_key, message, MESSAGE_LEN,
+                            signature, signature_len),
+                     CKR_OK);
+}
+
+static void ecdsa_multi_part_sends_digested_data(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    ec_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, NULL, 0};
+    uint8_t signature[64];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key), CKR_OK);
+    assert_int_equal(p11->C_SignUpdate(session, (CK_BYTE_PTR)message, 5),
+                     CKR_OK);
+    assert_int_equal(
+        p11->C_SignUpdate(session, (CK_BYTE_PTR)message + 5, MESSAGE_LEN - 5),
+        CKR_OK);
+    assert_int_equal(p11->C_SignFinal(session, signature, &signature_len),
+                     CKR_OK);
+    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
+                            signature, signature_len),
+                     CKR_OK);
+}
+
+static void ecdsa_mechanism_with_rsa_key_is_type_inconsistent(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, NULL, 0};
+    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key),
+                     CKR_KEY_TYPE_INCONSISTENT);
+}
+
+static void signing_with_a_public_key_is_not_permitted(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    ec_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, NULL, 0};
+    assert_int_equal(p11->C_SignInit(session, &mechanism, public_key),
+                     CKR_KEY_FUNCTION_NOT_PERMITTED);
+}
+
+static void rsa_pss_signature_verifies(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    CK_RSA_PKCS_PSS_PARAMS pss = {CKM_SHA256, CKG_MGF1_SHA256, 32};
+    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS_PSS, &pss, sizeof(pss)};
+    uint8_t signature[256];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN,
+                          signature, &signature_len),
+                     CKR_OK);
+    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
+                            signature, signature_len),
+                     CKR_OK);
+    /* The same signature, verified as PSS over the hash. */
+    uint8_t hash[32];
+    sha256(message, MESSAGE_LEN, hash);
+    CK_MECHANISM over_hash = {CKM_RSA_PKCS_PSS, &pss, sizeof(pss)};
+    assert_int_equal(
+        verify(&over_hash, public_key, hash, 32, signature, signature_len),
+        CKR_OK);
+}
+
+static void rsa_pss_with_other_hash_in_params_is_param_invalid(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    CK_RSA_PKCS_PSS_PARAMS pss = {CKM_SHA384, CKG_MGF1_SHA384, 48};
+    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS_PSS, &pss, sizeof(pss)};
+    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key),
+                     CKR_MECHANISM_PARAM_INVALID);
+}
+
+static void rsa_pkcs_over_digest_info_equals_sha256_rsa_pkcs(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    static const uint8_t prefix[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
+                                     0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                                     0x01, 0x05, 0x00, 0x04, 0x20};
+    uint8_t digest_info[sizeof(prefix) + 32];
+    memcpy(digest_info, prefix, sizeof(prefix));
+    sha256(message, MESSAGE_LEN, digest_info + sizeof(prefix));
+
+    CK_MECHANISM raw = {CKM_RSA_PKCS, NULL, 0};
+    CK_MECHANISM hashing = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    uint8_t from_digest_info[256], from_message[256];
+    CK_ULONG len1 = sizeof(from_digest_info), len2 = sizeof(from_message);
+    assert_int_equal(sign(&raw, private_key, digest_info, sizeof(digest_info),
+                          from_digest_info, &len1),
+                     CKR_OK);
+    assert_int_equal(
+        sign(&hashing, private_key, message, MESSAGE_LEN, from_message, &len2),
+        CKR_OK);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(from_digest_info, from_message, len1);
+    assert_int_equal(verify(&raw, public_key, digest_info, sizeof(digest_info),
+                            from_digest_info, len1),
+                     CKR_OK);
+}
+
+static void oaep_encrypts_locally_and_decrypts_on_the_server(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    char label[] = "label";
+    CK_RSA_PKCS_OAEP_PARAMS oaep = {CKM_SHA256, CKG_MGF1_SHA256,
+                                    CKZ_DATA_SPECIFIED, label, 5};
+    CK_MECHANISM mechanism = {CKM_RSA_PKCS_OAEP, &oaep, sizeof(oaep)};
+    uint8_t ciphertext[256];
+    CK_ULONG ciphertext_len = sizeof(ciphertext);
+    assert_int_equal(p11->C_EncryptInit(session, &mechanism, public_key),
+                     CKR_OK);
+    assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                    ciphertext, &ciphertext_len),
+                     CKR_OK);
+    assert_int_equal(ciphertext_len, 256);
+
+    assert_int_equal(p11->C_DecryptInit(session, &mechanism, private_key),
+                     CKR_OK);
+    /* The upper bound first, then a buffer too small for the plaintext:
+     * the answer is kept for the retry. */
+    CK_ULONG plaintext_len = 0;
+    assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len, NULL,
+                                    &plaintext_len),
+                     CKR_OK);
+    assert_int_equal(plaintext_len, 256);
+    uint8_t plaintext[256];
+    plaintext_len = 10;
+    assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len,
+                                    plaintext, &plaintext_len),
+                     CKR_BUFFER_TOO_SMALL);
+    assert_int_equal(plaintext_len, MESSAGE_LEN);
+    assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len,
+                                    plaintext, &plaintext_len),
+                     CKR_OK);
+    assert_int_equal(plaintext_len, MESSAGE_LEN);
+    assert_memory_equal(plaintext, message, MESSAGE_LEN);
+}
+
+static void aes_cbc_pad_and_ctr_round_trip(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE key = secret_key(CKM_AES_KEY_GEN, CKK_AES, 16);
+    uint8_t iv[16] = {7};
+    CK_AES_CTR_PARAMS ctr = {128, {0}};
+    CK_MECHANISM mechanisms[] = {{CKM_AES_CBC_PAD, iv, sizeof(iv)},
+                                 {CKM_AES_CTR, &ctr, sizeof(ctr)}};
+    const CK_ULONG expected_len[] = {48, MESSAGE_LEN};
+    for (size_t i = 0; i < 2; i++) {
+        uint8_t ciphertext[64], plaintext[64];
+        CK_ULONG ciphertext_len = sizeof(ciphertext);
+        CK_ULONG plaintext_len = sizeof(plaintext);
+        assert_int_equal(p11->C_EncryptInit(session, &mechanisms[i], key),
+                         CKR_OK);
+        assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message,
+                                        MESSAGE_LEN, ciphertext,
+                                        &ciphertext_len),
+                         CKR_OK);
+        assert_int_equal(ciphertext_len, expected_len[i]);
+        assert_int_equal(p11->C_DecryptInit(session, &mechanisms[i], key),
+                         CKR_OK);
+        assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len,
+                                        plaintext, &plaintext_len),
+                         CKR_OK);
+        assert_int_equal(plaintext_len, MESSAGE_LEN);
+        assert_memory_equal(plaintext, message, MESSAGE_LEN);
+    }
+}
+
+static void hmac_sha256_signs_on_the_server_and_verifies(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE key =
+        secret_key(CKM_GENERIC_SECRET_KEY_GEN, CKK_GENERIC_SECRET, 32);
+    CK_MECHANISM mechanism = {CKM_SHA256_HMAC, NULL, 0};
+    uint8_t mac[32];
+    CK_ULONG mac_len = sizeof(mac);
+    assert_int_equal(sign(&mechanism, key, message, MESSAGE_LEN, mac, &mac_len),
+                     CKR_OK);
+    assert_int_equal(mac_len, 32);
+    assert_int_equal(
+        verify(&mechanism, key, message, MESSAGE_LEN, mac, mac_len), CKR_OK);
+    mac[0] ^= 1;
+    assert_int_equal(
+        verify(&mechanism, key, message, MESSAGE_LEN, mac, mac_len),
+        CKR_SIGNATURE_INVALID);
+}
+
+/* ---- PyKMIP only ---- */
+
+static void rsa_pkcs_over_digest_info_is_mechanism_invalid(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    rsa_key_pair(&public_key, &private_key);
+    uint8_t digest_info[51] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
+                               0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                               0x01, 0x05, 0x00, 0x04, 0x20};
+    CK_MECHANISM raw = {CKM_RSA_PKCS, NULL, 0};
+    uint8_t signature[256];
+    CK_ULONG signature_len = sizeof(signature);
+    /* PyKMIP hashes whatever it signs: it cannot take Digested Data. */
+    assert_int_equal(sign(&raw, private_key, digest_info, sizeof(digest_info),
+                          signature, &signature_len),
+                     CKR_MECHANISM_INVALID);
+}
+
+/* ---- Fixture ---- */
+
+static void export_test_env(const char *to, const char *from)
+{
+    const char *value = getenv(from);
+    if (value != NULL)
+        setenv(to, value, 1);
+}
+
+static int open_module(void **state)
+{
+    (void)state;
+    unsetenv("P11KMIP_CONFIG");
+    export_test_env("P11KMIP_SERVER", "P11KMIP_TEST_SERVER");
+    export_test_env("P11KMIP_CA", "P11KMIP_TEST_CA");
+    export_test_env("P11KMIP_CERT", "P11KMIP_TEST_CERT");
+    export_test_env("P11KMIP_KEY", "P11KMIP_TEST_KEY");
+    module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
+    if (module == NULL) {
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+        return -1;
+    }
+    CK_C_GetFunctionList get_function_list =
+        (CK_C_GetFunctionList)dlsym(module, "C_GetFunctionList");
+    CK_SLOT_ID slot;
+    CK_ULONG slot_count = 1;
+    if (get_function_list == NULL || get_function_list(&p11) != CKR_OK ||
+        p11->C_Initialize(NULL) != CKR_OK ||
+        p11->C_GetSlotList(CK_TRUE, &slot, &slot_count) != CKR_OK ||
+        slot_count != 1 ||
+        p11->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL,
+                           NULL, &session) != CKR_OK)
+        return -1;
+    return 0;
+}
+
+static int close_module(void **state)
+{
+    (void)state;
+    p11->C_CloseSession(session);
+    p11->C_Finalize(NULL);
+    dlclose(module);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest common[] = {
+        cmocka_unit_test(sha256_rsa_pkcs_signature_verifies),
+        cmocka_unit_test(signature_length_query_keeps_the_operation),
+        cmocka_unit_test(multi_part_signature_equals_single_part),
+        cmocka_unit_test(aes_gcm_appends_the_tag_and_decrypts),
+        cmocka_unit_test(sha256_digest_of_abc_is_the_fips_vector),
+        cmocka_unit_test(sha1_multi_part_digest_is_the_fips_vector),
+        cmocka_unit_test(random_bytes_differ_and_seeding_is_not_supported),
+    };
+    const struct CMUnitTest kmipd[] = {
+        cmocka_unit_test(ecdsa_sha256_signature_is_raw_and_verifies),
+        cmocka_unit_test(ecdsa_over_a_hash_verifies_as_ecdsa_sha256),
+        cmocka_unit_test(ecdsa_multi_part_sends_digested_data),
+        cmocka_unit_test(ecdsa_mechanism_with_rsa_key_is_type_inconsistent),
+        cmocka_unit_test(signing_with_a_public_key_is_not_permitted),
+        cmocka_unit_test(rsa_pss_signature_verifies),
+        cmocka_unit_test(rsa_pss_with_other_hash_in_params_is_param_invalid),
+        cmocka_unit_test(rsa_pkcs_over_digest_info_equals_sha256_rsa_pkcs),
+        cmocka_unit_test(oaep_encrypts_locally_and_decrypts_on_the_server),
+        cmocka_unit_test(aes_cbc_pad_and_ctr_round_trip),
+        cmocka_unit_test(hmac_sha256_signs_on_the_server_and_verifies),
+    };
+    const struct CMUnitTest pykmip[] = {
+        cmocka_unit_test(rsa_pkcs_over_digest_info_is_mechanism_invalid),
+    };
+    if (argc != 2 ||
+        (strcmp(argv[1], "kmipd") != 0 && strcmp(argv[1], "pykmip") != 0)) {
+        fprintf(stderr, "usage: %s kmipd|pykmip\n", argv[0]);
+        return 2;
+    }
+    bool is_kmipd = strcmp(argv[1], "kmipd") == 0;
+    if (!is_kmipd)
+        setenv("P11KMIP_KMIP_VERSION", "1.4", 1); /* GCM tag and AAD */
+    int failed = cmocka_run_group_tests_name("common", common, open_module,
+                                             close_module);
+    if (is_kmipd)
+        failed += cmocka_run_group_tests_name("kmipd", kmipd, open_module,
+                                              close_module);
+    else
+        failed += cmocka_run_group_tests_name("pykmip", pykmip, open_module,
+                                              close_module);
+    return failed;
+}
