@@ -121,32 +121,30 @@ static const char *json_text(json_object *value)
                : NULL;
 }
 
-/* "Name|Name" of a mask, each a bit name of table or "0x" hex. */
-static bool parse_mask(const kmip_enum_table *table, uint32_t tag,
-                       const char *text, uint32_t *out)
+/* A mask as bit names of tag (or "0x" hex parts) separated by '|' (the
+ * JSON form) or ' ' (the XML form), with no empty part. */
+static bool parse_mask(uint32_t tag, const char *text, uint32_t *out)
 {
-    char copy[KMIP_JSON_MASK_TEXT_MAX];
-    if (strlen(text) >= sizeof(copy))
-        return false;
-    strcpy(copy, text);
+    char part[KMIP_JSON_MASK_TEXT_MAX];
     uint32_t mask = 0;
-    char *save = NULL;
-    size_t parts = 0;
-    for (char *part = strtok_r(copy, "|", &save); part != NULL;
-         part = strtok_r(NULL, "|", &save), parts++) {
+    for (const char *p = text;; p++) {
+        size_t n = strcspn(p, "| ");
+        if (n == 0 || n >= sizeof(part))
+            return false;
+        memcpy(part, p, n);
+        part[n] = '\0';
         uint32_t bit;
         uint64_t hex;
-        if (table != NULL && kmip_enum_from_name(tag, part, &bit))
+        if (kmip_enum_from_name(tag, part, &bit))
             mask |= bit;
         else if (parse_hex_number(part, 8, &hex))
             mask |= (uint32_t)hex;
         else
             return false;
+        p += n;
+        if (*p == '\0')
+            break;
     }
-    /* strtok_r skips empty fields: "Sign||Verify" and "|Sign" are bad. */
-    if (parts == 0 || strstr(text, "||") != NULL || text[0] == '|' ||
-        text[strlen(text) - 1] == '|')
-        return false;
     *out = mask;
     return true;
 }
@@ -276,7 +274,7 @@ static kmip_item *read_integer(json_reader *r, uint32_t tag, json_object *value,
     if (text != NULL && parse_hex_number(text, 8, &hex))
         return kmip_item_new_integer(tag, (int32_t)(uint32_t)hex);
     if (text != NULL && table != NULL && table->is_mask &&
-        parse_mask(table, tag, text, &mask))
+        parse_mask(tag, text, &mask))
         return kmip_item_new_integer(tag, (int32_t)mask);
     *rc = reader_fail(
         r, "value",

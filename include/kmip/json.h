@@ -14,9 +14,10 @@
  *   Byte String               lower-case hex, no prefix
  *   Date-Time                 "2012-04-27T08:12:21Z" (UTC)
  *   Date-Time Extended        "2012-04-27T08:12:21.000001Z"
- * The reader also accepts "0x" hex for every number, the names of an
- * enumeration or mask in any of the forms above, and a missing type when
- * value is an array. */
+ * The reader also accepts "0x" hex for every number and enumeration,
+ * mask names separated by ' ' (the XML encoding's form) as well as '|',
+ * time zone offsets ("+02:00"), and a missing type when value is an
+ * array. */
 #ifndef KMIP_JSON_H
 #define KMIP_JSON_H
 

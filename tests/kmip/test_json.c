@@ -252,6 +252,18 @@ static void test_reader_accepts_hex_and_name_forms(void **state)
     kmip_item_free(item);
 }
 
+static void test_reader_accepts_xml_style_space_separated_masks(void **state)
+{
+    (void)state;
+    kmip_item *item = item_from_text(
+        "{\"tag\":\"CryptographicUsageMask\",\"type\":\"Integer\","
+        "\"value\":\"Encrypt Decrypt\"}");
+    assert_int_equal(item->v.integer,
+                     KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
+                         KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT);
+    kmip_item_free(item);
+}
+
 /* Reads text, expects KMIP_E_DECODE and a message holding want. */
 static void assert_rejected(const char *text, const char *want)
 {
@@ -285,6 +297,12 @@ static void test_reader_rejects_unknown_names(void **state)
                     "$.value");
     assert_rejected("{\"tag\":\"CryptographicUsageMask\",\"type\":\"Integer\","
                     "\"value\":\"Sign||Verify\"}",
+                    "$.value");
+    assert_rejected("{\"tag\":\"CryptographicUsageMask\",\"type\":\"Integer\","
+                    "\"value\":\"Sign|\"}",
+                    "$.value");
+    assert_rejected("{\"tag\":\"BatchCount\",\"type\":\"Integer\","
+                    "\"value\":\"Sign\"}",
                     "$.value");
 }
 
@@ -427,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_mask_with_unnamed_bits_renders_as_number),
         cmocka_unit_test(test_datetime_extended_keeps_microseconds),
         cmocka_unit_test(test_reader_accepts_hex_and_name_forms),
+        cmocka_unit_test(test_reader_accepts_xml_style_space_separated_masks),
         cmocka_unit_test(test_reader_rejects_unknown_names),
         cmocka_unit_test(test_reader_names_the_path_of_a_nested_error),
         cmocka_unit_test(test_reader_rejects_malformed_items),

@@ -229,6 +229,7 @@ static void test_tag_types(void **state)
     assert_tag_typed(KMIP_TAG_IV_COUNTER_NONCE, KMIP_TYPE_BYTE_STRING);
     assert_tag_typed(KMIP_TAG_ACTIVATION_DATE, KMIP_TYPE_DATE_TIME);
     assert_tag_typed(KMIP_TAG_LEASE_TIME, KMIP_TYPE_INTERVAL);
+    assert_tag_typed(KMIP_TAG_X_509_CERTIFICATE_SUBJECT, KMIP_TYPE_STRUCTURE);
 }
 
 static void test_tags_of_varying_type_have_none(void **state)
