@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef P11KMIP_CLI_COMMANDS_H
+#define P11KMIP_CLI_COMMANDS_H
+
+#include "cli.h"
+
+extern const cli_command cli_cmd_keygen;
+extern const cli_command cli_cmd_sign;
+extern const cli_command cli_cmd_pubkey;
+extern const cli_command cli_cmd_decode;
+
+#endif
