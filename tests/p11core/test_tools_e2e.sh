@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# pkcs11-tool and libp11's ENGINE over p11kmip-pkcs11.so, against the KMIP
+# server with_server.py started:
+#   test_tools_e2e.sh MODULE kmipd|pykmip
+# kmipd: RSA and EC key generation, --sign / --verify (PKCS#1, PSS,
+# ECDSA), every signature also verified by openssl with the exported public
+# key, `openssl pkeyutl -engine pkcs11 -sign` for RSA and EC, and
+# `pkcs11-tool --test`. PyKMIP: RSA key generation and SHA256-RSA-PKCS.
+set -eu
+
+module=$1
+server=$2
+work=$P11KMIP_TEST_DIR/tools
+mkdir -p "$work"
+cd "$work"
+
+unset P11KMIP_CONFIG
+export P11KMIP_SERVER="$P11KMIP_TEST_SERVER"
+export P11KMIP_CA="$P11KMIP_TEST_CA"
+export P11KMIP_CERT="$P11KMIP_TEST_CERT"
+export P11KMIP_KEY="$P11KMIP_TEST_KEY"
+
+step() { echo "== $*"; }
+tool() { pkcs11-tool --module "$module" "$@"; }
+
+printf 'The quick brown fox jumps over the lazy dog' >msg
+openssl dgst -sha256 -binary msg >msg.sha256
+
+# Exports the public key with CKA_ID $1 as PEM file $2.
+export_public() {
+    tool --read-object --type pubkey --id "$1" -o "$2.der"
+    openssl pkey -pubin -inform DER -in "$2.der" -out "$2"
+}
+
+step "RSA key pair"
+tool --keypairgen --key-type rsa:2048 --label e2e-rsa --id 01 --usage-sign
+export_public 01 rsa.pem
+
+step "SHA256-RSA-PKCS sign, pkcs11-tool and openssl verify"
+tool --sign --id 01 -m SHA256-RSA-PKCS -i msg -o sig.rsa
+tool --verify --id 01 -m SHA256-RSA-PKCS -i msg --signature-file sig.rsa
+openssl dgst -sha256 -verify rsa.pem -signature sig.rsa msg
+
+if [ "$server" = pykmip ]; then
+    exit 0
+fi
+
+step "SHA256-RSA-PKCS-PSS sign, openssl verify (salt = digest length)"
+tool --sign --id 01 -m SHA256-RSA-PKCS-PSS -i msg -o sig.pss
+tool --verify --id 01 -m SHA256-RSA-PKCS-PSS -i msg --signature-file sig.pss
+openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 \
+    -verify rsa.pem -signature sig.pss msg
+
+step "EC P-256 key pair"
+tool --keypairgen --key-type EC:prime256v1 --label e2e-ec --id 02 \
+    --usage-sign
+export_public 02 ec.pem
+
+step "ECDSA-SHA256 sign, pkcs11-tool and openssl verify"
+tool --sign --id 02 -m ECDSA-SHA256 -i msg -o sig.ec
+tool --verify --id 02 -m ECDSA-SHA256 -i msg --signature-file sig.ec
+tool --sign --id 02 -m ECDSA-SHA256 -i msg -o sig.ec.der \
+    --signature-format openssl
+openssl dgst -sha256 -verify ec.pem -signature sig.ec.der msg
+
+step "libp11 ENGINE: openssl pkeyutl -sign, RSA and EC"
+export PKCS11_MODULE_PATH="$module"
+openssl pkeyutl -engine pkcs11 -keyform engine \
+    -inkey 'pkcs11:id=%01;type=private' -sign -pkeyopt digest:sha256 \
+    -in msg.sha256 -out sig.engine.rsa
+openssl pkeyutl -verify -pubin -inkey rsa.pem -pkeyopt digest:sha256 \
+    -in msg.sha256 -sigfile sig.engine.rsa
+openssl pkeyutl -engine pkcs11 -keyform engine \
+    -inkey 'pkcs11:id=%02;type=private' -sign \
+    -in msg.sha256 -out sig.engine.ec
+openssl pkeyutl -verify -pubin -inkey ec.pem -in msg.sha256 \
+    -sigfile sig.engine.ec
+
+step "pkcs11-tool --test"
+tool --test
