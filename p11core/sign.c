@@ -109,9 +109,10 @@ static CK_RV store_signature(const sign_ctx *ctx, const uint8_t *signature,
 }
 
 /* The Digested Data and hash for a mechanism whose input is a hash or a
- * DigestInfo: sets the params' hash and points *digest into data. A
- * CKM_RSA_PKCS input that is no DigestInfo is signed as given, with no
- * hash named (the server pads and signs the raw block). */
+ * DigestInfo: sets the params' hash and points *digest into data. Inputs
+ * that name no hash are signed as given, with no hash named: a CKM_RSA_PKCS
+ * input that is no DigestInfo (the server pads and signs the raw block),
+ * a CKM_ECDSA input of no SHA length (the server truncates it). */
 static CK_RV digested_input(sign_ctx *ctx, const p11_object *key,
                             const uint8_t *data, size_t len,
                             const uint8_t **digest, size_t *digest_len)
@@ -126,6 +127,8 @@ static CK_RV digested_input(sign_ctx *ctx, const p11_object *key,
         *digest_len = hash->length;
     } else if (is_ecdsa(ctx)) {
         hash = p11_hash_by_length(len);
+        if (hash == NULL)
+            return len > 0 ? CKR_OK : CKR_DATA_LEN_RANGE;
     } else {
         hash = p11_hash_by_kmip(ctx->params.hash);
         if (hash != NULL && hash->length != len)
