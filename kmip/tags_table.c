@@ -1902,16 +1902,17 @@ const kmip_tag_entry kmip_tag_entries[] = {
     {0x420167u, "ObjectTypes", NULL, 0, NULL},
     {0x420168u, "Constraints", NULL, 0, NULL},
     {0x420169u, "Constraint", NULL, 0, NULL},
-    {0x42016Au, "RotateInterval", NULL, KMIP_TYPE_INTERVAL, NULL},
-    {0x42016Bu, "RotateAutomatic", NULL, KMIP_TYPE_BOOLEAN, NULL},
-    {0x42016Cu, "RotateOffset", NULL, KMIP_TYPE_INTERVAL, NULL},
-    {0x42016Du, "RotateDate", NULL, KMIP_TYPE_DATE_TIME, NULL},
-    {0x42016Eu, "RotateGeneration", NULL, KMIP_TYPE_INTEGER, NULL},
-    {0x42016Fu, "RotateName", NULL, 0, NULL},
+    {0x42016Au, "RotateInterval", "Rotate Interval", KMIP_TYPE_INTERVAL, NULL},
+    {0x42016Bu, "RotateAutomatic", "Rotate Automatic", KMIP_TYPE_BOOLEAN, NULL},
+    {0x42016Cu, "RotateOffset", "Rotate Offset", KMIP_TYPE_INTERVAL, NULL},
+    {0x42016Du, "RotateDate", "Rotate Date", KMIP_TYPE_DATE_TIME, NULL},
+    {0x42016Eu, "RotateGeneration", "Rotate Generation", KMIP_TYPE_INTEGER,
+     NULL},
+    {0x42016Fu, "RotateName", "Rotate Name", KMIP_TYPE_STRUCTURE, NULL},
     {0x420170u, "RotateNameValue", NULL, KMIP_TYPE_TEXT_STRING, NULL},
     {0x420171u, "RotateNameType", NULL, KMIP_TYPE_ENUMERATION,
      &enum_rotate_name_type},
-    {0x420172u, "RotateLatest", NULL, KMIP_TYPE_BOOLEAN, NULL},
+    {0x420172u, "RotateLatest", "Rotate Latest", KMIP_TYPE_BOOLEAN, NULL},
     {0x420173u, "AsynchronousRequest", NULL, 0, NULL},
     {0x420174u, "SubmissionDate", NULL, KMIP_TYPE_DATE_TIME, NULL},
     {0x420175u, "ProcessingStage", NULL, KMIP_TYPE_ENUMERATION,
@@ -1947,10 +1948,10 @@ const uint16_t kmip_tag_by_name[] = {
     148, 149, 150, 151, 152, 224, 223, 225, 230, 231, 222, 229, 233, 228, 232,
     226, 227, 153, 154, 155, 156, 157, 158, 180, 181, 182, 159};
 const uint16_t kmip_tag_by_attribute_name[] = {
-    0,   190, 288, 3,   4,   19,  20,  279, 275, 285, 286, 278, 281, 276,
-    277, 280, 283, 284, 282, 172, 25,  267, 263, 273, 274, 266, 269, 264,
-    265, 268, 271, 272, 270, 28,  252, 31,  32,  33,  39,  40,  41,  42,
-    43,  46,  251, 50,  51,  173, 289, 167, 56,  65,  183, 186, 71,  72,
-    73,  313, 82,  290, 85,  86,  88,  92,  187, 250, 102, 103, 322, 323,
-    347, 324, 221, 128, 287, 309, 140, 147, 148, 180, 181, 182};
-const size_t kmip_attribute_count = 82;
+    0,   190, 288, 3,   4,   19,  20,  279, 275, 285, 286, 278, 281, 276, 277,
+    280, 283, 284, 282, 172, 25,  267, 263, 273, 274, 266, 269, 264, 265, 268,
+    271, 272, 270, 28,  252, 31,  32,  33,  39,  40,  41,  42,  43,  46,  251,
+    50,  51,  173, 289, 167, 56,  65,  183, 186, 71,  72,  73,  313, 82,  290,
+    85,  86,  88,  92,  187, 250, 102, 103, 322, 323, 347, 324, 221, 128, 360,
+    362, 363, 359, 367, 364, 361, 287, 309, 140, 147, 148, 180, 181, 182};
+const size_t kmip_attribute_count = 89;

@@ -182,7 +182,8 @@ TAG_TYPES = {
         PUBLIC_KEY_TEMPLATE_ATTRIBUTE PUBLIC_PROTECTION_STORAGE_MASKS
         RANDOM_NUMBER_GENERATOR REQUEST_HEADER REQUEST_MESSAGE
         REQUEST_PAYLOAD RESPONSE_HEADER RESPONSE_MESSAGE RESPONSE_PAYLOAD
-        REVOCATION_REASON RNG_PARAMETERS SECRET_DATA SERVER_INFORMATION
+        REVOCATION_REASON RNG_PARAMETERS ROTATE_NAME SECRET_DATA
+        SERVER_INFORMATION
         SPLIT_KEY SYMMETRIC_KEY TEMPLATE TEMPLATE_ATTRIBUTE TICKET
         USAGE_LIMITS VALIDATION_INFORMATION X_509_CERTIFICATE_IDENTIFIER
         X_509_CERTIFICATE_ISSUER X_509_CERTIFICATE_SUBJECT
@@ -273,6 +274,13 @@ TAG_TYPES = {
 
 # KMIP 1.x Attribute Names that are not standard attributes.
 NOT_ATTRIBUTE_NAMES = {"Attribute", "Custom Attribute"}
+# KMIP 2.1 attributes missing from PyKMIP (KMIP 2.1 os, 4.48-4.54).
+SUPPLEMENT_ATTRIBUTES = {
+    "ROTATE_AUTOMATIC": "Rotate Automatic", "ROTATE_DATE": "Rotate Date",
+    "ROTATE_GENERATION": "Rotate Generation",
+    "ROTATE_INTERVAL": "Rotate Interval", "ROTATE_LATEST": "Rotate Latest",
+    "ROTATE_NAME": "Rotate Name", "ROTATE_OFFSET": "Rotate Offset",
+}
 
 
 def upper_snake(class_name):
@@ -449,10 +457,14 @@ def tag_enum_class(tag_name, enums):
     return None
 
 
-def attribute_names():
-    """{tag value: KMIP 1.x Attribute Name} from PyKMIP's table."""
-    return {tag.value: name for name, tag in pykmip.attribute_name_tag_table
-            if name not in NOT_ATTRIBUTE_NAMES}
+def attribute_names(tags):
+    """{tag value: KMIP 1.x Attribute Name}: PyKMIP's table and ours."""
+    names = {tag.value: name for name, tag in pykmip.attribute_name_tag_table
+             if name not in NOT_ATTRIBUTE_NAMES}
+    values = dict(tags)
+    for tag_name, name in SUPPLEMENT_ATTRIBUTES.items():
+        names[values[tag_name]] = name
+    return names
 
 
 def write_table(tags, enums):
@@ -463,7 +475,7 @@ def write_table(tags, enums):
            ""]
     tag_names = {name for name, _ in tags}
     types = tag_types(tag_names)
-    attrs = attribute_names()
+    attrs = attribute_names(tags)
     used = {tag_enum_class(name, enums) for name, _ in tags} - {None}
     tables = {}
     for class_name in sorted(used):

@@ -93,6 +93,7 @@ static void test_attribute_names_both_ways(void **state)
                            "X.509 Certificate Identifier");
     assert_attribute_named(KMIP_TAG_PKCS12_FRIENDLY_NAME,
                            "PKCS#12 Friendly Name");
+    assert_attribute_named(KMIP_TAG_ROTATE_INTERVAL, "Rotate Interval");
 }
 
 static void test_non_attributes_have_no_attribute_name(void **state)
