@@ -44,7 +44,8 @@ kmip_rc kmip_item_from_json(json_object *obj, kmip_item **out,
 
 /* Decodes the TTLV bytes data (len bytes) and renders them as JSON text,
  * indented when pretty is non-zero. Returns a string the caller frees
- * with free(), or NULL with status set (decode error, out of memory). */
+ * with free(), or NULL with status set (decode error, out of memory). Key
+ * material in data appears in the text as hex: wipe it before freeing. */
 char *kmip_ttlv_to_json_text(const uint8_t *data, size_t len, int pretty,
                              kmip_status *status);
 
