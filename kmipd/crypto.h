@@ -33,6 +33,9 @@ typedef struct kmipd_buf {
 /* Wipes and frees buf->data and zeroes buf. NULL is a no-op. */
 void kmipd_buf_clear(kmipd_buf *buf);
 
+/* Copies data into a new buffer in buf; false when out of memory. */
+bool kmipd_buf_set(kmipd_buf *buf, const uint8_t *data, size_t len);
+
 /* The Result Reason to send a client speaking a version older than 2.0
  * for reason: 2.x-only reasons become their 1.x equivalent. */
 uint32_t kmipd_crypto_reason_for_version(uint32_t reason, bool v2);
@@ -73,6 +76,12 @@ kmip_rc kmipd_key_import(uint32_t object_type, uint32_t format,
                          uint32_t algorithm, const uint8_t *in, size_t len,
                          kmipd_buf *canonical, kmipd_key_info *info,
                          kmip_status *status);
+
+/* Checks that der is exactly one X.509 certificate and describes its
+ * public key (algorithm 0 when neither RSA nor EC on a supported curve).
+ * A certificate that does not parse fails with Invalid Field. */
+kmip_rc kmipd_certificate_check(const uint8_t *der, size_t len,
+                                kmipd_key_info *info, kmip_status *status);
 
 /* Builds a canonical public key from its transparent parts: an RSA
  * modulus and public exponent (big-endian unsigned), or an EC point

@@ -22,9 +22,6 @@ kmip_rc kmipd_crypto_fail(kmip_status *status, uint32_t reason, const char *fmt,
  * memory. */
 bool kmipd_buf_alloc(kmipd_buf *buf, size_t len);
 
-/* Copies data into a new buffer in buf; false when out of memory. */
-bool kmipd_buf_set(kmipd_buf *buf, const uint8_t *data, size_t len);
-
 /* The digest for a KMIP Hashing Algorithm (SHA-1, SHA-2 and SHA-3
  * families), fetched once; NULL for one kmipd does not offer. Not to be
  * freed. */

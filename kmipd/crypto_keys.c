@@ -13,6 +13,7 @@
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "kmip/tags.h"
 
@@ -482,6 +483,25 @@ kmip_rc kmipd_key_from_ec_point(uint32_t curve_id, const uint8_t *point,
                                 canonical, info, status);
     OSSL_PARAM_BLD_free(bld);
     return rc;
+}
+
+kmip_rc kmipd_certificate_check(const uint8_t *der, size_t len,
+                                kmipd_key_info *info, kmip_status *status)
+{
+    const unsigned char *cursor = der;
+    X509 *cert = d2i_X509(NULL, &cursor, (long)len);
+    if (cert == NULL || cursor != der + len) {
+        X509_free(cert);
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                 "not an X.509 certificate in DER");
+    }
+    EVP_PKEY *pkey = X509_get0_pubkey(cert);
+    kmip_status ignored;
+    if (pkey == NULL || describe_key(pkey, 0, RSA_IMPORT_MIN, RSA_IMPORT_MAX,
+                                     info, &ignored) != KMIP_OK)
+        memset(info, 0, sizeof(*info));
+    X509_free(cert);
+    return KMIP_OK;
 }
 
 /* ---- Export. ---- */

@@ -5,6 +5,7 @@
 
 #include "kmip/tags.h"
 
+#include "kmipd/ops_crypto.h"
 #include "kmipd/ops_objects.h"
 
 #define V(maj, min)                                                            \
@@ -27,7 +28,18 @@ const kmipd_operation kmipd_operations[] = {
     {KMIP_OPERATION_ACTIVATE, V(1, 0), kmipd_op_activate},
     {KMIP_OPERATION_REVOKE, V(1, 0), kmipd_op_revoke},
     {KMIP_OPERATION_DESTROY, V(1, 0), kmipd_op_destroy},
-    /* kmipd/ops_crypto.h: add the cryptographic operations here. */
+    /* kmipd/ops_crypto.h */
+    {KMIP_OPERATION_CREATE, V(1, 0), kmipd_op_create},
+    {KMIP_OPERATION_CREATE_KEY_PAIR, V(1, 0), kmipd_op_create_key_pair},
+    {KMIP_OPERATION_REGISTER, V(1, 0), kmipd_op_register},
+    {KMIP_OPERATION_GET, V(1, 0), kmipd_op_get},
+    {KMIP_OPERATION_ENCRYPT, V(1, 2), kmipd_op_encrypt},
+    {KMIP_OPERATION_DECRYPT, V(1, 2), kmipd_op_decrypt},
+    {KMIP_OPERATION_SIGN, V(1, 2), kmipd_op_sign},
+    {KMIP_OPERATION_SIGNATURE_VERIFY, V(1, 2), kmipd_op_signature_verify},
+    {KMIP_OPERATION_MAC, V(1, 2), kmipd_op_mac},
+    {KMIP_OPERATION_MAC_VERIFY, V(1, 2), kmipd_op_mac_verify},
+    {KMIP_OPERATION_RNG_RETRIEVE, V(1, 3), kmipd_op_rng_retrieve},
 };
 
 const size_t kmipd_operations_count =

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The cryptographic operations: Encrypt, Decrypt, Sign, Signature Verify,
+ * MAC, MAC Verify and RNG Retrieve. Each loads the key for its owner,
+ * checks its type, state (Active) and Cryptographic Usage Mask, then
+ * calls kmipd/crypto.h. */
+#include "kmip/attrs.h"
+#include "kmip/payloads.h"
+#include "kmip/tags.h"
+
+#include "kmipd/ops_crypto.h"
+#include "kmipd/ops_crypto_common.h"
+
+/* A request of one of the operations here, and the key it names. */
+typedef struct key_request {
+    kmip_crypto_args args;
+    kmipd_object *obj;
+    kmipd_crypto_params params;
+} key_request;
+
+static void key_request_clear(key_request *req)
+{
+    kmipd_object_free(req->obj);
+    req->obj = NULL;
+}
+
+/* kmipd serves each operation in one request: no Correlation Value, and
+ * an Init Indicator only together with a Final Indicator. */
+static bool single_part(kmipd_call *call, const kmip_crypto_args *args)
+{
+    bool init = args->init_indicator.present && args->init_indicator.value;
+    bool final = args->final_indicator.present && args->final_indicator.value;
+    if (args->correlation_value.data != NULL || (init && !final) ||
+        (args->final_indicator.present && !final))
+        return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
+                          "kmipd does not serve multi-part operations");
+    return true;
+}
+
+static bool type_allowed(uint32_t type, const uint32_t *allowed)
+{
+    for (; *allowed != 0; allowed++) {
+        if (*allowed == type)
+            return true;
+    }
+    return false;
+}
+
+/* Parses the request of operation (parse_as: its payload table) and loads
+ * the key, which must be of one of the types (0-terminated), Active, and
+ * allow usage. */
+static bool load_key(kmipd_call *call, uint32_t parse_as, const uint32_t *types,
+                     uint32_t usage, key_request *req)
+{
+    kmip_status st;
+    req->obj = NULL;
+    if (kmip_crypto_request_parse(parse_as, call->request, &req->args, &st) !=
+        KMIP_OK)
+        return kmipd_fail_status(call, &st);
+    if (!single_part(call, &req->args) || !kmipd_call_load(call, &req->obj))
+        return false;
+    bool ok;
+    if (!type_allowed(req->obj->object_type, types))
+        ok = kmipd_fail_mapped(call, KMIP_RESULT_REASON_INVALID_OBJECT_TYPE,
+                               "object %s cannot be used for this operation",
+                               req->obj->uid);
+    else
+        ok = kmipd_call_require_active(call, req->obj) &&
+             kmipd_call_require_usage(call, req->obj, usage) &&
+             kmipd_call_crypto_params(call, req->obj, &req->args.params,
+                                      &req->params);
+    if (!ok)
+        key_request_clear(req);
+    return ok;
+}
+
+static bool load_pkey(kmipd_call *call, const kmipd_object *obj,
+                      EVP_PKEY **pkey)
+{
+    kmip_status st;
+    if (kmipd_key_load(obj->object_type, obj->material, obj->material_len, pkey,
+                       &st) != KMIP_OK)
+        return kmipd_crypto_call_fail(call, &st);
+    return true;
+}
+
+static bool key_algorithm_is(const kmipd_object *obj, uint32_t algorithm)
+{
+    uint32_t stored;
+    return kmip_attrs_get_algorithm(obj->attrs, &stored, NULL) == KMIP_OK &&
+           stored == algorithm;
+}
+
+static bool answer(kmipd_call *call, uint32_t operation,
+                   const kmip_crypto_result *result)
+{
+    return kmipd_call_answer(
+        call, kmip_crypto_response_build(operation, call->version, result));
+}
+
+static bool answer_validity(kmipd_call *call, const char *uid, bool valid)
+{
+    kmip_crypto_result result = {.uid = uid,
+                                 .validity_indicator =
+                                     valid ? KMIP_VALIDITY_INDICATOR_VALID
+                                           : KMIP_VALIDITY_INDICATOR_INVALID};
+    return answer(call, KMIP_OPERATION_SIGNATURE_VERIFY, &result);
+}
+
+static kmip_bytes as_bytes(const kmipd_buf *buf)
+{
+    return (kmip_bytes){buf->data, buf->len};
+}
+
+/* ---- Sign, Signature Verify. ---- */
+
+/* The signed value: Data or Digested Data, exactly one. */
+static bool signed_value(kmipd_call *call, const kmip_crypto_args *args,
+                         kmip_bytes *value, bool *digested)
+{
+    *digested = args->digested_data.data != NULL;
+    if (*digested == (args->data.data != NULL))
+        return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
+                          "give either Data or Digested Data");
+    *value = *digested ? args->digested_data : args->data;
+    return true;
+}
+
+bool kmipd_op_sign(kmipd_call *call)
+{
+    static const uint32_t types[] = {KMIP_OBJECT_TYPE_PRIVATE_KEY, 0};
+    key_request req;
+    kmip_bytes value = {0};
+    bool digested;
+    EVP_PKEY *pkey = NULL;
+    if (!load_key(call, KMIP_OPERATION_SIGN, types,
+                  KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN, &req))
+        return false;
+    kmipd_buf signature = {0};
+    kmip_status st;
+    bool ok = signed_value(call, &req.args, &value, &digested) &&
+              load_pkey(call, req.obj, &pkey);
+    if (ok && kmipd_sign(pkey, &req.params, value.data, value.len, digested,
+                         &signature, &st) != KMIP_OK)
+        ok = kmipd_crypto_call_fail(call, &st);
+    if (ok) {
+        kmip_crypto_result result = {.uid = req.obj->uid,
+                                     .signature_data = as_bytes(&signature)};
+        ok = answer(call, KMIP_OPERATION_SIGN, &result);
+    }
+    kmipd_buf_clear(&signature);
+    EVP_PKEY_free(pkey);
+    key_request_clear(&req);
+    return ok;
+}
+
+bool kmipd_op_signature_verify(kmipd_call *call)
+{
+    static const uint32_t types[] = {KMIP_OBJECT_TYPE_PUBLIC_KEY,
+                                     KMIP_OBJECT_TYPE_PRIVATE_KEY, 0};
+    key_request req;
+    kmip_bytes value = {0};
+    bool digested, valid = false;
+    EVP_PKEY *pkey = NULL;
+    if (!load_key(call, KMIP_OPERATION_SIGNATURE_VERIFY, types,
+                  KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &req))
+        return false;
+    kmip_status st;
+    bool ok = signed_value(call, &req.args, &value, &digested);
+    if (ok && req.args.signature_data.data == NULL)
+        ok = kmipd_fail(call, KMIP_RESULT_REASON_MISSING_DATA,
+                        "no Signature Data");
+    ok = ok && load_pkey(call, req.obj, &pkey);
+    if (ok && kmipd_verify(pkey, &req.params, value.data, value.len, digested,
+                           req.args.signature_data.data,
+                           req.args.signature_data.len, &valid, &st) != KMIP_OK)
+        ok = kmipd_crypto_call_fail(call, &st);
+    ok = ok && answer_validity(call, req.obj->uid, valid);
+    EVP_PKEY_free(pkey);
+    key_request_clear(&req);
+    return ok;
+}
+
+/* ---- Encrypt, Decrypt. ---- */
+
+static bool require_data(kmipd_call *call, const kmip_crypto_args *args)
+{
+    if (args->data.data == NULL)
+        return kmipd_fail(call, KMIP_RESULT_REASON_MISSING_DATA, "no Data");
+    return true;
+}
+
+/* AES with a symmetric key, RSA with the key pair's other half. */
+static bool run_cipher(kmipd_call *call, const key_request *req, bool encrypt,
+                       kmipd_cipher_output *out)
+{
+    kmip_status st;
+    kmip_rc rc;
+    const kmip_crypto_args *args = &req->args;
+    if (req->obj->object_type == KMIP_OBJECT_TYPE_SYMMETRIC_KEY) {
+        if (!key_algorithm_is(req->obj, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES))
+            return kmipd_fail_mapped(
+                call, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
+                "kmipd encrypts with AES keys only");
+        kmipd_cipher_input input = {args->iv.data,  args->iv.len,
+                                    args->aad.data, args->aad.len,
+                                    args->tag.data, args->tag.len};
+        rc = (encrypt ? kmipd_aes_encrypt : kmipd_aes_decrypt)(
+            req->obj->material, req->obj->material_len, &req->params, &input,
+            args->data.data, args->data.len, out, &st);
+    } else {
+        EVP_PKEY *pkey = NULL;
+        if (!load_pkey(call, req->obj, &pkey))
+            return false;
+        rc = (encrypt ? kmipd_rsa_encrypt
+                      : kmipd_rsa_decrypt)(pkey, &req->params, args->data.data,
+                                           args->data.len, &out->data, &st);
+        EVP_PKEY_free(pkey);
+    }
+    return rc == KMIP_OK || kmipd_crypto_call_fail(call, &st);
+}
+
+bool kmipd_op_encrypt(kmipd_call *call)
+{
+    static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                                     KMIP_OBJECT_TYPE_PUBLIC_KEY, 0};
+    key_request req;
+    if (!load_key(call, KMIP_OPERATION_ENCRYPT, types,
+                  KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, &req))
+        return false;
+    kmipd_cipher_output out = {0};
+    bool ok =
+        require_data(call, &req.args) && run_cipher(call, &req, true, &out);
+    if (ok) {
+        kmip_crypto_result result = {.uid = req.obj->uid,
+                                     .data = as_bytes(&out.data),
+                                     .iv = as_bytes(&out.iv),
+                                     .tag = as_bytes(&out.tag)};
+        ok = answer(call, KMIP_OPERATION_ENCRYPT, &result);
+    }
+    kmipd_cipher_output_clear(&out);
+    key_request_clear(&req);
+    return ok;
+}
+
+bool kmipd_op_decrypt(kmipd_call *call)
+{
+    static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                                     KMIP_OBJECT_TYPE_PRIVATE_KEY, 0};
+    key_request req;
+    if (!load_key(call, KMIP_OPERATION_DECRYPT, types,
+                  KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT, &req))
+        return false;
+    kmipd_cipher_output out = {0};
+    bool ok =
+        require_data(call, &req.args) && run_cipher(call, &req, false, &out);
+    if (ok) {
+        kmip_crypto_result result = {.uid = req.obj->uid,
+                                     .data = as_bytes(&out.data)};
+        ok = answer(call, KMIP_OPERATION_DECRYPT, &result);
+    }
+    kmipd_cipher_output_clear(&out);
+    key_request_clear(&req);
+    return ok;
+}
+
+/* ---- MAC, MAC Verify. ---- */
+
+static uint32_t key_algorithm(const kmipd_object *obj)
+{
+    uint32_t algorithm = 0;
+    if (kmip_attrs_get_algorithm(obj->attrs, &algorithm, NULL) != KMIP_OK)
+        return 0;
+    return algorithm;
+}
+
+bool kmipd_op_mac(kmipd_call *call)
+{
+    static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, 0};
+    key_request req;
+    if (!load_key(call, KMIP_OPERATION_MAC, types,
+                  KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE, &req))
+        return false;
+    kmipd_buf mac = {0};
+    kmip_status st;
+    bool ok = require_data(call, &req.args);
+    if (ok && kmipd_mac(req.obj->material, req.obj->material_len,
+                        key_algorithm(req.obj), &req.params, req.args.data.data,
+                        req.args.data.len, &mac, &st) != KMIP_OK)
+        ok = kmipd_crypto_call_fail(call, &st);
+    if (ok) {
+        kmip_crypto_result result = {.uid = req.obj->uid,
+                                     .mac_data = as_bytes(&mac)};
+        ok = answer(call, KMIP_OPERATION_MAC, &result);
+    }
+    kmipd_buf_clear(&mac);
+    key_request_clear(&req);
+    return ok;
+}
+
+/* MAC Verify's payload is MAC's plus MAC Data. */
+bool kmipd_op_mac_verify(kmipd_call *call)
+{
+    static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, 0};
+    key_request req;
+    if (!load_key(call, KMIP_OPERATION_MAC, types,
+                  KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY, &req))
+        return false;
+    const uint8_t *mac = NULL;
+    size_t mac_len = 0;
+    bool valid = false;
+    kmip_status st;
+    bool ok = require_data(call, &req.args);
+    if (ok && kmip_get_bytes(call->request, KMIP_TAG_MAC_DATA, &mac, &mac_len,
+                             &st) != KMIP_OK)
+        ok = kmipd_fail_status(call, &st);
+    if (ok && kmipd_mac_verify(req.obj->material, req.obj->material_len,
+                               key_algorithm(req.obj), &req.params,
+                               req.args.data.data, req.args.data.len, mac,
+                               mac_len, &valid, &st) != KMIP_OK)
+        ok = kmipd_crypto_call_fail(call, &st);
+    ok = ok && answer_validity(call, req.obj->uid, valid);
+    key_request_clear(&req);
+    return ok;
+}
+
+/* ---- RNG Retrieve. ---- */
+
+bool kmipd_op_rng_retrieve(kmipd_call *call)
+{
+    kmip_crypto_args args;
+    kmip_status st;
+    if (kmip_crypto_request_parse(KMIP_OPERATION_RNG_RETRIEVE, call->request,
+                                  &args, &st) != KMIP_OK)
+        return kmipd_fail_status(call, &st);
+    kmipd_buf random = {0};
+    if (kmipd_random(args.data_length.value, &random, &st) != KMIP_OK)
+        return kmipd_crypto_call_fail(call, &st);
+    kmip_crypto_result result = {.data = as_bytes(&random)};
+    bool ok = answer(call, KMIP_OPERATION_RNG_RETRIEVE, &result);
+    kmipd_buf_clear(&random);
+    return ok;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the handlers of ops_crypto.h share. */
+#ifndef KMIPD_OPS_CRYPTO_COMMON_H
+#define KMIPD_OPS_CRYPTO_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kmip/payloads.h"
+
+#include "kmipd/crypto.h"
+#include "kmipd/dispatch.h"
+
+/* Server-defined custom attributes holding the Secret Data Type and the
+ * Opaque Data Type a client registered (decimal text). */
+#define KMIPD_ATTR_SECRET_DATA_TYPE "y-secret-data-type"
+#define KMIPD_ATTR_OPAQUE_DATA_TYPE "y-opaque-data-type"
+
+/* Fails call with the reason and message of a crypto_*.c status, the
+ * reason mapped for the request's protocol version. */
+bool kmipd_crypto_call_fail(kmipd_call *call, const kmip_status *status);
+
+/* kmipd_fail with reason mapped for the request's protocol version (a
+ * 2.x-only reason becomes its 1.x equivalent). */
+bool kmipd_fail_mapped(kmipd_call *call, uint32_t reason, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Moves the children of payload (a Response Payload a kmip/payloads.h
+ * builder made) into call->response and frees payload. NULL payload (the
+ * builder failed) fails call with General Failure. */
+bool kmipd_call_answer(kmipd_call *call, kmip_item *payload);
+
+/* The parameters for an operation on obj: the request's Cryptographic
+ * Parameters when it sent them, else the key's Cryptographic Parameters
+ * attribute, else none. Pointers in *out point into the request or into
+ * obj's attributes. */
+bool kmipd_call_crypto_params(kmipd_call *call, const kmipd_object *obj,
+                              const kmip_crypto_params *request,
+                              kmipd_crypto_params *out);
+
+/* Whether Get may return the material of a new object with attrs: not
+ * when the client marked it Sensitive or not Extractable, else
+ * by_default. */
+bool kmipd_export_policy(const kmip_item *attrs, bool by_default);
+
+/* Sets Cryptographic Algorithm and Cryptographic Length in attrs from
+ * info (the algorithm only when info has one). */
+bool kmipd_attrs_put_key_info(kmipd_call *call, kmip_item *attrs,
+                              const kmipd_key_info *info);
+
+/* The Recommended Curve of attrs' Cryptographic Domain Parameters, 0 when
+ * absent. */
+uint32_t kmipd_attrs_curve(const kmip_item *attrs);
+
+/* Stores n new objects (with kmipd_store_insert); on failure fails call. */
+bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n);
+
+#endif
