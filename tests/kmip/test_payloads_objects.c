@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Activate, Destroy, Revoke, Get, Locate and the attribute operations'
+ * payloads against the vectors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kmip/payloads.h"
+#include "msg_test_util.h"
+
+static const kmip_version v11 = {1, 1};
+static const kmip_version v20 = {2, 0};
+static const char activate_uid[] = "668eff89-3010-4258-bc0e-8c402309c746";
+static const char destroy_uid[] = "fb4b5b9c-6188-4c63-8142-fe9c328129fc";
+static const char get_uid[] = "49a1ca88-6bea-4fb2-b450-7e58802c3038";
+static const char attrs_uid[] = "1703250b-4d40-4de2-93a0-c494a1d4ae40";
+
+static void assert_uid_response(const char *vector, const char *uid)
+{
+    kmip_item *payload = decode_vector(vector);
+    const char *got = NULL;
+    kmip_status status;
+    assert_int_equal(kmip_uid_response(payload, &got, &status), KMIP_OK);
+    assert_string_equal(got, uid);
+    kmip_item_free(payload);
+    assert_encodes_to_vector(kmip_uid_response_build(uid), vector);
+}
+
+static void test_activate_and_destroy_requests_match_vectors(void **state)
+{
+    (void)state;
+    assert_encodes_to_vector(kmip_activate_request(v11, activate_uid),
+                             "payload-activate-request.hex");
+    assert_encodes_to_vector(kmip_destroy_request(v11, destroy_uid),
+                             "payload-destroy-request.hex");
+}
+
+static void test_uid_responses_parse_and_build(void **state)
+{
+    (void)state;
+    assert_uid_response("payload-activate-response.hex", activate_uid);
+    assert_uid_response("payload-destroy-response.hex", destroy_uid);
+    assert_uid_response("payload-revoke-response.hex", activate_uid);
+}
+
+static void test_request_without_uid_uses_the_id_placeholder(void **state)
+{
+    (void)state;
+    kmip_item *payload = kmip_destroy_request(v11, NULL);
+    assert_non_null(payload);
+    assert_int_equal(payload->v.children.count, 0);
+    const char *uid = "unset";
+    kmip_status status;
+    assert_int_equal(kmip_uid_request_parse(payload, &uid, &status), KMIP_OK);
+    assert_null(uid);
+    kmip_item_free(payload);
+}
+
+static void test_revoke_request_matches_vector_and_parses(void **state)
+{
+    (void)state;
+    kmip_revoke_args args = {
+        activate_uid, KMIP_REVOCATION_REASON_CODE_KEY_COMPROMISE, NULL, 6};
+    assert_encodes_to_vector(kmip_revoke_request(v11, &args),
+                             "payload-revoke-request.hex");
+    kmip_item *payload = decode_vector("payload-revoke-request.hex");
+    kmip_revoke_args parsed;
+    kmip_status status;
+    assert_int_equal(kmip_revoke_request_parse(payload, &parsed, &status),
+                     KMIP_OK);
+    assert_string_equal(parsed.uid, activate_uid);
+    assert_int_equal(parsed.reason_code,
+                     KMIP_REVOCATION_REASON_CODE_KEY_COMPROMISE);
+    assert_null(parsed.reason_message);
+    assert_int_equal(parsed.compromise_occurrence_date, 6);
+    kmip_item_free(payload);
+}
+
+static void test_revoke_request_without_reason_names_it(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-revoke-request.hex");
+    kmip_item *reason = must_find(payload, KMIP_TAG_REVOCATION_REASON);
+    kmip_item_remove(payload, reason);
+    kmip_item_free(reason);
+    kmip_revoke_args parsed;
+    kmip_status status;
+    assert_int_equal(kmip_revoke_request_parse(payload, &parsed, &status),
+                     KMIP_E_NOT_FOUND);
+    assert_message_has(&status, "Revoke request: missing RevocationReason");
+    kmip_item_free(payload);
+}
+
+static void test_get_request_matches_vector(void **state)
+{
+    (void)state;
+    kmip_get_args args = {.uid = get_uid};
+    assert_encodes_to_vector(kmip_get_request(v11, &args),
+                             "payload-get-request.hex");
+}
+
+static void test_get_request_with_key_wrapping_round_trips(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-get-request-key-wrapping.hex");
+    kmip_get_args args;
+    kmip_status status;
+    assert_int_equal(kmip_get_request_parse(payload, &args, &status), KMIP_OK);
+    assert_string_equal(args.uid, get_uid);
+    assert_int_equal(args.key_format_type, KMIP_KEY_FORMAT_TYPE_RAW);
+    assert_int_equal(args.key_compression_type, 1);
+    assert_non_null(args.key_wrapping_specification);
+    assert_encodes_to_vector(kmip_get_request(v11, &args),
+                             "payload-get-request-key-wrapping.hex");
+    kmip_item_free(payload);
+}
+
+static const uint8_t des3_key[24] = {
+    0x73, 0x67, 0x57, 0x80, 0x51, 0x01, 0x2a, 0x6d, 0x13, 0x4a, 0x85, 0x5e,
+    0x25, 0xc8, 0xcd, 0x5e, 0x4c, 0xa1, 0x31, 0x45, 0x57, 0x29, 0xd3, 0xc8};
+
+static void assert_get_result_is_3des(const kmip_get_result *result)
+{
+    assert_int_equal(result->object_type, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    assert_string_equal(result->uid, get_uid);
+    assert_int_equal(result->object.object_type,
+                     KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    assert_int_equal(result->object.format, KMIP_KEY_FORMAT_TYPE_RAW);
+    assert_int_equal(result->object.value.len, sizeof(des3_key));
+    assert_memory_equal(result->object.value.data, des3_key, sizeof(des3_key));
+    assert_null(result->object.transparent);
+    assert_int_equal(result->object.algorithm,
+                     KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES);
+    assert_int_equal(result->object.length, 168);
+}
+
+static void test_get_response_gives_key_block_fields(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-get-response.hex");
+    kmip_get_result result;
+    kmip_status status;
+    assert_int_equal(kmip_get_response(payload, &result, &status), KMIP_OK);
+    assert_get_result_is_3des(&result);
+    assert_encodes_to_vector(
+        kmip_get_response_build(v11, result.uid, &result.object),
+        "payload-get-response.hex");
+    kmip_item_free(payload);
+}
+
+static void test_get_response_message_parses(void **state)
+{
+    (void)state;
+    kmip_response *resp = NULL;
+    kmip_status status;
+    assert_int_equal(kmip_response_parse(decode_vector("msg-get-response.hex"),
+                                         &resp, &status),
+                     KMIP_OK);
+    kmip_get_result result;
+    assert_int_equal(
+        kmip_get_response(resp->items[0].payload, &result, &status), KMIP_OK);
+    assert_get_result_is_3des(&result);
+    kmip_response_free(resp);
+}
+
+static void test_get_response_without_key_material_names_it(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-get-response.hex");
+    kmip_item *value =
+        must_find(must_find(must_find(payload, KMIP_TAG_SYMMETRIC_KEY),
+                            KMIP_TAG_KEY_BLOCK),
+                  KMIP_TAG_KEY_VALUE);
+    kmip_item *material = must_find(value, KMIP_TAG_KEY_MATERIAL);
+    kmip_item_remove(value, material);
+    kmip_item_free(material);
+    kmip_get_result result;
+    kmip_status status;
+    assert_int_equal(kmip_get_response(payload, &result, &status),
+                     KMIP_E_NOT_FOUND);
+    assert_message_has(&status, "missing Key Material");
+    kmip_item_free(payload);
+}
+
+static void test_get_response_of_wrong_object_fails(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-get-response.hex");
+    must_find(payload, KMIP_TAG_OBJECT_TYPE)->v.enumeration =
+        KMIP_OBJECT_TYPE_CERTIFICATE;
+    kmip_get_result result;
+    kmip_status status;
+    assert_int_equal(kmip_get_response(payload, &result, &status),
+                     KMIP_E_NOT_FOUND);
+    assert_message_has(&status, "Get response: no object of type 0x1");
+    kmip_item_free(payload);
+}
+
+static void test_locate_request_matches_vector_and_parses(void **state)
+{
+    (void)state;
+    kmip_item *filters = kmip_attrs_new();
+    assert_non_null(
+        kmip_add_text(filters, KMIP_TAG_OBJECT_GROUP, "RoundRobinTestGroup"));
+    kmip_locate_args args = {KMIP_INT(1), KMIP_INT(1), KMIP_INT(3),
+                             KMIP_OBJECT_GROUP_MEMBER_GROUP_MEMBER_DEFAULT,
+                             filters};
+    assert_encodes_to_vector(kmip_locate_request(v11, &args),
+                             "payload-locate-request.hex");
+    kmip_item_free(filters);
+
+    kmip_item *payload = decode_vector("payload-locate-request.hex");
+    kmip_locate_args parsed;
+    kmip_status status;
+    assert_int_equal(kmip_locate_request_parse(payload, &parsed, &status),
+                     KMIP_OK);
+    assert_true(parsed.maximum_items.present);
+    assert_int_equal(parsed.maximum_items.value, 1);
+    assert_int_equal(parsed.offset_items.value, 1);
+    assert_int_equal(parsed.storage_status_mask.value, 3);
+    assert_int_equal(parsed.object_group_member,
+                     KMIP_OBJECT_GROUP_MEMBER_GROUP_MEMBER_DEFAULT);
+    kmip_item *attrs = NULL;
+    assert_int_equal(kmip_attrs_decode(parsed.attributes, &attrs, &status),
+                     KMIP_OK);
+    const char *group;
+    size_t len;
+    assert_int_equal(
+        kmip_get_text(attrs, KMIP_TAG_OBJECT_GROUP, &group, &len, &status),
+        KMIP_OK);
+    assert_string_equal(group, "RoundRobinTestGroup");
+    kmip_item_free(attrs);
+    kmip_item_free(payload);
+}
+
+static void test_locate_request_message_matches_vector(void **state)
+{
+    (void)state;
+    kmip_item *filters = kmip_attrs_new();
+    assert_non_null(
+        kmip_attrs_add_object_type(filters, KMIP_OBJECT_TYPE_SYMMETRIC_KEY));
+    assert_non_null(kmip_attrs_add_name(filters, "Key1"));
+    kmip_locate_args args = {.attributes = filters};
+    kmip_request_item item = {KMIP_OPERATION_LOCATE,
+                              kmip_locate_request(v11, &args)};
+    kmip_item *msg = NULL;
+    kmip_status status;
+    assert_int_equal(
+        kmip_request_build(v11, NULL, NULL, &item, 1, false, &msg, &status),
+        KMIP_OK);
+    assert_encodes_to_vector(msg, "msg-locate-request.hex");
+    kmip_item_free(filters);
+}
+
+static void test_locate_request_v2_carries_an_attributes_structure(void **state)
+{
+    (void)state;
+    kmip_item *filters = kmip_attrs_new();
+    assert_non_null(kmip_attrs_add_name(filters, "Key1"));
+    kmip_locate_args args = {.maximum_items = KMIP_INT(5),
+                             .attributes = filters};
+    kmip_item *payload = kmip_locate_request(v20, &args);
+    kmip_item *container = must_find(payload, KMIP_TAG_ATTRIBUTES);
+    assert_non_null(kmip_item_find(container, KMIP_TAG_NAME));
+    assert_null(kmip_item_find(payload, KMIP_TAG_ATTRIBUTE));
+    kmip_locate_args parsed;
+    kmip_status status;
+    assert_int_equal(kmip_locate_request_parse(payload, &parsed, &status),
+                     KMIP_OK);
+    assert_ptr_equal(parsed.attributes, container);
+    kmip_item_free(payload);
+    kmip_item_free(filters);
+}
+
+static void test_locate_response_parses_and_builds(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-locate-response.hex");
+    kmip_locate_result result;
+    kmip_status status;
+    assert_int_equal(kmip_locate_response(payload, &result, &status), KMIP_OK);
+    assert_true(result.located_items.present);
+    assert_int_equal(result.located_items.value, 1);
+    assert_int_equal(result.uids.count, 1);
+    const char *uid = (const char *)result.uids.first->v.bytes.data;
+    assert_string_equal(uid, "8d945322-fd70-495d-bf7f-71481d1401f6");
+    assert_encodes_to_vector(
+        kmip_locate_response_build(v11, result.located_items, &uid, 1),
+        "payload-locate-response.hex");
+    kmip_item_free(payload);
+}
+
+static void test_locate_response_with_a_numeric_uid_fails(void **state)
+{
+    (void)state;
+    kmip_item *payload =
+        kmip_locate_response_build(v11, (kmip_opt_int){0}, NULL, 0);
+    assert_non_null(kmip_add_integer(payload, KMIP_TAG_UNIQUE_IDENTIFIER, 7));
+    kmip_locate_result result;
+    kmip_status status;
+    assert_int_equal(kmip_locate_response(payload, &result, &status),
+                     KMIP_E_DECODE);
+    assert_message_has(&status, "UniqueIdentifier must be a TextString");
+    kmip_item_free(payload);
+}
+
+static const uint32_t requested_tags[] = {
+    KMIP_TAG_OBJECT_GROUP, KMIP_TAG_APPLICATION_SPECIFIC_INFORMATION,
+    KMIP_TAG_CONTACT_INFORMATION};
+static const char *const requested_custom[] = {"x-Purpose"};
+
+static void test_get_attributes_request_matches_vector(void **state)
+{
+    (void)state;
+    assert_encodes_to_vector(kmip_get_attributes_request(v11, attrs_uid,
+                                                         requested_tags, 3,
+                                                         requested_custom, 1),
+                             "payload-get-attributes-request.hex");
+}
+
+/* Both forms of the request name the same four attributes. */
+static void assert_refs_name_requested(const kmip_list *refs)
+{
+    assert_int_equal(refs->count, 4);
+    const kmip_item *it = refs->first;
+    kmip_status status;
+    for (size_t i = 0; i < 4;
+         i++, it = kmip_item_next_with_tag(it, refs->tag)) {
+        kmip_attr_ref ref;
+        assert_int_equal(kmip_attr_ref_read(it, &ref, &status), KMIP_OK);
+        if (i < 3) {
+            assert_int_equal(ref.tag, requested_tags[i]);
+            continue;
+        }
+        assert_int_equal(ref.tag, KMIP_TAG_VENDOR_ATTRIBUTE);
+        assert_int_equal(ref.vendor_len, 1);
+        assert_memory_equal(ref.vendor, "x", 1);
+        assert_int_equal(ref.name_len, strlen("Purpose"));
+        assert_memory_equal(ref.name, "Purpose", ref.name_len);
+    }
+}
+
+static void test_get_attributes_request_parses_in_both_forms(void **state)
+{
+    (void)state;
+    for (int v2 = 0; v2 < 2; v2++) {
+        kmip_item *payload = kmip_get_attributes_request(
+            v2 ? v20 : v11, attrs_uid, requested_tags, 3, requested_custom, 1);
+        kmip_get_attributes_args args;
+        kmip_status status;
+        assert_int_equal(
+            kmip_get_attributes_request_parse(payload, &args, &status),
+            KMIP_OK);
+        assert_string_equal(args.uid, attrs_uid);
+        assert_int_equal(args.refs.tag, v2 ? KMIP_TAG_ATTRIBUTE_REFERENCE
+                                           : KMIP_TAG_ATTRIBUTE_NAME);
+        assert_refs_name_requested(&args.refs);
+        kmip_item_free(payload);
+    }
+}
+
+static void test_get_attributes_response_parses_and_builds(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-get-attributes-response.hex");
+    kmip_get_attributes_result result;
+    kmip_status status;
+    assert_int_equal(kmip_get_attributes_response(payload, &result, &status),
+                     KMIP_OK);
+    assert_string_equal(result.uid, attrs_uid);
+    kmip_item *attrs = NULL;
+    assert_int_equal(kmip_attrs_decode(result.attributes, &attrs, &status),
+                     KMIP_OK);
+    assert_int_equal(attrs->v.children.count, 4);
+    assert_encodes_to_vector(
+        kmip_get_attributes_response_build(v11, result.uid, attrs),
+        "payload-get-attributes-response.hex");
+
+    /* The 2.x form holds the same set in an Attributes structure. */
+    kmip_item *v2 = kmip_get_attributes_response_build(v20, result.uid, attrs);
+    kmip_get_attributes_result result2;
+    assert_int_equal(kmip_get_attributes_response(v2, &result2, &status),
+                     KMIP_OK);
+    assert_int_equal(result2.attributes->tag, KMIP_TAG_ATTRIBUTES);
+    assert_int_equal(result2.attributes->v.children.count, 4);
+    kmip_item_free(v2);
+    kmip_item_free(attrs);
+    kmip_item_free(payload);
+}
+
+static void test_attr_ref_matches_the_attribute_it_names(void **state)
+{
+    (void)state;
+    kmip_item *attrs = kmip_attrs_new();
+    kmip_item *name = kmip_attrs_add_name(attrs, "k");
+    kmip_item *id = kmip_attrs_add_custom_text(attrs, "x-pkcs11-id", "01");
+    kmip_item *refs = kmip_item_new_structure(KMIP_TAG_REQUEST_PAYLOAD);
+    assert_non_null(kmip_attr_ref_add(refs, v20, id));
+    assert_non_null(kmip_attr_ref_add(refs, v11, name));
+    kmip_attr_ref ref;
+    kmip_status status;
+    assert_int_equal(kmip_attr_ref_read(refs->v.children.first, &ref, &status),
+                     KMIP_OK);
+    assert_true(kmip_attr_ref_matches(&ref, id));
+    assert_false(kmip_attr_ref_matches(&ref, name));
+    assert_int_equal(kmip_attr_ref_read(refs->v.children.last, &ref, &status),
+                     KMIP_OK);
+    assert_true(kmip_attr_ref_matches(&ref, name));
+    assert_false(kmip_attr_ref_matches(&ref, id));
+    kmip_item_free(refs);
+    kmip_item_free(attrs);
+}
+
+static void test_get_attribute_list_names_each_attribute_once(void **state)
+{
+    (void)state;
+    kmip_item *attrs = kmip_attrs_new();
+    assert_non_null(kmip_attrs_add_name(attrs, "a"));
+    assert_non_null(kmip_attrs_add_name(attrs, "b"));
+    assert_non_null(kmip_attrs_add_state(attrs, KMIP_STATE_ACTIVE));
+    for (int v2 = 0; v2 < 2; v2++) {
+        kmip_item *payload = kmip_get_attribute_list_response_build(
+            v2 ? v20 : v11, "uid-1", attrs);
+        kmip_get_attribute_list_result result;
+        kmip_status status;
+        assert_int_equal(
+            kmip_get_attribute_list_response(payload, &result, &status),
+            KMIP_OK);
+        assert_string_equal(result.uid, "uid-1");
+        assert_int_equal(result.refs.count, 2);
+        kmip_attr_ref ref;
+        assert_int_equal(kmip_attr_ref_read(result.refs.first, &ref, &status),
+                         KMIP_OK);
+        assert_int_equal(ref.tag, KMIP_TAG_NAME);
+        kmip_item_free(payload);
+    }
+    kmip_item_free(attrs);
+}
+
+static void test_unknown_attribute_name_in_request_is_refused(void **state)
+{
+    (void)state;
+    kmip_item *payload =
+        kmip_get_attributes_request(v11, attrs_uid, NULL, 0, NULL, 0);
+    assert_non_null(kmip_add_text(payload, KMIP_TAG_ATTRIBUTE_NAME, "Colour"));
+    kmip_get_attributes_args args;
+    kmip_status status;
+    assert_int_equal(kmip_get_attributes_request_parse(payload, &args, &status),
+                     KMIP_E_DECODE);
+    assert_message_has(&status, "Get Attributes request: reference 0");
+    kmip_item_free(payload);
+}
+
+static void test_add_attribute_request_in_both_forms(void **state)
+{
+    (void)state;
+    kmip_item *attrs = kmip_attrs_new();
+    kmip_item *id = kmip_attrs_add_custom_text(attrs, "x-pkcs11-id", "01");
+    for (int v2 = 0; v2 < 2; v2++) {
+        kmip_item *payload =
+            kmip_add_attribute_request(v2 ? v20 : v11, "uid-1", id);
+        assert_non_null(kmip_item_find(payload, v2 ? KMIP_TAG_NEW_ATTRIBUTE
+                                                   : KMIP_TAG_ATTRIBUTE));
+        kmip_attribute_change change;
+        kmip_status status;
+        assert_int_equal(kmip_attribute_change_parse(payload, &change, &status),
+                         KMIP_OK);
+        assert_string_equal(change.uid, "uid-1");
+        kmip_item *canonical = NULL;
+        assert_int_equal(
+            kmip_attr_decode(change.attribute, &canonical, &status), KMIP_OK);
+        kmip_item *set = kmip_attrs_new();
+        assert_non_null(kmip_item_add(set, canonical));
+        const char *text;
+        assert_int_equal(
+            kmip_attrs_get_custom_text(set, "x-pkcs11-id", &text, &status),
+            KMIP_OK);
+        assert_string_equal(text, "01");
+        kmip_item_free(set);
+        kmip_item_free(payload);
+    }
+    kmip_item_free(attrs);
+}
+
+static void test_modify_delete_and_set_attribute_requests(void **state)
+{
+    (void)state;
+    kmip_item *attrs = kmip_attrs_new();
+    kmip_item *old_name = kmip_attrs_add_name(attrs, "old");
+    kmip_item *new_name = kmip_attrs_add_name(attrs, "new");
+    kmip_item *payload =
+        kmip_modify_attribute_request(v20, "uid-1", old_name, new_name);
+    kmip_attribute_change change;
+    kmip_status status;
+    assert_int_equal(kmip_attribute_change_parse(payload, &change, &status),
+                     KMIP_OK);
+    assert_int_equal(change.current->tag, KMIP_TAG_NAME);
+    assert_int_equal(change.attribute->tag, KMIP_TAG_NAME);
+    kmip_item_free(payload);
+
+    payload = kmip_delete_attribute_request(v11, "uid-1", old_name);
+    assert_int_equal(kmip_attribute_change_parse(payload, &change, &status),
+                     KMIP_OK);
+    assert_null(change.attribute);
+    kmip_attr_ref ref;
+    assert_int_equal(kmip_attr_ref_read(change.ref, &ref, &status), KMIP_OK);
+    assert_int_equal(ref.tag, KMIP_TAG_NAME);
+    kmip_item_free(payload);
+
+    assert_null(kmip_set_attribute_request(v11, "uid-1", new_name));
+    payload = kmip_set_attribute_request(v20, "uid-1", new_name);
+    assert_non_null(kmip_item_find(payload, KMIP_TAG_NEW_ATTRIBUTE));
+    kmip_item_free(payload);
+
+    payload = kmip_attribute_change_response_build(v11, "uid-1", new_name);
+    assert_non_null(kmip_item_find(payload, KMIP_TAG_ATTRIBUTE));
+    kmip_item_free(payload);
+    kmip_item_free(attrs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_activate_and_destroy_requests_match_vectors),
+        cmocka_unit_test(test_uid_responses_parse_and_build),
+        cmocka_unit_test(test_request_without_uid_uses_the_id_placeholder),
+        cmocka_unit_test(test_revoke_request_matches_vector_and_parses),
+        cmocka_unit_test(test_revoke_request_without_reason_names_it),
+        cmocka_unit_test(test_get_request_matches_vector),
+        cmocka_unit_test(test_get_request_with_key_wrapping_round_trips),
+        cmocka_unit_test(test_get_response_gives_key_block_fields),
+        cmocka_unit_test(test_get_response_message_parses),
+        cmocka_unit_test(test_get_response_without_key_material_names_it),
+        cmocka_unit_test(test_get_response_of_wrong_object_fails),
+        cmocka_unit_test(test_locate_request_matches_vector_and_parses),
+        cmocka_unit_test(test_locate_request_message_matches_vector),
+        cmocka_unit_test(
+            test_locate_request_v2_carries_an_attributes_structure),
+        cmocka_unit_test(test_locate_response_parses_and_builds),
+        cmocka_unit_test(test_locate_response_with_a_numeric_uid_fails),
+        cmocka_unit_test(test_get_attributes_request_matches_vector),
+        cmocka_unit_test(test_get_attributes_request_parses_in_both_forms),
+        cmocka_unit_test(test_get_attributes_response_parses_and_builds),
+        cmocka_unit_test(test_attr_ref_matches_the_attribute_it_names),
+        cmocka_unit_test(test_get_attribute_list_names_each_attribute_once),
+        cmocka_unit_test(test_unknown_attribute_name_in_request_is_refused),
+        cmocka_unit_test(test_add_attribute_request_in_both_forms),
+        cmocka_unit_test(test_modify_delete_and_set_attribute_requests),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
