@@ -215,26 +215,31 @@ static kmip_rc transmit(kmip_client *client, const uint8_t *request,
 
 /* ---- Messages ---- */
 
-/* A response must answer every request item with its operation. A server
- * that rejects the whole message answers with one failed item: that is
- * reported as the server's result. */
+static bool any_failed(const kmip_response *resp)
+{
+    for (size_t i = 0; i < resp->count; i++)
+        if (resp->items[i].result_status != KMIP_STATUS_SUCCESS)
+            return true;
+    return false;
+}
+
+/* Every response item must answer one request item, with its operation.
+ * Items may be missing only after a failure (a server stopping the batch
+ * at a failed item); a server rejecting the whole message answers with one
+ * failed item of no batch ID: that is reported as the server's result. */
 static kmip_rc check_shape(const kmip_response *resp,
                            const kmip_request_item *items, size_t n,
                            const char *server, kmip_status *status)
 {
-    if (n > 1 && resp->count == 1 && resp->items[0].operation == 0 &&
+    if (n > 1 && resp->count == 1 && resp->items[0].batch_id == NULL &&
         resp->items[0].result_status != KMIP_STATUS_SUCCESS)
         return kmip_response_item_check(&resp->items[0], status);
-    if (resp->count != n)
-        return kmip_fail(status, KMIP_E_DECODE,
-                         "%s: response has %zu batch items for %zu requested",
-                         server, resp->count, n);
+    size_t answered = 0;
     for (size_t i = 0; i < n; i++) {
         const kmip_response_item *answer = kmip_response_item_for(resp, i);
         if (answer == NULL)
-            return kmip_fail(status, KMIP_E_DECODE,
-                             "%s: response has no answer to batch item %zu",
-                             server, i);
+            continue;
+        answered++;
         if (answer->operation != 0 && answer->operation != items[i].operation)
             return kmip_fail(status, KMIP_E_DECODE,
                              "%s: batch item %zu answers operation %u, not "
@@ -242,6 +247,15 @@ static kmip_rc check_shape(const kmip_response *resp,
                              server, i, (unsigned)answer->operation,
                              (unsigned)items[i].operation);
     }
+    if (answered != resp->count)
+        return kmip_fail(status, KMIP_E_DECODE,
+                         "%s: response has %zu batch items, %zu of them "
+                         "answering the %zu requested",
+                         server, resp->count, answered, n);
+    if (answered == 0 || (answered < n && !any_failed(resp)))
+        return kmip_fail(status, KMIP_E_DECODE,
+                         "%s: response answers %zu of %zu batch items", server,
+                         answered, n);
     return KMIP_OK;
 }
 

@@ -179,6 +179,26 @@ static void test_answer_to_another_operation_is_decode_error(void **state)
     assert_int_equal(rc, KMIP_E_DECODE);
 }
 
+/* The server answers only the first of two items, and successfully. */
+static void test_partly_answered_batch_is_decode_error(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_request_item items[] = {{KMIP_OPERATION_QUERY, NULL},
+                                 {KMIP_OPERATION_QUERY, NULL}};
+    kmip_response *resp = NULL;
+    kmip_status status;
+    assert_int_equal(kmip_client_call(client, items, 2, 1, &resp, &status),
+                     KMIP_E_DECODE);
+    assert_null(resp);
+    assert_non_null(strstr(status.message, "answers 1 of 2"));
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
 static void test_refused_client_certificate_is_tls_error(void **state)
 {
     (void)state;
@@ -410,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_huge_length_is_too_big_at_once),
         cmocka_unit_test(test_garbage_response_is_decode_error),
         cmocka_unit_test(test_answer_to_another_operation_is_decode_error),
+        cmocka_unit_test(test_partly_answered_batch_is_decode_error),
         cmocka_unit_test(test_refused_client_certificate_is_tls_error),
         cmocka_unit_test(test_server_name_mismatch_is_rejected),
         cmocka_unit_test(test_unreachable_server_error_names_it),
