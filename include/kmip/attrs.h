@@ -10,7 +10,8 @@
  * structure {Vendor Identification, Attribute Name, Attribute Value}. The
  * 1.x custom attribute "x-name" is Vendor Identification "x" with Attribute
  * Name "name" (likewise "y-name"), as KMIP 2.0 reserves "x" and "y" for
- * the 1.x custom attributes.
+ * the 1.x custom attributes. A Vendor Attribute of any other vendor has no
+ * 1.x form of its own and is sent to a 1.x peer as "x-name".
  *
  * On the wire, 1.x carries Attribute {Attribute Name, Attribute Index,
  * Attribute Value} items inside Template-Attribute structures (or directly

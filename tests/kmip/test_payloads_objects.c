@@ -201,6 +201,108 @@ static void test_get_response_of_wrong_object_fails(void **state)
     kmip_item_free(payload);
 }
 
+/* Builds obj, parses it back and checks what came back. */
+static void assert_object_round_trips(const kmip_object *obj,
+                                      uint32_t expected_tag)
+{
+    kmip_item *item = kmip_object_build(obj);
+    assert_non_null(item);
+    assert_int_equal(item->tag, expected_tag);
+    assert_int_equal(kmip_object_tag(obj->object_type), expected_tag);
+    kmip_object back;
+    kmip_status status;
+    assert_int_equal(kmip_object_parse(item, &back, &status), KMIP_OK);
+    assert_int_equal(back.object_type, obj->object_type);
+    assert_int_equal(back.format, obj->format);
+    assert_int_equal(back.secret_data_type, obj->secret_data_type);
+    assert_int_equal(back.algorithm, obj->algorithm);
+    assert_int_equal(back.length, obj->length);
+    if (obj->transparent != NULL) {
+        assert_non_null(back.transparent);
+        assert_int_equal(back.transparent->tag, KMIP_TAG_KEY_MATERIAL);
+    } else {
+        assert_int_equal(back.value.len, obj->value.len);
+        assert_memory_equal(back.value.data, obj->value.data, obj->value.len);
+    }
+    kmip_item_free(item);
+}
+
+static void test_every_object_kind_builds_and_parses(void **state)
+{
+    (void)state;
+    const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x01};
+    const kmip_bytes value = {der, sizeof(der)};
+    const kmip_object cert = {.object_type = KMIP_OBJECT_TYPE_CERTIFICATE,
+                              .format = KMIP_CERTIFICATE_TYPE_X_509,
+                              .value = value};
+    assert_object_round_trips(&cert, KMIP_TAG_CERTIFICATE);
+    const kmip_object secret = {.object_type = KMIP_OBJECT_TYPE_SECRET_DATA,
+                                .format = KMIP_KEY_FORMAT_TYPE_OPAQUE,
+                                .secret_data_type =
+                                    KMIP_SECRET_DATA_TYPE_PASSWORD,
+                                .value = value};
+    assert_object_round_trips(&secret, KMIP_TAG_SECRET_DATA);
+    const kmip_object opaque = {.object_type = KMIP_OBJECT_TYPE_OPAQUE_DATA,
+                                .format = 0x80000001u,
+                                .value = value};
+    assert_object_round_trips(&opaque, KMIP_TAG_OPAQUE_OBJECT);
+    const kmip_object priv = {.object_type = KMIP_OBJECT_TYPE_PRIVATE_KEY,
+                              .format = KMIP_KEY_FORMAT_TYPE_PKCS_8,
+                              .value = value,
+                              .algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA,
+                              .length = 2048};
+    assert_object_round_trips(&priv, KMIP_TAG_PRIVATE_KEY);
+
+    kmip_item *material = kmip_item_new_structure(KMIP_TAG_KEY_MATERIAL);
+    assert_non_null(kmip_add_bytes(material, KMIP_TAG_KEY, des3_key, 16));
+    const kmip_object transparent = {
+        .object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+        .format = KMIP_KEY_FORMAT_TYPE_TRANSPARENT_SYMMETRIC_KEY,
+        .transparent = material,
+        .algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_AES,
+        .length = 128};
+    assert_object_round_trips(&transparent, KMIP_TAG_SYMMETRIC_KEY);
+    kmip_item_free(material);
+}
+
+static void test_object_build_refuses_incomplete_input(void **state)
+{
+    (void)state;
+    const kmip_bytes key = {des3_key, sizeof(des3_key)};
+    const kmip_object no_value = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                                  .format = KMIP_KEY_FORMAT_TYPE_RAW};
+    assert_null(kmip_object_build(&no_value));
+    const kmip_object template = {.object_type = KMIP_OBJECT_TYPE_TEMPLATE,
+                                  .format = KMIP_KEY_FORMAT_TYPE_RAW,
+                                  .value = key};
+    assert_null(kmip_object_build(&template));
+    const kmip_object no_secret_type = {.object_type =
+                                            KMIP_OBJECT_TYPE_SECRET_DATA,
+                                        .format = KMIP_KEY_FORMAT_TYPE_OPAQUE,
+                                        .value = key};
+    assert_null(kmip_object_build(&no_secret_type));
+}
+
+static void test_wrapped_key_value_is_given_as_bytes(void **state)
+{
+    (void)state;
+    kmip_item *payload = decode_vector("payload-get-response.hex");
+    kmip_item *block = must_find(must_find(payload, KMIP_TAG_SYMMETRIC_KEY),
+                                 KMIP_TAG_KEY_BLOCK);
+    kmip_item *value = must_find(block, KMIP_TAG_KEY_VALUE);
+    kmip_item_remove(block, value);
+    kmip_item_free(value);
+    assert_non_null(
+        kmip_add_bytes(block, KMIP_TAG_KEY_VALUE, des3_key, sizeof(des3_key)));
+    assert_non_null(kmip_add_structure(block, KMIP_TAG_KEY_WRAPPING_DATA));
+    kmip_get_result result;
+    kmip_status status;
+    assert_int_equal(kmip_get_response(payload, &result, &status), KMIP_OK);
+    assert_int_equal(result.object.value.len, sizeof(des3_key));
+    assert_non_null(result.object.wrapping_data);
+    kmip_item_free(payload);
+}
+
 static void test_locate_request_matches_vector_and_parses(void **state)
 {
     (void)state;
@@ -537,6 +639,9 @@ int main(void)
         cmocka_unit_test(test_get_response_message_parses),
         cmocka_unit_test(test_get_response_without_key_material_names_it),
         cmocka_unit_test(test_get_response_of_wrong_object_fails),
+        cmocka_unit_test(test_every_object_kind_builds_and_parses),
+        cmocka_unit_test(test_object_build_refuses_incomplete_input),
+        cmocka_unit_test(test_wrapped_key_value_is_given_as_bytes),
         cmocka_unit_test(test_locate_request_matches_vector_and_parses),
         cmocka_unit_test(test_locate_request_message_matches_vector),
         cmocka_unit_test(
