@@ -346,6 +346,56 @@ kmip_item *kmip_delete_attribute_request(kmip_version v, const char *uid,
     return payload;
 }
 
+kmip_item *kmip_adjust_attribute_request(kmip_version v, const char *uid,
+                                         const kmip_item *attr,
+                                         uint32_t adjustment,
+                                         const kmip_item *value)
+{
+    if (!kmip_version_is_v2(v) || adjustment == 0)
+        return NULL;
+    kmip_item *payload = kmip_uid_request(uid);
+    bool ok = payload != NULL && kmip_attr_ref_add(payload, v, attr) &&
+              kmip_add_enum(payload, KMIP_TAG_ADJUSTMENT_TYPE, adjustment);
+    if (ok && value != NULL) {
+        kmip_item *copy = kmip_item_dup(value);
+        if (copy != NULL)
+            copy->tag = KMIP_TAG_ADJUSTMENT_VALUE;
+        ok = kmip_item_add(payload, copy) != NULL;
+    }
+    if (!ok) {
+        kmip_item_free(payload);
+        return NULL;
+    }
+    return payload;
+}
+
+kmip_rc kmip_adjust_attribute_request_parse(const kmip_item *payload,
+                                            kmip_adjust_attribute_args *out,
+                                            kmip_status *status)
+{
+    static const char what[] = "Adjust Attribute request";
+    memset(out, 0, sizeof(*out));
+    kmip_rc rc = kmip_uid_request_parse(payload, &out->uid, status);
+    kmip_list refs;
+    if (rc == KMIP_OK)
+        rc = collect_refs(payload, what, &refs, status);
+    if (rc == KMIP_OK && refs.count != 1)
+        return kmip_fail(status, KMIP_E_NOT_FOUND,
+                         "%s: needs one Attribute Reference", what);
+    if (rc == KMIP_OK)
+        rc = kmip_get_enum(payload, KMIP_TAG_ADJUSTMENT_TYPE,
+                           &out->adjustment_type, status);
+    if (rc == KMIP_E_NOT_FOUND || rc == KMIP_E_DECODE)
+        return kmip_fail(status, rc, "%s: %s Adjustment Type", what,
+                         rc == KMIP_E_NOT_FOUND ? "missing" : "bad");
+    if (rc == KMIP_OK) {
+        out->ref = refs.first;
+        out->adjustment_value =
+            kmip_item_find(payload, KMIP_TAG_ADJUSTMENT_VALUE);
+    }
+    return rc;
+}
+
 /* The single attribute inside a 2.x wrapper (New / Current Attribute). */
 static kmip_rc unwrap(const kmip_item *payload, uint32_t wrapper,
                       const kmip_item **out, kmip_status *status)

@@ -375,6 +375,25 @@ kmip_rc kmip_attribute_change_parse(const kmip_item *payload,
 kmip_item *kmip_attribute_change_response_build(kmip_version v, const char *uid,
                                                 const kmip_item *attr);
 
+/* KMIP 2.x Adjust Attribute (NULL for a 1.x version): adjusts the
+ * attribute attr names by adjustment (KMIP_ADJUSTMENT_TYPE_*), with value
+ * (copied and retagged Adjustment Value; NULL: none). */
+kmip_item *kmip_adjust_attribute_request(kmip_version v, const char *uid,
+                                         const kmip_item *attr,
+                                         uint32_t adjustment,
+                                         const kmip_item *value);
+
+typedef struct kmip_adjust_attribute_args {
+    const char *uid;                   /* NULL: ID Placeholder */
+    const kmip_item *ref;              /* the Attribute Reference */
+    uint32_t adjustment_type;          /* KMIP_ADJUSTMENT_TYPE_* */
+    const kmip_item *adjustment_value; /* NULL when absent */
+} kmip_adjust_attribute_args;
+
+kmip_rc kmip_adjust_attribute_request_parse(const kmip_item *payload,
+                                            kmip_adjust_attribute_args *out,
+                                            kmip_status *status);
+
 /* ---- Revoke ---- */
 
 typedef struct kmip_revoke_args {

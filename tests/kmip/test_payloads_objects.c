@@ -625,6 +625,39 @@ static void test_modify_delete_and_set_attribute_requests(void **state)
     kmip_item_free(attrs);
 }
 
+static void test_adjust_attribute_request_is_2x_only(void **state)
+{
+    (void)state;
+    kmip_item *attrs = kmip_attrs_new();
+    kmip_item *length = kmip_attrs_add_length(attrs, 128);
+    kmip_item *step = kmip_item_new_integer(KMIP_TAG_CRYPTOGRAPHIC_LENGTH, 8);
+    assert_null(kmip_adjust_attribute_request(
+        v11, "uid-1", length, KMIP_ADJUSTMENT_TYPE_INCREMENT, step));
+    kmip_item *payload = kmip_adjust_attribute_request(
+        v20, "uid-1", length, KMIP_ADJUSTMENT_TYPE_INCREMENT, step);
+    kmip_adjust_attribute_args args;
+    kmip_status status;
+    assert_int_equal(
+        kmip_adjust_attribute_request_parse(payload, &args, &status), KMIP_OK);
+    assert_string_equal(args.uid, "uid-1");
+    assert_int_equal(args.adjustment_type, KMIP_ADJUSTMENT_TYPE_INCREMENT);
+    assert_int_equal(args.adjustment_value->v.integer, 8);
+    kmip_attr_ref ref;
+    assert_int_equal(kmip_attr_ref_read(args.ref, &ref, &status), KMIP_OK);
+    assert_int_equal(ref.tag, KMIP_TAG_CRYPTOGRAPHIC_LENGTH);
+
+    kmip_item *type = must_find(payload, KMIP_TAG_ADJUSTMENT_TYPE);
+    kmip_item_remove(payload, type);
+    kmip_item_free(type);
+    assert_int_equal(
+        kmip_adjust_attribute_request_parse(payload, &args, &status),
+        KMIP_E_NOT_FOUND);
+    assert_message_has(&status, "missing Adjustment Type");
+    kmip_item_free(payload);
+    kmip_item_free(step);
+    kmip_item_free(attrs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_unknown_attribute_name_in_request_is_refused),
         cmocka_unit_test(test_add_attribute_request_in_both_forms),
         cmocka_unit_test(test_modify_delete_and_set_attribute_requests),
+        cmocka_unit_test(test_adjust_attribute_request_is_2x_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
