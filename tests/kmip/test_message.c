@@ -341,6 +341,48 @@ static void test_item_for_matches_unique_batch_item_ids(void **state)
     kmip_response_free(resp);
 }
 
+static void test_response_with_a_2_0_header_parses(void **state)
+{
+    (void)state;
+    /* The 2.0 header part carries a Server Hashed Password, which the
+     * parser does not need and leaves alone. */
+    kmip_item *tree = kmip_item_new_structure(KMIP_TAG_RESPONSE_MESSAGE);
+    assert_non_null(
+        kmip_item_add(tree, decode_vector("msg-part-response-header-v20.hex")));
+    kmip_item *destroy = decode_vector("msg-destroy-response.hex");
+    assert_non_null(kmip_item_add(
+        tree, kmip_item_dup(must_find(destroy, KMIP_TAG_BATCH_ITEM))));
+    kmip_item_free(destroy);
+    kmip_response *resp = NULL;
+    kmip_status status;
+    assert_int_equal(kmip_response_parse(tree, &resp, &status), KMIP_OK);
+    assert_int_equal(resp->version.major, 2);
+    assert_int_equal(resp->version.minor, 0);
+    assert_int_equal(resp->time_stamp, 0x4F9A54E5);
+    assert_int_equal(resp->items[0].operation, KMIP_OPERATION_DESTROY);
+    kmip_response_free(resp);
+}
+
+static void test_credential_without_password_sends_username_only(void **state)
+{
+    (void)state;
+    kmip_credential cred = {"alice", NULL};
+    kmip_request_item item = {KMIP_OPERATION_QUERY, NULL};
+    kmip_item *msg = NULL;
+    kmip_status status;
+    assert_int_equal(kmip_request_build(KMIP_VERSION(2, 0), &cred, NULL, &item,
+                                        1, false, &msg, &status),
+                     KMIP_OK);
+    kmip_item *value =
+        must_find(must_find(must_find(must_find(msg, KMIP_TAG_REQUEST_HEADER),
+                                      KMIP_TAG_AUTHENTICATION),
+                            KMIP_TAG_CREDENTIAL),
+                  KMIP_TAG_CREDENTIAL_VALUE);
+    assert_non_null(kmip_item_find(value, KMIP_TAG_USERNAME));
+    assert_null(kmip_item_find(value, KMIP_TAG_PASSWORD));
+    kmip_item_free(msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +402,8 @@ int main(void)
         cmocka_unit_test(test_parse_rejects_time_stamp_of_wrong_type),
         cmocka_unit_test(test_parse_rejects_a_request_message),
         cmocka_unit_test(test_item_for_matches_unique_batch_item_ids),
+        cmocka_unit_test(test_response_with_a_2_0_header_parses),
+        cmocka_unit_test(test_credential_without_password_sends_username_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
