@@ -141,14 +141,11 @@ static kmip_rc parse_with(uint32_t operation, bool request,
         return kmip_fail(status, KMIP_E_INVALID_ARG,
                          "operation 0x%x has no cryptographic payload",
                          (unsigned)operation);
-    const kmip_field_table *table = request ? &op->request : &op->response;
-    memset(out, 0, out_size);
-    kmip_rc rc = kmip_payload_check(
-        payload, request ? KMIP_TAG_REQUEST_PAYLOAD : KMIP_TAG_RESPONSE_PAYLOAD,
-        table->name, status);
-    if (rc == KMIP_OK)
-        rc = kmip_fields_parse(payload, table, out, status);
-    return rc;
+    if (request)
+        return kmip_fields_parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD,
+                                         &op->request, out, out_size, status);
+    return kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                                     &op->response, out, out_size, status);
 }
 
 kmip_rc kmip_crypto_request_parse(uint32_t operation, const kmip_item *payload,

@@ -194,6 +194,17 @@ kmip_rc kmip_fields_parse(const kmip_item *parent,
     return KMIP_OK;
 }
 
+kmip_rc kmip_fields_parse_payload(const kmip_item *payload, uint32_t tag,
+                                  const kmip_field_table *table, void *out,
+                                  size_t out_size, kmip_status *status)
+{
+    memset(out, 0, out_size);
+    kmip_rc rc = kmip_payload_check(payload, tag, table->name, status);
+    if (rc == KMIP_OK)
+        rc = kmip_fields_parse(payload, table, out, status);
+    return rc;
+}
+
 kmip_rc kmip_payload_check(const kmip_item *parent, uint32_t tag,
                            const char *what, kmip_status *status)
 {

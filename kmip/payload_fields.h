@@ -55,6 +55,12 @@ kmip_rc kmip_fields_parse(const kmip_item *parent,
                           const kmip_field_table *table, void *dst,
                           kmip_status *status);
 
+/* Zeroes out (out_size bytes), checks payload is a structure with tag,
+ * and fills out from it with table. */
+kmip_rc kmip_fields_parse_payload(const kmip_item *payload, uint32_t tag,
+                                  const kmip_field_table *table, void *out,
+                                  size_t out_size, kmip_status *status);
+
 /* Builds a new structure with tag from table and src; NULL on failure. */
 kmip_item *kmip_fields_build_new(uint32_t tag, const kmip_field_table *table,
                                  const void *src);

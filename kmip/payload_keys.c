@@ -96,23 +96,12 @@ static const kmip_field_table register_result_table = {
     "Register response", create_result_fields + 1,
     sizeof(create_result_fields) / sizeof(create_result_fields[0]) - 1};
 
-static kmip_rc parse_response(const kmip_item *payload,
-                              const kmip_field_table *table, void *out,
-                              size_t out_size, kmip_status *status)
-{
-    memset(out, 0, out_size);
-    kmip_rc rc = kmip_payload_check(payload, KMIP_TAG_RESPONSE_PAYLOAD,
-                                    table->name, status);
-    if (rc == KMIP_OK)
-        rc = kmip_fields_parse(payload, table, out, status);
-    return rc;
-}
-
 kmip_rc kmip_create_response(const kmip_item *payload, kmip_create_result *out,
                              kmip_status *status)
 {
-    return parse_response(payload, &create_result_table, out, sizeof(*out),
-                          status);
+    return kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                                     &create_result_table, out, sizeof(*out),
+                                     status);
 }
 
 /* A response's implicit attributes: 1.x only, and only when there are
@@ -207,8 +196,9 @@ kmip_rc kmip_create_key_pair_response(const kmip_item *payload,
                                       kmip_create_key_pair_result *out,
                                       kmip_status *status)
 {
-    return parse_response(payload, &key_pair_result_table, out, sizeof(*out),
-                          status);
+    return kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                                     &key_pair_result_table, out, sizeof(*out),
+                                     status);
 }
 
 kmip_item *kmip_create_key_pair_response_build(
@@ -270,8 +260,9 @@ kmip_rc kmip_register_request_parse(const kmip_item *payload,
 kmip_rc kmip_register_response(const kmip_item *payload,
                                kmip_register_result *out, kmip_status *status)
 {
-    return parse_response(payload, &register_result_table, out, sizeof(*out),
-                          status);
+    return kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                                     &register_result_table, out, sizeof(*out),
+                                     status);
 }
 
 kmip_item *kmip_register_response_build(kmip_version v, const char *uid,

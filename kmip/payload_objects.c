@@ -5,17 +5,6 @@
 
 #include "payload_fields.h"
 
-static kmip_rc parse_payload(const kmip_item *payload, uint32_t tag,
-                             const kmip_field_table *table, void *out,
-                             size_t out_size, kmip_status *status)
-{
-    memset(out, 0, out_size);
-    kmip_rc rc = kmip_payload_check(payload, tag, table->name, status);
-    if (rc == KMIP_OK)
-        rc = kmip_fields_parse(payload, table, out, status);
-    return rc;
-}
-
 /* ---- Unique Identifier only ---- */
 
 typedef struct uid_fields {
@@ -49,9 +38,9 @@ kmip_rc kmip_uid_request_parse(const kmip_item *payload, const char **uid,
                                kmip_status *status)
 {
     uid_fields fields;
-    kmip_rc rc =
-        parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD, &uid_request_table,
-                      &fields, sizeof(fields), status);
+    kmip_rc rc = kmip_fields_parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD,
+                                           &uid_request_table, &fields,
+                                           sizeof(fields), status);
     *uid = fields.uid;
     return rc;
 }
@@ -60,9 +49,9 @@ kmip_rc kmip_uid_response(const kmip_item *payload, const char **uid,
                           kmip_status *status)
 {
     uid_fields fields;
-    kmip_rc rc =
-        parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD, &uid_response_table,
-                      &fields, sizeof(fields), status);
+    kmip_rc rc = kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                                           &uid_response_table, &fields,
+                                           sizeof(fields), status);
     *uid = fields.uid;
     return rc;
 }
@@ -131,9 +120,9 @@ kmip_rc kmip_revoke_request_parse(const kmip_item *payload,
                                   kmip_revoke_args *out, kmip_status *status)
 {
     revoke_fields fields;
-    kmip_rc rc =
-        parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD, &revoke_request_table,
-                      &fields, sizeof(fields), status);
+    kmip_rc rc = kmip_fields_parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD,
+                                           &revoke_request_table, &fields,
+                                           sizeof(fields), status);
     *out = (kmip_revoke_args){fields.uid, fields.reason.code,
                               fields.reason.message,
                               fields.compromise_occurrence_date};
@@ -167,8 +156,9 @@ kmip_item *kmip_get_request(kmip_version v, const kmip_get_args *args)
 kmip_rc kmip_get_request_parse(const kmip_item *payload, kmip_get_args *out,
                                kmip_status *status)
 {
-    return parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD, &get_request_table,
-                         out, sizeof(*out), status);
+    return kmip_fields_parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD,
+                                     &get_request_table, out, sizeof(*out),
+                                     status);
 }
 
 static const kmip_field get_result_fields[] = {
@@ -183,8 +173,9 @@ static const kmip_field_table get_result_table =
 kmip_rc kmip_get_response(const kmip_item *payload, kmip_get_result *out,
                           kmip_status *status)
 {
-    kmip_rc rc = parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
-                               &get_result_table, out, sizeof(*out), status);
+    kmip_rc rc =
+        kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                                  &get_result_table, out, sizeof(*out), status);
     if (rc != KMIP_OK)
         return rc;
     uint32_t tag = kmip_object_tag(out->object_type);
@@ -250,9 +241,9 @@ kmip_item *kmip_locate_request(kmip_version v, const kmip_locate_args *args)
 kmip_rc kmip_locate_request_parse(const kmip_item *payload,
                                   kmip_locate_args *out, kmip_status *status)
 {
-    kmip_rc rc =
-        parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD, &locate_request_table,
-                      out, sizeof(*out), status);
+    kmip_rc rc = kmip_fields_parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD,
+                                           &locate_request_table, out,
+                                           sizeof(*out), status);
     if (rc != KMIP_OK)
         return rc;
     rc = kmip_payload_find_attrs(payload, KMIP_ATTRS_OBJECT,
@@ -274,8 +265,9 @@ static const kmip_field_table locate_result_table =
 kmip_rc kmip_locate_response(const kmip_item *payload, kmip_locate_result *out,
                              kmip_status *status)
 {
-    kmip_rc rc = parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
-                               &locate_result_table, out, sizeof(*out), status);
+    kmip_rc rc = kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                                           &locate_result_table, out,
+                                           sizeof(*out), status);
     if (rc == KMIP_OK)
         rc = kmip_list_collect(payload, KMIP_TAG_UNIQUE_IDENTIFIER,
                                KMIP_TYPE_TEXT_STRING, locate_result_table.name,
