@@ -33,6 +33,29 @@ void p11_session_free(p11_session *session);
 /* object.c: frees an object and its cache. NULL is a no-op. */
 void p11_object_free(p11_object *object);
 
+/* object.c: frees the cached attributes and clears loaded. */
+void p11_object_cache_clear(p11_object *object);
+
+/* object.c: the object with handle in session's slot, loaded or not:
+ * CKR_OBJECT_HANDLE_INVALID when unknown, destroyed or of another slot. */
+CK_RV p11_object_lookup(p11_session *session, CK_OBJECT_HANDLE handle,
+                        p11_object **out);
+
+/* object.c: the uid whose bytes are CKA_ID when the object has no
+ * x-pkcs11-id: a public key's linked private key, else its own. */
+const char *p11_fallback_id_uid(CK_OBJECT_CLASS object_class, const char *uid,
+                                const char *linked_uid);
+
+/* object.c: the handle stays in the table and becomes invalid. */
+void p11_object_mark_destroyed(p11_object *object);
+
+/* object_load.c: fetches the attributes (and public key material) of the
+ * n objects in batches and caches them. With results (n entries), the
+ * per-object outcome is stored there and the call fails only when the
+ * request itself fails; without, the first object failure is returned. */
+CK_RV p11_objects_load(p11_session *session, p11_object **objects, size_t n,
+                       CK_RV *results);
+
 /* find.c: ends a search and frees it. NULL is a no-op. */
 void p11_find_free(struct p11_find *find);
 

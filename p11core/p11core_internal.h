@@ -6,9 +6,9 @@
  * Locking: every lock is a pthread lock (C_Initialize accepts
  * CKF_OS_LOCKING_OK or no locking arguments; application mutex callbacks
  * alone give CKR_CANT_LOCK). Order, outermost first:
- *   session->lock -> module->lock -> slot->client_lock -> object->lock.
- * module->lock is never held across a KMIP call; slot->client_lock is held
- * for reading during a call (login and logout take it for writing).
+ *   session->lock -> slot->client_lock -> object->lock -> module->lock.
+ * Only session->lock and slot->client_lock (for reading) are held across a
+ * KMIP call; login and logout take slot->client_lock for writing.
  *
  * Fork: the state records the pid of C_Initialize. In a child, every entry
  * point answers CKR_CRYPTOKI_NOT_INITIALIZED without touching a lock, and
@@ -87,8 +87,9 @@ typedef struct p11_object {
     bool sensitive;      /* fixed: CKA_SENSITIVE */
     bool extractable;    /* fixed: CKA_EXTRACTABLE */
     char *label;         /* KMIP Name, NULL when none */
-    uint8_t *id;         /* CKA_ID (custom attribute or the uid bytes) */
+    uint8_t *id;         /* CKA_ID: the custom attribute, else a uid's bytes */
     size_t id_len;
+    bool id_custom;   /* id comes from the custom attribute x-pkcs11-id */
     char *linked_uid; /* fixed: the other half of a key pair, or NULL */
     /* fixed: the public key (of a public key, a private key's linked
      * public key, or a certificate's subject key) for local operations

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* C_GetAttributeValue, C_SetAttributeValue, C_GetObjectSize. */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kmip/payloads.h"
+#include "kmip/tags.h"
+
+#include "attrmap.h"
+
+/* Fills one template entry by the PKCS#11 rules; returns its outcome. */
+static CK_RV get_one(const p11_object *object, CK_ATTRIBUTE *attr)
+{
+    p11_attr_value value;
+    CK_RV rv = p11_attr_read(object, attr->type, &value);
+
+    if (rv == CKR_OK && attr->pValue != NULL) {
+        if (attr->ulValueLen >= value.len)
+            memcpy(attr->pValue, value.data, value.len);
+        else
+            rv = CKR_BUFFER_TOO_SMALL;
+    }
+    attr->ulValueLen = rv == CKR_OK ? value.len : CK_UNAVAILABLE_INFORMATION;
+    p11_attr_value_clear(&value);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
+                                     CK_OBJECT_HANDLE hObject,
+                                     CK_ATTRIBUTE_PTR pTemplate,
+                                     CK_ULONG ulCount)
+{
+    p11_session *session;
+    p11_object *object;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pTemplate == NULL && ulCount > 0)
+        rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK)
+        rv = p11_object_get(session, hObject, &object);
+    if (rv == CKR_OK) {
+        pthread_mutex_lock(&object->lock);
+        for (CK_ULONG i = 0; i < ulCount; i++) {
+            CK_RV one = get_one(object, &pTemplate[i]);
+
+            /* Every entry is filled; any of their errors is the answer. */
+            if (one != CKR_OK)
+                rv = one;
+        }
+        pthread_mutex_unlock(&object->lock);
+    }
+    p11_session_release(session);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession,
+                                 CK_OBJECT_HANDLE hObject, CK_ULONG_PTR pulSize)
+{
+    p11_session *session;
+    p11_object *object;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pulSize == NULL)
+        rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK)
+        rv = p11_object_get(session, hObject, &object);
+    if (rv == CKR_OK)
+        *pulSize = object->value != NULL ? object->value_len
+                                         : CK_UNAVAILABLE_INFORMATION;
+    p11_session_release(session);
+    return rv;
+}
+
+/* ---- C_SetAttributeValue: CKA_LABEL (Name) and CKA_ID (x-pkcs11-id),
+ * sent in one batch. ---- */
+
+/* One change: the canonical attribute set holding the new value (empty
+ * to delete) and whether the object has the attribute already. */
+typedef struct change {
+    kmip_item *attrs;
+    bool exists;
+} change;
+
+static CK_RV label_change(const CK_ATTRIBUTE *attr, const p11_object *object,
+                          change *out)
+{
+    char text[256];
+
+    if (attr->ulValueLen >= sizeof(text) ||
+        (attr->pValue == NULL && attr->ulValueLen > 0) ||
+        (attr->ulValueLen > 0 &&
+         memchr(attr->pValue, '\0', attr->ulValueLen) != NULL))
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    out->exists = object->label != NULL;
+    out->attrs = kmip_attrs_new();
+    if (out->attrs == NULL)
+        return CKR_HOST_MEMORY;
+    if (attr->ulValueLen > 0) {
+        memcpy(text, attr->pValue, attr->ulValueLen);
+        text[attr->ulValueLen] = '\0';
+        if (kmip_attrs_add_name(out->attrs, text) == NULL)
+            return CKR_HOST_MEMORY;
+    }
+    return CKR_OK;
+}
+
+static CK_RV id_change(const CK_ATTRIBUTE *attr, const p11_object *object,
+                       change *out)
+{
+    if (attr->pValue == NULL && attr->ulValueLen > 0)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    out->exists = object->id_custom;
+    out->attrs = kmip_attrs_new();
+    if (out->attrs == NULL)
+        return CKR_HOST_MEMORY;
+    if (attr->ulValueLen > 0 &&
+        kmip_attrs_add_custom_bytes(out->attrs, P11_ID_ATTRIBUTE, attr->pValue,
+                                    attr->ulValueLen) == NULL)
+        return CKR_HOST_MEMORY;
+    return CKR_OK;
+}
+
+/* The request item that applies ch to uid; NULL payload when nothing
+ * needs sending (deleting an absent attribute) is signalled by *skip. */
+static CK_RV change_request(kmip_version version, const char *uid,
+                            const change *ch, uint32_t tag,
+                            kmip_request_item *item, bool *skip)
+{
+    const kmip_item *value = ch->attrs->v.children.first;
+
+    *skip = false;
+    if (value == NULL && !ch->exists) {
+        *skip = true;
+        return CKR_OK;
+    }
+    if (value == NULL) {
+        /* Delete names the attribute by a value of its kind. */
+        kmip_item *probe = kmip_attrs_new();
+        kmip_item *named =
+            tag == KMIP_TAG_NAME
+                ? kmip_attrs_add_name(probe, "")
+                : kmip_attrs_add_custom_bytes(probe, P11_ID_ATTRIBUTE,
+                                              (const uint8_t *)"", 0);
+
+        item->operation = KMIP_OPERATION_DELETE_ATTRIBUTE;
+        item->payload = named != NULL
+                            ? kmip_delete_attribute_request(version, uid, named)
+                            : NULL;
+        kmip_item_free(probe);
+    } else if (kmip_version_is_v2(version)) {
+        item->operation = KMIP_OPERATION_SET_ATTRIBUTE;
+        item->payload = kmip_set_attribute_request(version, uid, value);
+    } else if (ch->exists) {
+        item->operation = KMIP_OPERATION_MODIFY_ATTRIBUTE;
+        item->payload =
+            kmip_modify_attribute_request(version, uid, NULL, value);
+    } else {
+        item->operation = KMIP_OPERATION_ADD_ATTRIBUTE;
+        item->payload = kmip_add_attribute_request(version, uid, value);
+    }
+    return item->payload != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+/* Stores the new label or id in the cache after the server took it. */
+static CK_RV cache_change(p11_object *object, uint32_t tag,
+                          const CK_ATTRIBUTE *attr)
+{
+    uint8_t *copy = NULL;
+
+    if (attr->ulValueLen > 0) {
+        copy = malloc(attr->ulValueLen + 1);
+        if (copy == NULL)
+            return CKR_HOST_MEMORY;
+        memcpy(copy, attr->pValue, attr->ulValueLen);
+        copy[attr->ulValueLen] = '\0';
+    }
+    pthread_mutex_lock(&object->lock);
+    if (tag == KMIP_TAG_NAME) {
+        free(object->label);
+        object->label = (char *)copy;
+    } else if (copy != NULL) {
+        free(object->id);
+        object->id = copy;
+        object->id_len = attr->ulValueLen;
+        object->id_custom = true;
+    } else {
+        const char *uid = p11_fallback_id_uid(object->object_class, object->uid,
+                                              object->linked_uid);
+
+        copy = (uint8_t *)strdup(uid);
+        if (copy != NULL) {
+            free(object->id);
+            object->id = copy;
+            object->id_len = strlen(uid);
+            object->id_custom = false;
+        }
+    }
+    pthread_mutex_unlock(&object->lock);
+    return copy != NULL || attr->ulValueLen == 0 ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+#define MAX_CHANGES 2 /* label and id */
+
+static CK_RV set_attributes(p11_session *session, p11_object *object,
+                            const CK_ATTRIBUTE *templ, CK_ULONG count)
+{
+    kmip_request_item items[MAX_CHANGES];
+    const CK_ATTRIBUTE *sent[MAX_CHANGES];
+    uint32_t tags[MAX_CHANGES];
+    size_t n = 0;
+    kmip_response *resp = NULL;
+    kmip_version version;
+    CK_RV rv = p11_kmip_version(session, &version);
+
+    for (CK_ULONG i = 0; rv == CKR_OK && i < count; i++) {
+        change ch = {NULL, false};
+        uint32_t tag = 0;
+        bool skip = false;
+
+        rv = p11_attr_kmip_tag(object->object_class, templ[i].type, &tag);
+        if (rv == CKR_OK && tag != KMIP_TAG_NAME &&
+            tag != KMIP_TAG_VENDOR_ATTRIBUTE)
+            rv = CKR_ATTRIBUTE_READ_ONLY;
+        if (rv == CKR_OK && n == MAX_CHANGES)
+            rv = CKR_TEMPLATE_INCONSISTENT; /* an attribute given twice */
+        pthread_mutex_lock(&object->lock);
+        if (rv == CKR_OK)
+            rv = tag == KMIP_TAG_NAME ? label_change(&templ[i], object, &ch)
+                                      : id_change(&templ[i], object, &ch);
+        pthread_mutex_unlock(&object->lock);
+        if (rv == CKR_OK)
+            rv = change_request(version, object->uid, &ch, tag, &items[n],
+                                &skip);
+        kmip_item_free(ch.attrs);
+        if (rv == CKR_OK && !skip) {
+            sent[n] = &templ[i];
+            tags[n++] = tag;
+        }
+    }
+    if (rv != CKR_OK || n == 0) {
+        for (size_t k = 0; k < n; k++)
+            kmip_request_item_clear(&items[k]);
+        return rv;
+    }
+    rv = p11_kmip_call(session, items, n, false, &resp);
+    for (size_t k = 0; rv == CKR_OK && k < n; k++) {
+        rv = p11_kmip_item_rv(session, resp, k, NULL);
+        if (rv == CKR_OK)
+            rv = cache_change(object, tags[k], sent[k]);
+    }
+    kmip_response_free(resp);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
+                                     CK_OBJECT_HANDLE hObject,
+                                     CK_ATTRIBUTE_PTR pTemplate,
+                                     CK_ULONG ulCount)
+{
+    p11_session *session;
+    p11_object *object;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pTemplate == NULL && ulCount > 0)
+        rv = CKR_ARGUMENTS_BAD;
+    else if (!(session->flags & CKF_RW_SESSION))
+        rv = CKR_SESSION_READ_ONLY;
+    if (rv == CKR_OK)
+        rv = p11_object_get(session, hObject, &object);
+    if (rv == CKR_OK)
+        rv = set_attributes(session, object, pTemplate, ulCount);
+    p11_session_release(session);
+    return rv;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* CKA <-> KMIP: reading an object's PKCS#11 attributes from its cache
+ * (attrmap.c, one table), the KMIP vocabulary behind them
+ * (kmip_vocab.c), public key material (public_key.c), and the rules for
+ * templates of new objects (template_rules.c). */
+#ifndef P11CORE_ATTRMAP_H
+#define P11CORE_ATTRMAP_H
+
+#include "p11core_internal.h"
+
+#include "kmip/payloads.h"
+
+/* CKA_ID lives in this custom attribute (2.x: Vendor Attribute "x",
+ * "pkcs11-id"). */
+#define P11_ID_ATTRIBUTE "x-pkcs11-id"
+
+/* ---- KMIP vocabulary (kmip_vocab.c) ---- */
+
+/* The CKO_* for a KMIP Object Type; false for types PKCS#11 cannot show
+ * (split keys, templates, ...). */
+bool p11_class_from_kmip(uint32_t object_type, CK_OBJECT_CLASS *out);
+
+/* CKK_* for a key class and KMIP Cryptographic Algorithm, CKC_X_509 for a
+ * certificate, CK_UNAVAILABLE_INFORMATION otherwise. */
+CK_ULONG p11_subtype_from_kmip(CK_OBJECT_CLASS object_class,
+                               uint32_t algorithm);
+
+/* The KMIP Cryptographic Algorithm of a new key of key_type, 0 when the
+ * module cannot make one. */
+uint32_t p11_kmip_algorithm(CK_KEY_TYPE key_type);
+
+/* ---- Public key material (public_key.c) ---- */
+
+/* The public key of a KMIP Public Key object (X.509 SubjectPublicKeyInfo
+ * or PKCS#1 RSAPublicKey DER), or NULL. Free with EVP_PKEY_free. */
+EVP_PKEY *p11_public_key_from_kmip(const kmip_object *material);
+
+/* DER of the named curve of an EC key (CKA_EC_PARAMS) into *out (free
+ * with OPENSSL_free); false when key is no named-curve EC key. */
+bool p11_ec_params_der(const EVP_PKEY *key, uint8_t **out, size_t *len);
+
+/* DER OCTET STRING of the uncompressed point (CKA_EC_POINT); as above. */
+bool p11_ec_point_der(const EVP_PKEY *key, uint8_t **out, size_t *len);
+
+/* The NID of the curve a CKA_EC_PARAMS value names (a named-curve OID),
+ * or NID_undef. */
+int p11_ec_params_nid(const uint8_t *der, size_t len);
+
+/* ---- Reading attributes (attrmap.c) ---- */
+
+/* A value read from an object: data/len point at value_ulong,
+ * value_bool, the object's cache, or owned (freed by
+ * p11_attr_value_clear). */
+typedef struct p11_attr_value {
+    const void *data;
+    size_t len;
+    uint8_t *owned;
+    CK_ULONG value_ulong;
+    CK_BBOOL value_bool;
+} p11_attr_value;
+
+void p11_attr_value_clear(p11_attr_value *value);
+
+/* Reads attribute type of a loaded object, under object->lock. CKR_OK;
+ * CKR_ATTRIBUTE_TYPE_INVALID when the object has no such attribute;
+ * CKR_ATTRIBUTE_SENSITIVE for secret material; CKR_HOST_MEMORY. */
+CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
+                    p11_attr_value *out);
+
+/* The KMIP attribute that attribute type of object_class mirrors (0 when
+ * none: a constant or a value computed locally). CKR_ATTRIBUTE_TYPE_INVALID
+ * when such an object has no such attribute. */
+CK_RV p11_attr_kmip_tag(CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type,
+                        uint32_t *tag);
+
+/* ---- Templates of new objects (template_rules.c) ---- */
+
+typedef enum p11_template_phase {
+    P11_TEMPLATE_CREATE,   /* C_CreateObject: material given */
+    P11_TEMPLATE_GENERATE, /* C_GenerateKey(Pair): sizes given */
+} p11_template_phase;
+
+/* Checks templ for a new object of object_class and subtype (key type or
+ * certificate type) as PKCS#11 says: CKR_ATTRIBUTE_TYPE_INVALID for an
+ * attribute such an object cannot have, CKR_ATTRIBUTE_READ_ONLY for one
+ * the token sets, CKR_ATTRIBUTE_VALUE_INVALID for a bad value or one the
+ * token cannot honour (CKA_TOKEN false, CKA_SENSITIVE false,
+ * CKA_EXTRACTABLE true ...), CKR_TEMPLATE_INCONSISTENT for a class or key
+ * type other than the one given. Required attributes are checked by the
+ * caller. */
+CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                            CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                            p11_template_phase phase);
+
+/* Adds to the canonical set attrs the KMIP attributes templ asks for:
+ * Name (CKA_LABEL), x-pkcs11-id (CKA_ID), Cryptographic Usage Mask (from
+ * CKA_SIGN ..., defaulting to what the class does). */
+CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                              CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                              kmip_item *attrs);
+
+#endif

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* C_FindObjectsInit / C_FindObjects / C_FindObjectsFinal: one Locate
+ * (filtered by class and label where KMIP can), one batch of Get
+ * Attributes for the objects not cached yet, then the whole template
+ * matched locally through the attribute table. */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kmip/payloads.h"
+#include "kmip/tags.h"
+
+#include "attrmap.h"
+
+struct p11_find {
+    CK_OBJECT_HANDLE *handles;
+    size_t count;
+    size_t next;
+};
+
+void p11_find_free(struct p11_find *find)
+{
+    if (find == NULL)
+        return;
+    free(find->handles);
+    free(find);
+}
+
+/* The KMIP Object Type of a class that has exactly one, else 0. */
+static uint32_t class_object_type(CK_OBJECT_CLASS object_class)
+{
+    switch (object_class) {
+    case CKO_PUBLIC_KEY:
+        return KMIP_OBJECT_TYPE_PUBLIC_KEY;
+    case CKO_PRIVATE_KEY:
+        return KMIP_OBJECT_TYPE_PRIVATE_KEY;
+    case CKO_SECRET_KEY:
+        return KMIP_OBJECT_TYPE_SYMMETRIC_KEY;
+    case CKO_CERTIFICATE:
+        return KMIP_OBJECT_TYPE_CERTIFICATE;
+    default:
+        return 0;
+    }
+}
+
+/* The Locate filter for templ into the canonical set filter. *none is
+ * set when no object can match (a class the module never shows). */
+static CK_RV locate_filter(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                           kmip_item *filter, bool *none)
+{
+    const CK_ATTRIBUTE *label = p11_template_find(templ, count, CKA_LABEL);
+    CK_ULONG object_class;
+
+    *none = false;
+    if (p11_template_ulong(templ, count, CKA_CLASS, &object_class) == CKR_OK) {
+        uint32_t type = class_object_type(object_class);
+
+        if (type != 0 && kmip_attrs_add_object_type(filter, type) == NULL)
+            return CKR_HOST_MEMORY;
+        *none = type == 0 && object_class != CKO_DATA;
+    }
+    if (label != NULL && label->pValue != NULL && label->ulValueLen > 0 &&
+        label->ulValueLen < 256 &&
+        memchr(label->pValue, '\0', label->ulValueLen) == NULL) {
+        char text[256];
+
+        memcpy(text, label->pValue, label->ulValueLen);
+        text[label->ulValueLen] = '\0';
+        if (kmip_attrs_add_name(filter, text) == NULL)
+            return CKR_HOST_MEMORY;
+    }
+    return CKR_OK;
+}
+
+/* Sends the Locate; *uids_out (free with free(), entries too) holds the
+ * identifiers found. */
+static CK_RV locate(p11_session *session, const kmip_item *filter,
+                    char ***uids_out, size_t *n_out)
+{
+    kmip_locate_args args = {.attributes = filter};
+    kmip_response *resp = NULL;
+    const kmip_item *payload;
+    kmip_locate_result result;
+    kmip_version version;
+    char **uids;
+    size_t n = 0;
+    CK_RV rv = p11_kmip_version(session, &version);
+
+    if (rv == CKR_OK)
+        rv = p11_kmip_call_one(session, KMIP_OPERATION_LOCATE,
+                               kmip_locate_request(version, &args), true, &resp,
+                               &payload);
+    if (rv != CKR_OK)
+        return rv;
+    if (kmip_locate_response(payload, &result, NULL) != KMIP_OK) {
+        kmip_response_free(resp);
+        return CKR_DEVICE_ERROR;
+    }
+    uids = calloc(result.uids.count + 1, sizeof(*uids));
+    for (const kmip_item *it = result.uids.first; uids != NULL && it != NULL;
+         it = kmip_item_next_with_tag(it, result.uids.tag)) {
+        uids[n] = strdup((const char *)it->v.bytes.data);
+        if (uids[n++] == NULL)
+            rv = CKR_HOST_MEMORY;
+    }
+    kmip_response_free(resp);
+    if (uids == NULL)
+        rv = CKR_HOST_MEMORY;
+    *uids_out = uids;
+    *n_out = n;
+    return rv;
+}
+
+static void free_uids(char **uids, size_t n)
+{
+    for (size_t i = 0; uids != NULL && i < n; i++)
+        free(uids[i]);
+    free(uids);
+}
+
+/* True when the loaded object has every attribute of templ, equal. */
+static bool matches(p11_object *object, const CK_ATTRIBUTE *templ,
+                    CK_ULONG count)
+{
+    bool match = true;
+
+    pthread_mutex_lock(&object->lock);
+    for (CK_ULONG i = 0; match && i < count; i++) {
+        p11_attr_value value;
+
+        match = p11_attr_read(object, templ[i].type, &value) == CKR_OK &&
+                value.len == templ[i].ulValueLen &&
+                (value.len == 0 ||
+                 memcmp(value.data, templ[i].pValue, value.len) == 0);
+        p11_attr_value_clear(&value);
+    }
+    pthread_mutex_unlock(&object->lock);
+    return match;
+}
+
+/* Objects for uids, loaded (in one batch for those not cached). Those
+ * that cannot be loaded or shown are left NULL. */
+static CK_RV load_found(p11_session *session, char **uids, size_t n,
+                        p11_object **objects)
+{
+    p11_object **unloaded = calloc(n + 1, sizeof(*unloaded));
+    CK_RV *results = calloc(n + 1, sizeof(*results));
+    size_t n_unloaded = 0;
+    CK_RV rv = unloaded != NULL && results != NULL ? CKR_OK : CKR_HOST_MEMORY;
+
+    for (size_t i = 0; rv == CKR_OK && i < n; i++) {
+        rv = p11_object_for_uid(session->slot, uids[i], &objects[i]);
+        if (rv != CKR_OK)
+            break;
+        pthread_mutex_lock(&objects[i]->lock);
+        if (!objects[i]->loaded)
+            unloaded[n_unloaded++] = objects[i];
+        pthread_mutex_unlock(&objects[i]->lock);
+    }
+    if (rv == CKR_OK && n_unloaded > 0)
+        rv = p11_objects_load(session, unloaded, n_unloaded, results);
+    for (size_t i = 0; rv == CKR_OK && i < n; i++) {
+        bool loaded;
+
+        pthread_mutex_lock(&objects[i]->lock);
+        loaded = objects[i]->loaded;
+        pthread_mutex_unlock(&objects[i]->lock);
+        if (!loaded)
+            objects[i] = NULL;
+    }
+    free(unloaded);
+    free(results);
+    return rv;
+}
+
+static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
+                       CK_ULONG count, struct p11_find *find)
+{
+    kmip_item *filter = kmip_attrs_new();
+    char **uids = NULL;
+    size_t n = 0;
+    p11_object **objects = NULL;
+    bool none = false;
+    CK_RV rv = filter != NULL ? locate_filter(templ, count, filter, &none)
+                              : CKR_HOST_MEMORY;
+
+    if (rv == CKR_OK && !none)
+        rv = locate(session, filter, &uids, &n);
+    kmip_item_free(filter);
+    /* Before login a key-passphrase token shows nothing. */
+    if (rv == CKR_USER_NOT_LOGGED_IN)
+        rv = CKR_OK;
+    if (rv == CKR_OK && n > 0) {
+        objects = calloc(n, sizeof(*objects));
+        find->handles = calloc(n, sizeof(*find->handles));
+        rv = objects != NULL && find->handles != NULL
+                 ? load_found(session, uids, n, objects)
+                 : CKR_HOST_MEMORY;
+    }
+    for (size_t i = 0; rv == CKR_OK && i < n; i++)
+        if (objects[i] != NULL && matches(objects[i], templ, count))
+            find->handles[find->count++] = objects[i]->handle;
+    free(objects);
+    free_uids(uids, n);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession,
+                                   CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
+{
+    p11_session *session;
+    struct p11_find *find;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pTemplate == NULL && ulCount > 0)
+        rv = CKR_ARGUMENTS_BAD;
+    else if (session->find != NULL)
+        rv = CKR_OPERATION_ACTIVE;
+    if (rv == CKR_OK) {
+        find = calloc(1, sizeof(*find));
+        rv = find != NULL ? find_init(session, pTemplate, ulCount, find)
+                          : CKR_HOST_MEMORY;
+        if (rv == CKR_OK)
+            session->find = find;
+        else
+            p11_find_free(find);
+    }
+    p11_session_release(session);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession,
+                               CK_OBJECT_HANDLE_PTR phObject,
+                               CK_ULONG ulMaxObjectCount,
+                               CK_ULONG_PTR pulObjectCount)
+{
+    p11_session *session;
+    struct p11_find *find;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+
+    if (rv != CKR_OK)
+        return rv;
+    find = session->find;
+    if (phObject == NULL || pulObjectCount == NULL)
+        rv = CKR_ARGUMENTS_BAD;
+    else if (find == NULL)
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    if (rv == CKR_OK) {
+        size_t n = find->count - find->next;
+
+        if (n > ulMaxObjectCount)
+            n = ulMaxObjectCount;
+        if (n > 0)
+            memcpy(phObject, find->handles + find->next, n * sizeof(*phObject));
+        find->next += n;
+        *pulObjectCount = n;
+    }
+    p11_session_release(session);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
+{
+    p11_session *session;
+    CK_RV rv = p11_session_acquire(hSession, &session);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (session->find == NULL)
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    p11_find_free(session->find);
+    session->find = NULL;
+    p11_session_release(session);
+    return rv;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared by C_CreateObject, C_GenerateKey and C_GenerateKeyPair. */
+#ifndef P11CORE_NEW_OBJECT_H
+#define P11CORE_NEW_OBJECT_H
+
+#include "p11core_internal.h"
+
+/* CKR_SESSION_READ_ONLY for a read-only session (every object is a token
+ * object), CKR_USER_NOT_LOGGED_IN when the token needs a login. */
+CK_RV p11_new_object_check(p11_session *session);
+
+/* Sends operation (Create, Create Key Pair, Register) with payload
+ * (consumed), followed by Activate of the ID Placeholder, as one batch.
+ * On CKR_OK *resp (free with kmip_response_free) holds the response and
+ * *out_payload the operation's Response Payload. A failed Activate is
+ * logged: the object exists and is handed out. */
+CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
+                              uint32_t operation, kmip_item *payload,
+                              kmip_response **resp,
+                              const kmip_item **out_payload);
+
+/* The handle of the new object uid in session's slot. */
+CK_RV p11_new_handle(p11_session *session, const char *uid,
+                     CK_OBJECT_HANDLE *handle);
+
+#endif

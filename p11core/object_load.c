@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Filling the object cache: one batch of Get Attributes, then one batch
+ * of Get for public material (public keys, a private key's linked public
+ * key, certificates, data). Private and secret key material is never
+ * fetched. Requests run without object locks; the results are committed
+ * under each object's lock, first writer wins. */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
+
+#include "kmip/payloads.h"
+#include "kmip/tags.h"
+
+#include "attrmap.h"
+
+/* Items per request message. */
+#define LOAD_BATCH 64
+
+/* One object being loaded: a staging copy of its cache. */
+typedef struct staged_object {
+    p11_object *object;
+    p11_object cache; /* fields only; no lock */
+    CK_RV rv;
+} staged_object;
+
+static CK_RV dup_text(const char *text, char **out)
+{
+    *out = strdup(text);
+    return *out != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+static CK_RV dup_bytes(const uint8_t *data, size_t len, uint8_t **out,
+                       size_t *out_len)
+{
+    *out = malloc(len > 0 ? len : 1);
+    if (*out == NULL)
+        return CKR_HOST_MEMORY;
+    if (len > 0)
+        memcpy(*out, data, len);
+    *out_len = len;
+    return CKR_OK;
+}
+
+/* The link that pairs a key with the other half, by object type. */
+static uint32_t pairing_link(uint32_t object_type)
+{
+    switch (object_type) {
+    case KMIP_OBJECT_TYPE_PRIVATE_KEY:
+    case KMIP_OBJECT_TYPE_CERTIFICATE:
+        return KMIP_LINK_TYPE_PUBLIC_KEY_LINK;
+    case KMIP_OBJECT_TYPE_PUBLIC_KEY:
+        return KMIP_LINK_TYPE_PRIVATE_KEY_LINK;
+    default:
+        return 0;
+    }
+}
+
+/* Fills cache from the canonical attribute set attrs. */
+static CK_RV stage_attributes(p11_object *cache, const char *uid,
+                              const kmip_item *attrs)
+{
+    const char *text;
+    const uint8_t *bytes;
+    size_t len;
+    int32_t bits;
+    CK_RV rv = CKR_OK;
+
+    if (kmip_attrs_get_object_type(attrs, &cache->kmip_object_type, NULL) !=
+            KMIP_OK ||
+        !p11_class_from_kmip(cache->kmip_object_type, &cache->object_class))
+        return CKR_OBJECT_HANDLE_INVALID; /* nothing PKCS#11 can show */
+    kmip_attrs_get_algorithm(attrs, &cache->kmip_algorithm, NULL);
+    cache->subtype =
+        p11_subtype_from_kmip(cache->object_class, cache->kmip_algorithm);
+    if (kmip_attrs_get_length(attrs, &bits, NULL) == KMIP_OK && bits > 0)
+        cache->key_bits = (CK_ULONG)bits;
+    kmip_attrs_get_usage_mask(attrs, &cache->usage_mask, NULL);
+    kmip_attrs_get_state(attrs, &cache->state, NULL);
+    cache->sensitive = cache->object_class == CKO_PRIVATE_KEY ||
+                       cache->object_class == CKO_SECRET_KEY;
+    cache->extractable = false;
+    if (kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
+        rv = dup_text(text, &cache->label);
+    if (rv == CKR_OK && pairing_link(cache->kmip_object_type) != 0 &&
+        kmip_attrs_get_link(attrs, pairing_link(cache->kmip_object_type), &text,
+                            NULL) == KMIP_OK)
+        rv = dup_text(text, &cache->linked_uid);
+    if (rv == CKR_OK &&
+        kmip_attrs_get_custom_bytes(attrs, P11_ID_ATTRIBUTE, &bytes, &len,
+                                    NULL) == KMIP_OK) {
+        rv = dup_bytes(bytes, len, &cache->id, &cache->id_len);
+        cache->id_custom = true;
+    }
+    if (rv == CKR_OK && !cache->id_custom) {
+        const char *id_uid =
+            p11_fallback_id_uid(cache->object_class, uid, cache->linked_uid);
+
+        rv = dup_bytes((const uint8_t *)id_uid, strlen(id_uid), &cache->id,
+                       &cache->id_len);
+    }
+    return rv;
+}
+
+/* Decodes a Get Attributes answer in either form into a canonical set,
+ * skipping 1.x attributes this client does not know. */
+static CK_RV decode_attributes(const kmip_item *container, kmip_item **out)
+{
+    kmip_item *attrs;
+
+    if (container != NULL && container->tag == KMIP_TAG_ATTRIBUTES)
+        return kmip_attrs_decode(container, out, NULL) == KMIP_OK
+                   ? CKR_OK
+                   : CKR_DEVICE_ERROR;
+    attrs = kmip_attrs_new();
+    if (attrs == NULL)
+        return CKR_HOST_MEMORY;
+    for (const kmip_item *it = kmip_item_find(container, KMIP_TAG_ATTRIBUTE);
+         it != NULL; it = kmip_item_next_with_tag(it, KMIP_TAG_ATTRIBUTE)) {
+        kmip_item *attr;
+
+        if (kmip_attr_from_v1(it, &attr, NULL) == KMIP_OK)
+            kmip_item_add(attrs, attr);
+    }
+    *out = attrs;
+    return CKR_OK;
+}
+
+static CK_RV stage_attributes_response(p11_session *session,
+                                       const kmip_response *resp, size_t index,
+                                       staged_object *staged)
+{
+    const kmip_item *payload;
+    kmip_get_attributes_result result;
+    kmip_item *attrs = NULL;
+    CK_RV rv = p11_kmip_item_rv(session, resp, index, &payload);
+
+    if (rv == CKR_OK &&
+        kmip_get_attributes_response(payload, &result, NULL) != KMIP_OK)
+        rv = CKR_DEVICE_ERROR;
+    if (rv == CKR_OK)
+        rv = decode_attributes(result.attributes, &attrs);
+    if (rv == CKR_OK)
+        rv = stage_attributes(&staged->cache, staged->object->uid, attrs);
+    kmip_item_free(attrs);
+    return rv;
+}
+
+/* The uid whose Get brings the public material of a staged object, or
+ * NULL when it has none to fetch. */
+static const char *material_uid(const staged_object *staged)
+{
+    if (staged->rv != CKR_OK)
+        return NULL;
+    switch (staged->cache.object_class) {
+    case CKO_PUBLIC_KEY:
+    case CKO_CERTIFICATE:
+    case CKO_DATA:
+        return staged->object->uid;
+    case CKO_PRIVATE_KEY:
+        return staged->cache.linked_uid;
+    default:
+        return NULL;
+    }
+}
+
+static CK_RV stage_material(p11_object *cache, const kmip_object *material)
+{
+    const uint8_t *der = material->value.data;
+    X509 *cert;
+
+    switch (cache->object_class) {
+    case CKO_PUBLIC_KEY:
+    case CKO_PRIVATE_KEY:
+        cache->public_key = p11_public_key_from_kmip(material);
+        if (cache->public_key == NULL)
+            return CKR_DEVICE_ERROR;
+        break;
+    case CKO_CERTIFICATE:
+        if (der == NULL)
+            return CKR_DEVICE_ERROR;
+        cert = d2i_X509(NULL, &der, (long)material->value.len);
+        if (cert == NULL)
+            return CKR_DEVICE_ERROR;
+        cache->public_key = X509_get_pubkey(cert);
+        X509_free(cert);
+        break;
+    default:
+        break;
+    }
+    if (cache->object_class == CKO_CERTIFICATE ||
+        cache->object_class == CKO_DATA)
+        return dup_bytes(material->value.data, material->value.len,
+                         &cache->value, &cache->value_len);
+    if (cache->key_bits == 0 && cache->public_key != NULL)
+        cache->key_bits = (CK_ULONG)EVP_PKEY_get_bits(cache->public_key);
+    return CKR_OK;
+}
+
+static CK_RV stage_material_response(p11_session *session,
+                                     const kmip_response *resp, size_t index,
+                                     staged_object *staged)
+{
+    const kmip_item *payload;
+    kmip_get_result result;
+    CK_RV rv = p11_kmip_item_rv(session, resp, index, &payload);
+
+    if (rv == CKR_OK && kmip_get_response(payload, &result, NULL) != KMIP_OK)
+        rv = CKR_DEVICE_ERROR;
+    if (rv == CKR_OK)
+        rv = stage_material(&staged->cache, &result.object);
+    /* A private key without its public half still works (no public
+     * attributes, no local operation). */
+    if (rv != CKR_OK && staged->cache.object_class == CKO_PRIVATE_KEY) {
+        p11_log_info("object %s: linked public key %s unavailable",
+                     staged->object->uid, staged->cache.linked_uid);
+        rv = CKR_OK;
+    }
+    return rv;
+}
+
+typedef enum load_step { STEP_ATTRIBUTES, STEP_MATERIAL } load_step;
+
+static kmip_item *step_request(load_step step, kmip_version version,
+                               const char *uid)
+{
+    kmip_get_args get = {.uid = uid};
+
+    if (step == STEP_ATTRIBUTES)
+        return kmip_get_attributes_request(version, uid, NULL, 0, NULL, 0);
+    return kmip_get_request(version, &get);
+}
+
+/* Sends step's request for every staged object that needs one, in
+ * batches of LOAD_BATCH, and stages the answers. */
+static CK_RV run_step(p11_session *session, kmip_version version,
+                      load_step step, staged_object *staged, size_t n)
+{
+    kmip_request_item items[LOAD_BATCH];
+    staged_object *members[LOAD_BATCH];
+    size_t i = 0;
+
+    while (i < n) {
+        kmip_response *resp = NULL;
+        size_t count = 0;
+        CK_RV rv = CKR_OK;
+
+        for (; i < n && count < LOAD_BATCH; i++) {
+            const char *uid = step == STEP_ATTRIBUTES
+                                  ? staged[i].object->uid
+                                  : material_uid(&staged[i]);
+
+            if (uid == NULL || staged[i].rv != CKR_OK)
+                continue;
+            items[count].operation = step == STEP_ATTRIBUTES
+                                         ? KMIP_OPERATION_GET_ATTRIBUTES
+                                         : KMIP_OPERATION_GET;
+            items[count].payload = step_request(step, version, uid);
+            members[count++] = &staged[i];
+        }
+        if (count == 0)
+            break;
+        for (size_t k = 0; k < count; k++)
+            if (items[k].payload == NULL)
+                rv = CKR_HOST_MEMORY;
+        if (rv == CKR_OK)
+            rv = p11_kmip_call(session, items, count, true, &resp);
+        else
+            for (size_t k = 0; k < count; k++)
+                kmip_request_item_clear(&items[k]);
+        if (rv != CKR_OK)
+            return rv;
+        for (size_t k = 0; k < count; k++)
+            members[k]->rv =
+                step == STEP_ATTRIBUTES
+                    ? stage_attributes_response(session, resp, k, members[k])
+                    : stage_material_response(session, resp, k, members[k]);
+        kmip_response_free(resp);
+    }
+    return CKR_OK;
+}
+
+/* Moves the staged cache into its object unless another thread loaded it
+ * first; frees what is not moved. */
+static void commit(staged_object *staged)
+{
+    p11_object *object = staged->object;
+    p11_object *cache = &staged->cache;
+
+    pthread_mutex_lock(&object->lock);
+    if (staged->rv == CKR_OK && !object->loaded) {
+        object->kmip_object_type = cache->kmip_object_type;
+        object->kmip_algorithm = cache->kmip_algorithm;
+        object->object_class = cache->object_class;
+        object->subtype = cache->subtype;
+        object->key_bits = cache->key_bits;
+        object->usage_mask = cache->usage_mask;
+        object->state = cache->state;
+        object->sensitive = cache->sensitive;
+        object->extractable = cache->extractable;
+        object->label = cache->label;
+        object->id = cache->id;
+        object->id_len = cache->id_len;
+        object->id_custom = cache->id_custom;
+        object->linked_uid = cache->linked_uid;
+        object->public_key = cache->public_key;
+        object->value = cache->value;
+        object->value_len = cache->value_len;
+        object->loaded = true;
+        memset(cache, 0, sizeof(*cache));
+    }
+    pthread_mutex_unlock(&object->lock);
+    p11_object_cache_clear(cache);
+}
+
+CK_RV p11_objects_load(p11_session *session, p11_object **objects, size_t n,
+                       CK_RV *results)
+{
+    staged_object *staged = calloc(n > 0 ? n : 1, sizeof(*staged));
+    kmip_version version;
+    CK_RV rv;
+
+    if (staged == NULL)
+        return CKR_HOST_MEMORY;
+    for (size_t i = 0; i < n; i++)
+        staged[i].object = objects[i];
+    rv = p11_kmip_version(session, &version);
+    if (rv == CKR_OK)
+        rv = run_step(session, version, STEP_ATTRIBUTES, staged, n);
+    if (rv == CKR_OK)
+        rv = run_step(session, version, STEP_MATERIAL, staged, n);
+    for (size_t i = 0; i < n; i++) {
+        if (rv != CKR_OK)
+            staged[i].rv = rv;
+        commit(&staged[i]);
+        if (results != NULL)
+            results[i] = staged[i].rv;
+        else if (rv == CKR_OK && staged[i].rv != CKR_OK)
+            rv = staged[i].rv;
+    }
+    free(staged);
+    return rv;
+}
