@@ -196,7 +196,7 @@ static kmip_rc transmit(kmip_client *client, const uint8_t *request,
     rc = round_trip(client, conn, request, request_len, reply, reply_len,
                     status);
     if (rc == KMIP_E_TRANSPORT && pooled && idempotent) {
-        kmip_conn_close(conn, false);
+        kmip_conn_close(conn, KMIP_CLOSE_FAILED);
         atomic_fetch_add(&client->retries, 1);
         rc = connect_any(client, &conn, status);
         if (rc != KMIP_OK)
@@ -205,7 +205,7 @@ static kmip_rc transmit(kmip_client *client, const uint8_t *request,
                         status);
     }
     if (rc != KMIP_OK) {
-        kmip_conn_close(conn, false);
+        kmip_conn_close(conn, KMIP_CLOSE_FAILED);
         return rc;
     }
     *server = conn->endpoint;

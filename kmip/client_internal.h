@@ -28,11 +28,13 @@ typedef struct kmip_endpoint {
     char *host;  /* without brackets */
     char *port;  /* KMIP_DEFAULT_PORT when the entry has none */
     char *label; /* "host:port" as errors name the server */
+    /* The last TLS session the server gave, for resumption; NULL: none. */
+    _Atomic(SSL_SESSION *) session;
 } kmip_endpoint;
 
 kmip_rc kmip_endpoint_parse(const char *entry, kmip_endpoint *out,
                             kmip_status *status);
-/* Frees the strings of endpoint (not endpoint itself). */
+/* Frees the strings and session of endpoint (not endpoint itself). */
 void kmip_endpoint_clear(kmip_endpoint *endpoint);
 
 /* ---- tls.c ---- */
@@ -42,6 +44,10 @@ void kmip_endpoint_clear(kmip_endpoint *endpoint);
  * caller frees *out with SSL_CTX_free. */
 kmip_rc kmip_tls_ctx_new(const kmip_client_config *cfg, SSL_CTX **out,
                          kmip_status *status);
+
+/* Offers endpoint's last session on ssl (a new connection to endpoint)
+ * and records the sessions the server gives on it. */
+void kmip_tls_resume_with(SSL *ssl, kmip_endpoint *endpoint);
 
 /* Makes ssl verify that the server certificate is for name: an IP SAN
  * when name is an IP address, a DNS name (also sent as SNI) otherwise. */
@@ -62,15 +68,15 @@ BIO *kmip_socket_bio_new(int fd);
 typedef struct kmip_conn {
     int fd;
     SSL *ssl;
-    pid_t pid;                     /* process that connected */
-    const kmip_endpoint *endpoint; /* not owned */
-    size_t server_index;           /* index of endpoint in the group */
+    pid_t pid;               /* process that connected */
+    kmip_endpoint *endpoint; /* not owned */
+    size_t server_index;     /* index of endpoint in the group */
 } kmip_conn;
 
 /* Connects (each address of the endpoint in turn), then completes the
  * TLS handshake verifying the server as verify_name (NULL: the host),
  * each within timeout_ms. Free *out with kmip_conn_close. */
-kmip_rc kmip_conn_open(SSL_CTX *ctx, const kmip_endpoint *endpoint,
+kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
                        size_t server_index, const char *verify_name,
                        uint32_t timeout_ms, kmip_conn **out,
                        kmip_status *status);
@@ -89,10 +95,16 @@ kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint32_t timeout_ms,
  * and nothing (data, EOF, error) is waiting on it. */
 bool kmip_conn_idle_usable(const kmip_conn *conn);
 
-/* Closes conn, sending a TLS close_notify (without waiting for the peer's)
- * when conn belongs to this process and is healthy; a connection inherited
- * across fork is closed without a byte written. NULL is a no-op. */
-void kmip_conn_close(kmip_conn *conn, bool healthy);
+/* How kmip_conn_close ends a connection. A connection inherited across
+ * fork is always closed without a byte written, whatever the mode. */
+typedef enum kmip_close_mode {
+    KMIP_CLOSE_NOTIFY, /* sends a TLS close_notify (the reply is not awaited) */
+    KMIP_CLOSE_SILENT, /* writes nothing; its session stays resumable */
+    KMIP_CLOSE_FAILED, /* writes nothing; its session is not resumed */
+} kmip_close_mode;
+
+/* Closes conn and frees it. NULL is a no-op. */
+void kmip_conn_close(kmip_conn *conn, kmip_close_mode mode);
 
 /* ---- pool.c ---- */
 

@@ -46,6 +46,7 @@ kmip_rc kmip_endpoint_parse(const char *entry, kmip_endpoint *out,
                             kmip_status *status)
 {
     memset(out, 0, sizeof(*out));
+    atomic_init(&out->session, NULL);
     const char *host;
     size_t host_len;
     const char *port;
@@ -77,5 +78,6 @@ void kmip_endpoint_clear(kmip_endpoint *endpoint)
     free(endpoint->host);
     free(endpoint->port);
     free(endpoint->label);
+    SSL_SESSION_free(atomic_exchange(&endpoint->session, NULL));
     memset(endpoint, 0, sizeof(*endpoint));
 }

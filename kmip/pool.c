@@ -22,7 +22,8 @@ void kmip_pool_destroy(kmip_pool *pool)
     if (pool->slots == NULL)
         return;
     for (size_t i = 0; i < pool->capacity; i++)
-        kmip_conn_close(atomic_exchange(&pool->slots[i], NULL), true);
+        kmip_conn_close(atomic_exchange(&pool->slots[i], NULL),
+                        KMIP_CLOSE_NOTIFY);
     free(pool->slots);
     pool->slots = NULL;
 }
@@ -36,8 +37,8 @@ kmip_conn *kmip_pool_take(kmip_pool *pool)
         if (kmip_conn_idle_usable(conn))
             return conn;
         /* Closed or written to by the server while idle, or inherited
-         * across fork: kmip_conn_close writes nothing to either. */
-        kmip_conn_close(conn, false);
+         * across fork. */
+        kmip_conn_close(conn, KMIP_CLOSE_SILENT);
     }
     return NULL;
 }
@@ -49,5 +50,5 @@ void kmip_pool_put(kmip_pool *pool, kmip_conn *conn)
         if (atomic_compare_exchange_strong(&pool->slots[i], &empty, conn))
             return;
     }
-    kmip_conn_close(conn, true);
+    kmip_conn_close(conn, KMIP_CLOSE_NOTIFY);
 }

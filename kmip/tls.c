@@ -127,6 +127,29 @@ static kmip_rc set_protocol(SSL_CTX *ctx, const kmip_client_config *cfg,
     return KMIP_OK;
 }
 
+/* The session slot is a lock-free exchange: a connection takes the
+ * session out while it offers it, so no other thread can free it then. */
+static int keep_session(SSL *ssl, SSL_SESSION *session)
+{
+    kmip_endpoint *endpoint = SSL_get_app_data(ssl);
+    if (endpoint == NULL)
+        return 0;
+    SSL_SESSION_free(atomic_exchange(&endpoint->session, session));
+    return 1; /* the reference is now the endpoint's */
+}
+
+void kmip_tls_resume_with(SSL *ssl, kmip_endpoint *endpoint)
+{
+    SSL_set_app_data(ssl, endpoint);
+    SSL_SESSION *session = atomic_exchange(&endpoint->session, NULL);
+    if (session == NULL)
+        return;
+    SSL_set_session(ssl, session); /* takes its own reference */
+    SSL_SESSION *empty = NULL;
+    if (!atomic_compare_exchange_strong(&endpoint->session, &empty, session))
+        SSL_SESSION_free(session); /* a newer one arrived meanwhile */
+}
+
 kmip_rc kmip_tls_ctx_new(const kmip_client_config *cfg, SSL_CTX **out,
                          kmip_status *status)
 {
@@ -136,6 +159,11 @@ kmip_rc kmip_tls_ctx_new(const kmip_client_config *cfg, SSL_CTX **out,
         return kmip_fail(status, KMIP_E_NOMEM, "SSL_CTX_new failed");
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
                               SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* Sessions are kept per server (kmip_tls_resume_with), not in the
+     * context's cache. */
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
+                                            SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, keep_session);
     kmip_rc rc = set_protocol(ctx, cfg, status);
     if (rc == KMIP_OK)
         rc = load_trust(ctx, cfg->ca_file, status);

@@ -167,6 +167,7 @@ static kmip_rc handshake(kmip_conn *conn, SSL_CTX *ctx, const char *verify_name,
         return kmip_fail(status, KMIP_E_NOMEM, "%s: out of memory", label);
     }
     SSL_set_bio(conn->ssl, bio, bio);
+    kmip_tls_resume_with(conn->ssl, conn->endpoint);
     kmip_rc rc = kmip_tls_expect_peer(
         conn->ssl, verify_name != NULL ? verify_name : conn->endpoint->host,
         status);
@@ -185,7 +186,7 @@ static kmip_rc handshake(kmip_conn *conn, SSL_CTX *ctx, const char *verify_name,
     }
 }
 
-kmip_rc kmip_conn_open(SSL_CTX *ctx, const kmip_endpoint *endpoint,
+kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
                        size_t server_index, const char *verify_name,
                        uint32_t timeout_ms, kmip_conn **out,
                        kmip_status *status)
@@ -205,7 +206,7 @@ kmip_rc kmip_conn_open(SSL_CTX *ctx, const kmip_endpoint *endpoint,
         rc = handshake(conn, ctx, verify_name, deadline_after(timeout_ms),
                        status);
     if (rc != KMIP_OK) {
-        kmip_conn_close(conn, false);
+        kmip_conn_close(conn, KMIP_CLOSE_FAILED);
         return rc;
     }
     *out = conn;
@@ -294,15 +295,20 @@ bool kmip_conn_idle_usable(const kmip_conn *conn)
     return poll(&pfd, 1, 0) == 0;
 }
 
-void kmip_conn_close(kmip_conn *conn, bool healthy)
+void kmip_conn_close(kmip_conn *conn, kmip_close_mode mode)
 {
     if (conn == NULL)
         return;
-    bool ours = conn->pid == getpid();
+    if (conn->pid != getpid())
+        mode = KMIP_CLOSE_SILENT;
     if (conn->ssl != NULL) {
-        if (ours && healthy && SSL_is_init_finished(conn->ssl))
-            SSL_shutdown(conn->ssl); /* close_notify; the reply is not
-                                        awaited */
+        if (mode == KMIP_CLOSE_NOTIFY && SSL_is_init_finished(conn->ssl))
+            SSL_shutdown(conn->ssl);
+        else if (mode == KMIP_CLOSE_SILENT)
+            /* Marks it shut down in memory only, so that SSL_free does not
+             * invalidate the session. */
+            SSL_set_shutdown(conn->ssl,
+                             SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
         SSL_free(conn->ssl);
         ERR_clear_error();
     }

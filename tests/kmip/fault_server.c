@@ -39,6 +39,8 @@ struct fault_server {
     pthread_t accept_thread;
     atomic_bool stopping;
     atomic_uint connections;
+    atomic_uint resumptions;
+    atomic_uint closed;
     pthread_mutex_t lock; /* guards conns[].fd and conn_count */
     connection conns[MAX_CONNECTIONS];
     size_t conn_count;
@@ -167,6 +169,11 @@ static bool answer(fault_mode mode, SSL *ssl, const kmip_item *request,
         write_all(ssl, garbage, sizeof(garbage));
         wait_for_client_close(ssl);
         break;
+    case FAULT_CLOSE_WHEN_IDLE:
+        response = success_response(request, 0, &len);
+        if (write_all(ssl, response, len))
+            SSL_shutdown(ssl);
+        break;
     case FAULT_NEVER_ANSWER:
         wait_for_client_close(ssl);
         break;
@@ -184,6 +191,8 @@ static void *serve_connection(void *arg)
     SSL *ssl = SSL_new(server->ctx);
     if (ssl != NULL && SSL_set_fd(ssl, conn->fd) == 1 && SSL_accept(ssl) == 1) {
         atomic_fetch_add(&server->connections, 1);
+        if (SSL_session_reused(ssl))
+            atomic_fetch_add(&server->resumptions, 1);
         kmip_item *request = NULL;
         unsigned request_number = 0;
         while (read_request(ssl, &request)) {
@@ -202,6 +211,7 @@ static void *serve_connection(void *arg)
     conn->fd = -1;
     pthread_mutex_unlock(&server->lock);
     close(fd);
+    atomic_fetch_add(&server->closed, 1);
     return NULL;
 }
 
@@ -257,6 +267,9 @@ static SSL_CTX *server_ctx(const char *cert, const char *key,
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                        NULL);
+    static const unsigned char session_context[] = "fault_server";
+    SSL_CTX_set_session_id_context(ctx, session_context,
+                                   sizeof(session_context) - 1);
     return ctx;
 }
 
@@ -294,6 +307,8 @@ fault_server *fault_server_start(const char *cert, const char *key,
              (unsigned)port);
     atomic_init(&server->stopping, false);
     atomic_init(&server->connections, 0);
+    atomic_init(&server->resumptions, 0);
+    atomic_init(&server->closed, 0);
     pthread_mutex_init(&server->lock, NULL);
     assert_int_equal(
         pthread_create(&server->accept_thread, NULL, accept_loop, server), 0);
@@ -308,6 +323,21 @@ const char *fault_server_address(const fault_server *server)
 unsigned fault_server_connections(const fault_server *server)
 {
     return atomic_load(&((fault_server *)server)->connections);
+}
+
+unsigned fault_server_resumptions(const fault_server *server)
+{
+    return atomic_load(&((fault_server *)server)->resumptions);
+}
+
+bool fault_server_wait_closed(fault_server *server, unsigned count)
+{
+    for (int waited_ms = 0; waited_ms < 2000; waited_ms += 10) {
+        if (atomic_load(&server->closed) >= count)
+            return true;
+        usleep(10 * 1000);
+    }
+    return false;
 }
 
 void fault_server_stop(fault_server *server)

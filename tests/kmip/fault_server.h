@@ -16,6 +16,7 @@ typedef enum fault_mode {
     FAULT_WRONG_OPERATION,     /* answers another operation than asked */
     FAULT_DROP_SECOND_REQUEST, /* answers a connection's first request and
                                   closes it on the second */
+    FAULT_CLOSE_WHEN_IDLE,     /* answers, then closes cleanly (close_notify) */
 } fault_mode;
 
 typedef struct fault_server fault_server;
@@ -28,6 +29,11 @@ fault_server *fault_server_start(const char *cert, const char *key,
 const char *fault_server_address(const fault_server *server);
 /* TLS connections accepted so far. */
 unsigned fault_server_connections(const fault_server *server);
+/* Of those, the ones that resumed a TLS session. */
+unsigned fault_server_resumptions(const fault_server *server);
+/* Waits (up to 2 s) until count connections have been closed by the
+ * server; false on timeout. */
+bool fault_server_wait_closed(fault_server *server, unsigned count);
 /* Stops the threads and frees the server. NULL is a no-op. */
 void fault_server_stop(fault_server *server);
 

@@ -346,6 +346,47 @@ static void test_stale_pooled_connection_is_not_retried_otherwise(void **state)
     fault_server_stop(server);
 }
 
+/* Two Query calls to a server that closes each connection once idle. */
+static kmip_client *query_twice_across_idle_close(fault_server *server,
+                                                  kmip_status *status)
+{
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    assert_int_equal(query(client, 0, status), KMIP_OK);
+    assert_true(fault_server_wait_closed(server, 1));
+    assert_int_equal(query(client, 0, status), KMIP_OK);
+    return client;
+}
+
+/* Found dead before use, so even a non-idempotent call goes through. */
+static void test_connection_closed_while_idle_is_replaced(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_CLOSE_WHEN_IDLE);
+    kmip_status status;
+    kmip_client *client = query_twice_across_idle_close(server, &status);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.connects, 2);
+    assert_int_equal(stats.requests, 2);
+    assert_int_equal(stats.retries, 0);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+static void test_reconnection_resumes_the_tls_session(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_CLOSE_WHEN_IDLE);
+    kmip_status status;
+    kmip_client *client = query_twice_across_idle_close(server, &status);
+    assert_int_equal(fault_server_connections(server), 2);
+    assert_int_equal(fault_server_resumptions(server), 1);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
 /* The child reconnects; the parent's pooled connection, untouched by the
  * child, still serves the parent. */
 static void test_child_after_fork_never_uses_parent_connection(void **state)
@@ -440,6 +481,8 @@ int main(void)
         cmocka_unit_test(
             test_stale_pooled_connection_is_retried_when_idempotent),
         cmocka_unit_test(test_stale_pooled_connection_is_not_retried_otherwise),
+        cmocka_unit_test(test_connection_closed_while_idle_is_replaced),
+        cmocka_unit_test(test_reconnection_resumes_the_tls_session),
         cmocka_unit_test(test_child_after_fork_never_uses_parent_connection),
         cmocka_unit_test(test_encrypted_key_with_right_passphrase_connects),
         cmocka_unit_test(test_encrypted_key_with_wrong_passphrase_is_refused),
