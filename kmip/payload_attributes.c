@@ -295,8 +295,10 @@ static bool add_attribute(kmip_item *payload, kmip_version v, uint32_t wrapper,
     return outer != NULL && kmip_item_add(outer, kmip_item_dup(attr)) != NULL;
 }
 
+/* {uid, [Current Attribute (2.x)], attr in wrapper (2.x) or as a 1.x
+ * Attribute}. */
 static kmip_item *change_request(kmip_version v, const char *uid,
-                                 const kmip_item *current,
+                                 const kmip_item *current, uint32_t wrapper,
                                  const kmip_item *attr)
 {
     if (attr == NULL)
@@ -306,7 +308,7 @@ static kmip_item *change_request(kmip_version v, const char *uid,
     if (ok && current != NULL && kmip_version_is_v2(v))
         ok = add_attribute(payload, v, KMIP_TAG_CURRENT_ATTRIBUTE, current);
     if (ok)
-        ok = add_attribute(payload, v, KMIP_TAG_NEW_ATTRIBUTE, attr);
+        ok = add_attribute(payload, v, wrapper, attr);
     if (!ok) {
         kmip_item_free(payload);
         return NULL;
@@ -317,14 +319,14 @@ static kmip_item *change_request(kmip_version v, const char *uid,
 kmip_item *kmip_add_attribute_request(kmip_version v, const char *uid,
                                       const kmip_item *attr)
 {
-    return change_request(v, uid, NULL, attr);
+    return change_request(v, uid, NULL, KMIP_TAG_NEW_ATTRIBUTE, attr);
 }
 
 kmip_item *kmip_modify_attribute_request(kmip_version v, const char *uid,
                                          const kmip_item *current,
                                          const kmip_item *attr)
 {
-    return change_request(v, uid, current, attr);
+    return change_request(v, uid, current, KMIP_TAG_NEW_ATTRIBUTE, attr);
 }
 
 kmip_item *kmip_set_attribute_request(kmip_version v, const char *uid,
@@ -332,12 +334,14 @@ kmip_item *kmip_set_attribute_request(kmip_version v, const char *uid,
 {
     if (!kmip_version_is_v2(v))
         return NULL;
-    return change_request(v, uid, NULL, attr);
+    return change_request(v, uid, NULL, KMIP_TAG_NEW_ATTRIBUTE, attr);
 }
 
 kmip_item *kmip_delete_attribute_request(kmip_version v, const char *uid,
                                          const kmip_item *attr)
 {
+    if (kmip_version_is_v2(v))
+        return change_request(v, uid, NULL, KMIP_TAG_CURRENT_ATTRIBUTE, attr);
     kmip_item *payload = kmip_uid_request(uid);
     if (payload != NULL && kmip_attr_ref_add(payload, v, attr) == NULL) {
         kmip_item_free(payload);

@@ -348,8 +348,9 @@ kmip_item *kmip_add_attribute_request(kmip_version v, const char *uid,
 kmip_item *kmip_modify_attribute_request(kmip_version v, const char *uid,
                                          const kmip_item *current,
                                          const kmip_item *attr);
-/* Deletes the attribute attr names (its value is not sent): 1.x
- * Attribute Name, 2.x Attribute Reference. */
+/* Deletes attr: 1.x sends its Attribute Name (the server deletes the
+ * first instance); 2.x sends Current Attribute{attr}, which names the
+ * exact instance (PyKMIP reads this form, not the enumeration reference). */
 kmip_item *kmip_delete_attribute_request(kmip_version v, const char *uid,
                                          const kmip_item *attr);
 /* KMIP 2.x only: NULL for a 1.x version. */

@@ -614,6 +614,20 @@ static void test_modify_delete_and_set_attribute_requests(void **state)
     assert_int_equal(ref.tag, KMIP_TAG_NAME);
     kmip_item_free(payload);
 
+    payload = kmip_delete_attribute_request(v20, "uid-1", old_name);
+    assert_int_equal(kmip_attribute_change_parse(payload, &change, &status),
+                     KMIP_OK);
+    assert_null(change.attribute);
+    assert_null(change.ref);
+    assert_non_null(change.current);
+    const char *text;
+    size_t len;
+    assert_int_equal(kmip_get_text(change.current, KMIP_TAG_NAME_VALUE, &text,
+                                   &len, &status),
+                     KMIP_OK);
+    assert_string_equal(text, "old");
+    kmip_item_free(payload);
+
     assert_null(kmip_set_attribute_request(v11, "uid-1", new_name));
     payload = kmip_set_attribute_request(v20, "uid-1", new_name);
     assert_non_null(kmip_item_find(payload, KMIP_TAG_NEW_ATTRIBUTE));
