@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers of the end-to-end tests that drive kmipd through the kmip/
+ * client, run under integration/with_server.py --server kmipd. */
+#ifndef TESTS_KMIPD_E2E_H
+#define TESTS_KMIPD_E2E_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "kmip/client.h"
+#include "kmip/payloads.h"
+
+/* A client of the test server as client-a (other false) or client-b,
+ * speaking version. Fails the test when it cannot be made. */
+kmip_client *e2e_client(kmip_version version, bool other);
+
+/* Runs one operation that must succeed; the caller frees the response
+ * with kmip_response_free. */
+kmip_response *e2e_call(kmip_client *client, uint32_t operation,
+                        kmip_item *payload);
+
+/* Runs one operation that must fail and returns its Result Reason. */
+uint32_t e2e_call_fails(kmip_client *client, uint32_t operation,
+                        kmip_item *payload);
+
+/* A canonical attribute set; 0 / NULL arguments are left out. */
+kmip_item *e2e_key_attrs(uint32_t algorithm, int32_t bits, uint32_t usage);
+
+/* Creates (and, when activate, activates) a symmetric key; returns its
+ * Unique Identifier (free with free()). */
+char *e2e_create_key(kmip_client *client, uint32_t algorithm, int32_t bits,
+                     uint32_t usage, bool activate);
+
+/* Creates and activates a key pair; *private_uid and *public_uid are
+ * freed with free(). */
+void e2e_create_pair(kmip_client *client, uint32_t algorithm, int32_t bits,
+                     uint32_t private_usage, uint32_t public_usage,
+                     char **private_uid, char **public_uid);
+
+void e2e_activate(kmip_client *client, const char *uid);
+
+/* Registers object with attrs (may be NULL) and returns its uid. */
+char *e2e_register(kmip_client *client, const kmip_object *object,
+                   const kmip_item *attrs);
+
+/* Gets uid's public key as SubjectPublicKeyInfo and parses it. */
+EVP_PKEY *e2e_get_public_key(kmip_client *client, const char *uid);
+
+#endif

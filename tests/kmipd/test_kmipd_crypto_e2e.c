@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* kmipd's cryptographic operations through the kmip/ client: Encrypt,
+ * Decrypt, Sign, Signature Verify, MAC, MAC Verify, RNG Retrieve, and the
+ * checks in front of them (usage mask, state, owner). Run under
+ * integration/with_server.py --server kmipd. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <openssl/rsa.h>
+
+#include "kmip/attrs.h"
+#include "kmip/tags.h"
+
+#include "e2e.h"
+
+static const kmip_version v2_1 = {2, 1};
+static const kmip_version v1_4 = {1, 4};
+static const uint8_t message[] = "signed and sealed by kmipd";
+
+static int client_setup(void **state)
+{
+    *state = e2e_client(v2_1, false);
+    return 0;
+}
+
+static int client_teardown(void **state)
+{
+    kmip_client_free(*state);
+    return 0;
+}
+
+/* The result of a cryptographic operation that must succeed; free the
+ * response with kmip_response_free. */
+static kmip_response *crypto_call(kmip_client *client, uint32_t operation,
+                                  const kmip_crypto_args *args,
+                                  kmip_crypto_result *result)
+{
+    kmip_response *resp =
+        e2e_call(client, operation, kmip_crypto_request(operation, v2_1, args));
+    assert_int_equal(
+        kmip_crypto_response(operation, resp->items[0].payload, result, NULL),
+        KMIP_OK);
+    return resp;
+}
+
+static kmip_crypto_params params_hash_padding(uint32_t hash, uint32_t padding)
+{
+    kmip_crypto_params p = {
+        .present = true, .hashing_algorithm = hash, .padding_method = padding};
+    return p;
+}
+
+/* ---- Signatures. ---- */
+
+static void rsa_pss_signature_verifies_locally_with_digest_salt(void **state)
+{
+    kmip_client *client = *state;
+    char *priv, *pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
+    kmip_crypto_args args = {
+        .uid = priv,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256,
+                                      KMIP_PADDING_METHOD_PSS),
+        .data = {message, sizeof(message)}};
+    kmip_crypto_result result;
+    kmip_response *resp =
+        crypto_call(client, KMIP_OPERATION_SIGN, &args, &result);
+    EVP_PKEY *key = e2e_get_public_key(client, pub);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(md, &pctx, "SHA256", NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
+                     1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32), 1);
+    assert_int_equal(EVP_DigestVerify(md, result.signature_data.data,
+                                      result.signature_data.len, message,
+                                      sizeof(message)),
+                     1);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    kmip_response_free(resp);
+    free(priv);
+    free(pub);
+}
+
+static void ecdsa_signature_verifies_on_the_server(void **state)
+{
+    kmip_client *client = *state;
+    char *priv, *pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
+    kmip_crypto_args args = {
+        .uid = priv,
+        .params = {.present = true,
+                   .digital_signature_algorithm =
+                       KMIP_DIGITAL_SIGNATURE_ALGORITHM_ECDSA_WITH_SHA256},
+        .data = {message, sizeof(message)}};
+    kmip_crypto_result signed_result, verified;
+    kmip_response *signed_resp =
+        crypto_call(client, KMIP_OPERATION_SIGN, &args, &signed_result);
+    args.uid = pub;
+    args.signature_data = signed_result.signature_data;
+    kmip_response *resp =
+        crypto_call(client, KMIP_OPERATION_SIGNATURE_VERIFY, &args, &verified);
+    assert_int_equal(verified.validity_indicator,
+                     KMIP_VALIDITY_INDICATOR_VALID);
+    kmip_response_free(resp);
+    args.data.len--;
+    resp =
+        crypto_call(client, KMIP_OPERATION_SIGNATURE_VERIFY, &args, &verified);
+    assert_int_equal(verified.validity_indicator,
+                     KMIP_VALIDITY_INDICATOR_INVALID);
+    kmip_response_free(resp);
+    kmip_response_free(signed_resp);
+    free(priv);
+    free(pub);
+}
+
+static void sign_over_digested_data_verifies_over_data(void **state)
+{
+    kmip_client *client = *state;
+    char *priv, *pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 384,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
+    uint8_t digest[48];
+    assert_int_equal(
+        EVP_Digest(message, sizeof(message), digest, NULL, EVP_sha384(), NULL),
+        1);
+    kmip_crypto_args args = {
+        .uid = priv,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_384, 0),
+        .digested_data = {digest, sizeof(digest)}};
+    kmip_crypto_result signed_result, verified;
+    kmip_response *signed_resp =
+        crypto_call(client, KMIP_OPERATION_SIGN, &args, &signed_result);
+    kmip_crypto_args check = {.uid = pub,
+                              .params = args.params,
+                              .data = {message, sizeof(message)},
+                              .signature_data = signed_result.signature_data};
+    kmip_response *resp =
+        crypto_call(client, KMIP_OPERATION_SIGNATURE_VERIFY, &check, &verified);
+    assert_int_equal(verified.validity_indicator,
+                     KMIP_VALIDITY_INDICATOR_VALID);
+    kmip_response_free(resp);
+    kmip_response_free(signed_resp);
+    free(priv);
+    free(pub);
+}
+
+static void sign_without_sign_in_the_usage_mask_is_refused(void **state)
+{
+    kmip_client *client = *state;
+    char *priv, *pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
+    kmip_crypto_args args = {
+        .uid = priv,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256, 0),
+        .data = {message, sizeof(message)}};
+    assert_int_equal(e2e_call_fails(client, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(v2_1, &args)),
+                     KMIP_RESULT_REASON_INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK);
+    kmip_client *old = e2e_client(v1_4, false);
+    assert_int_equal(e2e_call_fails(old, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(v1_4, &args)),
+                     KMIP_RESULT_REASON_PERMISSION_DENIED);
+    kmip_client_free(old);
+    free(priv);
+    free(pub);
+}
+
+static void sign_with_a_pre_active_key_is_wrong_state(void **state)
+{
+    kmip_client *client = *state;
+    kmip_item *common = e2e_key_attrs(KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256,
+                                      KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN);
+    kmip_create_key_pair_args pair = {common, NULL, NULL};
+    kmip_response *resp = e2e_call(client, KMIP_OPERATION_CREATE_KEY_PAIR,
+                                   kmip_create_key_pair_request(v2_1, &pair));
+    kmip_item_free(common);
+    kmip_create_key_pair_result created;
+    assert_int_equal(
+        kmip_create_key_pair_response(resp->items[0].payload, &created, NULL),
+        KMIP_OK);
+    kmip_crypto_args args = {
+        .uid = created.private_uid,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256, 0),
+        .data = {message, sizeof(message)}};
+    assert_int_equal(e2e_call_fails(client, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(v2_1, &args)),
+                     KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE);
+    kmip_response_free(resp);
+}
+
+static void another_owner_cannot_sign_with_the_key(void **state)
+{
+    kmip_client *client = *state;
+    char *priv, *pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
+    kmip_client *other = e2e_client(v2_1, true);
+    kmip_crypto_args args = {
+        .uid = priv,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256, 0),
+        .data = {message, sizeof(message)}};
+    assert_int_equal(e2e_call_fails(other, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(v2_1, &args)),
+                     KMIP_RESULT_REASON_ITEM_NOT_FOUND);
+    kmip_client_free(other);
+    free(priv);
+    free(pub);
+}
+
+static void sign_with_a_public_key_is_invalid_object_type(void **state)
+{
+    kmip_client *client = *state;
+    char *priv, *pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256, 0, 0, &priv,
+                    &pub);
+    kmip_crypto_args args = {
+        .uid = pub,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256, 0),
+        .data = {message, sizeof(message)}};
+    assert_int_equal(e2e_call_fails(client, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(v2_1, &args)),
+                     KMIP_RESULT_REASON_INVALID_OBJECT_TYPE);
+    free(priv);
+    free(pub);
+}
+
+/* ---- Encryption. ---- */
+
+static void aes_gcm_round_trips_with_aad_and_rejects_a_bad_tag(void **state)
+{
+    kmip_client *client = *state;
+    static const uint8_t aad[] = "associated";
+    char *uid = e2e_create_key(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 256,
+                               KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
+                                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT,
+                               true);
+    kmip_crypto_args args = {
+        .uid = uid,
+        .params = {.present = true,
+                   .block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM,
+                   .random_iv = KMIP_BOOL(true)},
+        .data = {message, sizeof(message)},
+        .aad = {aad, sizeof(aad)}};
+    kmip_crypto_result sealed, opened;
+    kmip_response *sealed_resp =
+        crypto_call(client, KMIP_OPERATION_ENCRYPT, &args, &sealed);
+    assert_int_equal(sealed.iv.len, 12);
+    assert_int_equal(sealed.tag.len, 16);
+    args.params.random_iv.present = false;
+    args.data = sealed.data;
+    args.iv = sealed.iv;
+    args.tag = sealed.tag;
+    kmip_response *resp =
+        crypto_call(client, KMIP_OPERATION_DECRYPT, &args, &opened);
+    assert_int_equal(opened.data.len, sizeof(message));
+    assert_memory_equal(opened.data.data, message, sizeof(message));
+    kmip_response_free(resp);
+    uint8_t bad_tag[16];
+    memcpy(bad_tag, sealed.tag.data, sizeof(bad_tag));
+    bad_tag[0] ^= 1;
+    args.tag = (kmip_bytes){bad_tag, sizeof(bad_tag)};
+    assert_int_equal(e2e_call_fails(client, KMIP_OPERATION_DECRYPT,
+                                    kmip_decrypt_request(v2_1, &args)),
+                     KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    kmip_response_free(sealed_resp);
+    free(uid);
+}
+
+static void rsa_oaep_decrypts_what_the_public_key_encrypted(void **state)
+{
+    kmip_client *client = *state;
+    char *priv, *pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, &priv, &pub);
+    EVP_PKEY *key = e2e_get_public_key(client, pub);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    uint8_t sealed[256];
+    size_t sealed_len = sizeof(sealed);
+    assert_int_equal(EVP_PKEY_encrypt_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING),
+                     1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha256()), 1);
+    assert_int_equal(
+        EVP_PKEY_encrypt(ctx, sealed, &sealed_len, message, sizeof(message)),
+        1);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    kmip_crypto_args args = {
+        .uid = priv,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256,
+                                      KMIP_PADDING_METHOD_OAEP),
+        .data = {sealed, sealed_len}};
+    kmip_crypto_result opened;
+    kmip_response *resp =
+        crypto_call(client, KMIP_OPERATION_DECRYPT, &args, &opened);
+    assert_int_equal(opened.data.len, sizeof(message));
+    assert_memory_equal(opened.data.data, message, sizeof(message));
+    kmip_response_free(resp);
+    free(priv);
+    free(pub);
+}
+
+/* ---- MAC, RNG. ---- */
+
+static void hmac_verifies_its_own_mac_and_rejects_another(void **state)
+{
+    kmip_client *client = *state;
+    char *uid =
+        e2e_create_key(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA256, 256,
+                       KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE |
+                           KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY,
+                       true);
+    kmip_crypto_args args = {.uid = uid, .data = {message, sizeof(message)}};
+    kmip_crypto_result mac;
+    kmip_response *mac_resp =
+        crypto_call(client, KMIP_OPERATION_MAC, &args, &mac);
+    assert_int_equal(mac.mac_data.len, 32);
+    const uint8_t *tags[2] = {mac.mac_data.data, message};
+    const uint32_t expected[2] = {KMIP_VALIDITY_INDICATOR_VALID,
+                                  KMIP_VALIDITY_INDICATOR_INVALID};
+    for (size_t i = 0; i < 2; i++) {
+        kmip_item *payload = kmip_mac_request(v2_1, &args);
+        assert_non_null(
+            kmip_add_bytes(payload, KMIP_TAG_MAC_DATA, tags[i], 32));
+        kmip_response *resp =
+            e2e_call(client, KMIP_OPERATION_MAC_VERIFY, payload);
+        uint32_t validity = 0;
+        assert_int_equal(kmip_get_enum(resp->items[0].payload,
+                                       KMIP_TAG_VALIDITY_INDICATOR, &validity,
+                                       NULL),
+                         KMIP_OK);
+        assert_int_equal(validity, expected[i]);
+        kmip_response_free(resp);
+    }
+    kmip_response_free(mac_resp);
+    free(uid);
+}
+
+static void rng_retrieve_returns_the_asked_length(void **state)
+{
+    kmip_client *client = *state;
+    kmip_crypto_args args = {.data_length = KMIP_INT(48)};
+    kmip_crypto_result result;
+    kmip_response *resp =
+        crypto_call(client, KMIP_OPERATION_RNG_RETRIEVE, &args, &result);
+    assert_int_equal(result.data.len, 48);
+    kmip_response_free(resp);
+    assert_int_equal(e2e_call_fails(client, KMIP_OPERATION_RNG_RETRIEVE,
+                                    kmip_rng_retrieve_request(v2_1, 0)),
+                     KMIP_RESULT_REASON_INVALID_FIELD);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rsa_pss_signature_verifies_locally_with_digest_salt),
+        cmocka_unit_test(ecdsa_signature_verifies_on_the_server),
+        cmocka_unit_test(sign_over_digested_data_verifies_over_data),
+        cmocka_unit_test(sign_without_sign_in_the_usage_mask_is_refused),
+        cmocka_unit_test(sign_with_a_pre_active_key_is_wrong_state),
+        cmocka_unit_test(another_owner_cannot_sign_with_the_key),
+        cmocka_unit_test(sign_with_a_public_key_is_invalid_object_type),
+        cmocka_unit_test(aes_gcm_round_trips_with_aad_and_rejects_a_bad_tag),
+        cmocka_unit_test(rsa_oaep_decrypts_what_the_public_key_encrypted),
+        cmocka_unit_test(hmac_verifies_its_own_mac_and_rejects_another),
+        cmocka_unit_test(rng_retrieve_returns_the_asked_length),
+    };
+    return cmocka_run_group_tests(tests, client_setup, client_teardown);
+}
