@@ -101,7 +101,10 @@ kmip_item *kmip_attrs_add_usage_mask(kmip_item *attrs, uint32_t mask);
 kmip_item *kmip_attrs_add_state(kmip_item *attrs, uint32_t state);
 kmip_item *kmip_attrs_add_link(kmip_item *attrs, uint32_t link_type,
                                const char *uid);
-/* A custom attribute by its 1.x name ("x-pkcs11-id" or "y-..."). */
+/* A custom attribute by its 1.x name ("x-pkcs11-id" or "y-...").
+ * Interop: PyKMIP 0.10 reads 1.x custom attribute values as Text Strings
+ * only (a Byte String fails its decoder) and has no 2.x Vendor Attribute
+ * at all; use text (e.g. hex) for values PyKMIP must store. */
 kmip_item *kmip_attrs_add_custom_text(kmip_item *attrs, const char *name,
                                       const char *text);
 kmip_item *kmip_attrs_add_custom_bytes(kmip_item *attrs, const char *name,
