@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "client_internal.h"
+#include "kmip/payloads.h"
 #include "kmip/tags.h"
 
 const kmip_version kmip_client_versions[] = {
@@ -20,23 +21,8 @@ static bool client_speaks(kmip_version v)
     return false;
 }
 
-/* Discover Versions request payload listing every version we speak. */
-static kmip_item *discover_payload(void)
-{
-    kmip_item *payload = kmip_item_new_structure(KMIP_TAG_REQUEST_PAYLOAD);
-    for (size_t i = 0; payload != NULL && i < kmip_client_version_count; i++) {
-        kmip_item *v = kmip_add_structure(payload, KMIP_TAG_PROTOCOL_VERSION);
-        if (v == NULL ||
-            !kmip_add_integer(v, KMIP_TAG_PROTOCOL_VERSION_MAJOR,
-                              kmip_client_versions[i].major) ||
-            !kmip_add_integer(v, KMIP_TAG_PROTOCOL_VERSION_MINOR,
-                              kmip_client_versions[i].minor)) {
-            kmip_item_free(payload);
-            return NULL;
-        }
-    }
-    return payload;
-}
+/* The most versions read from a server's answer. */
+#define MAX_OFFERED 32
 
 /* The server's first listed version that we speak. A server answering
  * with no payload at all speaks the header version it answered. */
@@ -47,18 +33,15 @@ static kmip_rc pick_version(const kmip_item *payload, kmip_version answered,
         *out = answered;
         return KMIP_OK;
     }
-    for (const kmip_item *v =
-             kmip_item_find(payload, KMIP_TAG_PROTOCOL_VERSION);
-         v != NULL; v = kmip_item_next_with_tag(v, KMIP_TAG_PROTOCOL_VERSION)) {
-        kmip_version offered;
-        if (kmip_get_integer(v, KMIP_TAG_PROTOCOL_VERSION_MAJOR, &offered.major,
-                             NULL) != KMIP_OK ||
-            kmip_get_integer(v, KMIP_TAG_PROTOCOL_VERSION_MINOR, &offered.minor,
-                             NULL) != KMIP_OK)
-            return kmip_fail(status, KMIP_E_DECODE,
-                             "Discover Versions: malformed Protocol Version");
-        if (client_speaks(offered)) {
-            *out = offered;
+    kmip_version offered[MAX_OFFERED];
+    size_t n = 0;
+    kmip_rc rc =
+        kmip_discover_versions_parse(payload, offered, MAX_OFFERED, &n, status);
+    if (rc != KMIP_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (client_speaks(offered[i])) {
+            *out = offered[i];
             return KMIP_OK;
         }
     }
@@ -74,7 +57,9 @@ kmip_rc kmip_negotiate_version(kmip_exchange_fn exchange, void *ctx,
     for (size_t i = 0;
          i < sizeof(discover_headers) / sizeof(discover_headers[0]); i++) {
         kmip_request_item item = {.operation = KMIP_OPERATION_DISCOVER_VERSIONS,
-                                  .payload = discover_payload()};
+                                  .payload = kmip_discover_versions_request(
+                                      discover_headers[i], kmip_client_versions,
+                                      kmip_client_version_count)};
         if (item.payload == NULL)
             return kmip_fail(status, KMIP_E_NOMEM, "out of memory");
         kmip_response *resp = NULL;

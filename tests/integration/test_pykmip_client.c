@@ -11,11 +11,11 @@
 
 #include <cmocka.h>
 #include <openssl/evp.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "kmip/attrs.h"
 #include "kmip/client.h"
+#include "kmip/payloads.h"
 #include "kmip/tags.h"
 
 static const kmip_version v1_4 = {1, 4};
@@ -83,41 +83,12 @@ static const kmip_item *payload_of(const kmip_response *resp)
     return resp->items[0].payload;
 }
 
-/* The text child tag of payload, copied (free with free()). */
-static char *text_copy(const kmip_item *payload, uint32_t tag)
-{
-    const char *text = NULL;
-    size_t len = 0;
-    assert_int_equal(kmip_get_text(payload, tag, &text, &len, NULL), KMIP_OK);
-    return strndup(text, len);
-}
+/* ---- Payloads (kmip/payloads.h) ---- */
 
-/* ---- Payloads ---- */
-
-static kmip_item *new_payload(void)
+static kmip_item *checked(kmip_item *payload)
 {
-    kmip_item *payload = kmip_item_new_structure(KMIP_TAG_REQUEST_PAYLOAD);
     assert_non_null(payload);
     return payload;
-}
-
-static kmip_item *uid_payload(const char *uid)
-{
-    kmip_item *payload = new_payload();
-    if (uid != NULL)
-        assert_non_null(
-            kmip_add_text(payload, KMIP_TAG_UNIQUE_IDENTIFIER, uid));
-    return payload;
-}
-
-static void add_attrs(kmip_item *payload, kmip_attrs_role role,
-                      const kmip_item *attrs)
-{
-    kmip_item *container = NULL;
-    kmip_status status;
-    if (kmip_attrs_encode(attrs, v1_4, role, &container, &status) != KMIP_OK)
-        fail_msg("attributes: %s", status.message);
-    assert_non_null(kmip_item_add(payload, container));
 }
 
 static kmip_item *key_attrs(uint32_t algorithm, int32_t bits, uint32_t usage,
@@ -138,32 +109,30 @@ static kmip_item *key_attrs(uint32_t algorithm, int32_t bits, uint32_t usage,
 
 static kmip_item *create_aes_payload(const char *name)
 {
-    kmip_item *payload = new_payload();
-    assert_non_null(kmip_add_enum(payload, KMIP_TAG_OBJECT_TYPE,
-                                  KMIP_OBJECT_TYPE_SYMMETRIC_KEY));
     kmip_item *attrs = key_attrs(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 256,
                                  KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
                                      KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT,
                                  name);
-    add_attrs(payload, KMIP_ATTRS_OBJECT, attrs);
+    kmip_create_args args = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                             .attributes = attrs};
+    kmip_item *payload = checked(kmip_create_request(v1_4, &args));
     kmip_item_free(attrs);
     return payload;
 }
 
 static kmip_item *create_rsa_pair_payload(const char *name)
 {
-    kmip_item *payload = new_payload();
+    char public_name[128];
+    snprintf(public_name, sizeof(public_name), "%s-public", name);
     kmip_item *common =
         key_attrs(KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048, 0, NULL);
     kmip_item *private_key =
         key_attrs(0, 0, KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN, name);
-    char public_name[128];
-    snprintf(public_name, sizeof(public_name), "%s-public", name);
     kmip_item *public_key =
         key_attrs(0, 0, KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, public_name);
-    add_attrs(payload, KMIP_ATTRS_COMMON, common);
-    add_attrs(payload, KMIP_ATTRS_PRIVATE_KEY, private_key);
-    add_attrs(payload, KMIP_ATTRS_PUBLIC_KEY, public_key);
+    kmip_create_key_pair_args args = {
+        .common = common, .private_key = private_key, .public_key = public_key};
+    kmip_item *payload = checked(kmip_create_key_pair_request(v1_4, &args));
     kmip_item_free(common);
     kmip_item_free(private_key);
     kmip_item_free(public_key);
@@ -172,72 +141,56 @@ static kmip_item *create_rsa_pair_payload(const char *name)
 
 static kmip_item *locate_by_name_payload(const char *name)
 {
-    kmip_item *payload = new_payload();
     kmip_item *filter = key_attrs(0, 0, 0, name);
-    assert_int_equal(kmip_attrs_append_v1(payload, filter, NULL), KMIP_OK);
+    kmip_locate_args args = {.attributes = filter};
+    kmip_item *payload = checked(kmip_locate_request(v1_4, &args));
     kmip_item_free(filter);
     return payload;
 }
 
-static kmip_item *revoke_payload(const char *uid)
+/* Get Attributes of the State (uid NULL: the ID Placeholder). */
+static kmip_item *get_state_payload(const char *uid)
 {
-    kmip_item *payload = uid_payload(uid);
-    kmip_item *reason = kmip_add_structure(payload, KMIP_TAG_REVOCATION_REASON);
-    assert_non_null(
-        kmip_add_enum(reason, KMIP_TAG_REVOCATION_REASON_CODE,
-                      KMIP_REVOCATION_REASON_CODE_CESSATION_OF_OPERATION));
-    return payload;
+    static const uint32_t state_tag = KMIP_TAG_STATE;
+    return checked(
+        kmip_get_attributes_request(v1_4, uid, &state_tag, 1, NULL, 0));
+}
+
+static kmip_item *get_payload(const char *uid)
+{
+    kmip_get_args args = {.uid = uid};
+    return checked(kmip_get_request(v1_4, &args));
 }
 
 static kmip_item *sign_payload(const char *uid, const uint8_t *data, size_t len)
 {
-    kmip_item *payload = uid_payload(uid);
-    kmip_item *params =
-        kmip_add_structure(payload, KMIP_TAG_CRYPTOGRAPHIC_PARAMETERS);
-    assert_non_null(kmip_add_enum(params, KMIP_TAG_PADDING_METHOD,
-                                  KMIP_PADDING_METHOD_PKCS1V15));
-    assert_non_null(kmip_add_enum(params, KMIP_TAG_HASHING_ALGORITHM,
-                                  KMIP_HASHING_ALGORITHM_SHA_256));
-    assert_non_null(kmip_add_enum(params, KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM,
-                                  KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA));
-    assert_non_null(kmip_add_bytes(payload, KMIP_TAG_DATA, data, len));
-    return payload;
+    kmip_crypto_args args = {
+        .uid = uid,
+        .params = {.present = true,
+                   .padding_method = KMIP_PADDING_METHOD_PKCS1V15,
+                   .hashing_algorithm = KMIP_HASHING_ALGORITHM_SHA_256,
+                   .cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA},
+        .data = {data, len},
+    };
+    return checked(kmip_sign_request(v1_4, &args));
 }
-
-typedef struct gcm_input {
-    const uint8_t *data;
-    size_t len;
-    const uint8_t *iv;
-    const uint8_t *aad;
-    size_t aad_len;
-    const uint8_t *tag; /* Decrypt only */
-    size_t tag_len;
-} gcm_input;
 
 #define GCM_IV_LEN 12
 #define GCM_TAG_LEN 16
 
-static kmip_item *gcm_payload(const char *uid, const gcm_input *in)
+/* Encrypt or Decrypt args for AES-GCM with a 16-byte tag. */
+static kmip_crypto_args gcm_args(const char *uid, const uint8_t *iv,
+                                 kmip_bytes aad)
 {
-    kmip_item *payload = uid_payload(uid);
-    kmip_item *params =
-        kmip_add_structure(payload, KMIP_TAG_CRYPTOGRAPHIC_PARAMETERS);
-    assert_non_null(kmip_add_enum(params, KMIP_TAG_BLOCK_CIPHER_MODE,
-                                  KMIP_BLOCK_CIPHER_MODE_GCM));
-    assert_non_null(kmip_add_enum(params, KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM,
-                                  KMIP_CRYPTOGRAPHIC_ALGORITHM_AES));
-    assert_non_null(kmip_add_integer(params, KMIP_TAG_TAG_LENGTH, GCM_TAG_LEN));
-    assert_non_null(kmip_add_bytes(payload, KMIP_TAG_DATA, in->data, in->len));
-    assert_non_null(
-        kmip_add_bytes(payload, KMIP_TAG_IV_COUNTER_NONCE, in->iv, GCM_IV_LEN));
-    assert_non_null(kmip_add_bytes(
-        payload, KMIP_TAG_AUTHENTICATED_ENCRYPTION_ADDITIONAL_DATA, in->aad,
-        in->aad_len));
-    if (in->tag != NULL)
-        assert_non_null(kmip_add_bytes(payload,
-                                       KMIP_TAG_AUTHENTICATED_ENCRYPTION_TAG,
-                                       in->tag, in->tag_len));
-    return payload;
+    return (kmip_crypto_args){
+        .uid = uid,
+        .params = {.present = true,
+                   .block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM,
+                   .cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_AES,
+                   .tag_length = KMIP_INT(GCM_TAG_LEN)},
+        .iv = {iv, GCM_IV_LEN},
+        .aad = aad,
+    };
 }
 
 /* ---- Objects the tests need ---- */
@@ -246,7 +199,10 @@ static char *create_aes(kmip_client *client, const char *name)
 {
     kmip_response *resp =
         call_ok(client, KMIP_OPERATION_CREATE, create_aes_payload(name), 0);
-    char *uid = text_copy(payload_of(resp), KMIP_TAG_UNIQUE_IDENTIFIER);
+    kmip_create_result created;
+    assert_int_equal(kmip_create_response(payload_of(resp), &created, NULL),
+                     KMIP_OK);
+    char *uid = strdup(created.uid);
     kmip_response_free(resp);
     return uid;
 }
@@ -260,12 +216,12 @@ static key_pair create_rsa_pair(kmip_client *client, const char *name)
 {
     kmip_response *resp = call_ok(client, KMIP_OPERATION_CREATE_KEY_PAIR,
                                   create_rsa_pair_payload(name), 0);
-    key_pair pair = {
-        .private_uid =
-            text_copy(payload_of(resp), KMIP_TAG_PRIVATE_KEY_UNIQUE_IDENTIFIER),
-        .public_uid =
-            text_copy(payload_of(resp), KMIP_TAG_PUBLIC_KEY_UNIQUE_IDENTIFIER),
-    };
+    kmip_create_key_pair_result created;
+    assert_int_equal(
+        kmip_create_key_pair_response(payload_of(resp), &created, NULL),
+        KMIP_OK);
+    key_pair pair = {.private_uid = strdup(created.private_uid),
+                     .public_uid = strdup(created.public_uid)};
     kmip_response_free(resp);
     return pair;
 }
@@ -273,36 +229,29 @@ static key_pair create_rsa_pair(kmip_client *client, const char *name)
 static void simple_call(kmip_client *client, uint32_t operation,
                         kmip_item *payload)
 {
-    kmip_response_free(call_ok(client, operation, payload, 1));
+    kmip_response_free(call_ok(client, operation, checked(payload), 1));
 }
 
 static void activate(kmip_client *client, const char *uid)
 {
-    simple_call(client, KMIP_OPERATION_ACTIVATE, uid_payload(uid));
+    simple_call(client, KMIP_OPERATION_ACTIVATE,
+                kmip_activate_request(v1_4, uid));
 }
 
 /* The public key's PKCS#1 DER as an EVP_PKEY (free with EVP_PKEY_free). */
 static EVP_PKEY *get_public_key(kmip_client *client, const char *uid)
 {
     kmip_response *resp =
-        call_ok(client, KMIP_OPERATION_GET, uid_payload(uid), 1);
-    const kmip_item *key =
-        kmip_item_find(payload_of(resp), KMIP_TAG_PUBLIC_KEY);
-    const kmip_item *block = kmip_item_find(key, KMIP_TAG_KEY_BLOCK);
-    uint32_t format = 0;
-    assert_int_equal(
-        kmip_get_enum(block, KMIP_TAG_KEY_FORMAT_TYPE, &format, NULL), KMIP_OK);
-    assert_int_equal(format, KMIP_KEY_FORMAT_TYPE_PKCS_1);
-    const kmip_item *value = kmip_item_find(block, KMIP_TAG_KEY_VALUE);
-    const uint8_t *der = NULL;
-    size_t der_len = 0;
-    assert_int_equal(
-        kmip_get_bytes(value, KMIP_TAG_KEY_MATERIAL, &der, &der_len, NULL),
-        KMIP_OK);
-    const unsigned char *p = der;
-    EVP_PKEY *pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)der_len);
+        call_ok(client, KMIP_OPERATION_GET, get_payload(uid), 1);
+    kmip_get_result got;
+    assert_int_equal(kmip_get_response(payload_of(resp), &got, NULL), KMIP_OK);
+    assert_int_equal(got.object_type, KMIP_OBJECT_TYPE_PUBLIC_KEY);
+    assert_int_equal(got.object.format, KMIP_KEY_FORMAT_TYPE_PKCS_1);
+    const unsigned char *der = got.object.value.data;
+    EVP_PKEY *pkey =
+        d2i_PublicKey(EVP_PKEY_RSA, NULL, &der, (long)got.object.value.len);
     assert_non_null(pkey);
-    assert_ptr_equal(p, der + der_len);
+    assert_ptr_equal(der, got.object.value.data + got.object.value.len);
     kmip_response_free(resp);
     return pkey;
 }
@@ -324,50 +273,45 @@ static void test_discover_versions_negotiates_pykmip_newest(void **state)
     kmip_client_free(client);
 }
 
-static void test_discover_versions_lists_versions(void **state)
+static void test_discover_versions_answers_the_common_version(void **state)
 {
-    kmip_item *payload = new_payload();
-    kmip_item *v = kmip_add_structure(payload, KMIP_TAG_PROTOCOL_VERSION);
-    kmip_add_integer(v, KMIP_TAG_PROTOCOL_VERSION_MAJOR, 1);
-    kmip_add_integer(v, KMIP_TAG_PROTOCOL_VERSION_MINOR, 4);
+    static const kmip_version asked[] = {{2, 1}, {1, 4}};
     kmip_response *resp =
-        call_ok(*state, KMIP_OPERATION_DISCOVER_VERSIONS, payload, 1);
-    const kmip_item *answer =
-        kmip_item_find(payload_of(resp), KMIP_TAG_PROTOCOL_VERSION);
-    int32_t major = 0, minor = 0;
+        call_ok(*state, KMIP_OPERATION_DISCOVER_VERSIONS,
+                checked(kmip_discover_versions_request(v1_4, asked, 2)), 1);
+    kmip_version answered[8];
+    size_t n = 0;
     assert_int_equal(
-        kmip_get_integer(answer, KMIP_TAG_PROTOCOL_VERSION_MAJOR, &major, NULL),
+        kmip_discover_versions_parse(payload_of(resp), answered, 8, &n, NULL),
         KMIP_OK);
-    assert_int_equal(
-        kmip_get_integer(answer, KMIP_TAG_PROTOCOL_VERSION_MINOR, &minor, NULL),
-        KMIP_OK);
-    assert_int_equal(major, 1);
-    assert_int_equal(minor, 4);
-    assert_int_equal(
-        kmip_item_count(payload_of(resp), KMIP_TAG_PROTOCOL_VERSION), 1);
+    assert_int_equal(n, 1);
+    assert_int_equal(answered[0].major, 1);
+    assert_int_equal(answered[0].minor, 4);
     kmip_response_free(resp);
 }
 
 static void test_query_lists_operations_and_vendor(void **state)
 {
-    kmip_item *payload = new_payload();
-    kmip_add_enum(payload, KMIP_TAG_QUERY_FUNCTION,
-                  KMIP_QUERY_FUNCTION_QUERY_OPERATIONS);
-    kmip_add_enum(payload, KMIP_TAG_QUERY_FUNCTION,
-                  KMIP_QUERY_FUNCTION_QUERY_SERVER_INFORMATION);
-    kmip_response *resp = call_ok(*state, KMIP_OPERATION_QUERY, payload, 1);
+    static const uint32_t functions[] = {
+        KMIP_QUERY_FUNCTION_QUERY_OPERATIONS,
+        KMIP_QUERY_FUNCTION_QUERY_SERVER_INFORMATION};
+    kmip_response *resp =
+        call_ok(*state, KMIP_OPERATION_QUERY,
+                checked(kmip_query_request(v1_4, functions, 2)), 1);
+    kmip_query_result info;
+    assert_int_equal(kmip_query_response(payload_of(resp), &info, NULL),
+                     KMIP_OK);
     bool create = false, sign = false;
-    for (const kmip_item *op =
-             kmip_item_find(payload_of(resp), KMIP_TAG_OPERATION);
-         op != NULL; op = kmip_item_next_with_tag(op, KMIP_TAG_OPERATION)) {
+    for (const kmip_item *op = info.operations.first; op != NULL;
+         op = kmip_item_next_with_tag(op, info.operations.tag)) {
         create |= op->v.enumeration == KMIP_OPERATION_CREATE;
         sign |= op->v.enumeration == KMIP_OPERATION_SIGN;
     }
     assert_true(create);
     assert_true(sign);
-    char *vendor = text_copy(payload_of(resp), KMIP_TAG_VENDOR_IDENTIFICATION);
-    assert_ptr_equal(strstr(vendor, "PyKMIP"), vendor);
-    free(vendor);
+    assert_non_null(info.vendor_identification);
+    assert_ptr_equal(strstr(info.vendor_identification, "PyKMIP"),
+                     info.vendor_identification);
     kmip_response_free(resp);
 }
 
@@ -393,11 +337,11 @@ static void test_locate_by_name_finds_the_key(void **state)
     char *uid = create_aes(*state, "it-locate-me");
     kmip_response *resp = call_ok(*state, KMIP_OPERATION_LOCATE,
                                   locate_by_name_payload("it-locate-me"), 1);
-    assert_int_equal(
-        kmip_item_count(payload_of(resp), KMIP_TAG_UNIQUE_IDENTIFIER), 1);
-    char *found = text_copy(payload_of(resp), KMIP_TAG_UNIQUE_IDENTIFIER);
-    assert_string_equal(found, uid);
-    free(found);
+    kmip_locate_result located;
+    assert_int_equal(kmip_locate_response(payload_of(resp), &located, NULL),
+                     KMIP_OK);
+    assert_int_equal(located.uids.count, 1);
+    assert_string_equal((const char *)located.uids.first->v.bytes.data, uid);
     free(uid);
     kmip_response_free(resp);
 }
@@ -412,21 +356,28 @@ static void test_get_public_key_is_rsa_2048_pkcs1(void **state)
     free(pair.public_uid);
 }
 
+/* The State of a Get Attributes response payload. */
+static uint32_t state_in(const kmip_item *payload)
+{
+    kmip_get_attributes_result result;
+    assert_int_equal(kmip_get_attributes_response(payload, &result, NULL),
+                     KMIP_OK);
+    kmip_item *attrs = NULL;
+    assert_int_equal(kmip_attrs_decode(result.attributes, &attrs, NULL),
+                     KMIP_OK);
+    uint32_t state = 0;
+    assert_int_equal(kmip_attrs_get_state(attrs, &state, NULL), KMIP_OK);
+    kmip_item_free(attrs);
+    return state;
+}
+
 static void test_activate_makes_key_active(void **state)
 {
     char *uid = create_aes(*state, "it-activate");
     activate(*state, uid);
-    kmip_item *payload = uid_payload(uid);
-    kmip_add_text(payload, KMIP_TAG_ATTRIBUTE_NAME, "State");
-    kmip_response *resp =
-        call_ok(*state, KMIP_OPERATION_GET_ATTRIBUTES, payload, 1);
-    kmip_item *attrs = NULL;
-    assert_int_equal(kmip_attrs_decode(payload_of(resp), &attrs, NULL),
-                     KMIP_OK);
-    uint32_t state_value = 0;
-    assert_int_equal(kmip_attrs_get_state(attrs, &state_value, NULL), KMIP_OK);
-    assert_int_equal(state_value, KMIP_STATE_ACTIVE);
-    kmip_item_free(attrs);
+    kmip_response *resp = call_ok(*state, KMIP_OPERATION_GET_ATTRIBUTES,
+                                  get_state_payload(uid), 1);
+    assert_int_equal(state_in(payload_of(resp)), KMIP_STATE_ACTIVE);
     kmip_response_free(resp);
     free(uid);
 }
@@ -439,19 +390,19 @@ static void test_sign_rsa_pkcs1_sha256_verifies_locally(void **state)
     kmip_response *resp =
         call_ok(*state, KMIP_OPERATION_SIGN,
                 sign_payload(pair.private_uid, message, sizeof(message)), 1);
-    const uint8_t *signature = NULL;
-    size_t signature_len = 0;
-    assert_int_equal(kmip_get_bytes(payload_of(resp), KMIP_TAG_SIGNATURE_DATA,
-                                    &signature, &signature_len, NULL),
+    kmip_crypto_result signed_result;
+    assert_int_equal(kmip_crypto_response(KMIP_OPERATION_SIGN, payload_of(resp),
+                                          &signed_result, NULL),
                      KMIP_OK);
-    assert_int_equal(signature_len, 256);
+    kmip_bytes signature = signed_result.signature_data;
+    assert_int_equal(signature.len, 256);
 
     EVP_PKEY *pkey = get_public_key(*state, pair.public_uid);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey),
                      1);
-    assert_int_equal(EVP_DigestVerify(md, signature, signature_len, message,
-                                      sizeof(message)),
+    assert_int_equal(EVP_DigestVerify(md, signature.data, signature.len,
+                                      message, sizeof(message)),
                      1);
     EVP_MD_CTX_free(md);
     EVP_PKEY_free(pkey);
@@ -468,34 +419,31 @@ static void test_aes_gcm_round_trip_with_aad_and_tag(void **state)
     char *uid = create_aes(*state, "it-gcm");
     activate(*state, uid);
 
-    gcm_input enc = {.data = plaintext,
-                     .len = sizeof(plaintext),
-                     .iv = iv,
-                     .aad = aad,
-                     .aad_len = sizeof(aad)};
+    kmip_crypto_args enc = gcm_args(uid, iv, (kmip_bytes){aad, sizeof(aad)});
+    enc.data = (kmip_bytes){plaintext, sizeof(plaintext)};
     kmip_response *encrypted =
-        call_ok(*state, KMIP_OPERATION_ENCRYPT, gcm_payload(uid, &enc), 1);
-    gcm_input dec = {.iv = iv, .aad = aad, .aad_len = sizeof(aad)};
-    assert_int_equal(kmip_get_bytes(payload_of(encrypted), KMIP_TAG_DATA,
-                                    &dec.data, &dec.len, NULL),
+        call_ok(*state, KMIP_OPERATION_ENCRYPT,
+                checked(kmip_encrypt_request(v1_4, &enc)), 1);
+    kmip_crypto_result sealed;
+    assert_int_equal(kmip_crypto_response(KMIP_OPERATION_ENCRYPT,
+                                          payload_of(encrypted), &sealed, NULL),
                      KMIP_OK);
-    assert_int_equal(kmip_get_bytes(payload_of(encrypted),
-                                    KMIP_TAG_AUTHENTICATED_ENCRYPTION_TAG,
-                                    &dec.tag, &dec.tag_len, NULL),
-                     KMIP_OK);
-    assert_int_equal(dec.len, sizeof(plaintext));
-    assert_int_equal(dec.tag_len, GCM_TAG_LEN);
-    assert_memory_not_equal(dec.data, plaintext, sizeof(plaintext));
+    assert_int_equal(sealed.data.len, sizeof(plaintext));
+    assert_int_equal(sealed.tag.len, GCM_TAG_LEN);
+    assert_memory_not_equal(sealed.data.data, plaintext, sizeof(plaintext));
 
+    kmip_crypto_args dec = gcm_args(uid, iv, (kmip_bytes){aad, sizeof(aad)});
+    dec.data = sealed.data;
+    dec.tag = sealed.tag;
     kmip_response *decrypted =
-        call_ok(*state, KMIP_OPERATION_DECRYPT, gcm_payload(uid, &dec), 1);
-    const uint8_t *out = NULL;
-    size_t out_len = 0;
-    assert_int_equal(kmip_get_bytes(payload_of(decrypted), KMIP_TAG_DATA, &out,
-                                    &out_len, NULL),
+        call_ok(*state, KMIP_OPERATION_DECRYPT,
+                checked(kmip_decrypt_request(v1_4, &dec)), 1);
+    kmip_crypto_result opened;
+    assert_int_equal(kmip_crypto_response(KMIP_OPERATION_DECRYPT,
+                                          payload_of(decrypted), &opened, NULL),
                      KMIP_OK);
-    assert_int_equal(out_len, sizeof(plaintext));
-    assert_memory_equal(out, plaintext, sizeof(plaintext));
+    assert_int_equal(opened.data.len, sizeof(plaintext));
+    assert_memory_equal(opened.data.data, plaintext, sizeof(plaintext));
     kmip_response_free(decrypted);
     kmip_response_free(encrypted);
     free(uid);
@@ -505,12 +453,10 @@ static void test_aes_gcm_round_trip_with_aad_and_tag(void **state)
  * Placeholder the Create sets. */
 static void test_batch_answers_every_item(void **state)
 {
-    kmip_item *get_state = uid_payload(NULL);
-    kmip_add_text(get_state, KMIP_TAG_ATTRIBUTE_NAME, "State");
     kmip_request_item items[] = {
         {KMIP_OPERATION_CREATE, create_aes_payload("it-batch")},
-        {KMIP_OPERATION_GET_ATTRIBUTES, get_state},
-        {KMIP_OPERATION_GET, uid_payload(NULL)},
+        {KMIP_OPERATION_GET_ATTRIBUTES, get_state_payload(NULL)},
+        {KMIP_OPERATION_GET, get_payload(NULL)},
     };
     size_t n = sizeof(items) / sizeof(items[0]);
     kmip_response *resp = NULL;
@@ -518,20 +464,26 @@ static void test_batch_answers_every_item(void **state)
     if (kmip_client_call(*state, items, n, 0, &resp, &status) != KMIP_OK)
         fail_msg("batch: %s", status.message);
     assert_int_equal(resp->count, n);
-    char *uids[sizeof(items) / sizeof(items[0])];
     for (size_t i = 0; i < n; i++) {
         const kmip_response_item *item = kmip_response_item_for(resp, i);
         if (kmip_response_item_check(item, &status) != KMIP_OK)
             fail_msg("batch item %zu: %s", i, status.message);
         assert_int_equal(item->operation, items[i].operation);
-        uids[i] = text_copy(item->payload, KMIP_TAG_UNIQUE_IDENTIFIER);
     }
-    assert_string_equal(uids[1], uids[0]);
-    assert_string_equal(uids[2], uids[0]);
-    assert_non_null(kmip_item_find(kmip_response_item_for(resp, 2)->payload,
-                                   KMIP_TAG_SYMMETRIC_KEY));
-    for (size_t i = 0; i < n; i++)
-        free(uids[i]);
+    kmip_create_result created;
+    kmip_get_result got;
+    assert_int_equal(
+        kmip_create_response(kmip_response_item_for(resp, 0)->payload, &created,
+                             NULL),
+        KMIP_OK);
+    assert_int_equal(state_in(kmip_response_item_for(resp, 1)->payload),
+                     KMIP_STATE_PRE_ACTIVE);
+    assert_int_equal(
+        kmip_get_response(kmip_response_item_for(resp, 2)->payload, &got, NULL),
+        KMIP_OK);
+    assert_string_equal(got.uid, created.uid);
+    assert_int_equal(got.object_type, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    assert_int_equal(got.object.value.len, 32);
     kmip_response_free(resp);
 }
 
@@ -539,12 +491,17 @@ static void test_revoke_then_destroy_removes_the_key(void **state)
 {
     char *uid = create_aes(*state, "it-destroy");
     activate(*state, uid);
-    simple_call(*state, KMIP_OPERATION_REVOKE, revoke_payload(uid));
-    simple_call(*state, KMIP_OPERATION_DESTROY, uid_payload(uid));
+    kmip_revoke_args revoke = {
+        .uid = uid,
+        .reason_code = KMIP_REVOCATION_REASON_CODE_CESSATION_OF_OPERATION};
+    simple_call(*state, KMIP_OPERATION_REVOKE,
+                kmip_revoke_request(v1_4, &revoke));
+    simple_call(*state, KMIP_OPERATION_DESTROY,
+                kmip_destroy_request(v1_4, uid));
     kmip_response *resp = NULL;
     kmip_status status;
     assert_int_equal(kmip_client_call_one(*state, KMIP_OPERATION_GET,
-                                          uid_payload(uid), 1, &resp, &status),
+                                          get_payload(uid), 1, &resp, &status),
                      KMIP_E_RESULT);
     assert_int_equal(status.result_reason, KMIP_RESULT_REASON_ITEM_NOT_FOUND);
     assert_null(resp);
@@ -555,7 +512,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_discover_versions_negotiates_pykmip_newest),
-        cmocka_unit_test(test_discover_versions_lists_versions),
+        cmocka_unit_test(test_discover_versions_answers_the_common_version),
         cmocka_unit_test(test_query_lists_operations_and_vendor),
         cmocka_unit_test(test_create_aes_256_returns_uid),
         cmocka_unit_test(test_create_key_pair_rsa_2048_returns_two_uids),
