@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Entry point: configuration, the algorithm tables, teardown. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/params.h>
+
+#include "provider.h"
+
+/* openssl.cnf keys of the provider's section. */
+#define PARAM_MODULE_PATH "p11kmip-module-path"
+#define PARAM_PIN "p11kmip-pin"
+
+static const OSSL_ALGORITHM store_algorithms[] = {
+    {"pkcs11", P11PROV_PROPS, p11prov_store_functions,
+     "pkcs11: URIs naming keys held by a KMIP server"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const OSSL_ALGORITHM keymgmt_algorithms[] = {
+    {"RSA:rsaEncryption:1.2.840.113549.1.1.1", P11PROV_PROPS,
+     p11prov_rsa_keymgmt_functions, "RSA keys held by a KMIP server"},
+    {"RSA-PSS:RSASSA-PSS:1.2.840.113549.1.1.10", P11PROV_PROPS,
+     p11prov_rsa_pss_keymgmt_functions, "RSA-PSS keys held by a KMIP server"},
+    {"EC:id-ecPublicKey:1.2.840.10045.2.1", P11PROV_PROPS,
+     p11prov_ec_keymgmt_functions, "EC keys held by a KMIP server"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
+                                             int *no_cache)
+{
+    (void)provctx;
+    *no_cache = 0;
+    switch (operation_id) {
+    case OSSL_OP_STORE:
+        return store_algorithms;
+    case OSSL_OP_KEYMGMT:
+        return keymgmt_algorithms;
+    }
+    return NULL;
+}
+
+static const OSSL_PARAM *gettable_params(void *provctx)
+{
+    static const OSSL_PARAM params[] = {
+        OSSL_PARAM_DEFN(OSSL_PROV_PARAM_NAME, OSSL_PARAM_UTF8_PTR, NULL, 0),
+        OSSL_PARAM_DEFN(OSSL_PROV_PARAM_VERSION, OSSL_PARAM_UTF8_PTR, NULL, 0),
+        OSSL_PARAM_DEFN(OSSL_PROV_PARAM_BUILDINFO, OSSL_PARAM_UTF8_PTR, NULL,
+                        0),
+        OSSL_PARAM_DEFN(OSSL_PROV_PARAM_STATUS, OSSL_PARAM_INTEGER, NULL, 0),
+        OSSL_PARAM_END,
+    };
+
+    (void)provctx;
+    return params;
+}
+
+static int get_params(void *provctx, OSSL_PARAM params[])
+{
+    OSSL_PARAM *p;
+
+    (void)provctx;
+    p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_NAME);
+    if (p != NULL && !OSSL_PARAM_set_utf8_ptr(p, "p11kmip (keys in KMIP)"))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_VERSION);
+    if (p != NULL && !OSSL_PARAM_set_utf8_ptr(p, P11KMIP_VERSION))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_BUILDINFO);
+    if (p != NULL && !OSSL_PARAM_set_utf8_ptr(p, P11KMIP_VERSION))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_PROV_PARAM_STATUS);
+    if (p != NULL && !OSSL_PARAM_set_int(p, 1))
+        return 0;
+    return 1;
+}
+
+static const OSSL_ITEM *get_reason_strings(void *provctx)
+{
+    (void)provctx;
+    return p11prov_reason_strings();
+}
+
+static void teardown(void *provctx)
+{
+    p11prov_ctx *ctx = provctx;
+
+    p11prov_module_free(ctx->module);
+    OSSL_LIB_CTX_free(ctx->libctx);
+    free(ctx->module_path);
+    if (ctx->pin != NULL)
+        OPENSSL_clear_free(ctx->pin, strlen(ctx->pin));
+    free(ctx);
+}
+
+static const OSSL_DISPATCH provider_functions[] = {
+    {OSSL_FUNC_PROVIDER_TEARDOWN, (void (*)(void))teardown},
+    {OSSL_FUNC_PROVIDER_GETTABLE_PARAMS, (void (*)(void))gettable_params},
+    {OSSL_FUNC_PROVIDER_GET_PARAMS, (void (*)(void))get_params},
+    {OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))query_operation},
+    {OSSL_FUNC_PROVIDER_GET_REASON_STRINGS, (void (*)(void))get_reason_strings},
+    {0, NULL},
+};
+
+/* Reads the provider's openssl.cnf section into ctx. */
+static int read_config(p11prov_ctx *ctx,
+                       OSSL_FUNC_core_get_params_fn *core_get_params)
+{
+    char *module_path = NULL, *pin = NULL;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_utf8_ptr(PARAM_MODULE_PATH, &module_path, 0),
+        OSSL_PARAM_utf8_ptr(PARAM_PIN, &pin, 0),
+        OSSL_PARAM_END,
+    };
+
+    if (!core_get_params(ctx->handle, params))
+        return 0;
+    if (module_path != NULL && module_path[0] != '\0' &&
+        (ctx->module_path = strdup(module_path)) == NULL)
+        return 0;
+    if (pin != NULL && pin[0] != '\0' && (ctx->pin = strdup(pin)) == NULL)
+        return 0;
+    return 1;
+}
+
+static void bind_core_functions(p11prov_ctx *ctx, const OSSL_DISPATCH *in,
+                                OSSL_FUNC_core_get_params_fn **get_params)
+{
+    for (; in->function_id != 0; in++) {
+        switch (in->function_id) {
+        case OSSL_FUNC_CORE_GET_PARAMS:
+            *get_params = OSSL_FUNC_core_get_params(in);
+            break;
+        case OSSL_FUNC_CORE_NEW_ERROR:
+            ctx->core_new_error = OSSL_FUNC_core_new_error(in);
+            break;
+        case OSSL_FUNC_CORE_SET_ERROR_DEBUG:
+            ctx->core_set_error_debug = OSSL_FUNC_core_set_error_debug(in);
+            break;
+        case OSSL_FUNC_CORE_VSET_ERROR:
+            ctx->core_vset_error = OSSL_FUNC_core_vset_error(in);
+            break;
+        }
+    }
+}
+
+__attribute__((visibility("default"))) int
+OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
+                   const OSSL_DISPATCH **out, void **provctx)
+{
+    OSSL_FUNC_core_get_params_fn *core_get_params = NULL;
+    p11prov_ctx *ctx = calloc(1, sizeof(*ctx));
+
+    if (ctx == NULL)
+        return 0;
+    ctx->handle = handle;
+    bind_core_functions(ctx, in, &core_get_params);
+    if (core_get_params == NULL || ctx->core_new_error == NULL ||
+        ctx->core_vset_error == NULL || !read_config(ctx, core_get_params) ||
+        (ctx->libctx = OSSL_LIB_CTX_new_child(handle, in)) == NULL) {
+        teardown(ctx);
+        return 0;
+    }
+    *out = provider_functions;
+    *provctx = ctx;
+    return 1;
+}

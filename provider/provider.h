@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* p11kmip OpenSSL 3 provider internals. The provider reaches keys only
+ * through a CK_FUNCTION_LIST: p11core's (linked in) by default, or any
+ * PKCS#11 module named by p11kmip-module-path. Every PKCS#11 call goes
+ * through this layer (session.c), the one place for fork checks, login
+ * and error mapping. */
+#ifndef P11PROV_PROVIDER_H
+#define P11PROV_PROVIDER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <openssl/core.h>
+#include <openssl/core_dispatch.h>
+#include <openssl/evp.h>
+#include <p11-kit/pkcs11.h>
+
+#define P11PROV_NAME "p11kmip"
+/* Property query for the provider's own fetches (digests, public-key
+ * operations): anything but this provider, so it never calls itself. */
+#define P11PROV_INTERNAL_PROPQ "provider!=p11kmip"
+#define P11PROV_PROPS "provider=p11kmip"
+
+/* Error reasons, with texts in errors.c. */
+enum {
+    P11PROV_R_MODULE = 1,   /* loading or initialising the module */
+    P11PROV_R_URI,          /* a malformed or unusable pkcs11: URI */
+    P11PROV_R_NOT_FOUND,    /* no object matches the URI */
+    P11PROV_R_AMBIGUOUS,    /* several keys match the URI */
+    P11PROV_R_LOGIN,        /* wrong PIN, or no PIN where one is needed */
+    P11PROV_R_TOKEN,        /* the token refused an operation */
+    P11PROV_R_KEY_USAGE,    /* the key cannot do what was asked */
+    P11PROV_R_UNSUPPORTED,  /* a mechanism or parameter not offered */
+    P11PROV_R_BAD_ARGUMENT, /* a caller's parameter is wrong */
+    P11PROV_R_BUFFER_SMALL, /* the output buffer is too small */
+    P11PROV_R_INTERNAL,     /* out of memory or an OpenSSL failure */
+};
+
+typedef struct p11prov_ctx p11prov_ctx;
+typedef struct p11prov_key p11prov_key;
+
+/* ---- The provider context (provider.c) ---- */
+
+struct p11prov_ctx {
+    const OSSL_CORE_HANDLE *handle;
+    OSSL_LIB_CTX *libctx; /* child library context, for internal fetches */
+    /* From openssl.cnf; NULL when not set. */
+    char *module_path; /* p11kmip-module-path: another PKCS#11 module */
+    char *pin;         /* p11kmip-pin: a PIN, or "file:/path" */
+    /* Core error functions. */
+    OSSL_FUNC_core_new_error_fn *core_new_error;
+    OSSL_FUNC_core_set_error_debug_fn *core_set_error_debug;
+    OSSL_FUNC_core_vset_error_fn *core_vset_error;
+    /* The PKCS#11 module, loaded and initialised lazily (session.c), and
+     * again in a forked child. module_lock is held only while doing so. */
+    struct p11prov_module *module;
+    pthread_mutex_t module_lock;
+};
+
+/* Raises an OpenSSL error from this provider with a formatted text. */
+void p11prov_raise(const p11prov_ctx *ctx, int reason, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Raises the error for a PKCS#11 failure, with p11-kit's text for rv:
+ * "what: The PIN is incorrect (CKR 0xa0)"; the reason follows rv. */
+void p11prov_raise_rv(const p11prov_ctx *ctx, CK_RV rv, const char *what);
+/* The provider's reason strings, for OSSL_FUNC_PROVIDER_GET_REASON_STRINGS */
+const OSSL_ITEM *p11prov_reason_strings(void);
+
+/* ---- Sessions (session.c): the PKCS#11 access layer ---- */
+
+/* A logged-in session borrowed from the pool of its slot. */
+typedef struct p11prov_session {
+    struct p11prov_module *module;
+    CK_FUNCTION_LIST *fns;
+    CK_SLOT_ID slot;
+    CK_SESSION_HANDLE handle;
+} p11prov_session;
+
+/* Borrows a session on slot, opening it (and logging in with the
+ * configured PIN or uri_pin, which may be NULL) when the pool has none.
+ * Detects a fork and reinitialises the module in the child first. On
+ * failure raises an OpenSSL error and returns NULL. Give it back with
+ * p11prov_session_release; a session whose token failed is closed with
+ * p11prov_session_discard instead. */
+p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
+                                     const char *uri_pin);
+void p11prov_session_release(p11prov_session *session);
+void p11prov_session_discard(p11prov_session *session);
+
+/* The function list of the module (loading it when needed), or NULL with
+ * an error raised. */
+CK_FUNCTION_LIST *p11prov_functions(p11prov_ctx *ctx);
+
+/* Frees the module state (provider teardown). */
+void p11prov_module_free(struct p11prov_module *module);
+
+/* Reads a variable-length attribute of object; *value is malloc'd (the
+ * caller frees it). CKR_ATTRIBUTE_TYPE_INVALID when the object has none. */
+CK_RV p11prov_get_attribute(p11prov_session *session, CK_OBJECT_HANDLE object,
+                            CK_ATTRIBUTE_TYPE type, CK_BYTE **value,
+                            CK_ULONG *len);
+
+/* ---- URIs (uri.c) ---- */
+
+typedef struct p11prov_uri p11prov_uri; /* opaque, wraps p11-kit's */
+
+/* Parses a pkcs11: URI (RFC 7512). NULL with an error naming the URI when
+ * it is malformed. pin-source=file:... is read here. */
+p11prov_uri *p11prov_uri_parse(const p11prov_ctx *ctx, const char *text);
+void p11prov_uri_free(p11prov_uri *uri);
+/* The slots whose token matches the URI (slot-id, token, manufacturer,
+ * serial, model), in module order. *slots is malloc'd. */
+CK_RV p11prov_uri_slots(const p11prov_uri *uri, CK_FUNCTION_LIST *fns,
+                        CK_SLOT_ID **slots, CK_ULONG *count);
+/* The object template of the URI (object, id, type), for
+ * C_FindObjectsInit; points into uri. */
+void p11prov_uri_template(const p11prov_uri *uri, CK_ATTRIBUTE **attrs,
+                          CK_ULONG *count);
+/* The PIN from pin-value or pin-source, or NULL. */
+const char *p11prov_uri_pin(const p11prov_uri *uri);
+/* The URI of an object, from its token and attributes; malloc'd. */
+char *p11prov_uri_format(const CK_TOKEN_INFO *token, const char *label,
+                         const CK_BYTE *id, CK_ULONG id_len,
+                         CK_OBJECT_CLASS object_class);
+
+/* ---- Keys (key.c): a reference to a key held by the token ---- */
+
+struct p11prov_key {
+    int refcount; /* atomic */
+    p11prov_ctx *ctx;
+    CK_SLOT_ID slot;
+    CK_OBJECT_HANDLE handle; /* the private (or secret) key; 0 if none */
+    CK_OBJECT_CLASS object_class;
+    CK_KEY_TYPE key_type; /* CKK_RSA, CKK_EC, CKK_AES, ... */
+    CK_ULONG bits;
+    char *uri; /* the URI that names the key (for encoders), malloc'd */
+    char *pin; /* the URI's PIN, wiped on free, or NULL */
+    /* The public half (public keys, and private keys whose public key or
+     * certificate the token has): verify, encrypt, export and match run
+     * on it locally. NULL for secret keys. */
+    EVP_PKEY *public_key;
+};
+
+/* Builds a key from an object found on slot with session: reads its class,
+ * key type and size, and its public half (from the object itself, a
+ * public key or a certificate with the same CKA_ID). NULL with an error
+ * raised on failure. */
+p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
+                                     CK_OBJECT_HANDLE handle, const char *uri,
+                                     const char *pin);
+p11prov_key *p11prov_key_ref(p11prov_key *key);
+void p11prov_key_free(p11prov_key *key);
+/* CKK_EC for an EC key, else CKK_RSA (RSA and RSA-PSS). */
+CK_KEY_TYPE p11prov_key_type_of(const EVP_PKEY *pkey);
+/* A key with only a public half (keymgmt import); takes pkey. */
+p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey);
+
+/* ---- Operation tables, one per file ---- */
+
+extern const OSSL_DISPATCH p11prov_store_functions[];
+extern const OSSL_DISPATCH p11prov_rsa_keymgmt_functions[];
+extern const OSSL_DISPATCH p11prov_rsa_pss_keymgmt_functions[];
+extern const OSSL_DISPATCH p11prov_ec_keymgmt_functions[];
+extern const OSSL_DISPATCH p11prov_rsa_signature_functions[];
+extern const OSSL_DISPATCH p11prov_ecdsa_signature_functions[];
+extern const OSSL_DISPATCH p11prov_rsa_asym_cipher_functions[];
+extern const OSSL_DISPATCH p11prov_aes_256_gcm_functions[];
+extern const OSSL_DISPATCH p11prov_aes_128_gcm_functions[];
+extern const OSSL_DISPATCH p11prov_aes_256_cbc_functions[];
+extern const OSSL_DISPATCH p11prov_aes_128_cbc_functions[];
+extern const OSSL_DISPATCH p11prov_aes_256_ctr_functions[];
+extern const OSSL_DISPATCH p11prov_aes_128_ctr_functions[];
+extern const OSSL_DISPATCH p11prov_uri_pem_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_uri_pem_encoder_functions[];
+extern const OSSL_DISPATCH p11prov_spki_der_encoder_functions[];
+extern const OSSL_DISPATCH p11prov_spki_pem_encoder_functions[];
+extern const OSSL_DISPATCH p11prov_text_encoder_functions[];
+
+#endif

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The PKCS#11 access layer: loading the module, a pool of logged-in
+ * sessions per slot, and fork handling. A forked child never uses the
+ * parent's sessions or locks: it initialises the module afresh. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "pin.h"
+#include "provider.h"
+
+#define IDLE_SESSIONS_PER_SLOT 8
+
+/* p11core's entry point, linked into the provider. */
+CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list);
+
+typedef struct slot_pool {
+    CK_SLOT_ID slot;
+    CK_SESSION_HANDLE idle[IDLE_SESSIONS_PER_SLOT];
+    size_t idle_count;
+    bool logged_in;
+    struct slot_pool *next;
+} slot_pool;
+
+struct p11prov_module {
+    pthread_mutex_t lock; /* guards pools */
+    CK_FUNCTION_LIST *fns;
+    void *dl; /* dlopen handle; NULL for the linked-in core */
+    pid_t pid;
+    slot_pool *pools;
+};
+
+static CK_RV initialize(CK_FUNCTION_LIST *fns)
+{
+    CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
+    CK_RV rv = fns->C_Initialize(&args);
+
+    if (rv == CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+        /* A child of a process that initialised a module which does not
+         * detect fork itself: PKCS#11 wants it initialised again. */
+        fns->C_Finalize(NULL);
+        rv = fns->C_Initialize(&args);
+    }
+    return rv;
+}
+
+static struct p11prov_module *module_load(p11prov_ctx *ctx)
+{
+    struct p11prov_module *module = calloc(1, sizeof(*module));
+    CK_C_GetFunctionList get_function_list = C_GetFunctionList;
+    CK_RV rv;
+
+    if (module == NULL) {
+        p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (ctx->module_path != NULL) {
+        module->dl = dlopen(ctx->module_path, RTLD_NOW | RTLD_LOCAL);
+        if (module->dl == NULL) {
+            p11prov_raise(ctx, P11PROV_R_MODULE, "cannot load %s: %s",
+                          ctx->module_path, dlerror());
+            free(module);
+            return NULL;
+        }
+        get_function_list =
+            (CK_C_GetFunctionList)dlsym(module->dl, "C_GetFunctionList");
+    }
+    rv = get_function_list == NULL ? CKR_GENERAL_ERROR
+                                   : get_function_list(&module->fns);
+    if (rv == CKR_OK)
+        rv = initialize(module->fns);
+    if (rv != CKR_OK) {
+        p11prov_raise_rv(ctx, rv,
+                         ctx->module_path != NULL ? ctx->module_path
+                                                  : "p11kmip core");
+        if (module->dl != NULL)
+            dlclose(module->dl);
+        free(module);
+        return NULL;
+    }
+    pthread_mutex_init(&module->lock, NULL);
+    module->pid = getpid();
+    return module;
+}
+
+/* The module for this process: loaded on first use, and loaded again in
+ * a forked child, whose copy of the parent's state is abandoned (its
+ * sessions are the parent's, its locks may be held). */
+static struct p11prov_module *current_module(p11prov_ctx *ctx)
+{
+    struct p11prov_module *module;
+
+    module = __atomic_load_n(&ctx->module, __ATOMIC_ACQUIRE);
+    if (module != NULL && module->pid == getpid())
+        return module;
+    pthread_mutex_lock(&ctx->module_lock);
+    module = ctx->module;
+    if (module == NULL || module->pid != getpid()) {
+        module = module_load(ctx);
+        if (module != NULL)
+            __atomic_store_n(&ctx->module, module, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&ctx->module_lock);
+    return module;
+}
+
+CK_FUNCTION_LIST *p11prov_functions(p11prov_ctx *ctx)
+{
+    struct p11prov_module *module = current_module(ctx);
+
+    return module != NULL ? module->fns : NULL;
+}
+
+static slot_pool *pool_for(struct p11prov_module *module, CK_SLOT_ID slot)
+{
+    slot_pool *pool;
+
+    for (pool = module->pools; pool != NULL; pool = pool->next) {
+        if (pool->slot == slot)
+            return pool;
+    }
+    pool = calloc(1, sizeof(*pool));
+    if (pool != NULL) {
+        pool->slot = slot;
+        pool->next = module->pools;
+        module->pools = pool;
+    }
+    return pool;
+}
+
+/* Logs the session's token in, once per token: with pin, or through the
+ * protected authentication path when the token has one. */
+static CK_RV login(p11prov_ctx *ctx, CK_FUNCTION_LIST *fns, CK_SLOT_ID slot,
+                   CK_SESSION_HANDLE session, const char *uri_pin)
+{
+    CK_TOKEN_INFO token;
+    char *pin = NULL;
+    CK_RV rv = fns->C_GetTokenInfo(slot, &token);
+
+    if (rv != CKR_OK || !(token.flags & CKF_LOGIN_REQUIRED))
+        return rv;
+    if (token.flags & CKF_PROTECTED_AUTHENTICATION_PATH)
+        return fns->C_Login(session, CKU_USER, NULL, 0);
+    if (p11prov_pin_resolve(ctx, uri_pin != NULL ? uri_pin : ctx->pin, &pin) !=
+        0)
+        return CKR_PIN_INCORRECT;
+    if (pin == NULL) {
+        p11prov_raise(ctx, P11PROV_R_LOGIN,
+                      "token \"%.32s\" needs a PIN: set p11kmip-pin in "
+                      "openssl.cnf or pin-value/pin-source in the URI",
+                      (const char *)token.label);
+        return CKR_USER_NOT_LOGGED_IN;
+    }
+    rv = fns->C_Login(session, CKU_USER, (CK_UTF8CHAR *)pin, strlen(pin));
+    OPENSSL_clear_free(pin, strlen(pin));
+    return rv == CKR_USER_ALREADY_LOGGED_IN ? CKR_OK : rv;
+}
+
+p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
+                                     const char *uri_pin)
+{
+    struct p11prov_module *module = current_module(ctx);
+    p11prov_session *session;
+    slot_pool *pool;
+    bool logged_in;
+    CK_RV rv;
+
+    if (module == NULL)
+        return NULL;
+    session = calloc(1, sizeof(*session));
+    if (session == NULL) {
+        p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    session->module = module;
+    session->fns = module->fns;
+    session->slot = slot;
+    pthread_mutex_lock(&module->lock);
+    pool = pool_for(module, slot);
+    if (pool != NULL && pool->idle_count > 0)
+        session->handle = pool->idle[--pool->idle_count];
+    logged_in = pool != NULL && pool->logged_in;
+    pthread_mutex_unlock(&module->lock);
+    if (pool == NULL) {
+        p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
+        free(session);
+        return NULL;
+    }
+    if (session->handle != CK_INVALID_HANDLE)
+        return session;
+    rv = module->fns->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
+                                    NULL, NULL, &session->handle);
+    if (rv == CKR_OK && !logged_in)
+        rv = login(ctx, module->fns, slot, session->handle, uri_pin);
+    if (rv != CKR_OK) {
+        if (rv != CKR_USER_NOT_LOGGED_IN)
+            p11prov_raise_rv(ctx, rv, "opening a session");
+        if (session->handle != CK_INVALID_HANDLE)
+            module->fns->C_CloseSession(session->handle);
+        free(session);
+        return NULL;
+    }
+    pthread_mutex_lock(&module->lock);
+    pool->logged_in = true;
+    pthread_mutex_unlock(&module->lock);
+    return session;
+}
+
+void p11prov_session_release(p11prov_session *session)
+{
+    struct p11prov_module *module;
+    slot_pool *pool;
+    bool kept = false;
+
+    if (session == NULL)
+        return;
+    module = session->module;
+    if (module->pid == getpid()) {
+        pthread_mutex_lock(&module->lock);
+        pool = pool_for(module, session->slot);
+        if (pool != NULL && pool->idle_count < IDLE_SESSIONS_PER_SLOT) {
+            pool->idle[pool->idle_count++] = session->handle;
+            kept = true;
+        }
+        pthread_mutex_unlock(&module->lock);
+        if (!kept)
+            module->fns->C_CloseSession(session->handle);
+    }
+    free(session);
+}
+
+void p11prov_session_discard(p11prov_session *session)
+{
+    if (session == NULL)
+        return;
+    if (session->module->pid == getpid())
+        session->fns->C_CloseSession(session->handle);
+    free(session);
+}
+
+void p11prov_module_free(struct p11prov_module *module)
+{
+    slot_pool *pool, *next;
+
+    if (module == NULL)
+        return;
+    /* Teardown runs inside OPENSSL_cleanup. A foreign module that uses
+     * OpenSSL itself (SoftHSM does) crashes when finalised then, so only
+     * the linked-in core is finalised; the process is ending anyway. */
+    if (module->pid == getpid() && module->dl == NULL) {
+        module->fns->C_Finalize(NULL);
+        pthread_mutex_destroy(&module->lock);
+    }
+    for (pool = module->pools; pool != NULL; pool = next) {
+        next = pool->next;
+        free(pool);
+    }
+    free(module);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pkcs11: URIs (RFC 7512), parsed and formatted by p11-kit. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <p11-kit/uri.h>
+
+#include "pin.h"
+#include "provider.h"
+
+struct p11prov_uri {
+    P11KitUri *uri;
+    char *pin; /* from pin-value or pin-source, wiped on free */
+};
+
+/* RFC 7512 pin-source is a URI; a file: URI or a plain path names a file
+ * whose first line is the PIN. */
+static int read_pin_source(const p11prov_ctx *ctx, const char *source,
+                           char **pin)
+{
+    char *spec;
+    int rc;
+
+    if (strncmp(source, "file:", 5) == 0)
+        return p11prov_pin_resolve(ctx, source, pin);
+    spec = malloc(strlen(source) + 6);
+    if (spec == NULL)
+        return -1;
+    strcpy(spec, "file:");
+    strcat(spec, source);
+    rc = p11prov_pin_resolve(ctx, spec, pin);
+    free(spec);
+    return rc;
+}
+
+p11prov_uri *p11prov_uri_parse(const p11prov_ctx *ctx, const char *text)
+{
+    p11prov_uri *uri = calloc(1, sizeof(*uri));
+    const char *value;
+    int rc;
+
+    if (uri == NULL || (uri->uri = p11_kit_uri_new()) == NULL) {
+        free(uri);
+        p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    rc = p11_kit_uri_parse(text, P11_KIT_URI_FOR_ANY, uri->uri);
+    if (rc != P11_KIT_URI_OK) {
+        p11prov_raise(ctx, P11PROV_R_URI, "%s: %s", text,
+                      p11_kit_uri_message(rc));
+        p11prov_uri_free(uri);
+        return NULL;
+    }
+    if ((value = p11_kit_uri_get_pin_value(uri->uri)) != NULL)
+        uri->pin = OPENSSL_strdup(value);
+    else if ((value = p11_kit_uri_get_pin_source(uri->uri)) != NULL &&
+             read_pin_source(ctx, value, &uri->pin) != 0) {
+        p11prov_uri_free(uri);
+        return NULL;
+    }
+    return uri;
+}
+
+void p11prov_uri_free(p11prov_uri *uri)
+{
+    if (uri == NULL)
+        return;
+    if (uri->pin != NULL)
+        OPENSSL_clear_free(uri->pin, strlen(uri->pin));
+    p11_kit_uri_free(uri->uri);
+    free(uri);
+}
+
+CK_RV p11prov_uri_slots(const p11prov_uri *uri, CK_FUNCTION_LIST *fns,
+                        CK_SLOT_ID **slots, CK_ULONG *count)
+{
+    CK_SLOT_ID wanted = p11_kit_uri_get_slot_id(uri->uri);
+    CK_SLOT_ID *all = NULL;
+    CK_ULONG n = 0, i, kept = 0;
+    CK_TOKEN_INFO token;
+    CK_SLOT_INFO slot_info;
+    CK_RV rv;
+
+    *slots = NULL;
+    *count = 0;
+    rv = fns->C_GetSlotList(CK_TRUE, NULL, &n);
+    if (rv != CKR_OK)
+        return rv;
+    all = calloc(n + 1, sizeof(*all));
+    if (all == NULL)
+        return CKR_HOST_MEMORY;
+    rv = fns->C_GetSlotList(CK_TRUE, all, &n);
+    for (i = 0; rv == CKR_OK && i < n; i++) {
+        if (wanted != (CK_SLOT_ID)-1 && all[i] != wanted)
+            continue;
+        if (fns->C_GetSlotInfo(all[i], &slot_info) != CKR_OK ||
+            !p11_kit_uri_match_slot_info(uri->uri, &slot_info) ||
+            fns->C_GetTokenInfo(all[i], &token) != CKR_OK ||
+            !p11_kit_uri_match_token_info(uri->uri, &token))
+            continue;
+        all[kept++] = all[i];
+    }
+    if (rv != CKR_OK) {
+        free(all);
+        return rv;
+    }
+    *slots = all;
+    *count = kept;
+    return CKR_OK;
+}
+
+void p11prov_uri_template(const p11prov_uri *uri, CK_ATTRIBUTE **attrs,
+                          CK_ULONG *count)
+{
+    *attrs = p11_kit_uri_get_attributes(uri->uri, count);
+}
+
+const char *p11prov_uri_pin(const p11prov_uri *uri)
+{
+    return uri->pin;
+}
+
+char *p11prov_uri_format(const CK_TOKEN_INFO *token, const char *label,
+                         const CK_BYTE *id, CK_ULONG id_len,
+                         CK_OBJECT_CLASS object_class)
+{
+    P11KitUri *uri = p11_kit_uri_new();
+    CK_ATTRIBUTE attrs[3];
+    CK_ULONG n = 0;
+    char *text = NULL;
+
+    if (uri == NULL)
+        return NULL;
+    memcpy(p11_kit_uri_get_token_info(uri), token, sizeof(*token));
+    attrs[n++] = (CK_ATTRIBUTE){CKA_CLASS, &object_class, sizeof(object_class)};
+    if (label != NULL)
+        attrs[n++] = (CK_ATTRIBUTE){CKA_LABEL, (void *)label, strlen(label)};
+    if (id != NULL && id_len > 0)
+        attrs[n++] = (CK_ATTRIBUTE){CKA_ID, (void *)id, id_len};
+    if (p11_kit_uri_set_attributes(uri, attrs, n) != P11_KIT_URI_OK ||
+        p11_kit_uri_format(uri, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, &text) !=
+            P11_KIT_URI_OK)
+        text = NULL;
+    p11_kit_uri_free(uri);
+    return text;
+}
