@@ -121,7 +121,7 @@ static kmip_item *build_batch_item(kmip_item *msg, kmip_request_item *item,
 
 static void clear_items(kmip_request_item *items, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; items != NULL && i < n; i++)
         kmip_request_item_clear(&items[i]);
 }
 

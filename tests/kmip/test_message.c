@@ -169,6 +169,22 @@ static void test_request_rejects_a_payload_with_another_tag(void **state)
     assert_message_has(&status, "Request Payload");
 }
 
+static void test_request_needs_batch_items(void **state)
+{
+    (void)state;
+    kmip_item *msg = NULL;
+    kmip_status status;
+    assert_int_equal(kmip_request_build(KMIP_VERSION(1, 1), NULL, NULL, NULL, 2,
+                                        false, &msg, &status),
+                     KMIP_E_INVALID_ARG);
+    kmip_request_item item = {KMIP_OPERATION_QUERY, NULL};
+    assert_int_equal(kmip_request_build(KMIP_VERSION(1, 1), NULL, NULL, &item,
+                                        0, false, &msg, &status),
+                     KMIP_E_INVALID_ARG);
+    assert_null(msg);
+    assert_message_has(&status, "batch items");
+}
+
 static void test_create_response_parses(void **state)
 {
     (void)state;
@@ -393,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_request_numbers_several_batch_items),
         cmocka_unit_test(test_request_header_carries_credential_and_options),
         cmocka_unit_test(test_request_rejects_a_payload_with_another_tag),
+        cmocka_unit_test(test_request_needs_batch_items),
         cmocka_unit_test(test_create_response_parses),
         cmocka_unit_test(test_get_response_parses_with_key_block_payload),
         cmocka_unit_test(test_destroy_locate_register_mac_responses_parse),
