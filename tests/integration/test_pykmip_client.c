@@ -18,7 +18,8 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
-static const kmip_version v1_4 = {1, 4};
+/* The protocol version of the running group's client and payloads. */
+static kmip_version test_version;
 
 static const char *env(const char *name)
 {
@@ -51,9 +52,21 @@ static kmip_client *new_client(kmip_version version)
     return client;
 }
 
-static int client_setup(void **state)
+static int setup_1_4(void **state)
 {
-    *state = new_client(v1_4);
+    test_version = KMIP_VERSION(1, 4);
+    *state = new_client(test_version);
+    return 0;
+}
+
+/* The version Discover Versions settles on with PyKMIP: 2.0. */
+static int setup_negotiated(void **state)
+{
+    kmip_client *client = new_client(KMIP_VERSION(0, 0));
+    kmip_status status;
+    if (kmip_client_version(client, &test_version, &status) != KMIP_OK)
+        fail_msg("negotiation: %s", status.message);
+    *state = client;
     return 0;
 }
 
@@ -115,7 +128,7 @@ static kmip_item *create_aes_payload(const char *name)
                                  name);
     kmip_create_args args = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
                              .attributes = attrs};
-    kmip_item *payload = checked(kmip_create_request(v1_4, &args));
+    kmip_item *payload = checked(kmip_create_request(test_version, &args));
     kmip_item_free(attrs);
     return payload;
 }
@@ -132,7 +145,8 @@ static kmip_item *create_rsa_pair_payload(const char *name)
         key_attrs(0, 0, KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, public_name);
     kmip_create_key_pair_args args = {
         .common = common, .private_key = private_key, .public_key = public_key};
-    kmip_item *payload = checked(kmip_create_key_pair_request(v1_4, &args));
+    kmip_item *payload =
+        checked(kmip_create_key_pair_request(test_version, &args));
     kmip_item_free(common);
     kmip_item_free(private_key);
     kmip_item_free(public_key);
@@ -143,7 +157,7 @@ static kmip_item *locate_by_name_payload(const char *name)
 {
     kmip_item *filter = key_attrs(0, 0, 0, name);
     kmip_locate_args args = {.attributes = filter};
-    kmip_item *payload = checked(kmip_locate_request(v1_4, &args));
+    kmip_item *payload = checked(kmip_locate_request(test_version, &args));
     kmip_item_free(filter);
     return payload;
 }
@@ -153,13 +167,13 @@ static kmip_item *get_state_payload(const char *uid)
 {
     static const uint32_t state_tag = KMIP_TAG_STATE;
     return checked(
-        kmip_get_attributes_request(v1_4, uid, &state_tag, 1, NULL, 0));
+        kmip_get_attributes_request(test_version, uid, &state_tag, 1, NULL, 0));
 }
 
 static kmip_item *get_payload(const char *uid)
 {
     kmip_get_args args = {.uid = uid};
-    return checked(kmip_get_request(v1_4, &args));
+    return checked(kmip_get_request(test_version, &args));
 }
 
 static kmip_item *sign_payload(const char *uid, const uint8_t *data, size_t len)
@@ -172,7 +186,7 @@ static kmip_item *sign_payload(const char *uid, const uint8_t *data, size_t len)
                    .cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA},
         .data = {data, len},
     };
-    return checked(kmip_sign_request(v1_4, &args));
+    return checked(kmip_sign_request(test_version, &args));
 }
 
 #define GCM_IV_LEN 12
@@ -235,7 +249,7 @@ static void simple_call(kmip_client *client, uint32_t operation,
 static void activate(kmip_client *client, const char *uid)
 {
     simple_call(client, KMIP_OPERATION_ACTIVATE,
-                kmip_activate_request(v1_4, uid));
+                kmip_activate_request(test_version, uid));
 }
 
 /* The public key's PKCS#1 DER as an EVP_PKEY (free with EVP_PKEY_free). */
@@ -276,9 +290,9 @@ static void test_discover_versions_negotiates_pykmip_newest(void **state)
 static void test_discover_versions_answers_the_common_version(void **state)
 {
     static const kmip_version asked[] = {{2, 1}, {1, 4}};
-    kmip_response *resp =
-        call_ok(*state, KMIP_OPERATION_DISCOVER_VERSIONS,
-                checked(kmip_discover_versions_request(v1_4, asked, 2)), 1);
+    kmip_response *resp = call_ok(
+        *state, KMIP_OPERATION_DISCOVER_VERSIONS,
+        checked(kmip_discover_versions_request(test_version, asked, 2)), 1);
     kmip_version answered[8];
     size_t n = 0;
     assert_int_equal(
@@ -297,7 +311,7 @@ static void test_query_lists_operations_and_vendor(void **state)
         KMIP_QUERY_FUNCTION_QUERY_SERVER_INFORMATION};
     kmip_response *resp =
         call_ok(*state, KMIP_OPERATION_QUERY,
-                checked(kmip_query_request(v1_4, functions, 2)), 1);
+                checked(kmip_query_request(test_version, functions, 2)), 1);
     kmip_query_result info;
     assert_int_equal(kmip_query_response(payload_of(resp), &info, NULL),
                      KMIP_OK);
@@ -334,9 +348,12 @@ static void test_create_key_pair_rsa_2048_returns_two_uids(void **state)
 
 static void test_locate_by_name_finds_the_key(void **state)
 {
-    char *uid = create_aes(*state, "it-locate-me");
-    kmip_response *resp = call_ok(*state, KMIP_OPERATION_LOCATE,
-                                  locate_by_name_payload("it-locate-me"), 1);
+    char name[64]; /* unique to the group: they share the server */
+    snprintf(name, sizeof(name), "it-locate-me-%d.%d", (int)test_version.major,
+             (int)test_version.minor);
+    char *uid = create_aes(*state, name);
+    kmip_response *resp =
+        call_ok(*state, KMIP_OPERATION_LOCATE, locate_by_name_payload(name), 1);
     kmip_locate_result located;
     assert_int_equal(kmip_locate_response(payload_of(resp), &located, NULL),
                      KMIP_OK);
@@ -413,7 +430,7 @@ static void test_sign_rsa_pkcs1_sha256_verifies_locally(void **state)
 
 static void test_aes_gcm_round_trip_with_aad_and_tag(void **state)
 {
-    static const uint8_t plaintext[] = "AES-GCM through KMIP 1.4";
+    static const uint8_t plaintext[] = "AES-GCM through KMIP";
     static const uint8_t iv[GCM_IV_LEN] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
     static const uint8_t aad[] = {0xA0, 0xA1, 0xA2};
     char *uid = create_aes(*state, "it-gcm");
@@ -423,7 +440,7 @@ static void test_aes_gcm_round_trip_with_aad_and_tag(void **state)
     enc.data = (kmip_bytes){plaintext, sizeof(plaintext)};
     kmip_response *encrypted =
         call_ok(*state, KMIP_OPERATION_ENCRYPT,
-                checked(kmip_encrypt_request(v1_4, &enc)), 1);
+                checked(kmip_encrypt_request(test_version, &enc)), 1);
     kmip_crypto_result sealed;
     assert_int_equal(kmip_crypto_response(KMIP_OPERATION_ENCRYPT,
                                           payload_of(encrypted), &sealed, NULL),
@@ -437,7 +454,7 @@ static void test_aes_gcm_round_trip_with_aad_and_tag(void **state)
     dec.tag = sealed.tag;
     kmip_response *decrypted =
         call_ok(*state, KMIP_OPERATION_DECRYPT,
-                checked(kmip_decrypt_request(v1_4, &dec)), 1);
+                checked(kmip_decrypt_request(test_version, &dec)), 1);
     kmip_crypto_result opened;
     assert_int_equal(kmip_crypto_response(KMIP_OPERATION_DECRYPT,
                                           payload_of(decrypted), &opened, NULL),
@@ -495,9 +512,9 @@ static void test_revoke_then_destroy_removes_the_key(void **state)
         .uid = uid,
         .reason_code = KMIP_REVOCATION_REASON_CODE_CESSATION_OF_OPERATION};
     simple_call(*state, KMIP_OPERATION_REVOKE,
-                kmip_revoke_request(v1_4, &revoke));
+                kmip_revoke_request(test_version, &revoke));
     simple_call(*state, KMIP_OPERATION_DESTROY,
-                kmip_destroy_request(v1_4, uid));
+                kmip_destroy_request(test_version, uid));
     kmip_response *resp = NULL;
     kmip_status status;
     assert_int_equal(kmip_client_call_one(*state, KMIP_OPERATION_GET,
@@ -508,21 +525,29 @@ static void test_revoke_then_destroy_removes_the_key(void **state)
     free(uid);
 }
 
+#define OPERATION_TESTS                                                        \
+    cmocka_unit_test(test_query_lists_operations_and_vendor),                  \
+        cmocka_unit_test(test_create_aes_256_returns_uid),                     \
+        cmocka_unit_test(test_create_key_pair_rsa_2048_returns_two_uids),      \
+        cmocka_unit_test(test_locate_by_name_finds_the_key),                   \
+        cmocka_unit_test(test_get_public_key_is_rsa_2048_pkcs1),               \
+        cmocka_unit_test(test_activate_makes_key_active),                      \
+        cmocka_unit_test(test_sign_rsa_pkcs1_sha256_verifies_locally),         \
+        cmocka_unit_test(test_aes_gcm_round_trip_with_aad_and_tag),            \
+        cmocka_unit_test(test_batch_answers_every_item),                       \
+        cmocka_unit_test(test_revoke_then_destroy_removes_the_key)
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest kmip_1_4[] = {
         cmocka_unit_test(test_discover_versions_negotiates_pykmip_newest),
         cmocka_unit_test(test_discover_versions_answers_the_common_version),
-        cmocka_unit_test(test_query_lists_operations_and_vendor),
-        cmocka_unit_test(test_create_aes_256_returns_uid),
-        cmocka_unit_test(test_create_key_pair_rsa_2048_returns_two_uids),
-        cmocka_unit_test(test_locate_by_name_finds_the_key),
-        cmocka_unit_test(test_get_public_key_is_rsa_2048_pkcs1),
-        cmocka_unit_test(test_activate_makes_key_active),
-        cmocka_unit_test(test_sign_rsa_pkcs1_sha256_verifies_locally),
-        cmocka_unit_test(test_aes_gcm_round_trip_with_aad_and_tag),
-        cmocka_unit_test(test_batch_answers_every_item),
-        cmocka_unit_test(test_revoke_then_destroy_removes_the_key),
+        OPERATION_TESTS,
     };
-    return cmocka_run_group_tests(tests, client_setup, client_teardown);
+    const struct CMUnitTest negotiated[] = {OPERATION_TESTS};
+    int failed = cmocka_run_group_tests_name("KMIP 1.4", kmip_1_4, setup_1_4,
+                                             client_teardown);
+    failed += cmocka_run_group_tests_name("negotiated version", negotiated,
+                                          setup_negotiated, client_teardown);
+    return failed;
 }
