@@ -333,7 +333,8 @@ static void hmac_verifies_its_own_mac_and_rejects_another(void **state)
     kmip_response *mac_resp =
         crypto_call(client, KMIP_OPERATION_MAC, &args, &mac);
     assert_int_equal(mac.mac_data.len, 32);
-    const uint8_t *tags[2] = {mac.mac_data.data, message};
+    static const uint8_t other[32] = {0};
+    const uint8_t *tags[2] = {mac.mac_data.data, other};
     const uint32_t expected[2] = {KMIP_VALIDITY_INDICATOR_VALID,
                                   KMIP_VALIDITY_INDICATOR_INVALID};
     for (size_t i = 0; i < 2; i++) {
