@@ -19,9 +19,10 @@
 #include <openssl/ssl.h>
 
 #include "fault_server.h"
+#include "kmip/payloads.h"
 #include "kmip/tags.h"
 
-#define MAX_CONNECTIONS 16
+#define MAX_CONNECTIONS 64
 #define MAX_REQUEST (1024 * 1024)
 #define IO_TIMEOUT_S 5
 
@@ -87,10 +88,16 @@ static bool read_request(SSL *ssl, kmip_item **out)
     return ok;
 }
 
-/* A successful answer to the request's first batch item, for operation
- * (the request's own when 0). Free with free(). */
-static uint8_t *success_response(const kmip_item *request, uint32_t operation,
-                                 size_t *len)
+/* What an answer to the request's first batch item says. */
+typedef struct answer_spec {
+    uint32_t operation; /* 0: the request's own */
+    bool failed;        /* Operation Failed, Invalid Message */
+    kmip_item *payload; /* Response Payload (consumed); NULL: empty */
+} answer_spec;
+
+/* The encoded answer; free with free(). */
+static uint8_t *encode_answer(const kmip_item *request, answer_spec spec,
+                              size_t *len)
 {
     const kmip_item *batch = kmip_item_find(request, KMIP_TAG_BATCH_ITEM);
     uint32_t asked = 0;
@@ -103,21 +110,74 @@ static uint8_t *success_response(const kmip_item *request, uint32_t operation,
     kmip_item *header = kmip_add_structure(msg, KMIP_TAG_RESPONSE_HEADER);
     kmip_item *version = kmip_add_structure(header, KMIP_TAG_PROTOCOL_VERSION);
     kmip_add_integer(version, KMIP_TAG_PROTOCOL_VERSION_MAJOR, 1);
-    kmip_add_integer(version, KMIP_TAG_PROTOCOL_VERSION_MINOR, 4);
+    kmip_add_integer(version, KMIP_TAG_PROTOCOL_VERSION_MINOR, 2);
     kmip_add_datetime(header, KMIP_TAG_TIME_STAMP, 1700000000);
     kmip_add_integer(header, KMIP_TAG_BATCH_COUNT, 1);
     kmip_item *item = kmip_add_structure(msg, KMIP_TAG_BATCH_ITEM);
-    kmip_add_enum(item, KMIP_TAG_OPERATION, operation != 0 ? operation : asked);
+    kmip_add_enum(item, KMIP_TAG_OPERATION,
+                  spec.operation != 0 ? spec.operation : asked);
     if (id != NULL)
         kmip_add_bytes(item, KMIP_TAG_UNIQUE_BATCH_ITEM_ID, id, id_len);
-    kmip_add_enum(item, KMIP_TAG_RESULT_STATUS, KMIP_STATUS_SUCCESS);
-    kmip_add_structure(item, KMIP_TAG_RESPONSE_PAYLOAD);
+    if (spec.failed) {
+        kmip_item_free(spec.payload);
+        kmip_add_enum(item, KMIP_TAG_RESULT_STATUS,
+                      KMIP_STATUS_OPERATION_FAILED);
+        kmip_add_enum(item, KMIP_TAG_RESULT_REASON,
+                      KMIP_RESULT_REASON_INVALID_MESSAGE);
+    } else {
+        kmip_add_enum(item, KMIP_TAG_RESULT_STATUS, KMIP_STATUS_SUCCESS);
+        kmip_item_add(item,
+                      spec.payload != NULL
+                          ? spec.payload
+                          : kmip_item_new_structure(KMIP_TAG_RESPONSE_PAYLOAD));
+    }
 
     uint8_t *out = NULL;
     *len = 0;
     kmip_ttlv_encode_alloc(msg, &out, len, NULL);
     kmip_item_free(msg);
     return out;
+}
+
+static uint8_t *success_response(const kmip_item *request, uint32_t operation,
+                                 size_t *len)
+{
+    return encode_answer(request, (answer_spec){.operation = operation}, len);
+}
+
+static kmip_version request_version(const kmip_item *request)
+{
+    const kmip_item *header = kmip_item_find(request, KMIP_TAG_REQUEST_HEADER);
+    const kmip_item *version =
+        kmip_item_find(header, KMIP_TAG_PROTOCOL_VERSION);
+    kmip_version v = {0, 0};
+    kmip_get_integer(version, KMIP_TAG_PROTOCOL_VERSION_MAJOR, &v.major, NULL);
+    kmip_get_integer(version, KMIP_TAG_PROTOCOL_VERSION_MINOR, &v.minor, NULL);
+    return v;
+}
+
+/* Discover Versions as the version modes answer it; other operations
+ * succeed. */
+static uint8_t *versions_response(fault_mode mode, const kmip_item *request,
+                                  size_t *len)
+{
+    static const kmip_version offers_1_3[] = {{1, 3}, {1, 2}};
+    static const kmip_version up_to_1_2[] = {{1, 2}, {1, 1}, {1, 0}};
+    uint32_t operation = 0;
+    kmip_get_enum(kmip_item_find(request, KMIP_TAG_BATCH_ITEM),
+                  KMIP_TAG_OPERATION, &operation, NULL);
+    answer_spec spec = {0};
+    if (mode == FAULT_ONLY_UP_TO_1_2 &&
+        kmip_version_cmp(request_version(request), KMIP_VERSION(1, 2)) > 0)
+        spec.failed = true;
+    else if (operation == KMIP_OPERATION_DISCOVER_VERSIONS)
+        spec.payload = kmip_discover_versions_response_build(
+            KMIP_VERSION(1, 2),
+            mode == FAULT_OFFERS_1_3_AND_1_2 ? offers_1_3 : up_to_1_2,
+            mode == FAULT_OFFERS_1_3_AND_1_2 ? 2
+            : mode == FAULT_ONLY_UP_TO_1_2   ? 3
+                                             : 0);
+    return encode_answer(request, spec, len);
 }
 
 /* Reads until the client closes (or the I/O timeout passes). */
@@ -145,6 +205,12 @@ static bool answer(fault_mode mode, SSL *ssl, const kmip_item *request,
     switch (mode) {
     case FAULT_NONE:
         response = success_response(request, 0, &len);
+        keep_open = write_all(ssl, response, len);
+        break;
+    case FAULT_OFFERS_1_3_AND_1_2:
+    case FAULT_ONLY_UP_TO_1_2:
+    case FAULT_NO_COMMON_VERSION:
+        response = versions_response(mode, request, &len);
         keep_open = write_all(ssl, response, len);
         break;
     case FAULT_DROP_SECOND_REQUEST:

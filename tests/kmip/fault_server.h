@@ -17,6 +17,11 @@ typedef enum fault_mode {
     FAULT_DROP_SECOND_REQUEST, /* answers a connection's first request and
                                   closes it on the second */
     FAULT_CLOSE_WHEN_IDLE,     /* answers, then closes cleanly (close_notify) */
+    /* Version modes: Discover Versions gets the answer named, any other
+     * operation succeeds. */
+    FAULT_OFFERS_1_3_AND_1_2,
+    FAULT_ONLY_UP_TO_1_2,    /* refuses headers above 1.2, offers 1.2-1.0 */
+    FAULT_NO_COMMON_VERSION, /* offers no version */
 } fault_mode;
 
 typedef struct fault_server fault_server;

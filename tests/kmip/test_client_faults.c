@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,6 +423,104 @@ static void test_child_after_fork_never_uses_parent_connection(void **state)
     fault_server_stop(server);
 }
 
+/* A client that negotiates, of a server in mode; *out its version. */
+static kmip_rc negotiate_with(fault_mode mode, kmip_version *out,
+                              kmip_client_stats *stats, kmip_status *status)
+{
+    fault_server *server = start(mode);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.version = KMIP_VERSION(0, 0);
+    kmip_client *client = new_client(&cfg);
+    kmip_rc rc = kmip_client_version(client, out, status);
+    if (rc == KMIP_OK)
+        rc = query(client, 1, status); /* in the negotiated version */
+    kmip_client_get_stats(client, stats);
+    kmip_client_free(client);
+    fault_server_stop(server);
+    return rc;
+}
+
+static void test_negotiation_picks_the_servers_first_answer(void **state)
+{
+    (void)state;
+    kmip_version version;
+    kmip_client_stats stats;
+    kmip_status status;
+    assert_int_equal(
+        negotiate_with(FAULT_OFFERS_1_3_AND_1_2, &version, &stats, &status),
+        KMIP_OK);
+    assert_int_equal(version.major, 1);
+    assert_int_equal(version.minor, 3);
+    assert_int_equal(stats.requests, 2);
+}
+
+/* Discover Versions in a 1.4 header is refused; in 1.2 it is answered,
+ * and the calls that follow are sent in 1.2. */
+static void test_negotiation_falls_back_to_an_older_header(void **state)
+{
+    (void)state;
+    kmip_version version;
+    kmip_client_stats stats;
+    kmip_status status;
+    assert_int_equal(
+        negotiate_with(FAULT_ONLY_UP_TO_1_2, &version, &stats, &status),
+        KMIP_OK);
+    assert_int_equal(version.major, 1);
+    assert_int_equal(version.minor, 2);
+    assert_int_equal(stats.requests, 3);
+}
+
+static void test_negotiation_without_common_version_fails(void **state)
+{
+    (void)state;
+    kmip_version version;
+    kmip_client_stats stats;
+    kmip_status status;
+    assert_int_equal(
+        negotiate_with(FAULT_NO_COMMON_VERSION, &version, &stats, &status),
+        KMIP_E_RESULT);
+    assert_non_null(strstr(status.message, "speaks none"));
+}
+
+#define THREADS 8
+#define CALLS_PER_THREAD 25
+
+static void *query_repeatedly(void *client)
+{
+    kmip_status status;
+    for (int i = 0; i < CALLS_PER_THREAD; i++)
+        if (query(client, i % 2, &status) != KMIP_OK)
+            return (void *)1;
+    return NULL;
+}
+
+static void test_threads_share_one_client(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.pool_size = THREADS;
+    kmip_client *client = new_client(&cfg);
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(
+            pthread_create(&threads[i], NULL, query_repeatedly, client), 0);
+    for (int i = 0; i < THREADS; i++) {
+        void *failed = NULL;
+        pthread_join(threads[i], &failed);
+        assert_null(failed);
+    }
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.requests, THREADS * CALLS_PER_THREAD);
+    assert_true(stats.connects <= THREADS);
+    assert_int_equal(stats.retries, 0);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
 static void test_encrypted_key_with_right_passphrase_connects(void **state)
 {
     (void)state;
@@ -484,6 +583,10 @@ int main(void)
         cmocka_unit_test(test_connection_closed_while_idle_is_replaced),
         cmocka_unit_test(test_reconnection_resumes_the_tls_session),
         cmocka_unit_test(test_child_after_fork_never_uses_parent_connection),
+        cmocka_unit_test(test_negotiation_picks_the_servers_first_answer),
+        cmocka_unit_test(test_negotiation_falls_back_to_an_older_header),
+        cmocka_unit_test(test_negotiation_without_common_version_fails),
+        cmocka_unit_test(test_threads_share_one_client),
         cmocka_unit_test(test_encrypted_key_with_right_passphrase_connects),
         cmocka_unit_test(test_encrypted_key_with_wrong_passphrase_is_refused),
         cmocka_unit_test(test_encrypted_key_without_passphrase_is_refused),
