@@ -17,13 +17,50 @@
 #include "kmipd/attributes.h"
 #include "kmipd/lifecycle.h"
 #include "kmipd/store.h"
+#include "kmipd/unwrap_cache.h"
 #include "kmipd/wrap.h"
+
+/* Recently unwrapped materials kept in memory. */
+#define STORE_UNWRAP_CACHE_SLOTS 1024
+
+/* The statements each connection prepares once and keeps. */
+typedef enum store_stmt_id {
+    STMT_INSERT,
+    STMT_LOAD,
+    STMT_UPDATE,
+    STMT_DELETE,
+    STMT_LOCATE,
+    STMT_COUNT,
+} store_stmt_id;
+
+#define STORE_COLUMNS                                                          \
+    "uid, owner, object_type, state, attrs, material, material_format, "       \
+    "exportable"
+
+static const char *const store_sql[STMT_COUNT] = {
+    [STMT_INSERT] =
+        "INSERT INTO objects (" STORE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?)",
+    [STMT_LOAD] =
+        "SELECT " STORE_COLUMNS " FROM objects WHERE uid = ? AND owner = ?",
+    [STMT_UPDATE] = "UPDATE objects SET attrs = ?, material = ?, "
+                    "material_format = ?, exportable = ?, state = ? "
+                    "WHERE uid = ? AND owner = ?",
+    [STMT_DELETE] = "DELETE FROM objects WHERE uid = ? AND owner = ?",
+    [STMT_LOCATE] =
+        "SELECT " STORE_COLUMNS " FROM objects WHERE owner = ? ORDER BY id",
+};
+
+typedef struct store_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[STMT_COUNT]; /* prepared on first use */
+} store_conn;
 
 struct kmipd_store {
     char *path;
     uint8_t master_key[KMIPD_MASTER_KEY_LEN];
     pthread_mutex_t lock;
-    sqlite3 **idle; /* connections not in use */
+    kmipd_unwrap_cache *unwrapped;
+    store_conn **idle; /* connections not in use */
     size_t idle_count;
     size_t idle_cap;
 };
@@ -49,48 +86,87 @@ static kmipd_store_rc store_db_fail(kmip_status *status, sqlite3 *db,
     return KMIPD_STORE_FAILED;
 }
 
-static sqlite3 *store_connect(kmipd_store *store, kmip_status *status)
+static void store_conn_close(store_conn *conn)
 {
-    sqlite3 *db = NULL;
-    int flags =
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(store->path, &db, flags, NULL) != SQLITE_OK ||
-        sqlite3_busy_timeout(db, 30000) != SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
-                     NULL, NULL, NULL) != SQLITE_OK) {
-        store_db_fail(status, db, store->path);
-        sqlite3_close(db);
+    if (conn == NULL)
+        return;
+    for (size_t i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(conn->stmts[i]);
+    sqlite3_close(conn->db);
+    free(conn);
+}
+
+static store_conn *store_connect(kmipd_store *store, kmip_status *status)
+{
+    store_conn *conn = calloc(1, sizeof(*conn));
+    if (conn == NULL) {
+        kmip_fail(status, KMIP_E_NOMEM, "out of memory");
         return NULL;
     }
-    return db;
+    int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(store->path, &conn->db, flags, NULL) != SQLITE_OK ||
+        sqlite3_busy_timeout(conn->db, 30000) != SQLITE_OK ||
+        sqlite3_exec(conn->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL,
+                     NULL, NULL) != SQLITE_OK) {
+        store_db_fail(status, conn->db, store->path);
+        store_conn_close(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+/* The statement id of conn, reset and unbound, or NULL (status set). */
+static sqlite3_stmt *store_stmt(store_conn *conn, store_stmt_id id,
+                                kmip_status *status)
+{
+    sqlite3_stmt *stmt = conn->stmts[id];
+    if (stmt == NULL) {
+        if (sqlite3_prepare_v3(conn->db, store_sql[id], -1,
+                               SQLITE_PREPARE_PERSISTENT, &stmt,
+                               NULL) != SQLITE_OK) {
+            store_db_fail(status, conn->db, "preparing a statement");
+            return NULL;
+        }
+        conn->stmts[id] = stmt;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return stmt;
 }
 
 /* A connection for the caller's exclusive use until store_release. */
-static sqlite3 *store_acquire(kmipd_store *store, kmip_status *status)
+static store_conn *store_acquire(kmipd_store *store, kmip_status *status)
 {
-    sqlite3 *db = NULL;
+    store_conn *conn = NULL;
     pthread_mutex_lock(&store->lock);
     if (store->idle_count > 0)
-        db = store->idle[--store->idle_count];
+        conn = store->idle[--store->idle_count];
     pthread_mutex_unlock(&store->lock);
-    return db != NULL ? db : store_connect(store, status);
+    return conn != NULL ? conn : store_connect(store, status);
 }
 
-static void store_release(kmipd_store *store, sqlite3 *db)
+/* Gives conn back, its statements reset (a reader holds no snapshot). */
+static void store_release(kmipd_store *store, store_conn *conn)
 {
+    for (size_t i = 0; i < STMT_COUNT; i++) {
+        if (conn->stmts[i] != NULL)
+            sqlite3_reset(conn->stmts[i]);
+    }
     pthread_mutex_lock(&store->lock);
     if (store->idle_count == store->idle_cap) {
         size_t cap = store->idle_cap ? store->idle_cap * 2 : 8;
-        sqlite3 **grown = realloc(store->idle, cap * sizeof(*grown));
+        store_conn **grown = realloc(store->idle, cap * sizeof(*grown));
         if (grown == NULL) {
             pthread_mutex_unlock(&store->lock);
-            sqlite3_close(db);
+            store_conn_close(conn);
             return;
         }
         store->idle = grown;
         store->idle_cap = cap;
     }
-    store->idle[store->idle_count++] = db;
+    store->idle[store->idle_count++] = conn;
     pthread_mutex_unlock(&store->lock);
 }
 
@@ -106,18 +182,20 @@ kmipd_store *kmipd_store_open(const char *path,
     }
     memcpy(store->master_key, master_key, KMIPD_MASTER_KEY_LEN);
     pthread_mutex_init(&store->lock, NULL);
-    sqlite3 *db = store_connect(store, status);
-    if (db == NULL) {
+    store->unwrapped = kmipd_unwrap_cache_new(STORE_UNWRAP_CACHE_SLOTS);
+    store_conn *conn =
+        store->unwrapped != NULL ? store_connect(store, status) : NULL;
+    if (conn == NULL) {
         kmipd_store_close(store);
         return NULL;
     }
-    if (sqlite3_exec(db, store_schema, NULL, NULL, NULL) != SQLITE_OK) {
-        store_db_fail(status, db, "creating the schema");
-        sqlite3_close(db);
+    if (sqlite3_exec(conn->db, store_schema, NULL, NULL, NULL) != SQLITE_OK) {
+        store_db_fail(status, conn->db, "creating the schema");
+        store_conn_close(conn);
         kmipd_store_close(store);
         return NULL;
     }
-    store_release(store, db);
+    store_release(store, conn);
     return store;
 }
 
@@ -126,8 +204,9 @@ void kmipd_store_close(kmipd_store *store)
     if (store == NULL)
         return;
     for (size_t i = 0; i < store->idle_count; i++)
-        sqlite3_close(store->idle[i]);
+        store_conn_close(store->idle[i]);
     free(store->idle);
+    kmipd_unwrap_cache_free(store->unwrapped);
     pthread_mutex_destroy(&store->lock);
     OPENSSL_cleanse(store->master_key, sizeof(store->master_key));
     free(store->path);
@@ -190,9 +269,9 @@ static kmipd_store_rc store_bind_object(kmipd_store *store, sqlite3_stmt *stmt,
     return KMIPD_STORE_OK;
 }
 
-static kmipd_store_rc store_insert_one(kmipd_store *store, sqlite3 *db,
-                                       sqlite3_stmt *stmt, kmipd_object *obj,
-                                       int64_t now, kmip_status *status)
+static kmipd_store_rc store_insert_one(kmipd_store *store, store_conn *conn,
+                                       kmipd_object *obj, int64_t now,
+                                       kmip_status *status)
 {
     if (obj->uid[0] == '\0')
         kmipd_store_new_uid(obj->uid);
@@ -203,8 +282,9 @@ static kmipd_store_rc store_insert_one(kmipd_store *store, sqlite3 *db,
         kmip_fail(status, KMIP_E_NOMEM, "out of memory");
         return KMIPD_STORE_FAILED;
     }
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    sqlite3_stmt *stmt = store_stmt(conn, STMT_INSERT, status);
+    if (stmt == NULL)
+        return KMIPD_STORE_FAILED;
     sqlite3_bind_text(stmt, 1, obj->uid, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, obj->owner, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 3, obj->object_type);
@@ -213,40 +293,47 @@ static kmipd_store_rc store_insert_one(kmipd_store *store, sqlite3 *db,
     if (rc != KMIPD_STORE_OK)
         return rc;
     if (sqlite3_step(stmt) != SQLITE_DONE)
-        return store_db_fail(status, db, "insert");
+        return store_db_fail(status, conn->db, "insert");
     return KMIPD_STORE_OK;
 }
 
 kmipd_store_rc kmipd_store_insert(kmipd_store *store, kmipd_object **objs,
                                   size_t n, kmip_status *status)
 {
-    sqlite3 *db = store_acquire(store, status);
-    if (db == NULL)
+    store_conn *conn = store_acquire(store, status);
+    if (conn == NULL)
         return KMIPD_STORE_FAILED;
-    sqlite3_stmt *stmt = NULL;
     int64_t now = time(NULL);
     kmipd_store_rc rc = KMIPD_STORE_OK;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = store_db_fail(status, db, "begin");
-        goto out;
+    if (sqlite3_exec(conn->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        rc = store_db_fail(status, conn->db, "begin");
+    else {
+        for (size_t i = 0; rc == KMIPD_STORE_OK && i < n; i++)
+            rc = store_insert_one(store, conn, objs[i], now, status);
+        if (rc == KMIPD_STORE_OK &&
+            sqlite3_exec(conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            rc = store_db_fail(status, conn->db, "commit");
+        if (rc != KMIPD_STORE_OK)
+            sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
     }
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO objects (uid, owner, object_type, "
-                           "state, attrs, material, material_format, "
-                           "exportable) VALUES (?,?,?,?,?,?,?,?)",
-                           -1, &stmt, NULL) != SQLITE_OK)
-        rc = store_db_fail(status, db, "prepare insert");
-    for (size_t i = 0; rc == KMIPD_STORE_OK && i < n; i++)
-        rc = store_insert_one(store, db, stmt, objs[i], now, status);
-    if (rc == KMIPD_STORE_OK &&
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = store_db_fail(status, db, "commit");
-    if (rc != KMIPD_STORE_OK)
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-out:
-    sqlite3_finalize(stmt);
-    store_release(store, db);
+    store_release(store, conn);
     return rc;
+}
+
+/* Unwraps the material of obj, through the cache of recent unwraps. */
+static bool store_unwrap(kmipd_store *store, kmipd_object *obj,
+                         const uint8_t *wrapped, size_t wrapped_len)
+{
+    if (kmipd_unwrap_cache_get(store->unwrapped, obj->uid, wrapped, wrapped_len,
+                               &obj->material, &obj->material_len))
+        return true;
+    if (!kmipd_unwrap(store->master_key, wrapped, wrapped_len, &obj->material,
+                      &obj->material_len))
+        return false;
+    kmipd_unwrap_cache_put(store->unwrapped, obj->uid, wrapped, wrapped_len,
+                           obj->material, obj->material_len);
+    return true;
 }
 
 /* Builds an object from a row of (uid, owner, object_type, state, attrs,
@@ -279,8 +366,7 @@ static kmipd_store_rc store_row_object(kmipd_store *store, sqlite3_stmt *stmt,
     const uint8_t *wrapped = sqlite3_column_blob(stmt, 5);
     size_t wrapped_len = (size_t)sqlite3_column_bytes(stmt, 5);
     if (with_material && wrapped != NULL &&
-        !kmipd_unwrap(store->master_key, wrapped, wrapped_len, &obj->material,
-                      &obj->material_len)) {
+        !store_unwrap(store, obj, wrapped, wrapped_len)) {
         kmipd_object_free(obj);
         kmip_fail(status, KMIP_E_INVALID_ARG,
                   "key material of %s fails its integrity check "
@@ -300,31 +386,35 @@ kmipd_store_rc kmipd_store_load(kmipd_store *store, const char *uid,
                                 const char *owner, kmipd_object **out,
                                 kmip_status *status)
 {
-    sqlite3 *db = store_acquire(store, status);
-    if (db == NULL)
+    store_conn *conn = store_acquire(store, status);
+    if (conn == NULL)
         return KMIPD_STORE_FAILED;
-    sqlite3_stmt *stmt = NULL;
-    kmipd_store_rc rc;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT " STORE_COLUMNS
-                           " FROM objects WHERE uid = ? AND owner = ?",
-                           -1, &stmt, NULL) != SQLITE_OK) {
-        rc = store_db_fail(status, db, "prepare load");
-        goto out;
+    kmipd_store_rc rc = KMIPD_STORE_FAILED;
+    sqlite3_stmt *stmt = store_stmt(conn, STMT_LOAD, status);
+    if (stmt != NULL) {
+        sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, owner, -1, SQLITE_STATIC);
+        int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW)
+            rc = store_row_object(store, stmt, true, out, status);
+        else if (step == SQLITE_DONE)
+            rc = KMIPD_STORE_NOT_FOUND;
+        else
+            rc = store_db_fail(status, conn->db, "load");
     }
-    sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, owner, -1, SQLITE_STATIC);
-    int step = sqlite3_step(stmt);
-    if (step == SQLITE_ROW)
-        rc = store_row_object(store, stmt, true, out, status);
-    else if (step == SQLITE_DONE)
-        rc = KMIPD_STORE_NOT_FOUND;
-    else
-        rc = store_db_fail(status, db, "load");
-out:
-    sqlite3_finalize(stmt);
-    store_release(store, db);
+    store_release(store, conn);
     return rc;
+}
+
+/* Runs a statement that changes one object's row; NOT_FOUND when no row
+ * (of that owner) changed. */
+static kmipd_store_rc store_change(store_conn *conn, sqlite3_stmt *stmt,
+                                   const char *what, kmip_status *status)
+{
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        return store_db_fail(status, conn->db, what);
+    return sqlite3_changes(conn->db) == 0 ? KMIPD_STORE_NOT_FOUND
+                                          : KMIPD_STORE_OK;
 }
 
 kmipd_store_rc kmipd_store_update(kmipd_store *store, kmipd_object *obj,
@@ -334,58 +424,37 @@ kmipd_store_rc kmipd_store_update(kmipd_store *store, kmipd_object *obj,
         kmip_fail(status, KMIP_E_NOMEM, "out of memory");
         return KMIPD_STORE_FAILED;
     }
-    sqlite3 *db = store_acquire(store, status);
-    if (db == NULL)
+    store_conn *conn = store_acquire(store, status);
+    if (conn == NULL)
         return KMIPD_STORE_FAILED;
-    sqlite3_stmt *stmt = NULL;
-    kmipd_store_rc rc;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE objects SET attrs = ?, material = ?, "
-                           "material_format = ?, exportable = ?, state = ? "
-                           "WHERE uid = ? AND owner = ?",
-                           -1, &stmt, NULL) != SQLITE_OK) {
-        rc = store_db_fail(status, db, "prepare update");
-        goto out;
+    kmipd_store_rc rc = KMIPD_STORE_FAILED;
+    sqlite3_stmt *stmt = store_stmt(conn, STMT_UPDATE, status);
+    if (stmt != NULL)
+        rc = store_bind_object(store, stmt, 1, obj, status);
+    if (rc == KMIPD_STORE_OK) {
+        sqlite3_bind_int64(stmt, 5, obj->state);
+        sqlite3_bind_text(stmt, 6, obj->uid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 7, obj->owner, -1, SQLITE_STATIC);
+        rc = store_change(conn, stmt, "update", status);
     }
-    rc = store_bind_object(store, stmt, 1, obj, status);
-    if (rc != KMIPD_STORE_OK)
-        goto out;
-    sqlite3_bind_int64(stmt, 5, obj->state);
-    sqlite3_bind_text(stmt, 6, obj->uid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 7, obj->owner, -1, SQLITE_STATIC);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        rc = store_db_fail(status, db, "update");
-    else if (sqlite3_changes(db) == 0)
-        rc = KMIPD_STORE_NOT_FOUND;
-out:
-    sqlite3_finalize(stmt);
-    store_release(store, db);
+    store_release(store, conn);
     return rc;
 }
 
 kmipd_store_rc kmipd_store_delete(kmipd_store *store, const char *uid,
                                   const char *owner, kmip_status *status)
 {
-    sqlite3 *db = store_acquire(store, status);
-    if (db == NULL)
+    store_conn *conn = store_acquire(store, status);
+    if (conn == NULL)
         return KMIPD_STORE_FAILED;
-    sqlite3_stmt *stmt = NULL;
-    kmipd_store_rc rc = KMIPD_STORE_OK;
-    if (sqlite3_prepare_v2(db,
-                           "DELETE FROM objects WHERE uid = ? AND owner = ?",
-                           -1, &stmt, NULL) != SQLITE_OK) {
-        rc = store_db_fail(status, db, "prepare delete");
-        goto out;
+    kmipd_store_rc rc = KMIPD_STORE_FAILED;
+    sqlite3_stmt *stmt = store_stmt(conn, STMT_DELETE, status);
+    if (stmt != NULL) {
+        sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, owner, -1, SQLITE_STATIC);
+        rc = store_change(conn, stmt, "delete", status);
     }
-    sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, owner, -1, SQLITE_STATIC);
-    if (sqlite3_step(stmt) != SQLITE_DONE)
-        rc = store_db_fail(status, db, "delete");
-    else if (sqlite3_changes(db) == 0)
-        rc = KMIPD_STORE_NOT_FOUND;
-out:
-    sqlite3_finalize(stmt);
-    store_release(store, db);
+    store_release(store, conn);
     return rc;
 }
 
@@ -411,6 +480,24 @@ static bool store_uids_append(char ***uids, size_t *n, const char *uid)
     return true;
 }
 
+/* Adds obj's uid to the page when match accepts it. */
+static kmipd_store_rc store_locate_row(const kmipd_object *obj,
+                                       kmipd_store_match_fn match, void *arg,
+                                       size_t offset, size_t max_items,
+                                       char ***uids, size_t *n, size_t *total,
+                                       kmip_status *status)
+{
+    if (match != NULL && !match(obj, arg))
+        return KMIPD_STORE_OK;
+    (*total)++;
+    bool wanted = *total > offset && (max_items == 0 || *n < max_items);
+    if (wanted && !store_uids_append(uids, n, obj->uid)) {
+        kmip_fail(status, KMIP_E_NOMEM, "out of memory");
+        return KMIPD_STORE_FAILED;
+    }
+    return KMIPD_STORE_OK;
+}
+
 kmipd_store_rc kmipd_store_locate(kmipd_store *store, const char *owner,
                                   kmipd_store_match_fn match, void *arg,
                                   size_t offset, size_t max_items, char ***uids,
@@ -419,44 +506,32 @@ kmipd_store_rc kmipd_store_locate(kmipd_store *store, const char *owner,
     *uids = NULL;
     *n = 0;
     *total = 0;
-    sqlite3 *db = store_acquire(store, status);
-    if (db == NULL)
+    store_conn *conn = store_acquire(store, status);
+    if (conn == NULL)
         return KMIPD_STORE_FAILED;
-    sqlite3_stmt *stmt = NULL;
-    kmipd_store_rc rc = KMIPD_STORE_OK;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT " STORE_COLUMNS
-                           " FROM objects WHERE owner = ? ORDER BY id",
-                           -1, &stmt, NULL) != SQLITE_OK) {
-        rc = store_db_fail(status, db, "prepare locate");
-        goto out;
-    }
-    sqlite3_bind_text(stmt, 1, owner, -1, SQLITE_STATIC);
-    int step;
-    while (rc == KMIPD_STORE_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        kmipd_object *obj = NULL;
-        rc = store_row_object(store, stmt, false, &obj, status);
-        if (rc != KMIPD_STORE_OK)
-            break;
-        if (match == NULL || match(obj, arg)) {
-            (*total)++;
-            bool wanted = *total > offset && (max_items == 0 || *n < max_items);
-            if (wanted && !store_uids_append(uids, n, obj->uid)) {
-                kmip_fail(status, KMIP_E_NOMEM, "out of memory");
-                rc = KMIPD_STORE_FAILED;
-            }
+    kmipd_store_rc rc = KMIPD_STORE_FAILED;
+    sqlite3_stmt *stmt = store_stmt(conn, STMT_LOCATE, status);
+    if (stmt != NULL) {
+        rc = KMIPD_STORE_OK;
+        sqlite3_bind_text(stmt, 1, owner, -1, SQLITE_STATIC);
+        int step;
+        while (rc == KMIPD_STORE_OK &&
+               (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+            kmipd_object *obj = NULL;
+            rc = store_row_object(store, stmt, false, &obj, status);
+            if (rc == KMIPD_STORE_OK)
+                rc = store_locate_row(obj, match, arg, offset, max_items, uids,
+                                      n, total, status);
+            kmipd_object_free(obj);
         }
-        kmipd_object_free(obj);
+        if (rc == KMIPD_STORE_OK && step != SQLITE_DONE)
+            rc = store_db_fail(status, conn->db, "locate");
     }
-    if (rc == KMIPD_STORE_OK && step != SQLITE_DONE)
-        rc = store_db_fail(status, db, "locate");
-out:
     if (rc != KMIPD_STORE_OK) {
         kmipd_store_uids_free(*uids, *n);
         *uids = NULL;
         *n = 0;
     }
-    sqlite3_finalize(stmt);
-    store_release(store, db);
+    store_release(store, conn);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,16 @@
 
 #include "kmipd/wrap.h"
 
+static EVP_CIPHER *wrap_cipher;
+static pthread_once_t wrap_cipher_once = PTHREAD_ONCE_INIT;
+
+/* Fetched once: a fetch per call costs more than the wrap itself. Kept
+ * for the life of the process. */
+static void wrap_cipher_fetch(void)
+{
+    wrap_cipher = EVP_CIPHER_fetch(NULL, "AES-256-WRAP-PAD", NULL);
+}
+
 /* Runs AES-256-WRAP-PAD in direction encrypt (1) or decrypt (0). */
 static bool wrap_run(const uint8_t key[KMIPD_WRAP_KEY_LEN], int encrypt,
                      const uint8_t *in, size_t len, uint8_t **out,
@@ -19,15 +30,14 @@ static bool wrap_run(const uint8_t key[KMIPD_WRAP_KEY_LEN], int encrypt,
         return false;
     size_t cap = len + 16;
     uint8_t *buf = malloc(cap);
-    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-WRAP-PAD", NULL);
+    pthread_once(&wrap_cipher_once, wrap_cipher_fetch);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int n = 0, fin = 0;
-    bool ok = buf != NULL && cipher != NULL && ctx != NULL &&
-              EVP_CipherInit_ex2(ctx, cipher, key, NULL, encrypt, NULL) &&
+    bool ok = buf != NULL && wrap_cipher != NULL && ctx != NULL &&
+              EVP_CipherInit_ex2(ctx, wrap_cipher, key, NULL, encrypt, NULL) &&
               EVP_CipherUpdate(ctx, buf, &n, in, (int)len) &&
               EVP_CipherFinal_ex(ctx, buf + n, &fin);
     EVP_CIPHER_CTX_free(ctx);
-    EVP_CIPHER_free(cipher);
     if (!ok) {
         if (buf != NULL)
             OPENSSL_cleanse(buf, cap);
