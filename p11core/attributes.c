@@ -120,8 +120,7 @@ static CK_RV id_change(const CK_ATTRIBUTE *attr, const p11_object *object,
     if (out->attrs == NULL)
         return CKR_HOST_MEMORY;
     if (attr->ulValueLen > 0 &&
-        kmip_attrs_add_custom_bytes(out->attrs, P11_ID_ATTRIBUTE, attr->pValue,
-                                    attr->ulValueLen) == NULL)
+        p11_id_attr_add(out->attrs, attr->pValue, attr->ulValueLen) == NULL)
         return CKR_HOST_MEMORY;
     return CKR_OK;
 }
@@ -142,11 +141,9 @@ static CK_RV change_request(kmip_version version, const char *uid,
     if (value == NULL) {
         /* Delete names the attribute by a value of its kind. */
         kmip_item *probe = kmip_attrs_new();
-        kmip_item *named =
-            tag == KMIP_TAG_NAME
-                ? kmip_attrs_add_name(probe, "")
-                : kmip_attrs_add_custom_bytes(probe, P11_ID_ATTRIBUTE,
-                                              (const uint8_t *)"", 0);
+        kmip_item *named = tag == KMIP_TAG_NAME
+                               ? kmip_attrs_add_name(probe, "")
+                               : p11_id_attr_add(probe, NULL, 0);
 
         item->operation = KMIP_OPERATION_DELETE_ATTRIBUTE;
         item->payload = named != NULL

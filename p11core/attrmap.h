@@ -11,8 +11,16 @@
 #include "kmip/payloads.h"
 
 /* CKA_ID lives in this custom attribute (2.x: Vendor Attribute "x",
- * "pkcs11-id"). */
+ * "pkcs11-id"), as hex text (id_attr.c). */
 #define P11_ID_ATTRIBUTE "x-pkcs11-id"
+
+/* Adds x-pkcs11-id holding id to the canonical set attrs; the new
+ * attribute, or NULL when out of memory. */
+kmip_item *p11_id_attr_add(kmip_item *attrs, const uint8_t *id, size_t len);
+
+/* The CKA_ID bytes of attrs' x-pkcs11-id into *id (free with free());
+ * false when absent or malformed. */
+bool p11_id_attr_get(const kmip_item *attrs, uint8_t **id, size_t *len);
 
 /* ---- KMIP vocabulary (kmip_vocab.c) ---- */
 
@@ -93,10 +101,10 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             p11_template_phase phase);
 
 /* Adds to the canonical set attrs the KMIP attributes templ asks for:
- * Name (CKA_LABEL), x-pkcs11-id (CKA_ID), Cryptographic Usage Mask (from
- * CKA_SIGN ..., defaulting to what the class does). */
+ * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, when with_id), Cryptographic
+ * Usage Mask (from CKA_SIGN ..., defaulting to what the class does). */
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
-                              kmip_item *attrs);
+                              bool with_id, kmip_item *attrs);
 
 #endif

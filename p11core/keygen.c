@@ -75,9 +75,10 @@ static CK_RV secret_attrs(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type,
     return rv;
 }
 
-static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
-                          const CK_ATTRIBUTE *templ, CK_ULONG count,
-                          CK_OBJECT_HANDLE *handle)
+static CK_RV generate_key_once(p11_session *session,
+                               const CK_MECHANISM *mechanism,
+                               const CK_ATTRIBUTE *templ, CK_ULONG count,
+                               bool with_id, CK_OBJECT_HANDLE *handle)
 {
     kmip_item *attrs = NULL;
     kmip_response *resp = NULL;
@@ -98,7 +99,7 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
     }
     if (rv == CKR_OK)
         rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
-                                     attrs);
+                                     with_id, attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK) {
@@ -114,6 +115,20 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
         rv = p11_new_handle(session, result.uid, handle);
     kmip_response_free(resp);
     kmip_item_free(attrs);
+    return rv;
+}
+
+static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
+                          const CK_ATTRIBUTE *templ, CK_ULONG count,
+                          CK_OBJECT_HANDLE *handle)
+{
+    bool with_id = p11_new_object_with_id(session) &&
+                   p11_template_find(templ, count, CKA_ID) != NULL;
+    CK_RV rv =
+        generate_key_once(session, mechanism, templ, count, with_id, handle);
+
+    if (p11_retry_without_id(session, rv, with_id))
+        rv = generate_key_once(session, mechanism, templ, count, false, handle);
     return rv;
 }
 
@@ -215,7 +230,8 @@ typedef struct pair_templates {
 
 /* The three attribute sets of Create Key Pair. */
 static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
-                        kmip_item *common, kmip_item *priv, kmip_item *pub)
+                        bool with_id, kmip_item *common, kmip_item *priv,
+                        kmip_item *pub)
 {
     CK_RV rv = p11_template_validate(t->pub, t->pub_count, CKO_PUBLIC_KEY,
                                      key_type, P11_TEMPLATE_GENERATE);
@@ -231,16 +247,17 @@ static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK)
         rv = p11_template_kmip_attrs(t->pub, t->pub_count, CKO_PUBLIC_KEY,
-                                     key_type, pub);
+                                     key_type, with_id, pub);
     if (rv == CKR_OK)
         rv = p11_template_kmip_attrs(t->priv, t->priv_count, CKO_PRIVATE_KEY,
-                                     key_type, priv);
+                                     key_type, with_id, priv);
     return rv;
 }
 
-static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
-                           const pair_templates *t, CK_OBJECT_HANDLE *pub,
-                           CK_OBJECT_HANDLE *priv)
+static CK_RV generate_pair_once(p11_session *session,
+                                const CK_MECHANISM *mechanism,
+                                const pair_templates *t, bool with_id,
+                                CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
 {
     kmip_item *common = kmip_attrs_new();
     kmip_item *priv_attrs = kmip_attrs_new();
@@ -256,7 +273,7 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
         (common == NULL || priv_attrs == NULL || pub_attrs == NULL))
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK)
-        rv = pair_attrs(key_type, t, common, priv_attrs, pub_attrs);
+        rv = pair_attrs(key_type, t, with_id, common, priv_attrs, pub_attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK) {
@@ -277,6 +294,20 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
     kmip_item_free(common);
     kmip_item_free(priv_attrs);
     kmip_item_free(pub_attrs);
+    return rv;
+}
+
+static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
+                           const pair_templates *t, CK_OBJECT_HANDLE *pub,
+                           CK_OBJECT_HANDLE *priv)
+{
+    bool with_id = p11_new_object_with_id(session) &&
+                   (p11_template_find(t->pub, t->pub_count, CKA_ID) != NULL ||
+                    p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL);
+    CK_RV rv = generate_pair_once(session, mechanism, t, with_id, pub, priv);
+
+    if (p11_retry_without_id(session, rv, with_id))
+        rv = generate_pair_once(session, mechanism, t, false, pub, priv);
     return rv;
 }
 

@@ -19,6 +19,14 @@ CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
                               kmip_response **resp,
                               const kmip_item **out_payload);
 
+/* Whether new objects of session's slot carry x-pkcs11-id. */
+bool p11_new_object_with_id(const p11_session *session);
+
+/* After a failed creation that sent x-pkcs11-id: true when the server
+ * refused it (Invalid Message / Invalid Field / attribute errors), so the
+ * caller creates the object again without it; the slot remembers. */
+bool p11_retry_without_id(p11_session *session, CK_RV rv, bool sent_id);
+
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,
                      CK_OBJECT_HANDLE *handle);

@@ -64,8 +64,6 @@ static CK_RV stage_attributes(p11_object *cache, const char *uid,
                               const kmip_item *attrs)
 {
     const char *text;
-    const uint8_t *bytes;
-    size_t len;
     int32_t bits;
     CK_RV rv = CKR_OK;
 
@@ -89,12 +87,8 @@ static CK_RV stage_attributes(p11_object *cache, const char *uid,
         kmip_attrs_get_link(attrs, pairing_link(cache->kmip_object_type), &text,
                             NULL) == KMIP_OK)
         rv = dup_text(text, &cache->linked_uid);
-    if (rv == CKR_OK &&
-        kmip_attrs_get_custom_bytes(attrs, P11_ID_ATTRIBUTE, &bytes, &len,
-                                    NULL) == KMIP_OK) {
-        rv = dup_bytes(bytes, len, &cache->id, &cache->id_len);
-        cache->id_custom = true;
-    }
+    if (rv == CKR_OK)
+        cache->id_custom = p11_id_attr_get(attrs, &cache->id, &cache->id_len);
     if (rv == CKR_OK && !cache->id_custom) {
         const char *id_uid =
             p11_fallback_id_uid(cache->object_class, uid, cache->linked_uid);

@@ -18,6 +18,7 @@
 #define P11CORE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,6 +56,12 @@ typedef struct p11_slot {
      * client before login. */
     kmip_client *client;
     bool logged_in;
+    /* The server rejected an Activate by ID Placeholder (PyKMIP): new
+     * objects are activated in a second request. */
+    atomic_bool no_id_placeholder;
+    /* The server rejected the custom attribute x-pkcs11-id (PyKMIP): new
+     * objects are created without it and CKA_ID falls back to the uid. */
+    atomic_bool no_custom_id;
     /* Counts of open sessions, under module->lock. */
     CK_ULONG session_count;
     CK_ULONG rw_session_count;

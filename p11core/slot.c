@@ -18,6 +18,8 @@ CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
     memset(slot, 0, sizeof(*slot));
     slot->id = id;
     slot->conf = conf;
+    atomic_init(&slot->no_id_placeholder, false);
+    atomic_init(&slot->no_custom_id, false);
     if (pthread_rwlock_init(&slot->client_lock, NULL) != 0)
         return CKR_HOST_MEMORY;
     return CKR_OK;

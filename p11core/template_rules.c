@@ -261,7 +261,7 @@ static uint32_t template_usage(const CK_ATTRIBUTE *templ, CK_ULONG count,
 
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
-                              kmip_item *attrs)
+                              bool with_id, kmip_item *attrs)
 {
     const CK_ATTRIBUTE *label = p11_template_find(templ, count, CKA_LABEL);
     const CK_ATTRIBUTE *id = p11_template_find(templ, count, CKA_ID);
@@ -280,9 +280,8 @@ CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
         if (kmip_attrs_add_name(attrs, text) == NULL)
             return CKR_HOST_MEMORY;
     }
-    if (id != NULL && id->ulValueLen > 0 &&
-        kmip_attrs_add_custom_bytes(attrs, P11_ID_ATTRIBUTE, id->pValue,
-                                    id->ulValueLen) == NULL)
+    if (with_id && id != NULL && id->ulValueLen > 0 &&
+        p11_id_attr_add(attrs, id->pValue, id->ulValueLen) == NULL)
         return CKR_HOST_MEMORY;
     if (key &&
         kmip_attrs_add_usage_mask(
