@@ -22,7 +22,6 @@
 
 static CK_FUNCTION_LIST_PTR p11;
 static CK_SESSION_HANDLE session;
-static void *module;
 
 static const uint8_t message[] = "The quick brown fox jumps over the lazy dog";
 #define MESSAGE_LEN (sizeof(message) - 1)
@@ -547,25 +546,15 @@ static void export_test_env(const char *to, const char *from)
         setenv(to, value, 1);
 }
 
-static int open_module(void **state)
+/* Each group initializes the module and opens a session. The module is
+ * loaded once and stays loaded until exit, as applications do with
+ * PKCS#11 modules (p11-kit never unloads them either). */
+static int open_session(void **state)
 {
     (void)state;
-    unsetenv("P11KMIP_CONFIG");
-    export_test_env("P11KMIP_SERVER", "P11KMIP_TEST_SERVER");
-    export_test_env("P11KMIP_CA", "P11KMIP_TEST_CA");
-    export_test_env("P11KMIP_CERT", "P11KMIP_TEST_CERT");
-    export_test_env("P11KMIP_KEY", "P11KMIP_TEST_KEY");
-    module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
-    if (module == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
-        return -1;
-    }
-    CK_C_GetFunctionList get_function_list =
-        (CK_C_GetFunctionList)dlsym(module, "C_GetFunctionList");
     CK_SLOT_ID slot;
     CK_ULONG slot_count = 1;
-    if (get_function_list == NULL || get_function_list(&p11) != CKR_OK ||
-        p11->C_Initialize(NULL) != CKR_OK ||
+    if (p11->C_Initialize(NULL) != CKR_OK ||
         p11->C_GetSlotList(CK_TRUE, &slot, &slot_count) != CKR_OK ||
         slot_count != 1 ||
         p11->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL,
@@ -574,13 +563,29 @@ static int open_module(void **state)
     return 0;
 }
 
-static int close_module(void **state)
+static int close_session(void **state)
 {
     (void)state;
     p11->C_CloseSession(session);
     p11->C_Finalize(NULL);
-    dlclose(module);
     return 0;
+}
+
+static bool load_module(void)
+{
+    unsetenv("P11KMIP_CONFIG");
+    export_test_env("P11KMIP_SERVER", "P11KMIP_TEST_SERVER");
+    export_test_env("P11KMIP_CA", "P11KMIP_TEST_CA");
+    export_test_env("P11KMIP_CERT", "P11KMIP_TEST_CERT");
+    export_test_env("P11KMIP_KEY", "P11KMIP_TEST_KEY");
+    void *module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
+    if (module == NULL) {
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+        return false;
+    }
+    CK_C_GetFunctionList get_function_list =
+        (CK_C_GetFunctionList)dlsym(module, "C_GetFunctionList");
+    return get_function_list != NULL && get_function_list(&p11) == CKR_OK;
 }
 
 int main(int argc, char **argv)
@@ -618,13 +623,15 @@ int main(int argc, char **argv)
     bool is_kmipd = strcmp(argv[1], "kmipd") == 0;
     if (!is_kmipd)
         setenv("P11KMIP_KMIP_VERSION", "1.4", 1); /* GCM tag and AAD */
-    int failed = cmocka_run_group_tests_name("common", common, open_module,
-                                             close_module);
+    if (!load_module())
+        return 1;
+    int failed = cmocka_run_group_tests_name("common", common, open_session,
+                                             close_session);
     if (is_kmipd)
-        failed += cmocka_run_group_tests_name("kmipd", kmipd, open_module,
-                                              close_module);
+        failed += cmocka_run_group_tests_name("kmipd", kmipd, open_session,
+                                              close_session);
     else
-        failed += cmocka_run_group_tests_name("pykmip", pykmip, open_module,
-                                              close_module);
+        failed += cmocka_run_group_tests_name("pykmip", pykmip, open_session,
+                                              close_session);
     return failed;
 }
