@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Attribute operations: Get Attributes, Get Attribute List, Add / Modify /
- * Delete Attribute (1.x forms and 2.x forms) and Set / Adjust Attribute
- * (2.x). Objects hold canonical attributes (kmipd/attributes.h); the 1.x
- * Attribute Index counts the instances of one attribute from 0. */
+/* Operations that change attributes: Add / Modify / Delete Attribute (1.x
+ * forms and 2.x forms) and Set / Adjust Attribute (2.x). Objects hold canonical
+ * attributes (kmipd/attributes.h); the 1.x Attribute Index counts the instances
+ * of one attribute from 0. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +10,7 @@
 #include "kmip/attrs.h"
 #include "kmip/tags.h"
 
+#include "kmipd/attr_ref.h"
 #include "kmipd/attributes.h"
 #include "kmipd/lifecycle.h"
 #include "kmipd/ops_objects.h"
@@ -39,98 +40,6 @@ static const char *attr_label(const kmip_item *attr, char *buf, size_t len)
     return kmip_attr_v1_name(attr, buf, len) ? buf : "the attribute";
 }
 
-/* Which attribute a request names: a tag, and for Vendor Attributes the
- * 1.x name ("x-pkcs11-id"). */
-typedef struct attr_id {
-    uint32_t tag;
-    char name[256];
-} attr_id;
-
-static bool id_of(const kmip_item *attr, attr_id *id)
-{
-    id->tag = attr->tag;
-    id->name[0] = '\0';
-    return attr->tag != KMIP_TAG_VENDOR_ATTRIBUTE ||
-           kmip_attr_v1_name(attr, id->name, sizeof(id->name));
-}
-
-/* The id of a 1.x Attribute Name; false when the name is unknown. */
-static bool id_of_name(const char *name, attr_id *id)
-{
-    if (kmip_attribute_tag(name, &id->tag)) {
-        id->name[0] = '\0';
-        return true;
-    }
-    if ((name[0] != 'x' && name[0] != 'y') || name[1] != '-' ||
-        strlen(name) >= sizeof(id->name))
-        return false;
-    id->tag = KMIP_TAG_VENDOR_ATTRIBUTE;
-    strcpy(id->name, name);
-    return true;
-}
-
-static bool id_matches(const attr_id *id, const kmip_item *attr)
-{
-    char name[256];
-    return attr->tag == id->tag &&
-           (id->tag != KMIP_TAG_VENDOR_ATTRIBUTE ||
-            (kmip_attr_v1_name(attr, name, sizeof(name)) &&
-             strcmp(name, id->name) == 0));
-}
-
-static const char *id_label(const attr_id *id)
-{
-    if (id->tag == KMIP_TAG_VENDOR_ATTRIBUTE)
-        return id->name;
-    const char *name = kmip_attribute_name(id->tag);
-    return name != NULL ? name : "the attribute";
-}
-
-/* The index-th instance in attrs of attribute id, or NULL. */
-static kmip_item *find_instance(kmip_item *attrs, const attr_id *id,
-                                int32_t index)
-{
-    for (kmip_item *attr = attrs->v.children.first; attr != NULL;
-         attr = attr->next) {
-        if (id_matches(id, attr) && index-- == 0)
-            return attr;
-    }
-    return NULL;
-}
-
-/* The position of instance among the instances of its attribute. */
-static int32_t instance_index(const kmip_item *attrs, const kmip_item *instance)
-{
-    attr_id id;
-    id_of(instance, &id);
-    int32_t index = 0;
-    for (const kmip_item *attr = attrs->v.children.first;
-         attr != NULL && attr != instance; attr = attr->next) {
-        if (id_matches(&id, attr))
-            index++;
-    }
-    return index;
-}
-
-/* A 1.x Attribute for attr, with its Attribute Index when not 0. */
-static kmip_item *v1_attribute(const kmip_item *attr, int32_t index)
-{
-    kmip_item *plain = kmip_attr_to_v1(attr);
-    if (plain == NULL || index == 0)
-        return plain;
-    kmip_item *indexed = kmip_item_new_structure(KMIP_TAG_ATTRIBUTE);
-    const kmip_item *name = kmip_item_find(plain, KMIP_TAG_ATTRIBUTE_NAME);
-    const kmip_item *value = kmip_item_find(plain, KMIP_TAG_ATTRIBUTE_VALUE);
-    if (!kmip_item_add(indexed, kmip_item_dup(name)) ||
-        !kmip_add_integer(indexed, KMIP_TAG_ATTRIBUTE_INDEX, index) ||
-        !kmip_item_add(indexed, kmip_item_dup(value))) {
-        kmip_item_free(indexed);
-        indexed = NULL;
-    }
-    kmip_item_free(plain);
-    return indexed;
-}
-
 /* Answers Unique Identifier and, in 1.x, the Attribute instance. */
 static bool answer_instance(kmipd_call *call, const kmipd_object *obj,
                             const kmip_item *instance, int32_t index)
@@ -139,7 +48,7 @@ static bool answer_instance(kmipd_call *call, const kmipd_object *obj,
         return false;
     if (kmip_version_is_v2(call->version) || instance == NULL)
         return true;
-    if (!kmip_item_add(call->response, v1_attribute(instance, index)))
+    if (!kmip_item_add(call->response, kmipd_attr_v1(instance, index)))
         return out_of_memory(call);
     return true;
 }
@@ -224,13 +133,13 @@ static bool request_index(kmipd_call *call, const kmip_item *holder,
 }
 
 static bool attribute_missing(kmipd_call *call, const kmipd_object *obj,
-                              const attr_id *id)
+                              const kmipd_attr_id *id)
 {
     uint32_t reason = kmip_version_is_v2(call->version)
                           ? KMIP_RESULT_REASON_ATTRIBUTE_NOT_FOUND
                           : KMIP_RESULT_REASON_ITEM_NOT_FOUND;
     return kmipd_fail(call, reason, "%s has no such %s", obj->uid,
-                      id_label(id));
+                      kmipd_attr_id_label(id));
 }
 
 /* Saves a changed obj (its state following its dates) and frees it. */
@@ -242,151 +151,6 @@ static bool save(kmipd_call *call, kmipd_object *obj, bool ok)
     kmipd_object_free(obj);
     return ok;
 }
-
-/* The attribute a reference names: a 1.x Attribute Name, or a 2.x
- * Attribute Reference (a tag, or Vendor Identification and Attribute
- * Name). False for an unknown name (*known false) or a malformed
- * reference (call failed). */
-static bool id_of_reference(kmipd_call *call, const kmip_item *ref, attr_id *id,
-                            bool *known)
-{
-    *known = true;
-    if (ref->type == KMIP_TYPE_TEXT_STRING) {
-        *known = id_of_name((const char *)ref->v.bytes.data, id);
-        return *known;
-    }
-    if (ref->type == KMIP_TYPE_ENUMERATION) {
-        id->tag = ref->v.enumeration;
-        id->name[0] = '\0';
-        return true;
-    }
-    const char *vendor, *name;
-    size_t len;
-    if (ref->type != KMIP_TYPE_STRUCTURE ||
-        kmip_get_text(ref, KMIP_TAG_VENDOR_IDENTIFICATION, &vendor, &len,
-                      NULL) != KMIP_OK ||
-        kmip_get_text(ref, KMIP_TAG_ATTRIBUTE_NAME, &name, &len, NULL) !=
-            KMIP_OK) {
-        *known = false;
-        return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
-                          "bad Attribute Reference");
-    }
-    id->tag = KMIP_TAG_VENDOR_ATTRIBUTE;
-    snprintf(id->name, sizeof(id->name), "%s-%s", vendor, name);
-    return true;
-}
-
-/* ---- Reading. ---- */
-
-/* The attributes a Get Attributes request asks for (all when it names
- * none), as a new canonical set; NULL when the call failed. Unknown names
- * select nothing. */
-static kmip_item *select_attributes(kmipd_call *call, const kmip_item *attrs)
-{
-    uint32_t ref_tag = kmip_version_is_v2(call->version)
-                           ? KMIP_TAG_ATTRIBUTE_REFERENCE
-                           : KMIP_TAG_ATTRIBUTE_NAME;
-    const kmip_item *ref = kmip_item_find(call->request, ref_tag);
-    kmip_item *selected = ref == NULL ? kmip_item_dup(attrs) : kmip_attrs_new();
-    if (selected == NULL) {
-        out_of_memory(call);
-        return NULL;
-    }
-    for (; ref != NULL; ref = kmip_item_next_with_tag(ref, ref_tag)) {
-        attr_id id;
-        bool known;
-        if (!id_of_reference(call, ref, &id, &known)) {
-            if (known)
-                continue;
-            kmip_item_free(selected);
-            return NULL;
-        }
-        for (const kmip_item *attr = attrs->v.children.first; attr != NULL;
-             attr = attr->next) {
-            if (id_matches(&id, attr) &&
-                !kmip_item_add(selected, kmip_item_dup(attr))) {
-                kmip_item_free(selected);
-                out_of_memory(call);
-                return NULL;
-            }
-        }
-    }
-    return selected;
-}
-
-static bool answer_attributes(kmipd_call *call, const kmip_item *selected)
-{
-    if (kmip_version_is_v2(call->version)) {
-        kmip_item *container = NULL;
-        kmip_status st;
-        if (kmip_attrs_encode(selected, call->version, KMIP_ATTRS_OBJECT,
-                              &container, &st) != KMIP_OK)
-            return kmipd_fail_status(call, &st);
-        return kmip_item_add(call->response, container) ? true
-                                                        : out_of_memory(call);
-    }
-    for (const kmip_item *attr = selected->v.children.first; attr != NULL;
-         attr = attr->next) {
-        if (!kmip_item_add(call->response,
-                           v1_attribute(attr, instance_index(selected, attr))))
-            return out_of_memory(call);
-    }
-    return true;
-}
-
-bool kmipd_op_get_attributes(kmipd_call *call)
-{
-    kmipd_object *obj;
-    if (!kmipd_call_load_any(call, &obj))
-        return false;
-    kmip_item *selected = select_attributes(call, obj->attrs);
-    bool ok = selected != NULL && kmipd_call_answer_uid(call, obj->uid) &&
-              answer_attributes(call, selected);
-    kmip_item_free(selected);
-    kmipd_object_free(obj);
-    return ok;
-}
-
-/* One reference to attr in the Get Attribute List form of the version. */
-static kmip_item *attribute_reference(const kmipd_call *call,
-                                      const kmip_item *attr)
-{
-    if (!kmip_version_is_v2(call->version)) {
-        char name[256];
-        if (!kmip_attr_v1_name(attr, name, sizeof(name)))
-            return NULL;
-        return kmip_item_new_text(KMIP_TAG_ATTRIBUTE_NAME, name);
-    }
-    if (attr->tag != KMIP_TAG_VENDOR_ATTRIBUTE)
-        return kmip_item_new_enum(KMIP_TAG_ATTRIBUTE_REFERENCE, attr->tag);
-    kmip_item *ref = kmip_item_new_structure(KMIP_TAG_ATTRIBUTE_REFERENCE);
-    if (!kmip_item_add(ref, kmip_item_dup(kmip_item_find(
-                                attr, KMIP_TAG_VENDOR_IDENTIFICATION))) ||
-        !kmip_item_add(ref, kmip_item_dup(kmip_item_find(
-                                attr, KMIP_TAG_ATTRIBUTE_NAME)))) {
-        kmip_item_free(ref);
-        return NULL;
-    }
-    return ref;
-}
-
-bool kmipd_op_get_attribute_list(kmipd_call *call)
-{
-    kmipd_object *obj;
-    if (!kmipd_call_load_any(call, &obj))
-        return false;
-    bool ok = kmipd_call_answer_uid(call, obj->uid);
-    for (const kmip_item *attr = obj->attrs->v.children.first;
-         ok && attr != NULL; attr = attr->next) {
-        if (instance_index(obj->attrs, attr) == 0 &&
-            !kmip_item_add(call->response, attribute_reference(call, attr)))
-            ok = out_of_memory(call);
-    }
-    kmipd_object_free(obj);
-    return ok;
-}
-
-/* ---- Changing. ---- */
 
 /* Replaces instance's value by attr's, in place (so that Attribute
  * Indexes hold); frees attr. */
@@ -405,7 +169,8 @@ static void replace_in_place(kmip_item *instance, kmip_item *attr)
  * attribute (2.x without Current Attribute). NULL with call failed when
  * there is none. */
 static kmip_item *target_instance(kmipd_call *call, kmipd_object *obj,
-                                  const attr_id *id, const kmip_item *current)
+                                  const kmipd_attr_id *id,
+                                  const kmip_item *current)
 {
     kmip_item *instance = NULL;
     if (!kmip_version_is_v2(call->version)) {
@@ -414,10 +179,10 @@ static kmip_item *target_instance(kmipd_call *call, kmipd_object *obj,
                            kmip_item_find(call->request, KMIP_TAG_ATTRIBUTE),
                            &index))
             return NULL;
-        instance = find_instance(obj->attrs, id, index);
+        instance = kmipd_attr_find_instance(obj->attrs, id, index);
     } else if (current != NULL) {
         for (int32_t i = 0;
-             (instance = find_instance(obj->attrs, id, i)) != NULL &&
+             (instance = kmipd_attr_find_instance(obj->attrs, id, i)) != NULL &&
              !kmipd_item_equal(instance, current);
              i++)
             ;
@@ -426,7 +191,7 @@ static kmip_item *target_instance(kmipd_call *call, kmipd_object *obj,
                    "a multi-valued attribute needs its Current Attribute");
         return NULL;
     } else {
-        instance = find_instance(obj->attrs, id, 0);
+        instance = kmipd_attr_find_instance(obj->attrs, id, 0);
     }
     if (instance == NULL)
         attribute_missing(call, obj, id);
@@ -439,17 +204,18 @@ bool kmipd_op_add_attribute(kmipd_call *call)
     if (!request_attribute(call, holder_tag(call, KMIP_TAG_NEW_ATTRIBUTE), true,
                            &attr))
         return false;
-    attr_id id;
+    kmipd_attr_id id;
     kmipd_object *obj = NULL;
-    bool ok = id_of(attr, &id) && kmipd_call_load(call, &obj) &&
+    bool ok = kmipd_attr_id_of(attr, &id) && kmipd_call_load(call, &obj) &&
               check_changeable(call, obj, attr);
     if (ok && !kmipd_attr_multi_valued(id.tag) &&
-        find_instance(obj->attrs, &id, 0) != NULL)
-        ok = kmipd_fail(call,
-                        kmip_version_is_v2(call->version)
-                            ? KMIP_RESULT_REASON_ATTRIBUTE_SINGLE_VALUED
-                            : KMIP_RESULT_REASON_ILLEGAL_OPERATION,
-                        "%s already has %s", obj->uid, id_label(&id));
+        kmipd_attr_find_instance(obj->attrs, &id, 0) != NULL)
+        ok =
+            kmipd_fail(call,
+                       kmip_version_is_v2(call->version)
+                           ? KMIP_RESULT_REASON_ATTRIBUTE_SINGLE_VALUED
+                           : KMIP_RESULT_REASON_ILLEGAL_OPERATION,
+                       "%s already has %s", obj->uid, kmipd_attr_id_label(&id));
     if (!ok) {
         kmip_item_free(attr);
         kmipd_object_free(obj);
@@ -457,8 +223,8 @@ bool kmipd_op_add_attribute(kmipd_call *call)
     }
     if (!kmip_item_add(obj->attrs, attr))
         ok = out_of_memory(call);
-    ok = ok &&
-         answer_instance(call, obj, attr, instance_index(obj->attrs, attr));
+    ok = ok && answer_instance(call, obj, attr,
+                               kmipd_attr_instance_index(obj->attrs, attr));
     return save(call, obj, ok);
 }
 
@@ -468,10 +234,10 @@ bool kmipd_op_modify_attribute(kmipd_call *call)
     if (!request_attribute(call, holder_tag(call, KMIP_TAG_NEW_ATTRIBUTE), true,
                            &attr))
         return false;
-    attr_id id;
+    kmipd_attr_id id;
     kmipd_object *obj = NULL;
     kmip_item *instance = NULL;
-    bool ok = id_of(attr, &id) &&
+    bool ok = kmipd_attr_id_of(attr, &id) &&
               (!kmip_version_is_v2(call->version) ||
                request_attribute(call, KMIP_TAG_CURRENT_ATTRIBUTE, false,
                                  &current)) &&
@@ -486,13 +252,14 @@ bool kmipd_op_modify_attribute(kmipd_call *call)
     }
     replace_in_place(instance, attr);
     ok = answer_instance(call, obj, instance,
-                         instance_index(obj->attrs, instance));
+                         kmipd_attr_instance_index(obj->attrs, instance));
     return save(call, obj, ok);
 }
 
 /* The attribute a Delete request names and, in 2.x, the instance it gives
  * (*current, NULL when it gives a reference only). */
-static bool delete_target(kmipd_call *call, attr_id *id, kmip_item **current)
+static bool delete_target(kmipd_call *call, kmipd_attr_id *id,
+                          kmip_item **current)
 {
     *current = NULL;
     if (kmip_version_is_v2(call->version)) {
@@ -500,7 +267,7 @@ static bool delete_target(kmipd_call *call, attr_id *id, kmip_item **current)
                                current))
             return false;
         if (*current != NULL)
-            return id_of(*current, id);
+            return kmipd_attr_id_of(*current, id);
     }
     uint32_t ref_tag = kmip_version_is_v2(call->version)
                            ? KMIP_TAG_ATTRIBUTE_REFERENCE
@@ -510,7 +277,7 @@ static bool delete_target(kmipd_call *call, attr_id *id, kmip_item **current)
         return kmipd_fail(call, KMIP_RESULT_REASON_MISSING_DATA, "no %s",
                           kmip_tag_name(ref_tag));
     bool known;
-    if (id_of_reference(call, ref, id, &known))
+    if (kmipd_attr_id_of_reference(call, ref, id, &known))
         return true;
     if (!known && ref->type == KMIP_TYPE_TEXT_STRING)
         kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
@@ -520,7 +287,7 @@ static bool delete_target(kmipd_call *call, attr_id *id, kmip_item **current)
 
 bool kmipd_op_delete_attribute(kmipd_call *call)
 {
-    attr_id id;
+    kmipd_attr_id id;
     kmip_item *current = NULL;
     kmipd_object *obj = NULL;
     kmip_item *instance = NULL;
@@ -534,7 +301,7 @@ bool kmipd_op_delete_attribute(kmipd_call *call)
         kmipd_object_free(obj);
         return false;
     }
-    int32_t index = instance_index(obj->attrs, instance);
+    int32_t index = kmipd_attr_instance_index(obj->attrs, instance);
     ok = answer_instance(call, obj, instance, index);
     kmip_item_remove(obj->attrs, instance);
     kmip_item_free(instance);
@@ -623,7 +390,7 @@ bool kmipd_op_adjust_attribute(kmipd_call *call)
     uint32_t type;
     int64_t amount;
     kmip_status st;
-    attr_id id;
+    kmipd_attr_id id;
     bool known;
     if (ref == NULL)
         return kmipd_fail(call, KMIP_RESULT_REASON_MISSING_DATA,
@@ -632,7 +399,7 @@ bool kmipd_op_adjust_attribute(kmipd_call *call)
         KMIP_OK)
         return kmipd_fail_status(call, &st);
     if (!adjustment_amount(call, &amount) ||
-        !id_of_reference(call, ref, &id, &known))
+        !kmipd_attr_id_of_reference(call, ref, &id, &known))
         return false;
     kmipd_object *obj = NULL;
     kmip_item *instance = NULL;

@@ -205,6 +205,30 @@ static void test_update_writes_state_and_attributes(void **state)
     kmipd_object_free(obj);
 }
 
+static void test_new_material_is_loaded_after_an_update(void **state)
+{
+    fixture *f = *state;
+    kmipd_object *obj = insert_key(f, "alice", "k1");
+    kmipd_object *loaded = NULL;
+    kmip_status st;
+    /* The first load remembers the unwrapped material. */
+    assert_int_equal(
+        kmipd_store_load(f->store, obj->uid, "alice", &loaded, &st),
+        KMIPD_STORE_OK);
+    kmipd_object_free(loaded);
+    static const uint8_t other[] = "another key, 24 bytes!!";
+    assert_true(kmipd_object_set_material(obj, other, sizeof(other) - 1,
+                                          KMIP_KEY_FORMAT_TYPE_RAW));
+    assert_int_equal(kmipd_store_update(f->store, obj, &st), KMIPD_STORE_OK);
+    assert_int_equal(
+        kmipd_store_load(f->store, obj->uid, "alice", &loaded, &st),
+        KMIPD_STORE_OK);
+    assert_int_equal(loaded->material_len, sizeof(other) - 1);
+    assert_memory_equal(loaded->material, other, sizeof(other) - 1);
+    kmipd_object_free(loaded);
+    kmipd_object_free(obj);
+}
+
 static void test_delete_removes_the_object(void **state)
 {
     fixture *f = *state;
@@ -303,6 +327,7 @@ int main(void)
         T(test_a_wrong_master_key_cannot_unwrap),
         T(test_activation_date_in_the_past_stores_it_active),
         T(test_update_writes_state_and_attributes),
+        T(test_new_material_is_loaded_after_an_update),
         T(test_delete_removes_the_object),
         T(test_locate_filters_by_owner_and_match),
         T(test_locate_pages_with_offset_and_maximum),
