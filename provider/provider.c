@@ -29,6 +29,51 @@ static const OSSL_ALGORITHM keymgmt_algorithms[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+static const OSSL_ALGORITHM signature_algorithms[] = {
+    {"RSA:rsaEncryption:1.2.840.113549.1.1.1", P11PROV_PROPS,
+     p11prov_rsa_signature_functions, "RSA signatures on the server"},
+    {"ECDSA", P11PROV_PROPS, p11prov_ecdsa_signature_functions,
+     "ECDSA signatures on the server"},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* A key file is what this provider writes for a private key, whatever
+ * structure the caller names: PEM_write_bio_PrivateKey asks for
+ * PrivateKeyInfo, which a token key cannot give. */
+#define KEY_ENCODERS(name)                                                    \
+    {name, P11PROV_PROPS ",output=pem,structure=pk11-uri",                    \
+     p11prov_keyfile_encoder_functions, NULL},                                \
+        {name, P11PROV_PROPS ",output=pem,structure=PrivateKeyInfo",          \
+         p11prov_keyfile_encoder_functions, NULL},                            \
+        {name, P11PROV_PROPS ",output=der,structure=SubjectPublicKeyInfo",    \
+         p11prov_spki_der_encoder_functions, NULL},                           \
+        {name, P11PROV_PROPS ",output=pem,structure=SubjectPublicKeyInfo",    \
+         p11prov_spki_pem_encoder_functions, NULL},                           \
+    {                                                                         \
+        name, P11PROV_PROPS ",output=text", p11prov_text_encoder_functions,   \
+            NULL                                                              \
+    }
+
+static const OSSL_ALGORITHM encoder_algorithms[] = {
+    KEY_ENCODERS("RSA"),
+    KEY_ENCODERS("RSA-PSS"),
+    KEY_ENCODERS("EC"),
+    {NULL, NULL, NULL, NULL},
+};
+
+#define KEYFILE_DECODER(name)                                                 \
+    {                                                                         \
+        name, P11PROV_PROPS ",input=der,structure=pk11-uri",                  \
+            p11prov_keyfile_decoder_functions, "URI-in-PEM key files"         \
+    }
+
+static const OSSL_ALGORITHM decoder_algorithms[] = {
+    KEYFILE_DECODER("RSA"),
+    KEYFILE_DECODER("RSA-PSS"),
+    KEYFILE_DECODER("EC"),
+    {NULL, NULL, NULL, NULL},
+};
+
 static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
                                              int *no_cache)
 {
@@ -39,6 +84,12 @@ static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
         return store_algorithms;
     case OSSL_OP_KEYMGMT:
         return keymgmt_algorithms;
+    case OSSL_OP_ENCODER:
+        return encoder_algorithms;
+    case OSSL_OP_DECODER:
+        return decoder_algorithms;
+    case OSSL_OP_SIGNATURE:
+        return signature_algorithms;
     }
     return NULL;
 }

@@ -46,7 +46,7 @@ void p11prov_sig_freectx(void *vctx)
     if (ctx == NULL)
         return;
     abandon_message(ctx);
-    EVP_MD_CTX_free(ctx->verify_md);
+    EVP_MD_CTX_free(ctx->local_md);
     EVP_MD_free(ctx->md);
     EVP_MD_free(ctx->mgf1_md);
     p11prov_key_free(ctx->key);
@@ -63,12 +63,12 @@ void *p11prov_sig_dupctx(void *vctx)
         return NULL;
     }
     *dst = *src;
-    dst->verify_md = NULL;
-    if (src->verify_md != NULL) {
-        dst->verify_md = EVP_MD_CTX_new();
-        if (dst->verify_md == NULL ||
-            !EVP_MD_CTX_copy_ex(dst->verify_md, src->verify_md)) {
-            EVP_MD_CTX_free(dst->verify_md);
+    dst->local_md = NULL;
+    if (src->local_md != NULL) {
+        dst->local_md = EVP_MD_CTX_new();
+        if (dst->local_md == NULL ||
+            !EVP_MD_CTX_copy_ex(dst->local_md, src->local_md)) {
+            EVP_MD_CTX_free(dst->local_md);
             free(dst);
             p11prov_raise(src->provctx, P11PROV_R_INTERNAL,
                           "cannot copy the digest state");
@@ -162,8 +162,8 @@ static int init(p11prov_sig_ctx *ctx, void *provkey, int operation)
 
     abandon_message(ctx);
     ctx->spent = false;
-    EVP_MD_CTX_free(ctx->verify_md);
-    ctx->verify_md = NULL;
+    EVP_MD_CTX_free(ctx->local_md);
+    ctx->local_md = NULL;
     if (key == NULL)
         key = ctx->key;
     if (!p11prov_op_key_check(ctx->provctx, key, ctx->family->key_type, signing,
@@ -232,56 +232,69 @@ static int deliver(p11prov_sig_ctx *ctx, const CK_BYTE *raw, CK_ULONG raw_len,
     return 1;
 }
 
-/* Signs in with mech in one C_Sign and delivers the signature. */
-static int sign_once(p11prov_sig_ctx *ctx, CK_MECHANISM *mech,
-                     const unsigned char *in, size_t inlen, unsigned char *sig,
-                     size_t *siglen, size_t sigsize)
+/* Starts the token signing with mech on a session borrowed into
+ * ctx->session. Returns 1 when started, -1 when the token has no such
+ * mechanism (nothing raised, no session held), 0 on another error. */
+static int begin(p11prov_sig_ctx *ctx, CK_MECHANISM *mech)
+{
+    CK_RV rv;
+
+    ctx->session = p11prov_op_session(ctx->key);
+    if (ctx->session == NULL)
+        return 0;
+    rv = ctx->session->fns->C_SignInit(ctx->session->handle, mech,
+                                       ctx->key->handle);
+    if (rv == CKR_OK)
+        return 1;
+    p11prov_op_session_end(ctx->session, rv);
+    ctx->session = NULL;
+    if (rv == CKR_MECHANISM_INVALID)
+        return -1;
+    p11prov_raise_rv(ctx->provctx, rv, "starting a signature");
+    return 0;
+}
+
+/* Finishes the signature begun on ctx->session: C_Sign of the whole
+ * input in when one_shot, else C_SignFinal. Gives the session back. */
+static int finish(p11prov_sig_ctx *ctx, bool one_shot, const unsigned char *in,
+                  size_t inlen, unsigned char *sig, size_t *siglen,
+                  size_t sigsize)
 {
     CK_ULONG raw_len = ctx->family->raw_size(ctx);
     CK_BYTE *raw = malloc(raw_len);
-    p11prov_session *session;
+    CK_SESSION_HANDLE handle = ctx->session->handle;
     CK_RV rv;
     int ok = 0;
 
     if (raw == NULL) {
+        abandon_message(ctx);
         p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
         return 0;
     }
-    session = p11prov_op_session(ctx->key);
-    if (session != NULL) {
-        rv = session->fns->C_SignInit(session->handle, mech, ctx->key->handle);
-        if (rv == CKR_OK)
-            rv = session->fns->C_Sign(session->handle, (CK_BYTE *)in, inlen,
-                                      raw, &raw_len);
-        p11prov_op_session_end(session, rv);
-        if (rv == CKR_OK)
-            ok = deliver(ctx, raw, raw_len, sig, siglen, sigsize);
-        else
-            p11prov_raise_rv(ctx->provctx, rv, "signing on the token");
-    }
+    rv = one_shot ? ctx->session->fns->C_Sign(handle, (CK_BYTE *)in, inlen, raw,
+                                              &raw_len)
+                  : ctx->session->fns->C_SignFinal(handle, raw, &raw_len);
+    p11prov_op_session_end(ctx->session, rv);
+    ctx->session = NULL;
+    if (rv == CKR_OK)
+        ok = deliver(ctx, raw, raw_len, sig, siglen, sigsize);
+    else
+        p11prov_raise_rv(ctx->provctx, rv, "signing on the token");
     free(raw);
     return ok;
 }
 
-int p11prov_sig_sign(void *vctx, unsigned char *sig, size_t *siglen,
-                     size_t sigsize, const unsigned char *tbs, size_t tbslen)
+/* Signs a pre-hashed input (a digest when one is set) in one C_Sign. */
+static int sign_digest(p11prov_sig_ctx *ctx, const unsigned char *tbs,
+                       size_t tbslen, unsigned char *sig, size_t *siglen,
+                       size_t sigsize)
 {
-    p11prov_sig_ctx *ctx = vctx;
-    const unsigned char *encoded;
+    const unsigned char *encoded = tbs;
     unsigned char *owned = NULL;
-    size_t encoded_len;
+    size_t encoded_len = tbslen;
     CK_MECHANISM mech;
     int ok;
 
-    if (ctx->operation != EVP_PKEY_OP_SIGN) {
-        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
-                      "sign called on a context not initialised to sign");
-        return 0;
-    }
-    if (!check_output(ctx, sig, siglen, sigsize))
-        return 0;
-    if (sig == NULL)
-        return 1;
     if (ctx->md != NULL && tbslen != (size_t)EVP_MD_get_size(ctx->md)) {
         p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
                       "an input of %zu bytes is not a %s digest", tbslen,
@@ -290,15 +303,34 @@ int p11prov_sig_sign(void *vctx, unsigned char *sig, size_t *siglen,
     }
     if (!ctx->family->mechanism(ctx, false, &mech))
         return 0;
-    encoded = tbs;
-    encoded_len = tbslen;
     if (ctx->family->encode_input != NULL &&
         !ctx->family->encode_input(ctx, tbs, tbslen, &encoded, &encoded_len,
                                    &owned))
         return 0;
-    ok = sign_once(ctx, &mech, encoded, encoded_len, sig, siglen, sigsize);
+    ok = begin(ctx, &mech);
+    if (ok < 0)
+        p11prov_raise(ctx->provctx, P11PROV_R_UNSUPPORTED,
+                      "the token has no mechanism 0x%lx to sign with",
+                      (unsigned long)mech.mechanism);
+    ok =
+        ok > 0 && finish(ctx, true, encoded, encoded_len, sig, siglen, sigsize);
     OPENSSL_free(owned);
     return ok;
+}
+
+int p11prov_sig_sign(void *vctx, unsigned char *sig, size_t *siglen,
+                     size_t sigsize, const unsigned char *tbs, size_t tbslen)
+{
+    p11prov_sig_ctx *ctx = vctx;
+
+    if (ctx->operation != EVP_PKEY_OP_SIGN) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      "sign called on a context not initialised to sign");
+        return 0;
+    }
+    if (!check_output(ctx, sig, siglen, sigsize))
+        return 0;
+    return sig == NULL || sign_digest(ctx, tbs, tbslen, sig, siglen, sigsize);
 }
 
 /* Sets the digest of a digest-sign or digest-verify: mdname, else the
@@ -310,6 +342,19 @@ static int init_digest(p11prov_sig_ctx *ctx, const char *mdname)
     if (ctx->md != NULL)
         return 1;
     return p11prov_sig_set_digest(ctx, DEFAULT_DIGEST);
+}
+
+/* Starts hashing the message locally. */
+static int start_local_digest(p11prov_sig_ctx *ctx)
+{
+    ctx->local_md = EVP_MD_CTX_new();
+    if (ctx->local_md == NULL ||
+        !EVP_DigestInit_ex2(ctx->local_md, ctx->md, NULL)) {
+        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL,
+                      "cannot start a %s digest", EVP_MD_get0_name(ctx->md));
+        return 0;
+    }
+    return 1;
 }
 
 int p11prov_sig_digest_sign_init(void *vctx, const char *mdname, void *provkey,
@@ -333,28 +378,33 @@ static int check_not_spent(p11prov_sig_ctx *ctx)
     return 1;
 }
 
-/* Starts the token hashing and signing a message, once per signature. */
+/* Starts a digest-sign, once per signature: the token hashes the message,
+ * or, when it has no mechanism for that, the message is hashed locally
+ * and the token signs the digest. */
 static int start_message(p11prov_sig_ctx *ctx)
 {
     CK_MECHANISM mech;
-    CK_RV rv;
+    int started;
 
-    if (ctx->session != NULL)
+    if (ctx->session != NULL || ctx->local_md != NULL)
         return 1;
     if (!ctx->family->mechanism(ctx, true, &mech))
         return 0;
-    ctx->session = p11prov_op_session(ctx->key);
-    if (ctx->session == NULL)
-        return 0;
-    rv = ctx->session->fns->C_SignInit(ctx->session->handle, &mech,
-                                       ctx->key->handle);
-    if (rv != CKR_OK) {
-        p11prov_op_session_end(ctx->session, rv);
-        ctx->session = NULL;
-        p11prov_raise_rv(ctx->provctx, rv, "starting a signature");
-        return 0;
-    }
-    return 1;
+    started = begin(ctx, &mech);
+    return started < 0 ? start_local_digest(ctx) : started;
+}
+
+/* Signs the digest of the message hashed locally. */
+static int sign_local_digest(p11prov_sig_ctx *ctx, unsigned char *sig,
+                             size_t *siglen, size_t sigsize)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len;
+    int ok = EVP_DigestFinal_ex(ctx->local_md, digest, &digest_len);
+
+    EVP_MD_CTX_free(ctx->local_md);
+    ctx->local_md = NULL;
+    return ok && sign_digest(ctx, digest, digest_len, sig, siglen, sigsize);
 }
 
 int p11prov_sig_digest_sign_update(void *vctx, const unsigned char *data,
@@ -365,6 +415,8 @@ int p11prov_sig_digest_sign_update(void *vctx, const unsigned char *data,
 
     if (!check_not_spent(ctx) || !start_message(ctx))
         return 0;
+    if (ctx->local_md != NULL)
+        return EVP_DigestUpdate(ctx->local_md, data, datalen);
     rv = ctx->session->fns->C_SignUpdate(ctx->session->handle, (CK_BYTE *)data,
                                          datalen);
     if (rv != CKR_OK) {
@@ -380,10 +432,6 @@ int p11prov_sig_digest_sign_final(void *vctx, unsigned char *sig,
                                   size_t *siglen, size_t sigsize)
 {
     p11prov_sig_ctx *ctx = vctx;
-    CK_ULONG raw_len;
-    CK_BYTE *raw;
-    CK_RV rv;
-    int ok = 0;
 
     if (!check_not_spent(ctx) || !check_output(ctx, sig, siglen, sigsize))
         return 0;
@@ -391,22 +439,9 @@ int p11prov_sig_digest_sign_final(void *vctx, unsigned char *sig,
         return 1;
     if (!start_message(ctx))
         return 0;
-    raw_len = ctx->family->raw_size(ctx);
-    raw = malloc(raw_len);
-    if (raw == NULL) {
-        abandon_message(ctx);
-        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
-        return 0;
-    }
-    rv = ctx->session->fns->C_SignFinal(ctx->session->handle, raw, &raw_len);
-    p11prov_op_session_end(ctx->session, rv);
-    ctx->session = NULL;
-    if (rv == CKR_OK)
-        ok = deliver(ctx, raw, raw_len, sig, siglen, sigsize);
-    else
-        p11prov_raise_rv(ctx->provctx, rv, "signing on the token");
-    free(raw);
-    return ok;
+    if (ctx->local_md != NULL)
+        return sign_local_digest(ctx, sig, siglen, sigsize);
+    return finish(ctx, false, NULL, 0, sig, siglen, sigsize);
 }
 
 int p11prov_sig_digest_sign(void *vctx, unsigned char *sig, size_t *siglen,
@@ -414,19 +449,22 @@ int p11prov_sig_digest_sign(void *vctx, unsigned char *sig, size_t *siglen,
                             size_t tbslen)
 {
     p11prov_sig_ctx *ctx = vctx;
-    CK_MECHANISM mech;
 
     if (!check_not_spent(ctx) || !check_output(ctx, sig, siglen, sigsize))
         return 0;
     if (sig == NULL)
         return 1;
-    if (ctx->session != NULL) {
+    if (ctx->session != NULL || ctx->local_md != NULL) {
         p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
                       "a one-shot digest-sign after digest-sign updates");
         return 0;
     }
-    return ctx->family->mechanism(ctx, true, &mech) &&
-           sign_once(ctx, &mech, tbs, tbslen, sig, siglen, sigsize);
+    if (!start_message(ctx))
+        return 0;
+    if (ctx->local_md != NULL)
+        return EVP_DigestUpdate(ctx->local_md, tbs, tbslen) &&
+               sign_local_digest(ctx, sig, siglen, sigsize);
+    return finish(ctx, true, tbs, tbslen, sig, siglen, sigsize);
 }
 
 /* Verifies sig over the digest (or raw input) tbs on the public half. */
@@ -439,7 +477,8 @@ static int verify_locally(p11prov_sig_ctx *ctx, const unsigned char *sig,
     int ok = verifier != NULL && EVP_PKEY_verify_init(verifier) == 1 &&
              (ctx->md == NULL ||
               EVP_PKEY_CTX_set_signature_md(verifier, ctx->md) == 1) &&
-             ctx->family->verify_params(ctx, verifier) &&
+             (ctx->family->verify_params == NULL ||
+              ctx->family->verify_params(ctx, verifier)) &&
              EVP_PKEY_verify(verifier, sig, siglen, tbs, tbslen) == 1;
 
     EVP_PKEY_CTX_free(verifier);
@@ -468,14 +507,7 @@ int p11prov_sig_digest_verify_init(void *vctx, const char *mdname,
     if (!init(ctx, provkey, EVP_PKEY_OP_VERIFY) || !init_digest(ctx, mdname) ||
         !ctx->family->init(ctx, params))
         return 0;
-    ctx->verify_md = EVP_MD_CTX_new();
-    if (ctx->verify_md == NULL ||
-        !EVP_DigestInit_ex2(ctx->verify_md, ctx->md, NULL)) {
-        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL,
-                      "cannot start a %s digest", EVP_MD_get0_name(ctx->md));
-        return 0;
-    }
-    return 1;
+    return start_local_digest(ctx);
 }
 
 int p11prov_sig_digest_verify_update(void *vctx, const unsigned char *data,
@@ -483,8 +515,8 @@ int p11prov_sig_digest_verify_update(void *vctx, const unsigned char *data,
 {
     p11prov_sig_ctx *ctx = vctx;
 
-    return ctx->verify_md != NULL &&
-           EVP_DigestUpdate(ctx->verify_md, data, datalen);
+    return ctx->local_md != NULL &&
+           EVP_DigestUpdate(ctx->local_md, data, datalen);
 }
 
 int p11prov_sig_digest_verify_final(void *vctx, const unsigned char *sig,
@@ -494,7 +526,7 @@ int p11prov_sig_digest_verify_final(void *vctx, const unsigned char *sig,
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len;
 
-    return ctx->verify_md != NULL &&
-           EVP_DigestFinal_ex(ctx->verify_md, digest, &digest_len) &&
+    return ctx->local_md != NULL &&
+           EVP_DigestFinal_ex(ctx->local_md, digest, &digest_len) &&
            verify_locally(ctx, sig, siglen, digest, digest_len);
 }

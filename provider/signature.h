@@ -21,18 +21,20 @@ typedef struct p11prov_sig_family {
      * points into ctx. */
     int (*mechanism)(p11prov_sig_ctx *ctx, bool message, CK_MECHANISM *mech);
     /* What the token signs for a pre-hashed input tbs: *encoded is tbs
-     * itself or a buffer (*owned, freed by the caller) built from it. */
+     * itself or a buffer (*owned, freed by the caller with OPENSSL_free)
+     * built from it. NULL: tbs as it is. */
     int (*encode_input)(p11prov_sig_ctx *ctx, const unsigned char *tbs,
                         size_t tbslen, const unsigned char **encoded,
                         size_t *encoded_len, unsigned char **owned);
-    /* Turns the token's signature into OpenSSL's form in sig. */
+    /* Turns the token's signature into OpenSSL's form in sig; NULL when
+     * it is the same. */
     int (*encode_signature)(p11prov_sig_ctx *ctx, const CK_BYTE *raw,
                             CK_ULONG raw_len, unsigned char *sig,
                             size_t *siglen, size_t sigsize);
     /* The length of the token's signature, and of OpenSSL's form. */
     size_t (*raw_size)(const p11prov_sig_ctx *ctx);
     size_t (*max_size)(const p11prov_sig_ctx *ctx);
-    /* Sets the family's parameters on the local verifier. */
+    /* Sets the family's parameters on the local verifier, or NULL. */
     int (*verify_params)(p11prov_sig_ctx *ctx, EVP_PKEY_CTX *verifier);
     /* Prepares ctx for an operation on its key (defaults the key implies)
      * and takes the caller's parameters; NULL params is no parameter. */
@@ -57,8 +59,9 @@ struct p11prov_sig_ctx {
     /* The digest-sign was finished by a copy of this context (dupctx gave
      * the copy the token's operation): this one can go no further. */
     bool spent;
-    /* A digest-verify: the message hashed locally. */
-    EVP_MD_CTX *verify_md;
+    /* The message hashed locally: a digest-verify, or a digest-sign on a
+     * token without the mechanism that hashes (then signed as a digest). */
+    EVP_MD_CTX *local_md;
 };
 
 /* Sets the digest of the operation (name NULL or "" clears it). */
