@@ -60,12 +60,9 @@ class Server:
         return "%s:%d" % (HOST, self.port)
 
     def log_tail(self):
-        try:
-            with open(self.log_path, encoding="utf-8",
-                      errors="replace") as log:
-                return "".join(log.readlines()[-LOG_TAIL_LINES:])
-        except OSError as err:
-            return "(no log: %s)" % err
+        """The last lines of the server's log and of its stdout/stderr."""
+        return "".join(_tail(path) for path in
+                       (self.log_path, self.log_path + ".stdout"))
 
     def stop(self):
         """Terminates the process group, then kills it after a timeout."""
@@ -81,6 +78,15 @@ class Server:
         # multiprocessing manager).
         _signal_group(self.process, signal.SIGKILL)
         self.process.wait()
+
+
+def _tail(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as log:
+            lines = log.readlines()[-LOG_TAIL_LINES:]
+    except OSError as err:
+        return "(%s: %s)\n" % (path, err.strerror)
+    return "==> %s <==\n%s" % (path, "".join(lines)) if lines else ""
 
 
 def _signal_group(process, signum):
