@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The operations that never reach a server, through p11kmip-pkcs11.so
+ * (dlopen): digests against the FIPS 180 vectors, the output-buffer
+ * convention, operation state errors, random bytes, and mechanism
+ * information from the mechanism table. The configured server address
+ * (127.0.0.1, port 9) is never contacted. */
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <p11-kit/pkcs11.h>
+
+static CK_FUNCTION_LIST_PTR p11;
+static CK_SLOT_ID slot;
+static CK_SESSION_HANDLE session;
+
+static void digest_abc(CK_MECHANISM_TYPE type, const uint8_t *expected,
+                       CK_ULONG expected_len)
+{
+    CK_MECHANISM mechanism = {type, NULL, 0};
+    uint8_t digest[64];
+    CK_ULONG digest_len = sizeof(digest);
+    assert_int_equal(p11->C_DigestInit(session, &mechanism), CKR_OK);
+    assert_int_equal(
+        p11->C_Digest(session, (CK_BYTE_PTR) "abc", 3, digest, &digest_len),
+        CKR_OK);
+    assert_int_equal(digest_len, expected_len);
+    assert_memory_equal(digest, expected, expected_len);
+}
+
+static void sha224_of_abc(void **state)
+{
+    (void)state;
+    static const uint8_t expected[] = {
+        0x23, 0x09, 0x7d, 0x22, 0x34, 0x05, 0xd8, 0x22, 0x86, 0x42,
+        0xa4, 0x77, 0xbd, 0xa2, 0x55, 0xb3, 0x2a, 0xad, 0xbc, 0xe4,
+        0xbd, 0xa0, 0xb3, 0xf7, 0xe3, 0x6c, 0x9d, 0xa7};
+    digest_abc(CKM_SHA224, expected, sizeof(expected));
+}
+
+static void sha384_of_abc(void **state)
+{
+    (void)state;
+    static const uint8_t expected[] = {
+        0xcb, 0x00, 0x75, 0x3f, 0x45, 0xa3, 0x5e, 0x8b, 0xb5, 0xa0, 0x3d, 0x69,
+        0x9a, 0xc6, 0x50, 0x07, 0x27, 0x2c, 0x32, 0xab, 0x0e, 0xde, 0xd1, 0x63,
+        0x1a, 0x8b, 0x60, 0x5a, 0x43, 0xff, 0x5b, 0xed, 0x80, 0x86, 0x07, 0x2b,
+        0xa1, 0xe7, 0xcc, 0x23, 0x58, 0xba, 0xec, 0xa1, 0x34, 0xc8, 0x25, 0xa7};
+    digest_abc(CKM_SHA384, expected, sizeof(expected));
+}
+
+static void sha512_of_abc(void **state)
+{
+    (void)state;
+    static const uint8_t expected[] = {
+        0xdd, 0xaf, 0x35, 0xa1, 0x93, 0x61, 0x7a, 0xba, 0xcc, 0x41, 0x73,
+        0x49, 0xae, 0x20, 0x41, 0x31, 0x12, 0xe6, 0xfa, 0x4e, 0x89, 0xa9,
+        0x7e, 0xa2, 0x0a, 0x9e, 0xee, 0xe6, 0x4b, 0x55, 0xd3, 0x9a, 0x21,
+        0x92, 0x99, 0x2a, 0x27, 0x4f, 0xc1, 0xa8, 0x36, 0xba, 0x3c, 0x23,
+        0xa3, 0xfe, 0xeb, 0xbd, 0x45, 0x4d, 0x44, 0x23, 0x64, 0x3c, 0xe8,
+        0x0e, 0x2a, 0x9a, 0xc9, 0x4f, 0xa5, 0x4c, 0xa4, 0x9f};
+    digest_abc(CKM_SHA512, expected, sizeof(expected));
+}
+
+static void
+digest_length_query_and_short_buffer_keep_the_operation(void **state)
+{
+    (void)state;
+    CK_MECHANISM mechanism = {CKM_SHA256, NULL, 0};
+    uint8_t digest[32];
+    CK_ULONG digest_len = 0;
+    assert_int_equal(p11->C_DigestInit(session, &mechanism), CKR_OK);
+    assert_int_equal(
+        p11->C_Digest(session, (CK_BYTE_PTR) "abc", 3, NULL, &digest_len),
+        CKR_OK);
+    assert_int_equal(digest_len, 32);
+    digest_len = 31;
+    assert_int_equal(
+        p11->C_Digest(session, (CK_BYTE_PTR) "abc", 3, digest, &digest_len),
+        CKR_BUFFER_TOO_SMALL);
+    assert_int_equal(digest_len, 32);
+    assert_int_equal(
+        p11->C_Digest(session, (CK_BYTE_PTR) "abc", 3, digest, &digest_len),
+        CKR_OK);
+    assert_int_equal(digest[0], 0xba);
+    assert_int_equal(
+        p11->C_Digest(session, (CK_BYTE_PTR) "abc", 3, digest, &digest_len),
+        CKR_OPERATION_NOT_INITIALIZED);
+}
+
+static void second_digest_init_is_operation_active(void **state)
+{
+    (void)state;
+    CK_MECHANISM mechanism = {CKM_SHA256, NULL, 0};
+    uint8_t digest[32];
+    CK_ULONG digest_len = sizeof(digest);
+    assert_int_equal(p11->C_DigestInit(session, &mechanism), CKR_OK);
+    assert_int_equal(p11->C_DigestInit(session, &mechanism),
+                     CKR_OPERATION_ACTIVE);
+    assert_int_equal(p11->C_DigestFinal(session, digest, &digest_len), CKR_OK);
+}
+
+static void single_part_digest_after_update_is_operation_active(void **state)
+{
+    (void)state;
+    CK_MECHANISM mechanism = {CKM_SHA_1, NULL, 0};
+    uint8_t digest[20];
+    CK_ULONG digest_len = sizeof(digest);
+    assert_int_equal(p11->C_DigestInit(session, &mechanism), CKR_OK);
+    assert_int_equal(p11->C_DigestUpdate(session, (CK_BYTE_PTR) "a", 1),
+                     CKR_OK);
+    assert_int_equal(
+        p11->C_Digest(session, (CK_BYTE_PTR) "bc", 2, digest, &digest_len),
+        CKR_OPERATION_ACTIVE);
+    assert_int_equal(p11->C_DigestFinal(session, digest, &digest_len), CKR_OK);
+}
+
+static void digest_with_a_signature_mechanism_is_mechanism_invalid(void **state)
+{
+    (void)state;
+    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    assert_int_equal(p11->C_DigestInit(session, &mechanism),
+                     CKR_MECHANISM_INVALID);
+}
+
+static void digest_with_a_parameter_is_param_invalid(void **state)
+{
+    (void)state;
+    uint8_t param[4] = {0};
+    CK_MECHANISM mechanism = {CKM_SHA256, param, sizeof(param)};
+    assert_int_equal(p11->C_DigestInit(session, &mechanism),
+                     CKR_MECHANISM_PARAM_INVALID);
+}
+
+static void digest_without_init_is_not_initialized(void **state)
+{
+    (void)state;
+    uint8_t digest[32];
+    CK_ULONG digest_len = sizeof(digest);
+    assert_int_equal(p11->C_DigestFinal(session, digest, &digest_len),
+                     CKR_OPERATION_NOT_INITIALIZED);
+}
+
+static void sign_without_init_is_not_initialized(void **state)
+{
+    (void)state;
+    uint8_t signature[64];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(
+        p11->C_Sign(session, (CK_BYTE_PTR) "abc", 3, signature, &signature_len),
+        CKR_OPERATION_NOT_INITIALIZED);
+    assert_int_equal(p11->C_VerifyFinal(session, signature, signature_len),
+                     CKR_OPERATION_NOT_INITIALIZED);
+    assert_int_equal(p11->C_DecryptFinal(session, signature, &signature_len),
+                     CKR_OPERATION_NOT_INITIALIZED);
+}
+
+static void random_of_zero_bytes_is_ok_and_seed_is_not_supported(void **state)
+{
+    (void)state;
+    uint8_t seed[8] = {0};
+    assert_int_equal(p11->C_GenerateRandom(session, seed, 0), CKR_OK);
+    assert_int_equal(p11->C_SeedRandom(session, seed, sizeof(seed)),
+                     CKR_RANDOM_SEED_NOT_SUPPORTED);
+    assert_int_equal(p11->C_GenerateRandom(session, NULL, 4),
+                     CKR_ARGUMENTS_BAD);
+}
+
+static void ecdsa_info_gives_curve_bits_and_ec_flags(void **state)
+{
+    (void)state;
+    CK_MECHANISM_INFO info;
+    assert_int_equal(p11->C_GetMechanismInfo(slot, CKM_ECDSA_SHA384, &info),
+                     CKR_OK);
+    assert_int_equal(info.ulMinKeySize, 256);
+    assert_int_equal(info.ulMaxKeySize, 521);
+    assert_int_equal(info.flags, CKF_HW | CKF_SIGN | CKF_VERIFY | CKF_EC_F_P |
+                                     CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS);
+}
+
+static void aes_gcm_info_gives_key_bytes_and_cipher_flags(void **state)
+{
+    (void)state;
+    CK_MECHANISM_INFO info;
+    assert_int_equal(p11->C_GetMechanismInfo(slot, CKM_AES_GCM, &info), CKR_OK);
+    assert_int_equal(info.ulMinKeySize, 16);
+    assert_int_equal(info.ulMaxKeySize, 32);
+    assert_int_equal(info.flags, CKF_HW | CKF_ENCRYPT | CKF_DECRYPT);
+}
+
+static void digest_info_has_only_the_digest_flag(void **state)
+{
+    (void)state;
+    CK_MECHANISM_INFO info;
+    assert_int_equal(p11->C_GetMechanismInfo(slot, CKM_SHA512, &info), CKR_OK);
+    assert_int_equal(info.flags, CKF_DIGEST);
+}
+
+static void mechanism_list_holds_every_table_entry(void **state)
+{
+    (void)state;
+    CK_ULONG count = 0;
+    assert_int_equal(p11->C_GetMechanismList(slot, NULL, &count), CKR_OK);
+    assert_int_equal(count, 38);
+}
+
+static int open_session(void **state)
+{
+    (void)state;
+    unsetenv("P11KMIP_CONFIG");
+    setenv("P11KMIP_SERVER", "127.0.0.1:9", 1);
+    setenv("P11KMIP_CA", "/nonexistent/ca.pem", 1);
+    setenv("P11KMIP_CERT", "/nonexistent/cert.pem", 1);
+    setenv("P11KMIP_KEY", "/nonexistent/key.pem", 1);
+    void *module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
+    if (module == NULL) {
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+        return -1;
+    }
+    CK_C_GetFunctionList get_function_list =
+        (CK_C_GetFunctionList)dlsym(module, "C_GetFunctionList");
+    CK_ULONG slot_count = 1;
+    if (get_function_list == NULL || get_function_list(&p11) != CKR_OK ||
+        p11->C_Initialize(NULL) != CKR_OK ||
+        p11->C_GetSlotList(CK_TRUE, &slot, &slot_count) != CKR_OK ||
+        slot_count != 1 ||
+        p11->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &session) !=
+            CKR_OK)
+        return -1;
+    return 0;
+}
+
+static int close_session(void **state)
+{
+    (void)state;
+    p11->C_CloseSession(session);
+    p11->C_Finalize(NULL);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sha224_of_abc),
+        cmocka_unit_test(sha384_of_abc),
+        cmocka_unit_test(sha512_of_abc),
+        cmocka_unit_test(
+            digest_length_query_and_short_buffer_keep_the_operation),
+        cmocka_unit_test(second_digest_init_is_operation_active),
+        cmocka_unit_test(single_part_digest_after_update_is_operation_active),
+        cmocka_unit_test(
+            digest_with_a_signature_mechanism_is_mechanism_invalid),
+        cmocka_unit_test(digest_with_a_parameter_is_param_invalid),
+        cmocka_unit_test(digest_without_init_is_not_initialized),
+        cmocka_unit_test(sign_without_init_is_not_initialized),
+        cmocka_unit_test(random_of_zero_bytes_is_ok_and_seed_is_not_supported),
+        cmocka_unit_test(ecdsa_info_gives_curve_bits_and_ec_flags),
+        cmocka_unit_test(aes_gcm_info_gives_key_bytes_and_cipher_flags),
+        cmocka_unit_test(digest_info_has_only_the_digest_flag),
+        cmocka_unit_test(mechanism_list_holds_every_table_entry),
+    };
+    return cmocka_run_group_tests(tests, open_session, close_session);
+}
