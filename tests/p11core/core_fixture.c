@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "core_fixture.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+static void die(const char *what)
+{
+    fprintf(stderr, "fixture: %s failed\n", what);
+    abort();
+}
+
+static void path(char *out, const core_fixture *f, const char *name)
+{
+    if (snprintf(out, FIXTURE_PATH_MAX, "%s/%s", f->dir, name) >=
+        FIXTURE_PATH_MAX)
+        die("path");
+}
+
+static X509 *self_signed(EVP_PKEY *key)
+{
+    X509 *cert = X509_new();
+    X509_NAME *name = X509_NAME_new();
+
+    if (cert == NULL || name == NULL ||
+        !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                    (const unsigned char *)"p11core-test", -1,
+                                    -1, 0) ||
+        !X509_set_version(cert, X509_VERSION_3) ||
+        !ASN1_INTEGER_set(X509_get_serialNumber(cert), 1) ||
+        !X509_set_subject_name(cert, name) ||
+        !X509_set_issuer_name(cert, name) ||
+        !X509_gmtime_adj(X509_getm_notBefore(cert), 0) ||
+        !X509_gmtime_adj(X509_getm_notAfter(cert), 3600) ||
+        !X509_set_pubkey(cert, key) || !X509_sign(cert, key, EVP_sha256()))
+        die("certificate");
+    X509_NAME_free(name);
+    return cert;
+}
+
+static FILE *open_file(const char *file)
+{
+    FILE *out = fopen(file, "w");
+
+    if (out == NULL)
+        die(file);
+    return out;
+}
+
+void fixture_setup(core_fixture *f)
+{
+    static const char *const env[] = {
+        "P11KMIP_CONFIG", "P11KMIP_SERVER",       "P11KMIP_CA",
+        "P11KMIP_CERT",   "P11KMIP_KEY",          "P11KMIP_LOG_FILE",
+        "P11KMIP_LABEL",  "P11KMIP_KMIP_VERSION", "P11KMIP_TIMEOUT_MS",
+    };
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *cert;
+    FILE *out;
+
+    for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
+        unsetenv(env[i]);
+    setenv("P11KMIP_LOG_LEVEL", "error", 1);
+    strcpy(f->dir, "/tmp/p11core-test-XXXXXX");
+    if (key == NULL || mkdtemp(f->dir) == NULL)
+        die("setup");
+    path(f->cert, f, "cert.pem");
+    path(f->key, f, "key.pem");
+    path(f->key_enc, f, "key-enc.pem");
+    path(f->config, f, "p11kmip.json");
+    cert = self_signed(key);
+    out = open_file(f->cert);
+    PEM_write_X509(out, cert);
+    fclose(out);
+    out = open_file(f->key);
+    PEM_write_PrivateKey(out, key, NULL, NULL, 0, NULL, NULL);
+    fclose(out);
+    out = open_file(f->key_enc);
+    PEM_write_PKCS8PrivateKey(out, key, EVP_aes_256_cbc(), NULL, 0, NULL,
+                              (void *)FIXTURE_PIN);
+    fclose(out);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+}
+
+void fixture_config(core_fixture *f, const char *const *login, size_t n)
+{
+    FILE *out = open_file(f->config);
+
+    fprintf(out, "{\"slots\": [");
+    for (size_t i = 0; i < n; i++) {
+        bool encrypted = strcmp(login[i], "key-passphrase") == 0;
+
+        fprintf(out,
+                "%s{\"label\": \"slot%zu\", \"servers\": [\"127.0.0.1:1\"],"
+                " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\","
+                " \"login\": \"%s\"%s, \"kmip_version\": \"1.4\","
+                " \"timeout_ms\": 1000}",
+                i > 0 ? ", " : "", i, f->cert, f->cert,
+                encrypted ? f->key_enc : f->key, login[i],
+                strcmp(login[i], "credential") == 0 ? ", \"username\": \"u\""
+                                                    : "");
+    }
+    fprintf(out, "]}\n");
+    fclose(out);
+    setenv("P11KMIP_CONFIG", f->config, 1);
+}
+
+void fixture_teardown(core_fixture *f)
+{
+    const char *files[] = {f->cert, f->key, f->key_enc, f->config};
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        unlink(files[i]);
+    rmdir(f->dir);
+}

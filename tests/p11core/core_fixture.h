@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A temporary PKI and configuration for p11core tests that need no
+ * server: the slots point at 127.0.0.1:1, where nothing listens. */
+#ifndef TEST_CORE_FIXTURE_H
+#define TEST_CORE_FIXTURE_H
+
+#include <stddef.h>
+
+#define FIXTURE_PIN "right-pin"
+#define FIXTURE_PATH_MAX 256
+
+typedef struct core_fixture {
+    char dir[FIXTURE_PATH_MAX];
+    char cert[FIXTURE_PATH_MAX];    /* self-signed, also the CA */
+    char key[FIXTURE_PATH_MAX];     /* plain PEM key */
+    char key_enc[FIXTURE_PATH_MAX]; /* the same key under FIXTURE_PIN */
+    char config[FIXTURE_PATH_MAX];
+} core_fixture;
+
+/* Makes the directory, key, encrypted key and certificate; clears the
+ * P11KMIP_* environment. Aborts the test program on failure. */
+void fixture_setup(core_fixture *f);
+
+/* Writes a configuration of n slots, each with login mode login[i]
+ * ("none", "key-passphrase", "credential"), and points P11KMIP_CONFIG at
+ * it. */
+void fixture_config(core_fixture *f, const char *const *login, size_t n);
+
+/* Removes every file and the directory. */
+void fixture_teardown(core_fixture *f);
+
+#endif
