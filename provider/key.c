@@ -293,6 +293,13 @@ CK_KEY_TYPE p11prov_key_type_of(const EVP_PKEY *pkey)
                                      : (CK_KEY_TYPE)CKK_RSA;
 }
 
+const char *p11prov_key_data_type(const p11prov_key *key)
+{
+    if (key->key_type == CKK_EC)
+        return "EC";
+    return EVP_PKEY_is_a(key->public_key, "RSA-PSS") ? "RSA-PSS" : "RSA";
+}
+
 p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey)
 {
     p11prov_key *key = key_new(ctx);

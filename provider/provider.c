@@ -40,18 +40,18 @@ static const OSSL_ALGORITHM signature_algorithms[] = {
 /* A key file is what this provider writes for a private key, whatever
  * structure the caller names: PEM_write_bio_PrivateKey asks for
  * PrivateKeyInfo, which a token key cannot give. */
-#define KEY_ENCODERS(name)                                                    \
-    {name, P11PROV_PROPS ",output=pem,structure=pk11-uri",                    \
-     p11prov_keyfile_encoder_functions, NULL},                                \
-        {name, P11PROV_PROPS ",output=pem,structure=PrivateKeyInfo",          \
-         p11prov_keyfile_encoder_functions, NULL},                            \
-        {name, P11PROV_PROPS ",output=der,structure=SubjectPublicKeyInfo",    \
-         p11prov_spki_der_encoder_functions, NULL},                           \
-        {name, P11PROV_PROPS ",output=pem,structure=SubjectPublicKeyInfo",    \
-         p11prov_spki_pem_encoder_functions, NULL},                           \
-    {                                                                         \
-        name, P11PROV_PROPS ",output=text", p11prov_text_encoder_functions,   \
-            NULL                                                              \
+#define KEY_ENCODERS(name)                                                     \
+    {name, P11PROV_PROPS ",output=pem,structure=pk11-uri",                     \
+     p11prov_keyfile_encoder_functions, NULL},                                 \
+        {name, P11PROV_PROPS ",output=pem,structure=PrivateKeyInfo",           \
+         p11prov_keyfile_encoder_functions, NULL},                             \
+        {name, P11PROV_PROPS ",output=der,structure=SubjectPublicKeyInfo",     \
+         p11prov_spki_der_encoder_functions, NULL},                            \
+        {name, P11PROV_PROPS ",output=pem,structure=SubjectPublicKeyInfo",     \
+         p11prov_spki_pem_encoder_functions, NULL},                            \
+    {                                                                          \
+        name, P11PROV_PROPS ",output=text", p11prov_text_encoder_functions,    \
+            NULL                                                               \
     }
 
 static const OSSL_ALGORITHM encoder_algorithms[] = {
@@ -61,10 +61,10 @@ static const OSSL_ALGORITHM encoder_algorithms[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-#define KEYFILE_DECODER(name)                                                 \
-    {                                                                         \
-        name, P11PROV_PROPS ",input=der,structure=pk11-uri",                  \
-            p11prov_keyfile_decoder_functions, "URI-in-PEM key files"         \
+#define KEYFILE_DECODER(name)                                                  \
+    {                                                                          \
+        name, P11PROV_PROPS ",input=pem", p11prov_keyfile_decoder_functions,   \
+            "URI-in-PEM key files"                                             \
     }
 
 static const OSSL_ALGORITHM decoder_algorithms[] = {

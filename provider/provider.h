@@ -154,8 +154,14 @@ p11prov_key *p11prov_key_ref(p11prov_key *key);
 void p11prov_key_free(p11prov_key *key);
 /* CKK_EC for an EC key, else CKK_RSA (RSA and RSA-PSS). */
 CK_KEY_TYPE p11prov_key_type_of(const EVP_PKEY *pkey);
+/* The OpenSSL key type name of key: "RSA", "RSA-PSS" or "EC". */
+const char *p11prov_key_data_type(const p11prov_key *key);
 /* A key with only a public half (keymgmt import); takes pkey. */
 p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey);
+
+/* The one private key uri names (store.c), or NULL with an error raised
+ * when it names none or several. */
+p11prov_key *p11prov_store_find_private(p11prov_ctx *ctx, const char *uri);
 
 /* ---- Operation tables, one per file ---- */
 
@@ -172,8 +178,8 @@ extern const OSSL_DISPATCH p11prov_aes_256_cbc_functions[];
 extern const OSSL_DISPATCH p11prov_aes_128_cbc_functions[];
 extern const OSSL_DISPATCH p11prov_aes_256_ctr_functions[];
 extern const OSSL_DISPATCH p11prov_aes_128_ctr_functions[];
-extern const OSSL_DISPATCH p11prov_uri_pem_decoder_functions[];
-extern const OSSL_DISPATCH p11prov_uri_pem_encoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_encoder_functions[];
 extern const OSSL_DISPATCH p11prov_spki_der_encoder_functions[];
 extern const OSSL_DISPATCH p11prov_spki_pem_encoder_functions[];
 extern const OSSL_DISPATCH p11prov_text_encoder_functions[];

@@ -245,13 +245,6 @@ static int store_set_ctx_params(void *loaderctx, const OSSL_PARAM params[])
     return p == NULL || OSSL_PARAM_get_int(p, &store->expected);
 }
 
-static const char *data_type(const p11prov_key *key)
-{
-    if (key->key_type == CKK_EC)
-        return "EC";
-    return EVP_PKEY_is_a(key->public_key, "RSA-PSS") ? "RSA-PSS" : "RSA";
-}
-
 static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
                       void *object_cbarg, OSSL_PASSPHRASE_CALLBACK *pw_cb,
                       void *pw_cbarg)
@@ -273,7 +266,7 @@ static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
     *p++ = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &object_type);
     if (entry->object_class == CKO_PRIVATE_KEY) {
         *p++ = OSSL_PARAM_construct_utf8_string(
-            OSSL_OBJECT_PARAM_DATA_TYPE, (char *)data_type(entry->key), 0);
+            OSSL_OBJECT_PARAM_DATA_TYPE, (char *)p11prov_key_data_type(entry->key), 0);
         *p++ = OSSL_PARAM_construct_octet_string(
             OSSL_OBJECT_PARAM_REFERENCE, &entry->key, sizeof(entry->key));
     } else {
@@ -299,6 +292,22 @@ static int store_close(void *loaderctx)
     free(store->uri_text);
     free(store);
     return 1;
+}
+
+p11prov_key *p11prov_store_find_private(p11prov_ctx *ctx, const char *uri)
+{
+    store_ctx *store = store_open(ctx, uri);
+    p11prov_key *key = NULL;
+
+    if (store == NULL) {
+        p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    store->expected = OSSL_STORE_INFO_PKEY;
+    if (search(store))
+        key = p11prov_key_ref(store->entries[0].key);
+    store_close(store);
+    return key;
 }
 
 const OSSL_DISPATCH p11prov_store_functions[] = {
