@@ -74,6 +74,12 @@ static const OSSL_ALGORITHM decoder_algorithms[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+static const OSSL_ALGORITHM asym_cipher_algorithms[] = {
+    {"RSA:rsaEncryption:1.2.840.113549.1.1.1", P11PROV_PROPS,
+     p11prov_rsa_asym_cipher_functions, "RSA decryption on the server"},
+    {NULL, NULL, NULL, NULL},
+};
+
 static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
                                              int *no_cache)
 {
@@ -90,6 +96,8 @@ static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
         return decoder_algorithms;
     case OSSL_OP_SIGNATURE:
         return signature_algorithms;
+    case OSSL_OP_ASYM_CIPHER:
+        return asym_cipher_algorithms;
     }
     return NULL;
 }
