@@ -28,8 +28,8 @@ typedef struct kmipd_call {
     const char *owner;        /* CN of the client certificate */
     kmip_version version;     /* protocol version of the request */
     uint32_t operation;       /* KMIP_OPERATION_* being served */
-    const kmip_item *request; /* Request Payload (never NULL: an absent
-                               * payload is given as an empty structure) */
+    const kmip_item *request; /* Request Payload (never NULL: a batch item
+                               * without one fails before any handler) */
     kmip_item *response;      /* Response Payload structure to fill */
     /* ID Placeholder: the Unique Identifier the previous batch item
      * produced or used, "" when none. kmipd_call_uid falls back to it. */

@@ -16,8 +16,8 @@
 
 /* How often blocked loops look at server->stopping. */
 #define LISTEN_POLL_MS 200
-/* How long a stopping server waits for its connections to finish. */
-#define STOP_GRACE_MS 5000
+/* How often a stopping server reports the connections it waits for. */
+#define STOP_REPORT_MS 5000
 
 static int listen_socket(const kmipd_config *config)
 {
@@ -106,13 +106,18 @@ static void accept_one(kmipd_server *server)
     }
 }
 
+/* Every connection notices server->stopping within one poll interval and
+ * every wait it does is bounded, so this ends; the store and the TLS
+ * context outlive the last connection. */
 static void wait_for_connections(kmipd_server *server)
 {
     struct timespec tick = {.tv_nsec = 10 * 1000000L};
-    for (int waited = 0;
-         atomic_load(&server->connections) > 0 && waited < STOP_GRACE_MS;
-         waited += 10)
+    for (int waited = 0; atomic_load(&server->connections) > 0; waited += 10) {
+        if (waited > 0 && waited % STOP_REPORT_MS == 0)
+            kmipd_log(KMIPD_LOG_WARN, "stopping: %u connections still open",
+                      atomic_load(&server->connections));
         nanosleep(&tick, NULL);
+    }
 }
 
 bool kmipd_listen(kmipd_server *server)
@@ -120,8 +125,9 @@ bool kmipd_listen(kmipd_server *server)
     server->listen_fd = listen_socket(server->config);
     if (server->listen_fd < 0)
         return false;
-    kmipd_log(KMIPD_LOG_INFO, "listening on %s:%s", server->config->listen_host,
-              server->config->listen_port);
+    kmipd_log(KMIPD_LOG_INFO, "listening on %s:%s (pid %ld)",
+              server->config->listen_host, server->config->listen_port,
+              (long)getpid());
     while (!atomic_load(&server->stopping)) {
         struct pollfd pfd = {.fd = server->listen_fd, .events = POLLIN};
         if (poll(&pfd, 1, LISTEN_POLL_MS) > 0)

@@ -4,21 +4,29 @@ a kmipd of its own. Runs under integration/with_server.py --server none
 with KMIPD_BINARY set."""
 
 import os
+import re
+import signal
 import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import E, OP, Connection, create_aes, uid_payload, encode, \
-    request, S, T, By
+from kmiptest import E, OP, Connection, create_aes, encode, request, T, By, \
+    wait_until
 from kmipd_runner import Kmipd
 
 BINARY = os.environ["KMIPD_BINARY"]
+
+
+def kill_quietly(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 R = E.ResultReason
 
 
@@ -132,6 +140,20 @@ class Limits(unittest.TestCase):
         self.assertLess(time.monotonic() - start, 5)
         conn.close()
         self.assertIn("stopped", server.log())
+
+    def test_daemon_mode_detaches_serves_and_stops_on_sigterm(self):
+        server = Kmipd(BINARY)
+        result = subprocess.run([BINARY, "-c", server.config_path, "-d"],
+                                timeout=10)
+        self.assertEqual(result.returncode, 0)  # the parent returns at once
+        self.assertTrue(wait_until(lambda: "listening on" in server.log()))
+        pid = int(re.search(r"listening on \S+ \(pid (\d+)\)",
+                            server.log()).group(1))
+        self.addCleanup(kill_quietly, pid)
+        with Connection(address=server.address) as conn:
+            self.assertTrue(conn.one(OP.DISCOVER_VERSIONS, []).ok)
+        os.kill(pid, signal.SIGTERM)
+        self.assertTrue(wait_until(lambda: "kmipd stopped" in server.log()))
 
     def test_an_unknown_configuration_key_is_reported(self):
         server = Kmipd(BINARY, colour="blue")

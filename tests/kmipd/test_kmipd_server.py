@@ -11,9 +11,9 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import (E, T, OP, S, I, En, B, Tx, By, D, Connection, attr_v1,
+from kmiptest import (E, T, OP, S, I, En, Tx, By, D, Connection, attr_v1,
                       name_value, create_aes, uid_payload, revoke_payload,
-                      encode, request, BOOL)
+                      encode, request)
 
 R = E.ResultReason
 ST = E.State
