@@ -4,7 +4,7 @@
  * client threads, beside the same signature with a local key in the same
  * run, and RSA-2048 against PyKMIP when a PyKMIP server is given.
  *
- * Usage: bench_sign [-s SECONDS] [-o DATA_FILE]
+ * Usage: bench_sign [-s SECONDS] [-o DATA_FILE] [-a rsa|ec]
  * Environment (bench/run.sh sets it): BENCH_KMIPD and BENCH_PYKMIP
  * (host:port; PyKMIP optional), P11KMIP_TEST_CA, P11KMIP_TEST_CERT,
  * P11KMIP_TEST_KEY. Prints a table; DATA_FILE receives the rates for
@@ -275,14 +275,18 @@ int main(int argc, char **argv)
 {
     double seconds = 3.0;
     const char *data_path = NULL;
+    const char *only = NULL; /* "rsa" or "ec": one algorithm */
     int opt;
-    while ((opt = getopt(argc, argv, "s:o:")) != -1) {
+    while ((opt = getopt(argc, argv, "s:o:a:")) != -1) {
         if (opt == 's')
             seconds = atof(optarg);
         else if (opt == 'o')
             data_path = optarg;
+        else if (opt == 'a')
+            only = optarg;
         else {
-            fprintf(stderr, "usage: bench_sign [-s SECONDS] [-o DATA]\n");
+            fprintf(stderr,
+                    "usage: bench_sign [-s SECONDS] [-o DATA] [-a rsa|ec]\n");
             return 2;
         }
     }
@@ -341,9 +345,11 @@ int main(int argc, char **argv)
     printf("kmipd at %s (KMIP %d.%d), %.1f s per measurement, %ld CPUs\n",
            getenv("BENCH_KMIPD"), v.major, v.minor, seconds,
            sysconf(_SC_NPROCESSORS_ONLN));
-    bench_algorithm("RSA-2048", &rsa_remote, &rsa_local,
-                    pykmip != NULL ? &rsa_pykmip : NULL, seconds);
-    bench_algorithm("P-256", &ec_remote, &ec_local, NULL, seconds);
+    if (only == NULL || strcmp(only, "rsa") == 0)
+        bench_algorithm("RSA-2048", &rsa_remote, &rsa_local,
+                        pykmip != NULL ? &rsa_pykmip : NULL, seconds);
+    if (only == NULL || strcmp(only, "ec") == 0)
+        bench_algorithm("P-256", &ec_remote, &ec_local, NULL, seconds);
 
     FILE *data = data_path != NULL ? fopen(data_path, "w") : NULL;
     print_table(data);
