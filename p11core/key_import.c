@@ -8,6 +8,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/param_build.h>
@@ -150,6 +151,31 @@ static void ec_point(const CK_ATTRIBUTE *attr, const uint8_t **point,
     ERR_clear_error();
 }
 
+/* PKCS#8 carries the public point: computes it from the private scalar
+ * and pushes it. */
+static CK_RV push_public_point(OSSL_PARAM_BLD *bld, const char *group_name,
+                               const BIGNUM *scalar)
+{
+    EC_GROUP *group = EC_GROUP_new_by_curve_name(OBJ_sn2nid(group_name));
+    EC_POINT *point = group != NULL ? EC_POINT_new(group) : NULL;
+    unsigned char octets[256];
+    size_t len = 0;
+    CK_RV rv = CKR_ATTRIBUTE_VALUE_INVALID;
+
+    if (point != NULL && EC_POINT_mul(group, point, scalar, NULL, NULL, NULL))
+        len = EC_POINT_point2oct(group, point, POINT_CONVERSION_UNCOMPRESSED,
+                                 octets, sizeof(octets), NULL);
+    if (len > 0)
+        rv = OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+                                              octets, len)
+                 ? CKR_OK
+                 : CKR_HOST_MEMORY;
+    EC_POINT_free(point);
+    EC_GROUP_free(group);
+    ERR_clear_error();
+    return rv;
+}
+
 static CK_RV ec_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
                     EVP_PKEY **out)
 {
@@ -172,6 +198,8 @@ static CK_RV ec_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
         !push_bn(bld, templ, count, CKA_VALUE, OSSL_PKEY_PARAM_PRIV_KEY,
                  &scalar))
         rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK && private)
+        rv = push_public_point(bld, group, scalar);
     if (rv == CKR_OK && !private) {
         const uint8_t *point;
         size_t len;

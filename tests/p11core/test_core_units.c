@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* p11core's tables and converters on their own: the Result Reason table,
+ * the attribute table over cached objects, template values to KMIP
+ * objects, and CKA_ID in x-pkcs11-id. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "attrmap.h"
+#include "key_import.h"
+#include "kmip/tags.h"
+#include "core.h"
+
+static const uint8_t p256_oid[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                                   0xce, 0x3d, 0x03, 0x01, 0x07};
+
+/* ---- Result Reason -> CK_RV ---- */
+
+static void reasons_map_through_the_table(void **state)
+{
+    (void)state;
+    assert_int_equal(p11_rv_from_reason(KMIP_RESULT_REASON_ITEM_NOT_FOUND),
+                     CKR_OBJECT_HANDLE_INVALID);
+    assert_int_equal(
+        p11_rv_from_reason(KMIP_RESULT_REASON_AUTHENTICATION_NOT_SUCCESSFUL),
+        CKR_PIN_INCORRECT);
+    assert_int_equal(p11_rv_from_reason(KMIP_RESULT_REASON_PERMISSION_DENIED),
+                     CKR_ACTION_PROHIBITED);
+    assert_int_equal(
+        p11_rv_from_reason(KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE),
+        CKR_KEY_FUNCTION_NOT_PERMITTED);
+}
+
+static void unknown_reason_is_device_error(void **state)
+{
+    (void)state;
+    assert_int_equal(p11_rv_from_reason(0x7777), CKR_DEVICE_ERROR);
+}
+
+static void transport_failures_are_device_errors(void **state)
+{
+    kmip_status status = {.rc = KMIP_E_TIMEOUT};
+
+    (void)state;
+    assert_int_equal(p11_rv_from_status(KMIP_E_TIMEOUT, &status),
+                     CKR_DEVICE_ERROR);
+    assert_int_equal(p11_rv_from_status(KMIP_E_TRANSPORT, &status),
+                     CKR_DEVICE_ERROR);
+    assert_int_equal(p11_rv_from_status(KMIP_E_NOMEM, &status),
+                     CKR_HOST_MEMORY);
+    status.result_reason = KMIP_RESULT_REASON_OBJECT_NOT_FOUND;
+    assert_int_equal(p11_rv_from_status(KMIP_E_RESULT, &status),
+                     CKR_OBJECT_HANDLE_INVALID);
+}
+
+/* ---- the attribute table ---- */
+
+static p11_slot slot;
+static p11kmip_slot_conf slot_conf = {.login = P11KMIP_LOGIN_CREDENTIAL};
+
+static p11_object key_object(CK_OBJECT_CLASS object_class, CK_ULONG key_type,
+                             EVP_PKEY *public_key)
+{
+    p11_object object = {
+        .slot = &slot,
+        .object_class = object_class,
+        .subtype = key_type,
+        .usage_mask = KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
+        .sensitive = object_class != CKO_PUBLIC_KEY,
+        .public_key = public_key,
+        .key_bits =
+            public_key != NULL ? (CK_ULONG)EVP_PKEY_get_bits(public_key) : 128,
+        .label = "a label",
+        .loaded = true,
+    };
+
+    slot.conf = &slot_conf;
+    return object;
+}
+
+static void read_expect(const p11_object *object, CK_ATTRIBUTE_TYPE type,
+                        const void *value, size_t len)
+{
+    p11_attr_value read;
+
+    assert_int_equal(p11_attr_read(object, type, &read), CKR_OK);
+    assert_int_equal(read.len, len);
+    assert_memory_equal(read.data, value, len);
+    p11_attr_value_clear(&read);
+}
+
+static void read_fails(const p11_object *object, CK_ATTRIBUTE_TYPE type,
+                       CK_RV expected)
+{
+    p11_attr_value read;
+
+    assert_int_equal(p11_attr_read(object, type, &read), expected);
+    p11_attr_value_clear(&read);
+}
+
+static void ec_public_key_shows_curve_and_point(void **state)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    p11_object object = key_object(CKO_PUBLIC_KEY, CKK_EC, key);
+    uint8_t point[65];
+    size_t point_len;
+    p11_attr_value read;
+
+    (void)state;
+    read_expect(&object, CKA_EC_PARAMS, p256_oid, sizeof(p256_oid));
+    assert_true(EVP_PKEY_get_octet_string_param(
+        key, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point), &point_len));
+    assert_int_equal(p11_attr_read(&object, CKA_EC_POINT, &read), CKR_OK);
+    /* DER OCTET STRING of the uncompressed point. */
+    assert_int_equal(read.len, 2 + point_len);
+    assert_memory_equal(read.data, "\x04\x41", 2);
+    assert_memory_equal((const uint8_t *)read.data + 2, point, point_len);
+    p11_attr_value_clear(&read);
+    read_fails(&object, CKA_MODULUS, CKR_ATTRIBUTE_TYPE_INVALID);
+    read_fails(&object, CKA_SIGN, CKR_ATTRIBUTE_TYPE_INVALID);
+    EVP_PKEY_free(key);
+}
+
+static void rsa_public_key_shows_modulus_and_exponent(void **state)
+{
+    EVP_PKEY *key = EVP_RSA_gen(1024);
+    p11_object object = key_object(CKO_PUBLIC_KEY, CKK_RSA, key);
+    CK_ULONG bits = 1024;
+    p11_attr_value read;
+
+    (void)state;
+    read_expect(&object, CKA_PUBLIC_EXPONENT, "\x01\x00\x01", 3);
+    read_expect(&object, CKA_MODULUS_BITS, &bits, sizeof(bits));
+    assert_int_equal(p11_attr_read(&object, CKA_MODULUS, &read), CKR_OK);
+    assert_int_equal(read.len, 128);
+    p11_attr_value_clear(&read);
+    read_fails(&object, CKA_EC_POINT, CKR_ATTRIBUTE_TYPE_INVALID);
+    EVP_PKEY_free(key);
+}
+
+static void private_key_material_is_sensitive(void **state)
+{
+    p11_object object = key_object(CKO_PRIVATE_KEY, CKK_RSA, NULL);
+    CK_BBOOL yes = CK_TRUE;
+    CK_BBOOL no = CK_FALSE;
+
+    (void)state;
+    read_fails(&object, CKA_VALUE, CKR_ATTRIBUTE_SENSITIVE);
+    read_fails(&object, CKA_PRIVATE_EXPONENT, CKR_ATTRIBUTE_SENSITIVE);
+    read_fails(&object, CKA_PRIME_1, CKR_ATTRIBUTE_SENSITIVE);
+    read_expect(&object, CKA_SENSITIVE, &yes, 1);
+    read_expect(&object, CKA_EXTRACTABLE, &no, 1);
+    read_expect(&object, CKA_NEVER_EXTRACTABLE, &yes, 1);
+    read_expect(&object, CKA_SIGN, &yes, 1);
+    read_expect(&object, CKA_DECRYPT, &no, 1);
+    /* A token with a login keeps its keys private. */
+    read_expect(&object, CKA_PRIVATE, &yes, 1);
+    read_fails(&object, CKA_ENCRYPT, CKR_ATTRIBUTE_TYPE_INVALID);
+}
+
+static void secret_key_shows_its_length_not_its_value(void **state)
+{
+    p11_object object = key_object(CKO_SECRET_KEY, CKK_AES, NULL);
+    CK_ULONG bytes = 16;
+    CK_KEY_TYPE aes = CKK_AES;
+
+    (void)state;
+    read_expect(&object, CKA_VALUE_LEN, &bytes, sizeof(bytes));
+    read_expect(&object, CKA_KEY_TYPE, &aes, sizeof(aes));
+    read_expect(&object, CKA_LABEL, "a label", 7);
+    read_fails(&object, CKA_VALUE, CKR_ATTRIBUTE_SENSITIVE);
+    read_fails(&object, CKA_MODULUS_BITS, CKR_ATTRIBUTE_TYPE_INVALID);
+}
+
+static void attribute_table_names_the_kmip_attribute(void **state)
+{
+    uint32_t tag = 0;
+
+    (void)state;
+    assert_int_equal(p11_attr_kmip_tag(CKO_PRIVATE_KEY, CKA_LABEL, &tag),
+                     CKR_OK);
+    assert_int_equal(tag, KMIP_TAG_NAME);
+    assert_int_equal(p11_attr_kmip_tag(CKO_PRIVATE_KEY, CKA_ID, &tag), CKR_OK);
+    assert_int_equal(tag, KMIP_TAG_VENDOR_ATTRIBUTE);
+    assert_int_equal(p11_attr_kmip_tag(CKO_DATA, CKA_ID, &tag),
+                     CKR_ATTRIBUTE_TYPE_INVALID);
+}
+
+/* ---- template values -> KMIP objects ---- */
+
+static void rsa_public_key_is_registered_as_pkcs1(void **state)
+{
+    EVP_PKEY *key = EVP_RSA_gen(1024);
+    BIGNUM *n = NULL;
+    uint8_t modulus[128];
+    CK_BYTE exponent[] = {1, 0, 1};
+    CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
+    CK_KEY_TYPE rsa = CKK_RSA;
+    CK_ATTRIBUTE templ[] = {
+        {CKA_CLASS, &public_class, sizeof(public_class)},
+        {CKA_KEY_TYPE, &rsa, sizeof(rsa)},
+        {CKA_MODULUS, modulus, sizeof(modulus)},
+        {CKA_PUBLIC_EXPONENT, exponent, sizeof(exponent)},
+    };
+    p11_import import;
+    EVP_PKEY *back;
+
+    (void)state;
+    assert_true(EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n));
+    assert_int_equal(BN_bn2binpad(n, modulus, sizeof(modulus)),
+                     sizeof(modulus));
+    assert_int_equal(
+        p11_import_build(templ, 4, CKO_PUBLIC_KEY, CKK_RSA, &import), CKR_OK);
+    assert_int_equal(import.object.format, KMIP_KEY_FORMAT_TYPE_PKCS_1);
+    assert_int_equal(import.object.length, 1024);
+    back = p11_public_key_from_kmip(&import.object);
+    assert_non_null(back);
+    assert_int_equal(EVP_PKEY_eq(back, key), 1);
+    EVP_PKEY_free(back);
+    p11_import_clear(&import);
+    BN_free(n);
+    EVP_PKEY_free(key);
+}
+
+static void ec_private_key_is_registered_as_pkcs8(void **state)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    BIGNUM *d = NULL;
+    uint8_t scalar[32];
+    CK_ATTRIBUTE templ[] = {
+        {CKA_EC_PARAMS, (void *)p256_oid, sizeof(p256_oid)},
+        {CKA_VALUE, scalar, sizeof(scalar)},
+    };
+    p11_import import;
+    const unsigned char *der;
+    PKCS8_PRIV_KEY_INFO *info;
+
+    (void)state;
+    assert_true(EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d));
+    assert_int_equal(BN_bn2binpad(d, scalar, sizeof(scalar)), sizeof(scalar));
+    assert_int_equal(
+        p11_import_build(templ, 2, CKO_PRIVATE_KEY, CKK_EC, &import), CKR_OK);
+    assert_int_equal(import.object.object_type, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+    assert_int_equal(import.object.format, KMIP_KEY_FORMAT_TYPE_PKCS_8);
+    der = import.der;
+    info = d2i_PKCS8_PRIV_KEY_INFO(NULL, &der, (long)import.der_len);
+    assert_non_null(info);
+    PKCS8_PRIV_KEY_INFO_free(info);
+    p11_import_clear(&import);
+    assert_null(import.der);
+    BN_clear_free(d);
+    EVP_PKEY_free(key);
+}
+
+static void ec_point_may_come_raw_or_as_der(void **state)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    uint8_t der[67] = {0x04, 0x41};
+    size_t len;
+    CK_ATTRIBUTE templ[] = {
+        {CKA_EC_PARAMS, (void *)p256_oid, sizeof(p256_oid)},
+        {CKA_EC_POINT, der, sizeof(der)},
+    };
+    p11_import import;
+
+    (void)state;
+    assert_true(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY,
+                                                der + 2, 65, &len));
+    assert_int_equal(
+        p11_import_build(templ, 2, CKO_PUBLIC_KEY, CKK_EC, &import), CKR_OK);
+    assert_int_equal(import.object.format, KMIP_KEY_FORMAT_TYPE_X_509);
+    p11_import_clear(&import);
+    templ[1].pValue = der + 2;
+    templ[1].ulValueLen = 65;
+    assert_int_equal(
+        p11_import_build(templ, 2, CKO_PUBLIC_KEY, CKK_EC, &import), CKR_OK);
+    p11_import_clear(&import);
+    EVP_PKEY_free(key);
+}
+
+static void aes_key_of_20_bytes_is_attribute_value_invalid(void **state)
+{
+    uint8_t value[20] = {0};
+    CK_ATTRIBUTE templ[] = {{CKA_VALUE, value, sizeof(value)}};
+    p11_import import;
+
+    (void)state;
+    assert_int_equal(
+        p11_import_build(templ, 1, CKO_SECRET_KEY, CKK_AES, &import),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    p11_import_clear(&import);
+    assert_int_equal(
+        p11_import_build(templ, 1, CKO_SECRET_KEY, CKK_GENERIC_SECRET, &import),
+        CKR_OK);
+    assert_int_equal(import.object.length, 160);
+    p11_import_clear(&import);
+}
+
+/* ---- CKA_ID in x-pkcs11-id ---- */
+
+static void id_round_trips_as_hex_text(void **state)
+{
+    const uint8_t id[] = {0x00, 0xab, 0x7f};
+    kmip_item *attrs = kmip_attrs_new();
+    const char *text;
+    uint8_t *back = NULL;
+    size_t len = 0;
+
+    (void)state;
+    assert_non_null(p11_id_attr_add(attrs, id, sizeof(id)));
+    assert_int_equal(
+        kmip_attrs_get_custom_text(attrs, P11_ID_ATTRIBUTE, &text, NULL),
+        KMIP_OK);
+    assert_string_equal(text, "00ab7f");
+    assert_true(p11_id_attr_get(attrs, &back, &len));
+    assert_int_equal(len, sizeof(id));
+    assert_memory_equal(back, id, sizeof(id));
+    free(back);
+    kmip_item_free(attrs);
+}
+
+static void id_written_as_bytes_is_read_too(void **state)
+{
+    kmip_item *attrs = kmip_attrs_new();
+    uint8_t *back = NULL;
+    size_t len = 0;
+
+    (void)state;
+    assert_non_null(kmip_attrs_add_custom_bytes(
+        attrs, P11_ID_ATTRIBUTE, (const uint8_t *)"\x01\x02", 2));
+    assert_true(p11_id_attr_get(attrs, &back, &len));
+    assert_int_equal(len, 2);
+    assert_memory_equal(back, "\x01\x02", 2);
+    free(back);
+    kmip_item_free(attrs);
+}
+
+static void malformed_hex_id_is_absent(void **state)
+{
+    kmip_item *attrs = kmip_attrs_new();
+    uint8_t *back = NULL;
+    size_t len = 0;
+
+    (void)state;
+    assert_non_null(kmip_attrs_add_custom_text(attrs, P11_ID_ATTRIBUTE, "0g"));
+    assert_false(p11_id_attr_get(attrs, &back, &len));
+    assert_null(back);
+    kmip_item_free(attrs);
+}
+
+static void public_key_id_falls_back_to_its_private_key(void **state)
+{
+    (void)state;
+    assert_string_equal(p11_fallback_id_uid(CKO_PUBLIC_KEY, "pub", "priv"),
+                        "priv");
+    assert_string_equal(p11_fallback_id_uid(CKO_PUBLIC_KEY, "pub", NULL),
+                        "pub");
+    assert_string_equal(p11_fallback_id_uid(CKO_PRIVATE_KEY, "priv", "pub"),
+                        "priv");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reasons_map_through_the_table),
+        cmocka_unit_test(unknown_reason_is_device_error),
+        cmocka_unit_test(transport_failures_are_device_errors),
+        cmocka_unit_test(ec_public_key_shows_curve_and_point),
+        cmocka_unit_test(rsa_public_key_shows_modulus_and_exponent),
+        cmocka_unit_test(private_key_material_is_sensitive),
+        cmocka_unit_test(secret_key_shows_its_length_not_its_value),
+        cmocka_unit_test(attribute_table_names_the_kmip_attribute),
+        cmocka_unit_test(rsa_public_key_is_registered_as_pkcs1),
+        cmocka_unit_test(ec_private_key_is_registered_as_pkcs8),
+        cmocka_unit_test(ec_point_may_come_raw_or_as_der),
+        cmocka_unit_test(aes_key_of_20_bytes_is_attribute_value_invalid),
+        cmocka_unit_test(id_round_trips_as_hex_text),
+        cmocka_unit_test(id_written_as_bytes_is_read_too),
+        cmocka_unit_test(malformed_hex_id_is_absent),
+        cmocka_unit_test(public_key_id_falls_back_to_its_private_key),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
