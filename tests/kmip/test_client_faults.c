@@ -232,6 +232,21 @@ static void test_server_name_mismatch_is_rejected(void **state)
     fault_server_stop(server);
 }
 
+/* The certificate's DNS SAN, checked instead of the IP address. */
+static void test_server_verified_by_dns_name(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.verify_name = "localhost";
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
 static void test_unreachable_server_error_names_it(void **state)
 {
     (void)state;
@@ -577,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_partly_answered_batch_is_decode_error),
         cmocka_unit_test(test_refused_client_certificate_is_tls_error),
         cmocka_unit_test(test_server_name_mismatch_is_rejected),
+        cmocka_unit_test(test_server_verified_by_dns_name),
         cmocka_unit_test(test_unreachable_server_error_names_it),
         cmocka_unit_test(test_failover_skips_unreachable_server),
         cmocka_unit_test(test_failover_remembers_the_server_that_answered),
