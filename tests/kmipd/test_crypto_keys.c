@@ -10,6 +10,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/encoder.h>
+#include <openssl/x509.h>
 
 #include "kmip/tags.h"
 
@@ -408,6 +409,46 @@ static void ec_point_off_the_curve_is_invalid_field(void **state)
                   &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
+/* A self-signed certificate for the P-256 key, DER (OPENSSL_free). */
+static kmipd_buf self_signed_certificate(void)
+{
+    EVP_PKEY *pkey = load(KMIP_OBJECT_TYPE_PRIVATE_KEY, &ec_private);
+    X509 *cert = X509_new();
+    assert_non_null(cert);
+    X509_NAME *name = X509_get_subject_name(cert);
+    assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                                (const unsigned char *)"kmipd",
+                                                -1, -1, 0),
+                     1);
+    assert_int_equal(X509_set_issuer_name(cert, name), 1);
+    assert_non_null(X509_gmtime_adj(X509_getm_notBefore(cert), 0));
+    assert_non_null(X509_gmtime_adj(X509_getm_notAfter(cert), 3600));
+    assert_int_equal(X509_set_pubkey(cert, pkey), 1);
+    assert_true(X509_sign(cert, pkey, EVP_sha256()) > 0);
+    kmipd_buf der = {0};
+    int len = i2d_X509(cert, &der.data);
+    assert_true(len > 0);
+    der.len = (size_t)len;
+    X509_free(cert);
+    EVP_PKEY_free(pkey);
+    return der;
+}
+
+static void certificate_check_describes_the_public_key(void **state)
+{
+    (void)state;
+    kmipd_buf der = self_signed_certificate();
+    kmipd_key_info info;
+    kmip_status st;
+    assert_int_equal(kmipd_certificate_check(der.data, der.len, &info, &st),
+                     KMIP_OK);
+    assert_int_equal(info.algorithm, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC);
+    assert_int_equal(info.curve, KMIP_RECOMMENDED_CURVE_P_256);
+    assert_reason(kmipd_certificate_check(der.data, der.len - 1, &info, &st),
+                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    kmipd_buf_clear(&der);
+}
+
 /* ---- Export. ---- */
 
 static void rsa_private_key_exports_as_pkcs1(void **state)
@@ -537,6 +578,7 @@ int main(void)
         cmocka_unit_test(rsa_public_key_rebuilds_from_its_transparent_parts),
         cmocka_unit_test(ec_public_key_rebuilds_from_its_point),
         cmocka_unit_test(ec_point_off_the_curve_is_invalid_field),
+        cmocka_unit_test(certificate_check_describes_the_public_key),
         cmocka_unit_test(rsa_private_key_exports_as_pkcs1),
         cmocka_unit_test(ec_public_key_exports_raw_as_its_point),
         cmocka_unit_test(rsa_public_key_has_no_raw_format),

@@ -271,6 +271,39 @@ static void pss_signature_verifies_with_kmipd(void **state)
     kmipd_buf_clear(&sig);
 }
 
+static void pss_verify_honours_the_salt_length(void **state)
+{
+    (void)state;
+    /* OpenSSL signs with the largest salt: 256 - 32 - 2 bytes. */
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    assert_int_equal(
+        EVP_DigestSignInit_ex(md, &pctx, "SHA256", NULL, NULL, rsa_key, NULL),
+        1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
+                     1);
+    assert_int_equal(
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_MAX), 1);
+    uint8_t raw[256];
+    size_t raw_len = sizeof(raw);
+    assert_int_equal(
+        EVP_DigestSign(md, raw, &raw_len, message, sizeof(message)), 1);
+    EVP_MD_CTX_free(md);
+    kmipd_crypto_params p = pss();
+    bool valid = false;
+    kmip_status st;
+    assert_int_equal(kmipd_verify(rsa_key, &p, message, sizeof(message), false,
+                                  raw, raw_len, &valid, &st),
+                     KMIP_OK);
+    assert_false(valid);
+    p.salt_length_set = true;
+    p.salt_length = 222;
+    assert_int_equal(kmipd_verify(rsa_key, &p, message, sizeof(message), false,
+                                  raw, raw_len, &valid, &st),
+                     KMIP_OK);
+    assert_true(valid);
+}
+
 /* ---- ECDSA. ---- */
 
 static void ecdsa_signature_is_der_and_verifies_on_every_curve(void **state)
@@ -808,6 +841,7 @@ int main(void)
         cmocka_unit_test(pss_honours_the_mask_generator_hash),
         cmocka_unit_test(pss_without_hash_is_bad_parameters),
         cmocka_unit_test(pss_signature_verifies_with_kmipd),
+        cmocka_unit_test(pss_verify_honours_the_salt_length),
         cmocka_unit_test(ecdsa_signature_is_der_and_verifies_on_every_curve),
         cmocka_unit_test(ecdsa_over_digested_data_verifies),
         cmocka_unit_test(tampered_signature_does_not_verify),
