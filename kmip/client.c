@@ -163,6 +163,12 @@ static kmip_rc connect_any(kmip_client *client, kmip_conn **out,
             return KMIP_OK;
         }
     }
+    if (client->server_count > 1 && status != NULL) {
+        char last[KMIP_STATUS_MESSAGE_MAX];
+        memcpy(last, status->message, sizeof(last));
+        kmip_fail(status, rc, "all %zu servers failed; last: %s",
+                  client->server_count, last);
+    }
     return rc;
 }
 

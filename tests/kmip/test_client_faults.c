@@ -283,6 +283,29 @@ static void test_failover_skips_unreachable_server(void **state)
     fault_server_stop(server);
 }
 
+static void test_all_servers_down_says_so(void **state)
+{
+    (void)state;
+    char first[32], second[32];
+    fault_closed_address(first, sizeof(first));
+    fault_closed_address(second, sizeof(second));
+    const char *servers[] = {first, second};
+    kmip_client_config cfg = config_for(servers, 2);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_E_TRANSPORT);
+    char expected[128];
+    snprintf(expected, sizeof(expected),
+             "all 2 servers failed; last: %s: connect: Connection refused",
+             second);
+    assert_string_equal(status.message, expected);
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    assert_int_equal(stats.failovers, 1);
+    assert_int_equal(stats.connects, 0);
+    kmip_client_free(client);
+}
+
 static void test_failover_remembers_the_server_that_answered(void **state)
 {
     (void)state;
@@ -596,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_unreachable_server_error_names_it),
         cmocka_unit_test(test_failover_skips_unreachable_server),
         cmocka_unit_test(test_failover_remembers_the_server_that_answered),
+        cmocka_unit_test(test_all_servers_down_says_so),
         cmocka_unit_test(test_pooled_connection_is_reused),
         cmocka_unit_test(
             test_stale_pooled_connection_is_retried_when_idempotent),
