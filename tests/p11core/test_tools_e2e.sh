@@ -27,19 +27,28 @@ tool() { pkcs11-tool --module "$module" "$@"; }
 printf 'The quick brown fox jumps over the lazy dog' >msg
 openssl dgst -sha256 -binary msg >msg.sha256
 
-# Exports the public key with CKA_ID $1 as PEM file $2.
+# pkcs11-tool's --sign and --verify choose the key by --id, else take the
+# first key. PyKMIP keeps no CKA_ID (the module then gives the KMIP Unique
+# Identifier), but the run's RSA key pair is the only key there.
+if [ "$server" = pykmip ]; then
+    rsa="--label e2e-rsa"
+else
+    rsa="--id 01"
+fi
+
+# Exports the public key labelled $1 as PEM file $2.
 export_public() {
-    tool --read-object --type pubkey --id "$1" -o "$2.der"
+    tool --read-object --type pubkey --label "$1" -o "$2.der"
     openssl pkey -pubin -inform DER -in "$2.der" -out "$2"
 }
 
 step "RSA key pair"
 tool --keypairgen --key-type rsa:2048 --label e2e-rsa --id 01 --usage-sign
-export_public 01 rsa.pem
+export_public e2e-rsa rsa.pem
 
 step "SHA256-RSA-PKCS sign, pkcs11-tool and openssl verify"
-tool --sign --id 01 -m SHA256-RSA-PKCS -i msg -o sig.rsa
-tool --verify --id 01 -m SHA256-RSA-PKCS -i msg --signature-file sig.rsa
+tool --sign $rsa -m SHA256-RSA-PKCS -i msg -o sig.rsa
+tool --verify $rsa -m SHA256-RSA-PKCS -i msg --signature-file sig.rsa
 openssl dgst -sha256 -verify rsa.pem -signature sig.rsa msg
 
 if [ "$server" = pykmip ]; then
@@ -47,15 +56,15 @@ if [ "$server" = pykmip ]; then
 fi
 
 step "SHA256-RSA-PKCS-PSS sign, openssl verify (salt = digest length)"
-tool --sign --id 01 -m SHA256-RSA-PKCS-PSS -i msg -o sig.pss
-tool --verify --id 01 -m SHA256-RSA-PKCS-PSS -i msg --signature-file sig.pss
+tool --sign $rsa -m SHA256-RSA-PKCS-PSS -i msg -o sig.pss
+tool --verify $rsa -m SHA256-RSA-PKCS-PSS -i msg --signature-file sig.pss
 openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 \
     -verify rsa.pem -signature sig.pss msg
 
 step "EC P-256 key pair"
 tool --keypairgen --key-type EC:prime256v1 --label e2e-ec --id 02 \
     --usage-sign
-export_public 02 ec.pem
+export_public e2e-ec ec.pem
 
 step "ECDSA-SHA256 sign, pkcs11-tool and openssl verify"
 tool --sign --id 02 -m ECDSA-SHA256 -i msg -o sig.ec
