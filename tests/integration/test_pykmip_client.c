@@ -525,6 +525,17 @@ static void test_revoke_then_destroy_removes_the_key(void **state)
     free(uid);
 }
 
+/* Run last in a group: every call of the group went over one pooled
+ * connection. */
+static void test_one_connection_served_the_group(void **state)
+{
+    kmip_client_stats stats;
+    kmip_client_get_stats(*state, &stats);
+    assert_true(stats.requests > 10);
+    assert_int_equal(stats.connects, 1);
+    assert_int_equal(stats.retries, 0);
+}
+
 #define OPERATION_TESTS                                                        \
     cmocka_unit_test(test_query_lists_operations_and_vendor),                  \
         cmocka_unit_test(test_create_aes_256_returns_uid),                     \
@@ -535,7 +546,8 @@ static void test_revoke_then_destroy_removes_the_key(void **state)
         cmocka_unit_test(test_sign_rsa_pkcs1_sha256_verifies_locally),         \
         cmocka_unit_test(test_aes_gcm_round_trip_with_aad_and_tag),            \
         cmocka_unit_test(test_batch_answers_every_item),                       \
-        cmocka_unit_test(test_revoke_then_destroy_removes_the_key)
+        cmocka_unit_test(test_revoke_then_destroy_removes_the_key),            \
+        cmocka_unit_test(test_one_connection_served_the_group)
 
 int main(void)
 {
