@@ -1,0 +1,248 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The openssl CLI signing and decrypting with token keys through
+# p11kmip.so, activated only by a test openssl.cnf:
+#
+#   test_cli_ops.sh PROVIDER softhsm CASE
+#   test_cli_ops.sh PROVIDER core CASE PKCS11_MODULE     (under with_server.py)
+#
+# softhsm: a SoftHSM2 token in a temporary directory, reached through
+# p11kmip-module-path. core: the provider's own p11core against the KMIP
+# server with_server.py started; the keys are made with pkcs11-tool over
+# p11kmip-pkcs11.so (PKCS11_MODULE). Every signature and ciphertext is
+# checked by openssl without the provider, on the public key the token
+# exported (a wrong public key fails every check). CASE is one of: rsa-pkcs1 rsa-pss ecdsa-p256 ecdsa-p384
+# rsa-oaep x509-cms.
+set -eu
+
+provider=$1
+backend=$2
+case=$3
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/p11kmip-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+step() { echo "== $*"; }
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+# openssl without the provider: the independent check.
+plain_openssl() { OPENSSL_CONF=/dev/null openssl "$@"; }
+
+case $backend in
+softhsm)
+    module=/usr/lib/softhsm/libsofthsm2.so
+    export SOFTHSM2_CONF="$work/softhsm2.conf"
+    mkdir tokens
+    printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\n' \
+        "$work" >"$SOFTHSM2_CONF"
+    softhsm2-util --init-token --free --label p11kmip-test --pin 1234 \
+        --so-pin 5678 >/dev/null
+    login="--login --pin 1234"
+    token="token=p11kmip-test;"
+    provider_config="p11kmip-module-path = $module
+p11kmip-pin = 1234"
+    ;;
+core)
+    module=$4
+    unset P11KMIP_CONFIG
+    export P11KMIP_SERVER="$P11KMIP_TEST_SERVER"
+    export P11KMIP_CA="$P11KMIP_TEST_CA"
+    export P11KMIP_CERT="$P11KMIP_TEST_CERT"
+    export P11KMIP_KEY="$P11KMIP_TEST_KEY"
+    login=""
+    token=""
+    provider_config=""
+    ;;
+*)
+    fail "unknown backend $backend"
+    ;;
+esac
+
+cat >openssl.cnf <<EOF
+openssl_conf = openssl_init
+[openssl_init]
+providers = providers
+[providers]
+default = default_sect
+p11kmip = p11kmip_sect
+[default_sect]
+activate = 1
+[p11kmip_sect]
+module = $provider
+$provider_config
+activate = 1
+EOF
+export OPENSSL_CONF="$work/openssl.cnf"
+
+uri() { echo "pkcs11:${token}object=$1;type=private"; }
+
+# Makes key pair LABEL (CKA_ID ID) of pkcs11-tool's TYPE on the token and
+# writes its public key, as the token has it, to LABEL.pem.
+make_key_pair() {
+    # shellcheck disable=SC2086
+    pkcs11-tool --module "$module" $login --keypairgen --key-type "$1" \
+        --label "$2" --id "$3" --usage-sign --usage-decrypt >/dev/null
+    openssl pkey -in "$(uri "$2")" -pubout -out "$2.pem"
+}
+
+printf 'The quick brown fox jumps over the lazy dog' >msg
+openssl dgst -sha256 -binary msg >msg.sha256
+openssl dgst -sha384 -binary msg >msg.sha384
+
+# A signature the verifier must refuse: the last byte changed.
+tamper() {
+    cp "$1" "$1.bad"
+    last=$(od -An -tu1 -j $(($(wc -c <"$1") - 1)) "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $(((last + 1) % 256)))" |
+        dd of="$1.bad" bs=1 seek=$(($(wc -c <"$1") - 1)) conv=notrunc \
+            2>/dev/null
+}
+
+# Checks that signature SIG over digest file IN verifies with PEM (plain
+# openssl, then the provider's local verify with the token key URI) and
+# that a tampered copy does not. Extra arguments are pkeyopts.
+check_signature() {
+    sig=$1 in=$2 pem=$3 key=$4
+    shift 4
+    plain_openssl pkeyutl -verify -pubin -inkey "$pem" "$@" -in "$in" \
+        -sigfile "$sig"
+    openssl pkeyutl -verify -inkey "$key" "$@" -in "$in" -sigfile "$sig"
+    tamper "$sig"
+    if plain_openssl pkeyutl -verify -pubin -inkey "$pem" "$@" -in "$in" \
+        -sigfile "$sig.bad" >/dev/null 2>&1; then
+        fail "a tampered signature verified"
+    fi
+    if openssl pkeyutl -verify -inkey "$key" "$@" -in "$in" \
+        -sigfile "$sig.bad" >/dev/null 2>&1; then
+        fail "the provider verified a tampered signature"
+    fi
+}
+
+case_rsa_pkcs1() {
+    make_key_pair rsa:2048 rsa 01
+    step "RSA PKCS#1 v1.5 sign of a SHA-256 digest (CKM_RSA_PKCS)"
+    openssl pkeyutl -sign -inkey "$(uri rsa)" -pkeyopt digest:sha256 \
+        -in msg.sha256 -out sig
+    check_signature sig msg.sha256 rsa.pem "$(uri rsa)" -pkeyopt digest:sha256
+    step "RSA PKCS#1 v1.5 digest-sign (CKM_SHA256_RSA_PKCS)"
+    openssl dgst -sha256 -sign "$(uri rsa)" -out sig.msg msg
+    plain_openssl dgst -sha256 -verify rsa.pem -signature sig.msg msg
+}
+
+case_rsa_pss() {
+    make_key_pair rsa:2048 rsa 01
+    step "RSA-PSS sign, salt = digest length (TLS 1.3)"
+    openssl pkeyutl -sign -inkey "$(uri rsa)" -pkeyopt digest:sha256 \
+        -pkeyopt rsa_padding_mode:pss -pkeyopt rsa_pss_saltlen:digest \
+        -in msg.sha256 -out sig
+    check_signature sig msg.sha256 rsa.pem "$(uri rsa)" \
+        -pkeyopt digest:sha256 -pkeyopt rsa_padding_mode:pss \
+        -pkeyopt rsa_pss_saltlen:32
+    step "RSA-PSS sign, maximum salt"
+    openssl pkeyutl -sign -inkey "$(uri rsa)" -pkeyopt digest:sha256 \
+        -pkeyopt rsa_padding_mode:pss -pkeyopt rsa_pss_saltlen:max \
+        -in msg.sha256 -out sig.max
+    plain_openssl pkeyutl -verify -pubin -inkey rsa.pem \
+        -pkeyopt digest:sha256 -pkeyopt rsa_padding_mode:pss \
+        -pkeyopt rsa_pss_saltlen:222 -in msg.sha256 -sigfile sig.max
+    step "RSA-PSS digest-sign (CKM_SHA256_RSA_PKCS_PSS)"
+    openssl dgst -sha256 -sign "$(uri rsa)" -sigopt rsa_padding_mode:pss \
+        -sigopt rsa_pss_saltlen:digest -out sig.msg msg
+    plain_openssl dgst -sha256 -verify rsa.pem -sigopt rsa_padding_mode:pss \
+        -sigopt rsa_pss_saltlen:32 -signature sig.msg msg
+}
+
+# ecdsa CURVE LABEL DIGEST
+check_ecdsa() {
+    make_key_pair "EC:$1" "$2" 02
+    step "ECDSA $1 sign of a $3 digest (CKM_ECDSA, DER out)"
+    openssl pkeyutl -sign -inkey "$(uri "$2")" -in "msg.$3" -out sig
+    plain_openssl asn1parse -inform DER -in sig >/dev/null
+    check_signature sig "msg.$3" "$2.pem" "$(uri "$2")"
+    step "ECDSA $1 digest-sign with $3"
+    openssl dgst "-$3" -sign "$(uri "$2")" -out sig.msg msg
+    plain_openssl dgst "-$3" -verify "$2.pem" -signature sig.msg msg
+}
+
+case_ecdsa_p256() { check_ecdsa prime256v1 p256 sha256; }
+case_ecdsa_p384() { check_ecdsa secp384r1 p384 sha384; }
+
+case_rsa_oaep() {
+    make_key_pair rsa:2048 rsa 01
+    printf 'a data encryption key, 32 bytes' >plain
+    if [ "$backend" = softhsm ]; then
+        # SoftHSM2 offers OAEP with SHA-1 only and ignores labels.
+        oaep="-pkeyopt rsa_padding_mode:oaep"
+    else
+        oaep="-pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256
+              -pkeyopt rsa_mgf1_md:sha256 -pkeyopt rsa_oaep_label:6b656b"
+    fi
+    step "RSA OAEP decrypt on the token: $oaep"
+    # shellcheck disable=SC2086
+    plain_openssl pkeyutl -encrypt -pubin -inkey rsa.pem $oaep -in plain \
+        -out ct
+    # shellcheck disable=SC2086
+    openssl pkeyutl -decrypt -inkey "$(uri rsa)" $oaep -in ct -out back
+    cmp plain back
+    step "RSA OAEP encrypt through the provider (locally), decrypt"
+    # shellcheck disable=SC2086
+    openssl pkeyutl -encrypt -inkey "$(uri rsa)" $oaep -in plain -out ct2
+    # shellcheck disable=SC2086
+    openssl pkeyutl -decrypt -inkey "$(uri rsa)" $oaep -in ct2 -out back2
+    cmp plain back2
+    step "RSA PKCS#1 v1.5 decrypt on the token"
+    plain_openssl pkeyutl -encrypt -pubin -inkey rsa.pem -in plain -out ct3
+    openssl pkeyutl -decrypt -inkey "$(uri rsa)" -in ct3 -out back3
+    cmp plain back3
+    step "a PKCS#1 v1.5 ciphertext decrypted as OAEP fails cleanly"
+    # shellcheck disable=SC2086
+    if openssl pkeyutl -decrypt -inkey "$(uri rsa)" $oaep -in ct3 \
+        -out back4 2>err; then
+        fail "OAEP decryption of a PKCS#1 v1.5 ciphertext succeeded"
+    fi
+    grep -q p11kmip err || fail "no p11kmip error: $(cat err)"
+}
+
+# A self-signed certificate by KEY (req -x509, signature algorithm
+# ALGORITHM), verified without the provider, then a CMS signature by it.
+check_certificate() {
+    key=$1 algorithm=$2
+    shift 2
+    openssl req -new -x509 -key "$key" -subj "/CN=p11kmip test" -days 2 \
+        "$@" -out cert.pem
+    plain_openssl x509 -in cert.pem -noout -text >cert.txt
+    grep -q "Signature Algorithm: $algorithm" cert.txt ||
+        fail "certificate signature algorithm: $(grep 'Signature Alg' cert.txt)"
+    plain_openssl verify -CAfile cert.pem cert.pem
+    openssl cms -sign -signer cert.pem -inkey "$key" -in msg -binary -nodetach \
+        -outform PEM -out msg.cms
+    plain_openssl cms -verify -CAfile cert.pem -inform PEM -in msg.cms \
+        -binary -out msg.out
+    cmp msg msg.out
+}
+
+case_x509_cms() {
+    make_key_pair rsa:2048 rsa 01
+    make_key_pair EC:prime256v1 p256 02
+    step "req -x509 and cms -sign, RSA PKCS#1 v1.5"
+    check_certificate "$(uri rsa)" sha256WithRSAEncryption
+    step "req -x509, RSA-PSS"
+    check_certificate "$(uri rsa)" rsassaPss -sigopt rsa_padding_mode:pss \
+        -sigopt rsa_pss_saltlen:digest
+    step "req -x509 and cms -sign, ECDSA P-256"
+    check_certificate "$(uri p256)" ecdsa-with-SHA256
+}
+
+case "$case" in
+rsa-pkcs1) case_rsa_pkcs1 ;;
+rsa-pss) case_rsa_pss ;;
+ecdsa-p256) case_ecdsa_p256 ;;
+ecdsa-p384) case_ecdsa_p384 ;;
+rsa-oaep) case_rsa_oaep ;;
+x509-cms) case_x509_cms ;;
+*) fail "unknown case $case" ;;
+esac
+echo "PASS: $backend $case"
