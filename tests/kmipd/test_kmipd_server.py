@@ -4,6 +4,7 @@ object operations, lifecycle and ownership. Runs under
 integration/with_server.py --server kmipd."""
 
 import os
+import random
 import ssl
 import struct
 import sys
@@ -243,6 +244,24 @@ class Messages(Base):
         response = self.conn.receive()
         self.fails(response.results[0], R.INVALID_MESSAGE)
         self.assertTrue(self.conn.is_closed())
+
+    def test_mutated_requests_are_each_answered(self):
+        """Seeded random byte flips in the body of valid requests: every one
+        gets a response, on the same connection."""
+        rng = random.Random(1234)
+        templates = [encode(request(items)) for items in (
+            [(OP.CREATE, create_aes("fuzz"), b"1"),
+             (OP.GET_ATTRIBUTES, [], b"2")],
+            [(OP.LOCATE, [attr_v1("Name", name_value("fuzz"))], None)],
+            [(OP.ADD_ATTRIBUTE, uid_payload("no-such") +
+              [attr_v1("x-a", Tx(0, "v"))], None)])]
+        for _ in range(300):
+            data = bytearray(rng.choice(templates))
+            for _ in range(rng.randint(1, 4)):
+                data[rng.randrange(8, len(data))] = rng.randrange(256)
+            response = self.conn.call_raw(bytes(data))
+            self.assertGreaterEqual(len(response.results), 1)
+        self.assert_usable()
 
     def test_maximum_response_size_is_honoured(self):
         response = self.conn.call(
