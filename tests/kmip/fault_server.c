@@ -426,6 +426,15 @@ void fault_server_stop(fault_server *server)
     free(server);
 }
 
+int fault_silent_listener(char *buf, size_t len)
+{
+    uint16_t port = 0;
+    int fd = listen_loopback(&port);
+    assert_true(fd >= 0);
+    snprintf(buf, len, "127.0.0.1:%u", (unsigned)port);
+    return fd;
+}
+
 void fault_closed_address(char *buf, size_t len)
 {
     uint16_t port = 0;

@@ -42,6 +42,11 @@ bool fault_server_wait_closed(fault_server *server, unsigned count);
 /* Stops the threads and frees the server. NULL is a no-op. */
 void fault_server_stop(fault_server *server);
 
+/* A socket listening on 127.0.0.1 that never accepts nor speaks (the
+ * kernel completes TCP handshakes); its "127.0.0.1:PORT" into buf. Close
+ * the returned fd when done. */
+int fault_silent_listener(char *buf, size_t len);
+
 /* "127.0.0.1:PORT" for a port where nothing listens, into buf. */
 void fault_closed_address(char *buf, size_t len);
 

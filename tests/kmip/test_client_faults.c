@@ -140,6 +140,25 @@ static void test_silent_server_times_out_within_timeout(void **state)
     assert_non_null(strstr(status.message, "read: timed out"));
 }
 
+static void test_silent_listener_times_out_in_handshake(void **state)
+{
+    (void)state;
+    char address[32];
+    int listener = fault_silent_listener(address, sizeof(address));
+    const char *servers[] = {address};
+    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    uint64_t started = now_ms();
+    assert_int_equal(query(client, 1, &status), KMIP_E_TIMEOUT);
+    uint64_t elapsed = now_ms() - started;
+    assert_true(elapsed >= TIMEOUT_MS);
+    assert_true(elapsed < TIMEOUT_MS + SLACK_MS);
+    assert_non_null(strstr(status.message, "TLS handshake: timed out"));
+    kmip_client_free(client);
+    close(listener);
+}
+
 static void test_close_mid_response_is_transport_error(void **state)
 {
     (void)state;
@@ -608,6 +627,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_server_answers),
         cmocka_unit_test(test_silent_server_times_out_within_timeout),
+        cmocka_unit_test(test_silent_listener_times_out_in_handshake),
         cmocka_unit_test(test_close_mid_response_is_transport_error),
         cmocka_unit_test(test_huge_length_is_too_big_at_once),
         cmocka_unit_test(test_garbage_response_is_decode_error),
