@@ -147,7 +147,7 @@ static bool connection_open(connection *conn)
     return true;
 }
 
-/* Waits for a free worker slot; false when the server stops. */
+/* Waits for a free worker slot (config->workers requests run at once). */
 static void worker_acquire(kmipd_server *server)
 {
     pthread_mutex_lock(&server->work_lock);

@@ -350,12 +350,10 @@ static bool response_encode(kmip_item *response, kmip_item *header,
 }
 
 /* Parses the message; on a message-level problem fills err. */
-static bool parse_message(kmipd_server *server, const uint8_t *msg, size_t len,
-                          kmip_item **tree, request_header *hdr,
-                          message_error *err)
+static bool parse_message(const uint8_t *msg, size_t len, kmip_item **tree,
+                          request_header *hdr, message_error *err)
 {
     kmip_status st;
-    (void)server;
     if (kmip_ttlv_decode(msg, len, NULL, tree, &st) != KMIP_OK) {
         err->reason = KMIP_RESULT_REASON_INVALID_MESSAGE;
         snprintf(err->message, sizeof(err->message), "%s", st.message);
@@ -387,7 +385,7 @@ bool kmipd_serve_message(kmipd_server *server, kmipd_session *session,
     kmip_item *tree = NULL;
     request_header hdr = {.version = session->version};
     message_error err = {0};
-    bool parsed = parse_message(server, msg, len, &tree, &hdr, &err);
+    bool parsed = parse_message(msg, len, &tree, &hdr, &err);
     kmip_version version = hdr.version;
     if (parsed && !version_supported(version)) {
         version = version_fallback(version);
