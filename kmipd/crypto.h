@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kmipd's cryptography on OpenSSL 3 EVP: key generation, import and
- * export (crypto_keys.c, crypto_key_cache.c) and the operations behind
- * Sign and Signature Verify (crypto_sign.c), Encrypt and Decrypt
- * (crypto_rsa.c, crypto_aes.c), MAC, MAC Verify and RNG Retrieve
- * (crypto_mac.c).
+/* kmipd's cryptography on OpenSSL 3 EVP: key generation (crypto_keys.c),
+ * import (crypto_key_import.c), export (crypto_key_export.c), parsed-key
+ * cache (crypto_key_cache.c), and the operations behind Sign and Signature
+ * Verify (crypto_sign.c), Encrypt and Decrypt (crypto_rsa.c,
+ * crypto_aes.c), MAC, MAC Verify and RNG Retrieve (crypto_mac.c).
  *
  * Key material is held in the store's canonical forms: PKCS#8 DER for
  * private keys, SubjectPublicKeyInfo DER for public keys, raw bytes for

@@ -31,6 +31,60 @@ const EVP_MD *kmipd_hash_md(uint32_t hashing_algorithm);
  * when algorithm is not HMAC. */
 uint32_t kmipd_hmac_hash(uint32_t algorithm);
 
+/* ---- Keys (crypto_key_der.c). ---- */
+
+#define KMIPD_RSA_IMPORT_MIN 1024
+#define KMIPD_RSA_IMPORT_MAX 8192
+#define KMIPD_SECRET_MAX_BITS 4096
+
+/* A curve kmipd supports. */
+typedef struct kmipd_curve {
+    uint32_t kmip;     /* KMIP_RECOMMENDED_CURVE_* */
+    int nid;           /* OpenSSL NID */
+    const char *group; /* OpenSSL group name */
+    int32_t bits;
+} kmipd_curve;
+
+/* The supported curve by KMIP value, by size, or of an EC key; NULL for
+ * any other. */
+const kmipd_curve *kmipd_curve_by_kmip(uint32_t kmip);
+const kmipd_curve *kmipd_curve_by_bits(int32_t bits);
+const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey);
+
+/* True for KMIP's EC and ECDSA Cryptographic Algorithms. */
+bool kmipd_is_ec_algorithm(uint32_t algorithm);
+
+/* DER of the selection of pkey in structure ("PrivateKeyInfo",
+ * "SubjectPublicKeyInfo", "type-specific") into out (free with
+ * kmipd_buf_clear); Key Format Type Not Supported when OpenSSL has no
+ * such encoder for the key. */
+kmip_rc kmipd_encode_der(const EVP_PKEY *pkey, int selection,
+                         const char *structure, kmipd_buf *out,
+                         kmip_status *status);
+/* PKCS#8 and SubjectPublicKeyInfo, the canonical forms. */
+kmip_rc kmipd_encode_private(const EVP_PKEY *pkey, kmipd_buf *out,
+                             kmip_status *status);
+kmip_rc kmipd_encode_public(const EVP_PKEY *pkey, kmipd_buf *out,
+                            kmip_status *status);
+
+/* Decodes exactly len bytes of DER in structure holding a keytype key
+ * (NULL: any) into *out (free with EVP_PKEY_free); Invalid Field when the
+ * bytes are not such a key. */
+kmip_rc kmipd_decode_der(const uint8_t *der, size_t len, int selection,
+                         const char *structure, const char *keytype,
+                         EVP_PKEY **out, kmip_status *status);
+
+/* Describes pkey (RSA of rsa_min to rsa_max bits, or EC on a supported
+ * curve) in info, checking it against the declared algorithm (0: any);
+ * Invalid Field otherwise. */
+kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
+                           int rsa_max, kmipd_key_info *info,
+                           kmip_status *status);
+
+/* OpenSSL's consistency checks of an imported key (the full check for a
+ * private key, the public check otherwise); Invalid Field on failure. */
+kmip_rc kmipd_check_key(EVP_PKEY *pkey, bool private_key, kmip_status *status);
+
 /* Parses canonical material (PKCS#8 for object_type Private Key,
  * SubjectPublicKeyInfo for Public Key) without the cache. The caller
  * frees *out with EVP_PKEY_free. */
