@@ -80,83 +80,88 @@ P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession,
 /* ---- C_SetAttributeValue: CKA_LABEL (Name) and CKA_ID (x-pkcs11-id),
  * sent in one batch. ---- */
 
-/* One change: the canonical attribute set holding the new value (empty
- * to delete) and whether the object has the attribute already. */
+/* One change: canonical sets holding the new value (empty to delete) and
+ * the current one (empty when the object has none). */
 typedef struct change {
-    kmip_item *attrs;
-    bool exists;
+    kmip_item *new_value;
+    kmip_item *old_value;
 } change;
+
+static CK_RV change_sets(change *out)
+{
+    out->new_value = kmip_attrs_new();
+    out->old_value = kmip_attrs_new();
+    return out->new_value != NULL && out->old_value != NULL ? CKR_OK
+                                                            : CKR_HOST_MEMORY;
+}
+
+static void change_clear(change *ch)
+{
+    kmip_item_free(ch->new_value);
+    kmip_item_free(ch->old_value);
+}
 
 static CK_RV label_change(const CK_ATTRIBUTE *attr, const p11_object *object,
                           change *out)
 {
     char text[256];
+    CK_RV rv;
 
     if (attr->ulValueLen >= sizeof(text) ||
         (attr->pValue == NULL && attr->ulValueLen > 0) ||
         (attr->ulValueLen > 0 &&
          memchr(attr->pValue, '\0', attr->ulValueLen) != NULL))
         return CKR_ATTRIBUTE_VALUE_INVALID;
-    out->exists = object->label != NULL;
-    out->attrs = kmip_attrs_new();
-    if (out->attrs == NULL)
-        return CKR_HOST_MEMORY;
-    if (attr->ulValueLen > 0) {
+    rv = change_sets(out);
+    if (rv == CKR_OK && object->label != NULL &&
+        kmip_attrs_add_name(out->old_value, object->label) == NULL)
+        rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK && attr->ulValueLen > 0) {
         memcpy(text, attr->pValue, attr->ulValueLen);
         text[attr->ulValueLen] = '\0';
-        if (kmip_attrs_add_name(out->attrs, text) == NULL)
-            return CKR_HOST_MEMORY;
+        if (kmip_attrs_add_name(out->new_value, text) == NULL)
+            rv = CKR_HOST_MEMORY;
     }
-    return CKR_OK;
+    return rv;
 }
 
 static CK_RV id_change(const CK_ATTRIBUTE *attr, const p11_object *object,
                        change *out)
 {
+    CK_RV rv;
+
     if (attr->pValue == NULL && attr->ulValueLen > 0)
         return CKR_ATTRIBUTE_VALUE_INVALID;
-    out->exists = object->id_custom;
-    out->attrs = kmip_attrs_new();
-    if (out->attrs == NULL)
-        return CKR_HOST_MEMORY;
-    if (attr->ulValueLen > 0 &&
-        p11_id_attr_add(out->attrs, attr->pValue, attr->ulValueLen) == NULL)
-        return CKR_HOST_MEMORY;
-    return CKR_OK;
+    rv = change_sets(out);
+    if (rv == CKR_OK && object->id_custom &&
+        p11_id_attr_add(out->old_value, object->id, object->id_len) == NULL)
+        rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK && attr->ulValueLen > 0 &&
+        p11_id_attr_add(out->new_value, attr->pValue, attr->ulValueLen) == NULL)
+        rv = CKR_HOST_MEMORY;
+    return rv;
 }
 
-/* The request item that applies ch to uid; NULL payload when nothing
- * needs sending (deleting an absent attribute) is signalled by *skip. */
+/* The request item that applies ch to uid: Add, Modify (naming the
+ * current instance in 2.x) or Delete. *skip when nothing needs sending
+ * (deleting an absent attribute). */
 static CK_RV change_request(kmip_version version, const char *uid,
-                            const change *ch, uint32_t tag,
-                            kmip_request_item *item, bool *skip)
+                            const change *ch, kmip_request_item *item,
+                            bool *skip)
 {
-    const kmip_item *value = ch->attrs->v.children.first;
+    const kmip_item *value = ch->new_value->v.children.first;
+    const kmip_item *current = ch->old_value->v.children.first;
 
-    *skip = false;
-    if (value == NULL && !ch->exists) {
-        *skip = true;
+    *skip = value == NULL && current == NULL;
+    if (*skip)
         return CKR_OK;
-    }
     if (value == NULL) {
-        /* Delete names the attribute by a value of its kind. */
-        kmip_item *probe = kmip_attrs_new();
-        kmip_item *named = tag == KMIP_TAG_NAME
-                               ? kmip_attrs_add_name(probe, "")
-                               : p11_id_attr_add(probe, NULL, 0);
-
         item->operation = KMIP_OPERATION_DELETE_ATTRIBUTE;
-        item->payload = named != NULL
-                            ? kmip_delete_attribute_request(version, uid, named)
-                            : NULL;
-        kmip_item_free(probe);
-    } else if (kmip_version_is_v2(version)) {
-        item->operation = KMIP_OPERATION_SET_ATTRIBUTE;
-        item->payload = kmip_set_attribute_request(version, uid, value);
-    } else if (ch->exists) {
+        item->payload = kmip_delete_attribute_request(version, uid, current);
+    } else if (current != NULL) {
         item->operation = KMIP_OPERATION_MODIFY_ATTRIBUTE;
         item->payload =
-            kmip_modify_attribute_request(version, uid, NULL, value);
+            kmip_modify_attribute_request(version, uid, current, value);
     } else {
         item->operation = KMIP_OPERATION_ADD_ATTRIBUTE;
         item->payload = kmip_add_attribute_request(version, uid, value);
@@ -216,7 +221,7 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
     CK_RV rv = p11_kmip_version(session, &version);
 
     for (CK_ULONG i = 0; rv == CKR_OK && i < count; i++) {
-        change ch = {NULL, false};
+        change ch = {NULL, NULL};
         uint32_t tag = 0;
         bool skip = false;
 
@@ -232,9 +237,8 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
                                       : id_change(&templ[i], object, &ch);
         pthread_mutex_unlock(&object->lock);
         if (rv == CKR_OK)
-            rv = change_request(version, object->uid, &ch, tag, &items[n],
-                                &skip);
-        kmip_item_free(ch.attrs);
+            rv = change_request(version, object->uid, &ch, &items[n], &skip);
+        change_clear(&ch);
         if (rv == CKR_OK && !skip) {
             sent[n] = &templ[i];
             tags[n++] = tag;
