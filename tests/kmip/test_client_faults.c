@@ -181,6 +181,20 @@ static void test_huge_length_is_too_big_at_once(void **state)
     assert_true(elapsed < TIMEOUT_MS);
 }
 
+static void test_response_above_max_message_is_too_big(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1);
+    cfg.max_message = 64; /* the answer is about 150 bytes */
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_E_TOO_BIG);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
 static void test_garbage_response_is_decode_error(void **state)
 {
     (void)state;
@@ -630,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_silent_listener_times_out_in_handshake),
         cmocka_unit_test(test_close_mid_response_is_transport_error),
         cmocka_unit_test(test_huge_length_is_too_big_at_once),
+        cmocka_unit_test(test_response_above_max_message_is_too_big),
         cmocka_unit_test(test_garbage_response_is_decode_error),
         cmocka_unit_test(test_answer_to_another_operation_is_decode_error),
         cmocka_unit_test(test_partly_answered_batch_is_decode_error),
