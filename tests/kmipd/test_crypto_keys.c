@@ -16,6 +16,8 @@
 
 #include "kmipd/crypto.h"
 
+#include "crypto_test.h"
+
 /* One RSA-2048 and one P-256 pair for the whole run (generation is slow). */
 static kmipd_buf rsa_private, rsa_public, ec_private, ec_public;
 
@@ -68,12 +70,6 @@ static EVP_PKEY *load(uint32_t object_type, const kmipd_buf *der)
     return pkey;
 }
 
-static void assert_reason(kmip_rc rc, const kmip_status *st, uint32_t reason)
-{
-    assert_int_equal(rc, KMIP_E_RESULT);
-    assert_int_equal(st->result_reason, reason);
-}
-
 /* ---- Generation. ---- */
 
 static void aes_keys_have_the_requested_length(void **state)
@@ -100,9 +96,10 @@ static void aes_key_of_odd_length_is_invalid_field(void **state)
     kmipd_buf key = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES,
-                                           100, &key, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(
+        kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 100, &key,
+                                 &info, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
     assert_null(key.data);
 }
 
@@ -183,9 +180,10 @@ static void rsa_below_2048_bits_is_not_generated(void **state)
     kmipd_buf priv = {0}, pub = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_generate_key_pair(KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA,
-                                          1024, 0, &priv, &pub, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(
+        kmipd_generate_key_pair(KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 1024, 0,
+                                &priv, &pub, &info, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
     assert_null(priv.data);
 }
 
@@ -195,9 +193,10 @@ static void dsa_pair_is_not_supported(void **state)
     kmipd_buf priv = {0}, pub = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_generate_key_pair(KMIP_CRYPTOGRAPHIC_ALGORITHM_DSA,
-                                          2048, 0, &priv, &pub, &info, &st),
-                  &st, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED);
+    crypto_test_assert_reason(
+        kmipd_generate_key_pair(KMIP_CRYPTOGRAPHIC_ALGORITHM_DSA, 2048, 0,
+                                &priv, &pub, &info, &st),
+        &st, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED);
 }
 
 /* ---- Import. ---- */
@@ -273,10 +272,11 @@ static void garbage_private_key_is_invalid_field(void **state)
     kmipd_buf canonical = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PRIVATE_KEY,
-                                   KMIP_KEY_FORMAT_TYPE_PKCS_8, 0, garbage,
-                                   sizeof(garbage), &canonical, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PRIVATE_KEY,
+                                               KMIP_KEY_FORMAT_TYPE_PKCS_8, 0,
+                                               garbage, sizeof(garbage),
+                                               &canonical, &info, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_FIELD);
     assert_null(canonical.data);
 }
 
@@ -286,11 +286,11 @@ static void truncated_private_key_is_invalid_field(void **state)
     kmipd_buf canonical = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PRIVATE_KEY,
-                                   KMIP_KEY_FORMAT_TYPE_PKCS_8, 0,
-                                   rsa_private.data, rsa_private.len - 1,
-                                   &canonical, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(
+        kmipd_key_import(KMIP_OBJECT_TYPE_PRIVATE_KEY,
+                         KMIP_KEY_FORMAT_TYPE_PKCS_8, 0, rsa_private.data,
+                         rsa_private.len - 1, &canonical, &info, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void key_with_trailing_bytes_is_invalid_field(void **state)
@@ -304,10 +304,11 @@ static void key_with_trailing_bytes_is_invalid_field(void **state)
     kmipd_buf canonical = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PUBLIC_KEY,
-                                   KMIP_KEY_FORMAT_TYPE_X_509, 0, padded,
-                                   ec_public.len + 2, &canonical, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PUBLIC_KEY,
+                                               KMIP_KEY_FORMAT_TYPE_X_509, 0,
+                                               padded, ec_public.len + 2,
+                                               &canonical, &info, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void
@@ -317,11 +318,12 @@ key_of_another_algorithm_than_declared_is_invalid_field(void **state)
     kmipd_buf canonical = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_key_import(
-                      KMIP_OBJECT_TYPE_PUBLIC_KEY, KMIP_KEY_FORMAT_TYPE_X_509,
-                      KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, rsa_public.data,
-                      rsa_public.len, &canonical, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PUBLIC_KEY,
+                                               KMIP_KEY_FORMAT_TYPE_X_509,
+                                               KMIP_CRYPTOGRAPHIC_ALGORITHM_EC,
+                                               rsa_public.data, rsa_public.len,
+                                               &canonical, &info, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void pkcs1_format_for_an_ec_key_is_invalid_field(void **state)
@@ -330,11 +332,11 @@ static void pkcs1_format_for_an_ec_key_is_invalid_field(void **state)
     kmipd_buf canonical = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PRIVATE_KEY,
-                                   KMIP_KEY_FORMAT_TYPE_PKCS_1, 0,
-                                   ec_private.data, ec_private.len, &canonical,
-                                   &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_PRIVATE_KEY,
+                                               KMIP_KEY_FORMAT_TYPE_PKCS_1, 0,
+                                               ec_private.data, ec_private.len,
+                                               &canonical, &info, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void aes_key_of_20_bytes_is_invalid_field(void **state)
@@ -344,11 +346,12 @@ static void aes_key_of_20_bytes_is_invalid_field(void **state)
     kmipd_buf canonical = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
-                                   KMIP_KEY_FORMAT_TYPE_RAW,
-                                   KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, raw,
-                                   sizeof(raw), &canonical, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_key_import(KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                                               KMIP_KEY_FORMAT_TYPE_RAW,
+                                               KMIP_CRYPTOGRAPHIC_ALGORITHM_AES,
+                                               raw, sizeof(raw), &canonical,
+                                               &info, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void rsa_public_key_rebuilds_from_its_transparent_parts(void **state)
@@ -403,10 +406,10 @@ static void ec_point_off_the_curve_is_invalid_field(void **state)
     kmipd_buf canonical = {0};
     kmipd_key_info info;
     kmip_status st;
-    assert_reason(kmipd_key_from_ec_point(KMIP_RECOMMENDED_CURVE_P_256, point,
-                                          sizeof(point), &canonical, &info,
-                                          &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(
+        kmipd_key_from_ec_point(KMIP_RECOMMENDED_CURVE_P_256, point,
+                                sizeof(point), &canonical, &info, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 /* A self-signed certificate for the P-256 key, DER (OPENSSL_free). */
@@ -444,8 +447,9 @@ static void certificate_check_describes_the_public_key(void **state)
                      KMIP_OK);
     assert_int_equal(info.algorithm, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC);
     assert_int_equal(info.curve, KMIP_RECOMMENDED_CURVE_P_256);
-    assert_reason(kmipd_certificate_check(der.data, der.len - 1, &info, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(
+        kmipd_certificate_check(der.data, der.len - 1, &info, &st), &st,
+        KMIP_RESULT_REASON_INVALID_FIELD);
     kmipd_buf_clear(&der);
 }
 
@@ -488,10 +492,10 @@ static void rsa_public_key_has_no_raw_format(void **state)
     (void)state;
     kmipd_buf out = {0};
     kmip_status st;
-    assert_reason(kmipd_key_export(KMIP_OBJECT_TYPE_PUBLIC_KEY, rsa_public.data,
-                                   rsa_public.len, KMIP_KEY_FORMAT_TYPE_RAW,
-                                   &out, &st),
-                  &st, KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED);
+    crypto_test_assert_reason(
+        kmipd_key_export(KMIP_OBJECT_TYPE_PUBLIC_KEY, rsa_public.data,
+                         rsa_public.len, KMIP_KEY_FORMAT_TYPE_RAW, &out, &st),
+        &st, KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED);
 }
 
 static void ec_private_key_has_no_pkcs1_format(void **state)
@@ -499,10 +503,11 @@ static void ec_private_key_has_no_pkcs1_format(void **state)
     (void)state;
     kmipd_buf out = {0};
     kmip_status st;
-    assert_reason(kmipd_key_export(KMIP_OBJECT_TYPE_PRIVATE_KEY,
-                                   ec_private.data, ec_private.len,
-                                   KMIP_KEY_FORMAT_TYPE_PKCS_1, &out, &st),
-                  &st, KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED);
+    crypto_test_assert_reason(
+        kmipd_key_export(KMIP_OBJECT_TYPE_PRIVATE_KEY, ec_private.data,
+                         ec_private.len, KMIP_KEY_FORMAT_TYPE_PKCS_1, &out,
+                         &st),
+        &st, KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED);
 }
 
 static void public_key_exports_x509_unchanged(void **state)
@@ -548,9 +553,10 @@ static void public_material_does_not_load_as_private(void **state)
     (void)state;
     EVP_PKEY *pkey = NULL;
     kmip_status st;
-    assert_reason(kmipd_key_load(KMIP_OBJECT_TYPE_PRIVATE_KEY, ec_public.data,
-                                 ec_public.len, &pkey, &st),
-                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_key_load(KMIP_OBJECT_TYPE_PRIVATE_KEY,
+                                             ec_public.data, ec_public.len,
+                                             &pkey, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_FIELD);
     assert_null(pkey);
 }
 
