@@ -5,6 +5,7 @@
  * PyKMIP gets the tests of what it serves (RSA PKCS#1 v1.5 over Data,
  * AES-GCM with KMIP 1.4). */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -535,6 +537,77 @@ static void hmac_sha256_signs_on_the_server_and_verifies(void **state)
         CKR_SIGNATURE_INVALID);
 }
 
+#define SIGN_THREADS 8
+#define SIGN_SECONDS 10
+
+typedef struct signer {
+    pthread_t thread;
+    CK_SLOT_ID slot;
+    CK_OBJECT_HANDLE private_key;
+    CK_OBJECT_HANDLE public_key;
+    time_t deadline;
+    unsigned long signatures;
+    CK_RV failure; /* the first error, CKR_OK when none */
+} signer;
+
+/* Signs and verifies in its own session until the deadline. */
+static void *sign_until_deadline(void *opaque)
+{
+    signer *self = opaque;
+    CK_SESSION_HANDLE own;
+    CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, NULL, 0};
+    self->failure =
+        p11->C_OpenSession(self->slot, CKF_SERIAL_SESSION, NULL, NULL, &own);
+    while (self->failure == CKR_OK && time(NULL) < self->deadline) {
+        uint8_t signature[64];
+        CK_ULONG signature_len = sizeof(signature);
+        self->failure = p11->C_SignInit(own, &mechanism, self->private_key);
+        if (self->failure == CKR_OK)
+            self->failure = p11->C_Sign(own, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                        signature, &signature_len);
+        if (self->failure == CKR_OK)
+            self->failure =
+                p11->C_VerifyInit(own, &mechanism, self->public_key);
+        if (self->failure == CKR_OK)
+            self->failure =
+                p11->C_Verify(own, (CK_BYTE_PTR)message, MESSAGE_LEN, signature,
+                              signature_len);
+        if (self->failure == CKR_OK)
+            self->signatures++;
+    }
+    p11->C_CloseSession(own);
+    return NULL;
+}
+
+static void eight_threads_sign_with_one_key_for_ten_seconds(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    ec_key_pair(&public_key, &private_key);
+    CK_SESSION_INFO info;
+    assert_int_equal(p11->C_GetSessionInfo(session, &info), CKR_OK);
+    signer signers[SIGN_THREADS];
+    time_t deadline = time(NULL) + SIGN_SECONDS;
+    for (int i = 0; i < SIGN_THREADS; i++) {
+        signers[i] = (signer){.slot = info.slotID,
+                              .private_key = private_key,
+                              .public_key = public_key,
+                              .deadline = deadline};
+        assert_int_equal(pthread_create(&signers[i].thread, NULL,
+                                        sign_until_deadline, &signers[i]),
+                         0);
+    }
+    unsigned long total = 0;
+    for (int i = 0; i < SIGN_THREADS; i++) {
+        assert_int_equal(pthread_join(signers[i].thread, NULL), 0);
+        assert_int_equal(signers[i].failure, CKR_OK);
+        assert_true(signers[i].signatures > 0);
+        total += signers[i].signatures;
+    }
+    print_message("%lu signatures and verifications in %d s\n", total,
+                  SIGN_SECONDS);
+}
+
 /* ---- PyKMIP only ---- */
 
 static void rsa_pkcs_over_digest_info_is_mechanism_invalid(void **state)
@@ -629,6 +702,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(aes_cbc_pad_and_ctr_round_trip),
         cmocka_unit_test(aes_gcm_with_a_wrong_tag_is_encrypted_data_invalid),
         cmocka_unit_test(hmac_sha256_signs_on_the_server_and_verifies),
+        cmocka_unit_test(eight_threads_sign_with_one_key_for_ten_seconds),
     };
     const struct CMUnitTest pykmip[] = {
         cmocka_unit_test(rsa_pkcs_over_digest_info_is_mechanism_invalid),
