@@ -2,6 +2,7 @@
 /* Key references: what the token holds, and its public half, read once. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -168,29 +169,41 @@ static EVP_PKEY *public_of_object(p11prov_ctx *ctx, p11prov_session *session,
 }
 
 /* The first object of object_class sharing id, or CK_INVALID_HANDLE. */
-static CK_OBJECT_HANDLE find_by_id(p11prov_session *session,
-                                   CK_OBJECT_CLASS object_class,
-                                   const CK_BYTE *id, CK_ULONG id_len)
+/* The object of object_class whose attribute match has the same value:
+ * the first one, or with unique set only when it is the only one;
+ * CK_INVALID_HANDLE otherwise. */
+static CK_OBJECT_HANDLE find_partner(p11prov_session *session,
+                                     CK_OBJECT_CLASS object_class,
+                                     CK_ATTRIBUTE match, bool unique)
 {
-    CK_ATTRIBUTE template[] = {
-        ATTR(CKA_CLASS, &object_class),
-        {CKA_ID, (void *)id, id_len},
-    };
-    CK_OBJECT_HANDLE found = CK_INVALID_HANDLE;
+    CK_ATTRIBUTE template[] = {ATTR(CKA_CLASS, &object_class), match};
+    CK_OBJECT_HANDLE found[2] = {CK_INVALID_HANDLE, CK_INVALID_HANDLE};
     CK_ULONG count = 0;
 
     if (session->fns->C_FindObjectsInit(session->handle, template, 2) != CKR_OK)
         return CK_INVALID_HANDLE;
-    if (session->fns->C_FindObjects(session->handle, &found, 1, &count) !=
+    if (session->fns->C_FindObjects(session->handle, found, 2, &count) !=
             CKR_OK ||
-        count == 0)
-        found = CK_INVALID_HANDLE;
+        count == 0 || (unique && count > 1))
+        found[0] = CK_INVALID_HANDLE;
     session->fns->C_FindObjectsFinal(session->handle);
-    return found;
+    return found[0];
+}
+
+static CK_OBJECT_HANDLE find_by_id(p11prov_session *session,
+                                   CK_OBJECT_CLASS object_class,
+                                   const CK_BYTE *id, CK_ULONG id_len)
+{
+    return find_partner(session, object_class,
+                        (CK_ATTRIBUTE){CKA_ID, (void *)id, id_len}, false);
 }
 
 /* A private key's public half: its own public attributes, else the public
  * key or the certificate with the same CKA_ID. */
+/* A private key's public half: its own public attributes, else the public
+ * key or the certificate with the same CKA_ID, else the only public key
+ * with the same label (servers that keep no link between the halves of a
+ * pair give each half its own CKA_ID). */
 static EVP_PKEY *public_of_private(p11prov_ctx *ctx, p11prov_session *session,
                                    CK_OBJECT_HANDLE object,
                                    CK_KEY_TYPE key_type)
@@ -199,21 +212,31 @@ static EVP_PKEY *public_of_private(p11prov_ctx *ctx, p11prov_session *session,
     EVP_PKEY *pkey =
         public_of_object(ctx, session, object, CKO_PRIVATE_KEY, key_type);
     CK_OBJECT_HANDLE partner;
-    CK_BYTE *id = NULL;
-    CK_ULONG id_len = 0;
+    CK_BYTE *value = NULL;
+    CK_ULONG len = 0;
     size_t i;
 
-    if (pkey != NULL ||
-        p11prov_get_attribute(session, object, CKA_ID, &id, &id_len) != CKR_OK)
-        return pkey;
-    for (i = 0; pkey == NULL && i < sizeof(partners) / sizeof(partners[0]);
-         i++) {
-        partner = find_by_id(session, partners[i], id, id_len);
-        if (partner != CK_INVALID_HANDLE)
-            pkey =
-                public_of_object(ctx, session, partner, partners[i], key_type);
+    if (pkey == NULL && p11prov_get_attribute(session, object, CKA_ID, &value,
+                                              &len) == CKR_OK) {
+        for (i = 0; pkey == NULL && i < sizeof(partners) / sizeof(partners[0]);
+             i++) {
+            partner = find_by_id(session, partners[i], value, len);
+            if (partner != CK_INVALID_HANDLE)
+                pkey = public_of_object(ctx, session, partner, partners[i],
+                                        key_type);
+        }
+        free(value);
+        value = NULL;
     }
-    free(id);
+    if (pkey == NULL && p11prov_get_attribute(session, object, CKA_LABEL,
+                                              &value, &len) == CKR_OK) {
+        partner = find_partner(session, CKO_PUBLIC_KEY,
+                               (CK_ATTRIBUTE){CKA_LABEL, value, len}, true);
+        if (partner != CK_INVALID_HANDLE)
+            pkey = public_of_object(ctx, session, partner, CKO_PUBLIC_KEY,
+                                    key_type);
+        free(value);
+    }
     return pkey;
 }
 
@@ -258,8 +281,13 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
     key->slot = session->slot;
     key->object_class = object_class;
     key->key_type = key_type;
-    if (object_class == CKO_PRIVATE_KEY || object_class == CKO_SECRET_KEY)
+    if (object_class == CKO_PRIVATE_KEY || object_class == CKO_SECRET_KEY) {
         key->handle = handle;
+        key->handle_pid = getpid();
+        if (p11prov_get_attribute(session, handle, CKA_ID, &key->id,
+                                  &key->id_len) != CKR_OK)
+            key->id = NULL;
+    }
     if (object_class == CKO_PRIVATE_KEY)
         key->public_key = public_of_private(ctx, session, handle, key_type);
     else if (object_class != CKO_SECRET_KEY)
@@ -313,6 +341,27 @@ p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey)
     return key;
 }
 
+CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key, p11prov_session *session)
+{
+    pid_t pid = getpid();
+    CK_OBJECT_HANDLE found;
+
+    if (__atomic_load_n(&key->handle_pid, __ATOMIC_ACQUIRE) == pid)
+        return key->handle;
+    found = key->id != NULL
+                ? find_by_id(session, key->object_class, key->id, key->id_len)
+                : CK_INVALID_HANDLE;
+    if (found == CK_INVALID_HANDLE) {
+        p11prov_raise(key->ctx, P11PROV_R_NOT_FOUND,
+                      "%s: the key is no longer on the token",
+                      key->uri != NULL ? key->uri : "key");
+        return CK_INVALID_HANDLE;
+    }
+    key->handle = found;
+    __atomic_store_n(&key->handle_pid, pid, __ATOMIC_RELEASE);
+    return found;
+}
+
 p11prov_key *p11prov_key_ref(p11prov_key *key)
 {
     __atomic_add_fetch(&key->refcount, 1, __ATOMIC_RELAXED);
@@ -325,6 +374,7 @@ void p11prov_key_free(p11prov_key *key)
         __atomic_sub_fetch(&key->refcount, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     EVP_PKEY_free(key->public_key);
+    free(key->id);
     free(key->uri);
     if (key->pin != NULL)
         OPENSSL_clear_free(key->pin, strlen(key->pin));

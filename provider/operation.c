@@ -51,7 +51,16 @@ int p11prov_op_fetch_digest(p11prov_ctx *ctx, const char *name, EVP_MD **md,
 
 p11prov_session *p11prov_op_session(p11prov_key *key)
 {
-    return p11prov_session_get(key->ctx, key->slot, key->pin);
+    p11prov_session *session =
+        p11prov_session_get(key->ctx, key->slot, key->pin);
+
+    /* After a fork the key's handle is found again (key.c). */
+    if (session != NULL && key->handle != CK_INVALID_HANDLE &&
+        p11prov_key_object(key, session) == CK_INVALID_HANDLE) {
+        p11prov_session_release(session);
+        return NULL;
+    }
+    return session;
 }
 
 void p11prov_op_session_end(p11prov_session *session, CK_RV rv)

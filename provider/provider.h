@@ -131,7 +131,14 @@ struct p11prov_key {
     int refcount; /* atomic */
     p11prov_ctx *ctx;
     CK_SLOT_ID slot;
-    CK_OBJECT_HANDLE handle; /* the private (or secret) key; 0 if none */
+    /* The private (or secret) key; CK_INVALID_HANDLE if none. Valid in
+     * the process handle_pid: after a fork, the module is initialised
+     * afresh and p11prov_key_object finds the object again by CKA_CLASS
+     * and CKA_ID. */
+    CK_OBJECT_HANDLE handle;
+    pid_t handle_pid;
+    CK_BYTE *id; /* CKA_ID of the object, malloc'd; NULL when it has none */
+    CK_ULONG id_len;
     CK_OBJECT_CLASS object_class;
     CK_KEY_TYPE key_type; /* CKK_RSA, CKK_EC, CKK_AES, ... */
     CK_ULONG bits;
@@ -150,6 +157,11 @@ struct p11prov_key {
 p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
                                      CK_OBJECT_HANDLE handle, const char *uri,
                                      const char *pin);
+/* The key's object handle for this process (see handle_pid), searching
+ * the token again with session after a fork; CK_INVALID_HANDLE with an
+ * error raised when the object is gone. */
+CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key,
+                                    p11prov_session *session);
 p11prov_key *p11prov_key_ref(p11prov_key *key);
 void p11prov_key_free(p11prov_key *key);
 /* CKK_EC for an EC key, else CKK_RSA (RSA and RSA-PSS). */

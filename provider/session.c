@@ -248,13 +248,13 @@ void p11prov_module_free(struct p11prov_module *module)
 
     if (module == NULL)
         return;
-    /* Teardown runs inside OPENSSL_cleanup. A foreign module that uses
-     * OpenSSL itself (SoftHSM does) crashes when finalised then, so only
-     * the linked-in core is finalised; the process is ending anyway. */
-    if (module->pid == getpid() && module->dl == NULL) {
-        module->fns->C_Finalize(NULL);
+    /* Teardown runs inside OPENSSL_cleanup, while OpenSSL's own state
+     * (random generator, providers) is torn down: a module that uses
+     * OpenSSL (p11core's TLS connections, SoftHSM) crashes if finalised
+     * then. The process is ending, so the module is left as it is and
+     * only this layer's memory is freed. */
+    if (module->pid == getpid())
         pthread_mutex_destroy(&module->lock);
-    }
     for (pool = module->pools; pool != NULL; pool = next) {
         next = pool->next;
         free(pool);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# The main job against a KMIP server that integration/with_server.py has
+# The CLI against a KMIP server that integration/with_server.py has
 # started: create an RSA key pair on the server, sign a file with it
 # through the p11kmip CLI, and verify the signature locally with openssl.
 # $1 is the p11kmip binary.

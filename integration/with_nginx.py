@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Run a command against a temporary nginx serving HTTPS on 127.0.0.1.
+
+    with_nginx.py --cert CERT --key KEY [--workers N] [--dir DIR]
+                  [--protocols "TLSv1.2 TLSv1.3"] [--sigalgs LIST] -- CMD...
+
+KEY is what ssl_certificate_key takes: a key file (a URI-in-PEM file read by
+the p11kmip provider's decoder) or "engine:pkcs11:pkcs11:..." (libp11's
+ENGINE). nginx keeps OPENSSL_CONF and P11KMIP_CONFIG in its workers, runs
+its workers as root (so they read the test's private directory), and
+serves "p11kmip nginx OK" at /. CMD runs with P11KMIP_TEST_NGINX set to
+127.0.0.1:PORT; nginx is stopped afterwards, also on failure, and its error
+log is printed when CMD fails. Exits with CMD's status.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import servers
+
+NGINX = "/usr/sbin/nginx"
+START_TIMEOUT_S = 20.0
+
+CONF = """\
+daemon off;
+master_process on;
+user root root;
+worker_processes {workers};
+pid {dir}/nginx.pid;
+error_log {dir}/error.log info;
+env OPENSSL_CONF;
+env P11KMIP_CONFIG;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols {protocols};
+{sigalgs}        ssl_session_cache off;
+        ssl_session_tickets off;
+        location / {{ return 200 "p11kmip nginx OK\\n"; }}
+    }}
+}}
+"""
+
+
+def wait_until_listening(process, port, error_log):
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise servers.ServerError("nginx exited with status %d:\n%s" %
+                                      (process.returncode, tail(error_log)))
+        try:
+            with socket.create_connection((servers.HOST, port), 1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise servers.ServerError("nginx did not listen on port %d:\n%s" %
+                              (port, tail(error_log)))
+
+
+def tail(path, lines=30):
+    try:
+        with open(path, errors="replace") as log:
+            return "".join(log.readlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def stop(process):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--dir", help="working directory (default: new)")
+    parser.add_argument("--protocols", default="TLSv1.2 TLSv1.3")
+    parser.add_argument("--sigalgs", help="signature algorithms the server "
+                        "may use (OpenSSL SignatureAlgorithms list)")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("no command given after --")
+
+    servers.install_signal_handlers()
+    workdir = args.dir or tempfile.mkdtemp(prefix="p11kmip-nginx-")
+    port = servers.free_port()
+    conf = os.path.join(workdir, "nginx.conf")
+    error_log = os.path.join(workdir, "error.log")
+    with open(conf, "w") as out:
+        sigalgs = ("        ssl_conf_command SignatureAlgorithms %s;\n" %
+                   args.sigalgs if args.sigalgs else "")
+        out.write(CONF.format(workers=args.workers, dir=workdir, port=port,
+                              protocols=args.protocols, sigalgs=sigalgs,
+                              cert=os.path.abspath(args.cert),
+                              key=args.key if args.key.startswith("engine:")
+                              else os.path.abspath(args.key)))
+    process = subprocess.Popen([NGINX, "-p", workdir, "-c", conf],
+                               stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL,
+                               stderr=open(error_log + ".stderr", "wb"),
+                               start_new_session=True)
+    try:
+        wait_until_listening(process, port, error_log)
+        env = dict(os.environ, P11KMIP_TEST_NGINX="%s:%d" % (servers.HOST,
+                                                            port))
+        status = subprocess.run(command, env=env, check=False).returncode
+        if status != 0:
+            print("--- nginx error log tail ---\n" + tail(error_log),
+                  file=sys.stderr)
+        return status
+    except servers.ServerError as error:
+        print("with_nginx.py: %s" % error, file=sys.stderr)
+        return 1
+    finally:
+        stop(process)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
