@@ -127,11 +127,9 @@ static int verify_raw(verify_ctx *ctx, EVP_PKEY *key, const uint8_t *data,
     int ok = pkey_ctx != NULL && EVP_PKEY_verify_init(pkey_ctx) == 1;
     if (ok && key_type(ctx) == CKK_RSA) {
         ok = configure_rsa(pkey_ctx, &ctx->params);
-        if (ok && ctx->params.padding == KMIP_PADDING_METHOD_PSS) {
-            const p11_hash *hash = p11_hash_by_kmip(ctx->params.hash);
-            ok = hash->length == len &&
-                 EVP_PKEY_CTX_set_signature_md(pkey_ctx, md_of(hash)) > 0;
-        }
+        if (ok && ctx->params.padding == KMIP_PADDING_METHOD_PSS)
+            ok = EVP_PKEY_CTX_set_signature_md(
+                     pkey_ctx, md_of(p11_hash_by_kmip(ctx->params.hash))) > 0;
     }
     ok = ok && EVP_PKEY_verify(pkey_ctx, signature, sig_len, data, len) == 1;
     EVP_PKEY_CTX_free(pkey_ctx);
@@ -170,6 +168,10 @@ static CK_RV verify_finish(p11_session *session, p11_operation *op,
         return verify_hmac(session, ctx, op->key_object, data, len, signature,
                            sig_len);
 
+    /* CKM_RSA_PKCS_PSS verifies a hash of its parameters' algorithm. */
+    if (ctx->params.mech->input == P11_INPUT_HASH && key_type(ctx) == CKK_RSA &&
+        len != p11_hash_by_kmip(ctx->params.hash)->length)
+        return CKR_DATA_LEN_RANGE;
     uint8_t *der = NULL;
     const uint8_t *sig;
     size_t der_len;

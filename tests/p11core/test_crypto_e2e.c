@@ -382,6 +382,9 @@ static void rsa_pss_signature_verifies(void **state)
     assert_int_equal(
         verify(&over_hash, public_key, hash, 32, signature, signature_len),
         CKR_OK);
+    assert_int_equal(
+        verify(&over_hash, public_key, hash, 31, signature, signature_len),
+        CKR_DATA_LEN_RANGE);
 }
 
 static void rsa_pss_with_other_hash_in_params_is_param_invalid(void **state)
