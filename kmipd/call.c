@@ -118,6 +118,26 @@ bool kmipd_call_answer_uid(kmipd_call *call, const char *uid)
                       "out of memory");
 }
 
+bool kmipd_call_load_for_update(kmipd_call *call, kmipd_object **out)
+{
+    const char *uid = kmipd_call_uid(call);
+    if (uid == NULL)
+        return false;
+    if (call->locked_uid[0] == '\0') {
+        snprintf(call->locked_uid, sizeof(call->locked_uid), "%s", uid);
+        kmipd_store_lock(call->store, call->locked_uid);
+    }
+    return kmipd_call_load(call, out);
+}
+
+void kmipd_call_unlock(kmipd_call *call)
+{
+    if (call->locked_uid[0] == '\0')
+        return;
+    kmipd_store_unlock(call->store, call->locked_uid);
+    call->locked_uid[0] = '\0';
+}
+
 bool kmipd_call_require_active(kmipd_call *call, const kmipd_object *obj)
 {
     if (obj->state == KMIP_STATE_ACTIVE)

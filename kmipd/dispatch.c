@@ -242,7 +242,9 @@ static bool serve_item(batch *b, const kmip_item *item, kmipd_call *call)
     if (call->response == NULL)
         return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
                           "out of memory");
-    return op->handler(call);
+    bool ok = op->handler(call);
+    kmipd_call_unlock(call);
+    return ok;
 }
 
 /* Adds the response to one batch item; false when out of memory.

@@ -34,6 +34,9 @@ typedef struct kmipd_call {
     /* ID Placeholder: the Unique Identifier the previous batch item
      * produced or used, "" when none. kmipd_call_uid falls back to it. */
     const char *id_placeholder;
+    /* The object whose lock the call holds (kmipd_call_load_for_update),
+     * "" when none; the dispatcher releases it after the handler. */
+    char locked_uid[KMIPD_UID_MAX];
     uint32_t reason; /* KMIP_RESULT_REASON_* when the handler failed */
     char message[KMIPD_CALL_MESSAGE_MAX]; /* Result Message, no secrets */
 } kmipd_call;
@@ -65,6 +68,14 @@ const char *kmipd_call_uid(kmipd_call *call);
  * (whose attributes remain) with Object Destroyed (2.x) or Item Not Found
  * (1.x). The caller frees *out with kmipd_object_free. */
 bool kmipd_call_load(kmipd_call *call, kmipd_object **out);
+
+/* kmipd_call_load for a handler that will change the object and save
+ * it: no other call changes the object until this call ends. */
+bool kmipd_call_load_for_update(kmipd_call *call, kmipd_object **out);
+
+/* Releases the lock kmipd_call_load_for_update took (the dispatcher calls
+ * it after every handler). */
+void kmipd_call_unlock(kmipd_call *call);
 
 /* kmipd_call_load that also returns destroyed objects (Get Attributes). */
 bool kmipd_call_load_any(kmipd_call *call, kmipd_object **out);

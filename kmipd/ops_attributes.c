@@ -206,7 +206,8 @@ bool kmipd_op_add_attribute(kmipd_call *call)
         return false;
     kmipd_attr_id id;
     kmipd_object *obj = NULL;
-    bool ok = kmipd_attr_id_of(attr, &id) && kmipd_call_load(call, &obj) &&
+    bool ok = kmipd_attr_id_of(attr, &id) &&
+              kmipd_call_load_for_update(call, &obj) &&
               check_changeable(call, obj, attr);
     if (ok && !kmipd_attr_multi_valued(id.tag) &&
         kmipd_attr_find_instance(obj->attrs, &id, 0) != NULL)
@@ -241,7 +242,7 @@ bool kmipd_op_modify_attribute(kmipd_call *call)
               (!kmip_version_is_v2(call->version) ||
                request_attribute(call, KMIP_TAG_CURRENT_ATTRIBUTE, false,
                                  &current)) &&
-              kmipd_call_load(call, &obj) &&
+              kmipd_call_load_for_update(call, &obj) &&
               check_changeable(call, obj, attr) &&
               (instance = target_instance(call, obj, &id, current)) != NULL;
     kmip_item_free(current);
@@ -292,7 +293,8 @@ bool kmipd_op_delete_attribute(kmipd_call *call)
     kmipd_object *obj = NULL;
     kmip_item *instance = NULL;
     kmip_item probe = {.tag = 0};
-    bool ok = delete_target(call, &id, &current) && kmipd_call_load(call, &obj);
+    bool ok = delete_target(call, &id, &current) &&
+              kmipd_call_load_for_update(call, &obj);
     probe.tag = id.tag;
     ok = ok && check_changeable(call, obj, &probe) &&
          (instance = target_instance(call, obj, &id, current)) != NULL;
@@ -314,7 +316,8 @@ bool kmipd_op_set_attribute(kmipd_call *call)
     if (!request_attribute(call, KMIP_TAG_NEW_ATTRIBUTE, true, &attr))
         return false;
     kmipd_object *obj = NULL;
-    bool ok = kmipd_call_load(call, &obj) && check_changeable(call, obj, attr);
+    bool ok = kmipd_call_load_for_update(call, &obj) &&
+              check_changeable(call, obj, attr);
     if (ok && kmipd_attr_multi_valued(attr->tag))
         ok = kmipd_fail(call, KMIP_RESULT_REASON_MULTI_VALUED_ATTRIBUTE,
                         "Set Attribute is for single-valued attributes");
@@ -404,7 +407,7 @@ bool kmipd_op_adjust_attribute(kmipd_call *call)
     kmipd_object *obj = NULL;
     kmip_item *instance = NULL;
     kmip_item probe = {.tag = id.tag};
-    bool ok = kmipd_call_load(call, &obj) &&
+    bool ok = kmipd_call_load_for_update(call, &obj) &&
               check_changeable(call, obj, &probe) &&
               (instance = target_instance(call, obj, &id, NULL)) != NULL &&
               adjust(call, instance, type, amount) &&

@@ -38,7 +38,7 @@ static bool save_and_answer(kmipd_call *call, kmipd_object *obj, bool ok)
 bool kmipd_op_activate(kmipd_call *call)
 {
     kmipd_object *obj;
-    if (!kmipd_call_load(call, &obj))
+    if (!kmipd_call_load_for_update(call, &obj))
         return false;
     if (obj->state != KMIP_STATE_PRE_ACTIVE) {
         wrong_state(call, obj, "be activated");
@@ -109,7 +109,8 @@ bool kmipd_op_revoke(kmipd_call *call)
 {
     revocation rev;
     kmipd_object *obj;
-    if (!parse_revocation(call, &rev) || !kmipd_call_load(call, &obj))
+    if (!parse_revocation(call, &rev) ||
+        !kmipd_call_load_for_update(call, &obj))
         return false;
     int64_t now = time(NULL);
     bool ok = is_compromise(rev.code) ? compromise(call, obj, &rev, now)
@@ -125,7 +126,7 @@ bool kmipd_op_revoke(kmipd_call *call)
 bool kmipd_op_destroy(kmipd_call *call)
 {
     kmipd_object *obj;
-    if (!kmipd_call_load(call, &obj))
+    if (!kmipd_call_load_for_update(call, &obj))
         return false;
     if (obj->state == KMIP_STATE_ACTIVE) {
         wrong_state(call, obj, "be destroyed (revoke it first)");

@@ -20,6 +20,9 @@
 #include "kmipd/unwrap_cache.h"
 #include "kmipd/wrap.h"
 
+/* Object locks (kmipd_store_lock), striped by uid. */
+#define STORE_LOCK_STRIPES 64
+
 /* Recently unwrapped materials kept in memory. */
 #define STORE_UNWRAP_CACHE_SLOTS 1024
 
@@ -60,6 +63,7 @@ struct kmipd_store {
     uint8_t master_key[KMIPD_MASTER_KEY_LEN];
     pthread_mutex_t lock;
     kmipd_unwrap_cache *unwrapped;
+    pthread_mutex_t object_locks[STORE_LOCK_STRIPES];
     store_conn **idle; /* connections not in use */
     size_t idle_count;
     size_t idle_cap;
@@ -182,6 +186,8 @@ kmipd_store *kmipd_store_open(const char *path,
     }
     memcpy(store->master_key, master_key, KMIPD_MASTER_KEY_LEN);
     pthread_mutex_init(&store->lock, NULL);
+    for (size_t i = 0; i < STORE_LOCK_STRIPES; i++)
+        pthread_mutex_init(&store->object_locks[i], NULL);
     store->unwrapped = kmipd_unwrap_cache_new(STORE_UNWRAP_CACHE_SLOTS);
     store_conn *conn =
         store->unwrapped != NULL ? store_connect(store, status) : NULL;
@@ -207,10 +213,30 @@ void kmipd_store_close(kmipd_store *store)
         store_conn_close(store->idle[i]);
     free(store->idle);
     kmipd_unwrap_cache_free(store->unwrapped);
+    for (size_t i = 0; i < STORE_LOCK_STRIPES; i++)
+        pthread_mutex_destroy(&store->object_locks[i]);
     pthread_mutex_destroy(&store->lock);
     OPENSSL_cleanse(store->master_key, sizeof(store->master_key));
     free(store->path);
     free(store);
+}
+
+static pthread_mutex_t *store_object_lock(kmipd_store *store, const char *uid)
+{
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (const char *c = uid; *c != '\0'; c++)
+        hash = (hash ^ (uint8_t)*c) * 16777619u;
+    return &store->object_locks[hash % STORE_LOCK_STRIPES];
+}
+
+void kmipd_store_lock(kmipd_store *store, const char *uid)
+{
+    pthread_mutex_lock(store_object_lock(store, uid));
+}
+
+void kmipd_store_unlock(kmipd_store *store, const char *uid)
+{
+    pthread_mutex_unlock(store_object_lock(store, uid));
 }
 
 void kmipd_store_new_uid(char uid[KMIPD_UID_MAX])

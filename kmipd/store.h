@@ -91,6 +91,12 @@ kmipd_store_rc kmipd_store_update(kmipd_store *store, kmipd_object *obj,
 kmipd_store_rc kmipd_store_delete(kmipd_store *store, const char *uid,
                                   const char *owner, kmip_status *status);
 
+/* Serialise the changes to one object within this process: whoever loads
+ * an object to change it holds its lock until the update is written.
+ * Locks are striped by uid; hold at most one at a time. */
+void kmipd_store_lock(kmipd_store *store, const char *uid);
+void kmipd_store_unlock(kmipd_store *store, const char *uid);
+
 /* Decides whether a stored object matches a Locate; obj has no material
  * loaded. */
 typedef bool (*kmipd_store_match_fn)(const kmipd_object *obj, void *arg);

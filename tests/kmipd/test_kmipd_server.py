@@ -8,6 +8,7 @@ import random
 import ssl
 import struct
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -484,6 +485,24 @@ class Lifecycle(Base):
                    R.OBJECT_DESTROYED)
         _, uids = self.locate([attr_v1("Name", name_value("gone"))])
         self.assertEqual(uids, [])
+
+    def test_concurrent_activations_succeed_exactly_once(self):
+        uids = [self.create("race") for _ in range(15)]
+        outcomes = {uid: [] for uid in uids}
+
+        def activate_all():
+            with Connection() as conn:
+                for uid in uids:
+                    outcomes[uid].append(
+                        conn.one(OP.ACTIVATE, uid_payload(uid)).ok)
+
+        racers = [threading.Thread(target=activate_all) for _ in range(3)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join()
+        for uid in uids:
+            self.assertEqual(sorted(outcomes[uid]), [False, False, True])
 
     def test_revoke_for_compromise_makes_it_compromised(self):
         uid = self.create("compromised")
