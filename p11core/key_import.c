@@ -152,19 +152,19 @@ static void ec_point(const CK_ATTRIBUTE *attr, const uint8_t **point,
 }
 
 /* PKCS#8 carries the public point: computes it from the private scalar
- * and pushes it. */
+ * into octets (which must outlive bld's parameters) and pushes it. */
 static CK_RV push_public_point(OSSL_PARAM_BLD *bld, const char *group_name,
-                               const BIGNUM *scalar)
+                               const BIGNUM *scalar, unsigned char *octets,
+                               size_t octets_size)
 {
     EC_GROUP *group = EC_GROUP_new_by_curve_name(OBJ_sn2nid(group_name));
     EC_POINT *point = group != NULL ? EC_POINT_new(group) : NULL;
-    unsigned char octets[256];
     size_t len = 0;
     CK_RV rv = CKR_ATTRIBUTE_VALUE_INVALID;
 
     if (point != NULL && EC_POINT_mul(group, point, scalar, NULL, NULL, NULL))
         len = EC_POINT_point2oct(group, point, POINT_CONVERSION_UNCOMPRESSED,
-                                 octets, sizeof(octets), NULL);
+                                 octets, octets_size, NULL);
     if (len > 0)
         rv = OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
                                               octets, len)
@@ -183,6 +183,7 @@ static CK_RV ec_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
         required(templ, count, private ? CKA_VALUE : CKA_EC_POINT);
     OSSL_PARAM_BLD *bld;
     BIGNUM *scalar = NULL;
+    unsigned char point_octets[256];
     const char *group;
     CK_RV rv = ec_group(templ, count, &group);
 
@@ -199,7 +200,8 @@ static CK_RV ec_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
                  &scalar))
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && private)
-        rv = push_public_point(bld, group, scalar);
+        rv = push_public_point(bld, group, scalar, point_octets,
+                               sizeof(point_octets));
     if (rv == CKR_OK && !private) {
         const uint8_t *point;
         size_t len;
