@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -553,6 +554,39 @@ static void set_pin_without_passphrase_is_not_supported(void **state)
     assert_int_equal(set_pin(session, "a", "b"), CKR_FUNCTION_NOT_SUPPORTED);
 }
 
+/* ---- logging ---- */
+
+static void log_file_gets_failures_and_never_the_pin(void **state)
+{
+    char log_path[FIXTURE_PATH_MAX + 8];
+    char text[4096] = {0};
+    CK_SESSION_HANDLE session;
+    FILE *in;
+
+    (void)state;
+    snprintf(log_path, sizeof(log_path), "%s/log", fixture.dir);
+    setenv("P11KMIP_LOG_FILE", log_path, 1);
+    setenv("P11KMIP_LOG_LEVEL", "info", 1);
+    fixture_config(&fixture, one_passphrase, 1);
+    assert_int_equal(C_Initialize(NULL), CKR_OK);
+    session = open_session(0, 0);
+    assert_int_equal(login(session, "secret-wrong-pin"), CKR_PIN_INCORRECT);
+    assert_int_equal(login(session, FIXTURE_PIN), CKR_OK);
+    assert_int_equal(C_FindObjectsInit(session, NULL, 0), CKR_DEVICE_ERROR);
+    assert_int_equal(C_Finalize(NULL), CKR_OK);
+    unsetenv("P11KMIP_LOG_FILE");
+    setenv("P11KMIP_LOG_LEVEL", "error", 1);
+    in = fopen(log_path, "r");
+    assert_non_null(in);
+    assert_true(fread(text, 1, sizeof(text) - 1, in) > 0);
+    fclose(in);
+    unlink(log_path);
+    assert_non_null(strstr(text, "initialized: 1 slot(s)"));
+    assert_non_null(strstr(text, "slot 0"));
+    assert_null(strstr(text, "secret-wrong-pin"));
+    assert_null(strstr(text, FIXTURE_PIN));
+}
+
 #define WITH(test, setup)                                                      \
     cmocka_unit_test_setup_teardown(test, setup, teardown_module)
 
@@ -594,6 +628,7 @@ int main(void)
         WITH(set_pin_re_encrypts_the_client_key, setup_passphrase),
         WITH(set_pin_needs_a_read_write_session, setup_passphrase),
         WITH(set_pin_without_passphrase_is_not_supported, setup_none),
+        cmocka_unit_test(log_file_gets_failures_and_never_the_pin),
     };
     int failed;
 
