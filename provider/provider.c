@@ -80,6 +80,20 @@ static const OSSL_ALGORITHM asym_cipher_algorithms[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+static const OSSL_ALGORITHM cipher_algorithms[] = {
+    {"AES-128-GCM:id-aes128-GCM:2.16.840.1.101.3.4.1.6", P11PROV_PROPS,
+     p11prov_aes_128_gcm_functions, NULL},
+    {"AES-256-GCM:id-aes256-GCM:2.16.840.1.101.3.4.1.46", P11PROV_PROPS,
+     p11prov_aes_256_gcm_functions, NULL},
+    {"AES-128-CBC:AES128:2.16.840.1.101.3.4.1.2", P11PROV_PROPS,
+     p11prov_aes_128_cbc_functions, NULL},
+    {"AES-256-CBC:AES256:2.16.840.1.101.3.4.1.42", P11PROV_PROPS,
+     p11prov_aes_256_cbc_functions, NULL},
+    {"AES-128-CTR", P11PROV_PROPS, p11prov_aes_128_ctr_functions, NULL},
+    {"AES-256-CTR", P11PROV_PROPS, p11prov_aes_256_ctr_functions, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
 static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
                                              int *no_cache)
 {
@@ -98,6 +112,8 @@ static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
         return signature_algorithms;
     case OSSL_OP_ASYM_CIPHER:
         return asym_cipher_algorithms;
+    case OSSL_OP_CIPHER:
+        return cipher_algorithms;
     }
     return NULL;
 }

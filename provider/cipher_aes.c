@@ -1,0 +1,733 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* AES-GCM, AES-CBC and AES-CTR with a secret key held by the token.
+ *
+ * EVP_CipherInit's key bytes cannot name a remote key: the key is named
+ * by a pkcs11: URI in the cipher parameter "p11kmip-key-uri", and the key
+ * argument must be NULL:
+ *
+ *     OSSL_PARAM params[] = {
+ *         OSSL_PARAM_utf8_string("p11kmip-key-uri", uri, 0), OSSL_PARAM_END};
+ *     EVP_EncryptInit_ex2(cctx, EVP_CIPHER_fetch(NULL, "AES-256-GCM",
+ *                         "provider=p11kmip"), NULL, iv, params);
+ *
+ * Every update is one token call (C_Encrypt or C_Decrypt) over the whole
+ * blocks it completes, so output comes out as OpenSSL's ciphers give it:
+ * CBC (CKM_AES_CBC) chains the IV from call to call and pads at final
+ * with CKM_AES_CBC_PAD; CTR (CKM_AES_CTR) carries the counter and the
+ * part of a keystream block left over. GCM takes 12-byte IVs: its data
+ * goes through CKM_AES_CTR from the counter GCM uses (J0 + 1), and the
+ * message, kept until final, goes through one CKM_AES_GCM call there for
+ * the tag (encrypting) or the tag check (decrypting). As with OpenSSL's
+ * own GCM, decrypted data is released before its tag is checked: the
+ * caller must discard it when final fails. */
+#include <string.h>
+
+#include <openssl/buffer.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+
+#include "cipher_key.h"
+#include "operation.h"
+
+#define P11PROV_CIPHER_PARAM_KEY_URI "p11kmip-key-uri"
+
+#define AES_BLOCK 16
+#define GCM_IV_LEN 12
+#define GCM_TAG_MAX 16
+
+typedef struct aes_ctx {
+    p11prov_ctx *provctx;
+    unsigned int mode; /* EVP_CIPH_GCM_MODE, EVP_CIPH_CBC_MODE, ... */
+    size_t key_bytes;
+    p11prov_key *key;
+    bool encrypting;
+    /* CBC: the chaining value. CTR: the initial counter block. GCM: the
+     * IV (iv_len bytes). */
+    unsigned char iv[AES_BLOCK];
+    size_t iv_len;
+    bool iv_set;
+    /* CTR and GCM data: the counter block and how much of its keystream
+     * the data before used. */
+    unsigned char counter[AES_BLOCK];
+    size_t counter_used;
+    bool started; /* data went through since the IV was set */
+    /* CBC: padding (default on) and the input not yet processed. */
+    unsigned int padding;
+    unsigned char held[AES_BLOCK];
+    size_t held_len;
+    /* GCM */
+    BUF_MEM *aad;
+    BUF_MEM *message; /* the plaintext, or the ciphertext to check */
+    unsigned char tag[GCM_TAG_MAX];
+    size_t tag_len;
+    bool tag_ready; /* encrypting: tag computed; decrypting: tag set */
+} aes_ctx;
+
+static void *aes_newctx(void *provctx, unsigned int mode, size_t key_bits)
+{
+    aes_ctx *ctx = OPENSSL_zalloc(sizeof(*ctx));
+
+    if (ctx == NULL) {
+        p11prov_raise(provctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    ctx->provctx = provctx;
+    ctx->mode = mode;
+    ctx->key_bytes = key_bits / 8;
+    ctx->iv_len = mode == EVP_CIPH_GCM_MODE ? GCM_IV_LEN : AES_BLOCK;
+    ctx->padding = 1;
+    ctx->tag_len = GCM_TAG_MAX;
+    if (mode == EVP_CIPH_GCM_MODE && ((ctx->aad = BUF_MEM_new()) == NULL ||
+                                      (ctx->message = BUF_MEM_new()) == NULL)) {
+        BUF_MEM_free(ctx->aad);
+        OPENSSL_free(ctx);
+        p11prov_raise(provctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    return ctx;
+}
+
+static void aes_freectx(void *vctx)
+{
+    aes_ctx *ctx = vctx;
+
+    if (ctx == NULL)
+        return;
+    p11prov_key_free(ctx->key);
+    BUF_MEM_free(ctx->aad);
+    BUF_MEM_free(ctx->message);
+    OPENSSL_clear_free(ctx, sizeof(*ctx));
+}
+
+static BUF_MEM *buf_dup(const BUF_MEM *src)
+{
+    BUF_MEM *dst = BUF_MEM_new();
+
+    if (dst != NULL && src->length > 0 &&
+        BUF_MEM_grow_clean(dst, src->length) == 0) {
+        BUF_MEM_free(dst);
+        return NULL;
+    }
+    if (dst != NULL && src->length > 0)
+        memcpy(dst->data, src->data, src->length);
+    return dst;
+}
+
+static void *aes_dupctx(void *vctx)
+{
+    aes_ctx *src = vctx;
+    aes_ctx *dst = OPENSSL_memdup(src, sizeof(*src));
+
+    if (dst == NULL) {
+        p11prov_raise(src->provctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    dst->aad = dst->message = NULL;
+    if (src->mode == EVP_CIPH_GCM_MODE &&
+        ((dst->aad = buf_dup(src->aad)) == NULL ||
+         (dst->message = buf_dup(src->message)) == NULL)) {
+        dst->key = NULL;
+        aes_freectx(dst);
+        p11prov_raise(src->provctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (dst->key != NULL)
+        p11prov_key_ref(dst->key);
+    return dst;
+}
+
+/* Forgets the data of the previous message (the IV stays). */
+static void restart(aes_ctx *ctx)
+{
+    ctx->started = false;
+    ctx->counter_used = 0;
+    ctx->held_len = 0;
+    ctx->tag_ready = false;
+    if (ctx->mode == EVP_CIPH_GCM_MODE) {
+        OPENSSL_cleanse(ctx->message->data, ctx->message->length);
+        ctx->aad->length = ctx->message->length = 0;
+    }
+}
+
+static int aes_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
+
+static int init(aes_ctx *ctx, const unsigned char *key, size_t keylen,
+                const unsigned char *iv, size_t ivlen,
+                const OSSL_PARAM params[], bool encrypting)
+{
+    (void)keylen;
+    if (key != NULL) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      "the key is held by the token: name it with the "
+                      "\"" P11PROV_CIPHER_PARAM_KEY_URI "\" parameter and "
+                      "pass no key bytes");
+        return 0;
+    }
+    ctx->encrypting = encrypting;
+    restart(ctx);
+    if (!aes_set_ctx_params(ctx, params))
+        return 0;
+    if (iv != NULL) {
+        if (ivlen != ctx->iv_len) {
+            p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                          "an IV of %zu bytes where %zu are needed", ivlen,
+                          ctx->iv_len);
+            return 0;
+        }
+        memcpy(ctx->iv, iv, ivlen);
+        ctx->iv_set = true;
+    }
+    return 1;
+}
+
+static int aes_encrypt_init(void *ctx, const unsigned char *key, size_t keylen,
+                            const unsigned char *iv, size_t ivlen,
+                            const OSSL_PARAM params[])
+{
+    return init(ctx, key, keylen, iv, ivlen, params, true);
+}
+
+static int aes_decrypt_init(void *ctx, const unsigned char *key, size_t keylen,
+                            const unsigned char *iv, size_t ivlen,
+                            const OSSL_PARAM params[])
+{
+    return init(ctx, key, keylen, iv, ivlen, params, false);
+}
+
+/* ---- The token calls ---- */
+
+/* One C_Encrypt or C_Decrypt (as ctx is encrypting) with mech over in;
+ * *out_len is the room in out, then the length written. */
+static int token_crypt(aes_ctx *ctx, CK_MECHANISM *mech,
+                       const unsigned char *in, size_t inlen,
+                       unsigned char *out, CK_ULONG *out_len, const char *what)
+{
+    p11prov_session *session = p11prov_op_session(ctx->key);
+    CK_SESSION_HANDLE handle;
+    CK_RV rv;
+
+    if (session == NULL)
+        return 0;
+    handle = session->handle;
+    if (ctx->encrypting) {
+        rv = session->fns->C_EncryptInit(handle, mech, ctx->key->handle);
+        if (rv == CKR_OK)
+            rv = session->fns->C_Encrypt(handle, (CK_BYTE *)in, inlen, out,
+                                         out_len);
+    } else {
+        rv = session->fns->C_DecryptInit(handle, mech, ctx->key->handle);
+        if (rv == CKR_OK)
+            rv = session->fns->C_Decrypt(handle, (CK_BYTE *)in, inlen, out,
+                                         out_len);
+    }
+    p11prov_op_session_end(session, rv);
+    if (rv != CKR_OK) {
+        p11prov_raise_rv(ctx->provctx, rv, what);
+        return 0;
+    }
+    return 1;
+}
+
+static int ready(aes_ctx *ctx)
+{
+    if (ctx->key == NULL || !ctx->iv_set) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      ctx->key == NULL
+                          ? "no key: set the \"" P11PROV_CIPHER_PARAM_KEY_URI
+                            "\" parameter"
+                          : "no IV set");
+        return 0;
+    }
+    return 1;
+}
+
+/* Adds blocks to the low counter_bits of the big-endian counter block. */
+static void counter_add(unsigned char counter[AES_BLOCK], size_t counter_bits,
+                        size_t blocks)
+{
+    size_t carry = blocks;
+
+    for (size_t i = AES_BLOCK; i > AES_BLOCK - counter_bits / 8 && carry; i--) {
+        carry += counter[i - 1];
+        counter[i - 1] = (unsigned char)carry;
+        carry >>= 8;
+    }
+}
+
+/* CTR over in from ctx->counter, continuing a keystream block the data
+ * before used part of: the token encrypts the used part again as zeros
+ * and that part of its output is dropped. */
+static int ctr_stream(aes_ctx *ctx, size_t counter_bits,
+                      const unsigned char *in, size_t inlen, unsigned char *out)
+{
+    size_t used = ctx->counter_used, total = used + inlen;
+    unsigned char *input = OPENSSL_zalloc(total);
+    unsigned char *output = OPENSSL_malloc(total);
+    CK_AES_CTR_PARAMS params = {.ulCounterBits = counter_bits};
+    CK_MECHANISM mech = {CKM_AES_CTR, &params, sizeof(params)};
+    CK_ULONG output_len = total;
+    int ok = input != NULL && output != NULL;
+
+    if (!ok)
+        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
+    if (ok) {
+        memcpy(input + used, in, inlen);
+        memcpy(params.cb, ctx->counter, AES_BLOCK);
+        ok = token_crypt(ctx, &mech, input, total, output, &output_len,
+                         "AES-CTR on the token");
+    }
+    if (ok && output_len == total) {
+        memcpy(out, output + used, inlen);
+        counter_add(ctx->counter, counter_bits, total / AES_BLOCK);
+        ctx->counter_used = total % AES_BLOCK;
+    }
+    OPENSSL_clear_free(input, total);
+    OPENSSL_clear_free(output, total);
+    return ok && output_len == total;
+}
+
+/* ---- CBC ---- */
+
+/* Processes the whole blocks of the held input and in, keeping back the
+ * rest (and, decrypting with padding, the last block for final). */
+static int cbc_update(aes_ctx *ctx, unsigned char *out, size_t *outl,
+                      const unsigned char *in, size_t inl)
+{
+    size_t total = ctx->held_len + inl;
+    size_t keep = total % AES_BLOCK;
+    size_t process, from_in;
+    unsigned char *input;
+    CK_MECHANISM mech = {CKM_AES_CBC, ctx->iv, AES_BLOCK};
+    CK_ULONG out_len;
+    int ok;
+
+    if (!ctx->encrypting && ctx->padding && keep == 0 && total > 0)
+        keep = AES_BLOCK;
+    process = total - keep;
+    *outl = 0;
+    if (process == 0) {
+        memcpy(ctx->held + ctx->held_len, in, inl);
+        ctx->held_len += inl;
+        return 1;
+    }
+    from_in = process - ctx->held_len;
+    input = OPENSSL_malloc(process);
+    if (input == NULL) {
+        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
+        return 0;
+    }
+    memcpy(input, ctx->held, ctx->held_len);
+    memcpy(input + ctx->held_len, in, from_in);
+    out_len = process;
+    ok = token_crypt(ctx, &mech, input, process, out, &out_len,
+                     "AES-CBC on the token") &&
+         out_len == process;
+    if (ok) {
+        /* The next IV is the last ciphertext block. */
+        memcpy(ctx->iv, (ctx->encrypting ? out : input) + process - AES_BLOCK,
+               AES_BLOCK);
+        memcpy(ctx->held, in + from_in, inl - from_in);
+        ctx->held_len = inl - from_in;
+        *outl = process;
+    }
+    OPENSSL_clear_free(input, process);
+    return ok;
+}
+
+static int cbc_final(aes_ctx *ctx, unsigned char *out, size_t *outl,
+                     size_t outsize)
+{
+    CK_MECHANISM mech = {CKM_AES_CBC_PAD, ctx->iv, AES_BLOCK};
+    CK_ULONG out_len = AES_BLOCK;
+
+    *outl = 0;
+    if (!ctx->padding || (!ctx->encrypting && ctx->held_len != AES_BLOCK)) {
+        if (ctx->held_len == 0)
+            return 1;
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      "the data is not a whole number of AES blocks");
+        return 0;
+    }
+    if (outsize < AES_BLOCK) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BUFFER_SMALL,
+                      "the last block needs %d bytes", AES_BLOCK);
+        return 0;
+    }
+    if (!token_crypt(ctx, &mech, ctx->held, ctx->held_len, out, &out_len,
+                     "AES-CBC with padding on the token"))
+        return 0;
+    ctx->held_len = 0;
+    *outl = out_len;
+    return 1;
+}
+
+/* ---- GCM ---- */
+
+static int buf_append(aes_ctx *ctx, BUF_MEM *buf, const unsigned char *in,
+                      size_t inl)
+{
+    size_t old = buf->length;
+
+    if (inl == 0)
+        return 1;
+    if (BUF_MEM_grow_clean(buf, old + inl) == 0) {
+        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
+        return 0;
+    }
+    memcpy(buf->data + old, in, inl);
+    return 1;
+}
+
+/* AAD (out == NULL) is collected; data goes through CTR from J0 + 1 and
+ * is kept for the tag at final. */
+static int gcm_update(aes_ctx *ctx, unsigned char *out, size_t *outl,
+                      const unsigned char *in, size_t inl)
+{
+    *outl = 0;
+    if (out == NULL) {
+        if (ctx->started) {
+            p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                          "GCM additional data after the data");
+            return 0;
+        }
+        return buf_append(ctx, ctx->aad, in, inl);
+    }
+    if (!ctx->started) {
+        memcpy(ctx->counter, ctx->iv, GCM_IV_LEN);
+        memset(ctx->counter + GCM_IV_LEN, 0, AES_BLOCK - GCM_IV_LEN);
+        ctx->counter[AES_BLOCK - 1] = 2;
+        ctx->counter_used = 0;
+    }
+    if (!buf_append(ctx, ctx->message, in, inl) ||
+        (inl > 0 && !ctr_stream(ctx, 32, in, inl, out)))
+        return 0;
+    *outl = inl;
+    return 1;
+}
+
+static int gcm_final(aes_ctx *ctx)
+{
+    size_t message_len = ctx->message->length;
+    CK_GCM_PARAMS params = {
+        .pIv = ctx->iv,
+        .ulIvLen = GCM_IV_LEN,
+        .ulIvBits = GCM_IV_LEN * 8,
+        .pAAD = (CK_BYTE *)ctx->aad->data,
+        .ulAADLen = ctx->aad->length,
+        .ulTagBits = ctx->tag_len * 8,
+    };
+    CK_MECHANISM mech = {CKM_AES_GCM, &params, sizeof(params)};
+    size_t total = message_len + ctx->tag_len;
+    unsigned char *output = OPENSSL_malloc(total);
+    CK_ULONG output_len = total;
+    int ok = output != NULL;
+
+    if (!ctx->encrypting && !ctx->tag_ready) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      "GCM decryption needs the tag before final");
+        ok = 0;
+    } else if (ctx->encrypting) {
+        ok = ok &&
+             token_crypt(ctx, &mech, (unsigned char *)ctx->message->data,
+                         message_len, output, &output_len,
+                         "AES-GCM on the token") &&
+             output_len == total;
+        if (ok)
+            memcpy(ctx->tag, output + message_len, ctx->tag_len);
+        ctx->tag_ready = ok;
+    } else {
+        ok = ok && buf_append(ctx, ctx->message, ctx->tag, ctx->tag_len) &&
+             token_crypt(ctx, &mech, (unsigned char *)ctx->message->data, total,
+                         output, &output_len,
+                         "checking the AES-GCM tag on the token");
+    }
+    OPENSSL_clear_free(output, total);
+    return ok;
+}
+
+/* ---- Update and final ---- */
+
+static int aes_update(void *vctx, unsigned char *out, size_t *outl,
+                      size_t outsize, const unsigned char *in, size_t inl)
+{
+    aes_ctx *ctx = vctx;
+    int ok;
+
+    if (!ready(ctx))
+        return 0;
+    if (out == NULL && ctx->mode != EVP_CIPH_GCM_MODE) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT, "no output");
+        return 0;
+    }
+    if (out != NULL &&
+        outsize < inl + (ctx->mode == EVP_CIPH_CBC_MODE ? AES_BLOCK - 1 : 0)) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BUFFER_SMALL,
+                      "%zu bytes of output room for %zu bytes of input",
+                      outsize, inl);
+        return 0;
+    }
+    switch (ctx->mode) {
+    case EVP_CIPH_GCM_MODE:
+        ok = gcm_update(ctx, out, outl, in, inl);
+        break;
+    case EVP_CIPH_CBC_MODE:
+        ok = cbc_update(ctx, out, outl, in, inl);
+        break;
+    default:
+        if (!ctx->started)
+            memcpy(ctx->counter, ctx->iv, AES_BLOCK);
+        ok = inl == 0 || ctr_stream(ctx, 128, in, inl, out);
+        *outl = ok ? inl : 0;
+    }
+    ctx->started |= out != NULL;
+    return ok;
+}
+
+static int aes_final(void *vctx, unsigned char *out, size_t *outl,
+                     size_t outsize)
+{
+    aes_ctx *ctx = vctx;
+
+    *outl = 0;
+    if (!ready(ctx))
+        return 0;
+    switch (ctx->mode) {
+    case EVP_CIPH_GCM_MODE:
+        return gcm_final(ctx);
+    case EVP_CIPH_CBC_MODE:
+        return cbc_final(ctx, out, outl, outsize);
+    }
+    return 1;
+}
+
+/* ---- Parameters ---- */
+
+static int set_key_uri(aes_ctx *ctx, const OSSL_PARAM *p)
+{
+    const char *uri;
+    p11prov_key *key;
+
+    if (!OSSL_PARAM_get_utf8_string_ptr(p, &uri)) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      P11PROV_CIPHER_PARAM_KEY_URI " is not a string");
+        return 0;
+    }
+    key = p11prov_cipher_key_find(ctx->provctx, uri, CKK_AES);
+    if (key == NULL)
+        return 0;
+    if (key->bits != ctx->key_bytes * 8) {
+        p11prov_raise(ctx->provctx, P11PROV_R_KEY_USAGE,
+                      "%s is a %lu-bit key; the cipher takes %zu bits", uri,
+                      (unsigned long)key->bits, ctx->key_bytes * 8);
+        p11prov_key_free(key);
+        return 0;
+    }
+    p11prov_key_free(ctx->key);
+    ctx->key = key;
+    return 1;
+}
+
+static int set_tag(aes_ctx *ctx, const OSSL_PARAM *p)
+{
+    size_t len = p->data_size;
+    void *tag = ctx->tag;
+
+    if (ctx->mode != EVP_CIPH_GCM_MODE || len == 0 || len > GCM_TAG_MAX ||
+        (p->data != NULL && ctx->encrypting)) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      "bad GCM tag parameter");
+        return 0;
+    }
+    ctx->tag_len = len;
+    if (p->data == NULL) /* encrypting: the tag length only */
+        return 1;
+    if (!OSSL_PARAM_get_octet_string(p, &tag, GCM_TAG_MAX, &len))
+        return 0;
+    ctx->tag_ready = true;
+    return 1;
+}
+
+static int aes_set_ctx_params(void *vctx, const OSSL_PARAM params[])
+{
+    aes_ctx *ctx = vctx;
+    const OSSL_PARAM *p;
+    size_t number;
+
+    if (params == NULL)
+        return 1;
+    p = OSSL_PARAM_locate_const(params, P11PROV_CIPHER_PARAM_KEY_URI);
+    if (p != NULL && !set_key_uri(ctx, p))
+        return 0;
+    p = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_PADDING);
+    if (p != NULL && !OSSL_PARAM_get_uint(p, &ctx->padding))
+        return 0;
+    p = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_AEAD_TAG);
+    if (p != NULL && !set_tag(ctx, p))
+        return 0;
+    p = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_KEYLEN);
+    if (p != NULL &&
+        (!OSSL_PARAM_get_size_t(p, &number) || number != ctx->key_bytes)) {
+        p11prov_raise(ctx->provctx, P11PROV_R_UNSUPPORTED,
+                      "the key length of this cipher is fixed");
+        return 0;
+    }
+    p = OSSL_PARAM_locate_const(params, OSSL_CIPHER_PARAM_AEAD_IVLEN);
+    if (p != NULL &&
+        (!OSSL_PARAM_get_size_t(p, &number) || number != ctx->iv_len)) {
+        p11prov_raise(ctx->provctx, P11PROV_R_UNSUPPORTED,
+                      "IVs of %zu bytes only", ctx->iv_len);
+        return 0;
+    }
+    return 1;
+}
+
+static int aes_get_ctx_params(void *vctx, OSSL_PARAM params[])
+{
+    aes_ctx *ctx = vctx;
+    OSSL_PARAM *p;
+
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_KEYLEN);
+    if (p != NULL && !OSSL_PARAM_set_size_t(p, ctx->key_bytes))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IVLEN);
+    if (p != NULL && !OSSL_PARAM_set_size_t(p, ctx->iv_len))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_PADDING);
+    if (p != NULL && !OSSL_PARAM_set_uint(p, ctx->padding))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IV);
+    if (p != NULL && !OSSL_PARAM_set_octet_string(p, ctx->iv, ctx->iv_len))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV);
+    if (p != NULL && !OSSL_PARAM_set_octet_string(p, ctx->iv, ctx->iv_len))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TAGLEN);
+    if (p != NULL && !OSSL_PARAM_set_size_t(p, ctx->tag_len))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TAG);
+    if (p == NULL)
+        return 1;
+    if (ctx->mode != EVP_CIPH_GCM_MODE || !ctx->encrypting || !ctx->tag_ready ||
+        p->data_size == 0 || p->data_size > ctx->tag_len) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      "the GCM tag is there after an encryption's final");
+        return 0;
+    }
+    return OSSL_PARAM_set_octet_string(p, ctx->tag, p->data_size);
+}
+
+static const OSSL_PARAM *aes_gettable_ctx_params(void *vctx, void *provctx)
+{
+    static const OSSL_PARAM params[] = {
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_IVLEN, NULL),
+        OSSL_PARAM_uint(OSSL_CIPHER_PARAM_PADDING, NULL),
+        OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_IV, NULL, 0),
+        OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, NULL, 0),
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_AEAD_TAGLEN, NULL),
+        OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, NULL, 0),
+        OSSL_PARAM_END,
+    };
+
+    (void)vctx;
+    (void)provctx;
+    return params;
+}
+
+static const OSSL_PARAM *aes_settable_ctx_params(void *vctx, void *provctx)
+{
+    static const OSSL_PARAM params[] = {
+        OSSL_PARAM_utf8_string(P11PROV_CIPHER_PARAM_KEY_URI, NULL, 0),
+        OSSL_PARAM_uint(OSSL_CIPHER_PARAM_PADDING, NULL),
+        OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, NULL, 0),
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, NULL),
+        OSSL_PARAM_END,
+    };
+
+    (void)vctx;
+    (void)provctx;
+    return params;
+}
+
+/* The cipher's fixed properties, read when it is fetched. */
+static int aes_get_params(OSSL_PARAM params[], unsigned int mode,
+                          size_t key_bits)
+{
+    bool gcm = mode == EVP_CIPH_GCM_MODE;
+    OSSL_PARAM *p;
+
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_MODE);
+    if (p != NULL && !OSSL_PARAM_set_uint(p, mode))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_KEYLEN);
+    if (p != NULL && !OSSL_PARAM_set_size_t(p, key_bits / 8))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IVLEN);
+    if (p != NULL && !OSSL_PARAM_set_size_t(p, gcm ? GCM_IV_LEN : AES_BLOCK))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_BLOCK_SIZE);
+    if (p != NULL &&
+        !OSSL_PARAM_set_size_t(p, mode == EVP_CIPH_CBC_MODE ? AES_BLOCK : 1))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD);
+    if (p != NULL && !OSSL_PARAM_set_int(p, gcm))
+        return 0;
+    p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_CUSTOM_IV);
+    if (p != NULL && !OSSL_PARAM_set_int(p, gcm))
+        return 0;
+    return 1;
+}
+
+static const OSSL_PARAM *aes_gettable_params(void *provctx)
+{
+    static const OSSL_PARAM params[] = {
+        OSSL_PARAM_uint(OSSL_CIPHER_PARAM_MODE, NULL),
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_KEYLEN, NULL),
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_IVLEN, NULL),
+        OSSL_PARAM_size_t(OSSL_CIPHER_PARAM_BLOCK_SIZE, NULL),
+        OSSL_PARAM_int(OSSL_CIPHER_PARAM_AEAD, NULL),
+        OSSL_PARAM_int(OSSL_CIPHER_PARAM_CUSTOM_IV, NULL),
+        OSSL_PARAM_END,
+    };
+
+    (void)provctx;
+    return params;
+}
+
+/* One dispatch table per mode and key size. */
+#define AES_CIPHER(name, mode, bits)                                           \
+    static void *name##_newctx(void *provctx)                                  \
+    {                                                                          \
+        return aes_newctx(provctx, mode, bits);                                \
+    }                                                                          \
+    static int name##_get_params(OSSL_PARAM params[])                          \
+    {                                                                          \
+        return aes_get_params(params, mode, bits);                             \
+    }                                                                          \
+    const OSSL_DISPATCH p11prov_##name##_functions[] = {                       \
+        {OSSL_FUNC_CIPHER_NEWCTX, (void (*)(void))name##_newctx},              \
+        {OSSL_FUNC_CIPHER_FREECTX, (void (*)(void))aes_freectx},               \
+        {OSSL_FUNC_CIPHER_DUPCTX, (void (*)(void))aes_dupctx},                 \
+        {OSSL_FUNC_CIPHER_ENCRYPT_INIT, (void (*)(void))aes_encrypt_init},     \
+        {OSSL_FUNC_CIPHER_DECRYPT_INIT, (void (*)(void))aes_decrypt_init},     \
+        {OSSL_FUNC_CIPHER_UPDATE, (void (*)(void))aes_update},                 \
+        {OSSL_FUNC_CIPHER_FINAL, (void (*)(void))aes_final},                   \
+        {OSSL_FUNC_CIPHER_GET_PARAMS, (void (*)(void))name##_get_params},      \
+        {OSSL_FUNC_CIPHER_GETTABLE_PARAMS,                                     \
+         (void (*)(void))aes_gettable_params},                                 \
+        {OSSL_FUNC_CIPHER_GET_CTX_PARAMS, (void (*)(void))aes_get_ctx_params}, \
+        {OSSL_FUNC_CIPHER_GETTABLE_CTX_PARAMS,                                 \
+         (void (*)(void))aes_gettable_ctx_params},                             \
+        {OSSL_FUNC_CIPHER_SET_CTX_PARAMS, (void (*)(void))aes_set_ctx_params}, \
+        {OSSL_FUNC_CIPHER_SETTABLE_CTX_PARAMS,                                 \
+         (void (*)(void))aes_settable_ctx_params},                             \
+        {0, NULL},                                                             \
+    };
+
+AES_CIPHER(aes_128_gcm, EVP_CIPH_GCM_MODE, 128)
+AES_CIPHER(aes_256_gcm, EVP_CIPH_GCM_MODE, 256)
+AES_CIPHER(aes_128_cbc, EVP_CIPH_CBC_MODE, 128)
+AES_CIPHER(aes_256_cbc, EVP_CIPH_CBC_MODE, 256)
+AES_CIPHER(aes_128_ctr, EVP_CIPH_CTR_MODE, 128)
+AES_CIPHER(aes_256_ctr, EVP_CIPH_CTR_MODE, 256)
