@@ -6,87 +6,18 @@
 #   test_cli_ops.sh PROVIDER softhsm CASE
 #   test_cli_ops.sh PROVIDER core CASE PKCS11_MODULE     (under with_server.py)
 #
-# softhsm: a SoftHSM2 token in a temporary directory, reached through
-# p11kmip-module-path. core: the provider's own p11core against the KMIP
-# server with_server.py started; the keys are made with pkcs11-tool over
-# p11kmip-pkcs11.so (PKCS11_MODULE). Every signature and ciphertext is
-# checked by openssl without the provider, on the public key the token
-# exported (a wrong public key fails every check). CASE is one of: rsa-pkcs1 rsa-pss ecdsa-p256 ecdsa-p384
-# rsa-oaep x509-cms.
+# (backends: token_env.sh). Every signature and ciphertext is checked by
+# openssl without the provider, on the public key the token exported (a
+# wrong public key fails every check). CASE is one of: rsa-pkcs1 rsa-pss
+# ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms.
 set -eu
 
 provider=$1
 backend=$2
 case=$3
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/p11kmip-cli.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-step() { echo "== $*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-# openssl without the provider: the independent check.
-plain_openssl() { OPENSSL_CONF=/dev/null openssl "$@"; }
-
-case $backend in
-softhsm)
-    module=/usr/lib/softhsm/libsofthsm2.so
-    export SOFTHSM2_CONF="$work/softhsm2.conf"
-    mkdir tokens
-    printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\n' \
-        "$work" >"$SOFTHSM2_CONF"
-    softhsm2-util --init-token --free --label p11kmip-test --pin 1234 \
-        --so-pin 5678 >/dev/null
-    login="--login --pin 1234"
-    token="token=p11kmip-test;"
-    provider_config="p11kmip-module-path = $module
-p11kmip-pin = 1234"
-    ;;
-core)
-    module=$4
-    unset P11KMIP_CONFIG
-    export P11KMIP_SERVER="$P11KMIP_TEST_SERVER"
-    export P11KMIP_CA="$P11KMIP_TEST_CA"
-    export P11KMIP_CERT="$P11KMIP_TEST_CERT"
-    export P11KMIP_KEY="$P11KMIP_TEST_KEY"
-    login=""
-    token=""
-    provider_config=""
-    ;;
-*)
-    fail "unknown backend $backend"
-    ;;
-esac
-
-cat >openssl.cnf <<EOF
-openssl_conf = openssl_init
-[openssl_init]
-providers = providers
-[providers]
-default = default_sect
-p11kmip = p11kmip_sect
-[default_sect]
-activate = 1
-[p11kmip_sect]
-module = $provider
-$provider_config
-activate = 1
-EOF
-export OPENSSL_CONF="$work/openssl.cnf"
-
-uri() { echo "pkcs11:${token}object=$1;type=private"; }
-
-# Makes key pair LABEL (CKA_ID ID) of pkcs11-tool's TYPE on the token and
-# writes its public key, as the token has it, to LABEL.pem.
-make_key_pair() {
-    # shellcheck disable=SC2086
-    pkcs11-tool --module "$module" $login --keypairgen --key-type "$1" \
-        --label "$2" --id "$3" --usage-sign --usage-decrypt >/dev/null
-    openssl pkey -in "$(uri "$2")" -pubout -out "$2.pem"
-}
+core_module=${4:-}
+# shellcheck source=tests/provider/token_env.sh
+. "$(dirname "$0")/token_env.sh"
 
 printf 'The quick brown fox jumps over the lazy dog' >msg
 openssl dgst -sha256 -binary msg >msg.sha256

@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The provider's signature, asymmetric cipher and cipher operations
+ * through the EVP API, on the token test_evp_ops.sh prepared (OPENSSL_CONF
+ * activates the provider). Every result is checked with OpenSSL's default
+ * provider: signatures on the public key the store gives by value,
+ * ciphertexts with the AES keys' known values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/provider.h>
+#include <openssl/rsa.h>
+#include <openssl/store.h>
+
+#define DEFAULT_PROPQ "provider=default"
+#define P11KMIP_PROPQ "provider=p11kmip"
+#define KEY_URI_PARAM "p11kmip-key-uri"
+/* P11PROV_R_KEY_USAGE (provider/provider.h) */
+#define REASON_KEY_USAGE 7
+
+static const unsigned char message[] =
+    "The quick brown fox jumps over the lazy dog";
+
+static char *uri(const char *label, const char *type)
+{
+    static char text[256];
+
+    snprintf(text, sizeof(text), "pkcs11:%sobject=%s;type=%s",
+             getenv("P11KMIP_TEST_TOKEN_ATTR"), label, type);
+    return text;
+}
+
+/* The key URI names, by reference (private) or by value (public). */
+static EVP_PKEY *load(const char *label, const char *type)
+{
+    OSSL_STORE_CTX *store =
+        OSSL_STORE_open(uri(label, type), NULL, NULL, NULL, NULL);
+    EVP_PKEY *pkey = NULL;
+
+    assert_non_null(store);
+    while (pkey == NULL && !OSSL_STORE_eof(store)) {
+        OSSL_STORE_INFO *info = OSSL_STORE_load(store);
+
+        if (info == NULL)
+            continue;
+        if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
+            pkey = OSSL_STORE_INFO_get1_PKEY(info);
+        else if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PUBKEY)
+            pkey = OSSL_STORE_INFO_get1_PUBKEY(info);
+        OSSL_STORE_INFO_free(info);
+    }
+    OSSL_STORE_close(store);
+    assert_non_null(pkey);
+    return pkey;
+}
+
+/* Signs message with label's private key; configure sets parameters. */
+static size_t digest_sign(const char *label, const char *md,
+                          void (*configure)(EVP_PKEY_CTX *), unsigned char *sig,
+                          size_t sigsize)
+{
+    EVP_PKEY *key = load(label, "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    size_t siglen = 0;
+
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, &pctx, md, NULL, NULL, key, NULL), 1);
+    if (configure != NULL)
+        configure(pctx);
+    assert_int_equal(
+        EVP_DigestSign(mdctx, NULL, &siglen, message, sizeof(message)), 1);
+    assert_true(siglen <= sigsize);
+    siglen = sigsize;
+    assert_int_equal(
+        EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+    return siglen;
+}
+
+/* 1 when the default provider verifies sig over message. */
+static int verify_by_default(const char *label, const char *md,
+                             void (*configure)(EVP_PKEY_CTX *),
+                             const unsigned char *sig, size_t siglen)
+{
+    EVP_PKEY *pub = load(label, "public");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    int ok;
+
+    assert_int_equal(EVP_DigestVerifyInit_ex(mdctx, &pctx, md, NULL,
+                                             DEFAULT_PROPQ, pub, NULL),
+                     1);
+    if (configure != NULL)
+        configure(pctx);
+    ok = EVP_DigestVerify(mdctx, sig, siglen, message, sizeof(message));
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(pub);
+    return ok;
+}
+
+static void pss_digest_salt(EVP_PKEY_CTX *pctx)
+{
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
+                     1);
+    assert_int_equal(
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST), 1);
+}
+
+static void pss_salt_32(EVP_PKEY_CTX *pctx)
+{
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
+                     1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32), 1);
+}
+
+static void test_digest_sign_rsa_pkcs1_verifies(void **state)
+{
+    unsigned char sig[512];
+    size_t siglen = digest_sign("rsa", "SHA256", NULL, sig, sizeof(sig));
+
+    (void)state;
+    assert_int_equal(siglen, 256);
+    assert_int_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen), 1);
+    sig[0] ^= 1;
+    assert_int_not_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen),
+                         1);
+}
+
+static void test_digest_sign_rsa_pss_salt_is_digest_length(void **state)
+{
+    unsigned char sig[512];
+    size_t siglen =
+        digest_sign("rsa", "SHA256", pss_digest_salt, sig, sizeof(sig));
+
+    (void)state;
+    assert_int_equal(
+        verify_by_default("rsa", "SHA256", pss_salt_32, sig, siglen), 1);
+}
+
+static void test_digest_sign_ecdsa_p256_gives_der(void **state)
+{
+    unsigned char sig[128];
+    const unsigned char *der = sig;
+    size_t siglen = digest_sign("p256", "SHA256", NULL, sig, sizeof(sig));
+    ECDSA_SIG *ecdsa = d2i_ECDSA_SIG(NULL, &der, (long)siglen);
+
+    (void)state;
+    assert_non_null(ecdsa);
+    assert_ptr_equal(der, sig + siglen);
+    ECDSA_SIG_free(ecdsa);
+    assert_int_equal(
+        verify_by_default("p256", "SHA384", NULL, sig, siglen) == 1, 0);
+    assert_int_equal(verify_by_default("p256", "SHA256", NULL, sig, siglen), 1);
+}
+
+/* EVP_DigestSignFinal finishes on a copy of the context. */
+static void test_digest_sign_in_parts_then_final(void **state)
+{
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    unsigned char sig[512];
+    size_t siglen = sizeof(sig);
+
+    (void)state;
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_DigestSignUpdate(mdctx, message, 10), 1);
+    assert_int_equal(
+        EVP_DigestSignUpdate(mdctx, message + 10, sizeof(message) - 10), 1);
+    assert_int_equal(EVP_DigestSignFinal(mdctx, sig, &siglen), 1);
+    assert_int_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen), 1);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+}
+
+static void test_digest_verify_through_provider(void **state)
+{
+    EVP_PKEY *key = load("p256", "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    unsigned char sig[128];
+    size_t siglen = digest_sign("p256", "SHA256", NULL, sig, sizeof(sig));
+
+    (void)state;
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key, NULL),
+        1);
+    assert_int_equal(
+        EVP_DigestVerify(mdctx, sig, siglen, message, sizeof(message)), 1);
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key, NULL),
+        1);
+    assert_int_not_equal(
+        EVP_DigestVerify(mdctx, sig, siglen, message, sizeof(message) - 1), 1);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+}
+
+/* A key the provider holds only the public half of cannot sign. */
+static void test_sign_with_public_only_key_is_key_usage_error(void **state)
+{
+    EVP_PKEY *pub = load("rsa", "public");
+    EVP_PKEY_CTX *import =
+        EVP_PKEY_CTX_new_from_name(NULL, "RSA", P11KMIP_PROPQ);
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY *imported = NULL;
+    EVP_PKEY_CTX *pctx;
+
+    (void)state;
+    assert_int_equal(EVP_PKEY_todata(pub, EVP_PKEY_PUBLIC_KEY, &params), 1);
+    assert_non_null(import);
+    assert_int_equal(EVP_PKEY_fromdata_init(import), 1);
+    assert_int_equal(
+        EVP_PKEY_fromdata(import, &imported, EVP_PKEY_PUBLIC_KEY, params), 1);
+    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, imported, NULL);
+    assert_non_null(pctx);
+    ERR_clear_error();
+    assert_int_not_equal(EVP_PKEY_sign_init(pctx), 1);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()), REASON_KEY_USAGE);
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(imported);
+    EVP_PKEY_CTX_free(import);
+    OSSL_PARAM_free(params);
+    EVP_PKEY_free(pub);
+}
+
+/* OAEP with SHA-256, MGF1-SHA-256 and a label on the core; SoftHSM2 has
+ * SHA-1 only and no label. */
+static void oaep(EVP_PKEY_CTX *pctx)
+{
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING),
+                     1);
+    if (strcmp(getenv("P11KMIP_TEST_BACKEND"), "softhsm") == 0)
+        return;
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_oaep_md(pctx, EVP_sha256()), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()), 1);
+    assert_int_equal(
+        EVP_PKEY_CTX_set0_rsa_oaep_label(pctx, OPENSSL_memdup("label", 5), 5),
+        1);
+}
+
+static size_t encrypt_by_default(const unsigned char *plain, size_t len,
+                                 unsigned char *out, size_t outsize)
+{
+    EVP_PKEY *pub = load("rsa", "public");
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pub, DEFAULT_PROPQ);
+    size_t outlen = outsize;
+
+    assert_int_equal(EVP_PKEY_encrypt_init(pctx), 1);
+    oaep(pctx);
+    assert_int_equal(EVP_PKEY_encrypt(pctx, out, &outlen, plain, len), 1);
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(pub);
+    return outlen;
+}
+
+/* EVP_PKEY_decrypt with the token key; 1 on success. */
+static int decrypt(const unsigned char *in, size_t inlen, unsigned char *out,
+                   size_t *outlen)
+{
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    size_t needed = 0;
+    int ok;
+
+    assert_int_equal(EVP_PKEY_decrypt_init(pctx), 1);
+    oaep(pctx);
+    assert_int_equal(EVP_PKEY_decrypt(pctx, NULL, &needed, in, inlen), 1);
+    assert_int_equal(needed, 256);
+    ok = EVP_PKEY_decrypt(pctx, out, outlen, in, inlen);
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(key);
+    return ok;
+}
+
+static void test_decrypt_oaep_on_token(void **state)
+{
+    static const unsigned char dek[32] = "a 32-byte data encryption key..";
+    unsigned char ct[256], plain[256];
+    size_t ctlen = encrypt_by_default(dek, sizeof(dek), ct, sizeof(ct));
+    size_t plainlen = sizeof(plain);
+
+    (void)state;
+    assert_int_equal(decrypt(ct, ctlen, plain, &plainlen), 1);
+    assert_int_equal(plainlen, sizeof(dek));
+    assert_memory_equal(plain, dek, sizeof(dek));
+}
+
+static void test_decrypt_of_a_damaged_ciphertext_fails(void **state)
+{
+    static const unsigned char dek[16] = "sixteen bytes!!";
+    unsigned char ct[256], plain[256];
+    size_t ctlen = encrypt_by_default(dek, sizeof(dek), ct, sizeof(ct));
+    size_t plainlen = sizeof(plain);
+
+    (void)state;
+    ct[ctlen / 2] ^= 0x40;
+    ERR_clear_error();
+    assert_int_not_equal(decrypt(ct, ctlen, plain, &plainlen), 1);
+    assert_int_not_equal(ERR_peek_last_error(), 0);
+}
+
+/* ---- AES ---- */
+
+static void hex_key(const char *name, unsigned char *key, size_t len)
+{
+    const char *hex = getenv(name);
+
+    assert_non_null(hex);
+    assert_int_equal(strlen(hex), 2 * len);
+    for (size_t i = 0; i < len; i++)
+        assert_int_equal(sscanf(hex + 2 * i, "%2hhx", &key[i]), 1);
+}
+
+/* Encrypts or decrypts in in pieces of step bytes (after aad, if any),
+ * with the provider's cipher and the key labelled label, or with the
+ * default provider and key bytes; returns the output length and, for
+ * GCM, gets (encrypting) or sets (decrypting) tag. Returns -1 when final
+ * fails. */
+static int run_cipher(const char *name, const char *propq, const char *label,
+                      const unsigned char *key_bytes, int enc,
+                      const unsigned char *iv, const unsigned char *aad,
+                      size_t aad_len, const unsigned char *in, size_t inlen,
+                      size_t step, unsigned char *out, unsigned char tag[16])
+{
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, propq);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    OSSL_PARAM params[2] = {OSSL_PARAM_END, OSSL_PARAM_END};
+    bool gcm;
+    int outl, total = 0, ok;
+
+    assert_non_null(cipher);
+    gcm = EVP_CIPHER_get_mode(cipher) == EVP_CIPH_GCM_MODE;
+    if (label != NULL)
+        params[0] = OSSL_PARAM_construct_utf8_string(
+            KEY_URI_PARAM, uri(label, "secret-key"), 0);
+    assert_int_equal(
+        EVP_CipherInit_ex2(cctx, cipher, key_bytes, iv, enc, params), 1);
+    if (aad != NULL)
+        assert_int_equal(EVP_CipherUpdate(cctx, NULL, &outl, aad, (int)aad_len),
+                         1);
+    for (size_t done = 0; done < inlen; done += step) {
+        size_t n = inlen - done < step ? inlen - done : step;
+
+        assert_int_equal(
+            EVP_CipherUpdate(cctx, out + total, &outl, in + done, (int)n), 1);
+        total += outl;
+    }
+    if (gcm && !enc)
+        assert_int_equal(
+            EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_AEAD_SET_TAG, 16, tag), 1);
+    ok = EVP_CipherFinal_ex(cctx, out + total, &outl);
+    total += ok ? outl : 0;
+    if (ok && gcm && enc)
+        assert_int_equal(
+            EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_AEAD_GET_TAG, 16, tag), 1);
+    EVP_CIPHER_CTX_free(cctx);
+    EVP_CIPHER_free(cipher);
+    return ok ? total : -1;
+}
+
+static const unsigned char iv16[16] = "initial vector!";
+static const unsigned char plaintext[100] =
+    "one hundred bytes of plaintext, which is six whole AES blocks and "
+    "four bytes more; enough to stream";
+
+/* The provider's cipher in pieces matches OpenSSL's in one go, and
+ * decrypts back. */
+static void check_cipher(const char *name, const char *label,
+                         const char *key_env, size_t key_len, size_t step)
+{
+    unsigned char key[32], expected[128], ours[128], back[128];
+    unsigned char tag_expected[16], tag_ours[16];
+    static const unsigned char aad[] = "header";
+    bool gcm = strstr(name, "GCM") != NULL;
+    const unsigned char *a = gcm ? aad : NULL;
+    int expected_len, ours_len, back_len;
+
+    hex_key(key_env, key, key_len);
+    expected_len = run_cipher(name, DEFAULT_PROPQ, NULL, key, 1, iv16, a,
+                              sizeof(aad), plaintext, sizeof(plaintext),
+                              sizeof(plaintext), expected, tag_expected);
+    ours_len =
+        run_cipher(name, P11KMIP_PROPQ, label, NULL, 1, iv16, a, sizeof(aad),
+                   plaintext, sizeof(plaintext), step, ours, tag_ours);
+    assert_int_equal(ours_len, expected_len);
+    assert_memory_equal(ours, expected, (size_t)expected_len);
+    if (gcm)
+        assert_memory_equal(tag_ours, tag_expected, 16);
+    back_len =
+        run_cipher(name, P11KMIP_PROPQ, label, NULL, 0, iv16, a, sizeof(aad),
+                   ours, (size_t)ours_len, step, back, tag_ours);
+    assert_int_equal(back_len, sizeof(plaintext));
+    assert_memory_equal(back, plaintext, sizeof(plaintext));
+}
+
+static void test_aes_256_gcm_matches_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-256-GCM", "aes256", "P11KMIP_TEST_AES256", 32, 7);
+}
+
+static void test_aes_128_gcm_matches_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-128-GCM", "aes128", "P11KMIP_TEST_AES128", 16, 100);
+}
+
+static void test_aes_256_cbc_in_pieces_matches_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-256-CBC", "aes256", "P11KMIP_TEST_AES256", 32, 13);
+}
+
+static void test_aes_128_cbc_whole_blocks_matches_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-128-CBC", "aes128", "P11KMIP_TEST_AES128", 16, 16);
+}
+
+static void test_aes_256_ctr_in_pieces_matches_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-256-CTR", "aes256", "P11KMIP_TEST_AES256", 32, 5);
+}
+
+static void test_aes_gcm_wrong_tag_fails_final(void **state)
+{
+    unsigned char ct[128], back[128], tag[16];
+    int ct_len;
+
+    (void)state;
+    ct_len = run_cipher("AES-256-GCM", P11KMIP_PROPQ, "aes256", NULL, 1, iv16,
+                        NULL, 0, plaintext, sizeof(plaintext), 50, ct, tag);
+    assert_int_equal(ct_len, sizeof(plaintext));
+    tag[3] ^= 0x10;
+    assert_int_equal(run_cipher("AES-256-GCM", P11KMIP_PROPQ, "aes256", NULL, 0,
+                                iv16, NULL, 0, ct, (size_t)ct_len, 50, back,
+                                tag),
+                     -1);
+}
+
+static void test_aes_key_bytes_are_refused(void **state)
+{
+    static const unsigned char key[32];
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CBC", P11KMIP_PROPQ);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+
+    (void)state;
+    assert_non_null(cipher);
+    assert_int_not_equal(EVP_EncryptInit_ex2(cctx, cipher, key, iv16, NULL), 1);
+    EVP_CIPHER_CTX_free(cctx);
+    EVP_CIPHER_free(cipher);
+}
+
+/* A default fetch of AES keeps OpenSSL's own cipher. */
+static void test_default_aes_fetch_is_not_the_provider(void **state)
+{
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+
+    (void)state;
+    assert_non_null(cipher);
+    assert_string_equal(
+        OSSL_PROVIDER_get0_name(EVP_CIPHER_get0_provider(cipher)), "default");
+    EVP_CIPHER_free(cipher);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_digest_sign_rsa_pkcs1_verifies),
+        cmocka_unit_test(test_digest_sign_rsa_pss_salt_is_digest_length),
+        cmocka_unit_test(test_digest_sign_ecdsa_p256_gives_der),
+        cmocka_unit_test(test_digest_sign_in_parts_then_final),
+        cmocka_unit_test(test_digest_verify_through_provider),
+        cmocka_unit_test(test_sign_with_public_only_key_is_key_usage_error),
+        cmocka_unit_test(test_decrypt_oaep_on_token),
+        cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
+        cmocka_unit_test(test_aes_256_gcm_matches_openssl),
+        cmocka_unit_test(test_aes_128_gcm_matches_openssl),
+        cmocka_unit_test(test_aes_256_cbc_in_pieces_matches_openssl),
+        cmocka_unit_test(test_aes_128_cbc_whole_blocks_matches_openssl),
+        cmocka_unit_test(test_aes_256_ctr_in_pieces_matches_openssl),
+        cmocka_unit_test(test_aes_gcm_wrong_tag_fails_final),
+        cmocka_unit_test(test_aes_key_bytes_are_refused),
+        cmocka_unit_test(test_default_aes_fetch_is_not_the_provider),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
