@@ -236,6 +236,15 @@ static bool serve_item(batch *b, const kmip_item *item, kmipd_call *call)
                           name != NULL ? name : "this operation",
                           b->version.major, b->version.minor);
     }
+    const kmip_item *extension =
+        kmip_item_find(item, KMIP_TAG_MESSAGE_EXTENSION);
+    bool critical = false;
+    if (extension != NULL &&
+        kmip_get_bool(extension, KMIP_TAG_CRITICALITY_INDICATOR, &critical,
+                      NULL) == KMIP_OK &&
+        critical)
+        return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
+                          "critical Message Extension not understood");
     if (kmipd_fault_fails(&b->server->config->faults, call))
         return false;
     call->response = kmip_item_new_structure(KMIP_TAG_RESPONSE_PAYLOAD);

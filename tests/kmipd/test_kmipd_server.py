@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import (E, T, OP, S, I, En, Tx, By, D, Connection, attr_v1,
+from kmiptest import (E, T, OP, S, I, En, B, Tx, By, D, Connection, attr_v1,
                       name_value, create_aes, uid_payload, revoke_payload,
                       encode, request)
 
@@ -188,6 +188,17 @@ class Messages(Base):
         self.assertEqual(response.results[1].uid(), uid)
         state = response.results[2].payload.get(T.ATTRIBUTE)
         self.assertEqual(state.val(T.ATTRIBUTE_VALUE), ST.ACTIVE.value)
+
+    def test_a_critical_message_extension_is_not_supported(self):
+        msg = request([(OP.QUERY, [], b"1")])
+        msg.get(T.BATCH_ITEM).value.append(S(
+            T.MESSAGE_EXTENSION, Tx(T.VENDOR_IDENTIFICATION, "acme"),
+            B(T.CRITICALITY_INDICATOR, True), S(T.VENDOR_EXTENSION)))
+        self.fails(self.conn.call_raw(encode(msg)).results[0],
+                   R.FEATURE_NOT_SUPPORTED)
+        msg.get(T.BATCH_ITEM).get(T.MESSAGE_EXTENSION).get(
+            T.CRITICALITY_INDICATOR).value = False
+        self.ok(self.conn.call_raw(encode(msg)).results[0])
 
     def test_item_without_uid_or_placeholder_is_missing_data(self):
         self.fails(self.conn.one(OP.ACTIVATE, []), R.MISSING_DATA)
