@@ -29,6 +29,7 @@ static const uint8_t message[] = "The quick brown fox jumps over the lazy dog";
 #define MESSAGE_LEN (sizeof(message) - 1)
 
 static CK_BBOOL yes = CK_TRUE;
+static CK_BBOOL no = CK_FALSE;
 
 /* ---- Keys ---- */
 
@@ -228,6 +229,39 @@ static void aes_gcm_appends_the_tag_and_decrypts(void **state)
                      CKR_OK);
     assert_int_equal(plaintext_len, MESSAGE_LEN);
     assert_memory_equal(plaintext, message, MESSAGE_LEN);
+}
+
+static void aes_gcm_multi_part_gathers_into_the_final_part(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE key = secret_key(CKM_AES_KEY_GEN, CKK_AES, 16);
+    uint8_t iv[12] = {3};
+    CK_GCM_PARAMS gcm = {iv, sizeof(iv), 96, NULL, 0, 128};
+    CK_MECHANISM mechanism = {CKM_AES_GCM, &gcm, sizeof(gcm)};
+    uint8_t single[128], multi[128];
+    CK_ULONG single_len = sizeof(single), multi_len = 0;
+    assert_int_equal(p11->C_EncryptInit(session, &mechanism, key), CKR_OK);
+    assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                    single, &single_len),
+                     CKR_OK);
+
+    assert_int_equal(p11->C_EncryptInit(session, &mechanism, key), CKR_OK);
+    CK_ULONG part_len = sizeof(multi);
+    assert_int_equal(p11->C_EncryptUpdate(session, (CK_BYTE_PTR)message, 7,
+                                          multi, &part_len),
+                     CKR_OK);
+    assert_int_equal(part_len, 0);
+    part_len = sizeof(multi);
+    assert_int_equal(p11->C_EncryptUpdate(session, (CK_BYTE_PTR)message + 7,
+                                          MESSAGE_LEN - 7, multi, &part_len),
+                     CKR_OK);
+    assert_int_equal(part_len, 0);
+    assert_int_equal(p11->C_EncryptFinal(session, NULL, &multi_len), CKR_OK);
+    assert_int_equal(multi_len, MESSAGE_LEN + 16);
+    assert_int_equal(p11->C_EncryptFinal(session, multi, &multi_len), CKR_OK);
+    /* Same key, IV and input: the same ciphertext and tag. */
+    assert_int_equal(multi_len, single_len);
+    assert_memory_equal(multi, single, single_len);
 }
 
 static void sha256_digest_of_abc_is_the_fips_vector(void **state)
@@ -521,6 +555,30 @@ static void aes_gcm_with_a_wrong_tag_is_encrypted_data_invalid(void **state)
                      CKR_ENCRYPTED_DATA_INVALID);
 }
 
+static void encrypting_with_a_decrypt_only_key_is_not_permitted(void **state)
+{
+    (void)state;
+    CK_OBJECT_CLASS class = CKO_SECRET_KEY;
+    CK_KEY_TYPE type = CKK_AES;
+    CK_ULONG bytes = 16;
+    CK_ATTRIBUTE template[] = {
+        {CKA_CLASS, &class, sizeof(class)},
+        {CKA_KEY_TYPE, &type, sizeof(type)},
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_VALUE_LEN, &bytes, sizeof(bytes)},
+        {CKA_DECRYPT, &yes, sizeof(yes)},
+        {CKA_ENCRYPT, &no, sizeof(no)},
+    };
+    CK_MECHANISM generate = {CKM_AES_KEY_GEN, NULL, 0};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    assert_int_equal(p11->C_GenerateKey(session, &generate, template, 6, &key),
+                     CKR_OK);
+    CK_MECHANISM mechanism = {CKM_AES_ECB, NULL, 0};
+    assert_int_equal(p11->C_EncryptInit(session, &mechanism, key),
+                     CKR_KEY_FUNCTION_NOT_PERMITTED);
+    assert_int_equal(p11->C_DecryptInit(session, &mechanism, key), CKR_OK);
+}
+
 static void hmac_sha256_signs_on_the_server_and_verifies(void **state)
 {
     (void)state;
@@ -688,6 +746,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(signature_length_query_keeps_the_operation),
         cmocka_unit_test(multi_part_signature_equals_single_part),
         cmocka_unit_test(aes_gcm_appends_the_tag_and_decrypts),
+        cmocka_unit_test(aes_gcm_multi_part_gathers_into_the_final_part),
         cmocka_unit_test(sha256_digest_of_abc_is_the_fips_vector),
         cmocka_unit_test(sha1_multi_part_digest_is_the_fips_vector),
         cmocka_unit_test(random_bytes_differ_and_seeding_is_not_supported),
@@ -704,6 +763,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(oaep_encrypts_locally_and_decrypts_on_the_server),
         cmocka_unit_test(aes_cbc_pad_and_ctr_round_trip),
         cmocka_unit_test(aes_gcm_with_a_wrong_tag_is_encrypted_data_invalid),
+        cmocka_unit_test(encrypting_with_a_decrypt_only_key_is_not_permitted),
         cmocka_unit_test(hmac_sha256_signs_on_the_server_and_verifies),
         cmocka_unit_test(eight_threads_sign_with_one_key_for_ten_seconds),
     };
