@@ -28,6 +28,7 @@ static CK_SESSION_HANDLE session;
 static bool pykmip;
 static char config_plain[512];
 static char config_passphrase[512];
+static char config_credential[512];
 
 static CK_BBOOL yes = CK_TRUE;
 
@@ -54,7 +55,8 @@ static void write_config(const char *path, const char *key, const char *login)
     fprintf(out,
             "{\"slots\": [{\"label\": \"e2e\", \"servers\": [\"%s\"],"
             " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\","
-            " \"login\": \"%s\", \"timeout_ms\": 5000}],"
+            " \"login\": \"%s\", \"username\": \"client-a\","
+            " \"timeout_ms\": 5000}],"
             " \"log\": {\"level\": \"error\"}}\n",
             test_env("P11KMIP_TEST_SERVER"), test_env("P11KMIP_TEST_CA"),
             test_env("P11KMIP_TEST_CERT"), key, login);
@@ -82,6 +84,12 @@ static int setup_passphrase(void **state)
 {
     (void)state;
     return open_module(config_passphrase);
+}
+
+static int setup_credential(void **state)
+{
+    (void)state;
+    return open_module(config_credential);
 }
 
 static int teardown(void **state)
@@ -396,6 +404,19 @@ static void passphrase_token_works_after_login_only(void **state)
     assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 0);
 }
 
+static void credential_login_is_sent_with_each_request(void **state)
+{
+    const char *label = label_for("credential");
+    CK_OBJECT_HANDLE pub, priv, found[4];
+
+    (void)state;
+    assert_int_equal(p11->C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR) "pw", 2),
+                     CKR_OK);
+    rsa_pair(label, &pub, &priv);
+    assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 1);
+    assert_int_equal(found[0], priv);
+}
+
 /* ---- fork ---- */
 
 /* In a child: initialize again, find the key by label and sign. */
@@ -479,6 +500,9 @@ int main(int argc, char **argv)
         PLAIN(destroyed_key_is_gone),
         PLAIN(certificate_is_registered_and_read_back),
         LOCKED(passphrase_token_works_after_login_only),
+        cmocka_unit_test_setup_teardown(
+            credential_login_is_sent_with_each_request, setup_credential,
+            teardown),
         PLAIN(children_sign_after_the_parent_signed),
     };
     const struct CMUnitTest kmipd_only[] = {
@@ -502,6 +526,9 @@ int main(int argc, char **argv)
     write_config(config_plain, test_env("P11KMIP_TEST_KEY"), "none");
     write_config(config_passphrase, test_env("P11KMIP_TEST_KEY_ENC"),
                  "key-passphrase");
+    snprintf(config_credential, sizeof(config_credential),
+             "%s/core-credential.json", dir);
+    write_config(config_credential, test_env("P11KMIP_TEST_KEY"), "credential");
     unsetenv("P11KMIP_SERVER");
     module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
     if (module == NULL) {
