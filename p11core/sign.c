@@ -78,6 +78,13 @@ static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
         sign_ctx_free(ctx);
         return rv;
     }
+    /* A mechanism that signs a hash needs Digested Data. */
+    if (ctx->params.mech->input != P11_INPUT_MESSAGE &&
+        __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED) ==
+            DIGESTED_REFUSED) {
+        sign_ctx_free(ctx);
+        return CKR_MECHANISM_INVALID;
+    }
     if (ctx->params.mech->input == P11_INPUT_MESSAGE)
         ctx->message_hash = p11_hash_by_kmip(ctx->params.hash);
     ctx->signature_len = signature_length(ctx, object);
@@ -140,6 +147,28 @@ static CK_RV digested_input(sign_ctx *ctx, const p11_object *key,
     return CKR_OK;
 }
 
+/* Signs a hash sent as Digested Data, and records in the slot whether
+ * its server does that (when a hash is named: a refusal of a raw block
+ * says nothing of hashes). */
+static CK_RV sign_digested(p11_session *session, const sign_ctx *ctx,
+                           const p11_object *key, const uint8_t *digest,
+                           size_t len, uint8_t **signature,
+                           size_t *signature_len)
+{
+    CK_RV rv = p11_kmip_sign(session, key, &ctx->params, digest, len, true,
+                             signature, signature_len);
+    int *served = &session->slot->digested_sign;
+    if (rv == CKR_OK) {
+        __atomic_store_n(served, DIGESTED_SERVED, __ATOMIC_RELAXED);
+    } else if (rv == CKR_MECHANISM_INVALID && ctx->params.hash != 0 &&
+               __atomic_exchange_n(served, DIGESTED_REFUSED,
+                                   __ATOMIC_RELAXED) != DIGESTED_REFUSED) {
+        p11_log_info("slot %lu: the server does not sign Digested Data",
+                     (unsigned long)session->slot->id);
+    }
+    return rv;
+}
+
 /* Signs one whole input (C_Sign, or C_SignFinal of a mechanism that
  * gathers its input) with one request. *signature is malloc'd. */
 static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
@@ -157,8 +186,8 @@ static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
     CK_RV rv = digested_input(ctx, key, data, len, &digest, &digest_len);
     if (rv != CKR_OK)
         return rv;
-    return p11_kmip_sign(session, key, &ctx->params, digest, digest_len, true,
-                         signature, signature_len);
+    return sign_digested(session, ctx, key, digest, digest_len, signature,
+                         signature_len);
 }
 
 /* C_SignFinal of a hashing mechanism: Digested Data unless the slot's
@@ -167,24 +196,18 @@ static CK_RV sign_running_hash(p11_session *session, sign_ctx *ctx,
                                const p11_object *key, uint8_t **signature,
                                size_t *signature_len)
 {
-    int *served = &session->slot->digested_sign;
-    if (__atomic_load_n(served, __ATOMIC_RELAXED) != DIGESTED_REFUSED) {
+    int served =
+        __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED);
+    if (served != DIGESTED_REFUSED) {
         uint8_t digest[EVP_MAX_MD_SIZE];
         unsigned digest_len = 0;
         if (EVP_DigestFinal_ex(ctx->running_hash, digest, &digest_len) != 1)
             return CKR_GENERAL_ERROR;
-        CK_RV rv = p11_kmip_sign(session, key, &ctx->params, digest, digest_len,
-                                 true, signature, signature_len);
+        CK_RV rv = sign_digested(session, ctx, key, digest, digest_len,
+                                 signature, signature_len);
         OPENSSL_cleanse(digest, sizeof(digest));
-        if (rv != CKR_MECHANISM_INVALID || !ctx->keep_data) {
-            if (rv == CKR_OK)
-                __atomic_store_n(served, DIGESTED_SERVED, __ATOMIC_RELAXED);
+        if (rv != CKR_MECHANISM_INVALID || !ctx->keep_data)
             return rv;
-        }
-        p11_log_info("slot %lu: the server does not sign Digested Data; "
-                     "sending Data",
-                     (unsigned long)session->slot->id);
-        __atomic_store_n(served, DIGESTED_REFUSED, __ATOMIC_RELAXED);
     }
     return p11_kmip_sign(session, key, &ctx->params, ctx->data.data,
                          ctx->data.len, false, signature, signature_len);

@@ -671,7 +671,8 @@ static void eight_threads_sign_with_one_key_for_ten_seconds(void **state)
 
 /* ---- PyKMIP only ---- */
 
-static void rsa_pkcs_over_digest_info_is_mechanism_invalid(void **state)
+static void rsa_pkcs_over_digest_info_is_mechanism_invalid_then_refused_at_init(
+    void **state)
 {
     (void)state;
     CK_OBJECT_HANDLE public_key, private_key;
@@ -686,6 +687,14 @@ static void rsa_pkcs_over_digest_info_is_mechanism_invalid(void **state)
     assert_int_equal(sign(&raw, private_key, digest_info, sizeof(digest_info),
                           signature, &signature_len),
                      CKR_MECHANISM_INVALID);
+    /* Known from then on: refused at C_SignInit, no request sent. */
+    assert_int_equal(p11->C_SignInit(session, &raw, private_key),
+                     CKR_MECHANISM_INVALID);
+    /* The message mechanisms still sign, sending Data. */
+    CK_MECHANISM hashing = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    assert_int_equal(sign(&hashing, private_key, message, MESSAGE_LEN,
+                          signature, &signature_len),
+                     CKR_OK);
 }
 
 /* ---- Fixture ---- */
@@ -768,7 +777,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(eight_threads_sign_with_one_key_for_ten_seconds),
     };
     const struct CMUnitTest pykmip[] = {
-        cmocka_unit_test(rsa_pkcs_over_digest_info_is_mechanism_invalid),
+        cmocka_unit_test(
+            rsa_pkcs_over_digest_info_is_mechanism_invalid_then_refused_at_init),
     };
     if (argc != 2 ||
         (strcmp(argv[1], "kmipd") != 0 && strcmp(argv[1], "pykmip") != 0)) {
