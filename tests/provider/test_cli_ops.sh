@@ -54,6 +54,7 @@ check_signature() {
 
 case_rsa_pkcs1() {
     make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
     step "RSA PKCS#1 v1.5 sign of a SHA-256 digest (CKM_RSA_PKCS)"
     openssl pkeyutl -sign -inkey "$(uri rsa)" -pkeyopt digest:sha256 \
         -in msg.sha256 -out sig
@@ -65,6 +66,7 @@ case_rsa_pkcs1() {
 
 case_rsa_pss() {
     make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
     step "RSA-PSS sign, salt = digest length (TLS 1.3)"
     openssl pkeyutl -sign -inkey "$(uri rsa)" -pkeyopt digest:sha256 \
         -pkeyopt rsa_padding_mode:pss -pkeyopt rsa_pss_saltlen:digest \
@@ -89,6 +91,7 @@ case_rsa_pss() {
 # ecdsa CURVE LABEL DIGEST
 check_ecdsa() {
     make_key_pair "EC:$1" "$2" 02
+    export_public_key "$2"
     step "ECDSA $1 sign of a $3 digest (CKM_ECDSA, DER out)"
     openssl pkeyutl -sign -inkey "$(uri "$2")" -in "msg.$3" -out sig
     plain_openssl asn1parse -inform DER -in sig >/dev/null
@@ -103,6 +106,7 @@ case_ecdsa_p384() { check_ecdsa secp384r1 p384 sha384; }
 
 case_rsa_oaep() {
     make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
     printf 'a data encryption key, 32 bytes' >plain
     if [ "$backend" = softhsm ]; then
         # SoftHSM2 offers OAEP with SHA-1 only and ignores labels.
@@ -157,6 +161,7 @@ check_certificate() {
 
 case_x509_cms() {
     make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
     make_key_pair EC:prime256v1 p256 02
     step "req -x509 and cms -sign, RSA PKCS#1 v1.5"
     check_certificate "$(uri rsa)" sha256WithRSAEncryption

@@ -24,10 +24,8 @@ for key in "aes256 $aes256 AES:32 04" "aes128 $aes128 AES:16 05"; do
     # shellcheck disable=SC2086
     set -- $key
     printf '%s' "$2" | xxd -r -p >"$1.bin"
-    # shellcheck disable=SC2086
-    pkcs11-tool --module "$module" $login --write-object "$1.bin" \
-        --type secrkey --key-type "$3" --label "$1" --id "$4" --sensitive \
-        >/dev/null
+    token_tool --write-object "$1.bin" --type secrkey --key-type "$3" \
+        --label "$1" --id "$4" --sensitive >/dev/null
 done
 
 export P11KMIP_TEST_TOKEN_ATTR="$token"

@@ -6,10 +6,11 @@
 #   core     the provider's own p11core against the KMIP server
 #            with_server.py started (P11KMIP_TEST_*); keys are made with
 #            pkcs11-tool over p11kmip-pkcs11.so ($core_module).
-# Sets OPENSSL_CONF to a configuration activating the provider, $module
-# and $login for pkcs11-tool, $token (the URI's token attribute), and
-# defines uri LABEL, make_key_pair TYPE LABEL ID, step, fail and
-# plain_openssl (openssl without the provider: the independent check).
+# Sets OPENSSL_CONF to a configuration activating the provider and $token
+# (the URI's token attribute), and defines token_tool (pkcs11-tool on the
+# token), uri LABEL, make_key_pair TYPE LABEL ID, export_public_key LABEL,
+# step, fail and plain_openssl (openssl without the provider: the
+# independent check).
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/p11kmip-provider.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -71,11 +72,20 @@ export OPENSSL_CONF="$work/openssl.cnf"
 
 uri() { echo "pkcs11:${token}object=$1;type=private"; }
 
-# Makes key pair LABEL (CKA_ID ID) of pkcs11-tool's TYPE on the token and
-# writes its public key, as the token has it, to LABEL.pem.
-make_key_pair() {
+# pkcs11-tool on the token; its libcrypto does not load the provider.
+token_tool() {
     # shellcheck disable=SC2086
-    pkcs11-tool --module "$module" $login --keypairgen --key-type "$1" \
-        --label "$2" --id "$3" --usage-sign --usage-decrypt >/dev/null
-    openssl pkey -in "$(uri "$2")" -pubout -out "$2.pem"
+    OPENSSL_CONF=/dev/null pkcs11-tool --module "$module" $login "$@"
+}
+
+# Makes key pair LABEL (CKA_ID ID) of pkcs11-tool's TYPE on the token.
+make_key_pair() {
+    token_tool --keypairgen --key-type "$1" --label "$2" --id "$3" \
+        --usage-sign --usage-decrypt >/dev/null
+}
+
+# Writes the public key of LABEL, as the token has it, to LABEL.pem
+# (openssl through the provider).
+export_public_key() {
+    openssl pkey -in "$(uri "$1")" -pubout -out "$1.pem"
 }
