@@ -44,6 +44,23 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
     return CKR_MECHANISM_INVALID;
 }
 
+/* A server that cannot generate what was asked says so in several ways;
+ * PKCS#11 has one word for it. */
+static CK_RV generation_rv(const p11_session *session, CK_RV rv)
+{
+    if (rv == CKR_OK)
+        return rv;
+    switch (session->device_error) {
+    case KMIP_RESULT_REASON_OPERATION_NOT_SUPPORTED:
+    case KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED:
+    case KMIP_RESULT_REASON_INVALID_FIELD:
+    case KMIP_RESULT_REASON_INVALID_MESSAGE:
+        return CKR_MECHANISM_INVALID;
+    default:
+        return rv;
+    }
+}
+
 /* A key size the mechanism's table entry allows. */
 static CK_RV check_size(CK_MECHANISM_TYPE mechanism, CK_ULONG size)
 {
@@ -129,7 +146,7 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
 
     if (p11_retry_without_id(session, rv, with_id))
         rv = generate_key_once(session, mechanism, templ, count, false, handle);
-    return rv;
+    return generation_rv(session, rv);
 }
 
 P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession,
@@ -308,7 +325,7 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
 
     if (p11_retry_without_id(session, rv, with_id))
         rv = generate_pair_once(session, mechanism, t, false, pub, priv);
-    return rv;
+    return generation_rv(session, rv);
 }
 
 P11_EXPORT CK_RV C_GenerateKeyPair(

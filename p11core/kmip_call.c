@@ -51,6 +51,7 @@ CK_RV p11_kmip_call(p11_session *session, kmip_request_item *items, size_t n,
     kmip_rc rc;
     CK_RV rv = client_acquire(session->slot, &client);
 
+    session->device_error = 0;
     if (rv != CKR_OK) {
         for (size_t i = 0; i < n; i++)
             kmip_request_item_clear(&items[i]);

@@ -76,6 +76,7 @@ static CK_RV check_credential(p11_session *session, kmip_client *client)
     kmip_status status;
     kmip_rc rc;
 
+    session->device_error = 0;
     if (kmip_add_enum(payload, KMIP_TAG_QUERY_FUNCTION,
                       KMIP_QUERY_FUNCTION_QUERY_OPERATIONS) == NULL) {
         kmip_item_free(payload);

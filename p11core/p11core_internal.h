@@ -154,8 +154,8 @@ typedef struct p11_session {
     bool closed;   /* removed from the table, freed with the last ref */
     p11_operation ops[P11_OP_KINDS];
     struct p11_find *find; /* NULL when no search is active */
-    /* The Result Reason of the session's last failed KMIP request
-     * (ulDeviceError); 0 while none failed. */
+    /* The Result Reason of the session's last KMIP request
+     * (ulDeviceError): 0 when it succeeded or failed without one. */
     CK_ULONG device_error;
 } p11_session;
 
