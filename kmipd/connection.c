@@ -3,13 +3,12 @@
  * peer closes, stays idle too long or the server stops. Every wait is
  * bounded, so a slow or hostile client only ever holds its own thread. */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,34 +43,18 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits until fd is ready for what SSL wants (err is SSL_get_error's
- * answer), the deadline passes or the server stops. */
-static io_result wait_ready(connection *conn, int err, int64_t deadline)
-{
-    short events = err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
-    for (;;) {
-        if (atomic_load(&conn->server->stopping))
-            return IO_CLOSED;
-        int64_t left = deadline - now_ms();
-        if (left <= 0)
-            return IO_TIMEOUT;
-        struct pollfd pfd = {.fd = conn->fd, .events = events};
-        int n =
-            poll(&pfd, 1,
-                 left < CONNECTION_POLL_MS ? (int)left : CONNECTION_POLL_MS);
-        if (n > 0)
-            return IO_OK;
-        if (n < 0 && errno != EINTR)
-            return IO_ERROR;
-    }
-}
-
-/* Classifies a failed SSL call: retry (IO_OK after waiting) or give up. */
+/* Classifies a failed SSL call. The socket blocks for at most
+ * CONNECTION_POLL_MS per call (SO_RCVTIMEO / SO_SNDTIMEO), so a "want"
+ * means that much time passed without progress: retry (IO_OK) unless the
+ * deadline has passed or the server is stopping. */
 static io_result ssl_retry(connection *conn, int ret, int64_t deadline)
 {
     int err = SSL_get_error(conn->ssl, ret);
-    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
-        return wait_ready(conn, err, deadline);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        if (atomic_load(&conn->server->stopping))
+            return IO_CLOSED;
+        return now_ms() < deadline ? IO_OK : IO_TIMEOUT;
+    }
     ERR_clear_error();
     return err == SSL_ERROR_ZERO_RETURN ? IO_CLOSED : IO_ERROR;
 }
@@ -252,7 +235,12 @@ void kmipd_connection_serve(kmipd_server *server, int fd)
 {
     connection conn = {.server = server, .fd = fd};
     describe_peer(&conn);
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    /* Blocking I/O with a short timeout: a busy connection costs one
+     * system call per read or write, an idle one wakes up to notice a
+     * stopping server. */
+    struct timeval tick = {.tv_usec = CONNECTION_POLL_MS * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tick, sizeof(tick));
     conn.ssl = SSL_new(server->tls);
     if (conn.ssl != NULL && SSL_set_fd(conn.ssl, fd) == 1 &&
         connection_open(&conn)) {
