@@ -2,7 +2,6 @@
 /* One client connection: TLS handshake, then framed requests until the
  * peer closes, stays idle too long or the server stops. Every wait is
  * bounded, so a slow or hostile client only ever holds its own thread. */
-#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
