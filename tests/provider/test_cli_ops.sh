@@ -8,8 +8,8 @@
 #
 # (backends: token_env.sh). Every signature and ciphertext is checked by
 # openssl without the provider, on the public key the token exported (a
-# wrong public key fails every check). CASE is one of: rsa-pkcs1 rsa-pss
-# ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms.
+# wrong public key fails every check). CASE is one of: rsa-pkcs1
+# rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms.
 set -eu
 
 provider=$1
@@ -52,6 +52,12 @@ check_signature() {
     fi
 }
 
+rsa_pkcs1_message() {
+    step "RSA PKCS#1 v1.5 digest-sign (CKM_SHA256_RSA_PKCS)"
+    openssl dgst -sha256 -sign "$(uri rsa)" -out sig.msg msg
+    plain_openssl dgst -sha256 -verify rsa.pem -signature sig.msg msg
+}
+
 case_rsa_pkcs1() {
     make_key_pair rsa:2048 rsa 01
     export_public_key rsa
@@ -59,9 +65,14 @@ case_rsa_pkcs1() {
     openssl pkeyutl -sign -inkey "$(uri rsa)" -pkeyopt digest:sha256 \
         -in msg.sha256 -out sig
     check_signature sig msg.sha256 rsa.pem "$(uri rsa)" -pkeyopt digest:sha256
-    step "RSA PKCS#1 v1.5 digest-sign (CKM_SHA256_RSA_PKCS)"
-    openssl dgst -sha256 -sign "$(uri rsa)" -out sig.msg msg
-    plain_openssl dgst -sha256 -verify rsa.pem -signature sig.msg msg
+    rsa_pkcs1_message
+}
+
+# The message only: PyKMIP signs Data it hashes itself.
+case_rsa_pkcs1_message() {
+    make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
+    rsa_pkcs1_message
 }
 
 case_rsa_pss() {
@@ -174,6 +185,7 @@ case_x509_cms() {
 
 case "$case" in
 rsa-pkcs1) case_rsa_pkcs1 ;;
+rsa-pkcs1-message) case_rsa_pkcs1_message ;;
 rsa-pss) case_rsa_pss ;;
 ecdsa-p256) case_ecdsa_p256 ;;
 ecdsa-p384) case_ecdsa_p384 ;;
