@@ -46,7 +46,7 @@ http {{
     server {{
         listen 127.0.0.1:{port} ssl;
         ssl_certificate {cert};
-        ssl_certificate_key {key};
+        ssl_certificate_key "{key}";
         ssl_protocols {protocols};
 {sigalgs}        ssl_session_cache off;
         ssl_session_tickets off;
