@@ -22,50 +22,17 @@
  * caller must discard it when final fails. */
 #include <string.h>
 
-#include <openssl/buffer.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
+#include "cipher_aes.h"
 #include "cipher_key.h"
-#include "operation.h"
 
 #define P11PROV_CIPHER_PARAM_KEY_URI "p11kmip-key-uri"
 
-#define AES_BLOCK 16
-#define GCM_IV_LEN 12
-#define GCM_TAG_MAX 16
-
-typedef struct aes_ctx {
-    p11prov_ctx *provctx;
-    unsigned int mode; /* EVP_CIPH_GCM_MODE, EVP_CIPH_CBC_MODE, ... */
-    size_t key_bytes;
-    p11prov_key *key;
-    bool encrypting;
-    /* CBC: the chaining value. CTR: the initial counter block. GCM: the
-     * IV (iv_len bytes). */
-    unsigned char iv[AES_BLOCK];
-    size_t iv_len;
-    bool iv_set;
-    /* CTR and GCM data: the counter block and how much of its keystream
-     * the data before used. */
-    unsigned char counter[AES_BLOCK];
-    size_t counter_used;
-    bool started; /* data went through since the IV was set */
-    /* CBC: padding (default on) and the input not yet processed. */
-    unsigned int padding;
-    unsigned char held[AES_BLOCK];
-    size_t held_len;
-    /* GCM */
-    BUF_MEM *aad;
-    BUF_MEM *message; /* the plaintext, or the ciphertext to check */
-    unsigned char tag[GCM_TAG_MAX];
-    size_t tag_len;
-    bool tag_ready; /* encrypting: tag computed; decrypting: tag set */
-} aes_ctx;
-
 static void *aes_newctx(void *provctx, unsigned int mode, size_t key_bits)
 {
-    aes_ctx *ctx = OPENSSL_zalloc(sizeof(*ctx));
+    p11prov_aes_ctx *ctx = OPENSSL_zalloc(sizeof(*ctx));
 
     if (ctx == NULL) {
         p11prov_raise(provctx, P11PROV_R_INTERNAL, "out of memory");
@@ -89,7 +56,7 @@ static void *aes_newctx(void *provctx, unsigned int mode, size_t key_bits)
 
 static void aes_freectx(void *vctx)
 {
-    aes_ctx *ctx = vctx;
+    p11prov_aes_ctx *ctx = vctx;
 
     if (ctx == NULL)
         return;
@@ -115,8 +82,8 @@ static BUF_MEM *buf_dup(const BUF_MEM *src)
 
 static void *aes_dupctx(void *vctx)
 {
-    aes_ctx *src = vctx;
-    aes_ctx *dst = OPENSSL_memdup(src, sizeof(*src));
+    p11prov_aes_ctx *src = vctx;
+    p11prov_aes_ctx *dst = OPENSSL_memdup(src, sizeof(*src));
 
     if (dst == NULL) {
         p11prov_raise(src->provctx, P11PROV_R_INTERNAL, "out of memory");
@@ -137,7 +104,7 @@ static void *aes_dupctx(void *vctx)
 }
 
 /* Forgets the data of the previous message (the IV stays). */
-static void restart(aes_ctx *ctx)
+static void restart(p11prov_aes_ctx *ctx)
 {
     ctx->started = false;
     ctx->counter_used = 0;
@@ -151,7 +118,7 @@ static void restart(aes_ctx *ctx)
 
 static int aes_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
 
-static int init(aes_ctx *ctx, const unsigned char *key, size_t keylen,
+static int init(p11prov_aes_ctx *ctx, const unsigned char *key, size_t keylen,
                 const unsigned char *iv, size_t ivlen,
                 const OSSL_PARAM params[], bool encrypting)
 {
@@ -194,41 +161,7 @@ static int aes_decrypt_init(void *ctx, const unsigned char *key, size_t keylen,
     return init(ctx, key, keylen, iv, ivlen, params, false);
 }
 
-/* ---- The token calls ---- */
-
-/* One C_Encrypt or C_Decrypt (as ctx is encrypting) with mech over in;
- * *out_len is the room in out, then the length written. */
-static int token_crypt(aes_ctx *ctx, CK_MECHANISM *mech,
-                       const unsigned char *in, size_t inlen,
-                       unsigned char *out, CK_ULONG *out_len, const char *what)
-{
-    p11prov_session *session = p11prov_op_session(ctx->key);
-    CK_SESSION_HANDLE handle;
-    CK_RV rv;
-
-    if (session == NULL)
-        return 0;
-    handle = session->handle;
-    if (ctx->encrypting) {
-        rv = session->fns->C_EncryptInit(handle, mech, ctx->key->handle);
-        if (rv == CKR_OK)
-            rv = session->fns->C_Encrypt(handle, (CK_BYTE *)in, inlen, out,
-                                         out_len);
-    } else {
-        rv = session->fns->C_DecryptInit(handle, mech, ctx->key->handle);
-        if (rv == CKR_OK)
-            rv = session->fns->C_Decrypt(handle, (CK_BYTE *)in, inlen, out,
-                                         out_len);
-    }
-    p11prov_op_session_end(session, rv);
-    if (rv != CKR_OK) {
-        p11prov_raise_rv(ctx->provctx, rv, what);
-        return 0;
-    }
-    return 1;
-}
-
-static int ready(aes_ctx *ctx)
+static int ready(p11prov_aes_ctx *ctx)
 {
     if (ctx->key == NULL || !ctx->iv_set) {
         p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
@@ -242,215 +175,12 @@ static int ready(aes_ctx *ctx)
 }
 
 /* Adds blocks to the low counter_bits of the big-endian counter block. */
-static void counter_add(unsigned char counter[AES_BLOCK], size_t counter_bits,
-                        size_t blocks)
-{
-    size_t carry = blocks;
-
-    for (size_t i = AES_BLOCK; i > AES_BLOCK - counter_bits / 8 && carry; i--) {
-        carry += counter[i - 1];
-        counter[i - 1] = (unsigned char)carry;
-        carry >>= 8;
-    }
-}
-
-/* CTR over in from ctx->counter, continuing a keystream block the data
- * before used part of: the token encrypts the used part again as zeros
- * and that part of its output is dropped. */
-static int ctr_stream(aes_ctx *ctx, size_t counter_bits,
-                      const unsigned char *in, size_t inlen, unsigned char *out)
-{
-    size_t used = ctx->counter_used, total = used + inlen;
-    unsigned char *input = OPENSSL_zalloc(total);
-    unsigned char *output = OPENSSL_malloc(total);
-    CK_AES_CTR_PARAMS params = {.ulCounterBits = counter_bits};
-    CK_MECHANISM mech = {CKM_AES_CTR, &params, sizeof(params)};
-    CK_ULONG output_len = total;
-    int ok = input != NULL && output != NULL;
-
-    if (!ok)
-        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
-    if (ok) {
-        memcpy(input + used, in, inlen);
-        memcpy(params.cb, ctx->counter, AES_BLOCK);
-        ok = token_crypt(ctx, &mech, input, total, output, &output_len,
-                         "AES-CTR on the token");
-    }
-    if (ok && output_len == total) {
-        memcpy(out, output + used, inlen);
-        counter_add(ctx->counter, counter_bits, total / AES_BLOCK);
-        ctx->counter_used = total % AES_BLOCK;
-    }
-    OPENSSL_clear_free(input, total);
-    OPENSSL_clear_free(output, total);
-    return ok && output_len == total;
-}
-
-/* ---- CBC ---- */
-
-/* Processes the whole blocks of the held input and in, keeping back the
- * rest (and, decrypting with padding, the last block for final). */
-static int cbc_update(aes_ctx *ctx, unsigned char *out, size_t *outl,
-                      const unsigned char *in, size_t inl)
-{
-    size_t total = ctx->held_len + inl;
-    size_t keep = total % AES_BLOCK;
-    size_t process, from_in;
-    unsigned char *input;
-    CK_MECHANISM mech = {CKM_AES_CBC, ctx->iv, AES_BLOCK};
-    CK_ULONG out_len;
-    int ok;
-
-    if (!ctx->encrypting && ctx->padding && keep == 0 && total > 0)
-        keep = AES_BLOCK;
-    process = total - keep;
-    *outl = 0;
-    if (process == 0) {
-        memcpy(ctx->held + ctx->held_len, in, inl);
-        ctx->held_len += inl;
-        return 1;
-    }
-    from_in = process - ctx->held_len;
-    input = OPENSSL_malloc(process);
-    if (input == NULL) {
-        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
-        return 0;
-    }
-    memcpy(input, ctx->held, ctx->held_len);
-    memcpy(input + ctx->held_len, in, from_in);
-    out_len = process;
-    ok = token_crypt(ctx, &mech, input, process, out, &out_len,
-                     "AES-CBC on the token") &&
-         out_len == process;
-    if (ok) {
-        /* The next IV is the last ciphertext block. */
-        memcpy(ctx->iv, (ctx->encrypting ? out : input) + process - AES_BLOCK,
-               AES_BLOCK);
-        memcpy(ctx->held, in + from_in, inl - from_in);
-        ctx->held_len = inl - from_in;
-        *outl = process;
-    }
-    OPENSSL_clear_free(input, process);
-    return ok;
-}
-
-static int cbc_final(aes_ctx *ctx, unsigned char *out, size_t *outl,
-                     size_t outsize)
-{
-    CK_MECHANISM mech = {CKM_AES_CBC_PAD, ctx->iv, AES_BLOCK};
-    CK_ULONG out_len = AES_BLOCK;
-
-    *outl = 0;
-    if (!ctx->padding || (!ctx->encrypting && ctx->held_len != AES_BLOCK)) {
-        if (ctx->held_len == 0)
-            return 1;
-        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
-                      "the data is not a whole number of AES blocks");
-        return 0;
-    }
-    if (outsize < AES_BLOCK) {
-        p11prov_raise(ctx->provctx, P11PROV_R_BUFFER_SMALL,
-                      "the last block needs %d bytes", AES_BLOCK);
-        return 0;
-    }
-    if (!token_crypt(ctx, &mech, ctx->held, ctx->held_len, out, &out_len,
-                     "AES-CBC with padding on the token"))
-        return 0;
-    ctx->held_len = 0;
-    *outl = out_len;
-    return 1;
-}
-
-/* ---- GCM ---- */
-
-static int buf_append(aes_ctx *ctx, BUF_MEM *buf, const unsigned char *in,
-                      size_t inl)
-{
-    size_t old = buf->length;
-
-    if (inl == 0)
-        return 1;
-    if (BUF_MEM_grow_clean(buf, old + inl) == 0) {
-        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
-        return 0;
-    }
-    memcpy(buf->data + old, in, inl);
-    return 1;
-}
-
-/* AAD (out == NULL) is collected; data goes through CTR from J0 + 1 and
- * is kept for the tag at final. */
-static int gcm_update(aes_ctx *ctx, unsigned char *out, size_t *outl,
-                      const unsigned char *in, size_t inl)
-{
-    *outl = 0;
-    if (out == NULL) {
-        if (ctx->started) {
-            p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
-                          "GCM additional data after the data");
-            return 0;
-        }
-        return buf_append(ctx, ctx->aad, in, inl);
-    }
-    if (!ctx->started) {
-        memcpy(ctx->counter, ctx->iv, GCM_IV_LEN);
-        memset(ctx->counter + GCM_IV_LEN, 0, AES_BLOCK - GCM_IV_LEN);
-        ctx->counter[AES_BLOCK - 1] = 2;
-        ctx->counter_used = 0;
-    }
-    if (!buf_append(ctx, ctx->message, in, inl) ||
-        (inl > 0 && !ctr_stream(ctx, 32, in, inl, out)))
-        return 0;
-    *outl = inl;
-    return 1;
-}
-
-static int gcm_final(aes_ctx *ctx)
-{
-    size_t message_len = ctx->message->length;
-    CK_GCM_PARAMS params = {
-        .pIv = ctx->iv,
-        .ulIvLen = GCM_IV_LEN,
-        .ulIvBits = GCM_IV_LEN * 8,
-        .pAAD = (CK_BYTE *)ctx->aad->data,
-        .ulAADLen = ctx->aad->length,
-        .ulTagBits = ctx->tag_len * 8,
-    };
-    CK_MECHANISM mech = {CKM_AES_GCM, &params, sizeof(params)};
-    size_t total = message_len + ctx->tag_len;
-    unsigned char *output = OPENSSL_malloc(total);
-    CK_ULONG output_len = total;
-    int ok = output != NULL;
-
-    if (!ctx->encrypting && !ctx->tag_ready) {
-        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
-                      "GCM decryption needs the tag before final");
-        ok = 0;
-    } else if (ctx->encrypting) {
-        ok = ok &&
-             token_crypt(ctx, &mech, (unsigned char *)ctx->message->data,
-                         message_len, output, &output_len,
-                         "AES-GCM on the token") &&
-             output_len == total;
-        if (ok)
-            memcpy(ctx->tag, output + message_len, ctx->tag_len);
-        ctx->tag_ready = ok;
-    } else {
-        ok = ok && buf_append(ctx, ctx->message, ctx->tag, ctx->tag_len) &&
-             token_crypt(ctx, &mech, (unsigned char *)ctx->message->data, total,
-                         output, &output_len,
-                         "checking the AES-GCM tag on the token");
-    }
-    OPENSSL_clear_free(output, total);
-    return ok;
-}
-
 /* ---- Update and final ---- */
 
 static int aes_update(void *vctx, unsigned char *out, size_t *outl,
                       size_t outsize, const unsigned char *in, size_t inl)
 {
-    aes_ctx *ctx = vctx;
+    p11prov_aes_ctx *ctx = vctx;
     int ok;
 
     if (!ready(ctx))
@@ -468,16 +198,13 @@ static int aes_update(void *vctx, unsigned char *out, size_t *outl,
     }
     switch (ctx->mode) {
     case EVP_CIPH_GCM_MODE:
-        ok = gcm_update(ctx, out, outl, in, inl);
+        ok = p11prov_aes_gcm_update(ctx, out, outl, in, inl);
         break;
     case EVP_CIPH_CBC_MODE:
-        ok = cbc_update(ctx, out, outl, in, inl);
+        ok = p11prov_aes_cbc_update(ctx, out, outl, in, inl);
         break;
     default:
-        if (!ctx->started)
-            memcpy(ctx->counter, ctx->iv, AES_BLOCK);
-        ok = inl == 0 || ctr_stream(ctx, 128, in, inl, out);
-        *outl = ok ? inl : 0;
+        ok = p11prov_aes_ctr_update(ctx, out, outl, in, inl);
     }
     ctx->started |= out != NULL;
     return ok;
@@ -486,23 +213,23 @@ static int aes_update(void *vctx, unsigned char *out, size_t *outl,
 static int aes_final(void *vctx, unsigned char *out, size_t *outl,
                      size_t outsize)
 {
-    aes_ctx *ctx = vctx;
+    p11prov_aes_ctx *ctx = vctx;
 
     *outl = 0;
     if (!ready(ctx))
         return 0;
     switch (ctx->mode) {
     case EVP_CIPH_GCM_MODE:
-        return gcm_final(ctx);
+        return p11prov_aes_gcm_final(ctx);
     case EVP_CIPH_CBC_MODE:
-        return cbc_final(ctx, out, outl, outsize);
+        return p11prov_aes_cbc_final(ctx, out, outl, outsize);
     }
     return 1;
 }
 
 /* ---- Parameters ---- */
 
-static int set_key_uri(aes_ctx *ctx, const OSSL_PARAM *p)
+static int set_key_uri(p11prov_aes_ctx *ctx, const OSSL_PARAM *p)
 {
     const char *uri;
     p11prov_key *key;
@@ -527,7 +254,7 @@ static int set_key_uri(aes_ctx *ctx, const OSSL_PARAM *p)
     return 1;
 }
 
-static int set_tag(aes_ctx *ctx, const OSSL_PARAM *p)
+static int set_tag(p11prov_aes_ctx *ctx, const OSSL_PARAM *p)
 {
     size_t len = p->data_size;
     void *tag = ctx->tag;
@@ -549,7 +276,7 @@ static int set_tag(aes_ctx *ctx, const OSSL_PARAM *p)
 
 static int aes_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 {
-    aes_ctx *ctx = vctx;
+    p11prov_aes_ctx *ctx = vctx;
     const OSSL_PARAM *p;
     size_t number;
 
@@ -583,7 +310,7 @@ static int aes_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 
 static int aes_get_ctx_params(void *vctx, OSSL_PARAM params[])
 {
-    aes_ctx *ctx = vctx;
+    p11prov_aes_ctx *ctx = vctx;
     OSSL_PARAM *p;
 
     p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_KEYLEN);
