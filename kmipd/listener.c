@@ -73,8 +73,13 @@ static void accept_one(kmipd_server *server)
 {
     int fd = accept4(server->listen_fd, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0) {
-        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-            kmipd_log(KMIPD_LOG_WARN, "accept: %s", strerror(errno));
+        if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+            return;
+        kmipd_log(KMIPD_LOG_WARN, "accept: %s", strerror(errno));
+        /* Out of descriptors or memory: the pending connection stays
+         * pending, so pause rather than spin on it. */
+        struct timespec pause = {.tv_nsec = LISTEN_POLL_MS * 1000000L};
+        nanosleep(&pause, NULL);
         return;
     }
     if (atomic_fetch_add(&server->connections, 1) >=

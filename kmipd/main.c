@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -51,6 +52,11 @@ static bool server_open(kmipd_server *server)
         kmipd_log(KMIPD_LOG_ERROR, "master key: %s", why);
         return false;
     }
+    struct stat info;
+    if (stat(config->master_key, &info) == 0 && (info.st_mode & 077) != 0)
+        kmipd_log(KMIPD_LOG_WARN,
+                  "master key %s is readable by others than its owner",
+                  config->master_key);
     kmip_status st;
     server->store = kmipd_store_open(config->database, master_key, &st);
     OPENSSL_cleanse(master_key, sizeof(master_key));
