@@ -427,6 +427,8 @@ bool kmipd_serve_message(kmipd_server *server, kmipd_session *session,
     kmip_item_free(response);
     kmip_item_free(tree);
     session->requests++;
+    kmipd_log(KMIPD_LOG_DEBUG, "%s: request %u answered", session->owner,
+              session->requests);
     *keep_open =
         !kmipd_fault_closes(&server->config->faults, session->requests);
     return ok;
