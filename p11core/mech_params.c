@@ -2,6 +2,7 @@
 #include "mech_params.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,16 +182,40 @@ static int gcm_tag_bits_valid(CK_ULONG bits)
            (bits >= 96 && bits <= 128 && bits % 8 == 0);
 }
 
+/* CK_GCM_PARAMS as some headers had it before PKCS#11 v2.40 errata 01
+ * added ulIvBits (NSS passes this layout as CK_NSS_GCM_PARAMS). */
+typedef struct gcm_params_without_iv_bits {
+    CK_BYTE_PTR pIv;
+    CK_ULONG ulIvLen;
+    CK_BYTE_PTR pAAD;
+    CK_ULONG ulAADLen;
+    CK_ULONG ulTagBits;
+} gcm_params_without_iv_bits;
+
+/* The GCM parameters in either layout; false when neither fits. */
+static bool read_gcm(const CK_MECHANISM *mechanism, CK_GCM_PARAMS *gcm)
+{
+    const CK_GCM_PARAMS *current = PARAM_AS(mechanism, CK_GCM_PARAMS);
+    const gcm_params_without_iv_bits *older =
+        PARAM_AS(mechanism, gcm_params_without_iv_bits);
+    if (current != NULL)
+        *gcm = *current;
+    else if (older != NULL)
+        *gcm = (CK_GCM_PARAMS){older->pIv,  older->ulIvLen,  0,
+                               older->pAAD, older->ulAADLen, older->ulTagBits};
+    return current != NULL || older != NULL;
+}
+
 static CK_RV gcm_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
 {
-    const CK_GCM_PARAMS *gcm = PARAM_AS(mechanism, CK_GCM_PARAMS);
-    if (gcm == NULL || gcm->pIv == NULL || gcm->ulIvLen == 0 ||
-        gcm->ulIvLen > GCM_IV_MAX || (gcm->ulAADLen > 0 && gcm->pAAD == NULL) ||
-        gcm->ulAADLen > AAD_MAX || !gcm_tag_bits_valid(gcm->ulTagBits))
+    CK_GCM_PARAMS gcm;
+    if (!read_gcm(mechanism, &gcm) || gcm.pIv == NULL || gcm.ulIvLen == 0 ||
+        gcm.ulIvLen > GCM_IV_MAX || (gcm.ulAADLen > 0 && gcm.pAAD == NULL) ||
+        gcm.ulAADLen > AAD_MAX || !gcm_tag_bits_valid(gcm.ulTagBits))
         return CKR_MECHANISM_PARAM_INVALID;
-    out->tag_length = (int32_t)(gcm->ulTagBits / 8);
-    if (!copy_bytes(gcm->pIv, gcm->ulIvLen, &out->iv, &out->iv_len) ||
-        !copy_bytes(gcm->pAAD, gcm->ulAADLen, &out->aad, &out->aad_len))
+    out->tag_length = (int32_t)(gcm.ulTagBits / 8);
+    if (!copy_bytes(gcm.pIv, gcm.ulIvLen, &out->iv, &out->iv_len) ||
+        !copy_bytes(gcm.pAAD, gcm.ulAADLen, &out->aad, &out->aad_len))
         return CKR_HOST_MEMORY;
     return CKR_OK;
 }

@@ -249,6 +249,26 @@ static void gcm_gives_iv_aad_and_tag_bytes(void **state)
     p11_kmip_params_clear(&p);
 }
 
+static void gcm_params_without_iv_bits_are_read(void **state)
+{
+    (void)state;
+    uint8_t iv[12] = {5};
+    struct {
+        CK_BYTE_PTR iv;
+        CK_ULONG iv_len;
+        CK_BYTE_PTR aad;
+        CK_ULONG aad_len;
+        CK_ULONG tag_bits;
+    } older = {iv, sizeof(iv), NULL, 0, 96};
+    p11_kmip_params p;
+    assert_int_equal(params_for(CKM_AES_GCM, &older, sizeof(older), &p),
+                     CKR_OK);
+    assert_int_equal(p.tag_length, 12);
+    assert_int_equal(p.iv_len, 12);
+    assert_int_equal(p.iv[0], 5);
+    p11_kmip_params_clear(&p);
+}
+
 static void gcm_tag_of_100_bits_is_invalid(void **state)
 {
     (void)state;
@@ -322,6 +342,7 @@ int main(void)
         cmocka_unit_test(ctr_gives_counter_length_and_block),
         cmocka_unit_test(ctr_counter_of_zero_or_129_bits_is_invalid),
         cmocka_unit_test(gcm_gives_iv_aad_and_tag_bytes),
+        cmocka_unit_test(gcm_params_without_iv_bits_are_read),
         cmocka_unit_test(gcm_tag_of_100_bits_is_invalid),
         cmocka_unit_test(gcm_without_iv_is_invalid),
         cmocka_unit_test(gcm_aad_length_without_data_is_invalid),
