@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# pkcs11-tool and libp11's ENGINE over p11kmip-pkcs11.so, against the KMIP
-# server with_server.py started:
+# pkcs11-tool, p11tool and libp11's ENGINE over p11kmip-pkcs11.so, against
+# the KMIP server with_server.py started:
 #   test_tools_e2e.sh MODULE kmipd|pykmip
 # kmipd: RSA and EC key generation, --sign / --verify (PKCS#1, PSS,
 # ECDSA), every signature also verified by openssl with the exported public
-# key, `openssl pkeyutl -engine pkcs11 -sign` for RSA and EC, and
-# `pkcs11-tool --test`. PyKMIP: RSA key generation and SHA256-RSA-PKCS.
+# key, `openssl pkeyutl -engine pkcs11 -sign` for RSA and EC, p11tool's
+# --test-sign for RSA and EC, and `pkcs11-tool --test`. PyKMIP: RSA key
+# generation and SHA256-RSA-PKCS.
 set -eu
 
 module=$1
@@ -85,6 +86,10 @@ openssl pkeyutl -engine pkcs11 -keyform engine \
     -in msg.sha256 -out sig.engine.ec
 openssl pkeyutl -verify -pubin -inkey ec.pem -in msg.sha256 \
     -sigfile sig.engine.ec
+
+step "p11tool --test-sign, RSA and EC"
+p11tool --provider "$module" --test-sign 'pkcs11:object=e2e-rsa'
+p11tool --provider "$module" --test-sign 'pkcs11:object=e2e-ec'
 
 step "pkcs11-tool --test"
 tool --test
