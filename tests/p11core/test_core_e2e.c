@@ -5,6 +5,7 @@
  * search, attribute rules, label changes, certificates, destruction,
  * the key-passphrase login, and fork. */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -417,6 +419,69 @@ static void credential_login_is_sent_with_each_request(void **state)
     assert_int_equal(found[0], priv);
 }
 
+/* ---- threads ---- */
+
+#define THREADS 8
+#define THREAD_SECONDS 3
+
+/* Sessions opened, searched, read and closed in a loop: 0, or the first
+ * CK_RV that was not CKR_OK. */
+static void *search_loop(void *arg)
+{
+    const char *label = arg;
+    time_t end = time(NULL) + THREAD_SECONDS;
+    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
+    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &priv_class, sizeof(priv_class)},
+                            {CKA_LABEL, (void *)label, strlen(label)}};
+    CK_RV rv = CKR_OK;
+
+    while (rv == CKR_OK && time(NULL) < end) {
+        CK_SESSION_HANDLE own;
+        CK_OBJECT_HANDLE key;
+        CK_ULONG n = 0;
+        CK_ATTRIBUTE read = {CKA_LABEL, NULL, 0};
+
+        rv = p11->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &own);
+        if (rv != CKR_OK)
+            break;
+        rv = p11->C_FindObjectsInit(own, templ, 2);
+        if (rv == CKR_OK)
+            rv = p11->C_FindObjects(own, &key, 1, &n);
+        if (rv == CKR_OK)
+            rv = p11->C_FindObjectsFinal(own);
+        if (rv == CKR_OK && n != 1)
+            rv = CKR_GENERAL_ERROR;
+        if (rv == CKR_OK)
+            rv = p11->C_GetAttributeValue(own, key, &read, 1);
+        if (rv == CKR_OK && read.ulValueLen != strlen(label))
+            rv = CKR_GENERAL_ERROR;
+        if (rv == CKR_OK)
+            rv = p11->C_CloseSession(own);
+    }
+    return (void *)(uintptr_t)rv;
+}
+
+static void threads_search_and_read_at_once(void **state)
+{
+    const char *label = label_for("threads");
+    CK_OBJECT_HANDLE pub, priv;
+    pthread_t threads[THREADS];
+
+    (void)state;
+    rsa_pair(label, &pub, &priv);
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(
+            pthread_create(&threads[i], NULL, search_loop, (void *)label), 0);
+    void *results[THREADS];
+
+    /* Every thread ends before anything is checked (and the module is
+     * finalized). */
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_join(threads[i], &results[i]), 0);
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal((uintptr_t)results[i], CKR_OK);
+}
+
 /* ---- fork ---- */
 
 /* In a child: initialize again, find the key by label and sign. */
@@ -504,6 +569,7 @@ int main(int argc, char **argv)
             credential_login_is_sent_with_each_request, setup_credential,
             teardown),
         PLAIN(children_sign_after_the_parent_signed),
+        PLAIN(threads_search_and_read_at_once),
     };
     const struct CMUnitTest kmipd_only[] = {
         PLAIN(id_is_stored_in_the_custom_attribute),
