@@ -4,6 +4,7 @@
  * activates the provider). Every result is checked with OpenSSL's default
  * provider: signatures on the public key the store gives by value,
  * ciphertexts with the AES keys' known values. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -205,6 +206,55 @@ static void test_digest_verify_through_provider(void **state)
     assert_int_not_equal(
         EVP_DigestVerify(mdctx, sig, siglen, message, sizeof(message) - 1), 1);
     EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+}
+
+#define SIGNING_THREADS 4
+#define SIGNATURES_PER_THREAD 5
+
+/* Signs with the shared key; returns how many signatures verified. */
+static void *sign_repeatedly(void *shared_key)
+{
+    EVP_PKEY *pub = load("p256", "public");
+    size_t verified = 0;
+
+    for (int i = 0; i < SIGNATURES_PER_THREAD; i++) {
+        EVP_MD_CTX *sign_ctx = EVP_MD_CTX_new();
+        EVP_MD_CTX *verify_ctx = EVP_MD_CTX_new();
+        unsigned char sig[128];
+        size_t siglen = sizeof(sig);
+
+        if (EVP_DigestSignInit_ex(sign_ctx, NULL, "SHA256", NULL, NULL,
+                                  shared_key, NULL) == 1 &&
+            EVP_DigestSign(sign_ctx, sig, &siglen, message, sizeof(message)) ==
+                1 &&
+            EVP_DigestVerifyInit_ex(verify_ctx, NULL, "SHA256", NULL,
+                                    DEFAULT_PROPQ, pub, NULL) == 1 &&
+            EVP_DigestVerify(verify_ctx, sig, siglen, message,
+                             sizeof(message)) == 1)
+            verified++;
+        EVP_MD_CTX_free(sign_ctx);
+        EVP_MD_CTX_free(verify_ctx);
+    }
+    EVP_PKEY_free(pub);
+    return (void *)verified;
+}
+
+/* One key, several threads signing at once through the session pool. */
+static void test_threads_sign_with_one_key(void **state)
+{
+    EVP_PKEY *key = load("p256", "private");
+    pthread_t threads[SIGNING_THREADS];
+    void *verified;
+
+    (void)state;
+    for (int i = 0; i < SIGNING_THREADS; i++)
+        assert_int_equal(
+            pthread_create(&threads[i], NULL, sign_repeatedly, key), 0);
+    for (int i = 0; i < SIGNING_THREADS; i++) {
+        assert_int_equal(pthread_join(threads[i], &verified), 0);
+        assert_int_equal((size_t)verified, SIGNATURES_PER_THREAD);
+    }
     EVP_PKEY_free(key);
 }
 
@@ -485,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_digest_sign_ecdsa_p256_gives_der),
         cmocka_unit_test(test_digest_sign_in_parts_then_final),
         cmocka_unit_test(test_digest_verify_through_provider),
+        cmocka_unit_test(test_threads_sign_with_one_key),
         cmocka_unit_test(test_sign_with_public_only_key_is_key_usage_error),
         cmocka_unit_test(test_decrypt_oaep_on_token),
         cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
