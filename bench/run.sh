@@ -6,7 +6,8 @@
 #
 # Usage: bench/run.sh [BUILD_DIR [SECONDS [OUT_DIR]]]
 #   BUILD_DIR  a meson build directory with kmipd and bench_sign (./build)
-#   SECONDS    length of each measurement (3)
+#   SECONDS    length of each measurement (3); each rate is the best of
+#              BENCH_ROUNDS (3) measurements
 #   OUT_DIR    where sign.dat, sign.txt and sign.png go (BUILD_DIR/bench)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,8 @@ try:
                    P11KMIP_TEST_KEY=certs.client_key)
         with open(os.path.join(out, "sign.txt"), "w") as table:
             result = subprocess.run(
-                [bench, "-s", seconds, "-o", os.path.join(out, "sign.dat")],
+                [bench, "-s", seconds, "-r", os.environ.get("BENCH_ROUNDS", "3"),
+                 "-o", os.path.join(out, "sign.dat")],
                 env=env, stdout=subprocess.PIPE, text=True, check=False)
             table.write(result.stdout)
         sys.stdout.write(result.stdout)
