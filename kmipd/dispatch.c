@@ -205,6 +205,7 @@ typedef struct batch {
     kmipd_server *server;
     kmipd_session *session;
     kmip_version version;
+    int32_t count; /* Batch Count */
     char id_placeholder[KMIPD_UID_MAX];
 } batch;
 
@@ -224,6 +225,16 @@ static bool serve_item(batch *b, const kmip_item *item, kmipd_call *call)
     if (rc != KMIP_OK)
         return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_MESSAGE,
                           "batch item: %s", st.message);
+    const uint8_t *batch_id;
+    size_t batch_id_len;
+    rc = kmip_get_bytes(item, KMIP_TAG_UNIQUE_BATCH_ITEM_ID, &batch_id,
+                        &batch_id_len, &st);
+    if (rc == KMIP_E_DECODE || (rc == KMIP_E_NOT_FOUND && b->count > 1))
+        return kmipd_fail(
+            call, KMIP_RESULT_REASON_INVALID_MESSAGE, "batch item: %s",
+            rc == KMIP_E_DECODE ? st.message
+                                : "a batch of several items needs a Unique "
+                                  "Batch Item ID in each");
     if (kmip_get_structure(item, KMIP_TAG_REQUEST_PAYLOAD, &call->request,
                            &st) != KMIP_OK)
         return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_MESSAGE,
@@ -415,7 +426,10 @@ bool kmipd_serve_message(kmipd_server *server, kmipd_session *session,
     bool ok = response != NULL;
     if (ok && parsed) {
         session->version = version;
-        batch b = {.server = server, .session = session, .version = version};
+        batch b = {.server = server,
+                   .session = session,
+                   .version = version,
+                   .count = hdr.batch_count};
         ok = dispatch_batch(&b, tree, &hdr, response);
     } else if (ok) {
         kmipd_log(KMIPD_LOG_INFO, "%s: malformed request: %s", session->owner,

@@ -171,6 +171,14 @@ class Messages(Base):
         self.assertEqual([r.ok for r in response.results],
                          [True, False, True])
 
+    def test_several_items_each_need_a_unique_batch_item_id(self):
+        response = self.conn.call(
+            [(OP.QUERY, [], b"a"), (OP.QUERY, [], None)],
+            header_extra=[En(T.BATCH_ERROR_CONTINUATION_OPTION,
+                             E.BatchErrorContinuationOption.CONTINUE)])
+        self.ok(response.results[0])
+        self.fails(response.results[1], R.INVALID_MESSAGE)
+
     def test_batch_stops_at_the_first_failure_by_default(self):
         response = self.conn.call([(OP.QUERY, [], b"a"), (OP.REKEY, [], b"b"),
                                    (OP.QUERY, [], b"c")])
