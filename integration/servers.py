@@ -220,6 +220,20 @@ def start_kmipd(workdir, certs, kmipd="kmipd", log_level="info"):
     return _spawn("kmipd", [kmipd, "-c", conf], port, log_path, certs)
 
 
+def kill(server):
+    """Kills the server at once (SIGKILL to its group), as a crash would."""
+    _signal_group(server.process, signal.SIGKILL)
+    server.process.wait()
+
+
+def restart(server, certs):
+    """Starts a stopped or killed server again with the same command: the
+    same port, configuration and database. Returns the new Server."""
+    server.stop()
+    return _spawn(server.backend, server.process.args, server.port,
+                  server.log_path, certs)
+
+
 @contextlib.contextmanager
 def running_server(backend, workdir, certs, kmipd="kmipd"):
     """Starts backend ("pykmip" or "kmipd") and stops it on exit."""

@@ -11,9 +11,13 @@ its workers as root (so they read the test's private directory), and
 serves "p11kmip nginx OK" at /. CMD runs with P11KMIP_TEST_NGINX set to
 127.0.0.1:PORT; nginx is stopped afterwards, also on failure, and its error
 log is printed when CMD fails. Exits with CMD's status.
+
+As a library: `with running_nginx(cert, key, workdir) as nginx:` gives
+nginx.address and nginx.worker_pids().
 """
 
 import argparse
+import contextlib
 import os
 import socket
 import subprocess
@@ -60,8 +64,9 @@ def wait_until_listening(process, port, error_log):
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise servers.ServerError("nginx exited with status %d:\n%s" %
-                                      (process.returncode, tail(error_log)))
+            raise servers.ServerError("nginx exited with status %d:\n%s%s" %
+                                      (process.returncode, tail(error_log),
+                                       tail(error_log + ".stderr")))
         try:
             with socket.create_connection((servers.HOST, port), 1):
                 return
@@ -89,6 +94,51 @@ def stop(process):
             process.wait()
 
 
+class Nginx:
+    """A running nginx: its master process, address and error log."""
+
+    def __init__(self, process, port, error_log):
+        self.process = process
+        self.port = port
+        self.address = "%s:%d" % (servers.HOST, port)
+        self.error_log = error_log
+
+    def worker_pids(self):
+        """The master's children, read from /proc."""
+        path = "/proc/%d/task/%d/children" % (self.process.pid,
+                                              self.process.pid)
+        with open(path) as children:
+            return [int(pid) for pid in children.read().split()]
+
+
+@contextlib.contextmanager
+def running_nginx(cert, key, workdir, workers=4,
+                  protocols="TLSv1.2 TLSv1.3", sigalgs=None):
+    """Starts nginx in workdir, waits until it listens (ServerError if it
+    does not), yields an Nginx and stops it on exit."""
+    port = servers.free_port()
+    conf = os.path.join(workdir, "nginx.conf")
+    error_log = os.path.join(workdir, "error.log")
+    with open(conf, "w") as out:
+        sigalgs = ("        ssl_conf_command SignatureAlgorithms %s;\n" %
+                   sigalgs if sigalgs else "")
+        out.write(CONF.format(workers=workers, dir=workdir, port=port,
+                              protocols=protocols, sigalgs=sigalgs,
+                              cert=os.path.abspath(cert),
+                              key=key if key.startswith("engine:")
+                              else os.path.abspath(key)))
+    with open(error_log + ".stderr", "wb") as stderr:
+        process = subprocess.Popen([NGINX, "-p", workdir, "-c", conf],
+                                   stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=stderr,
+                                   start_new_session=True)
+    try:
+        wait_until_listening(process, port, error_log)
+        yield Nginx(process, port, error_log)
+    finally:
+        stop(process)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cert", required=True)
@@ -106,36 +156,18 @@ def main():
 
     servers.install_signal_handlers()
     workdir = args.dir or tempfile.mkdtemp(prefix="p11kmip-nginx-")
-    port = servers.free_port()
-    conf = os.path.join(workdir, "nginx.conf")
-    error_log = os.path.join(workdir, "error.log")
-    with open(conf, "w") as out:
-        sigalgs = ("        ssl_conf_command SignatureAlgorithms %s;\n" %
-                   args.sigalgs if args.sigalgs else "")
-        out.write(CONF.format(workers=args.workers, dir=workdir, port=port,
-                              protocols=args.protocols, sigalgs=sigalgs,
-                              cert=os.path.abspath(args.cert),
-                              key=args.key if args.key.startswith("engine:")
-                              else os.path.abspath(args.key)))
-    process = subprocess.Popen([NGINX, "-p", workdir, "-c", conf],
-                               stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL,
-                               stderr=open(error_log + ".stderr", "wb"),
-                               start_new_session=True)
     try:
-        wait_until_listening(process, port, error_log)
-        env = dict(os.environ, P11KMIP_TEST_NGINX="%s:%d" % (servers.HOST,
-                                                            port))
-        status = subprocess.run(command, env=env, check=False).returncode
-        if status != 0:
-            print("--- nginx error log tail ---\n" + tail(error_log),
-                  file=sys.stderr)
-        return status
+        with running_nginx(args.cert, args.key, workdir, args.workers,
+                           args.protocols, args.sigalgs) as nginx:
+            env = dict(os.environ, P11KMIP_TEST_NGINX=nginx.address)
+            status = subprocess.run(command, env=env, check=False).returncode
+            if status != 0:
+                print("--- nginx error log tail ---\n" +
+                      tail(nginx.error_log), file=sys.stderr)
+            return status
     except servers.ServerError as error:
         print("with_nginx.py: %s" % error, file=sys.stderr)
         return 1
-    finally:
-        stop(process)
 
 
 if __name__ == "__main__":
