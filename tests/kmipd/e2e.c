@@ -45,6 +45,40 @@ kmip_client *e2e_client(kmip_version version, bool other)
     return client;
 }
 
+static int setup(void **state, kmip_version version)
+{
+    e2e_session *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return -1;
+    s->version = version;
+    s->client = e2e_client(version, false);
+    *state = s;
+    return 0;
+}
+
+int e2e_setup_v2_1(void **state)
+{
+    return setup(state, KMIP_VERSION(2, 1));
+}
+
+int e2e_setup_v1_4(void **state)
+{
+    return setup(state, KMIP_VERSION(1, 4));
+}
+
+int e2e_teardown(void **state)
+{
+    e2e_session *s = *state;
+    kmip_client_free(s->client);
+    free(s);
+    return 0;
+}
+
+uint32_t e2e_reason(const e2e_session *s, uint32_t v2, uint32_t v1)
+{
+    return kmip_version_is_v2(s->version) ? v2 : v1;
+}
+
 kmip_response *e2e_call(kmip_client *client, uint32_t operation,
                         kmip_item *payload)
 {

@@ -13,6 +13,22 @@
 #include "kmip/client.h"
 #include "kmip/payloads.h"
 
+/* One client and the protocol version it speaks: the state of a test
+ * group, which runs once per version. */
+typedef struct e2e_session {
+    kmip_client *client;
+    kmip_version version;
+} e2e_session;
+
+/* Group setups for KMIP 2.1 and 1.4 sessions of client-a, and their
+ * teardown. */
+int e2e_setup_v2_1(void **state);
+int e2e_setup_v1_4(void **state);
+int e2e_teardown(void **state);
+
+/* The Result Reason s's client gets: v2 when it speaks 2.x, else v1. */
+uint32_t e2e_reason(const e2e_session *s, uint32_t v2, uint32_t v1);
+
 /* A client of the test server as client-a (other false) or client-b,
  * speaking version. Fails the test when it cannot be made. */
 kmip_client *e2e_client(kmip_version version, bool other);

@@ -21,20 +21,7 @@
 
 #include "e2e.h"
 
-static const kmip_version v2_1 = {2, 1};
 static const kmip_version v1_2 = {1, 2};
-
-static int client_setup(void **state)
-{
-    *state = e2e_client(v2_1, false);
-    return 0;
-}
-
-static int client_teardown(void **state)
-{
-    kmip_client_free(*state);
-    return 0;
-}
 
 static kmip_item *get_request(kmip_version v, const char *uid, uint32_t format)
 {
@@ -43,11 +30,11 @@ static kmip_item *get_request(kmip_version v, const char *uid, uint32_t format)
 }
 
 /* Gets uid in format; free the response with kmip_response_free. */
-static kmip_response *get(kmip_client *client, const char *uid, uint32_t format,
-                          kmip_get_result *result)
+static kmip_response *get(const e2e_session *s, const char *uid,
+                          uint32_t format, kmip_get_result *result)
 {
-    kmip_response *resp =
-        e2e_call(client, KMIP_OPERATION_GET, get_request(v2_1, uid, format));
+    kmip_response *resp = e2e_call(s->client, KMIP_OPERATION_GET,
+                                   get_request(s->version, uid, format));
     assert_int_equal(kmip_get_response(resp->items[0].payload, result, NULL),
                      KMIP_OK);
     return resp;
@@ -55,13 +42,14 @@ static kmip_response *get(kmip_client *client, const char *uid, uint32_t format,
 
 static void private_key_made_on_the_server_is_not_extractable(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     char *priv, *pub;
     e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256, 0, 0, &priv,
                     &pub);
-    assert_int_equal(
-        e2e_call_fails(client, KMIP_OPERATION_GET, get_request(v2_1, priv, 0)),
-        KMIP_RESULT_REASON_NOT_EXTRACTABLE);
+    assert_int_equal(e2e_call_fails(client, KMIP_OPERATION_GET,
+                                    get_request(s->version, priv, 0)),
+                     KMIP_RESULT_REASON_NOT_EXTRACTABLE);
     kmip_client *old = e2e_client(v1_2, false);
     assert_int_equal(
         e2e_call_fails(old, KMIP_OPERATION_GET, get_request(v1_2, priv, 0)),
@@ -73,14 +61,15 @@ static void private_key_made_on_the_server_is_not_extractable(void **state)
 
 static void key_pair_members_link_to_each_other(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     char *priv, *pub;
     e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256, 0, 0, &priv,
                     &pub);
     const uint32_t link = KMIP_TAG_LINK;
-    kmip_response *resp =
-        e2e_call(client, KMIP_OPERATION_GET_ATTRIBUTES,
-                 kmip_get_attributes_request(v2_1, priv, &link, 1, NULL, 0));
+    kmip_response *resp = e2e_call(
+        client, KMIP_OPERATION_GET_ATTRIBUTES,
+        kmip_get_attributes_request(s->version, priv, &link, 1, NULL, 0));
     kmip_get_attributes_result result;
     assert_int_equal(
         kmip_get_attributes_response(resp->items[0].payload, &result, NULL),
@@ -101,22 +90,22 @@ static void key_pair_members_link_to_each_other(void **state)
 
 static void rsa_public_key_converts_to_pkcs1_and_transparent(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     char *priv, *pub;
     e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048, 0, 0, &priv,
                     &pub);
     EVP_PKEY *spki = e2e_get_public_key(client, pub);
     kmip_get_result result;
-    kmip_response *resp =
-        get(client, pub, KMIP_KEY_FORMAT_TYPE_PKCS_1, &result);
+    kmip_response *resp = get(s, pub, KMIP_KEY_FORMAT_TYPE_PKCS_1, &result);
     const unsigned char *der = result.object.value.data;
     EVP_PKEY *pkcs1 =
         d2i_PublicKey(EVP_PKEY_RSA, NULL, &der, (long)result.object.value.len);
     assert_non_null(pkcs1);
     assert_int_equal(EVP_PKEY_eq(spki, pkcs1), 1);
     kmip_response_free(resp);
-    resp = get(client, pub, KMIP_KEY_FORMAT_TYPE_TRANSPARENT_RSA_PUBLIC_KEY,
-               &result);
+    resp =
+        get(s, pub, KMIP_KEY_FORMAT_TYPE_TRANSPARENT_RSA_PUBLIC_KEY, &result);
     assert_non_null(result.object.transparent);
     uint8_t *n = NULL;
     size_t n_len = 0;
@@ -141,12 +130,13 @@ static void rsa_public_key_converts_to_pkcs1_and_transparent(void **state)
 
 static void ec_public_key_raw_is_its_uncompressed_point(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     char *priv, *pub;
     e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256, 0, 0, &priv,
                     &pub);
     kmip_get_result result;
-    kmip_response *resp = get(client, pub, KMIP_KEY_FORMAT_TYPE_RAW, &result);
+    kmip_response *resp = get(s, pub, KMIP_KEY_FORMAT_TYPE_RAW, &result);
     assert_int_equal(result.object.value.len, 65);
     assert_int_equal(result.object.value.data[0], 0x04);
     kmip_response_free(resp);
@@ -156,13 +146,14 @@ static void ec_public_key_raw_is_its_uncompressed_point(void **state)
 
 static void format_the_key_lacks_is_key_format_type_not_supported(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     char *priv, *pub;
     e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048, 0, 0, &priv,
                     &pub);
     assert_int_equal(
         e2e_call_fails(client, KMIP_OPERATION_GET,
-                       get_request(v2_1, pub, KMIP_KEY_FORMAT_TYPE_RAW)),
+                       get_request(s->version, pub, KMIP_KEY_FORMAT_TYPE_RAW)),
         KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED);
     free(priv);
     free(pub);
@@ -170,18 +161,18 @@ static void format_the_key_lacks_is_key_format_type_not_supported(void **state)
 
 static void symmetric_key_gets_as_raw_and_transparent(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     char *uid =
         e2e_create_key(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 192, 0, false);
     kmip_get_result raw, transparent;
-    kmip_response *raw_resp = get(client, uid, 0, &raw);
+    kmip_response *raw_resp = get(s, uid, 0, &raw);
     assert_int_equal(raw.object.format, KMIP_KEY_FORMAT_TYPE_RAW);
     assert_int_equal(raw.object.value.len, 24);
     assert_int_equal(raw.object.algorithm, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES);
     assert_int_equal(raw.object.length, 192);
-    kmip_response *resp =
-        get(client, uid, KMIP_KEY_FORMAT_TYPE_TRANSPARENT_SYMMETRIC_KEY,
-            &transparent);
+    kmip_response *resp = get(
+        s, uid, KMIP_KEY_FORMAT_TYPE_TRANSPARENT_SYMMETRIC_KEY, &transparent);
     const uint8_t *key = NULL;
     size_t key_len = 0;
     assert_int_equal(kmip_get_bytes(transparent.object.transparent,
@@ -198,7 +189,8 @@ static void symmetric_key_gets_as_raw_and_transparent(void **state)
 
 static void registered_pkcs1_key_signs_and_gets_back_as_pkcs8(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     EVP_PKEY *local = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
     assert_non_null(local);
     unsigned char *pkcs1 = NULL;
@@ -221,8 +213,8 @@ static void registered_pkcs1_key_signs_and_gets_back_as_pkcs8(void **state)
              .digital_signature_algorithm =
                  KMIP_DIGITAL_SIGNATURE_ALGORITHM_SHA256_WITH_RSA_ENCRYPTION},
         .data = {message, sizeof(message)}};
-    kmip_response *resp =
-        e2e_call(client, KMIP_OPERATION_SIGN, kmip_sign_request(v2_1, &args));
+    kmip_response *resp = e2e_call(client, KMIP_OPERATION_SIGN,
+                                   kmip_sign_request(s->version, &args));
     kmip_crypto_result signed_result;
     assert_int_equal(kmip_crypto_response(KMIP_OPERATION_SIGN,
                                           resp->items[0].payload,
@@ -239,7 +231,7 @@ static void registered_pkcs1_key_signs_and_gets_back_as_pkcs8(void **state)
     EVP_MD_CTX_free(md);
     kmip_response_free(resp);
     kmip_get_result got;
-    resp = get(client, uid, KMIP_KEY_FORMAT_TYPE_PKCS_8, &got);
+    resp = get(s, uid, KMIP_KEY_FORMAT_TYPE_PKCS_8, &got);
     const unsigned char *der = got.object.value.data;
     EVP_PKEY *back = d2i_AutoPrivateKey(NULL, &der, (long)got.object.value.len);
     assert_non_null(back);
@@ -251,13 +243,13 @@ static void registered_pkcs1_key_signs_and_gets_back_as_pkcs8(void **state)
     free(uid);
 }
 
-static uint32_t register_fails(kmip_client *client, const kmip_object *object)
+static uint32_t register_fails(const e2e_session *s, const kmip_object *object)
 {
     kmip_item *object_item = kmip_object_build(object);
     kmip_register_args args = {.object_type = object->object_type,
                                .object = object_item};
-    uint32_t reason = e2e_call_fails(client, KMIP_OPERATION_REGISTER,
-                                     kmip_register_request(v2_1, &args));
+    uint32_t reason = e2e_call_fails(s->client, KMIP_OPERATION_REGISTER,
+                                     kmip_register_request(s->version, &args));
     kmip_item_free(object_item);
     return reason;
 }
@@ -276,7 +268,8 @@ static void garbage_registered_as_a_private_key_is_invalid_field(void **state)
 
 static void transparent_ec_public_key_registers_as_spki(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     EVP_PKEY *local = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     assert_non_null(local);
     uint8_t point[65];
@@ -306,7 +299,8 @@ static void transparent_ec_public_key_registers_as_spki(void **state)
 
 static void certificate_gets_back_unchanged(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     FILE *file = fopen(getenv("P11KMIP_TEST_CA"), "r");
     assert_non_null(file);
     X509 *cert = PEM_read_X509(file, NULL, NULL, NULL);
@@ -320,7 +314,7 @@ static void certificate_gets_back_unchanged(void **state)
                           .value = {der, (size_t)der_len}};
     char *uid = e2e_register(client, &object, NULL);
     kmip_get_result got;
-    kmip_response *resp = get(client, uid, 0, &got);
+    kmip_response *resp = get(s, uid, 0, &got);
     assert_int_equal(got.object.format, KMIP_CERTIFICATE_TYPE_X_509);
     assert_int_equal(got.object.value.len, (size_t)der_len);
     assert_memory_equal(got.object.value.data, der, (size_t)der_len);
@@ -332,7 +326,8 @@ static void certificate_gets_back_unchanged(void **state)
 
 static void secret_data_and_opaque_object_keep_their_types(void **state)
 {
-    kmip_client *client = *state;
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
     static const uint8_t secret[] = "correct horse battery staple";
     const kmip_object objects[] = {
         {.object_type = KMIP_OBJECT_TYPE_SECRET_DATA,
@@ -346,7 +341,7 @@ static void secret_data_and_opaque_object_keep_their_types(void **state)
     for (size_t i = 0; i < 2; i++) {
         char *uid = e2e_register(client, &objects[i], NULL);
         kmip_get_result got;
-        kmip_response *resp = get(client, uid, 0, &got);
+        kmip_response *resp = get(s, uid, 0, &got);
         assert_int_equal(got.object_type, objects[i].object_type);
         assert_int_equal(got.object.format, objects[i].format);
         assert_int_equal(got.object.secret_data_type,
@@ -373,5 +368,8 @@ int main(void)
         cmocka_unit_test(certificate_gets_back_unchanged),
         cmocka_unit_test(secret_data_and_opaque_object_keep_their_types),
     };
-    return cmocka_run_group_tests(tests, client_setup, client_teardown);
+    return cmocka_run_group_tests_name("KMIP 2.1", tests, e2e_setup_v2_1,
+                                       e2e_teardown) +
+           cmocka_run_group_tests_name("KMIP 1.4", tests, e2e_setup_v1_4,
+                                       e2e_teardown);
 }
