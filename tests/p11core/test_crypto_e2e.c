@@ -57,16 +57,19 @@ static void rsa_key_pair(CK_OBJECT_HANDLE *public_key,
         CKR_OK);
 }
 
-static void ec_key_pair(CK_OBJECT_HANDLE *public_key,
-                        CK_OBJECT_HANDLE *private_key)
+/* DER OIDs of the curves: prime256v1, secp521r1. */
+static const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                               0xce, 0x3d, 0x03, 0x01, 0x07};
+static const CK_BYTE p521[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23};
+
+static void ec_key_pair_on(const CK_BYTE *curve, CK_ULONG curve_len,
+                           CK_OBJECT_HANDLE *public_key,
+                           CK_OBJECT_HANDLE *private_key)
 {
-    /* prime256v1 */
-    CK_BYTE params[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                        0xce, 0x3d, 0x03, 0x01, 0x07};
     CK_ATTRIBUTE public_template[] = {
         {CKA_TOKEN, &yes, sizeof(yes)},
         {CKA_VERIFY, &yes, sizeof(yes)},
-        {CKA_EC_PARAMS, params, sizeof(params)},
+        {CKA_EC_PARAMS, (CK_BYTE_PTR)curve, curve_len},
     };
     CK_ATTRIBUTE private_template[] = {
         {CKA_TOKEN, &yes, sizeof(yes)},
@@ -77,6 +80,12 @@ static void ec_key_pair(CK_OBJECT_HANDLE *public_key,
         p11->C_GenerateKeyPair(session, &mechanism, public_template, 3,
                                private_template, 2, public_key, private_key),
         CKR_OK);
+}
+
+static void ec_key_pair(CK_OBJECT_HANDLE *public_key,
+                        CK_OBJECT_HANDLE *private_key)
+{
+    ec_key_pair_on(p256, sizeof(p256), public_key, private_key);
 }
 
 /* An AES key that encrypts and decrypts, or a generic secret that signs
@@ -333,6 +342,27 @@ static void ecdsa_sha256_signature_is_raw_and_verifies(void **state)
     assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
                             signature, signature_len - 1),
                      CKR_SIGNATURE_LEN_RANGE);
+}
+
+static void p521_signature_is_two_66_byte_halves(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    ec_key_pair_on(p521, sizeof(p521), &public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_ECDSA_SHA512, NULL, 0};
+    uint8_t signature[132];
+    CK_ULONG signature_len = 0;
+    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key), CKR_OK);
+    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                 NULL, &signature_len),
+                     CKR_OK);
+    assert_int_equal(signature_len, 132);
+    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
+                                 signature, &signature_len),
+                     CKR_OK);
+    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
+                            signature, signature_len),
+                     CKR_OK);
 }
 
 static void ecdsa_over_a_hash_verifies_as_ecdsa_sha256(void **state)
@@ -762,6 +792,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest kmipd[] = {
         cmocka_unit_test(ecdsa_sha256_signature_is_raw_and_verifies),
+        cmocka_unit_test(p521_signature_is_two_66_byte_halves),
         cmocka_unit_test(ecdsa_over_a_hash_verifies_as_ecdsa_sha256),
         cmocka_unit_test(ecdsa_multi_part_sends_digested_data),
         cmocka_unit_test(ecdsa_mechanism_with_rsa_key_is_type_inconsistent),
