@@ -132,9 +132,7 @@ static CK_RV read_private(const attr_entry *e, const p11_object *o,
                           p11_attr_value *v)
 {
     (void)e;
-    set_bool(v, (o->object_class == CKO_PRIVATE_KEY ||
-                 o->object_class == CKO_SECRET_KEY) &&
-                    o->slot->conf->login != P11KMIP_LOGIN_NONE);
+    set_bool(v, p11_object_is_private(o));
     return CKR_OK;
 }
 

@@ -182,6 +182,7 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
     size_t n = 0;
     p11_object **objects = NULL;
     bool none = false;
+    bool logged_in;
     CK_RV rv = filter != NULL ? locate_filter(templ, count, filter, &none)
                               : CKR_HOST_MEMORY;
 
@@ -198,8 +199,12 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
                  ? load_found(session, uids, n, objects)
                  : CKR_HOST_MEMORY;
     }
+    /* Private objects stay hidden until login. */
+    logged_in = p11_session_check_login(session) == CKR_OK;
     for (size_t i = 0; rv == CKR_OK && i < n; i++)
-        if (objects[i] != NULL && matches(objects[i], templ, count))
+        if (objects[i] != NULL &&
+            (logged_in || !p11_object_is_private(objects[i])) &&
+            matches(objects[i], templ, count))
             find->handles[find->count++] = objects[i]->handle;
     free(objects);
     free_uids(uids, n);

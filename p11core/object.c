@@ -181,6 +181,13 @@ CK_RV p11_object_lookup(p11_session *session, CK_OBJECT_HANDLE handle,
     return CKR_OK;
 }
 
+bool p11_object_is_private(const p11_object *object)
+{
+    return (object->object_class == CKO_PRIVATE_KEY ||
+            object->object_class == CKO_SECRET_KEY) &&
+           object->slot->conf->login != P11KMIP_LOGIN_NONE;
+}
+
 CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
                      p11_object **out)
 {
@@ -198,8 +205,12 @@ CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
         if (rv != CKR_OK)
             return rv;
     }
-    *out = object;
-    return CKR_OK;
+    /* Keys of a token with a login are private objects. */
+    if (p11_object_is_private(object))
+        rv = p11_session_check_login(session);
+    if (rv == CKR_OK)
+        *out = object;
+    return rv;
 }
 
 void p11_object_mark_destroyed(p11_object *object)

@@ -80,8 +80,10 @@ typedef struct p11_object {
      * loaded is true, so they may be read without the lock after a
      * successful p11_object_get. */
     pthread_mutex_t lock;
-    bool loaded;    /* attributes fetched from the server */
-    bool destroyed; /* C_DestroyObject succeeded; the handle is invalid */
+    bool loaded; /* attributes fetched from the server */
+    /* C_DestroyObject succeeded; the handle is invalid. Under
+     * module->lock, not this one. */
+    bool destroyed;
     uint32_t kmip_object_type;    /* fixed: KMIP_OBJECT_TYPE_* */
     uint32_t kmip_algorithm;      /* fixed: KMIP Cryptographic Algorithm, 0 */
     CK_OBJECT_CLASS object_class; /* fixed */
@@ -111,6 +113,10 @@ typedef struct p11_object {
 /* The KMIP usage-mask bit behind a CKA_SIGN/VERIFY/ENCRYPT/DECRYPT/
  * WRAP/UNWRAP/DERIVE attribute; 0 for any other attribute. */
 uint32_t p11_usage_bit(CK_ATTRIBUTE_TYPE usage);
+
+/* True for private objects (CKA_PRIVATE): private and secret keys of a
+ * token whose slot has a login. */
+bool p11_object_is_private(const p11_object *object);
 
 /* True when the loaded object allows usage (CKA_SIGN, CKA_DECRYPT, ...)
  * by its Cryptographic Usage Mask. */
@@ -181,8 +187,9 @@ CK_RV p11_session_check_login(const p11_session *session);
 
 /* The object behind handle, with its attributes loaded (one batched
  * request when not cached yet). CKR_OBJECT_HANDLE_INVALID for an unknown
- * or destroyed handle or one of another slot. The object stays valid until
- * C_Finalize; the caller does not free it. */
+ * or destroyed handle or one of another slot; CKR_USER_NOT_LOGGED_IN for a
+ * private object (a key of a token with a login) before login. The object
+ * stays valid until C_Finalize; the caller does not free it. */
 CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
                      p11_object **out);
 

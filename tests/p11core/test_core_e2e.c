@@ -410,6 +410,7 @@ static void credential_login_is_sent_with_each_request(void **state)
 {
     const char *label = label_for("credential");
     CK_OBJECT_HANDLE pub, priv, found[4];
+    CK_ATTRIBUTE probe = {CKA_CLASS, NULL, 0};
 
     (void)state;
     assert_int_equal(p11->C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR) "pw", 2),
@@ -417,6 +418,12 @@ static void credential_login_is_sent_with_each_request(void **state)
     rsa_pair(label, &pub, &priv);
     assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 1);
     assert_int_equal(found[0], priv);
+    /* After logout the keys are private objects again. */
+    assert_int_equal(p11->C_Logout(session), CKR_OK);
+    assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 0);
+    assert_int_equal(find_label(CKO_PUBLIC_KEY, label, found), 1);
+    assert_int_equal(p11->C_GetAttributeValue(session, priv, &probe, 1),
+                     CKR_USER_NOT_LOGGED_IN);
 }
 
 /* ---- threads ---- */
