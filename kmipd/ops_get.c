@@ -32,11 +32,17 @@ static bool holds_secret(uint32_t object_type)
            object_type == KMIP_OBJECT_TYPE_SECRET_DATA;
 }
 
+/* KMIP 1.4 has reasons for a Sensitive and a non-Extractable object; older
+ * versions are told Permission Denied. */
 static bool not_exportable(kmipd_call *call, const kmipd_object *obj)
 {
-    uint32_t reason = kmip_version_cmp(call->version, KMIP_VERSION(1, 4)) >= 0
-                          ? KMIP_RESULT_REASON_NOT_EXTRACTABLE
-                          : KMIP_RESULT_REASON_PERMISSION_DENIED;
+    bool sensitive = false;
+    uint32_t reason = KMIP_RESULT_REASON_PERMISSION_DENIED;
+    if (kmip_version_cmp(call->version, KMIP_VERSION(1, 4)) >= 0) {
+        kmip_get_bool(obj->attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
+        reason = sensitive ? KMIP_RESULT_REASON_SENSITIVE
+                           : KMIP_RESULT_REASON_NOT_EXTRACTABLE;
+    }
     return kmipd_fail(call, reason,
                       "the key material of %s may not leave the server",
                       obj->uid);

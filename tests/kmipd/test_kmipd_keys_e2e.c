@@ -59,6 +59,25 @@ static void private_key_made_on_the_server_is_not_extractable(void **state)
     free(pub);
 }
 
+static void sensitive_key_is_not_returned(void **state)
+{
+    e2e_session *s = *state;
+    kmip_item *attrs = e2e_key_attrs(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 128, 0);
+    assert_non_null(kmip_add_bool(attrs, KMIP_TAG_SENSITIVE, true));
+    kmip_create_args args = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                             .attributes = attrs};
+    kmip_response *resp = e2e_call(s->client, KMIP_OPERATION_CREATE,
+                                   kmip_create_request(s->version, &args));
+    kmip_item_free(attrs);
+    kmip_create_result created;
+    assert_int_equal(
+        kmip_create_response(resp->items[0].payload, &created, NULL), KMIP_OK);
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_GET,
+                                    get_request(s->version, created.uid, 0)),
+                     KMIP_RESULT_REASON_SENSITIVE);
+    kmip_response_free(resp);
+}
+
 static void key_pair_members_link_to_each_other(void **state)
 {
     e2e_session *s = *state;
@@ -357,6 +376,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(private_key_made_on_the_server_is_not_extractable),
+        cmocka_unit_test(sensitive_key_is_not_returned),
         cmocka_unit_test(key_pair_members_link_to_each_other),
         cmocka_unit_test(rsa_public_key_converts_to_pkcs1_and_transparent),
         cmocka_unit_test(ec_public_key_raw_is_its_uncompressed_point),
