@@ -68,6 +68,7 @@ void fixture_setup(core_fixture *f)
     for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
         unsetenv(env[i]);
     setenv("P11KMIP_LOG_LEVEL", "error", 1);
+    strcpy(f->server, "127.0.0.1:1");
     strcpy(f->dir, "/tmp/p11core-test-XXXXXX");
     if (key == NULL || mkdtemp(f->dir) == NULL)
         die("setup");
@@ -99,11 +100,11 @@ void fixture_config(core_fixture *f, const char *const *login, size_t n)
         bool encrypted = strcmp(login[i], "key-passphrase") == 0;
 
         fprintf(out,
-                "%s{\"label\": \"slot%zu\", \"servers\": [\"127.0.0.1:1\"],"
+                "%s{\"label\": \"slot%zu\", \"servers\": [\"%s\"],"
                 " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\","
                 " \"login\": \"%s\"%s, \"kmip_version\": \"1.4\","
                 " \"timeout_ms\": 1000}",
-                i > 0 ? ", " : "", i, f->cert, f->cert,
+                i > 0 ? ", " : "", i, f->server, f->cert, f->cert,
                 encrypted ? f->key_enc : f->key, login[i],
                 strcmp(login[i], "credential") == 0 ? ", \"username\": \"u\""
                                                     : "");

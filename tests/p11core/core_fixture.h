@@ -15,13 +15,15 @@ typedef struct core_fixture {
     char key[FIXTURE_PATH_MAX];     /* plain PEM key */
     char key_enc[FIXTURE_PATH_MAX]; /* the same key under FIXTURE_PIN */
     char config[FIXTURE_PATH_MAX];
+    char server[64]; /* "127.0.0.1:1" unless a test sets another */
 } core_fixture;
 
 /* Makes the directory, key, encrypted key and certificate; clears the
- * P11KMIP_* environment. Aborts the test program on failure. */
+ * P11KMIP_* environment; sets server. Aborts the test program on
+ * failure. */
 void fixture_setup(core_fixture *f);
 
-/* Writes a configuration of n slots, each with login mode login[i]
+/* Writes a configuration of n slots at server, each with login mode login[i]
  * ("none", "key-passphrase", "credential"), and points P11KMIP_CONFIG at
  * it. */
 void fixture_config(core_fixture *f, const char *const *login, size_t n);

@@ -11,6 +11,11 @@
 
 #include <cmocka.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "core_fixture.h"
 #include "p11core_internal.h"
 
@@ -89,6 +94,44 @@ static void key_generation_without_server_is_device_error(void **state)
 
     (void)state;
     assert_int_equal(generate_aes(rw, templ, 1), CKR_DEVICE_ERROR);
+}
+
+/* A server that takes the connection and never answers: the request
+ * fails as a device error within the configured timeout (1 s), and the
+ * module keeps working. */
+static void stalled_server_is_device_error_within_the_timeout(void **state)
+{
+    struct sockaddr_in address = {.sin_family = AF_INET,
+                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(address);
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    CK_SESSION_HANDLE session;
+    struct timespec start, end;
+    double seconds;
+
+    (void)state;
+    assert_true(listener >= 0);
+    assert_int_equal(bind(listener, (struct sockaddr *)&address, len), 0);
+    assert_int_equal(listen(listener, 4), 0);
+    assert_int_equal(getsockname(listener, (struct sockaddr *)&address, &len),
+                     0);
+    C_Finalize(NULL);
+    snprintf(fixture.server, sizeof(fixture.server), "127.0.0.1:%u",
+             ntohs(address.sin_port));
+    fixture_config(&fixture, slots, 1);
+    assert_int_equal(C_Initialize(NULL), CKR_OK);
+    assert_int_equal(C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &session),
+                     CKR_OK);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    assert_int_equal(C_FindObjectsInit(session, NULL, 0), CKR_DEVICE_ERROR);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    seconds = (double)(end.tv_sec - start.tv_sec) +
+              (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+    /* Handshake timeout, and perhaps the idempotent retry's. */
+    assert_true(seconds < 4.0);
+    assert_int_equal(C_GetSessionInfo(session, &(CK_SESSION_INFO){0}), CKR_OK);
+    close(listener);
+    strcpy(fixture.server, "127.0.0.1:1");
 }
 
 /* ---- search ---- */
@@ -414,6 +457,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(search_without_server_is_device_error),
         T(key_generation_without_server_is_device_error),
+        T(stalled_server_is_device_error_within_the_timeout),
         T(passphrase_token_shows_nothing_before_login),
         T(search_for_a_class_never_shown_sends_nothing),
         T(find_objects_needs_an_active_search),
