@@ -20,6 +20,12 @@ bool kmipd_fail(kmipd_call *call, uint32_t reason, const char *fmt, ...)
     return false;
 }
 
+bool kmipd_fail_nomem(kmipd_call *call)
+{
+    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                      "out of memory");
+}
+
 bool kmipd_fail_status(kmipd_call *call, const kmip_status *st)
 {
     uint32_t reason;
@@ -114,8 +120,7 @@ bool kmipd_call_answer_uid(kmipd_call *call, const char *uid)
 {
     if (kmip_add_text(call->response, KMIP_TAG_UNIQUE_IDENTIFIER, uid))
         return true;
-    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                      "out of memory");
+    return kmipd_fail_nomem(call);
 }
 
 bool kmipd_call_load_for_update(kmipd_call *call, kmipd_object **out)

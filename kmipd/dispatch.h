@@ -54,6 +54,9 @@ typedef bool (*kmipd_op_fn)(kmipd_call *call);
 bool kmipd_fail(kmipd_call *call, uint32_t reason, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Fails call with General Failure, "out of memory". */
+bool kmipd_fail_nomem(kmipd_call *call);
+
 /* Fails call with a reason derived from st (a kmip/ status): decode errors
  * become Invalid Field, allocation failures General Failure. */
 bool kmipd_fail_status(kmipd_call *call, const kmip_status *st);

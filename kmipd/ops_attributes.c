@@ -29,12 +29,6 @@ static const uint32_t fixed_tags[] = {
     KMIP_TAG_X_509_CERTIFICATE_SUBJECT,
 };
 
-static bool out_of_memory(kmipd_call *call)
-{
-    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                      "out of memory");
-}
-
 static const char *attr_label(const kmip_item *attr, char *buf, size_t len)
 {
     return kmip_attr_v1_name(attr, buf, len) ? buf : "the attribute";
@@ -49,7 +43,7 @@ static bool answer_instance(kmipd_call *call, const kmipd_object *obj,
     if (kmip_version_is_v2(call->version) || instance == NULL)
         return true;
     if (!kmip_item_add(call->response, kmipd_attr_v1(instance, index)))
-        return out_of_memory(call);
+        return kmipd_fail_nomem(call);
     return true;
 }
 
@@ -223,7 +217,7 @@ bool kmipd_op_add_attribute(kmipd_call *call)
         return false;
     }
     if (!kmip_item_add(obj->attrs, attr))
-        ok = out_of_memory(call);
+        ok = kmipd_fail_nomem(call);
     ok = ok && answer_instance(call, obj, attr,
                                kmipd_attr_instance_index(obj->attrs, attr));
     return save(call, obj, ok);
@@ -328,7 +322,7 @@ bool kmipd_op_set_attribute(kmipd_call *call)
     }
     ok = kmipd_attrs_put(obj->attrs, attr)
              ? kmipd_call_answer_uid(call, obj->uid)
-             : out_of_memory(call);
+             : kmipd_fail_nomem(call);
     return save(call, obj, ok);
 }
 

@@ -9,12 +9,6 @@
 #include "kmipd/attr_ref.h"
 #include "kmipd/ops_objects.h"
 
-static bool out_of_memory(kmipd_call *call)
-{
-    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                      "out of memory");
-}
-
 /* The attributes a Get Attributes request asks for (all when it names
  * none), as a new canonical set; NULL when the call failed. Unknown names
  * select nothing. */
@@ -26,7 +20,7 @@ static kmip_item *select_attributes(kmipd_call *call, const kmip_item *attrs)
     const kmip_item *ref = kmip_item_find(call->request, ref_tag);
     kmip_item *selected = ref == NULL ? kmip_item_dup(attrs) : kmip_attrs_new();
     if (selected == NULL) {
-        out_of_memory(call);
+        kmipd_fail_nomem(call);
         return NULL;
     }
     for (; ref != NULL; ref = kmip_item_next_with_tag(ref, ref_tag)) {
@@ -43,7 +37,7 @@ static kmip_item *select_attributes(kmipd_call *call, const kmip_item *attrs)
             if (kmipd_attr_id_matches(&id, attr) &&
                 !kmip_item_add(selected, kmip_item_dup(attr))) {
                 kmip_item_free(selected);
-                out_of_memory(call);
+                kmipd_fail_nomem(call);
                 return NULL;
             }
         }
@@ -59,15 +53,16 @@ static bool answer_attributes(kmipd_call *call, const kmip_item *selected)
         if (kmip_attrs_encode(selected, call->version, KMIP_ATTRS_OBJECT,
                               &container, &st) != KMIP_OK)
             return kmipd_fail_status(call, &st);
-        return kmip_item_add(call->response, container) ? true
-                                                        : out_of_memory(call);
+        return kmip_item_add(call->response, container)
+                   ? true
+                   : kmipd_fail_nomem(call);
     }
     for (const kmip_item *attr = selected->v.children.first; attr != NULL;
          attr = attr->next) {
         if (!kmip_item_add(
                 call->response,
                 kmipd_attr_v1(attr, kmipd_attr_instance_index(selected, attr))))
-            return out_of_memory(call);
+            return kmipd_fail_nomem(call);
     }
     return true;
 }
@@ -118,7 +113,7 @@ bool kmipd_op_get_attribute_list(kmipd_call *call)
          ok && attr != NULL; attr = attr->next) {
         if (kmipd_attr_instance_index(obj->attrs, attr) == 0 &&
             !kmip_item_add(call->response, attribute_reference(call, attr)))
-            ok = out_of_memory(call);
+            ok = kmipd_fail_nomem(call);
     }
     kmipd_object_free(obj);
     return ok;

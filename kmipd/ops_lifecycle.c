@@ -22,8 +22,7 @@ static bool put_date(kmipd_call *call, kmipd_object *obj, uint32_t tag,
 {
     if (kmipd_attrs_put(obj->attrs, kmip_item_new_datetime(tag, when)))
         return true;
-    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                      "out of memory");
+    return kmipd_fail_nomem(call);
 }
 
 /* Saves obj and answers with its identifier; frees obj. */
@@ -117,8 +116,7 @@ bool kmipd_op_revoke(kmipd_call *call)
                                       : deactivate(call, obj, now);
     kmip_item *reason = ok ? kmip_item_dup(rev.reason) : NULL;
     if (ok && !kmipd_attrs_put(obj->attrs, reason))
-        ok = kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                        "out of memory");
+        ok = kmipd_fail_nomem(call);
     return save_and_answer(call, obj, ok);
 }
 

@@ -120,8 +120,7 @@ static bool answer(kmipd_call *call, char **uids, size_t n, size_t total)
     if (kmip_version_cmp(call->version, KMIP_VERSION(1, 3)) >= 0 &&
         !kmip_add_integer(call->response, KMIP_TAG_LOCATED_ITEMS,
                           total > INT32_MAX ? INT32_MAX : (int32_t)total))
-        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                          "out of memory");
+        return kmipd_fail_nomem(call);
     for (size_t i = 0; i < n; i++) {
         if (!kmipd_call_answer_uid(call, uids[i]))
             return false;

@@ -4,12 +4,6 @@
 
 #include "kmipd/ops_objects.h"
 
-static bool out_of_memory(kmipd_call *call)
-{
-    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                      "out of memory");
-}
-
 static bool add_version(kmipd_call *call, kmip_version v)
 {
     kmip_item *pv =
@@ -50,7 +44,7 @@ bool kmipd_op_discover_versions(kmipd_call *call)
         bool bad = false;
         if (client_offers(call, kmipd_versions[i], &bad) &&
             !add_version(call, kmipd_versions[i]))
-            return out_of_memory(call);
+            return kmipd_fail_nomem(call);
         if (bad)
             return false;
     }
@@ -63,7 +57,7 @@ static bool query_operations(kmipd_call *call)
         const kmipd_operation *op = &kmipd_operations[i];
         if (kmip_version_cmp(call->version, op->min_version) >= 0 &&
             !kmip_add_enum(call->response, KMIP_TAG_OPERATION, op->operation))
-            return out_of_memory(call);
+            return kmipd_fail_nomem(call);
     }
     return true;
 }
@@ -73,7 +67,7 @@ static bool query_objects(kmipd_call *call)
     for (size_t i = 0; i < kmipd_object_types_count; i++) {
         if (!kmip_add_enum(call->response, KMIP_TAG_OBJECT_TYPE,
                            kmipd_object_types[i]))
-            return out_of_memory(call);
+            return kmipd_fail_nomem(call);
     }
     return true;
 }
@@ -83,7 +77,7 @@ static bool query_server_information(kmipd_call *call)
     if (!kmip_add_text(call->response, KMIP_TAG_VENDOR_IDENTIFICATION,
                        "p11kmip kmipd") ||
         !kmip_add_structure(call->response, KMIP_TAG_SERVER_INFORMATION))
-        return out_of_memory(call);
+        return kmipd_fail_nomem(call);
     return true;
 }
 
