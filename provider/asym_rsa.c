@@ -4,15 +4,20 @@
  * encryption locally on the key's public half.
  *
  * PKCS#1 v1.5 decryption has no implicit rejection: OpenSSL 3.0 does not
- * define it (3.2 does), and the token reports a padding failure, so a
- * failed decryption returns 0 with an error. Callers that must not reveal
- * padding failures (TLS RSA key exchange) are not served: the TLS padding
- * mode is refused. */
+ * define it (3.2 does), so a padding failure returns 0 with an error.
+ * libssl's RSA key exchange (RSA_PKCS1_WITH_TLS_PADDING) gets what
+ * OpenSSL 3.0 gives it: 48 bytes always, the premaster secret when the
+ * token's plaintext is 48 bytes starting with the client's version, and
+ * random bytes otherwise (also when the token reports a padding failure,
+ * which a token cannot hide from the timing of its own answer). */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
 #include <openssl/params.h>
+#include <openssl/prov_ssl.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 
 #include "operation.h"
@@ -32,6 +37,10 @@ typedef struct asym_ctx {
     const p11prov_digest *mgf1;
     unsigned char *label; /* OAEP label (OPENSSL_malloc'd) or NULL */
     size_t label_len;
+    /* RSA_PKCS1_WITH_TLS_PADDING: the versions a premaster secret may
+     * start with (0: none). */
+    unsigned int tls_client_version;
+    unsigned int tls_negotiated_version;
 } asym_ctx;
 
 static void *asym_newctx(void *provctx)
@@ -179,6 +188,7 @@ static int decrypt_mechanism(asym_ctx *ctx, CK_MECHANISM *mech,
     *mech = (CK_MECHANISM){0};
     switch (ctx->pad_mode) {
     case RSA_PKCS1_PADDING:
+    case RSA_PKCS1_WITH_TLS_PADDING:
         mech->mechanism = CKM_RSA_PKCS;
         return 1;
     case RSA_PKCS1_OAEP_PADDING:
@@ -203,55 +213,104 @@ static int decrypt_mechanism(asym_ctx *ctx, CK_MECHANISM *mech,
     return 0;
 }
 
+/* Decrypts in on the token into plain (*plain_len: its size, then the
+ * length written); the token's answer. */
+static CK_RV token_decrypt(asym_ctx *ctx, CK_MECHANISM *mech,
+                           const unsigned char *in, size_t inlen,
+                           CK_BYTE *plain, CK_ULONG *plain_len)
+{
+    p11prov_session *session = p11prov_op_session(ctx->key);
+    CK_RV rv;
+
+    if (session == NULL)
+        return CKR_SESSION_HANDLE_INVALID;
+    rv = session->fns->C_DecryptInit(session->handle, mech, ctx->key->handle);
+    if (rv == CKR_OK)
+        rv = session->fns->C_Decrypt(session->handle, (CK_BYTE *)in, inlen,
+                                     plain, plain_len);
+    p11prov_op_session_end(session, rv);
+    return rv;
+}
+
+static bool padding_failure(CK_RV rv)
+{
+    return rv == CKR_ENCRYPTED_DATA_INVALID ||
+           rv == CKR_ENCRYPTED_DATA_LEN_RANGE;
+}
+
+/* RSA_PKCS1_WITH_TLS_PADDING: a 48-byte premaster secret, random when the
+ * decryption does not give one for the client's version. */
+static int tls_premaster(asym_ctx *ctx, CK_RV rv, const CK_BYTE *plain,
+                         CK_ULONG plain_len, unsigned char *out, size_t *outlen,
+                         size_t outsize)
+{
+    unsigned char random[SSL_MAX_MASTER_KEY_LENGTH];
+    unsigned int version;
+    bool good;
+
+    if (outsize < SSL_MAX_MASTER_KEY_LENGTH ||
+        RAND_priv_bytes_ex(ctx->provctx->libctx, random, sizeof(random), 0) !=
+            1) {
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      "no room or no random bytes for a premaster secret");
+        return 0;
+    }
+    version = plain_len >= 2 ? (unsigned int)(plain[0] << 8 | plain[1]) : 0;
+    good = rv == CKR_OK && plain_len == SSL_MAX_MASTER_KEY_LENGTH &&
+           (version == ctx->tls_client_version ||
+            (ctx->tls_negotiated_version != 0 &&
+             version == ctx->tls_negotiated_version));
+    memcpy(out, good ? plain : random, SSL_MAX_MASTER_KEY_LENGTH);
+    *outlen = SSL_MAX_MASTER_KEY_LENGTH;
+    OPENSSL_cleanse(random, sizeof(random));
+    return 1;
+}
+
 static int asym_decrypt(void *vctx, unsigned char *out, size_t *outlen,
                         size_t outsize, const unsigned char *in, size_t inlen)
 {
     asym_ctx *ctx = vctx;
     CK_RSA_PKCS_OAEP_PARAMS oaep;
     CK_MECHANISM mech;
-    p11prov_session *session;
-    CK_ULONG plain_len = rsa_size(ctx);
+    CK_ULONG plain_size = rsa_size(ctx), plain_len = plain_size;
     CK_BYTE *plain;
     CK_RV rv;
+    int ok = 0;
 
     if (out == NULL) {
-        *outlen = plain_len;
+        *outlen = ctx->pad_mode == RSA_PKCS1_WITH_TLS_PADDING
+                      ? SSL_MAX_MASTER_KEY_LENGTH
+                      : plain_size;
         return 1;
     }
     if (!decrypt_mechanism(ctx, &mech, &oaep))
         return 0;
-    plain = malloc(plain_len);
+    plain = malloc(plain_size);
     if (plain == NULL) {
         p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
         return 0;
     }
-    session = p11prov_op_session(ctx->key);
-    if (session == NULL) {
-        free(plain);
-        return 0;
-    }
-    rv = session->fns->C_DecryptInit(session->handle, &mech, ctx->key->handle);
-    if (rv == CKR_OK)
-        rv = session->fns->C_Decrypt(session->handle, (CK_BYTE *)in, inlen,
-                                     plain, &plain_len);
-    p11prov_op_session_end(session, rv);
-    if (rv == CKR_OK && plain_len > outsize) {
+    rv = token_decrypt(ctx, &mech, in, inlen, plain, &plain_len);
+    if (ctx->pad_mode == RSA_PKCS1_WITH_TLS_PADDING &&
+        (rv == CKR_OK || padding_failure(rv))) {
+        ok = tls_premaster(ctx, rv, plain, plain_len, out, outlen, outsize);
+    } else if (rv == CKR_OK && plain_len > outsize) {
         p11prov_raise(ctx->provctx, P11PROV_R_BUFFER_SMALL,
                       "the plaintext has %lu bytes, the buffer %zu",
                       (unsigned long)plain_len, outsize);
     } else if (rv == CKR_OK) {
         memcpy(out, plain, plain_len);
         *outlen = plain_len;
-    } else if (rv == CKR_ENCRYPTED_DATA_INVALID ||
-               rv == CKR_ENCRYPTED_DATA_LEN_RANGE) {
+        ok = 1;
+    } else if (padding_failure(rv)) {
         p11prov_raise(ctx->provctx, P11PROV_R_TOKEN,
                       "RSA decryption failed: the ciphertext or its "
                       "padding is not valid");
-    } else {
+    } else if (rv != CKR_SESSION_HANDLE_INVALID) {
         p11prov_raise_rv(ctx->provctx, rv, "decrypting on the token");
     }
-    OPENSSL_clear_free(plain, rsa_size(ctx));
-    return rv == CKR_OK && plain_len <= outsize;
+    OPENSSL_clear_free(plain, plain_size);
+    return ok;
 }
 
 /* ---- Parameters ---- */
@@ -307,6 +366,14 @@ static int asym_set_ctx_params(void *vctx, const OSSL_PARAM params[])
                       "unknown RSA padding mode");
         return 0;
     }
+    p = OSSL_PARAM_locate_const(params,
+                                OSSL_ASYM_CIPHER_PARAM_TLS_CLIENT_VERSION);
+    if (p != NULL && !OSSL_PARAM_get_uint(p, &ctx->tls_client_version))
+        return 0;
+    p = OSSL_PARAM_locate_const(params,
+                                OSSL_ASYM_CIPHER_PARAM_TLS_NEGOTIATED_VERSION);
+    if (p != NULL && !OSSL_PARAM_get_uint(p, &ctx->tls_negotiated_version))
+        return 0;
     return set_digest(ctx, params, OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST,
                       &ctx->oaep_md, &ctx->oaep) &&
            set_digest(ctx, params, OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST,
@@ -362,6 +429,8 @@ static const OSSL_PARAM *asym_settable_ctx_params(void *vctx, void *provctx)
         OSSL_PARAM_utf8_string(OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST_PROPS, NULL,
                                0),
         OSSL_PARAM_octet_string(OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL, NULL, 0),
+        OSSL_PARAM_uint(OSSL_ASYM_CIPHER_PARAM_TLS_CLIENT_VERSION, NULL),
+        OSSL_PARAM_uint(OSSL_ASYM_CIPHER_PARAM_TLS_NEGOTIATED_VERSION, NULL),
         OSSL_PARAM_END,
     };
 

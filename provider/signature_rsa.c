@@ -143,12 +143,15 @@ static int rsa_verify_params(p11prov_sig_ctx *ctx, EVP_PKEY_CTX *verifier)
 
 static int rsa_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
 
-/* A key made for PSS only (an RSA-PSS key) signs with PSS by default. */
+/* Each operation starts from the defaults: PKCS#1 v1.5, or PSS for a key
+ * made for PSS only (an RSA-PSS key); the largest salt. */
 static int rsa_init(p11prov_sig_ctx *ctx, const OSSL_PARAM params[])
 {
-    if (ctx->key->public_key != NULL &&
-        EVP_PKEY_is_a(ctx->key->public_key, "RSA-PSS"))
-        ctx->pad_mode = RSA_PKCS1_PSS_PADDING;
+    bool pss_key = ctx->key->public_key != NULL &&
+                   EVP_PKEY_is_a(ctx->key->public_key, "RSA-PSS");
+
+    ctx->pad_mode = pss_key ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING;
+    ctx->saltlen = RSA_PSS_SALTLEN_AUTO;
     return rsa_set_ctx_params(ctx, params);
 }
 
@@ -167,10 +170,8 @@ static void *rsa_newctx(void *provctx, const char *propq)
     p11prov_sig_ctx *ctx = p11prov_sig_newctx(provctx, &rsa_family);
 
     (void)propq;
-    if (ctx != NULL) {
+    if (ctx != NULL) /* what get_ctx_params answers before an init */
         ctx->pad_mode = RSA_PKCS1_PADDING;
-        ctx->saltlen = RSA_PSS_SALTLEN_AUTO;
-    }
     return ctx;
 }
 
