@@ -9,7 +9,8 @@
 # (backends: token_env.sh). Every signature and ciphertext is checked by
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
-# rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms.
+# rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
+# tls-rsa.
 set -eu
 
 provider=$1
@@ -183,6 +184,50 @@ case_x509_cms() {
     check_certificate "$(uri p256)" ecdsa-with-SHA256
 }
 
+# Serves one TLS connection with KEY and cert.pem (s_server, in the
+# background, 127.0.0.1 on a free port), makes it with s_client using
+# OPTIONS, and checks that the handshake verified the certificate and
+# used CIPHER.
+check_tls() {
+    key=$1 cipher=$2
+    shift 2
+    port=$(/usr/bin/python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    openssl s_server -accept "127.0.0.1:$port" -naccept 1 -key "$key" \
+        -cert cert.pem "$@" -quiet >server.log 2>&1 &
+    server=$!
+    tries=0
+    until plain_openssl s_client -connect "127.0.0.1:$port" -CAfile cert.pem \
+        -verify_return_error "$@" </dev/null >client.log 2>&1; do
+        tries=$((tries + 1))
+        if [ $tries -ge 50 ] || ! kill -0 $server 2>/dev/null; then
+            kill $server 2>/dev/null || true
+            cat server.log client.log >&2
+            fail "no TLS handshake"
+        fi
+        sleep 0.2
+    done
+    wait $server || true
+    grep -q "Verify return code: 0 (ok)" client.log ||
+        fail "certificate not verified: $(cat client.log)"
+    grep -q "Cipher is $cipher" client.log ||
+        fail "cipher: $(grep Cipher client.log)"
+}
+
+case_tls_rsa() {
+    make_key_pair rsa:2048 rsa 01
+    openssl req -new -x509 -key "$(uri rsa)" -subj "/CN=127.0.0.1" -days 2 \
+        -out cert.pem
+    step "TLS 1.2 RSA key exchange: the premaster secret decrypted on the token"
+    check_tls "$(uri rsa)" AES128-SHA256 -tls1_2 -cipher AES128-SHA256
+    step "TLS 1.2 ECDHE-RSA: PKCS#1 v1.5 signature on the token"
+    check_tls "$(uri rsa)" ECDHE-RSA-AES128-GCM-SHA256 -tls1_2 \
+        -cipher ECDHE-RSA-AES128-GCM-SHA256
+    step "TLS 1.3: RSA-PSS signature on the token"
+    check_tls "$(uri rsa)" TLS_AES_128_GCM_SHA256 -tls1_3 \
+        -ciphersuites TLS_AES_128_GCM_SHA256
+}
+
 case "$case" in
 rsa-pkcs1) case_rsa_pkcs1 ;;
 rsa-pkcs1-message) case_rsa_pkcs1_message ;;
@@ -191,6 +236,7 @@ ecdsa-p256) case_ecdsa_p256 ;;
 ecdsa-p384) case_ecdsa_p384 ;;
 rsa-oaep) case_rsa_oaep ;;
 x509-cms) case_x509_cms ;;
+tls-rsa) case_tls_rsa ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"

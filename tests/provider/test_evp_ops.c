@@ -362,6 +362,58 @@ static void test_decrypt_of_a_damaged_ciphertext_fails(void **state)
     assert_int_not_equal(ERR_peek_last_error(), 0);
 }
 
+/* libssl's RSA key exchange: RSA_PKCS1_WITH_TLS_PADDING with the client's
+ * version; the result for a premaster secret starting with version. */
+static void tls_premaster(unsigned int version, unsigned char got[48])
+{
+    unsigned char premaster[48], ct[256];
+    EVP_PKEY *pub = load("rsa", "public");
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_PKEY_CTX *enc = EVP_PKEY_CTX_new_from_pkey(NULL, pub, DEFAULT_PROPQ);
+    EVP_PKEY_CTX *dec = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    unsigned int client_version = 0x0303;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_uint(OSSL_ASYM_CIPHER_PARAM_TLS_CLIENT_VERSION,
+                        &client_version),
+        OSSL_PARAM_END,
+    };
+    size_t ctlen = sizeof(ct), gotlen = 48;
+
+    memset(premaster, 0x5a, sizeof(premaster));
+    premaster[0] = (unsigned char)(version >> 8);
+    premaster[1] = (unsigned char)version;
+    assert_int_equal(EVP_PKEY_encrypt_init(enc), 1);
+    assert_int_equal(EVP_PKEY_encrypt(enc, ct, &ctlen, premaster, 48), 1);
+    assert_int_equal(EVP_PKEY_decrypt_init(dec), 1);
+    assert_int_equal(
+        EVP_PKEY_CTX_set_rsa_padding(dec, RSA_PKCS1_WITH_TLS_PADDING), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_params(dec, params), 1);
+    assert_int_equal(EVP_PKEY_decrypt(dec, got, &gotlen, ct, ctlen), 1);
+    assert_int_equal(gotlen, 48);
+    assert_int_equal(memcmp(got, premaster, 48) == 0, version == 0x0303);
+    EVP_PKEY_CTX_free(enc);
+    EVP_PKEY_CTX_free(dec);
+    EVP_PKEY_free(pub);
+    EVP_PKEY_free(key);
+}
+
+static void test_tls_premaster_of_the_client_version_is_kept(void **state)
+{
+    unsigned char got[48];
+
+    (void)state;
+    tls_premaster(0x0303, got);
+}
+
+/* Not an error (which would be an oracle): random bytes instead. */
+static void test_tls_premaster_of_another_version_is_random(void **state)
+{
+    unsigned char got[48];
+
+    (void)state;
+    tls_premaster(0x0301, got);
+}
+
 /* ---- AES ---- */
 
 static void hex_key(const char *name, unsigned char *key, size_t len)
@@ -539,6 +591,8 @@ int main(void)
         cmocka_unit_test(test_sign_with_public_only_key_is_key_usage_error),
         cmocka_unit_test(test_decrypt_oaep_on_token),
         cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
+        cmocka_unit_test(test_tls_premaster_of_the_client_version_is_kept),
+        cmocka_unit_test(test_tls_premaster_of_another_version_is_random),
         cmocka_unit_test(test_aes_256_gcm_matches_openssl),
         cmocka_unit_test(test_aes_128_gcm_matches_openssl),
         cmocka_unit_test(test_aes_256_cbc_in_pieces_matches_openssl),
