@@ -195,8 +195,11 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 
         if (rule != NULL)
             rv = check_value(rule, &templ[i], object_class, subtype);
-        if (rv != CKR_OK)
+        if (rv != CKR_OK) {
+            p11_log_debug("template: attribute 0x%lx refused (0x%lx)",
+                          templ[i].type, rv);
             return rv;
+        }
     }
     return CKR_OK;
 }
