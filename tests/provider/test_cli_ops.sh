@@ -10,7 +10,7 @@
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
-# tls-rsa.
+# tls-rsa tls12-ecdhe-rsa tls-ec.
 set -eu
 
 provider=$1
@@ -214,18 +214,42 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
         fail "cipher: $(grep Cipher client.log)"
 }
 
-case_tls_rsa() {
-    make_key_pair rsa:2048 rsa 01
-    openssl req -new -x509 -key "$(uri rsa)" -subj "/CN=127.0.0.1" -days 2 \
-        -out cert.pem
-    step "TLS 1.2 RSA key exchange: the premaster secret decrypted on the token"
-    check_tls "$(uri rsa)" AES128-SHA256 -tls1_2 -cipher AES128-SHA256
+# A key pair LABEL of TYPE and a self-signed certificate for it, cert.pem.
+make_server_key() {
+    make_key_pair "$1" "$2" 01
+    openssl req -new -x509 -key "$(uri "$2")" -subj "/CN=127.0.0.1" \
+        -days 2 -out cert.pem
+}
+
+tls12_ecdhe_rsa() {
     step "TLS 1.2 ECDHE-RSA: PKCS#1 v1.5 signature on the token"
     check_tls "$(uri rsa)" ECDHE-RSA-AES128-GCM-SHA256 -tls1_2 \
-        -cipher ECDHE-RSA-AES128-GCM-SHA256
+        -cipher ECDHE-RSA-AES128-GCM-SHA256 -sigalgs RSA+SHA256
+}
+
+case_tls_rsa() {
+    make_server_key rsa:2048 rsa
+    step "TLS 1.2 RSA key exchange: the premaster secret decrypted on the token"
+    check_tls "$(uri rsa)" AES128-SHA256 -tls1_2 -cipher AES128-SHA256
+    tls12_ecdhe_rsa
     step "TLS 1.3: RSA-PSS signature on the token"
     check_tls "$(uri rsa)" TLS_AES_128_GCM_SHA256 -tls1_3 \
         -ciphersuites TLS_AES_128_GCM_SHA256
+}
+
+# What PyKMIP can serve: signatures of messages it hashes itself.
+case_tls12_ecdhe_rsa() {
+    make_server_key rsa:2048 rsa
+    tls12_ecdhe_rsa
+}
+
+case_tls_ec() {
+    make_server_key EC:prime256v1 p256
+    step "TLS 1.3: ECDSA P-256 signature on the token"
+    check_tls "$(uri p256)" TLS_AES_256_GCM_SHA384 -tls1_3
+    step "TLS 1.2 ECDHE-ECDSA"
+    check_tls "$(uri p256)" ECDHE-ECDSA-AES128-GCM-SHA256 -tls1_2 \
+        -cipher ECDHE-ECDSA-AES128-GCM-SHA256
 }
 
 case "$case" in
@@ -237,6 +261,8 @@ ecdsa-p384) case_ecdsa_p384 ;;
 rsa-oaep) case_rsa_oaep ;;
 x509-cms) case_x509_cms ;;
 tls-rsa) case_tls_rsa ;;
+tls12-ecdhe-rsa) case_tls12_ecdhe_rsa ;;
+tls-ec) case_tls_ec ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"
