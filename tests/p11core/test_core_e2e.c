@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -318,6 +319,96 @@ static void certificate_is_registered_and_read_back(void **state)
     OPENSSL_free(der);
 }
 
+/* ---- imports ---- */
+
+static void data_object_is_registered_and_read_back(void **state)
+{
+    const char *label = label_for("data");
+    CK_OBJECT_CLASS data_class = CKO_DATA;
+    CK_ATTRIBUTE templ[] = {
+        {CKA_CLASS, &data_class, sizeof(data_class)},
+        {CKA_VALUE, "hello", 5},
+        {CKA_LABEL, (void *)label, strlen(label)},
+    };
+    char back[16];
+    CK_ATTRIBUTE read = {CKA_VALUE, back, sizeof(back)};
+    CK_OBJECT_HANDLE data;
+    CK_ULONG size = 0;
+
+    (void)state;
+    assert_int_equal(p11->C_CreateObject(session, templ, 3, &data), CKR_OK);
+    assert_int_equal(p11->C_GetAttributeValue(session, data, &read, 1), CKR_OK);
+    assert_int_equal(read.ulValueLen, 5);
+    assert_memory_equal(back, "hello", 5);
+    assert_int_equal(p11->C_GetObjectSize(session, data, &size), CKR_OK);
+    assert_int_equal(size, 5);
+}
+
+/* Big-endian bytes of an RSA key parameter into out (sized). */
+static CK_ULONG rsa_part(EVP_PKEY *key, const char *name, uint8_t *out,
+                         size_t size)
+{
+    BIGNUM *bn = NULL;
+    int len;
+
+    assert_true(EVP_PKEY_get_bn_param(key, name, &bn));
+    len = BN_bn2bin(bn, out);
+    assert_true(len > 0 && (size_t)len <= size);
+    BN_clear_free(bn);
+    return (CK_ULONG)len;
+}
+
+static void imported_rsa_key_signs_for_its_owner(void **state)
+{
+    const char *label = label_for("import");
+    EVP_PKEY *key = EVP_RSA_gen(2048);
+    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
+    CK_KEY_TYPE rsa = CKK_RSA;
+    uint8_t parts[8][256];
+    static const char *const names[8] = {
+        OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,
+        OSSL_PKEY_PARAM_RSA_D,         OSSL_PKEY_PARAM_RSA_FACTOR1,
+        OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
+        OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+    };
+    static const CK_ATTRIBUTE_TYPE types[8] = {
+        CKA_MODULUS, CKA_PUBLIC_EXPONENT, CKA_PRIVATE_EXPONENT, CKA_PRIME_1,
+        CKA_PRIME_2, CKA_EXPONENT_1,      CKA_EXPONENT_2,       CKA_COEFFICIENT,
+    };
+    CK_ATTRIBUTE templ[12] = {
+        {CKA_CLASS, &priv_class, sizeof(priv_class)},
+        {CKA_KEY_TYPE, &rsa, sizeof(rsa)},
+        {CKA_SIGN, &yes, sizeof(yes)},
+        {CKA_LABEL, (void *)label, strlen(label)},
+    };
+    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    CK_OBJECT_HANDLE imported;
+    uint8_t signature[256];
+    CK_ULONG signature_len = sizeof(signature);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+    (void)state;
+    for (int i = 0; i < 8; i++) {
+        templ[4 + i].type = types[i];
+        templ[4 + i].pValue = parts[i];
+        templ[4 + i].ulValueLen =
+            rsa_part(key, names[i], parts[i], sizeof(parts[i]));
+    }
+    assert_int_equal(p11->C_CreateObject(session, templ, 12, &imported),
+                     CKR_OK);
+    assert_int_equal(p11->C_SignInit(session, &mechanism, imported), CKR_OK);
+    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR) "imported", 8,
+                                 signature, &signature_len),
+                     CKR_OK);
+    assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key),
+                     1);
+    assert_int_equal(EVP_DigestVerify(md, signature, signature_len,
+                                      (const unsigned char *)"imported", 8),
+                     1);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+}
+
 /* ---- kmipd only: custom CKA_ID, EC ---- */
 
 static void id_is_stored_in_the_custom_attribute(void **state)
@@ -571,6 +662,8 @@ int main(int argc, char **argv)
         PLAIN(new_label_is_stored_and_found),
         PLAIN(destroyed_key_is_gone),
         PLAIN(certificate_is_registered_and_read_back),
+        PLAIN(data_object_is_registered_and_read_back),
+        PLAIN(imported_rsa_key_signs_for_its_owner),
         LOCKED(passphrase_token_works_after_login_only),
         cmocka_unit_test_setup_teardown(
             credential_login_is_sent_with_each_request, setup_credential,
