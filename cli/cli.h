@@ -44,6 +44,14 @@ int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
 /* Writes data to path ("-" is standard output). 0, or prints and -1. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
 
+/* Progress of a slow step on standard error: nothing unless the step
+ * outlasts a second ($P11KMIP_PROGRESS_MS overrides the delay). end
+ * (NULL is a no-op) stops it and frees it; ok says how the step ended. */
+typedef struct cli_progress cli_progress;
+cli_progress *cli_progress_start(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+void cli_progress_end(cli_progress *progress, int ok);
+
 /* The Unique Identifier of the one object named label of object_type
  * (KMIP_OBJECT_TYPE_*), found by Locate. *uid is malloc'd. Prints why and
  * returns an exit code when none or several match. */

@@ -1,213 +1,175 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* p11kmip keygen SPEC --label LABEL: a key (pair) created and activated
- * on the server; nothing is left behind when a step fails. */
+/* p11kmip keygen SPEC --label LABEL [--id HEX]: a key (pair) generated on
+ * the server through p11core (C_GenerateKeyPair / C_GenerateKey create
+ * and activate in one batch, so nothing is left half made). */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/asn1.h>
+#include <openssl/objects.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "keyspec.h"
-#include "kmip/attrs.h"
-#include "kmip/payloads.h"
+#include "objects.h"
+#include "print.h"
 
 typedef struct keygen_args {
     cli_keyspec spec;
-    const char *label;
-    const char *slot;
+    const char *spec_name;
+    cli_selector sel; /* slot, label and id of the new key */
+    bool json;
 } keygen_args;
 
-static kmip_item *common_attributes(const cli_keyspec *spec)
-{
-    kmip_item *attrs = kmip_attrs_new();
-    kmip_item *domain;
+static CK_BBOOL yes = CK_TRUE;
 
-    if (kmip_attrs_add_algorithm(attrs, spec->algorithm) == NULL ||
-        kmip_attrs_add_length(attrs, spec->bits) == NULL) {
-        kmip_item_free(attrs);
-        return NULL;
-    }
-    if (spec->curve != 0) {
-        domain =
-            kmip_add_structure(attrs, KMIP_TAG_CRYPTOGRAPHIC_DOMAIN_PARAMETERS);
-        if (kmip_add_enum(domain, KMIP_TAG_RECOMMENDED_CURVE, spec->curve) ==
-            NULL) {
-            kmip_item_free(attrs);
-            return NULL;
-        }
-    }
-    return attrs;
+/* The CKA_EC_PARAMS of a curve (a named-curve OID), OPENSSL_malloc'd. */
+static int ec_params(int nid, unsigned char **der)
+{
+    ASN1_OBJECT *oid = OBJ_nid2obj(nid);
+
+    *der = NULL;
+    return oid != NULL ? i2d_ASN1_OBJECT(oid, der) : -1;
 }
 
-static kmip_item *named_with_usage(const char *label, uint32_t usage)
+/* Label and id go on every object of the key. */
+static CK_ULONG naming(const keygen_args *args, CK_ATTRIBUTE *templ)
 {
-    kmip_item *attrs = kmip_attrs_new();
+    CK_ULONG n = 0;
 
-    if (kmip_attrs_add_name(attrs, label) == NULL ||
-        kmip_attrs_add_usage_mask(attrs, usage) == NULL) {
-        kmip_item_free(attrs);
-        return NULL;
-    }
-    return attrs;
+    templ[n++] = (CK_ATTRIBUTE){CKA_TOKEN, &yes, sizeof(yes)};
+    templ[n++] =
+        (CK_ATTRIBUTE){CKA_LABEL, args->sel.label, strlen(args->sel.label)};
+    if (args->sel.has_id)
+        templ[n++] = (CK_ATTRIBUTE){CKA_ID, args->sel.id, args->sel.id_len};
+    return n;
 }
 
-/* Builds the Create or Create Key Pair payload for the key spec. */
-static kmip_item *create_payload(kmip_version version, const keygen_args *args,
-                                 uint32_t *operation)
+static CK_RV generate(const cli_token *token, const keygen_args *args,
+                      CK_OBJECT_HANDLE *handles, size_t *n)
 {
-    kmip_item *common = common_attributes(&args->spec), *private_attrs,
-              *public_attrs, *payload = NULL;
+    CK_MECHANISM mechanism = {args->spec.mechanism, NULL, 0};
+    CK_ATTRIBUTE pub[8], priv[8];
+    CK_ULONG pub_n = naming(args, pub), priv_n = naming(args, priv);
+    CK_ULONG size = args->spec.size;
+    unsigned char *params = NULL;
+    int params_len;
+    CK_RV rv;
 
-    if (common == NULL)
-        return NULL;
-    if (args->spec.asymmetric) {
-        private_attrs =
-            named_with_usage(args->label, KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN);
-        public_attrs =
-            named_with_usage(args->label, KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY);
-        if (private_attrs != NULL && public_attrs != NULL) {
-            kmip_create_key_pair_args pair = {common, private_attrs,
-                                              public_attrs};
-
-            payload = kmip_create_key_pair_request(version, &pair);
-        }
-        kmip_item_free(private_attrs);
-        kmip_item_free(public_attrs);
-        *operation = KMIP_OPERATION_CREATE_KEY_PAIR;
-    } else if (kmip_attrs_add_name(common, args->label) != NULL &&
-               kmip_attrs_add_usage_mask(
-                   common, KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
-                               KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT) != NULL) {
-        kmip_create_args create = {.object_type =
-                                       KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
-                                   .attributes = common};
-
-        payload = kmip_create_request(version, &create);
-        *operation = KMIP_OPERATION_CREATE;
+    if (mechanism.mechanism == CKM_AES_KEY_GEN) {
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_VALUE_LEN, &size, sizeof(size)};
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_ENCRYPT, &yes, sizeof(yes)};
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_DECRYPT, &yes, sizeof(yes)};
+        *n = 1;
+        return token->fns->C_GenerateKey(token->session, &mechanism, priv,
+                                         priv_n, &handles[0]);
     }
-    kmip_item_free(common);
-    return payload;
-}
-
-/* Sends one request with one operation per uid; 0 when all succeeded. */
-static int on_each(kmip_client *client, kmip_version version,
-                   uint32_t operation, const char *const *uids, size_t n,
-                   kmip_status *status)
-{
-    kmip_request_item items[2];
-    kmip_response *resp = NULL;
-    kmip_rc rc;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        items[i].operation = operation;
-        items[i].payload = operation == KMIP_OPERATION_ACTIVATE
-                               ? kmip_activate_request(version, uids[i])
-                               : kmip_destroy_request(version, uids[i]);
-    }
-    rc = kmip_client_call(client, items, n, 0, &resp, status);
-    for (i = 0; rc == KMIP_OK && i < n; i++)
-        rc = kmip_response_item_check(kmip_response_item_for(resp, i), status);
-    kmip_response_free(resp);
-    return rc == KMIP_OK ? 0 : -1;
-}
-
-static int create_and_activate(kmip_client *client, const keygen_args *args)
-{
-    kmip_version version;
-    kmip_status status;
-    kmip_response *resp = NULL;
-    kmip_create_key_pair_result pair;
-    kmip_create_result single;
-    const char *uids[2];
-    size_t n = 1;
-    uint32_t operation = 0;
-    kmip_item *payload;
-    int code;
-
-    if (kmip_client_version(client, &version, &status) != KMIP_OK)
-        return cli_kmip_error("version negotiation", &status);
-    payload = create_payload(version, args, &operation);
-    if (payload == NULL)
-        return cli_error(CLI_EXIT_FAILURE, "keygen: out of memory");
-    if (kmip_client_call_one(client, operation, payload, 0, &resp, &status) !=
-        KMIP_OK)
-        return cli_kmip_error("keygen", &status);
-    if (operation == KMIP_OPERATION_CREATE_KEY_PAIR) {
-        if (kmip_create_key_pair_response(resp->items[0].payload, &pair,
-                                          &status) != KMIP_OK) {
-            kmip_response_free(resp);
-            return cli_kmip_error("keygen: response", &status);
-        }
-        uids[0] = pair.private_uid;
-        uids[1] = pair.public_uid;
-        n = 2;
+    pub[pub_n++] = (CK_ATTRIBUTE){CKA_VERIFY, &yes, sizeof(yes)};
+    priv[priv_n++] = (CK_ATTRIBUTE){CKA_SIGN, &yes, sizeof(yes)};
+    if (mechanism.mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN) {
+        pub[pub_n++] = (CK_ATTRIBUTE){CKA_MODULUS_BITS, &size, sizeof(size)};
+        pub[pub_n++] = (CK_ATTRIBUTE){CKA_ENCRYPT, &yes, sizeof(yes)};
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_DECRYPT, &yes, sizeof(yes)};
     } else {
-        if (kmip_create_response(resp->items[0].payload, &single, &status) !=
-            KMIP_OK) {
-            kmip_response_free(resp);
-            return cli_kmip_error("keygen: response", &status);
-        }
-        uids[0] = single.uid;
+        params_len = ec_params(args->spec.curve_nid, &params);
+        if (params_len <= 0)
+            return CKR_HOST_MEMORY;
+        pub[pub_n++] =
+            (CK_ATTRIBUTE){CKA_EC_PARAMS, params, (CK_ULONG)params_len};
     }
-    if (on_each(client, version, KMIP_OPERATION_ACTIVATE, uids, n, &status) !=
-        0) {
-        code = cli_kmip_error("keygen: activate", &status);
-        if (on_each(client, version, KMIP_OPERATION_DESTROY, uids, n,
-                    &status) != 0)
-            cli_error(code, "keygen: could not remove the new key %s%s%s",
-                      uids[0], n > 1 ? " and " : "", n > 1 ? uids[1] : "");
-        kmip_response_free(resp);
-        return code;
+    *n = 2;
+    rv = token->fns->C_GenerateKeyPair(token->session, &mechanism, pub, pub_n,
+                                       priv, priv_n, &handles[1], &handles[0]);
+    OPENSSL_free(params);
+    return rv;
+}
+
+/* A server may refuse to keep CKA_ID (p11core then creates the key
+ * without it): say so, since the operator asked for one. */
+static void warn_lost_id(const cli_token *token, const keygen_args *args,
+                         CK_OBJECT_HANDLE handle)
+{
+    uint8_t *id = NULL;
+    size_t len = 0;
+
+    if (!args->sel.has_id ||
+        (cli_attr_get(token, handle, CKA_ID, &id, &len) == CKR_OK &&
+         len == args->sel.id_len && memcmp(id, args->sel.id, len) == 0)) {
+        free(id);
+        return;
     }
-    if (n == 2)
-        printf("private-key %s\npublic-key %s\n", uids[0], uids[1]);
-    else
-        printf("secret-key %s\n", uids[0]);
-    kmip_response_free(resp);
-    return CLI_OK;
+    cli_error(CLI_OK,
+              "warning: the server on token \"%s\" does not keep the id; "
+              "find the key by its label (its id is now its KMIP Unique "
+              "Identifier)",
+              token->label);
+    free(id);
+}
+
+static int keygen(const keygen_args *args)
+{
+    CK_OBJECT_HANDLE handles[2];
+    cli_token token;
+    cli_progress *progress;
+    size_t n = 0;
+    CK_RV rv;
+    int code = cli_token_open(args->sel.slot, &token);
+
+    if (code == CLI_OK) {
+        progress =
+            cli_progress_start("generating %s \"%s\" on token \"%s\"",
+                               args->spec_name, args->sel.label, token.label);
+        rv = generate(&token, args, handles, &n);
+        cli_progress_end(progress, rv == CKR_OK);
+        if (rv != CKR_OK)
+            code = cli_token_error(&token, "generating the key", rv);
+    }
+    if (code == CLI_OK) {
+        warn_lost_id(&token, args, handles[0]);
+        code = cli_print_objects(&token, handles, n, args->json);
+    }
+    cli_token_close(&token);
+    return code;
 }
 
 static int run(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"label", required_argument, NULL, 'l'},
-        {"slot", required_argument, NULL, 's'},
+        CLI_SELECTOR_OPTIONS,
+        {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     keygen_args args = {0};
-    kmip_client *client;
-    int opt, code;
+    int opt, taken, code = CLI_OK;
 
-    while ((opt = getopt_long(argc, argv, "l:s:", options, NULL)) != -1) {
-        if (opt == 'l')
-            args.label = optarg;
-        else if (opt == 's')
-            args.slot = optarg;
-        else
-            return CLI_EXIT_USAGE;
+    while (code == CLI_OK && (opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT,
+                                                options, NULL)) != -1) {
+        taken = cli_selector_option(&args.sel, opt, optarg);
+        if (opt == 'j')
+            args.json = true;
+        else if (taken <= 0 || opt == 't')
+            code = CLI_EXIT_USAGE;
     }
-    if (optind != argc - 1 || args.label == NULL)
-        return cli_error(CLI_EXIT_USAGE, "usage: p11kmip keygen %s",
+    if (code == CLI_OK && (optind != argc - 1 || args.sel.label == NULL))
+        code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip keygen %s",
                          cli_cmd_keygen.usage);
-    if (cli_keyspec_parse(argv[optind], &args.spec) != 0)
-        return cli_error(CLI_EXIT_USAGE,
-                         "keygen: unknown key \"%s\" (rsa:2048, rsa:3072, "
-                         "rsa:4096, ec:P-256, ec:P-384, ec:P-521, aes:128, "
-                         "aes:192, aes:256)",
-                         argv[optind]);
-    client = cli_connect(args.slot, &code);
-    if (client == NULL)
-        return code;
-    code = create_and_activate(client, &args);
-    kmip_client_free(client);
+    if (code == CLI_OK && cli_keyspec_parse(argv[optind], &args.spec) != 0)
+        code = cli_error(CLI_EXIT_USAGE, "keygen: unknown key \"%s\" (%s)",
+                         argv[optind], CLI_KEYSPEC_NAMES);
+    if (code == CLI_OK) {
+        args.spec_name = argv[optind];
+        code = keygen(&args);
+    }
+    cli_selector_clear(&args.sel);
     return code;
 }
 
 const cli_command cli_cmd_keygen = {
     "keygen",
-    "create a key or key pair on the server and activate it",
-    "SPEC --label LABEL [--slot SLOT]   (SPEC: rsa:2048..4096, "
-    "ec:P-256|P-384|P-521, aes:128|192|256)",
+    "generate a key or key pair on the server, activated",
+    "SPEC --label LABEL [--id HEX] [--slot SLOT] [--json]\n"
+    "  SPEC: " CLI_KEYSPEC_NAMES,
     run,
 };

@@ -4,7 +4,14 @@
 
 #include "cli.h"
 
+extern const cli_command cli_cmd_config;
 extern const cli_command cli_cmd_keygen;
+extern const cli_command cli_cmd_import;
+extern const cli_command cli_cmd_list;
+extern const cli_command cli_cmd_show;
+extern const cli_command cli_cmd_uri;
+extern const cli_command cli_cmd_keyfile;
+extern const cli_command cli_cmd_destroy;
 extern const cli_command cli_cmd_sign;
 extern const cli_command cli_cmd_pubkey;
 extern const cli_command cli_cmd_decode;

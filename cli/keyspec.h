@@ -3,14 +3,18 @@
 #ifndef P11KMIP_CLI_KEYSPEC_H
 #define P11KMIP_CLI_KEYSPEC_H
 
-#include <stdint.h>
+#include <p11-kit/pkcs11.h>
 
 typedef struct cli_keyspec {
-    uint32_t algorithm; /* KMIP_CRYPTOGRAPHIC_ALGORITHM_* */
-    int32_t bits;
-    uint32_t curve; /* KMIP_RECOMMENDED_CURVE_* for EC, else 0 */
-    int asymmetric;
+    CK_MECHANISM_TYPE mechanism; /* the generation mechanism */
+    CK_ULONG size;               /* RSA modulus bits, AES key bytes */
+    int curve_nid;               /* EC: the curve, else 0 */
 } cli_keyspec;
+
+/* The names, for usage messages: "rsa:2048, rsa:3072, ...". */
+#define CLI_KEYSPEC_NAMES                                                      \
+    "rsa:2048, rsa:3072, rsa:4096, ec:P-256, ec:P-384, ec:P-521, aes:128, "    \
+    "aes:192, aes:256"
 
 /* 0 when text names a supported key, -1 otherwise. */
 int cli_keyspec_parse(const char *text, cli_keyspec *out);

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* p11kmip import FILE... --label LABEL [--id HEX]: a PEM private key (and
+ * its public key), a public key, and/or a certificate chain registered on
+ * the server through p11core and activated. On any failure the objects
+ * already made are destroyed again, or named when that fails too. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "import.h"
+#include "objects.h"
+#include "print.h"
+
+#define IMPORT_MAX_OBJECTS 16
+
+typedef struct import_args {
+    cli_selector sel; /* slot, label and id */
+    bool json;
+} import_args;
+
+typedef struct import_state {
+    const cli_token *token;
+    CK_OBJECT_HANDLE made[IMPORT_MAX_OBJECTS];
+    size_t n_made;
+} import_state;
+
+/* Names a template's object and creates it. */
+static int create(import_state *state, cli_template *t, const char *what,
+                  const char *label, const uint8_t *id, size_t id_len)
+{
+    CK_RV rv;
+
+    if (cli_template_add(t, CKA_LABEL, label, strlen(label)) != 0 ||
+        cli_template_add(t, CKA_ID, id, id_len) != 0)
+        return cli_error(CLI_EXIT_FAILURE, "import: out of memory");
+    rv = state->token->fns->C_CreateObject(
+        state->token->session, t->attrs, t->count, &state->made[state->n_made]);
+    if (rv != CKR_OK)
+        return cli_token_error(state->token, what, rv);
+    state->n_made++;
+    return CLI_OK;
+}
+
+/* Builds one object's template with build and creates it. */
+static int import_one(import_state *state, int (*build)(void *, cli_template *),
+                      void *item, const char *what, const char *label,
+                      const uint8_t *id, size_t id_len)
+{
+    cli_template t = {0};
+    int code = build(item, &t) == 0
+                   ? create(state, &t, what, label, id, id_len)
+                   : cli_error(CLI_EXIT_FAILURE,
+                               "import: %s: unsupported key (RSA and EC on "
+                               "P-256, P-384, P-521)",
+                               what);
+
+    cli_template_clear(&t);
+    return code;
+}
+
+static int build_private(void *key, cli_template *t)
+{
+    return cli_template_private_key(key, t);
+}
+
+static int build_public(void *key, cli_template *t)
+{
+    return cli_template_public_key(key, t);
+}
+
+static int build_certificate(void *cert, cli_template *t)
+{
+    return cli_template_certificate(cert, t);
+}
+
+static int import_bundle(import_state *state, cli_pem_bundle *bundle,
+                         const import_args *args, const uint8_t *id,
+                         size_t id_len)
+{
+    EVP_PKEY *key =
+        bundle->private_key != NULL ? bundle->private_key : bundle->public_key;
+    const char *label = args->sel.label;
+    unsigned char ca_id[20];
+    char ca_label[300];
+    int code = CLI_OK;
+
+    if (bundle->private_key != NULL)
+        code = import_one(state, build_private, key,
+                          "importing the private key", label, id, id_len);
+    if (code == CLI_OK && key != NULL)
+        code = import_one(state, build_public, key, "importing the public key",
+                          label, id, id_len);
+    for (int i = 0; code == CLI_OK && i < sk_X509_num(bundle->certs); i++) {
+        X509 *cert = sk_X509_value(bundle->certs, i);
+
+        if (i == 0) {
+            code = import_one(state, build_certificate, cert,
+                              "importing the certificate", label, id, id_len);
+            continue;
+        }
+        snprintf(ca_label, sizeof(ca_label), "%s-ca%d", label, i);
+        if (cli_key_id(X509_get0_pubkey(cert), ca_id) != 0)
+            return cli_error(CLI_EXIT_FAILURE,
+                             "import: certificate %d has an unreadable "
+                             "public key",
+                             i + 1);
+        code = import_one(state, build_certificate, cert,
+                          "importing a chain certificate", ca_label, ca_id,
+                          sizeof(ca_id));
+    }
+    return code;
+}
+
+/* Removes what a failed import made; names what stays. */
+static void roll_back(import_state *state)
+{
+    cli_object object;
+    char *uri;
+
+    while (state->n_made > 0) {
+        CK_OBJECT_HANDLE handle = state->made[--state->n_made];
+
+        if (state->token->fns->C_DestroyObject(state->token->session, handle) ==
+            CKR_OK)
+            continue;
+        if (cli_object_read(state->token, handle, &object) != CLI_OK)
+            continue;
+        uri = cli_object_uri(state->token, &object);
+        cli_error(CLI_EXIT_FAILURE,
+                  "import: could not remove %s; destroy it with 'p11kmip "
+                  "destroy --yes \"%s\"'",
+                  uri != NULL ? uri : "an object", uri != NULL ? uri : "");
+        free(uri);
+        cli_object_clear(&object);
+    }
+}
+
+/* The id of the new objects: --id, else SHA-1 of the public key. */
+static int object_id(const import_args *args, cli_pem_bundle *bundle,
+                     unsigned char sha1[20], const uint8_t **id, size_t *len)
+{
+    EVP_PKEY *key = bundle->private_key != NULL ? bundle->private_key
+                    : bundle->public_key != NULL
+                        ? bundle->public_key
+                        : X509_get0_pubkey(sk_X509_value(bundle->certs, 0));
+
+    if (args->sel.has_id) {
+        *id = args->sel.id;
+        *len = args->sel.id_len;
+        return CLI_OK;
+    }
+    if (key == NULL || cli_key_id(key, sha1) != 0)
+        return cli_error(CLI_EXIT_FAILURE,
+                         "import: unreadable public key; give --id");
+    *id = sha1;
+    *len = 20;
+    return CLI_OK;
+}
+
+static int import(const import_args *args, char **files, int n_files)
+{
+    cli_pem_bundle bundle = {0};
+    cli_token token = {0};
+    import_state state = {.token = &token};
+    cli_progress *progress = NULL;
+    unsigned char sha1[20];
+    const uint8_t *id = NULL;
+    size_t id_len = 0;
+    int code = CLI_OK;
+
+    for (int i = 0; code == CLI_OK && i < n_files; i++)
+        if (cli_pem_read(files[i], &bundle) != 0)
+            code = CLI_EXIT_FAILURE;
+    if (code == CLI_OK && cli_pem_check(&bundle) != 0)
+        code = CLI_EXIT_FAILURE;
+    if (code == CLI_OK && 2 + sk_X509_num(bundle.certs) > IMPORT_MAX_OBJECTS)
+        code = cli_error(CLI_EXIT_USAGE,
+                         "import: more than %d objects; import the chain in "
+                         "parts",
+                         IMPORT_MAX_OBJECTS);
+    if (code == CLI_OK)
+        code = object_id(args, &bundle, sha1, &id, &id_len);
+    if (code == CLI_OK)
+        code = cli_token_open(args->sel.slot, &token);
+    if (code == CLI_OK) {
+        progress = cli_progress_start("importing \"%s\" to token \"%s\"",
+                                      args->sel.label, token.label);
+        code = import_bundle(&state, &bundle, args, id, id_len);
+        cli_progress_end(progress, code == CLI_OK);
+        if (code != CLI_OK)
+            roll_back(&state);
+    }
+    if (code == CLI_OK)
+        code = cli_print_objects(&token, state.made, state.n_made, args->json);
+    cli_token_close(&token);
+    cli_pem_clear(&bundle);
+    return code;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        CLI_SELECTOR_OPTIONS,
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    import_args args = {0};
+    int opt, code = CLI_OK;
+
+    while (code == CLI_OK && (opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT,
+                                                options, NULL)) != -1) {
+        if (opt == 'j')
+            args.json = true;
+        else if (opt == 't' || cli_selector_option(&args.sel, opt, optarg) <= 0)
+            code = CLI_EXIT_USAGE;
+    }
+    if (code == CLI_OK && (optind == argc || args.sel.label == NULL))
+        code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip import %s",
+                         cli_cmd_import.usage);
+    if (code == CLI_OK)
+        code = import(&args, argv + optind, argc - optind);
+    cli_selector_clear(&args.sel);
+    return code;
+}
+
+const cli_command cli_cmd_import = {
+    "import",
+    "import a PEM private key, public key and/or certificate chain, "
+    "activated",
+    "FILE... --label LABEL [--id HEX] [--slot SLOT] [--json]",
+    run,
+};

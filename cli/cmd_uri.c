@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* p11kmip uri --label L [--type T]: the pkcs11: URI (RFC 7512) of one
+ * object, for openssl -key, nginx's engine: keys or p11tool. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "objects.h"
+
+static int print_uri(const cli_selector *sel)
+{
+    CK_OBJECT_HANDLE handle;
+    cli_token token;
+    cli_object object;
+    char *uri;
+    int code = cli_token_find_one(sel, "uri", &token, &handle);
+
+    if (code == CLI_OK)
+        code = cli_object_read(&token, handle, &object);
+    if (code == CLI_OK) {
+        uri = cli_object_uri(&token, &object);
+        if (uri == NULL)
+            code = cli_error(CLI_EXIT_FAILURE, "uri: out of memory");
+        else
+            printf("%s\n", uri);
+        free(uri);
+        cli_object_clear(&object);
+    }
+    cli_token_close(&token);
+    return code;
+}
+
+static int run(int argc, char **argv)
+{
+    cli_selector sel = {0};
+    int code = cli_selection_parse(argc, argv, "uri", cli_cmd_uri.usage, NULL,
+                                   0, &sel);
+
+    if (code == CLI_OK)
+        code = print_uri(&sel);
+    cli_selector_clear(&sel);
+    return code;
+}
+
+const cli_command cli_cmd_uri = {
+    "uri",
+    "print the pkcs11: URI of an object",
+    "[--label LABEL] [--id HEX] [--type TYPE] [--slot SLOT] [URI]",
+    run,
+};

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Objects on a token: choosing them (options or a pkcs11: URI), reading
+ * what an operator wants to see of them, naming them by URI. */
+#ifndef P11KMIP_CLI_OBJECTS_H
+#define P11KMIP_CLI_OBJECTS_H
+
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "token.h"
+
+/* ---- Selecting objects (select.c) ---- */
+
+typedef struct cli_selector {
+    char *slot; /* --slot or the URI's token; NULL: the first slot */
+    char *label;
+    uint8_t *id;
+    size_t id_len;
+    bool has_id;
+    CK_OBJECT_CLASS object_class;
+    bool has_class;
+} cli_selector;
+
+/* The getopt_long entries of the selection options; their short forms
+ * are CLI_SELECTOR_SHORT. */
+#define CLI_SELECTOR_SHORT "s:l:i:t:"
+#define CLI_SELECTOR_OPTIONS                                                   \
+    {"slot", required_argument, NULL, 's'},                                    \
+        {"label", required_argument, NULL, 'l'},                               \
+        {"id", required_argument, NULL, 'i'},                                  \
+    {                                                                          \
+        "type", required_argument, NULL, 't'                                   \
+    }
+
+/* Takes option opt of CLI_SELECTOR_OPTIONS: 1 when it was one, 0 when
+ * not, -1 (message printed) for a bad value. */
+int cli_selector_option(cli_selector *sel, int opt, const char *arg);
+/* Takes a pkcs11: URI naming the objects. 0, or -1 (message printed). */
+int cli_selector_uri(cli_selector *sel, const char *text);
+bool cli_selector_empty(const cli_selector *sel);
+void cli_selector_clear(cli_selector *sel);
+
+/* A command's own option besides the selection: a flag (value NULL) or
+ * one taking an argument (flag NULL). */
+typedef struct cli_extra_option {
+    const char *name;
+    bool *flag;
+    const char **value;
+} cli_extra_option;
+
+/* Parses a selecting command's arguments: the selection options, the
+ * extra options (at most 8) and at most one pkcs11: URI. CLI_OK, or
+ * CLI_EXIT_USAGE with the reason printed. */
+int cli_selection_parse(int argc, char **argv, const char *command,
+                        const char *usage, const cli_extra_option *extra,
+                        size_t n_extra, cli_selector *sel);
+
+/* The objects of the token sel matches; *handles (free()) holds *n.
+ * CLI_OK, or an exit code with the reason printed. */
+int cli_find(const cli_token *token, const cli_selector *sel,
+             CK_OBJECT_HANDLE **handles, size_t *n);
+
+/* Exactly one object, or an exit code naming why (none, several). */
+int cli_find_one(const cli_token *token, const cli_selector *sel,
+                 CK_OBJECT_HANDLE *handle);
+
+/* Opens sel's token and finds the one object sel names (an empty
+ * selection is refused). The caller closes the token in any case. */
+int cli_token_find_one(const cli_selector *sel, const char *command,
+                       cli_token *token, CK_OBJECT_HANDLE *handle);
+
+/* Parses hex ("0a1b", "0A:1B") into *out (free()); -1 when not hex. */
+int cli_unhex(const char *text, uint8_t **out, size_t *len);
+/* Lower-case hex of data, malloc'd; NULL when out of memory. */
+char *cli_hex(const uint8_t *data, size_t len);
+
+/* CKO_* from "private", "public", "secret-key", "cert", "data". */
+bool cli_class_from_name(const char *name, CK_OBJECT_CLASS *out);
+/* The pkcs11: URI type name of a class ("private", "cert", ...). */
+const char *cli_class_name(CK_OBJECT_CLASS object_class);
+
+/* ---- Reading objects (object.c) ---- */
+
+typedef struct cli_object {
+    CK_OBJECT_HANDLE handle;
+    CK_OBJECT_CLASS object_class;
+    CK_ULONG subtype; /* CKK_* or CKC_*, CK_UNAVAILABLE_INFORMATION */
+    char *label;      /* "" when none */
+    uint8_t *id;
+    size_t id_len;
+    unsigned long bits; /* 0: unknown */
+    const char *curve;  /* NIST name of an EC key's curve, or NULL */
+} cli_object;
+
+/* Reads handle's class, type, label, id and size. CLI_OK or an exit code
+ * (printed). Clear with cli_object_clear. */
+int cli_object_read(const cli_token *token, CK_OBJECT_HANDLE handle,
+                    cli_object *out);
+void cli_object_clear(cli_object *object);
+
+/* "rsa", "ec", "aes", "generic-secret", "x509" or "-". */
+const char *cli_object_kind(const cli_object *object);
+
+/* The pkcs11: URI of the object (token, object label, id and type),
+ * malloc'd, or NULL when out of memory. */
+char *cli_object_uri(const cli_token *token, const cli_object *object);
+
+/* The object as a JSON object (json_object_put), or NULL. */
+json_object *cli_object_json(const cli_token *token, const cli_object *object);
+
+/* Reads one attribute's value into *value (free()); CKR_* of the call. */
+CK_RV cli_attr_get(const cli_token *token, CK_OBJECT_HANDLE handle,
+                   CK_ATTRIBUTE_TYPE type, uint8_t **value, size_t *len);
+
+#endif

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Which objects a subcommand acts on, and finding them with
+ * C_FindObjects. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <p11-kit/p11-kit.h>
+#include <p11-kit/uri.h>
+
+#include "cli.h"
+#include "objects.h"
+
+#define FIND_BATCH 64
+
+static const struct {
+    const char *name;
+    CK_OBJECT_CLASS object_class;
+} class_names[] = {
+    {"private", CKO_PRIVATE_KEY},
+    {"public", CKO_PUBLIC_KEY},
+    {"secret-key", CKO_SECRET_KEY},
+    {"cert", CKO_CERTIFICATE},
+    {"data", CKO_DATA},
+};
+
+bool cli_class_from_name(const char *name, CK_OBJECT_CLASS *out)
+{
+    for (size_t i = 0; i < sizeof(class_names) / sizeof(class_names[0]); i++) {
+        if (strcmp(name, class_names[i].name) == 0) {
+            *out = class_names[i].object_class;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *cli_class_name(CK_OBJECT_CLASS object_class)
+{
+    for (size_t i = 0; i < sizeof(class_names) / sizeof(class_names[0]); i++)
+        if (class_names[i].object_class == object_class)
+            return class_names[i].name;
+    return "unknown";
+}
+
+int cli_unhex(const char *text, uint8_t **out, size_t *len)
+{
+    size_t digits = 0, n = 0;
+    uint8_t *bytes = malloc(strlen(text) / 2 + 1);
+    int high = -1;
+
+    if (bytes == NULL)
+        return -1;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == ':')
+            continue;
+        if (!isxdigit((unsigned char)*p))
+            break;
+        int nibble = isdigit((unsigned char)*p)
+                         ? *p - '0'
+                         : tolower((unsigned char)*p) - 'a' + 10;
+        digits++;
+        if (high < 0) {
+            high = nibble;
+        } else {
+            bytes[n++] = (uint8_t)(high << 4 | nibble);
+            high = -1;
+        }
+    }
+    if (digits == 0 || high >= 0 ||
+        strspn(text, "0123456789abcdefABCDEF:") != strlen(text)) {
+        free(bytes);
+        return -1;
+    }
+    *out = bytes;
+    *len = n;
+    return 0;
+}
+
+char *cli_hex(const uint8_t *data, size_t len)
+{
+    char *text = malloc(2 * len + 1);
+
+    if (text == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        snprintf(text + 2 * i, 3, "%02x", data[i]);
+    text[2 * len] = '\0';
+    return text;
+}
+
+static int set_string(char **field, const char *value)
+{
+    free(*field);
+    *field = strdup(value);
+    return *field != NULL ? 1 : cli_error(-1, "out of memory");
+}
+
+int cli_selector_option(cli_selector *sel, int opt, const char *arg)
+{
+    switch (opt) {
+    case 's':
+        return set_string(&sel->slot, arg);
+    case 'l':
+        return set_string(&sel->label, arg);
+    case 'i':
+        free(sel->id);
+        sel->id = NULL;
+        if (cli_unhex(arg, &sel->id, &sel->id_len) != 0)
+            return cli_error(-1,
+                             "--id \"%s\": expected hex digits (e.g. "
+                             "0a1b2c)",
+                             arg);
+        sel->has_id = true;
+        return 1;
+    case 't':
+        if (!cli_class_from_name(arg, &sel->object_class))
+            return cli_error(-1,
+                             "--type \"%s\": expected private, public, "
+                             "secret-key, cert or data",
+                             arg);
+        sel->has_class = true;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Copies the attributes a URI names into sel. */
+static int take_uri_attributes(cli_selector *sel, P11KitUri *uri)
+{
+    CK_ATTRIBUTE *attr;
+    CK_TOKEN_INFO *token = p11_kit_uri_get_token_info(uri);
+    size_t len = p11_kit_space_strlen(token->label, sizeof(token->label));
+
+    if (len > 0) {
+        free(sel->slot);
+        sel->slot = strndup((const char *)token->label, len);
+        if (sel->slot == NULL)
+            return -1;
+    }
+    if ((attr = p11_kit_uri_get_attribute(uri, CKA_LABEL)) != NULL) {
+        free(sel->label);
+        sel->label = strndup(attr->pValue, attr->ulValueLen);
+        if (sel->label == NULL)
+            return -1;
+    }
+    if ((attr = p11_kit_uri_get_attribute(uri, CKA_ID)) != NULL) {
+        free(sel->id);
+        sel->id = malloc(attr->ulValueLen + 1);
+        if (sel->id == NULL)
+            return -1;
+        memcpy(sel->id, attr->pValue, attr->ulValueLen);
+        sel->id_len = attr->ulValueLen;
+        sel->has_id = true;
+    }
+    if ((attr = p11_kit_uri_get_attribute(uri, CKA_CLASS)) != NULL &&
+        attr->ulValueLen == sizeof(CK_OBJECT_CLASS)) {
+        memcpy(&sel->object_class, attr->pValue, sizeof(CK_OBJECT_CLASS));
+        sel->has_class = true;
+    }
+    return 0;
+}
+
+int cli_selector_uri(cli_selector *sel, const char *text)
+{
+    P11KitUri *uri = p11_kit_uri_new();
+    int rc;
+
+    if (uri == NULL)
+        return cli_error(-1, "out of memory");
+    rc = p11_kit_uri_parse(text, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, uri);
+    if (rc != P11_KIT_URI_OK) {
+        p11_kit_uri_free(uri);
+        return cli_error(-1, "\"%s\": not a pkcs11: URI (%s)", text,
+                         p11_kit_uri_message(rc));
+    }
+    rc = take_uri_attributes(sel, uri);
+    p11_kit_uri_free(uri);
+    return rc == 0 ? 0 : cli_error(-1, "out of memory");
+}
+
+bool cli_selector_empty(const cli_selector *sel)
+{
+    return sel->label == NULL && !sel->has_id && !sel->has_class;
+}
+
+void cli_selector_clear(cli_selector *sel)
+{
+    free(sel->slot);
+    free(sel->label);
+    free(sel->id);
+    memset(sel, 0, sizeof(*sel));
+}
+
+int cli_find(const cli_token *token, const cli_selector *sel,
+             CK_OBJECT_HANDLE **handles, size_t *n)
+{
+    CK_ATTRIBUTE templ[3];
+    CK_ULONG count = 0, got;
+    CK_OBJECT_HANDLE *found = NULL, *grown;
+    size_t used = 0;
+    CK_RV rv;
+
+    if (sel->label != NULL)
+        templ[count++] =
+            (CK_ATTRIBUTE){CKA_LABEL, sel->label, strlen(sel->label)};
+    if (sel->has_id)
+        templ[count++] = (CK_ATTRIBUTE){CKA_ID, sel->id, sel->id_len};
+    if (sel->has_class)
+        templ[count++] = (CK_ATTRIBUTE){CKA_CLASS, (void *)&sel->object_class,
+                                        sizeof(sel->object_class)};
+    rv = token->fns->C_FindObjectsInit(token->session, templ, count);
+    while (rv == CKR_OK) {
+        grown = realloc(found, (used + FIND_BATCH) * sizeof(*found));
+        if (grown == NULL) {
+            rv = CKR_HOST_MEMORY;
+            break;
+        }
+        found = grown;
+        rv = token->fns->C_FindObjects(token->session, found + used, FIND_BATCH,
+                                       &got);
+        used += got;
+        if (got == 0)
+            break;
+    }
+    token->fns->C_FindObjectsFinal(token->session);
+    if (rv != CKR_OK) {
+        free(found);
+        return cli_token_error(token, "searching objects", rv);
+    }
+    *handles = found;
+    *n = used;
+    return CLI_OK;
+}
+
+int cli_find_one(const cli_token *token, const cli_selector *sel,
+                 CK_OBJECT_HANDLE *handle)
+{
+    CK_OBJECT_HANDLE *handles;
+    size_t n;
+    int code = cli_find(token, sel, &handles, &n);
+
+    if (code != CLI_OK)
+        return code;
+    if (n == 1)
+        *handle = handles[0];
+    else
+        code = cli_error(
+            CLI_EXIT_FAILURE,
+            "%s object on token \"%s\" matches%s%s%s%s%s: "
+            "narrow it with --label, --id or --type ('p11kmip "
+            "list' shows them)",
+            n == 0 ? "no" : "more than one", token->label,
+            sel->label != NULL ? " label \"" : "",
+            sel->label != NULL ? sel->label : "",
+            sel->label != NULL ? "\"" : "", sel->has_class ? " type " : "",
+            sel->has_class ? cli_class_name(sel->object_class) : "");
+    free(handles);
+    return code;
+}
+
+#define MAX_EXTRA_OPTIONS 8
+
+int cli_selection_parse(int argc, char **argv, const char *command,
+                        const char *usage, const cli_extra_option *extra,
+                        size_t n_extra, cli_selector *sel)
+{
+    struct option options[4 + MAX_EXTRA_OPTIONS + 1] = {CLI_SELECTOR_OPTIONS};
+    size_t i;
+    int opt, index, taken;
+
+    if (n_extra > MAX_EXTRA_OPTIONS)
+        return cli_error(CLI_EXIT_USAGE, "%s: too many options", command);
+    for (i = 0; i < n_extra; i++)
+        options[4 + i] = (struct option){
+            extra[i].name,
+            extra[i].flag != NULL ? no_argument : required_argument, NULL, 0};
+    while ((opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT, options,
+                              &index)) != -1) {
+        if (opt == 0 && index >= 4) {
+            if (extra[index - 4].flag != NULL)
+                *extra[index - 4].flag = true;
+            else
+                *extra[index - 4].value = optarg;
+            continue;
+        }
+        taken = cli_selector_option(sel, opt, optarg);
+        if (taken < 0)
+            return CLI_EXIT_USAGE;
+        if (taken == 0)
+            return cli_error(CLI_EXIT_USAGE, "usage: p11kmip %s %s", command,
+                             usage);
+    }
+    if (optind < argc - 1)
+        return cli_error(CLI_EXIT_USAGE, "usage: p11kmip %s %s", command,
+                         usage);
+    if (optind == argc - 1 && cli_selector_uri(sel, argv[optind]) != 0)
+        return CLI_EXIT_USAGE;
+    return CLI_OK;
+}
+
+int cli_token_find_one(const cli_selector *sel, const char *command,
+                       cli_token *token, CK_OBJECT_HANDLE *handle)
+{
+    int code;
+
+    token->fns = NULL;
+    if (cli_selector_empty(sel))
+        return cli_error(CLI_EXIT_USAGE,
+                         "%s: name the object with --label, --id, --type or "
+                         "a pkcs11: URI",
+                         command);
+    code = cli_token_open(sel->slot, token);
+    return code == CLI_OK ? cli_find_one(token, sel, handle) : code;
+}
