@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A slot over two kmipd instances that share nothing but the key (the
+ * second starts from a copy of the first's database, with the same master
+ * key). During a stream of ECDSA signatures from two threads the first
+ * server is killed (SIGKILL): the signatures go on through the second, and
+ * no request fails once the first failure has been seen. The scenario
+ * runs once (group setup); each test checks one property. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "kmipd_proc.h"
+#include "sign_stream.h"
+
+#define TIMEOUT_MS 2000
+#define THREADS 2
+#define BOTH_UP_S 0.5
+#define ONE_UP_S 1.0
+
+static kmipd_proc first, second;
+static sign_stream stream;
+static double killed_at;
+
+/* The key is made on the first server alone, then the first server's
+ * database becomes the second's. */
+static bool make_shared_key(void)
+{
+    const char *servers[] = {first.address};
+    module_configure(servers, 1, TIMEOUT_MS);
+    if (module_initialize() == NULL)
+        return false;
+    bool made = module_ec_key(module_session(), "group") != CK_INVALID_HANDLE;
+    module_finalize();
+    kmipd_proc_stop(&first, SIGTERM);
+    return made && kmipd_proc_copy_database(&first, &second);
+}
+
+static int run_scenario(void **state)
+{
+    (void)state;
+    if (!kmipd_proc_configure(&first, "kmipd-first", kmipd_free_port(), NULL) ||
+        !kmipd_proc_configure(&second, "kmipd-second", kmipd_free_port(),
+                              NULL) ||
+        !kmipd_proc_start(&first) || !make_shared_key() ||
+        !kmipd_proc_start(&first) || !kmipd_proc_start(&second))
+        return -1;
+    const char *servers[] = {first.address, second.address};
+    module_configure(servers, 2, TIMEOUT_MS);
+    if (module_initialize() == NULL)
+        return -1;
+    CK_OBJECT_HANDLE key = module_find_key(module_session(), "group");
+    if (key == CK_INVALID_HANDLE)
+        return -1;
+    sign_stream_start(&stream, key, THREADS);
+    sleep_seconds(BOTH_UP_S);
+    killed_at = sign_stream_clock(&stream);
+    kmipd_proc_stop(&first, SIGKILL);
+    sleep_seconds(ONE_UP_S);
+    return sign_stream_stop(&stream, 5.0) ? 0 : -1;
+}
+
+static int clean_up(void **state)
+{
+    (void)state;
+    module_finalize();
+    kmipd_proc_stop(&first, SIGTERM);
+    kmipd_proc_stop(&second, SIGTERM);
+    sign_stream_free(&stream);
+    return 0;
+}
+
+/* Every record of every thread. */
+#define FOR_EACH_RECORD(record)                                                \
+    for (size_t t_ = 0; t_ < stream.threads; t_++)                             \
+        for (const sign_record *record = stream.logs[t_].records;              \
+             record < stream.logs[t_].records + stream.logs[t_].count;         \
+             record++)
+
+static void signing_goes_on_through_the_second_server(void **state)
+{
+    (void)state;
+    size_t after = 0;
+    FOR_EACH_RECORD(r)
+    {
+        if (r->start > killed_at && r->rv == CKR_OK)
+            after++;
+    }
+    assert_true(after >= 10);
+}
+
+static void no_request_fails_after_the_first_failure(void **state)
+{
+    (void)state;
+    double first_failure_seen = 1e9;
+    FOR_EACH_RECORD(r)
+    {
+        if (r->rv != CKR_OK && r->end < first_failure_seen)
+            first_failure_seen = r->end;
+    }
+    FOR_EACH_RECORD(r)
+    {
+        if (r->start >= first_failure_seen)
+            assert_int_equal(r->rv, CKR_OK);
+    }
+}
+
+static void only_requests_in_flight_at_the_kill_may_fail(void **state)
+{
+    (void)state;
+    FOR_EACH_RECORD(r)
+    {
+        if (r->rv != CKR_OK) {
+            assert_int_equal(r->rv, CKR_DEVICE_ERROR);
+            assert_true(r->start <= killed_at);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(signing_goes_on_through_the_second_server),
+        cmocka_unit_test(no_request_fails_after_the_first_failure),
+        cmocka_unit_test(only_requests_in_flight_at_the_kill_may_fail),
+    };
+    return cmocka_run_group_tests(tests, run_scenario, clean_up);
+}
