@@ -115,6 +115,8 @@ int main(int argc, char **argv)
         server_close(&server);
         return 1;
     }
+    if (daemonize && server.config->log_file == NULL)
+        fprintf(stderr, "kmipd: a daemon without \"log_file\" logs nowhere\n");
     running_server = &server;
     install_signals();
     /* Daemonize first: the store's connections must not cross a fork. */
