@@ -477,6 +477,25 @@ class Lifecycle(Base):
             attr_v1("Activation Date", D(0, 1000))])
         self.assertEqual(self.state(uid), ST.ACTIVE.value)
 
+    def test_deactivation_date_reached_deactivates(self):
+        uid = self.create("expired", extra=[
+            attr_v1("Activation Date", D(0, 1000)),
+            attr_v1("Deactivation Date", D(0, 2000))])
+        self.assertEqual(self.state(uid), ST.DEACTIVATED.value)
+
+    def test_activation_date_cannot_change_once_active(self):
+        uid = self.create("fixed-date")
+        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
+        self.fails(self.conn.one(OP.MODIFY_ATTRIBUTE, uid_payload(uid) + [
+            attr_v1("Activation Date", D(0, 5000))]),
+            R.WRONG_KEY_LIFECYCLE_STATE)
+
+    def test_setting_a_past_activation_date_activates(self):
+        uid = self.create("late-date")
+        self.ok(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
+            attr_v1("Activation Date", D(0, 1000))]))
+        self.assertEqual(self.state(uid), ST.ACTIVE.value)
+
     def test_destroying_an_active_object_is_refused(self):
         uid = self.create("active")
         self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
