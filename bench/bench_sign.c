@@ -5,7 +5,9 @@
  * run, and RSA-2048 against PyKMIP when a PyKMIP server is given.
  *
  * Usage: bench_sign [-s SECONDS] [-r ROUNDS] [-o DATA_FILE] [-a rsa|ec]
- * Each rate is the best of ROUNDS (3) measurements of SECONDS (3) each.
+ * Each remote rate is measured ROUNDS (3) times for SECONDS (3), each time
+ * right after the local rate: the table gives the best rates and the
+ * median of the paired ratios.
  * Environment (bench/run.sh sets it): BENCH_KMIPD and BENCH_PYKMIP
  * (host:port; PyKMIP optional), P11KMIP_TEST_CA, P11KMIP_TEST_CERT,
  * P11KMIP_TEST_KEY. Prints a table; DATA_FILE receives the rates for
@@ -210,75 +212,84 @@ typedef struct row {
     const char *algorithm;
     const char *where;
     int threads;
-    double rate;
-    double local_rate; /* 0: this is the local row */
+    double rate;  /* the best round */
+    double ratio; /* median of the rounds' remote / local, 0: local row */
 } row;
 
 #define MAX_ROWS 16
+#define MAX_ROUNDS 16
 
 static row rows[MAX_ROWS];
 static size_t row_count;
 
-static int rounds = 3; /* -r: measurements per rate, best kept */
+static int rounds = 3; /* -r: paired measurements per row */
 
-static void run_row(const char *algorithm, const char *where, const signer *s,
-                    int threads, double seconds, double local_rate)
+static double checked(double rate, const char *algorithm, const char *where)
 {
-    measure(s, threads, seconds / 10); /* warm up connections and caches */
-    /* The best of several rounds: other load on the machine only ever
-     * slows a round down. */
-    double rate = 0;
-    for (int round = 0; round < rounds && rate >= 0; round++) {
-        double round_rate = measure(s, threads, seconds);
-        if (round_rate < 0 || round_rate > rate)
-            rate = round_rate;
-    }
     if (rate < 0) {
         fprintf(stderr, "bench_sign: %s %s failed\n", algorithm, where);
         exit(1);
     }
-    rows[row_count++] = (row){algorithm, where, threads, rate, local_rate};
+    return rate;
 }
 
-static double local_rate(const char *algorithm, int threads)
+static int by_value(const void *a, const void *b)
 {
-    for (size_t i = 0; i < row_count; i++) {
-        if (strcmp(rows[i].algorithm, algorithm) == 0 &&
-            strcmp(rows[i].where, "local") == 0 && rows[i].threads == threads)
-            return rows[i].rate;
-    }
-    return 0;
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
-/* Local, then kmipd, then PyKMIP (when server is set) for one algorithm. */
+/* Measures remote and local back to back, rounds times, so that each
+ * ratio compares two measurements made under the same load on the
+ * machine. Adds the remote row, and the local row when add_local. */
+static void run_pair(const char *algorithm, const char *where,
+                     const signer *remote, const signer *local, int threads,
+                     double seconds, bool add_local)
+{
+    double ratios[MAX_ROUNDS], best_local = 0, best_remote = 0;
+    measure(remote, threads, seconds / 10); /* warm up connections */
+    for (int round = 0; round < rounds; round++) {
+        double l =
+            checked(measure(local, threads, seconds), algorithm, "local");
+        double r = checked(measure(remote, threads, seconds), algorithm, where);
+        ratios[round] = r / l;
+        best_local = l > best_local ? l : best_local;
+        best_remote = r > best_remote ? r : best_remote;
+    }
+    qsort(ratios, (size_t)rounds, sizeof(*ratios), by_value);
+    if (add_local)
+        rows[row_count++] = (row){algorithm, "local", threads, best_local, 0};
+    rows[row_count++] =
+        (row){algorithm, where, threads, best_remote, ratios[rounds / 2]};
+}
+
+/* kmipd, then PyKMIP (when given), each paired with the local key. */
 static void bench_algorithm(const char *algorithm, signer *remote,
                             signer *local, signer *pykmip, double seconds)
 {
     for (int threads = 1; threads <= MAX_THREADS; threads++)
-        run_row(algorithm, "local", local, threads, seconds, 0);
-    for (int threads = 1; threads <= MAX_THREADS; threads++)
-        run_row(algorithm, "kmipd", remote, threads, seconds,
-                local_rate(algorithm, threads));
+        run_pair(algorithm, "kmipd", remote, local, threads, seconds, true);
     for (int threads = 1; pykmip != NULL && threads <= MAX_THREADS; threads++)
-        run_row(algorithm, "PyKMIP", pykmip, threads, seconds,
-                local_rate(algorithm, threads));
+        run_pair(algorithm, "PyKMIP", pykmip, local, threads, seconds, false);
 }
 
 static void print_table(FILE *data)
 {
     printf("%-10s %-7s %7s %12s %9s\n", "algorithm", "where", "threads",
-           "signs/s", "vs local");
+           "signs/s", "vs local*");
     for (size_t i = 0; i < row_count; i++) {
         const row *r = &rows[i];
         printf("%-10s %-7s %7d %12.0f", r->algorithm, r->where, r->threads,
                r->rate);
-        if (r->local_rate > 0)
-            printf(" %8.1f%%", 100.0 * r->rate / r->local_rate);
+        if (r->ratio > 0)
+            printf(" %8.1f%%", 100.0 * r->ratio);
         printf("\n");
         if (data != NULL)
             fprintf(data, "\"%s %s %dT\" %.1f\n", r->algorithm, r->where,
                     r->threads, r->rate);
     }
+    printf("* median over the rounds of the rate divided by the local rate "
+           "measured just before\n");
 }
 
 int main(int argc, char **argv)
@@ -291,7 +302,9 @@ int main(int argc, char **argv)
         if (opt == 's')
             seconds = atof(optarg);
         else if (opt == 'r')
-            rounds = atoi(optarg) > 0 ? atoi(optarg) : 1;
+            rounds = atoi(optarg) < 1            ? 1
+                     : atoi(optarg) > MAX_ROUNDS ? MAX_ROUNDS
+                                                 : atoi(optarg);
         else if (opt == 'o')
             data_path = optarg;
         else if (opt == 'a')
@@ -355,7 +368,7 @@ int main(int argc, char **argv)
                      NULL,
                      NULL};
 
-    printf("kmipd at %s (KMIP %d.%d), best of %d x %.1f s, %ld CPUs\n",
+    printf("kmipd at %s (KMIP %d.%d), %d paired rounds of %.1f s, %ld CPUs\n",
            getenv("BENCH_KMIPD"), v.major, v.minor, rounds, seconds,
            sysconf(_SC_NPROCESSORS_ONLN));
     if (only == NULL || strcmp(only, "rsa") == 0)
