@@ -74,6 +74,10 @@ static void read_size(const cli_token *token, cli_object *object)
             while (skip < len && value[skip] == 0)
                 skip++;
             object->bits = (len - skip) * 8;
+        } else if ((value_len =
+                        attr_ulong(token, object->handle, CKA_MODULUS_BITS)) !=
+                   CK_UNAVAILABLE_INFORMATION) {
+            object->bits = value_len;
         }
         break;
     case CKK_EC:
