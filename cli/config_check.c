@@ -127,7 +127,8 @@ static void print_names(const char *title, json_object *array)
 {
     if (array == NULL)
         return;
-    printf("  %s:", title);
+    printf("  %s:%s", title,
+           json_object_array_length(array) == 0 ? " (none reported)" : "");
     for (size_t i = 0; i < json_object_array_length(array); i++)
         printf("%s %s", i > 0 ? "," : "",
                json_object_get_string(json_object_array_get_idx(array, i)));

@@ -155,8 +155,9 @@ int cli_token_open(const char *slot_label, cli_token *token)
     if (rv != CKR_OK) {
         token->fns = NULL;
         return cli_error(CLI_EXIT_CONFIG,
-                         "the configuration is unusable (%s): run 'p11kmip "
-                         "config show' to see why",
+                         "the PKCS#11 core did not start (%s): 'p11kmip "
+                         "config show' tells what is wrong with the "
+                         "configuration, 'p11kmip config init' writes one",
                          p11_kit_strerror(rv));
     }
     code = find_slot(token, slot_label);

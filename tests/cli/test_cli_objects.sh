@@ -28,7 +28,14 @@ expect_json 'length == 1 and .[0].ok and (.[0].kmip_version | test("^[12]\\."))
 echo "--- keygen rsa:2048 and list"
 expect_exit 0 "$p11kmip" keygen rsa:2048 --label web --id 0a01 --json
 expect_json 'length == 2 and .[0].type == "private" and .[1].type == "public"
-    and all(.[]; .kind == "rsa" and .bits == 2048 and .label == "web")'
+    and all(.[]; .kind == "rsa" and .label == "web") and .[1].bits == 2048'
+if [ "$server" = kmipd ]; then
+    expect_json 'all(.[]; .id == "0a01" and .bits == 2048)'
+else
+    # PyKMIP refuses the x-pkcs11-id attribute: p11core creates the key
+    # without it and CKA_ID becomes each object's Unique Identifier.
+    expect_in "does not keep the id" "$err"
+fi
 expect_exit 0 "$p11kmip" list --label web --json
 expect_json 'length == 2 and ([.[].type] | sort) == ["private", "public"]'
 expect_exit 0 "$p11kmip" list
@@ -61,7 +68,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/imp.key" \
 expect_exit 0 "$p11kmip" import "$work/imp.key" "$work/imp.crt" \
     --label imported --json
 expect_json 'length == 3 and ([.[].type] == ["private", "public", "cert"])
-    and (.[0].id | length) == 40 and (.[0].id as $id | all(.[]; .id == $id))'
+    and all(.[]; .label == "imported")'
+[ "$server" = pykmip ] ||
+    expect_json '(.[0].id | length) == 40 and (.[0].id as $id | all(.[]; .id == $id))'
 expect_exit 0 "$p11kmip" list --label imported --json
 expect_json 'length == 3'
 

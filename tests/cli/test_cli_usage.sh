@@ -1,0 +1,99 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The CLI with no server: help, exit codes, usage errors, config init and
+# show, decode. Run by integration/with_server.py --server none (for the
+# test PKI). Usage: test_cli_usage.sh P11KMIP VECTORS_DIR
+set -eu
+p11kmip=$1 vectors=$2
+work=$P11KMIP_TEST_DIR/cli-usage
+mkdir -p "$work"
+. "$(dirname "$0")/cli_test_lib.sh"
+unset P11KMIP_SERVER P11KMIP_CA P11KMIP_CERT P11KMIP_KEY P11KMIP_PIN
+export P11KMIP_CONFIG="$work/p11kmip.json"
+
+echo "--- help for the tool and every command"
+expect_exit 0 "$p11kmip" --help
+for command in config keygen import list show uri keyfile destroy sign \
+    pubkey decode; do
+    expect_in "  $command " "$out"
+done
+for command in config keygen import list show uri keyfile destroy sign \
+    pubkey decode; do
+    expect_exit 0 "$p11kmip" "$command" --help
+    expect_in "usage: p11kmip $command" "$out"
+done
+expect_exit 0 "$p11kmip" config init --help
+expect_in "add-slot" "$out"
+
+echo "--- usage errors exit 2"
+expect_exit 2 "$p11kmip"
+expect_exit 2 "$p11kmip" frobnicate
+expect_in "unknown command" "$err"
+expect_exit 2 "$p11kmip" keygen rsa:2048
+expect_exit 2 "$p11kmip" keygen dsa:1024 --label x
+expect_in "rsa:2048" "$err"
+expect_exit 2 "$p11kmip" list --id xyz
+expect_in "expected hex digits" "$err"
+expect_exit 2 "$p11kmip" list --type key
+expect_in "secret-key" "$err"
+expect_exit 2 "$p11kmip" list "http://example.com/"
+expect_in "not a pkcs11: URI" "$err"
+expect_exit 2 "$p11kmip" show
+expect_in "name the object" "$err"
+expect_exit 2 "$p11kmip" keyfile --label x
+expect_exit 2 "$p11kmip" keyfile --label x --type cert --out "$work/x"
+expect_exit 2 "$p11kmip" destroy --label x </dev/null
+expect_exit 2 "$p11kmip" import --label x
+expect_exit 2 "$p11kmip" config frobnicate
+
+echo "--- no configuration exits 3 and says where it looked"
+expect_exit 3 "$p11kmip" list
+expect_in "$work/p11kmip.json" "$err"
+expect_exit 3 "$p11kmip" config show
+expect_in "$work/p11kmip.json" "$err"
+
+echo "--- config init writes a file the loader reads back"
+expect_exit 2 "$p11kmip" config init --label a --ca "$P11KMIP_TEST_CA"
+expect_in "--server" "$err"
+expect_exit 3 "$p11kmip" config init --label a --server 127.0.0.1:5696 \
+    --ca "$work/missing.pem" --cert "$P11KMIP_TEST_CERT" \
+    --key "$P11KMIP_TEST_KEY"
+expect_in "missing.pem: not readable" "$err"
+expect_exit 3 "$p11kmip" config init --label a --server 127.0.0.1:5696 \
+    --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
+    --key "$P11KMIP_TEST_KEY" --kmip-version 3.7
+expect_in '"slots[0].kmip_version" must be' "$err"
+expect_exit 3 "$p11kmip" config init --label a --server no-port \
+    --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
+    --key "$P11KMIP_TEST_KEY"
+expect_in "host:port" "$err"
+[ ! -e "$work/p11kmip.json" ] || fail "a refused configuration was written"
+expect_exit 0 "$p11kmip" config init --label a --server 127.0.0.1:5696 \
+    --server 127.0.0.2:5696 --ca "$P11KMIP_TEST_CA" \
+    --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY" \
+    --kmip-version 1.4 --timeout-ms 1500 --login key-passphrase
+expect_exit 2 "$p11kmip" config init --label b --server 127.0.0.1:5696 \
+    --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
+    --key "$P11KMIP_TEST_KEY"
+expect_in "exists" "$err"
+expect_exit 0 "$p11kmip" config show --json
+expect_json '.slots | length == 1 and .[0].label == "a"
+    and .[0].servers == ["127.0.0.1:5696", "127.0.0.2:5696"]
+    and .[0].kmip_version == "1.4" and .[0].timeout_ms == 1500
+    and .[0].login == "key-passphrase"'
+expect_exit 0 "$p11kmip" config init --force --file "$work/other.json" \
+    --label b --server 127.0.0.1:5696 --ca "$P11KMIP_TEST_CA" \
+    --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY"
+expect_exit 0 "$p11kmip" config show --file "$work/other.json"
+expect_in "slot \"b\"" "$out"
+
+echo "--- a slot that needs a PIN says how to give one"
+expect_exit 3 "$p11kmip" list --slot a </dev/null
+expect_in "P11KMIP_PIN" "$err"
+expect_exit 3 "$p11kmip" list --slot nosuch
+expect_in "no slot labelled \"nosuch\"" "$err"
+
+echo "--- decode"
+expect_exit 0 "$p11kmip" decode --hex "$vectors/msg-locate-request.hex"
+expect_in '"tag": "RequestMessage"' "$out"
+echo "--- all usage checks passed"
