@@ -214,22 +214,22 @@ static int decrypt_mechanism(asym_ctx *ctx, CK_MECHANISM *mech,
 }
 
 /* Decrypts in on the token into plain (*plain_len: its size, then the
- * length written); the token's answer. */
-static CK_RV token_decrypt(asym_ctx *ctx, CK_MECHANISM *mech,
-                           const unsigned char *in, size_t inlen,
-                           CK_BYTE *plain, CK_ULONG *plain_len)
+ * length written), the token's answer in *rv. 0 when no session could be
+ * had (an error raised). */
+static int token_decrypt(asym_ctx *ctx, CK_MECHANISM *mech,
+                         const unsigned char *in, size_t inlen, CK_BYTE *plain,
+                         CK_ULONG *plain_len, CK_RV *rv)
 {
     p11prov_session *session = p11prov_op_session(ctx->key);
-    CK_RV rv;
 
     if (session == NULL)
-        return CKR_SESSION_HANDLE_INVALID;
-    rv = session->fns->C_DecryptInit(session->handle, mech, ctx->key->handle);
-    if (rv == CKR_OK)
-        rv = session->fns->C_Decrypt(session->handle, (CK_BYTE *)in, inlen,
-                                     plain, plain_len);
-    p11prov_op_session_end(session, rv);
-    return rv;
+        return 0;
+    *rv = session->fns->C_DecryptInit(session->handle, mech, ctx->key->handle);
+    if (*rv == CKR_OK)
+        *rv = session->fns->C_Decrypt(session->handle, (CK_BYTE *)in, inlen,
+                                      plain, plain_len);
+    p11prov_op_session_end(session, *rv);
+    return 1;
 }
 
 static bool padding_failure(CK_RV rv)
@@ -290,7 +290,10 @@ static int asym_decrypt(void *vctx, unsigned char *out, size_t *outlen,
         p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
         return 0;
     }
-    rv = token_decrypt(ctx, &mech, in, inlen, plain, &plain_len);
+    if (!token_decrypt(ctx, &mech, in, inlen, plain, &plain_len, &rv)) {
+        free(plain);
+        return 0;
+    }
     if (ctx->pad_mode == RSA_PKCS1_WITH_TLS_PADDING &&
         (rv == CKR_OK || padding_failure(rv))) {
         ok = tls_premaster(ctx, rv, plain, plain_len, out, outlen, outsize);
@@ -306,7 +309,7 @@ static int asym_decrypt(void *vctx, unsigned char *out, size_t *outlen,
         p11prov_raise(ctx->provctx, P11PROV_R_TOKEN,
                       "RSA decryption failed: the ciphertext or its "
                       "padding is not valid");
-    } else if (rv != CKR_SESSION_HANDLE_INVALID) {
+    } else {
         p11prov_raise_rv(ctx->provctx, rv, "decrypting on the token");
     }
     OPENSSL_clear_free(plain, plain_size);
