@@ -27,8 +27,10 @@
 #define DEFAULT_PROPQ "provider=default"
 #define P11KMIP_PROPQ "provider=p11kmip"
 #define KEY_URI_PARAM "p11kmip-key-uri"
-/* P11PROV_R_KEY_USAGE (provider/provider.h) */
+/* P11PROV_R_* (provider/provider.h) */
+#define REASON_NOT_FOUND 3
 #define REASON_KEY_USAGE 7
+#define REASON_BAD_ARGUMENT 9
 
 static const unsigned char message[] =
     "The quick brown fox jumps over the lazy dog";
@@ -554,6 +556,65 @@ static void test_aes_gcm_wrong_tag_fails_final(void **state)
                      -1);
 }
 
+/* The reason of the error an AES-256-CBC encryption init with key_uri
+ * raised (it must fail). */
+static int aes_init_error(const char *key_uri)
+{
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CBC", P11KMIP_PROPQ);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_utf8_string(KEY_URI_PARAM, (char *)key_uri, 0),
+        OSSL_PARAM_END,
+    };
+
+    assert_non_null(cipher);
+    ERR_clear_error();
+    assert_int_not_equal(EVP_EncryptInit_ex2(cctx, cipher, NULL, iv16, params),
+                         1);
+    EVP_CIPHER_CTX_free(cctx);
+    EVP_CIPHER_free(cipher);
+    return ERR_GET_REASON(ERR_peek_last_error());
+}
+
+static void test_aes_uri_naming_no_key_is_not_found(void **state)
+{
+    (void)state;
+    assert_int_equal(aes_init_error(uri("no-such-key", "secret-key")),
+                     REASON_NOT_FOUND);
+}
+
+static void test_aes_key_of_another_size_is_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(aes_init_error(uri("aes128", "secret-key")),
+                     REASON_KEY_USAGE);
+}
+
+static void test_pss_salt_longer_than_the_key_allows_fails(void **state)
+{
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    unsigned char sig[512];
+    size_t siglen = sizeof(sig);
+
+    (void)state;
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, &pctx, "SHA256", NULL, NULL, key, NULL),
+        1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
+                     1);
+    /* 2048 bits with SHA-256: at most 256 - 32 - 2 = 222 bytes. */
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 223), 1);
+    ERR_clear_error();
+    assert_int_not_equal(
+        EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()),
+                     REASON_BAD_ARGUMENT);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+}
+
 static void test_aes_key_bytes_are_refused(void **state)
 {
     static const unsigned char key[32];
@@ -600,6 +661,9 @@ int main(void)
         cmocka_unit_test(test_aes_256_ctr_in_pieces_matches_openssl),
         cmocka_unit_test(test_aes_gcm_wrong_tag_fails_final),
         cmocka_unit_test(test_aes_key_bytes_are_refused),
+        cmocka_unit_test(test_aes_uri_naming_no_key_is_not_found),
+        cmocka_unit_test(test_aes_key_of_another_size_is_refused),
+        cmocka_unit_test(test_pss_salt_longer_than_the_key_allows_fails),
         cmocka_unit_test(test_default_aes_fetch_is_not_the_provider),
     };
 
