@@ -334,6 +334,18 @@ class Locate(Base):
         self.assertEqual(uids, made[1:3])
         self.assertEqual(result.payload.val(T.LOCATED_ITEMS), 5)
 
+    def test_maximum_items_zero_counts_without_listing(self):
+        for _ in range(3):
+            self.create("counted")
+        result, uids = self.locate([attr_v1("Name", name_value("counted"))],
+                                   extra=[I(T.MAXIMUM_ITEMS, 0)])
+        self.assertEqual(uids, [])
+        self.assertEqual(result.payload.val(T.LOCATED_ITEMS), 3)
+
+    def test_negative_maximum_items_is_invalid(self):
+        self.fails(self.conn.one(OP.LOCATE, [I(T.MAXIMUM_ITEMS, -1)]),
+                   R.INVALID_FIELD)
+
     def test_located_items_is_absent_before_1_3(self):
         self.create("old-locate")
         result, uids = self.locate([attr_v1("Name", name_value("old-locate"))],
