@@ -9,6 +9,7 @@
  * original can go no further. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/params.h>
@@ -31,11 +32,31 @@ void *p11prov_sig_newctx(void *provctx, const p11prov_sig_family *family)
     return ctx;
 }
 
-/* Abandons a digest-sign in progress: the token's operation cannot be
- * cancelled in PKCS#11 2.40, so its session is closed. */
+/* Ends a digest-sign that will not be finished. PKCS#11 2.40 cannot
+ * cancel an operation, and closing the session logs the token out when it
+ * is the token's last: the token finishes the signature, which is dropped,
+ * and the session goes back to the pool. A forked child leaves its
+ * parent's session alone. */
 static void abandon_message(p11prov_sig_ctx *ctx)
 {
-    p11prov_session_discard(ctx->session);
+    CK_ULONG raw_len;
+    CK_BYTE *raw;
+    CK_RV rv = CKR_HOST_MEMORY;
+
+    if (ctx->session == NULL)
+        return;
+    if (ctx->session_pid == getpid()) {
+        raw_len = ctx->family->raw_size(ctx);
+        raw = malloc(raw_len);
+        if (raw != NULL)
+            rv = ctx->session->fns->C_SignFinal(ctx->session->handle, raw,
+                                                &raw_len);
+        free(raw);
+    }
+    if (rv == CKR_OK)
+        p11prov_op_session_end(ctx->session, rv);
+    else
+        p11prov_session_discard(ctx->session);
     ctx->session = NULL;
 }
 
@@ -242,6 +263,7 @@ static int begin(p11prov_sig_ctx *ctx, CK_MECHANISM *mech)
     ctx->session = p11prov_op_session(ctx->key);
     if (ctx->session == NULL)
         return 0;
+    ctx->session_pid = getpid();
     rv = ctx->session->fns->C_SignInit(ctx->session->handle, mech,
                                        ctx->key->handle);
     if (rv == CKR_OK)

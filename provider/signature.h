@@ -56,6 +56,7 @@ struct p11prov_sig_ctx {
     CK_RSA_PKCS_PSS_PARAMS pss;
     /* A digest-sign whose message the token is hashing (C_SignUpdate). */
     p11prov_session *session;
+    pid_t session_pid; /* the process that borrowed it */
     /* The digest-sign was finished by a copy of this context (dupctx gave
      * the copy the token's operation): this one can go no further. */
     bool spent;

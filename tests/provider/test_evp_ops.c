@@ -189,6 +189,24 @@ static void test_digest_sign_in_parts_then_final(void **state)
     EVP_PKEY_free(key);
 }
 
+/* A digest-sign dropped after an update leaves the key usable. */
+static void test_digest_sign_abandoned_then_signing_again(void **state)
+{
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    unsigned char sig[512];
+    size_t siglen;
+
+    (void)state;
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_DigestSignUpdate(mdctx, message, 10), 1);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+    siglen = digest_sign("rsa", "SHA256", NULL, sig, sizeof(sig));
+    assert_int_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen), 1);
+}
+
 static void test_digest_verify_through_provider(void **state)
 {
     EVP_PKEY *key = load("p256", "private");
@@ -647,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_digest_sign_rsa_pss_salt_is_digest_length),
         cmocka_unit_test(test_digest_sign_ecdsa_p256_gives_der),
         cmocka_unit_test(test_digest_sign_in_parts_then_final),
+        cmocka_unit_test(test_digest_sign_abandoned_then_signing_again),
         cmocka_unit_test(test_digest_verify_through_provider),
         cmocka_unit_test(test_threads_sign_with_one_key),
         cmocka_unit_test(test_sign_with_public_only_key_is_key_usage_error),
