@@ -273,13 +273,18 @@ static bool dispatch_item(batch *b, const kmip_item *item, kmip_item *response,
                           bool *failed)
 {
     kmipd_call call;
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     bool ok = serve_item(b, item, &call);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    long micros = (long)(end.tv_sec - start.tv_sec) * 1000000L +
+                  (end.tv_nsec - start.tv_nsec) / 1000;
     const kmip_item *batch_id =
         kmip_item_find(item, KMIP_TAG_UNIQUE_BATCH_ITEM_ID);
+    const char *op = kmip_enum_name(KMIP_TAG_OPERATION, call.operation);
     *failed = !ok;
     if (!ok) {
         kmip_item_free(call.response);
-        const char *op = kmip_enum_name(KMIP_TAG_OPERATION, call.operation);
         kmipd_log(KMIPD_LOG_INFO, "%s: %s failed: reason %u: %s",
                   b->session->owner, op != NULL ? op : "request", call.reason,
                   call.message);
@@ -289,8 +294,8 @@ static bool dispatch_item(batch *b, const kmip_item *item, kmip_item *response,
     const char *uid = placeholder_from(call.response);
     if (uid != NULL)
         snprintf(b->id_placeholder, sizeof(b->id_placeholder), "%s", uid);
-    kmipd_log(KMIPD_LOG_DEBUG, "%s: operation %u done", b->session->owner,
-              call.operation);
+    kmipd_log(KMIPD_LOG_DEBUG, "%s: %s done in %ld us", b->session->owner,
+              op != NULL ? op : "operation", micros);
     return response_add_success(response, call.operation, batch_id,
                                 call.response);
 }
