@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <openssl/core_names.h>
@@ -275,6 +277,29 @@ static void test_threads_sign_with_one_key(void **state)
         assert_int_equal(pthread_join(threads[i], &verified), 0);
         assert_int_equal((size_t)verified, SIGNATURES_PER_THREAD);
     }
+    EVP_PKEY_free(key);
+}
+
+/* A key loaded before a fork signs in the child (which sets up the
+ * module afresh) and still in the parent afterwards. */
+static void test_fork_child_and_parent_sign_with_one_key(void **state)
+{
+    unsigned char sig[128];
+    size_t siglen = digest_sign("p256", "SHA256", NULL, sig, sizeof(sig));
+    EVP_PKEY *key = load("p256", "private");
+    pid_t child;
+    int status;
+
+    (void)state;
+    assert_int_equal(verify_by_default("p256", "SHA256", NULL, sig, siglen), 1);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(sign_repeatedly(key) == (void *)SIGNATURES_PER_THREAD ? 0 : 1);
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_ptr_equal(sign_repeatedly(key), (void *)SIGNATURES_PER_THREAD);
     EVP_PKEY_free(key);
 }
 
@@ -668,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_digest_sign_abandoned_then_signing_again),
         cmocka_unit_test(test_digest_verify_through_provider),
         cmocka_unit_test(test_threads_sign_with_one_key),
+        cmocka_unit_test(test_fork_child_and_parent_sign_with_one_key),
         cmocka_unit_test(test_sign_with_public_only_key_is_key_usage_error),
         cmocka_unit_test(test_decrypt_oaep_on_token),
         cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
