@@ -232,6 +232,32 @@ static void sign_with_a_public_key_is_invalid_object_type(void **state)
     free(pub);
 }
 
+static void sign_requests_kmipd_does_not_serve_are_refused(void **state)
+{
+    e2e_session *s = *state;
+    char *priv, *pub;
+    e2e_create_pair(s->client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256, 0, 0,
+                    &priv, &pub);
+    uint8_t digest[32] = {0};
+    kmip_crypto_args both = {
+        .uid = priv,
+        .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256, 0),
+        .data = {message, sizeof(message)},
+        .digested_data = {digest, sizeof(digest)}};
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(s->version, &both)),
+                     KMIP_RESULT_REASON_INVALID_FIELD);
+    kmip_crypto_args multi_part = {.uid = priv,
+                                   .params = both.params,
+                                   .data = {message, sizeof(message)},
+                                   .init_indicator = KMIP_BOOL(true)};
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(s->version, &multi_part)),
+                     KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED);
+    free(priv);
+    free(pub);
+}
+
 /* ---- Encryption. ---- */
 
 static void aes_gcm_round_trips_with_aad_and_rejects_a_bad_tag(void **state)
@@ -373,6 +399,7 @@ int main(void)
         cmocka_unit_test(sign_with_a_pre_active_key_is_wrong_state),
         cmocka_unit_test(another_owner_cannot_sign_with_the_key),
         cmocka_unit_test(sign_with_a_public_key_is_invalid_object_type),
+        cmocka_unit_test(sign_requests_kmipd_does_not_serve_are_refused),
         cmocka_unit_test(aes_gcm_round_trips_with_aad_and_rejects_a_bad_tag),
         cmocka_unit_test(rsa_oaep_decrypts_what_the_public_key_encrypted),
         cmocka_unit_test(hmac_verifies_its_own_mac_and_rejects_another),
