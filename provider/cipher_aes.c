@@ -325,8 +325,14 @@ static int aes_get_ctx_params(void *vctx, OSSL_PARAM params[])
     p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_IV);
     if (p != NULL && !OSSL_PARAM_set_octet_string(p, ctx->iv, ctx->iv_len))
         return 0;
+    /* CBC's IV moves on with the data; CTR's is the counter block. */
     p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV);
-    if (p != NULL && !OSSL_PARAM_set_octet_string(p, ctx->iv, ctx->iv_len))
+    if (p != NULL &&
+        !OSSL_PARAM_set_octet_string(
+            p,
+            ctx->mode == EVP_CIPH_CTR_MODE && ctx->started ? ctx->counter
+                                                           : ctx->iv,
+            ctx->iv_len))
         return 0;
     p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_AEAD_TAGLEN);
     if (p != NULL && !OSSL_PARAM_set_size_t(p, ctx->tag_len))
