@@ -3,6 +3,8 @@
  * MAC, MAC Verify and RNG Retrieve. Each loads the key for its owner,
  * checks its type, state (Active) and Cryptographic Usage Mask, then
  * calls kmipd/crypto.h. */
+#include <time.h>
+
 #include "kmip/attrs.h"
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
@@ -36,6 +38,33 @@ static bool single_part(kmipd_call *call, const kmip_crypto_args *args)
     return true;
 }
 
+/* Whether an operation applies cryptographic protection (Sign, Encrypt,
+ * MAC) or processes protected data (Signature Verify, Decrypt, MAC
+ * Verify): the former stops at the Protect Stop Date, the latter waits for
+ * the Process Start Date. */
+enum key_use { PROTECT, PROCESS };
+
+static bool within_dates(kmipd_call *call, const kmipd_object *obj,
+                         enum key_use use)
+{
+    int64_t date, now = time(NULL);
+    if (use == PROTECT &&
+        kmip_get_datetime(obj->attrs, KMIP_TAG_PROTECT_STOP_DATE, &date,
+                          NULL) == KMIP_OK &&
+        now >= date)
+        return kmipd_fail_mapped(call,
+                                 KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE,
+                                 "%s is past its Protect Stop Date", obj->uid);
+    if (use == PROCESS &&
+        kmip_get_datetime(obj->attrs, KMIP_TAG_PROCESS_START_DATE, &date,
+                          NULL) == KMIP_OK &&
+        now < date)
+        return kmipd_fail_mapped(
+            call, KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE,
+            "%s is before its Process Start Date", obj->uid);
+    return true;
+}
+
 static bool type_allowed(uint32_t type, const uint32_t *allowed)
 {
     for (; *allowed != 0; allowed++) {
@@ -46,10 +75,10 @@ static bool type_allowed(uint32_t type, const uint32_t *allowed)
 }
 
 /* Parses the request of operation (parse_as: its payload table) and loads
- * the key, which must be of one of the types (0-terminated), Active, and
- * allow usage. */
+ * the key, which must be of one of the types (0-terminated), Active,
+ * within its dates for use, and allow usage. */
 static bool load_key(kmipd_call *call, uint32_t parse_as, const uint32_t *types,
-                     uint32_t usage, key_request *req)
+                     enum key_use use, uint32_t usage, key_request *req)
 {
     kmip_status st;
     req->obj = NULL;
@@ -65,6 +94,7 @@ static bool load_key(kmipd_call *call, uint32_t parse_as, const uint32_t *types,
                                req->obj->uid);
     else
         ok = kmipd_call_require_active(call, req->obj) &&
+             within_dates(call, req->obj, use) &&
              kmipd_call_require_usage(call, req->obj, usage) &&
              kmipd_call_crypto_params(call, req->obj, &req->args.params,
                                       &req->params);
@@ -132,7 +162,7 @@ bool kmipd_op_sign(kmipd_call *call)
     kmip_bytes value = {0};
     bool digested;
     EVP_PKEY *pkey = NULL;
-    if (!load_key(call, KMIP_OPERATION_SIGN, types,
+    if (!load_key(call, KMIP_OPERATION_SIGN, types, PROTECT,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN, &req))
         return false;
     kmipd_buf signature = {0};
@@ -161,7 +191,7 @@ bool kmipd_op_signature_verify(kmipd_call *call)
     kmip_bytes value = {0};
     bool digested, valid = false;
     EVP_PKEY *pkey = NULL;
-    if (!load_key(call, KMIP_OPERATION_SIGNATURE_VERIFY, types,
+    if (!load_key(call, KMIP_OPERATION_SIGNATURE_VERIFY, types, PROCESS,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &req))
         return false;
     kmip_status st;
@@ -224,7 +254,7 @@ bool kmipd_op_encrypt(kmipd_call *call)
     static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
                                      KMIP_OBJECT_TYPE_PUBLIC_KEY, 0};
     key_request req;
-    if (!load_key(call, KMIP_OPERATION_ENCRYPT, types,
+    if (!load_key(call, KMIP_OPERATION_ENCRYPT, types, PROTECT,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, &req))
         return false;
     kmipd_cipher_output out = {0};
@@ -247,7 +277,7 @@ bool kmipd_op_decrypt(kmipd_call *call)
     static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
                                      KMIP_OBJECT_TYPE_PRIVATE_KEY, 0};
     key_request req;
-    if (!load_key(call, KMIP_OPERATION_DECRYPT, types,
+    if (!load_key(call, KMIP_OPERATION_DECRYPT, types, PROCESS,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT, &req))
         return false;
     kmipd_cipher_output out = {0};
@@ -277,7 +307,7 @@ bool kmipd_op_mac(kmipd_call *call)
 {
     static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, 0};
     key_request req;
-    if (!load_key(call, KMIP_OPERATION_MAC, types,
+    if (!load_key(call, KMIP_OPERATION_MAC, types, PROTECT,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE, &req))
         return false;
     kmipd_buf mac = {0};
@@ -302,7 +332,7 @@ bool kmipd_op_mac_verify(kmipd_call *call)
 {
     static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, 0};
     key_request req;
-    if (!load_key(call, KMIP_OPERATION_MAC, types,
+    if (!load_key(call, KMIP_OPERATION_MAC, types, PROCESS,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY, &req))
         return false;
     const uint8_t *mac = NULL;

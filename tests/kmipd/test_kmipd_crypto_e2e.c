@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -301,6 +302,39 @@ static void aes_gcm_round_trips_with_aad_and_rejects_a_bad_tag(void **state)
     free(uid);
 }
 
+static void
+key_past_its_protect_stop_date_decrypts_but_does_not_encrypt(void **state)
+{
+    e2e_session *s = *state;
+    kmip_item *attrs = e2e_key_attrs(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 128,
+                                     KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
+                                         KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT);
+    assert_non_null(
+        kmip_add_datetime(attrs, KMIP_TAG_PROTECT_STOP_DATE, time(NULL) - 60));
+    kmip_create_args create = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                               .attributes = attrs};
+    kmip_response *resp = e2e_call(s->client, KMIP_OPERATION_CREATE,
+                                   kmip_create_request(s->version, &create));
+    kmip_item_free(attrs);
+    kmip_create_result created;
+    assert_int_equal(
+        kmip_create_response(resp->items[0].payload, &created, NULL), KMIP_OK);
+    e2e_activate(s->client, created.uid);
+    static const uint8_t block[16] = {0};
+    kmip_crypto_args args = {
+        .uid = created.uid,
+        .params = {.present = true,
+                   .block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_ECB},
+        .data = {block, sizeof(block)}};
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_ENCRYPT,
+                                    kmip_encrypt_request(s->version, &args)),
+                     e2e_reason(s, KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE,
+                                KMIP_RESULT_REASON_PERMISSION_DENIED));
+    kmip_crypto_result opened;
+    kmip_response_free(crypto_call(s, KMIP_OPERATION_DECRYPT, &args, &opened));
+    kmip_response_free(resp);
+}
+
 static void rsa_oaep_decrypts_what_the_public_key_encrypted(void **state)
 {
     e2e_session *s = *state;
@@ -401,6 +435,8 @@ int main(void)
         cmocka_unit_test(sign_with_a_public_key_is_invalid_object_type),
         cmocka_unit_test(sign_requests_kmipd_does_not_serve_are_refused),
         cmocka_unit_test(aes_gcm_round_trips_with_aad_and_rejects_a_bad_tag),
+        cmocka_unit_test(
+            key_past_its_protect_stop_date_decrypts_but_does_not_encrypt),
         cmocka_unit_test(rsa_oaep_decrypts_what_the_public_key_encrypted),
         cmocka_unit_test(hmac_verifies_its_own_mac_and_rejects_another),
         cmocka_unit_test(rng_retrieve_returns_the_asked_length),
