@@ -41,6 +41,18 @@ static int token_crypt(p11prov_aes_ctx *ctx, CK_MECHANISM *mech,
     return 1;
 }
 
+/* 1 when the token gave the want bytes it had to; else raises. */
+static int expect_length(p11prov_aes_ctx *ctx, CK_ULONG got, size_t want,
+                         const char *what)
+{
+    if (got == want)
+        return 1;
+    p11prov_raise(ctx->provctx, P11PROV_R_TOKEN,
+                  "%s: the token gave %lu bytes where %zu were due", what,
+                  (unsigned long)got, want);
+    return 0;
+}
+
 static void counter_add(unsigned char counter[AES_BLOCK], size_t counter_bits,
                         size_t blocks)
 {
@@ -73,16 +85,17 @@ static int ctr_stream(p11prov_aes_ctx *ctx, size_t counter_bits,
         memcpy(input + used, in, inlen);
         memcpy(params.cb, ctx->counter, AES_BLOCK);
         ok = token_crypt(ctx, &mech, input, total, output, &output_len,
-                         "AES-CTR on the token");
+                         "AES-CTR on the token") &&
+             expect_length(ctx, output_len, total, "AES-CTR");
     }
-    if (ok && output_len == total) {
+    if (ok) {
         memcpy(out, output + used, inlen);
         counter_add(ctx->counter, counter_bits, total / AES_BLOCK);
         ctx->counter_used = total % AES_BLOCK;
     }
     OPENSSL_clear_free(input, total);
     OPENSSL_clear_free(output, total);
-    return ok && output_len == total;
+    return ok;
 }
 
 /* ---- CBC ---- */
@@ -120,7 +133,7 @@ int p11prov_aes_cbc_update(p11prov_aes_ctx *ctx, unsigned char *out,
     out_len = process;
     ok = token_crypt(ctx, &mech, input, process, out, &out_len,
                      "AES-CBC on the token") &&
-         out_len == process;
+         expect_length(ctx, out_len, process, "AES-CBC");
     if (ok) {
         /* The next IV is the last ciphertext block. */
         memcpy(ctx->iv, (ctx->encrypting ? out : input) + process - AES_BLOCK,
@@ -221,24 +234,26 @@ int p11prov_aes_gcm_final(p11prov_aes_ctx *ctx)
     CK_ULONG output_len = total;
     int ok = output != NULL;
 
-    if (!ctx->encrypting && !ctx->tag_ready) {
+    if (!ok) {
+        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
+    } else if (!ctx->encrypting && !ctx->tag_ready) {
         p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
                       "GCM decryption needs the tag before final");
         ok = 0;
     } else if (ctx->encrypting) {
-        ok = ok &&
-             token_crypt(ctx, &mech, (unsigned char *)ctx->message->data,
+        ok = token_crypt(ctx, &mech, (unsigned char *)ctx->message->data,
                          message_len, output, &output_len,
                          "AES-GCM on the token") &&
-             output_len == total;
+             expect_length(ctx, output_len, total, "AES-GCM");
         if (ok)
             memcpy(ctx->tag, output + message_len, ctx->tag_len);
         ctx->tag_ready = ok;
     } else {
-        ok = ok && buf_append(ctx, ctx->message, ctx->tag, ctx->tag_len) &&
+        ok = buf_append(ctx, ctx->message, ctx->tag, ctx->tag_len) &&
              token_crypt(ctx, &mech, (unsigned char *)ctx->message->data, total,
                          output, &output_len,
                          "checking the AES-GCM tag on the token");
+        ctx->message->length = message_len; /* the tag off again */
     }
     OPENSSL_clear_free(output, total);
     return ok;
