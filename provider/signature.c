@@ -114,10 +114,10 @@ int p11prov_sig_set_digest(p11prov_sig_ctx *ctx, const char *name)
     EVP_MD *md = NULL;
     const p11prov_digest *digest = NULL;
 
-    if (ctx->session != NULL) {
+    if (ctx->session != NULL || ctx->local_md != NULL) {
         p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
-                      "the digest cannot change while the token hashes "
-                      "the message");
+                      "the digest cannot change while a message is being "
+                      "hashed");
         return 0;
     }
     if (name != NULL && name[0] != '\0' &&
