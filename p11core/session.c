@@ -173,13 +173,13 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
     pthread_mutex_init(&session->lock, NULL);
     pthread_mutex_lock(&module->lock);
     rv = session_table_add(module, session);
+    /* Once unlocked, another thread may close it (C_CloseAllSessions). */
+    if (rv == CKR_OK)
+        *phSession = session->handle;
     pthread_mutex_unlock(&module->lock);
-    if (rv != CKR_OK) {
+    if (rv != CKR_OK)
         p11_session_free(session);
-        return rv;
-    }
-    *phSession = session->handle;
-    return CKR_OK;
+    return rv;
 }
 
 /* PKCS#11: closing the last session of a token logs the user out. */

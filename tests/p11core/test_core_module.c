@@ -2,6 +2,7 @@
 /* p11core without a server: C_Initialize and its arguments, C_Finalize,
  * C_GetInfo, the function list, fork, slots and tokens, sessions and the
  * login modes. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -554,6 +555,59 @@ static void set_pin_without_passphrase_is_not_supported(void **state)
     assert_int_equal(set_pin(session, "a", "b"), CKR_FUNCTION_NOT_SUPPORTED);
 }
 
+/* ---- threads ---- */
+
+#define RACERS 8
+#define ROUNDS 2000
+
+static CK_SESSION_HANDLE shared_sessions[RACERS];
+
+/* Uses sessions other threads close; every answer must be one PKCS#11
+ * allows: CKR_OK or CKR_SESSION_HANDLE_INVALID. */
+static void *race_sessions(void *arg)
+{
+    size_t me = (size_t)(uintptr_t)arg;
+    CK_RV bad = CKR_OK;
+
+    for (int round = 0; round < ROUNDS && bad == CKR_OK; round++) {
+        CK_SESSION_HANDLE other = shared_sessions[(me + round) % RACERS];
+        CK_SESSION_HANDLE mine;
+        CK_SESSION_INFO info;
+        CK_RV rv = C_GetSessionInfo(other, &info);
+
+        if (rv != CKR_OK && rv != CKR_SESSION_HANDLE_INVALID)
+            bad = rv;
+        rv = C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &mine);
+        if (rv == CKR_OK) {
+            shared_sessions[me] = mine;
+            rv = C_CloseSession(other);
+        }
+        if (rv != CKR_OK && rv != CKR_SESSION_HANDLE_INVALID)
+            bad = rv;
+        if (round % 500 == 0)
+            C_CloseAllSessions(0);
+    }
+    return (void *)(uintptr_t)bad;
+}
+
+static void sessions_survive_concurrent_use_and_close(void **state)
+{
+    pthread_t threads[RACERS];
+    void *results[RACERS];
+
+    (void)state;
+    for (size_t i = 0; i < RACERS; i++)
+        shared_sessions[i] = open_session(0, 0);
+    for (size_t i = 0; i < RACERS; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, race_sessions,
+                                        (void *)(uintptr_t)i),
+                         0);
+    for (size_t i = 0; i < RACERS; i++)
+        assert_int_equal(pthread_join(threads[i], &results[i]), 0);
+    for (size_t i = 0; i < RACERS; i++)
+        assert_int_equal((uintptr_t)results[i], CKR_OK);
+}
+
 /* ---- logging ---- */
 
 static void log_file_gets_failures_and_never_the_pin(void **state)
@@ -628,6 +682,7 @@ int main(void)
         WITH(set_pin_re_encrypts_the_client_key, setup_passphrase),
         WITH(set_pin_needs_a_read_write_session, setup_passphrase),
         WITH(set_pin_without_passphrase_is_not_supported, setup_none),
+        WITH(sessions_survive_concurrent_use_and_close, setup_none),
         cmocka_unit_test(log_file_gets_failures_and_never_the_pin),
     };
     int failed;
