@@ -208,13 +208,19 @@ static int run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     import_args args = {0};
-    int opt, code = CLI_OK;
+    int opt, taken, code = CLI_OK;
 
     while (code == CLI_OK && (opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT,
                                                 options, NULL)) != -1) {
+        taken = opt == 'j' || opt == 't'
+                    ? 0
+                    : cli_selector_option(&args.sel, opt, optarg);
         if (opt == 'j')
             args.json = true;
-        else if (opt == 't' || cli_selector_option(&args.sel, opt, optarg) <= 0)
+        else if (taken == 0)
+            code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip import %s",
+                             cli_cmd_import.usage);
+        else if (taken < 0)
             code = CLI_EXIT_USAGE;
     }
     if (code == CLI_OK && (optind == argc || args.sel.label == NULL))

@@ -146,10 +146,15 @@ static int run(int argc, char **argv)
 
     while (code == CLI_OK && (opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT,
                                                 options, NULL)) != -1) {
-        taken = cli_selector_option(&args.sel, opt, optarg);
+        taken = opt == 'j' || opt == 't'
+                    ? 0
+                    : cli_selector_option(&args.sel, opt, optarg);
         if (opt == 'j')
             args.json = true;
-        else if (taken <= 0 || opt == 't')
+        else if (taken == 0)
+            code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip keygen %s",
+                             cli_cmd_keygen.usage);
+        else if (taken < 0)
             code = CLI_EXIT_USAGE;
     }
     if (code == CLI_OK && (optind != argc - 1 || args.sel.label == NULL))

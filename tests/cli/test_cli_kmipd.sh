@@ -39,8 +39,7 @@ openssl dgst -sha256 -verify "$work/ec.pub" -signature "$work/message.sig" \
 echo "--- keyfile of an EC key, loaded by the provider"
 expect_exit 0 "$p11kmip" keyfile "pkcs11:token=test-slot;object=k-ec:P-256" \
     --out "$work/ec.key"
-expect_exit 0 env OPENSSL_CONF="$work/openssl.cnf" "$load_keyfile" \
-    "$work/ec.key"
+expect_exit 0 load_keyfile "$work/ec.key"
 expect_in "loaded EC 256" "$out"
 
 echo "--- import an EC key, a lone public key, a chain"

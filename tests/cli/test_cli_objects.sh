@@ -7,9 +7,7 @@
 # keygen, import, list, keyfile and destroy.
 # Usage: test_cli_objects.sh kmipd|pykmip P11KMIP LOAD_KEYFILE PROVIDER_SO
 set -eu
-server=$1 p11kmip=$2 load_keyfile=$3
-# OpenSSL reads a relative module path from its modules directory.
-provider=$(cd "$(dirname "$4")" && pwd)/$(basename "$4")
+server=$1 p11kmip=$2 load_keyfile=$3 provider=$4
 work=$P11KMIP_TEST_DIR/cli-objects
 mkdir -p "$work"
 . "$(dirname "$0")/cli_test_lib.sh"
@@ -57,8 +55,15 @@ activate = 1
 module = $provider
 activate = 1
 CNF
-expect_exit 0 env OPENSSL_CONF="$work/openssl.cnf" "$load_keyfile" \
-    "$work/web.key"
+# load_keyfile OPENSSL_CONF=... KEYFILE: the provider leaves its PKCS#11
+# module loaded at exit by design (see provider/session.c), which
+# LeakSanitizer would report as leaks of this test program.
+load_keyfile() {
+    env OPENSSL_CONF="$work/openssl.cnf" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        "$load_keyfile" "$1"
+}
+expect_exit 0 load_keyfile "$work/web.key"
 expect_in "loaded RSA 2048" "$out"
 expect_in "signed and verified" "$out"
 
