@@ -671,6 +671,38 @@ static void test_aes_key_bytes_are_refused(void **state)
     EVP_CIPHER_free(cipher);
 }
 
+/* With the provider loaded, a key of OpenSSL's own signs and decrypts as
+ * before (the provider's algorithms never take over a default fetch). */
+static void test_software_key_keeps_the_default_provider(void **state)
+{
+    EVP_PKEY *soft = EVP_PKEY_Q_keygen(NULL, DEFAULT_PROPQ, "RSA", 2048);
+    EVP_PKEY_CTX *pctx;
+    unsigned char ct[256], plain[256], sig[256];
+    size_t ctlen = sizeof(ct), plainlen = sizeof(plain), siglen = sizeof(sig);
+    EVP_MD_CTX *mdctx;
+
+    (void)state;
+    assert_non_null(soft);
+    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, soft, NULL);
+    assert_int_equal(EVP_PKEY_encrypt_init(pctx), 1);
+    assert_int_equal(
+        EVP_PKEY_encrypt(pctx, ct, &ctlen, message, sizeof(message)), 1);
+    assert_int_equal(EVP_PKEY_decrypt_init(pctx), 1);
+    assert_int_equal(EVP_PKEY_decrypt(pctx, plain, &plainlen, ct, ctlen), 1);
+    assert_int_equal(plainlen, sizeof(message));
+    assert_memory_equal(plain, message, sizeof(message));
+    EVP_PKEY_CTX_free(pctx);
+    mdctx = EVP_MD_CTX_new();
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, NULL, "SHA256", NULL, NULL, soft, NULL),
+        1);
+    assert_int_equal(
+        EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
+    assert_int_equal(siglen, 256);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(soft);
+}
+
 /* A default fetch of AES keeps OpenSSL's own cipher. */
 static void test_default_aes_fetch_is_not_the_provider(void **state)
 {
@@ -709,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_aes_uri_naming_no_key_is_not_found),
         cmocka_unit_test(test_aes_key_of_another_size_is_refused),
         cmocka_unit_test(test_pss_salt_longer_than_the_key_allows_fails),
+        cmocka_unit_test(test_software_key_keeps_the_default_provider),
         cmocka_unit_test(test_default_aes_fetch_is_not_the_provider),
     };
 
