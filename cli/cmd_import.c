@@ -23,6 +23,7 @@ typedef struct import_args {
 
 typedef struct import_state {
     const cli_token *token;
+    const char *label;
     CK_OBJECT_HANDLE made[IMPORT_MAX_OBJECTS];
     size_t n_made;
 } import_state;
@@ -117,25 +118,38 @@ static int import_bundle(import_state *state, cli_pem_bundle *bundle,
 /* Removes what a failed import made; names what stays. */
 static void roll_back(import_state *state)
 {
+    size_t made = state->n_made, removed = 0;
     cli_object object;
-    char *uri;
+    char *uri = NULL;
 
     while (state->n_made > 0) {
         CK_OBJECT_HANDLE handle = state->made[--state->n_made];
 
         if (state->token->fns->C_DestroyObject(state->token->session, handle) ==
-            CKR_OK)
+            CKR_OK) {
+            removed++;
             continue;
-        if (cli_object_read(state->token, handle, &object) != CLI_OK)
-            continue;
-        uri = cli_object_uri(state->token, &object);
-        cli_error(CLI_EXIT_FAILURE,
-                  "import: could not remove %s; destroy it with 'p11kmip "
-                  "destroy --yes \"%s\"'",
-                  uri != NULL ? uri : "an object", uri != NULL ? uri : "");
+        }
+        if (cli_object_read(state->token, handle, &object) == CLI_OK) {
+            uri = cli_object_uri(state->token, &object);
+            cli_object_clear(&object);
+        }
+        if (uri != NULL)
+            cli_error(CLI_EXIT_FAILURE,
+                      "import: could not remove %s; destroy it with "
+                      "'p11kmip destroy --yes \"%s\"'",
+                      uri, uri);
+        else
+            cli_error(CLI_EXIT_FAILURE,
+                      "import: could not remove an object labelled \"%s\"; "
+                      "'p11kmip list --label \"%s\"' finds it",
+                      state->label, state->label);
         free(uri);
-        cli_object_clear(&object);
+        uri = NULL;
     }
+    cli_error(CLI_EXIT_FAILURE,
+              "import: removed %zu of the %zu objects it had created", removed,
+              made);
 }
 
 /* The id of the new objects: --id, else SHA-1 of the public key. */
@@ -164,7 +178,7 @@ static int import(const import_args *args, char **files, int n_files)
 {
     cli_pem_bundle bundle = {0};
     cli_token token = {0};
-    import_state state = {.token = &token};
+    import_state state = {.token = &token, .label = args->sel.label};
     cli_progress *progress = NULL;
     unsigned char sha1[20];
     const uint8_t *id = NULL;
