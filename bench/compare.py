@@ -15,6 +15,7 @@ log lines) for a key load alone, and for a key load and 200 signatures.
 Handshakes (bench_handshakes; TLS 1.3, full handshakes, 8 connections at a
 time; nginx with 4 workers): local key file, provider, ENGINE over kmipd.
 
+Each rate is the best of ROUNDS runs of SECONDS (default 2).
 Prints a table and writes OUT_DIR (default BUILD_DIR/bench) compare.md,
 sign.dat, handshakes.dat and compare.png (gnuplot).
 """
@@ -39,6 +40,8 @@ PIN = "1234"
 COUNTED_SIGNATURES = 200
 HANDSHAKE_CLIENTS = 8
 PYKMIP_MIN_SECONDS = 15
+# Each rate is the best of ROUNDS runs (PyKMIP rows: one long run).
+ROUNDS = 3
 ALGORITHMS = (("rsa", "rsa:2048", "RSA-2048"), ("ec", "ec:P-256", "P-256"))
 
 
@@ -50,6 +53,12 @@ def run(argv, env=None, **kwargs):
 def rate(output):
     """per_second from a bench_* or pykmip_sign.py line."""
     return float(re.search(r"per_second ([0-9.]+)", output).group(1))
+
+
+def best_rate(argv, env, rounds):
+    """The best of rounds runs: other load on the machine only slows a
+    run down, so the fastest is the closest to what the path can do."""
+    return max(rate(run(argv, env=env)) for _ in range(rounds))
 
 
 class Bench:
@@ -143,18 +152,19 @@ class Bench:
             self.seconds
         argv = [self.bench_evp, "-j", str(threads), "-s", str(seconds)]
         argv += list(extra)
+        rounds = 1 if how.endswith("pykmip") else ROUNDS
         if how == "local":
-            return rate(run(argv + [self.path(alg + ".pem")],
-                            env=self.env("/dev/null")))
+            return best_rate(argv + [self.path(alg + ".pem")],
+                             self.env("/dev/null"), rounds)
         if how == "softhsm":
             uri += ";pin-value=" + PIN
         if how in ("softhsm", "engine"):
-            return rate(run(argv + ["-e", "pkcs11", uri],
-                            env=self.env(self.conf[how],
-                                         self.conf.get("kmipd"))))
+            return best_rate(argv + ["-e", "pkcs11", uri],
+                             self.env(self.conf[how], self.conf.get("kmipd")),
+                             rounds)
         module_conf = self.conf[how.split("/")[1]]
-        return rate(run(argv + [uri], env=self.env(self.conf["provider"],
-                                                   module_conf)))
+        return best_rate(argv + [uri],
+                         self.env(self.conf["provider"], module_conf), rounds)
 
     def pykmip_client(self, server, threads):
         return rate(run(["/usr/bin/python3", os.path.join(HERE,
@@ -201,12 +211,11 @@ class Bench:
         nginx_dir = tempfile.mkdtemp(prefix="nginx-", dir=self.work)
         with with_nginx.running_nginx(cert, key, nginx_dir, workers=4,
                                       protocols="TLSv1.3") as nginx:
-            output = run([os.path.join(self.build, "bench",
-                                       "bench_handshakes"),
-                          "-a", nginx.address, "-C", cert, "-s",
-                          str(self.seconds), "-j", str(HANDSHAKE_CLIENTS),
-                          "-t", "1.3"], env=self.env("/dev/null"))
-        return rate(output)
+            return best_rate([os.path.join(self.build, "bench",
+                                           "bench_handshakes"),
+                              "-a", nginx.address, "-C", cert, "-s",
+                              str(self.seconds), "-j", str(HANDSHAKE_CLIENTS),
+                              "-t", "1.3"], self.env("/dev/null"), ROUNDS)
 
     def certificate(self, key_args, conf, name):
         cert = self.path(name + ".crt")
@@ -223,7 +232,7 @@ def fmt(value):
 
 def main():
     build = os.path.abspath(sys.argv[1])
-    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 3.0
+    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
     out_dir = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else \
         os.path.join(build, "bench")
     os.makedirs(out_dir, exist_ok=True)
