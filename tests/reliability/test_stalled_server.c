@@ -21,7 +21,7 @@
 #define STALLED_S 2.0
 /* A pooled connection found dead is retried once on a new one: at most
  * two reads time out, plus the connect and handshake of the retry. */
-#define BOUND_S (2 * TIMEOUT_MS / 1000.0 + 0.5)
+#define BOUND_S (2 * TIMEOUT_MS / 1000.0 + 1.0)
 
 static kmipd_proc server;
 static sign_stream stream;
