@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Progress on standard error for anything that takes more than a second:
- * a line that appears after the delay, a dot each further second, and the
- * time taken at the end. */
+ * a line when the step outlasts the delay, and one with the time taken
+ * when it ends (whole lines, so that log lines printed meanwhile stay
+ * readable). */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,18 +53,13 @@ static void *progress_thread(void *arg)
     struct timespec deadline = after_ms(progress->started, progress->delay_ms);
 
     pthread_mutex_lock(&progress->lock);
-    while (!progress->done) {
+    while (!progress->done && !progress->shown) {
         if (pthread_cond_timedwait(&progress->done_cond, &progress->lock,
-                                   &deadline) == 0)
+                                   &deadline) == 0 ||
+            progress->done)
             continue;
-        if (progress->done)
-            break;
-        fputs(progress->shown ? "." : "p11kmip: ", stderr);
-        if (!progress->shown)
-            fprintf(stderr, "%s ...", progress->what);
-        fflush(stderr);
+        fprintf(stderr, "p11kmip: %s ...\n", progress->what);
         progress->shown = 1;
-        deadline = after_ms(deadline, 1000);
     }
     pthread_mutex_unlock(&progress->lock);
     return NULL;
@@ -110,7 +106,8 @@ void cli_progress_end(cli_progress *progress, int ok)
     pthread_join(progress->thread, NULL);
     if (progress->shown) {
         clock_gettime(CLOCK_MONOTONIC, &now);
-        fprintf(stderr, " %s (%.1f s)\n", ok ? "done" : "failed",
+        fprintf(stderr, "p11kmip: %s: %s (%.1f s)\n", progress->what,
+                ok ? "done" : "failed",
                 (double)(now.tv_sec - progress->started.tv_sec) +
                     (double)(now.tv_nsec - progress->started.tv_nsec) / 1e9);
     }
