@@ -506,6 +506,19 @@ static void right_passphrase_logs_the_token_in(void **state)
     assert_int_equal(login(second, FIXTURE_PIN), CKR_USER_ALREADY_LOGGED_IN);
 }
 
+static void unreadable_client_key_is_device_error(void **state)
+{
+    CK_SESSION_HANDLE session = open_session(0, 0);
+    char moved[FIXTURE_PATH_MAX + 8];
+
+    (void)state;
+    snprintf(moved, sizeof(moved), "%s.moved", fixture.key_enc);
+    assert_int_equal(rename(fixture.key_enc, moved), 0);
+    assert_int_equal(login(session, FIXTURE_PIN), CKR_DEVICE_ERROR);
+    assert_int_equal(rename(moved, fixture.key_enc), 0);
+    assert_int_equal(login(session, FIXTURE_PIN), CKR_OK);
+}
+
 static void closing_the_last_session_logs_out(void **state)
 {
     CK_SESSION_HANDLE session = open_session(0, 0);
@@ -678,6 +691,7 @@ int main(void)
         WITH(security_officer_is_user_type_invalid, setup_none),
         WITH(wrong_passphrase_is_pin_incorrect, setup_passphrase),
         WITH(right_passphrase_logs_the_token_in, setup_passphrase),
+        WITH(unreadable_client_key_is_device_error, setup_passphrase),
         WITH(closing_the_last_session_logs_out, setup_passphrase),
         WITH(set_pin_re_encrypts_the_client_key, setup_passphrase),
         WITH(set_pin_needs_a_read_write_session, setup_passphrase),

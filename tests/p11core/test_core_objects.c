@@ -202,6 +202,19 @@ static void unknown_handles_are_object_handle_invalid(void **state)
                      CKR_SESSION_HANDLE_INVALID);
 }
 
+static void changing_attributes_needs_a_read_write_session(void **state)
+{
+    CK_ATTRIBUTE label = {CKA_LABEL, "x", 1};
+
+    (void)state;
+    assert_int_equal(C_SetAttributeValue(ro, 1, &label, 1),
+                     CKR_SESSION_READ_ONLY);
+    assert_int_equal(C_SetAttributeValue(rw, 1, NULL, 1), CKR_ARGUMENTS_BAD);
+    assert_int_equal(C_GetAttributeValue(rw, 1, NULL, 1), CKR_ARGUMENTS_BAD);
+    assert_int_equal(C_GetObjectSize(rw, 1, NULL), CKR_ARGUMENTS_BAD);
+    assert_int_equal(C_CreateObject(rw, NULL, 0, NULL), CKR_ARGUMENTS_BAD);
+}
+
 /* ---- templates of new keys ---- */
 
 static void new_objects_need_a_read_write_session(void **state)
@@ -462,6 +475,7 @@ int main(void)
         T(search_for_a_class_never_shown_sends_nothing),
         T(find_objects_needs_an_active_search),
         T(unknown_handles_are_object_handle_invalid),
+        T(changing_attributes_needs_a_read_write_session),
         T(new_objects_need_a_read_write_session),
         T(aes_key_without_length_is_template_incomplete),
         T(aes_key_of_17_bytes_is_attribute_value_invalid),
