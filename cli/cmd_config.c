@@ -299,11 +299,15 @@ static p11kmip_conf *load(const config_args *args, int *code)
 
 static int show_json(const p11kmip_conf *conf)
 {
-    char err[512], tmp[] = "/tmp/p11kmip-config-XXXXXX";
+    const char *dir = getenv("TMPDIR");
+    char err[512], tmp[4096];
     uint8_t *text = NULL;
     size_t len = 0;
-    int fd = mkstemp(tmp), code = CLI_OK;
+    int fd, code = CLI_OK;
 
+    snprintf(tmp, sizeof(tmp), "%s/p11kmip-config-XXXXXX",
+             dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+    fd = mkstemp(tmp);
     if (fd < 0)
         return cli_error(CLI_EXIT_FAILURE, "config show: no temporary file");
     close(fd);

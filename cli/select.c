@@ -46,21 +46,24 @@ const char *cli_class_name(CK_OBJECT_CLASS object_class)
 
 int cli_unhex(const char *text, uint8_t **out, size_t *len)
 {
-    size_t digits = 0, n = 0;
-    uint8_t *bytes = malloc(strlen(text) / 2 + 1);
+    size_t n = 0;
+    uint8_t *bytes;
     int high = -1;
 
+    if (text[0] == '\0' ||
+        strspn(text, "0123456789abcdefABCDEF:") != strlen(text))
+        return -1;
+    bytes = malloc(strlen(text) / 2 + 1);
     if (bytes == NULL)
         return -1;
     for (const char *p = text; *p != '\0'; p++) {
+        int nibble;
+
         if (*p == ':')
             continue;
-        if (!isxdigit((unsigned char)*p))
-            break;
-        int nibble = isdigit((unsigned char)*p)
-                         ? *p - '0'
-                         : tolower((unsigned char)*p) - 'a' + 10;
-        digits++;
+        nibble = isdigit((unsigned char)*p)
+                     ? *p - '0'
+                     : tolower((unsigned char)*p) - 'a' + 10;
         if (high < 0) {
             high = nibble;
         } else {
@@ -68,8 +71,7 @@ int cli_unhex(const char *text, uint8_t **out, size_t *len)
             high = -1;
         }
     }
-    if (digits == 0 || high >= 0 ||
-        strspn(text, "0123456789abcdefABCDEF:") != strlen(text)) {
+    if (n == 0 || high >= 0) {
         free(bytes);
         return -1;
     }
