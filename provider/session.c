@@ -22,6 +22,9 @@ typedef struct slot_pool {
     CK_SLOT_ID slot;
     CK_SESSION_HANDLE idle[IDLE_SESSIONS_PER_SLOT];
     size_t idle_count;
+    size_t open_count; /* sessions open on the slot, idle or borrowed */
+    /* A token is logged in while it has an open session: closing its last
+     * one logs it out (PKCS#11), so this falls back to false then. */
     bool logged_in;
     struct slot_pool *next;
 } slot_pool;
@@ -205,9 +208,25 @@ p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
         return NULL;
     }
     pthread_mutex_lock(&module->lock);
+    pool->open_count++;
     pool->logged_in = true;
     pthread_mutex_unlock(&module->lock);
     return session;
+}
+
+/* Closes a session under the module lock, so that no other thread sees
+ * the token logged in while its last session closes. */
+static void close_session(struct p11prov_module *module, CK_SLOT_ID slot,
+                          CK_SESSION_HANDLE handle)
+{
+    slot_pool *pool;
+
+    pthread_mutex_lock(&module->lock);
+    module->fns->C_CloseSession(handle);
+    pool = pool_for(module, slot);
+    if (pool != NULL && pool->open_count > 0 && --pool->open_count == 0)
+        pool->logged_in = false;
+    pthread_mutex_unlock(&module->lock);
 }
 
 void p11prov_session_release(p11prov_session *session)
@@ -228,7 +247,7 @@ void p11prov_session_release(p11prov_session *session)
         }
         pthread_mutex_unlock(&module->lock);
         if (!kept)
-            module->fns->C_CloseSession(session->handle);
+            close_session(module, session->slot, session->handle);
     }
     free(session);
 }
@@ -238,7 +257,7 @@ void p11prov_session_discard(p11prov_session *session)
     if (session == NULL)
         return;
     if (session->module->pid == getpid())
-        session->fns->C_CloseSession(session->handle);
+        close_session(session->module, session->slot, session->handle);
     free(session);
 }
 

@@ -97,6 +97,7 @@ CK_RV p11prov_uri_slots(const p11prov_uri *uri, CK_FUNCTION_LIST *fns,
         if (fns->C_GetSlotInfo(all[i], &slot_info) != CKR_OK ||
             !p11_kit_uri_match_slot_info(uri->uri, &slot_info) ||
             fns->C_GetTokenInfo(all[i], &token) != CKR_OK ||
+            !(token.flags & CKF_TOKEN_INITIALIZED) ||
             !p11_kit_uri_match_token_info(uri->uri, &token))
             continue;
         all[kept++] = all[i];
