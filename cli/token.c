@@ -20,8 +20,6 @@ static const struct {
     int code;
     const char *hint;
 } hints[] = {
-    {CKR_DEVICE_ERROR, CLI_EXIT_SERVER,
-     "check the server with 'p11kmip config check'"},
     {CKR_PIN_INCORRECT, CLI_EXIT_CONFIG, "check the PIN in P11KMIP_PIN"},
     {CKR_USER_NOT_LOGGED_IN, CLI_EXIT_CONFIG,
      "set the token's PIN in P11KMIP_PIN"},
@@ -53,8 +51,12 @@ int cli_token_error(const cli_token *token, const char *what, CK_RV rv)
             hint = hints[i].hint;
         }
     }
-    if (rv == CKR_DEVICE_ERROR && device_error != 0)
-        code = CLI_EXIT_FAILURE;
+    if (rv == CKR_DEVICE_ERROR && device_error == 0)
+        return cli_error(CLI_EXIT_SERVER,
+                         "%s on token \"%s\": no server of the slot answered "
+                         "(the line above names the server and the error); "
+                         "'p11kmip config check --slot \"%s\"' tests each one",
+                         what, token->label, token->label);
     if (reason != NULL)
         return cli_error(code,
                          "%s on token \"%s\": the server refused: %s (Result "

@@ -97,8 +97,9 @@ expect_in "slot \"dead\" server 127.0.0.1:1: FAILED" "$out"
 expect_in "1 of 2 servers failed" "$err"
 expect_exit 0 "$p11kmip" config check --slot test-slot
 expect_exit 4 "$p11kmip" list --slot dead
-expect_in "on token \"dead\"" "$err"
-expect_in "config check" "$err"
+expect_in "on token \"dead\": no server of the slot answered" "$err"
+expect_in "127.0.0.1:1" "$err"
+expect_in "config check --slot \"dead\"" "$err"
 
 echo "--- destroy everything"
 expect_exit 0 "$p11kmip" destroy --type private --yes
