@@ -101,6 +101,18 @@ expect_in "on token \"dead\": no server of the slot answered" "$err"
 expect_in "127.0.0.1:1" "$err"
 expect_in "config check --slot \"dead\"" "$err"
 
+echo "--- destroy on a terminal: 'n' keeps the objects, 'y' destroys them"
+expect_exit 1 sh -c 'printf "n\n" | script -qec "$0 destroy --label slow" \
+    /dev/null' "$p11kmip"
+expect_in "Revoke and destroy 1 object on token \"test-slot\"?" "$out"
+expect_exit 0 "$p11kmip" list --label slow --json
+expect_json 'length == 1'
+expect_exit 0 sh -c 'printf "y\n" | script -qec "$0 destroy --label slow" \
+    /dev/null' "$p11kmip"
+expect_in "destroyed 1 object" "$out"
+expect_exit 0 "$p11kmip" list --label slow --json
+expect_json 'length == 0'
+
 echo "--- destroy everything"
 expect_exit 0 "$p11kmip" destroy --type private --yes
 expect_exit 0 "$p11kmip" destroy --type public --yes
