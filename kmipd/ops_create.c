@@ -21,7 +21,7 @@ static kmipd_object *new_object(kmipd_call *call, uint32_t object_type,
                                                   material->len, format)) {
         kmipd_object_free(obj);
         kmip_item_free(attrs);
-        kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE, "out of memory");
+        kmipd_fail_nomem(call);
         return NULL;
     }
     kmip_item_free(obj->attrs);
@@ -133,8 +133,7 @@ static bool read_pair_attrs(kmipd_call *call, pair_attrs *pair)
              kmipd_attrs_merge(pair->private_key, priv) &&
              kmipd_attrs_merge(pair->public_key, pub);
         if (!ok)
-            kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                       "out of memory");
+            kmipd_fail_nomem(call);
     }
     kmip_item_free(common);
     kmip_item_free(priv);
@@ -175,8 +174,7 @@ static bool describe_pair(kmipd_call *call, const pair_attrs *pair,
                             public_uid) == NULL ||
         kmip_attrs_add_link(pair->public_key, KMIP_LINK_TYPE_PRIVATE_KEY_LINK,
                             private_uid) == NULL)
-        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                          "out of memory");
+        return kmipd_fail_nomem(call);
     return true;
 }
 

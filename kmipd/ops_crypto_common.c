@@ -41,8 +41,7 @@ bool kmipd_call_answer(kmipd_call *call, kmip_item *payload)
         kmip_item_remove(payload, child);
         if (kmip_item_add(call->response, child) == NULL) {
             kmip_item_free(payload);
-            return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                              "out of memory");
+            return kmipd_fail_nomem(call);
         }
     }
     kmip_item_free(payload);
@@ -111,8 +110,7 @@ bool kmipd_attrs_put_key_info(kmipd_call *call, kmip_item *attrs,
             attrs, kmip_item_new_enum(KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM,
                                       info->algorithm));
     if (!ok)
-        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                          "out of memory");
+        return kmipd_fail_nomem(call);
     return true;
 }
 

@@ -48,25 +48,19 @@ static bool not_exportable(kmipd_call *call, const kmipd_object *obj)
                       obj->uid);
 }
 
-static bool out_of_memory(kmipd_call *call)
-{
-    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                      "out of memory");
-}
-
 static bool add_bigint(kmipd_call *call, kmip_item *parent, uint32_t tag,
                        const kmipd_buf *unsigned_be)
 {
     /* A leading zero keeps the two's complement value positive. */
     uint8_t *be = malloc(unsigned_be->len + 1);
     if (be == NULL)
-        return out_of_memory(call);
+        return kmipd_fail_nomem(call);
     be[0] = 0;
     memcpy(be + 1, unsigned_be->data, unsigned_be->len);
     bool ok = kmip_item_add(parent, kmip_item_new_bigint(
                                         tag, be, unsigned_be->len + 1)) != NULL;
     free(be);
-    return ok || out_of_memory(call);
+    return ok || kmipd_fail_nomem(call);
 }
 
 static bool transparent_rsa_public(kmipd_call *call, const kmipd_object *obj,
@@ -97,7 +91,7 @@ static bool transparent_ec_public(kmipd_call *call, const kmipd_object *obj,
         kmip_add_enum(material, KMIP_TAG_RECOMMENDED_CURVE, curve) &&
         kmip_add_bytes(material, KMIP_TAG_Q_STRING, point.data, point.len);
     kmipd_buf_clear(&point);
-    return ok || out_of_memory(call);
+    return ok || kmipd_fail_nomem(call);
 }
 
 /* The Key Material of a transparent format, or false when format is not
@@ -107,12 +101,12 @@ static bool build_transparent(kmipd_call *call, const kmipd_object *obj,
 {
     value->transparent = kmip_item_new_structure(KMIP_TAG_KEY_MATERIAL);
     if (value->transparent == NULL)
-        return out_of_memory(call);
+        return kmipd_fail_nomem(call);
     if (format == KMIP_KEY_FORMAT_TYPE_TRANSPARENT_SYMMETRIC_KEY &&
         obj->object_type == KMIP_OBJECT_TYPE_SYMMETRIC_KEY)
         return kmip_add_bytes(value->transparent, KMIP_TAG_KEY, obj->material,
                               obj->material_len) != NULL ||
-               out_of_memory(call);
+               kmipd_fail_nomem(call);
     if (format == KMIP_KEY_FORMAT_TYPE_TRANSPARENT_RSA_PUBLIC_KEY &&
         obj->object_type == KMIP_OBJECT_TYPE_PUBLIC_KEY)
         return transparent_rsa_public(call, obj, value->transparent);

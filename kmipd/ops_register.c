@@ -52,8 +52,7 @@ static bool import_rsa_numbers(kmipd_call *call, const kmip_item *material,
                                                       &reg->material,
                                                       &reg->info, &st),
                             &st)
-            : kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                         "out of memory");
+            : kmipd_fail_nomem(call);
     free(n);
     free(e);
     return ok;
@@ -162,8 +161,7 @@ static bool import_certificate(kmipd_call *call, const kmip_object *object,
         !kmipd_attrs_put(attrs,
                          kmip_item_new_integer(KMIP_TAG_CERTIFICATE_LENGTH,
                                                (int32_t)object->value.len)))
-        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                          "out of memory");
+        return kmipd_fail_nomem(call);
     return reg->info.algorithm == 0 ||
            kmipd_attrs_put_key_info(call, attrs, &reg->info);
 }
@@ -189,8 +187,7 @@ static bool import_data(kmipd_call *call, const kmip_object *object,
                                    secret ? KMIPD_ATTR_SECRET_DATA_TYPE
                                           : KMIPD_ATTR_OPAQUE_DATA_TYPE,
                                    type) == NULL)
-        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                          "out of memory");
+        return kmipd_fail_nomem(call);
     return true;
 }
 
@@ -242,8 +239,7 @@ bool kmipd_op_register(kmipd_call *call)
     if (!ok) {
         kmip_item_free(attrs);
         kmipd_object_free(obj);
-        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                          "out of memory");
+        return kmipd_fail_nomem(call);
     }
     kmip_item_free(obj->attrs);
     obj->attrs = attrs;
