@@ -143,13 +143,6 @@ CK_RV module_sign(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key)
 
 /* ---- The stream ---- */
 
-typedef struct stream_thread {
-    sign_stream *stream;
-    size_t index;
-} stream_thread;
-
-static stream_thread thread_args[SIGN_STREAM_MAX_THREADS];
-
 static void log_append(sign_log *log, const sign_record *record)
 {
     if (log->count == log->capacity) {
@@ -170,7 +163,7 @@ double sign_stream_clock(const sign_stream *stream)
 
 static void *stream_main(void *arg)
 {
-    stream_thread *self = arg;
+    sign_stream_thread *self = arg;
     sign_stream *stream = self->stream;
     while (!atomic_load(&stream->stopping)) {
         sign_record record = {.start = sign_stream_clock(stream)};
@@ -189,9 +182,9 @@ void sign_stream_start(sign_stream *stream, CK_OBJECT_HANDLE key,
     stream->origin = monotonic_seconds();
     for (size_t i = 0; i < threads && i < SIGN_STREAM_MAX_THREADS; i++) {
         stream->sessions[i] = module_session();
-        thread_args[i] = (stream_thread){stream, i};
+        stream->args[i] = (sign_stream_thread){stream, i};
         if (pthread_create(&stream->tid[i], NULL, stream_main,
-                           &thread_args[i]) != 0)
+                           &stream->args[i]) != 0)
             break;
         stream->threads = i + 1;
     }

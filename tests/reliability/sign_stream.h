@@ -49,7 +49,15 @@ typedef struct sign_log {
     size_t count, capacity;
 } sign_log;
 
-typedef struct sign_stream {
+typedef struct sign_stream sign_stream;
+
+/* What one signing thread gets. */
+typedef struct sign_stream_thread {
+    sign_stream *stream;
+    size_t index;
+} sign_stream_thread;
+
+struct sign_stream {
     CK_OBJECT_HANDLE key;
     double origin; /* monotonic time of the start */
     atomic_bool stopping;
@@ -57,7 +65,15 @@ typedef struct sign_stream {
     pthread_t tid[SIGN_STREAM_MAX_THREADS];
     CK_SESSION_HANDLE sessions[SIGN_STREAM_MAX_THREADS];
     sign_log logs[SIGN_STREAM_MAX_THREADS];
-} sign_stream;
+    sign_stream_thread args[SIGN_STREAM_MAX_THREADS];
+};
+
+/* Every record of every thread of stream (a sign_stream *). */
+#define SIGN_STREAM_FOR_EACH(stream, record)                                   \
+    for (size_t t_ = 0; t_ < (stream)->threads; t_++)                          \
+        for (const sign_record *record = (stream)->logs[t_].records;           \
+             record < (stream)->logs[t_].records + (stream)->logs[t_].count;   \
+             record++)
 
 /* Starts threads threads, each signing with key in its own session as
  * fast as it can until sign_stream_stop. */

@@ -73,18 +73,11 @@ static int clean_up(void **state)
     return 0;
 }
 
-/* Every record of every thread. */
-#define FOR_EACH_RECORD(record)                                                \
-    for (size_t t_ = 0; t_ < stream.threads; t_++)                             \
-        for (const sign_record *record = stream.logs[t_].records;              \
-             record < stream.logs[t_].records + stream.logs[t_].count;         \
-             record++)
-
 static void signing_goes_on_through_the_second_server(void **state)
 {
     (void)state;
     size_t after = 0;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->start > killed_at && r->rv == CKR_OK)
             after++;
@@ -96,12 +89,12 @@ static void no_request_fails_after_the_first_failure(void **state)
 {
     (void)state;
     double first_failure_seen = 1e9;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->rv != CKR_OK && r->end < first_failure_seen)
             first_failure_seen = r->end;
     }
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->start >= first_failure_seen)
             assert_int_equal(r->rv, CKR_OK);
@@ -111,7 +104,7 @@ static void no_request_fails_after_the_first_failure(void **state)
 static void only_requests_in_flight_at_the_kill_may_fail(void **state)
 {
     (void)state;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->rv != CKR_OK) {
             assert_int_equal(r->rv, CKR_DEVICE_ERROR);

@@ -59,18 +59,11 @@ static int clean_up(void **state)
     return 0;
 }
 
-/* Every record of every thread. */
-#define FOR_EACH_RECORD(record)                                                \
-    for (size_t t_ = 0; t_ < stream.threads; t_++)                             \
-        for (const sign_record *record = stream.logs[t_].records;              \
-             record < stream.logs[t_].records + stream.logs[t_].count;         \
-             record++)
-
 static void signing_before_the_kill_succeeds(void **state)
 {
     (void)state;
     size_t before = 0;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->end < killed_at) {
             assert_int_equal(r->rv, CKR_OK);
@@ -84,7 +77,7 @@ static void signatures_while_down_fail_with_device_error(void **state)
 {
     (void)state;
     size_t failed = 0;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->start >= killed_at && r->end <= restarting_at) {
             assert_int_equal(r->rv, CKR_DEVICE_ERROR);
@@ -97,7 +90,7 @@ static void signatures_while_down_fail_with_device_error(void **state)
 static void failures_come_within_the_timeout(void **state)
 {
     (void)state;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->rv != CKR_OK) {
             assert_int_equal(r->rv, CKR_DEVICE_ERROR);
@@ -110,7 +103,7 @@ static void signing_resumes_once_the_server_is_back(void **state)
 {
     (void)state;
     size_t after = 0;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         if (r->start >= ready_at) {
             assert_int_equal(r->rv, CKR_OK);

@@ -71,13 +71,6 @@ static int clean_up(void **state)
     return 0;
 }
 
-/* Every record of every thread. */
-#define FOR_EACH_RECORD(record)                                                \
-    for (size_t t_ = 0; t_ < stream.threads; t_++)                             \
-        for (const sign_record *record = stream.logs[t_].records;              \
-             record < stream.logs[t_].records + stream.logs[t_].count;         \
-             record++)
-
 static void every_thread_returns(void **state)
 {
     (void)state;
@@ -88,7 +81,7 @@ static void every_signature_fails_with_device_error(void **state)
 {
     (void)state;
     size_t failed = 0;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         assert_int_equal(r->rv, CKR_DEVICE_ERROR);
         failed++;
@@ -99,7 +92,7 @@ static void every_signature_fails_with_device_error(void **state)
 static void every_failure_comes_within_the_timeout_bound(void **state)
 {
     (void)state;
-    FOR_EACH_RECORD(r)
+    SIGN_STREAM_FOR_EACH(&stream, r)
     {
         assert_true(r->end - r->start <= BOUND_S);
     }
