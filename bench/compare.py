@@ -39,8 +39,8 @@ LIBP11 = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so"
 PIN = "1234"
 COUNTED_SIGNATURES = 200
 HANDSHAKE_CLIENTS = 8
-PYKMIP_MIN_SECONDS = 15
-# Each rate is the best of ROUNDS runs (PyKMIP rows: one long run).
+PYKMIP_MIN_SECONDS = 5
+# Each rate is the best of ROUNDS runs.
 ROUNDS = 3
 ALGORITHMS = (("rsa", "rsa:2048", "RSA-2048"), ("ec", "ec:P-256", "P-256"))
 
@@ -81,13 +81,15 @@ class Bench:
 
     # ---- configuration ----
 
-    def module_conf(self, name, server):
+    def module_conf(self, name, server, version="auto"):
         path = self.path("p11kmip-%s.json" % name)
         with open(path, "w") as out:
             out.write('{ "slots": [ { "label": "%s", "servers": ["%s"], '
-                      '"ca": "%s", "cert": "%s", "key": "%s" } ] }\n' %
+                      '"ca": "%s", "cert": "%s", "key": "%s", '
+                      '"kmip_version": "%s" } ] }\n' %
                       (name, server.address, self.certs.ca,
-                       self.certs.client_cert, self.certs.client_key))
+                       self.certs.client_cert, self.certs.client_key,
+                       version))
         return path
 
     def openssl_confs(self):
@@ -152,30 +154,28 @@ class Bench:
             self.seconds
         argv = [self.bench_evp, "-j", str(threads), "-s", str(seconds)]
         argv += list(extra)
-        rounds = 1 if how.endswith("pykmip") else ROUNDS
         if how == "local":
             return best_rate(argv + [self.path(alg + ".pem")],
-                             self.env("/dev/null"), rounds)
+                             self.env("/dev/null"), ROUNDS)
         if how == "softhsm":
             uri += ";pin-value=" + PIN
         if how in ("softhsm", "engine"):
             return best_rate(argv + ["-e", "pkcs11", uri],
                              self.env(self.conf[how], self.conf.get("kmipd")),
-                             rounds)
+                             ROUNDS)
         module_conf = self.conf[how.split("/")[1]]
         return best_rate(argv + [uri],
-                         self.env(self.conf["provider"], module_conf), rounds)
+                         self.env(self.conf["provider"], module_conf), ROUNDS)
 
     def pykmip_client(self, server, threads):
-        return rate(run(["/usr/bin/python3", os.path.join(HERE,
-                                                          "pykmip_sign.py"),
-                         server.address, "bench-rsa",
-                         str(self.pykmip_seconds()),
-                         str(threads)],
-                        env=self.env("/dev/null",
-                                     P11KMIP_TEST_CA=self.certs.ca,
-                                     P11KMIP_TEST_CERT=self.certs.client_cert,
-                                     P11KMIP_TEST_KEY=self.certs.client_key)))
+        return best_rate(["/usr/bin/python3",
+                          os.path.join(HERE, "pykmip_sign.py"),
+                          server.address, "bench-rsa",
+                          str(self.pykmip_seconds()), str(threads)],
+                         self.env("/dev/null", P11KMIP_TEST_CA=self.certs.ca,
+                                  P11KMIP_TEST_CERT=self.certs.client_cert,
+                                  P11KMIP_TEST_KEY=self.certs.client_key),
+                         ROUNDS)
 
     def pykmip_seconds(self):
         """PyKMIP signs a few times per second: longer runs, so that one
@@ -188,15 +188,12 @@ class Bench:
             return sum(int(n) for n in
                        re.findall(r"closed after (\d+) requests", log.read()))
 
-    def round_trips(self, server, how, alg):
-        """(per key load, per signature) at kmipd."""
+    def round_trips(self, server, how, slot, alg):
+        """(per key load, per signature) at kmipd, through how ("provider"
+        or "engine") with the module configuration slot."""
         uri = "pkcs11:object=bench-%s;type=private" % alg
-        if how == "engine":
-            argv, env = ([self.bench_evp, "-e", "pkcs11"],
-                         self.env(self.conf["engine"], self.conf["kmipd"]))
-        else:
-            argv, env = ([self.bench_evp],
-                         self.env(self.conf["provider"], self.conf["kmipd"]))
+        argv = [self.bench_evp] + (["-e", "pkcs11"] if how == "engine" else [])
+        env = self.env(self.conf[how], self.conf[slot])
         before = self.requests_answered(server)
         run(argv + ["-L", uri], env=env)
         loaded = self.requests_answered(server)
@@ -259,8 +256,16 @@ SIGNERS = (
 )
 
 
+# Round trips: through what, with which module configuration.
+TRIP_PATHS = (("provider", "kmipd"), ("provider", "kmipd-2.1"),
+              ("engine", "kmipd"))
+TRIP_LABELS = {"provider": "provider over p11core",
+               "engine": "libp11 ENGINE over p11kmip-pkcs11"}
+
+
 def measure(bench, kmipd, pykmip, out_dir):
     bench.conf["kmipd"] = bench.module_conf("kmipd", kmipd)
+    bench.conf["kmipd-2.1"] = bench.module_conf("kmipd-2.1", kmipd, "2.1")
     bench.conf["pykmip"] = bench.module_conf("pykmip", pykmip)
     bench.openssl_confs()
     bench.local_keys()
@@ -281,11 +286,12 @@ def measure(bench, kmipd, pykmip, out_dir):
                       (how, alg, threads, value), flush=True)
 
     trips = {}
-    for how in ("provider", "engine"):
+    for how, slot in TRIP_PATHS:
         for alg, _, _ in ALGORITHMS:
-            trips[how, alg] = bench.round_trips(kmipd, how, alg)
-            print("round trips %-8s %-3s: key load %d, per signature %.2f" %
-                  ((how, alg) + trips[how, alg]), flush=True)
+            trips[how, slot, alg] = bench.round_trips(kmipd, how, slot, alg)
+            print("round trips %-8s %-9s %-3s: key load %d, per signature "
+                  "%.2f" % ((how, slot, alg) + trips[how, slot, alg]),
+                  flush=True)
 
     handshakes = {}
     for alg, _, _ in ALGORITHMS:
@@ -324,11 +330,12 @@ def report(signatures, trips, handshakes, out_dir):
     lines += ["", "| KMIP round trips at kmipd | RSA-2048 key load | RSA-2048 "
               "per signature | P-256 key load | P-256 per signature |",
               "|---|---:|---:|---:|---:|"]
-    for how, label in (("provider", "provider over p11core"),
-                       ("engine", "libp11 ENGINE over p11kmip-pkcs11")):
+    for how, slot in TRIP_PATHS:
+        label = TRIP_LABELS[how] + (", kmip_version 2.1 configured"
+                                    if slot.endswith("2.1") else "")
         cells = []
         for alg in ("rsa", "ec"):
-            load, per_sign = trips[how, alg]
+            load, per_sign = trips[how, slot, alg]
             cells += ["%d" % load, "%.2f" % per_sign]
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
     lines += ["", "| nginx TLS 1.3 full handshakes per second | RSA-2048 | "
