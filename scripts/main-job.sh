@@ -48,7 +48,7 @@ openssl req -new -x509 -key "$uri" -subj /CN=localhost -days 2 \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -out "$work/web.crt"
 openssl x509 -in "$work/web.crt" -noout -subject -ext subjectAltName
 echo "--- nginx key file (a reference, no key material):"
-openssl pkey -in "$uri" -out "$work/web.key.pem"
+"$build/cli/p11kmip" keyfile --label "$label" --out "$work/web.key.pem"
 cat "$work/web.key.pem"
 
 echo "--- nginx (4 workers) serving HTTPS with the KMIP-held key"
