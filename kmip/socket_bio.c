@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL's socket BIO writes with write(2), which raises SIGPIPE when the
- * server has gone; a library must not kill its host process for that. */
+ * server has gone; a library must not kill its host process for that. The
+ * method is made once per process (or per load of a module that links
+ * kmip/) and freed when the process exits or the module is unloaded. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -80,6 +82,14 @@ static void socket_method_create(void)
         return;
     }
     socket_method = method;
+}
+
+/* Runs at dlclose of the module and at exit, after every connection is
+ * closed (C_Finalize, OPENSSL_cleanup run first). */
+__attribute__((destructor)) static void socket_method_free(void)
+{
+    BIO_meth_free(socket_method);
+    socket_method = NULL;
 }
 
 BIO *kmip_socket_bio_new(int fd)
