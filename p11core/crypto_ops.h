@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the cryptographic operation files (sign.c, verify.c, encrypt.c,
- * decrypt.c, digest.c) share: starting an operation on a key, multi-part
- * input buffers, the PKCS#11 output-buffer convention, and the KMIP
- * requests of the private operations (kmip_crypto.c). */
+ * decrypt.c, digest.c) share: starting an operation on a key, the steps of
+ * their entry points (op_calls.c), the PKCS#11 output-buffer convention,
+ * and the KMIP requests of the private operations (kmip_crypto.c). */
 #ifndef P11CORE_CRYPTO_OPS_H
 #define P11CORE_CRYPTO_OPS_H
 
@@ -42,22 +42,50 @@ p11_operation *p11_op_active(p11_session *session, p11_op_kind kind);
  * (rounded up to bytes). */
 size_t p11_key_bytes(const p11_object *key);
 
-/* ---- Multi-part input ---- */
+/* ---- Entry points: C_Sign, C_SignUpdate ... ---- */
 
-/* Bytes gathered by *Update calls. Wiped when cleared (input to a sign or
- * decrypt may be secret). */
-typedef struct p11_bytes {
-    uint8_t *data;
-    size_t len;
-    size_t cap;
-} p11_bytes;
+/* The *Init functions: runs init on the acquired session; a NULL
+ * mechanism is CKR_ARGUMENTS_BAD. */
+typedef CK_RV p11_op_init_fn(p11_session *session, CK_MECHANISM_PTR mechanism,
+                             CK_OBJECT_HANDLE key);
+CK_RV p11_op_init_call(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
+                       CK_OBJECT_HANDLE key, p11_op_init_fn *init);
 
-/* Largest multi-part input kept: a KMIP request must carry it. */
-#define P11_BYTES_MAX (KMIP_DEFAULT_MAX_MESSAGE - 4096)
+/* Begins a call on the active operation of kind: acquires the session and
+ * finds the operation. Answers, with the session released,
+ * CKR_OPERATION_NOT_INITIALIZED when there is none, CKR_ARGUMENTS_BAD
+ * when !args_ok, and CKR_OPERATION_ACTIVE for a single-part call
+ * (single_part) once multi-part calls began. On CKR_OK the caller ends
+ * with p11_session_release. */
+CK_RV p11_op_enter(CK_SESSION_HANDLE handle, p11_op_kind kind, bool single_part,
+                   bool args_ok, p11_session **session, p11_operation **op);
 
-/* CKR_OK, CKR_DATA_LEN_RANGE past P11_BYTES_MAX, or CKR_HOST_MEMORY. */
-CK_RV p11_bytes_append(p11_bytes *bytes, const uint8_t *data, size_t len);
-void p11_bytes_clear(p11_bytes *bytes);
+/* C_SignUpdate, C_VerifyUpdate, C_DigestUpdate: update takes the part
+ * (op->multipart is still false at the first one). A failure ends the
+ * operation. */
+typedef CK_RV p11_op_update_fn(p11_session *session, p11_operation *op,
+                               const uint8_t *part, size_t len);
+CK_RV p11_op_update_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
+                         const uint8_t *part, size_t len,
+                         p11_op_update_fn *update);
+
+/* C_EncryptUpdate, C_DecryptUpdate: the part joins op->input, processed
+ * whole by the final call, so this part's output is empty. A failure ends
+ * the operation. */
+CK_RV p11_op_gather_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
+                         const uint8_t *part, size_t len, CK_ULONG_PTR out_len);
+
+/* C_Encrypt, C_Sign ... (final false, in the input) and C_EncryptFinal,
+ * C_SignFinal ... (final true, in NULL): finish is given the whole input,
+ * in or what the *Update calls kept in op->input, and writes the output.
+ * It sets *keep when the operation stays active (a length query, a short
+ * buffer); otherwise the operation ends. */
+typedef CK_RV p11_op_finish_fn(p11_session *session, p11_operation *op,
+                               const uint8_t *in, size_t len, CK_BYTE_PTR out,
+                               CK_ULONG_PTR out_len, bool *keep);
+CK_RV p11_op_output_call(CK_SESSION_HANDLE handle, p11_op_kind kind, bool final,
+                         const uint8_t *in, size_t len, CK_BYTE_PTR out,
+                         CK_ULONG_PTR out_len, p11_op_finish_fn *finish);
 
 /* ---- The output convention (PKCS#11 v2.40 base, 5.2) ---- */
 

@@ -18,8 +18,6 @@
 
 typedef struct decrypt_ctx {
     p11_kmip_params params;
-    p11_bytes data; /* multi-part input */
-    bool multipart;
     uint8_t *plaintext; /* the server's answer, kept for a retry */
     size_t plaintext_len;
 } decrypt_ctx;
@@ -30,7 +28,6 @@ static void decrypt_ctx_free(void *opaque)
     if (ctx == NULL)
         return;
     p11_kmip_params_clear(&ctx->params);
-    p11_bytes_clear(&ctx->data);
     OPENSSL_clear_free(ctx->plaintext, ctx->plaintext_len);
     free(ctx);
 }
@@ -90,18 +87,12 @@ static CK_RV plaintext_length(const decrypt_ctx *ctx, const p11_object *key,
     }
 }
 
-/* C_Decrypt and C_DecryptFinal. Returns with *keep set when the operation
- * stays active (a length query, a too-small buffer). */
+/* C_Decrypt and C_DecryptFinal. */
 static CK_RV decrypt_finish(p11_session *session, p11_operation *op,
                             const uint8_t *in, size_t len, CK_BYTE_PTR out,
                             CK_ULONG_PTR out_len, bool *keep)
 {
     decrypt_ctx *ctx = op->ctx;
-    *keep = false;
-    if (ctx->multipart) {
-        in = ctx->data.data;
-        len = ctx->data.len;
-    }
     size_t needed;
     bool exact;
     CK_RV rv = plaintext_length(ctx, op->key_object, len, &needed, &exact);
@@ -134,45 +125,11 @@ static CK_RV decrypt_finish(p11_session *session, p11_operation *op,
     return rv;
 }
 
-static CK_RV decrypt_entry(CK_SESSION_HANDLE handle, const uint8_t *in,
-                           size_t len, bool final, CK_BYTE_PTR out,
-                           CK_ULONG_PTR out_len)
-{
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(handle, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_DECRYPT);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (in == NULL && len > 0) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else if (!final && ((decrypt_ctx *)op->ctx)->multipart) {
-        rv = CKR_OPERATION_ACTIVE;
-    } else {
-        bool keep;
-        if (final)
-            ((decrypt_ctx *)op->ctx)->multipart = true;
-        rv = decrypt_finish(session, op, in, len, out, out_len, &keep);
-        if (!keep)
-            p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
-}
-
 P11_EXPORT CK_RV C_DecryptInit(CK_SESSION_HANDLE hSession,
                                CK_MECHANISM_PTR pMechanism,
                                CK_OBJECT_HANDLE hKey)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    rv = pMechanism == NULL ? CKR_ARGUMENTS_BAD
-                            : decrypt_init(session, pMechanism, hKey);
-    p11_session_release(session);
-    return rv;
+    return p11_op_init_call(hSession, pMechanism, hKey, decrypt_init);
 }
 
 P11_EXPORT CK_RV C_Decrypt(CK_SESSION_HANDLE hSession,
@@ -180,8 +137,9 @@ P11_EXPORT CK_RV C_Decrypt(CK_SESSION_HANDLE hSession,
                            CK_ULONG ulEncryptedDataLen, CK_BYTE_PTR pData,
                            CK_ULONG_PTR pulDataLen)
 {
-    return decrypt_entry(hSession, pEncryptedData, ulEncryptedDataLen, false,
-                         pData, pulDataLen);
+    return p11_op_output_call(hSession, P11_OP_DECRYPT, false, pEncryptedData,
+                              ulEncryptedDataLen, pData, pulDataLen,
+                              decrypt_finish);
 }
 
 P11_EXPORT CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hSession,
@@ -189,33 +147,15 @@ P11_EXPORT CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hSession,
                                  CK_ULONG ulEncryptedPartLen, CK_BYTE_PTR pPart,
                                  CK_ULONG_PTR pulPartLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_DECRYPT);
     (void)pPart;
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if ((pEncryptedPart == NULL && ulEncryptedPartLen > 0) ||
-               pulPartLen == NULL) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else {
-        decrypt_ctx *ctx = op->ctx;
-        ctx->multipart = true;
-        rv = p11_bytes_append(&ctx->data, pEncryptedPart, ulEncryptedPartLen);
-        if (rv == CKR_OK)
-            *pulPartLen = 0;
-        else
-            p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_gather_call(hSession, P11_OP_DECRYPT, pEncryptedPart,
+                              ulEncryptedPartLen, pulPartLen);
 }
 
 P11_EXPORT CK_RV C_DecryptFinal(CK_SESSION_HANDLE hSession,
                                 CK_BYTE_PTR pLastPart,
                                 CK_ULONG_PTR pulLastPartLen)
 {
-    return decrypt_entry(hSession, NULL, 0, true, pLastPart, pulLastPartLen);
+    return p11_op_output_call(hSession, P11_OP_DECRYPT, true, NULL, 0,
+                              pLastPart, pulLastPartLen, decrypt_finish);
 }

@@ -11,7 +11,6 @@
 typedef struct digest_ctx {
     EVP_MD_CTX *md;
     size_t length;
-    bool multipart;
 } digest_ctx;
 
 static void digest_ctx_free(void *opaque)
@@ -23,8 +22,10 @@ static void digest_ctx_free(void *opaque)
     free(ctx);
 }
 
-static CK_RV digest_init(p11_session *session, const CK_MECHANISM *mechanism)
+static CK_RV digest_init(p11_session *session, CK_MECHANISM_PTR mechanism,
+                         CK_OBJECT_HANDLE no_key)
 {
+    (void)no_key;
     if (session->ops[P11_OP_DIGEST].active)
         return CKR_OPERATION_ACTIVE;
     const p11_hash *hash = p11_hash_by_mechanism(mechanism->mechanism);
@@ -48,11 +49,13 @@ static CK_RV digest_init(p11_session *session, const CK_MECHANISM *mechanism)
     return CKR_OK;
 }
 
-/* C_Digest (with its data) and C_DigestFinal (len 0): a length query or a
- * short buffer keeps the operation. Sets *keep accordingly. */
-static CK_RV digest_finish(digest_ctx *ctx, const uint8_t *data, size_t len,
-                           CK_BYTE_PTR out, CK_ULONG_PTR out_len, bool *keep)
+/* C_Digest and C_DigestFinal (no data: the parts went to ctx->md). */
+static CK_RV digest_finish(p11_session *session, p11_operation *op,
+                           const uint8_t *data, size_t len, CK_BYTE_PTR out,
+                           CK_ULONG_PTR out_len, bool *keep)
 {
+    digest_ctx *ctx = op->ctx;
+    (void)session;
     CK_RV rv = p11_output_check(out, out_len, ctx->length, keep);
     if (*keep)
         return rv;
@@ -64,78 +67,41 @@ static CK_RV digest_finish(digest_ctx *ctx, const uint8_t *data, size_t len,
     return CKR_OK;
 }
 
+static CK_RV digest_update(p11_session *session, p11_operation *op,
+                           const uint8_t *part, size_t len)
+{
+    digest_ctx *ctx = op->ctx;
+    (void)session;
+    if (len > 0 && EVP_DigestUpdate(ctx->md, part, len) != 1)
+        return CKR_GENERAL_ERROR;
+    return CKR_OK;
+}
+
 P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession,
                               CK_MECHANISM_PTR pMechanism)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    rv = pMechanism == NULL ? CKR_ARGUMENTS_BAD
-                            : digest_init(session, pMechanism);
-    p11_session_release(session);
-    return rv;
-}
-
-static CK_RV digest_entry(CK_SESSION_HANDLE handle, const uint8_t *data,
-                          size_t len, bool final, CK_BYTE_PTR out,
-                          CK_ULONG_PTR out_len)
-{
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(handle, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_DIGEST);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (!final && data == NULL && len > 0) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else if (!final && ((digest_ctx *)op->ctx)->multipart) {
-        rv = CKR_OPERATION_ACTIVE;
-    } else {
-        bool keep;
-        rv = digest_finish(op->ctx, data, len, out, out_len, &keep);
-        if (!keep)
-            p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_init_call(hSession, pMechanism, CK_INVALID_HANDLE,
+                            digest_init);
 }
 
 P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData,
                           CK_ULONG ulDataLen, CK_BYTE_PTR pDigest,
                           CK_ULONG_PTR pulDigestLen)
 {
-    return digest_entry(hSession, pData, ulDataLen, false, pDigest,
-                        pulDigestLen);
+    return p11_op_output_call(hSession, P11_OP_DIGEST, false, pData, ulDataLen,
+                              pDigest, pulDigestLen, digest_finish);
 }
 
 P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart,
                                 CK_ULONG ulPartLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_DIGEST);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (pPart == NULL && ulPartLen > 0) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else {
-        digest_ctx *ctx = op->ctx;
-        ctx->multipart = true;
-        if (ulPartLen > 0 && EVP_DigestUpdate(ctx->md, pPart, ulPartLen) != 1)
-            rv = CKR_GENERAL_ERROR;
-        if (rv != CKR_OK)
-            p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_update_call(hSession, P11_OP_DIGEST, pPart, ulPartLen,
+                              digest_update);
 }
 
 P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pDigest,
                                CK_ULONG_PTR pulDigestLen)
 {
-    return digest_entry(hSession, NULL, 0, true, pDigest, pulDigestLen);
+    return p11_op_output_call(hSession, P11_OP_DIGEST, true, NULL, 0, pDigest,
+                              pulDigestLen, digest_finish);
 }

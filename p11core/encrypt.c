@@ -19,8 +19,6 @@
 
 typedef struct encrypt_ctx {
     p11_kmip_params params;
-    p11_bytes data; /* multi-part input (wiped: it is plaintext) */
-    bool multipart;
 } encrypt_ctx;
 
 static void encrypt_ctx_free(void *opaque)
@@ -29,7 +27,6 @@ static void encrypt_ctx_free(void *opaque)
     if (ctx == NULL)
         return;
     p11_kmip_params_clear(&ctx->params);
-    p11_bytes_clear(&ctx->data);
     free(ctx);
 }
 
@@ -163,111 +160,52 @@ static CK_RV encrypt_whole(p11_session *session, encrypt_ctx *ctx,
     return rv;
 }
 
-/* C_Encrypt and C_EncryptFinal: a length query or a short buffer keeps
- * the operation, anything else ends it. */
+/* C_Encrypt and C_EncryptFinal. */
 static CK_RV encrypt_finish(p11_session *session, p11_operation *op,
                             const uint8_t *in, size_t len, CK_BYTE_PTR out,
-                            CK_ULONG_PTR out_len)
+                            CK_ULONG_PTR out_len, bool *keep)
 {
     encrypt_ctx *ctx = op->ctx;
-    if (ctx->multipart) {
-        in = ctx->data.data;
-        len = ctx->data.len;
-    }
     size_t expected;
-    bool done = false;
     CK_RV rv = ciphertext_length(ctx, op->key_object, len, &expected);
     if (rv == CKR_OK)
-        rv = p11_output_check(out, out_len, expected, &done);
-    if (done)
+        rv = p11_output_check(out, out_len, expected, keep);
+    if (*keep || rv != CKR_OK)
         return rv;
-    if (rv == CKR_OK)
-        rv = encrypt_whole(session, ctx, op->key_object, in, len, out, out_len,
-                           expected);
-    p11_operation_end(op);
-    return rv;
+    return encrypt_whole(session, ctx, op->key_object, in, len, out, out_len,
+                         expected);
 }
 
 P11_EXPORT CK_RV C_EncryptInit(CK_SESSION_HANDLE hSession,
                                CK_MECHANISM_PTR pMechanism,
                                CK_OBJECT_HANDLE hKey)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    rv = pMechanism == NULL ? CKR_ARGUMENTS_BAD
-                            : encrypt_init(session, pMechanism, hKey);
-    p11_session_release(session);
-    return rv;
+    return p11_op_init_call(hSession, pMechanism, hKey, encrypt_init);
 }
 
 P11_EXPORT CK_RV C_Encrypt(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData,
                            CK_ULONG ulDataLen, CK_BYTE_PTR pEncryptedData,
                            CK_ULONG_PTR pulEncryptedDataLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_ENCRYPT);
-    if (op == NULL)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else if (pData == NULL && ulDataLen > 0)
-        rv = CKR_ARGUMENTS_BAD;
-    else if (((encrypt_ctx *)op->ctx)->multipart)
-        rv = CKR_OPERATION_ACTIVE;
-    else
-        rv = encrypt_finish(session, op, pData, ulDataLen, pEncryptedData,
-                            pulEncryptedDataLen);
-    p11_session_release(session);
-    return rv;
+    return p11_op_output_call(hSession, P11_OP_ENCRYPT, false, pData, ulDataLen,
+                              pEncryptedData, pulEncryptedDataLen,
+                              encrypt_finish);
 }
 
 P11_EXPORT CK_RV C_EncryptUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart,
                                  CK_ULONG ulPartLen, CK_BYTE_PTR pEncryptedPart,
                                  CK_ULONG_PTR pulEncryptedPartLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_ENCRYPT);
     (void)pEncryptedPart;
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if ((pPart == NULL && ulPartLen > 0) ||
-               pulEncryptedPartLen == NULL) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else {
-        encrypt_ctx *ctx = op->ctx;
-        ctx->multipart = true;
-        rv = p11_bytes_append(&ctx->data, pPart, ulPartLen);
-        if (rv == CKR_OK)
-            *pulEncryptedPartLen = 0;
-        else
-            p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_gather_call(hSession, P11_OP_ENCRYPT, pPart, ulPartLen,
+                              pulEncryptedPartLen);
 }
 
 P11_EXPORT CK_RV C_EncryptFinal(CK_SESSION_HANDLE hSession,
                                 CK_BYTE_PTR pLastEncryptedPart,
                                 CK_ULONG_PTR pulLastEncryptedPartLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_ENCRYPT);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else {
-        ((encrypt_ctx *)op->ctx)->multipart = true;
-        rv = encrypt_finish(session, op, NULL, 0, pLastEncryptedPart,
-                            pulLastEncryptedPartLen);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_output_call(hSession, P11_OP_ENCRYPT, true, NULL, 0,
+                              pLastEncryptedPart, pulLastEncryptedPartLen,
+                              encrypt_finish);
 }

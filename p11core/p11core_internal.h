@@ -134,6 +134,21 @@ typedef enum p11_op_kind {
     P11_OP_KINDS
 } p11_op_kind;
 
+/* Bytes gathered by *Update calls. Wiped when cleared (input to a sign or
+ * decrypt may be secret). */
+typedef struct p11_bytes {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+} p11_bytes;
+
+/* Largest multi-part input kept: a KMIP request must carry it. */
+#define P11_BYTES_MAX (KMIP_DEFAULT_MAX_MESSAGE - 4096)
+
+/* CKR_OK, CKR_DATA_LEN_RANGE past P11_BYTES_MAX, or CKR_HOST_MEMORY. */
+CK_RV p11_bytes_append(p11_bytes *bytes, const uint8_t *data, size_t len);
+void p11_bytes_clear(p11_bytes *bytes);
+
 /* One active operation, filled by its *Init function. */
 typedef struct p11_operation {
     bool active;
@@ -142,9 +157,14 @@ typedef struct p11_operation {
     p11_object *key_object; /* NULL for a digest; valid until C_Finalize */
     void *ctx;              /* owned; freed by free_ctx when the op ends */
     void (*free_ctx)(void *ctx);
+    /* Set by the first *Update or *Final call: the single-part call
+     * (C_Sign ...) is then refused. */
+    bool multipart;
+    p11_bytes input; /* multi-part input kept for the final call */
 } p11_operation;
 
-/* Frees op->ctx with op->free_ctx and clears op. Inactive: a no-op. */
+/* Frees op->ctx with op->free_ctx, wipes op->input and clears op.
+ * Inactive: a no-op. */
 void p11_operation_end(p11_operation *op);
 
 struct p11_find; /* find.c: an active C_FindObjects search */

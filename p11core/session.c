@@ -11,6 +11,7 @@ void p11_operation_end(p11_operation *op)
         return;
     if (op->free_ctx != NULL)
         op->free_ctx(op->ctx);
+    p11_bytes_clear(&op->input);
     memset(op, 0, sizeof(*op));
 }
 

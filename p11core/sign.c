@@ -23,9 +23,7 @@ typedef struct sign_ctx {
      * NULL for the others. */
     const p11_hash *message_hash;
     EVP_MD_CTX *running_hash; /* multi-part with message_hash */
-    p11_bytes data;           /* multi-part input, when it may be sent */
-    bool keep_data;
-    bool multipart;
+    bool keep_data;           /* in op->input: it may be sent */
     size_t signature_len;
 } sign_ctx;
 
@@ -36,7 +34,6 @@ static void sign_ctx_free(void *opaque)
         return;
     p11_kmip_params_clear(&ctx->params);
     EVP_MD_CTX_free(ctx->running_hash);
-    p11_bytes_clear(&ctx->data);
     free(ctx);
 }
 
@@ -191,9 +188,11 @@ static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
 }
 
 /* C_SignFinal of a hashing mechanism: Digested Data unless the slot's
- * server is known to refuse it; on a first refusal, the kept Data. */
+ * server is known to refuse it; on a first refusal, the kept Data (data,
+ * len). */
 static CK_RV sign_running_hash(p11_session *session, sign_ctx *ctx,
-                               const p11_object *key, uint8_t **signature,
+                               const p11_object *key, const uint8_t *data,
+                               size_t len, uint8_t **signature,
                                size_t *signature_len)
 {
     int served =
@@ -209,16 +208,15 @@ static CK_RV sign_running_hash(p11_session *session, sign_ctx *ctx,
         if (rv != CKR_MECHANISM_INVALID || !ctx->keep_data)
             return rv;
     }
-    return p11_kmip_sign(session, key, &ctx->params, ctx->data.data,
-                         ctx->data.len, false, signature, signature_len);
+    return p11_kmip_sign(session, key, &ctx->params, data, len, false,
+                         signature, signature_len);
 }
 
 static CK_RV sign_update(p11_session *session, p11_operation *op,
                          const uint8_t *part, size_t len)
 {
     sign_ctx *ctx = op->ctx;
-    if (!ctx->multipart) {
-        ctx->multipart = true;
+    if (!op->multipart) {
         int served =
             __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED);
         ctx->keep_data = ctx->message_hash == NULL || is_hmac(ctx) ||
@@ -237,110 +235,58 @@ static CK_RV sign_update(p11_session *session, p11_operation *op,
     if (ctx->running_hash != NULL &&
         EVP_DigestUpdate(ctx->running_hash, part, len) != 1)
         return CKR_GENERAL_ERROR;
-    return ctx->keep_data ? p11_bytes_append(&ctx->data, part, len) : CKR_OK;
+    return ctx->keep_data ? p11_bytes_append(&op->input, part, len) : CKR_OK;
 }
 
-/* The end of C_Sign and C_SignFinal: a length query or a short buffer
- * keeps the operation; anything else ends it. */
+/* C_Sign and C_SignFinal. */
 static CK_RV sign_finish(p11_session *session, p11_operation *op,
                          const uint8_t *data, size_t len, CK_BYTE_PTR out,
-                         CK_ULONG_PTR out_len)
+                         CK_ULONG_PTR out_len, bool *keep)
 {
     sign_ctx *ctx = op->ctx;
-    bool done;
-    CK_RV rv = p11_output_check(out, out_len, ctx->signature_len, &done);
-    if (done)
+    CK_RV rv = p11_output_check(out, out_len, ctx->signature_len, keep);
+    if (*keep)
         return rv;
 
     uint8_t *signature = NULL;
     size_t signature_len = 0;
-    if (ctx->multipart && ctx->running_hash != NULL)
-        rv = sign_running_hash(session, ctx, op->key_object, &signature,
-                               &signature_len);
-    else if (ctx->multipart)
-        rv = sign_whole(session, ctx, op->key_object, ctx->data.data,
-                        ctx->data.len, &signature, &signature_len);
+    if (ctx->running_hash != NULL)
+        rv = sign_running_hash(session, ctx, op->key_object, data, len,
+                               &signature, &signature_len);
     else
         rv = sign_whole(session, ctx, op->key_object, data, len, &signature,
                         &signature_len);
     if (rv == CKR_OK)
         rv = store_signature(ctx, signature, signature_len, out, out_len);
     free(signature);
-    p11_operation_end(op);
     return rv;
 }
 
 P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession,
                             CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    rv = pMechanism == NULL ? CKR_ARGUMENTS_BAD
-                            : sign_init(session, pMechanism, hKey);
-    p11_session_release(session);
-    return rv;
+    return p11_op_init_call(hSession, pMechanism, hKey, sign_init);
 }
 
 P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData,
                         CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
                         CK_ULONG_PTR pulSignatureLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_SIGN);
-    if (op == NULL)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else if (pData == NULL && ulDataLen > 0)
-        rv = CKR_ARGUMENTS_BAD;
-    else if (((sign_ctx *)op->ctx)->multipart)
-        rv = CKR_OPERATION_ACTIVE;
-    else
-        rv = sign_finish(session, op, pData, ulDataLen, pSignature,
-                         pulSignatureLen);
-    p11_session_release(session);
-    return rv;
+    return p11_op_output_call(hSession, P11_OP_SIGN, false, pData, ulDataLen,
+                              pSignature, pulSignatureLen, sign_finish);
 }
 
 P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart,
                               CK_ULONG ulPartLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_SIGN);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (pPart == NULL && ulPartLen > 0) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else {
-        rv = sign_update(session, op, pPart, ulPartLen);
-        if (rv != CKR_OK)
-            p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_update_call(hSession, P11_OP_SIGN, pPart, ulPartLen,
+                              sign_update);
 }
 
+/* C_SignFinal without any C_SignUpdate signs the empty message. */
 P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature,
                              CK_ULONG_PTR pulSignatureLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_SIGN);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else {
-        /* C_SignFinal without any C_SignUpdate signs the empty message. */
-        ((sign_ctx *)op->ctx)->multipart = true;
-        rv = sign_finish(session, op, NULL, 0, pSignature, pulSignatureLen);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_output_call(hSession, P11_OP_SIGN, true, NULL, 0, pSignature,
+                              pulSignatureLen, sign_finish);
 }

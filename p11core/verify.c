@@ -18,8 +18,6 @@ typedef struct verify_ctx {
     p11_kmip_params params;
     const p11_hash *message_hash; /* hashing mechanisms and HMAC */
     EVP_MD_CTX *digest_verify;    /* hashing mechanisms (not HMAC) */
-    p11_bytes data;               /* the other mechanisms' input */
-    bool multipart;
     size_t signature_len;
 } verify_ctx;
 
@@ -30,7 +28,6 @@ static void verify_ctx_free(void *opaque)
         return;
     p11_kmip_params_clear(&ctx->params);
     EVP_MD_CTX_free(ctx->digest_verify);
-    p11_bytes_clear(&ctx->data);
     free(ctx);
 }
 
@@ -153,16 +150,16 @@ static CK_RV verify_hmac(p11_session *session, verify_ctx *ctx,
     return rv;
 }
 
-/* The whole verification; data is NULL at C_VerifyFinal (the input went to
- * the running hash or to ctx->data). */
+/* The whole verification; after multi-part calls, the input went to the
+ * running hash or to op->input. */
 static CK_RV verify_finish(p11_session *session, p11_operation *op,
                            const uint8_t *data, size_t len,
                            const uint8_t *signature, size_t sig_len)
 {
     verify_ctx *ctx = op->ctx;
-    if (ctx->multipart) {
-        data = ctx->data.data;
-        len = ctx->data.len;
+    if (op->multipart) {
+        data = op->input.data;
+        len = op->input.len;
     }
     if (key_type(ctx) == CKK_GENERIC_SECRET)
         return verify_hmac(session, ctx, op->key_object, data, len, signature,
@@ -179,7 +176,7 @@ static CK_RV verify_finish(p11_session *session, p11_operation *op,
     if (rv != CKR_OK)
         return rv;
     int ok;
-    if (ctx->digest_verify != NULL && ctx->multipart)
+    if (ctx->digest_verify != NULL && op->multipart)
         ok = EVP_DigestVerifyFinal(ctx->digest_verify, sig, der_len) == 1;
     else if (ctx->digest_verify != NULL)
         ok = EVP_DigestVerify(ctx->digest_verify, sig, der_len, data, len) == 1;
@@ -191,92 +188,62 @@ static CK_RV verify_finish(p11_session *session, p11_operation *op,
     return ok ? CKR_OK : CKR_SIGNATURE_INVALID;
 }
 
-static CK_RV verify_update(verify_ctx *ctx, const uint8_t *part, size_t len)
+static CK_RV verify_update(p11_session *session, p11_operation *op,
+                           const uint8_t *part, size_t len)
 {
-    ctx->multipart = true;
+    verify_ctx *ctx = op->ctx;
+    (void)session;
     if (ctx->digest_verify == NULL)
-        return p11_bytes_append(&ctx->data, part, len);
+        return p11_bytes_append(&op->input, part, len);
     return EVP_DigestVerifyUpdate(ctx->digest_verify, part, len) == 1
                ? CKR_OK
                : CKR_GENERAL_ERROR;
+}
+
+/* C_Verify (data, len) and C_VerifyFinal (final). */
+static CK_RV verify_call(CK_SESSION_HANDLE handle, bool final,
+                         const uint8_t *data, size_t len,
+                         const uint8_t *signature, size_t sig_len)
+{
+    p11_session *session;
+    p11_operation *op;
+    CK_RV rv = p11_op_enter(handle, P11_OP_VERIFY, !final,
+                            (data != NULL || len == 0) && signature != NULL,
+                            &session, &op);
+    if (rv != CKR_OK)
+        return rv;
+    if (final)
+        op->multipart = true;
+    rv = verify_finish(session, op, data, len, signature, sig_len);
+    p11_operation_end(op);
+    p11_session_release(session);
+    return rv;
 }
 
 P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession,
                               CK_MECHANISM_PTR pMechanism,
                               CK_OBJECT_HANDLE hKey)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    rv = pMechanism == NULL ? CKR_ARGUMENTS_BAD
-                            : verify_init(session, pMechanism, hKey);
-    p11_session_release(session);
-    return rv;
+    return p11_op_init_call(hSession, pMechanism, hKey, verify_init);
 }
 
 P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData,
                           CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
                           CK_ULONG ulSignatureLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_VERIFY);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if ((pData == NULL && ulDataLen > 0) || pSignature == NULL) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else if (((verify_ctx *)op->ctx)->multipart) {
-        rv = CKR_OPERATION_ACTIVE;
-    } else {
-        rv = verify_finish(session, op, pData, ulDataLen, pSignature,
-                           ulSignatureLen);
-        p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return verify_call(hSession, false, pData, ulDataLen, pSignature,
+                       ulSignatureLen);
 }
 
 P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart,
                                 CK_ULONG ulPartLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_VERIFY);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (pPart == NULL && ulPartLen > 0) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else {
-        rv = verify_update(op->ctx, pPart, ulPartLen);
-        if (rv != CKR_OK)
-            p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return p11_op_update_call(hSession, P11_OP_VERIFY, pPart, ulPartLen,
+                              verify_update);
 }
 
 P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession,
                                CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
-    p11_session *session;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-    if (rv != CKR_OK)
-        return rv;
-    p11_operation *op = p11_op_active(session, P11_OP_VERIFY);
-    if (op == NULL) {
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    } else if (pSignature == NULL) {
-        rv = CKR_ARGUMENTS_BAD;
-    } else {
-        ((verify_ctx *)op->ctx)->multipart = true;
-        rv = verify_finish(session, op, NULL, 0, pSignature, ulSignatureLen);
-        p11_operation_end(op);
-    }
-    p11_session_release(session);
-    return rv;
+    return verify_call(hSession, true, NULL, 0, pSignature, ulSignatureLen);
 }

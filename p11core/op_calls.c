@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The entry points' common steps: every C_Encrypt*, C_Decrypt*, C_Sign*,
+ * C_Verify* and C_Digest* call acquires its session, finds the active
+ * operation and checks its arguments in the same order, then hands over
+ * to the operation's own function. */
+#include "crypto_ops.h"
+
+CK_RV p11_op_init_call(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
+                       CK_OBJECT_HANDLE key, p11_op_init_fn *init)
+{
+    p11_session *session;
+    CK_RV rv = p11_session_acquire(handle, &session);
+    if (rv != CKR_OK)
+        return rv;
+    rv = mechanism == NULL ? CKR_ARGUMENTS_BAD : init(session, mechanism, key);
+    p11_session_release(session);
+    return rv;
+}
+
+CK_RV p11_op_enter(CK_SESSION_HANDLE handle, p11_op_kind kind, bool single_part,
+                   bool args_ok, p11_session **session, p11_operation **op)
+{
+    CK_RV rv = p11_session_acquire(handle, session);
+    if (rv != CKR_OK)
+        return rv;
+    *op = p11_op_active(*session, kind);
+    if (*op == NULL)
+        rv = CKR_OPERATION_NOT_INITIALIZED;
+    else if (!args_ok)
+        rv = CKR_ARGUMENTS_BAD;
+    else if (single_part && (*op)->multipart)
+        rv = CKR_OPERATION_ACTIVE;
+    if (rv != CKR_OK)
+        p11_session_release(*session);
+    return rv;
+}
+
+CK_RV p11_op_update_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
+                         const uint8_t *part, size_t len,
+                         p11_op_update_fn *update)
+{
+    p11_session *session;
+    p11_operation *op;
+    CK_RV rv = p11_op_enter(handle, kind, false, part != NULL || len == 0,
+                            &session, &op);
+    if (rv != CKR_OK)
+        return rv;
+    rv = update(session, op, part, len);
+    op->multipart = true;
+    if (rv != CKR_OK)
+        p11_operation_end(op);
+    p11_session_release(session);
+    return rv;
+}
+
+CK_RV p11_op_gather_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
+                         const uint8_t *part, size_t len, CK_ULONG_PTR out_len)
+{
+    p11_session *session;
+    p11_operation *op;
+    CK_RV rv = p11_op_enter(handle, kind, false,
+                            (part != NULL || len == 0) && out_len != NULL,
+                            &session, &op);
+    if (rv != CKR_OK)
+        return rv;
+    op->multipart = true;
+    rv = p11_bytes_append(&op->input, part, len);
+    if (rv == CKR_OK)
+        *out_len = 0;
+    else
+        p11_operation_end(op);
+    p11_session_release(session);
+    return rv;
+}
+
+CK_RV p11_op_output_call(CK_SESSION_HANDLE handle, p11_op_kind kind, bool final,
+                         const uint8_t *in, size_t len, CK_BYTE_PTR out,
+                         CK_ULONG_PTR out_len, p11_op_finish_fn *finish)
+{
+    p11_session *session;
+    p11_operation *op;
+    CK_RV rv = p11_op_enter(handle, kind, !final, in != NULL || len == 0,
+                            &session, &op);
+    if (rv != CKR_OK)
+        return rv;
+    if (final)
+        op->multipart = true;
+    if (op->multipart) {
+        in = op->input.data;
+        len = op->input.len;
+    }
+    bool keep = false;
+    rv = finish(session, op, in, len, out, out_len, &keep);
+    if (!keep)
+        p11_operation_end(op);
+    p11_session_release(session);
+    return rv;
+}
