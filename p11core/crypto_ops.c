@@ -94,24 +94,6 @@ void p11_bytes_clear(p11_bytes *bytes)
     memset(bytes, 0, sizeof(*bytes));
 }
 
-CK_RV p11_output_check(CK_BYTE_PTR out, CK_ULONG_PTR out_len, size_t needed,
-                       bool *done)
-{
-    *done = true;
-    if (out_len == NULL)
-        return CKR_ARGUMENTS_BAD;
-    if (out == NULL) {
-        *out_len = needed;
-        return CKR_OK;
-    }
-    if (*out_len < needed) {
-        *out_len = needed;
-        return CKR_BUFFER_TOO_SMALL;
-    }
-    *done = false;
-    return CKR_OK;
-}
-
 void p11_output_copy(CK_BYTE_PTR out, CK_ULONG_PTR out_len, const uint8_t *src,
                      size_t len)
 {

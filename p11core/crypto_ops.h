@@ -89,13 +89,7 @@ CK_RV p11_op_output_call(CK_SESSION_HANDLE handle, p11_op_kind kind, bool final,
 
 /* ---- The output convention (PKCS#11 v2.40 base, 5.2) ---- */
 
-/* Whether an output of needed bytes can be written to out. Sets *done and
- * returns what the call answers now, the operation staying active, when
- * out is NULL (a length query: CKR_OK with *out_len = needed) or too small
- * (CKR_BUFFER_TOO_SMALL with *out_len = needed). Otherwise *done is false
- * and the result CKR_OK; CKR_ARGUMENTS_BAD when out_len is NULL. */
-CK_RV p11_output_check(CK_BYTE_PTR out, CK_ULONG_PTR out_len, size_t needed,
-                       bool *done);
+/* p11_output_check (p11core_internal.h) says whether the output fits. */
 
 /* Copies len bytes to out (checked with p11_output_check for at least len
  * bytes) and sets *out_len. */

@@ -330,4 +330,13 @@ void p11_log(p11kmip_log_level level, const char *fmt, ...)
  * CK_TOKEN_INFO strings), truncating when longer. */
 void p11_pad_copy(CK_UTF8CHAR *field, size_t len, const char *src);
 
+/* The output convention (PKCS#11 v2.40 base, 5.2) of byte strings and
+ * lists: whether needed bytes or items can be written to out. Sets *done
+ * and returns what the call answers now, an operation staying active,
+ * when out is NULL (a length query: CKR_OK with *out_len = needed) or too
+ * small (CKR_BUFFER_TOO_SMALL with *out_len = needed). Otherwise *done is
+ * false and the result CKR_OK; CKR_ARGUMENTS_BAD when out_len is NULL. */
+CK_RV p11_output_check(const void *out, CK_ULONG_PTR out_len, size_t needed,
+                       bool *done);
+
 #endif

@@ -12,6 +12,8 @@
 #define P11_TOKEN_MODEL "KMIP"
 #define P11_MAX_PIN_LEN 256
 
+static const CK_VERSION module_version = {P11_VERSION_MAJOR, P11_VERSION_MINOR};
+
 CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
                     const p11kmip_slot_conf *conf)
 {
@@ -41,16 +43,10 @@ P11_EXPORT CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
     (void)tokenPresent; /* every slot holds its token */
     if (rv != CKR_OK)
         return rv;
-    if (pulCount == NULL)
-        return CKR_ARGUMENTS_BAD;
-    if (pSlotList == NULL) {
-        *pulCount = module->slot_count;
-        return CKR_OK;
-    }
-    if (*pulCount < module->slot_count) {
-        *pulCount = module->slot_count;
-        return CKR_BUFFER_TOO_SMALL;
-    }
+    bool done;
+    rv = p11_output_check(pSlotList, pulCount, module->slot_count, &done);
+    if (done)
+        return rv;
     for (size_t i = 0; i < module->slot_count; i++)
         pSlotList[i] = module->slots[i].id;
     *pulCount = module->slot_count;
@@ -76,10 +72,8 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
     p11_pad_copy(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
                  P11_MANUFACTURER);
     pInfo->flags = CKF_TOKEN_PRESENT;
-    pInfo->hardwareVersion.major = P11_VERSION_MAJOR;
-    pInfo->hardwareVersion.minor = P11_VERSION_MINOR;
-    pInfo->firmwareVersion.major = P11_VERSION_MAJOR;
-    pInfo->firmwareVersion.minor = P11_VERSION_MINOR;
+    pInfo->hardwareVersion = module_version;
+    pInfo->firmwareVersion = module_version;
     return CKR_OK;
 }
 
@@ -140,10 +134,8 @@ P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
     pInfo->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
     pInfo->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
     pInfo->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
-    pInfo->hardwareVersion.major = P11_VERSION_MAJOR;
-    pInfo->hardwareVersion.minor = P11_VERSION_MINOR;
-    pInfo->firmwareVersion.major = P11_VERSION_MAJOR;
-    pInfo->firmwareVersion.minor = P11_VERSION_MINOR;
+    pInfo->hardwareVersion = module_version;
+    pInfo->firmwareVersion = module_version;
     return CKR_OK;
 }
 
@@ -156,16 +148,10 @@ P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID,
 
     if (rv != CKR_OK)
         return rv;
-    if (pulCount == NULL)
-        return CKR_ARGUMENTS_BAD;
-    if (pMechanismList == NULL) {
-        *pulCount = p11_mechanism_count;
-        return CKR_OK;
-    }
-    if (*pulCount < p11_mechanism_count) {
-        *pulCount = p11_mechanism_count;
-        return CKR_BUFFER_TOO_SMALL;
-    }
+    bool done;
+    rv = p11_output_check(pMechanismList, pulCount, p11_mechanism_count, &done);
+    if (done)
+        return rv;
     for (size_t i = 0; i < p11_mechanism_count; i++)
         pMechanismList[i] = p11_mechanisms[i].type;
     *pulCount = p11_mechanism_count;
