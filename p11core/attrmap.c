@@ -11,19 +11,8 @@
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
 
+#include "class_bits.h"
 #include "kmip/tags.h"
-
-/* Classes, as bits. */
-enum {
-    DATA = 1 << 0,
-    CERT = 1 << 1,
-    PUB = 1 << 2,
-    PRIV = 1 << 3,
-    SECRET = 1 << 4,
-    KEYS = PUB | PRIV | SECRET,
-    ASYM = PUB | PRIV,
-    ALL = DATA | CERT | KEYS,
-};
 
 typedef struct attr_entry attr_entry;
 typedef CK_RV (*attr_reader)(const attr_entry *entry, const p11_object *o,
@@ -38,7 +27,7 @@ struct attr_entry {
     CK_ULONG arg; /* the reader's argument */
 };
 
-static unsigned class_bit(CK_OBJECT_CLASS object_class)
+unsigned p11_class_bit(CK_OBJECT_CLASS object_class)
 {
     switch (object_class) {
     case CKO_DATA:
@@ -365,8 +354,8 @@ static const attr_entry *entry_for(CK_OBJECT_CLASS object_class,
 {
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (table[i].type == type)
-            return (table[i].classes & class_bit(object_class)) ? &table[i]
-                                                                : NULL;
+            return (table[i].classes & p11_class_bit(object_class)) ? &table[i]
+                                                                    : NULL;
     return NULL;
 }
 
@@ -378,7 +367,7 @@ CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
     memset(out, 0, sizeof(*out));
     if (entry == NULL)
         return CKR_ATTRIBUTE_TYPE_INVALID;
-    if (entry->sensitive & class_bit(object->object_class))
+    if (entry->sensitive & p11_class_bit(object->object_class))
         return CKR_ATTRIBUTE_SENSITIVE;
     return entry->read(entry, object, out);
 }

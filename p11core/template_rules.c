@@ -5,18 +5,8 @@
 
 #include <string.h>
 
+#include "class_bits.h"
 #include "kmip/tags.h"
-
-enum {
-    DATA = 1 << 0,
-    CERT = 1 << 1,
-    PUB = 1 << 2,
-    PRIV = 1 << 3,
-    SECRET = 1 << 4,
-    KEYS = PUB | PRIV | SECRET,
-    ASYM = PUB | PRIV,
-    ALL = DATA | CERT | KEYS,
-};
 
 enum {
     CREATE = 1 << P11_TEMPLATE_CREATE,
@@ -101,24 +91,6 @@ static const struct template_rule {
 
 #define RULE_COUNT (sizeof(rules) / sizeof(rules[0]))
 
-static unsigned class_bit(CK_OBJECT_CLASS object_class)
-{
-    switch (object_class) {
-    case CKO_DATA:
-        return DATA;
-    case CKO_CERTIFICATE:
-        return CERT;
-    case CKO_PUBLIC_KEY:
-        return PUB;
-    case CKO_PRIVATE_KEY:
-        return PRIV;
-    case CKO_SECRET_KEY:
-        return SECRET;
-    default:
-        return 0;
-    }
-}
-
 static CK_RV check_value(const struct template_rule *rule,
                          const CK_ATTRIBUTE *attr, CK_OBJECT_CLASS object_class,
                          CK_ULONG subtype)
@@ -171,7 +143,7 @@ static const struct template_rule *rule_for(const CK_ATTRIBUTE *attr,
         if (rule->type != attr->type)
             continue;
         known = true;
-        if ((rule->classes & class_bit(object_class)) &&
+        if ((rule->classes & p11_class_bit(object_class)) &&
             (rule->phases & (1u << phase)) &&
             (rule->key_type == ANY_KEY || rule->key_type == subtype))
             return rule;
