@@ -2,6 +2,7 @@
 /* The KMIP requests of the private operations: Sign, MAC, Encrypt,
  * Decrypt, each one round trip, with the Cryptographic Parameters the
  * mechanism asked for. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,29 @@ static CK_RV take_bytes(kmip_bytes bytes, uint8_t **out, size_t *out_len)
     return CKR_OK;
 }
 
+/* Sends operation with args and copies the result's field at offset (an
+ * offsetof in kmip_crypto_result) into *out, malloc'd, the caller frees
+ * it. */
+static CK_RV call_for_bytes(p11_session *session, uint32_t operation,
+                            const kmip_crypto_args *args, size_t offset,
+                            uint8_t **out, size_t *out_len)
+{
+    kmip_response *resp = NULL;
+    kmip_crypto_result result;
+    CK_RV rv = crypto_call(session, operation, args, &resp, &result);
+    if (rv == CKR_OK)
+        rv = take_bytes(*(const kmip_bytes *)((const char *)&result + offset),
+                        out, out_len);
+    kmip_response_free(resp);
+    return rv;
+}
+
+/* An input field: an empty one is still sent, so never a NULL pointer. */
+static kmip_bytes input_field(const uint8_t *data, size_t len)
+{
+    return (kmip_bytes){data != NULL ? data : (const uint8_t *)"", len};
+}
+
 CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
                     const p11_kmip_params *params, const uint8_t *data,
                     size_t len, bool digested, uint8_t **signature,
@@ -107,19 +131,13 @@ CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
 {
     kmip_crypto_args args;
     request_args(key, params, &args);
-    /* An empty message is still a Data field: a non-NULL pointer. */
-    kmip_bytes input = {data != NULL ? data : (const uint8_t *)"", len};
     if (digested)
-        args.digested_data = input;
+        args.digested_data = input_field(data, len);
     else
-        args.data = input;
-    kmip_response *resp = NULL;
-    kmip_crypto_result result;
-    CK_RV rv = crypto_call(session, KMIP_OPERATION_SIGN, &args, &resp, &result);
-    if (rv == CKR_OK)
-        rv = take_bytes(result.signature_data, signature, signature_len);
-    kmip_response_free(resp);
-    return rv;
+        args.data = input_field(data, len);
+    return call_for_bytes(session, KMIP_OPERATION_SIGN, &args,
+                          offsetof(kmip_crypto_result, signature_data),
+                          signature, signature_len);
 }
 
 CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
@@ -128,14 +146,9 @@ CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
 {
     kmip_crypto_args args;
     request_args(key, params, &args);
-    args.data = (kmip_bytes){data != NULL ? data : (const uint8_t *)"", len};
-    kmip_response *resp = NULL;
-    kmip_crypto_result result;
-    CK_RV rv = crypto_call(session, KMIP_OPERATION_MAC, &args, &resp, &result);
-    if (rv == CKR_OK)
-        rv = take_bytes(result.mac_data, mac, mac_len);
-    kmip_response_free(resp);
-    return rv;
+    args.data = input_field(data, len);
+    return call_for_bytes(session, KMIP_OPERATION_MAC, &args,
+                          offsetof(kmip_crypto_result, mac_data), mac, mac_len);
 }
 
 CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
@@ -144,7 +157,7 @@ CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
 {
     kmip_crypto_args args;
     request_args(key, params, &args);
-    args.data = (kmip_bytes){in != NULL ? in : (const uint8_t *)"", len};
+    args.data = input_field(in, len);
     kmip_response *resp = NULL;
     kmip_crypto_result result;
     CK_RV rv =
@@ -180,18 +193,13 @@ CK_RV p11_kmip_decrypt(p11_session *session, const p11_object *key,
         return CKR_ENCRYPTED_DATA_LEN_RANGE;
     kmip_crypto_args args;
     request_args(key, params, &args);
-    args.data =
-        (kmip_bytes){in != NULL ? in : (const uint8_t *)"", len - tag_len};
+    args.data = input_field(in, len - tag_len);
     if (tag_len > 0)
         args.tag = (kmip_bytes){in + len - tag_len, tag_len};
-    kmip_response *resp = NULL;
-    kmip_crypto_result result;
-    CK_RV rv =
-        crypto_call(session, KMIP_OPERATION_DECRYPT, &args, &resp, &result);
-    if (rv == CKR_OK)
-        rv = take_bytes(result.data, out, out_len);
-    else if (session->device_error == KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE)
+    CK_RV rv = call_for_bytes(session, KMIP_OPERATION_DECRYPT, &args,
+                              offsetof(kmip_crypto_result, data), out, out_len);
+    if (rv != CKR_OK &&
+        session->device_error == KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE)
         rv = CKR_ENCRYPTED_DATA_INVALID;
-    kmip_response_free(resp);
     return rv;
 }
