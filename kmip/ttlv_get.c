@@ -59,49 +59,28 @@ static const kmip_item *find_typed(const kmip_item *parent, uint32_t tag,
     return item;
 }
 
-kmip_rc kmip_get_integer(const kmip_item *parent, uint32_t tag, int32_t *out,
-                         kmip_status *status)
-{
-    kmip_rc rc;
-    const kmip_item *item =
-        find_typed(parent, tag, KMIP_TYPE_INTEGER, &rc, status);
-    if (item != NULL)
-        *out = item->v.integer;
-    return rc;
-}
+/* kmip_get_integer, kmip_get_enum ...: the value of the first child of
+ * parent with tag, which must be of type. */
+#define SCALAR_GETTER(name, value_type, type, member)                          \
+    kmip_rc name(const kmip_item *parent, uint32_t tag, value_type *out,       \
+                 kmip_status *status)                                          \
+    {                                                                          \
+        kmip_rc rc;                                                            \
+        const kmip_item *item = find_typed(parent, tag, type, &rc, status);    \
+        if (item != NULL)                                                      \
+            *out = item->v.member;                                             \
+        return rc;                                                             \
+    }
 
-kmip_rc kmip_get_long(const kmip_item *parent, uint32_t tag, int64_t *out,
-                      kmip_status *status)
-{
-    kmip_rc rc;
-    const kmip_item *item =
-        find_typed(parent, tag, KMIP_TYPE_LONG_INTEGER, &rc, status);
-    if (item != NULL)
-        *out = item->v.long_integer;
-    return rc;
-}
+SCALAR_GETTER(kmip_get_integer, int32_t, KMIP_TYPE_INTEGER, integer)
 
-kmip_rc kmip_get_enum(const kmip_item *parent, uint32_t tag, uint32_t *out,
-                      kmip_status *status)
-{
-    kmip_rc rc;
-    const kmip_item *item =
-        find_typed(parent, tag, KMIP_TYPE_ENUMERATION, &rc, status);
-    if (item != NULL)
-        *out = item->v.enumeration;
-    return rc;
-}
+SCALAR_GETTER(kmip_get_long, int64_t, KMIP_TYPE_LONG_INTEGER, long_integer)
 
-kmip_rc kmip_get_bool(const kmip_item *parent, uint32_t tag, bool *out,
-                      kmip_status *status)
-{
-    kmip_rc rc;
-    const kmip_item *item =
-        find_typed(parent, tag, KMIP_TYPE_BOOLEAN, &rc, status);
-    if (item != NULL)
-        *out = item->v.boolean;
-    return rc;
-}
+SCALAR_GETTER(kmip_get_enum, uint32_t, KMIP_TYPE_ENUMERATION, enumeration)
+
+SCALAR_GETTER(kmip_get_bool, bool, KMIP_TYPE_BOOLEAN, boolean)
+
+SCALAR_GETTER(kmip_get_datetime, int64_t, KMIP_TYPE_DATE_TIME, long_integer)
 
 kmip_rc kmip_get_text(const kmip_item *parent, uint32_t tag, const char **out,
                       size_t *len, kmip_status *status)
@@ -127,17 +106,6 @@ kmip_rc kmip_get_bytes(const kmip_item *parent, uint32_t tag,
         *out = item->v.bytes.data;
         *len = item->v.bytes.len;
     }
-    return rc;
-}
-
-kmip_rc kmip_get_datetime(const kmip_item *parent, uint32_t tag, int64_t *out,
-                          kmip_status *status)
-{
-    kmip_rc rc;
-    const kmip_item *item =
-        find_typed(parent, tag, KMIP_TYPE_DATE_TIME, &rc, status);
-    if (item != NULL)
-        *out = item->v.long_integer;
     return rc;
 }
 
