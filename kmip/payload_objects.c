@@ -20,40 +20,49 @@ static const kmip_field_table uid_request_table =
 static const kmip_field_table uid_response_table =
     KMIP_FIELD_TABLE("response", uid_required);
 
-kmip_item *kmip_uid_request(const char *uid)
+/* A payload of payload_tag holding the Unique Identifier alone. */
+static kmip_item *uid_payload_build(uint32_t payload_tag,
+                                    const kmip_field_table *table,
+                                    const char *uid)
 {
     const uid_fields fields = {uid};
-    return kmip_fields_build_new(KMIP_TAG_REQUEST_PAYLOAD, &uid_request_table,
-                                 &fields);
+    return kmip_fields_build_new(payload_tag, table, &fields);
+}
+
+static kmip_rc uid_payload_parse(const kmip_item *payload, uint32_t payload_tag,
+                                 const kmip_field_table *table,
+                                 const char **uid, kmip_status *status)
+{
+    uid_fields fields;
+    kmip_rc rc = kmip_fields_parse_payload(payload, payload_tag, table, &fields,
+                                           sizeof(fields), status);
+    *uid = fields.uid;
+    return rc;
+}
+
+kmip_item *kmip_uid_request(const char *uid)
+{
+    return uid_payload_build(KMIP_TAG_REQUEST_PAYLOAD, &uid_request_table, uid);
 }
 
 kmip_item *kmip_uid_response_build(const char *uid)
 {
-    const uid_fields fields = {uid};
-    return kmip_fields_build_new(KMIP_TAG_RESPONSE_PAYLOAD, &uid_response_table,
-                                 &fields);
+    return uid_payload_build(KMIP_TAG_RESPONSE_PAYLOAD, &uid_response_table,
+                             uid);
 }
 
 kmip_rc kmip_uid_request_parse(const kmip_item *payload, const char **uid,
                                kmip_status *status)
 {
-    uid_fields fields;
-    kmip_rc rc = kmip_fields_parse_payload(payload, KMIP_TAG_REQUEST_PAYLOAD,
-                                           &uid_request_table, &fields,
-                                           sizeof(fields), status);
-    *uid = fields.uid;
-    return rc;
+    return uid_payload_parse(payload, KMIP_TAG_REQUEST_PAYLOAD,
+                             &uid_request_table, uid, status);
 }
 
 kmip_rc kmip_uid_response(const kmip_item *payload, const char **uid,
                           kmip_status *status)
 {
-    uid_fields fields;
-    kmip_rc rc = kmip_fields_parse_payload(payload, KMIP_TAG_RESPONSE_PAYLOAD,
-                                           &uid_response_table, &fields,
-                                           sizeof(fields), status);
-    *uid = fields.uid;
-    return rc;
+    return uid_payload_parse(payload, KMIP_TAG_RESPONSE_PAYLOAD,
+                             &uid_response_table, uid, status);
 }
 
 kmip_item *kmip_activate_request(kmip_version v, const char *uid)
