@@ -45,7 +45,9 @@ static CK_RV copy_der(p11_import *out, const CK_ATTRIBUTE *value)
 }
 
 /* Pushes the big-endian integer attribute type of templ as param name;
- * false when absent. */
+ * false when absent. The number is a secure BIGNUM so that the OSSL_PARAM
+ * array made from bld holds it where OSSL_PARAM_free wipes it (private
+ * key parts). */
 static bool push_bn(OSSL_PARAM_BLD *bld, const CK_ATTRIBUTE *templ,
                     CK_ULONG count, CK_ATTRIBUTE_TYPE type, const char *name,
                     BIGNUM **keep)
@@ -54,8 +56,10 @@ static bool push_bn(OSSL_PARAM_BLD *bld, const CK_ATTRIBUTE *templ,
 
     if (attr == NULL)
         return false;
-    *keep = BN_bin2bn(attr->pValue, (int)attr->ulValueLen, NULL);
-    return *keep != NULL && OSSL_PARAM_BLD_push_BN(bld, name, *keep);
+    *keep = BN_secure_new();
+    return *keep != NULL &&
+           BN_bin2bn(attr->pValue, (int)attr->ulValueLen, *keep) != NULL &&
+           OSSL_PARAM_BLD_push_BN(bld, name, *keep);
 }
 
 /* An EVP_PKEY of algorithm from the params bld holds; NULL when the values

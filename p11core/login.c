@@ -18,7 +18,8 @@
 
 #include "kmip/tags.h"
 
-/* A NUL-terminated copy of the PIN (free with pin_free), or NULL. */
+/* A NUL-terminated copy of the PIN (free with pin_free with the same
+ * len), or NULL. */
 static char *pin_dup(CK_UTF8CHAR_PTR pin, CK_ULONG len)
 {
     char *copy = malloc(len + 1);
@@ -31,12 +32,11 @@ static char *pin_dup(CK_UTF8CHAR_PTR pin, CK_ULONG len)
     return copy;
 }
 
-static void pin_free(char *pin)
+/* Wipes all of the copy: a PIN may hold a NUL byte before its end. */
+static void pin_free(char *pin, CK_ULONG len)
 {
-    if (pin == NULL)
-        return;
-    OPENSSL_cleanse(pin, strlen(pin));
-    free(pin);
+    if (pin != NULL)
+        OPENSSL_clear_free(pin, len + 1);
 }
 
 /* Decrypts slot's client key with passphrase: *key (free with
@@ -178,7 +178,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
     }
     pin = pin_dup(pPin, ulPinLen);
     rv = pin != NULL ? login(session, userType, pin) : CKR_HOST_MEMORY;
-    pin_free(pin);
+    pin_free(pin, ulPinLen);
     p11_session_release(session);
     return rv;
 }
@@ -282,8 +282,8 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pOldPin,
                  ? set_pin(session, old_pin, new_pin)
                  : CKR_HOST_MEMORY;
     }
-    pin_free(old_pin);
-    pin_free(new_pin);
+    pin_free(old_pin, ulOldLen);
+    pin_free(new_pin, ulNewLen);
     p11_session_release(session);
     return rv;
 }
