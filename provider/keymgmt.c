@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/objects.h>
 #include <openssl/params.h>
 
@@ -230,6 +231,17 @@ static CK_ULONG gen_templates(const keygen_ctx *gen, const CK_ATTRIBUTE *label,
     return n;
 }
 
+/* The NID of a curve named as OpenSSL accepts it: "P-256", "prime256v1",
+ * "secp384r1" or a dotted OID; NID_undef when unknown. */
+static int curve_nid(const char *name)
+{
+    int nid = EC_curve_nist2nid(name);
+
+    if (nid == NID_undef)
+        nid = OBJ_txt2nid(name);
+    return nid;
+}
+
 static p11prov_key *generate(keygen_ctx *gen, const p11prov_uri *uri,
                              CK_SLOT_ID slot)
 {
@@ -252,7 +264,7 @@ static p11prov_key *generate(keygen_ctx *gen, const p11prov_uri *uri,
     CK_RV rv;
 
     if (gen->key_type == CKK_EC) {
-        curve = gen->group != NULL ? OBJ_txt2obj(gen->group, 0) : NULL;
+        curve = gen->group != NULL ? OBJ_nid2obj(curve_nid(gen->group)) : NULL;
         ec_params_len = curve != NULL ? i2d_ASN1_OBJECT(curve, &ec_params) : 0;
         ASN1_OBJECT_free(curve);
         if (ec_params_len <= 0) {

@@ -252,6 +252,57 @@ case_tls_ec() {
         -cipher ECDHE-ECDSA-AES128-GCM-SHA256
 }
 
+# An openssl command that must fail, with an error that contains TEXT.
+expect_error() {
+    text=$1
+    shift
+    if openssl "$@" >out.txt 2>err.txt; then
+        fail "openssl $* succeeded"
+    fi
+    grep -q -- "$text" err.txt ||
+        fail "openssl $*: no \"$text\" in: $(cat err.txt)"
+}
+
+case_genpkey() {
+    for spec in "EC -pkeyopt group:P-256" "RSA -pkeyopt bits:2048"; do
+        label=gen-${spec%% *}
+        step "openssl genpkey $spec on the token, labelled $label"
+        # shellcheck disable=SC2086
+        openssl genpkey -propquery provider=p11kmip -algorithm $spec \
+            -pkeyopt "p11kmip-uri:pkcs11:${token}object=$label" -out "$label.key"
+        grep -q "BEGIN PKCS#11 PROVIDER URI" "$label.key" ||
+            fail "genpkey wrote no key file"
+        grep -q PRIVATE "$label.key" && fail "genpkey wrote key material"
+        export_public_key "$label"
+        openssl dgst -sha256 -sign "$(uri "$label")" -out "$label.sig" msg
+        plain_openssl dgst -sha256 -verify "$label.pem" -signature \
+            "$label.sig" msg
+    done
+}
+
+case_bad_input() {
+    make_key_pair EC:prime256v1 ec 03
+    step "a malformed URI is named in the error"
+    expect_error "bad pkcs11 URI" pkey -in "pkcs11:${token}object=ec;%zz" \
+        -pubout
+    step "a URI that matches no object or no token"
+    expect_error "no object matches" pkey -in "$(uri nosuchkey)" -pubout
+    expect_error "no token matches" pkey -in \
+        "pkcs11:token=no-such-token;object=ec;type=private" -pubout
+    # (the provider's own refusal of a public key is in test_evp_ops.c)
+    step "a public key cannot sign"
+    expect_error "private key is needed" pkeyutl -sign -inkey \
+        "pkcs11:${token}object=ec;type=public" -pubin -in msg.sha256
+    if [ "$backend" = softhsm ]; then
+        step "a wrong PIN in the URI is refused, nothing loaded"
+        sed -i '/p11kmip-pin/d' openssl.cnf
+        expect_error "PIN is incorrect" pkey -in \
+            "pkcs11:${token}object=ec;type=private;pin-value=9999" -pubout
+        step "no PIN at all: the error says where to give one"
+        expect_error "needs a PIN" pkey -in "$(uri ec)" -pubout
+    fi
+}
+
 case "$case" in
 rsa-pkcs1) case_rsa_pkcs1 ;;
 rsa-pkcs1-message) case_rsa_pkcs1_message ;;
@@ -263,6 +314,8 @@ x509-cms) case_x509_cms ;;
 tls-rsa) case_tls_rsa ;;
 tls12-ecdhe-rsa) case_tls12_ecdhe_rsa ;;
 tls-ec) case_tls_ec ;;
+genpkey) case_genpkey ;;
+bad-input) case_bad_input ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"
