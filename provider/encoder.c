@@ -6,6 +6,7 @@
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <stdlib.h>
 
 #include "keyfile.h"
 #include "provider.h"
@@ -36,11 +37,15 @@ static int write_keyfile(BIO *out, const p11prov_key *key, int selection)
 {
     unsigned char *der;
     int der_len, ok;
+    char *uri;
 
     (void)selection;
     if (key->uri == NULL || key->handle == CK_INVALID_HANDLE)
         return 0;
-    if (!p11prov_keyfile_der(key->uri, &der, &der_len))
+    uri = p11prov_uri_without_pin(key->uri);
+    ok = uri != NULL && p11prov_keyfile_der(uri, &der, &der_len);
+    free(uri);
+    if (!ok)
         return 0;
     ok = PEM_write_bio(out, P11PROV_KEYFILE_PEM_NAME, "", der, der_len) > 0;
     OPENSSL_free(der);
@@ -89,15 +94,15 @@ static int text_does_selection(void *provctx, int selection)
     return (selection & OSSL_KEYMGMT_SELECT_KEYPAIR) != 0;
 }
 
-#define DEFINE_ENCODE(name, write)                                            \
-    static int name(void *ectx, OSSL_CORE_BIO *cout, const void *keydata,     \
-                    const OSSL_PARAM key_abstract[], int selection,           \
-                    OSSL_PASSPHRASE_CALLBACK *cb, void *cbarg)                \
-    {                                                                         \
-        (void)key_abstract;                                                   \
-        (void)cb;                                                             \
-        (void)cbarg;                                                          \
-        return encode_with(ectx, cout, keydata, selection, write);            \
+#define DEFINE_ENCODE(name, write)                                             \
+    static int name(void *ectx, OSSL_CORE_BIO *cout, const void *keydata,      \
+                    const OSSL_PARAM key_abstract[], int selection,            \
+                    OSSL_PASSPHRASE_CALLBACK *cb, void *cbarg)                 \
+    {                                                                          \
+        (void)key_abstract;                                                    \
+        (void)cb;                                                              \
+        (void)cbarg;                                                           \
+        return encode_with(ectx, cout, keydata, selection, write);             \
     }
 
 DEFINE_ENCODE(encode_keyfile, write_keyfile)
@@ -105,13 +110,13 @@ DEFINE_ENCODE(encode_spki_der, write_spki_der)
 DEFINE_ENCODE(encode_spki_pem, write_spki_pem)
 DEFINE_ENCODE(encode_text, write_text)
 
-#define ENCODER_TABLE(encode, does_selection)                                 \
-    {                                                                         \
-        {OSSL_FUNC_ENCODER_NEWCTX, (void (*)(void))encoder_newctx},           \
-        {OSSL_FUNC_ENCODER_FREECTX, (void (*)(void))encoder_freectx},         \
-        {OSSL_FUNC_ENCODER_DOES_SELECTION, (void (*)(void))does_selection},   \
-        {OSSL_FUNC_ENCODER_ENCODE, (void (*)(void))encode},                   \
-        {0, NULL},                                                            \
+#define ENCODER_TABLE(encode, does_selection)                                  \
+    {                                                                          \
+        {OSSL_FUNC_ENCODER_NEWCTX, (void (*)(void))encoder_newctx},            \
+            {OSSL_FUNC_ENCODER_FREECTX, (void (*)(void))encoder_freectx},      \
+            {OSSL_FUNC_ENCODER_DOES_SELECTION,                                 \
+             (void (*)(void))does_selection},                                  \
+            {OSSL_FUNC_ENCODER_ENCODE, (void (*)(void))encode}, {0, NULL},     \
     }
 
 const OSSL_DISPATCH p11prov_keyfile_encoder_functions[] =

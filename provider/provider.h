@@ -120,6 +120,9 @@ void p11prov_uri_template(const p11prov_uri *uri, CK_ATTRIBUTE **attrs,
                           CK_ULONG *count);
 /* The PIN from pin-value or pin-source, or NULL. */
 const char *p11prov_uri_pin(const p11prov_uri *uri);
+/* text without its pin-value and pin-source (a key file must not hold a
+ * PIN); malloc'd, NULL when text does not parse. */
+char *p11prov_uri_without_pin(const char *text);
 /* The URI of an object, from its token and attributes; malloc'd. */
 char *p11prov_uri_format(const CK_TOKEN_INFO *token, const char *label,
                          const CK_BYTE *id, CK_ULONG id_len,

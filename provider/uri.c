@@ -146,3 +146,20 @@ char *p11prov_uri_format(const CK_TOKEN_INFO *token, const char *label,
     p11_kit_uri_free(uri);
     return text;
 }
+
+char *p11prov_uri_without_pin(const char *text)
+{
+    P11KitUri *uri = p11_kit_uri_new();
+    char *formatted = NULL;
+
+    if (uri != NULL &&
+        p11_kit_uri_parse(text, P11_KIT_URI_FOR_ANY, uri) == P11_KIT_URI_OK) {
+        p11_kit_uri_set_pin_value(uri, NULL);
+        p11_kit_uri_set_pin_source(uri, NULL);
+        if (p11_kit_uri_format(uri, P11_KIT_URI_FOR_ANY, &formatted) !=
+            P11_KIT_URI_OK)
+            formatted = NULL;
+    }
+    p11_kit_uri_free(uri);
+    return formatted;
+}
