@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """nginx (4 workers) with an ECDSA P-256 key on kmipd, through the p11kmip
-provider's key file, under stress:
+provider's key file or libp11's ENGINE over p11kmip-pkcs11.so, under
+stress:
 
-    nginx_reliability.py BUILD_DIR restart|storm
+    nginx_reliability.py BUILD_DIR restart|storm provider|engine
 
 restart: kmipd is killed (SIGKILL) while nginx serves; handshakes then fail
          quickly (no hang); kmipd restarts on the same port with the same
@@ -33,13 +34,14 @@ RSS_GROWTH_LIMIT_KB = 256
 # bench_handshakes bounds each connection by 10 s; a run is bounded too.
 CLIENT_TIMEOUT_S = 90
 MODULE_TIMEOUT_MS = 2000
+LIBP11 = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so"
 
 
 class Failure(Exception):
     pass
 
 
-def write_configs(build, work, certs, server):
+def write_configs(build, work, certs, server, path):
     module_conf = os.path.join(work, "p11kmip.json")
     with open(module_conf, "w") as out:
         out.write('{ "slots": [ { "label": "local-kmip", "servers": ["%s"], '
@@ -49,31 +51,45 @@ def write_configs(build, work, certs, server):
                    certs.client_key, MODULE_TIMEOUT_MS))
     openssl_conf = os.path.join(work, "openssl.cnf")
     with open(openssl_conf, "w") as out:
-        out.write("openssl_conf = openssl_init\n"
-                  "[openssl_init]\nproviders = provider_sect\n"
-                  "[provider_sect]\ndefault = default_sect\n"
-                  "p11kmip = p11kmip_sect\n"
-                  "[default_sect]\nactivate = 1\n"
-                  "[p11kmip_sect]\nmodule = %s\nactivate = 1\n" %
-                  os.path.join(build, "provider", "p11kmip.so"))
+        if path == "provider":
+            out.write("openssl_conf = openssl_init\n"
+                      "[openssl_init]\nproviders = provider_sect\n"
+                      "[provider_sect]\ndefault = default_sect\n"
+                      "p11kmip = p11kmip_sect\n"
+                      "[default_sect]\nactivate = 1\n"
+                      "[p11kmip_sect]\nmodule = %s\nactivate = 1\n" %
+                      os.path.join(build, "provider", "p11kmip.so"))
+        else:  # nginx 1.22 never calls ENGINE_init: init = 1
+            out.write("openssl_conf = openssl_init\n"
+                      "[openssl_init]\nengines = engine_sect\n"
+                      "[engine_sect]\npkcs11 = pkcs11_sect\n"
+                      "[pkcs11_sect]\nengine_id = pkcs11\n"
+                      "dynamic_path = %s\nMODULE_PATH = %s\ninit = 1\n" %
+                      (LIBP11, os.path.join(build, "p11core",
+                                            "p11kmip-pkcs11.so")))
     os.environ["P11KMIP_CONFIG"] = module_conf
     os.environ["OPENSSL_CONF"] = openssl_conf
 
 
-def make_key_and_cert(build, work):
-    """An EC key on kmipd, a self-signed certificate it signed, and the
-    provider's key file for nginx."""
+def make_key_and_cert(build, work, path):
+    """An EC key on kmipd, a self-signed certificate it signed, and what
+    nginx's ssl_certificate_key takes for path: the provider's key file or
+    the ENGINE's key."""
     uri = "pkcs11:object=nginx-reliability;type=private"
     cert = os.path.join(work, "web.crt")
     key = os.path.join(work, "web.key.pem")
-    for argv in ([os.path.join(build, "cli", "p11kmip"), "keygen",
-                  "ec:P-256", "--label", "nginx-reliability"],
-                 ["openssl", "req", "-new", "-x509", "-key", uri, "-subj",
-                  "/CN=localhost", "-days", "2", "-addext",
-                  "subjectAltName=DNS:localhost,IP:127.0.0.1", "-out", cert],
-                 ["openssl", "pkey", "-in", uri, "-out", key]):
+    key_args = (["-key", uri] if path == "provider" else
+                ["-engine", "pkcs11", "-keyform", "engine", "-key", uri])
+    commands = [[os.path.join(build, "cli", "p11kmip"), "keygen", "ec:P-256",
+                 "--label", "nginx-reliability"],
+                ["openssl", "req", "-new", "-x509"] + key_args +
+                ["-subj", "/CN=localhost", "-days", "2", "-addext",
+                 "subjectAltName=DNS:localhost,IP:127.0.0.1", "-out", cert]]
+    if path == "provider":
+        commands.append(["openssl", "pkey", "-in", uri, "-out", key])
+    for argv in commands:
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return cert, key
+    return cert, key if path == "provider" else "engine:pkcs11:" + uri
 
 
 def handshakes(build, nginx, web_cert, number):
@@ -142,8 +158,11 @@ def run_storm(build, certs, web_cert, server, nginx):
 
 
 def main():
-    build, mode = os.path.abspath(sys.argv[1]), sys.argv[2]
+    build, mode, path = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
     scenario = {"restart": run_restart, "storm": run_storm}[mode]
+    if path not in ("provider", "engine"):
+        raise SystemExit("usage: nginx_reliability.py BUILD_DIR "
+                         "restart|storm provider|engine")
     servers.install_signal_handlers()
     work = tempfile.mkdtemp(prefix="p11kmip-reliability-")
     server = None
@@ -151,8 +170,8 @@ def main():
         certs = test_certs.make_certs(work)
         server = servers.start_kmipd(work, certs,
                                      os.path.join(build, "kmipd", "kmipd"))
-        write_configs(build, work, certs, server)
-        cert, key = make_key_and_cert(build, work)
+        write_configs(build, work, certs, server, path)
+        cert, key = make_key_and_cert(build, work, path)
         nginx_dir = os.path.join(work, "nginx")
         os.mkdir(nginx_dir)
         with with_nginx.running_nginx(cert, key, nginx_dir, workers=4,
