@@ -15,64 +15,59 @@
 #define PAD(name) KMIP_PADDING_METHOD_##name
 #define HASH(name) KMIP_HASHING_ALGORITHM_##name
 
+/* Rows of the families: hashing mechanisms take the message, the others
+ * a hash or DigestInfo. */
+#define RSA(mechanism, pad, hash, param, input)                                \
+    {                                                                          \
+        mechanism, CKK_RSA, ALG(RSA), 0, PAD(pad), hash, param, input          \
+    }
+#define RSA_HASHING(mechanism, pad, hash, param)                               \
+    RSA(mechanism, pad, HASH(hash), param, P11_INPUT_MESSAGE)
+#define ECDSA(mechanism, hash, input)                                          \
+    {                                                                          \
+        mechanism, CKK_EC, ALG(ECDSA), 0, 0, hash, P11_PARAM_NONE, input       \
+    }
+#define AES(mechanism, mode, pad, param)                                       \
+    {                                                                          \
+        mechanism, CKK_AES, ALG(AES), MODE(mode), PAD(pad), 0, param,          \
+            P11_INPUT_MESSAGE                                                  \
+    }
+#define HMAC(mechanism, algorithm, hash)                                       \
+    {                                                                          \
+        mechanism, CKK_GENERIC_SECRET, ALG(algorithm), 0, 0, HASH(hash),       \
+            P11_PARAM_NONE, P11_INPUT_MESSAGE                                  \
+    }
+
 static const p11_mech_kmip mechs[] = {
-    {CKM_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), 0, P11_PARAM_NONE,
-     P11_INPUT_DIGEST_INFO},
-    {CKM_SHA1_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_1),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA224_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_224),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA256_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_256),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA384_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_384),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA512_RSA_PKCS, CKK_RSA, ALG(RSA), 0, PAD(PKCS1V15), HASH(SHA_512),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), 0, P11_PARAM_PSS,
-     P11_INPUT_HASH},
-    {CKM_SHA1_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_1),
-     P11_PARAM_PSS, P11_INPUT_MESSAGE},
-    {CKM_SHA224_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_224),
-     P11_PARAM_PSS, P11_INPUT_MESSAGE},
-    {CKM_SHA256_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_256),
-     P11_PARAM_PSS, P11_INPUT_MESSAGE},
-    {CKM_SHA384_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_384),
-     P11_PARAM_PSS, P11_INPUT_MESSAGE},
-    {CKM_SHA512_RSA_PKCS_PSS, CKK_RSA, ALG(RSA), 0, PAD(PSS), HASH(SHA_512),
-     P11_PARAM_PSS, P11_INPUT_MESSAGE},
-    {CKM_RSA_PKCS_OAEP, CKK_RSA, ALG(RSA), 0, PAD(OAEP), 0, P11_PARAM_OAEP,
-     P11_INPUT_MESSAGE},
-    {CKM_ECDSA, CKK_EC, ALG(ECDSA), 0, 0, 0, P11_PARAM_NONE, P11_INPUT_HASH},
-    {CKM_ECDSA_SHA1, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_1), P11_PARAM_NONE,
-     P11_INPUT_MESSAGE},
-    {CKM_ECDSA_SHA224, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_224), P11_PARAM_NONE,
-     P11_INPUT_MESSAGE},
-    {CKM_ECDSA_SHA256, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_256), P11_PARAM_NONE,
-     P11_INPUT_MESSAGE},
-    {CKM_ECDSA_SHA384, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_384), P11_PARAM_NONE,
-     P11_INPUT_MESSAGE},
-    {CKM_ECDSA_SHA512, CKK_EC, ALG(ECDSA), 0, 0, HASH(SHA_512), P11_PARAM_NONE,
-     P11_INPUT_MESSAGE},
-    {CKM_AES_ECB, CKK_AES, ALG(AES), MODE(ECB), PAD(NONE), 0, P11_PARAM_NONE,
-     P11_INPUT_MESSAGE},
-    {CKM_AES_CBC, CKK_AES, ALG(AES), MODE(CBC), PAD(NONE), 0, P11_PARAM_IV,
-     P11_INPUT_MESSAGE},
-    {CKM_AES_CBC_PAD, CKK_AES, ALG(AES), MODE(CBC), PAD(PKCS5), 0, P11_PARAM_IV,
-     P11_INPUT_MESSAGE},
-    {CKM_AES_CTR, CKK_AES, ALG(AES), MODE(CTR), PAD(NONE), 0, P11_PARAM_CTR,
-     P11_INPUT_MESSAGE},
-    {CKM_AES_GCM, CKK_AES, ALG(AES), MODE(GCM), PAD(NONE), 0, P11_PARAM_GCM,
-     P11_INPUT_MESSAGE},
-    {CKM_SHA_1_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA1), 0, 0, HASH(SHA_1),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA224_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA224), 0, 0, HASH(SHA_224),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA256_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA256), 0, 0, HASH(SHA_256),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA384_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA384), 0, 0, HASH(SHA_384),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
-    {CKM_SHA512_HMAC, CKK_GENERIC_SECRET, ALG(HMAC_SHA512), 0, 0, HASH(SHA_512),
-     P11_PARAM_NONE, P11_INPUT_MESSAGE},
+    RSA(CKM_RSA_PKCS, PKCS1V15, 0, P11_PARAM_NONE, P11_INPUT_DIGEST_INFO),
+    RSA_HASHING(CKM_SHA1_RSA_PKCS, PKCS1V15, SHA_1, P11_PARAM_NONE),
+    RSA_HASHING(CKM_SHA224_RSA_PKCS, PKCS1V15, SHA_224, P11_PARAM_NONE),
+    RSA_HASHING(CKM_SHA256_RSA_PKCS, PKCS1V15, SHA_256, P11_PARAM_NONE),
+    RSA_HASHING(CKM_SHA384_RSA_PKCS, PKCS1V15, SHA_384, P11_PARAM_NONE),
+    RSA_HASHING(CKM_SHA512_RSA_PKCS, PKCS1V15, SHA_512, P11_PARAM_NONE),
+    RSA(CKM_RSA_PKCS_PSS, PSS, 0, P11_PARAM_PSS, P11_INPUT_HASH),
+    RSA_HASHING(CKM_SHA1_RSA_PKCS_PSS, PSS, SHA_1, P11_PARAM_PSS),
+    RSA_HASHING(CKM_SHA224_RSA_PKCS_PSS, PSS, SHA_224, P11_PARAM_PSS),
+    RSA_HASHING(CKM_SHA256_RSA_PKCS_PSS, PSS, SHA_256, P11_PARAM_PSS),
+    RSA_HASHING(CKM_SHA384_RSA_PKCS_PSS, PSS, SHA_384, P11_PARAM_PSS),
+    RSA_HASHING(CKM_SHA512_RSA_PKCS_PSS, PSS, SHA_512, P11_PARAM_PSS),
+    RSA(CKM_RSA_PKCS_OAEP, OAEP, 0, P11_PARAM_OAEP, P11_INPUT_MESSAGE),
+    ECDSA(CKM_ECDSA, 0, P11_INPUT_HASH),
+    ECDSA(CKM_ECDSA_SHA1, HASH(SHA_1), P11_INPUT_MESSAGE),
+    ECDSA(CKM_ECDSA_SHA224, HASH(SHA_224), P11_INPUT_MESSAGE),
+    ECDSA(CKM_ECDSA_SHA256, HASH(SHA_256), P11_INPUT_MESSAGE),
+    ECDSA(CKM_ECDSA_SHA384, HASH(SHA_384), P11_INPUT_MESSAGE),
+    ECDSA(CKM_ECDSA_SHA512, HASH(SHA_512), P11_INPUT_MESSAGE),
+    AES(CKM_AES_ECB, ECB, NONE, P11_PARAM_NONE),
+    AES(CKM_AES_CBC, CBC, NONE, P11_PARAM_IV),
+    AES(CKM_AES_CBC_PAD, CBC, PKCS5, P11_PARAM_IV),
+    AES(CKM_AES_CTR, CTR, NONE, P11_PARAM_CTR),
+    AES(CKM_AES_GCM, GCM, NONE, P11_PARAM_GCM),
+    HMAC(CKM_SHA_1_HMAC, HMAC_SHA1, SHA_1),
+    HMAC(CKM_SHA224_HMAC, HMAC_SHA224, SHA_224),
+    HMAC(CKM_SHA256_HMAC, HMAC_SHA256, SHA_256),
+    HMAC(CKM_SHA384_HMAC, HMAC_SHA384, SHA_384),
+    HMAC(CKM_SHA512_HMAC, HMAC_SHA512, SHA_512),
 };
 
 #define AES_BLOCK 16
@@ -220,12 +215,21 @@ static CK_RV gcm_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
     return CKR_OK;
 }
 
-static CK_RV no_params(const CK_MECHANISM *mechanism)
+static CK_RV no_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
 {
+    (void)out;
     if (mechanism->pParameter != NULL || mechanism->ulParameterLen != 0)
         return CKR_MECHANISM_PARAM_INVALID;
     return CKR_OK;
 }
+
+/* The reader of each parameter kind. */
+typedef CK_RV param_reader(const CK_MECHANISM *mechanism, p11_kmip_params *out);
+static param_reader *const param_readers[] = {
+    [P11_PARAM_NONE] = no_params,   [P11_PARAM_PSS] = pss_params,
+    [P11_PARAM_OAEP] = oaep_params, [P11_PARAM_IV] = iv_params,
+    [P11_PARAM_CTR] = ctr_params,   [P11_PARAM_GCM] = gcm_params,
+};
 
 CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,
                                      p11_kmip_params *params)
@@ -243,27 +247,7 @@ CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,
     params->padding = mech->padding;
     params->hash = mech->hash;
 
-    CK_RV rv = CKR_OK;
-    switch (mech->param) {
-    case P11_PARAM_NONE:
-        rv = no_params(mechanism);
-        break;
-    case P11_PARAM_PSS:
-        rv = pss_params(mechanism, params);
-        break;
-    case P11_PARAM_OAEP:
-        rv = oaep_params(mechanism, params);
-        break;
-    case P11_PARAM_IV:
-        rv = iv_params(mechanism, params);
-        break;
-    case P11_PARAM_CTR:
-        rv = ctr_params(mechanism, params);
-        break;
-    case P11_PARAM_GCM:
-        rv = gcm_params(mechanism, params);
-        break;
-    }
+    CK_RV rv = param_readers[mech->param](mechanism, params);
     if (rv == CKR_OK && params->hash != 0)
         p11_kmip_params_set_hash(params, p11_hash_by_kmip(params->hash));
     return rv;
