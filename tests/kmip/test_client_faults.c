@@ -93,6 +93,44 @@ static kmip_client *new_client(const kmip_client_config *cfg)
     return client;
 }
 
+/* A fault server and the configuration of a client of it alone, to
+ * adjust before the client is made (client NULL until then). Stop with
+ * served_stop. */
+typedef struct served {
+    fault_server *server;
+    const char *servers[1];
+    kmip_client_config cfg;
+    kmip_client *client;
+} served;
+
+static void served_start(served *s, fault_mode mode)
+{
+    s->server = start(mode);
+    s->servers[0] = fault_server_address(s->server);
+    s->cfg = config_for(s->servers, 1);
+    s->client = NULL;
+}
+
+/* A server in mode and a client of it with the usual configuration. */
+static void served_with_client(served *s, fault_mode mode)
+{
+    served_start(s, mode);
+    s->client = new_client(&s->cfg);
+}
+
+static void served_stop(served *s)
+{
+    kmip_client_free(s->client);
+    fault_server_stop(s->server);
+}
+
+static kmip_client_stats stats_of(kmip_client *client)
+{
+    kmip_client_stats stats;
+    kmip_client_get_stats(client, &stats);
+    return stats;
+}
+
 static kmip_rc query(kmip_client *client, int idempotent, kmip_status *status)
 {
     kmip_response *resp = NULL;
@@ -107,15 +145,12 @@ static kmip_rc query(kmip_client *client, int idempotent, kmip_status *status)
 static kmip_rc query_faulty(fault_mode mode, kmip_status *status,
                             uint64_t *elapsed_ms)
 {
-    fault_server *server = start(mode);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_with_client(&s, mode);
     uint64_t started = now_ms();
-    kmip_rc rc = query(client, 1, status);
+    kmip_rc rc = query(s.client, 1, status);
     *elapsed_ms = now_ms() - started;
-    kmip_client_free(client);
-    fault_server_stop(server);
+    served_stop(&s);
     return rc;
 }
 
@@ -184,15 +219,13 @@ static void test_huge_length_is_too_big_at_once(void **state)
 static void test_response_above_max_message_is_too_big(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    cfg.max_message = 64; /* the answer is about 150 bytes */
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_start(&s, FAULT_NONE);
+    s.cfg.max_message = 64; /* the answer is about 150 bytes */
+    s.client = new_client(&s.cfg);
     kmip_status status;
-    assert_int_equal(query(client, 1, &status), KMIP_E_TOO_BIG);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    assert_int_equal(query(s.client, 1, &status), KMIP_E_TOO_BIG);
+    served_stop(&s);
 }
 
 static void test_garbage_response_is_decode_error(void **state)
@@ -217,20 +250,17 @@ static void test_answer_to_another_operation_is_decode_error(void **state)
 static void test_partly_answered_batch_is_decode_error(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_with_client(&s, FAULT_NONE);
     kmip_request_item items[] = {{KMIP_OPERATION_QUERY, NULL},
                                  {KMIP_OPERATION_QUERY, NULL}};
     kmip_response *resp = NULL;
     kmip_status status;
-    assert_int_equal(kmip_client_call(client, items, 2, 1, &resp, &status),
+    assert_int_equal(kmip_client_call(s.client, items, 2, 1, &resp, &status),
                      KMIP_E_DECODE);
     assert_null(resp);
     assert_non_null(strstr(status.message, "answers 1 of 2"));
-    kmip_client_free(client);
-    fault_server_stop(server);
+    served_stop(&s);
 }
 
 static void test_refused_client_certificate_is_tls_error(void **state)
@@ -252,32 +282,28 @@ static void test_refused_client_certificate_is_tls_error(void **state)
 static void test_server_name_mismatch_is_rejected(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    cfg.verify_name = "kmip.example.com";
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_start(&s, FAULT_NONE);
+    s.cfg.verify_name = "kmip.example.com";
+    s.client = new_client(&s.cfg);
     kmip_status status;
-    assert_int_equal(query(client, 1, &status), KMIP_E_TLS);
+    assert_int_equal(query(s.client, 1, &status), KMIP_E_TLS);
     assert_non_null(strstr(status.message, "certificate verify failed"));
-    assert_int_equal(fault_server_connections(server), 0);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    assert_int_equal(fault_server_connections(s.server), 0);
+    served_stop(&s);
 }
 
 /* The certificate's DNS SAN, checked instead of the IP address. */
 static void test_server_verified_by_dns_name(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    cfg.verify_name = "localhost";
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_start(&s, FAULT_NONE);
+    s.cfg.verify_name = "localhost";
+    s.client = new_client(&s.cfg);
     kmip_status status;
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    assert_int_equal(query(s.client, 1, &status), KMIP_OK);
+    served_stop(&s);
 }
 
 static void test_unreachable_server_error_names_it(void **state)
@@ -308,8 +334,7 @@ static void test_failover_skips_unreachable_server(void **state)
     kmip_client *client = new_client(&cfg);
     kmip_status status;
     assert_int_equal(query(client, 0, &status), KMIP_OK);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    kmip_client_stats stats = stats_of(client);
     assert_int_equal(stats.failovers, 1);
     assert_int_equal(stats.connects, 1);
     kmip_client_free(client);
@@ -332,8 +357,7 @@ static void test_all_servers_down_says_so(void **state)
              "all 2 servers failed; last: %s: connect: Connection refused",
              second);
     assert_string_equal(status.message, expected);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    kmip_client_stats stats = stats_of(client);
     assert_int_equal(stats.failovers, 1);
     assert_int_equal(stats.connects, 0);
     kmip_client_free(client);
@@ -353,8 +377,7 @@ static void test_failover_remembers_the_server_that_answered(void **state)
     /* The pooled connection dies on the second request; its replacement
      * goes straight to the server that answered last. */
     assert_int_equal(query(client, 1, &status), KMIP_OK);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    kmip_client_stats stats = stats_of(client);
     assert_int_equal(stats.failovers, 1);
     assert_int_equal(stats.connects, 2);
     kmip_client_free(client);
@@ -364,99 +387,79 @@ static void test_failover_remembers_the_server_that_answered(void **state)
 static void test_pooled_connection_is_reused(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_with_client(&s, FAULT_NONE);
     kmip_status status;
-    assert_int_equal(query(client, 0, &status), KMIP_OK);
-    assert_int_equal(query(client, 0, &status), KMIP_OK);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    assert_int_equal(query(s.client, 0, &status), KMIP_OK);
+    assert_int_equal(query(s.client, 0, &status), KMIP_OK);
+    kmip_client_stats stats = stats_of(s.client);
     assert_int_equal(stats.requests, 2);
     assert_int_equal(stats.connects, 1);
-    assert_int_equal(fault_server_connections(server), 1);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    assert_int_equal(fault_server_connections(s.server), 1);
+    served_stop(&s);
 }
 
 static void
 test_stale_pooled_connection_is_retried_when_idempotent(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_DROP_SECOND_REQUEST);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_with_client(&s, FAULT_DROP_SECOND_REQUEST);
     kmip_status status;
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    assert_int_equal(query(s.client, 1, &status), KMIP_OK);
+    assert_int_equal(query(s.client, 1, &status), KMIP_OK);
+    kmip_client_stats stats = stats_of(s.client);
     assert_int_equal(stats.retries, 1);
     assert_int_equal(stats.requests, 3);
     assert_int_equal(stats.connects, 2);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    served_stop(&s);
 }
 
 static void test_stale_pooled_connection_is_not_retried_otherwise(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_DROP_SECOND_REQUEST);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_with_client(&s, FAULT_DROP_SECOND_REQUEST);
     kmip_status status;
-    assert_int_equal(query(client, 0, &status), KMIP_OK);
-    assert_int_equal(query(client, 0, &status), KMIP_E_TRANSPORT);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    assert_int_equal(query(s.client, 0, &status), KMIP_OK);
+    assert_int_equal(query(s.client, 0, &status), KMIP_E_TRANSPORT);
+    kmip_client_stats stats = stats_of(s.client);
     assert_int_equal(stats.retries, 0);
     assert_int_equal(stats.requests, 2);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    served_stop(&s);
 }
 
 /* Two Query calls to a server that closes each connection once idle. */
-static kmip_client *query_twice_across_idle_close(fault_server *server,
-                                                  kmip_status *status)
+static void query_twice_across_idle_close(served *s)
 {
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    kmip_client *client = new_client(&cfg);
-    assert_int_equal(query(client, 0, status), KMIP_OK);
-    assert_true(fault_server_wait_closed(server, 1));
-    assert_int_equal(query(client, 0, status), KMIP_OK);
-    return client;
+    served_with_client(s, FAULT_CLOSE_WHEN_IDLE);
+    kmip_status status;
+    assert_int_equal(query(s->client, 0, &status), KMIP_OK);
+    assert_true(fault_server_wait_closed(s->server, 1));
+    assert_int_equal(query(s->client, 0, &status), KMIP_OK);
 }
 
 /* Found dead before use, so even a non-idempotent call goes through. */
 static void test_connection_closed_while_idle_is_replaced(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_CLOSE_WHEN_IDLE);
-    kmip_status status;
-    kmip_client *client = query_twice_across_idle_close(server, &status);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    served s;
+    query_twice_across_idle_close(&s);
+    kmip_client_stats stats = stats_of(s.client);
     assert_int_equal(stats.connects, 2);
     assert_int_equal(stats.requests, 2);
     assert_int_equal(stats.retries, 0);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    served_stop(&s);
 }
 
 static void test_reconnection_resumes_the_tls_session(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_CLOSE_WHEN_IDLE);
-    kmip_status status;
-    kmip_client *client = query_twice_across_idle_close(server, &status);
-    assert_int_equal(fault_server_connections(server), 2);
-    assert_int_equal(fault_server_resumptions(server), 1);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    served s;
+    query_twice_across_idle_close(&s);
+    assert_int_equal(fault_server_connections(s.server), 2);
+    assert_int_equal(fault_server_resumptions(s.server), 1);
+    served_stop(&s);
 }
 
 /* The child reconnects; the parent's pooled connection, untouched by the
@@ -464,19 +467,16 @@ static void test_reconnection_resumes_the_tls_session(void **state)
 static void test_child_after_fork_never_uses_parent_connection(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_with_client(&s, FAULT_NONE);
     kmip_status status;
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    assert_int_equal(query(s.client, 1, &status), KMIP_OK);
 
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) {
-        kmip_client_stats stats;
-        bool ok = query(client, 1, &status) == KMIP_OK;
-        kmip_client_get_stats(client, &stats);
+        bool ok = query(s.client, 1, &status) == KMIP_OK;
+        kmip_client_stats stats = stats_of(s.client);
         _exit(ok && stats.connects == 2 && stats.retries == 0 ? 0 : 1);
     }
     int child_status = 0;
@@ -484,31 +484,27 @@ static void test_child_after_fork_never_uses_parent_connection(void **state)
     assert_true(WIFEXITED(child_status));
     assert_int_equal(WEXITSTATUS(child_status), 0);
 
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    assert_int_equal(query(s.client, 1, &status), KMIP_OK);
+    kmip_client_stats stats = stats_of(s.client);
     assert_int_equal(stats.connects, 1);
     assert_int_equal(stats.retries, 0);
-    assert_int_equal(fault_server_connections(server), 2);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    assert_int_equal(fault_server_connections(s.server), 2);
+    served_stop(&s);
 }
 
 /* A client that negotiates, of a server in mode; *out its version. */
 static kmip_rc negotiate_with(fault_mode mode, kmip_version *out,
                               kmip_client_stats *stats, kmip_status *status)
 {
-    fault_server *server = start(mode);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    cfg.version = KMIP_VERSION(0, 0);
-    kmip_client *client = new_client(&cfg);
-    kmip_rc rc = kmip_client_version(client, out, status);
+    served s;
+    served_start(&s, mode);
+    s.cfg.version = KMIP_VERSION(0, 0);
+    s.client = new_client(&s.cfg);
+    kmip_rc rc = kmip_client_version(s.client, out, status);
     if (rc == KMIP_OK)
-        rc = query(client, 1, status); /* in the negotiated version */
-    kmip_client_get_stats(client, stats);
-    kmip_client_free(client);
-    fault_server_stop(server);
+        rc = query(s.client, 1, status); /* in the negotiated version */
+    *stats = stats_of(s.client);
+    served_stop(&s);
     return rc;
 }
 
@@ -572,43 +568,38 @@ static void *query_repeatedly(void *client)
 static void test_threads_share_one_client(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    cfg.pool_size = THREADS;
-    cfg.timeout_ms = 10000; /* eight handshakes at once, maybe sanitized */
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_start(&s, FAULT_NONE);
+    s.cfg.pool_size = THREADS;
+    s.cfg.timeout_ms = 10000; /* eight handshakes at once, maybe sanitized */
+    s.client = new_client(&s.cfg);
     pthread_t threads[THREADS];
     for (int i = 0; i < THREADS; i++)
         assert_int_equal(
-            pthread_create(&threads[i], NULL, query_repeatedly, client), 0);
+            pthread_create(&threads[i], NULL, query_repeatedly, s.client), 0);
     for (int i = 0; i < THREADS; i++) {
         void *failed = NULL;
         pthread_join(threads[i], &failed);
         assert_null(failed);
     }
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
+    kmip_client_stats stats = stats_of(s.client);
     assert_int_equal(stats.requests, THREADS * CALLS_PER_THREAD);
     assert_true(stats.connects <= THREADS);
     assert_int_equal(stats.retries, 0);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    served_stop(&s);
 }
 
 static void test_encrypted_key_with_right_passphrase_connects(void **state)
 {
     (void)state;
-    fault_server *server = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
-    cfg.key_file = test_pki.key_encrypted;
-    cfg.key_passphrase = test_pki.key_passphrase;
-    kmip_client *client = new_client(&cfg);
+    served s;
+    served_start(&s, FAULT_NONE);
+    s.cfg.key_file = test_pki.key_encrypted;
+    s.cfg.key_passphrase = test_pki.key_passphrase;
+    s.client = new_client(&s.cfg);
     kmip_status status;
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
-    kmip_client_free(client);
-    fault_server_stop(server);
+    assert_int_equal(query(s.client, 1, &status), KMIP_OK);
+    served_stop(&s);
 }
 
 static void test_encrypted_key_with_wrong_passphrase_is_refused(void **state)
