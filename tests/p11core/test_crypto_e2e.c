@@ -134,6 +134,21 @@ static CK_RV verify(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key,
                          signature_len);
 }
 
+/* Signs message in two C_SignUpdate parts, the first of split bytes. */
+static void sign_in_two_parts(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key,
+                              size_t split, uint8_t *signature,
+                              CK_ULONG *signature_len)
+{
+    assert_int_equal(p11->C_SignInit(session, mechanism, key), CKR_OK);
+    assert_int_equal(p11->C_SignUpdate(session, (CK_BYTE_PTR)message, split),
+                     CKR_OK);
+    assert_int_equal(p11->C_SignUpdate(session, (CK_BYTE_PTR)message + split,
+                                       MESSAGE_LEN - split),
+                     CKR_OK);
+    assert_int_equal(p11->C_SignFinal(session, signature, signature_len),
+                     CKR_OK);
+}
+
 static void sha256(const uint8_t *data, size_t len, uint8_t out[32])
 {
     unsigned int out_len = 32;
@@ -202,13 +217,7 @@ static void multi_part_signature_equals_single_part(void **state)
     assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN, single,
                           &single_len),
                      CKR_OK);
-    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key), CKR_OK);
-    assert_int_equal(p11->C_SignUpdate(session, (CK_BYTE_PTR)message, 10),
-                     CKR_OK);
-    assert_int_equal(
-        p11->C_SignUpdate(session, (CK_BYTE_PTR)message + 10, MESSAGE_LEN - 10),
-        CKR_OK);
-    assert_int_equal(p11->C_SignFinal(session, multi, &multi_len), CKR_OK);
+    sign_in_two_parts(&mechanism, private_key, 10, multi, &multi_len);
     /* PKCS#1 v1.5 is deterministic. */
     assert_int_equal(multi_len, single_len);
     assert_memory_equal(multi, single, single_len);
@@ -391,14 +400,7 @@ static void ecdsa_multi_part_sends_digested_data(void **state)
     CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, NULL, 0};
     uint8_t signature[64];
     CK_ULONG signature_len = sizeof(signature);
-    assert_int_equal(p11->C_SignInit(session, &mechanism, private_key), CKR_OK);
-    assert_int_equal(p11->C_SignUpdate(session, (CK_BYTE_PTR)message, 5),
-                     CKR_OK);
-    assert_int_equal(
-        p11->C_SignUpdate(session, (CK_BYTE_PTR)message + 5, MESSAGE_LEN - 5),
-        CKR_OK);
-    assert_int_equal(p11->C_SignFinal(session, signature, &signature_len),
-                     CKR_OK);
+    sign_in_two_parts(&mechanism, private_key, 5, signature, &signature_len);
     assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
                             signature, signature_len),
                      CKR_OK);
