@@ -76,6 +76,17 @@ def wait_until_listening(process, port, error_log):
                               (port, tail(error_log)))
 
 
+def wait_for_workers(nginx, count):
+    """nginx listens before it has forked all its workers: wait for them."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while len(nginx.worker_pids()) < count:
+        if time.monotonic() > deadline:
+            raise servers.ServerError("nginx started %d of %d workers:\n%s" %
+                                      (len(nginx.worker_pids()), count,
+                                       tail(nginx.error_log)))
+        time.sleep(0.05)
+
+
 def tail(path, lines=30):
     try:
         with open(path, errors="replace") as log:
@@ -134,7 +145,9 @@ def running_nginx(cert, key, workdir, workers=4,
                                    start_new_session=True)
     try:
         wait_until_listening(process, port, error_log)
-        yield Nginx(process, port, error_log)
+        nginx = Nginx(process, port, error_log)
+        wait_for_workers(nginx, workers)
+        yield nginx
     finally:
         stop(process)
 
