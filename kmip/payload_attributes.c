@@ -202,12 +202,8 @@ kmip_rc kmip_get_attributes_response(const kmip_item *payload,
     memset(out, 0, sizeof(*out));
     kmip_rc rc = kmip_uid_response(payload, &out->uid, status);
     if (rc == KMIP_OK)
-        rc = kmip_payload_find_attrs(payload, KMIP_ATTRS_OBJECT,
-                                     "Get Attributes response",
-                                     &out->attributes, status);
-    /* 1.x: the Attribute items are the payload's own children. */
-    if (rc == KMIP_OK && out->attributes == NULL)
-        out->attributes = payload;
+        rc = kmip_payload_object_attrs(payload, "Get Attributes response",
+                                       &out->attributes, status);
     return rc;
 }
 

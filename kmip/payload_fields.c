@@ -262,3 +262,13 @@ kmip_rc kmip_payload_find_attrs(const kmip_item *payload, kmip_attrs_role role,
     }
     return KMIP_OK;
 }
+
+kmip_rc kmip_payload_object_attrs(const kmip_item *payload, const char *what,
+                                  const kmip_item **out, kmip_status *status)
+{
+    kmip_rc rc =
+        kmip_payload_find_attrs(payload, KMIP_ATTRS_OBJECT, what, out, status);
+    if (rc == KMIP_OK && *out == NULL)
+        *out = payload;
+    return rc;
+}

@@ -86,6 +86,12 @@ kmip_rc kmip_payload_find_attrs(const kmip_item *payload, kmip_attrs_role role,
                                 const char *what, const kmip_item **out,
                                 kmip_status *status);
 
+/* The object's attributes in payload (Get Attributes, Locate): the 2.x
+ * Attributes container, or payload itself, whose own children are the 1.x
+ * Attribute items. */
+kmip_rc kmip_payload_object_attrs(const kmip_item *payload, const char *what,
+                                  const kmip_item **out, kmip_status *status);
+
 /* A field's name for messages: the tag's name, or its number. */
 const char *kmip_field_name(uint32_t tag, char *buf, size_t len);
 

@@ -255,13 +255,8 @@ kmip_rc kmip_locate_request_parse(const kmip_item *payload,
                                            sizeof(*out), status);
     if (rc != KMIP_OK)
         return rc;
-    rc = kmip_payload_find_attrs(payload, KMIP_ATTRS_OBJECT,
-                                 locate_request_table.name, &out->attributes,
-                                 status);
-    /* 1.x: the Attribute items are the payload's own children. */
-    if (rc == KMIP_OK && out->attributes == NULL)
-        out->attributes = payload;
-    return rc;
+    return kmip_payload_object_attrs(payload, locate_request_table.name,
+                                     &out->attributes, status);
 }
 
 static const kmip_field locate_result_fields[] = {
