@@ -10,12 +10,14 @@ typedef struct keyfile_st {
     ASN1_UTF8STRING *uri;
 } KEYFILE;
 
+/* clang-format off */
 ASN1_SEQUENCE(KEYFILE) = {
     ASN1_SIMPLE(KEYFILE, desc, ASN1_VISIBLESTRING),
     ASN1_SIMPLE(KEYFILE, uri, ASN1_UTF8STRING),
 } ASN1_SEQUENCE_END(KEYFILE)
 
 IMPLEMENT_ASN1_FUNCTIONS(KEYFILE)
+/* clang-format on */
 
 int p11prov_keyfile_der(const char *uri, unsigned char **der, int *der_len)
 {

@@ -163,8 +163,7 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
 /* The key's object handle for this process (see handle_pid), searching
  * the token again with session after a fork; CK_INVALID_HANDLE with an
  * error raised when the object is gone. */
-CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key,
-                                    p11prov_session *session);
+CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key, p11prov_session *session);
 p11prov_key *p11prov_key_ref(p11prov_key *key);
 void p11prov_key_free(p11prov_key *key);
 /* CKK_EC for an EC key, else CKK_RSA (RSA and RSA-PSS). */

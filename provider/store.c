@@ -266,7 +266,8 @@ static int store_load(void *loaderctx, OSSL_CALLBACK *object_cb,
     *p++ = OSSL_PARAM_construct_int(OSSL_OBJECT_PARAM_TYPE, &object_type);
     if (entry->object_class == CKO_PRIVATE_KEY) {
         *p++ = OSSL_PARAM_construct_utf8_string(
-            OSSL_OBJECT_PARAM_DATA_TYPE, (char *)p11prov_key_data_type(entry->key), 0);
+            OSSL_OBJECT_PARAM_DATA_TYPE,
+            (char *)p11prov_key_data_type(entry->key), 0);
         *p++ = OSSL_PARAM_construct_octet_string(
             OSSL_OBJECT_PARAM_REFERENCE, &entry->key, sizeof(entry->key));
     } else {

@@ -29,9 +29,9 @@ typedef struct kmip_client_config {
     /* Server name to verify instead of the host part of each server
      * entry (IP addresses are verified as IP SANs); NULL: the host. */
     const char *verify_name;
-    uint32_t timeout_ms;   /* connect, handshake, read, write; 0: 10000 */
-    size_t pool_size;      /* idle connections kept per client; 0: 4 */
-    size_t max_message;    /* largest response accepted; 0: default */
+    uint32_t timeout_ms; /* connect, handshake, read, write; 0: 10000 */
+    size_t pool_size;    /* idle connections kept per client; 0: 4 */
+    size_t max_message;  /* largest response accepted; 0: default */
     /* Protocol version: {0,0} negotiates with Discover Versions on first
      * use, preferring the newest version both sides speak. */
     kmip_version version;
@@ -71,10 +71,10 @@ kmip_rc kmip_client_call_one(kmip_client *client, uint32_t operation,
 
 /* Counters, for tests and benchmarks. */
 typedef struct kmip_client_stats {
-    uint64_t requests;    /* request messages sent */
-    uint64_t connects;    /* TLS connections established */
-    uint64_t failovers;   /* moves to another server after a failure */
-    uint64_t retries;     /* idempotent requests sent again */
+    uint64_t requests;  /* request messages sent */
+    uint64_t connects;  /* TLS connections established */
+    uint64_t failovers; /* moves to another server after a failure */
+    uint64_t retries;   /* idempotent requests sent again */
 } kmip_client_stats;
 
 void kmip_client_get_stats(kmip_client *client, kmip_client_stats *out);

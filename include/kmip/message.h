@@ -39,9 +39,9 @@ void kmip_request_item_clear(kmip_request_item *item);
 
 /* Header options beyond the version and credential. */
 typedef struct kmip_request_options {
-    int64_t time_stamp;       /* 0: none sent */
-    uint32_t max_response;    /* Maximum Response Size, 0: none sent */
-    bool batch_order;         /* Batch Order Option: sent when true */
+    int64_t time_stamp;                /* 0: none sent */
+    uint32_t max_response;             /* Maximum Response Size, 0: none sent */
+    bool batch_order;                  /* Batch Order Option: sent when true */
     uint32_t batch_error_continuation; /* 0: none sent */
 } kmip_request_options;
 
@@ -51,16 +51,15 @@ typedef struct kmip_request_options {
  * caller frees the result with kmip_item_free. cred and opts may be NULL. */
 kmip_rc kmip_request_build(kmip_version version, const kmip_credential *cred,
                            const kmip_request_options *opts,
-                           kmip_request_item *items, size_t n,
-                           bool always_ids, kmip_item **out,
-                           kmip_status *status);
+                           kmip_request_item *items, size_t n, bool always_ids,
+                           kmip_item **out, kmip_status *status);
 
 /* One batch item of a response. Strings and payload point into the
  * response tree. */
 typedef struct kmip_response_item {
-    uint32_t operation;     /* 0 when the server sent none */
-    uint32_t result_status; /* KMIP_STATUS_* */
-    uint32_t result_reason; /* 0 when the server sent none */
+    uint32_t operation;         /* 0 when the server sent none */
+    uint32_t result_status;     /* KMIP_STATUS_* */
+    uint32_t result_reason;     /* 0 when the server sent none */
     const char *result_message; /* NULL when none */
     const uint8_t *batch_id;
     size_t batch_id_len;

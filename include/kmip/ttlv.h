@@ -35,9 +35,9 @@ typedef struct kmip_reader {
 void kmip_reader_init(kmip_reader *r, const uint8_t *data, size_t len);
 /* Each getter returns false, consuming nothing, when too few bytes remain. */
 bool kmip_reader_u8(kmip_reader *r, uint8_t *out);
-bool kmip_reader_u32(kmip_reader *r, uint32_t *out);      /* big-endian */
-bool kmip_reader_u24(kmip_reader *r, uint32_t *out);      /* big-endian */
-bool kmip_reader_u64(kmip_reader *r, uint64_t *out);      /* big-endian */
+bool kmip_reader_u32(kmip_reader *r, uint32_t *out); /* big-endian */
+bool kmip_reader_u24(kmip_reader *r, uint32_t *out); /* big-endian */
+bool kmip_reader_u64(kmip_reader *r, uint64_t *out); /* big-endian */
 bool kmip_reader_skip(kmip_reader *r, size_t n);
 /* Points sub at the next n bytes (no copy) and consumes them. */
 bool kmip_reader_sub(kmip_reader *r, size_t n, kmip_reader *sub);
@@ -162,8 +162,8 @@ kmip_item *kmip_add_long(kmip_item *parent, uint32_t tag, int64_t v);
 kmip_item *kmip_add_enum(kmip_item *parent, uint32_t tag, uint32_t v);
 kmip_item *kmip_add_bool(kmip_item *parent, uint32_t tag, bool v);
 kmip_item *kmip_add_text(kmip_item *parent, uint32_t tag, const char *text);
-kmip_item *kmip_add_bytes(kmip_item *parent, uint32_t tag,
-                          const uint8_t *data, size_t len);
+kmip_item *kmip_add_bytes(kmip_item *parent, uint32_t tag, const uint8_t *data,
+                          size_t len);
 kmip_item *kmip_add_datetime(kmip_item *parent, uint32_t tag, int64_t s);
 kmip_item *kmip_add_interval(kmip_item *parent, uint32_t tag, uint32_t s);
 
@@ -172,8 +172,7 @@ kmip_item *kmip_add_interval(kmip_item *parent, uint32_t tag, uint32_t s);
 /* First child of parent with tag, or NULL (also when parent is NULL or
  * not a structure). kmip_item_next_with_tag continues after prev. */
 const kmip_item *kmip_item_find(const kmip_item *parent, uint32_t tag);
-const kmip_item *kmip_item_next_with_tag(const kmip_item *prev,
-                                         uint32_t tag);
+const kmip_item *kmip_item_next_with_tag(const kmip_item *prev, uint32_t tag);
 size_t kmip_item_count(const kmip_item *parent, uint32_t tag);
 
 /* Typed getters on the first child with tag. Each returns KMIP_OK,
@@ -187,18 +186,17 @@ kmip_rc kmip_get_enum(const kmip_item *parent, uint32_t tag, uint32_t *out,
                       kmip_status *status);
 kmip_rc kmip_get_bool(const kmip_item *parent, uint32_t tag, bool *out,
                       kmip_status *status);
-kmip_rc kmip_get_text(const kmip_item *parent, uint32_t tag,
-                      const char **out, size_t *len, kmip_status *status);
+kmip_rc kmip_get_text(const kmip_item *parent, uint32_t tag, const char **out,
+                      size_t *len, kmip_status *status);
 kmip_rc kmip_get_bytes(const kmip_item *parent, uint32_t tag,
                        const uint8_t **out, size_t *len, kmip_status *status);
-kmip_rc kmip_get_datetime(const kmip_item *parent, uint32_t tag,
-                          int64_t *out, kmip_status *status);
+kmip_rc kmip_get_datetime(const kmip_item *parent, uint32_t tag, int64_t *out,
+                          kmip_status *status);
 kmip_rc kmip_get_structure(const kmip_item *parent, uint32_t tag,
                            const kmip_item **out, kmip_status *status);
 
 /* Big Integer value as minimal big-endian two's complement: the caller
  * frees *out with free(). */
-kmip_rc kmip_bigint_minimal(const kmip_item *item, uint8_t **out,
-                            size_t *len);
+kmip_rc kmip_bigint_minimal(const kmip_item *item, uint8_t **out, size_t *len);
 
 #endif
