@@ -10,14 +10,7 @@ typedef struct keyfile_st {
     ASN1_UTF8STRING *uri;
 } KEYFILE;
 
-/* clang-format off */
-ASN1_SEQUENCE(KEYFILE) = {
-    ASN1_SIMPLE(KEYFILE, desc, ASN1_VISIBLESTRING),
-    ASN1_SIMPLE(KEYFILE, uri, ASN1_UTF8STRING),
-} ASN1_SEQUENCE_END(KEYFILE)
-
-IMPLEMENT_ASN1_FUNCTIONS(KEYFILE)
-/* clang-format on */
+DECLARE_ASN1_FUNCTIONS(KEYFILE)
 
 int p11prov_keyfile_der(const char *uri, unsigned char **der, int *der_len)
 {
@@ -53,3 +46,13 @@ char *p11prov_keyfile_uri(const unsigned char *der, long der_len)
     KEYFILE_free(file);
     return uri;
 }
+
+/* The ASN.1 template; clang-format cannot lay out these macros. */
+/* clang-format off */
+ASN1_SEQUENCE(KEYFILE) = {
+    ASN1_SIMPLE(KEYFILE, desc, ASN1_VISIBLESTRING),
+    ASN1_SIMPLE(KEYFILE, uri, ASN1_UTF8STRING),
+} ASN1_SEQUENCE_END(KEYFILE)
+
+IMPLEMENT_ASN1_FUNCTIONS(KEYFILE)
+/* clang-format on */
