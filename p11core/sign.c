@@ -37,6 +37,13 @@ static void sign_ctx_free(void *opaque)
     free(ctx);
 }
 
+/* What is known of the slot's server and Digested Data: DIGESTED_SERVED,
+ * DIGESTED_REFUSED or DIGESTED_UNKNOWN. */
+static int digested_sign(const p11_session *session)
+{
+    return __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED);
+}
+
 static bool is_hmac(const sign_ctx *ctx)
 {
     return ctx->params.mech->key_type == CKK_GENERIC_SECRET;
@@ -77,8 +84,7 @@ static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
     }
     /* A mechanism that signs a hash needs Digested Data. */
     if (ctx->params.mech->input != P11_INPUT_MESSAGE &&
-        __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED) ==
-            DIGESTED_REFUSED) {
+        digested_sign(session) == DIGESTED_REFUSED) {
         sign_ctx_free(ctx);
         return CKR_MECHANISM_INVALID;
     }
@@ -195,9 +201,7 @@ static CK_RV sign_running_hash(p11_session *session, sign_ctx *ctx,
                                size_t len, uint8_t **signature,
                                size_t *signature_len)
 {
-    int served =
-        __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED);
-    if (served != DIGESTED_REFUSED) {
+    if (digested_sign(session) != DIGESTED_REFUSED) {
         uint8_t digest[EVP_MAX_MD_SIZE];
         unsigned digest_len = 0;
         if (EVP_DigestFinal_ex(ctx->running_hash, digest, &digest_len) != 1)
@@ -217,8 +221,7 @@ static CK_RV sign_update(p11_session *session, p11_operation *op,
 {
     sign_ctx *ctx = op->ctx;
     if (!op->multipart) {
-        int served =
-            __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED);
+        int served = digested_sign(session);
         ctx->keep_data = ctx->message_hash == NULL || is_hmac(ctx) ||
                          served != DIGESTED_SERVED;
         if (ctx->message_hash != NULL && !is_hmac(ctx) &&
