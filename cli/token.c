@@ -106,7 +106,7 @@ static int find_slot(cli_token *token, const char *label)
 static char *read_pin(const char *label)
 {
     const char *env = getenv("P11KMIP_PIN");
-    char prompt[80], *typed;
+    char prompt[80], *typed, *pin;
 
     if (env != NULL)
         return OPENSSL_strdup(env);
@@ -114,7 +114,12 @@ static char *read_pin(const char *label)
         return NULL;
     snprintf(prompt, sizeof(prompt), "PIN for token \"%s\": ", label);
     typed = getpass(prompt);
-    return typed != NULL ? OPENSSL_strdup(typed) : NULL;
+    if (typed == NULL)
+        return NULL;
+    pin = OPENSSL_strdup(typed);
+    /* getpass returns a static buffer that keeps the PIN otherwise. */
+    OPENSSL_cleanse(typed, strlen(typed));
+    return pin;
 }
 
 static int login(cli_token *token)
