@@ -216,27 +216,10 @@ static int import(const import_args *args, char **files, int n_files)
 
 static int run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        CLI_SELECTOR_OPTIONS,
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
     import_args args = {0};
-    int opt, taken, code = CLI_OK;
+    int code = cli_creation_options_parse(argc, argv, &cli_cmd_import,
+                                          &args.sel, &args.json);
 
-    while (code == CLI_OK && (opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT,
-                                                options, NULL)) != -1) {
-        taken = opt == 'j' || opt == 't'
-                    ? 0
-                    : cli_selector_option(&args.sel, opt, optarg);
-        if (opt == 'j')
-            args.json = true;
-        else if (taken == 0)
-            code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip import %s",
-                             cli_cmd_import.usage);
-        else if (taken < 0)
-            code = CLI_EXIT_USAGE;
-    }
     if (code == CLI_OK && (optind == argc || args.sel.label == NULL))
         code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip import %s",
                          cli_cmd_import.usage);

@@ -136,27 +136,10 @@ static int keygen(const keygen_args *args)
 
 static int run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        CLI_SELECTOR_OPTIONS,
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
     keygen_args args = {0};
-    int opt, taken, code = CLI_OK;
+    int code = cli_creation_options_parse(argc, argv, &cli_cmd_keygen,
+                                          &args.sel, &args.json);
 
-    while (code == CLI_OK && (opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT,
-                                                options, NULL)) != -1) {
-        taken = opt == 'j' || opt == 't'
-                    ? 0
-                    : cli_selector_option(&args.sel, opt, optarg);
-        if (opt == 'j')
-            args.json = true;
-        else if (taken == 0)
-            code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip keygen %s",
-                             cli_cmd_keygen.usage);
-        else if (taken < 0)
-            code = CLI_EXIT_USAGE;
-    }
     if (code == CLI_OK && (optind != argc - 1 || args.sel.label == NULL))
         code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip keygen %s",
                          cli_cmd_keygen.usage);

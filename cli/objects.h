@@ -51,6 +51,13 @@ typedef struct cli_extra_option {
     const char **value;
 } cli_extra_option;
 
+/* Parses the options of a command that creates objects (keygen, import):
+ * --slot, --label, --id and --json; optind is left at the first operand.
+ * CLI_OK, or CLI_EXIT_USAGE with the reason printed. */
+int cli_creation_options_parse(int argc, char **argv,
+                               const cli_command *command, cli_selector *sel,
+                               bool *json);
+
 /* Parses a selecting command's arguments: the selection options, the
  * extra options (at most 8) and at most one pkcs11: URI. CLI_OK, or
  * CLI_EXIT_USAGE with the reason printed. */

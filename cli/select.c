@@ -303,6 +303,34 @@ int cli_selection_parse(int argc, char **argv, const char *command,
     return CLI_OK;
 }
 
+int cli_creation_options_parse(int argc, char **argv,
+                               const cli_command *command, cli_selector *sel,
+                               bool *json)
+{
+    static const struct option options[] = {
+        CLI_SELECTOR_OPTIONS,
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt, taken;
+
+    while ((opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT, options, NULL)) !=
+           -1) {
+        if (opt == 'j') {
+            *json = true;
+            continue;
+        }
+        /* A new object has no type to select by. */
+        taken = opt == 't' ? 0 : cli_selector_option(sel, opt, optarg);
+        if (taken < 0)
+            return CLI_EXIT_USAGE;
+        if (taken == 0)
+            return cli_error(CLI_EXIT_USAGE, "usage: p11kmip %s %s",
+                             command->name, command->usage);
+    }
+    return CLI_OK;
+}
+
 int cli_token_find_one(const cli_selector *sel, const char *command,
                        cli_token *token, CK_OBJECT_HANDLE *handle)
 {
