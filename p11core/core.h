@@ -56,6 +56,16 @@ void p11_object_mark_destroyed(p11_object *object);
 CK_RV p11_objects_load(p11_session *session, p11_object **objects, size_t n,
                        CK_RV *results);
 
+/* object_load.c: as p11_objects_load with results, for one object whose
+ * Get Attributes answer is item index of resp (the caller batched that
+ * request, by ID Placeholder, behind the one that found the object).
+ * *used is false, and nothing is done, when that item failed or is about
+ * another object (a server that did not set the placeholder may hold an
+ * older one): load the object with p11_objects_load then. */
+CK_RV p11_object_load_answered(p11_session *session, p11_object *object,
+                               const kmip_response *resp, size_t index,
+                               bool *used, CK_RV *result);
+
 /* find.c: ends a search and frees it. NULL is a no-op. */
 void p11_find_free(struct p11_find *find);
 

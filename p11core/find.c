@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C_FindObjectsInit / C_FindObjects / C_FindObjectsFinal: one Locate
- * (filtered by class and label where KMIP can), one batch of Get
- * Attributes for the objects not cached yet, then the whole template
- * matched locally through the attribute table. */
+ * (filtered by class and label where KMIP can), batched with a Get
+ * Attributes of the ID Placeholder that describes the object when it is
+ * the only one found; else one batch of Get Attributes for the objects not
+ * cached yet. Then the whole template is matched locally through the
+ * attribute table. */
 #include "core.h"
 
 #include <stdlib.h>
@@ -73,43 +75,85 @@ static CK_RV locate_filter(const CK_ATTRIBUTE *templ, CK_ULONG count,
     return CKR_OK;
 }
 
-/* Sends the Locate; *uids_out (free with free(), entries too) holds the
- * identifiers found. */
-static CK_RV locate(p11_session *session, const kmip_item *filter,
-                    char ***uids_out, size_t *n_out)
+/* Sends the Locate, followed in the same batch by a Get Attributes of
+ * the ID Placeholder when describe is true. */
+static CK_RV send_locate(p11_session *session, kmip_version version,
+                         const kmip_item *filter, bool describe,
+                         kmip_response **resp)
 {
     kmip_locate_args args = {.attributes = filter};
-    kmip_response *resp = NULL;
-    const kmip_item *payload;
-    kmip_locate_result result;
-    kmip_version version;
-    char **uids;
-    size_t n = 0;
-    CK_RV rv = p11_kmip_version(session, &version);
+    kmip_request_item items[2] = {
+        {KMIP_OPERATION_LOCATE, kmip_locate_request(version, &args)},
+        {KMIP_OPERATION_GET_ATTRIBUTES,
+         describe ? kmip_get_attributes_request(version, NULL, NULL, 0, NULL, 0)
+                  : NULL},
+    };
+    size_t n = describe ? 2 : 1;
 
-    if (rv == CKR_OK)
-        rv = p11_kmip_call_one(session, KMIP_OPERATION_LOCATE,
-                               kmip_locate_request(version, &args), true, &resp,
-                               &payload);
-    if (rv != CKR_OK)
-        return rv;
-    if (kmip_locate_response(payload, &result, NULL) != KMIP_OK) {
-        kmip_response_free(resp);
-        return CKR_DEVICE_ERROR;
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].payload == NULL) {
+            for (size_t k = 0; k < n; k++)
+                kmip_request_item_clear(&items[k]);
+            return CKR_HOST_MEMORY;
+        }
     }
-    uids = calloc(result.uids.count + 1, sizeof(*uids));
-    for (const kmip_item *it = result.uids.first; uids != NULL && it != NULL;
-         it = kmip_item_next_with_tag(it, result.uids.tag)) {
+    return p11_kmip_call(session, items, n, true, resp);
+}
+
+/* Copies the identifiers of result into *uids_out (free with free(),
+ * entries too; set even on failure). */
+static CK_RV copy_uids(const kmip_locate_result *result, char ***uids_out,
+                       size_t *n_out)
+{
+    char **uids = calloc(result->uids.count + 1, sizeof(*uids));
+    size_t n = 0;
+    CK_RV rv = uids != NULL ? CKR_OK : CKR_HOST_MEMORY;
+
+    for (const kmip_item *it = result->uids.first; uids != NULL && it != NULL;
+         it = kmip_item_next_with_tag(it, result->uids.tag)) {
         uids[n] = strdup((const char *)it->v.bytes.data);
         if (uids[n++] == NULL)
             rv = CKR_HOST_MEMORY;
     }
-    kmip_response_free(resp);
-    if (uids == NULL)
-        rv = CKR_HOST_MEMORY;
     *uids_out = uids;
     *n_out = n;
     return rv;
+}
+
+/* Sends the Locate (with the Get Attributes of send_locate, alone when
+ * the server refuses that batch); *uids_out as in copy_uids. *resp_out
+ * (free with kmip_response_free) is the response, whose item 1 may
+ * describe a single object found; NULL on failure. */
+static CK_RV locate(p11_session *session, const kmip_item *filter,
+                    char ***uids_out, size_t *n_out, kmip_response **resp_out)
+{
+    kmip_response *resp = NULL;
+    const kmip_item *payload;
+    kmip_locate_result result;
+    kmip_version version;
+    CK_RV rv = p11_kmip_version(session, &version);
+
+    *resp_out = NULL;
+    if (rv != CKR_OK)
+        return rv;
+    rv = send_locate(session, version, filter, true, &resp);
+    if (rv != CKR_OK && session->device_error != 0) {
+        p11_log_info("server refused Locate batched with Get Attributes: "
+                     "sending it alone");
+        rv = send_locate(session, version, filter, false, &resp);
+    }
+    if (rv == CKR_OK)
+        rv = p11_kmip_item_rv(session, resp, 0, &payload);
+    if (rv == CKR_OK && kmip_locate_response(payload, &result, NULL) != KMIP_OK)
+        rv = CKR_DEVICE_ERROR;
+    if (rv == CKR_OK)
+        rv = copy_uids(&result, uids_out, n_out);
+    if (rv != CKR_OK) {
+        kmip_response_free(resp);
+        return rv;
+    }
+    *resp_out = resp;
+    return CKR_OK;
 }
 
 static void free_uids(char **uids, size_t n)
@@ -139,10 +183,11 @@ static bool matches(p11_object *object, const CK_ATTRIBUTE *templ,
     return match;
 }
 
-/* Objects for uids, loaded (in one batch for those not cached). Those
- * that cannot be loaded or shown are left NULL. */
+/* Objects for uids, loaded (from the answer in item 1 of located when
+ * it describes the single object found, else in one batch for those not
+ * cached). Those that cannot be loaded or shown are left NULL. */
 static CK_RV load_found(p11_session *session, char **uids, size_t n,
-                        p11_object **objects)
+                        const kmip_response *located, p11_object **objects)
 {
     p11_object **unloaded = calloc(n + 1, sizeof(*unloaded));
     CK_RV *results = calloc(n + 1, sizeof(*results));
@@ -157,6 +202,14 @@ static CK_RV load_found(p11_session *session, char **uids, size_t n,
         if (!objects[i]->loaded)
             unloaded[n_unloaded++] = objects[i];
         pthread_mutex_unlock(&objects[i]->lock);
+    }
+    if (rv == CKR_OK && n == 1 && n_unloaded == 1) {
+        bool used;
+
+        rv = p11_object_load_answered(session, unloaded[0], located, 1, &used,
+                                      results);
+        if (used)
+            n_unloaded = 0;
     }
     if (rv == CKR_OK && n_unloaded > 0)
         rv = p11_objects_load(session, unloaded, n_unloaded, results);
@@ -180,6 +233,7 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
     kmip_item *filter = kmip_attrs_new();
     char **uids = NULL;
     size_t n = 0;
+    kmip_response *located = NULL;
     p11_object **objects = NULL;
     bool none = false;
     bool logged_in;
@@ -187,7 +241,7 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
                               : CKR_HOST_MEMORY;
 
     if (rv == CKR_OK && !none)
-        rv = locate(session, filter, &uids, &n);
+        rv = locate(session, filter, &uids, &n, &located);
     kmip_item_free(filter);
     /* Before login a key-passphrase token shows nothing. */
     if (rv == CKR_USER_NOT_LOGGED_IN)
@@ -196,7 +250,7 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
         objects = calloc(n, sizeof(*objects));
         find->handles = calloc(n, sizeof(*find->handles));
         rv = objects != NULL && find->handles != NULL
-                 ? load_found(session, uids, n, objects)
+                 ? load_found(session, uids, n, located, objects)
                  : CKR_HOST_MEMORY;
     }
     /* Private objects stay hidden until login. */
@@ -208,6 +262,7 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
             find->handles[find->count++] = objects[i]->handle;
     free(objects);
     free_uids(uids, n);
+    kmip_response_free(located);
     return rv;
 }
 

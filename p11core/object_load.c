@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Filling the object cache: one batch of Get Attributes, then one batch
- * of Get for public material (public keys, a private key's linked public
- * key, certificates, data). Private and secret key material is never
- * fetched. Requests run without object locks; the results are committed
- * under each object's lock, first writer wins. */
+/* Filling the object cache: one batch of Get Attributes (or an answer
+ * the caller already holds), then one batch of Get for public material
+ * (public keys, a private key's linked public key, certificates, data).
+ * Private and secret key material is never fetched. Requests run without
+ * object locks; the results are committed under each object's lock, first
+ * writer wins. */
 #include "core.h"
 
 #include <stdlib.h>
@@ -310,6 +311,25 @@ static void commit(staged_object *staged)
     p11_object_cache_clear(cache);
 }
 
+/* Fetches the public material of the staged objects (after a failure rv,
+ * none), then commits each; results as in p11_objects_load. */
+static CK_RV finish_load(p11_session *session, kmip_version version, CK_RV rv,
+                         staged_object *staged, size_t n, CK_RV *results)
+{
+    if (rv == CKR_OK)
+        rv = run_step(session, version, STEP_MATERIAL, staged, n);
+    for (size_t i = 0; i < n; i++) {
+        if (rv != CKR_OK)
+            staged[i].rv = rv;
+        commit(&staged[i]);
+        if (results != NULL)
+            results[i] = staged[i].rv;
+        else if (rv == CKR_OK && staged[i].rv != CKR_OK)
+            rv = staged[i].rv;
+    }
+    return rv;
+}
+
 CK_RV p11_objects_load(p11_session *session, p11_object **objects, size_t n,
                        CK_RV *results)
 {
@@ -324,17 +344,40 @@ CK_RV p11_objects_load(p11_session *session, p11_object **objects, size_t n,
     rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK)
         rv = run_step(session, version, STEP_ATTRIBUTES, staged, n);
-    if (rv == CKR_OK)
-        rv = run_step(session, version, STEP_MATERIAL, staged, n);
-    for (size_t i = 0; i < n; i++) {
-        if (rv != CKR_OK)
-            staged[i].rv = rv;
-        commit(&staged[i]);
-        if (results != NULL)
-            results[i] = staged[i].rv;
-        else if (rv == CKR_OK && staged[i].rv != CKR_OK)
-            rv = staged[i].rv;
-    }
+    rv = finish_load(session, version, rv, staged, n, results);
     free(staged);
     return rv;
+}
+
+/* True when item index of resp is a successful Get Attributes answer
+ * about uid. Quiet: a failure there only means the answer cannot be
+ * used. */
+static bool answers_about(const kmip_response *resp, size_t index,
+                          const char *uid)
+{
+    const kmip_response_item *item = kmip_response_item_for(resp, index);
+    kmip_get_attributes_result result;
+    kmip_status status;
+
+    return item != NULL && kmip_response_item_check(item, &status) == KMIP_OK &&
+           kmip_get_attributes_response(item->payload, &result, NULL) ==
+               KMIP_OK &&
+           result.uid != NULL && strcmp(result.uid, uid) == 0;
+}
+
+CK_RV p11_object_load_answered(p11_session *session, p11_object *object,
+                               const kmip_response *resp, size_t index,
+                               bool *used, CK_RV *result)
+{
+    staged_object staged = {.object = object};
+    kmip_version version = {0};
+    CK_RV rv;
+
+    *used = answers_about(resp, index, object->uid);
+    if (!*used)
+        return CKR_OK;
+    rv = p11_kmip_version(session, &version);
+    if (rv == CKR_OK)
+        staged.rv = stage_attributes_response(session, resp, index, &staged);
+    return finish_load(session, version, rv, &staged, 1, result);
 }
