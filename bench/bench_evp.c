@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_threads.h"
+
 #include <openssl/crypto.h>
 #include <openssl/engine.h>
 #include <openssl/err.h>
@@ -38,16 +40,8 @@ typedef struct run {
     long limit;      /* signatures to start in all; 0: until deadline */
     double deadline; /* monotonic seconds */
     atomic_long started;
-    atomic_long done;
-    atomic_long failed;
+    bench_counts counts;
 } run;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static EVP_PKEY *load_from_store(const char *uri)
 {
@@ -98,7 +92,7 @@ static bool more_to_do(run *r)
 {
     if (r->limit != 0)
         return atomic_fetch_add(&r->started, 1) < r->limit;
-    return now_seconds() < r->deadline;
+    return bench_now() < r->deadline;
 }
 
 static void *sign_thread(void *arg)
@@ -106,10 +100,10 @@ static void *sign_thread(void *arg)
     run *r = arg;
     while (more_to_do(r)) {
         if (sign_once(r->key)) {
-            atomic_fetch_add(&r->done, 1);
+            atomic_fetch_add(&r->counts.done, 1);
             continue;
         }
-        if (atomic_fetch_add(&r->failed, 1) == 0)
+        if (atomic_fetch_add(&r->counts.failed, 1) == 0)
             ERR_print_errors_fp(stderr);
         ERR_clear_error();
     }
@@ -170,19 +164,10 @@ int main(int argc, char **argv)
         EVP_PKEY_free(r.key);
         return 0;
     }
-    double start = now_seconds();
+    double start = bench_now();
     r.deadline = start + seconds;
-    pthread_t tid[MAX_THREADS];
-    int started = 0;
-    while (started < threads &&
-           pthread_create(&tid[started], NULL, sign_thread, &r) == 0)
-        started++;
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    double elapsed = now_seconds() - start;
-    long done = atomic_load(&r.done), failed = atomic_load(&r.failed);
-    printf("signatures %ld failed %ld seconds %.3f per_second %.1f\n", done,
-           failed, elapsed, elapsed > 0 ? (double)done / elapsed : 0.0);
+    int status = bench_run_threads(threads, sign_thread, &r, &r.counts, start,
+                                   "signatures");
     EVP_PKEY_free(r.key);
-    return started == threads && failed == 0 ? 0 : 1;
+    return status;
 }

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_threads.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -37,16 +39,8 @@ typedef struct run {
     long limit;      /* handshakes to start in all; 0: until deadline */
     double deadline; /* monotonic seconds; 0: none */
     atomic_long started;
-    atomic_long done;
-    atomic_long failed;
+    bench_counts counts;
 } run;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int connect_tcp(const struct sockaddr_in *addr)
 {
@@ -115,7 +109,7 @@ static bool handshake_once(const run *r, const char **why)
 static bool more_to_do(run *r)
 {
     if (r->deadline != 0)
-        return now_seconds() < r->deadline;
+        return bench_now() < r->deadline;
     return atomic_fetch_add(&r->started, 1) < r->limit;
 }
 
@@ -125,10 +119,10 @@ static void *client_thread(void *arg)
     while (more_to_do(r)) {
         const char *why = NULL;
         if (handshake_once(r, &why)) {
-            atomic_fetch_add(&r->done, 1);
+            atomic_fetch_add(&r->counts.done, 1);
             continue;
         }
-        atomic_fetch_add(&r->failed, 1);
+        atomic_fetch_add(&r->counts.failed, 1);
         unsigned long err = ERR_get_error();
         fprintf(stderr, "handshake failed: %s: %s\n", why,
                 err != 0 ? ERR_reason_error_string(err) : "-");
@@ -220,20 +214,11 @@ int main(int argc, char **argv)
                 ca_file);
         return 2;
     }
-    double start = now_seconds();
+    double start = bench_now();
     if (seconds > 0)
         r.deadline = start + seconds;
-    pthread_t tid[MAX_THREADS];
-    int started = 0;
-    while (started < threads &&
-           pthread_create(&tid[started], NULL, client_thread, &r) == 0)
-        started++;
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    double elapsed = now_seconds() - start;
-    long done = atomic_load(&r.done), failed = atomic_load(&r.failed);
-    printf("handshakes %ld failed %ld seconds %.3f per_second %.1f\n", done,
-           failed, elapsed, elapsed > 0 ? (double)done / elapsed : 0.0);
+    int status = bench_run_threads(threads, client_thread, &r, &r.counts, start,
+                                   "handshakes");
     SSL_CTX_free(r.ctx);
-    return started == threads && failed == 0 ? 0 : 1;
+    return status;
 }
