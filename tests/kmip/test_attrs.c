@@ -276,6 +276,28 @@ static void test_unknown_v1_attribute_name_is_refused(void **state)
         KMIP_E_DECODE, "unknown attribute 'Colour'");
 }
 
+static void test_v1_y_custom_attribute_becomes_vendor_y(void **state)
+{
+    (void)state;
+    kmip_item *attr = v1_attribute(
+        "y-server-note", kmip_item_new_text(KMIP_TAG_ATTRIBUTE_VALUE, "a"));
+    kmip_item *out = NULL;
+    kmip_status status;
+    assert_int_equal(kmip_attr_from_v1(attr, &out, &status), KMIP_OK);
+    const char *text;
+    size_t len;
+    assert_int_equal(kmip_get_text(out, KMIP_TAG_VENDOR_IDENTIFICATION, &text,
+                                   &len, &status),
+                     KMIP_OK);
+    assert_string_equal(text, "y");
+    assert_int_equal(
+        kmip_get_text(out, KMIP_TAG_ATTRIBUTE_NAME, &text, &len, &status),
+        KMIP_OK);
+    assert_string_equal(text, "server-note");
+    kmip_item_free(out);
+    kmip_item_free(attr);
+}
+
 static void test_v1_attribute_without_value_is_refused(void **state)
 {
     (void)state;
@@ -334,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_custom_names_need_an_x_or_y_prefix),
         cmocka_unit_test(test_common_getters_read_what_adders_wrote),
         cmocka_unit_test(test_unknown_v1_attribute_name_is_refused),
+        cmocka_unit_test(test_v1_y_custom_attribute_becomes_vendor_y),
         cmocka_unit_test(test_v1_attribute_without_value_is_refused),
         cmocka_unit_test(test_v1_attribute_of_wrong_type_is_refused),
         cmocka_unit_test(test_v2_container_refuses_a_non_attribute),

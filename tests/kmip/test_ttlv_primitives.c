@@ -517,6 +517,19 @@ static void test_writer_patch_and_release(void **state)
     free(bytes);
 }
 
+static void test_writer_patch_past_the_end_fails_the_writer(void **state)
+{
+    (void)state;
+    kmip_writer w;
+    kmip_writer_init(&w);
+    assert_true(kmip_writer_u32(&w, 0));
+    assert_true(kmip_writer_u8(&w, 0xAB));
+    kmip_writer_patch_u32(&w, 2, 0xDEADBEEF);
+    size_t len = 1;
+    assert_null(kmip_writer_release(&w, &len));
+    assert_int_equal(len, 0);
+}
+
 static void test_writer_grows_past_initial_capacity(void **state)
 {
     (void)state;
@@ -583,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_encoder_rejects_bad_child),
         cmocka_unit_test(test_failed_encode_leaves_writer_unchanged),
         cmocka_unit_test(test_writer_patch_and_release),
+        cmocka_unit_test(test_writer_patch_past_the_end_fails_the_writer),
         cmocka_unit_test(test_writer_grows_past_initial_capacity),
         cmocka_unit_test(test_reader_refuses_short_reads_without_consuming),
     };

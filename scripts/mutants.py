@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Plants each mutation of scripts/mutations.txt in turn, rebuilds, runs the
+tests the mutation names and reports it killed (some test failed) or
+survived. Run on demand, not in CI:
+
+    ./scripts/mutants.py               # every mutation
+    ./scripts/mutants.py M07 M12       # some of them
+    ./scripts/mutants.py --list        # the list, checked against the code
+
+A mutation is one paragraph of scripts/mutations.txt:
+
+    id: M01
+    file: p11core/op_calls.c
+    find: return p11_op_end(session, rv);
+    replace: return rv;
+    tests: test_op_rules test_local_ops
+
+`find` must occur exactly once in `file`. The tree is restored after each
+mutation, also when the harness is interrupted. Builds in build/mutants.
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIST = os.path.join(ROOT, "scripts", "mutations.txt")
+BUILD = os.path.join(ROOT, "build", "mutants")
+FIELDS = ("id", "file", "find", "replace", "tests")
+
+
+def read_mutations(path):
+    mutations, current = [], {}
+    for number, line in enumerate(open(path, encoding="utf-8"), 1):
+        line = line.rstrip("\n")
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            if current:
+                mutations.append(current)
+                current = {}
+            continue
+        key, sep, value = line.partition(": ")
+        if not sep or key not in FIELDS:
+            sys.exit(f"{path}:{number}: expected one of {FIELDS}: {line!r}")
+        current[key] = value
+    if current:
+        mutations.append(current)
+    for mutation in mutations:
+        missing = [key for key in FIELDS if key not in mutation]
+        if missing:
+            sys.exit(f"{path}: {mutation.get('id', '?')} lacks {missing}")
+    return mutations
+
+
+def source_of(mutation):
+    path = os.path.join(ROOT, mutation["file"])
+    text = open(path, encoding="utf-8").read()
+    count = text.count(mutation["find"])
+    if count != 1:
+        raise ValueError(f"{mutation['id']}: 'find' occurs {count} times "
+                         f"in {mutation['file']}")
+    return path, text
+
+
+def run(command, timeout):
+    try:
+        done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=timeout)
+        return done.returncode
+    except subprocess.TimeoutExpired:
+        return -1
+
+
+def try_mutation(mutation):
+    path, original = source_of(mutation)
+    mutated = original.replace(mutation["find"], mutation["replace"])
+    restore = lambda *_: open(path, "w", encoding="utf-8").write(original)
+    previous = signal.signal(signal.SIGINT, lambda *a: (restore(), sys.exit(130)))
+    try:
+        open(path, "w", encoding="utf-8").write(mutated)
+        if run(["ninja", "-C", BUILD], 600) != 0:
+            return "killed (build)"
+        tests = mutation["tests"].split()
+        status = run(["meson", "test", "-C", BUILD, "--no-rebuild",
+                      "--num-processes", "2"] + tests, 1200)
+        return "survived" if status == 0 else "killed"
+    finally:
+        restore()
+        signal.signal(signal.SIGINT, previous)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ids", nargs="*")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+    mutations = read_mutations(LIST)
+    if args.ids:
+        mutations = [m for m in mutations if m["id"] in args.ids]
+    for mutation in mutations:
+        source_of(mutation)
+    if args.list:
+        for m in mutations:
+            print(f"{m['id']}  {m['file']}: {m['find']!r} -> {m['replace']!r}")
+        return 0
+    if not os.path.isdir(BUILD):
+        subprocess.run(["meson", "setup", BUILD], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    if run(["ninja", "-C", BUILD], 900) != 0:
+        sys.exit("mutants: the unmutated tree does not build")
+    killed = 0
+    for mutation in mutations:
+        start = time.monotonic()
+        verdict = try_mutation(mutation)
+        killed += verdict.startswith("killed")
+        print(f"{mutation['id']}  {verdict:15} {time.monotonic() - start:6.0f} s"
+              f"  {mutation['file']}", flush=True)
+    run(["ninja", "-C", BUILD], 900)
+    total = len(mutations)
+    print(f"mutants: {killed} of {total} killed "
+          f"({100 * killed / max(total, 1):.0f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
