@@ -78,10 +78,19 @@ def run(command, timeout):
 def try_mutation(mutation):
     path, original = source_of(mutation)
     mutated = original.replace(mutation["find"], mutation["replace"])
-    restore = lambda *_: open(path, "w", encoding="utf-8").write(original)
-    previous = signal.signal(signal.SIGINT, lambda *a: (restore(), sys.exit(130)))
+
+    def restore():
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(original)
+
+    def interrupted(*_):
+        restore()
+        sys.exit(130)
+
+    previous = signal.signal(signal.SIGINT, interrupted)
     try:
-        open(path, "w", encoding="utf-8").write(mutated)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(mutated)
         if run(["ninja", "-C", BUILD], 600) != 0:
             return "killed (build)"
         tests = mutation["tests"].split()
