@@ -52,12 +52,21 @@ static kmip_rc check_padding(const decoder *d, const kmip_reader *padding,
     return KMIP_OK;
 }
 
+/* Fails at value's start: the reads below follow check_value_length, so
+ * a short read means the two disagree, and is an error, never a zero. */
+static kmip_rc short_value(const decoder *d, const kmip_reader *value,
+                           uint32_t tag)
+{
+    return fail_at(d, offset_of(d, value), "value shorter than its type", tag);
+}
+
 static kmip_rc decode_string(const decoder *d, kmip_type type, uint32_t tag,
                              kmip_reader *value, uint32_t length,
                              kmip_item **out)
 {
     kmip_reader bytes;
-    kmip_reader_sub(value, length, &bytes);
+    if (!kmip_reader_sub(value, length, &bytes))
+        return short_value(d, value, tag);
     kmip_rc rc = check_padding(d, value, tag);
     if (rc != KMIP_OK)
         return rc;
@@ -75,57 +84,71 @@ static kmip_rc decode_string(const decoder *d, kmip_type type, uint32_t tag,
     return *out != NULL ? KMIP_OK : out_of_memory(d);
 }
 
+/* Decodes a 4-byte value and its padding: Integer, Enumeration,
+ * Interval. */
+static kmip_rc decode_four_bytes(const decoder *d, kmip_type type, uint32_t tag,
+                                 kmip_reader *value, kmip_item **out)
+{
+    uint32_t u32;
+    if (!kmip_reader_u32(value, &u32))
+        return short_value(d, value, tag);
+    kmip_rc rc = check_padding(d, value, tag);
+    if (rc != KMIP_OK)
+        return rc;
+    if (type == KMIP_TYPE_INTEGER)
+        *out = kmip_item_new_integer(tag, (int32_t)u32);
+    else if (type == KMIP_TYPE_ENUMERATION)
+        *out = kmip_item_new_enum(tag, u32);
+    else
+        *out = kmip_item_new_interval(tag, u32);
+    return *out != NULL ? KMIP_OK : out_of_memory(d);
+}
+
+/* Decodes an 8-byte value: Long Integer, Date-Time (Extended), Boolean. */
+static kmip_rc decode_eight_bytes(const decoder *d, kmip_type type,
+                                  uint32_t tag, kmip_reader *value,
+                                  kmip_item **out)
+{
+    size_t at = offset_of(d, value);
+    uint64_t u64;
+    if (!kmip_reader_u64(value, &u64))
+        return short_value(d, value, tag);
+    if (type == KMIP_TYPE_LONG_INTEGER)
+        *out = kmip_item_new_long(tag, (int64_t)u64);
+    else if (type == KMIP_TYPE_DATE_TIME)
+        *out = kmip_item_new_datetime(tag, (int64_t)u64);
+    else if (type == KMIP_TYPE_DATE_TIME_EXTENDED)
+        *out = kmip_item_new_datetime_ext(tag, (int64_t)u64);
+    else if (u64 > 1)
+        return fail_at(d, at, "Boolean value is neither 0 nor 1", tag);
+    else
+        *out = kmip_item_new_bool(tag, u64 == 1);
+    return *out != NULL ? KMIP_OK : out_of_memory(d);
+}
+
 /* Decodes the value of a non-structure item; value holds the value and
  * its padding, already checked to fit. */
 static kmip_rc decode_value(const decoder *d, kmip_type type, uint32_t tag,
                             kmip_reader *value, uint32_t length,
                             kmip_item **out)
 {
-    size_t at = offset_of(d, value);
-    uint32_t u32 = 0;
-    uint64_t u64 = 0;
     switch (type) {
     case KMIP_TYPE_INTEGER:
     case KMIP_TYPE_ENUMERATION:
-    case KMIP_TYPE_INTERVAL: {
-        kmip_reader_u32(value, &u32);
-        kmip_rc rc = check_padding(d, value, tag);
-        if (rc != KMIP_OK)
-            return rc;
-        if (type == KMIP_TYPE_INTEGER)
-            *out = kmip_item_new_integer(tag, (int32_t)u32);
-        else if (type == KMIP_TYPE_ENUMERATION)
-            *out = kmip_item_new_enum(tag, u32);
-        else
-            *out = kmip_item_new_interval(tag, u32);
-        break;
-    }
+    case KMIP_TYPE_INTERVAL:
+        return decode_four_bytes(d, type, tag, value, out);
     case KMIP_TYPE_LONG_INTEGER:
-        kmip_reader_u64(value, &u64);
-        *out = kmip_item_new_long(tag, (int64_t)u64);
-        break;
     case KMIP_TYPE_DATE_TIME:
-        kmip_reader_u64(value, &u64);
-        *out = kmip_item_new_datetime(tag, (int64_t)u64);
-        break;
     case KMIP_TYPE_DATE_TIME_EXTENDED:
-        kmip_reader_u64(value, &u64);
-        *out = kmip_item_new_datetime_ext(tag, (int64_t)u64);
-        break;
     case KMIP_TYPE_BOOLEAN:
-        kmip_reader_u64(value, &u64);
-        if (u64 > 1)
-            return fail_at(d, at, "Boolean value is neither 0 nor 1", tag);
-        *out = kmip_item_new_bool(tag, u64 == 1);
-        break;
+        return decode_eight_bytes(d, type, tag, value, out);
     case KMIP_TYPE_BIG_INTEGER:
     case KMIP_TYPE_TEXT_STRING:
     case KMIP_TYPE_BYTE_STRING:
         return decode_string(d, type, tag, value, length, out);
     default:
-        return fail_at(d, at, "unexpected item type", tag);
+        return fail_at(d, offset_of(d, value), "unexpected item type", tag);
     }
-    return *out != NULL ? KMIP_OK : out_of_memory(d);
 }
 
 /* Checks a non-structure item's length field against its type. */
