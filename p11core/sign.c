@@ -96,24 +96,57 @@ static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
     return CKR_OK;
 }
 
+/* A server may send an RSA signature as the integer it is, without the
+ * leading zero bytes of its modulus-length form (1 signature in 256 has
+ * one). A shorter answer, or one that starts with a zero byte, is broken:
+ * more than this many zeros has a chance of 2^-64. */
+#define RSA_STRIPPED_MAX 8
+
+/* Whether an RSA signature of len bytes (first byte first) is the
+ * modulus-length form or a form stripped of leading zero bytes. */
+static bool rsa_signature_ok(const uint8_t *signature, size_t len,
+                             size_t modulus_len)
+{
+    if (len == modulus_len)
+        return true;
+    return len < modulus_len && len + RSA_STRIPPED_MAX >= modulus_len &&
+           len > 0 && signature[0] != 0;
+}
+
+/* Whether the server's signature has the form the mechanism gives: an
+ * ECDSA DER that parses (written to out as r || s), an HMAC of the
+ * hash's length, an RSA signature of the modulus' length. */
+static CK_RV check_signature(const sign_ctx *ctx, const uint8_t *signature,
+                             size_t len, CK_BYTE_PTR out)
+{
+    if (is_ecdsa(ctx))
+        return p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2, out,
+                                    ctx->signature_len);
+    if (is_hmac(ctx))
+        return len == ctx->signature_len ? CKR_OK : CKR_DEVICE_ERROR;
+    return rsa_signature_ok(signature, len, ctx->signature_len)
+               ? CKR_OK
+               : CKR_DEVICE_ERROR;
+}
+
 /* Writes the server's signature in PKCS#11 form to out (room for
  * ctx->signature_len bytes): ECDSA as r || s, RSA left-padded to the
- * modulus length. */
+ * modulus length. A signature of another form is CKR_DEVICE_ERROR. */
 static CK_RV store_signature(const sign_ctx *ctx, const uint8_t *signature,
                              size_t len, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
-    if (is_ecdsa(ctx)) {
-        CK_RV rv = p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2,
-                                        out, ctx->signature_len);
-        if (rv == CKR_OK)
-            *out_len = ctx->signature_len;
+    CK_RV rv = check_signature(ctx, signature, len, out);
+    if (rv != CKR_OK) {
+        p11_log_error("the server sent a malformed signature (%zu bytes for "
+                      "a %zu-byte signature)",
+                      len, ctx->signature_len);
         return rv;
     }
-    if (len > ctx->signature_len || (is_hmac(ctx) && len != ctx->signature_len))
-        return CKR_DEVICE_ERROR;
-    size_t pad = ctx->signature_len - len;
-    memset(out, 0, pad);
-    memcpy(out + pad, signature, len);
+    if (!is_ecdsa(ctx)) {
+        size_t pad = ctx->signature_len - len;
+        memset(out, 0, pad);
+        memcpy(out + pad, signature, len);
+    }
     *out_len = ctx->signature_len;
     return CKR_OK;
 }
