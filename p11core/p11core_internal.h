@@ -160,6 +160,9 @@ typedef struct p11_operation {
     /* Set by the first *Update or *Final call: the single-part call
      * (C_Sign ...) is then refused. */
     bool multipart;
+    /* Set by a single-part call that kept the operation (a length query,
+     * a short buffer): *Update and *Final are then refused. */
+    bool single_part;
     p11_bytes input; /* multi-part input kept for the final call */
 } p11_operation;
 
