@@ -109,36 +109,32 @@ void p11_output_copy(CK_BYTE_PTR out, CK_ULONG_PTR out_len, const uint8_t *src,
 
 /* ---- KMIP requests (kmip_crypto.c): one round trip each ---- */
 
+/* Each returns its reply (p11_reply, server.h); a request the server
+ * refuses as unsupported is CKR_MECHANISM_INVALID. */
+
 /* Signs with the private key: data is the message (digested false) or the
  * hash to sign (digested true, sent as Digested Data). *signature is
- * malloc'd, freed by the caller. CKR_MECHANISM_INVALID when the server
- * cannot do what params ask. */
-CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
-                    const p11_kmip_params *params, const uint8_t *data,
-                    size_t len, bool digested, uint8_t **signature,
-                    size_t *signature_len);
+ * malloc'd, freed by the caller. */
+p11_reply p11_kmip_sign(p11_session *session, const p11_object *key,
+                        const p11_kmip_params *params, const uint8_t *data,
+                        size_t len, bool digested, uint8_t **signature,
+                        size_t *signature_len);
 
 /* MAC of data with the secret key; *mac is malloc'd, caller frees. */
-CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
-                   const p11_kmip_params *params, const uint8_t *data,
-                   size_t len, uint8_t **mac, size_t *mac_len);
+p11_reply p11_kmip_mac(p11_session *session, const p11_object *key,
+                       const p11_kmip_params *params, const uint8_t *data,
+                       size_t len, uint8_t **mac, size_t *mac_len);
 
 /* Encrypts or decrypts with the key. An AEAD tag (params->tag_length) is
  * appended to the ciphertext on encryption and taken from its end on
  * decryption, as PKCS#11 does. *out is malloc'd; the caller wipes (on
  * decryption) and frees it. CKR_ENCRYPTED_DATA_INVALID when the server
  * says the ciphertext does not decrypt. */
-CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
-                       const p11_kmip_params *params, const uint8_t *in,
-                       size_t len, uint8_t **out, size_t *out_len);
-CK_RV p11_kmip_decrypt(p11_session *session, const p11_object *key,
-                       const p11_kmip_params *params, const uint8_t *in,
-                       size_t len, uint8_t **out, size_t *out_len);
-
-/* True when the session's last failure says the server does not do the
- * requested operation or parameters (Operation Not Supported, Feature Not
- * Supported, Invalid Field, Invalid Message, Bad Cryptographic
- * Parameters). */
-bool p11_kmip_refused(const p11_session *session);
+p11_reply p11_kmip_encrypt(p11_session *session, const p11_object *key,
+                           const p11_kmip_params *params, const uint8_t *in,
+                           size_t len, uint8_t **out, size_t *out_len);
+p11_reply p11_kmip_decrypt(p11_session *session, const p11_object *key,
+                           const p11_kmip_params *params, const uint8_t *in,
+                           size_t len, uint8_t **out, size_t *out_len);
 
 #endif

@@ -111,7 +111,8 @@ static CK_RV decrypt_finish(p11_session *session, p11_operation *op,
     }
     if (ctx->plaintext == NULL) {
         rv = p11_kmip_decrypt(session, op->key_object, &ctx->params, in, len,
-                              &ctx->plaintext, &ctx->plaintext_len);
+                              &ctx->plaintext, &ctx->plaintext_len)
+                 .rv;
         if (rv != CKR_OK)
             return rv;
         if (ctx->plaintext_len > needed)

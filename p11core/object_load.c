@@ -131,7 +131,7 @@ static CK_RV stage_attributes_response(p11_session *session,
     const kmip_item *payload;
     kmip_get_attributes_result result;
     kmip_item *attrs = NULL;
-    CK_RV rv = p11_kmip_item_rv(session, resp, index, &payload);
+    CK_RV rv = p11_kmip_item(session, resp, index, &payload).rv;
 
     if (rv == CKR_OK &&
         kmip_get_attributes_response(payload, &result, NULL) != KMIP_OK)
@@ -201,7 +201,7 @@ static CK_RV stage_material_response(p11_session *session,
 {
     const kmip_item *payload;
     kmip_get_result result;
-    CK_RV rv = p11_kmip_item_rv(session, resp, index, &payload);
+    CK_RV rv = p11_kmip_item(session, resp, index, &payload).rv;
 
     if (rv == CKR_OK && kmip_get_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
@@ -262,7 +262,7 @@ static CK_RV run_step(p11_session *session, kmip_version version,
             if (items[k].payload == NULL)
                 rv = CKR_HOST_MEMORY;
         if (rv == CKR_OK)
-            rv = p11_kmip_call(session, items, count, true, &resp);
+            rv = p11_kmip_call(session, items, count, true, &resp).rv;
         else
             for (size_t k = 0; k < count; k++)
                 kmip_request_item_clear(&items[k]);

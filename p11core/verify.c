@@ -142,7 +142,7 @@ static CK_RV verify_hmac(p11_session *session, verify_ctx *ctx,
     uint8_t *mac = NULL;
     size_t mac_len = 0;
     CK_RV rv =
-        p11_kmip_mac(session, key, &ctx->params, data, len, &mac, &mac_len);
+        p11_kmip_mac(session, key, &ctx->params, data, len, &mac, &mac_len).rv;
     if (rv == CKR_OK &&
         (mac_len != sig_len || CRYPTO_memcmp(mac, signature, sig_len) != 0))
         rv = CKR_SIGNATURE_INVALID;
