@@ -6,6 +6,12 @@
 
 #include "p11core_internal.h"
 
+/* state.c: the state C_Initialize installed, of this process or of a
+ * parent (no pid check), or NULL; C_Initialize and C_Finalize install
+ * and remove it under their lock. */
+p11_module *p11_module_current(void);
+void p11_module_set(p11_module *module);
+
 /* slot.c: prepare slot from conf / release its client and PIN. */
 CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
                     const p11kmip_slot_conf *conf);
@@ -51,7 +57,15 @@ CK_RV p11_object_load_answered(p11_session *session, p11_object *object,
                                const kmip_response *resp, size_t index,
                                bool *used, CK_RV *result);
 
-/* find.c: ends a search and frees it. NULL is a no-op. */
+/* An active C_FindObjects search: the handles found, handed out from
+ * next. */
+struct p11_find {
+    CK_OBJECT_HANDLE *handles;
+    size_t count;
+    size_t next;
+};
+
+/* session_state.c: ends a search and frees it. NULL is a no-op. */
 void p11_find_free(struct p11_find *find);
 
 #endif

@@ -15,20 +15,6 @@
 
 #include "attrmap.h"
 
-struct p11_find {
-    CK_OBJECT_HANDLE *handles;
-    size_t count;
-    size_t next;
-};
-
-void p11_find_free(struct p11_find *find)
-{
-    if (find == NULL)
-        return;
-    free(find->handles);
-    free(find);
-}
-
 /* The KMIP Object Type of a class that has exactly one, else 0. */
 static uint32_t class_object_type(CK_OBJECT_CLASS object_class)
 {

@@ -5,16 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void p11_operation_end(p11_operation *op)
-{
-    if (!op->active)
-        return;
-    if (op->free_ctx != NULL)
-        op->free_ctx(op->ctx);
-    p11_bytes_clear(&op->input);
-    memset(op, 0, sizeof(*op));
-}
-
 void p11_session_free(p11_session *session)
 {
     if (session == NULL)
