@@ -670,7 +670,8 @@ static void *race_sessions(void *arg)
     CK_RV bad = CKR_OK;
 
     for (int round = 0; round < ROUNDS && bad == CKR_OK; round++) {
-        CK_SESSION_HANDLE other = shared_sessions[(me + round) % RACERS];
+        CK_SESSION_HANDLE other =
+            shared_sessions[(me + (size_t)round) % RACERS];
         CK_SESSION_HANDLE mine;
         CK_SESSION_INFO info;
         CK_RV rv = C_GetSessionInfo(other, &info);
