@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11core internals: the module state, slots, sessions, objects, the KMIP
- * call wrapper with its error mapping, logging and locking. Every p11core
- * file (core and cryptographic operations) codes against this header.
+ * calls of a session (through its slot's server, server.h, whose answers
+ * errors.c classifies) and locking. Every p11core file (core and
+ * cryptographic operations) codes against this header.
  *
  * Locking: every lock is a pthread lock (C_Initialize accepts
  * CKF_OS_LOCKING_OK or no locking arguments; application mutex callbacks
