@@ -54,13 +54,19 @@ def read_frame(sock):
     return head + read(length + (8 - length % 8) % 8)
 
 
+# The field of each signing operation's answer that carries the result.
+SIGNED_FIELDS = {E.Operation.SIGN.value: T.SIGNATURE_DATA,
+                 E.Operation.MAC.value: T.MAC_DATA}
+
+
 def rewrite(message, mutate):
-    """Applies mutate to the Signature Data of every Sign batch item."""
+    """Applies mutate to the result of every Sign and MAC batch item."""
     for item in message.all(T.BATCH_ITEM):
         payload = item.get(T.RESPONSE_PAYLOAD)
-        if item.val(T.OPERATION) != E.Operation.SIGN.value or payload is None:
+        tag = SIGNED_FIELDS.get(item.val(T.OPERATION))
+        if tag is None or payload is None:
             continue
-        for field in payload.all(T.SIGNATURE_DATA):
+        for field in payload.all(tag):
             field.value = mutate(field.value)
     return message
 
@@ -147,6 +153,12 @@ class SignatureForms(unittest.TestCase):
             # P-256
             [(PyKCS11.CKA_EC_PARAMS,
               bytes.fromhex("06082a8648ce3d030107"))])
+        cls.hmac_key = cls.session.generateKey(
+            [(PyKCS11.CKA_CLASS, PyKCS11.CKO_SECRET_KEY),
+             (PyKCS11.CKA_KEY_TYPE, PyKCS11.CKK_GENERIC_SECRET),
+             (PyKCS11.CKA_TOKEN, True), (PyKCS11.CKA_VALUE_LEN, 32),
+             (PyKCS11.CKA_SIGN, True), (PyKCS11.CKA_VERIFY, True)],
+            mecha=PyKCS11.Mechanism(PyKCS11.CKM_GENERIC_SECRET_KEY_GEN))
 
     @classmethod
     def tearDownClass(cls):
@@ -209,6 +221,19 @@ class SignatureForms(unittest.TestCase):
     def test_an_ecdsa_signature_cut_short_is_a_device_error(self):
         self.assertSignRefused("one-byte-short", self.ec_priv,
                                PyKCS11.CKM_ECDSA_SHA256)
+
+    def test_an_hmac_of_another_length_is_a_device_error(self):
+        self.assertSignRefused("one-byte-short", self.hmac_key,
+                               PyKCS11.CKM_SHA256_HMAC)
+        self.assertSignRefused("one-byte-long", self.hmac_key,
+                               PyKCS11.CKM_SHA256_HMAC)
+
+    def test_an_untouched_signature_passes(self):
+        for key, mechanism, length in (
+                (self.rsa_priv, PyKCS11.CKM_SHA256_RSA_PKCS, 256),
+                (self.ec_priv, PyKCS11.CKM_ECDSA_SHA256, 64),
+                (self.hmac_key, PyKCS11.CKM_SHA256_HMAC, 32)):
+            self.assertEqual(len(self.sign("none", key, mechanism)), length)
 
     def test_a_signature_stripped_of_leading_zeros_is_padded_back(self):
         # 1 signature in 256 starts with a zero byte: sign until one does.
