@@ -116,6 +116,8 @@ static CK_RV send_locate_batch(p11_session *session, kmip_version version,
         p11_server_knows(server, P11_FACT_LOCATE_BATCH) != P11_SUPPORT_REFUSED;
     p11_reply reply = send_locate(session, version, filter, batch, resp);
 
+    if (batch && reply.rv == CKR_OK)
+        p11_server_learn(server, P11_FACT_LOCATE_BATCH, true);
     if (batch && reply.answer == P11_ANSWER_UNSUPPORTED) {
         reply = send_locate(session, version, filter, false, resp);
         if (reply.rv == CKR_OK)

@@ -64,15 +64,17 @@ static p11_reply batch_result(p11_session *session, kmip_response **resp,
 {
     p11_reply reply = p11_kmip_item(session, *resp, 0, out_payload);
 
-    /* The object exists even when Activate failed: hand it out, it can
-     * still be read and destroyed. */
-    if (reply.rv == CKR_OK &&
-        p11_kmip_item(session, *resp, 1, NULL).rv != CKR_OK)
-        warn_inactive();
     if (reply.rv != CKR_OK) {
         kmip_response_free(*resp);
         *resp = NULL;
+        return reply;
     }
+    /* The object exists even when Activate failed: hand it out, it can
+     * still be read and destroyed. */
+    if (p11_kmip_item(session, *resp, 1, NULL).rv == CKR_OK)
+        p11_server_learn(&session->slot->server, P11_FACT_ID_PLACEHOLDER, true);
+    else
+        warn_inactive();
     return reply;
 }
 
@@ -120,6 +122,8 @@ p11_reply p11_create_with_id(p11_session *session, bool wants_id,
                                    P11_SUPPORT_REFUSED;
     p11_reply reply = create(session, args, with_id);
 
+    if (with_id && reply.rv == CKR_OK)
+        p11_server_learn(server, P11_FACT_CUSTOM_ID, true);
     if (!with_id || reply.answer != P11_ANSWER_UNSUPPORTED)
         return reply;
     reply = create(session, args, false);
