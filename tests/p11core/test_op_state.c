@@ -34,6 +34,10 @@ static uint8_t digest_info[51] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
 static CK_OBJECT_HANDLE aes_key, rsa_public, rsa_private;
 static uint8_t rsa_signature[256]; /* of digest_info */
 
+/* C_Encrypt, C_Decrypt, C_Sign, C_Verify, C_Digest. */
+typedef CK_RV single_fn(const uint8_t *in, CK_ULONG len, uint8_t *out,
+                        CK_ULONG_PTR out_len);
+
 /* One operation family, seen through the same five calls. The "out" of
  * C_Verify and C_VerifyFinal is the signature to check. */
 typedef struct family {
@@ -45,8 +49,7 @@ typedef struct family {
     size_t bad_len; /* a length of input the mechanism refuses, or 0 */
     CK_RV bad_rv;   /* what the single-part call answers to it */
     CK_RV (*init)(const struct family *f, CK_MECHANISM_PTR mechanism);
-    CK_RV (*single)
-    (const uint8_t *in, CK_ULONG len, uint8_t *out, CK_ULONG_PTR out_len);
+    single_fn *single;
     CK_RV (*update)(const uint8_t *in, CK_ULONG len);
     CK_RV (*final)(uint8_t *out, CK_ULONG_PTR out_len);
 } family;
