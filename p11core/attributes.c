@@ -249,9 +249,9 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
             kmip_request_item_clear(&items[k]);
         return rv;
     }
-    rv = p11_kmip_call(session, items, n, false, &resp);
+    rv = p11_kmip_call(session, items, n, false, &resp).rv;
     for (size_t k = 0; rv == CKR_OK && k < n; k++) {
-        rv = p11_kmip_item_rv(session, resp, k, NULL);
+        rv = p11_kmip_item(session, resp, k, NULL).rv;
         if (rv == CKR_OK)
             rv = cache_change(object, tags[k], sent[k]);
     }

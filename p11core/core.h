@@ -6,25 +6,16 @@
 
 #include "p11core_internal.h"
 
-/* log.c: set the level and the file (NULL: standard error) at
- * C_Initialize; p11_log_close restores standard error at C_Finalize. */
-void p11_log_open(p11kmip_log_level level, const char *path);
-void p11_log_close(void);
+/* state.c: the state C_Initialize installed, of this process or of a
+ * parent (no pid check), or NULL; C_Initialize and C_Finalize install
+ * and remove it under their lock. */
+p11_module *p11_module_current(void);
+void p11_module_set(p11_module *module);
 
 /* slot.c: prepare slot from conf / release its client and PIN. */
 CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
                     const p11kmip_slot_conf *conf);
 void p11_slot_clear(p11_slot *slot);
-
-/* login.c: logs the slot out (no-op when not logged in): drops the PIN
- * and the client built with it. */
-void p11_slot_logout(p11_slot *slot);
-
-/* client.c: a new KMIP client for slot's configuration, with the key
- * passphrase and the credential password given (each may be NULL).
- * Called with slot->client_lock held for writing. On failure logs why. */
-CK_RV p11_slot_client_new(const p11_slot *slot, const char *key_passphrase,
-                          const char *password, kmip_client **out);
 
 /* session.c: frees a session (its operations and search) at C_Finalize
  * or on its last release. NULL is a no-op. */
@@ -66,7 +57,15 @@ CK_RV p11_object_load_answered(p11_session *session, p11_object *object,
                                const kmip_response *resp, size_t index,
                                bool *used, CK_RV *result);
 
-/* find.c: ends a search and frees it. NULL is a no-op. */
+/* An active C_FindObjects search: the handles found, handed out from
+ * next. */
+struct p11_find {
+    CK_OBJECT_HANDLE *handles;
+    size_t count;
+    size_t next;
+};
+
+/* session_state.c: ends a search and frees it. NULL is a no-op. */
 void p11_find_free(struct p11_find *find);
 
 #endif

@@ -43,11 +43,22 @@ static CK_RV template_kind(const CK_ATTRIBUTE *templ, CK_ULONG count,
     }
 }
 
-static CK_RV register_object(p11_session *session, const CK_ATTRIBUTE *templ,
-                             CK_ULONG count, CK_OBJECT_CLASS object_class,
-                             CK_ULONG subtype, const p11_import *import,
-                             bool with_id, CK_OBJECT_HANDLE *handle)
+typedef struct register_request {
+    const CK_ATTRIBUTE *templ;
+    CK_ULONG count;
+    CK_OBJECT_CLASS object_class;
+    CK_ULONG subtype;
+    const p11_import *import;
+    CK_OBJECT_HANDLE *handle;
+} register_request;
+
+/* p11_create_fn for an object given whole (args: a register_request). */
+static p11_reply register_object(p11_session *session, void *args, bool with_id)
 {
+    const register_request *request = args;
+    const CK_ATTRIBUTE *templ = request->templ;
+    CK_ULONG count = request->count;
+    const p11_import *import = request->import;
     kmip_item *attrs = kmip_attrs_new();
     kmip_item *object = kmip_object_build(&import->object);
     kmip_response *resp = NULL;
@@ -57,26 +68,29 @@ static CK_RV register_object(p11_session *session, const CK_ATTRIBUTE *templ,
     CK_RV rv = attrs != NULL && object != NULL ? CKR_OK : CKR_HOST_MEMORY;
 
     if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(templ, count, object_class, subtype,
-                                     with_id, attrs);
+        rv = p11_template_kmip_attrs(templ, count, request->object_class,
+                                     request->subtype, with_id, attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
+    p11_reply reply = p11_reply_local(rv);
     if (rv == CKR_OK) {
-        kmip_register_args args = {import->object.object_type, attrs, object};
+        kmip_register_args reg = {import->object.object_type, attrs, object};
 
-        rv = p11_create_and_activate(session, version, KMIP_OPERATION_REGISTER,
-                                     kmip_register_request(version, &args),
-                                     &resp, &payload);
+        reply = p11_create_and_activate(
+            session, version, KMIP_OPERATION_REGISTER,
+            kmip_register_request(version, &reg), &resp, &payload);
+        rv = reply.rv;
     }
     if (rv == CKR_OK &&
         kmip_register_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
     if (rv == CKR_OK)
-        rv = p11_new_handle(session, result.uid, handle);
+        rv = p11_new_handle(session, result.uid, request->handle);
     kmip_response_free(resp);
     kmip_item_free(object);
     kmip_item_free(attrs);
-    return rv;
+    reply.rv = rv;
+    return reply;
 }
 
 static CK_RV create_object(p11_session *session, const CK_ATTRIBUTE *templ,
@@ -85,7 +99,6 @@ static CK_RV create_object(p11_session *session, const CK_ATTRIBUTE *templ,
     CK_OBJECT_CLASS object_class;
     CK_ULONG subtype;
     p11_import import;
-    bool with_id;
     CK_RV rv = template_kind(templ, count, &object_class, &subtype);
 
     if (rv == CKR_OK)
@@ -94,14 +107,13 @@ static CK_RV create_object(p11_session *session, const CK_ATTRIBUTE *templ,
     if (rv != CKR_OK)
         return rv;
     rv = p11_import_build(templ, count, object_class, subtype, &import);
-    with_id = p11_new_object_with_id(session) &&
-              p11_template_find(templ, count, CKA_ID) != NULL;
+    register_request request = {templ,   count,   object_class,
+                                subtype, &import, handle};
     if (rv == CKR_OK)
-        rv = register_object(session, templ, count, object_class, subtype,
-                             &import, with_id, handle);
-    if (p11_retry_without_id(session, rv, with_id))
-        rv = register_object(session, templ, count, object_class, subtype,
-                             &import, false, handle);
+        rv = p11_create_with_id(session,
+                                p11_template_find(templ, count, CKA_ID) != NULL,
+                                register_object, &request)
+                 .rv;
     p11_import_clear(&import);
     return rv;
 }

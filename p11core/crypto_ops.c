@@ -64,36 +64,6 @@ size_t p11_key_bytes(const p11_object *key)
     return (key->key_bits + 7) / 8;
 }
 
-CK_RV p11_bytes_append(p11_bytes *bytes, const uint8_t *data, size_t len)
-{
-    if (len > P11_BYTES_MAX - bytes->len)
-        return CKR_DATA_LEN_RANGE;
-    if (bytes->len + len > bytes->cap) {
-        size_t cap = bytes->cap ? bytes->cap : 256;
-        while (cap < bytes->len + len)
-            cap *= 2;
-        /* Not realloc: the old buffer may hold secrets and is wiped. */
-        uint8_t *grown = malloc(cap);
-        if (grown == NULL)
-            return CKR_HOST_MEMORY;
-        if (bytes->len > 0)
-            memcpy(grown, bytes->data, bytes->len);
-        OPENSSL_clear_free(bytes->data, bytes->cap);
-        bytes->data = grown;
-        bytes->cap = cap;
-    }
-    if (len > 0)
-        memcpy(bytes->data + bytes->len, data, len);
-    bytes->len += len;
-    return CKR_OK;
-}
-
-void p11_bytes_clear(p11_bytes *bytes)
-{
-    OPENSSL_clear_free(bytes->data, bytes->cap);
-    memset(bytes, 0, sizeof(*bytes));
-}
-
 void p11_output_copy(CK_BYTE_PTR out, CK_ULONG_PTR out_len, const uint8_t *src,
                      size_t len)
 {

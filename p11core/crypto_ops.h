@@ -51,13 +51,23 @@ typedef CK_RV p11_op_init_fn(p11_session *session, CK_MECHANISM_PTR mechanism,
 CK_RV p11_op_init_call(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
                        CK_OBJECT_HANDLE key, p11_op_init_fn *init);
 
-/* Begins a call on the active operation of kind: acquires the session and
- * finds the operation. Answers, with the session released,
- * CKR_OPERATION_NOT_INITIALIZED when there is none, CKR_ARGUMENTS_BAD
- * when !args_ok, and CKR_OPERATION_ACTIVE for a single-part call
- * (single_part) once multi-part calls began. On CKR_OK the caller ends
- * with p11_session_release. */
-CK_RV p11_op_enter(CK_SESSION_HANDLE handle, p11_op_kind kind, bool single_part,
+/* The three forms of call on an operation: single-part (C_Sign ...),
+ * *Update, and *Final. One operation takes either the first form or the
+ * other two. */
+typedef enum p11_op_step {
+    P11_STEP_SINGLE,
+    P11_STEP_UPDATE,
+    P11_STEP_FINAL,
+} p11_op_step;
+
+/* Begins a call of step on the active operation of kind: acquires the
+ * session and finds the operation. Answers, with the session released,
+ * CKR_OPERATION_NOT_INITIALIZED when there is none; CKR_ARGUMENTS_BAD
+ * when !args_ok and CKR_OPERATION_ACTIVE for a step that mixes single-part
+ * and multi-part calls, both ending the operation. On CKR_OK the caller
+ * ends with p11_session_release, and ends the operation unless the call
+ * was a length query or met a short buffer (PKCS#11 v2.40 base, 5.2). */
+CK_RV p11_op_enter(CK_SESSION_HANDLE handle, p11_op_kind kind, p11_op_step step,
                    bool args_ok, p11_session **session, p11_operation **op);
 
 /* C_SignUpdate, C_VerifyUpdate, C_DigestUpdate: update takes the part
@@ -79,7 +89,8 @@ CK_RV p11_op_gather_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
  * C_SignFinal ... (final true, in NULL): finish is given the whole input,
  * in or what the *Update calls kept in op->input, and writes the output.
  * It sets *keep when the operation stays active (a length query, a short
- * buffer); otherwise the operation ends. */
+ * buffer); otherwise, and on any other failure, the operation ends. A
+ * NULL out_len is CKR_ARGUMENTS_BAD. */
 typedef CK_RV p11_op_finish_fn(p11_session *session, p11_operation *op,
                                const uint8_t *in, size_t len, CK_BYTE_PTR out,
                                CK_ULONG_PTR out_len, bool *keep);
@@ -98,36 +109,32 @@ void p11_output_copy(CK_BYTE_PTR out, CK_ULONG_PTR out_len, const uint8_t *src,
 
 /* ---- KMIP requests (kmip_crypto.c): one round trip each ---- */
 
+/* Each returns its reply (p11_reply, server.h); a request the server
+ * refuses as unsupported is CKR_MECHANISM_INVALID. */
+
 /* Signs with the private key: data is the message (digested false) or the
  * hash to sign (digested true, sent as Digested Data). *signature is
- * malloc'd, freed by the caller. CKR_MECHANISM_INVALID when the server
- * cannot do what params ask. */
-CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
-                    const p11_kmip_params *params, const uint8_t *data,
-                    size_t len, bool digested, uint8_t **signature,
-                    size_t *signature_len);
+ * malloc'd, freed by the caller. */
+p11_reply p11_kmip_sign(p11_session *session, const p11_object *key,
+                        const p11_kmip_params *params, const uint8_t *data,
+                        size_t len, bool digested, uint8_t **signature,
+                        size_t *signature_len);
 
 /* MAC of data with the secret key; *mac is malloc'd, caller frees. */
-CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
-                   const p11_kmip_params *params, const uint8_t *data,
-                   size_t len, uint8_t **mac, size_t *mac_len);
+p11_reply p11_kmip_mac(p11_session *session, const p11_object *key,
+                       const p11_kmip_params *params, const uint8_t *data,
+                       size_t len, uint8_t **mac, size_t *mac_len);
 
 /* Encrypts or decrypts with the key. An AEAD tag (params->tag_length) is
  * appended to the ciphertext on encryption and taken from its end on
  * decryption, as PKCS#11 does. *out is malloc'd; the caller wipes (on
  * decryption) and frees it. CKR_ENCRYPTED_DATA_INVALID when the server
  * says the ciphertext does not decrypt. */
-CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
-                       const p11_kmip_params *params, const uint8_t *in,
-                       size_t len, uint8_t **out, size_t *out_len);
-CK_RV p11_kmip_decrypt(p11_session *session, const p11_object *key,
-                       const p11_kmip_params *params, const uint8_t *in,
-                       size_t len, uint8_t **out, size_t *out_len);
-
-/* True when the session's last failure says the server does not do the
- * requested operation or parameters (Operation Not Supported, Feature Not
- * Supported, Invalid Field, Invalid Message, Bad Cryptographic
- * Parameters). */
-bool p11_kmip_refused(const p11_session *session);
+p11_reply p11_kmip_encrypt(p11_session *session, const p11_object *key,
+                           const p11_kmip_params *params, const uint8_t *in,
+                           size_t len, uint8_t **out, size_t *out_len);
+p11_reply p11_kmip_decrypt(p11_session *session, const p11_object *key,
+                           const p11_kmip_params *params, const uint8_t *in,
+                           size_t len, uint8_t **out, size_t *out_len);
 
 #endif

@@ -108,12 +108,11 @@ static CK_RV decrypt_finish(p11_session *session, p11_operation *op,
         rv = p11_output_check(out, out_len, needed, keep);
         if (*keep)
             return rv;
-    } else if (out_len == NULL) {
-        return CKR_ARGUMENTS_BAD;
     }
     if (ctx->plaintext == NULL) {
         rv = p11_kmip_decrypt(session, op->key_object, &ctx->params, in, len,
-                              &ctx->plaintext, &ctx->plaintext_len);
+                              &ctx->plaintext, &ctx->plaintext_len)
+                 .rv;
         if (rv != CKR_OK)
             return rv;
         if (ctx->plaintext_len > needed)

@@ -9,8 +9,8 @@
 #include "new_object.h"
 
 /* Sends [Revoke,] Destroy as one batch. */
-static CK_RV destroy(p11_session *session, kmip_version version,
-                     const p11_object *object, bool revoke_first)
+static p11_reply destroy(p11_session *session, kmip_version version,
+                         const p11_object *object, bool revoke_first)
 {
     kmip_revoke_args revoke = {
         .uid = object->uid,
@@ -19,7 +19,7 @@ static CK_RV destroy(p11_session *session, kmip_version version,
     kmip_request_item items[2];
     size_t n = 0;
     kmip_response *resp = NULL;
-    CK_RV rv = CKR_OK;
+    p11_reply reply = p11_reply_local(CKR_OK);
 
     if (revoke_first)
         items[n++] = (kmip_request_item){KMIP_OPERATION_REVOKE,
@@ -28,17 +28,17 @@ static CK_RV destroy(p11_session *session, kmip_version version,
         KMIP_OPERATION_DESTROY, kmip_destroy_request(version, object->uid)};
     for (size_t i = 0; i < n; i++)
         if (items[i].payload == NULL)
-            rv = CKR_HOST_MEMORY;
-    if (rv != CKR_OK) {
+            reply = p11_reply_local(CKR_HOST_MEMORY);
+    if (reply.rv != CKR_OK) {
         for (size_t i = 0; i < n; i++)
             kmip_request_item_clear(&items[i]);
-        return rv;
+        return reply;
     }
-    rv = p11_kmip_call(session, items, n, false, &resp);
-    for (size_t i = 0; rv == CKR_OK && i < n; i++)
-        rv = p11_kmip_item_rv(session, resp, i, NULL);
+    reply = p11_kmip_call(session, items, n, false, &resp);
+    for (size_t i = 0; reply.rv == CKR_OK && i < n; i++)
+        reply = p11_kmip_item(session, resp, i, NULL);
     kmip_response_free(resp);
-    return rv;
+    return reply;
 }
 
 /* Revokes first when the cached state says Active; when the server finds
@@ -55,13 +55,11 @@ static CK_RV revoke_and_destroy(p11_session *session, p11_object *object)
     pthread_mutex_lock(&object->lock);
     active = object->state == KMIP_STATE_ACTIVE;
     pthread_mutex_unlock(&object->lock);
-    rv = destroy(session, version, object, active);
+    p11_reply reply = destroy(session, version, object, active);
     /* PyKMIP refuses an Active object with Permission Denied. */
-    if (rv != CKR_OK && !active &&
-        (session->device_error ==
-             KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE ||
-         session->device_error == KMIP_RESULT_REASON_PERMISSION_DENIED))
-        rv = destroy(session, version, object, true);
+    if (!active && reply.answer == P11_ANSWER_PERMISSION)
+        reply = destroy(session, version, object, true);
+    rv = reply.rv;
     if (rv == CKR_OK)
         p11_object_mark_destroyed(object);
     return rv;

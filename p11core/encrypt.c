@@ -151,7 +151,8 @@ static CK_RV encrypt_whole(p11_session *session, encrypt_ctx *ctx,
     uint8_t *ciphertext = NULL;
     size_t ciphertext_len = 0;
     CK_RV rv = p11_kmip_encrypt(session, key, &ctx->params, in, len,
-                                &ciphertext, &ciphertext_len);
+                                &ciphertext, &ciphertext_len)
+                   .rv;
     if (rv == CKR_OK && ciphertext_len != expected)
         rv = CKR_DEVICE_ERROR;
     if (rv == CKR_OK)

@@ -15,20 +15,6 @@
 
 #include "attrmap.h"
 
-struct p11_find {
-    CK_OBJECT_HANDLE *handles;
-    size_t count;
-    size_t next;
-};
-
-void p11_find_free(struct p11_find *find)
-{
-    if (find == NULL)
-        return;
-    free(find->handles);
-    free(find);
-}
-
 /* The KMIP Object Type of a class that has exactly one, else 0. */
 static uint32_t class_object_type(CK_OBJECT_CLASS object_class)
 {
@@ -77,9 +63,9 @@ static CK_RV locate_filter(const CK_ATTRIBUTE *templ, CK_ULONG count,
 
 /* Sends the Locate, followed in the same batch by a Get Attributes of
  * the ID Placeholder when describe is true. */
-static CK_RV send_locate(p11_session *session, kmip_version version,
-                         const kmip_item *filter, bool describe,
-                         kmip_response **resp)
+static p11_reply send_locate(p11_session *session, kmip_version version,
+                             const kmip_item *filter, bool describe,
+                             kmip_response **resp)
 {
     kmip_locate_args args = {.attributes = filter};
     kmip_request_item items[2] = {
@@ -94,7 +80,7 @@ static CK_RV send_locate(p11_session *session, kmip_version version,
         if (items[i].payload == NULL) {
             for (size_t k = 0; k < n; k++)
                 kmip_request_item_clear(&items[k]);
-            return CKR_HOST_MEMORY;
+            return p11_reply_local(CKR_HOST_MEMORY);
         }
     }
     return p11_kmip_call(session, items, n, true, resp);
@@ -120,10 +106,29 @@ static CK_RV copy_uids(const kmip_locate_result *result, char ***uids_out,
     return rv;
 }
 
-/* Sends the Locate (with the Get Attributes of send_locate, alone when
- * the server refuses that batch); *uids_out as in copy_uids. *resp_out
- * (free with kmip_response_free) is the response, whose item 1 may
- * describe a single object found; NULL on failure. */
+/* Sends the Locate with the Get Attributes of send_locate where the
+ * server takes that batch (learned at the first refusal), else alone. */
+static CK_RV send_locate_batch(p11_session *session, kmip_version version,
+                               const kmip_item *filter, kmip_response **resp)
+{
+    p11_server *server = &session->slot->server;
+    bool batch =
+        p11_server_knows(server, P11_FACT_LOCATE_BATCH) != P11_SUPPORT_REFUSED;
+    p11_reply reply = send_locate(session, version, filter, batch, resp);
+
+    if (batch && reply.rv == CKR_OK)
+        p11_server_learn(server, P11_FACT_LOCATE_BATCH, true);
+    if (batch && reply.answer == P11_ANSWER_UNSUPPORTED) {
+        reply = send_locate(session, version, filter, false, resp);
+        if (reply.rv == CKR_OK)
+            p11_server_learn(server, P11_FACT_LOCATE_BATCH, false);
+    }
+    return reply.rv;
+}
+
+/* Sends the Locate (send_locate_batch); *uids_out as in copy_uids.
+ * *resp_out (free with kmip_response_free) is the response, whose item 1
+ * may describe a single object found; NULL on failure. */
 static CK_RV locate(p11_session *session, const kmip_item *filter,
                     char ***uids_out, size_t *n_out, kmip_response **resp_out)
 {
@@ -136,14 +141,9 @@ static CK_RV locate(p11_session *session, const kmip_item *filter,
     *resp_out = NULL;
     if (rv != CKR_OK)
         return rv;
-    rv = send_locate(session, version, filter, true, &resp);
-    if (rv != CKR_OK && session->device_error != 0) {
-        p11_log_info("server refused Locate batched with Get Attributes: "
-                     "sending it alone");
-        rv = send_locate(session, version, filter, false, &resp);
-    }
+    rv = send_locate_batch(session, version, filter, &resp);
     if (rv == CKR_OK)
-        rv = p11_kmip_item_rv(session, resp, 0, &payload);
+        rv = p11_kmip_item(session, resp, 0, &payload).rv;
     if (rv == CKR_OK && kmip_locate_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
     if (rv == CKR_OK)

@@ -44,21 +44,12 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
     return CKR_MECHANISM_INVALID;
 }
 
-/* A server that cannot generate what was asked says so in several ways;
- * PKCS#11 has one word for it. */
-static CK_RV generation_rv(const p11_session *session, CK_RV rv)
+/* A server that cannot generate what was asked says so in several ways
+ * (p11_classify); PKCS#11 has one word for it. */
+static CK_RV generation_rv(p11_reply reply)
 {
-    if (rv == CKR_OK)
-        return rv;
-    switch (session->device_error) {
-    case KMIP_RESULT_REASON_OPERATION_NOT_SUPPORTED:
-    case KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED:
-    case KMIP_RESULT_REASON_INVALID_FIELD:
-    case KMIP_RESULT_REASON_INVALID_MESSAGE:
-        return CKR_MECHANISM_INVALID;
-    default:
-        return rv;
-    }
+    return reply.answer == P11_ANSWER_UNSUPPORTED ? CKR_MECHANISM_INVALID
+                                                  : reply.rv;
 }
 
 /* A key size the mechanism's table entry allows. */
@@ -92,11 +83,21 @@ static CK_RV secret_attrs(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type,
     return rv;
 }
 
-static CK_RV generate_key_once(p11_session *session,
-                               const CK_MECHANISM *mechanism,
-                               const CK_ATTRIBUTE *templ, CK_ULONG count,
-                               bool with_id, CK_OBJECT_HANDLE *handle)
+typedef struct key_request {
+    const CK_MECHANISM *mechanism;
+    const CK_ATTRIBUTE *templ;
+    CK_ULONG count;
+    CK_OBJECT_HANDLE *handle;
+} key_request;
+
+/* p11_create_fn for a secret key (args: a key_request). */
+static p11_reply generate_key_once(p11_session *session, void *args,
+                                   bool with_id)
 {
+    const key_request *request = args;
+    const CK_MECHANISM *mechanism = request->mechanism;
+    const CK_ATTRIBUTE *templ = request->templ;
+    CK_ULONG count = request->count;
     kmip_item *attrs = NULL;
     kmip_response *resp = NULL;
     const kmip_item *payload;
@@ -119,34 +120,34 @@ static CK_RV generate_key_once(p11_session *session,
                                      with_id, attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
+    p11_reply reply = p11_reply_local(rv);
     if (rv == CKR_OK) {
-        kmip_create_args args = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, 0};
+        kmip_create_args create = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, 0};
 
-        rv = p11_create_and_activate(session, version, KMIP_OPERATION_CREATE,
-                                     kmip_create_request(version, &args), &resp,
-                                     &payload);
+        reply = p11_create_and_activate(session, version, KMIP_OPERATION_CREATE,
+                                        kmip_create_request(version, &create),
+                                        &resp, &payload);
+        rv = reply.rv;
     }
     if (rv == CKR_OK && kmip_create_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
     if (rv == CKR_OK)
-        rv = p11_new_handle(session, result.uid, handle);
+        rv = p11_new_handle(session, result.uid, request->handle);
     kmip_response_free(resp);
     kmip_item_free(attrs);
-    return rv;
+    reply.rv = rv;
+    return reply;
 }
 
 static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
                           const CK_ATTRIBUTE *templ, CK_ULONG count,
                           CK_OBJECT_HANDLE *handle)
 {
-    bool with_id = p11_new_object_with_id(session) &&
-                   p11_template_find(templ, count, CKA_ID) != NULL;
-    CK_RV rv =
-        generate_key_once(session, mechanism, templ, count, with_id, handle);
+    key_request request = {mechanism, templ, count, handle};
 
-    if (p11_retry_without_id(session, rv, with_id))
-        rv = generate_key_once(session, mechanism, templ, count, false, handle);
-    return generation_rv(session, rv);
+    return generation_rv(p11_create_with_id(
+        session, p11_template_find(templ, count, CKA_ID) != NULL,
+        generate_key_once, &request));
 }
 
 P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession,
@@ -271,11 +272,20 @@ static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
     return rv;
 }
 
-static CK_RV generate_pair_once(p11_session *session,
-                                const CK_MECHANISM *mechanism,
-                                const pair_templates *t, bool with_id,
-                                CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
+typedef struct pair_request {
+    const CK_MECHANISM *mechanism;
+    const pair_templates *t;
+    CK_OBJECT_HANDLE *pub;
+    CK_OBJECT_HANDLE *priv;
+} pair_request;
+
+/* p11_create_fn for a key pair (args: a pair_request). */
+static p11_reply generate_pair_once(p11_session *session, void *args,
+                                    bool with_id)
 {
+    const pair_request *request = args;
+    const CK_MECHANISM *mechanism = request->mechanism;
+    const pair_templates *t = request->t;
     kmip_item *common = kmip_attrs_new();
     kmip_item *priv_attrs = kmip_attrs_new();
     kmip_item *pub_attrs = kmip_attrs_new();
@@ -293,39 +303,40 @@ static CK_RV generate_pair_once(p11_session *session,
         rv = pair_attrs(key_type, t, with_id, common, priv_attrs, pub_attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
+    p11_reply reply = p11_reply_local(rv);
     if (rv == CKR_OK) {
-        kmip_create_key_pair_args args = {common, priv_attrs, pub_attrs};
+        kmip_create_key_pair_args create = {common, priv_attrs, pub_attrs};
 
-        rv = p11_create_and_activate(
+        reply = p11_create_and_activate(
             session, version, KMIP_OPERATION_CREATE_KEY_PAIR,
-            kmip_create_key_pair_request(version, &args), &resp, &payload);
+            kmip_create_key_pair_request(version, &create), &resp, &payload);
+        rv = reply.rv;
     }
     if (rv == CKR_OK &&
         kmip_create_key_pair_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
     if (rv == CKR_OK)
-        rv = p11_new_handle(session, result.public_uid, pub);
+        rv = p11_new_handle(session, result.public_uid, request->pub);
     if (rv == CKR_OK)
-        rv = p11_new_handle(session, result.private_uid, priv);
+        rv = p11_new_handle(session, result.private_uid, request->priv);
     kmip_response_free(resp);
     kmip_item_free(common);
     kmip_item_free(priv_attrs);
     kmip_item_free(pub_attrs);
-    return rv;
+    reply.rv = rv;
+    return reply;
 }
 
 static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
                            const pair_templates *t, CK_OBJECT_HANDLE *pub,
                            CK_OBJECT_HANDLE *priv)
 {
-    bool with_id = p11_new_object_with_id(session) &&
-                   (p11_template_find(t->pub, t->pub_count, CKA_ID) != NULL ||
-                    p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL);
-    CK_RV rv = generate_pair_once(session, mechanism, t, with_id, pub, priv);
+    bool wants_id = p11_template_find(t->pub, t->pub_count, CKA_ID) != NULL ||
+                    p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL;
+    pair_request request = {mechanism, t, pub, priv};
 
-    if (p11_retry_without_id(session, rv, with_id))
-        rv = generate_pair_once(session, mechanism, t, false, pub, priv);
-    return generation_rv(session, rv);
+    return generation_rv(
+        p11_create_with_id(session, wants_id, generate_pair_once, &request));
 }
 
 P11_EXPORT CK_RV C_GenerateKeyPair(

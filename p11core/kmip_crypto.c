@@ -12,20 +12,6 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
-bool p11_kmip_refused(const p11_session *session)
-{
-    switch (session->device_error) {
-    case KMIP_RESULT_REASON_OPERATION_NOT_SUPPORTED:
-    case KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED:
-    case KMIP_RESULT_REASON_INVALID_FIELD:
-    case KMIP_RESULT_REASON_INVALID_MESSAGE:
-    case KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS:
-        return true;
-    default:
-        return false;
-    }
-}
-
 static kmip_opt_int optional(int32_t value, bool present)
 {
     return (kmip_opt_int){present, present ? value : 0};
@@ -57,22 +43,24 @@ static void request_args(const p11_object *key, const p11_kmip_params *p,
 /* Sends operation with args and reads the result; on CKR_OK the caller
  * frees *resp (result points into it). A refusal of the operation or its
  * parameters is CKR_MECHANISM_INVALID. */
-static CK_RV crypto_call(p11_session *session, uint32_t operation,
-                         const kmip_crypto_args *args, kmip_response **resp,
-                         kmip_crypto_result *result)
+static p11_reply crypto_call(p11_session *session, uint32_t operation,
+                             const kmip_crypto_args *args, kmip_response **resp,
+                             kmip_crypto_result *result)
 {
     kmip_version version;
     CK_RV rv = p11_kmip_version(session, &version);
     if (rv != CKR_OK)
-        return rv;
+        return p11_reply_local(rv);
     kmip_item *payload = kmip_crypto_request(operation, version, args);
     if (payload == NULL)
-        return CKR_HOST_MEMORY;
+        return p11_reply_local(CKR_HOST_MEMORY);
     const kmip_item *response_payload;
-    rv = p11_kmip_call_one(session, operation, payload, true, resp,
-                           &response_payload);
-    if (rv != CKR_OK)
-        return p11_kmip_refused(session) ? CKR_MECHANISM_INVALID : rv;
+    p11_reply reply = p11_kmip_call_one(session, operation, payload, true, resp,
+                                        &response_payload);
+    if (reply.answer == P11_ANSWER_UNSUPPORTED)
+        reply.rv = CKR_MECHANISM_INVALID;
+    if (reply.rv != CKR_OK)
+        return reply;
     kmip_status status;
     kmip_rc rc =
         kmip_crypto_response(operation, response_payload, result, &status);
@@ -82,9 +70,9 @@ static CK_RV crypto_call(p11_session *session, uint32_t operation,
                       status.message);
         kmip_response_free(*resp);
         *resp = NULL;
-        return CKR_DEVICE_ERROR;
+        return p11_reply_of(rc, &status);
     }
-    return CKR_OK;
+    return reply;
 }
 
 /* Copies bytes into a new buffer the caller frees; CKR_DEVICE_ERROR when
@@ -104,18 +92,19 @@ static CK_RV take_bytes(kmip_bytes bytes, uint8_t **out, size_t *out_len)
 /* Sends operation with args and copies the result's field at offset (an
  * offsetof in kmip_crypto_result) into *out, malloc'd, the caller frees
  * it. */
-static CK_RV call_for_bytes(p11_session *session, uint32_t operation,
-                            const kmip_crypto_args *args, size_t offset,
-                            uint8_t **out, size_t *out_len)
+static p11_reply call_for_bytes(p11_session *session, uint32_t operation,
+                                const kmip_crypto_args *args, size_t offset,
+                                uint8_t **out, size_t *out_len)
 {
     kmip_response *resp = NULL;
     kmip_crypto_result result;
-    CK_RV rv = crypto_call(session, operation, args, &resp, &result);
-    if (rv == CKR_OK)
-        rv = take_bytes(*(const kmip_bytes *)((const char *)&result + offset),
-                        out, out_len);
+    p11_reply reply = crypto_call(session, operation, args, &resp, &result);
+    if (reply.rv == CKR_OK)
+        reply.rv =
+            take_bytes(*(const kmip_bytes *)((const char *)&result + offset),
+                       out, out_len);
     kmip_response_free(resp);
-    return rv;
+    return reply;
 }
 
 /* An input field: an empty one is still sent, so never a NULL pointer. */
@@ -124,10 +113,10 @@ static kmip_bytes input_field(const uint8_t *data, size_t len)
     return (kmip_bytes){data != NULL ? data : (const uint8_t *)"", len};
 }
 
-CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
-                    const p11_kmip_params *params, const uint8_t *data,
-                    size_t len, bool digested, uint8_t **signature,
-                    size_t *signature_len)
+p11_reply p11_kmip_sign(p11_session *session, const p11_object *key,
+                        const p11_kmip_params *params, const uint8_t *data,
+                        size_t len, bool digested, uint8_t **signature,
+                        size_t *signature_len)
 {
     kmip_crypto_args args;
     request_args(key, params, &args);
@@ -140,9 +129,9 @@ CK_RV p11_kmip_sign(p11_session *session, const p11_object *key,
                           signature, signature_len);
 }
 
-CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
-                   const p11_kmip_params *params, const uint8_t *data,
-                   size_t len, uint8_t **mac, size_t *mac_len)
+p11_reply p11_kmip_mac(p11_session *session, const p11_object *key,
+                       const p11_kmip_params *params, const uint8_t *data,
+                       size_t len, uint8_t **mac, size_t *mac_len)
 {
     kmip_crypto_args args;
     request_args(key, params, &args);
@@ -151,29 +140,29 @@ CK_RV p11_kmip_mac(p11_session *session, const p11_object *key,
                           offsetof(kmip_crypto_result, mac_data), mac, mac_len);
 }
 
-CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
-                       const p11_kmip_params *params, const uint8_t *in,
-                       size_t len, uint8_t **out, size_t *out_len)
+p11_reply p11_kmip_encrypt(p11_session *session, const p11_object *key,
+                           const p11_kmip_params *params, const uint8_t *in,
+                           size_t len, uint8_t **out, size_t *out_len)
 {
     kmip_crypto_args args;
     request_args(key, params, &args);
     args.data = input_field(in, len);
     kmip_response *resp = NULL;
     kmip_crypto_result result;
-    CK_RV rv =
+    p11_reply reply =
         crypto_call(session, KMIP_OPERATION_ENCRYPT, &args, &resp, &result);
-    if (rv != CKR_OK)
-        return rv;
+    if (reply.rv != CKR_OK)
+        return reply;
     size_t tag_len = (size_t)(params->tag_length > 0 ? params->tag_length : 0);
     if (result.data.data == NULL || result.tag.len != tag_len ||
         (tag_len > 0 && result.tag.data == NULL)) {
-        rv = CKR_DEVICE_ERROR;
+        reply = p11_reply_of(KMIP_E_NOT_FOUND, NULL);
     } else {
         /* PKCS#11 carries the AEAD tag at the end of the ciphertext. */
         *out_len = result.data.len + tag_len;
         *out = malloc(*out_len ? *out_len : 1);
         if (*out == NULL) {
-            rv = CKR_HOST_MEMORY;
+            reply = p11_reply_local(CKR_HOST_MEMORY);
         } else {
             memcpy(*out, result.data.data, result.data.len);
             if (tag_len > 0)
@@ -181,25 +170,25 @@ CK_RV p11_kmip_encrypt(p11_session *session, const p11_object *key,
         }
     }
     kmip_response_free(resp);
-    return rv;
+    return reply;
 }
 
-CK_RV p11_kmip_decrypt(p11_session *session, const p11_object *key,
-                       const p11_kmip_params *params, const uint8_t *in,
-                       size_t len, uint8_t **out, size_t *out_len)
+p11_reply p11_kmip_decrypt(p11_session *session, const p11_object *key,
+                           const p11_kmip_params *params, const uint8_t *in,
+                           size_t len, uint8_t **out, size_t *out_len)
 {
     size_t tag_len = (size_t)(params->tag_length > 0 ? params->tag_length : 0);
     if (len < tag_len)
-        return CKR_ENCRYPTED_DATA_LEN_RANGE;
+        return p11_reply_local(CKR_ENCRYPTED_DATA_LEN_RANGE);
     kmip_crypto_args args;
     request_args(key, params, &args);
     args.data = input_field(in, len - tag_len);
     if (tag_len > 0)
         args.tag = (kmip_bytes){in + len - tag_len, tag_len};
-    CK_RV rv = call_for_bytes(session, KMIP_OPERATION_DECRYPT, &args,
-                              offsetof(kmip_crypto_result, data), out, out_len);
-    if (rv != CKR_OK &&
-        session->device_error == KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE)
-        rv = CKR_ENCRYPTED_DATA_INVALID;
-    return rv;
+    p11_reply reply =
+        call_for_bytes(session, KMIP_OPERATION_DECRYPT, &args,
+                       offsetof(kmip_crypto_result, data), out, out_len);
+    if (reply.answer == P11_ANSWER_CRYPTO_FAILED)
+        reply.rv = CKR_ENCRYPTED_DATA_INVALID;
+    return reply;
 }

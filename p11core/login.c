@@ -87,11 +87,11 @@ static CK_RV check_credential(p11_session *session, kmip_client *client)
     kmip_response_free(resp);
     if (rc == KMIP_OK)
         return CKR_OK;
-    if (rc == KMIP_E_RESULT)
-        session->device_error = status.result_reason;
+    p11_reply reply = p11_reply_of(rc, &status);
+    session->device_error = reply.reason;
     p11_log_warn("slot %lu: login: %s: %s", session->slot->id, kmip_rc_name(rc),
                  status.message);
-    return p11_rv_from_status(rc, &status);
+    return reply.rv;
 }
 
 /* The client the login installs (NULL for mode none), built with pin. */
@@ -108,10 +108,10 @@ static CK_RV login_client(p11_session *session, const char *pin,
     case P11KMIP_LOGIN_KEY_PASSPHRASE:
         rv = check_key_passphrase(slot, pin);
         if (rv == CKR_OK)
-            rv = p11_slot_client_new(slot, pin, NULL, out);
+            rv = p11_server_client_new(&slot->server, pin, NULL, out);
         break;
     case P11KMIP_LOGIN_CREDENTIAL:
-        rv = p11_slot_client_new(slot, NULL, pin, out);
+        rv = p11_server_client_new(&slot->server, NULL, pin, out);
         if (rv == CKR_OK)
             rv = check_credential(session, *out);
         break;
@@ -123,19 +123,9 @@ static CK_RV login_client(p11_session *session, const char *pin,
     return rv;
 }
 
-static bool slot_logged_in(p11_slot *slot)
-{
-    bool logged_in;
-
-    pthread_rwlock_rdlock(&slot->client_lock);
-    logged_in = slot->logged_in;
-    pthread_rwlock_unlock(&slot->client_lock);
-    return logged_in;
-}
-
 static CK_RV login(p11_session *session, CK_USER_TYPE user, const char *pin)
 {
-    p11_slot *slot = session->slot;
+    p11_server *server = &session->slot->server;
     kmip_client *client;
     CK_RV rv;
 
@@ -143,24 +133,12 @@ static CK_RV login(p11_session *session, CK_USER_TYPE user, const char *pin)
         return CKR_OPERATION_NOT_INITIALIZED; /* no key asks for it */
     if (user != CKU_USER)
         return CKR_USER_TYPE_INVALID; /* there is no security officer */
-    if (slot_logged_in(slot))
+    if (p11_server_logged_in(server))
         return CKR_USER_ALREADY_LOGGED_IN;
     rv = login_client(session, pin, &client);
     if (rv != CKR_OK)
         return rv;
-    pthread_rwlock_wrlock(&slot->client_lock);
-    if (slot->logged_in) {
-        rv = CKR_USER_ALREADY_LOGGED_IN; /* another thread won */
-        kmip_client_free(client);
-    } else {
-        slot->logged_in = true;
-        if (client != NULL) {
-            kmip_client_free(slot->client);
-            slot->client = client;
-        }
-    }
-    pthread_rwlock_unlock(&slot->client_lock);
-    return rv;
+    return p11_server_login(server, client);
 }
 
 P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
@@ -183,18 +161,6 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
     return rv;
 }
 
-void p11_slot_logout(p11_slot *slot)
-{
-    pthread_rwlock_wrlock(&slot->client_lock);
-    if (slot->logged_in && slot->conf->login != P11KMIP_LOGIN_NONE) {
-        /* The client holds the decrypted key or the password. */
-        kmip_client_free(slot->client);
-        slot->client = NULL;
-    }
-    slot->logged_in = false;
-    pthread_rwlock_unlock(&slot->client_lock);
-}
-
 P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 {
     p11_session *session;
@@ -202,8 +168,8 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 
     if (rv != CKR_OK)
         return rv;
-    if (slot_logged_in(session->slot))
-        p11_slot_logout(session->slot);
+    if (p11_server_logged_in(&session->slot->server))
+        p11_server_logout(&session->slot->server);
     else
         rv = CKR_USER_NOT_LOGGED_IN;
     p11_session_release(session);

@@ -3,7 +3,6 @@
  * rules (see p11core_internal.h). */
 #include "core.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +10,6 @@
 /* Serialises C_Initialize and C_Finalize; reset in a forked child. */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-static _Atomic(p11_module *) current;
 /* Parents' states that finalized children left behind (see
  * p11_module.abandoned), kept reachable. */
 static p11_module *left_behind;
@@ -24,29 +22,6 @@ static void reset_init_lock_in_child(void)
 static void register_atfork(void)
 {
     pthread_atfork(NULL, NULL, reset_init_lock_in_child);
-}
-
-CK_RV p11_module_get(p11_module **out)
-{
-    p11_module *module = atomic_load(&current);
-
-    if (module == NULL || module->pid != getpid())
-        return CKR_CRYPTOKI_NOT_INITIALIZED;
-    *out = module;
-    return CKR_OK;
-}
-
-CK_RV p11_slot_get(CK_SLOT_ID id, p11_slot **out)
-{
-    p11_module *module;
-    CK_RV rv = p11_module_get(&module);
-
-    if (rv != CKR_OK)
-        return rv;
-    if (id >= module->slot_count)
-        return CKR_SLOT_ID_INVALID;
-    *out = &module->slots[id];
-    return CKR_OK;
 }
 
 static CK_RV check_init_args(const CK_C_INITIALIZE_ARGS *args)
@@ -172,7 +147,7 @@ P11_EXPORT CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
         return rv;
     pthread_once(&atfork_once, register_atfork);
     pthread_mutex_lock(&init_lock);
-    previous = atomic_load(&current);
+    previous = p11_module_current();
     if (previous != NULL && previous->pid == getpid()) {
         pthread_mutex_unlock(&init_lock);
         return CKR_CRYPTOKI_ALREADY_INITIALIZED;
@@ -184,7 +159,7 @@ P11_EXPORT CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
         rv = module_new(conf, &module);
     if (rv == CKR_OK) {
         module->abandoned = previous;
-        atomic_store(&current, module);
+        p11_module_set(module);
         p11_log_info("initialized: %zu slot(s) from %s", module->slot_count,
                      conf != NULL ? conf->source : "nothing");
     }
@@ -202,7 +177,7 @@ P11_EXPORT CK_RV C_Finalize(CK_VOID_PTR pReserved)
     pthread_mutex_lock(&init_lock);
     rv = p11_module_get(&module);
     if (rv == CKR_OK) {
-        atomic_store(&current, NULL);
+        p11_module_set(NULL);
         module_free(module);
         p11_log_close();
     }

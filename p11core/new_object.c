@@ -36,98 +36,100 @@ static void warn_inactive(void)
 
 /* For servers that do not take an Activate without Unique Identifier
  * (PyKMIP): the operation, then Activate naming the new object. */
-static CK_RV create_then_activate(p11_session *session, kmip_version version,
+static p11_reply create_then_activate(p11_session *session,
+                                      kmip_version version, uint32_t operation,
+                                      kmip_item *payload, kmip_response **resp,
+                                      const kmip_item **out_payload)
+{
+    kmip_response *activated = NULL;
+    p11_reply reply = p11_kmip_call_one(session, operation, payload, false,
+                                        resp, out_payload);
+
+    if (reply.rv != CKR_OK)
+        return reply;
+    const char *uid = created_uid(*out_payload);
+    if (uid == NULL || p11_kmip_call_one(session, KMIP_OPERATION_ACTIVATE,
+                                         kmip_activate_request(version, uid),
+                                         true, &activated, NULL)
+                               .rv != CKR_OK)
+        warn_inactive();
+    kmip_response_free(activated);
+    return reply;
+}
+
+/* The operation's result in the answer to the operation and Activate of
+ * the ID Placeholder; *resp is freed and NULL unless it is DONE. */
+static p11_reply batch_result(p11_session *session, kmip_response **resp,
+                              const kmip_item **out_payload)
+{
+    p11_reply reply = p11_kmip_item(session, *resp, 0, out_payload);
+
+    if (reply.rv != CKR_OK) {
+        kmip_response_free(*resp);
+        *resp = NULL;
+        return reply;
+    }
+    /* The object exists even when Activate failed: hand it out, it can
+     * still be read and destroyed. */
+    if (p11_kmip_item(session, *resp, 1, NULL).rv == CKR_OK)
+        p11_server_learn(&session->slot->server, P11_FACT_ID_PLACEHOLDER, true);
+    else
+        warn_inactive();
+    return reply;
+}
+
+p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
                                   uint32_t operation, kmip_item *payload,
                                   kmip_response **resp,
                                   const kmip_item **out_payload)
 {
-    kmip_response *activated = NULL;
-    const char *uid;
-    CK_RV rv = p11_kmip_call_one(session, operation, payload, false, resp,
-                                 out_payload);
+    p11_server *server = &session->slot->server;
 
-    if (rv != CKR_OK)
-        return rv;
-    uid = created_uid(*out_payload);
-    if (uid == NULL || p11_kmip_call_one(session, KMIP_OPERATION_ACTIVATE,
-                                         kmip_activate_request(version, uid),
-                                         true, &activated, NULL) != CKR_OK)
-        warn_inactive();
-    kmip_response_free(activated);
-    return CKR_OK;
-}
-
-CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
-                              uint32_t operation, kmip_item *payload,
-                              kmip_response **resp,
-                              const kmip_item **out_payload)
-{
-    p11_slot *slot = session->slot;
-    /* Kept to resend when the server rejects the whole batch. */
-    kmip_item *spare;
-
+    if (p11_server_knows(server, P11_FACT_ID_PLACEHOLDER) ==
+        P11_SUPPORT_REFUSED)
+        return create_then_activate(session, version, operation, payload, resp,
+                                    out_payload);
+    /* Kept to resend when the server refuses the whole batch. */
+    kmip_item *spare = payload != NULL ? kmip_item_dup(payload) : NULL;
     kmip_request_item items[2] = {
         {operation, payload},
         {KMIP_OPERATION_ACTIVATE, kmip_activate_request(version, NULL)},
     };
-    CK_RV rv;
-
-    if (atomic_load(&slot->no_id_placeholder)) {
-        kmip_request_item_clear(&items[1]);
-        return create_then_activate(session, version, operation, payload, resp,
-                                    out_payload);
-    }
-    spare = payload != NULL ? kmip_item_dup(payload) : NULL;
     if (spare == NULL || items[1].payload == NULL) {
         kmip_request_item_clear(&items[0]);
         kmip_request_item_clear(&items[1]);
         kmip_item_free(spare);
-        return CKR_HOST_MEMORY;
+        return p11_reply_local(CKR_HOST_MEMORY);
     }
-    rv = p11_kmip_call(session, items, 2, false, resp);
-    if (rv != CKR_OK &&
-        session->device_error == KMIP_RESULT_REASON_INVALID_MESSAGE) {
-        p11_log_info("server refused Activate by ID Placeholder: "
-                     "activating in a second request from now on");
-        atomic_store(&slot->no_id_placeholder, true);
-        return create_then_activate(session, version, operation, spare, resp,
-                                    out_payload);
+    p11_reply reply = p11_kmip_call(session, items, 2, false, resp);
+    if (reply.answer == P11_ANSWER_UNSUPPORTED) {
+        reply = create_then_activate(session, version, operation, spare, resp,
+                                     out_payload);
+        if (reply.rv == CKR_OK)
+            p11_server_learn(server, P11_FACT_ID_PLACEHOLDER, false);
+        return reply;
     }
     kmip_item_free(spare);
-    if (rv != CKR_OK)
-        return rv;
-    rv = p11_kmip_item_rv(session, *resp, 0, out_payload);
-    /* The object exists even when Activate failed: hand it out, it can
-     * still be read and destroyed. */
-    if (rv == CKR_OK && p11_kmip_item_rv(session, *resp, 1, NULL) != CKR_OK)
-        warn_inactive();
-    if (rv != CKR_OK) {
-        kmip_response_free(*resp);
-        *resp = NULL;
-    }
-    return rv;
+    return reply.rv == CKR_OK ? batch_result(session, resp, out_payload)
+                              : reply;
 }
 
-bool p11_new_object_with_id(const p11_session *session)
+p11_reply p11_create_with_id(p11_session *session, bool wants_id,
+                             p11_create_fn *create, void *args)
 {
-    return !atomic_load(&session->slot->no_custom_id);
-}
+    p11_server *server = &session->slot->server;
+    bool with_id = wants_id && p11_server_knows(server, P11_FACT_CUSTOM_ID) !=
+                                   P11_SUPPORT_REFUSED;
+    p11_reply reply = create(session, args, with_id);
 
-bool p11_retry_without_id(p11_session *session, CK_RV rv, bool sent_id)
-{
-    switch (rv == CKR_OK || !sent_id ? 0 : session->device_error) {
-    case KMIP_RESULT_REASON_INVALID_MESSAGE:
-    case KMIP_RESULT_REASON_INVALID_FIELD:
-    case KMIP_RESULT_REASON_INVALID_ATTRIBUTE:
-    case KMIP_RESULT_REASON_UNSUPPORTED_ATTRIBUTE:
-        p11_log_warn("slot %lu: the server does not store %s: CKA_ID falls "
-                     "back to the KMIP Unique Identifier",
-                     session->slot->id, "x-pkcs11-id");
-        atomic_store(&session->slot->no_custom_id, true);
-        return true;
-    default:
-        return false;
-    }
+    if (with_id && reply.rv == CKR_OK)
+        p11_server_learn(server, P11_FACT_CUSTOM_ID, true);
+    if (!with_id || reply.answer != P11_ANSWER_UNSUPPORTED)
+        return reply;
+    reply = create(session, args, false);
+    if (reply.rv == CKR_OK)
+        p11_server_learn(server, P11_FACT_CUSTOM_ID, false);
+    return reply;
 }
 
 CK_RV p11_new_handle(p11_session *session, const char *uid,

@@ -10,22 +10,26 @@
 CK_RV p11_new_object_check(p11_session *session);
 
 /* Sends operation (Create, Create Key Pair, Register) with payload
- * (consumed), followed by Activate of the ID Placeholder, as one batch.
- * On CKR_OK *resp (free with kmip_response_free) holds the response and
- * *out_payload the operation's Response Payload. A failed Activate is
- * logged: the object exists and is handed out. */
-CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
-                              uint32_t operation, kmip_item *payload,
-                              kmip_response **resp,
-                              const kmip_item **out_payload);
+ * (consumed), followed by Activate of the ID Placeholder, as one batch;
+ * as two requests where the server refuses that (learned at the first
+ * refusal). On DONE *resp (free with kmip_response_free) holds the
+ * response and *out_payload the operation's Response Payload. A failed
+ * Activate is logged: the object exists and is handed out. */
+p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
+                                  uint32_t operation, kmip_item *payload,
+                                  kmip_response **resp,
+                                  const kmip_item **out_payload);
 
-/* Whether new objects of session's slot carry x-pkcs11-id. */
-bool p11_new_object_with_id(const p11_session *session);
+/* Makes one object: with_id says whether to send x-pkcs11-id. */
+typedef p11_reply p11_create_fn(p11_session *session, void *args, bool with_id);
 
-/* After a failed creation that sent x-pkcs11-id: true when the server
- * refused it (Invalid Message / Invalid Field / attribute errors), so the
- * caller creates the object again without it; the slot remembers. */
-bool p11_retry_without_id(p11_session *session, CK_RV rv, bool sent_id);
+/* Makes an object with create: with x-pkcs11-id when wants_id (the
+ * template has a CKA_ID) and the server is not known to refuse it, and
+ * again without it when the server refuses the request as unsupported
+ * (the slot remembers once that works; CKA_ID then falls back to the
+ * Unique Identifier). */
+p11_reply p11_create_with_id(p11_session *session, bool wants_id,
+                             p11_create_fn *create, void *args);
 
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,

@@ -188,31 +188,6 @@ bool p11_object_is_private(const p11_object *object)
            object->slot->conf->login != P11KMIP_LOGIN_NONE;
 }
 
-CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
-                     p11_object **out)
-{
-    p11_object *object;
-    bool loaded;
-    CK_RV rv = p11_object_lookup(session, handle, &object);
-
-    if (rv != CKR_OK)
-        return rv;
-    pthread_mutex_lock(&object->lock);
-    loaded = object->loaded;
-    pthread_mutex_unlock(&object->lock);
-    if (!loaded) {
-        rv = p11_objects_load(session, &object, 1, NULL);
-        if (rv != CKR_OK)
-            return rv;
-    }
-    /* Keys of a token with a login are private objects. */
-    if (p11_object_is_private(object))
-        rv = p11_session_check_login(session);
-    if (rv == CKR_OK)
-        *out = object;
-    return rv;
-}
-
 void p11_object_mark_destroyed(p11_object *object)
 {
     p11_module *module;

@@ -131,7 +131,7 @@ static CK_RV stage_attributes_response(p11_session *session,
     const kmip_item *payload;
     kmip_get_attributes_result result;
     kmip_item *attrs = NULL;
-    CK_RV rv = p11_kmip_item_rv(session, resp, index, &payload);
+    CK_RV rv = p11_kmip_item(session, resp, index, &payload).rv;
 
     if (rv == CKR_OK &&
         kmip_get_attributes_response(payload, &result, NULL) != KMIP_OK)
@@ -201,7 +201,7 @@ static CK_RV stage_material_response(p11_session *session,
 {
     const kmip_item *payload;
     kmip_get_result result;
-    CK_RV rv = p11_kmip_item_rv(session, resp, index, &payload);
+    CK_RV rv = p11_kmip_item(session, resp, index, &payload).rv;
 
     if (rv == CKR_OK && kmip_get_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
@@ -262,7 +262,7 @@ static CK_RV run_step(p11_session *session, kmip_version version,
             if (items[k].payload == NULL)
                 rv = CKR_HOST_MEMORY;
         if (rv == CKR_OK)
-            rv = p11_kmip_call(session, items, count, true, &resp);
+            rv = p11_kmip_call(session, items, count, true, &resp).rv;
         else
             for (size_t k = 0; k < count; k++)
                 kmip_request_item_clear(&items[k]);
@@ -380,4 +380,29 @@ CK_RV p11_object_load_answered(p11_session *session, p11_object *object,
     if (rv == CKR_OK)
         staged.rv = stage_attributes_response(session, resp, index, &staged);
     return finish_load(session, version, rv, &staged, 1, result);
+}
+
+CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
+                     p11_object **out)
+{
+    p11_object *object;
+    bool loaded;
+    CK_RV rv = p11_object_lookup(session, handle, &object);
+
+    if (rv != CKR_OK)
+        return rv;
+    pthread_mutex_lock(&object->lock);
+    loaded = object->loaded;
+    pthread_mutex_unlock(&object->lock);
+    if (!loaded) {
+        rv = p11_objects_load(session, &object, 1, NULL);
+        if (rv != CKR_OK)
+            return rv;
+    }
+    /* Keys of a token with a login are private objects. */
+    if (p11_object_is_private(object))
+        rv = p11_session_check_login(session);
+    if (rv == CKR_OK)
+        *out = object;
+    return rv;
 }

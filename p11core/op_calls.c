@@ -17,22 +17,39 @@ CK_RV p11_op_init_call(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
     return rv;
 }
 
-CK_RV p11_op_enter(CK_SESSION_HANDLE handle, p11_op_kind kind, bool single_part,
+/* Why a call on the active operation op is refused before it runs, or
+ * CKR_OK: bad arguments, or a call that mixes single-part and multi-part
+ * forms in one operation. */
+static CK_RV call_refused(const p11_operation *op, p11_op_step step,
+                          bool args_ok)
+{
+    if (!args_ok)
+        return CKR_ARGUMENTS_BAD;
+    if (step == P11_STEP_SINGLE ? op->multipart : op->single_part)
+        return CKR_OPERATION_ACTIVE;
+    return CKR_OK;
+}
+
+CK_RV p11_op_enter(CK_SESSION_HANDLE handle, p11_op_kind kind, p11_op_step step,
                    bool args_ok, p11_session **session, p11_operation **op)
 {
     CK_RV rv = p11_session_acquire(handle, session);
     if (rv != CKR_OK)
         return rv;
     *op = p11_op_active(*session, kind);
-    if (*op == NULL)
-        rv = CKR_OPERATION_NOT_INITIALIZED;
-    else if (!args_ok)
-        rv = CKR_ARGUMENTS_BAD;
-    else if (single_part && (*op)->multipart)
-        rv = CKR_OPERATION_ACTIVE;
-    if (rv != CKR_OK)
+    if (*op == NULL) {
         p11_session_release(*session);
-    return rv;
+        return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    rv = call_refused(*op, step, args_ok);
+    if (rv != CKR_OK) {
+        p11_operation_end(*op);
+        p11_session_release(*session);
+        return rv;
+    }
+    if (step == P11_STEP_SINGLE)
+        (*op)->single_part = true;
+    return CKR_OK;
 }
 
 CK_RV p11_op_update_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
@@ -41,8 +58,8 @@ CK_RV p11_op_update_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
 {
     p11_session *session;
     p11_operation *op;
-    CK_RV rv = p11_op_enter(handle, kind, false, part != NULL || len == 0,
-                            &session, &op);
+    CK_RV rv = p11_op_enter(handle, kind, P11_STEP_UPDATE,
+                            part != NULL || len == 0, &session, &op);
     if (rv != CKR_OK)
         return rv;
     rv = update(session, op, part, len);
@@ -58,7 +75,7 @@ CK_RV p11_op_gather_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
 {
     p11_session *session;
     p11_operation *op;
-    CK_RV rv = p11_op_enter(handle, kind, false,
+    CK_RV rv = p11_op_enter(handle, kind, P11_STEP_UPDATE,
                             (part != NULL || len == 0) && out_len != NULL,
                             &session, &op);
     if (rv != CKR_OK)
@@ -79,8 +96,9 @@ CK_RV p11_op_output_call(CK_SESSION_HANDLE handle, p11_op_kind kind, bool final,
 {
     p11_session *session;
     p11_operation *op;
-    CK_RV rv = p11_op_enter(handle, kind, !final, in != NULL || len == 0,
-                            &session, &op);
+    CK_RV rv = p11_op_enter(
+        handle, kind, final ? P11_STEP_FINAL : P11_STEP_SINGLE,
+        (in != NULL || len == 0) && out_len != NULL, &session, &op);
     if (rv != CKR_OK)
         return rv;
     if (final)
@@ -91,7 +109,8 @@ CK_RV p11_op_output_call(CK_SESSION_HANDLE handle, p11_op_kind kind, bool final,
     }
     bool keep = false;
     rv = finish(session, op, in, len, out, out_len, &keep);
-    if (!keep)
+    /* Only a length query or a short buffer keeps the operation. */
+    if (!keep || (rv != CKR_OK && rv != CKR_BUFFER_TOO_SMALL))
         p11_operation_end(op);
     p11_session_release(session);
     return rv;

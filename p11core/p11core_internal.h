@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11core internals: the module state, slots, sessions, objects, the KMIP
- * call wrapper with its error mapping, logging and locking. Every p11core
- * file (core and cryptographic operations) codes against this header.
+ * calls of a session (through its slot's server, server.h, whose answers
+ * errors.c classifies) and locking. Every p11core file (core and
+ * cryptographic operations) codes against this header.
  *
  * Locking: every lock is a pthread lock (C_Initialize accepts
  * CKF_OS_LOCKING_OK or no locking arguments; application mutex callbacks
  * alone give CKR_CANT_LOCK). Order, outermost first:
- *   session->lock -> slot->client_lock -> object->lock -> module->lock.
- * Only session->lock and slot->client_lock (for reading) are held across a
- * KMIP call; login and logout take slot->client_lock for writing.
+ *   session->lock -> slot->server.client_lock -> object->lock ->
+ *   module->lock.
+ * Only session->lock and the client_lock (for reading) are held across a
+ * KMIP call; login and logout take the client_lock for writing.
  *
  * Fork: the state records the pid of C_Initialize. In a child, every entry
  * point answers CKR_CRYPTOKI_NOT_INITIALIZED without touching a lock, and
@@ -32,7 +34,9 @@
 #include "kmip/message.h"
 #include "kmip/status.h"
 #include "kmip/ttlv.h"
+#include "log.h"
 #include "p11kmip/conf.h"
+#include "server.h"
 
 #define P11_MANUFACTURER "p11kmip"
 #define P11_LIBRARY_DESCRIPTION "p11kmip PKCS#11 over KMIP"
@@ -48,26 +52,11 @@
 typedef struct p11_slot {
     CK_SLOT_ID id;                 /* index in module->slots */
     const p11kmip_slot_conf *conf; /* owned by module->conf */
-    /* Read: a KMIP call in progress. Write: creating or replacing client,
-     * login, logout. */
-    pthread_rwlock_t client_lock;
-    /* NULL until first use; rebuilt at login (with the key passphrase or
-     * the credential) and at logout. In key-passphrase mode there is no
-     * client before login. */
-    kmip_client *client;
-    bool logged_in;
-    /* The server rejected an Activate by ID Placeholder (PyKMIP): new
-     * objects are activated in a second request. */
-    atomic_bool no_id_placeholder;
-    /* The server rejected the custom attribute x-pkcs11-id (PyKMIP): new
-     * objects are created without it and CKA_ID falls back to the uid. */
-    atomic_bool no_custom_id;
+    /* The server group: client, version, login, learned facts. */
+    p11_server server;
     /* Counts of open sessions, under module->lock. */
     CK_ULONG session_count;
     CK_ULONG rw_session_count;
-    /* sign.c: whether the server signs Digested Data (0 unknown, 1 yes,
-     * -1 no), read and written with __atomic builtins. */
-    int digested_sign;
 } p11_slot;
 
 /* ---- Objects: handles stable for the life of the process. ---- */
@@ -160,6 +149,9 @@ typedef struct p11_operation {
     /* Set by the first *Update or *Final call: the single-part call
      * (C_Sign ...) is then refused. */
     bool multipart;
+    /* Set by a single-part call that kept the operation (a length query,
+     * a short buffer): *Update and *Final are then refused. */
+    bool single_part;
     p11_bytes input; /* multi-part input kept for the final call */
 } p11_operation;
 
@@ -217,43 +209,33 @@ CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
  * new. CKR_HOST_MEMORY on allocation failure. */
 CK_RV p11_object_for_uid(p11_slot *slot, const char *uid, p11_object **out);
 
-/* ---- KMIP calls ---- */
+/* ---- KMIP calls (kmip_call.c): through the session's slot server,
+ * recording the Result Reason of a failure in session->device_error
+ * (ulDeviceError). ---- */
 
-/* Sends items as one batch through the session's slot client (created on
- * first use). The payloads are consumed, also on failure. On CKR_OK *resp
- * (free with kmip_response_free) holds every item's result: check each
- * with p11_kmip_item_rv. Errors: CKR_USER_NOT_LOGGED_IN (key-passphrase
- * slot before login), CKR_DEVICE_ERROR (transport, TLS, timeout),
- * CKR_DEVICE_MEMORY/CKR_HOST_MEMORY, CKR_GENERAL_ERROR. idempotent: the
- * request may be sent again after a dropped connection. */
-CK_RV p11_kmip_call(p11_session *session, kmip_request_item *items, size_t n,
-                    bool idempotent, kmip_response **resp);
+/* Sends items as one batch (p11_server_call; the payloads consumed). On
+ * DONE *resp (free with kmip_response_free) holds every item's result:
+ * check each with p11_kmip_item. */
+p11_reply p11_kmip_call(p11_session *session, kmip_request_item *items,
+                        size_t n, bool idempotent, kmip_response **resp);
 
-/* The result of request item index of resp: CKR_OK with *payload (may be
- * NULL; pass NULL when not wanted) pointing into resp, or the CK_RV of its
- * Result Reason. Records the reason in session->device_error and logs the
- * server's message. */
-CK_RV p11_kmip_item_rv(p11_session *session, const kmip_response *resp,
-                       size_t index, const kmip_item **payload);
+/* The result of request item index of resp: DONE with *payload (may be
+ * NULL; pass NULL when not wanted) pointing into resp, or what its
+ * Result Reason means; logs the server's message. */
+p11_reply p11_kmip_item(p11_session *session, const kmip_response *resp,
+                        size_t index, const kmip_item **payload);
 
-/* One operation: p11_kmip_call then p11_kmip_item_rv on its item. On
- * CKR_OK *resp holds the response and *payload its Response Payload. */
-CK_RV p11_kmip_call_one(p11_session *session, uint32_t operation,
-                        kmip_item *payload, bool idempotent,
-                        kmip_response **resp, const kmip_item **out_payload);
+/* One operation: p11_kmip_call then p11_kmip_item on its item. On DONE
+ * *resp holds the response and *payload its Response Payload; otherwise
+ * *resp is NULL. */
+p11_reply p11_kmip_call_one(p11_session *session, uint32_t operation,
+                            kmip_item *payload, bool idempotent,
+                            kmip_response **resp,
+                            const kmip_item **out_payload);
 
-/* The protocol version the slot's server speaks (negotiated on first use,
- * then cached by the client): chooses the 1.x or 2.x attribute forms. */
+/* The protocol version the slot's server speaks: chooses the 1.x or 2.x
+ * attribute forms. */
 CK_RV p11_kmip_version(p11_session *session, kmip_version *out);
-
-/* ---- Errors (errors.c: the one table) ---- */
-
-/* CK_RV for a KMIP Result Reason (KMIP_RESULT_REASON_*). */
-CK_RV p11_rv_from_reason(uint32_t result_reason);
-
-/* CK_RV for a failed kmip/ call: its Result Reason when rc is
- * KMIP_E_RESULT, else the class of rc (transport -> CKR_DEVICE_ERROR). */
-CK_RV p11_rv_from_status(kmip_rc rc, const kmip_status *status);
 
 /* ---- Mechanisms (mechanisms.c, owned by the cryptographic operations) */
 
@@ -312,17 +294,6 @@ CK_RV p11_module_get(p11_module **out);
 
 /* The slot with id: CKR_SLOT_ID_INVALID or CKR_CRYPTOKI_NOT_INITIALIZED. */
 CK_RV p11_slot_get(CK_SLOT_ID id, p11_slot **out);
-
-/* ---- Logging (log.c): P11KMIP_LOG_LEVEL / P11KMIP_LOG_FILE or the
- * configuration's "log". Never given a secret. ---- */
-
-void p11_log(p11kmip_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-#define p11_log_error(...) p11_log(P11KMIP_LOG_ERROR, __VA_ARGS__)
-#define p11_log_warn(...) p11_log(P11KMIP_LOG_WARN, __VA_ARGS__)
-#define p11_log_info(...) p11_log(P11KMIP_LOG_INFO, __VA_ARGS__)
-#define p11_log_debug(...) p11_log(P11KMIP_LOG_DEBUG, __VA_ARGS__)
 
 /* ---- Small helpers (util.c) ---- */
 

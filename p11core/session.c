@@ -5,16 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void p11_operation_end(p11_operation *op)
-{
-    if (!op->active)
-        return;
-    if (op->free_ctx != NULL)
-        op->free_ctx(op->ctx);
-    p11_bytes_clear(&op->input);
-    memset(op, 0, sizeof(*op));
-}
-
 void p11_session_free(p11_session *session)
 {
     if (session == NULL)
@@ -87,14 +77,9 @@ void p11_session_release(p11_session *session)
 
 CK_STATE p11_session_state(const p11_session *session)
 {
-    p11_slot *slot = session->slot;
     bool rw = session->flags & CKF_RW_SESSION;
-    bool user;
 
-    pthread_rwlock_rdlock(&slot->client_lock);
-    user = slot->logged_in;
-    pthread_rwlock_unlock(&slot->client_lock);
-    if (user)
+    if (p11_server_logged_in(&session->slot->server))
         return rw ? CKS_RW_USER_FUNCTIONS : CKS_RO_USER_FUNCTIONS;
     return rw ? CKS_RW_PUBLIC_SESSION : CKS_RO_PUBLIC_SESSION;
 }
@@ -102,14 +87,11 @@ CK_STATE p11_session_state(const p11_session *session)
 CK_RV p11_session_check_login(const p11_session *session)
 {
     p11_slot *slot = session->slot;
-    bool logged_in;
 
     if (slot->conf->login == P11KMIP_LOGIN_NONE)
         return CKR_OK;
-    pthread_rwlock_rdlock(&slot->client_lock);
-    logged_in = slot->logged_in;
-    pthread_rwlock_unlock(&slot->client_lock);
-    return logged_in ? CKR_OK : CKR_USER_NOT_LOGGED_IN;
+    return p11_server_logged_in(&slot->server) ? CKR_OK
+                                               : CKR_USER_NOT_LOGGED_IN;
 }
 
 /* Removes module->sessions[index] from the table and drops the table's
@@ -192,7 +174,7 @@ static void logout_when_idle(p11_module *module, p11_slot *slot)
     idle = slot->session_count == 0;
     pthread_mutex_unlock(&module->lock);
     if (idle)
-        p11_slot_logout(slot);
+        p11_server_logout(&slot->server);
 }
 
 P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
@@ -246,7 +228,7 @@ P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
     for (size_t i = 0; i < n_free; i++)
         p11_session_free(to_free[i]);
     free(to_free);
-    p11_slot_logout(slot);
+    p11_server_logout(&slot->server);
     return CKR_OK;
 }
 

@@ -14,9 +14,6 @@
 #include "ecdsa_sig.h"
 #include "kmip/tags.h"
 
-/* slot->digested_sign values. */
-enum { DIGESTED_UNKNOWN = 0, DIGESTED_SERVED = 1, DIGESTED_REFUSED = -1 };
-
 typedef struct sign_ctx {
     p11_kmip_params params;
     /* The message hash of a hashing mechanism (CKM_SHA256_RSA_PKCS ...),
@@ -37,11 +34,10 @@ static void sign_ctx_free(void *opaque)
     free(ctx);
 }
 
-/* What is known of the slot's server and Digested Data: DIGESTED_SERVED,
- * DIGESTED_REFUSED or DIGESTED_UNKNOWN. */
-static int digested_sign(const p11_session *session)
+/* What is known of the slot's server and Digested Data. */
+static p11_support digested_sign(const p11_session *session)
 {
-    return __atomic_load_n(&session->slot->digested_sign, __ATOMIC_RELAXED);
+    return p11_server_knows(&session->slot->server, P11_FACT_DIGESTED_SIGN);
 }
 
 static bool is_hmac(const sign_ctx *ctx)
@@ -84,7 +80,7 @@ static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
     }
     /* A mechanism that signs a hash needs Digested Data. */
     if (ctx->params.mech->input != P11_INPUT_MESSAGE &&
-        digested_sign(session) == DIGESTED_REFUSED) {
+        digested_sign(session) == P11_SUPPORT_REFUSED) {
         sign_ctx_free(ctx);
         return CKR_MECHANISM_INVALID;
     }
@@ -96,24 +92,57 @@ static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
     return CKR_OK;
 }
 
+/* A server may send an RSA signature as the integer it is, without the
+ * leading zero bytes of its modulus-length form (1 signature in 256 has
+ * one). A shorter answer, or one that starts with a zero byte, is broken:
+ * more than this many zeros has a chance of 2^-64. */
+#define RSA_STRIPPED_MAX 8
+
+/* Whether an RSA signature of len bytes (first byte first) is the
+ * modulus-length form or a form stripped of leading zero bytes. */
+static bool rsa_signature_ok(const uint8_t *signature, size_t len,
+                             size_t modulus_len)
+{
+    if (len == modulus_len)
+        return true;
+    return len < modulus_len && len + RSA_STRIPPED_MAX >= modulus_len &&
+           len > 0 && signature[0] != 0;
+}
+
+/* Whether the server's signature has the form the mechanism gives: an
+ * ECDSA DER that parses (written to out as r || s), an HMAC of the
+ * hash's length, an RSA signature of the modulus' length. */
+static CK_RV check_signature(const sign_ctx *ctx, const uint8_t *signature,
+                             size_t len, CK_BYTE_PTR out)
+{
+    if (is_ecdsa(ctx))
+        return p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2, out,
+                                    ctx->signature_len);
+    if (is_hmac(ctx))
+        return len == ctx->signature_len ? CKR_OK : CKR_DEVICE_ERROR;
+    return rsa_signature_ok(signature, len, ctx->signature_len)
+               ? CKR_OK
+               : CKR_DEVICE_ERROR;
+}
+
 /* Writes the server's signature in PKCS#11 form to out (room for
  * ctx->signature_len bytes): ECDSA as r || s, RSA left-padded to the
- * modulus length. */
+ * modulus length. A signature of another form is CKR_DEVICE_ERROR. */
 static CK_RV store_signature(const sign_ctx *ctx, const uint8_t *signature,
                              size_t len, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
-    if (is_ecdsa(ctx)) {
-        CK_RV rv = p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2,
-                                        out, ctx->signature_len);
-        if (rv == CKR_OK)
-            *out_len = ctx->signature_len;
+    CK_RV rv = check_signature(ctx, signature, len, out);
+    if (rv != CKR_OK) {
+        p11_log_error("the server sent a malformed signature (%zu bytes for "
+                      "a %zu-byte signature)",
+                      len, ctx->signature_len);
         return rv;
     }
-    if (len > ctx->signature_len || (is_hmac(ctx) && len != ctx->signature_len))
-        return CKR_DEVICE_ERROR;
-    size_t pad = ctx->signature_len - len;
-    memset(out, 0, pad);
-    memcpy(out + pad, signature, len);
+    if (!is_ecdsa(ctx)) {
+        size_t pad = ctx->signature_len - len;
+        memset(out, 0, pad);
+        memcpy(out + pad, signature, len);
+    }
     *out_len = ctx->signature_len;
     return CKR_OK;
 }
@@ -158,18 +187,14 @@ static CK_RV sign_digested(p11_session *session, const sign_ctx *ctx,
                            size_t len, uint8_t **signature,
                            size_t *signature_len)
 {
-    CK_RV rv = p11_kmip_sign(session, key, &ctx->params, digest, len, true,
-                             signature, signature_len);
-    int *served = &session->slot->digested_sign;
-    if (rv == CKR_OK) {
-        __atomic_store_n(served, DIGESTED_SERVED, __ATOMIC_RELAXED);
-    } else if (rv == CKR_MECHANISM_INVALID && ctx->params.hash != 0 &&
-               __atomic_exchange_n(served, DIGESTED_REFUSED,
-                                   __ATOMIC_RELAXED) != DIGESTED_REFUSED) {
-        p11_log_info("slot %lu: the server does not sign Digested Data",
-                     (unsigned long)session->slot->id);
-    }
-    return rv;
+    p11_reply reply = p11_kmip_sign(session, key, &ctx->params, digest, len,
+                                    true, signature, signature_len);
+    p11_server *server = &session->slot->server;
+    if (reply.rv == CKR_OK)
+        p11_server_learn(server, P11_FACT_DIGESTED_SIGN, true);
+    else if (reply.answer == P11_ANSWER_UNSUPPORTED && ctx->params.hash != 0)
+        p11_server_learn(server, P11_FACT_DIGESTED_SIGN, false);
+    return reply.rv;
 }
 
 /* Signs one whole input (C_Sign, or C_SignFinal of a mechanism that
@@ -180,10 +205,12 @@ static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
 {
     if (is_hmac(ctx))
         return p11_kmip_mac(session, key, &ctx->params, data, len, signature,
-                            signature_len);
+                            signature_len)
+            .rv;
     if (ctx->params.mech->input == P11_INPUT_MESSAGE)
         return p11_kmip_sign(session, key, &ctx->params, data, len, false,
-                             signature, signature_len);
+                             signature, signature_len)
+            .rv;
     const uint8_t *digest;
     size_t digest_len;
     CK_RV rv = digested_input(ctx, key, data, len, &digest, &digest_len);
@@ -201,7 +228,7 @@ static CK_RV sign_running_hash(p11_session *session, sign_ctx *ctx,
                                size_t len, uint8_t **signature,
                                size_t *signature_len)
 {
-    if (digested_sign(session) != DIGESTED_REFUSED) {
+    if (digested_sign(session) != P11_SUPPORT_REFUSED) {
         uint8_t digest[EVP_MAX_MD_SIZE];
         unsigned digest_len = 0;
         if (EVP_DigestFinal_ex(ctx->running_hash, digest, &digest_len) != 1)
@@ -213,7 +240,8 @@ static CK_RV sign_running_hash(p11_session *session, sign_ctx *ctx,
             return rv;
     }
     return p11_kmip_sign(session, key, &ctx->params, data, len, false,
-                         signature, signature_len);
+                         signature, signature_len)
+        .rv;
 }
 
 static CK_RV sign_update(p11_session *session, p11_operation *op,
@@ -221,11 +249,11 @@ static CK_RV sign_update(p11_session *session, p11_operation *op,
 {
     sign_ctx *ctx = op->ctx;
     if (!op->multipart) {
-        int served = digested_sign(session);
+        p11_support served = digested_sign(session);
         ctx->keep_data = ctx->message_hash == NULL || is_hmac(ctx) ||
-                         served != DIGESTED_SERVED;
+                         served != P11_SUPPORT_SERVED;
         if (ctx->message_hash != NULL && !is_hmac(ctx) &&
-            served != DIGESTED_REFUSED) {
+            served != P11_SUPPORT_REFUSED) {
             ctx->running_hash = EVP_MD_CTX_new();
             if (ctx->running_hash == NULL ||
                 EVP_DigestInit_ex2(

@@ -20,18 +20,12 @@ CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
     memset(slot, 0, sizeof(*slot));
     slot->id = id;
     slot->conf = conf;
-    atomic_init(&slot->no_id_placeholder, false);
-    atomic_init(&slot->no_custom_id, false);
-    if (pthread_rwlock_init(&slot->client_lock, NULL) != 0)
-        return CKR_HOST_MEMORY;
-    return CKR_OK;
+    return p11_server_init(&slot->server, id, conf);
 }
 
 void p11_slot_clear(p11_slot *slot)
 {
-    kmip_client_free(slot->client);
-    slot->client = NULL;
-    pthread_rwlock_destroy(&slot->client_lock);
+    p11_server_clear(&slot->server);
 }
 
 P11_EXPORT CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,

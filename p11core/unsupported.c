@@ -1,15 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The Cryptoki functions this module does not offer (listed in the
- * README): each answers CKR_FUNCTION_NOT_SUPPORTED. */
+/* The Cryptoki functions this module does not offer (listed in
+ * doc/pkcs11.md): each answers CKR_FUNCTION_NOT_SUPPORTED, and
+ * CKR_CRYPTOKI_NOT_INITIALIZED before C_Initialize as every function. */
 #include "p11core_internal.h"
 
 /* The parameters are part of the PKCS#11 signatures and unused here. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
+static CK_RV not_supported(void)
+{
+    p11_module *module;
+    CK_RV rv = p11_module_get(&module);
+
+    return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
+}
+
 #define NOT_SUPPORTED(name, params)                                            \
     P11_EXPORT CK_RV name params                                               \
     {                                                                          \
-        return CKR_FUNCTION_NOT_SUPPORTED;                                     \
+        return not_supported();                                                \
     }
 
 NOT_SUPPORTED(C_InitToken, (CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin,

@@ -142,12 +142,27 @@ static CK_RV verify_hmac(p11_session *session, verify_ctx *ctx,
     uint8_t *mac = NULL;
     size_t mac_len = 0;
     CK_RV rv =
-        p11_kmip_mac(session, key, &ctx->params, data, len, &mac, &mac_len);
+        p11_kmip_mac(session, key, &ctx->params, data, len, &mac, &mac_len).rv;
     if (rv == CKR_OK &&
         (mac_len != sig_len || CRYPTO_memcmp(mac, signature, sig_len) != 0))
         rv = CKR_SIGNATURE_INVALID;
     OPENSSL_clear_free(mac, mac_len);
     return rv;
+}
+
+/* Whether an RSA mechanism that takes no message can have signed len
+ * bytes: CKM_RSA_PKCS_PSS a hash of its parameters' algorithm, CKM_RSA_PKCS
+ * a block that fits the modulus with its padding. */
+static bool input_length_ok(const verify_ctx *ctx, const p11_object *key,
+                            size_t len)
+{
+    if (key_type(ctx) != CKK_RSA)
+        return true;
+    if (ctx->params.mech->input == P11_INPUT_HASH)
+        return len == p11_hash_by_kmip(ctx->params.hash)->length;
+    if (ctx->params.mech->input == P11_INPUT_DIGEST_INFO)
+        return len + 11 <= p11_key_bytes(key);
+    return true;
 }
 
 /* The whole verification; after multi-part calls, the input went to the
@@ -165,9 +180,7 @@ static CK_RV verify_finish(p11_session *session, p11_operation *op,
         return verify_hmac(session, ctx, op->key_object, data, len, signature,
                            sig_len);
 
-    /* CKM_RSA_PKCS_PSS verifies a hash of its parameters' algorithm. */
-    if (ctx->params.mech->input == P11_INPUT_HASH && key_type(ctx) == CKK_RSA &&
-        len != p11_hash_by_kmip(ctx->params.hash)->length)
+    if (!input_length_ok(ctx, op->key_object, len))
         return CKR_DATA_LEN_RANGE;
     uint8_t *der = NULL;
     const uint8_t *sig;
@@ -207,9 +220,9 @@ static CK_RV verify_call(CK_SESSION_HANDLE handle, bool final,
 {
     p11_session *session;
     p11_operation *op;
-    CK_RV rv = p11_op_enter(handle, P11_OP_VERIFY, !final,
-                            (data != NULL || len == 0) && signature != NULL,
-                            &session, &op);
+    CK_RV rv = p11_op_enter(
+        handle, P11_OP_VERIFY, final ? P11_STEP_FINAL : P11_STEP_SINGLE,
+        (data != NULL || len == 0) && signature != NULL, &session, &op);
     if (rv != CKR_OK)
         return rv;
     if (final)

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc clang libclang-rt-14-dev meson ninja-build pkg-config
   openssl libssl-dev libjson-c-dev libcmocka-dev p11-kit libp11-kit-dev
-  sqlite3 libsqlite3-dev python3 python3-pykmip libp11-dev
+  sqlite3 libsqlite3-dev python3 python3-pykmip python3-pykcs11 libp11-dev
   libengine-pkcs11-openssl opensc gnutls-bin softhsm2 nginx curl
   valgrind gnuplot-nox man-db groff-base jq"
 

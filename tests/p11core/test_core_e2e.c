@@ -309,7 +309,7 @@ static void certificate_is_registered_and_read_back(void **state)
     assert_int_equal(p11->C_CreateObject(session, templ, 4, &cert), CKR_OK);
     assert_int_equal(p11->C_GetAttributeValue(session, cert, read, 2), CKR_OK);
     assert_int_equal(read[0].ulValueLen, der_len);
-    assert_memory_equal(back, der, der_len);
+    assert_memory_equal(back, der, (size_t)der_len);
     assert_true(read[1].ulValueLen > 0);
     assert_int_equal(p11->C_GetObjectSize(session, cert, &size), CKR_OK);
     assert_int_equal(size, der_len);

@@ -108,7 +108,7 @@ static void second_digest_init_is_operation_active(void **state)
     assert_int_equal(p11->C_DigestFinal(session, digest, &digest_len), CKR_OK);
 }
 
-static void single_part_digest_after_update_is_operation_active(void **state)
+static void single_part_digest_after_update_is_refused_and_ends_it(void **state)
 {
     (void)state;
     CK_MECHANISM mechanism = {CKM_SHA_1, NULL, 0};
@@ -120,7 +120,8 @@ static void single_part_digest_after_update_is_operation_active(void **state)
     assert_int_equal(
         p11->C_Digest(session, (CK_BYTE_PTR) "bc", 2, digest, &digest_len),
         CKR_OPERATION_ACTIVE);
-    assert_int_equal(p11->C_DigestFinal(session, digest, &digest_len), CKR_OK);
+    assert_int_equal(p11->C_DigestFinal(session, digest, &digest_len),
+                     CKR_OPERATION_NOT_INITIALIZED);
 }
 
 static void digest_with_a_signature_mechanism_is_mechanism_invalid(void **state)
@@ -255,7 +256,8 @@ int main(void)
         cmocka_unit_test(
             digest_length_query_and_short_buffer_keep_the_operation),
         cmocka_unit_test(second_digest_init_is_operation_active),
-        cmocka_unit_test(single_part_digest_after_update_is_operation_active),
+        cmocka_unit_test(
+            single_part_digest_after_update_is_refused_and_ends_it),
         cmocka_unit_test(
             digest_with_a_signature_mechanism_is_mechanism_invalid),
         cmocka_unit_test(digest_with_a_parameter_is_param_invalid),

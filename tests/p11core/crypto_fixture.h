@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the end-to-end tests of the cryptographic operations share (run
+ * under integration/with_server.py): p11kmip-pkcs11.so loaded with dlopen,
+ * configured by the P11KMIP_* variables from P11KMIP_TEST_*, one session,
+ * and keys made on the server. Failures fail the running cmocka test. */
+#ifndef TEST_CRYPTO_FIXTURE_H
+#define TEST_CRYPTO_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <p11-kit/pkcs11.h>
+
+extern CK_FUNCTION_LIST_PTR p11;
+extern CK_SESSION_HANDLE session; /* read-write, of the only slot */
+
+extern const uint8_t message[]; /* a NUL-terminated sentence */
+#define MESSAGE_LEN (sizeof("The quick brown fox jumps over the lazy dog") - 1)
+
+extern CK_BBOOL yes;
+extern CK_BBOOL no;
+
+/* DER OIDs of the curves: prime256v1, secp521r1. */
+extern const CK_BYTE p256[10];
+extern const CK_BYTE p521[7];
+
+/* An RSA-2048 key pair (sign, verify, encrypt, decrypt). */
+void rsa_key_pair(CK_OBJECT_HANDLE *public_key, CK_OBJECT_HANDLE *private_key);
+
+/* An EC key pair on curve (sign, verify); ec_key_pair on P-256. */
+void ec_key_pair_on(const CK_BYTE *curve, CK_ULONG curve_len,
+                    CK_OBJECT_HANDLE *public_key,
+                    CK_OBJECT_HANDLE *private_key);
+void ec_key_pair(CK_OBJECT_HANDLE *public_key, CK_OBJECT_HANDLE *private_key);
+
+/* An AES key that encrypts and decrypts, or a generic secret that signs
+ * and verifies (HMAC), of bytes bytes. */
+CK_OBJECT_HANDLE secret_key(CK_MECHANISM_TYPE generator, CK_KEY_TYPE type,
+                            CK_ULONG bytes);
+
+/* C_SignInit then C_Sign; C_VerifyInit then C_Verify. */
+CK_RV sign(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key, const uint8_t *data,
+           size_t len, uint8_t *signature, CK_ULONG *signature_len);
+CK_RV verify(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key, const uint8_t *data,
+             size_t len, uint8_t *signature, CK_ULONG signature_len);
+
+/* SHA-256 of data, computed by OpenSSL. */
+void sha256(const uint8_t *data, size_t len, uint8_t out[32]);
+
+/* Loads the module and points it at the test server; false on failure. */
+bool load_module(void);
+
+/* cmocka group setup and teardown: C_Initialize and a session; the
+ * session closed and C_Finalize. */
+int open_session(void **state);
+int close_session(void **state);
+
+#endif

@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The state of an operation after each kind of failure, for every
+ * operation family (encrypt, decrypt, sign, verify, digest), through
+ * p11kmip-pkcs11.so against kmipd (PKCS#11 v2.40 base, 5.2 and 5.8-5.13):
+ * any failure other than CKR_BUFFER_TOO_SMALL or a length query ends the
+ * operation, a failed C_*Init leaves none, and single-part and multi-part
+ * calls do not mix in one operation. Also the return codes of C_Sign for
+ * an input of the wrong length. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <p11-kit/pkcs11.h>
+
+#include "crypto_fixture.h"
+
+/* Past the largest multi-part input the module keeps (16 MiB less the
+ * room of a KMIP request). */
+#define TOO_MUCH (16u * 1024u * 1024u)
+
+static uint8_t iv[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+/* A DigestInfo of SHA-256 (for CKM_RSA_PKCS) with a zero hash. */
+static uint8_t digest_info[51] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
+                                  0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                                  0x01, 0x05, 0x00, 0x04, 0x20};
+
+static CK_OBJECT_HANDLE aes_key, rsa_public, rsa_private;
+static uint8_t rsa_signature[256]; /* of digest_info */
+
+/* C_Encrypt, C_Decrypt, C_Sign, C_Verify, C_Digest. */
+typedef CK_RV single_fn(const uint8_t *in, CK_ULONG len, uint8_t *out,
+                        CK_ULONG_PTR out_len);
+
+/* One operation family, seen through the same five calls. The "out" of
+ * C_Verify and C_VerifyFinal is the signature to check. */
+typedef struct family {
+    const char *name;
+    CK_MECHANISM mechanism;
+    CK_OBJECT_HANDLE *key;
+    const uint8_t *input; /* one whole input the operation takes */
+    size_t input_len;
+    size_t bad_len; /* a length of input the mechanism refuses, or 0 */
+    CK_RV bad_rv;   /* what the single-part call answers to it */
+    CK_RV (*init)(const struct family *f, CK_MECHANISM_PTR mechanism);
+    single_fn *single;
+    CK_RV (*update)(const uint8_t *in, CK_ULONG len);
+    CK_RV (*final)(uint8_t *out, CK_ULONG_PTR out_len);
+} family;
+
+static CK_RV encrypt_init(const family *f, CK_MECHANISM_PTR mechanism)
+{
+    return p11->C_EncryptInit(session, mechanism, *f->key);
+}
+
+static CK_RV encrypt_single(const uint8_t *in, CK_ULONG len, uint8_t *out,
+                            CK_ULONG_PTR out_len)
+{
+    return p11->C_Encrypt(session, (CK_BYTE_PTR)in, len, out, out_len);
+}
+
+static CK_RV encrypt_update(const uint8_t *in, CK_ULONG len)
+{
+    uint8_t out[32];
+    CK_ULONG out_len = sizeof(out);
+    return p11->C_EncryptUpdate(session, (CK_BYTE_PTR)in, len, out, &out_len);
+}
+
+static CK_RV encrypt_final(uint8_t *out, CK_ULONG_PTR out_len)
+{
+    return p11->C_EncryptFinal(session, out, out_len);
+}
+
+static CK_RV decrypt_init(const family *f, CK_MECHANISM_PTR mechanism)
+{
+    return p11->C_DecryptInit(session, mechanism, *f->key);
+}
+
+static CK_RV decrypt_single(const uint8_t *in, CK_ULONG len, uint8_t *out,
+                            CK_ULONG_PTR out_len)
+{
+    return p11->C_Decrypt(session, (CK_BYTE_PTR)in, len, out, out_len);
+}
+
+static CK_RV decrypt_update(const uint8_t *in, CK_ULONG len)
+{
+    uint8_t out[32];
+    CK_ULONG out_len = sizeof(out);
+    return p11->C_DecryptUpdate(session, (CK_BYTE_PTR)in, len, out, &out_len);
+}
+
+static CK_RV decrypt_final(uint8_t *out, CK_ULONG_PTR out_len)
+{
+    return p11->C_DecryptFinal(session, out, out_len);
+}
+
+static CK_RV sign_init(const family *f, CK_MECHANISM_PTR mechanism)
+{
+    return p11->C_SignInit(session, mechanism, *f->key);
+}
+
+static CK_RV sign_single(const uint8_t *in, CK_ULONG len, uint8_t *out,
+                         CK_ULONG_PTR out_len)
+{
+    return p11->C_Sign(session, (CK_BYTE_PTR)in, len, out, out_len);
+}
+
+static CK_RV sign_update(const uint8_t *in, CK_ULONG len)
+{
+    return p11->C_SignUpdate(session, (CK_BYTE_PTR)in, len);
+}
+
+static CK_RV sign_final(uint8_t *out, CK_ULONG_PTR out_len)
+{
+    return p11->C_SignFinal(session, out, out_len);
+}
+
+static CK_RV verify_init(const family *f, CK_MECHANISM_PTR mechanism)
+{
+    return p11->C_VerifyInit(session, mechanism, *f->key);
+}
+
+static CK_RV verify_single(const uint8_t *in, CK_ULONG len, uint8_t *out,
+                           CK_ULONG_PTR out_len)
+{
+    return p11->C_Verify(session, (CK_BYTE_PTR)in, len, out,
+                         out_len != NULL ? *out_len : 0);
+}
+
+static CK_RV verify_update(const uint8_t *in, CK_ULONG len)
+{
+    return p11->C_VerifyUpdate(session, (CK_BYTE_PTR)in, len);
+}
+
+static CK_RV verify_final(uint8_t *out, CK_ULONG_PTR out_len)
+{
+    return p11->C_VerifyFinal(session, out, out_len != NULL ? *out_len : 0);
+}
+
+static CK_RV digest_init(const family *f, CK_MECHANISM_PTR mechanism)
+{
+    (void)f;
+    return p11->C_DigestInit(session, mechanism);
+}
+
+static CK_RV digest_single(const uint8_t *in, CK_ULONG len, uint8_t *out,
+                           CK_ULONG_PTR out_len)
+{
+    return p11->C_Digest(session, (CK_BYTE_PTR)in, len, out, out_len);
+}
+
+static CK_RV digest_update(const uint8_t *in, CK_ULONG len)
+{
+    return p11->C_DigestUpdate(session, (CK_BYTE_PTR)in, len);
+}
+
+static CK_RV digest_final(uint8_t *out, CK_ULONG_PTR out_len)
+{
+    return p11->C_DigestFinal(session, out, out_len);
+}
+
+static const family families[] = {
+    {"encrypt",
+     {CKM_AES_CBC, iv, sizeof(iv)},
+     &aes_key,
+     iv,
+     16,
+     15,
+     CKR_DATA_LEN_RANGE,
+     encrypt_init,
+     encrypt_single,
+     encrypt_update,
+     encrypt_final},
+    {"decrypt",
+     {CKM_AES_CBC, iv, sizeof(iv)},
+     &aes_key,
+     iv,
+     16,
+     15,
+     CKR_ENCRYPTED_DATA_LEN_RANGE,
+     decrypt_init,
+     decrypt_single,
+     decrypt_update,
+     decrypt_final},
+    {"sign",
+     {CKM_RSA_PKCS, NULL, 0},
+     &rsa_private,
+     digest_info,
+     sizeof(digest_info),
+     250,
+     CKR_DATA_LEN_RANGE,
+     sign_init,
+     sign_single,
+     sign_update,
+     sign_final},
+    {"verify",
+     {CKM_RSA_PKCS, NULL, 0},
+     &rsa_public,
+     digest_info,
+     sizeof(digest_info),
+     250,
+     CKR_DATA_LEN_RANGE,
+     verify_init,
+     verify_single,
+     verify_update,
+     verify_final},
+    {"digest",
+     {CKM_SHA256, NULL, 0},
+     NULL,
+     digest_info,
+     sizeof(digest_info),
+     0,
+     CKR_OK,
+     digest_init,
+     digest_single,
+     digest_update,
+     digest_final},
+};
+
+#define FAMILY_COUNT (sizeof(families) / sizeof(families[0]))
+
+static void start(const family *f)
+{
+    CK_MECHANISM mechanism = f->mechanism;
+    print_message("%s\n", f->name);
+    assert_int_equal(f->init(f, &mechanism), CKR_OK);
+}
+
+/* The output buffer of a final or single-part call: room for any
+ * result, and for verify the valid signature. */
+static uint8_t *output(const family *f, uint8_t buf[256], CK_ULONG *len)
+{
+    memcpy(buf, rsa_signature, 256);
+    (void)f;
+    *len = 256;
+    return buf;
+}
+
+/* No operation of f's family is active: its final call says so. */
+static void assert_no_operation(const family *f)
+{
+    uint8_t buf[256];
+    CK_ULONG len;
+    assert_int_equal(f->final(output(f, buf, &len), &len),
+                     CKR_OPERATION_NOT_INITIALIZED);
+}
+
+static void failed_init_leaves_no_operation(void **state)
+{
+    (void)state;
+    CK_MECHANISM unknown = {CKM_VENDOR_DEFINED | 0x4711, NULL, 0};
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        print_message("%s\n", f->name);
+        assert_int_equal(f->init(f, &unknown), CKR_MECHANISM_INVALID);
+        assert_no_operation(f);
+        assert_int_equal(f->init(f, NULL), CKR_ARGUMENTS_BAD);
+        assert_no_operation(f);
+    }
+}
+
+static void failed_init_with_a_wrong_key_leaves_no_operation(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        family f = families[i];
+        CK_OBJECT_HANDLE wrong = f.key == &aes_key ? rsa_private : aes_key;
+        if (f.key == NULL)
+            continue; /* a digest takes no key */
+        f.key = &wrong;
+        CK_MECHANISM mechanism = f.mechanism;
+        print_message("%s\n", f.name);
+        assert_int_equal(f.init(&f, &mechanism), CKR_KEY_TYPE_INCONSISTENT);
+        assert_no_operation(&f);
+    }
+}
+
+static void single_part_call_with_bad_arguments_ends_the_operation(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        uint8_t buf[256];
+        CK_ULONG len;
+        start(f);
+        assert_int_equal(f->single(NULL, 5, output(f, buf, &len), &len),
+                         CKR_ARGUMENTS_BAD);
+        assert_no_operation(f);
+    }
+}
+
+static void
+single_part_call_without_output_length_ends_the_operation(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        uint8_t buf[256];
+        if (strcmp(f->name, "verify") == 0)
+            continue; /* C_Verify has no output length */
+        start(f);
+        assert_int_equal(f->single(f->input, f->input_len, buf, NULL),
+                         CKR_ARGUMENTS_BAD);
+        assert_no_operation(f);
+    }
+}
+
+static void single_part_input_of_a_wrong_length_ends_the_operation(void **state)
+{
+    (void)state;
+    static uint8_t bad[256];
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        uint8_t buf[256];
+        CK_ULONG len;
+        if (f->bad_len == 0)
+            continue;
+        start(f);
+        assert_int_equal(f->single(bad, f->bad_len, output(f, buf, &len), &len),
+                         f->bad_rv);
+        assert_no_operation(f);
+    }
+}
+
+static void update_with_bad_arguments_ends_the_operation(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        start(f);
+        assert_int_equal(f->update(NULL, 5), CKR_ARGUMENTS_BAD);
+        assert_no_operation(f);
+    }
+}
+
+/* The operation itself refuses the part (more than the module keeps). */
+static void update_refused_by_the_operation_ends_it(void **state)
+{
+    (void)state;
+    uint8_t *huge = calloc(1, TOO_MUCH);
+    assert_non_null(huge);
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        if (f->key == NULL)
+            continue; /* a digest hashes any length */
+        start(f);
+        assert_int_equal(f->update(huge, TOO_MUCH), CKR_DATA_LEN_RANGE);
+        assert_no_operation(f);
+    }
+    free(huge);
+}
+
+static void final_call_that_fails_ends_the_operation(void **state)
+{
+    (void)state;
+    static uint8_t bad[256];
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        uint8_t buf[256];
+        CK_ULONG len;
+        if (f->bad_len == 0)
+            continue;
+        start(f);
+        assert_int_equal(f->update(bad, f->bad_len), CKR_OK);
+        assert_int_equal(f->final(output(f, buf, &len), &len), f->bad_rv);
+        assert_no_operation(f);
+    }
+}
+
+static void final_call_without_output_length_ends_the_operation(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        uint8_t buf[256];
+        if (strcmp(f->name, "verify") == 0)
+            continue; /* C_VerifyFinal has no output length */
+        start(f);
+        assert_int_equal(f->update(f->input, f->input_len), CKR_OK);
+        assert_int_equal(f->final(buf, NULL), CKR_ARGUMENTS_BAD);
+        assert_no_operation(f);
+    }
+}
+
+static void single_part_call_after_update_is_refused_and_ends_it(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        uint8_t buf[256];
+        CK_ULONG len;
+        start(f);
+        assert_int_equal(f->update(f->input, f->input_len), CKR_OK);
+        assert_int_equal(
+            f->single(f->input, f->input_len, output(f, buf, &len), &len),
+            CKR_OPERATION_ACTIVE);
+        assert_no_operation(f);
+    }
+}
+
+static void
+update_after_a_single_part_length_query_is_refused_and_ends_it(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        CK_ULONG len = 0;
+        if (strcmp(f->name, "verify") == 0)
+            continue; /* C_Verify has no length query */
+        start(f);
+        assert_int_equal(f->single(f->input, f->input_len, NULL, &len), CKR_OK);
+        assert_true(len > 0);
+        assert_int_equal(f->update(f->input, f->input_len),
+                         CKR_OPERATION_ACTIVE);
+        assert_no_operation(f);
+    }
+}
+
+static void length_query_and_short_buffer_keep_the_operation(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        uint8_t buf[256];
+        CK_ULONG len = 0;
+        if (strcmp(f->name, "verify") == 0)
+            continue; /* C_Verify has no output */
+        start(f);
+        assert_int_equal(f->single(f->input, f->input_len, NULL, &len), CKR_OK);
+        CK_ULONG needed = len;
+        len = needed - 1;
+        assert_int_equal(f->single(f->input, f->input_len, buf, &len),
+                         CKR_BUFFER_TOO_SMALL);
+        assert_int_equal(len, needed);
+        assert_int_equal(f->single(f->input, f->input_len, buf, &len), CKR_OK);
+        assert_no_operation(f);
+    }
+}
+
+static void failed_verification_ends_the_operation(void **state)
+{
+    (void)state;
+    const family *f = &families[3];
+    uint8_t wrong[256];
+    memcpy(wrong, rsa_signature, sizeof(wrong));
+    wrong[100] ^= 1;
+    start(f);
+    assert_int_equal(p11->C_Verify(session, digest_info, sizeof(digest_info),
+                                   wrong, sizeof(wrong)),
+                     CKR_SIGNATURE_INVALID);
+    assert_no_operation(f);
+    start(f);
+    assert_int_equal(
+        p11->C_Verify(session, digest_info, sizeof(digest_info), wrong, 255),
+        CKR_SIGNATURE_LEN_RANGE);
+    assert_no_operation(f);
+}
+
+/* ---- C_Sign of a hash of the wrong length ---- */
+
+static void
+rsa_pss_over_a_hash_of_the_wrong_length_is_data_len_range(void **state)
+{
+    (void)state;
+    CK_RSA_PKCS_PSS_PARAMS pss = {CKM_SHA256, CKG_MGF1_SHA256, 32};
+    CK_MECHANISM mechanism = {CKM_RSA_PKCS_PSS, &pss, sizeof(pss)};
+    uint8_t hash[33] = {0};
+    uint8_t signature[256];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(
+        sign(&mechanism, rsa_private, hash, 31, signature, &signature_len),
+        CKR_DATA_LEN_RANGE);
+    signature_len = sizeof(signature);
+    assert_int_equal(
+        sign(&mechanism, rsa_private, hash, 33, signature, &signature_len),
+        CKR_DATA_LEN_RANGE);
+    signature_len = sizeof(signature);
+    assert_int_equal(
+        sign(&mechanism, rsa_private, hash, 32, signature, &signature_len),
+        CKR_OK);
+}
+
+static void rsa_pkcs_over_too_long_an_input_is_data_len_range(void **state)
+{
+    (void)state;
+    CK_MECHANISM mechanism = {CKM_RSA_PKCS, NULL, 0};
+    uint8_t input[246] = {0};
+    uint8_t signature[256];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(sign(&mechanism, rsa_private, input, sizeof(input),
+                          signature, &signature_len),
+                     CKR_DATA_LEN_RANGE);
+}
+
+static void ecdsa_over_an_empty_hash_is_data_len_range(void **state)
+{
+    (void)state;
+    CK_OBJECT_HANDLE public_key, private_key;
+    ec_key_pair(&public_key, &private_key);
+    CK_MECHANISM mechanism = {CKM_ECDSA, NULL, 0};
+    uint8_t signature[64];
+    CK_ULONG signature_len = sizeof(signature);
+    assert_int_equal(sign(&mechanism, private_key, (const uint8_t *)"", 0,
+                          signature, &signature_len),
+                     CKR_DATA_LEN_RANGE);
+}
+
+static int make_keys(void **state)
+{
+    if (open_session(state) != 0)
+        return -1;
+    aes_key = secret_key(CKM_AES_KEY_GEN, CKK_AES, 32);
+    rsa_key_pair(&rsa_public, &rsa_private);
+    CK_MECHANISM mechanism = {CKM_RSA_PKCS, NULL, 0};
+    CK_ULONG len = sizeof(rsa_signature);
+    return sign(&mechanism, rsa_private, digest_info, sizeof(digest_info),
+                rsa_signature, &len) == CKR_OK
+               ? 0
+               : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(failed_init_leaves_no_operation),
+        cmocka_unit_test(failed_init_with_a_wrong_key_leaves_no_operation),
+        cmocka_unit_test(
+            single_part_call_with_bad_arguments_ends_the_operation),
+        cmocka_unit_test(
+            single_part_call_without_output_length_ends_the_operation),
+        cmocka_unit_test(
+            single_part_input_of_a_wrong_length_ends_the_operation),
+        cmocka_unit_test(update_with_bad_arguments_ends_the_operation),
+        cmocka_unit_test(update_refused_by_the_operation_ends_it),
+        cmocka_unit_test(final_call_that_fails_ends_the_operation),
+        cmocka_unit_test(final_call_without_output_length_ends_the_operation),
+        cmocka_unit_test(single_part_call_after_update_is_refused_and_ends_it),
+        cmocka_unit_test(
+            update_after_a_single_part_length_query_is_refused_and_ends_it),
+        cmocka_unit_test(length_query_and_short_buffer_keep_the_operation),
+        cmocka_unit_test(failed_verification_ends_the_operation),
+        cmocka_unit_test(
+            rsa_pss_over_a_hash_of_the_wrong_length_is_data_len_range),
+        cmocka_unit_test(rsa_pkcs_over_too_long_an_input_is_data_len_range),
+        cmocka_unit_test(ecdsa_over_an_empty_hash_is_data_len_range),
+    };
+    if (!load_module())
+        return 1;
+    return cmocka_run_group_tests_name("operation state", tests, make_keys,
+                                       close_session);
+}
