@@ -56,110 +56,64 @@ p11kmip_conf *p11kmip_conf_load_file(const char *path, char *err,
     return conf;
 }
 
-static int set_from_env(char **field, const char *name, char *err,
-                        size_t err_len)
-{
-    const char *value = getenv(name);
-
-    if (value == NULL || value[0] == '\0')
-        return 0;
-    free(*field);
-    *field = strdup(value);
-    return *field == NULL ? conf_error(err, err_len, "out of memory") : 0;
-}
-
 /* P11KMIP_SERVER is a comma-separated list of "host:port" entries. */
-static int servers_from_env(p11kmip_slot_conf *slot, const char *list,
-                            char *err, size_t err_len)
+static int servers_from_env(const p11kmip_conf_field *field, void *base,
+                            const char *list, char *err, size_t err_len)
 {
     char *copy = strdup(list), *save = NULL, *entry;
-    size_t i;
+    int rc = 0;
 
     if (copy == NULL)
         return conf_error(err, err_len, "out of memory");
-    for (i = 0; i < slot->server_count; i++)
-        free(slot->servers[i]);
-    free(slot->servers);
-    slot->server_count = 0;
-    slot->servers = calloc(strlen(list) / 2 + 1, sizeof(*slot->servers));
-    if (slot->servers == NULL) {
-        free(copy);
-        return conf_error(err, err_len, "out of memory");
-    }
-    for (entry = strtok_r(copy, ",", &save); entry != NULL;
-         entry = strtok_r(NULL, ",", &save)) {
-        if (conf_check_server(entry) != 0) {
-            conf_error(err, err_len,
-                       "P11KMIP_SERVER: \"%s\" is not \"host:port\"", entry);
-            free(copy);
-            return -1;
-        }
-        slot->servers[slot->server_count] = strdup(entry);
-        if (slot->servers[slot->server_count++] == NULL) {
-            free(copy);
-            return conf_error(err, err_len, "out of memory");
-        }
-    }
+    for (entry = strtok_r(copy, ",", &save); entry != NULL && rc == 0;
+         entry = strtok_r(NULL, ",", &save))
+        rc = p11kmip_conf_field_set(field, base, entry, field->env, err,
+                                    err_len);
     free(copy);
-    if (slot->server_count == 0)
-        return conf_error(err, err_len, "P11KMIP_SERVER is empty");
+    if (rc == 0 && !p11kmip_conf_field_is_set(field, base))
+        rc = conf_error(err, err_len, "%s is empty", field->env);
+    return rc;
+}
+
+/* The environment variables of fields, each replacing the value. */
+static int fields_from_env(const p11kmip_conf_field *fields, size_t n,
+                           void *base, char *err, size_t err_len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const p11kmip_conf_field *field = &fields[i];
+        const char *value = field->env != NULL ? getenv(field->env) : NULL;
+        int rc;
+
+        if (value == NULL || value[0] == '\0')
+            continue;
+        p11kmip_conf_field_clear(field, base);
+        rc = field->type == P11KMIP_CONF_SERVERS
+                 ? servers_from_env(field, base, value, err, err_len)
+                 : p11kmip_conf_field_set(field, base, value, field->env, err,
+                                          err_len);
+        if (rc != 0)
+            return rc;
+    }
     return 0;
 }
 
+/* The overrides apply to the first slot. */
 static int apply_env(p11kmip_conf *conf, char *err, size_t err_len)
 {
-    p11kmip_slot_conf *slot = &conf->slots[0];
-    const char *value;
-    char *end;
-
-    if ((value = getenv("P11KMIP_SERVER")) != NULL &&
-        servers_from_env(slot, value, err, err_len) != 0)
+    if (fields_from_env(p11kmip_conf_slot_fields, p11kmip_conf_slot_field_count,
+                        &conf->slots[0], err, err_len) != 0 ||
+        fields_from_env(p11kmip_conf_log_fields, p11kmip_conf_log_field_count,
+                        conf, err, err_len) != 0)
         return -1;
-    if (set_from_env(&slot->ca, "P11KMIP_CA", err, err_len) != 0 ||
-        set_from_env(&slot->cert, "P11KMIP_CERT", err, err_len) != 0 ||
-        set_from_env(&slot->key, "P11KMIP_KEY", err, err_len) != 0 ||
-        set_from_env(&slot->label, "P11KMIP_LABEL", err, err_len) != 0 ||
-        set_from_env(&conf->log_file, "P11KMIP_LOG_FILE", err, err_len) != 0)
-        return -1;
-    if ((value = getenv("P11KMIP_LOG_LEVEL")) != NULL &&
-        conf_parse_log_level(value, &conf->log_level) != 0)
-        return conf_error(err, err_len,
-                          "P11KMIP_LOG_LEVEL is \"%s\", expected error, "
-                          "warn, info or debug",
-                          value);
-    if ((value = getenv("P11KMIP_KMIP_VERSION")) != NULL &&
-        conf_parse_version(value, &slot->kmip_major, &slot->kmip_minor) != 0)
-        return conf_error(err, err_len,
-                          "P11KMIP_KMIP_VERSION is \"%s\", expected auto or "
-                          "1.0 to 2.1",
-                          value);
-    if ((value = getenv("P11KMIP_TIMEOUT_MS")) != NULL) {
-        unsigned long ms = strtoul(value, &end, 10);
-
-        if (*end != '\0' || ms < 1 || ms > 3600000)
-            return conf_error(err, err_len,
-                              "P11KMIP_TIMEOUT_MS is \"%s\", expected 1 to "
-                              "3600000",
-                              value);
-        slot->timeout_ms = (uint32_t)ms;
-    }
-    return conf_check_slot(slot, "environment", 0, err, err_len);
+    return p11kmip_conf_check_slot(&conf->slots[0], "environment", 0, err,
+                                   err_len);
 }
 
 static p11kmip_conf *conf_from_env_only(char *err, size_t err_len)
 {
-    p11kmip_conf *conf = conf_new("environment");
+    p11kmip_conf *conf = p11kmip_conf_new("environment", 1);
 
-    if (conf == NULL ||
-        (conf->slots = calloc(1, sizeof(*conf->slots))) == NULL) {
-        p11kmip_conf_free(conf);
-        conf_error(err, err_len, "out of memory");
-        return NULL;
-    }
-    conf->slot_count = 1;
-    conf_slot_defaults(&conf->slots[0]);
-    conf->slots[0].label = strdup("p11kmip");
-    if (conf->slots[0].label == NULL) {
+    if (conf == NULL || (conf->slots[0].label = strdup("p11kmip")) == NULL) {
         p11kmip_conf_free(conf);
         conf_error(err, err_len, "out of memory");
         return NULL;

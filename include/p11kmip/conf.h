@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11kmip configuration: a JSON file (json-c) plus environment overrides.
  * Search order: $P11KMIP_CONFIG, then /etc/p11kmip/p11kmip.json. With
- * neither, P11KMIP_SERVER alone defines a one-slot configuration. */
+ * neither, P11KMIP_SERVER alone defines a one-slot configuration. Each
+ * key's type, default, range and environment variable: conf_schema.h. */
 #ifndef P11KMIP_CONF_H
 #define P11KMIP_CONF_H
 
@@ -19,6 +20,7 @@ typedef enum p11kmip_login_mode {
 } p11kmip_login_mode;
 
 typedef enum p11kmip_log_level {
+    P11KMIP_LOG_OFF = -1, /* "off": nothing is logged */
     P11KMIP_LOG_ERROR,
     P11KMIP_LOG_WARN,
     P11KMIP_LOG_INFO,
@@ -39,8 +41,8 @@ typedef struct p11kmip_slot_conf {
     /* "auto" is {0, 0}; otherwise e.g. {1, 4} from "1.4". */
     int32_t kmip_major;
     int32_t kmip_minor;
-    uint32_t timeout_ms; /* default 5000 */
-    uint32_t pool;       /* default 4 */
+    uint32_t timeout_ms;
+    uint32_t pool;
 } p11kmip_slot_conf;
 
 typedef struct p11kmip_conf {
@@ -52,11 +54,9 @@ typedef struct p11kmip_conf {
 } p11kmip_conf;
 
 /* Loads the configuration by the search order above and applies the
- * environment overrides (P11KMIP_SERVER, P11KMIP_CA, P11KMIP_CERT,
- * P11KMIP_KEY, P11KMIP_LOG_LEVEL, P11KMIP_LOG_FILE, P11KMIP_KMIP_VERSION,
- * P11KMIP_TIMEOUT_MS) to the first slot. On failure returns NULL and
- * writes into err (at most err_len bytes) a message naming the file, the
- * key and what was expected. Free with p11kmip_conf_free. */
+ * environment overrides (the schema's env names) to the first slot. On failure
+ * returns NULL and writes into err (at most err_len bytes) a message naming the
+ * file, the key and what was expected. Free with p11kmip_conf_free. */
 p11kmip_conf *p11kmip_conf_load(char *err, size_t err_len);
 
 /* Loads one named file, with no search and no environment. */
@@ -66,6 +66,10 @@ p11kmip_conf *p11kmip_conf_load_file(const char *path, char *err,
 /* Parses JSON text; source names it in errors. */
 p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
                                  char *err, size_t err_len);
+
+/* conf as the JSON text of a file, malloc'd (free()); NULL when out of
+ * memory. */
+char *p11kmip_conf_text(const p11kmip_conf *conf);
 
 /* Writes conf as JSON to path (mode 0644), for `p11kmip config`. Returns
  * 0 or -1 with err filled. */

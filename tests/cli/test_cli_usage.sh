@@ -59,19 +59,27 @@ expect_exit 3 "$p11kmip" config init --label a --server 127.0.0.1:5696 \
     --ca "$work/missing.pem" --cert "$P11KMIP_TEST_CERT" \
     --key "$P11KMIP_TEST_KEY"
 expect_in "missing.pem: not readable" "$err"
-expect_exit 3 "$p11kmip" config init --label a --server 127.0.0.1:5696 \
-    --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
-    --key "$P11KMIP_TEST_KEY" --kmip-version 3.7
-expect_in '"slots[0].kmip_version" must be' "$err"
-expect_exit 3 "$p11kmip" config init --label a --server no-port \
-    --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
-    --key "$P11KMIP_TEST_KEY"
-expect_in "host:port" "$err"
+# Each option past its bounds is a usage error naming the option and
+# what it takes (the bounds are written here, not read from the schema).
+past_bounds() {
+    for bad in "--kmip-version 3.7" "--kmip-version 0.9" "--pool 0" \
+        "--pool 257" "--pool -1" "--timeout-ms 0" "--timeout-ms 3600001" \
+        "--timeout-ms 4294967297" "--login pin" "--server no-port" \
+        "--server h:65536" "--server h:0" \
+        "--label abcdefghijklmnopqrstuvwxyz0123456"; do
+        set -- $bad
+        expect_exit 2 "$p11kmip" config init --label a \
+            --server 127.0.0.1:5696 --ca "$P11KMIP_TEST_CA" \
+            --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY" "$1" "$2"
+        expect_in "$1 is \"$2\", expected" "$err"
+    done
+}
+past_bounds
 [ ! -e "$work/p11kmip.json" ] || fail "a refused configuration was written"
 expect_exit 0 "$p11kmip" config init --label a --server 127.0.0.1:5696 \
     --server 127.0.0.2:5696 --ca "$P11KMIP_TEST_CA" \
     --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY" \
-    --kmip-version 1.4 --timeout-ms 1500 --login key-passphrase
+    --kmip-version 1.4 --timeout-ms 1500 --login key-passphrase --pool 256
 expect_exit 2 "$p11kmip" config init --label b --server 127.0.0.1:5696 \
     --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
     --key "$P11KMIP_TEST_KEY"
@@ -80,7 +88,22 @@ expect_exit 0 "$p11kmip" config show --json
 expect_json '.slots | length == 1 and .[0].label == "a"
     and .[0].servers == ["127.0.0.1:5696", "127.0.0.2:5696"]
     and .[0].kmip_version == "1.4" and .[0].timeout_ms == 1500
-    and .[0].login == "key-passphrase"'
+    and .[0].login == "key-passphrase" and .[0].pool == 256'
+expect_exit 0 "$p11kmip" config init --force --file "$work/bounds.json" \
+    --label abcdefghijklmnopqrstuvwxyz012345 --server 127.0.0.1:65535 \
+    --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
+    --key "$P11KMIP_TEST_KEY" --pool 1 --timeout-ms 3600000 \
+    --kmip-version 2.1
+expect_exit 0 "$p11kmip" config show --json --file "$work/bounds.json"
+expect_json '.slots[0].pool == 1 and .slots[0].timeout_ms == 3600000
+    and .slots[0].kmip_version == "2.1"
+    and .slots[0].servers == ["127.0.0.1:65535"]'
+expect_exit 0 "$p11kmip" config init --force --file "$work/bounds.json" \
+    --label a --server 127.0.0.1:1 --ca "$P11KMIP_TEST_CA" \
+    --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY" --timeout-ms 1
+expect_exit 0 "$p11kmip" config keys
+expect_in "--pool (\"pool\"): " "$out"
+expect_in "an integer from 1 to 256; default 4" "$out"
 expect_exit 0 "$p11kmip" config init --force --file "$work/other.json" \
     --label b --server 127.0.0.1:5696 --ca "$P11KMIP_TEST_CA" \
     --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY"

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "p11kmip/conf.h"
+#include "p11kmip/conf_schema.h"
 
 #define GOOD_SLOT                                                              \
     "{\"label\":\"prod\",\"servers\":[\"kmip1:5696\",\"[::1]:5697\"],"         \
@@ -86,15 +87,139 @@ static void wrong_types_are_named(void **state)
 {
     (void)state;
     expect_error("{\"slots\":[" GOOD_SLOT ",\"pool\":\"4\"}]}",
-                 "\"slots[0].pool\" must be an integer");
-    expect_error("{\"slots\":[" GOOD_SLOT ",\"timeout_ms\":0}]}",
-                 "\"slots[0].timeout_ms\" must be between 1");
-    expect_error("{\"slots\":[" GOOD_SLOT ",\"kmip_version\":\"3.0\"}]}",
-                 "\"slots[0].kmip_version\" must be \"auto\"");
+                 "\"slots[0].pool\" must be an integer from 1 to 256");
+    expect_error("{\"slots\":[" GOOD_SLOT ",\"timeout_ms\":true}]}",
+                 "\"slots[0].timeout_ms\" must be an integer");
+    expect_error("{\"slots\":[" GOOD_SLOT ",\"kmip_version\":1.4}]}",
+                 "\"slots[0].kmip_version\" must be \"auto\", \"1.0\"");
     expect_error("{\"slots\":[" GOOD_SLOT ",\"login\":\"pin\"}]}",
-                 "\"slots[0].login\" is \"pin\"");
+                 "\"slots[0].login\" is \"pin\", expected \"none\", "
+                 "\"key-passphrase\" or \"credential\"");
     expect_error("{\"slots\":[" GOOD_SLOT "}],\"log\":{\"level\":\"loud\"}}",
-                 "\"log.level\" must be");
+                 "\"log.level\" is \"loud\", expected \"off\", \"error\"");
+    expect_error("{\"slots\":[" GOOD_SLOT ",\"ca\":[]}]}",
+                 "\"slots[0].ca\" must be the path of a readable file");
+}
+
+#define LABEL_32 "\"abcdefghijklmnopqrstuvwxyz012345\""
+#define LABEL_33 "\"abcdefghijklmnopqrstuvwxyz0123456\""
+
+/* Each key at a bound and one past it. The bounds are written here, not
+ * read from the schema, so that a wrong bound in the schema fails. */
+static const struct {
+    const char *key, *at_bound, *read_back, *past_bound;
+} bounds[] = {
+    {"pool", "1", "1", "0"},
+    {"pool", "256", "256", "257"},
+    {"pool", "256", "256", "-1"},
+    {"timeout_ms", "1", "1", "0"},
+    {"timeout_ms", "3600000", "3600000", "3600001"},
+    {"timeout_ms", "3600000", "3600000", "4294967297"},
+    {"kmip_version", "\"1.0\"", "1.0", "\"0.9\""},
+    {"kmip_version", "\"2.1\"", "2.1", "\"2.2\""},
+    {"kmip_version", "\"auto\"", "auto", "\"3.7\""},
+    {"label", LABEL_32, LABEL_32, LABEL_33},
+    {"servers", "[\"h:65535\"]", "h:65535", "[\"h:65536\"]"},
+    {"servers", "[\"h:1\"]", "h:1", "[\"h:0\"]"},
+    {"login", "\"key-passphrase\"", "key-passphrase", "\"\""},
+};
+
+static const p11kmip_conf_field *slot_field(const char *name)
+{
+    for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++)
+        if (strcmp(p11kmip_conf_slot_fields[i].name, name) == 0)
+            return &p11kmip_conf_slot_fields[i];
+    fail_msg("no slot field \"%s\"", name);
+    return NULL;
+}
+
+static void each_key_is_kept_at_its_bounds_and_refused_past_them(void **state)
+{
+    char json[512], text[128], key[64];
+    p11kmip_conf *conf;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++) {
+        snprintf(json, sizeof(json), "{\"slots\":[" GOOD_SLOT ",\"%s\":%s}]}",
+                 bounds[i].key, bounds[i].at_bound);
+        conf = parse(json);
+        if (conf == NULL)
+            fail_msg("%s refused: %s", json, err);
+        p11kmip_conf_field_text(slot_field(bounds[i].key), &conf->slots[0],
+                                text, sizeof(text));
+        snprintf(json, sizeof(json), "%s", bounds[i].read_back);
+        if (json[0] == '"') /* a label reads back without its quotes */
+            snprintf(json, sizeof(json), "%.*s",
+                     (int)strlen(bounds[i].read_back) - 2,
+                     bounds[i].read_back + 1);
+        assert_string_equal(text, json);
+        p11kmip_conf_free(conf);
+
+        snprintf(json, sizeof(json), "{\"slots\":[" GOOD_SLOT ",\"%s\":%s}]}",
+                 bounds[i].key, bounds[i].past_bound);
+        snprintf(key, sizeof(key), "\"slots[0].%s", bounds[i].key);
+        expect_error(json, key);
+    }
+}
+
+/* The environment overrides take the same bounds as the file. */
+static void environment_values_are_bounded_like_the_file(void **state)
+{
+    static const struct {
+        const char *name, *at_bound, *past_bound;
+    } env[] = {
+        {"P11KMIP_TIMEOUT_MS", "1", "0"},
+        {"P11KMIP_TIMEOUT_MS", "3600000", "3600001"},
+        {"P11KMIP_KMIP_VERSION", "2.1", "2.2"},
+        {"P11KMIP_SERVER", "h:65535", "h:65536"},
+        {"P11KMIP_SERVER", "a:1,b:2", "a:1,b"},
+        {"P11KMIP_LABEL", "abcdefghijklmnopqrstuvwxyz012345",
+         "abcdefghijklmnopqrstuvwxyz0123456"},
+        {"P11KMIP_LOG_LEVEL", "off", "trace2"},
+    };
+    p11kmip_conf *conf;
+
+    (void)state;
+    unsetenv("P11KMIP_CONFIG");
+    setenv("P11KMIP_SERVER", "127.0.0.1:1", 1);
+    setenv("P11KMIP_CA", "/ca", 1);
+    setenv("P11KMIP_CERT", "/cert", 1);
+    setenv("P11KMIP_KEY", "/key", 1);
+    for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
+        setenv(env[i].name, env[i].at_bound, 1);
+        conf = p11kmip_conf_load(err, sizeof(err));
+        if (conf == NULL)
+            fail_msg("%s=%s refused: %s", env[i].name, env[i].at_bound, err);
+        p11kmip_conf_free(conf);
+        setenv(env[i].name, env[i].past_bound, 1);
+        assert_null(p11kmip_conf_load(err, sizeof(err)));
+        if (strncmp(err, env[i].name, strlen(env[i].name)) != 0)
+            fail_msg("%s=%s: error \"%s\" does not name it", env[i].name,
+                     env[i].past_bound, err);
+        unsetenv(env[i].name);
+        setenv("P11KMIP_SERVER", "127.0.0.1:1", 1);
+    }
+    unsetenv("P11KMIP_SERVER");
+    unsetenv("P11KMIP_CA");
+    unsetenv("P11KMIP_CERT");
+    unsetenv("P11KMIP_KEY");
+}
+
+static void log_level_off_and_defaults_come_from_one_table(void **state)
+{
+    p11kmip_slot_conf slot;
+    p11kmip_conf *conf;
+
+    (void)state;
+    conf = parse("{\"slots\":[" GOOD_SLOT "}],\"log\":{\"level\":\"off\"}}");
+    assert_non_null(conf);
+    assert_int_equal(conf->log_level, P11KMIP_LOG_OFF);
+    assert_string_equal(p11kmip_log_level_name(P11KMIP_LOG_OFF), "off");
+    p11kmip_conf_free(conf);
+    p11kmip_conf_slot_defaults(&slot);
+    assert_int_equal(slot.timeout_ms, 5000);
+    assert_int_equal(slot.pool, 4);
+    assert_null(slot.label);
 }
 
 static void bad_servers_are_rejected(void **state)
@@ -103,7 +228,7 @@ static void bad_servers_are_rejected(void **state)
     expect_error("{\"slots\":[{\"label\":\"x\",\"servers\":[]}]}",
                  "\"slots[0].servers\" must be a non-empty array");
     expect_error("{\"slots\":[{\"label\":\"x\",\"servers\":[\"host\"]}]}",
-                 "\"slots[0].servers[0]\" is \"host\"");
+                 "\"slots[0].servers[0]\" is \"host\", expected \"host:port\"");
     expect_error("{\"slots\":[{\"label\":\"x\",\"servers\":[\"h:70000\"]}]}",
                  "expected \"host:port\"");
 }
@@ -115,12 +240,15 @@ static void incomplete_slots_are_rejected(void **state)
     expect_error("{\"slots\":[{\"servers\":[\"h:1\"]}]}",
                  "\"slots[0].label\" is missing");
     expect_error("{\"slots\":[{\"label\":\"x\",\"servers\":[\"h:1\"]}]}",
-                 "needs \"ca\", \"cert\" and \"key\"");
+                 "\"slots[0].ca\" is missing");
+    expect_error("{\"slots\":[{\"label\":\"x\",\"servers\":[\"h:1\"],"
+                 "\"ca\":\"/ca\",\"cert\":\"/c\"}]}",
+                 "\"slots[0].key\" is missing");
     expect_error("{\"slots\":[" GOOD_SLOT ",\"login\":\"credential\"}]}",
                  "\"username\" is missing");
     expect_error("{\"slots\":[{\"label\":\"0123456789012345678901234567890"
                  "12\",\"servers\":[\"h:1\"]}]}",
-                 "longer than the 32 bytes");
+                 "expected a string of at most 32 bytes");
 }
 
 static void invalid_json_gives_position(void **state)
@@ -219,6 +347,9 @@ int main(void)
         cmocka_unit_test(defaults_apply),
         cmocka_unit_test(unknown_key_is_named),
         cmocka_unit_test(wrong_types_are_named),
+        cmocka_unit_test(each_key_is_kept_at_its_bounds_and_refused_past_them),
+        cmocka_unit_test(environment_values_are_bounded_like_the_file),
+        cmocka_unit_test(log_level_off_and_defaults_come_from_one_table),
         cmocka_unit_test(bad_servers_are_rejected),
         cmocka_unit_test(incomplete_slots_are_rejected),
         cmocka_unit_test(invalid_json_gives_position),
