@@ -15,13 +15,17 @@
 /* ---- Selecting objects (select.c) ---- */
 
 typedef struct cli_selector {
-    char *slot; /* --slot or the URI's token; NULL: the first slot */
+    char *slot;     /* --slot or the URI's token; NULL: the first slot */
+    bool any_token; /* a URI without token=: the token its objects are on */
     char *label;
     uint8_t *id;
     size_t id_len;
     bool has_id;
     CK_OBJECT_CLASS object_class;
     bool has_class;
+    /* With no type given, a private key and others matching (the halves
+     * of a pair share a label): the private key. */
+    bool prefer_private;
 } cli_selector;
 
 /* The getopt_long entries of the selection options; their short forms
@@ -73,6 +77,12 @@ int cli_find(const cli_token *token, const cli_selector *sel,
 /* Exactly one object, or an exit code naming why (none, several). */
 int cli_find_one(const cli_token *token, const cli_selector *sel,
                  CK_OBJECT_HANDLE *handle);
+
+/* Opens the token sel names (search.c): its --slot or token=, the first
+ * slot when neither is given, and for a pkcs11: URI without token= the
+ * one token its objects are on (every slot is searched). The caller closes
+ * the token in any case. CLI_OK, or an exit code with the reason printed. */
+int cli_selection_open(const cli_selector *sel, cli_token *token);
 
 /* Opens sel's token and finds the one object sel names (an empty
  * selection is refused). The caller closes the token in any case. */

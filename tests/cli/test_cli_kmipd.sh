@@ -25,6 +25,22 @@ expect_exit 0 "$p11kmip" show "$out"
 expect_in "public" "$out"
 expect_exit 1 "$p11kmip" show --label k-ec:P-384
 expect_in "more than one" "$err"
+echo "--- uri of a pair's label is the private key's"
+expect_exit 0 "$p11kmip" uri --label k-ec:P-384
+expect_in "type=private" "$out"
+expect_exit 0 "$p11kmip" show "$out" --json
+expect_json '.type == "private" and .label == "k-ec:P-384"'
+echo "--- a URI without token= finds the objects on any slot"
+expect_exit 0 "$p11kmip" show "pkcs11:object=k-ec:P-384;type=public" --json
+expect_json '.type == "public" and .slot == "test-slot"'
+expect_exit 0 "$p11kmip" list "pkcs11:object=k-ec:P-384" --json
+expect_json 'length == 2'
+echo "--- a %00 in a URI destroys nothing"
+expect_exit 0 "$p11kmip" keygen aes:128 --label nul
+expect_exit 2 "$p11kmip" destroy "pkcs11:token=test-slot;object=nul%00evil" \
+    --yes
+expect_exit 0 "$p11kmip" list --label nul --json
+expect_json 'length == 1'
 expect_exit 1 "$p11kmip" uri --label no-such-key
 expect_in "no object" "$err"
 
@@ -100,6 +116,10 @@ expect_exit 4 "$p11kmip" list --slot dead
 expect_in "on token \"dead\": no server of the slot answered" "$err"
 expect_in "127.0.0.1:1" "$err"
 expect_in "config check --slot \"dead\"" "$err"
+echo "--- a URI without token= skips a slot that cannot be searched"
+expect_exit 0 "$p11kmip" list "pkcs11:object=slow" --json
+expect_json 'length == 1 and .[0].slot == "test-slot"'
+expect_in "on token \"dead\"" "$err"
 
 echo "--- destroy on a terminal: 'n' keeps the objects, 'y' destroys them"
 expect_exit 1 sh -c 'printf "n\n" | script -qec "$0 destroy --label slow" \

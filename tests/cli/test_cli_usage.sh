@@ -33,7 +33,19 @@ expect_exit 2 "$p11kmip" keygen rsa:2048
 expect_exit 2 "$p11kmip" keygen dsa:1024 --label x
 expect_in "rsa:2048" "$err"
 expect_exit 2 "$p11kmip" list --id xyz
-expect_in "expected hex digits" "$err"
+expect_in "expected an even number of hex digits" "$err"
+expect_exit 2 "$p11kmip" list --id 0a1
+expect_in "--id \"0a1\": expected an even number of hex digits" "$err"
+expect_exit 2 "$p11kmip" show --id 0a:1
+echo "--- a NUL byte (%00) in any text value of a URI is refused"
+expect_exit 2 "$p11kmip" destroy "pkcs11:token=t;object=a%00evil" --yes
+expect_in "the value of \"object\" holds a NUL byte" "$err"
+expect_exit 2 "$p11kmip" list "pkcs11:token=t%00x;object=a"
+expect_in "the value of \"token\" holds a NUL byte" "$err"
+expect_exit 2 "$p11kmip" show "pkcs11:object=a?pin-value=1%002"
+expect_in "\"pin-value\"" "$err"
+# An id is bytes: %00 is one of them (exit 3: no configuration here).
+expect_exit 3 "$p11kmip" show "pkcs11:id=%00%01"
 expect_exit 2 "$p11kmip" list --type key
 expect_in "secret-key" "$err"
 expect_exit 2 "$p11kmip" list "http://example.com/"
