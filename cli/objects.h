@@ -45,6 +45,10 @@ int cli_selector_option(cli_selector *sel, int opt, const char *arg);
 /* Takes a pkcs11: URI naming the objects. 0, or -1 (message printed). */
 int cli_selector_uri(cli_selector *sel, const char *text);
 bool cli_selector_empty(const cli_selector *sel);
+/* For a command that takes one kind of key: a non-empty selection gets
+ * object_class; another --type is a usage error (printed). */
+int cli_selector_of_class(cli_selector *sel, CK_OBJECT_CLASS object_class,
+                          const char *command);
 void cli_selector_clear(cli_selector *sel);
 
 /* A command's own option besides the selection: a flag (value NULL) or

@@ -215,6 +215,20 @@ int cli_selector_uri(cli_selector *sel, const char *text)
     return rc == 0 ? 0 : cli_error(-1, "out of memory");
 }
 
+int cli_selector_of_class(cli_selector *sel, CK_OBJECT_CLASS object_class,
+                          const char *command)
+{
+    if (sel->has_class && sel->object_class != object_class)
+        return cli_error(CLI_EXIT_USAGE, "%s: takes a %s key, not --type %s",
+                         command, cli_class_name(object_class),
+                         cli_class_name(sel->object_class));
+    if (!cli_selector_empty(sel)) {
+        sel->object_class = object_class;
+        sel->has_class = true;
+    }
+    return CLI_OK;
+}
+
 bool cli_selector_empty(const cli_selector *sel)
 {
     return sel->label == NULL && !sel->has_id && !sel->has_class;

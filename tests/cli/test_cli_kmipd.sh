@@ -52,6 +52,23 @@ expect_exit 0 "$p11kmip" pubkey --label k-ec:P-256 --out "$work/ec.pub"
 openssl dgst -sha256 -verify "$work/ec.pub" -signature "$work/message.sig" \
     "$work/message.txt" >/dev/null || fail "ECDSA signature does not verify"
 
+echo "--- sign and pubkey take a URI like every command; RSA-PSS SHA-384"
+expect_exit 0 "$p11kmip" sign "pkcs11:object=k-rsa:3072" --pss \
+    --digest sha384 --in "$work/message.txt" --out "$work/pss.sig"
+expect_exit 0 "$p11kmip" pubkey "pkcs11:token=test-slot;object=k-rsa:3072" \
+    --out "$work/rsa.pub"
+openssl dgst -sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 \
+    -verify "$work/rsa.pub" -signature "$work/pss.sig" "$work/message.txt" \
+    >/dev/null || fail "RSA-PSS signature does not verify"
+expect_exit 2 "$p11kmip" sign --label k-ec:P-256 --pss --in "$work/message.txt"
+expect_in "--pss needs an RSA key" "$err"
+expect_exit 2 "$p11kmip" pubkey --label k-ec:P-256 --type private
+expect_in "takes a public key" "$err"
+expect_exit 2 "$p11kmip" sign --label k-ec:P-256 --digest md5
+expect_in "unknown digest" "$err"
+expect_exit 1 "$p11kmip" sign --label no-such-key --in "$work/message.txt"
+expect_in "no object" "$err"
+
 echo "--- keyfile of an EC key, loaded by the provider"
 expect_exit 0 "$p11kmip" keyfile "pkcs11:token=test-slot;object=k-ec:P-256" \
     --out "$work/ec.key"
