@@ -138,6 +138,16 @@ expect_exit 0 "$p11kmip" list "pkcs11:object=slow" --json
 expect_json 'length == 1 and .[0].slot == "test-slot"'
 expect_in "on token \"dead\"" "$err"
 
+echo "--- exit codes: TLS refused (4), configuration (3), server refusal (1)"
+expect_exit 0 "$p11kmip" config add-slot --label badtls \
+    --server "$P11KMIP_TEST_SERVER" --ca "$P11KMIP_TEST_CERT" \
+    --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY"
+expect_exit 4 "$p11kmip" list --slot badtls
+expect_in "on token \"badtls\": no server of the slot answered" "$err"
+expect_in "certificate verify failed" "$err"
+expect_exit 4 "$p11kmip" config check --slot badtls
+expect_in "FAILED" "$out"
+
 echo "--- destroy on a terminal: 'n' keeps the objects, 'y' destroys them"
 expect_exit 1 sh -c 'printf "n\n" | script -qec "$0 destroy --label slow" \
     /dev/null' "$p11kmip"

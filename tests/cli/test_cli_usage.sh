@@ -128,6 +128,17 @@ expect_in "P11KMIP_PIN" "$err"
 expect_exit 3 "$p11kmip" list --slot nosuch
 expect_in "no slot labelled \"nosuch\"" "$err"
 
+echo "--- the module's configuration errors exit 3 and name the key"
+printf '{"slots":[{"label":"z","servers":["127.0.0.1:1"],"ca":"%s",
+  "cert":"%s","key":"%s","pool":0}]}' "$P11KMIP_TEST_CA" \
+    "$P11KMIP_TEST_CERT" "$P11KMIP_TEST_KEY" >"$work/pool0.json"
+expect_exit 3 env P11KMIP_CONFIG="$work/pool0.json" "$p11kmip" list
+expect_in '"slots[0].pool" is "0", expected an integer from 1 to 256' "$err"
+expect_exit 3 env P11KMIP_CONFIG="$work" "$p11kmip" list
+expect_in "not a regular file" "$err"
+expect_exit 3 env P11KMIP_TIMEOUT_MS=3600001 "$p11kmip" config show
+expect_in "P11KMIP_TIMEOUT_MS is \"3600001\"" "$err"
+
 echo "--- decode"
 expect_exit 0 "$p11kmip" decode --hex "$vectors/msg-locate-request.hex"
 expect_in '"tag": "RequestMessage"' "$out"
