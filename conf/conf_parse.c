@@ -152,6 +152,7 @@ p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
     json_tokener *tok;
     json_object *root;
     p11kmip_conf *conf;
+    size_t parsed;
 
     tok = json_tokener_new();
     if (tok == NULL) {
@@ -159,9 +160,9 @@ p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
         return NULL;
     }
     root = json_tokener_parse_ex(tok, json_text, (int)strlen(json_text));
+    parsed = (size_t)tok->char_offset;
     if (root == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-        json_text[tok->char_offset +
-                  strspn(json_text + tok->char_offset, " \t\r\n")] != '\0') {
+        json_text[parsed + strspn(json_text + parsed, " \t\r\n")] != '\0') {
         conf_error(err, err_len, "%s: invalid JSON near byte %d: %s", source,
                    tok->char_offset,
                    root == NULL
