@@ -52,25 +52,19 @@ static int write_public_key(const cli_token *token, CK_OBJECT_HANDLE handle,
     return code;
 }
 
+static int write_selected(const cli_token *token, CK_OBJECT_HANDLE key,
+                          void *out)
+{
+    return write_public_key(token, key, *(const char **)out);
+}
+
 static int run(int argc, char **argv)
 {
     const char *out = "-";
     const cli_extra_option extra[] = {{"out", NULL, &out}};
-    cli_selector sel = {0};
-    CK_OBJECT_HANDLE handle;
-    cli_token token = {0};
-    int code = cli_selection_parse(argc, argv, "pubkey", cli_cmd_pubkey.usage,
-                                   extra, 1, &sel);
 
-    if (code == CLI_OK)
-        code = cli_selector_of_class(&sel, CKO_PUBLIC_KEY, "pubkey");
-    if (code == CLI_OK)
-        code = cli_token_find_one(&sel, "pubkey", &token, &handle);
-    if (code == CLI_OK)
-        code = write_public_key(&token, handle, out);
-    cli_token_close(&token);
-    cli_selector_clear(&sel);
-    return code;
+    return cli_run_on_key(argc, argv, &cli_cmd_pubkey, extra, 1, CKO_PUBLIC_KEY,
+                          write_selected, &out);
 }
 
 const cli_command cli_cmd_pubkey = {

@@ -110,9 +110,22 @@ static int sign_data(const cli_token *token, CK_OBJECT_HANDLE key,
     return cli_token_error(token, "signing", rv);
 }
 
-static int sign_with(const cli_token *token, CK_OBJECT_HANDLE key,
-                     sign_args *args)
+static int pick_digest(sign_args *args)
 {
+    for (size_t i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
+        if (strcmp(args->digest_name, digests[i].name) == 0) {
+            args->digest = i;
+            return CLI_OK;
+        }
+    }
+    return cli_error(CLI_EXIT_USAGE,
+                     "sign: unknown digest \"%s\" (sha256, sha384, sha512)",
+                     args->digest_name);
+}
+
+static int sign_with(const cli_token *token, CK_OBJECT_HANDLE key, void *ctx)
+{
+    sign_args *args = ctx;
     CK_MECHANISM mech;
     cli_object object;
     uint8_t *data = NULL, *sig = NULL;
@@ -120,6 +133,8 @@ static int sign_with(const cli_token *token, CK_OBJECT_HANDLE key,
     CK_ULONG sig_len = 0;
     int code = cli_object_read(token, key, &object);
 
+    if (code == CLI_OK)
+        code = pick_digest(args);
     if (code == CLI_OK)
         code = mechanism(args, object.subtype, &mech);
     if (code == CLI_OK && cli_read_file(args->in, SIGN_MAX_INPUT, &data, &len))
@@ -138,19 +153,6 @@ static int sign_with(const cli_token *token, CK_OBJECT_HANDLE key,
     return code;
 }
 
-static int pick_digest(sign_args *args)
-{
-    for (size_t i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
-        if (strcmp(args->digest_name, digests[i].name) == 0) {
-            args->digest = i;
-            return CLI_OK;
-        }
-    }
-    return cli_error(CLI_EXIT_USAGE,
-                     "sign: unknown digest \"%s\" (sha256, sha384, sha512)",
-                     args->digest_name);
-}
-
 static int run(int argc, char **argv)
 {
     sign_args args = {.in = "-", .out = "-", .digest_name = "sha256"};
@@ -158,23 +160,9 @@ static int run(int argc, char **argv)
                                       {"out", NULL, &args.out},
                                       {"digest", NULL, &args.digest_name},
                                       {"pss", &args.pss, NULL}};
-    cli_selector sel = {0};
-    CK_OBJECT_HANDLE key;
-    cli_token token = {0};
-    int code = cli_selection_parse(argc, argv, "sign", cli_cmd_sign.usage,
-                                   extra, 4, &sel);
 
-    if (code == CLI_OK)
-        code = pick_digest(&args);
-    if (code == CLI_OK)
-        code = cli_selector_of_class(&sel, CKO_PRIVATE_KEY, "sign");
-    if (code == CLI_OK)
-        code = cli_token_find_one(&sel, "sign", &token, &key);
-    if (code == CLI_OK)
-        code = sign_with(&token, key, &args);
-    cli_token_close(&token);
-    cli_selector_clear(&sel);
-    return code;
+    return cli_run_on_key(argc, argv, &cli_cmd_sign, extra, 4, CKO_PRIVATE_KEY,
+                          sign_with, &args);
 }
 
 const cli_command cli_cmd_sign = {

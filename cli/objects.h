@@ -93,6 +93,17 @@ int cli_selection_open(const cli_selector *sel, cli_token *token);
 int cli_token_find_one(const cli_selector *sel, const char *command,
                        cli_token *token, CK_OBJECT_HANDLE *handle);
 
+/* What a command does with the one key it selected. */
+typedef int (*cli_key_action)(const cli_token *token, CK_OBJECT_HANDLE key,
+                              void *ctx);
+
+/* A command on one key of object_class (sign, pubkey): parses the
+ * selection and the extra options, finds the key, calls act, and closes
+ * the token. Returns act's exit code or why it was not called (printed). */
+int cli_run_on_key(int argc, char **argv, const cli_command *command,
+                   const cli_extra_option *extra, size_t n_extra,
+                   CK_OBJECT_CLASS object_class, cli_key_action act, void *ctx);
+
 /* Parses hex ("0a1b", "0A:1B") into *out (free()); -1 when not hex. */
 int cli_unhex(const char *text, uint8_t **out, size_t *len);
 /* Lower-case hex of data, malloc'd; NULL when out of memory. */

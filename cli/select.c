@@ -413,3 +413,24 @@ int cli_token_find_one(const cli_selector *sel, const char *command,
     code = cli_selection_open(sel, token);
     return code == CLI_OK ? cli_find_one(token, sel, handle) : code;
 }
+
+int cli_run_on_key(int argc, char **argv, const cli_command *command,
+                   const cli_extra_option *extra, size_t n_extra,
+                   CK_OBJECT_CLASS object_class, cli_key_action act, void *ctx)
+{
+    cli_selector sel = {0};
+    CK_OBJECT_HANDLE key;
+    cli_token token = {0};
+    int code = cli_selection_parse(argc, argv, command->name, command->usage,
+                                   extra, n_extra, &sel);
+
+    if (code == CLI_OK)
+        code = cli_selector_of_class(&sel, object_class, command->name);
+    if (code == CLI_OK)
+        code = cli_token_find_one(&sel, command->name, &token, &key);
+    if (code == CLI_OK)
+        code = act(&token, key, ctx);
+    cli_token_close(&token);
+    cli_selector_clear(&sel);
+    return code;
+}

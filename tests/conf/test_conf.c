@@ -25,6 +25,24 @@ static p11kmip_conf *parse(const char *json)
     return p11kmip_conf_parse(json, "test.json", err, sizeof(err));
 }
 
+/* A one-slot configuration from the environment alone. */
+static void set_env_slot(const char *servers)
+{
+    unsetenv("P11KMIP_CONFIG");
+    setenv("P11KMIP_SERVER", servers, 1);
+    setenv("P11KMIP_CA", "/ca", 1);
+    setenv("P11KMIP_CERT", "/cert", 1);
+    setenv("P11KMIP_KEY", "/key", 1);
+}
+
+static void unset_env_slot(void)
+{
+    unsetenv("P11KMIP_SERVER");
+    unsetenv("P11KMIP_CA");
+    unsetenv("P11KMIP_CERT");
+    unsetenv("P11KMIP_KEY");
+}
+
 static void expect_error(const char *json, const char *fragment)
 {
     p11kmip_conf *conf = parse(json);
@@ -180,11 +198,7 @@ static void environment_values_are_bounded_like_the_file(void **state)
     p11kmip_conf *conf;
 
     (void)state;
-    unsetenv("P11KMIP_CONFIG");
-    setenv("P11KMIP_SERVER", "127.0.0.1:1", 1);
-    setenv("P11KMIP_CA", "/ca", 1);
-    setenv("P11KMIP_CERT", "/cert", 1);
-    setenv("P11KMIP_KEY", "/key", 1);
+    set_env_slot("127.0.0.1:1");
     for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
         setenv(env[i].name, env[i].at_bound, 1);
         conf = p11kmip_conf_load(err, sizeof(err));
@@ -199,10 +213,7 @@ static void environment_values_are_bounded_like_the_file(void **state)
         unsetenv(env[i].name);
         setenv("P11KMIP_SERVER", "127.0.0.1:1", 1);
     }
-    unsetenv("P11KMIP_SERVER");
-    unsetenv("P11KMIP_CA");
-    unsetenv("P11KMIP_CERT");
-    unsetenv("P11KMIP_KEY");
+    unset_env_slot();
 }
 
 static void log_level_off_and_defaults_come_from_one_table(void **state)
@@ -264,11 +275,7 @@ static void environment_alone_defines_a_slot(void **state)
     p11kmip_conf *conf;
 
     (void)state;
-    unsetenv("P11KMIP_CONFIG");
-    setenv("P11KMIP_SERVER", "127.0.0.1:1,127.0.0.1:2", 1);
-    setenv("P11KMIP_CA", "/ca", 1);
-    setenv("P11KMIP_CERT", "/cert", 1);
-    setenv("P11KMIP_KEY", "/key", 1);
+    set_env_slot("127.0.0.1:1,127.0.0.1:2");
     setenv("P11KMIP_LOG_LEVEL", "info", 1);
     conf = p11kmip_conf_load(err, sizeof(err));
     assert_non_null(conf);
@@ -283,10 +290,7 @@ static void environment_alone_defines_a_slot(void **state)
     assert_null(p11kmip_conf_load(err, sizeof(err)));
     assert_non_null(strstr(err, "P11KMIP_LOG_LEVEL is \"chatty\""));
     unsetenv("P11KMIP_LOG_LEVEL");
-    unsetenv("P11KMIP_SERVER");
-    unsetenv("P11KMIP_CA");
-    unsetenv("P11KMIP_CERT");
-    unsetenv("P11KMIP_KEY");
+    unset_env_slot();
 }
 
 static void file_is_read_and_overridden(void **state)
