@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11kmip config init | add-slot | show | check. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -18,20 +20,50 @@ typedef struct config_args {
     const char *file;
     bool force;
     bool json;
+    bool system;         /* init, add-slot: /etc, not the user's file */
     const char *only;    /* check: --slot */
     p11kmip_conf *draft; /* one slot: the one init and add-slot write */
 } config_args;
 
-static const char *config_path(const config_args *args)
+/* Makes the folders above path (0700), as for a new user's file. */
+static int make_folders(const char *path)
 {
-    const char *env = getenv("P11KMIP_CONFIG");
+    char folder[4096];
 
-    if (args->file != NULL)
-        return args->file;
-    return env != NULL && env[0] != '\0' ? env : P11KMIP_DEFAULT_CONFIG;
+    for (const char *slash = strchr(path + 1, '/'); slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        snprintf(folder, sizeof(folder), "%.*s", (int)(slash - path), path);
+        if (mkdir(folder, 0700) != 0 && errno != EEXIST)
+            return cli_error(CLI_EXIT_CONFIG, "config: %s: %s", folder,
+                             strerror(errno));
+    }
+    return CLI_OK;
 }
 
-/* --file, --force, --json, --slot, then one option per schema field. */
+/* The file init and add-slot write: --file, else $P11KMIP_CONFIG, else
+ * with --system /etc/p11kmip/p11kmip.json, else the user's file. */
+static int config_path(const config_args *args, char *path, size_t len)
+{
+    const char *env = getenv("P11KMIP_CONFIG");
+    const char *named = args->file;
+
+    if (named == NULL && env != NULL && env[0] != '\0')
+        named = env;
+    if (named == NULL && args->system)
+        named = P11KMIP_DEFAULT_CONFIG;
+    if (named != NULL) {
+        snprintf(path, len, "%s", named);
+        return CLI_OK;
+    }
+    if (p11kmip_conf_user_path(path, len) != 0)
+        return cli_error(CLI_EXIT_CONFIG,
+                         "config: neither XDG_CONFIG_HOME nor HOME names a "
+                         "folder: give --file or --system");
+    return make_folders(path);
+}
+
+/* --file, --force, --json, --slot, --system, then one option per schema
+ * field. */
 static void config_options(struct option *options)
 {
     static const struct option fixed[] = {
@@ -39,6 +71,7 @@ static void config_options(struct option *options)
         {"force", no_argument, NULL, 'F'},
         {"json", no_argument, NULL, 'j'},
         {"slot", required_argument, NULL, 's'},
+        {"system", no_argument, NULL, 'Y'},
     };
     size_t n = sizeof(fixed) / sizeof(fixed[0]);
 
@@ -69,7 +102,7 @@ static int take_field(config_args *args, int opt)
 static int parse(int argc, char **argv, config_args *args)
 {
     struct option *options =
-        calloc(4 + p11kmip_conf_slot_field_count + 1, sizeof(*options));
+        calloc(5 + p11kmip_conf_slot_field_count + 1, sizeof(*options));
     int opt, code = CLI_OK;
 
     if (options == NULL)
@@ -85,6 +118,8 @@ static int parse(int argc, char **argv, config_args *args)
             args->json = true;
         else if (opt == 's')
             args->only = optarg;
+        else if (opt == 'Y')
+            args->system = true;
         else if (opt >= CONFIG_FIELD_OPTION)
             code = take_field(args, opt);
         else
@@ -165,9 +200,11 @@ static int append_slot(p11kmip_conf *conf, p11kmip_conf *draft)
 
 static int init(config_args *args)
 {
-    const char *path = config_path(args);
+    char path[4096];
     int code = check_new_slot(&args->draft->slots[0]);
 
+    if (code == CLI_OK)
+        code = config_path(args, path, sizeof(path));
     if (code != CLI_OK)
         return code;
     if (!args->force && access(path, F_OK) == 0)
@@ -184,11 +221,12 @@ static int init(config_args *args)
 
 static int add_slot(config_args *args)
 {
-    const char *path = config_path(args);
-    char err[512];
+    char err[512], path[4096];
     p11kmip_conf *conf;
     int code = check_new_slot(&args->draft->slots[0]);
 
+    if (code == CLI_OK)
+        code = config_path(args, path, sizeof(path));
     if (code != CLI_OK)
         return code;
     conf = p11kmip_conf_load_file(path, err, sizeof(err));
@@ -222,7 +260,7 @@ static p11kmip_conf *load(const config_args *args, int *code)
 
 static int show_json(const p11kmip_conf *conf)
 {
-    char *text = p11kmip_conf_text(conf);
+    char *text = p11kmip_conf_text(conf, false);
 
     if (text == NULL)
         return cli_error(CLI_EXIT_FAILURE, "config show: out of memory");
@@ -239,7 +277,8 @@ static void show_text(const p11kmip_conf *conf)
            p11kmip_log_level_name(conf->log_level),
            conf->log_file != NULL ? conf->log_file : "(standard error)");
     for (size_t i = 0; i < conf->slot_count; i++) {
-        printf("slot \"%s\"\n", conf->slots[i].label);
+        printf("slot \"%s\" (from %s)\n", conf->slots[i].label,
+               conf->slots[i].source);
         for (size_t j = 0; j < p11kmip_conf_slot_field_count; j++) {
             const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[j];
 
@@ -252,7 +291,8 @@ static void show_text(const p11kmip_conf *conf)
     }
 }
 
-/* The schema as the operator reads it. */
+/* The schema as the operator reads it: per key, its name in the file,
+ * its option and variable, what it is, what it takes and its default. */
 static void print_keys(void)
 {
     p11kmip_slot_conf defaults;
@@ -264,8 +304,10 @@ static void print_keys(void)
 
         p11kmip_conf_field_expected(field, expected, sizeof(expected));
         p11kmip_conf_field_text(field, &defaults, value, sizeof(value));
-        printf("--%s (\"%s\"%s%s%s): %s\n    %s%s%s\n", field->option,
-               field->name, field->env != NULL ? ", $" : "",
+        printf("\"%s\"%s%s%s%s%s: %s\n    %s%s%s\n", field->name,
+               field->option != NULL ? ", --" : "",
+               field->option != NULL ? field->option : "",
+               field->env != NULL ? ", $" : "",
                field->env != NULL ? field->env : "",
                (field->flags & P11KMIP_CONF_REQUIRED) ? ", required" : "",
                field->help, expected, value[0] != '\0' ? "; default " : "",
@@ -317,7 +359,8 @@ const cli_command cli_cmd_config = {
     "           [--login none|key-passphrase|credential] [--username U]\n"
     "           [--verify-name NAME] [--ciphers LIST] [--file PATH] "
     "[--force]\n"
-    "  add-slot (the slot options of init) [--file PATH]\n"
+    "           [--system] (default: the user's file)\n"
+    "  add-slot (the slot options of init) [--file PATH] [--system]\n"
     "  show     [--file PATH] [--json]\n"
     "  check    [--file PATH] [--slot SLOT] [--json]\n"
     "  keys     each key of a slot: option, type, default, environment",

@@ -73,9 +73,11 @@ void p11kmip_conf_free(p11kmip_conf *conf)
 {
     if (conf == NULL)
         return;
-    for (size_t i = 0; i < conf->slot_count; i++)
+    for (size_t i = 0; i < conf->slot_count; i++) {
         clear_fields(p11kmip_conf_slot_fields, p11kmip_conf_slot_field_count,
                      &conf->slots[i]);
+        free(conf->slots[i].source);
+    }
     free(conf->slots);
     clear_fields(p11kmip_conf_log_fields, p11kmip_conf_log_field_count, conf);
     free(conf->source);

@@ -150,8 +150,12 @@ void p11kmip_conf_field_clear(const p11kmip_conf_field *field, void *base)
     server_list *list;
 
     if (field->type == P11KMIP_CONF_STRING) {
-        free(*AT(base, field, char *));
-        *AT(base, field, char *) = NULL;
+        char **value = AT(base, field, char *);
+
+        if (*value != NULL && (field->flags & P11KMIP_CONF_SECRET))
+            explicit_bzero(*value, strlen(*value));
+        free(*value);
+        *value = NULL;
     } else if (field->type == P11KMIP_CONF_SERVERS) {
         list = AT(base, field, server_list);
         for (size_t i = 0; i < list->count; i++)
@@ -183,7 +187,10 @@ void p11kmip_conf_field_text(const p11kmip_conf_field *field, const void *base,
     switch (field->type) {
     case P11KMIP_CONF_STRING:
         if (*AT_CONST(base, field, char *) != NULL)
-            snprintf(out, out_len, "%s", *AT_CONST(base, field, char *));
+            snprintf(out, out_len, "%s",
+                     (field->flags & P11KMIP_CONF_SECRET)
+                         ? "(hidden)"
+                         : *AT_CONST(base, field, char *));
         break;
     case P11KMIP_CONF_SERVERS:
         list = AT_CONST(base, field, server_list);
@@ -245,4 +252,20 @@ void p11kmip_conf_field_expected(const p11kmip_conf_field *field, char *out,
         choice_list(field->choices, out, out_len);
         break;
     }
+}
+
+bool conf_secret_field(const p11kmip_conf *conf, char *name, size_t name_len)
+{
+    for (size_t i = 0; i < conf->slot_count; i++) {
+        for (size_t j = 0; j < p11kmip_conf_slot_field_count; j++) {
+            const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[j];
+
+            if ((field->flags & P11KMIP_CONF_SECRET) &&
+                p11kmip_conf_field_is_set(field, &conf->slots[i])) {
+                snprintf(name, name_len, "slots[%zu].%s", i, field->name);
+                return true;
+            }
+        }
+    }
+    return false;
 }

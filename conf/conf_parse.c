@@ -109,6 +109,8 @@ static int parse_slots(json_object *slots, const char *source,
 
         snprintf(prefix, sizeof(prefix), "slots[%zu]", i);
         p11kmip_conf_slot_defaults(slot);
+        if ((slot->source = strdup(source)) == NULL)
+            return conf_error(err, err_len, "out of memory");
         if (parse_fields(p11kmip_conf_slot_fields,
                          p11kmip_conf_slot_field_count,
                          json_object_array_get_idx(slots, i), slot, source,

@@ -20,12 +20,14 @@ static json_object *servers_json(const p11kmip_slot_conf *slot)
 }
 
 static json_object *field_json(const p11kmip_conf_field *field,
-                               const void *base)
+                               const void *base, bool secrets)
 {
     char text[1024];
 
     if (!p11kmip_conf_field_is_set(field, base))
         return NULL;
+    if ((field->flags & P11KMIP_CONF_SECRET) && !secrets)
+        return json_object_new_string("(hidden)");
     if (field->type == P11KMIP_CONF_SERVERS)
         return servers_json(base);
     if (field->type == P11KMIP_CONF_UINT)
@@ -40,12 +42,12 @@ static json_object *field_json(const p11kmip_conf_field *field,
 }
 
 static json_object *fields_json(const p11kmip_conf_field *fields, size_t n,
-                                const void *base)
+                                const void *base, bool secrets)
 {
     json_object *obj = json_object_new_object();
 
     for (size_t i = 0; i < n; i++) {
-        json_object *value = field_json(&fields[i], base);
+        json_object *value = field_json(&fields[i], base, secrets);
 
         if (value != NULL)
             json_object_object_add(obj, fields[i].name, value);
@@ -53,7 +55,7 @@ static json_object *fields_json(const p11kmip_conf_field *fields, size_t n,
     return obj;
 }
 
-char *p11kmip_conf_text(const p11kmip_conf *conf)
+char *p11kmip_conf_text(const p11kmip_conf *conf, bool secrets)
 {
     json_object *root = json_object_new_object();
     json_object *slots = json_object_new_array();
@@ -62,11 +64,12 @@ char *p11kmip_conf_text(const p11kmip_conf *conf)
     for (size_t i = 0; i < conf->slot_count; i++)
         json_object_array_add(slots, fields_json(p11kmip_conf_slot_fields,
                                                  p11kmip_conf_slot_field_count,
-                                                 &conf->slots[i]));
+                                                 &conf->slots[i], secrets));
     json_object_object_add(root, "slots", slots);
     json_object_object_add(root, "log",
                            fields_json(p11kmip_conf_log_fields,
-                                       p11kmip_conf_log_field_count, conf));
+                                       p11kmip_conf_log_field_count, conf,
+                                       secrets));
     text = strdup(json_object_to_json_string_ext(
         root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
@@ -76,14 +79,15 @@ char *p11kmip_conf_text(const p11kmip_conf *conf)
 int p11kmip_conf_save(const p11kmip_conf *conf, const char *path, char *err,
                       size_t err_len)
 {
-    char *text = p11kmip_conf_text(conf);
+    char *text = p11kmip_conf_text(conf, true), secret[96];
     size_t len;
     int fd, rc = 0;
 
     if (text == NULL)
         return conf_error(err, err_len, "out of memory");
     len = strlen(text);
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+              conf_secret_field(conf, secret, sizeof(secret)) ? 0600 : 0644);
     if (fd < 0)
         rc = conf_error(err, err_len, "%s: cannot write: %s", path,
                         strerror(errno));
@@ -95,6 +99,7 @@ int p11kmip_conf_save(const p11kmip_conf *conf, const char *path, char *err,
             rc = conf_error(err, err_len, "%s: close failed: %s", path,
                             strerror(errno));
     }
+    explicit_bzero(text, len);
     free(text);
     return rc;
 }

@@ -43,6 +43,10 @@ const p11kmip_conf_field p11kmip_conf_slot_fields[] = {
     {"key", "key", "P11KMIP_KEY", P11KMIP_CONF_STRING, SLOT(key),
      P11KMIP_CONF_REQUIRED | P11KMIP_CONF_FILE, 0, 0, 0, NULL,
      "PEM file of the client certificate's private key"},
+    {"key_password", NULL, "P11KMIP_KEY_PASSWORD", P11KMIP_CONF_STRING,
+     SLOT(key_password), P11KMIP_CONF_SECRET, 0, 0, 0, NULL,
+     "the passphrase of an encrypted \"key\", for programs that never log "
+     "in"},
     {"ciphers", "ciphers", NULL, P11KMIP_CONF_STRING, SLOT(ciphers), 0, 0, 0, 0,
      NULL, "TLS 1.2 cipher list (OpenSSL syntax)"},
     {"verify_name", "verify-name", NULL, P11KMIP_CONF_STRING, SLOT(verify_name),

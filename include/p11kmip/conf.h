@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11kmip configuration: a JSON file (json-c) plus environment overrides.
- * Search order: $P11KMIP_CONFIG, then /etc/p11kmip/p11kmip.json. With
- * neither, P11KMIP_SERVER alone defines a one-slot configuration. Each
+ * Search order: $P11KMIP_CONFIG alone if set; else the user's file
+ * ($XDG_CONFIG_HOME/p11kmip/p11kmip.json, default ~/.config/...) and
+ * /etc/p11kmip/p11kmip.json, the slots of both (a user's slot hides a
+ * system slot of its label). With none, P11KMIP_SERVER alone defines a
+ * one-slot configuration. Each
  * key's type, default, range and environment variable: conf_schema.h. */
 #ifndef P11KMIP_CONF_H
 #define P11KMIP_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,15 +38,17 @@ typedef struct p11kmip_slot_conf {
     char *ca; /* PEM file paths */
     char *cert;
     char *key;
-    char *ciphers;     /* TLS 1.2 cipher list or NULL */
-    char *verify_name; /* server name to verify instead of the host */
-    char *username;    /* for P11KMIP_LOGIN_CREDENTIAL */
+    char *key_password; /* decrypts key without a login, or NULL */
+    char *ciphers;      /* TLS 1.2 cipher list or NULL */
+    char *verify_name;  /* server name to verify instead of the host */
+    char *username;     /* for P11KMIP_LOGIN_CREDENTIAL */
     p11kmip_login_mode login;
     /* "auto" is {0, 0}; otherwise e.g. {1, 4} from "1.4". */
     int32_t kmip_major;
     int32_t kmip_minor;
     uint32_t timeout_ms;
     uint32_t pool;
+    char *source; /* the file the slot comes from, or "environment" */
 } p11kmip_slot_conf;
 
 typedef struct p11kmip_conf {
@@ -59,7 +65,13 @@ typedef struct p11kmip_conf {
  * file, the key and what was expected. Free with p11kmip_conf_free. */
 p11kmip_conf *p11kmip_conf_load(char *err, size_t err_len);
 
-/* Loads one named file, with no search and no environment. */
+/* The user's file into path: $XDG_CONFIG_HOME/p11kmip/p11kmip.json, else
+ * $HOME/.config/p11kmip/p11kmip.json. -1 when neither variable is set. */
+int p11kmip_conf_user_path(char *path, size_t path_len);
+
+/* Loads one named file, with no search and no environment. A file other
+ * users may write, or one holding a secret that they may read, is
+ * refused. */
 p11kmip_conf *p11kmip_conf_load_file(const char *path, char *err,
                                      size_t err_len);
 
@@ -68,11 +80,11 @@ p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
                                  char *err, size_t err_len);
 
 /* conf as the JSON text of a file, malloc'd (free()); NULL when out of
- * memory. */
-char *p11kmip_conf_text(const p11kmip_conf *conf);
+ * memory. Secrets are written as "(hidden)" unless secrets is true. */
+char *p11kmip_conf_text(const p11kmip_conf *conf, bool secrets);
 
-/* Writes conf as JSON to path (mode 0644), for `p11kmip config`. Returns
- * 0 or -1 with err filled. */
+/* Writes conf as JSON to path (mode 0644, 0600 when it holds a secret),
+ * for `p11kmip config`. Returns 0 or -1 with err filled. */
 int p11kmip_conf_save(const p11kmip_conf *conf, const char *path, char *err,
                       size_t err_len);
 

@@ -25,6 +25,7 @@ enum {
     P11KMIP_CONF_REQUIRED = 1 << 0, /* a slot is incomplete without it */
     P11KMIP_CONF_FILE = 1 << 1,     /* a path that must be readable */
     P11KMIP_CONF_NULLABLE = 1 << 2, /* JSON null means unset */
+    P11KMIP_CONF_SECRET = 1 << 3,   /* never shown; the file must be 0600 */
 };
 
 typedef struct p11kmip_conf_choice {
@@ -65,7 +66,8 @@ void p11kmip_conf_field_clear(const p11kmip_conf_field *field, void *base);
 bool p11kmip_conf_field_is_set(const p11kmip_conf_field *field,
                                const void *base);
 
-/* The value as text into out ("" when unset; servers space-separated). */
+/* The value as text into out ("" when unset; servers space-separated; a
+ * secret as "(hidden)"). */
 void p11kmip_conf_field_text(const p11kmip_conf_field *field, const void *base,
                              char *out, size_t out_len);
 

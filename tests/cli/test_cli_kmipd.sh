@@ -148,6 +148,33 @@ expect_in "certificate verify failed" "$err"
 expect_exit 4 "$p11kmip" config check --slot badtls
 expect_in "FAILED" "$out"
 
+echo "--- an encrypted client key opened by key_password or the environment"
+openssl pkey -in "$P11KMIP_TEST_KEY" -aes256 -passout pass:s3cret \
+    -out "$work/enc.key"
+enc_slot() { # enc_slot EXTRA: a one-slot configuration with the encrypted key
+    printf '{"slots":[{"label":"enc","servers":["%s"],"ca":"%s","cert":"%s",
+      "key":"%s"%s}]}' "$P11KMIP_TEST_SERVER" "$P11KMIP_TEST_CA" \
+        "$P11KMIP_TEST_CERT" "$work/enc.key" "$1"
+}
+enc_slot ',"key_password":"s3cret"' >"$work/enc.json"
+chmod 600 "$work/enc.json"
+expect_exit 0 env P11KMIP_CONFIG="$work/enc.json" "$p11kmip" list \
+    --label k-ec:P-256 --json
+expect_json 'length == 2 and all(.[]; .slot == "enc")'
+expect_exit 0 env P11KMIP_CONFIG="$work/enc.json" "$p11kmip" config show --json
+expect_json '.slots[0].key_password == "(hidden)"'
+chmod 640 "$work/enc.json"
+expect_exit 3 env P11KMIP_CONFIG="$work/enc.json" "$p11kmip" config show
+expect_in "holds the secret \"slots[0].key_password\"" "$err"
+enc_slot '' >"$work/enc-env.json"
+expect_exit 0 env P11KMIP_CONFIG="$work/enc-env.json" \
+    P11KMIP_KEY_PASSWORD=s3cret "$p11kmip" list --label k-ec:P-256 --json
+expect_json 'length == 2'
+# p11core reports a client key it cannot open as a device error (4).
+expect_exit 4 env P11KMIP_CONFIG="$work/enc-env.json" \
+    P11KMIP_KEY_PASSWORD=wrong "$p11kmip" list --label k-ec:P-256
+expect_in "enc.key: wrong passphrase" "$err"
+
 echo "--- destroy on a terminal: 'n' keeps the objects, 'y' destroys them"
 expect_exit 1 sh -c 'printf "n\n" | script -qec "$0 destroy --label slow" \
     /dev/null' "$p11kmip"

@@ -114,13 +114,33 @@ expect_exit 0 "$p11kmip" config init --force --file "$work/bounds.json" \
     --label a --server 127.0.0.1:1 --ca "$P11KMIP_TEST_CA" \
     --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY" --timeout-ms 1
 expect_exit 0 "$p11kmip" config keys
-expect_in "--pool (\"pool\"): " "$out"
+expect_in "\"pool\", --pool: " "$out"
+expect_in "\"key_password\", \$P11KMIP_KEY_PASSWORD: " "$out"
 expect_in "an integer from 1 to 256; default 4" "$out"
 expect_exit 0 "$p11kmip" config init --force --file "$work/other.json" \
     --label b --server 127.0.0.1:5696 --ca "$P11KMIP_TEST_CA" \
     --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY"
 expect_exit 0 "$p11kmip" config show --file "$work/other.json"
 expect_in "slot \"b\"" "$out"
+
+echo "--- without P11KMIP_CONFIG: config init writes the user's own file"
+(
+    unset P11KMIP_CONFIG
+    export XDG_CONFIG_HOME="$work/xdg"
+    expect_exit 3 "$p11kmip" config show
+    expect_in "create $work/xdg/p11kmip/p11kmip.json or" "$err"
+    expect_exit 0 "$p11kmip" config init --label mine --server 127.0.0.1:1 \
+        --ca "$P11KMIP_TEST_CA" --cert "$P11KMIP_TEST_CERT" \
+        --key "$P11KMIP_TEST_KEY"
+    expect_in "wrote $work/xdg/p11kmip/p11kmip.json" "$out"
+    [ "$(stat -c %a "$work/xdg/p11kmip")" = 700 ] ||
+        fail "the user's folder is not 0700"
+    expect_exit 0 "$p11kmip" config show
+    expect_in "slot \"mine\" (from $work/xdg/p11kmip/p11kmip.json)" "$out"
+    chmod g+w "$work/xdg/p11kmip/p11kmip.json"
+    expect_exit 3 "$p11kmip" config show
+    expect_in "other users may write it (mode 0664)" "$err"
+)
 
 echo "--- a slot that needs a PIN says how to give one"
 expect_exit 3 "$p11kmip" list --slot a </dev/null

@@ -6,18 +6,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "p11kmip/conf.h"
+#include "p11kmip/conf_client.h"
 #include "p11kmip/conf_schema.h"
+
+#include "conf_internal.h"
 
 #define GOOD_SLOT                                                              \
     "{\"label\":\"prod\",\"servers\":[\"kmip1:5696\",\"[::1]:5697\"],"         \
     "\"ca\":\"/ca.pem\",\"cert\":\"/c.pem\",\"key\":\"/c.key\""
 
 static char err[512];
+
+static mode_t file_mode(const char *path)
+{
+    struct stat st;
+
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_mode & 07777;
+}
+
+static mode_t current_umask(void)
+{
+    mode_t mask = umask(0);
+
+    umask(mask);
+    return mask;
+}
 
 static p11kmip_conf *parse(const char *json)
 {
@@ -344,6 +364,125 @@ static void saved_config_reads_back(void **state)
     unlink(path);
 }
 
+/* Writes json into a new file of dir with mode; returns its path in
+ * path. */
+static void write_file(const char *dir, const char *name, const char *json,
+                       mode_t mode, char *path, size_t path_len)
+{
+    FILE *file;
+
+    snprintf(path, path_len, "%s/%s", dir, name);
+    file = fopen(path, "w");
+    assert_non_null(file);
+    assert_int_equal(fputs(json, file) >= 0, 1);
+    assert_int_equal(fclose(file), 0);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+#define SECRET_SLOT "{\"slots\":[" GOOD_SLOT ",\"key_password\":\"s3cret\"}]}"
+
+static void a_file_others_may_read_holding_a_secret_is_refused(void **state)
+{
+    char dir[] = "/tmp/p11kmip-conf-XXXXXX", path[256], *text;
+    kmip_client_config cfg;
+    p11kmip_conf *conf;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "open.json", SECRET_SLOT, 0644, path, sizeof(path));
+    assert_null(p11kmip_conf_load_file(path, err, sizeof(err)));
+    assert_non_null(strstr(err, "holds the secret \"slots[0].key_password\""));
+    assert_non_null(strstr(err, "chmod 600"));
+    unlink(path);
+
+    write_file(dir, "own.json", SECRET_SLOT, 0600, path, sizeof(path));
+    conf = p11kmip_conf_load_file(path, err, sizeof(err));
+    assert_non_null(conf);
+    p11kmip_slot_client_config(&conf->slots[0], &cfg);
+    assert_string_equal(cfg.key_passphrase, "s3cret");
+    text = p11kmip_conf_text(conf, false);
+    assert_null(strstr(text, "s3cret"));
+    assert_non_null(strstr(text, "(hidden)"));
+    free(text);
+    unlink(path);
+    assert_int_equal(p11kmip_conf_save(conf, path, err, sizeof(err)), 0);
+    assert_int_equal(file_mode(path), 0600);
+    p11kmip_conf_free(conf);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void a_file_others_may_write_is_refused(void **state)
+{
+    char dir[] = "/tmp/p11kmip-conf-XXXXXX", path[256];
+    p11kmip_conf *conf;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "shared.json", "{\"slots\":[" GOOD_SLOT "}]}", 0664, path,
+               sizeof(path));
+    assert_null(p11kmip_conf_load_file(path, err, sizeof(err)));
+    assert_non_null(strstr(err, "other users may write it (mode 0664)"));
+    assert_int_equal(chmod(path, 0644), 0);
+    conf = p11kmip_conf_load_file(path, err, sizeof(err));
+    assert_non_null(conf);
+    assert_int_equal(p11kmip_conf_save(conf, path, err, sizeof(err)), 0);
+    assert_int_equal(file_mode(path), 0644 & ~current_umask());
+    p11kmip_conf_free(conf);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* $XDG_CONFIG_HOME/p11kmip/p11kmip.json, else ~/.config/...; a user's
+ * slots come first and hide the system's of the same label. */
+static void user_and_system_files_are_read_together(void **state)
+{
+    char dir[] = "/tmp/p11kmip-conf-XXXXXX", user[256], system[256];
+    char expected[600];
+    p11kmip_conf *conf;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    setenv("XDG_CONFIG_HOME", "/xdg", 1);
+    assert_int_equal(p11kmip_conf_user_path(user, sizeof(user)), 0);
+    assert_string_equal(user, "/xdg/p11kmip/p11kmip.json");
+    unsetenv("XDG_CONFIG_HOME");
+    setenv("HOME", "/home/u", 1);
+    assert_int_equal(p11kmip_conf_user_path(user, sizeof(user)), 0);
+    assert_string_equal(user, "/home/u/.config/p11kmip/p11kmip.json");
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+
+    write_file(dir, "user.json",
+               "{\"slots\":[" GOOD_SLOT ",\"label\":\"mine\"}," GOOD_SLOT
+               ",\"label\":\"shared\",\"pool\":7}]}",
+               0600, user, sizeof(user));
+    write_file(dir, "system.json",
+               "{\"slots\":[" GOOD_SLOT ",\"label\":\"shared\"}," GOOD_SLOT
+               ",\"label\":\"company\"}]}",
+               0644, system, sizeof(system));
+    conf = conf_load_both(user, system, err, sizeof(err));
+    assert_non_null(conf);
+    assert_int_equal(conf->slot_count, 3);
+    assert_string_equal(conf->slots[0].label, "mine");
+    assert_string_equal(conf->slots[1].label, "shared");
+    assert_int_equal(conf->slots[1].pool, 7);
+    assert_string_equal(conf->slots[1].source, user);
+    assert_string_equal(conf->slots[2].label, "company");
+    assert_string_equal(conf->slots[2].source, system);
+    snprintf(expected, sizeof(expected), "%s and %s", user, system);
+    assert_string_equal(conf->source, expected);
+    p11kmip_conf_free(conf);
+
+    /* A system file that cannot be read leaves the user's alone. */
+    conf = conf_load_both(user, "/nonexistent/p11kmip.json", err, sizeof(err));
+    assert_non_null(conf);
+    assert_int_equal(conf->slot_count, 2);
+    p11kmip_conf_free(conf);
+    unlink(user);
+    unlink(system);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,8 +499,13 @@ int main(void)
         cmocka_unit_test(environment_alone_defines_a_slot),
         cmocka_unit_test(file_is_read_and_overridden),
         cmocka_unit_test(saved_config_reads_back),
+        cmocka_unit_test(a_file_others_may_read_holding_a_secret_is_refused),
+        cmocka_unit_test(a_file_others_may_write_is_refused),
+        cmocka_unit_test(user_and_system_files_are_read_together),
     };
 
     unsetenv("P11KMIP_SERVER");
+    /* No user's file of whoever runs the tests. */
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
