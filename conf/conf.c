@@ -83,3 +83,13 @@ void p11kmip_conf_free(p11kmip_conf *conf)
     free(conf->source);
     free(conf);
 }
+
+const char *p11kmip_log_level_name(p11kmip_log_level level)
+{
+    for (size_t i = 0; i < p11kmip_conf_log_field_count; i++)
+        if (p11kmip_conf_log_fields[i].offset ==
+            offsetof(p11kmip_conf, log_level))
+            return conf_choice_name(p11kmip_conf_log_fields[i].choices,
+                                    (int)level);
+    return "unknown";
+}

@@ -77,8 +77,3 @@ const p11kmip_conf_field p11kmip_conf_log_fields[] = {
      "the log file; null: standard error"},
 };
 const size_t p11kmip_conf_log_field_count = COUNT(p11kmip_conf_log_fields);
-
-const char *p11kmip_log_level_name(p11kmip_log_level level)
-{
-    return conf_choice_name(log_levels, (int)level);
-}
