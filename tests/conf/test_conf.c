@@ -483,6 +483,56 @@ static void user_and_system_files_are_read_together(void **state)
     rmdir(dir);
 }
 
+/* Without P11KMIP_CONFIG the user's file is read; with none, the error
+ * says where the files would be. */
+static void the_search_finds_the_users_file(void **state)
+{
+    char dir[] = "/tmp/p11kmip-conf-XXXXXX", folder[64], path[256];
+    p11kmip_conf *conf;
+
+    (void)state;
+    unsetenv("P11KMIP_CONFIG");
+    assert_null(p11kmip_conf_load(err, sizeof(err)));
+    assert_non_null(strstr(err, "create /nonexistent/p11kmip/p11kmip.json or "
+                                "/etc/p11kmip/p11kmip.json"));
+    assert_non_null(mkdtemp(dir));
+    snprintf(folder, sizeof(folder), "%s/p11kmip", dir);
+    assert_int_equal(mkdir(folder, 0700), 0);
+    write_file(folder, "p11kmip.json", "{\"slots\":[" GOOD_SLOT "}]}", 0644,
+               path, sizeof(path));
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    conf = p11kmip_conf_load(err, sizeof(err));
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+    assert_non_null(conf);
+    assert_string_equal(conf->source, path);
+    assert_string_equal(conf->slots[0].source, path);
+    p11kmip_conf_free(conf);
+    /* A system file that does not parse is named. */
+    assert_null(conf_load_both(path, folder, err, sizeof(err)));
+    assert_non_null(strstr(err, "not a regular file"));
+    unlink(path);
+    rmdir(folder);
+    rmdir(dir);
+}
+
+static void a_file_with_a_nul_byte_is_refused(void **state)
+{
+    char path[] = "/tmp/p11kmip-conf-XXXXXX";
+    int fd = mkstemp(path);
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "{\"slots\"\0:[]}", 13), 13);
+    close(fd);
+    assert_null(p11kmip_conf_load_file(path, err, sizeof(err)));
+    assert_non_null(strstr(err, "contains a NUL byte"));
+    unlink(path);
+    set_env_slot(",");
+    assert_null(p11kmip_conf_load(err, sizeof(err)));
+    assert_string_equal(err, "P11KMIP_SERVER is empty");
+    unset_env_slot();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +552,8 @@ int main(void)
         cmocka_unit_test(a_file_others_may_read_holding_a_secret_is_refused),
         cmocka_unit_test(a_file_others_may_write_is_refused),
         cmocka_unit_test(user_and_system_files_are_read_together),
+        cmocka_unit_test(the_search_finds_the_users_file),
+        cmocka_unit_test(a_file_with_a_nul_byte_is_refused),
     };
 
     unsetenv("P11KMIP_SERVER");
