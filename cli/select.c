@@ -129,27 +129,26 @@ int cli_selector_option(cli_selector *sel, int opt, const char *arg)
     }
 }
 
-/* The name of the first component of a pkcs11: URI whose value holds a
- * NUL byte (%00), or NULL. An id is bytes and may hold any; every other
- * value is text, and p11-kit would keep the NUL that strndup() and C
- * strings cut at. */
-static const char *component_with_nul(const char *text)
+/* Whether a component of a pkcs11: URI has a value holding a NUL byte
+ * (%00); its name into name. An id is bytes and may hold any; every other
+ * value is text, which p11-kit would keep with the NUL that strndup() and
+ * C strings cut at. */
+static bool component_with_nul(const char *text, char *name, size_t name_len)
 {
-    static char name[32];
     const char *p = strchr(text, ':');
 
     while (p != NULL && *p != '\0') {
         size_t len = strcspn(++p, ";?&");
-        size_t name_len = strcspn(p, "=");
+        size_t name_end = strcspn(p, "=");
 
-        if (name_len < len && !(name_len == 2 && strncmp(p, "id", 2) == 0) &&
-            memmem(p + name_len, len - name_len, "%00", 3) != NULL) {
-            snprintf(name, sizeof(name), "%.*s", (int)name_len, p);
-            return name;
+        if (name_end < len && !(name_end == 2 && strncmp(p, "id", 2) == 0) &&
+            memmem(p + name_end, len - name_end, "%00", 3) != NULL) {
+            snprintf(name, name_len, "%.*s", (int)name_end, p);
+            return true;
         }
         p += len;
     }
-    return NULL;
+    return false;
 }
 
 /* Copies the attributes a URI names into sel. */
@@ -192,11 +191,12 @@ static int take_uri_attributes(cli_selector *sel, P11KitUri *uri)
 
 int cli_selector_uri(cli_selector *sel, const char *text)
 {
-    const char *nul = component_with_nul(text);
+    char nul[32];
     P11KitUri *uri;
     int rc;
 
-    if (strncmp(text, "pkcs11:", 7) == 0 && nul != NULL)
+    if (strncmp(text, "pkcs11:", 7) == 0 &&
+        component_with_nul(text, nul, sizeof(nul)))
         return cli_error(-1,
                          "\"%s\": the value of \"%s\" holds a NUL byte "
                          "(%%00), which no label or token name can hold",
