@@ -142,6 +142,25 @@ echo "--- without P11KMIP_CONFIG: config init writes the user's own file"
     expect_in "other users may write it (mode 0664)" "$err"
 )
 
+echo "--- config init --system writes /etc/p11kmip/p11kmip.json"
+# Not as root (root runs it as nobody), so that the test never writes the
+# system's file: the write is refused, and the message names the file.
+unprivileged() {
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    else
+        "$@"
+    fi
+}
+public=$(mktemp -d) # a copy nobody may run, wherever the build is
+cp "$p11kmip" "$public/p11kmip"
+chmod 755 "$public" "$public/p11kmip"
+expect_exit 3 unprivileged env -u P11KMIP_CONFIG "$public/p11kmip" config \
+    init --system --label a --server 127.0.0.1:1 --ca /etc/hostname \
+    --cert /etc/hostname --key /etc/hostname
+rm -r "$public"
+expect_in "/etc/p11kmip/p11kmip.json.new: cannot write" "$err"
+
 echo "--- a slot that needs a PIN says how to give one"
 expect_exit 3 "$p11kmip" list --slot a </dev/null
 expect_in "P11KMIP_PIN" "$err"
