@@ -6,9 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kmip/client.h"
-#include "p11kmip/conf.h"
-
 /* Exit codes, listed in p11kmip(1). */
 enum {
     CLI_OK = 0,
@@ -29,15 +26,6 @@ typedef struct cli_command {
 int cli_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Maps a kmip/ failure to a message (naming the server or the KMIP Result
- * Reason) and an exit code. */
-int cli_kmip_error(const char *what, const kmip_status *status);
-
-/* Loads the configuration and connects a client to the slot labelled
- * slot_label (NULL: the first slot). On failure prints why and returns
- * NULL with *exit_code set. Free with kmip_client_free. */
-kmip_client *cli_connect(const char *slot_label, int *exit_code);
-
 /* Reads a whole file ("-" is standard input), at most max bytes. The
  * caller frees *data. Returns 0, or prints why and returns -1. */
 int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
@@ -51,11 +39,5 @@ typedef struct cli_progress cli_progress;
 cli_progress *cli_progress_start(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 void cli_progress_end(cli_progress *progress, int ok);
-
-/* The Unique Identifier of the one object named label of object_type
- * (KMIP_OBJECT_TYPE_*), found by Locate. *uid is malloc'd. Prints why and
- * returns an exit code when none or several match. */
-int cli_locate_one(kmip_client *client, const char *label, uint32_t object_type,
-                   char **uid);
 
 #endif

@@ -1,198 +1,156 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11kmip config init | add-slot | show | check. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "p11kmip/conf_schema.h"
+
+/* getopt values of the schema's options: this plus the field's index. */
+#define CONFIG_FIELD_OPTION 1000
 
 typedef struct config_args {
     const char *file;
     bool force;
     bool json;
+    bool system;         /* init, add-slot: /etc, not the user's file */
     const char *only;    /* check: --slot */
     p11kmip_conf *draft; /* one slot: the one init and add-slot write */
 } config_args;
 
-static const char *config_path(const config_args *args)
+/* Makes the folders above path (0700), as for a new user's file. */
+static int make_folders(const char *path)
+{
+    char folder[4096];
+
+    for (const char *slash = strchr(path + 1, '/'); slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        snprintf(folder, sizeof(folder), "%.*s", (int)(slash - path), path);
+        if (mkdir(folder, 0700) != 0 && errno != EEXIST)
+            return cli_error(CLI_EXIT_CONFIG, "config: %s: %s", folder,
+                             strerror(errno));
+    }
+    return CLI_OK;
+}
+
+/* The file init and add-slot write: --file, else $P11KMIP_CONFIG, else
+ * with --system /etc/p11kmip/p11kmip.json, else the user's file. */
+static int config_path(const config_args *args, char *path, size_t len)
 {
     const char *env = getenv("P11KMIP_CONFIG");
+    const char *named = args->file;
 
-    if (args->file != NULL)
-        return args->file;
-    return env != NULL && env[0] != '\0' ? env : P11KMIP_DEFAULT_CONFIG;
-}
-
-static int set(char **field, const char *value)
-{
-    free(*field);
-    *field = strdup(value);
-    return *field != NULL ? 0 : -1;
-}
-
-static int add_server(p11kmip_slot_conf *slot, const char *server)
-{
-    char **grown =
-        realloc(slot->servers, (slot->server_count + 1) * sizeof(char *));
-
-    if (grown == NULL)
-        return -1;
-    slot->servers = grown;
-    slot->servers[slot->server_count] = strdup(server);
-    return slot->servers[slot->server_count++] != NULL ? 0 : -1;
-}
-
-static int parse_version(const char *text, p11kmip_slot_conf *slot)
-{
-    int major, minor;
-    char end;
-
-    if (strcmp(text, "auto") == 0) {
-        slot->kmip_major = slot->kmip_minor = 0;
-        return 0;
+    if (named == NULL && env != NULL && env[0] != '\0')
+        named = env;
+    if (named == NULL && args->system)
+        named = P11KMIP_DEFAULT_CONFIG;
+    if (named != NULL) {
+        snprintf(path, len, "%s", named);
+        return CLI_OK;
     }
-    if (sscanf(text, "%d.%d%c", &major, &minor, &end) != 2)
-        return -1;
-    slot->kmip_major = major;
-    slot->kmip_minor = minor;
-    return 0;
+    if (p11kmip_conf_user_path(path, len) != 0)
+        return cli_error(CLI_EXIT_CONFIG,
+                         "config: neither XDG_CONFIG_HOME nor HOME names a "
+                         "folder: give --file or --system");
+    return make_folders(path);
 }
 
-static int parse_login(const char *text, p11kmip_slot_conf *slot)
+/* --file, --force, --json, --slot, --system, then one option per schema
+ * field. */
+static void config_options(struct option *options)
 {
-    static const struct {
-        const char *name;
-        p11kmip_login_mode mode;
-    } modes[] = {{"none", P11KMIP_LOGIN_NONE},
-                 {"key-passphrase", P11KMIP_LOGIN_KEY_PASSPHRASE},
-                 {"credential", P11KMIP_LOGIN_CREDENTIAL}};
+    static const struct option fixed[] = {
+        {"file", required_argument, NULL, 'f'},
+        {"force", no_argument, NULL, 'F'},
+        {"json", no_argument, NULL, 'j'},
+        {"slot", required_argument, NULL, 's'},
+        {"system", no_argument, NULL, 'Y'},
+    };
+    size_t n = sizeof(fixed) / sizeof(fixed[0]);
 
-    for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-        if (strcmp(text, modes[i].name) == 0) {
-            slot->login = modes[i].mode;
-            return 0;
-        }
-    }
-    return -1;
+    memcpy(options, fixed, sizeof(fixed));
+    for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++)
+        if (p11kmip_conf_slot_fields[i].option != NULL)
+            options[n++] = (struct option){p11kmip_conf_slot_fields[i].option,
+                                           required_argument, NULL,
+                                           CONFIG_FIELD_OPTION + (int)i};
+    options[n] = (struct option){NULL, 0, NULL, 0};
+}
+
+/* A slot field's option: its value goes into the draft's slot. */
+static int take_field(config_args *args, int opt)
+{
+    const p11kmip_conf_field *field =
+        &p11kmip_conf_slot_fields[opt - CONFIG_FIELD_OPTION];
+    char where[64], err[512];
+
+    snprintf(where, sizeof(where), "--%s", field->option);
+    if (p11kmip_conf_field_set(field, &args->draft->slots[0], optarg, where,
+                               err, sizeof(err)) != 0)
+        return cli_error(CLI_EXIT_USAGE, "config: %s (%s)", err, field->help);
+    return CLI_OK;
 }
 
 /* Options of every config subcommand; each uses the ones it needs. */
 static int parse(int argc, char **argv, config_args *args)
 {
-    static const struct option options[] = {
-        {"file", required_argument, NULL, 'f'},
-        {"force", no_argument, NULL, 'F'},
-        {"json", no_argument, NULL, 'j'},
-        {"slot", required_argument, NULL, 's'},
-        {"label", required_argument, NULL, 'l'},
-        {"server", required_argument, NULL, 'S'},
-        {"ca", required_argument, NULL, 'a'},
-        {"cert", required_argument, NULL, 'c'},
-        {"key", required_argument, NULL, 'k'},
-        {"kmip-version", required_argument, NULL, 'V'},
-        {"timeout-ms", required_argument, NULL, 'T'},
-        {"login", required_argument, NULL, 'L'},
-        {"username", required_argument, NULL, 'u'},
-        {"verify-name", required_argument, NULL, 'N'},
-        {NULL, 0, NULL, 0},
-    };
-    p11kmip_slot_conf *slot = &args->draft->slots[0];
-    int opt, rc = 0;
-    char *end;
+    struct option *options =
+        calloc(5 + p11kmip_conf_slot_field_count + 1, sizeof(*options));
+    int opt, code = CLI_OK;
 
-    slot->timeout_ms = 5000;
-    slot->pool = 4;
-    while (rc == 0 &&
-           (opt = getopt_long(argc, argv, "f:s:l:", options, NULL)) != -1) {
-        switch (opt) {
-        case 'f':
-            args->file = optarg;
-            break;
-        case 'F':
-            args->force = true;
-            break;
-        case 'j':
-            args->json = true;
-            break;
-        case 's':
-            args->only = optarg;
-            break;
-        case 'l':
-            rc = set(&slot->label, optarg);
-            break;
-        case 'S':
-            rc = add_server(slot, optarg);
-            break;
-        case 'a':
-            rc = set(&slot->ca, optarg);
-            break;
-        case 'c':
-            rc = set(&slot->cert, optarg);
-            break;
-        case 'k':
-            rc = set(&slot->key, optarg);
-            break;
-        case 'u':
-            rc = set(&slot->username, optarg);
-            break;
-        case 'N':
-            rc = set(&slot->verify_name, optarg);
-            break;
-        case 'V':
-            if (parse_version(optarg, slot) != 0)
-                return cli_error(CLI_EXIT_USAGE,
-                                 "--kmip-version \"%s\": expected auto or "
-                                 "1.0 .. 2.1",
-                                 optarg);
-            break;
-        case 'T':
-            slot->timeout_ms = (uint32_t)strtoul(optarg, &end, 10);
-            if (*end != '\0' || slot->timeout_ms == 0)
-                return cli_error(CLI_EXIT_USAGE,
-                                 "--timeout-ms \"%s\": expected a positive "
-                                 "number of milliseconds",
-                                 optarg);
-            break;
-        case 'L':
-            if (parse_login(optarg, slot) != 0)
-                return cli_error(CLI_EXIT_USAGE,
-                                 "--login \"%s\": expected none, "
-                                 "key-passphrase or credential",
-                                 optarg);
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (rc != 0)
+    if (options == NULL)
         return cli_error(CLI_EXIT_FAILURE, "config: out of memory");
-    if (optind != argc)
+    config_options(options);
+    while (code == CLI_OK &&
+           (opt = getopt_long(argc, argv, "f:s:", options, NULL)) != -1) {
+        if (opt == 'f')
+            args->file = optarg;
+        else if (opt == 'F')
+            args->force = true;
+        else if (opt == 'j')
+            args->json = true;
+        else if (opt == 's')
+            args->only = optarg;
+        else if (opt == 'Y')
+            args->system = true;
+        else if (opt >= CONFIG_FIELD_OPTION)
+            code = take_field(args, opt);
+        else
+            code = CLI_EXIT_USAGE;
+    }
+    free(options);
+    if (code == CLI_OK && optind != argc)
         return cli_error(CLI_EXIT_USAGE, "config: unexpected \"%s\"",
                          argv[optind]);
-    return CLI_OK;
+    return code;
 }
 
-/* The new slot's files must be readable now, not at the first handshake. */
+/* The new slot is complete, and its files are readable now, not at the
+ * first handshake. */
 static int check_new_slot(const p11kmip_slot_conf *slot)
 {
-    const char *const files[] = {slot->ca, slot->cert, slot->key};
-    const char *const names[] = {"--ca", "--cert", "--key"};
+    char path[4096];
 
-    if (slot->label == NULL || slot->server_count == 0)
-        return cli_error(CLI_EXIT_USAGE,
-                         "config: a slot needs --label and at least one "
-                         "--server HOST:PORT");
-    for (size_t i = 0; i < 3; i++) {
-        if (files[i] == NULL)
-            return cli_error(CLI_EXIT_USAGE,
-                             "config: a slot needs %s (mutual TLS)", names[i]);
-        if (access(files[i], R_OK) != 0)
-            return cli_error(CLI_EXIT_CONFIG, "config: %s %s: not readable",
-                             names[i], files[i]);
+    for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++) {
+        const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[i];
+
+        if ((field->flags & P11KMIP_CONF_REQUIRED) &&
+            !p11kmip_conf_field_is_set(field, slot))
+            return cli_error(CLI_EXIT_USAGE, "config: a slot needs --%s: %s",
+                             field->option, field->help);
+        if (!(field->flags & P11KMIP_CONF_FILE))
+            continue;
+        p11kmip_conf_field_text(field, slot, path, sizeof(path));
+        if (access(path, R_OK) != 0)
+            return cli_error(CLI_EXIT_CONFIG, "config: --%s %s: not readable",
+                             field->option, path);
     }
     return CLI_OK;
 }
@@ -242,9 +200,11 @@ static int append_slot(p11kmip_conf *conf, p11kmip_conf *draft)
 
 static int init(config_args *args)
 {
-    const char *path = config_path(args);
+    char path[4096];
     int code = check_new_slot(&args->draft->slots[0]);
 
+    if (code == CLI_OK)
+        code = config_path(args, path, sizeof(path));
     if (code != CLI_OK)
         return code;
     if (!args->force && access(path, F_OK) == 0)
@@ -261,11 +221,12 @@ static int init(config_args *args)
 
 static int add_slot(config_args *args)
 {
-    const char *path = config_path(args);
-    char err[512];
+    char err[512], path[4096];
     p11kmip_conf *conf;
     int code = check_new_slot(&args->draft->slots[0]);
 
+    if (code == CLI_OK)
+        code = config_path(args, path, sizeof(path));
     if (code != CLI_OK)
         return code;
     conf = p11kmip_conf_load_file(path, err, sizeof(err));
@@ -299,73 +260,59 @@ static p11kmip_conf *load(const config_args *args, int *code)
 
 static int show_json(const p11kmip_conf *conf)
 {
-    const char *dir = getenv("TMPDIR");
-    char err[512], tmp[4096];
-    uint8_t *text = NULL;
-    size_t len = 0;
-    int fd, code = CLI_OK;
+    char *text = p11kmip_conf_text(conf, false);
 
-    snprintf(tmp, sizeof(tmp), "%s/p11kmip-config-XXXXXX",
-             dir != NULL && dir[0] != '\0' ? dir : "/tmp");
-    fd = mkstemp(tmp);
-    if (fd < 0)
-        return cli_error(CLI_EXIT_FAILURE, "config show: no temporary file");
-    close(fd);
-    if (p11kmip_conf_save(conf, tmp, err, sizeof(err)) != 0)
-        code = cli_error(CLI_EXIT_FAILURE, "%s", err);
-    else if (cli_read_file(tmp, 1024 * 1024, &text, &len) != 0)
-        code = CLI_EXIT_FAILURE;
-    else
-        fwrite(text, 1, len, stdout);
-    unlink(tmp);
+    if (text == NULL)
+        return cli_error(CLI_EXIT_FAILURE, "config show: out of memory");
+    printf("%s\n", text);
     free(text);
-    return code;
+    return CLI_OK;
 }
 
 static void show_text(const p11kmip_conf *conf)
 {
-    static const char *const logins[] = {"none", "key-passphrase",
-                                         "credential"};
+    char value[4096];
 
     printf("configuration: %s\nlog level: %s, file: %s\n", conf->source,
            p11kmip_log_level_name(conf->log_level),
            conf->log_file != NULL ? conf->log_file : "(standard error)");
     for (size_t i = 0; i < conf->slot_count; i++) {
-        const p11kmip_slot_conf *slot = &conf->slots[i];
+        printf("slot \"%s\" (from %s)\n", conf->slots[i].label,
+               conf->slots[i].source);
+        for (size_t j = 0; j < p11kmip_conf_slot_field_count; j++) {
+            const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[j];
 
-        printf("slot \"%s\"\n  servers:", slot->label);
-        for (size_t j = 0; j < slot->server_count; j++)
-            printf(" %s", slot->servers[j]);
-        printf("\n  ca: %s\n  cert: %s\n  key: %s\n", slot->ca, slot->cert,
-               slot->key);
-        if (slot->kmip_major == 0)
-            printf("  kmip version: auto\n");
-        else
-            printf("  kmip version: %d.%d\n", (int)slot->kmip_major,
-                   (int)slot->kmip_minor);
-        printf("  timeout: %u ms, pool: %u, login: %s\n",
-               (unsigned)slot->timeout_ms, (unsigned)slot->pool,
-               logins[slot->login]);
+            p11kmip_conf_field_text(field, &conf->slots[i], value,
+                                    sizeof(value));
+            if (field->offset != offsetof(p11kmip_slot_conf, label) &&
+                value[0] != '\0')
+                printf("  %s: %s\n", field->name, value);
+        }
     }
 }
 
-/* An empty one-slot configuration with the defaults, or NULL. */
-static p11kmip_conf *draft_new(void)
+/* The schema as the operator reads it: per key, its name in the file,
+ * its option and variable, what it is, what it takes and its default. */
+static void print_keys(void)
 {
-    p11kmip_conf *draft = calloc(1, sizeof(*draft));
+    p11kmip_slot_conf defaults;
+    char expected[256], value[64];
 
-    if (draft == NULL)
-        return NULL;
-    draft->log_level = P11KMIP_LOG_WARN;
-    draft->slots = calloc(1, sizeof(*draft->slots));
-    draft->slot_count = 1;
-    draft->source = strdup("command line");
-    if (draft->slots == NULL || draft->source == NULL) {
-        draft->slot_count = 0;
-        p11kmip_conf_free(draft);
-        return NULL;
+    p11kmip_conf_slot_defaults(&defaults);
+    for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++) {
+        const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[i];
+
+        p11kmip_conf_field_expected(field, expected, sizeof(expected));
+        p11kmip_conf_field_text(field, &defaults, value, sizeof(value));
+        printf("\"%s\"%s%s%s%s%s: %s\n    %s%s%s\n", field->name,
+               field->option != NULL ? ", --" : "",
+               field->option != NULL ? field->option : "",
+               field->env != NULL ? ", $" : "",
+               field->env != NULL ? field->env : "",
+               (field->flags & P11KMIP_CONF_REQUIRED) ? ", required" : "",
+               field->help, expected, value[0] != '\0' ? "; default " : "",
+               value);
     }
-    return draft;
 }
 
 static int run(int argc, char **argv)
@@ -375,7 +322,7 @@ static int run(int argc, char **argv)
     const char *sub = argc > 1 ? argv[1] : "";
     int code;
 
-    args.draft = draft_new();
+    args.draft = p11kmip_conf_new("command line", 1);
     if (args.draft == NULL)
         return cli_error(CLI_EXIT_FAILURE, "config: out of memory");
     code = parse(argc - 1, argv + 1, &args);
@@ -383,6 +330,8 @@ static int run(int argc, char **argv)
         code = init(&args);
     else if (code == CLI_OK && strcmp(sub, "add-slot") == 0)
         code = add_slot(&args);
+    else if (code == CLI_OK && strcmp(sub, "keys") == 0)
+        print_keys();
     else if (code == CLI_OK &&
              (strcmp(sub, "show") == 0 || strcmp(sub, "check") == 0)) {
         conf = load(&args, &code);
@@ -404,13 +353,16 @@ static int run(int argc, char **argv)
 const cli_command cli_cmd_config = {
     "config",
     "create, extend, show and check the configuration",
-    "init|add-slot|show|check [OPTIONS]\n"
+    "init|add-slot|show|check|keys [OPTIONS]\n"
     "  init     --label L --server HOST:PORT... --ca F --cert F --key F\n"
-    "           [--kmip-version auto|1.0..2.1] [--timeout-ms N]\n"
+    "           [--kmip-version auto|1.0..2.1] [--timeout-ms N] [--pool N]\n"
     "           [--login none|key-passphrase|credential] [--username U]\n"
-    "           [--verify-name NAME] [--file PATH] [--force]\n"
-    "  add-slot (the slot options of init) [--file PATH]\n"
+    "           [--verify-name NAME] [--ciphers LIST] [--file PATH] "
+    "[--force]\n"
+    "           [--system] (default: the user's file)\n"
+    "  add-slot (the slot options of init) [--file PATH] [--system]\n"
     "  show     [--file PATH] [--json]\n"
-    "  check    [--file PATH] [--slot SLOT] [--json]",
+    "  check    [--file PATH] [--slot SLOT] [--json]\n"
+    "  keys     each key of a slot: option, type, default, environment",
     run,
 };

@@ -77,7 +77,7 @@ static int destroy(const cli_selector *sel, bool yes)
         return cli_error(CLI_EXIT_USAGE,
                          "destroy: no terminal to confirm on; add --yes to "
                          "destroy without asking");
-    code = cli_token_open(sel->slot, &token);
+    code = cli_selection_open(sel, &token);
     if (code == CLI_OK)
         code = cli_find(&token, sel, &handles, &n);
     if (code == CLI_OK && n == 0)

@@ -66,13 +66,8 @@ static int run(int argc, char **argv)
     if (code == CLI_OK && out == NULL)
         code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip keyfile %s",
                          cli_cmd_keyfile.usage);
-    if (code == CLI_OK && sel.has_class && sel.object_class != CKO_PRIVATE_KEY)
-        code = cli_error(CLI_EXIT_USAGE,
-                         "keyfile: a key file names a private key");
-    if (code == CLI_OK && !cli_selector_empty(&sel)) {
-        sel.object_class = CKO_PRIVATE_KEY;
-        sel.has_class = true;
-    }
+    if (code == CLI_OK)
+        code = cli_selector_of_class(&sel, CKO_PRIVATE_KEY, "keyfile");
     if (code == CLI_OK)
         code = keyfile(&sel, out);
     cli_selector_clear(&sel);

@@ -14,7 +14,7 @@ static int list(const cli_selector *sel, bool json)
     cli_token token;
     cli_progress *progress;
     size_t n = 0;
-    int code = cli_token_open(sel->slot, &token);
+    int code = cli_selection_open(sel, &token);
 
     if (code == CLI_OK) {
         progress = cli_progress_start("searching token \"%s\"", token.label);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* p11kmip pubkey --label LABEL [--out FILE]: the public key LABEL as a PEM
- * SubjectPublicKeyInfo, from whichever format the server returns. */
-#include <getopt.h>
+/* p11kmip pubkey --label LABEL [--out FILE]: the public key the selection
+ * names, as a PEM SubjectPublicKeyInfo (its CKA_PUBLIC_KEY_INFO, read
+ * through the PKCS#11 core). */
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -10,21 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "kmip/payloads.h"
-
-static EVP_PKEY *public_key_from(const kmip_object *object)
-{
-    const unsigned char *der = object->value.data;
-
-    switch (object->format) {
-    case KMIP_KEY_FORMAT_TYPE_X_509:
-        return d2i_PUBKEY(NULL, &der, (long)object->value.len);
-    case KMIP_KEY_FORMAT_TYPE_PKCS_1:
-        return d2i_PublicKey(EVP_PKEY_RSA, NULL, &der, (long)object->value.len);
-    default:
-        return NULL;
-    }
-}
+#include "objects.h"
 
 static int write_pem(EVP_PKEY *key, const char *path)
 {
@@ -41,78 +27,49 @@ static int write_pem(EVP_PKEY *key, const char *path)
     return rc;
 }
 
-static int fetch_public_key(kmip_client *client, const char *label,
+static int write_public_key(const cli_token *token, CK_OBJECT_HANDLE handle,
                             const char *out)
 {
-    kmip_get_args get = {0};
-    kmip_get_result result;
-    kmip_response *resp = NULL;
-    kmip_version version;
-    kmip_status status;
+    const unsigned char *p;
+    uint8_t *der = NULL;
+    size_t len = 0;
     EVP_PKEY *key = NULL;
-    char *uid = NULL;
-    int code;
+    int code = CLI_OK;
+    CK_RV rv = cli_attr_get(token, handle, CKA_PUBLIC_KEY_INFO, &der, &len);
 
-    if (kmip_client_version(client, &version, &status) != KMIP_OK)
-        return cli_kmip_error("version negotiation", &status);
-    code = cli_locate_one(client, label, KMIP_OBJECT_TYPE_PUBLIC_KEY, &uid);
-    if (code != CLI_OK)
-        return code;
-    get.uid = uid;
-    if (kmip_client_call_one(client, KMIP_OPERATION_GET,
-                             kmip_get_request(version, &get), 1, &resp,
-                             &status) != KMIP_OK ||
-        kmip_get_response(resp->items[0].payload, &result, &status) != KMIP_OK)
-        code = cli_kmip_error("get", &status);
-    else if ((key = public_key_from(&result.object)) == NULL)
+    if (rv != CKR_OK)
+        return cli_token_error(token, "reading the public key", rv);
+    p = der;
+    key = d2i_PUBKEY(NULL, &p, (long)len);
+    if (key == NULL)
         code = cli_error(CLI_EXIT_FAILURE,
-                         "public key %s: unreadable key (Key Format Type "
-                         "0x%x)",
-                         uid, (unsigned)result.object.format);
+                         "pubkey: token \"%s\" gave an unreadable public key",
+                         token->label);
     else if (write_pem(key, out) != 0)
         code = CLI_EXIT_FAILURE;
     EVP_PKEY_free(key);
-    kmip_response_free(resp);
-    free(uid);
+    free(der);
     return code;
+}
+
+static int write_selected(const cli_token *token, CK_OBJECT_HANDLE key,
+                          void *out)
+{
+    return write_public_key(token, key, *(const char **)out);
 }
 
 static int run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"label", required_argument, NULL, 'l'},
-        {"slot", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *label = NULL, *slot = NULL, *out = "-";
-    kmip_client *client;
-    int opt, code;
+    const char *out = "-";
+    const cli_extra_option extra[] = {{"out", NULL, &out}};
 
-    while ((opt = getopt_long(argc, argv, "l:s:o:", options, NULL)) != -1) {
-        if (opt == 'l')
-            label = optarg;
-        else if (opt == 's')
-            slot = optarg;
-        else if (opt == 'o')
-            out = optarg;
-        else
-            return CLI_EXIT_USAGE;
-    }
-    if (optind != argc || label == NULL)
-        return cli_error(CLI_EXIT_USAGE, "usage: p11kmip pubkey %s",
-                         cli_cmd_pubkey.usage);
-    client = cli_connect(slot, &code);
-    if (client == NULL)
-        return code;
-    code = fetch_public_key(client, label, out);
-    kmip_client_free(client);
-    return code;
+    return cli_run_on_key(argc, argv, &cli_cmd_pubkey, extra, 1, CKO_PUBLIC_KEY,
+                          write_selected, &out);
 }
 
 const cli_command cli_cmd_pubkey = {
     "pubkey",
     "write a public key held by the server as PEM",
-    "--label LABEL [--out FILE] [--slot SLOT]",
+    "[--label LABEL] [--id HEX] [--slot SLOT] [URI] [--out FILE]",
     run,
 };

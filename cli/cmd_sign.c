@@ -1,200 +1,174 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11kmip sign --label LABEL --in FILE --out SIG: the server signs FILE
- * with the private key LABEL (it hashes the data itself). The signature is
- * what `openssl dgst -verify` reads: PKCS#1 / PSS bytes for RSA, DER for
- * ECDSA. */
-#include <getopt.h>
-#include <stdio.h>
+ * with the private key the selection names, through the PKCS#11 core
+ * (C_Sign with a hash-and-sign mechanism: the data is hashed where the
+ * module hashes it). The signature is what `openssl dgst -verify` reads:
+ * PKCS#1 / PSS bytes for RSA, DER for ECDSA. */
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/ecdsa.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
-#include "kmip/attrs.h"
-#include "kmip/payloads.h"
+#include "objects.h"
 
 #define SIGN_MAX_INPUT (4u * 1024u * 1024u)
 
 static const struct {
     const char *name;
-    uint32_t hashing_algorithm;
-    int32_t length;
+    CK_MECHANISM_TYPE rsa, rsa_pss, ecdsa, hash;
+    CK_RSA_PKCS_MGF_TYPE mgf;
+    CK_ULONG length;
 } digests[] = {
-    {"sha256", KMIP_HASHING_ALGORITHM_SHA_256, 32},
-    {"sha384", KMIP_HASHING_ALGORITHM_SHA_384, 48},
-    {"sha512", KMIP_HASHING_ALGORITHM_SHA_512, 64},
+    {"sha256", CKM_SHA256_RSA_PKCS, CKM_SHA256_RSA_PKCS_PSS, CKM_ECDSA_SHA256,
+     CKM_SHA256, CKG_MGF1_SHA256, 32},
+    {"sha384", CKM_SHA384_RSA_PKCS, CKM_SHA384_RSA_PKCS_PSS, CKM_ECDSA_SHA384,
+     CKM_SHA384, CKG_MGF1_SHA384, 48},
+    {"sha512", CKM_SHA512_RSA_PKCS, CKM_SHA512_RSA_PKCS_PSS, CKM_ECDSA_SHA512,
+     CKM_SHA512, CKG_MGF1_SHA512, 64},
 };
 
 typedef struct sign_args {
-    const char *label, *slot, *in, *out;
+    const char *in, *out, *digest_name;
+    bool pss;
     size_t digest; /* index into digests */
-    int pss;
+    CK_RSA_PKCS_PSS_PARAMS pss_params;
 } sign_args;
 
-static int key_algorithm(kmip_client *client, kmip_version version,
-                         const char *uid, uint32_t *algorithm)
+/* The mechanism for a key of key_type; CLI_OK or a usage error. */
+static int mechanism(sign_args *args, CK_ULONG key_type, CK_MECHANISM *mech)
 {
-    const uint32_t wanted = KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM;
-    kmip_get_attributes_result result;
-    kmip_response *resp = NULL;
-    kmip_item *attrs = NULL;
-    kmip_status status;
-    kmip_rc rc;
+    const size_t d = args->digest;
 
-    rc = kmip_client_call_one(
-        client, KMIP_OPERATION_GET_ATTRIBUTES,
-        kmip_get_attributes_request(version, uid, &wanted, 1, NULL, 0), 1,
-        &resp, &status);
-    if (rc == KMIP_OK)
-        rc = kmip_get_attributes_response(resp->items[0].payload, &result,
-                                          &status);
-    if (rc == KMIP_OK)
-        rc = kmip_attrs_decode(result.attributes, &attrs, &status);
-    if (rc == KMIP_OK)
-        rc = kmip_attrs_get_algorithm(attrs, algorithm, &status);
-    kmip_item_free(attrs);
-    kmip_response_free(resp);
-    return rc == KMIP_OK ? CLI_OK : cli_kmip_error("key algorithm", &status);
+    memset(mech, 0, sizeof(*mech));
+    if (key_type == CKK_RSA && args->pss) {
+        args->pss_params = (CK_RSA_PKCS_PSS_PARAMS){
+            digests[d].hash, digests[d].mgf, digests[d].length};
+        *mech = (CK_MECHANISM){digests[d].rsa_pss, &args->pss_params,
+                               sizeof(args->pss_params)};
+    } else if (key_type == CKK_RSA) {
+        mech->mechanism = digests[d].rsa;
+    } else if (key_type == CKK_EC && !args->pss) {
+        mech->mechanism = digests[d].ecdsa;
+    } else {
+        return cli_error(CLI_EXIT_USAGE, "sign: %s",
+                         args->pss ? "--pss needs an RSA key"
+                                   : "the key is neither RSA nor EC");
+    }
+    return CLI_OK;
 }
 
-static int sign_params(const sign_args *args, uint32_t algorithm,
-                       kmip_crypto_params *params)
+/* An ECDSA signature r || s from PKCS#11 as the DER that OpenSSL reads;
+ * replaces *sig. 0, or -1 when it is not one. */
+static int ecdsa_der(uint8_t **sig, CK_ULONG *len)
 {
-    memset(params, 0, sizeof(*params));
-    params->present = true;
-    params->hashing_algorithm = digests[args->digest].hashing_algorithm;
-    if (algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA) {
-        params->cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA;
-        params->padding_method =
-            args->pss ? KMIP_PADDING_METHOD_PSS : KMIP_PADDING_METHOD_PKCS1V15;
-        if (args->pss) {
-            params->mask_generator = KMIP_MASK_GENERATOR_MGF1;
-            params->mask_generator_hashing_algorithm =
-                params->hashing_algorithm;
-            params->salt_length = KMIP_INT(digests[args->digest].length);
+    ECDSA_SIG *ecdsa = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(*sig, (int)(*len / 2), NULL);
+    BIGNUM *s = BN_bin2bn(*sig + *len / 2, (int)(*len / 2), NULL);
+    unsigned char *der = NULL;
+    int der_len = -1;
+
+    if (ecdsa != NULL && r != NULL && s != NULL && *len % 2 == 0 &&
+        ECDSA_SIG_set0(ecdsa, r, s) == 1) {
+        r = s = NULL;
+        der_len = i2d_ECDSA_SIG(ecdsa, &der);
+    }
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(ecdsa);
+    if (der_len <= 0)
+        return -1;
+    free(*sig);
+    *sig = malloc((size_t)der_len);
+    if (*sig != NULL)
+        memcpy(*sig, der, (size_t)der_len);
+    OPENSSL_free(der);
+    *len = (CK_ULONG)der_len;
+    return *sig != NULL ? 0 : -1;
+}
+
+/* C_SignInit + C_Sign of data; *sig (free()) holds *sig_len bytes. */
+static int sign_data(const cli_token *token, CK_OBJECT_HANDLE key,
+                     CK_MECHANISM *mech, uint8_t *data, size_t len,
+                     uint8_t **sig, CK_ULONG *sig_len)
+{
+    CK_RV rv = token->fns->C_SignInit(token->session, mech, key);
+
+    *sig = NULL;
+    if (rv == CKR_OK)
+        rv = token->fns->C_Sign(token->session, data, len, NULL, sig_len);
+    if (rv == CKR_OK && (*sig = malloc(*sig_len + 1)) == NULL)
+        rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK)
+        rv = token->fns->C_Sign(token->session, data, len, *sig, sig_len);
+    if (rv == CKR_OK)
+        return CLI_OK;
+    free(*sig);
+    *sig = NULL;
+    return cli_token_error(token, "signing", rv);
+}
+
+static int pick_digest(sign_args *args)
+{
+    for (size_t i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
+        if (strcmp(args->digest_name, digests[i].name) == 0) {
+            args->digest = i;
+            return CLI_OK;
         }
-        return 0;
     }
-    if (args->pss)
-        return cli_error(CLI_EXIT_USAGE, "sign: --pss needs an RSA key");
-    if (algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_EC &&
-        algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDSA)
-        return cli_error(CLI_EXIT_FAILURE,
-                         "sign: key \"%s\" is neither RSA nor EC", args->label);
-    params->cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDSA;
-    return 0;
+    return cli_error(CLI_EXIT_USAGE,
+                     "sign: unknown digest \"%s\" (sha256, sha384, sha512)",
+                     args->digest_name);
 }
 
-static int sign_file(kmip_client *client, const sign_args *args)
+static int sign_with(const cli_token *token, CK_OBJECT_HANDLE key, void *ctx)
 {
-    kmip_crypto_args request = {0};
-    kmip_crypto_result result;
-    kmip_response *resp = NULL;
-    kmip_version version;
-    kmip_status status;
-    uint32_t algorithm;
-    uint8_t *data = NULL;
-    size_t len;
-    char *uid = NULL;
-    int code;
+    sign_args *args = ctx;
+    CK_MECHANISM mech;
+    cli_object object;
+    uint8_t *data = NULL, *sig = NULL;
+    size_t len = 0;
+    CK_ULONG sig_len = 0;
+    int code = cli_object_read(token, key, &object);
 
-    if (kmip_client_version(client, &version, &status) != KMIP_OK)
-        return cli_kmip_error("version negotiation", &status);
-    code =
-        cli_locate_one(client, args->label, KMIP_OBJECT_TYPE_PRIVATE_KEY, &uid);
     if (code == CLI_OK)
-        code = key_algorithm(client, version, uid, &algorithm);
+        code = pick_digest(args);
     if (code == CLI_OK)
-        code = sign_params(args, algorithm, &request.params);
-    if (code == CLI_OK &&
-        cli_read_file(args->in, SIGN_MAX_INPUT, &data, &len) != 0)
+        code = mechanism(args, object.subtype, &mech);
+    if (code == CLI_OK && cli_read_file(args->in, SIGN_MAX_INPUT, &data, &len))
         code = CLI_EXIT_FAILURE;
-    if (code == CLI_OK) {
-        request.uid = uid;
-        request.data = (kmip_bytes){data, len};
-        if (kmip_client_call_one(client, KMIP_OPERATION_SIGN,
-                                 kmip_sign_request(version, &request), 1, &resp,
-                                 &status) != KMIP_OK ||
-            kmip_crypto_response(KMIP_OPERATION_SIGN, resp->items[0].payload,
-                                 &result, &status) != KMIP_OK)
-            code = cli_kmip_error("sign", &status);
-        else if (cli_write_file(args->out, result.signature_data.data,
-                                result.signature_data.len) != 0)
-            code = CLI_EXIT_FAILURE;
-    }
-    kmip_response_free(resp);
+    if (code == CLI_OK)
+        code = sign_data(token, key, &mech, data, len, &sig, &sig_len);
+    if (code == CLI_OK && object.subtype == CKK_EC &&
+        ecdsa_der(&sig, &sig_len) != 0)
+        code = cli_error(CLI_EXIT_FAILURE, "sign: the token's ECDSA "
+                                           "signature is malformed");
+    if (code == CLI_OK && cli_write_file(args->out, sig, sig_len) != 0)
+        code = CLI_EXIT_FAILURE;
+    cli_object_clear(&object);
     free(data);
-    free(uid);
+    free(sig);
     return code;
 }
 
 static int run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"label", required_argument, NULL, 'l'},
-        {"slot", required_argument, NULL, 's'},
-        {"in", required_argument, NULL, 'i'},
-        {"out", required_argument, NULL, 'o'},
-        {"digest", required_argument, NULL, 'd'},
-        {"pss", no_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0},
-    };
-    sign_args args = {.in = "-", .out = "-"};
-    kmip_client *client;
-    int opt, code, known;
-    size_t i;
+    sign_args args = {.in = "-", .out = "-", .digest_name = "sha256"};
+    const cli_extra_option extra[] = {{"in", NULL, &args.in},
+                                      {"out", NULL, &args.out},
+                                      {"digest", NULL, &args.digest_name},
+                                      {"pss", &args.pss, NULL}};
 
-    while ((opt = getopt_long(argc, argv, "l:s:i:o:d:p", options, NULL)) !=
-           -1) {
-        switch (opt) {
-        case 'l':
-            args.label = optarg;
-            break;
-        case 's':
-            args.slot = optarg;
-            break;
-        case 'i':
-            args.in = optarg;
-            break;
-        case 'o':
-            args.out = optarg;
-            break;
-        case 'p':
-            args.pss = 1;
-            break;
-        case 'd':
-            known = 0;
-            for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
-                if (strcmp(optarg, digests[i].name) == 0) {
-                    args.digest = i;
-                    known = 1;
-                }
-            }
-            if (!known)
-                return cli_error(CLI_EXIT_USAGE,
-                                 "sign: unknown digest \"%s\" (sha256, "
-                                 "sha384, sha512)",
-                                 optarg);
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind != argc || args.label == NULL)
-        return cli_error(CLI_EXIT_USAGE, "usage: p11kmip sign %s",
-                         cli_cmd_sign.usage);
-    client = cli_connect(args.slot, &code);
-    if (client == NULL)
-        return code;
-    code = sign_file(client, &args);
-    kmip_client_free(client);
-    return code;
+    return cli_run_on_key(argc, argv, &cli_cmd_sign, extra, 4, CKO_PRIVATE_KEY,
+                          sign_with, &args);
 }
 
 const cli_command cli_cmd_sign = {
     "sign",
     "sign a file with a private key held by the server",
-    "--label LABEL [--in FILE] [--out SIG] [--digest sha256|sha384|sha512] "
-    "[--pss] [--slot SLOT]",
+    "[--label LABEL] [--id HEX] [--slot SLOT] [URI] [--in FILE] [--out SIG] "
+    "[--digest sha256|sha384|sha512] [--pss]",
     run,
 };

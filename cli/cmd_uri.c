@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11kmip uri --label L [--type T]: the pkcs11: URI (RFC 7512) of one
- * object, for openssl -key, nginx's engine: keys or p11tool. */
+ * object, for openssl -key, nginx's engine: keys or p11tool. Without
+ * --type, of a key pair's halves (one label) the private key. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -33,7 +34,7 @@ static int print_uri(const cli_selector *sel)
 
 static int run(int argc, char **argv)
 {
-    cli_selector sel = {0};
+    cli_selector sel = {.prefer_private = true};
     int code = cli_selection_parse(argc, argv, "uri", cli_cmd_uri.usage, NULL,
                                    0, &sel);
 

@@ -19,8 +19,9 @@ static void usage(FILE *out)
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(out, "\n'p11kmip COMMAND --help' describes a command; the "
-                 "configuration comes from $P11KMIP_CONFIG,\n"
-                 "/etc/p11kmip/p11kmip.json or P11KMIP_SERVER, "
+                 "configuration comes from $P11KMIP_CONFIG, else\n"
+                 "~/.config/p11kmip/p11kmip.json and "
+                 "/etc/p11kmip/p11kmip.json, else P11KMIP_SERVER,\n"
                  "P11KMIP_CA, P11KMIP_CERT, P11KMIP_KEY.\n"
                  "Exit codes: 0 done, 1 failed, 2 usage, 3 configuration, "
                  "4 no server reachable (p11kmip(1)).\n");

@@ -15,13 +15,17 @@
 /* ---- Selecting objects (select.c) ---- */
 
 typedef struct cli_selector {
-    char *slot; /* --slot or the URI's token; NULL: the first slot */
+    char *slot;     /* --slot or the URI's token; NULL: the first slot */
+    bool any_token; /* a URI without token=: the token its objects are on */
     char *label;
     uint8_t *id;
     size_t id_len;
     bool has_id;
     CK_OBJECT_CLASS object_class;
     bool has_class;
+    /* With no type given, a private key and others matching (the halves
+     * of a pair share a label): the private key. */
+    bool prefer_private;
 } cli_selector;
 
 /* The getopt_long entries of the selection options; their short forms
@@ -41,6 +45,10 @@ int cli_selector_option(cli_selector *sel, int opt, const char *arg);
 /* Takes a pkcs11: URI naming the objects. 0, or -1 (message printed). */
 int cli_selector_uri(cli_selector *sel, const char *text);
 bool cli_selector_empty(const cli_selector *sel);
+/* For a command that takes one kind of key: a non-empty selection gets
+ * object_class; another --type is a usage error (printed). */
+int cli_selector_of_class(cli_selector *sel, CK_OBJECT_CLASS object_class,
+                          const char *command);
 void cli_selector_clear(cli_selector *sel);
 
 /* A command's own option besides the selection: a flag (value NULL) or
@@ -74,10 +82,27 @@ int cli_find(const cli_token *token, const cli_selector *sel,
 int cli_find_one(const cli_token *token, const cli_selector *sel,
                  CK_OBJECT_HANDLE *handle);
 
+/* Opens the token sel names (search.c): its --slot or token=, the first
+ * slot when neither is given, and for a pkcs11: URI without token= the
+ * one token its objects are on (every slot is searched). The caller closes
+ * the token in any case. CLI_OK, or an exit code with the reason printed. */
+int cli_selection_open(const cli_selector *sel, cli_token *token);
+
 /* Opens sel's token and finds the one object sel names (an empty
  * selection is refused). The caller closes the token in any case. */
 int cli_token_find_one(const cli_selector *sel, const char *command,
                        cli_token *token, CK_OBJECT_HANDLE *handle);
+
+/* What a command does with the one key it selected. */
+typedef int (*cli_key_action)(const cli_token *token, CK_OBJECT_HANDLE key,
+                              void *ctx);
+
+/* A command on one key of object_class (sign, pubkey): parses the
+ * selection and the extra options, finds the key, calls act, and closes
+ * the token. Returns act's exit code or why it was not called (printed). */
+int cli_run_on_key(int argc, char **argv, const cli_command *command,
+                   const cli_extra_option *extra, size_t n_extra,
+                   CK_OBJECT_CLASS object_class, cli_key_action act, void *ctx);
 
 /* Parses hex ("0a1b", "0A:1B") into *out (free()); -1 when not hex. */
 int cli_unhex(const char *text, uint8_t **out, size_t *len);

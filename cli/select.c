@@ -111,8 +111,8 @@ int cli_selector_option(cli_selector *sel, int opt, const char *arg)
         sel->id = NULL;
         if (cli_unhex(arg, &sel->id, &sel->id_len) != 0)
             return cli_error(-1,
-                             "--id \"%s\": expected hex digits (e.g. "
-                             "0a1b2c)",
+                             "--id \"%s\": expected an even number of hex "
+                             "digits, a byte each two (e.g. 0a1b2c)",
                              arg);
         sel->has_id = true;
         return 1;
@@ -129,6 +129,28 @@ int cli_selector_option(cli_selector *sel, int opt, const char *arg)
     }
 }
 
+/* Whether a component of a pkcs11: URI has a value holding a NUL byte
+ * (%00); its name into name. An id is bytes and may hold any; every other
+ * value is text, which p11-kit would keep with the NUL that strndup() and
+ * C strings cut at. */
+static bool component_with_nul(const char *text, char *name, size_t name_len)
+{
+    const char *p = strchr(text, ':');
+
+    while (p != NULL && *p != '\0') {
+        size_t len = strcspn(++p, ";?&");
+        size_t name_end = strcspn(p, "=");
+
+        if (name_end < len && !(name_end == 2 && strncmp(p, "id", 2) == 0) &&
+            memmem(p + name_end, len - name_end, "%00", 3) != NULL) {
+            snprintf(name, name_len, "%.*s", (int)name_end, p);
+            return true;
+        }
+        p += len;
+    }
+    return false;
+}
+
 /* Copies the attributes a URI names into sel. */
 static int take_uri_attributes(cli_selector *sel, P11KitUri *uri)
 {
@@ -136,7 +158,9 @@ static int take_uri_attributes(cli_selector *sel, P11KitUri *uri)
     CK_TOKEN_INFO *token = p11_kit_uri_get_token_info(uri);
     size_t len = p11_kit_space_strlen(token->label, sizeof(token->label));
 
-    if (len > 0) {
+    /* p11-kit leaves an absent token= as zero bytes: any token. */
+    sel->any_token = token->label[0] == 0;
+    if (!sel->any_token) {
         free(sel->slot);
         sel->slot = strndup((const char *)token->label, len);
         if (sel->slot == NULL)
@@ -167,9 +191,17 @@ static int take_uri_attributes(cli_selector *sel, P11KitUri *uri)
 
 int cli_selector_uri(cli_selector *sel, const char *text)
 {
-    P11KitUri *uri = p11_kit_uri_new();
+    char nul[32];
+    P11KitUri *uri;
     int rc;
 
+    if (strncmp(text, "pkcs11:", 7) == 0 &&
+        component_with_nul(text, nul, sizeof(nul)))
+        return cli_error(-1,
+                         "\"%s\": the value of \"%s\" holds a NUL byte "
+                         "(%%00), which no label or token name can hold",
+                         text, nul);
+    uri = p11_kit_uri_new();
     if (uri == NULL)
         return cli_error(-1, "out of memory");
     rc = p11_kit_uri_parse(text, P11_KIT_URI_FOR_OBJECT_ON_TOKEN, uri);
@@ -181,6 +213,20 @@ int cli_selector_uri(cli_selector *sel, const char *text)
     rc = take_uri_attributes(sel, uri);
     p11_kit_uri_free(uri);
     return rc == 0 ? 0 : cli_error(-1, "out of memory");
+}
+
+int cli_selector_of_class(cli_selector *sel, CK_OBJECT_CLASS object_class,
+                          const char *command)
+{
+    if (sel->has_class && sel->object_class != object_class)
+        return cli_error(CLI_EXIT_USAGE, "%s: takes a %s key, not --type %s",
+                         command, cli_class_name(object_class),
+                         cli_class_name(sel->object_class));
+    if (!cli_selector_empty(sel)) {
+        sel->object_class = object_class;
+        sel->has_class = true;
+    }
+    return CLI_OK;
 }
 
 bool cli_selector_empty(const cli_selector *sel)
@@ -237,6 +283,25 @@ int cli_find(const cli_token *token, const cli_selector *sel,
     return CLI_OK;
 }
 
+/* Of several handles, the only private key, if exactly one is. */
+static size_t only_private_key(const cli_token *token,
+                               const CK_OBJECT_HANDLE *handles, size_t n,
+                               CK_OBJECT_HANDLE *handle)
+{
+    size_t found = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        CK_OBJECT_CLASS object_class = CK_UNAVAILABLE_INFORMATION;
+        CK_ATTRIBUTE attr = {CKA_CLASS, &object_class, sizeof(object_class)};
+
+        if (token->fns->C_GetAttributeValue(token->session, handles[i], &attr,
+                                            1) == CKR_OK &&
+            object_class == CKO_PRIVATE_KEY && found++ == 0)
+            *handle = handles[i];
+    }
+    return found;
+}
+
 int cli_find_one(const cli_token *token, const cli_selector *sel,
                  CK_OBJECT_HANDLE *handle)
 {
@@ -246,7 +311,10 @@ int cli_find_one(const cli_token *token, const cli_selector *sel,
 
     if (code != CLI_OK)
         return code;
-    if (n == 1)
+    if (n > 1 && sel->prefer_private && !sel->has_class &&
+        only_private_key(token, handles, n, handle) == 1)
+        n = 1;
+    else if (n == 1)
         *handle = handles[0];
     else
         code = cli_error(
@@ -342,6 +410,27 @@ int cli_token_find_one(const cli_selector *sel, const char *command,
                          "%s: name the object with --label, --id, --type or "
                          "a pkcs11: URI",
                          command);
-    code = cli_token_open(sel->slot, token);
+    code = cli_selection_open(sel, token);
     return code == CLI_OK ? cli_find_one(token, sel, handle) : code;
+}
+
+int cli_run_on_key(int argc, char **argv, const cli_command *command,
+                   const cli_extra_option *extra, size_t n_extra,
+                   CK_OBJECT_CLASS object_class, cli_key_action act, void *ctx)
+{
+    cli_selector sel = {0};
+    CK_OBJECT_HANDLE key;
+    cli_token token = {0};
+    int code = cli_selection_parse(argc, argv, command->name, command->usage,
+                                   extra, n_extra, &sel);
+
+    if (code == CLI_OK)
+        code = cli_selector_of_class(&sel, object_class, command->name);
+    if (code == CLI_OK)
+        code = cli_token_find_one(&sel, command->name, &token, &key);
+    if (code == CLI_OK)
+        code = act(&token, key, ctx);
+    cli_token_close(&token);
+    cli_selector_clear(&sel);
+    return code;
 }

@@ -68,12 +68,26 @@ int cli_token_error(const cli_token *token, const char *what, CK_RV rv)
                      hint);
 }
 
+/* The token label of slot, trimmed, into label; false when unreadable. */
+static bool token_label(CK_FUNCTION_LIST *fns, CK_SLOT_ID slot, char label[33])
+{
+    CK_TOKEN_INFO info;
+    size_t len;
+
+    if (fns->C_GetTokenInfo(slot, &info) != CKR_OK)
+        return false;
+    len = p11_kit_space_strlen(info.label, sizeof(info.label));
+    memcpy(label, info.label, len);
+    label[len] = '\0';
+    return true;
+}
+
 /* The slot whose token is labelled label (NULL: the first). */
 static int find_slot(cli_token *token, const char *label)
 {
     CK_SLOT_ID slots[64];
     CK_ULONG n = sizeof(slots) / sizeof(slots[0]);
-    CK_TOKEN_INFO info;
+    char found[33];
     CK_RV rv = token->fns->C_GetSlotList(CK_TRUE, slots, &n);
 
     if (rv != CKR_OK)
@@ -83,16 +97,11 @@ static int find_slot(cli_token *token, const char *label)
                          "no slot is configured: run 'p11kmip config init' "
                          "or set P11KMIP_CONFIG");
     for (CK_ULONG i = 0; i < n; i++) {
-        if (token->fns->C_GetTokenInfo(slots[i], &info) != CKR_OK)
-            continue;
-        size_t len = p11_kit_space_strlen(info.label, sizeof(info.label));
-
-        if (label != NULL &&
-            (strlen(label) != len || memcmp(label, info.label, len) != 0))
+        if (!token_label(token->fns, slots[i], found) ||
+            (label != NULL && strcmp(label, found) != 0))
             continue;
         token->slot = slots[i];
-        memcpy(token->label, info.label, len);
-        token->label[len] = '\0';
+        memcpy(token->label, found, sizeof(found));
         return CLI_OK;
     }
     return cli_error(CLI_EXIT_CONFIG,
@@ -146,11 +155,11 @@ static int login(cli_token *token)
     return CLI_OK;
 }
 
-int cli_token_open(const char *slot_label, cli_token *token)
+/* Starts p11core for token, with no session yet. */
+static int initialize(cli_token *token, const char *slot_label)
 {
     CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
     CK_RV rv;
-    int code;
 
     memset(token, 0, sizeof(*token));
     token->session = CK_INVALID_HANDLE;
@@ -167,7 +176,16 @@ int cli_token_open(const char *slot_label, cli_token *token)
                          "configuration, 'p11kmip config init' writes one",
                          p11_kit_strerror(rv));
     }
-    code = find_slot(token, slot_label);
+    return CLI_OK;
+}
+
+int cli_token_open(const char *slot_label, cli_token *token)
+{
+    CK_RV rv;
+    int code = initialize(token, slot_label);
+
+    if (code == CLI_OK)
+        code = find_slot(token, slot_label);
     if (code != CLI_OK)
         return code;
     rv = token->fns->C_OpenSession(token->slot,
@@ -188,4 +206,24 @@ void cli_token_close(cli_token *token)
         token->fns->C_CloseSession(token->session);
     token->fns->C_Finalize(NULL);
     token->fns = NULL;
+}
+
+int cli_token_labels(char (**labels)[33], size_t *n)
+{
+    cli_token token;
+    CK_SLOT_ID slots[64];
+    CK_ULONG count = sizeof(slots) / sizeof(slots[0]);
+    int code = initialize(&token, NULL);
+
+    *labels = NULL;
+    if (code != CLI_OK)
+        return code;
+    if (token.fns->C_GetSlotList(CK_TRUE, slots, &count) != CKR_OK ||
+        (*labels = calloc(count + 1, sizeof(**labels))) == NULL)
+        code = cli_error(CLI_EXIT_FAILURE, "listing the slots failed");
+    for (*n = 0; code == CLI_OK && *n < count; (*n)++)
+        if (!token_label(token.fns, slots[*n], (*labels)[*n]))
+            (*labels)[*n][0] = '\0';
+    cli_token_close(&token);
+    return code;
 }

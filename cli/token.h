@@ -5,6 +5,8 @@
 #ifndef P11KMIP_CLI_TOKEN_H
 #define P11KMIP_CLI_TOKEN_H
 
+#include <stddef.h>
+
 #include <p11-kit/pkcs11.h>
 
 typedef struct cli_token {
@@ -20,6 +22,10 @@ typedef struct cli_token {
  * terminal). Returns CLI_OK, or prints why and returns an exit code;
  * either way close with cli_token_close. */
 int cli_token_open(const char *slot_label, cli_token *token);
+
+/* The labels of the configured tokens, in slot order: *labels (free())
+ * holds *n. CLI_OK, or an exit code with the reason printed. */
+int cli_token_labels(char (**labels)[33], size_t *n);
 void cli_token_close(cli_token *token);
 
 /* Prints what failed on the token, the PKCS#11 error, the KMIP Result

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "kmip/tags.h"
 
 int cli_error(int code, const char *fmt, ...)
 {
@@ -19,31 +18,6 @@ int cli_error(int code, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return code;
-}
-
-int cli_kmip_error(const char *what, const kmip_status *status)
-{
-    const char *reason;
-
-    switch (status->rc) {
-    case KMIP_E_RESULT:
-        reason = kmip_enum_name(KMIP_TAG_RESULT_REASON, status->result_reason);
-        return cli_error(CLI_EXIT_FAILURE,
-                         "%s: the server refused: %s (Result Reason 0x%x)%s%s",
-                         what, reason != NULL ? reason : "unknown reason",
-                         (unsigned)status->result_reason,
-                         status->message[0] != '\0' ? ": " : "",
-                         status->message);
-    case KMIP_E_TRANSPORT:
-    case KMIP_E_TIMEOUT:
-    case KMIP_E_TLS:
-        return cli_error(CLI_EXIT_SERVER, "%s: %s", what, status->message);
-    case KMIP_E_CONFIG:
-        return cli_error(CLI_EXIT_CONFIG, "%s: %s", what, status->message);
-    default:
-        return cli_error(CLI_EXIT_FAILURE, "%s: %s: %s", what,
-                         kmip_rc_name(status->rc), status->message);
-    }
 }
 
 int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len)

@@ -1,68 +1,60 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The configuration object: defaults, validation, freeing. */
+/* The configuration object: defaults, validation, freeing, all from the
+ * schema (conf_schema.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf_internal.h"
 
-p11kmip_conf *conf_new(const char *source)
+static void set_defaults(const p11kmip_conf_field *fields, size_t n, void *base)
+{
+    for (size_t i = 0; i < n; i++) {
+        const p11kmip_conf_field *field = &fields[i];
+        char *at = (char *)base + field->offset;
+
+        if (field->type == P11KMIP_CONF_UINT)
+            memcpy(at, &field->def, sizeof(uint32_t));
+        else if (field->type == P11KMIP_CONF_CHOICE)
+            *(int *)(void *)at = (int)field->def;
+    }
+}
+
+void p11kmip_conf_slot_defaults(p11kmip_slot_conf *slot)
+{
+    memset(slot, 0, sizeof(*slot));
+    set_defaults(p11kmip_conf_slot_fields, p11kmip_conf_slot_field_count, slot);
+}
+
+p11kmip_conf *p11kmip_conf_new(const char *source, size_t slot_count)
 {
     p11kmip_conf *conf = calloc(1, sizeof(*conf));
 
     if (conf == NULL)
         return NULL;
-    conf->log_level = P11KMIP_LOG_WARN;
+    set_defaults(p11kmip_conf_log_fields, p11kmip_conf_log_field_count, conf);
     conf->source = strdup(source);
-    if (conf->source == NULL) {
-        free(conf);
+    conf->slots = calloc(slot_count + 1, sizeof(*conf->slots));
+    if (conf->source == NULL || conf->slots == NULL) {
+        p11kmip_conf_free(conf);
         return NULL;
     }
+    for (; conf->slot_count < slot_count; conf->slot_count++)
+        p11kmip_conf_slot_defaults(&conf->slots[conf->slot_count]);
     return conf;
 }
 
-void conf_slot_defaults(p11kmip_slot_conf *slot)
+int p11kmip_conf_check_slot(const p11kmip_slot_conf *slot, const char *source,
+                            size_t index, char *err, size_t err_len)
 {
-    memset(slot, 0, sizeof(*slot));
-    slot->timeout_ms = 5000;
-    slot->pool = 4;
-    slot->login = P11KMIP_LOGIN_NONE;
-}
+    for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++) {
+        const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[i];
 
-int conf_check_server(const char *entry)
-{
-    const char *colon = strrchr(entry, ':');
-    char *end;
-    long port;
-
-    if (colon == NULL || colon == entry)
-        return -1;
-    if (entry[0] == '[' && colon[-1] != ']')
-        return -1;
-    port = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || end == colon + 1 || port < 1 || port > 65535)
-        return -1;
-    return 0;
-}
-
-int conf_check_slot(const p11kmip_slot_conf *slot, const char *source,
-                    size_t index, char *err, size_t err_len)
-{
-    if (slot->label == NULL || slot->label[0] == '\0')
-        return conf_error(err, err_len, "%s: \"slots[%zu].label\" is missing",
-                          source, index);
-    if (strlen(slot->label) > 32)
-        return conf_error(err, err_len,
-                          "%s: \"slots[%zu].label\" is longer than the 32 "
-                          "bytes of a PKCS#11 token label",
-                          source, index);
-    if (slot->server_count == 0)
-        return conf_error(err, err_len, "%s: \"slots[%zu].servers\" is missing",
-                          source, index);
-    if (slot->ca == NULL || slot->cert == NULL || slot->key == NULL)
-        return conf_error(err, err_len,
-                          "%s: \"slots[%zu]\" needs \"ca\", \"cert\" and "
-                          "\"key\" (mutual TLS)",
-                          source, index);
+        if ((field->flags & P11KMIP_CONF_REQUIRED) &&
+            !p11kmip_conf_field_is_set(field, slot))
+            return conf_error(err, err_len,
+                              "%s: \"slots[%zu].%s\" is missing: %s", source,
+                              index, field->name, field->help);
+    }
     if (slot->login == P11KMIP_LOGIN_CREDENTIAL && slot->username == NULL)
         return conf_error(err, err_len,
                           "%s: \"slots[%zu].login\" is \"credential\" but "
@@ -71,47 +63,33 @@ int conf_check_slot(const p11kmip_slot_conf *slot, const char *source,
     return 0;
 }
 
-const char *p11kmip_log_level_name(p11kmip_log_level level)
+static void clear_fields(const p11kmip_conf_field *fields, size_t n, void *base)
 {
-    switch (level) {
-    case P11KMIP_LOG_ERROR:
-        return "error";
-    case P11KMIP_LOG_WARN:
-        return "warn";
-    case P11KMIP_LOG_INFO:
-        return "info";
-    case P11KMIP_LOG_DEBUG:
-        return "debug";
-    }
-    return "unknown";
-}
-
-static void slot_clear(p11kmip_slot_conf *slot)
-{
-    size_t i;
-
-    free(slot->label);
-    for (i = 0; i < slot->server_count; i++)
-        free(slot->servers[i]);
-    free(slot->servers);
-    free(slot->ca);
-    free(slot->cert);
-    free(slot->key);
-    free(slot->ciphers);
-    free(slot->verify_name);
-    free(slot->username);
+    for (size_t i = 0; i < n; i++)
+        p11kmip_conf_field_clear(&fields[i], base);
 }
 
 void p11kmip_conf_free(p11kmip_conf *conf)
 {
-    size_t i;
-
     if (conf == NULL)
         return;
-    for (i = 0; i < conf->slot_count; i++)
-        slot_clear(&conf->slots[i]);
+    for (size_t i = 0; i < conf->slot_count; i++) {
+        clear_fields(p11kmip_conf_slot_fields, p11kmip_conf_slot_field_count,
+                     &conf->slots[i]);
+        free(conf->slots[i].source);
+    }
     free(conf->slots);
-    free(conf->log_file);
+    clear_fields(p11kmip_conf_log_fields, p11kmip_conf_log_field_count, conf);
     free(conf->source);
     free(conf);
+}
+
+const char *p11kmip_log_level_name(p11kmip_log_level level)
+{
+    for (size_t i = 0; i < p11kmip_conf_log_field_count; i++)
+        if (p11kmip_conf_log_fields[i].offset ==
+            offsetof(p11kmip_conf, log_level))
+            return conf_choice_name(p11kmip_conf_log_fields[i].choices,
+                                    (int)level);
+    return "unknown";
 }

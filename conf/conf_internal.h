@@ -5,22 +5,25 @@
 #include <stddef.h>
 
 #include "p11kmip/conf.h"
+#include "p11kmip/conf_schema.h"
 
-/* Writes a message into err and returns -1. */
+/* Writes a message into err and returns -1 (conf_error.c). */
 int conf_error(char *err, size_t err_len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* A new empty configuration named after source; NULL when out of memory. */
-p11kmip_conf *conf_new(const char *source);
-void conf_slot_defaults(p11kmip_slot_conf *slot);
-
 /* 0 when entry is "host:port" with a port from 1 to 65535. */
 int conf_check_server(const char *entry);
-/* Checks that a parsed slot is complete and consistent. */
-int conf_check_slot(const p11kmip_slot_conf *slot, const char *source,
-                    size_t index, char *err, size_t err_len);
 
-int conf_parse_version(const char *text, int32_t *major, int32_t *minor);
-int conf_parse_log_level(const char *text, p11kmip_log_level *level);
+/* Whether a slot of conf holds a secret; its key ("slots[0].x") into
+ * name. */
+bool conf_secret_field(const p11kmip_conf *conf, char *name, size_t name_len);
+
+/* The user's file and, when readable, the system's: the slots of both, a
+ * user's slot hiding the system's of its label (conf_load.c). */
+p11kmip_conf *conf_load_both(const char *user_path, const char *system_path,
+                             char *err, size_t err_len);
+
+/* The name of value among choices, or "unknown". */
+const char *conf_choice_name(const p11kmip_conf_choice *choices, int value);
 
 #endif

@@ -1,234 +1,122 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON -> p11kmip_conf, strict: unknown keys and wrong types are errors
- * that name the source, the key and what was expected. */
-#include <errno.h>
+ * that name the source, the key and what was expected. The keys and what
+ * they take come from the schema (conf_schema.c). */
 #include <json-c/json.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf_internal.h"
 
-int conf_error(char *err, size_t err_len, const char *fmt, ...)
+static bool json_fits(const p11kmip_conf_field *field, json_object *value)
 {
-    va_list ap;
+    if (field->type == P11KMIP_CONF_UINT)
+        return json_object_is_type(value, json_type_int);
+    return json_object_is_type(value, json_type_string);
+}
 
-    if (err != NULL && err_len > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
+/* One JSON value (a string, an integer) into field. */
+static int set_json(const p11kmip_conf_field *field, void *base,
+                    json_object *value, const char *source, const char *key,
+                    char *err, size_t err_len)
+{
+    char expected[256], where[192];
+
+    if (!json_fits(field, value)) {
+        p11kmip_conf_field_expected(field, expected, sizeof(expected));
+        return conf_error(err, err_len, "%s: \"%s\" must be %s", source, key,
+                          expected);
     }
-    return -1;
+    snprintf(where, sizeof(where), "%s: \"%s\"", source, key);
+    return p11kmip_conf_field_set(field, base, json_object_get_string(value),
+                                  where, err, err_len);
 }
 
-static int get_string(json_object *value, const char *source, const char *key,
-                      char **out, char *err, size_t err_len)
+static int set_array(const p11kmip_conf_field *field, void *base,
+                     json_object *value, const char *source, const char *key,
+                     char *err, size_t err_len)
 {
-    if (!json_object_is_type(value, json_type_string))
-        return conf_error(err, err_len, "%s: \"%s\" must be a string", source,
-                          key);
-    free(*out);
-    *out = strdup(json_object_get_string(value));
-    return *out == NULL ? conf_error(err, err_len, "out of memory") : 0;
-}
-
-static int get_uint(json_object *value, const char *source, const char *key,
-                    uint32_t min, uint32_t max, uint32_t *out, char *err,
-                    size_t err_len)
-{
-    int64_t v;
-
-    if (!json_object_is_type(value, json_type_int))
-        return conf_error(err, err_len, "%s: \"%s\" must be an integer", source,
-                          key);
-    errno = 0;
-    v = json_object_get_int64(value);
-    if (errno != 0 || v < (int64_t)min || v > (int64_t)max)
-        return conf_error(err, err_len, "%s: \"%s\" must be between %u and %u",
-                          source, key, min, max);
-    *out = (uint32_t)v;
-    return 0;
-}
-
-int conf_parse_version(const char *text, int32_t *major, int32_t *minor)
-{
-    static const char *const known[] = {"1.0", "1.1", "1.2", "1.3",
-                                        "1.4", "2.0", "2.1"};
-    size_t i;
-
-    if (strcmp(text, "auto") == 0) {
-        *major = *minor = 0;
-        return 0;
-    }
-    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-        if (strcmp(text, known[i]) == 0) {
-            *major = text[0] - '0';
-            *minor = text[2] - '0';
-            return 0;
-        }
-    }
-    return -1;
-}
-
-int conf_parse_log_level(const char *text, p11kmip_log_level *level)
-{
-    static const p11kmip_log_level levels[] = {
-        P11KMIP_LOG_ERROR, P11KMIP_LOG_WARN, P11KMIP_LOG_INFO,
-        P11KMIP_LOG_DEBUG};
-    size_t i;
-
-    for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
-        if (strcmp(text, p11kmip_log_level_name(levels[i])) == 0) {
-            *level = levels[i];
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static int parse_servers(json_object *value, const char *source,
-                         const char *key, p11kmip_slot_conf *slot, char *err,
-                         size_t err_len)
-{
-    size_t i, n;
+    char name[160];
+    size_t n;
 
     if (!json_object_is_type(value, json_type_array) ||
-        json_object_array_length(value) == 0)
+        (n = json_object_array_length(value)) == 0)
         return conf_error(err, err_len,
                           "%s: \"%s\" must be a non-empty array of "
                           "\"host:port\" strings",
                           source, key);
-    n = json_object_array_length(value);
-    slot->servers = calloc(n, sizeof(*slot->servers));
-    if (slot->servers == NULL)
-        return conf_error(err, err_len, "out of memory");
-    for (i = 0; i < n; i++) {
-        json_object *entry = json_object_array_get_idx(value, i);
-        char name[128];
-
+    for (size_t i = 0; i < n; i++) {
         snprintf(name, sizeof(name), "%s[%zu]", key, i);
-        if (get_string(entry, source, name, &slot->servers[i], err, err_len) !=
-            0)
+        if (set_json(field, base, json_object_array_get_idx(value, i), source,
+                     name, err, err_len) != 0)
             return -1;
-        slot->server_count++;
-        if (conf_check_server(slot->servers[i]) != 0)
-            return conf_error(err, err_len,
-                              "%s: \"%s\" is \"%s\", expected \"host:port\"",
-                              source, name, slot->servers[i]);
     }
     return 0;
 }
 
-static int parse_login(json_object *value, const char *source, const char *key,
-                       p11kmip_slot_conf *slot, char *err, size_t err_len)
+/* Every key of obj, each a field of the table, into base. prefix names
+ * obj in errors ("slots[0]", "log"). */
+static int parse_fields(const p11kmip_conf_field *fields, size_t n,
+                        json_object *obj, void *base, const char *source,
+                        const char *prefix, char *err, size_t err_len)
 {
-    const char *text;
-
-    if (!json_object_is_type(value, json_type_string))
-        return conf_error(err, err_len, "%s: \"%s\" must be a string", source,
-                          key);
-    text = json_object_get_string(value);
-    if (strcmp(text, "none") == 0)
-        slot->login = P11KMIP_LOGIN_NONE;
-    else if (strcmp(text, "key-passphrase") == 0)
-        slot->login = P11KMIP_LOGIN_KEY_PASSPHRASE;
-    else if (strcmp(text, "credential") == 0)
-        slot->login = P11KMIP_LOGIN_CREDENTIAL;
-    else
-        return conf_error(err, err_len,
-                          "%s: \"%s\" is \"%s\", expected \"none\", "
-                          "\"key-passphrase\" or \"credential\"",
-                          source, key, text);
-    return 0;
-}
-
-static int parse_slot(json_object *obj, const char *source, size_t index,
-                      p11kmip_slot_conf *slot, char *err, size_t err_len)
-{
-    char key[96];
-    int rc = 0;
-
-    conf_slot_defaults(slot);
-    if (!json_object_is_type(obj, json_type_object))
-        return conf_error(err, err_len, "%s: \"slots[%zu]\" must be an object",
-                          source, index);
-    json_object_object_foreach(obj, name, value)
-    {
-        if (rc != 0)
-            break;
-        snprintf(key, sizeof(key), "slots[%zu].%.64s", index, name);
-        if (strcmp(name, "label") == 0)
-            rc = get_string(value, source, key, &slot->label, err, err_len);
-        else if (strcmp(name, "servers") == 0)
-            rc = parse_servers(value, source, key, slot, err, err_len);
-        else if (strcmp(name, "ca") == 0)
-            rc = get_string(value, source, key, &slot->ca, err, err_len);
-        else if (strcmp(name, "cert") == 0)
-            rc = get_string(value, source, key, &slot->cert, err, err_len);
-        else if (strcmp(name, "key") == 0)
-            rc = get_string(value, source, key, &slot->key, err, err_len);
-        else if (strcmp(name, "ciphers") == 0)
-            rc = get_string(value, source, key, &slot->ciphers, err, err_len);
-        else if (strcmp(name, "verify_name") == 0)
-            rc = get_string(value, source, key, &slot->verify_name, err,
-                            err_len);
-        else if (strcmp(name, "username") == 0)
-            rc = get_string(value, source, key, &slot->username, err, err_len);
-        else if (strcmp(name, "login") == 0)
-            rc = parse_login(value, source, key, slot, err, err_len);
-        else if (strcmp(name, "timeout_ms") == 0)
-            rc = get_uint(value, source, key, 1, 3600000, &slot->timeout_ms,
-                          err, err_len);
-        else if (strcmp(name, "pool") == 0)
-            rc =
-                get_uint(value, source, key, 1, 256, &slot->pool, err, err_len);
-        else if (strcmp(name, "kmip_version") == 0) {
-            if (!json_object_is_type(value, json_type_string) ||
-                conf_parse_version(json_object_get_string(value),
-                                   &slot->kmip_major, &slot->kmip_minor) != 0)
-                rc = conf_error(err, err_len,
-                                "%s: \"%s\" must be \"auto\" or a version "
-                                "from \"1.0\" to \"2.1\"",
-                                source, key);
-        } else
-            rc =
-                conf_error(err, err_len, "%s: unknown key \"%s\"", source, key);
-    }
-    if (rc != 0)
-        return rc;
-    return conf_check_slot(slot, source, index, err, err_len);
-}
-
-static int parse_log(json_object *obj, const char *source, p11kmip_conf *conf,
-                     char *err, size_t err_len)
-{
-    char key[64];
+    char key[128];
 
     if (!json_object_is_type(obj, json_type_object))
-        return conf_error(err, err_len, "%s: \"log\" must be an object",
-                          source);
+        return conf_error(err, err_len, "%s: \"%s\" must be an object", source,
+                          prefix);
     json_object_object_foreach(obj, name, value)
     {
-        snprintf(key, sizeof(key), "log.%.56s", name);
-        if (strcmp(name, "level") == 0) {
-            if (!json_object_is_type(value, json_type_string) ||
-                conf_parse_log_level(json_object_get_string(value),
-                                     &conf->log_level) != 0)
-                return conf_error(err, err_len,
-                                  "%s: \"%s\" must be \"error\", \"warn\", "
-                                  "\"info\" or \"debug\"",
-                                  source, key);
-        } else if (strcmp(name, "file") == 0) {
-            if (json_object_is_type(value, json_type_null))
-                continue;
-            if (get_string(value, source, key, &conf->log_file, err, err_len) !=
-                0)
-                return -1;
-        } else
+        const p11kmip_conf_field *field = NULL;
+        int rc;
+
+        for (size_t i = 0; i < n && field == NULL; i++)
+            if (strcmp(fields[i].name, name) == 0)
+                field = &fields[i];
+        snprintf(key, sizeof(key), "%s.%.64s", prefix, name);
+        if (field == NULL)
             return conf_error(err, err_len, "%s: unknown key \"%s\"", source,
                               key);
+        if ((field->flags & P11KMIP_CONF_NULLABLE) &&
+            json_object_is_type(value, json_type_null))
+            continue;
+        rc = field->type == P11KMIP_CONF_SERVERS
+                 ? set_array(field, base, value, source, key, err, err_len)
+                 : set_json(field, base, value, source, key, err, err_len);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int parse_slots(json_object *slots, const char *source,
+                       p11kmip_conf *conf, char *err, size_t err_len)
+{
+    char prefix[32];
+    size_t n;
+
+    if (!json_object_is_type(slots, json_type_array) ||
+        (n = json_object_array_length(slots)) == 0)
+        return conf_error(err, err_len,
+                          "%s: \"slots\" must be a non-empty array", source);
+    free(conf->slots);
+    conf->slots = calloc(n, sizeof(*conf->slots));
+    if (conf->slots == NULL)
+        return conf_error(err, err_len, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        p11kmip_slot_conf *slot = &conf->slots[conf->slot_count++];
+
+        snprintf(prefix, sizeof(prefix), "slots[%zu]", i);
+        p11kmip_conf_slot_defaults(slot);
+        if ((slot->source = strdup(source)) == NULL)
+            return conf_error(err, err_len, "out of memory");
+        if (parse_fields(p11kmip_conf_slot_fields,
+                         p11kmip_conf_slot_field_count,
+                         json_object_array_get_idx(slots, i), slot, source,
+                         prefix, err, err_len) != 0 ||
+            p11kmip_conf_check_slot(slot, source, i, err, err_len) != 0)
+            return -1;
     }
     return 0;
 }
@@ -237,7 +125,6 @@ static int parse_root(json_object *root, const char *source, p11kmip_conf *conf,
                       char *err, size_t err_len)
 {
     json_object *slots = NULL;
-    size_t i;
 
     if (!json_object_is_type(root, json_type_object))
         return conf_error(err, err_len, "%s: the top level must be an object",
@@ -247,26 +134,18 @@ static int parse_root(json_object *root, const char *source, p11kmip_conf *conf,
         if (strcmp(name, "slots") == 0)
             slots = value;
         else if (strcmp(name, "log") == 0) {
-            if (parse_log(value, source, conf, err, err_len) != 0)
+            if (parse_fields(p11kmip_conf_log_fields,
+                             p11kmip_conf_log_field_count, value, conf, source,
+                             "log", err, err_len) != 0)
                 return -1;
         } else
             return conf_error(err, err_len, "%s: unknown key \"%s\"", source,
                               name);
     }
-    if (slots == NULL || !json_object_is_type(slots, json_type_array) ||
-        json_object_array_length(slots) == 0)
+    if (slots == NULL)
         return conf_error(err, err_len,
                           "%s: \"slots\" must be a non-empty array", source);
-    conf->slots = calloc(json_object_array_length(slots), sizeof(*conf->slots));
-    if (conf->slots == NULL)
-        return conf_error(err, err_len, "out of memory");
-    for (i = 0; i < json_object_array_length(slots); i++) {
-        conf->slot_count++;
-        if (parse_slot(json_object_array_get_idx(slots, i), source, i,
-                       &conf->slots[i], err, err_len) != 0)
-            return -1;
-    }
-    return 0;
+    return parse_slots(slots, source, conf, err, err_len);
 }
 
 p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
@@ -275,6 +154,7 @@ p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
     json_tokener *tok;
     json_object *root;
     p11kmip_conf *conf;
+    size_t parsed;
 
     tok = json_tokener_new();
     if (tok == NULL) {
@@ -282,9 +162,9 @@ p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
         return NULL;
     }
     root = json_tokener_parse_ex(tok, json_text, (int)strlen(json_text));
+    parsed = (size_t)tok->char_offset;
     if (root == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-        json_text[tok->char_offset +
-                  strspn(json_text + tok->char_offset, " \t\r\n")] != '\0') {
+        json_text[parsed + strspn(json_text + parsed, " \t\r\n")] != '\0') {
         conf_error(err, err_len, "%s: invalid JSON near byte %d: %s", source,
                    tok->char_offset,
                    root == NULL
@@ -295,7 +175,7 @@ p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
         return NULL;
     }
     json_tokener_free(tok);
-    conf = conf_new(source);
+    conf = p11kmip_conf_new(source, 0);
     if (conf == NULL || parse_root(root, source, conf, err, err_len) != 0) {
         if (conf == NULL)
             conf_error(err, err_len, "out of memory");

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* p11kmip configuration: a JSON file (json-c) plus environment overrides.
- * Search order: $P11KMIP_CONFIG, then /etc/p11kmip/p11kmip.json. With
- * neither, P11KMIP_SERVER alone defines a one-slot configuration. */
+ * Search order: $P11KMIP_CONFIG alone if set; else the user's file
+ * ($XDG_CONFIG_HOME/p11kmip/p11kmip.json, default ~/.config/...) and
+ * /etc/p11kmip/p11kmip.json, the slots of both (a user's slot hides a
+ * system slot of its label). With none, P11KMIP_SERVER alone defines a
+ * one-slot configuration. Each
+ * key's type, default, range and environment variable: conf_schema.h. */
 #ifndef P11KMIP_CONF_H
 #define P11KMIP_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +24,7 @@ typedef enum p11kmip_login_mode {
 } p11kmip_login_mode;
 
 typedef enum p11kmip_log_level {
+    P11KMIP_LOG_OFF = -1, /* "off": nothing is logged */
     P11KMIP_LOG_ERROR,
     P11KMIP_LOG_WARN,
     P11KMIP_LOG_INFO,
@@ -32,15 +38,17 @@ typedef struct p11kmip_slot_conf {
     char *ca; /* PEM file paths */
     char *cert;
     char *key;
-    char *ciphers;     /* TLS 1.2 cipher list or NULL */
-    char *verify_name; /* server name to verify instead of the host */
-    char *username;    /* for P11KMIP_LOGIN_CREDENTIAL */
+    char *key_password; /* decrypts key without a login, or NULL */
+    char *ciphers;      /* TLS 1.2 cipher list or NULL */
+    char *verify_name;  /* server name to verify instead of the host */
+    char *username;     /* for P11KMIP_LOGIN_CREDENTIAL */
     p11kmip_login_mode login;
     /* "auto" is {0, 0}; otherwise e.g. {1, 4} from "1.4". */
     int32_t kmip_major;
     int32_t kmip_minor;
-    uint32_t timeout_ms; /* default 5000 */
-    uint32_t pool;       /* default 4 */
+    uint32_t timeout_ms;
+    uint32_t pool;
+    char *source; /* the file the slot comes from, or "environment" */
 } p11kmip_slot_conf;
 
 typedef struct p11kmip_conf {
@@ -52,14 +60,18 @@ typedef struct p11kmip_conf {
 } p11kmip_conf;
 
 /* Loads the configuration by the search order above and applies the
- * environment overrides (P11KMIP_SERVER, P11KMIP_CA, P11KMIP_CERT,
- * P11KMIP_KEY, P11KMIP_LOG_LEVEL, P11KMIP_LOG_FILE, P11KMIP_KMIP_VERSION,
- * P11KMIP_TIMEOUT_MS) to the first slot. On failure returns NULL and
- * writes into err (at most err_len bytes) a message naming the file, the
- * key and what was expected. Free with p11kmip_conf_free. */
+ * environment overrides (the schema's env names) to the first slot. On failure
+ * returns NULL and writes into err (at most err_len bytes) a message naming the
+ * file, the key and what was expected. Free with p11kmip_conf_free. */
 p11kmip_conf *p11kmip_conf_load(char *err, size_t err_len);
 
-/* Loads one named file, with no search and no environment. */
+/* The user's file into path: $XDG_CONFIG_HOME/p11kmip/p11kmip.json, else
+ * $HOME/.config/p11kmip/p11kmip.json. -1 when neither variable is set. */
+int p11kmip_conf_user_path(char *path, size_t path_len);
+
+/* Loads one named file, with no search and no environment. A file other
+ * users may write, or one holding a secret that they may read, is
+ * refused. */
 p11kmip_conf *p11kmip_conf_load_file(const char *path, char *err,
                                      size_t err_len);
 
@@ -67,8 +79,12 @@ p11kmip_conf *p11kmip_conf_load_file(const char *path, char *err,
 p11kmip_conf *p11kmip_conf_parse(const char *json_text, const char *source,
                                  char *err, size_t err_len);
 
-/* Writes conf as JSON to path (mode 0644), for `p11kmip config`. Returns
- * 0 or -1 with err filled. */
+/* conf as the JSON text of a file, malloc'd (free()); NULL when out of
+ * memory. Secrets are written as "(hidden)" unless secrets is true. */
+char *p11kmip_conf_text(const p11kmip_conf *conf, bool secrets);
+
+/* Writes conf as JSON to path (mode 0644, 0600 when it holds a secret),
+ * for `p11kmip config`. Returns 0 or -1 with err filled. */
 int p11kmip_conf_save(const p11kmip_conf *conf, const char *path, char *err,
                       size_t err_len);
 

@@ -91,5 +91,10 @@ expect_exit 0 "$p11kmip" destroy --label web --yes
 expect_exit 0 "$p11kmip" list --json
 expect_json 'length == 0'
 
-[ "$server" = kmipd ] || exit 0
+if [ "$server" = pykmip ]; then
+    echo "--- a server's refusal exits 1 and names its Result Reason"
+    expect_exit 1 "$p11kmip" keygen ec:P-256 --label refused
+    expect_in "the server refused" "$err"
+    exit 0
+fi
 . "$(dirname "$0")/test_cli_kmipd.sh"
