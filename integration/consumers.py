@@ -38,6 +38,7 @@ CLIENT_KEY_MODE = 0o644
 ENGINE_SO = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so"
 KINDS = {"rsa": "rsa:2048", "ec": "ec:P-256"}
 COMMAND_TIMEOUT_S = 60
+TOKEN = "local-kmip"  # the slot's label: the token label
 
 PROVIDER_CNF = """\
 openssl_conf = openssl_init
@@ -65,7 +66,7 @@ MODULE_PATH = {module}
 init = 1
 """
 CONFIG = """\
-{{ "slots": [ {{ "label": "local-kmip", "servers": ["{server}"],
+{{ "slots": [ {{ "label": "{token}", "servers": ["{server}"],
     "ca": "{ca}", "cert": "{cert}", "key": "{key}",
     "timeout_ms": 5000 }} ] }}
 """
@@ -125,6 +126,12 @@ class Key:
     keyfile: str  # URI-in-PEM key file for the provider's decoder
     fingerprint: str  # SHA-256 of the SubjectPublicKeyInfo
 
+    @property
+    def token_uri(self):
+        """uri naming the token too (GnuTLS with p11-kit's module list
+        stops at the first token that refuses a login)."""
+        return "pkcs11:token=%s;%s" % (TOKEN, self.uri[len("pkcs11:"):])
+
     def cert_der(self):
         with open(self.cert, "rb") as pem:
             return x509.load_pem_x509_certificate(pem.read()).public_bytes(
@@ -141,6 +148,7 @@ class Setup:
         self.module = os.path.join(self.build, "p11core", "p11kmip-pkcs11.so")
         self.cli = os.path.join(self.build, "cli", "p11kmip")
         self.config = self.write("p11kmip.json", CONFIG.format(
+            token=TOKEN,
             server=os.environ["P11KMIP_TEST_SERVER"],
             ca=os.environ["P11KMIP_TEST_CA"],
             cert=os.environ["P11KMIP_TEST_CERT"],
@@ -177,8 +185,10 @@ class Setup:
         env.update(extra)
         return env
 
-    def run(self, argv, openssl="none", **kwargs):
-        return run(argv, env=self.env(openssl), **kwargs)
+    def run(self, argv, openssl="none", home=None, **kwargs):
+        """run() in env(openssl), with HOME=home if given."""
+        extra = {"HOME": home} if home else {}
+        return run(argv, env=self.env(openssl, **extra), **kwargs)
 
     def key(self, kind, key_id, cert_on_token=False):
         """A new key pair of kind ("rsa"/"ec") labelled NAME-KIND; with
@@ -211,6 +221,22 @@ class Setup:
         """One RSA-2048 and one P-256 key: {"rsa": Key, "ec": Key}."""
         return {kind: self.key(kind, "%02x" % (index + 1), cert_on_token)
                 for index, kind in enumerate(KINDS)}
+
+    def worker_home(self):
+        """A home directory for WORKER_USER whose p11-kit module file
+        registers p11kmip-pkcs11.so; also shares the configuration."""
+        self.share_with_workers()
+        home = self.subdir("home")
+        modules = os.path.join(home, ".config", "pkcs11", "modules")
+        os.makedirs(modules)
+        with open(os.path.join(modules, "p11kmip.module"), "w",
+                  encoding="utf-8") as out:
+            out.write("module: %s\n" % self.module)
+        user = pwd.getpwnam(WORKER_USER)
+        for path in (home, os.path.join(home, ".config"),
+                     os.path.dirname(modules), modules):
+            os.chown(path, user.pw_uid, user.pw_gid)
+        return home
 
     def share_with_workers(self):
         """Lets WORKER_USER read the configuration, the KMIP client

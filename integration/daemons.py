@@ -177,6 +177,7 @@ class ClientCertServer:
                 tls.recv(4096)
                 tls.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n"
                             b"\r\nok\n")
+                tls.unwrap()  # close_notify: gnutls-cli insists on it
         except (OSError, ssl.SSLError) as err:
             self.errors.append(str(err))
 
