@@ -38,16 +38,20 @@ def log_tail(path, lines=30):
         return "(%s: %s)\n" % (path, err.strerror)
 
 
-def _listening(port):
+def _ready(endpoint):
+    """A TCP port accepts connections, or a Unix socket path exists."""
+    if isinstance(endpoint, str):
+        return os.path.exists(endpoint)
     try:
-        with socket.create_connection((servers.HOST, port), 1):
+        with socket.create_connection((servers.HOST, endpoint), 1):
             return True
     except OSError:
         return False
 
 
 class Daemon:
-    """A started server: its process (group leader), port and log."""
+    """A started server: its process (group leader), port (or Unix
+    socket path) and log."""
 
     def __init__(self, name, process, port, log):
         self.name = name
@@ -73,11 +77,11 @@ class Daemon:
 
     def wait_until_listening(self):
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not _listening(self.port):
+        while not _ready(self.port):
             if self.process.poll() is not None or \
                     time.monotonic() > deadline:
                 raise consumers.Failure(
-                    "%s did not listen on port %d (status %s):\n%s" %
+                    "%s did not listen on %s (status %s):\n%s" %
                     (self.name, self.port, self.process.poll(),
                      log_tail(self.log)))
             time.sleep(0.1)
@@ -96,7 +100,8 @@ class Daemon:
 
 @contextlib.contextmanager
 def running(name, argv, env, port, log):
-    """Starts a server writing its output to log.stderr (see module doc)."""
+    """Starts a server writing its output to log.stderr (see module doc);
+    port may be a Unix socket path the server creates."""
     with open(log + ".stderr", "ab") as stderr:
         process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
                                    stdout=stderr, stderr=stderr,
