@@ -177,6 +177,20 @@ class Setup:
             out.write(text)
         return path
 
+    def server_files(self, name, conf_name, template, **fields):
+        """A new directory name for one server, with its configuration
+        conf_name made from template with dir, port (a free one), user and
+        group (the worker's) besides fields. Returns (directory, conf,
+        port)."""
+        directory = self.subdir(name)
+        port = servers.free_port()
+        conf = os.path.join(directory, conf_name)
+        with open(conf, "w", encoding="utf-8") as out:
+            out.write(template.format(dir=directory, port=port,
+                                      user=WORKER_USER, group=WORKER_GROUP,
+                                      **fields))
+        return directory, conf, port
+
     def env(self, openssl="none", **extra):
         """The environment of a program using the keys: OPENSSL_CONF picks
         the provider, the ENGINE or neither."""
@@ -271,6 +285,14 @@ class Matrix:
         else:
             self._record(name, "pass", start, "")
 
+    def each(self, variants, keys, check):
+        """check(variant, key) as one case per variant and key."""
+        for variant in variants:
+            for key in keys.values():
+                with self.case(variant, key.kind):
+                    check(variant, key)
+        return self
+
     def _record(self, name, verdict, start, why):
         seconds = time.monotonic() - start
         self.results.append((name, verdict, seconds))
@@ -284,6 +306,16 @@ class Matrix:
             print("%-40s %s %5.1f s" % (name, verdict, seconds))
         failed = [r for r in self.results if r[1] != "pass"]
         return 1 if failed or not self.results else 0
+
+
+def server_test(build, name, variants, check):
+    """The test of a server with workers: keys shared with the worker
+    user, check(setup, variant, key) per variant and key; the Matrix."""
+    setup = Setup(build, name)
+    keys = setup.keys()
+    setup.share_with_workers()
+    return Matrix(name).each(variants, keys, lambda variant, key:
+                             check(setup, variant, key))
 
 
 def main(test):

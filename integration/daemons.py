@@ -117,6 +117,18 @@ def running(name, argv, env, port, log):
         daemon.stop()
 
 
+def serve_and_expect(name, argv, env, port, log, key, handshakes=3):
+    """Starts a TLS server (running()) for key; each of handshakes
+    verified handshakes (more than one reaches several workers) must see
+    key's public key, and a process of the server must run as the worker
+    user."""
+    with running(name, argv, env, port, log) as daemon:
+        for _ in range(handshakes):
+            consumers.expect_key(server_key_fingerprint(port, key.cert), key,
+                                 "a TLS client of " + name)
+        daemon.expect_workers_as(consumers.WORKER_USER)
+
+
 def server_key_fingerprint(port, cafile, tls13=True):
     """Handshakes with 127.0.0.1:port, verifying the certificate (name
     localhost) against cafile; returns the server public key fingerprint."""

@@ -11,7 +11,6 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
 import consumers  # noqa: E402 pylint: disable=wrong-import-position
 import daemons  # noqa: E402 pylint: disable=wrong-import-position
-import servers  # noqa: E402 pylint: disable=wrong-import-position
 
 APACHE = "/usr/sbin/apache2"
 MODULES = "/usr/lib/apache2/modules"
@@ -40,33 +39,16 @@ KEY_NAME = {"provider": lambda key: key.keyfile,
 
 
 def serve_and_check(setup, path, key):
-    directory = setup.subdir("%s-%s" % (path, key.kind))
-    port = servers.free_port()
-    conf = os.path.join(directory, "httpd.conf")
-    with open(conf, "w", encoding="utf-8") as out:
-        out.write(CONF.format(dir=directory, modules=MODULES, port=port,
-                              user=consumers.WORKER_USER,
-                              group=consumers.WORKER_GROUP, cert=key.cert,
-                              key=KEY_NAME[path](key)))
-    with daemons.running("apache", [APACHE, "-f", conf, "-DFOREGROUND"],
-                         setup.env(path), port,
-                         os.path.join(directory, "error.log")) as apache:
-        for _ in range(3):  # reaches more than one worker
-            consumers.expect_key(daemons.server_key_fingerprint(
-                port, key.cert), key, "a TLS client of Apache")
-        apache.expect_workers_as(consumers.WORKER_USER)
+    directory, conf, port = setup.server_files(
+        "%s-%s" % (path, key.kind), "httpd.conf", CONF, modules=MODULES,
+        cert=key.cert, key=KEY_NAME[path](key))
+    daemons.serve_and_expect("Apache", [APACHE, "-f", conf, "-DFOREGROUND"],
+                             setup.env(path), port,
+                             os.path.join(directory, "error.log"), key)
 
 
 def test(build):
-    setup = consumers.Setup(build, "apache")
-    keys = setup.keys()
-    setup.share_with_workers()
-    matrix = consumers.Matrix("apache")
-    for path in KEY_NAME:
-        for key in keys.values():
-            with matrix.case(path, key.kind):
-                serve_and_check(setup, path, key)
-    return matrix
+    return consumers.server_test(build, "apache", KEY_NAME, serve_and_check)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
 import consumers  # noqa: E402 pylint: disable=wrong-import-position
 import daemons  # noqa: E402 pylint: disable=wrong-import-position
-import servers  # noqa: E402 pylint: disable=wrong-import-position
 
 HAPROXY = "/usr/sbin/haproxy"
 CONF = """\
@@ -28,7 +27,7 @@ global
     timeout client 10s
     timeout server 10s
 frontend site
-    bind 127.0.0.1:{port} ssl crt {crt}
+    bind 127.0.0.1:{port} ssl crt {dir}/site.pem
     http-request return status 200 content-type text/plain string ok
 """
 # Per way of loading the provider: HAProxy's global lines, OPENSSL_CONF.
@@ -41,37 +40,19 @@ LOADERS = {
 
 
 def serve_and_check(setup, loader, key):
-    directory = setup.subdir("%s-%s" % (loader, key.kind))
     providers, openssl = LOADERS[loader]
-    crt = os.path.join(directory, "site.pem")
-    shutil.copyfile(key.cert, crt)
-    shutil.copyfile(key.keyfile, crt + ".key")
-    port = servers.free_port()
-    conf = os.path.join(directory, "haproxy.cfg")
-    with open(conf, "w", encoding="utf-8") as out:
-        out.write(CONF.format(user=consumers.WORKER_USER,
-                              group=consumers.WORKER_GROUP, port=port,
-                              crt=crt,
-                              providers=providers.format(build=setup.build)))
-    with daemons.running("haproxy", [HAPROXY, "-W", "-db", "-f", conf],
-                         setup.env(openssl), port,
-                         os.path.join(directory, "haproxy.log")) as haproxy:
-        for _ in range(3):
-            consumers.expect_key(daemons.server_key_fingerprint(
-                port, key.cert), key, "a TLS client of HAProxy")
-        haproxy.expect_workers_as(consumers.WORKER_USER)
+    directory, conf, port = setup.server_files(
+        "%s-%s" % (loader, key.kind), "haproxy.cfg", CONF,
+        providers=providers.format(build=setup.build))
+    shutil.copyfile(key.cert, os.path.join(directory, "site.pem"))
+    shutil.copyfile(key.keyfile, os.path.join(directory, "site.pem.key"))
+    daemons.serve_and_expect("HAProxy", [HAPROXY, "-W", "-db", "-f", conf],
+                             setup.env(openssl), port,
+                             os.path.join(directory, "haproxy.log"), key)
 
 
 def test(build):
-    setup = consumers.Setup(build, "haproxy")
-    keys = setup.keys()
-    setup.share_with_workers()
-    matrix = consumers.Matrix("haproxy")
-    for loader in LOADERS:
-        for key in keys.values():
-            with matrix.case(loader, key.kind):
-                serve_and_check(setup, loader, key)
-    return matrix
+    return consumers.server_test(build, "haproxy", LOADERS, serve_and_check)
 
 
 if __name__ == "__main__":

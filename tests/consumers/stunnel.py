@@ -8,7 +8,6 @@ with_server.py."""
 
 import os
 import pwd
-import socket
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
@@ -17,15 +16,14 @@ import daemons  # noqa: E402 pylint: disable=wrong-import-position
 import servers  # noqa: E402 pylint: disable=wrong-import-position
 
 STUNNEL = "/usr/bin/stunnel4"
-GLOBAL = """\
+# connect: a port where nothing listens; the handshake is all that is checked.
+CONF = """\
 foreground = yes
 pid = {dir}/stunnel.pid
 output = {dir}/stunnel.log
 debug = info
 setuid = {user}
 setgid = {group}
-"""
-SERVICE = """\
 [{kind}]
 accept = 127.0.0.1:{port}
 connect = 127.0.0.1:{backend}
@@ -34,34 +32,20 @@ key = {key}
 """
 
 
-def serve_and_check(setup, key, backend):
-    directory = setup.subdir("stunnel-" + key.kind)
+def serve_and_check(setup, _, key):
+    directory, conf, port = setup.server_files(
+        "stunnel-" + key.kind, "stunnel.conf", CONF, kind=key.kind,
+        cert=key.cert, key=key.keyfile, backend=servers.free_port())
     worker = pwd.getpwnam(consumers.WORKER_USER)
     os.chown(directory, worker.pw_uid, worker.pw_gid)  # stunnel logs there
-    port = servers.free_port()
-    conf = os.path.join(directory, "stunnel.conf")
-    with open(conf, "w", encoding="utf-8") as out:
-        out.write(GLOBAL.format(dir=directory, user=consumers.WORKER_USER,
-                                group=consumers.WORKER_GROUP) +
-                  SERVICE.format(kind=key.kind, port=port, cert=key.cert,
-                                 key=key.keyfile, backend=backend))
-    with daemons.running("stunnel", [STUNNEL, conf], setup.env("provider"),
-                         port, os.path.join(directory, "stunnel.log")):
-        consumers.expect_key(daemons.server_key_fingerprint(port, key.cert),
-                             key, "a TLS client of stunnel")
+    daemons.serve_and_expect("stunnel", [STUNNEL, conf],
+                             setup.env("provider"), port,
+                             os.path.join(directory, "stunnel.log"), key)
 
 
 def test(build):
-    setup = consumers.Setup(build, "stunnel")
-    keys = setup.keys()
-    setup.share_with_workers()
-    matrix = consumers.Matrix("stunnel")
-    # Nothing answers behind stunnel: the handshake is all that is checked.
-    with socket.create_server((servers.HOST, 0)) as backend:
-        for key in keys.values():
-            with matrix.case("key file", key.kind):
-                serve_and_check(setup, key, backend.getsockname()[1])
-    return matrix
+    return consumers.server_test(build, "stunnel", ["key file"],
+                                 serve_and_check)
 
 
 if __name__ == "__main__":
