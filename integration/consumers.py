@@ -132,11 +132,6 @@ class Key:
         stops at the first token that refuses a login)."""
         return "pkcs11:token=%s;%s" % (TOKEN, self.uri[len("pkcs11:"):])
 
-    def cert_der(self):
-        with open(self.cert, "rb") as pem:
-            return x509.load_pem_x509_certificate(pem.read()).public_bytes(
-                serialization.Encoding.DER)
-
 
 class Setup:
     """The configuration files of one test program (see module doc)."""
@@ -239,7 +234,7 @@ class Setup:
     def worker_home(self):
         """A home directory for WORKER_USER whose p11-kit module file
         registers p11kmip-pkcs11.so; also shares the configuration."""
-        self.share_with_workers()
+        self.share_with_workers(key_mode=0o644)  # WORKER_USER's own program
         home = self.subdir("home")
         modules = os.path.join(home, ".config", "pkcs11", "modules")
         os.makedirs(modules)
@@ -252,15 +247,15 @@ class Setup:
             os.chown(path, user.pw_uid, user.pw_gid)
         return home
 
-    def share_with_workers(self):
+    def share_with_workers(self, key_mode=CLIENT_KEY_MODE):
         """Lets WORKER_USER read the configuration, the KMIP client
-        credentials and this directory (see CLIENT_KEY_MODE)."""
+        certificate and this directory; the client key gets key_mode."""
         top = os.environ["P11KMIP_TEST_DIR"]
         for directory in (top, self.dir):
             os.chmod(directory, 0o755)
         for name in ("P11KMIP_TEST_CA", "P11KMIP_TEST_CERT"):
             os.chmod(os.environ[name], 0o644)
-        os.chmod(os.environ["P11KMIP_TEST_KEY"], CLIENT_KEY_MODE)
+        os.chmod(os.environ["P11KMIP_TEST_KEY"], key_mode)
 
 
 class Matrix:

@@ -7,7 +7,7 @@ our public key. Usage: curl.py BUILD_DIR, under with_server.py."""
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
+sys.path.insert(0, os.path.dirname(__file__) + "/../../integration")
 import consumers  # noqa: E402 pylint: disable=wrong-import-position
 import daemons  # noqa: E402 pylint: disable=wrong-import-position
 

@@ -12,7 +12,7 @@ import sys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
+sys.path.insert(0, os.path.dirname(__file__) + "/../../integration")
 import consumers  # noqa: E402 pylint: disable=wrong-import-position
 
 CONFIG = "name = p11kmip\nlibrary = {module}\nslotListIndex = 0\n"

@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
+sys.path.insert(0, os.path.dirname(__file__) + "/../../integration")
 import consumers  # noqa: E402 pylint: disable=wrong-import-position
 import daemons  # noqa: E402 pylint: disable=wrong-import-position
 import servers  # noqa: E402 pylint: disable=wrong-import-position

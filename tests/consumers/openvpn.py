@@ -10,7 +10,7 @@ import sys
 
 from cryptography import x509
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
+sys.path.insert(0, os.path.dirname(__file__) + "/../../integration")
 import consumers  # noqa: E402 pylint: disable=wrong-import-position
 
 
@@ -29,7 +29,8 @@ def listed_certificates(output):
 
 def expect_listed(blocks, key):
     with open(key.cert, "rb") as pem:
-        serial = "%X" % x509.load_pem_x509_certificate(pem.read()).serial_number
+        cert = x509.load_pem_x509_certificate(pem.read())
+    serial = "%X" % cert.serial_number
     for block in blocks:
         if block.get("Serial", "").lstrip("0") == serial and \
                 block.get("Serialized id", "").endswith("/" + key.key_id):

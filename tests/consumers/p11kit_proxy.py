@@ -10,7 +10,7 @@ As the signer: p11kit_proxy.py --sign LABEL MECHANISM IN OUT."""
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../integration"))
+sys.path.insert(0, os.path.dirname(__file__) + "/../../integration")
 import consumers  # noqa: E402 pylint: disable=wrong-import-position
 
 PROXY = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so"
@@ -52,8 +52,8 @@ def sign_and_verify(setup, home, key):
                           "proxy with %s\n" % key.label)
     signature = os.path.join(home, key.label + ".sig")
     setup.run([PYTHON, os.path.abspath(__file__), "--sign", key.label,
-               MECHANISMS[key.kind], message, signature], user=consumers.WORKER_USER,
-              home=home)
+               MECHANISMS[key.kind], message, signature],
+              user=consumers.WORKER_USER, home=home)
     consumers.run(["openssl", "dgst", "-sha256", "-verify", key.pubkey,
                    "-signature", signature, message])
 
