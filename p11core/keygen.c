@@ -44,9 +44,7 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
     return CKR_MECHANISM_INVALID;
 }
 
-/* A server that cannot generate what was asked says so in several ways;
- * PKCS#11 has one word for it. */
-static CK_RV generation_rv(const p11_session *session, CK_RV rv)
+CK_RV p11_generation_rv(const p11_session *session, CK_RV rv)
 {
     if (rv == CKR_OK)
         return rv;
@@ -71,10 +69,15 @@ static CK_RV check_size(CK_MECHANISM_TYPE mechanism, CK_ULONG size)
                : CKR_ATTRIBUTE_VALUE_INVALID;
 }
 
+/* The generation mechanism whose key sizes bound a secret key type. */
+static CK_MECHANISM_TYPE size_mechanism(CK_KEY_TYPE key_type)
+{
+    return key_type == CKK_AES ? CKM_AES_KEY_GEN : CKM_GENERIC_SECRET_KEY_GEN;
+}
+
 /* Algorithm and length for a new secret key of templ. */
-static CK_RV secret_attrs(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type,
-                          const CK_ATTRIBUTE *templ, CK_ULONG count,
-                          kmip_item *attrs)
+static CK_RV secret_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
+                          CK_ULONG count, kmip_item *attrs)
 {
     CK_ULONG bytes;
     CK_RV rv = p11_template_ulong(templ, count, CKA_VALUE_LEN, &bytes);
@@ -83,12 +86,35 @@ static CK_RV secret_attrs(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type,
         bytes != 32)
         rv = CKR_ATTRIBUTE_VALUE_INVALID;
     if (rv == CKR_OK)
-        rv = check_size(mechanism->mechanism, bytes);
+        rv = check_size(size_mechanism(key_type), bytes);
     if (rv == CKR_OK &&
         (kmip_attrs_add_algorithm(attrs, p11_kmip_algorithm(key_type)) ==
              NULL ||
          kmip_attrs_add_length(attrs, (int32_t)(bytes * 8)) == NULL))
         rv = CKR_HOST_MEMORY;
+    return rv;
+}
+
+CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
+                           CK_ULONG count, bool with_id, kmip_item **out)
+{
+    kmip_item *attrs = NULL;
+    CK_RV rv = p11_template_validate(templ, count, CKO_SECRET_KEY, key_type,
+                                     P11_TEMPLATE_GENERATE);
+
+    if (rv == CKR_OK) {
+        attrs = kmip_attrs_new();
+        rv = attrs != NULL ? secret_attrs(key_type, templ, count, attrs)
+                           : CKR_HOST_MEMORY;
+    }
+    if (rv == CKR_OK)
+        rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
+                                     with_id, attrs);
+    if (rv != CKR_OK) {
+        kmip_item_free(attrs);
+        attrs = NULL;
+    }
+    *out = attrs;
     return rv;
 }
 
@@ -106,17 +132,7 @@ static CK_RV generate_key_once(p11_session *session,
     CK_RV rv = mechanism_key_type(mechanism, CKF_GENERATE, &key_type);
 
     if (rv == CKR_OK)
-        rv = p11_template_validate(templ, count, CKO_SECRET_KEY, key_type,
-                                   P11_TEMPLATE_GENERATE);
-    if (rv == CKR_OK) {
-        attrs = kmip_attrs_new();
-        rv = attrs != NULL
-                 ? secret_attrs(mechanism, key_type, templ, count, attrs)
-                 : CKR_HOST_MEMORY;
-    }
-    if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
-                                     with_id, attrs);
+        rv = p11_secret_key_attrs(key_type, templ, count, with_id, &attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK) {
@@ -146,7 +162,7 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
 
     if (p11_retry_without_id(session, rv, with_id))
         rv = generate_key_once(session, mechanism, templ, count, false, handle);
-    return generation_rv(session, rv);
+    return p11_generation_rv(session, rv);
 }
 
 P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession,
@@ -325,7 +341,7 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
 
     if (p11_retry_without_id(session, rv, with_id))
         rv = generate_pair_once(session, mechanism, t, false, pub, priv);
-    return generation_rv(session, rv);
+    return p11_generation_rv(session, rv);
 }
 
 P11_EXPORT CK_RV C_GenerateKeyPair(
