@@ -226,6 +226,21 @@ kmip_rc kmipd_mac_verify(const uint8_t *key, size_t key_len, uint32_t algorithm,
                          size_t len, const uint8_t *mac, size_t mac_len,
                          bool *valid, kmip_status *status);
 
+/* What an ECDH key agreement takes beside the own private key. */
+typedef struct kmipd_ecdh_input {
+    const uint8_t *peer_point; /* the peer's public point, octets */
+    size_t peer_point_len;
+    uint32_t hashing_algorithm; /* the X9.63 KDF's hash, 0: no KDF */
+    const uint8_t *shared_info; /* the KDF's shared info, may be NULL */
+    size_t shared_info_len;
+} kmipd_ecdh_input;
+
+/* ECDH of own (an EC private key) with the peer's point, then the ANSI
+ * X9.63 KDF into len bytes, or without a KDF the last len bytes of the
+ * shared secret. A point not on own's curve fails with Invalid Field. */
+kmip_rc kmipd_ecdh_derive(EVP_PKEY *own, const kmipd_ecdh_input *in, size_t len,
+                          kmipd_buf *out, kmip_status *status);
+
 /* Largest RNG Retrieve answered. */
 #define KMIPD_RNG_MAX 65536
 

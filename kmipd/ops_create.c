@@ -11,25 +11,6 @@
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
 
-/* A new object owned by the caller, holding attrs (taken) and material. */
-static kmipd_object *new_object(kmipd_call *call, uint32_t object_type,
-                                kmip_item *attrs, const kmipd_buf *material,
-                                uint32_t format, bool exportable)
-{
-    kmipd_object *obj = kmipd_object_new(object_type, call->owner);
-    if (obj == NULL || !kmipd_object_set_material(obj, material->data,
-                                                  material->len, format)) {
-        kmipd_object_free(obj);
-        kmip_item_free(attrs);
-        kmipd_fail_nomem(call);
-        return NULL;
-    }
-    kmip_item_free(obj->attrs);
-    obj->attrs = attrs;
-    obj->exportable = exportable;
-    return obj;
-}
-
 static bool required_algorithm(kmipd_call *call, const kmip_item *attrs,
                                uint32_t *algorithm)
 {
@@ -83,9 +64,9 @@ bool kmipd_op_create(kmipd_call *call)
         kmipd_buf_clear(&key);
         return false;
     }
-    kmipd_object *obj =
-        new_object(call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, &key,
-                   KMIP_KEY_FORMAT_TYPE_RAW, kmipd_export_policy(attrs, true));
+    kmipd_object *obj = kmipd_object_with_material(
+        call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, &key,
+        KMIP_KEY_FORMAT_TYPE_RAW, kmipd_export_policy(attrs, true));
     kmipd_buf_clear(&key);
     bool ok = obj != NULL && kmipd_call_insert(call, &obj, 1) &&
               kmipd_call_answer(call, kmip_create_response_build(
@@ -204,13 +185,14 @@ bool kmipd_op_create_key_pair(kmipd_call *call)
     bool private_exportable = kmipd_export_policy(
         pair.private_key, call->config->export_private_keys);
     kmipd_object *objs[2];
-    objs[0] = new_object(call, KMIP_OBJECT_TYPE_PRIVATE_KEY, pair.private_key,
-                         &private_der, KMIP_KEY_FORMAT_TYPE_PKCS_8,
-                         private_exportable);
-    objs[1] = objs[0] == NULL ? NULL
-                              : new_object(call, KMIP_OBJECT_TYPE_PUBLIC_KEY,
-                                           pair.public_key, &public_der,
-                                           KMIP_KEY_FORMAT_TYPE_X_509, true);
+    objs[0] = kmipd_object_with_material(
+        call, KMIP_OBJECT_TYPE_PRIVATE_KEY, pair.private_key, &private_der,
+        KMIP_KEY_FORMAT_TYPE_PKCS_8, private_exportable);
+    objs[1] = objs[0] == NULL
+                  ? NULL
+                  : kmipd_object_with_material(
+                        call, KMIP_OBJECT_TYPE_PUBLIC_KEY, pair.public_key,
+                        &public_der, KMIP_KEY_FORMAT_TYPE_X_509, true);
     if (objs[0] == NULL)
         kmip_item_free(pair.public_key);
     kmipd_buf_clear(&private_der);

@@ -134,3 +134,22 @@ bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n)
     return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
                       "the object store failed");
 }
+
+kmipd_object *kmipd_object_with_material(kmipd_call *call, uint32_t object_type,
+                                         kmip_item *attrs,
+                                         const kmipd_buf *material,
+                                         uint32_t format, bool exportable)
+{
+    kmipd_object *obj = kmipd_object_new(object_type, call->owner);
+    if (obj == NULL || !kmipd_object_set_material(obj, material->data,
+                                                  material->len, format)) {
+        kmipd_object_free(obj);
+        kmip_item_free(attrs);
+        kmipd_fail_nomem(call);
+        return NULL;
+    }
+    kmip_item_free(obj->attrs);
+    obj->attrs = attrs;
+    obj->exportable = exportable;
+    return obj;
+}

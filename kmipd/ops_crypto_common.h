@@ -52,6 +52,14 @@ bool kmipd_attrs_put_key_info(kmipd_call *call, kmip_item *attrs,
  * absent. */
 uint32_t kmipd_attrs_curve(const kmip_item *attrs);
 
+/* A new object owned by the caller, holding attrs (taken) and material;
+ * NULL (call failed with General Failure, attrs freed) when out of
+ * memory. */
+kmipd_object *kmipd_object_with_material(kmipd_call *call, uint32_t object_type,
+                                         kmip_item *attrs,
+                                         const kmipd_buf *material,
+                                         uint32_t format, bool exportable);
+
 /* Stores n new objects (with kmipd_store_insert); on failure fails call. */
 bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n);
 

@@ -46,7 +46,7 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
 
 /* A server that cannot generate what was asked says so in several ways
  * (p11_classify); PKCS#11 has one word for it. */
-static CK_RV generation_rv(p11_reply reply)
+CK_RV p11_generation_rv(p11_reply reply)
 {
     return reply.answer == P11_ANSWER_UNSUPPORTED ? CKR_MECHANISM_INVALID
                                                   : reply.rv;
@@ -62,10 +62,15 @@ static CK_RV check_size(CK_MECHANISM_TYPE mechanism, CK_ULONG size)
                : CKR_ATTRIBUTE_VALUE_INVALID;
 }
 
+/* The generation mechanism whose key sizes bound a secret key type. */
+static CK_MECHANISM_TYPE size_mechanism(CK_KEY_TYPE key_type)
+{
+    return key_type == CKK_AES ? CKM_AES_KEY_GEN : CKM_GENERIC_SECRET_KEY_GEN;
+}
+
 /* Algorithm and length for a new secret key of templ. */
-static CK_RV secret_attrs(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type,
-                          const CK_ATTRIBUTE *templ, CK_ULONG count,
-                          kmip_item *attrs)
+static CK_RV secret_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
+                          CK_ULONG count, kmip_item *attrs)
 {
     CK_ULONG bytes;
     CK_RV rv = p11_template_ulong(templ, count, CKA_VALUE_LEN, &bytes);
@@ -74,12 +79,35 @@ static CK_RV secret_attrs(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type,
         bytes != 32)
         rv = CKR_ATTRIBUTE_VALUE_INVALID;
     if (rv == CKR_OK)
-        rv = check_size(mechanism->mechanism, bytes);
+        rv = check_size(size_mechanism(key_type), bytes);
     if (rv == CKR_OK &&
         (kmip_attrs_add_algorithm(attrs, p11_kmip_algorithm(key_type)) ==
              NULL ||
          kmip_attrs_add_length(attrs, (int32_t)(bytes * 8)) == NULL))
         rv = CKR_HOST_MEMORY;
+    return rv;
+}
+
+CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
+                           CK_ULONG count, bool with_id, kmip_item **out)
+{
+    kmip_item *attrs = NULL;
+    CK_RV rv = p11_template_validate(templ, count, CKO_SECRET_KEY, key_type,
+                                     P11_TEMPLATE_GENERATE);
+
+    if (rv == CKR_OK) {
+        attrs = kmip_attrs_new();
+        rv = attrs != NULL ? secret_attrs(key_type, templ, count, attrs)
+                           : CKR_HOST_MEMORY;
+    }
+    if (rv == CKR_OK)
+        rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
+                                     with_id, attrs);
+    if (rv != CKR_OK) {
+        kmip_item_free(attrs);
+        attrs = NULL;
+    }
+    *out = attrs;
     return rv;
 }
 
@@ -107,17 +135,7 @@ static p11_reply generate_key_once(p11_session *session, void *args,
     CK_RV rv = mechanism_key_type(mechanism, CKF_GENERATE, &key_type);
 
     if (rv == CKR_OK)
-        rv = p11_template_validate(templ, count, CKO_SECRET_KEY, key_type,
-                                   P11_TEMPLATE_GENERATE);
-    if (rv == CKR_OK) {
-        attrs = kmip_attrs_new();
-        rv = attrs != NULL
-                 ? secret_attrs(mechanism, key_type, templ, count, attrs)
-                 : CKR_HOST_MEMORY;
-    }
-    if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
-                                     with_id, attrs);
+        rv = p11_secret_key_attrs(key_type, templ, count, with_id, &attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     p11_reply reply = p11_reply_local(rv);
@@ -145,7 +163,7 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
 {
     key_request request = {mechanism, templ, count, handle};
 
-    return generation_rv(p11_create_with_id(
+    return p11_generation_rv(p11_create_with_id(
         session, p11_template_find(templ, count, CKA_ID) != NULL,
         generate_key_once, &request));
 }
@@ -335,7 +353,7 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
                     p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL;
     pair_request request = {mechanism, t, pub, priv};
 
-    return generation_rv(
+    return p11_generation_rv(
         p11_create_with_id(session, wants_id, generate_pair_once, &request));
 }
 

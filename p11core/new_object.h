@@ -31,6 +31,17 @@ typedef p11_reply p11_create_fn(p11_session *session, void *args, bool with_id);
 p11_reply p11_create_with_id(p11_session *session, bool wants_id,
                              p11_create_fn *create, void *args);
 
+/* The canonical attribute set (*out, freed by the caller) of a new secret
+ * key of key_type (CKK_AES, CKK_GENERIC_SECRET) from templ: the template
+ * checked, CKA_VALUE_LEN required and within the key type's sizes
+ * (keygen.c, for C_GenerateKey and C_DeriveKey). */
+CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
+                           CK_ULONG count, bool with_id, kmip_item **out);
+
+/* A server that cannot make what was asked says so in several ways;
+ * PKCS#11 has one word for it (CKR_MECHANISM_INVALID); rv otherwise. */
+CK_RV p11_generation_rv(p11_reply reply);
+
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,
                      CK_OBJECT_HANDLE *handle);

@@ -56,7 +56,8 @@ CK_RV p11_server_client_new(const p11_server *server,
     kmip_status status;
 
     p11kmip_slot_client_config(server->conf, &cfg);
-    cfg.key_passphrase = key_passphrase;
+    if (key_passphrase != NULL) /* else the slot's key_password, if any */
+        cfg.key_passphrase = key_passphrase;
     cfg.credential = password != NULL ? &credential : NULL;
     *out = kmip_client_new(&cfg, &status);
     if (*out != NULL)

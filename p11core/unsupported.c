@@ -70,10 +70,6 @@ NOT_SUPPORTED(C_UnwrapKey,
                CK_OBJECT_HANDLE hUnwrappingKey, CK_BYTE_PTR pWrappedKey,
                CK_ULONG ulWrappedKeyLen, CK_ATTRIBUTE_PTR pTemplate,
                CK_ULONG ulAttributeCount, CK_OBJECT_HANDLE_PTR phKey))
-NOT_SUPPORTED(C_DeriveKey,
-              (CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
-               CK_OBJECT_HANDLE hBaseKey, CK_ATTRIBUTE_PTR pTemplate,
-               CK_ULONG ulAttributeCount, CK_OBJECT_HANDLE_PTR phKey))
 NOT_SUPPORTED(C_WaitForSlotEvent,
               (CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pReserved))
 

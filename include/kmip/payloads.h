@@ -218,6 +218,46 @@ kmip_rc kmip_register_response(const kmip_item *payload,
 kmip_item *kmip_register_response_build(kmip_version v, const char *uid,
                                         const kmip_item *attributes);
 
+/* ---- Derive Key ---- */
+
+/* Derivation Parameters; nested, so it starts with present. */
+typedef struct kmip_derivation_params {
+    bool present;
+    kmip_crypto_params crypto;
+    kmip_bytes iv;
+    kmip_bytes data; /* Derivation Data */
+    kmip_bytes salt;
+    kmip_opt_int iteration_count;
+} kmip_derivation_params;
+
+typedef struct kmip_derive_key_args {
+    uint32_t object_type;
+    /* Builders: the one base object (NULL: the ID Placeholder). Parsers:
+     * the first of uids, which lists every Unique Identifier sent. */
+    const char *uid;
+    kmip_list uids;
+    uint32_t derivation_method;
+    kmip_derivation_params params;
+    /* Builders: canonical set of the new object's attributes (may be NULL).
+     * Parsers: the container as received, or NULL. */
+    const kmip_item *attributes;
+} kmip_derive_key_args;
+
+kmip_item *kmip_derive_key_request(kmip_version v,
+                                   const kmip_derive_key_args *args);
+kmip_rc kmip_derive_key_request_parse(const kmip_item *payload,
+                                      kmip_derive_key_args *out,
+                                      kmip_status *status);
+
+/* The response is Register's: the new object's Unique Identifier and, in
+ * 1.x, the attributes the server set implicitly. */
+typedef kmip_create_result kmip_derive_key_result; /* object_type unused */
+kmip_rc kmip_derive_key_response(const kmip_item *payload,
+                                 kmip_derive_key_result *out,
+                                 kmip_status *status);
+kmip_item *kmip_derive_key_response_build(kmip_version v, const char *uid,
+                                          const kmip_item *attributes);
+
 /* ---- Locate ---- */
 
 typedef struct kmip_locate_args {

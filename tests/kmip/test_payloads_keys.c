@@ -314,6 +314,78 @@ static void test_register_of_a_template_is_refused(void **state)
     kmip_item_free(msg);
 }
 
+static void assert_derive_request_round_trips(kmip_version v)
+{
+    static const uint8_t point[] = {4, 1, 2, 3}, info[] = {9, 8};
+    kmip_item *attrs = aes_128_encrypt_decrypt();
+    kmip_derive_key_args args = {
+        .object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+        .uid = "ec-1",
+        .derivation_method = KMIP_DERIVATION_METHOD_ASYMMETRIC_KEY,
+        .params = {.crypto = {.present = true,
+                              .hashing_algorithm =
+                                  KMIP_HASHING_ALGORITHM_SHA_256},
+                   .data = {point, sizeof(point)},
+                   .salt = {info, sizeof(info)}},
+        .attributes = attrs};
+    kmip_item *payload = kmip_derive_key_request(v, &args);
+    assert_non_null(payload);
+    kmip_derive_key_args back;
+    kmip_status status;
+    assert_int_equal(kmip_derive_key_request_parse(payload, &back, &status),
+                     KMIP_OK);
+    assert_int_equal(back.object_type, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    assert_string_equal(back.uid, "ec-1");
+    assert_int_equal(back.uids.count, 1);
+    assert_int_equal(back.derivation_method,
+                     KMIP_DERIVATION_METHOD_ASYMMETRIC_KEY);
+    assert_int_equal(back.params.crypto.hashing_algorithm,
+                     KMIP_HASHING_ALGORITHM_SHA_256);
+    assert_memory_equal(back.params.data.data, point, sizeof(point));
+    assert_int_equal(back.params.salt.len, sizeof(info));
+    assert_null(back.params.iv.data);
+    kmip_item *decoded = decode_attrs(back.attributes);
+    int32_t length;
+    assert_int_equal(kmip_attrs_get_length(decoded, &length, &status), KMIP_OK);
+    assert_int_equal(length, 128);
+    kmip_item_free(decoded);
+    kmip_item_free(attrs);
+    kmip_item_free(payload);
+}
+
+static void test_derive_key_request_round_trips_in_both_forms(void **state)
+{
+    (void)state;
+    assert_derive_request_round_trips(v11);
+    assert_derive_request_round_trips(v20);
+}
+
+static void test_derive_key_request_needs_a_method(void **state)
+{
+    (void)state;
+    kmip_item *payload = kmip_item_new_structure(KMIP_TAG_REQUEST_PAYLOAD);
+    assert_non_null(kmip_add_enum(payload, KMIP_TAG_OBJECT_TYPE,
+                                  KMIP_OBJECT_TYPE_SYMMETRIC_KEY));
+    kmip_derive_key_args args;
+    kmip_status status;
+    assert_int_equal(kmip_derive_key_request_parse(payload, &args, &status),
+                     KMIP_E_NOT_FOUND);
+    assert_message_has(&status, "missing DerivationMethod");
+    kmip_item_free(payload);
+}
+
+static void test_derive_key_response_parses_and_builds(void **state)
+{
+    (void)state;
+    kmip_item *payload = kmip_derive_key_response_build(v20, "new-1", NULL);
+    kmip_derive_key_result result;
+    kmip_status status;
+    assert_int_equal(kmip_derive_key_response(payload, &result, &status),
+                     KMIP_OK);
+    assert_string_equal(result.uid, "new-1");
+    kmip_item_free(payload);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +403,9 @@ int main(void)
         cmocka_unit_test(test_register_request_matches_vector),
         cmocka_unit_test(test_register_response_parses_and_builds),
         cmocka_unit_test(test_register_of_a_template_is_refused),
+        cmocka_unit_test(test_derive_key_request_round_trips_in_both_forms),
+        cmocka_unit_test(test_derive_key_request_needs_a_method),
+        cmocka_unit_test(test_derive_key_response_parses_and_builds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

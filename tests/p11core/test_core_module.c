@@ -279,8 +279,7 @@ static CK_RV (*const not_offered[])(void) = {
     init_token,     init_pin,          get_state,      set_state,
     digest_key,     sign_recover_init, sign_recover,   verify_recover_init,
     verify_recover, digest_encrypt,    decrypt_digest, sign_encrypt,
-    decrypt_verify, wrap_key,          unwrap_key,     derive_key,
-    wait_for_slot,
+    decrypt_verify, wrap_key,          unwrap_key,     wait_for_slot,
 };
 
 #define NOT_OFFERED_COUNT (sizeof(not_offered) / sizeof(not_offered[0]))
@@ -292,6 +291,12 @@ static void functions_not_offered_need_initialize_first(void **state)
         assert_int_equal(not_offered[i](), CKR_CRYPTOKI_NOT_INITIALIZED);
     assert_int_equal(C_GetFunctionStatus(1), CKR_CRYPTOKI_NOT_INITIALIZED);
     assert_int_equal(C_CancelFunction(1), CKR_CRYPTOKI_NOT_INITIALIZED);
+}
+
+static void derive_key_needs_initialize_first(void **state)
+{
+    (void)state;
+    assert_int_equal(derive_key(), CKR_CRYPTOKI_NOT_INITIALIZED);
 }
 
 static void functions_not_offered_are_not_supported(void **state)
@@ -760,6 +765,7 @@ int main(void)
         WITH(get_info_reports_cryptoki_2_40_and_manufacturer, setup_none),
         cmocka_unit_test(function_list_has_every_entry_point),
         cmocka_unit_test(functions_not_offered_need_initialize_first),
+        cmocka_unit_test(derive_key_needs_initialize_first),
         WITH(functions_not_offered_are_not_supported, setup_none),
         WITH(forked_child_is_not_initialized, setup_none),
         WITH(forked_child_initializes_again, setup_none),
