@@ -129,14 +129,25 @@ static bool connection_open(connection *conn)
     return true;
 }
 
-/* Waits for a free worker slot (config->workers requests run at once). */
-static void worker_acquire(kmipd_server *server)
+/* Waits for a free worker slot (config->workers requests run at once);
+ * false when the server stops first. */
+static bool worker_acquire(kmipd_server *server)
 {
     pthread_mutex_lock(&server->work_lock);
-    while (server->working >= server->config->workers)
-        pthread_cond_wait(&server->work_done, &server->work_lock);
-    server->working++;
+    while (server->working >= server->config->workers &&
+           !atomic_load(&server->stopping)) {
+        struct timespec tick;
+        clock_gettime(CLOCK_REALTIME, &tick);
+        tick.tv_nsec += CONNECTION_POLL_MS * 1000000L;
+        tick.tv_sec += tick.tv_nsec / 1000000000L;
+        tick.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&server->work_done, &server->work_lock, &tick);
+    }
+    bool acquired = server->working < server->config->workers;
+    if (acquired)
+        server->working++;
     pthread_mutex_unlock(&server->work_lock);
+    return acquired;
 }
 
 static void worker_release(kmipd_server *server)
@@ -156,7 +167,8 @@ static bool connection_answer(connection *conn, kmipd_session *session,
     uint8_t *out = NULL;
     size_t out_len = 0;
     bool keep_open = false;
-    worker_acquire(server);
+    if (!worker_acquire(server))
+        return false;
     bool ok = kmipd_serve_message(server, session, msg, len, &out, &out_len,
                                   &keep_open);
     worker_release(server);

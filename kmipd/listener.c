@@ -16,8 +16,10 @@
 
 /* How often blocked loops look at server->stopping. */
 #define LISTEN_POLL_MS 200
-/* How often a stopping server reports the connections it waits for. */
-#define STOP_REPORT_MS 5000
+/* How long a stopping server waits for its connections, and how often it
+ * looks. */
+#define STOP_GRACE_MS 3000
+#define STOP_TICK_MS 10
 
 static int listen_socket(const kmipd_config *config)
 {
@@ -112,15 +114,21 @@ static void accept_one(kmipd_server *server)
 }
 
 /* Every connection notices server->stopping within one poll interval and
- * every wait it does is bounded, so this ends; the store and the TLS
- * context outlive the last connection. */
+ * every wait it does is bounded, so this normally ends at once. A thread
+ * still busy after STOP_GRACE_MS (a handler stuck in the store, say) is
+ * abandoned: the caller then leaves the store, the TLS context and the log
+ * open and exits without freeing them. */
 static void wait_for_connections(kmipd_server *server)
 {
-    struct timespec tick = {.tv_nsec = 10 * 1000000L};
-    for (int waited = 0; atomic_load(&server->connections) > 0; waited += 10) {
-        if (waited > 0 && waited % STOP_REPORT_MS == 0)
-            kmipd_log(KMIPD_LOG_WARN, "stopping: %u connections still open",
+    struct timespec tick = {.tv_nsec = STOP_TICK_MS * 1000000L};
+    for (int waited = 0; atomic_load(&server->connections) > 0;
+         waited += STOP_TICK_MS) {
+        if (waited >= STOP_GRACE_MS) {
+            kmipd_log(KMIPD_LOG_WARN,
+                      "stopping: abandoning %u connections still open",
                       atomic_load(&server->connections));
+            return;
+        }
         nanosleep(&tick, NULL);
     }
 }

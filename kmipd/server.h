@@ -52,8 +52,10 @@ bool kmipd_serve_message(kmipd_server *server, kmipd_session *session,
  * configured CA. NULL on failure (logged). */
 SSL_CTX *kmipd_tls_context(const kmipd_config *config);
 
-/* Accepts and serves connections until server->stopping is set. Returns
- * false when the listener could not be set up (logged). */
+/* Accepts and serves connections until server->stopping is set, then
+ * waits a few seconds for the connections to end; server->connections
+ * is not 0 afterwards when some had to be abandoned. Returns false when
+ * the listener could not be set up (logged). */
 bool kmipd_listen(kmipd_server *server);
 
 /* Serves one accepted TCP connection: the TLS handshake, then requests
