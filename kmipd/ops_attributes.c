@@ -11,6 +11,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/attr_ref.h"
+#include "kmipd/attr_request.h"
 #include "kmipd/attributes.h"
 #include "kmipd/lifecycle.h"
 #include "kmipd/ops_objects.h"
