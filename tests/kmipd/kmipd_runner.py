@@ -43,7 +43,8 @@ class Kmipd:
                                     dir=os.environ["P11KMIP_TEST_DIR"])
         self.port = free_port()
         self.master_key = os.path.join(self.dir, "master.key")
-        with open(self.master_key, "w", encoding="ascii") as out:
+        with open(os.open(self.master_key, os.O_WRONLY | os.O_CREAT, 0o600),
+                  "w", encoding="ascii") as out:
             out.write(secrets.token_hex(32))
         self.config_path = os.path.join(self.dir, "kmipd.json")
         self.log_path = os.path.join(self.dir, "kmipd.log")
