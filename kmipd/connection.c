@@ -99,6 +99,37 @@ static int64_t idle_deadline(const connection *conn)
     return now_ms() + conn->server->config->idle_timeout_ms;
 }
 
+/* Copies the first CN of cert, the objects' owner, into conn->owner. A
+ * CN that would not fit whole is refused: cut, it could name the objects
+ * of another certificate. So is one with a NUL byte. Logs why. */
+static bool take_owner(connection *conn, X509 *cert)
+{
+    X509_NAME *subject = cert != NULL ? X509_get_subject_name(cert) : NULL;
+    int at = subject != NULL
+                 ? X509_NAME_get_index_by_NID(subject, NID_commonName, -1)
+                 : -1;
+    const ASN1_STRING *cn =
+        at >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at))
+                : NULL;
+    int len = cn != NULL ? ASN1_STRING_length(cn) : 0;
+    const char *why = NULL;
+    if (len <= 0)
+        why = "without a CN";
+    else if ((size_t)len >= sizeof(conn->owner)) {
+        _Static_assert(KMIPD_OWNER_MAX == 256, "the message says 255");
+        why = "with a CN longer than 255 bytes";
+    } else if (memchr(ASN1_STRING_get0_data(cn), '\0', (size_t)len) != NULL)
+        why = "with a NUL byte in its CN";
+    if (why != NULL) {
+        kmipd_log(KMIPD_LOG_WARN, "%s: client certificate %s: refused",
+                  conn->peer, why);
+        return false;
+    }
+    memcpy(conn->owner, ASN1_STRING_get0_data(cn), (size_t)len);
+    conn->owner[len] = '\0';
+    return true;
+}
+
 /* Handshakes and takes the owner from the client certificate's CN. */
 static bool connection_open(connection *conn)
 {
@@ -113,17 +144,10 @@ static bool connection_open(connection *conn)
         }
     }
     X509 *cert = SSL_get1_peer_certificate(conn->ssl);
-    int len = cert == NULL
-                  ? -1
-                  : X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
-                                              NID_commonName, conn->owner,
-                                              sizeof(conn->owner));
+    bool owned = take_owner(conn, cert);
     X509_free(cert);
-    if (len <= 0 || (size_t)len != strlen(conn->owner)) {
-        kmipd_log(KMIPD_LOG_WARN, "%s: client certificate without a usable CN",
-                  conn->peer);
+    if (!owned)
         return false;
-    }
     kmipd_log(KMIPD_LOG_INFO, "%s: connected as %s (%s)", conn->peer,
               conn->owner, SSL_get_version(conn->ssl));
     return true;
