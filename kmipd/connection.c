@@ -18,6 +18,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/faults.h"
+#include "kmipd/handshakes.h"
 #include "kmipd/log.h"
 #include "kmipd/server.h"
 
@@ -130,23 +131,38 @@ static bool take_owner(connection *conn, X509 *cert)
     return true;
 }
 
-/* Handshakes and takes the owner from the client certificate's CN. */
+/* Takes one of the config->max_connections authenticated slots. */
+static bool take_connection_slot(connection *conn)
+{
+    kmipd_server *server = conn->server;
+    if (atomic_fetch_add(&server->connections, 1) <
+        server->config->max_connections)
+        return true;
+    atomic_fetch_sub(&server->connections, 1);
+    kmipd_log(KMIPD_LOG_WARN, "%s: refused: %u connections open", conn->peer,
+              server->config->max_connections);
+    return false;
+}
+
+/* Handshakes within config->handshake_timeout_ms, takes the owner from
+ * the client certificate's CN and an authenticated connection slot. */
 static bool connection_open(connection *conn)
 {
-    int64_t deadline = idle_deadline(conn);
+    int64_t deadline = now_ms() + conn->server->config->handshake_timeout_ms;
     int ret;
-    while ((ret = SSL_accept(conn->ssl)) != 1) {
-        io_result r = ssl_retry(conn, ret, deadline);
-        if (r != IO_OK) {
-            kmipd_log(KMIPD_LOG_INFO, "%s: TLS handshake failed%s", conn->peer,
-                      r == IO_TIMEOUT ? " (timeout)" : "");
-            return false;
-        }
+    io_result r = IO_OK;
+    while ((ret = SSL_accept(conn->ssl)) != 1 &&
+           (r = ssl_retry(conn, ret, deadline)) == IO_OK)
+        ;
+    if (ret != 1) {
+        kmipd_log(KMIPD_LOG_INFO, "%s: TLS handshake failed%s", conn->peer,
+                  r == IO_TIMEOUT ? " (timeout)" : "");
+        return false;
     }
     X509 *cert = SSL_get1_peer_certificate(conn->ssl);
     bool owned = take_owner(conn, cert);
     X509_free(cert);
-    if (!owned)
+    if (!owned || !take_connection_slot(conn))
         return false;
     kmipd_log(KMIPD_LOG_INFO, "%s: connected as %s (%s)", conn->peer,
               conn->owner, SSL_get_version(conn->ssl));
@@ -266,7 +282,7 @@ static void describe_peer(connection *conn)
     snprintf(conn->peer, sizeof(conn->peer), "%s:%s", host, port);
 }
 
-void kmipd_connection_serve(kmipd_server *server, int fd)
+void kmipd_connection_serve(kmipd_server *server, int fd, uint64_t handshake)
 {
     connection conn = {.server = server, .fd = fd};
     describe_peer(&conn);
@@ -277,8 +293,10 @@ void kmipd_connection_serve(kmipd_server *server, int fd)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tick, sizeof(tick));
     conn.ssl = SSL_new(server->tls);
-    if (conn.ssl != NULL && SSL_set_fd(conn.ssl, fd) == 1 &&
-        connection_open(&conn)) {
+    bool opened = conn.ssl != NULL && SSL_set_fd(conn.ssl, fd) == 1 &&
+                  connection_open(&conn);
+    kmipd_handshakes_leave(server->handshakes, handshake);
+    if (opened) {
         kmipd_session session = {.owner = conn.owner,
                                  .version = KMIP_VERSION(1, 0)};
         while (!atomic_load(&server->stopping) &&
@@ -287,6 +305,7 @@ void kmipd_connection_serve(kmipd_server *server, int fd)
         SSL_shutdown(conn.ssl);
         kmipd_log(KMIPD_LOG_INFO, "%s: closed after %u requests", conn.peer,
                   session.requests);
+        atomic_fetch_sub(&server->connections, 1);
     }
     SSL_free(conn.ssl);
     ERR_clear_error();

@@ -137,7 +137,7 @@ int main(int argc, char **argv)
               kmipd_listen(&server);
     kmipd_log(ok ? KMIPD_LOG_INFO : KMIPD_LOG_ERROR, "kmipd %s",
               ok ? "stopped" : "failed to start");
-    if (atomic_load(&server.connections) > 0)
+    if (atomic_load(&server.threads) > 0)
         _exit(ok ? 0 : 1); /* abandoned threads still use what we'd free */
     server_close(&server);
     kmipd_log_close();

@@ -93,5 +93,62 @@ class LongCommonName(Base):
         self.assertIn("connected as " + "y" * 255, server.log())
 
 
+def silent_sockets(server, count, source="127.0.0.1"):
+    """count TCP connections that never say a word."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(server.address, timeout=5,
+                                        source_address=(source, 0))
+        sockets.append(sock)
+    return sockets
+
+
+class SilentConnections(Base):
+    def silent(self, server, count, source="127.0.0.1"):
+        sockets = silent_sockets(server, count, source)
+        for sock in sockets:
+            self.addCleanup(sock.close)
+        return sockets
+
+    def assert_served_within_a_second(self, server):
+        start = time.monotonic()
+        with Connection(address=server.address, timeout=5) as conn:
+            self.assertTrue(conn.one(OP.DISCOVER_VERSIONS, []).ok)
+        self.assertLess(time.monotonic() - start, 1.0)
+
+    def test_300_silent_connections_do_not_lock_a_client_out(self):
+        server = self.server()  # 256 connections, 64 handshakes, 8 a peer
+        self.silent(server, 300)
+        self.assert_served_within_a_second(server)
+        self.assertIn("too many TLS handshakes at once", server.log())
+
+    def test_a_flood_from_one_address_cuts_only_its_own_handshakes(self):
+        server = self.server(max_handshakes=16, max_handshakes_per_peer=4)
+        elsewhere = self.silent(server, 3, "127.0.0.2")
+        self.silent(server, 200)
+        self.assert_served_within_a_second(server)
+        for sock in elsewhere:
+            sock.settimeout(0.2)
+            with self.assertRaises(socket.timeout):  # still open
+                sock.recv(1)
+
+    def test_a_silent_connection_is_closed_at_the_handshake_timeout(self):
+        server = self.server(handshake_timeout_ms=500)
+        sock = self.silent(server, 1)[0]
+        start = time.monotonic()
+        self.assertEqual(sock.recv(1), b"")
+        self.assertLess(time.monotonic() - start, 2.0)
+        self.assertIn("TLS handshake failed (timeout)", server.log())
+
+    def test_authenticated_connections_have_their_own_limit(self):
+        server = self.server(max_connections=1)
+        first = self.connect(server)
+        self.assertTrue(first.one(OP.DISCOVER_VERSIONS, []).ok)
+        with self.assertRaises(REFUSED):
+            with Connection(address=server.address, timeout=5) as second:
+                second.one(OP.DISCOVER_VERSIONS, [])
+        self.assertIn("refused: 1 connections open", server.log())
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
