@@ -234,6 +234,27 @@ static void connection_reject_frame(connection *conn, kmipd_session *session,
     connection_answer(conn, session, header, FRAME_HEADER_LEN);
 }
 
+/* Takes total bytes of the requests all connections may hold at once
+ * (max_buffered), waiting for others' requests to end until deadline; logs
+ * a wait, and a connection closed for want of room. */
+static bool take_buffer(connection *conn, size_t total, int64_t deadline)
+{
+    kmipd_server *server = conn->server;
+    if (kmipd_budget_take(&server->buffered, total, 0, &server->stopping))
+        return true;
+    kmipd_log(KMIPD_LOG_WARN,
+              "%s: a request of %zu bytes waits: %zu bytes of requests are "
+              "held (max_buffered %zu)",
+              conn->peer, total, kmipd_budget_used(&server->buffered),
+              server->config->max_buffered);
+    if (kmipd_budget_take(&server->buffered, total, deadline,
+                          &server->stopping))
+        return true;
+    kmipd_log(KMIPD_LOG_WARN, "%s: closed: no room for its request in time",
+              conn->peer);
+    return false;
+}
+
 /* Reads and answers one request; false when the connection must close. */
 static bool connection_request(connection *conn, kmipd_session *session)
 {
@@ -256,10 +277,13 @@ static bool connection_request(connection *conn, kmipd_session *session)
         connection_reject_frame(conn, session, header, st.message);
         return false;
     }
+    if (!take_buffer(conn, total, deadline))
+        return false;
     uint8_t *msg = malloc(total);
     if (msg == NULL) {
         kmipd_log(KMIPD_LOG_ERROR, "%s: out of memory for %zu bytes",
                   conn->peer, total);
+        kmipd_budget_give(&conn->server->buffered, total);
         return false;
     }
     memcpy(msg, header, FRAME_HEADER_LEN);
@@ -268,6 +292,7 @@ static bool connection_request(connection *conn, kmipd_session *session)
                 connection_answer(conn, session, msg, total);
     OPENSSL_cleanse(msg, total);
     free(msg);
+    kmipd_budget_give(&conn->server->buffered, total);
     return open;
 }
 

@@ -157,16 +157,24 @@ static void wait_for_connections(kmipd_server *server)
     }
 }
 
+/* Frees what kmipd_listen set up for the connections. */
+static void listen_end(kmipd_server *server)
+{
+    kmipd_handshakes_free(server->handshakes);
+    server->handshakes = NULL;
+    kmipd_budget_destroy(&server->buffered);
+}
+
 bool kmipd_listen(kmipd_server *server)
 {
+    kmipd_budget_init(&server->buffered, server->config->max_buffered);
     server->handshakes =
         kmipd_handshakes_new(server->config->max_handshakes,
                              server->config->max_handshakes_per_peer);
     server->listen_fd =
         server->handshakes != NULL ? listen_socket(server->config) : -1;
     if (server->listen_fd < 0) {
-        kmipd_handshakes_free(server->handshakes);
-        server->handshakes = NULL;
+        listen_end(server);
         return false;
     }
     kmipd_log(KMIPD_LOG_INFO, "listening on %s:%s (pid %ld)",
@@ -180,9 +188,7 @@ bool kmipd_listen(kmipd_server *server)
     close(server->listen_fd);
     server->listen_fd = -1;
     wait_for_connections(server);
-    if (atomic_load(&server->threads) == 0) {
-        kmipd_handshakes_free(server->handshakes);
-        server->handshakes = NULL;
-    }
+    if (atomic_load(&server->threads) == 0)
+        listen_end(server);
     return true;
 }

@@ -15,6 +15,7 @@
 
 #include "kmip/message.h"
 
+#include "kmipd/budget.h"
 #include "kmipd/config.h"
 #include "kmipd/store.h"
 
@@ -26,8 +27,10 @@ typedef struct kmipd_server {
     atomic_bool stopping;    /* set by a signal; every loop checks it */
     atomic_uint threads;     /* connection threads running */
     atomic_uint connections; /* authenticated connections */
-    /* Connections in their TLS handshake (owned by kmipd_listen). */
+    /* Connections in their TLS handshake, and the bytes of requests held
+     * (both set up by kmipd_listen). */
     struct kmipd_handshakes *handshakes;
+    kmipd_budget buffered;
     /* Bounds the requests served at once to config->workers. */
     pthread_mutex_t work_lock;
     pthread_cond_t work_done;

@@ -8,6 +8,7 @@ import datetime
 import os
 import socket
 import ssl
+import struct
 import sys
 import time
 import unittest
@@ -19,7 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import OP, Connection, create_aes
+from kmiptest import OP, T, By, Connection, create_aes, encode, request
 from kmipd_runner import Kmipd
 
 BINARY = os.environ["KMIPD_BINARY"]
@@ -148,6 +149,44 @@ class SilentConnections(Base):
             with Connection(address=server.address, timeout=5) as second:
                 second.one(OP.DISCOVER_VERSIONS, [])
         self.assertIn("refused: 1 connections open", server.log())
+
+
+class HalfSentRequests(Base):
+    def test_partly_received_requests_share_one_bound(self):
+        server = self.server(max_message=40000, max_buffered=65536,
+                             idle_timeout_ms=3000)
+        holder = self.connect(server)
+        # A 40000-byte request header, 100 bytes of it, then nothing.
+        holder.send_raw(bytes.fromhex("42007801") +
+                        struct.pack(">I", 40000 - 8) + bytes(100))
+        time.sleep(0.2)
+        waiting = self.connect(server)
+        waiting.send_raw(encode(request([(OP.DISCOVER_VERSIONS, [
+            By(T.NONCE_VALUE, bytes(30000))], None)])))
+        small = self.connect(server)  # fits in what is left
+        self.assertTrue(small.one(OP.DISCOVER_VERSIONS, []).ok)
+        self.assertFalse(waiting.is_closed(wait=0.5))  # not answered yet
+        holder.close()
+        self.assertIsNotNone(waiting.receive())
+        self.assertIn("bytes of requests are held (max_buffered 65536)",
+                      server.log())
+
+    def test_a_request_with_no_room_in_time_closes_its_connection(self):
+        # The test delay keeps the first request, and its bytes, 3 s.
+        server = self.server(max_message=40000, max_buffered=65536,
+                             idle_timeout_ms=800, faults={"delay_ms": 3000})
+        holder = self.connect(server)
+        holder.send_raw(encode(request([(OP.DISCOVER_VERSIONS, [
+            By(T.NONCE_VALUE, bytes(35000))], None)])))
+        time.sleep(0.2)
+        waiting = self.connect(server)
+        waiting.send_raw(bytes.fromhex("42007801") +
+                         struct.pack(">I", 40000 - 8))
+        start = time.monotonic()
+        self.assertTrue(waiting.is_closed(wait=3))
+        self.assertLess(time.monotonic() - start, 2)
+        self.assertIn("closed: no room for its request in time",
+                      server.log())
 
 
 if __name__ == "__main__":
