@@ -5,6 +5,7 @@ integration/with_server.py --server none with KMIPD_BINARY set."""
 
 import os
 import secrets
+import socket
 import stat
 import subprocess
 import sys
@@ -95,6 +96,48 @@ class Files(unittest.TestCase):
         log = server.log()
         self.assertIn("the master key is not the one it was made with", log)
         self.assertIn("master key file " + server.master_key, log)
+
+
+class StartupErrors(unittest.TestCase):
+    """Every way the TLS context and the listening socket can fail stops
+    kmipd with status 1 and a log line naming what failed."""
+
+    def fails(self, why, **config):
+        server = Kmipd(BINARY, **config)
+        result = run("-c", server.config_path)
+        self.assertEqual(result.returncode, 1, server.log())
+        self.assertIn(why, server.log())
+        self.assertIn("kmipd failed to start", server.log())
+        return server
+
+    def test_a_missing_certificate(self):
+        self.fails("TLS: loading the certificate /nonexistent.pem",
+                   cert="/nonexistent.pem")
+
+    def test_a_missing_key(self):
+        self.fails("TLS: loading the key /nonexistent.key",
+                   key="/nonexistent.key")
+
+    def test_a_key_of_another_certificate(self):
+        server = self.fails("TLS: loading the key " +
+                            os.environ["P11KMIP_TEST_KEY"],
+                            key=os.environ["P11KMIP_TEST_KEY"])
+        self.assertIn("key values mismatch", server.log())
+
+    def test_a_missing_ca(self):
+        self.fails("TLS: loading the CA /nonexistent-ca.pem",
+                   ca="/nonexistent-ca.pem")
+
+    def test_a_host_that_is_no_address(self):
+        self.fails("listen 256.1.1.1:5696: ", listen="256.1.1.1:5696")
+
+    def test_a_port_in_use(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            port = taken.getsockname()[1]
+            self.fails("listen 127.0.0.1:%d: Address already in use" % port,
+                       listen="127.0.0.1:%d" % port)
 
 
 if __name__ == "__main__":
