@@ -4,8 +4,11 @@ CNs, silent connections, half-sent requests and a bounded mutation pass.
 Runs under integration/with_server.py --server none with KMIPD_BINARY
 set."""
 
+import collections
+import copy
 import datetime
 import os
+import random
 import socket
 import ssl
 import struct
@@ -20,7 +23,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import OP, T, By, Connection, create_aes, encode, request
+import kmiptest  # noqa: E402  (the item kinds, for the mutations)
+from kmiptest import E, OP, T, By, I, En, Tx, Connection, attr_v1, \
+    create_aes, encode, name_value, request, revoke_payload, uid_payload
 from kmipd_runner import Kmipd
 
 BINARY = os.environ["KMIPD_BINARY"]
@@ -187,6 +192,164 @@ class HalfSentRequests(Base):
         self.assertLess(time.monotonic() - start, 2)
         self.assertIn("closed: no room for its request in time",
                       server.log())
+
+
+def captured_requests(uid):
+    """Valid request messages of many kinds, the seeds of the mutations;
+    uid names a key the client owns."""
+    v2 = (2, 0)
+    items = [
+        ([(OP.DISCOVER_VERSIONS, [], None)], (1, 4)),
+        ([(OP.QUERY, [En(T.QUERY_FUNCTION, 1), En(T.QUERY_FUNCTION, 3)],
+           None)], (1, 4)),
+        ([(OP.CREATE, create_aes("m1"), None)], (1, 4)),
+        ([(OP.CREATE, create_aes("m2", version=v2), None)], v2),
+        ([(OP.CREATE, create_aes("m3"), b"1"),
+          (OP.ACTIVATE, [], b"2")], (1, 4)),
+        ([(OP.GET, uid_payload(uid), None)], (1, 4)),
+        ([(OP.GET_ATTRIBUTES, uid_payload(uid), None)], v2),
+        ([(OP.LOCATE, [attr_v1("Name", name_value("m1"))], None)], (1, 4)),
+        ([(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
+            attr_v1("Contact Information", Tx(0, "ops"))], None)], (1, 4)),
+        ([(OP.ADJUST_ATTRIBUTE, uid_payload(uid) + [
+            En(T.ATTRIBUTE_REFERENCE, T.CRYPTOGRAPHIC_USAGE_MASK.value),
+            En(T.ADJUSTMENT_TYPE, E.AdjustmentType.INCREMENT),
+            I(T.ADJUSTMENT_VALUE, 1)], None)], v2),
+        ([(OP.REVOKE, revoke_payload(uid), None)], (1, 4)),
+        ([(OP.DESTROY, uid_payload(uid), None)], (1, 4)),
+    ]
+    return [encode(request(batch, version=version))
+            for batch, version in items]
+
+
+INTERESTING = (0, 1, 7, 8, 0x7F, 0x80, 0xFF, 0x7FFFFFFF, 0x80000000,
+               0xFFFFFFFF)
+LEAF_VALUES = {
+    kmiptest.INTEGER: (0, -1, 1, -2**31, 2**31 - 1),
+    kmiptest.LONG: (0, -1, -2**63, 2**63 - 1),
+    kmiptest.DATE: (0, -1, -2**63, 2**63 - 1),
+    kmiptest.ENUM: (0, 1, 0x7FFFFFFF, 0xFFFFFFFF, 0x80000001),
+    kmiptest.INTERVAL: (0, 0xFFFFFFFF),
+    kmiptest.BOOL: (True, False),
+    kmiptest.TEXT: ("", "\0", "a\0b", "x" * 5000, "\u00e9" * 64),
+    kmiptest.BYTES: (b"", b"\0", bytes(5000)),
+}
+
+
+def all_items(item, found):
+    """item and everything below it, depth first."""
+    found.append(item)
+    if item.kind == kmiptest.STRUCTURE:
+        for child in item.value:
+            all_items(child, found)
+    return found
+
+
+def mutate_items(message, rng):
+    """message decoded, one item in it changed, encoded again: the change
+    reaches the operations instead of the decoder."""
+    root, _ = kmiptest.decode(message)
+    items = all_items(root, [])
+    target = rng.choice(items[1:])
+    structures = [i for i in items if i.kind == kmiptest.STRUCTURE and
+                  i.value]
+    parent = rng.choice(structures)
+    kind = rng.randrange(4)
+    if kind == 0 and target.kind in LEAF_VALUES:
+        target.value = rng.choice(LEAF_VALUES[target.kind])
+    elif kind == 1:
+        parent.value.pop(rng.randrange(len(parent.value)))
+    elif kind == 2:
+        parent.value.insert(rng.randrange(len(parent.value) + 1),
+                            copy.deepcopy(rng.choice(items[1:])))
+    else:
+        target.tag = rng.choice(items[1:]).tag
+    return encode(root)
+
+
+def mutate_bytes(message, rng):
+    """message with one random change of its bytes inside its outer
+    structure, the outer length then fixed so that the frame stays
+    whole."""
+    body = bytearray(message[8:])
+    kind = rng.randrange(6)
+    at = rng.randrange(len(body))
+    if kind == 0:
+        body[at] ^= 1 << rng.randrange(8)
+    elif kind == 1:
+        body[at] = rng.choice((0, 0xFF, rng.randrange(256)))
+    elif kind == 2:  # a length, a type or a value field made extreme
+        at -= at % 4
+        body[at:at + 4] = struct.pack(">I", rng.choice(INTERESTING))
+    elif kind == 3:
+        del body[at:at + rng.randrange(1, 33)]
+    elif kind == 4:
+        body[at:at] = bytes(rng.randrange(256)
+                            for _ in range(rng.choice((1, 4, 8, 16))))
+    else:  # a chunk repeated
+        chunk = body[at:at + 8 * rng.randrange(1, 5)]
+        body[at:at] = chunk * rng.randrange(1, 4)
+    body += bytes((8 - len(body) % 8) % 8)
+    return message[:4] + struct.pack(">I", len(body)) + bytes(body)
+
+
+def mutate(message, rng):
+    """Half the time an item changed, half the time bytes."""
+    if rng.randrange(2):
+        return mutate_items(message, rng)
+    return mutate_bytes(message, rng)
+
+
+class MutationPass(Base):
+    """Mutated requests over TLS, bounded in count and time: each is
+    answered with a Response Message, or the connection is closed; after
+    each burst a new client is served at once."""
+
+    COUNT = 3000
+    BURST = 100
+    SECONDS = 150
+
+    def answer(self, conn, data):
+        """The Result Reason of the first batch item (None on success), or
+        "closed" when the server closed the connection."""
+        try:
+            conn.send_raw(data)
+            response = conn.receive()
+        except (ConnectionError, ssl.SSLError, BrokenPipeError):
+            return "closed"
+        return response.results[0].reason
+
+    def assert_alive(self, server, done):
+        self.assertIsNone(server.process.poll(), "kmipd died after %d" % done)
+        with Connection(address=server.address, timeout=5) as conn:
+            self.assertTrue(conn.one(OP.DISCOVER_VERSIONS, []).ok,
+                            "after %d mutated requests" % done)
+
+    def test_mutated_requests_are_answered_and_kmipd_lives(self):
+        server = self.server(max_message=65536, log_level="warn")
+        conn = Connection(address=server.address, timeout=5)
+        uid = conn.one(OP.CREATE, create_aes("seed")).uid()
+        seeds = captured_requests(uid)
+        rng = random.Random(10)
+        deadline = time.monotonic() + self.SECONDS
+        answers = collections.Counter()
+        while sum(answers.values()) < self.COUNT and \
+                time.monotonic() < deadline:
+            for _ in range(self.BURST):
+                answer = self.answer(conn, mutate(rng.choice(seeds), rng))
+                answers[answer] += 1
+                if answer == "closed":
+                    conn.close()
+                    conn = Connection(address=server.address, timeout=5)
+            self.assert_alive(server, sum(answers.values()))
+        conn.close()
+        done = sum(answers.values())
+        print("%d mutated requests: %s" % (done, dict(answers)),
+              file=sys.stderr)
+        self.assertGreaterEqual(done, 1000, "too slow to mean anything")
+        # Many mutations must get past the decoder to the operations.
+        self.assertLess(answers[E.ResultReason.INVALID_MESSAGE.value],
+                        done * 3 / 4)
 
 
 if __name__ == "__main__":
