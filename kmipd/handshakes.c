@@ -81,6 +81,10 @@ uint64_t kmipd_handshakes_enter(kmipd_handshakes *handshakes, int fd,
     bool cut;
     pthread_mutex_lock(&handshakes->lock);
     handshake *slot = take_slot(handshakes, peer, &cut);
+    if (slot == NULL) { /* max is 0: nothing to register */
+        pthread_mutex_unlock(&handshakes->lock);
+        return 0;
+    }
     char victim[sizeof(slot->peer)];
     snprintf(victim, sizeof(victim), "%s", slot->peer);
     slot->ticket = ++handshakes->last_ticket;

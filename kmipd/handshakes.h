@@ -11,7 +11,8 @@
 
 typedef struct kmipd_handshakes kmipd_handshakes;
 
-/* NULL when out of memory. Free with kmipd_handshakes_free. */
+/* NULL when out of memory. Free with kmipd_handshakes_free. With max 0,
+ * nothing is ever registered or cut. */
 kmipd_handshakes *kmipd_handshakes_new(unsigned max, unsigned per_peer);
 void kmipd_handshakes_free(kmipd_handshakes *handshakes);
 
