@@ -38,7 +38,7 @@ typedef bool (*config_parse_fn)(config_ctx *ctx, const config_key *key,
 struct config_key {
     const char *name;
     config_parse_fn parse;
-    size_t offset;
+    size_t offset, size; /* of the field */
     uint64_t min, max;
 };
 
@@ -77,23 +77,19 @@ static bool parse_string(config_ctx *ctx, const config_key *key,
     return get_string(ctx, key->name, value, field);
 }
 
-static bool parse_unsigned(config_ctx *ctx, const config_key *key,
-                           json_object *value, void *field)
-{
-    uint64_t v;
-    if (!get_uint(ctx, key->name, value, key->min, key->max, &v))
-        return false;
-    *(unsigned *)field = (unsigned)v;
-    return true;
-}
-
-static bool parse_size(config_ctx *ctx, const config_key *key,
+/* An unsigned, uint32_t or size_t field, by its size. */
+static bool parse_uint(config_ctx *ctx, const config_key *key,
                        json_object *value, void *field)
 {
     uint64_t v;
     if (!get_uint(ctx, key->name, value, key->min, key->max, &v))
         return false;
-    *(size_t *)field = (size_t)v;
+    uint32_t narrow = (uint32_t)v;
+    size_t wide = (size_t)v;
+    if (key->size == sizeof(narrow))
+        memcpy(field, &narrow, sizeof(narrow));
+    else
+        memcpy(field, &wide, sizeof(wide));
     return true;
 }
 
@@ -185,16 +181,6 @@ static bool parse_listen(config_ctx *ctx, const config_key *key,
     return true;
 }
 
-static bool parse_u32(config_ctx *ctx, const config_key *key,
-                      json_object *value, void *field)
-{
-    uint64_t v;
-    if (!get_uint(ctx, key->name, value, key->min, key->max, &v))
-        return false;
-    *(uint32_t *)field = (uint32_t)v;
-    return true;
-}
-
 static bool parse_operation(config_ctx *ctx, const config_key *key,
                             json_object *value, void *field)
 {
@@ -207,12 +193,13 @@ static bool parse_reason(config_ctx *ctx, const config_key *key,
     return get_enum(ctx, key->name, value, KMIP_TAG_RESULT_REASON, field);
 }
 
-#define FAULT(name) offsetof(kmipd_faults, name)
+#define FAULT(name)                                                            \
+    offsetof(kmipd_faults, name), sizeof(((kmipd_faults *)NULL)->name)
 #define FAULTS_PREFIX_LEN (sizeof("faults.") - 1)
 
 static const config_key fault_keys[] = {
-    {"faults.delay_ms", parse_u32, FAULT(delay_ms), 0, UINT32_MAX},
-    {"faults.close_after", parse_u32, FAULT(close_after), 0, UINT32_MAX},
+    {"faults.delay_ms", parse_uint, FAULT(delay_ms), 0, UINT32_MAX},
+    {"faults.close_after", parse_uint, FAULT(close_after), 0, UINT32_MAX},
     {"faults.fail_operation", parse_operation, FAULT(fail_operation), 0, 0},
     {"faults.fail_reason", parse_reason, FAULT(fail_reason), 0, 0},
 };
@@ -251,10 +238,11 @@ static bool parse_faults(config_ctx *ctx, const config_key *key,
     return true;
 }
 
-#define FIELD(name) offsetof(kmipd_config, name)
+#define FIELD(name)                                                            \
+    offsetof(kmipd_config, name), sizeof(((kmipd_config *)NULL)->name)
 
 static const config_key config_keys[] = {
-    {"listen", parse_listen, 0, 0, 0},
+    {"listen", parse_listen, 0, 0, 0, 0},
     {"ca", parse_string, FIELD(ca), 0, 0},
     {"cert", parse_string, FIELD(cert), 0, 0},
     {"key", parse_string, FIELD(key), 0, 0},
@@ -262,15 +250,15 @@ static const config_key config_keys[] = {
     {"master_key", parse_string, FIELD(master_key), 0, 0},
     {"log_level", parse_log_level, FIELD(log_level), 0, 0},
     {"log_file", parse_string, FIELD(log_file), 0, 0},
-    {"workers", parse_unsigned, FIELD(workers), 1, 4096},
-    {"max_message", parse_size, FIELD(max_message), 1024, UINT32_MAX},
-    {"max_buffered", parse_size, FIELD(max_buffered), 1024, UINT32_MAX},
-    {"max_connections", parse_unsigned, FIELD(max_connections), 1, 65536},
-    {"max_handshakes", parse_unsigned, FIELD(max_handshakes), 1, 65536},
-    {"max_handshakes_per_peer", parse_unsigned, FIELD(max_handshakes_per_peer),
-     1, 65536},
-    {"idle_timeout_ms", parse_unsigned, FIELD(idle_timeout_ms), 1, 86400000},
-    {"handshake_timeout_ms", parse_unsigned, FIELD(handshake_timeout_ms), 1,
+    {"workers", parse_uint, FIELD(workers), 1, 4096},
+    {"max_message", parse_uint, FIELD(max_message), 1024, UINT32_MAX},
+    {"max_buffered", parse_uint, FIELD(max_buffered), 1024, UINT32_MAX},
+    {"max_connections", parse_uint, FIELD(max_connections), 1, 65536},
+    {"max_handshakes", parse_uint, FIELD(max_handshakes), 1, 65536},
+    {"max_handshakes_per_peer", parse_uint, FIELD(max_handshakes_per_peer), 1,
+     65536},
+    {"idle_timeout_ms", parse_uint, FIELD(idle_timeout_ms), 1, 86400000},
+    {"handshake_timeout_ms", parse_uint, FIELD(handshake_timeout_ms), 1,
      600000},
     {"export_private_keys", parse_bool, FIELD(export_private_keys), 0, 0},
     {"faults", parse_faults, FIELD(faults), 0, 0},

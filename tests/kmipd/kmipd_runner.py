@@ -14,6 +14,9 @@ import ssl
 import subprocess
 import tempfile
 import time
+import unittest
+
+from kmiptest import Connection
 
 HOST = "127.0.0.1"
 _started = []
@@ -122,3 +125,18 @@ class Kmipd:
     def restart(self):
         self.kill()
         return self.start()
+
+
+class KmipdTestCase(unittest.TestCase):
+    """A test case whose kmipds (KMIPD_BINARY) and connections end with
+    it."""
+
+    def server(self, **config):
+        server = Kmipd(os.environ["KMIPD_BINARY"], **config).start()
+        self.addCleanup(server.kill)
+        return server
+
+    def connect(self, server, **kwargs):
+        conn = Connection(address=server.address, **kwargs)
+        self.addCleanup(conn.close)
+        return conn

@@ -26,9 +26,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kmiptest  # noqa: E402  (the item kinds, for the mutations)
 from kmiptest import E, OP, T, By, I, En, Tx, Connection, attr_v1, \
     create_aes, encode, name_value, request, revoke_payload, uid_payload
-from kmipd_runner import Kmipd
+from kmipd_runner import KmipdTestCase
 
-BINARY = os.environ["KMIPD_BINARY"]
 REFUSED = (OSError, ssl.SSLError, ConnectionError)
 
 
@@ -66,19 +65,7 @@ def issue_client_cert(directory, cn):
     return name + ".pem", name + ".key"
 
 
-class Base(unittest.TestCase):
-    def server(self, **config):
-        server = Kmipd(BINARY, **config).start()
-        self.addCleanup(server.kill)
-        return server
-
-    def connect(self, server, **kwargs):
-        conn = Connection(address=server.address, **kwargs)
-        self.addCleanup(conn.close)
-        return conn
-
-
-class LongCommonName(Base):
+class LongCommonName(KmipdTestCase):
     def test_a_cn_longer_than_255_bytes_is_refused_and_logged(self):
         server = self.server()
         # Cut to 255 bytes, these two were one owner and shared objects.
@@ -109,7 +96,7 @@ def silent_sockets(server, count, source="127.0.0.1"):
     return sockets
 
 
-class SilentConnections(Base):
+class SilentConnections(KmipdTestCase):
     def silent(self, server, count, source="127.0.0.1"):
         sockets = silent_sockets(server, count, source)
         for sock in sockets:
@@ -156,7 +143,7 @@ class SilentConnections(Base):
         self.assertIn("refused: 1 connections open", server.log())
 
 
-class HalfSentRequests(Base):
+class HalfSentRequests(KmipdTestCase):
     def test_partly_received_requests_share_one_bound(self):
         server = self.server(max_message=40000, max_buffered=65536,
                              idle_timeout_ms=3000)
@@ -300,7 +287,7 @@ def mutate(message, rng):
     return mutate_bytes(message, rng)
 
 
-class MutationPass(Base):
+class MutationPass(KmipdTestCase):
     """Mutated requests over TLS, bounded in count and time: each is
     answered with a Response Message, or the connection is closed; after
     each burst a new client is served at once."""

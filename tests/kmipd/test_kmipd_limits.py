@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kmiptest import E, OP, Connection, create_aes, encode, request, T, By, \
     uid_payload, wait_until
-from kmipd_runner import Kmipd
+from kmipd_runner import Kmipd, KmipdTestCase
 
 BINARY = os.environ["KMIPD_BINARY"]
 
@@ -30,17 +30,7 @@ def kill_quietly(pid):
 R = E.ResultReason
 
 
-class Limits(unittest.TestCase):
-    def server(self, **config):
-        server = Kmipd(BINARY, **config).start()
-        self.addCleanup(server.kill)
-        return server
-
-    def connect(self, server, **kwargs):
-        conn = Connection(address=server.address, **kwargs)
-        self.addCleanup(conn.close)
-        return conn
-
+class Limits(KmipdTestCase):
     def test_fault_delays_every_response(self):
         server = self.server(faults={"delay_ms": 400})
         conn = self.connect(server)

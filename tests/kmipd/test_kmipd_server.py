@@ -458,19 +458,18 @@ class Attributes(Base):
             payload.append(value)
         return self.conn.one(OP.ADJUST_ATTRIBUTE, payload, (2, 0))
 
+    def set_v2(self, uid, attr):
+        return self.ok(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
+            S(T.NEW_ATTRIBUTE, attr)], (2, 0)))
+
     def test_adjust_past_an_integer_range_is_invalid_field(self):
         uid = self.create("adjust-int", version=(2, 0))
-        self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
-                               E.AdjustmentType.INCREMENT,
-                               L(T.ADJUSTMENT_VALUE, 2**63 - 1)),
-                   R.INVALID_FIELD)
-        self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
-                               E.AdjustmentType.DECREMENT,
-                               L(T.ADJUSTMENT_VALUE, -2**63)),
-                   R.INVALID_FIELD)
-        self.ok(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
-            S(T.NEW_ATTRIBUTE, I(T.CRYPTOGRAPHIC_USAGE_MASK, -2**31))],
-            (2, 0)))
+        for adjustment, value in ((E.AdjustmentType.INCREMENT, 2**63 - 1),
+                                  (E.AdjustmentType.DECREMENT, -2**63)):
+            self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
+                                   adjustment, L(T.ADJUSTMENT_VALUE, value)),
+                       R.INVALID_FIELD)
+        self.set_v2(uid, I(T.CRYPTOGRAPHIC_USAGE_MASK, -2**31))
         self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
                                E.AdjustmentType.NEGATE), R.INVALID_FIELD)
         self.assertEqual(self.attributes(uid, (2, 0))[
@@ -478,8 +477,7 @@ class Attributes(Base):
 
     def test_adjust_past_a_date_range_is_invalid_field(self):
         uid = self.create("adjust-date", version=(2, 0))
-        self.ok(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
-            S(T.NEW_ATTRIBUTE, D(T.ACTIVATION_DATE, 2**40))], (2, 0)))
+        self.set_v2(uid, D(T.ACTIVATION_DATE, 2**40))
         self.fails(self.adjust(uid, T.ACTIVATION_DATE,
                                E.AdjustmentType.INCREMENT,
                                L(T.ADJUSTMENT_VALUE, 2**63 - 1)),
