@@ -2,6 +2,7 @@
 /* One client connection: TLS handshake, then framed requests until the
  * peer closes, stays idle too long or the server stops. Every wait is
  * bounded, so a slow or hostile client only ever holds its own thread. */
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ typedef struct connection {
     kmipd_server *server;
     int fd;
     SSL *ssl;
+    uint64_t handshake; /* its ticket in server->handshakes */
     char owner[KMIPD_OWNER_MAX];
     char peer[64]; /* for logs */
 } connection;
@@ -131,6 +133,27 @@ static bool take_owner(connection *conn, X509 *cert)
     return true;
 }
 
+/* Waits for the client's first byte (its ClientHello) without taking
+ * it: a client that says nothing is the first whose handshake is cut
+ * (kmipd/handshakes.h). */
+static io_result wait_first_byte(connection *conn, int64_t deadline)
+{
+    for (;;) {
+        uint8_t byte;
+        ssize_t n = recv(conn->fd, &byte, 1, MSG_PEEK);
+        if (n > 0)
+            return IO_OK;
+        if (n == 0)
+            return IO_CLOSED;
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return IO_ERROR;
+        if (atomic_load(&conn->server->stopping))
+            return IO_CLOSED;
+        if (now_ms() >= deadline)
+            return IO_TIMEOUT;
+    }
+}
+
 /* Takes one of the config->max_connections authenticated slots. */
 static bool take_connection_slot(connection *conn)
 {
@@ -149,11 +172,14 @@ static bool take_connection_slot(connection *conn)
 static bool connection_open(connection *conn)
 {
     int64_t deadline = now_ms() + conn->server->config->handshake_timeout_ms;
-    int ret;
-    io_result r = IO_OK;
-    while ((ret = SSL_accept(conn->ssl)) != 1 &&
-           (r = ssl_retry(conn, ret, deadline)) == IO_OK)
-        ;
+    int ret = 0;
+    io_result r = wait_first_byte(conn, deadline);
+    if (r == IO_OK) {
+        kmipd_handshakes_spoke(conn->server->handshakes, conn->handshake);
+        while ((ret = SSL_accept(conn->ssl)) != 1 &&
+               (r = ssl_retry(conn, ret, deadline)) == IO_OK)
+            ;
+    }
     if (ret != 1) {
         kmipd_log(KMIPD_LOG_INFO, "%s: TLS handshake failed%s", conn->peer,
                   r == IO_TIMEOUT ? " (timeout)" : "");
@@ -309,7 +335,7 @@ static void describe_peer(connection *conn)
 
 void kmipd_connection_serve(kmipd_server *server, int fd, uint64_t handshake)
 {
-    connection conn = {.server = server, .fd = fd};
+    connection conn = {.server = server, .fd = fd, .handshake = handshake};
     describe_peer(&conn);
     /* Blocking I/O with a short timeout: a busy connection costs one
      * system call per read or write, an idle one wakes up to notice a

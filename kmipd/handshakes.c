@@ -12,6 +12,7 @@
 typedef struct handshake {
     uint64_t ticket; /* 0: the slot is free */
     int fd;
+    bool spoke; /* the client has sent its first byte */
     char peer[48];
 } handshake;
 
@@ -42,9 +43,17 @@ void kmipd_handshakes_free(kmipd_handshakes *handshakes)
     free(handshakes);
 }
 
-static bool older(const handshake *slot, const handshake *than)
+/* Whether slot is a better handshake to cut than than: a client that has
+ * said nothing before one that has, then the older. */
+static bool better_victim(const handshake *slot, const handshake *than)
 {
-    return slot->ticket != 0 && (than == NULL || slot->ticket < than->ticket);
+    if (slot->ticket == 0)
+        return false;
+    if (than == NULL)
+        return true;
+    if (slot->spoke != than->spoke)
+        return !slot->spoke;
+    return slot->ticket < than->ticket;
 }
 
 /* The slot a new handshake from peer takes: a free one, or the one whose
@@ -52,22 +61,22 @@ static bool older(const handshake *slot, const handshake *than)
 static handshake *take_slot(kmipd_handshakes *handshakes, const char *peer,
                             bool *cut)
 {
-    handshake *free_slot = NULL, *oldest = NULL, *oldest_of_peer = NULL;
+    handshake *free_slot = NULL, *victim_of_all = NULL, *victim_of_peer = NULL;
     unsigned of_peer = 0;
     for (unsigned i = 0; i < handshakes->max; i++) {
         handshake *slot = &handshakes->slots[i];
         if (slot->ticket == 0 && free_slot == NULL)
             free_slot = slot;
-        if (older(slot, oldest))
-            oldest = slot;
+        if (better_victim(slot, victim_of_all))
+            victim_of_all = slot;
         if (slot->ticket != 0 && strcmp(slot->peer, peer) == 0) {
             of_peer++;
-            if (older(slot, oldest_of_peer))
-                oldest_of_peer = slot;
+            if (better_victim(slot, victim_of_peer))
+                victim_of_peer = slot;
         }
     }
-    handshake *victim = of_peer >= handshakes->per_peer ? oldest_of_peer
-                        : free_slot == NULL             ? oldest
+    handshake *victim = of_peer >= handshakes->per_peer ? victim_of_peer
+                        : free_slot == NULL             ? victim_of_all
                                                         : NULL;
     *cut = victim != NULL;
     if (victim != NULL)
@@ -89,15 +98,25 @@ uint64_t kmipd_handshakes_enter(kmipd_handshakes *handshakes, int fd,
     snprintf(victim, sizeof(victim), "%s", slot->peer);
     slot->ticket = ++handshakes->last_ticket;
     slot->fd = fd;
+    slot->spoke = false;
     snprintf(slot->peer, sizeof(slot->peer), "%s", peer);
     uint64_t ticket = slot->ticket;
     pthread_mutex_unlock(&handshakes->lock);
     if (cut)
         kmipd_log(KMIPD_LOG_INFO,
-                  "%s: too many TLS handshakes at once, the oldest one (from "
-                  "%s) is cut",
+                  "%s: too many TLS handshakes at once, one from %s is cut",
                   peer, victim);
     return ticket;
+}
+
+void kmipd_handshakes_spoke(kmipd_handshakes *handshakes, uint64_t ticket)
+{
+    pthread_mutex_lock(&handshakes->lock);
+    for (unsigned i = 0; i < handshakes->max; i++) {
+        if (handshakes->slots[i].ticket == ticket)
+            handshakes->slots[i].spoke = true;
+    }
+    pthread_mutex_unlock(&handshakes->lock);
 }
 
 void kmipd_handshakes_leave(kmipd_handshakes *handshakes, uint64_t ticket)

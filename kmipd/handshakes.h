@@ -2,8 +2,10 @@
 /* The budget of connections not yet authenticated: at most max of them,
  * at most per_peer from one address. A silent client holds a handshake
  * slot, never a connection slot, and a new connection over either bound
- * takes the place of the oldest handshake (of its own address first), so
- * silent sockets cannot lock real clients out. Thread safe. */
+ * takes the place of a handshake of its own address (or, within its
+ * bound, of any address): one whose client has said nothing yet, else the
+ * oldest. Silent sockets thus cannot lock real clients out, nor cut their
+ * handshakes. Thread safe. */
 #ifndef KMIPD_HANDSHAKES_H
 #define KMIPD_HANDSHAKES_H
 
@@ -18,11 +20,14 @@ void kmipd_handshakes_free(kmipd_handshakes *handshakes);
 
 /* Registers fd, a connection from the address peer (no port) whose
  * handshake starts, and returns its ticket for kmipd_handshakes_leave.
- * When a bound is reached, the oldest handshake of peer (or, when peer is
- * within its bound, the oldest of all) is cut with shutdown(2): its
- * thread fails its handshake at once. */
+ * When a bound is reached, a handshake of peer (or, when peer is within
+ * its bound, of any address) is cut with shutdown(2), as the file comment
+ * says: its thread fails its handshake at once. */
 uint64_t kmipd_handshakes_enter(kmipd_handshakes *handshakes, int fd,
                                 const char *peer);
+
+/* Notes that the client of ticket has sent its first byte. */
+void kmipd_handshakes_spoke(kmipd_handshakes *handshakes, uint64_t ticket);
 
 /* Ends what kmipd_handshakes_enter began, before fd is closed (a cut
  * handshake has already ended). */

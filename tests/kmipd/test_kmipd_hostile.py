@@ -125,6 +125,16 @@ class SilentConnections(KmipdTestCase):
             with self.assertRaises(socket.timeout):  # still open
                 sock.recv(1)
 
+    def test_silent_sockets_cut_no_handshake_whose_client_has_spoken(self):
+        server = self.server(max_handshakes=16, max_handshakes_per_peer=4)
+        spoken = self.silent(server, 1)[0]
+        spoken.sendall(b"\x16")  # a ClientHello begins, slowly
+        time.sleep(0.2)
+        self.silent(server, 100)
+        spoken.settimeout(0.3)
+        with self.assertRaises(socket.timeout):  # still open
+            spoken.recv(1)
+
     def test_a_silent_connection_is_closed_at_the_handshake_timeout(self):
         server = self.server(handshake_timeout_ms=500)
         sock = self.silent(server, 1)[0]
