@@ -2,7 +2,8 @@
 /* Attributes in kmipd's canonical form, the one of kmip/attrs.h: a
  * KMIP_TAG_ATTRIBUTES structure of 2.x typed attributes whatever the
  * protocol version of the request, custom attributes ("x-name") as Vendor
- * Attributes. kmip/attrs.h's getters and adders work on it. */
+ * Attributes. kmip/attrs.h's getters and adders work on it. Plain data
+ * work on kmip/ items: this file knows nothing of calls or the store. */
 #ifndef KMIPD_ATTRIBUTES_H
 #define KMIPD_ATTRIBUTES_H
 
@@ -10,18 +11,6 @@
 #include <stdint.h>
 
 #include "kmip/ttlv.h"
-
-#include "kmipd/dispatch.h"
-
-/* Converts what a client sent into a new canonical structure: container
- * is a 1.x Template-Attribute (or Common / Private / Public
- * Template-Attribute) or a 2.x Attributes (or Common / Private / Public
- * Attributes) structure; NULL gives an empty structure. An attribute only
- * the server sets (Unique Identifier, State, Initial Date, ...) or one of
- * the wrong type fails the call. Returns NULL on failure (call failed);
- * the caller frees the result with kmip_item_free. */
-kmip_item *kmipd_attrs_from_request(kmipd_call *call,
-                                    const kmip_item *container);
 
 /* True when tag may hold several instances (Name, Link, Object Group,
  * Vendor Attribute, ...). */
@@ -45,9 +34,5 @@ const kmip_item *kmipd_attrs_custom(const kmip_item *attrs, const char *name);
 /* True when a and b have the same tag, type and value (structures:
  * the same children in the same order). */
 bool kmipd_item_equal(const kmip_item *a, const kmip_item *b);
-
-/* Fails call unless a client may set attr (not a server-kept attribute
- * such as Unique Identifier, State or Initial Date). */
-bool kmipd_attr_check_settable(kmipd_call *call, const kmip_item *attr);
 
 #endif

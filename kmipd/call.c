@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Helpers that operation handlers share. */
-#include <stdarg.h>
+/* The object a call names: its identifier, loading, locking and saving
+ * it in the store. */
 #include <stdio.h>
+#include <string.h>
 
 #include "kmip/attrs.h"
 #include "kmip/tags.h"
@@ -10,40 +11,17 @@
 #include "kmipd/lifecycle.h"
 #include "kmipd/log.h"
 
-bool kmipd_fail(kmipd_call *call, uint32_t reason, const char *fmt, ...)
+/* An identifier kmipd could never have given names no object; "" and one
+ * with a NUL inside would also alias other identifiers in C strings. */
+static bool uid_acceptable(kmipd_call *call, const char *uid, size_t len)
 {
-    call->reason = reason;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(call->message, sizeof(call->message), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-bool kmipd_fail_nomem(kmipd_call *call)
-{
-    return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
-                      "out of memory");
-}
-
-bool kmipd_fail_status(kmipd_call *call, const kmip_status *st)
-{
-    uint32_t reason;
-    switch (st->rc) {
-    case KMIP_E_NOMEM:
-        reason = KMIP_RESULT_REASON_GENERAL_FAILURE;
-        break;
-    case KMIP_E_NOT_FOUND:
-        reason = KMIP_RESULT_REASON_MISSING_DATA;
-        break;
-    case KMIP_E_RESULT:
-        reason = st->result_reason;
-        break;
-    default:
-        reason = KMIP_RESULT_REASON_INVALID_FIELD;
-        break;
-    }
-    return kmipd_fail(call, reason, "%s", st->message);
+    if (len == 0)
+        return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
+                          "empty Unique Identifier");
+    if (memchr(uid, '\0', len) != NULL)
+        return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
+                          "Unique Identifier with a NUL byte");
+    return true;
 }
 
 const char *kmipd_call_uid(kmipd_call *call)
@@ -54,7 +32,7 @@ const char *kmipd_call_uid(kmipd_call *call)
     kmip_rc rc = kmip_get_text(call->request, KMIP_TAG_UNIQUE_IDENTIFIER, &uid,
                                &len, &st);
     if (rc == KMIP_OK)
-        return uid;
+        return uid_acceptable(call, uid, len) ? uid : NULL;
     if (rc != KMIP_E_NOT_FOUND) {
         kmipd_fail_status(call, &st);
         return NULL;
@@ -128,19 +106,20 @@ bool kmipd_call_load_for_update(kmipd_call *call, kmipd_object **out)
     const char *uid = kmipd_call_uid(call);
     if (uid == NULL)
         return false;
-    if (call->locked_uid[0] == '\0') {
+    if (!call->locked) {
         snprintf(call->locked_uid, sizeof(call->locked_uid), "%s", uid);
         kmipd_store_lock(call->store, call->locked_uid);
+        call->locked = true;
     }
     return kmipd_call_load(call, out);
 }
 
 void kmipd_call_unlock(kmipd_call *call)
 {
-    if (call->locked_uid[0] == '\0')
+    if (!call->locked)
         return;
     kmipd_store_unlock(call->store, call->locked_uid);
-    call->locked_uid[0] = '\0';
+    call->locked = false;
 }
 
 bool kmipd_call_require_active(kmipd_call *call, const kmipd_object *obj)

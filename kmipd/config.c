@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -10,6 +15,8 @@
 #include "kmip/ttlv.h"
 
 #include "kmipd/config.h"
+
+#define CONFIG_MAX_FILE_SIZE (1024 * 1024)
 
 typedef struct config_ctx {
     const char *path;
@@ -22,6 +29,18 @@ static bool config_fail(config_ctx *ctx, const char *key, const char *what)
               what);
     return false;
 }
+
+/* A configuration key: its name, how its value is read and where it goes
+ * (offset in kmipd_config); integers must lie in [min, max]. */
+typedef struct config_key config_key;
+typedef bool (*config_parse_fn)(config_ctx *ctx, const config_key *key,
+                                json_object *value, void *field);
+struct config_key {
+    const char *name;
+    config_parse_fn parse;
+    size_t offset, size; /* of the field */
+    uint64_t min, max;
+};
 
 static bool get_string(config_ctx *ctx, const char *key, json_object *value,
                        char **out)
@@ -37,49 +56,65 @@ static bool get_string(config_ctx *ctx, const char *key, json_object *value,
 }
 
 static bool get_uint(config_ctx *ctx, const char *key, json_object *value,
-                     uint64_t max, uint64_t *out)
+                     uint64_t min, uint64_t max, uint64_t *out)
 {
     if (!json_object_is_type(value, json_type_int))
         return config_fail(ctx, key, "must be an integer");
     int64_t v = json_object_get_int64(value);
-    if (v < 0 || (uint64_t)v > max)
-        return config_fail(ctx, key, "out of range");
+    if (v < 0 || (uint64_t)v < min || (uint64_t)v > max) {
+        char why[96];
+        snprintf(why, sizeof(why), "must be between %llu and %llu",
+                 (unsigned long long)min, (unsigned long long)max);
+        return config_fail(ctx, key, why);
+    }
     *out = (uint64_t)v;
     return true;
 }
 
-static bool get_unsigned(config_ctx *ctx, const char *key, json_object *value,
-                         unsigned *out)
+static bool parse_string(config_ctx *ctx, const config_key *key,
+                         json_object *value, void *field)
+{
+    return get_string(ctx, key->name, value, field);
+}
+
+/* An unsigned, uint32_t or size_t field, by its size. */
+static bool parse_uint(config_ctx *ctx, const config_key *key,
+                       json_object *value, void *field)
 {
     uint64_t v;
-    if (!get_uint(ctx, key, value, UINT_MAX, &v))
+    if (!get_uint(ctx, key->name, value, key->min, key->max, &v))
         return false;
-    *out = (unsigned)v;
+    uint32_t narrow = (uint32_t)v;
+    size_t wide = (size_t)v;
+    if (key->size == sizeof(narrow))
+        memcpy(field, &narrow, sizeof(narrow));
+    else
+        memcpy(field, &wide, sizeof(wide));
     return true;
 }
 
-static bool get_bool(config_ctx *ctx, const char *key, json_object *value,
-                     bool *out)
+static bool parse_bool(config_ctx *ctx, const config_key *key,
+                       json_object *value, void *field)
 {
     if (!json_object_is_type(value, json_type_boolean))
-        return config_fail(ctx, key, "must be true or false");
-    *out = json_object_get_boolean(value);
+        return config_fail(ctx, key->name, "must be true or false");
+    *(bool *)field = json_object_get_boolean(value);
     return true;
 }
 
-static bool get_log_level(config_ctx *ctx, const char *key, json_object *value,
-                          kmipd_log_level *out)
+static bool parse_log_level(config_ctx *ctx, const config_key *key,
+                            json_object *value, void *field)
 {
     static const char *const names[] = {"error", "warn", "info", "debug"};
     if (json_object_is_type(value, json_type_string)) {
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
             if (strcmp(json_object_get_string(value), names[i]) == 0) {
-                *out = (kmipd_log_level)i;
+                *(kmipd_log_level *)field = (kmipd_log_level)i;
                 return true;
             }
         }
     }
-    return config_fail(ctx, key, "must be error, warn, info or debug");
+    return config_fail(ctx, key->name, "must be error, warn, info or debug");
 }
 
 /* An enumeration value given by its KMIP JSON name ("Sign") or number. */
@@ -91,23 +126,39 @@ static bool get_enum(config_ctx *ctx, const char *key, json_object *value,
         return true;
     uint64_t v;
     if (json_object_is_type(value, json_type_int) &&
-        get_uint(ctx, key, value, UINT32_MAX, &v) && v != 0) {
+        get_uint(ctx, key, value, 1, UINT32_MAX, &v)) {
         *out = (uint32_t)v;
         return true;
     }
     return config_fail(ctx, key, "must be a KMIP enumeration name or number");
 }
 
-static bool split_listen(config_ctx *ctx, kmipd_config *config,
-                         json_object *value)
+/* A TCP port: digits only, 1 to 65535 (getaddrinfo would take "99999"
+ * modulo 65536). */
+static bool valid_port(const char *port)
 {
+    size_t digits = strspn(port, "0123456789");
+    if (digits == 0 || digits > 5 || port[digits] != '\0')
+        return false;
+    long number = strtol(port, NULL, 10);
+    return number >= 1 && number <= 65535;
+}
+
+/* "host:port" into config's listen_host and listen_port (field is the
+ * configuration itself). */
+static bool parse_listen(config_ctx *ctx, const config_key *key,
+                         json_object *value, void *field)
+{
+    kmipd_config *config = field;
     char *listen = NULL;
-    if (!get_string(ctx, "listen", value, &listen))
+    if (!get_string(ctx, key->name, value, &listen))
         return false;
     char *colon = strrchr(listen, ':');
-    if (colon == NULL || colon == listen || colon[1] == '\0') {
+    if (colon == NULL || colon == listen || !valid_port(colon + 1)) {
         free(listen);
-        return config_fail(ctx, "listen", "must be \"host:port\"");
+        return config_fail(ctx, key->name,
+                           "must be \"host:port\" with a port from 1 to "
+                           "65535");
     }
     *colon = '\0';
     char *host = listen;
@@ -121,7 +172,7 @@ static bool split_listen(config_ctx *ctx, kmipd_config *config,
     if (h == NULL || p == NULL) {
         free(h);
         free(p);
-        return config_fail(ctx, "listen", "out of memory");
+        return config_fail(ctx, key->name, "out of memory");
     }
     free(config->listen_host);
     free(config->listen_port);
@@ -130,76 +181,88 @@ static bool split_listen(config_ctx *ctx, kmipd_config *config,
     return true;
 }
 
-static bool load_faults(config_ctx *ctx, kmipd_faults *faults,
-                        json_object *value)
+static bool parse_operation(config_ctx *ctx, const config_key *key,
+                            json_object *value, void *field)
 {
+    return get_enum(ctx, key->name, value, KMIP_TAG_OPERATION, field);
+}
+
+static bool parse_reason(config_ctx *ctx, const config_key *key,
+                         json_object *value, void *field)
+{
+    return get_enum(ctx, key->name, value, KMIP_TAG_RESULT_REASON, field);
+}
+
+#define FAULT(name)                                                            \
+    offsetof(kmipd_faults, name), sizeof(((kmipd_faults *)NULL)->name)
+#define FAULTS_PREFIX_LEN (sizeof("faults.") - 1)
+
+static const config_key fault_keys[] = {
+    {"faults.delay_ms", parse_uint, FAULT(delay_ms), 0, UINT32_MAX},
+    {"faults.close_after", parse_uint, FAULT(close_after), 0, UINT32_MAX},
+    {"faults.fail_operation", parse_operation, FAULT(fail_operation), 0, 0},
+    {"faults.fail_reason", parse_reason, FAULT(fail_reason), 0, 0},
+};
+
+/* Reads the value of the key name (found in keys after prefix_len
+ * characters) into base. */
+static bool load_key(config_ctx *ctx, const config_key *keys, size_t n,
+                     size_t prefix_len, const char *name, json_object *value,
+                     void *base)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(keys[i].name + prefix_len, name) == 0)
+            return keys[i].parse(ctx, &keys[i], value,
+                                 (char *)base + keys[i].offset);
+    }
+    return config_fail(ctx, name,
+                       prefix_len > 0 ? "unknown key in \"faults\""
+                                      : "unknown key");
+}
+
+static bool parse_faults(config_ctx *ctx, const config_key *key,
+                         json_object *value, void *field)
+{
+    kmipd_faults *faults = field;
     if (!json_object_is_type(value, json_type_object))
-        return config_fail(ctx, "faults", "must be an object");
-    json_object_object_foreach(value, key, item)
+        return config_fail(ctx, key->name, "must be an object");
+    json_object_object_foreach(value, name, item)
     {
-        bool ok;
-        if (strcmp(key, "delay_ms") == 0)
-            ok = get_unsigned(ctx, "faults.delay_ms", item, &faults->delay_ms);
-        else if (strcmp(key, "close_after") == 0)
-            ok = get_unsigned(ctx, "faults.close_after", item,
-                              &faults->close_after);
-        else if (strcmp(key, "fail_operation") == 0)
-            ok = get_enum(ctx, "faults.fail_operation", item,
-                          KMIP_TAG_OPERATION, &faults->fail_operation);
-        else if (strcmp(key, "fail_reason") == 0)
-            ok = get_enum(ctx, "faults.fail_reason", item,
-                          KMIP_TAG_RESULT_REASON, &faults->fail_reason);
-        else
-            ok = config_fail(ctx, key, "unknown key in \"faults\"");
-        if (!ok)
+        if (!load_key(ctx, fault_keys, sizeof(fault_keys) / sizeof(*fault_keys),
+                      FAULTS_PREFIX_LEN, name, item, faults))
             return false;
     }
     if ((faults->fail_operation != 0) != (faults->fail_reason != 0))
-        return config_fail(ctx, "faults",
+        return config_fail(ctx, key->name,
                            "fail_operation and fail_reason go together");
     return true;
 }
 
-static bool load_key(config_ctx *ctx, kmipd_config *config, const char *key,
-                     json_object *value)
-{
-    uint64_t v;
-    if (strcmp(key, "listen") == 0)
-        return split_listen(ctx, config, value);
-    if (strcmp(key, "ca") == 0)
-        return get_string(ctx, key, value, &config->ca);
-    if (strcmp(key, "cert") == 0)
-        return get_string(ctx, key, value, &config->cert);
-    if (strcmp(key, "key") == 0)
-        return get_string(ctx, key, value, &config->key);
-    if (strcmp(key, "database") == 0)
-        return get_string(ctx, key, value, &config->database);
-    if (strcmp(key, "master_key") == 0)
-        return get_string(ctx, key, value, &config->master_key);
-    if (strcmp(key, "log_level") == 0)
-        return get_log_level(ctx, key, value, &config->log_level);
-    if (strcmp(key, "log_file") == 0)
-        return get_string(ctx, key, value, &config->log_file);
-    if (strcmp(key, "workers") == 0)
-        return get_unsigned(ctx, key, value, &config->workers);
-    if (strcmp(key, "max_message") == 0) {
-        if (!get_uint(ctx, key, value, UINT32_MAX, &v))
-            return false;
-        if (v < 1024)
-            return config_fail(ctx, key, "must be at least 1024");
-        config->max_message = (size_t)v;
-        return true;
-    }
-    if (strcmp(key, "max_connections") == 0)
-        return get_unsigned(ctx, key, value, &config->max_connections);
-    if (strcmp(key, "idle_timeout_ms") == 0)
-        return get_unsigned(ctx, key, value, &config->idle_timeout_ms);
-    if (strcmp(key, "export_private_keys") == 0)
-        return get_bool(ctx, key, value, &config->export_private_keys);
-    if (strcmp(key, "faults") == 0)
-        return load_faults(ctx, &config->faults, value);
-    return config_fail(ctx, key, "unknown key");
-}
+#define FIELD(name)                                                            \
+    offsetof(kmipd_config, name), sizeof(((kmipd_config *)NULL)->name)
+
+static const config_key config_keys[] = {
+    {"listen", parse_listen, 0, 0, 0, 0},
+    {"ca", parse_string, FIELD(ca), 0, 0},
+    {"cert", parse_string, FIELD(cert), 0, 0},
+    {"key", parse_string, FIELD(key), 0, 0},
+    {"database", parse_string, FIELD(database), 0, 0},
+    {"master_key", parse_string, FIELD(master_key), 0, 0},
+    {"log_level", parse_log_level, FIELD(log_level), 0, 0},
+    {"log_file", parse_string, FIELD(log_file), 0, 0},
+    {"workers", parse_uint, FIELD(workers), 1, 4096},
+    {"max_message", parse_uint, FIELD(max_message), 1024, UINT32_MAX},
+    {"max_buffered", parse_uint, FIELD(max_buffered), 1024, UINT32_MAX},
+    {"max_connections", parse_uint, FIELD(max_connections), 1, 65536},
+    {"max_handshakes", parse_uint, FIELD(max_handshakes), 1, 65536},
+    {"max_handshakes_per_peer", parse_uint, FIELD(max_handshakes_per_peer), 1,
+     65536},
+    {"idle_timeout_ms", parse_uint, FIELD(idle_timeout_ms), 1, 86400000},
+    {"handshake_timeout_ms", parse_uint, FIELD(handshake_timeout_ms), 1,
+     600000},
+    {"export_private_keys", parse_bool, FIELD(export_private_keys), 0, 0},
+    {"faults", parse_faults, FIELD(faults), 0, 0},
+};
 
 static bool config_defaults(kmipd_config *config)
 {
@@ -209,8 +272,12 @@ static bool config_defaults(kmipd_config *config)
     config->log_level = KMIPD_LOG_INFO;
     config->workers = cpus > 0 ? (unsigned)cpus : 1;
     config->max_message = KMIP_DEFAULT_MAX_MESSAGE;
+    config->max_buffered = KMIPD_DEFAULT_MAX_BUFFERED;
     config->max_connections = 256;
+    config->max_handshakes = 64;
+    config->max_handshakes_per_peer = 8;
     config->idle_timeout_ms = 60000;
+    config->handshake_timeout_ms = 5000;
     return config->listen_host != NULL && config->listen_port != NULL;
 }
 
@@ -230,13 +297,61 @@ static bool config_check(config_ctx *ctx, const kmipd_config *config)
         if (required[i].value == NULL)
             return config_fail(ctx, required[i].key, "is required");
     }
-    if (config->workers == 0)
-        return config_fail(ctx, "workers", "must be at least 1");
-    if (config->max_connections == 0)
-        return config_fail(ctx, "max_connections", "must be at least 1");
-    if (config->idle_timeout_ms == 0)
-        return config_fail(ctx, "idle_timeout_ms", "must be at least 1");
+    if (config->max_buffered < config->max_message)
+        return config_fail(ctx, "max_buffered",
+                           "must be at least \"max_message\"");
     return true;
+}
+
+/* The configuration's text, NUL-terminated (free with free()), read as
+ * the CLI reads its own: a regular file of at most 1 MiB. */
+static char *config_read_text(config_ctx *ctx)
+{
+    int fd = open(ctx->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    char *text = NULL;
+    if (fd < 0)
+        kmip_fail(ctx->status, KMIP_E_CONFIG, "%s: %s", ctx->path,
+                  strerror(errno));
+    else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+             st.st_size > CONFIG_MAX_FILE_SIZE)
+        kmip_fail(ctx->status, KMIP_E_CONFIG,
+                  "%s: not a regular file of at most %d bytes", ctx->path,
+                  CONFIG_MAX_FILE_SIZE);
+    else if ((text = malloc((size_t)st.st_size + 1)) == NULL)
+        kmip_fail(ctx->status, KMIP_E_NOMEM, "out of memory");
+    else if (read(fd, text, (size_t)st.st_size) != (ssize_t)st.st_size ||
+             memchr(text, '\0', (size_t)st.st_size) != NULL) {
+        kmip_fail(ctx->status, KMIP_E_CONFIG, "%s: cannot be read as text",
+                  ctx->path);
+        free(text);
+        text = NULL;
+    } else
+        text[st.st_size] = '\0';
+    if (fd >= 0)
+        close(fd);
+    return text;
+}
+
+/* The configuration file as a JSON object, or NULL (status set). */
+static json_object *config_parse(config_ctx *ctx)
+{
+    char *text = config_read_text(ctx);
+    if (text == NULL)
+        return NULL;
+    enum json_tokener_error err;
+    json_object *root = json_tokener_parse_verbose(text, &err);
+    free(text);
+    if (root == NULL)
+        kmip_fail(ctx->status, KMIP_E_CONFIG, "%s: %s", ctx->path,
+                  json_tokener_error_desc(err));
+    else if (!json_object_is_type(root, json_type_object)) {
+        kmip_fail(ctx->status, KMIP_E_CONFIG, "%s: not a JSON object",
+                  ctx->path);
+        json_object_put(root);
+        root = NULL;
+    }
+    return root;
 }
 
 kmipd_config *kmipd_config_load(const char *path, kmip_status *status)
@@ -248,26 +363,19 @@ kmipd_config *kmipd_config_load(const char *path, kmip_status *status)
         kmip_fail(status, KMIP_E_NOMEM, "out of memory");
         return NULL;
     }
-    json_object *root = json_object_from_file(path);
-    bool ok;
-    if (root == NULL) {
-        const char *why = json_util_get_last_err();
-        ok = kmip_fail(status, KMIP_E_CONFIG, "%s: %s", path,
-                       why != NULL ? why : "cannot be read") == KMIP_OK;
-    } else if (!json_object_is_type(root, json_type_object))
-        ok = kmip_fail(status, KMIP_E_CONFIG, "%s: not a JSON object", path) ==
-             KMIP_OK;
-    else {
-        ok = true;
+    json_object *root = config_parse(&ctx);
+    bool ok = root != NULL;
+    if (ok) {
         json_object_object_foreach(root, key, value)
         {
-            if (!(ok = load_key(&ctx, config, key, value)))
+            if (!(ok = load_key(&ctx, config_keys,
+                                sizeof(config_keys) / sizeof(*config_keys), 0,
+                                key, value, config)))
                 break;
         }
-        ok = ok && config_check(&ctx, config);
     }
     json_object_put(root);
-    if (!ok) {
+    if (!ok || !config_check(&ctx, config)) {
         kmipd_config_free(config);
         return NULL;
     }

@@ -43,18 +43,30 @@ typedef struct kmipd_config {
                                 * default: online CPUs */
     size_t max_message;        /* "max_message": bytes, default
                                 * KMIP_DEFAULT_MAX_MESSAGE */
-    unsigned max_connections;  /* "max_connections": default 256 */
-    unsigned idle_timeout_ms;  /* "idle_timeout_ms": default 60000; also
-                                * bounds a handshake and a slow message */
-    bool export_private_keys;  /* "export_private_keys": may Get return
-                                * private keys created on the server;
-                                * default false */
-    kmipd_faults faults;       /* "faults" */
+    size_t max_buffered;       /* "max_buffered": bytes of partly received
+                                * requests held at once, all connections
+                                * together; at least max_message */
+    unsigned max_connections;  /* "max_connections": authenticated
+                                * connections, default 256 */
+    unsigned max_handshakes;   /* "max_handshakes": connections not yet
+                                * authenticated, default 64 ... */
+    unsigned max_handshakes_per_peer; /* ... of which from one address,
+                                       * default 8 */
+    unsigned idle_timeout_ms;         /* "idle_timeout_ms": default 60000; also
+                                       * bounds the arrival of one message */
+    unsigned handshake_timeout_ms;    /* "handshake_timeout_ms": default
+                                       * 5000 */
+    bool export_private_keys;         /* "export_private_keys": may Get return
+                                       * private keys created on the server;
+                                       * default false */
+    kmipd_faults faults;              /* "faults" */
 } kmipd_config;
 
-/* Loads path into a new configuration with defaults for absent keys.
- * On failure returns NULL and says why in status (file, key, problem).
- * Free with kmipd_config_free. */
+#define KMIPD_DEFAULT_MAX_BUFFERED (64u * 1024u * 1024u)
+
+/* Loads path (a regular file of at most 1 MiB) into a new configuration with
+ * defaults for absent keys. On failure returns NULL and says why in status
+ * (file, key, problem). Free with kmipd_config_free. */
 kmipd_config *kmipd_config_load(const char *path, kmip_status *status);
 void kmipd_config_free(kmipd_config *config);
 

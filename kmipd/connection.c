@@ -2,6 +2,7 @@
 /* One client connection: TLS handshake, then framed requests until the
  * peer closes, stays idle too long or the server stops. Every wait is
  * bounded, so a slow or hostile client only ever holds its own thread. */
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/faults.h"
+#include "kmipd/handshakes.h"
 #include "kmipd/log.h"
 #include "kmipd/server.h"
 
@@ -29,6 +31,7 @@ typedef struct connection {
     kmipd_server *server;
     int fd;
     SSL *ssl;
+    uint64_t handshake; /* its ticket in server->handshakes */
     char owner[KMIPD_OWNER_MAX];
     char peer[64]; /* for logs */
 } connection;
@@ -99,44 +102,118 @@ static int64_t idle_deadline(const connection *conn)
     return now_ms() + conn->server->config->idle_timeout_ms;
 }
 
-/* Handshakes and takes the owner from the client certificate's CN. */
-static bool connection_open(connection *conn)
+/* Copies the first CN of cert, the objects' owner, into conn->owner. A
+ * CN that would not fit whole is refused: cut, it could name the objects
+ * of another certificate. So is one with a NUL byte. Logs why. */
+static bool take_owner(connection *conn, X509 *cert)
 {
-    int64_t deadline = idle_deadline(conn);
-    int ret;
-    while ((ret = SSL_accept(conn->ssl)) != 1) {
-        io_result r = ssl_retry(conn, ret, deadline);
-        if (r != IO_OK) {
-            kmipd_log(KMIPD_LOG_INFO, "%s: TLS handshake failed%s", conn->peer,
-                      r == IO_TIMEOUT ? " (timeout)" : "");
-            return false;
-        }
-    }
-    X509 *cert = SSL_get1_peer_certificate(conn->ssl);
-    int len = cert == NULL
-                  ? -1
-                  : X509_NAME_get_text_by_NID(X509_get_subject_name(cert),
-                                              NID_commonName, conn->owner,
-                                              sizeof(conn->owner));
-    X509_free(cert);
-    if (len <= 0 || (size_t)len != strlen(conn->owner)) {
-        kmipd_log(KMIPD_LOG_WARN, "%s: client certificate without a usable CN",
-                  conn->peer);
+    X509_NAME *subject = cert != NULL ? X509_get_subject_name(cert) : NULL;
+    int at = subject != NULL
+                 ? X509_NAME_get_index_by_NID(subject, NID_commonName, -1)
+                 : -1;
+    const ASN1_STRING *cn =
+        at >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at))
+                : NULL;
+    int len = cn != NULL ? ASN1_STRING_length(cn) : 0;
+    const char *why = NULL;
+    if (len <= 0)
+        why = "without a CN";
+    else if ((size_t)len >= sizeof(conn->owner)) {
+        _Static_assert(KMIPD_OWNER_MAX == 256, "the message says 255");
+        why = "with a CN longer than 255 bytes";
+    } else if (memchr(ASN1_STRING_get0_data(cn), '\0', (size_t)len) != NULL)
+        why = "with a NUL byte in its CN";
+    if (why != NULL) {
+        kmipd_log(KMIPD_LOG_WARN, "%s: client certificate %s: refused",
+                  conn->peer, why);
         return false;
     }
+    memcpy(conn->owner, ASN1_STRING_get0_data(cn), (size_t)len);
+    conn->owner[len] = '\0';
+    return true;
+}
+
+/* Waits for the client's first byte (its ClientHello) without taking
+ * it: a client that says nothing is the first whose handshake is cut
+ * (kmipd/handshakes.h). */
+static io_result wait_first_byte(connection *conn, int64_t deadline)
+{
+    for (;;) {
+        uint8_t byte;
+        ssize_t n = recv(conn->fd, &byte, 1, MSG_PEEK);
+        if (n > 0)
+            return IO_OK;
+        if (n == 0)
+            return IO_CLOSED;
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return IO_ERROR;
+        if (atomic_load(&conn->server->stopping))
+            return IO_CLOSED;
+        if (now_ms() >= deadline)
+            return IO_TIMEOUT;
+    }
+}
+
+/* Takes one of the config->max_connections authenticated slots. */
+static bool take_connection_slot(connection *conn)
+{
+    kmipd_server *server = conn->server;
+    if (atomic_fetch_add(&server->connections, 1) <
+        server->config->max_connections)
+        return true;
+    atomic_fetch_sub(&server->connections, 1);
+    kmipd_log(KMIPD_LOG_WARN, "%s: refused: %u connections open", conn->peer,
+              server->config->max_connections);
+    return false;
+}
+
+/* Handshakes within config->handshake_timeout_ms, takes the owner from
+ * the client certificate's CN and an authenticated connection slot. */
+static bool connection_open(connection *conn)
+{
+    int64_t deadline = now_ms() + conn->server->config->handshake_timeout_ms;
+    int ret = 0;
+    io_result r = wait_first_byte(conn, deadline);
+    if (r == IO_OK) {
+        kmipd_handshakes_spoke(conn->server->handshakes, conn->handshake);
+        while ((ret = SSL_accept(conn->ssl)) != 1 &&
+               (r = ssl_retry(conn, ret, deadline)) == IO_OK)
+            ;
+    }
+    if (ret != 1) {
+        kmipd_log(KMIPD_LOG_INFO, "%s: TLS handshake failed%s", conn->peer,
+                  r == IO_TIMEOUT ? " (timeout)" : "");
+        return false;
+    }
+    X509 *cert = SSL_get1_peer_certificate(conn->ssl);
+    bool owned = take_owner(conn, cert);
+    X509_free(cert);
+    if (!owned || !take_connection_slot(conn))
+        return false;
     kmipd_log(KMIPD_LOG_INFO, "%s: connected as %s (%s)", conn->peer,
               conn->owner, SSL_get_version(conn->ssl));
     return true;
 }
 
-/* Waits for a free worker slot (config->workers requests run at once). */
-static void worker_acquire(kmipd_server *server)
+/* Waits for a free worker slot (config->workers requests run at once);
+ * false when the server stops first. */
+static bool worker_acquire(kmipd_server *server)
 {
     pthread_mutex_lock(&server->work_lock);
-    while (server->working >= server->config->workers)
-        pthread_cond_wait(&server->work_done, &server->work_lock);
-    server->working++;
+    while (server->working >= server->config->workers &&
+           !atomic_load(&server->stopping)) {
+        struct timespec tick;
+        clock_gettime(CLOCK_REALTIME, &tick);
+        tick.tv_nsec += CONNECTION_POLL_MS * 1000000L;
+        tick.tv_sec += tick.tv_nsec / 1000000000L;
+        tick.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&server->work_done, &server->work_lock, &tick);
+    }
+    bool acquired = server->working < server->config->workers;
+    if (acquired)
+        server->working++;
     pthread_mutex_unlock(&server->work_lock);
+    return acquired;
 }
 
 static void worker_release(kmipd_server *server)
@@ -156,7 +233,8 @@ static bool connection_answer(connection *conn, kmipd_session *session,
     uint8_t *out = NULL;
     size_t out_len = 0;
     bool keep_open = false;
-    worker_acquire(server);
+    if (!worker_acquire(server))
+        return false;
     bool ok = kmipd_serve_message(server, session, msg, len, &out, &out_len,
                                   &keep_open);
     worker_release(server);
@@ -182,6 +260,27 @@ static void connection_reject_frame(connection *conn, kmipd_session *session,
     connection_answer(conn, session, header, FRAME_HEADER_LEN);
 }
 
+/* Takes total bytes of the requests all connections may hold at once
+ * (max_buffered), waiting for others' requests to end until deadline; logs
+ * a wait, and a connection closed for want of room. */
+static bool take_buffer(connection *conn, size_t total, int64_t deadline)
+{
+    kmipd_server *server = conn->server;
+    if (kmipd_budget_take(&server->buffered, total, 0, &server->stopping))
+        return true;
+    kmipd_log(KMIPD_LOG_WARN,
+              "%s: a request of %zu bytes waits: %zu bytes of requests are "
+              "held (max_buffered %zu)",
+              conn->peer, total, kmipd_budget_used(&server->buffered),
+              server->config->max_buffered);
+    if (kmipd_budget_take(&server->buffered, total, deadline,
+                          &server->stopping))
+        return true;
+    kmipd_log(KMIPD_LOG_WARN, "%s: closed: no room for its request in time",
+              conn->peer);
+    return false;
+}
+
 /* Reads and answers one request; false when the connection must close. */
 static bool connection_request(connection *conn, kmipd_session *session)
 {
@@ -204,10 +303,13 @@ static bool connection_request(connection *conn, kmipd_session *session)
         connection_reject_frame(conn, session, header, st.message);
         return false;
     }
+    if (!take_buffer(conn, total, deadline))
+        return false;
     uint8_t *msg = malloc(total);
     if (msg == NULL) {
         kmipd_log(KMIPD_LOG_ERROR, "%s: out of memory for %zu bytes",
                   conn->peer, total);
+        kmipd_budget_give(&conn->server->buffered, total);
         return false;
     }
     memcpy(msg, header, FRAME_HEADER_LEN);
@@ -216,6 +318,7 @@ static bool connection_request(connection *conn, kmipd_session *session)
                 connection_answer(conn, session, msg, total);
     OPENSSL_cleanse(msg, total);
     free(msg);
+    kmipd_budget_give(&conn->server->buffered, total);
     return open;
 }
 
@@ -230,9 +333,9 @@ static void describe_peer(connection *conn)
     snprintf(conn->peer, sizeof(conn->peer), "%s:%s", host, port);
 }
 
-void kmipd_connection_serve(kmipd_server *server, int fd)
+void kmipd_connection_serve(kmipd_server *server, int fd, uint64_t handshake)
 {
-    connection conn = {.server = server, .fd = fd};
+    connection conn = {.server = server, .fd = fd, .handshake = handshake};
     describe_peer(&conn);
     /* Blocking I/O with a short timeout: a busy connection costs one
      * system call per read or write, an idle one wakes up to notice a
@@ -241,8 +344,10 @@ void kmipd_connection_serve(kmipd_server *server, int fd)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tick, sizeof(tick));
     conn.ssl = SSL_new(server->tls);
-    if (conn.ssl != NULL && SSL_set_fd(conn.ssl, fd) == 1 &&
-        connection_open(&conn)) {
+    bool opened = conn.ssl != NULL && SSL_set_fd(conn.ssl, fd) == 1 &&
+                  connection_open(&conn);
+    kmipd_handshakes_leave(server->handshakes, handshake);
+    if (opened) {
         kmipd_session session = {.owner = conn.owner,
                                  .version = KMIP_VERSION(1, 0)};
         while (!atomic_load(&server->stopping) &&
@@ -251,6 +356,7 @@ void kmipd_connection_serve(kmipd_server *server, int fd)
         SSL_shutdown(conn.ssl);
         kmipd_log(KMIPD_LOG_INFO, "%s: closed after %u requests", conn.peer,
                   session.requests);
+        atomic_fetch_sub(&server->connections, 1);
     }
     SSL_free(conn.ssl);
     ERR_clear_error();

@@ -34,8 +34,10 @@ typedef struct kmipd_call {
     /* ID Placeholder: the Unique Identifier the previous batch item
      * produced or used, "" when none. kmipd_call_uid falls back to it. */
     const char *id_placeholder;
-    /* The object whose lock the call holds (kmipd_call_load_for_update),
-     * "" when none; the dispatcher releases it after the handler. */
+    /* Whether the call holds the lock of the object locked_uid
+     * (kmipd_call_load_for_update); the dispatcher releases it after the
+     * handler. */
+    bool locked;
     char locked_uid[KMIPD_UID_MAX];
     uint32_t reason; /* KMIP_RESULT_REASON_* when the handler failed */
     char message[KMIPD_CALL_MESSAGE_MAX]; /* Result Message, no secrets */
@@ -63,7 +65,8 @@ bool kmipd_fail_status(kmipd_call *call, const kmip_status *st);
 
 /* The Unique Identifier the request names: the request payload's Unique
  * Identifier, else the ID Placeholder. Fails with Missing Data (NULL)
- * when neither exists. The string lives as long as the call. */
+ * when neither exists, with Invalid Field when it is empty or holds a NUL
+ * byte. The string lives as long as the call. */
 const char *kmipd_call_uid(kmipd_call *call);
 
 /* Loads the object kmipd_call_uid names, owned by call->owner. Another

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* kmipd: a small, strict KMIP server.
- *   kmipd -c CONFIG [-f | -d]   (-f foreground, the default; -d daemon) */
+ *   kmipd -c CONFIG [-f | -d]   (-f foreground, the default; -d daemon)
+ *   kmipd -h | --help | --version */
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +34,41 @@ static void install_signals(void)
     sigaction(SIGPIPE, &ignore, NULL);
 }
 
-static int usage(void)
+static int usage(FILE *out, int status)
 {
-    fprintf(stderr, "usage: kmipd -c CONFIG [-f | -d]\n"
-                    "  -c CONFIG  JSON configuration file\n"
-                    "  -f         stay in the foreground (default)\n"
-                    "  -d         run as a daemon\n");
-    return 2;
+    fprintf(out, "usage: kmipd -c CONFIG [-f | -d]\n"
+                 "  -c CONFIG  JSON configuration file\n"
+                 "  -f         stay in the foreground (default)\n"
+                 "  -d         run as a daemon\n"
+                 "  -h, --help print this help\n"
+                 "  --version  print the version\n");
+    return status;
+}
+
+/* Reads the command line into *config_path and *daemonize. Returns -1 to
+ * go on, else the status to exit with (help, version, usage error). */
+static int parse_args(int argc, char **argv, const char **config_path,
+                      bool *daemonize)
+{
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    while ((opt = getopt_long(argc, argv, "c:fdh", options, NULL)) != -1) {
+        if (opt == 'c')
+            *config_path = optarg;
+        else if (opt == 'f' || opt == 'd')
+            *daemonize = opt == 'd';
+        else if (opt == 'h')
+            return usage(stdout, 0);
+        else if (opt == 'V')
+            return printf("kmipd %s\n", KMIPD_VERSION) < 0;
+        else
+            return usage(stderr, 2);
+    }
+    return *config_path == NULL || optind != argc ? usage(stderr, 2) : -1;
 }
 
 /* Opens the store and the TLS context of server->config. */
@@ -52,16 +82,12 @@ static bool server_open(kmipd_server *server)
         kmipd_log(KMIPD_LOG_ERROR, "master key: %s", why);
         return false;
     }
-    struct stat info;
-    if (stat(config->master_key, &info) == 0 && (info.st_mode & 077) != 0)
-        kmipd_log(KMIPD_LOG_WARN,
-                  "master key %s is readable by others than its owner",
-                  config->master_key);
     kmip_status st;
     server->store = kmipd_store_open(config->database, master_key, &st);
     OPENSSL_cleanse(master_key, sizeof(master_key));
     if (server->store == NULL) {
-        kmipd_log(KMIPD_LOG_ERROR, "%s", st.message);
+        kmipd_log(KMIPD_LOG_ERROR, "%s (master key file %s)", st.message,
+                  config->master_key);
         return false;
     }
     server->tls = kmipd_tls_context(config);
@@ -81,24 +107,11 @@ int main(int argc, char **argv)
 {
     const char *config_path = NULL;
     bool daemonize = false;
-    int opt;
-    while ((opt = getopt(argc, argv, "c:fd")) != -1) {
-        switch (opt) {
-        case 'c':
-            config_path = optarg;
-            break;
-        case 'f':
-            daemonize = false;
-            break;
-        case 'd':
-            daemonize = true;
-            break;
-        default:
-            return usage();
-        }
-    }
-    if (config_path == NULL || optind != argc)
-        return usage();
+    int status = parse_args(argc, argv, &config_path, &daemonize);
+    if (status >= 0)
+        return status;
+    /* The database, its WAL and SHM, and the log: for our eyes only. */
+    umask(umask(077) | 077);
     kmip_status st;
     kmipd_server server = {.listen_fd = -1};
     pthread_mutex_init(&server.work_lock, NULL);
@@ -124,6 +137,8 @@ int main(int argc, char **argv)
               kmipd_listen(&server);
     kmipd_log(ok ? KMIPD_LOG_INFO : KMIPD_LOG_ERROR, "kmipd %s",
               ok ? "stopped" : "failed to start");
+    if (atomic_load(&server.threads) > 0)
+        _exit(ok ? 0 : 1); /* abandoned threads still use what we'd free */
     server_close(&server);
     kmipd_log_close();
     return ok ? 0 : 1;

@@ -11,6 +11,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/attr_ref.h"
+#include "kmipd/attr_request.h"
 #include "kmipd/attributes.h"
 #include "kmipd/lifecycle.h"
 #include "kmipd/ops_objects.h"
@@ -326,13 +327,30 @@ bool kmipd_op_set_attribute(kmipd_call *call)
     return save(call, obj, ok);
 }
 
+static bool adjust_overflow(kmipd_call *call)
+{
+    return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
+                      "the adjusted value is out of the attribute's range");
+}
+
+/* x adjusted by type (with amount); false when the result overflows. */
+static bool adjusted(int64_t x, uint32_t type, int64_t amount, int64_t *out)
+{
+    if (type == KMIP_ADJUSTMENT_TYPE_NEGATE)
+        return !__builtin_sub_overflow(0, x, out);
+    if (type == KMIP_ADJUSTMENT_TYPE_DECREMENT)
+        return !__builtin_sub_overflow(x, amount, out);
+    return !__builtin_add_overflow(x, amount, out);
+}
+
 /* Applies an Adjustment Type (with its value, 1 when absent) to a numeric,
- * date or boolean instance. */
+ * date or boolean instance; a result out of the instance's range is
+ * Invalid Field. */
 static bool adjust(kmipd_call *call, kmip_item *instance, uint32_t type,
                    int64_t amount)
 {
     bool negate = type == KMIP_ADJUSTMENT_TYPE_NEGATE;
-    int64_t sign = type == KMIP_ADJUSTMENT_TYPE_DECREMENT ? -1 : 1;
+    int64_t value;
     switch (instance->type) {
     case KMIP_TYPE_BOOLEAN:
         if (!negate)
@@ -340,17 +358,19 @@ static bool adjust(kmipd_call *call, kmip_item *instance, uint32_t type,
         instance->v.boolean = !instance->v.boolean;
         return true;
     case KMIP_TYPE_INTEGER:
-        instance->v.integer =
-            negate ? -instance->v.integer
-                   : (int32_t)(instance->v.integer + sign * amount);
+        if (!adjusted(instance->v.integer, type, amount, &value) ||
+            value != (int32_t)value)
+            return adjust_overflow(call);
+        instance->v.integer = (int32_t)value;
         return true;
-    case KMIP_TYPE_LONG_INTEGER:
     case KMIP_TYPE_DATE_TIME:
-        if (negate && instance->type == KMIP_TYPE_DATE_TIME)
+        if (negate)
             break;
-        instance->v.long_integer =
-            negate ? -instance->v.long_integer
-                   : instance->v.long_integer + sign * amount;
+        /* fall through */
+    case KMIP_TYPE_LONG_INTEGER:
+        if (!adjusted(instance->v.long_integer, type, amount, &value))
+            return adjust_overflow(call);
+        instance->v.long_integer = value;
         return true;
     default:
         break;

@@ -15,16 +15,22 @@
 
 #include "kmip/message.h"
 
+#include "kmipd/budget.h"
 #include "kmipd/config.h"
 #include "kmipd/store.h"
 
 typedef struct kmipd_server {
-    kmipd_config *config; /* owned */
-    kmipd_store *store;   /* owned */
-    SSL_CTX *tls;         /* owned */
-    int listen_fd;        /* -1 when closed */
-    atomic_bool stopping; /* set by a signal; every loop checks it */
-    atomic_uint connections;
+    kmipd_config *config;    /* owned */
+    kmipd_store *store;      /* owned */
+    SSL_CTX *tls;            /* owned */
+    int listen_fd;           /* -1 when closed */
+    atomic_bool stopping;    /* set by a signal; every loop checks it */
+    atomic_uint threads;     /* connection threads running */
+    atomic_uint connections; /* authenticated connections */
+    /* Connections in their TLS handshake, and the bytes of requests held
+     * (both set up by kmipd_listen). */
+    struct kmipd_handshakes *handshakes;
+    kmipd_budget buffered;
     /* Bounds the requests served at once to config->workers. */
     pthread_mutex_t work_lock;
     pthread_cond_t work_done;
@@ -52,12 +58,15 @@ bool kmipd_serve_message(kmipd_server *server, kmipd_session *session,
  * configured CA. NULL on failure (logged). */
 SSL_CTX *kmipd_tls_context(const kmipd_config *config);
 
-/* Accepts and serves connections until server->stopping is set. Returns
- * false when the listener could not be set up (logged). */
+/* Accepts and serves connections until server->stopping is set, then
+ * waits a few seconds for the connections to end; server->threads is not
+ * 0 afterwards when some had to be abandoned. Returns false when the
+ * listener could not be set up (logged). */
 bool kmipd_listen(kmipd_server *server);
 
-/* Serves one accepted TCP connection: the TLS handshake, then requests
- * until the peer closes, idles out or the server stops. Takes fd. */
-void kmipd_connection_serve(kmipd_server *server, int fd);
+/* Serves one accepted TCP connection: the TLS handshake (registered in
+ * server->handshakes under handshake), then requests until the peer
+ * closes, idles out or the server stops. Takes fd. */
+void kmipd_connection_serve(kmipd_server *server, int fd, uint64_t handshake);
 
 #endif

@@ -80,7 +80,15 @@ static const char store_schema[] =
     " material BLOB,"
     " material_format INTEGER NOT NULL,"
     " exportable INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS objects_by_owner ON objects(owner, id);";
+    "CREATE INDEX IF NOT EXISTS objects_by_owner ON objects(owner, id);"
+    "CREATE TABLE IF NOT EXISTS meta ("
+    " name TEXT PRIMARY KEY,"
+    " value BLOB NOT NULL);";
+
+/* The durability every connection runs with (checked at open). */
+#define STORE_JOURNAL_MODE "wal"
+#define STORE_SYNCHRONOUS_FULL 2
+#define STORE_PRAGMAS "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 
 static kmipd_store_rc store_db_fail(kmip_status *status, sqlite3 *db,
                                     const char *what)
@@ -111,9 +119,7 @@ static store_conn *store_connect(kmipd_store *store, kmip_status *status)
         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(store->path, &conn->db, flags, NULL) != SQLITE_OK ||
         sqlite3_busy_timeout(conn->db, 30000) != SQLITE_OK ||
-        sqlite3_exec(conn->db,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL,
-                     NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(conn->db, STORE_PRAGMAS, NULL, NULL, NULL) != SQLITE_OK) {
         store_db_fail(status, conn->db, store->path);
         store_conn_close(conn);
         return NULL;
@@ -174,6 +180,104 @@ static void store_release(kmipd_store *store, store_conn *conn)
     pthread_mutex_unlock(&store->lock);
 }
 
+/* The first column of the first row sql gives, unwrapped under the master
+ * key: 1 when it unwraps, 0 when it does not, -1 when there is no row. */
+static int store_probe_key(kmipd_store *store, sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    int result = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        uint8_t *plain = NULL;
+        size_t len = 0;
+        result =
+            kmipd_unwrap(store->master_key, sqlite3_column_blob(stmt, 0),
+                         (size_t)sqlite3_column_bytes(stmt, 0), &plain, &len);
+        OPENSSL_cleanse(plain, len);
+        free(plain);
+    }
+    sqlite3_finalize(stmt);
+    return result;
+}
+
+static kmipd_store_rc
+store_write_key_check(kmipd_store *store, store_conn *conn, kmip_status *status)
+{
+    static const uint8_t known[KMIPD_MASTER_KEY_LEN] = {0};
+    uint8_t *wrapped = NULL;
+    size_t len = 0;
+    sqlite3_stmt *stmt = NULL;
+    kmipd_store_rc rc = KMIPD_STORE_OK;
+    if (!kmipd_wrap(store->master_key, known, sizeof(known), &wrapped, &len) ||
+        sqlite3_prepare_v2(conn->db,
+                           "INSERT INTO meta (name, value) VALUES "
+                           "('master_key_check', ?)",
+                           -1, &stmt, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(stmt, 1, wrapped, (int)len, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_DONE)
+        rc = store_db_fail(status, conn->db, "writing the master key check");
+    sqlite3_finalize(stmt);
+    free(wrapped);
+    return rc;
+}
+
+/* The database keeps a value wrapped under the master key it was made
+ * with: a different key fails here, not at the first Get. A database
+ * from before the check value is checked against its first wrapped
+ * material, then given one. */
+static kmipd_store_rc store_check_key(kmipd_store *store, store_conn *conn,
+                                      kmip_status *status)
+{
+    int check = store_probe_key(
+        store, conn->db,
+        "SELECT value FROM meta WHERE name = 'master_key_check'");
+    if (check == 1)
+        return KMIPD_STORE_OK;
+    if (check < 0 && store_probe_key(store, conn->db,
+                                     "SELECT material FROM objects WHERE "
+                                     "material IS NOT NULL LIMIT 1") != 0)
+        return store_write_key_check(store, conn, status);
+    kmip_fail(status, KMIP_E_INVALID_ARG,
+              "database %s: the master key is not the one it was made with",
+              store->path);
+    return KMIPD_STORE_FAILED;
+}
+
+/* Refuses a connection that does not run with STORE_PRAGMAS (WAL cannot
+ * be had on some file systems, and SQLite then stays silently in its
+ * rollback journal). */
+static kmipd_store_rc store_check_durability(kmipd_store *store,
+                                             kmip_status *status)
+{
+    kmipd_store_durability durability;
+    kmipd_store_rc rc = kmipd_store_get_durability(store, &durability, status);
+    if (rc == KMIPD_STORE_OK &&
+        (strcmp(durability.journal_mode, STORE_JOURNAL_MODE) != 0 ||
+         durability.synchronous != STORE_SYNCHRONOUS_FULL)) {
+        kmip_fail(status, KMIP_E_INVALID_ARG,
+                  "database %s: journal mode %s, synchronous %d: not "
+                  "durable",
+                  store->path, durability.journal_mode, durability.synchronous);
+        rc = KMIPD_STORE_FAILED;
+    }
+    return rc;
+}
+
+/* Creates the schema and checks the master key on a new store. */
+static kmipd_store_rc store_prepare(kmipd_store *store, kmip_status *status)
+{
+    store_conn *conn = store_connect(store, status);
+    if (conn == NULL)
+        return KMIPD_STORE_FAILED;
+    kmipd_store_rc rc =
+        sqlite3_exec(conn->db, store_schema, NULL, NULL, NULL) == SQLITE_OK
+            ? store_check_key(store, conn, status)
+            : store_db_fail(status, conn->db, "creating the schema");
+    store_release(store, conn);
+    return rc == KMIPD_STORE_OK ? store_check_durability(store, status) : rc;
+}
+
 kmipd_store *kmipd_store_open(const char *path,
                               const uint8_t master_key[KMIPD_MASTER_KEY_LEN],
                               kmip_status *status)
@@ -189,20 +293,41 @@ kmipd_store *kmipd_store_open(const char *path,
     for (size_t i = 0; i < STORE_LOCK_STRIPES; i++)
         pthread_mutex_init(&store->object_locks[i], NULL);
     store->unwrapped = kmipd_unwrap_cache_new(STORE_UNWRAP_CACHE_SLOTS);
-    store_conn *conn =
-        store->unwrapped != NULL ? store_connect(store, status) : NULL;
-    if (conn == NULL) {
+    if (store->unwrapped == NULL)
+        kmip_fail(status, KMIP_E_NOMEM, "out of memory");
+    if (store->unwrapped == NULL ||
+        store_prepare(store, status) != KMIPD_STORE_OK) {
         kmipd_store_close(store);
         return NULL;
     }
-    if (sqlite3_exec(conn->db, store_schema, NULL, NULL, NULL) != SQLITE_OK) {
-        store_db_fail(status, conn->db, "creating the schema");
-        store_conn_close(conn);
-        kmipd_store_close(store);
-        return NULL;
-    }
-    store_release(store, conn);
     return store;
+}
+
+kmipd_store_rc kmipd_store_get_durability(kmipd_store *store,
+                                          kmipd_store_durability *out,
+                                          kmip_status *status)
+{
+    store_conn *conn = store_acquire(store, status);
+    if (conn == NULL)
+        return KMIPD_STORE_FAILED;
+    sqlite3_stmt *sync = NULL, *journal = NULL;
+    kmipd_store_rc rc = KMIPD_STORE_FAILED;
+    if (sqlite3_prepare_v2(conn->db, "PRAGMA synchronous", -1, &sync, NULL) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(conn->db, "PRAGMA journal_mode", -1, &journal,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(sync) == SQLITE_ROW &&
+        sqlite3_step(journal) == SQLITE_ROW) {
+        out->synchronous = sqlite3_column_int(sync, 0);
+        snprintf(out->journal_mode, sizeof(out->journal_mode), "%s",
+                 (const char *)sqlite3_column_text(journal, 0));
+        rc = KMIPD_STORE_OK;
+    } else
+        store_db_fail(status, conn->db, "reading its settings");
+    sqlite3_finalize(sync);
+    sqlite3_finalize(journal);
+    store_release(store, conn);
+    return rc;
 }
 
 void kmipd_store_close(kmipd_store *store)

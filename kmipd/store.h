@@ -57,11 +57,23 @@ typedef enum kmipd_store_rc {
 } kmipd_store_rc;
 
 /* Opens (creating when absent) the database at path. master_key is copied
- * and wiped on close. Free with kmipd_store_close. */
+ * and wiped on close. Fails when master_key is not the key the database
+ * was made with (a check value kept in it), or when SQLite cannot give
+ * the database WAL with synchronous=FULL. Free with kmipd_store_close. */
 kmipd_store *kmipd_store_open(const char *path,
                               const uint8_t master_key[KMIPD_MASTER_KEY_LEN],
                               kmip_status *status);
 void kmipd_store_close(kmipd_store *store);
+
+/* The durability settings the store's connections run with, as SQLite
+ * reports them. */
+typedef struct kmipd_store_durability {
+    int synchronous;       /* PRAGMA synchronous: 2 is FULL */
+    char journal_mode[16]; /* PRAGMA journal_mode: "wal" */
+} kmipd_store_durability;
+kmipd_store_rc kmipd_store_get_durability(kmipd_store *store,
+                                          kmipd_store_durability *out,
+                                          kmip_status *status);
 
 /* Writes a fresh unique identifier into uid. */
 void kmipd_store_new_uid(char uid[KMIPD_UID_MAX]);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -92,6 +93,15 @@ bool kmipd_master_key_read(const char *path, uint8_t key[KMIPD_WRAP_KEY_LEN],
     FILE *file = fopen(path, "rb");
     if (file == NULL) {
         snprintf(why, why_len, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    struct stat info;
+    if (fstat(fileno(file), &info) != 0 || (info.st_mode & 077) != 0) {
+        fclose(file);
+        snprintf(why, why_len,
+                 "%s: others than its owner may read or change it "
+                 "(chmod 600)",
+                 path);
         return false;
     }
     size_t len = fread(buf, 1, sizeof(buf), file);

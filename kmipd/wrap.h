@@ -21,7 +21,8 @@ bool kmipd_unwrap(const uint8_t key[KMIPD_WRAP_KEY_LEN], const uint8_t *wrapped,
 
 /* Reads the master key from path: exactly 32 bytes, or 64 hex digits
  * (surrounding white space allowed). Returns false with a reason in why
- * (why_len bytes) when the file is unreadable or holds anything else. */
+ * (why_len bytes) when the file is unreadable, holds anything else, or
+ * may be read or written by others than its owner (mode & 077). */
 bool kmipd_master_key_read(const char *path, uint8_t key[KMIPD_WRAP_KEY_LEN],
                            char *why, size_t why_len);
 

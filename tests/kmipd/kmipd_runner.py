@@ -14,6 +14,9 @@ import ssl
 import subprocess
 import tempfile
 import time
+import unittest
+
+from kmiptest import Connection
 
 HOST = "127.0.0.1"
 _started = []
@@ -43,7 +46,8 @@ class Kmipd:
                                     dir=os.environ["P11KMIP_TEST_DIR"])
         self.port = free_port()
         self.master_key = os.path.join(self.dir, "master.key")
-        with open(self.master_key, "w", encoding="ascii") as out:
+        with open(os.open(self.master_key, os.O_WRONLY | os.O_CREAT, 0o600),
+                  "w", encoding="ascii") as out:
             out.write(secrets.token_hex(32))
         self.config_path = os.path.join(self.dir, "kmipd.json")
         self.log_path = os.path.join(self.dir, "kmipd.log")
@@ -121,3 +125,18 @@ class Kmipd:
     def restart(self):
         self.kill()
         return self.start()
+
+
+class KmipdTestCase(unittest.TestCase):
+    """A test case whose kmipds (KMIPD_BINARY) and connections end with
+    it."""
+
+    def server(self, **config):
+        server = Kmipd(os.environ["KMIPD_BINARY"], **config).start()
+        self.addCleanup(server.kill)
+        return server
+
+    def connect(self, server, **kwargs):
+        conn = Connection(address=server.address, **kwargs)
+        self.addCleanup(conn.close)
+        return conn

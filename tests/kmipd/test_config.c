@@ -48,6 +48,10 @@ static void test_absent_keys_get_defaults(void **state)
     assert_true(config->workers >= 1);
     assert_false(config->export_private_keys);
     assert_int_equal(config->faults.delay_ms, 0);
+    assert_int_equal(config->handshake_timeout_ms, 5000);
+    assert_true(config->max_handshakes < config->max_connections);
+    assert_true(config->max_handshakes_per_peer < config->max_handshakes);
+    assert_true(config->max_buffered >= config->max_message);
     kmipd_config_free(config);
 }
 
@@ -59,6 +63,8 @@ static void test_every_key_is_read(void **state)
         "{" REQUIRED ", \"listen\": \"[::1]:7000\", \"log_level\": \"debug\","
         " \"log_file\": \"/tmp/x.log\", \"workers\": 3, \"max_message\": "
         "65536, \"max_connections\": 9, \"idle_timeout_ms\": 1500, "
+        "\"max_buffered\": 131072, \"max_handshakes\": 7, "
+        "\"max_handshakes_per_peer\": 2, \"handshake_timeout_ms\": 900, "
         "\"export_private_keys\": true, \"faults\": {\"delay_ms\": 5, "
         "\"close_after\": 2, \"fail_operation\": \"Sign\", \"fail_reason\": "
         "\"CryptographicFailure\"}}",
@@ -72,6 +78,10 @@ static void test_every_key_is_read(void **state)
     assert_int_equal(config->max_message, 65536);
     assert_int_equal(config->max_connections, 9);
     assert_int_equal(config->idle_timeout_ms, 1500);
+    assert_int_equal(config->max_buffered, 131072);
+    assert_int_equal(config->max_handshakes, 7);
+    assert_int_equal(config->max_handshakes_per_peer, 2);
+    assert_int_equal(config->handshake_timeout_ms, 900);
     assert_true(config->export_private_keys);
     assert_int_equal(config->faults.delay_ms, 5);
     assert_int_equal(config->faults.close_after, 2);
@@ -127,6 +137,69 @@ static void test_malformed_json_is_an_error(void **state)
     assert_int_equal(st.rc, KMIP_E_CONFIG);
 }
 
+static void refused(const char *json, const char *key, const char *why)
+{
+    kmip_status st;
+    assert_null(load(json, &st));
+    assert_int_equal(st.rc, KMIP_E_CONFIG);
+    assert_non_null(strstr(st.message, key));
+    assert_non_null(strstr(st.message, why));
+}
+
+static void test_a_listen_port_out_of_range_is_an_error(void **state)
+{
+    (void)state;
+    refused("{" REQUIRED ", \"listen\": \"127.0.0.1:99999\"}", "listen",
+            "1 to 65535");
+    refused("{" REQUIRED ", \"listen\": \"127.0.0.1:0\"}", "listen",
+            "1 to 65535");
+    refused("{" REQUIRED ", \"listen\": \"127.0.0.1:80a\"}", "listen",
+            "1 to 65535");
+    refused("{" REQUIRED ", \"listen\": \"127.0.0.1:\"}", "listen",
+            "1 to 65535");
+    kmip_status st;
+    kmipd_config *config =
+        load("{" REQUIRED ", \"listen\": \"127.0.0.1:65535\"}", &st);
+    assert_non_null(config);
+    assert_string_equal(config->listen_port, "65535");
+    kmipd_config_free(config);
+}
+
+static void test_numbers_are_checked_at_both_bounds(void **state)
+{
+    (void)state;
+    refused("{" REQUIRED ", \"workers\": 0}", "workers", "between 1 and");
+    refused("{" REQUIRED ", \"handshake_timeout_ms\": 0}",
+            "handshake_timeout_ms", "between 1 and");
+    refused("{" REQUIRED ", \"max_handshakes_per_peer\": 65537}",
+            "max_handshakes_per_peer", "and 65536");
+    refused("{" REQUIRED ", \"max_message\": 2048, \"max_buffered\": 1500}",
+            "max_buffered", "at least \"max_message\"");
+    refused("{" REQUIRED ", \"faults\": {\"delay_ms\": -1}}", "faults.delay_ms",
+            "between 0 and");
+}
+
+static void test_only_a_regular_file_of_at_most_1_mib_is_read(void **state)
+{
+    (void)state;
+    kmip_status st;
+    assert_null(kmipd_config_load("/dev/zero", &st));
+    assert_int_equal(st.rc, KMIP_E_CONFIG);
+    assert_non_null(strstr(st.message, "not a regular file"));
+    assert_null(kmipd_config_load("/nonexistent/kmipd.json", &st));
+    assert_non_null(strstr(st.message, "/nonexistent/kmipd.json"));
+    size_t big = 1024 * 1024 + 1;
+    char *json = malloc(big + 1);
+    assert_non_null(json);
+    memset(json, ' ', big);
+    json[0] = '{';
+    json[big - 1] = '}';
+    json[big] = '\0';
+    assert_null(load(json, &st));
+    free(json);
+    assert_non_null(strstr(st.message, "at most 1048576 bytes"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +210,9 @@ int main(void)
         cmocka_unit_test(test_a_missing_required_key_is_named),
         cmocka_unit_test(test_a_value_of_the_wrong_type_is_an_error),
         cmocka_unit_test(test_malformed_json_is_an_error),
+        cmocka_unit_test(test_a_listen_port_out_of_range_is_an_error),
+        cmocka_unit_test(test_numbers_are_checked_at_both_bounds),
+        cmocka_unit_test(test_only_a_regular_file_of_at_most_1_mib_is_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

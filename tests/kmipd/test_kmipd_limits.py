@@ -16,8 +16,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kmiptest import E, OP, Connection, create_aes, encode, request, T, By, \
-    wait_until
-from kmipd_runner import Kmipd
+    uid_payload, wait_until
+from kmipd_runner import Kmipd, KmipdTestCase
 
 BINARY = os.environ["KMIPD_BINARY"]
 
@@ -30,17 +30,7 @@ def kill_quietly(pid):
 R = E.ResultReason
 
 
-class Limits(unittest.TestCase):
-    def server(self, **config):
-        server = Kmipd(BINARY, **config).start()
-        self.addCleanup(server.kill)
-        return server
-
-    def connect(self, server, **kwargs):
-        conn = Connection(address=server.address, **kwargs)
-        self.addCleanup(conn.close)
-        return conn
-
+class Limits(KmipdTestCase):
     def test_fault_delays_every_response(self):
         server = self.server(faults={"delay_ms": 400})
         conn = self.connect(server)
@@ -140,6 +130,34 @@ class Limits(unittest.TestCase):
         self.assertLess(time.monotonic() - start, 5)
         conn.close()
         self.assertIn("stopped", server.log())
+
+    def test_an_empty_unique_identifier_is_invalid_and_locks_nothing(self):
+        server = self.server(workers=1)
+        for _ in range(3):  # each used to leave hash("")'s lock taken
+            with Connection(address=server.address, timeout=5) as conn:
+                self.assertEqual(conn.one(OP.ACTIVATE, uid_payload("")).reason,
+                                 R.INVALID_FIELD.value)
+        with Connection(address=server.address, timeout=2) as conn:
+            self.assertTrue(conn.one(OP.DISCOVER_VERSIONS, []).ok)
+        self.assertEqual(server.terminate(), 0)
+
+    def test_a_unique_identifier_with_a_nul_byte_is_invalid(self):
+        conn = self.connect(self.server())
+        uid = conn.one(OP.CREATE, create_aes("nul")).uid()
+        self.assertEqual(conn.one(OP.DESTROY, uid_payload(uid + "\0x")).reason,
+                         R.INVALID_FIELD.value)
+        self.assertTrue(conn.one(OP.GET_ATTRIBUTES, uid_payload(uid)).ok)
+
+    def test_sigterm_abandons_a_stuck_connection_after_a_few_seconds(self):
+        server = Kmipd(BINARY, faults={"delay_ms": 60000}).start()
+        conn = Connection(address=server.address)
+        self.addCleanup(conn.close)
+        conn.send_raw(encode(request([(OP.DISCOVER_VERSIONS, [], None)])))
+        time.sleep(0.3)  # the answer now waits in the 60 s delay
+        start = time.monotonic()
+        self.assertEqual(server.terminate(timeout=20), 0)
+        self.assertLess(time.monotonic() - start, 6)
+        self.assertIn("abandoning 1 connections", server.log())
 
     def test_daemon_mode_detaches_serves_and_stops_on_sigterm(self):
         server = Kmipd(BINARY)

@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import (E, T, OP, S, I, En, B, Tx, By, D, Connection, attr_v1,
+from kmiptest import (E, T, OP, S, I, L, En, B, Tx, By, D, Connection, attr_v1,
                       name_value, create_aes, uid_payload, revoke_payload,
                       encode, request)
 
@@ -450,6 +450,43 @@ class Attributes(Base):
             I(T.ADJUSTMENT_VALUE, 3)], (2, 0)))
         self.assertEqual(self.attributes(uid, (2, 0))[
             T.CRYPTOGRAPHIC_USAGE_MASK.value], [15])
+
+    def adjust(self, uid, tag, adjustment, value=None):
+        payload = uid_payload(uid) + [En(T.ATTRIBUTE_REFERENCE, tag.value),
+                                      En(T.ADJUSTMENT_TYPE, adjustment)]
+        if value is not None:
+            payload.append(value)
+        return self.conn.one(OP.ADJUST_ATTRIBUTE, payload, (2, 0))
+
+    def set_v2(self, uid, attr):
+        return self.ok(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
+            S(T.NEW_ATTRIBUTE, attr)], (2, 0)))
+
+    def test_adjust_past_an_integer_range_is_invalid_field(self):
+        uid = self.create("adjust-int", version=(2, 0))
+        for adjustment, value in ((E.AdjustmentType.INCREMENT, 2**63 - 1),
+                                  (E.AdjustmentType.DECREMENT, -2**63)):
+            self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
+                                   adjustment, L(T.ADJUSTMENT_VALUE, value)),
+                       R.INVALID_FIELD)
+        self.set_v2(uid, I(T.CRYPTOGRAPHIC_USAGE_MASK, -2**31))
+        self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
+                               E.AdjustmentType.NEGATE), R.INVALID_FIELD)
+        self.assertEqual(self.attributes(uid, (2, 0))[
+            T.CRYPTOGRAPHIC_USAGE_MASK.value], [-2**31])
+
+    def test_adjust_past_a_date_range_is_invalid_field(self):
+        uid = self.create("adjust-date", version=(2, 0))
+        self.set_v2(uid, D(T.ACTIVATION_DATE, 2**40))
+        self.fails(self.adjust(uid, T.ACTIVATION_DATE,
+                               E.AdjustmentType.INCREMENT,
+                               L(T.ADJUSTMENT_VALUE, 2**63 - 1)),
+                   R.INVALID_FIELD)
+        self.ok(self.adjust(uid, T.ACTIVATION_DATE,
+                            E.AdjustmentType.INCREMENT,
+                            L(T.ADJUSTMENT_VALUE, 60)))
+        self.assertEqual(self.attributes(uid, (2, 0))[
+            T.ACTIVATION_DATE.value], [2**40 + 60])
 
     def test_set_attribute_refuses_a_read_only_attribute(self):
         uid = self.create("set-ro", version=(2, 0))

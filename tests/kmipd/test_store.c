@@ -154,20 +154,56 @@ static void test_material_is_wrapped_at_rest(void **state)
     kmipd_object_free(obj);
 }
 
-static void test_a_wrong_master_key_cannot_unwrap(void **state)
+static void test_a_wrong_master_key_is_refused_at_open(void **state)
 {
     fixture *f = *state;
     kmipd_object *obj = insert_key(f, "alice", "k1");
     uint8_t other_key[KMIPD_MASTER_KEY_LEN] = {9};
     kmip_status st;
-    kmipd_store *other = kmipd_store_open(f->path, other_key, &st);
-    assert_non_null(other);
-    kmipd_object *loaded = NULL;
-    assert_int_equal(kmipd_store_load(other, obj->uid, "alice", &loaded, &st),
-                     KMIPD_STORE_FAILED);
-    assert_non_null(strstr(st.message, "integrity"));
-    kmipd_store_close(other);
+    assert_null(kmipd_store_open(f->path, other_key, &st));
+    assert_non_null(strstr(st.message, "not the one it was made with"));
+    assert_non_null(strstr(st.message, f->path));
+    kmipd_store *again = kmipd_store_open(f->path, master_key, &st);
+    assert_non_null(again);
+    kmipd_store_close(again);
     kmipd_object_free(obj);
+}
+
+/* Runs sql on the store's database with a connection of the test's. */
+static void exec_sql(fixture *f, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void
+test_a_database_without_a_key_check_is_checked_by_its_material(void **state)
+{
+    fixture *f = *state;
+    kmipd_object *obj = insert_key(f, "alice", "k1");
+    exec_sql(f, "DELETE FROM meta");
+    uint8_t other_key[KMIPD_MASTER_KEY_LEN] = {9};
+    kmip_status st;
+    assert_null(kmipd_store_open(f->path, other_key, &st));
+    kmipd_store *again = kmipd_store_open(f->path, master_key, &st);
+    assert_non_null(again);
+    kmipd_store_close(again);
+    exec_sql(f, "DELETE FROM objects"); /* the check value alone now */
+    assert_null(kmipd_store_open(f->path, other_key, &st));
+    kmipd_object_free(obj);
+}
+
+static void test_the_store_runs_wal_with_synchronous_full(void **state)
+{
+    fixture *f = *state;
+    kmipd_store_durability durability;
+    kmip_status st;
+    assert_int_equal(kmipd_store_get_durability(f->store, &durability, &st),
+                     KMIPD_STORE_OK);
+    assert_string_equal(durability.journal_mode, "wal");
+    assert_int_equal(durability.synchronous, 2); /* FULL */
 }
 
 static void test_activation_date_in_the_past_stores_it_active(void **state)
@@ -324,7 +360,9 @@ int main(void)
         T(test_load_returns_what_was_stored),
         T(test_another_owner_does_not_find_the_object),
         T(test_material_is_wrapped_at_rest),
-        T(test_a_wrong_master_key_cannot_unwrap),
+        T(test_a_wrong_master_key_is_refused_at_open),
+        T(test_a_database_without_a_key_check_is_checked_by_its_material),
+        T(test_the_store_runs_wal_with_synchronous_full),
         T(test_activation_date_in_the_past_stores_it_active),
         T(test_update_writes_state_and_attributes),
         T(test_new_material_is_loaded_after_an_update),

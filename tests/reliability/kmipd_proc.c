@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +58,7 @@ static bool master_key_path(char *out, size_t size)
     FILE *file = fopen(out, "w");
     if (file == NULL)
         return false;
+    fchmod(fileno(file), 0600); /* kmipd refuses a key others may read */
     for (size_t i = 0; i < sizeof(key); i++)
         fprintf(file, "%02x", key[i]);
     fputc('\n', file);
