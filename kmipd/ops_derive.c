@@ -7,6 +7,7 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "kmipd/attr_request.h"
 #include "kmipd/attributes.h"
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
