@@ -81,6 +81,10 @@ expect_json 'length == 1 and .[0].type == "cert" and .[0].id == "0155ed"
     and .[0].label == "issued"'
 expect_exit 0 "$p11kmip" import "$work/issued.crt" --label renamed --json
 expect_json 'length == 1 and .[0].id == "0155ed" and .[0].label == "renamed"'
+expect_exit 0 "$p11kmip" list --label web-ec --type private --json
+ec_id=$(printf '%s' "$out" | jq -r '.[0].id')
+expect_exit 0 "$p11kmip" import "$work/web-ec.pem" --json
+expect_json ".[0].label == \"web-ec\" and .[0].id == \"$ec_id\""
 # --id wins over the match.
 expect_exit 0 "$p11kmip" import "$work/issued.crt" --label own --id 0b --json
 expect_json '.[0].id == "0b"'
