@@ -121,26 +121,48 @@ static int set_tbs_algorithm(X509 *x, size_t algorithm)
                : -1;
 }
 
+/* Version, serial number, subject = issuer, validity. */
+static int set_identity(X509 *x, const cli_cert_request *req)
+{
+    return X509_set_version(x, X509_VERSION_3) == 1 && set_serial(x) == 0 &&
+                   X509_set_subject_name(x, req->subject) == 1 &&
+                   X509_set_issuer_name(x, req->subject) == 1 &&
+                   X509_gmtime_adj(X509_getm_notBefore(x), 0) != NULL &&
+                   X509_time_adj_ex(X509_getm_notAfter(x), (int)req->days, 0,
+                                    NULL) != NULL
+               ? 0
+               : -1;
+}
+
+/* An end entity's: not a CA, the key's usage, its key identifier. */
+static int add_extensions(X509 *x, const char *usage)
+{
+    const struct {
+        int nid;
+        const char *value;
+    } extensions[] = {
+        {NID_basic_constraints, "critical,CA:FALSE"},
+        {NID_key_usage, usage},
+        {NID_subject_key_identifier, "hash"},
+    };
+
+    for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+        if (add_extension(x, extensions[i].nid, extensions[i].value) != 0)
+            return -1;
+    return 0;
+}
+
 static int build_tbs(self_signed *cert, const cli_cert_request *req)
 {
     X509 *x = cert->tbs = X509_new();
-    int ok =
-        x != NULL && X509_set_version(x, X509_VERSION_3) == 1 &&
-        set_serial(x) == 0 && X509_set_subject_name(x, req->subject) == 1 &&
-        X509_set_issuer_name(x, req->subject) == 1 &&
-        X509_gmtime_adj(X509_getm_notBefore(x), 0) != NULL &&
-        X509_time_adj_ex(X509_getm_notAfter(x), (int)req->days, 0, NULL) !=
-            NULL &&
-        X509_set_pubkey(x, cert->public_key) == 1 &&
-        add_extension(x, NID_basic_constraints, "critical,CA:FALSE") == 0 &&
-        add_extension(x, NID_key_usage, algorithms[cert->algorithm].usage) ==
-            0 &&
-        add_extension(x, NID_subject_key_identifier, "hash") == 0 &&
-        set_tbs_algorithm(x, cert->algorithm) == 0;
 
-    return ok ? CLI_OK
-              : cli_error(CLI_EXIT_FAILURE,
-                          "self-signed: cannot build the certificate");
+    if (x != NULL && set_identity(x, req) == 0 &&
+        X509_set_pubkey(x, cert->public_key) == 1 &&
+        add_extensions(x, algorithms[cert->algorithm].usage) == 0 &&
+        set_tbs_algorithm(x, cert->algorithm) == 0)
+        return CLI_OK;
+    return cli_error(CLI_EXIT_FAILURE,
+                     "self-signed: cannot build the certificate");
 }
 
 /* Certificate ::= SEQUENCE { tbs, algorithm, BIT STRING signature }. */
