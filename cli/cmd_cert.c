@@ -25,7 +25,7 @@ static int certify(const cli_token *token, CK_OBJECT_HANDLE key, void *ctx)
                                cli_cmd_cert.usage);
 
     if (code == CLI_OK)
-        code = cli_self_signed(token, key, &req, &cert);
+        code = cli_self_signed(token, key, CK_INVALID_HANDLE, &req, &cert);
     if (code == CLI_OK)
         code = cli_print_objects(token, &cert, 1, args->json);
     cli_cert_request_clear(&req);

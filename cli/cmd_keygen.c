@@ -90,28 +90,6 @@ static CK_RV generate(const cli_token *token, const keygen_args *args,
     return rv;
 }
 
-/* A server may refuse to keep CKA_ID (p11core then creates the key
- * without it): say so, since the operator asked for one. */
-static void warn_lost_id(const cli_token *token, const keygen_args *args,
-                         CK_OBJECT_HANDLE handle)
-{
-    uint8_t *id = NULL;
-    size_t len = 0;
-
-    if (!args->sel.has_id ||
-        (cli_attr_get(token, handle, CKA_ID, &id, &len) == CKR_OK &&
-         len == args->sel.id_len && memcmp(id, args->sel.id, len) == 0)) {
-        free(id);
-        return;
-    }
-    cli_error(CLI_OK,
-              "warning: the server on token \"%s\" does not keep the id; "
-              "find the key by its label (its id is now its KMIP Unique "
-              "Identifier)",
-              token->label);
-    free(id);
-}
-
 /* The certificate of --self-signed, third after the key pair. */
 static int self_sign(const cli_token *token, const keygen_args *args,
                      CK_OBJECT_HANDLE *handles, size_t *n)
@@ -120,7 +98,8 @@ static int self_sign(const cli_token *token, const keygen_args *args,
 
     if (args->subject == NULL)
         return CLI_OK;
-    code = cli_self_signed(token, handles[0], &args->cert, &handles[2]);
+    code = cli_self_signed(token, handles[0], handles[1], &args->cert,
+                           &handles[2]);
     if (code != CLI_OK)
         return cli_error(code,
                          "keygen: the key pair \"%s\" was kept; 'p11kmip "
@@ -150,7 +129,9 @@ static int keygen(const keygen_args *args)
             code = cli_token_error(&token, "generating the key", rv);
     }
     if (code == CLI_OK) {
-        warn_lost_id(&token, args, handles[0]);
+        if (args->sel.has_id)
+            cli_warn_lost_id(&token, handles[0], args->sel.id,
+                             args->sel.id_len);
         code = self_sign(&token, args, handles, &n);
     }
     if (code == CLI_OK)

@@ -151,6 +151,11 @@ char *cli_object_uri(const cli_token *token, const cli_object *object);
 /* The object as a JSON object (json_object_put), or NULL. */
 json_object *cli_object_json(const cli_token *token, const cli_object *object);
 
+/* A server may refuse to keep CKA_ID (p11core then creates the object
+ * without it): warns when handle's id is not id, which was asked for. */
+void cli_warn_lost_id(const cli_token *token, CK_OBJECT_HANDLE handle,
+                      const uint8_t *id, size_t id_len);
+
 /* Reads one attribute's value into *value (free()); CKR_* of the call. */
 CK_RV cli_attr_get(const cli_token *token, CK_OBJECT_HANDLE handle,
                    CK_ATTRIBUTE_TYPE type, uint8_t **value, size_t *len);

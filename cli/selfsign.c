@@ -58,13 +58,51 @@ static int find_algorithm(self_signed *cert)
                      cert->key.label);
 }
 
-static int read_public_key(self_signed *cert)
+/* The pair's public key: public_key, else the one public key with the
+ * private key's id (CK_INVALID_HANDLE when there is none). */
+static CK_OBJECT_HANDLE pair_public_key(const self_signed *cert,
+                                        CK_OBJECT_HANDLE public_key)
+{
+    cli_selector sel = {.id = cert->key.id,
+                        .id_len = cert->key.id_len,
+                        .has_id = true,
+                        .object_class = CKO_PUBLIC_KEY,
+                        .has_class = true};
+    CK_OBJECT_HANDLE *handles = NULL;
+    size_t n = 0;
+
+    if (public_key == CK_INVALID_HANDLE &&
+        cli_find(cert->token, &sel, &handles, &n) == CLI_OK && n == 1)
+        public_key = handles[0];
+    free(handles);
+    return public_key;
+}
+
+/* The key's CKA_PUBLIC_KEY_INFO: the private key's when it shows it (a
+ * server may keep no link to the public half), else the pair's public
+ * key's. */
+static CK_RV public_key_info(const self_signed *cert,
+                             CK_OBJECT_HANDLE public_key, uint8_t **der,
+                             size_t *len)
+{
+    CK_RV rv = cli_attr_get(cert->token, cert->key.handle, CKA_PUBLIC_KEY_INFO,
+                            der, len);
+
+    if (rv == CKR_OK)
+        return rv;
+    public_key = pair_public_key(cert, public_key);
+    return public_key != CK_INVALID_HANDLE
+               ? cli_attr_get(cert->token, public_key, CKA_PUBLIC_KEY_INFO, der,
+                              len)
+               : rv;
+}
+
+static int read_public_key(self_signed *cert, CK_OBJECT_HANDLE public_key)
 {
     uint8_t *der = NULL;
     size_t len = 0;
     const unsigned char *p;
-    CK_RV rv = cli_attr_get(cert->token, cert->key.handle, CKA_PUBLIC_KEY_INFO,
-                            &der, &len);
+    CK_RV rv = public_key_info(cert, public_key, &der, &len);
 
     if (rv != CKR_OK)
         return cli_token_error(cert->token, "reading the key's public key", rv);
@@ -260,7 +298,8 @@ static int write_pem(X509 *x, const char *path)
 }
 
 int cli_self_signed(const cli_token *token, CK_OBJECT_HANDLE private_key,
-                    const cli_cert_request *req, CK_OBJECT_HANDLE *handle)
+                    CK_OBJECT_HANDLE public_key, const cli_cert_request *req,
+                    CK_OBJECT_HANDLE *handle)
 {
     self_signed cert = {.token = token};
     X509 *x = NULL;
@@ -269,7 +308,7 @@ int cli_self_signed(const cli_token *token, CK_OBJECT_HANDLE private_key,
     if (code == CLI_OK)
         code = find_algorithm(&cert);
     if (code == CLI_OK)
-        code = read_public_key(&cert);
+        code = read_public_key(&cert, public_key);
     if (code == CLI_OK)
         code = build_tbs(&cert, req);
     if (code == CLI_OK)
@@ -278,6 +317,8 @@ int cli_self_signed(const cli_token *token, CK_OBJECT_HANDLE private_key,
         code = check(&cert, &x);
     if (code == CLI_OK)
         code = store(&cert, x, handle);
+    if (code == CLI_OK)
+        cli_warn_lost_id(token, *handle, cert.key.id, cert.key.id_len);
     if (code == CLI_OK && req->out != NULL && write_pem(x, req->out) != 0)
         code = CLI_EXIT_FAILURE;
     X509_free(x);

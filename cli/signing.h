@@ -42,11 +42,14 @@ int cli_cert_request_parse(const char *subject, const char *days,
 void cli_cert_request_clear(cli_cert_request *req);
 
 /* Makes a self-signed X.509 certificate for the private key on the token
- * (its public key read from the key's CKA_PUBLIC_KEY_INFO, signed with
- * SHA-256 by C_Sign: the key never leaves the server) and stores it as a
- * token certificate with the key's CKA_ID and label; *cert is its handle.
- * CLI_OK, or an exit code with the reason printed. */
+ * (its public key read from the key's CKA_PUBLIC_KEY_INFO, else from
+ * public_key's, else from the public key with the key's CKA_ID when
+ * public_key is CK_INVALID_HANDLE; signed with SHA-256 by C_Sign: the key
+ * never leaves the server) and stores it as a token certificate with the
+ * key's CKA_ID and label; *cert is its handle. CLI_OK, or an exit code
+ * with the reason printed. */
 int cli_self_signed(const cli_token *token, CK_OBJECT_HANDLE private_key,
-                    const cli_cert_request *req, CK_OBJECT_HANDLE *cert);
+                    CK_OBJECT_HANDLE public_key, const cli_cert_request *req,
+                    CK_OBJECT_HANDLE *cert);
 
 #endif
