@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/types.h>
+
 /* Exit codes, listed in p11kmip(1). */
 enum {
     CLI_OK = 0,
@@ -31,6 +33,10 @@ int cli_error(int code, const char *fmt, ...)
 int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
 /* Writes data to path ("-" is standard output). 0, or prints and -1. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
+
+/* Writes what the memory BIO mem holds to path ("-": standard output).
+ * 0, or prints why and -1. */
+int cli_write_bio(const char *path, BIO *mem);
 
 /* Progress of a slow step on standard error: nothing unless the step
  * outlasts a second ($P11KMIP_PROGRESS_MS overrides the delay). end

@@ -28,14 +28,22 @@ typedef struct import_state {
     size_t n_made;
 } import_state;
 
+/* The label and id of the new objects. */
+typedef struct import_naming {
+    const char *label;
+    const uint8_t *id;
+    size_t id_len;
+    unsigned char sha1[20];
+    cli_object key; /* the key on the token a lone certificate is for */
+} import_naming;
+
 /* Names a template's object and creates it. */
 static int create(import_state *state, cli_template *t, const char *what,
                   const char *label, const uint8_t *id, size_t id_len)
 {
     CK_RV rv;
 
-    if (cli_template_add(t, CKA_LABEL, label, strlen(label)) != 0 ||
-        cli_template_add(t, CKA_ID, id, id_len) != 0)
+    if (cli_template_name(t, label, id, id_len) != 0)
         return cli_error(CLI_EXIT_FAILURE, "import: out of memory");
     rv = state->token->fns->C_CreateObject(
         state->token->session, t->attrs, t->count, &state->made[state->n_made]);
@@ -78,12 +86,13 @@ static int build_certificate(void *cert, cli_template *t)
 }
 
 static int import_bundle(import_state *state, cli_pem_bundle *bundle,
-                         const import_args *args, const uint8_t *id,
-                         size_t id_len)
+                         const import_naming *naming)
 {
     EVP_PKEY *key =
         bundle->private_key != NULL ? bundle->private_key : bundle->public_key;
-    const char *label = args->sel.label;
+    const char *label = naming->label;
+    const uint8_t *id = naming->id;
+    size_t id_len = naming->id_len;
     unsigned char ca_id[20];
     char ca_label[300];
     int code = CLI_OK;
@@ -152,25 +161,82 @@ static void roll_back(import_state *state)
               made);
 }
 
-/* The id of the new objects: --id, else SHA-1 of the public key. */
-static int object_id(const import_args *args, cli_pem_bundle *bundle,
-                     unsigned char sha1[20], const uint8_t **id, size_t *len)
+/* Certificates without a key: the key on the token with the first one's
+ * public key names them, when there is one. */
+static int match_key(const cli_token *token, cli_pem_bundle *bundle,
+                     import_naming *naming)
+{
+    unsigned char *spki = NULL;
+    int len =
+        i2d_PUBKEY(X509_get0_pubkey(sk_X509_value(bundle->certs, 0)), &spki);
+    CK_OBJECT_HANDLE handle;
+    bool found = false;
+    int code = len > 0
+                   ? cli_find_key_of(token, spki, (size_t)len, &handle, &found)
+                   : CLI_OK;
+
+    OPENSSL_free(spki);
+    if (code == CLI_OK && found)
+        code = cli_object_read(token, handle, &naming->key);
+    if (code != CLI_OK || !found)
+        return code;
+    naming->id = naming->key.id;
+    naming->id_len = naming->key.id_len;
+    if (naming->label == NULL)
+        naming->label = naming->key.label;
+    return CLI_OK;
+}
+
+/* The id: --id, else the matching key's, else SHA-1 of the public key;
+ * the label: --label, else the matching key's. */
+static int name_objects(const import_args *args, const cli_token *token,
+                        cli_pem_bundle *bundle, import_naming *naming)
 {
     EVP_PKEY *key = bundle->private_key != NULL ? bundle->private_key
                     : bundle->public_key != NULL
                         ? bundle->public_key
                         : X509_get0_pubkey(sk_X509_value(bundle->certs, 0));
+    int code = CLI_OK;
 
-    if (args->sel.has_id) {
-        *id = args->sel.id;
-        *len = args->sel.id_len;
-        return CLI_OK;
-    }
-    if (key == NULL || cli_key_id(key, sha1) != 0)
+    naming->label = args->sel.label;
+    naming->id = args->sel.id;
+    naming->id_len = args->sel.id_len;
+    if (!args->sel.has_id && bundle->private_key == NULL &&
+        sk_X509_num(bundle->certs) > 0)
+        code = match_key(token, bundle, naming);
+    if (code == CLI_OK && naming->label == NULL)
+        return cli_error(CLI_EXIT_USAGE,
+                         "import: give --label: no key on token \"%s\" has "
+                         "the certificate's public key",
+                         token->label);
+    if (code != CLI_OK || naming->id != NULL)
+        return code;
+    if (key == NULL || cli_key_id(key, naming->sha1) != 0)
         return cli_error(CLI_EXIT_FAILURE,
                          "import: unreadable public key; give --id");
-    *id = sha1;
-    *len = 20;
+    naming->id = naming->sha1;
+    naming->id_len = sizeof(naming->sha1);
+    return CLI_OK;
+}
+
+static int read_bundle(const import_args *args, char **files, int n_files,
+                       cli_pem_bundle *bundle)
+{
+    for (int i = 0; i < n_files; i++)
+        if (cli_pem_read(files[i], bundle) != 0)
+            return CLI_EXIT_FAILURE;
+    if (cli_pem_check(bundle) != 0)
+        return CLI_EXIT_FAILURE;
+    if (2 + sk_X509_num(bundle->certs) > IMPORT_MAX_OBJECTS)
+        return cli_error(CLI_EXIT_USAGE,
+                         "import: more than %d objects; import the chain in "
+                         "parts",
+                         IMPORT_MAX_OBJECTS);
+    /* Only certificates can take the label of the key they are for. */
+    if (args->sel.label == NULL &&
+        (bundle->private_key != NULL || bundle->public_key != NULL))
+        return cli_error(CLI_EXIT_USAGE, "usage: p11kmip import %s",
+                         cli_cmd_import.usage);
     return CLI_OK;
 }
 
@@ -178,31 +244,20 @@ static int import(const import_args *args, char **files, int n_files)
 {
     cli_pem_bundle bundle = {0};
     cli_token token = {0};
-    import_state state = {.token = &token, .label = args->sel.label};
+    import_state state = {.token = &token};
+    import_naming naming = {0};
     cli_progress *progress = NULL;
-    unsigned char sha1[20];
-    const uint8_t *id = NULL;
-    size_t id_len = 0;
-    int code = CLI_OK;
+    int code = read_bundle(args, files, n_files, &bundle);
 
-    for (int i = 0; code == CLI_OK && i < n_files; i++)
-        if (cli_pem_read(files[i], &bundle) != 0)
-            code = CLI_EXIT_FAILURE;
-    if (code == CLI_OK && cli_pem_check(&bundle) != 0)
-        code = CLI_EXIT_FAILURE;
-    if (code == CLI_OK && 2 + sk_X509_num(bundle.certs) > IMPORT_MAX_OBJECTS)
-        code = cli_error(CLI_EXIT_USAGE,
-                         "import: more than %d objects; import the chain in "
-                         "parts",
-                         IMPORT_MAX_OBJECTS);
-    if (code == CLI_OK)
-        code = object_id(args, &bundle, sha1, &id, &id_len);
     if (code == CLI_OK)
         code = cli_token_open(args->sel.slot, &token);
+    if (code == CLI_OK)
+        code = name_objects(args, &token, &bundle, &naming);
     if (code == CLI_OK) {
+        state.label = naming.label;
         progress = cli_progress_start("importing \"%s\" to token \"%s\"",
-                                      args->sel.label, token.label);
-        code = import_bundle(&state, &bundle, args, id, id_len);
+                                      naming.label, token.label);
+        code = import_bundle(&state, &bundle, &naming);
         cli_progress_end(progress, code == CLI_OK);
         if (code != CLI_OK)
             roll_back(&state);
@@ -210,6 +265,7 @@ static int import(const import_args *args, char **files, int n_files)
     if (code == CLI_OK)
         code = cli_print_objects(&token, state.made, state.n_made, args->json);
     cli_token_close(&token);
+    cli_object_clear(&naming.key);
     cli_pem_clear(&bundle);
     return code;
 }
@@ -217,10 +273,11 @@ static int import(const import_args *args, char **files, int n_files)
 static int run(int argc, char **argv)
 {
     import_args args = {0};
-    int code = cli_creation_options_parse(argc, argv, &cli_cmd_import,
-                                          &args.sel, &args.json);
+    const cli_extra_option extra[] = {{"json", &args.json, NULL}};
+    int code = cli_creation_options_parse(argc, argv, &cli_cmd_import, extra, 1,
+                                          &args.sel);
 
-    if (code == CLI_OK && (optind == argc || args.sel.label == NULL))
+    if (code == CLI_OK && optind == argc)
         code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip import %s",
                          cli_cmd_import.usage);
     if (code == CLI_OK)
@@ -233,6 +290,8 @@ const cli_command cli_cmd_import = {
     "import",
     "import a PEM private key, public key and/or certificate chain, "
     "activated",
-    "FILE... --label LABEL [--id HEX] [--slot SLOT] [--json]",
+    "FILE... [--label LABEL] [--id HEX] [--slot SLOT] [--json]\n"
+    "  (--label may be left out for certificates alone: they take the label\n"
+    "  and id of the key on the token with their public key)",
     run,
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* p11kmip keygen SPEC --label LABEL [--id HEX]: a key (pair) generated on
- * the server through p11core (C_GenerateKeyPair / C_GenerateKey create
- * and activate in one batch, so nothing is left half made). */
+/* p11kmip keygen SPEC --label LABEL [--id HEX] [--self-signed SUBJECT]: a
+ * key (pair) generated on the server through p11core (C_GenerateKeyPair /
+ * C_GenerateKey create and activate in one batch, so nothing is left half
+ * made), and a self-signed certificate next to it when asked. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +16,15 @@
 #include "keyspec.h"
 #include "objects.h"
 #include "print.h"
+#include "signing.h"
 
 typedef struct keygen_args {
     cli_keyspec spec;
     const char *spec_name;
     cli_selector sel; /* slot, label and id of the new key */
     bool json;
+    const char *subject, *days, *out; /* --self-signed, --days, --out */
+    cli_cert_request cert;
 } keygen_args;
 
 static CK_BBOOL yes = CK_TRUE;
@@ -86,31 +90,29 @@ static CK_RV generate(const cli_token *token, const keygen_args *args,
     return rv;
 }
 
-/* A server may refuse to keep CKA_ID (p11core then creates the key
- * without it): say so, since the operator asked for one. */
-static void warn_lost_id(const cli_token *token, const keygen_args *args,
-                         CK_OBJECT_HANDLE handle)
+/* The certificate of --self-signed, third after the key pair. */
+static int self_sign(const cli_token *token, const keygen_args *args,
+                     CK_OBJECT_HANDLE *handles, size_t *n)
 {
-    uint8_t *id = NULL;
-    size_t len = 0;
+    int code;
 
-    if (!args->sel.has_id ||
-        (cli_attr_get(token, handle, CKA_ID, &id, &len) == CKR_OK &&
-         len == args->sel.id_len && memcmp(id, args->sel.id, len) == 0)) {
-        free(id);
-        return;
-    }
-    cli_error(CLI_OK,
-              "warning: the server on token \"%s\" does not keep the id; "
-              "find the key by its label (its id is now its KMIP Unique "
-              "Identifier)",
-              token->label);
-    free(id);
+    if (args->subject == NULL)
+        return CLI_OK;
+    code = cli_self_signed(token, handles[0], handles[1], &args->cert,
+                           &handles[2]);
+    if (code != CLI_OK)
+        return cli_error(code,
+                         "keygen: the key pair \"%s\" was kept; 'p11kmip "
+                         "cert --label \"%s\" --self-signed ...' tries the "
+                         "certificate again",
+                         args->sel.label, args->sel.label);
+    *n = 3;
+    return CLI_OK;
 }
 
 static int keygen(const keygen_args *args)
 {
-    CK_OBJECT_HANDLE handles[2];
+    CK_OBJECT_HANDLE handles[3];
     cli_token token;
     cli_progress *progress;
     size_t n = 0;
@@ -127,18 +129,42 @@ static int keygen(const keygen_args *args)
             code = cli_token_error(&token, "generating the key", rv);
     }
     if (code == CLI_OK) {
-        warn_lost_id(&token, args, handles[0]);
-        code = cli_print_objects(&token, handles, n, args->json);
+        if (args->sel.has_id)
+            cli_warn_lost_id(&token, handles[0], args->sel.id,
+                             args->sel.id_len);
+        code = self_sign(&token, args, handles, &n);
     }
+    if (code == CLI_OK)
+        code = cli_print_objects(&token, handles, n, args->json);
     cli_token_close(&token);
     return code;
+}
+
+/* --self-signed and what goes with it. */
+static int check_certificate(keygen_args *args)
+{
+    if (args->subject == NULL)
+        return args->days != NULL || args->out != NULL
+                   ? cli_error(CLI_EXIT_USAGE,
+                               "keygen: --days and --out go with "
+                               "--self-signed")
+                   : CLI_OK;
+    if (args->spec.mechanism == CKM_AES_KEY_GEN)
+        return cli_error(CLI_EXIT_USAGE,
+                         "keygen: --self-signed needs an RSA or EC key pair");
+    args->cert.out = args->out;
+    return cli_cert_request_parse(args->subject, args->days, &args->cert);
 }
 
 static int run(int argc, char **argv)
 {
     keygen_args args = {0};
-    int code = cli_creation_options_parse(argc, argv, &cli_cmd_keygen,
-                                          &args.sel, &args.json);
+    const cli_extra_option extra[] = {{"json", &args.json, NULL},
+                                      {"self-signed", NULL, &args.subject},
+                                      {"days", NULL, &args.days},
+                                      {"out", NULL, &args.out}};
+    int code = cli_creation_options_parse(argc, argv, &cli_cmd_keygen, extra, 4,
+                                          &args.sel);
 
     if (code == CLI_OK && (optind != argc - 1 || args.sel.label == NULL))
         code = cli_error(CLI_EXIT_USAGE, "usage: p11kmip keygen %s",
@@ -146,10 +172,13 @@ static int run(int argc, char **argv)
     if (code == CLI_OK && cli_keyspec_parse(argv[optind], &args.spec) != 0)
         code = cli_error(CLI_EXIT_USAGE, "keygen: unknown key \"%s\" (%s)",
                          argv[optind], CLI_KEYSPEC_NAMES);
+    if (code == CLI_OK)
+        code = check_certificate(&args);
     if (code == CLI_OK) {
         args.spec_name = argv[optind];
         code = keygen(&args);
     }
+    cli_cert_request_clear(&args.cert);
     cli_selector_clear(&args.sel);
     return code;
 }
@@ -158,6 +187,7 @@ const cli_command cli_cmd_keygen = {
     "keygen",
     "generate a key or key pair on the server, activated",
     "SPEC --label LABEL [--id HEX] [--slot SLOT] [--json]\n"
+    "  [--self-signed SUBJECT [--days N] [--out CERT]]\n"
     "  SPEC: " CLI_KEYSPEC_NAMES,
     run,
 };

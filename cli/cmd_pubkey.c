@@ -15,14 +15,10 @@
 static int write_pem(EVP_PKEY *key, const char *path)
 {
     BIO *mem = BIO_new(BIO_s_mem());
-    char *pem;
-    long len;
-    int rc = -1;
+    int rc = mem != NULL && PEM_write_bio_PUBKEY(mem, key) == 1
+                 ? cli_write_bio(path, mem)
+                 : -1;
 
-    if (mem != NULL && PEM_write_bio_PUBKEY(mem, key) == 1) {
-        len = BIO_get_mem_data(mem, &pem);
-        rc = cli_write_file(path, (const uint8_t *)pem, (size_t)len);
-    }
     BIO_free(mem);
     return rc;
 }

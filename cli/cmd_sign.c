@@ -4,15 +4,13 @@
  * (C_Sign with a hash-and-sign mechanism: the data is hashed where the
  * module hashes it). The signature is what `openssl dgst -verify` reads:
  * PKCS#1 / PSS bytes for RSA, DER for ECDSA. */
-#include <openssl/bn.h>
-#include <openssl/crypto.h>
-#include <openssl/ecdsa.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "objects.h"
+#include "signing.h"
 
 #define SIGN_MAX_INPUT (4u * 1024u * 1024u)
 
@@ -60,56 +58,6 @@ static int mechanism(sign_args *args, CK_ULONG key_type, CK_MECHANISM *mech)
     return CLI_OK;
 }
 
-/* An ECDSA signature r || s from PKCS#11 as the DER that OpenSSL reads;
- * replaces *sig. 0, or -1 when it is not one. */
-static int ecdsa_der(uint8_t **sig, CK_ULONG *len)
-{
-    ECDSA_SIG *ecdsa = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(*sig, (int)(*len / 2), NULL);
-    BIGNUM *s = BN_bin2bn(*sig + *len / 2, (int)(*len / 2), NULL);
-    unsigned char *der = NULL;
-    int der_len = -1;
-
-    if (ecdsa != NULL && r != NULL && s != NULL && *len % 2 == 0 &&
-        ECDSA_SIG_set0(ecdsa, r, s) == 1) {
-        r = s = NULL;
-        der_len = i2d_ECDSA_SIG(ecdsa, &der);
-    }
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(ecdsa);
-    if (der_len <= 0)
-        return -1;
-    free(*sig);
-    *sig = malloc((size_t)der_len);
-    if (*sig != NULL)
-        memcpy(*sig, der, (size_t)der_len);
-    OPENSSL_free(der);
-    *len = (CK_ULONG)der_len;
-    return *sig != NULL ? 0 : -1;
-}
-
-/* C_SignInit + C_Sign of data; *sig (free()) holds *sig_len bytes. */
-static int sign_data(const cli_token *token, CK_OBJECT_HANDLE key,
-                     CK_MECHANISM *mech, uint8_t *data, size_t len,
-                     uint8_t **sig, CK_ULONG *sig_len)
-{
-    CK_RV rv = token->fns->C_SignInit(token->session, mech, key);
-
-    *sig = NULL;
-    if (rv == CKR_OK)
-        rv = token->fns->C_Sign(token->session, data, len, NULL, sig_len);
-    if (rv == CKR_OK && (*sig = malloc(*sig_len + 1)) == NULL)
-        rv = CKR_HOST_MEMORY;
-    if (rv == CKR_OK)
-        rv = token->fns->C_Sign(token->session, data, len, *sig, sig_len);
-    if (rv == CKR_OK)
-        return CLI_OK;
-    free(*sig);
-    *sig = NULL;
-    return cli_token_error(token, "signing", rv);
-}
-
 static int pick_digest(sign_args *args)
 {
     for (size_t i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
@@ -129,8 +77,7 @@ static int sign_with(const cli_token *token, CK_OBJECT_HANDLE key, void *ctx)
     CK_MECHANISM mech;
     cli_object object;
     uint8_t *data = NULL, *sig = NULL;
-    size_t len = 0;
-    CK_ULONG sig_len = 0;
+    size_t len = 0, sig_len = 0;
     int code = cli_object_read(token, key, &object);
 
     if (code == CLI_OK)
@@ -140,11 +87,8 @@ static int sign_with(const cli_token *token, CK_OBJECT_HANDLE key, void *ctx)
     if (code == CLI_OK && cli_read_file(args->in, SIGN_MAX_INPUT, &data, &len))
         code = CLI_EXIT_FAILURE;
     if (code == CLI_OK)
-        code = sign_data(token, key, &mech, data, len, &sig, &sig_len);
-    if (code == CLI_OK && object.subtype == CKK_EC &&
-        ecdsa_der(&sig, &sig_len) != 0)
-        code = cli_error(CLI_EXIT_FAILURE, "sign: the token's ECDSA "
-                                           "signature is malformed");
+        code = cli_token_sign(token, key, object.subtype, &mech, data, len,
+                              &sig, &sig_len);
     if (code == CLI_OK && cli_write_file(args->out, sig, sig_len) != 0)
         code = CLI_EXIT_FAILURE;
     cli_object_clear(&object);

@@ -7,6 +7,7 @@
 extern const cli_command cli_cmd_config;
 extern const cli_command cli_cmd_keygen;
 extern const cli_command cli_cmd_import;
+extern const cli_command cli_cmd_cert;
 extern const cli_command cli_cmd_list;
 extern const cli_command cli_cmd_show;
 extern const cli_command cli_cmd_uri;

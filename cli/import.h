@@ -36,6 +36,9 @@ typedef struct cli_template {
 int cli_template_add(cli_template *t, CK_ATTRIBUTE_TYPE type, const void *value,
                      size_t len);
 void cli_template_clear(cli_template *t);
+/* Appends CKA_LABEL and CKA_ID; -1 when out of memory or full. */
+int cli_template_name(cli_template *t, const char *label, const uint8_t *id,
+                      size_t id_len);
 
 /* The class, type and values of a private key, its public key, or a
  * certificate (label and id are the caller's). 0, or -1 (out of memory,

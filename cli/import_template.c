@@ -35,6 +35,15 @@ void cli_template_clear(cli_template *t)
     t->count = 0;
 }
 
+int cli_template_name(cli_template *t, const char *label, const uint8_t *id,
+                      size_t id_len)
+{
+    return cli_template_add(t, CKA_LABEL, label, strlen(label)) != 0 ||
+                   cli_template_add(t, CKA_ID, id, id_len) != 0
+               ? -1
+               : 0;
+}
+
 static int add_ulong(cli_template *t, CK_ATTRIBUTE_TYPE type, CK_ULONG value)
 {
     return cli_template_add(t, type, &value, sizeof(value));

@@ -12,6 +12,22 @@
 #include "cli.h"
 #include "objects.h"
 
+void cli_warn_lost_id(const cli_token *token, CK_OBJECT_HANDLE handle,
+                      const uint8_t *id, size_t id_len)
+{
+    uint8_t *kept = NULL;
+    size_t len = 0;
+
+    if (cli_attr_get(token, handle, CKA_ID, &kept, &len) != CKR_OK ||
+        len != id_len || memcmp(kept, id, len) != 0)
+        cli_error(CLI_OK,
+                  "warning: the server on token \"%s\" does not keep the "
+                  "id; find the object by its label (its id is now its KMIP "
+                  "Unique Identifier)",
+                  token->label);
+    free(kept);
+}
+
 CK_RV cli_attr_get(const cli_token *token, CK_OBJECT_HANDLE handle,
                    CK_ATTRIBUTE_TYPE type, uint8_t **value, size_t *len)
 {

@@ -60,11 +60,13 @@ typedef struct cli_extra_option {
 } cli_extra_option;
 
 /* Parses the options of a command that creates objects (keygen, import):
- * --slot, --label, --id and --json; optind is left at the first operand.
- * CLI_OK, or CLI_EXIT_USAGE with the reason printed. */
+ * --slot, --label, --id and the extra options (at most 8); optind is left
+ * at the first operand. CLI_OK, or CLI_EXIT_USAGE with the reason
+ * printed. */
 int cli_creation_options_parse(int argc, char **argv,
-                               const cli_command *command, cli_selector *sel,
-                               bool *json);
+                               const cli_command *command,
+                               const cli_extra_option *extra, size_t n_extra,
+                               cli_selector *sel);
 
 /* Parses a selecting command's arguments: the selection options, the
  * extra options (at most 8) and at most one pkcs11: URI. CLI_OK, or
@@ -77,6 +79,12 @@ int cli_selection_parse(int argc, char **argv, const char *command,
  * CLI_OK, or an exit code with the reason printed. */
 int cli_find(const cli_token *token, const cli_selector *sel,
              CK_OBJECT_HANDLE **handles, size_t *n);
+
+/* The key on the token whose public key is spki (a DER
+ * SubjectPublicKeyInfo): a private key, else a public key; *found says
+ * whether there is one. CLI_OK, or an exit code with the reason printed. */
+int cli_find_key_of(const cli_token *token, const uint8_t *spki, size_t len,
+                    CK_OBJECT_HANDLE *handle, bool *found);
 
 /* Exactly one object, or an exit code naming why (none, several). */
 int cli_find_one(const cli_token *token, const cli_selector *sel,
@@ -142,6 +150,11 @@ char *cli_object_uri(const cli_token *token, const cli_object *object);
 
 /* The object as a JSON object (json_object_put), or NULL. */
 json_object *cli_object_json(const cli_token *token, const cli_object *object);
+
+/* A server may refuse to keep CKA_ID (p11core then creates the object
+ * without it): warns when handle's id is not id, which was asked for. */
+void cli_warn_lost_id(const cli_token *token, CK_OBJECT_HANDLE handle,
+                      const uint8_t *id, size_t id_len);
 
 /* Reads one attribute's value into *value (free()); CKR_* of the call. */
 CK_RV cli_attr_get(const cli_token *token, CK_OBJECT_HANDLE handle,

@@ -242,24 +242,15 @@ void cli_selector_clear(cli_selector *sel)
     memset(sel, 0, sizeof(*sel));
 }
 
-int cli_find(const cli_token *token, const cli_selector *sel,
-             CK_OBJECT_HANDLE **handles, size_t *n)
+/* The objects of the token that match templ; as cli_find. */
+static int find_template(const cli_token *token, CK_ATTRIBUTE *templ,
+                         CK_ULONG count, CK_OBJECT_HANDLE **handles, size_t *n)
 {
-    CK_ATTRIBUTE templ[3];
-    CK_ULONG count = 0, got;
+    CK_ULONG got;
     CK_OBJECT_HANDLE *found = NULL, *grown;
     size_t used = 0;
-    CK_RV rv;
+    CK_RV rv = token->fns->C_FindObjectsInit(token->session, templ, count);
 
-    if (sel->label != NULL)
-        templ[count++] =
-            (CK_ATTRIBUTE){CKA_LABEL, sel->label, strlen(sel->label)};
-    if (sel->has_id)
-        templ[count++] = (CK_ATTRIBUTE){CKA_ID, sel->id, sel->id_len};
-    if (sel->has_class)
-        templ[count++] = (CK_ATTRIBUTE){CKA_CLASS, (void *)&sel->object_class,
-                                        sizeof(sel->object_class)};
-    rv = token->fns->C_FindObjectsInit(token->session, templ, count);
     while (rv == CKR_OK) {
         grown = realloc(found, (used + FIND_BATCH) * sizeof(*found));
         if (grown == NULL) {
@@ -281,6 +272,47 @@ int cli_find(const cli_token *token, const cli_selector *sel,
     *handles = found;
     *n = used;
     return CLI_OK;
+}
+
+int cli_find(const cli_token *token, const cli_selector *sel,
+             CK_OBJECT_HANDLE **handles, size_t *n)
+{
+    CK_ATTRIBUTE templ[3];
+    CK_ULONG count = 0;
+
+    if (sel->label != NULL)
+        templ[count++] =
+            (CK_ATTRIBUTE){CKA_LABEL, sel->label, strlen(sel->label)};
+    if (sel->has_id)
+        templ[count++] = (CK_ATTRIBUTE){CKA_ID, sel->id, sel->id_len};
+    if (sel->has_class)
+        templ[count++] = (CK_ATTRIBUTE){CKA_CLASS, (void *)&sel->object_class,
+                                        sizeof(sel->object_class)};
+    return find_template(token, templ, count, handles, n);
+}
+
+int cli_find_key_of(const cli_token *token, const uint8_t *spki, size_t len,
+                    CK_OBJECT_HANDLE *handle, bool *found)
+{
+    static const CK_OBJECT_CLASS classes[] = {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY};
+    int code = CLI_OK;
+
+    *found = false;
+    for (size_t i = 0; code == CLI_OK && !*found && i < 2; i++) {
+        CK_OBJECT_HANDLE *handles = NULL;
+        size_t n = 0;
+        CK_ATTRIBUTE templ[] = {
+            {CKA_CLASS, (void *)&classes[i], sizeof(classes[i])},
+            {CKA_PUBLIC_KEY_INFO, (void *)(uintptr_t)spki, len}};
+
+        code = find_template(token, templ, 2, &handles, &n);
+        if (code == CLI_OK && n > 0) {
+            *handle = handles[0];
+            *found = true;
+        }
+        free(handles);
+    }
+    return code;
 }
 
 /* Of several handles, the only private key, if exactly one is. */
@@ -332,71 +364,85 @@ int cli_find_one(const cli_token *token, const cli_selector *sel,
 }
 
 #define MAX_EXTRA_OPTIONS 8
+#define N_SELECTOR_OPTIONS 4
 
-int cli_selection_parse(int argc, char **argv, const char *command,
-                        const char *usage, const cli_extra_option *extra,
-                        size_t n_extra, cli_selector *sel)
+/* The getopt_long table: the selection options, then the extra ones. */
+static int options_with(struct option *options, const char *command,
+                        const cli_extra_option *extra, size_t n_extra)
 {
-    struct option options[4 + MAX_EXTRA_OPTIONS + 1] = {CLI_SELECTOR_OPTIONS};
-    size_t i;
-    int opt, index, taken;
+    const struct option selection[N_SELECTOR_OPTIONS] = {CLI_SELECTOR_OPTIONS};
 
     if (n_extra > MAX_EXTRA_OPTIONS)
         return cli_error(CLI_EXIT_USAGE, "%s: too many options", command);
-    for (i = 0; i < n_extra; i++)
-        options[4 + i] = (struct option){
+    memcpy(options, selection, sizeof(selection));
+    for (size_t i = 0; i < n_extra; i++)
+        options[N_SELECTOR_OPTIONS + i] = (struct option){
             extra[i].name,
             extra[i].flag != NULL ? no_argument : required_argument, NULL, 0};
-    while ((opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT, options,
-                              &index)) != -1) {
-        if (opt == 0 && index >= 4) {
-            if (extra[index - 4].flag != NULL)
-                *extra[index - 4].flag = true;
-            else
-                *extra[index - 4].value = optarg;
+    options[N_SELECTOR_OPTIONS + n_extra] = (struct option){NULL, 0, NULL, 0};
+    return CLI_OK;
+}
+
+/* Takes what getopt_long returned when it is an extra option: true. */
+static bool take_extra(int opt, int index, const cli_extra_option *extra)
+{
+    if (opt != 0 || index < N_SELECTOR_OPTIONS)
+        return false;
+    if (extra[index - N_SELECTOR_OPTIONS].flag != NULL)
+        *extra[index - N_SELECTOR_OPTIONS].flag = true;
+    else
+        *extra[index - N_SELECTOR_OPTIONS].value = optarg;
+    return true;
+}
+
+/* Parses the options; creating refuses --type (a new object has no type
+ * to select by). */
+static int parse_options(int argc, char **argv, const char *command,
+                         const char *usage, const cli_extra_option *extra,
+                         size_t n_extra, cli_selector *sel, bool creating)
+{
+    struct option options[N_SELECTOR_OPTIONS + MAX_EXTRA_OPTIONS + 1];
+    int opt, index = 0, taken;
+    int code = options_with(options, command, extra, n_extra);
+
+    while (code == CLI_OK && (opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT,
+                                                options, &index)) != -1) {
+        if (take_extra(opt, index, extra))
             continue;
-        }
-        taken = cli_selector_option(sel, opt, optarg);
+        taken =
+            creating && opt == 't' ? 0 : cli_selector_option(sel, opt, optarg);
         if (taken < 0)
             return CLI_EXIT_USAGE;
         if (taken == 0)
             return cli_error(CLI_EXIT_USAGE, "usage: p11kmip %s %s", command,
                              usage);
     }
-    if (optind < argc - 1)
-        return cli_error(CLI_EXIT_USAGE, "usage: p11kmip %s %s", command,
-                         usage);
-    if (optind == argc - 1 && cli_selector_uri(sel, argv[optind]) != 0)
-        return CLI_EXIT_USAGE;
-    return CLI_OK;
+    return code;
+}
+
+int cli_selection_parse(int argc, char **argv, const char *command,
+                        const char *usage, const cli_extra_option *extra,
+                        size_t n_extra, cli_selector *sel)
+{
+    int code =
+        parse_options(argc, argv, command, usage, extra, n_extra, sel, false);
+
+    if (code == CLI_OK && optind < argc - 1)
+        code =
+            cli_error(CLI_EXIT_USAGE, "usage: p11kmip %s %s", command, usage);
+    if (code == CLI_OK && optind == argc - 1 &&
+        cli_selector_uri(sel, argv[optind]) != 0)
+        code = CLI_EXIT_USAGE;
+    return code;
 }
 
 int cli_creation_options_parse(int argc, char **argv,
-                               const cli_command *command, cli_selector *sel,
-                               bool *json)
+                               const cli_command *command,
+                               const cli_extra_option *extra, size_t n_extra,
+                               cli_selector *sel)
 {
-    static const struct option options[] = {
-        CLI_SELECTOR_OPTIONS,
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt, taken;
-
-    while ((opt = getopt_long(argc, argv, CLI_SELECTOR_SHORT, options, NULL)) !=
-           -1) {
-        if (opt == 'j') {
-            *json = true;
-            continue;
-        }
-        /* A new object has no type to select by. */
-        taken = opt == 't' ? 0 : cli_selector_option(sel, opt, optarg);
-        if (taken < 0)
-            return CLI_EXIT_USAGE;
-        if (taken == 0)
-            return cli_error(CLI_EXIT_USAGE, "usage: p11kmip %s %s",
-                             command->name, command->usage);
-    }
-    return CLI_OK;
+    return parse_options(argc, argv, command->name, command->usage, extra,
+                         n_extra, sel, true);
 }
 
 int cli_token_find_one(const cli_selector *sel, const char *command,

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
+
 #include "cli.h"
 
 int cli_error(int code, const char *fmt, ...)
@@ -82,4 +84,13 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len)
         rc = -1;
     }
     return rc;
+}
+
+int cli_write_bio(const char *path, BIO *mem)
+{
+    char *data;
+    long len = BIO_get_mem_data(mem, &data);
+
+    return len >= 0 ? cli_write_file(path, (const uint8_t *)data, (size_t)len)
+                    : -1;
 }

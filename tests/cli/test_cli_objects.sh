@@ -92,6 +92,15 @@ expect_exit 0 "$p11kmip" list --json
 expect_json 'length == 0'
 
 if [ "$server" = pykmip ]; then
+    echo "--- keygen --self-signed where the private key has no link"
+    # PyKMIP links no public key to the private one: the certificate takes
+    # the public key of the pair keygen made; it keeps no CKA_ID.
+    expect_exit 0 "$p11kmip" keygen rsa:2048 --label self --self-signed \
+        /CN=self --out "$work/self.pem" --json
+    expect_json 'length == 3 and .[2].type == "cert"'
+    expect_in "does not keep the id" "$err"
+    openssl verify -check_ss_sig -CAfile "$work/self.pem" "$work/self.pem" \
+        >/dev/null || fail "the self-signed certificate does not verify"
     echo "--- a server's refusal exits 1 and names its Result Reason"
     expect_exit 1 "$p11kmip" keygen ec:P-256 --label refused
     expect_in "the server refused" "$err"
