@@ -137,7 +137,7 @@ void kmip_client_free(kmip_client *client)
     free(client->verify_name);
     free(client->username);
     if (client->password != NULL)
-        OPENSSL_clear_free(client->password, strlen(client->password));
+        kmip_buffer_free(client->password, strlen(client->password));
     free(client);
 }
 
@@ -311,11 +311,11 @@ static kmip_rc call_at(kmip_client *client, kmip_version version,
     const kmip_endpoint *server = NULL;
     rc = transmit(client, request, request_len, idempotent, &reply, &reply_len,
                   &server, status);
-    OPENSSL_clear_free(request, request_len);
+    kmip_buffer_free(request, request_len);
     if (rc != KMIP_OK)
         return rc;
     rc = decode_response(reply, reply_len, server->label, resp, status);
-    OPENSSL_clear_free(reply, reply_len);
+    kmip_buffer_free(reply, reply_len);
     if (rc == KMIP_OK)
         rc = check_shape(*resp, items, n, server->label, status);
     if (rc != KMIP_OK) {

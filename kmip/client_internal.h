@@ -87,7 +87,7 @@ kmip_rc kmip_conn_send(kmip_conn *conn, const uint8_t *msg, size_t len,
 
 /* Reads one TTLV message (8-byte header, then the length it announces,
  * refused above max_len before anything is allocated) within timeout_ms.
- * The caller frees *out with free(). */
+ * The caller frees *out with kmip_buffer_free. */
 kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint32_t timeout_ms,
                        uint8_t **out, size_t *out_len, kmip_status *status);
 

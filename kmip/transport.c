@@ -279,7 +279,7 @@ kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint32_t timeout_ms,
     rc = read_exact(conn, msg + sizeof(header), total - sizeof(header),
                     deadline, status);
     if (rc != KMIP_OK) {
-        OPENSSL_clear_free(msg, total);
+        kmip_buffer_free(msg, total);
         return rc;
     }
     *out = msg;
