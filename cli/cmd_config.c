@@ -105,7 +105,7 @@ static int parse(int argc, char **argv, config_args *args)
     char *end;
 
     slot->timeout_ms = 5000;
-    slot->pool = 4;
+    slot->pool = 32;
     while (rc == 0 &&
            (opt = getopt_long(argc, argv, "f:s:l:", options, NULL)) != -1) {
         switch (opt) {

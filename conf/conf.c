@@ -24,7 +24,7 @@ void conf_slot_defaults(p11kmip_slot_conf *slot)
 {
     memset(slot, 0, sizeof(*slot));
     slot->timeout_ms = 5000;
-    slot->pool = 4;
+    slot->pool = 32;
     slot->login = P11KMIP_LOGIN_NONE;
 }
 

@@ -40,7 +40,7 @@ typedef struct p11kmip_slot_conf {
     int32_t kmip_major;
     int32_t kmip_minor;
     uint32_t timeout_ms; /* default 5000 */
-    uint32_t pool;       /* default 4 */
+    uint32_t pool;       /* default 32 */
 } p11kmip_slot_conf;
 
 typedef struct p11kmip_conf {

@@ -66,7 +66,7 @@ static void defaults_apply(void **state)
     conf = parse("{\"slots\":[" GOOD_SLOT "}]}");
     assert_non_null(conf);
     assert_int_equal(conf->slots[0].timeout_ms, 5000);
-    assert_int_equal(conf->slots[0].pool, 4);
+    assert_int_equal(conf->slots[0].pool, 32);
     assert_int_equal(conf->slots[0].kmip_major, 0);
     assert_int_equal(conf->slots[0].login, P11KMIP_LOGIN_NONE);
     assert_int_equal(conf->log_level, P11KMIP_LOG_WARN);

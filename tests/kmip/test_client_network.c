@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The client across servers that stop answering, answer slowly or serve
+ * bursts: what one timeout costs, what the pool keeps. Run under
+ * integration/with_server.py --server none, which provides the PKI. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "client_test_util.h"
+
+#define THREADS 4
+#define MAX_CALLS 20000
+
+/* One thread's calls: when each started and ended, what it returned. */
+typedef struct call_log {
+    kmip_client *client;
+    atomic_bool *stopping;
+    uint64_t start[MAX_CALLS], end[MAX_CALLS];
+    kmip_rc rc[MAX_CALLS];
+    size_t count;
+} call_log;
+
+static void *query_until_stopped(void *arg)
+{
+    call_log *log = arg;
+    kmip_status status;
+    while (!atomic_load(log->stopping) && log->count < MAX_CALLS) {
+        size_t i = log->count++;
+        log->start[i] = now_ms();
+        log->rc[i] = query(log->client, 1, &status);
+        log->end[i] = now_ms();
+        if (log->rc[i] != KMIP_OK)
+            fprintf(stderr, "query: %s\n", status.message);
+        usleep(2000);
+    }
+    return NULL;
+}
+
+typedef struct load {
+    atomic_bool stopping;
+    pthread_t threads[THREADS];
+    call_log *logs;
+} load;
+
+static void load_start(load *l, kmip_client *client)
+{
+    atomic_init(&l->stopping, false);
+    l->logs = calloc(THREADS, sizeof(*l->logs));
+    assert_non_null(l->logs);
+    for (size_t t = 0; t < THREADS; t++) {
+        l->logs[t].client = client;
+        l->logs[t].stopping = &l->stopping;
+        assert_int_equal(pthread_create(&l->threads[t], NULL,
+                                        query_until_stopped, &l->logs[t]),
+                         0);
+    }
+}
+
+static void load_stop(load *l)
+{
+    atomic_store(&l->stopping, true);
+    for (size_t t = 0; t < THREADS; t++)
+        pthread_join(l->threads[t], NULL);
+}
+
+#define SILENT_TIMEOUT_MS 800
+
+/* Four threads sign through servers A and B; A stops answering with a
+ * request of each thread in flight. Each in-flight request waits one
+ * timeout, then goes to B; no later request waits for A again, and A
+ * gets no new connection while in back-off. */
+static void test_silent_server_costs_one_timeout_and_fails_nothing(void **state)
+{
+    (void)state;
+    fault_server *a = start(FAULT_NONE);
+    fault_server *b = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(a), fault_server_address(b)};
+    kmip_client_config cfg = config_for(servers, 2, SILENT_TIMEOUT_MS);
+    kmip_client *client = new_client(&cfg);
+    load l;
+    load_start(&l, client);
+    usleep(300 * 1000);
+    unsigned a_connections = fault_server_connections(a);
+    fault_server_set_mode(a, FAULT_NEVER_ANSWER);
+    usleep(3 * SILENT_TIMEOUT_MS * 1000);
+    load_stop(&l);
+
+    for (size_t t = 0; t < THREADS; t++) {
+        size_t slow = 0;
+        for (size_t i = 0; i < l.logs[t].count; i++) {
+            assert_int_equal(l.logs[t].rc[i], KMIP_OK);
+            uint64_t took = l.logs[t].end[i] - l.logs[t].start[i];
+            assert_true(took < 2 * SILENT_TIMEOUT_MS);
+            slow += took >= SILENT_TIMEOUT_MS / 2;
+        }
+        assert_true(slow <= 1);
+    }
+    assert_int_equal(fault_server_connections(a), a_connections);
+    assert_true(fault_server_connections(b) >= 1);
+    kmip_client_stats stats = stats_of(client);
+    assert_true(stats.retries >= 1 && stats.retries <= THREADS);
+    free(l.logs);
+    kmip_client_free(client);
+    fault_server_stop(a);
+    fault_server_stop(b);
+}
+
+/* A in back-off after a timeout, B then lost: B's failure sends the call
+ * back to A, which answers again. */
+static void test_server_in_back_off_is_tried_when_the_others_fail(void **state)
+{
+    (void)state;
+    fault_server *a = start(FAULT_NEVER_ANSWER);
+    fault_server *b = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(a), fault_server_address(b)};
+    kmip_client_config cfg = config_for(servers, 2, 400);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    assert_int_equal(stats_of(client).retries, 1);
+    fault_server_set_mode(a, FAULT_NONE);
+    fault_server_stop(b);
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    assert_int_equal(fault_server_connections(a), 2);
+    kmip_client_free(client);
+    fault_server_stop(a);
+}
+
+/* Not idempotent: the timed-out request is not sent again. */
+static void test_timeout_is_not_retried_otherwise(void **state)
+{
+    (void)state;
+    fault_server *a = start(FAULT_NEVER_ANSWER);
+    fault_server *b = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(a), fault_server_address(b)};
+    kmip_client_config cfg = config_for(servers, 2, 400);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 0, &status), KMIP_E_TIMEOUT);
+    assert_int_equal(stats_of(client).retries, 0);
+    assert_int_equal(fault_server_connections(b), 0);
+    /* The next call skips A, in back-off. */
+    assert_int_equal(query(client, 0, &status), KMIP_OK);
+    assert_int_equal(fault_server_connections(a), 1);
+    kmip_client_free(client);
+    fault_server_stop(a);
+    fault_server_stop(b);
+}
+
+/* Handshake and answer each take 300 ms: within a 400 ms bound one by
+ * one, not together. */
+static void test_timeout_bounds_the_whole_call(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_SLOW_PHASES);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1, 400);
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    uint64_t started = now_ms();
+    assert_int_equal(query(client, 1, &status), KMIP_E_TIMEOUT);
+    assert_true(now_ms() - started < 400 + FAULT_PHASE_DELAY_MS);
+    assert_non_null(strstr(status.message, "read: timed out"));
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+#define BURST_THREADS 8
+#define BURSTS 10
+
+typedef struct burst {
+    kmip_client *client;
+    pthread_barrier_t *barrier;
+    kmip_rc worst;
+} burst;
+
+/* Each burst: every thread signs at once, then all pause. */
+static void *sign_in_bursts(void *arg)
+{
+    burst *b = arg;
+    kmip_status status;
+    b->worst = KMIP_OK;
+    for (int i = 0; i < BURSTS; i++) {
+        pthread_barrier_wait(b->barrier);
+        kmip_rc rc = query(b->client, 1, &status);
+        if (rc != KMIP_OK)
+            b->worst = rc;
+        usleep(5000);
+    }
+    return NULL;
+}
+
+/* With the default pool, bursts of 8 threads open at most 8 connections:
+ * every connection in use at the peak is kept for the next burst. */
+static void test_bursts_open_no_more_connections_than_peak_use(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1, 10000);
+    kmip_client *client = new_client(&cfg);
+    pthread_barrier_t barrier;
+    pthread_barrier_init(&barrier, NULL, BURST_THREADS);
+    pthread_t threads[BURST_THREADS];
+    burst bursts[BURST_THREADS];
+    for (size_t t = 0; t < BURST_THREADS; t++) {
+        bursts[t] = (burst){.client = client, .barrier = &barrier};
+        assert_int_equal(
+            pthread_create(&threads[t], NULL, sign_in_bursts, &bursts[t]), 0);
+    }
+    for (size_t t = 0; t < BURST_THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        assert_int_equal(bursts[t].worst, KMIP_OK);
+    }
+    pthread_barrier_destroy(&barrier);
+    assert_int_equal(stats_of(client).requests, BURST_THREADS * BURSTS);
+    assert_true(fault_server_connections(server) <= BURST_THREADS);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+/* Connections idle longer than idle_timeout_ms are not used again. */
+static void test_idle_connections_expire(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_NONE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1, 10000);
+    cfg.idle_timeout_ms = 100;
+    kmip_client *client = new_client(&cfg);
+    kmip_status status;
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    assert_int_equal(stats_of(client).connects, 1);
+    usleep(250 * 1000);
+    assert_int_equal(query(client, 1, &status), KMIP_OK);
+    assert_int_equal(stats_of(client).connects, 2);
+    assert_true(fault_server_wait_closed(server, 1));
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(
+            test_silent_server_costs_one_timeout_and_fails_nothing),
+        cmocka_unit_test(test_server_in_back_off_is_tried_when_the_others_fail),
+        cmocka_unit_test(test_timeout_is_not_retried_otherwise),
+        cmocka_unit_test(test_timeout_bounds_the_whole_call),
+        cmocka_unit_test(test_bursts_open_no_more_connections_than_peak_use),
+        cmocka_unit_test(test_idle_connections_expire),
+    };
+    return cmocka_run_group_tests(tests, load_pki, NULL);
+}
