@@ -101,7 +101,10 @@ static kmip_rc copy_settings(kmip_client *client, const kmip_client_config *cfg,
     return KMIP_OK;
 }
 
-kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
+/* A client of cfg with the TLS context shared_ctx (a new reference) or,
+ * when NULL, one made from cfg's files. */
+static kmip_client *client_make(const kmip_client_config *cfg,
+                                SSL_CTX *shared_ctx, kmip_status *status)
 {
     kmip_rc rc = check_config(cfg, status);
     if (rc != KMIP_OK)
@@ -114,7 +117,9 @@ kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
     rc = copy_servers(client, cfg, status);
     if (rc == KMIP_OK)
         rc = copy_settings(client, cfg, status);
-    if (rc == KMIP_OK)
+    if (rc == KMIP_OK && shared_ctx != NULL && SSL_CTX_up_ref(shared_ctx))
+        client->ssl_ctx = shared_ctx;
+    else if (rc == KMIP_OK)
         rc = kmip_tls_ctx_new(cfg, &client->ssl_ctx, status);
     if (rc == KMIP_OK)
         rc = kmip_pool_init(
@@ -128,6 +133,55 @@ kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
         return NULL;
     }
     kmip_status_clear(status);
+    return client;
+}
+
+kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
+{
+    return client_make(cfg, NULL, status);
+}
+
+/* What base learned of its servers, for client (of the same servers). */
+static void learn_from(kmip_client *client, const kmip_client *base)
+{
+    atomic_store(&client->negotiated_version,
+                 atomic_load(&base->negotiated_version));
+    atomic_store(&client->preferred_server,
+                 atomic_load(&base->preferred_server));
+    for (size_t i = 0; i < client->server_count; i++)
+        kmip_endpoint_copy_health(&client->servers[i], &base->servers[i]);
+}
+
+kmip_client *kmip_client_derive(const kmip_client *base,
+                                const kmip_credential *credential,
+                                kmip_status *status)
+{
+    if (base == NULL) {
+        kmip_fail(status, KMIP_E_INVALID_ARG, "client: nothing to derive from");
+        return NULL;
+    }
+    const char **labels = calloc(base->server_count, sizeof(*labels));
+    if (labels == NULL) {
+        kmip_fail(status, KMIP_E_NOMEM, "client: out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < base->server_count; i++)
+        labels[i] = base->servers[i].label;
+    kmip_client_config cfg = {
+        .servers = labels,
+        .server_count = base->server_count,
+        .verify_name = base->verify_name,
+        .timeout_ms = base->timeout_ms,
+        .pool_size = base->pool.capacity,
+        .idle_timeout_ms = base->pool.idle_timeout_ms,
+        .max_message = base->max_message,
+        .version = base->configured_version,
+        .credential = credential,
+    };
+    kmip_client *client = client_make(&cfg, base->ssl_ctx, status);
+    free(labels);
+    if (client != NULL)
+        learn_from(client, base);
     return client;
 }
 

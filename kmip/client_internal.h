@@ -56,6 +56,8 @@ bool kmip_endpoint_is_down(kmip_endpoint *endpoint, uint64_t now);
 void kmip_endpoint_mark_down(kmip_endpoint *endpoint, uint64_t now);
 /* Ends endpoint's back-off: it answered. */
 void kmip_endpoint_mark_up(kmip_endpoint *endpoint);
+/* Gives to what from knows of the same server's health. */
+void kmip_endpoint_copy_health(kmip_endpoint *to, const kmip_endpoint *from);
 
 /* ---- tls.c ---- */
 

@@ -113,3 +113,9 @@ void kmip_endpoint_mark_up(kmip_endpoint *endpoint)
     atomic_store(&endpoint->failures, 0);
     atomic_store(&endpoint->down_until, 0);
 }
+
+void kmip_endpoint_copy_health(kmip_endpoint *to, const kmip_endpoint *from)
+{
+    atomic_store(&to->down_until, atomic_load(&from->down_until));
+    atomic_store(&to->failures, atomic_load(&from->failures));
+}

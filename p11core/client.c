@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The slot's KMIP client, built from its configuration. */
+/* The slot's KMIP client, built from its configuration, or in a forked
+ * child derived from the parent's (its TLS context already loaded). */
 #include "core.h"
 
 #include "p11kmip/conf_client.h"
@@ -14,7 +15,9 @@ CK_RV p11_slot_client_new(const p11_slot *slot, const char *key_passphrase,
     p11kmip_slot_client_config(slot->conf, &cfg);
     cfg.key_passphrase = key_passphrase;
     cfg.credential = password != NULL ? &credential : NULL;
-    *out = kmip_client_new(&cfg, &status);
+    *out = slot->inherited != NULL
+               ? kmip_client_derive(slot->inherited, cfg.credential, &status)
+               : kmip_client_new(&cfg, &status);
     if (*out != NULL)
         return CKR_OK;
     p11_log_error("slot %lu (%s): KMIP client: %s: %s", slot->id,

@@ -13,7 +13,8 @@
  * Fork: the state records the pid of C_Initialize. In a child, every entry
  * point answers CKR_CRYPTOKI_NOT_INITIALIZED without touching a lock, and
  * C_Initialize abandons the parent's state (never using its connections
- * or locks) and builds a fresh one. */
+ * or locks) and builds a fresh one from the parent's configuration, each
+ * slot's client derived from the parent's (module.c: inherit). */
 #ifndef P11CORE_INTERNAL_H
 #define P11CORE_INTERNAL_H
 
@@ -55,6 +56,9 @@ typedef struct p11_slot {
      * the credential) and at logout. In key-passphrase mode there is no
      * client before login. */
     kmip_client *client;
+    /* In a forked child, the parent's client (owned by the abandoned
+     * state): the slot's clients derive from it and read no file. */
+    const kmip_client *inherited;
     bool logged_in;
     /* The server rejected an Activate by ID Placeholder (PyKMIP): new
      * objects are activated in a second request. */

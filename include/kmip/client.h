@@ -57,6 +57,19 @@ kmip_client *kmip_client_new(const kmip_client_config *cfg,
                              kmip_status *status);
 void kmip_client_free(kmip_client *client);
 
+/* A client of base's servers and settings that shares base's TLS context
+ * (certificate, decrypted key, CA store: no file is read again) and starts
+ * from what base learned (each server's health, the server that answered
+ * last, the negotiated version), with credential (copied; NULL: none)
+ * instead of base's. It opens connections of its own. For a forked child,
+ * which may no longer be allowed to read the files (a server dropping
+ * privileges), and for a login that changes the credential. base may be
+ * in use meanwhile: only its TLS context is shared, which OpenSSL allows.
+ * Free with kmip_client_free. */
+kmip_client *kmip_client_derive(const kmip_client *base,
+                                const kmip_credential *credential,
+                                kmip_status *status);
+
 /* The protocol version in use, negotiating it first when needed. */
 kmip_rc kmip_client_version(kmip_client *client, kmip_version *out,
                             kmip_status *status);

@@ -249,6 +249,59 @@ static void test_idle_connections_expire(void **state)
     fault_server_stop(server);
 }
 
+/* A copy of the client key at path (mkstemp template), for a test that
+ * removes it. */
+static void copy_client_key(char *path)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *in = fopen(test_pki.key, "r");
+    assert_non_null(in);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(write(fd, buf, n), (ssize_t)n);
+    fclose(in);
+    close(fd);
+}
+
+/* The base negotiated KMIP 1.3 and found the first server silent; a
+ * client derived from it, with its key file gone, asks no Discover
+ * Versions and goes straight to the second server. */
+static void test_derived_client_starts_from_what_its_base_learned(void **state)
+{
+    (void)state;
+    char silent[32], key[] = "/tmp/p11kmip-client-key-XXXXXX";
+    int listener = fault_silent_listener(silent, sizeof(silent));
+    fault_server *server = start(FAULT_OFFERS_1_3_AND_1_2);
+    const char *servers[] = {silent, fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 2, 400);
+    cfg.version = KMIP_VERSION(0, 0);
+    copy_client_key(key);
+    cfg.key_file = key;
+    kmip_client *base = new_client(&cfg);
+    unlink(key);
+    kmip_status status;
+    assert_int_equal(query(base, 1, &status), KMIP_OK);
+
+    kmip_client *derived = kmip_client_derive(base, NULL, &status);
+    assert_non_null(derived);
+    uint64_t started = now_ms();
+    assert_int_equal(query(derived, 1, &status), KMIP_OK);
+    assert_true(now_ms() - started < 400);
+    kmip_version version;
+    assert_int_equal(kmip_client_version(derived, &version, &status), KMIP_OK);
+    assert_int_equal(version.minor, 3);
+    kmip_client_stats stats = stats_of(derived);
+    assert_int_equal(stats.requests, 1);
+    assert_int_equal(stats.connects, 1);
+    assert_int_equal(stats.failovers, 0);
+    kmip_client_free(derived);
+    kmip_client_free(base);
+    fault_server_stop(server);
+    close(listener);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_timeout_bounds_the_whole_call),
         cmocka_unit_test(test_bursts_open_no_more_connections_than_peak_use),
         cmocka_unit_test(test_idle_connections_expire),
+        cmocka_unit_test(test_derived_client_starts_from_what_its_base_learned),
     };
     return cmocka_run_group_tests(tests, load_pki, NULL);
 }
