@@ -72,6 +72,31 @@ static void load_stop(load *l)
         pthread_join(l->threads[t], NULL);
 }
 
+/* Servers A (in a_mode) and B (answering), and a client of both that
+ * tries A first. */
+typedef struct pair {
+    fault_server *a, *b; /* NULL once stopped */
+    const char *servers[2];
+    kmip_client *client;
+} pair;
+
+static void pair_start(pair *p, fault_mode a_mode, uint32_t timeout_ms)
+{
+    p->a = start(a_mode);
+    p->b = start(FAULT_NONE);
+    p->servers[0] = fault_server_address(p->a);
+    p->servers[1] = fault_server_address(p->b);
+    kmip_client_config cfg = config_for(p->servers, 2, timeout_ms);
+    p->client = new_client(&cfg);
+}
+
+static void pair_stop(pair *p)
+{
+    kmip_client_free(p->client);
+    fault_server_stop(p->a);
+    fault_server_stop(p->b);
+}
+
 #define SILENT_TIMEOUT_MS 800
 
 /* Four threads sign through servers A and B; A stops answering with a
@@ -81,16 +106,13 @@ static void load_stop(load *l)
 static void test_silent_server_costs_one_timeout_and_fails_nothing(void **state)
 {
     (void)state;
-    fault_server *a = start(FAULT_NONE);
-    fault_server *b = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(a), fault_server_address(b)};
-    kmip_client_config cfg = config_for(servers, 2, SILENT_TIMEOUT_MS);
-    kmip_client *client = new_client(&cfg);
+    pair p;
+    pair_start(&p, FAULT_NONE, SILENT_TIMEOUT_MS);
     load l;
-    load_start(&l, client);
+    load_start(&l, p.client);
     usleep(300 * 1000);
-    unsigned a_connections = fault_server_connections(a);
-    fault_server_set_mode(a, FAULT_NEVER_ANSWER);
+    unsigned a_connections = fault_server_connections(p.a);
+    fault_server_set_mode(p.a, FAULT_NEVER_ANSWER);
     usleep(3 * SILENT_TIMEOUT_MS * 1000);
     load_stop(&l);
 
@@ -104,14 +126,12 @@ static void test_silent_server_costs_one_timeout_and_fails_nothing(void **state)
         }
         assert_true(slow <= 1);
     }
-    assert_int_equal(fault_server_connections(a), a_connections);
-    assert_true(fault_server_connections(b) >= 1);
-    kmip_client_stats stats = stats_of(client);
+    assert_int_equal(fault_server_connections(p.a), a_connections);
+    assert_true(fault_server_connections(p.b) >= 1);
+    kmip_client_stats stats = stats_of(p.client);
     assert_true(stats.retries >= 1 && stats.retries <= THREADS);
     free(l.logs);
-    kmip_client_free(client);
-    fault_server_stop(a);
-    fault_server_stop(b);
+    pair_stop(&p);
 }
 
 /* A in back-off after a timeout, B then lost: B's failure sends the call
@@ -119,41 +139,33 @@ static void test_silent_server_costs_one_timeout_and_fails_nothing(void **state)
 static void test_server_in_back_off_is_tried_when_the_others_fail(void **state)
 {
     (void)state;
-    fault_server *a = start(FAULT_NEVER_ANSWER);
-    fault_server *b = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(a), fault_server_address(b)};
-    kmip_client_config cfg = config_for(servers, 2, 400);
-    kmip_client *client = new_client(&cfg);
+    pair p;
+    pair_start(&p, FAULT_NEVER_ANSWER, 400);
     kmip_status status;
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
-    assert_int_equal(stats_of(client).retries, 1);
-    fault_server_set_mode(a, FAULT_NONE);
-    fault_server_stop(b);
-    assert_int_equal(query(client, 1, &status), KMIP_OK);
-    assert_int_equal(fault_server_connections(a), 2);
-    kmip_client_free(client);
-    fault_server_stop(a);
+    assert_int_equal(query(p.client, 1, &status), KMIP_OK);
+    assert_int_equal(stats_of(p.client).retries, 1);
+    fault_server_set_mode(p.a, FAULT_NONE);
+    fault_server_stop(p.b);
+    p.b = NULL;
+    assert_int_equal(query(p.client, 1, &status), KMIP_OK);
+    assert_int_equal(fault_server_connections(p.a), 2);
+    pair_stop(&p);
 }
 
 /* Not idempotent: the timed-out request is not sent again. */
 static void test_timeout_is_not_retried_otherwise(void **state)
 {
     (void)state;
-    fault_server *a = start(FAULT_NEVER_ANSWER);
-    fault_server *b = start(FAULT_NONE);
-    const char *servers[] = {fault_server_address(a), fault_server_address(b)};
-    kmip_client_config cfg = config_for(servers, 2, 400);
-    kmip_client *client = new_client(&cfg);
+    pair p;
+    pair_start(&p, FAULT_NEVER_ANSWER, 400);
     kmip_status status;
-    assert_int_equal(query(client, 0, &status), KMIP_E_TIMEOUT);
-    assert_int_equal(stats_of(client).retries, 0);
-    assert_int_equal(fault_server_connections(b), 0);
+    assert_int_equal(query(p.client, 0, &status), KMIP_E_TIMEOUT);
+    assert_int_equal(stats_of(p.client).retries, 0);
+    assert_int_equal(fault_server_connections(p.b), 0);
     /* The next call skips A, in back-off. */
-    assert_int_equal(query(client, 0, &status), KMIP_OK);
-    assert_int_equal(fault_server_connections(a), 1);
-    kmip_client_free(client);
-    fault_server_stop(a);
-    fault_server_stop(b);
+    assert_int_equal(query(p.client, 0, &status), KMIP_OK);
+    assert_int_equal(fault_server_connections(p.a), 1);
+    pair_stop(&p);
 }
 
 /* Handshake and answer each take 300 ms: within a 400 ms bound one by

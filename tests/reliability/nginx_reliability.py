@@ -71,17 +71,18 @@ def write_configs(build, work, certs, server, path):
     os.environ["OPENSSL_CONF"] = openssl_conf
 
 
-def make_key_and_cert(build, work, path):
-    """An EC key on kmipd, a self-signed certificate it signed, and what
-    nginx's ssl_certificate_key takes for path: the provider's key file or
-    the ENGINE's key."""
-    uri = "pkcs11:object=nginx-reliability;type=private"
-    cert = os.path.join(work, "web.crt")
-    key = os.path.join(work, "web.key.pem")
+def make_key_and_cert(build, work, path, label="nginx-reliability",
+                      spec="ec:P-256"):
+    """A key of spec (p11kmip keygen's) on kmipd, a self-signed certificate
+    it signed, and what nginx's ssl_certificate_key takes for path: the
+    provider's key file or the ENGINE's key."""
+    uri = "pkcs11:object=%s;type=private" % label
+    cert = os.path.join(work, label + ".crt")
+    key = os.path.join(work, label + ".key.pem")
     key_args = (["-key", uri] if path == "provider" else
                 ["-engine", "pkcs11", "-keyform", "engine", "-key", uri])
-    commands = [[os.path.join(build, "cli", "p11kmip"), "keygen", "ec:P-256",
-                 "--label", "nginx-reliability"],
+    commands = [[os.path.join(build, "cli", "p11kmip"), "keygen", spec,
+                 "--label", label],
                 ["openssl", "req", "-new", "-x509"] + key_args +
                 ["-subj", "/CN=localhost", "-days", "2", "-addext",
                  "subjectAltName=DNS:localhost,IP:127.0.0.1", "-out", cert]]
@@ -92,12 +93,13 @@ def make_key_and_cert(build, work, path):
     return cert, key if path == "provider" else "engine:pkcs11:" + uri
 
 
-def handshakes(build, nginx, web_cert, number):
+def handshakes(build, nginx, web_cert, number, threads=CLIENT_THREADS,
+               tls="1.3"):
     """Runs bench_handshakes; returns (succeeded, failed)."""
     result = subprocess.run(
         [os.path.join(build, "bench", "bench_handshakes"), "-a",
          nginx.address, "-C", web_cert, "-n", str(number), "-j",
-         str(CLIENT_THREADS), "-t", "1.3"],
+         str(threads), "-t", tls],
         stdout=subprocess.PIPE, text=True, timeout=CLIENT_TIMEOUT_S,
         env=dict(os.environ, OPENSSL_CONF="/dev/null"), check=False)
     print(result.stdout.strip(), flush=True)

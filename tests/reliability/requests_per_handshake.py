@@ -16,7 +16,6 @@ import collections
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "integration"))
 import certs as test_certs  # noqa: E402
 import servers  # noqa: E402
 import with_nginx  # noqa: E402
+import nginx_reliability  # noqa: E402
 
 WARM_UP = 4
 MEASURED = 20
@@ -39,62 +39,32 @@ CASES = [
 DONE = re.compile(r": (\S+) done in \d+ us")
 
 
-def write_configs(build, work, certs, server):
-    module_conf = os.path.join(work, "p11kmip.json")
-    with open(module_conf, "w") as out:
-        out.write('{ "slots": [ { "label": "per-handshake", "servers": '
-                  '["%s"], "ca": "%s", "cert": "%s", "key": "%s" } ] }\n' %
-                  (server.address, certs.ca, certs.client_cert,
-                   certs.client_key))
-    openssl_conf = os.path.join(work, "openssl.cnf")
-    with open(openssl_conf, "w") as out:
-        out.write("openssl_conf = openssl_init\n"
-                  "[openssl_init]\nproviders = provider_sect\n"
-                  "[provider_sect]\ndefault = default_sect\n"
-                  "p11kmip = p11kmip_sect\n"
-                  "[default_sect]\nactivate = 1\n"
-                  "[p11kmip_sect]\nmodule = %s\nactivate = 1\n" %
-                  os.path.join(build, "provider", "p11kmip.so"))
-    os.environ["P11KMIP_CONFIG"] = module_conf
-    os.environ["OPENSSL_CONF"] = openssl_conf
-
-
-def make_key_and_cert(build, work, label, spec):
-    uri = "pkcs11:object=%s;type=private" % label
-    cert = os.path.join(work, label + ".crt")
-    key = os.path.join(work, label + ".key.pem")
-    for argv in ([os.path.join(build, "cli", "p11kmip"), "keygen", spec,
-                  "--label", label],
-                 ["openssl", "req", "-new", "-x509", "-key", uri, "-subj",
-                  "/CN=localhost", "-days", "2", "-addext",
-                  "subjectAltName=DNS:localhost,IP:127.0.0.1", "-out", cert],
-                 ["openssl", "pkey", "-in", uri, "-out", key]):
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-    return cert, key
-
-
 def handshakes(build, nginx, cert, number, tls):
-    result = subprocess.run(
-        [os.path.join(build, "bench", "bench_handshakes"), "-a",
-         nginx.address, "-C", cert, "-n", str(number), "-j", "1", "-t", tls],
-        stdout=subprocess.PIPE, text=True, timeout=60,
-        env=dict(os.environ, OPENSSL_CONF="/dev/null"), check=False)
-    fields = result.stdout.split()
-    if len(fields) < 4 or int(fields[1]) != number or int(fields[3]) != 0:
-        raise RuntimeError("handshakes: %s" % result.stdout.strip())
+    done, failed = nginx_reliability.handshakes(build, nginx, cert, number,
+                                                threads=1, tls=tls)
+    if done != number or failed != 0:
+        raise RuntimeError("%d of %d handshakes failed" % (failed, number))
 
 
-def operations_since(log_path, offset):
-    """Operations kmipd logged after offset bytes of its log."""
-    time.sleep(0.2)  # the last answer is logged after it is sent
-    with open(log_path, encoding="utf-8", errors="replace") as log:
-        log.seek(offset)
-        return collections.Counter(DONE.findall(log.read()))
+def operations_since(log_path, offset, at_least):
+    """Operations kmipd logged after offset bytes of its log: kmipd logs an
+    answer after sending it, so wait for at_least of them (5 s at most),
+    then a little longer for any beyond."""
+    def count():
+        with open(log_path, encoding="utf-8", errors="replace") as log:
+            log.seek(offset)
+            return collections.Counter(DONE.findall(log.read()))
+    deadline = time.monotonic() + 5
+    while sum(count().values()) < at_least and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    return count()
 
 
 def measure(build, work, server, case, index):
     name, spec, protocols, sigalgs, tls = case
-    cert, key = make_key_and_cert(build, work, "hs%d" % index, spec)
+    cert, key = nginx_reliability.make_key_and_cert(
+        build, work, "provider", label="hs%d" % index, spec=spec)
     nginx_dir = os.path.join(work, "nginx%d" % index)
     os.mkdir(nginx_dir)
     with with_nginx.running_nginx(cert, key, nginx_dir, workers=1,
@@ -102,10 +72,10 @@ def measure(build, work, server, case, index):
                                   sigalgs=sigalgs) as nginx:
         offset = os.path.getsize(server.log_path)
         handshakes(build, nginx, cert, WARM_UP, tls)
-        warm_up = operations_since(server.log_path, offset)
+        warm_up = operations_since(server.log_path, offset, WARM_UP)
         offset = os.path.getsize(server.log_path)
         handshakes(build, nginx, cert, MEASURED, tls)
-        counted = operations_since(server.log_path, offset)
+        counted = operations_since(server.log_path, offset, MEASURED)
     print("%s: first %d handshakes (the worker loads the key): %s; next "
           "%d: %s" % (name, WARM_UP, dict(warm_up), MEASURED, dict(counted)),
           flush=True)
@@ -122,7 +92,8 @@ def main():
         server = servers.start_kmipd(work, certs,
                                      os.path.join(build, "kmipd", "kmipd"),
                                      log_level="debug")
-        write_configs(build, work, certs, server)
+        nginx_reliability.write_configs(build, work, certs, server,
+                                        "provider")
         results = [measure(build, work, server, case, i)
                    for i, case in enumerate(CASES)]
         if not all(results):
