@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The client's parts, each in its own file: server endpoints
- * (endpoint.c), the TLS context (tls.c), the socket BIO (socket_bio.c),
- * one framed TLS connection (transport.c), the idle-connection pool
- * (pool.c) and version negotiation (negotiate.c). */
+/* The client's parts, each in its own file: server endpoints and their
+ * health (endpoint.c), the TLS context (tls.c), the socket BIO
+ * (socket_bio.c), one framed TLS connection (transport.c), the
+ * idle-connection pool (pool.c), the choice of server with failover and
+ * retries (failover.c), version negotiation (negotiate.c), and the client
+ * itself with its messages (client.c). */
 #ifndef KMIP_CLIENT_INTERNAL_H
 #define KMIP_CLIENT_INTERNAL_H
 
@@ -156,6 +158,41 @@ kmip_conn *kmip_pool_take(kmip_pool *pool);
 /* Keeps conn for reuse, or closes it when the pool is full; now and then
  * closes the connections idle for too long. */
 void kmip_pool_put(kmip_pool *pool, kmip_conn *conn);
+
+/* ---- client.c ---- */
+
+/* What kmip_client (include/kmip/client.h) holds. */
+struct kmip_client {
+    kmip_endpoint *servers;
+    size_t server_count;
+    char *verify_name; /* NULL: each server's host */
+    uint32_t timeout_ms;
+    size_t max_message;
+    SSL_CTX *ssl_ctx;
+    kmip_pool pool;
+    char *username; /* credential copy, NULL when none */
+    char *password;
+    kmip_credential credential;
+    kmip_version configured_version; /* {0,0}: negotiate */
+    /* Negotiated version as major << 16 | minor; 0 until negotiated. */
+    atomic_uint_fast32_t negotiated_version;
+    atomic_size_t preferred_server; /* the last server that answered */
+    atomic_uint_fast64_t requests;
+    atomic_uint_fast64_t connects;
+    atomic_uint_fast64_t failovers;
+    atomic_uint_fast64_t retries;
+};
+
+/* ---- failover.c ---- */
+
+/* Sends request and reads the reply on a pooled or new connection,
+ * choosing the server and retrying as kmip_client_call says; on success
+ * *server names the server that answered. The caller frees *reply with
+ * kmip_buffer_free. */
+kmip_rc kmip_client_transmit(kmip_client *client, const uint8_t *request,
+                             size_t request_len, bool idempotent,
+                             uint8_t **reply, size_t *reply_len,
+                             const kmip_endpoint **server, kmip_status *status);
 
 /* ---- negotiate.c ---- */
 
