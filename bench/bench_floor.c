@@ -240,59 +240,61 @@ static size_t message_size(const char *text)
     return (size_t)value;
 }
 
-int main(int argc, char **argv)
+/* The options; *listen_port is -1 without -l, and opt->server stays
+ * zero without -a. */
+static void parse_options(int argc, char **argv, options *opt,
+                          long *listen_port)
 {
-    options opt = {.threads = 1, .seconds = 3, .request = 256, .response = 224};
-    bool have_server = false;
-    long listen_port = -1;
     int c;
     while ((c = getopt(argc, argv, "j:s:q:r:a:l:")) != -1) {
-        switch (c) {
-        case 'j':
-            opt.threads = atoi(optarg);
-            break;
-        case 's':
-            opt.seconds = atof(optarg);
-            break;
-        case 'q':
-            opt.request = message_size(optarg);
-            break;
-        case 'r':
-            opt.response = message_size(optarg);
-            break;
-        case 'a':
-            have_server = parse_address(optarg, &opt.server);
-            if (!have_server)
-                usage();
-            break;
-        case 'l':
-            listen_port = atol(optarg);
-            break;
-        default:
+        if (c == 'j')
+            opt->threads = atoi(optarg);
+        else if (c == 's')
+            opt->seconds = atof(optarg);
+        else if (c == 'q')
+            opt->request = message_size(optarg);
+        else if (c == 'r')
+            opt->response = message_size(optarg);
+        else if (c == 'a' && parse_address(optarg, &opt->server))
+            continue;
+        else if (c == 'l')
+            *listen_port = atol(optarg);
+        else
             usage();
-        }
     }
-    if (opt.threads < 1 || opt.seconds <= 0 || listen_port > 65535)
+    if (opt->threads < 1 || opt->seconds <= 0 || *listen_port > 65535)
         usage();
-    signal(SIGPIPE, SIG_IGN);
-    if (listen_port >= 0) {
-        uint16_t port = (uint16_t)listen_port;
-        return serve(listen_on(&port), &opt);
-    }
-    if (have_server)
-        return measure(&opt);
+}
+
+/* Measures against a server process of our own. */
+static int measure_with_own_server(options *opt)
+{
     uint16_t port = 0;
     int listen_fd = listen_on(&port);
     pid_t server = fork();
     if (server < 0)
         return 1;
     if (server == 0)
-        _exit(serve(listen_fd, &opt));
+        _exit(serve(listen_fd, opt));
     close(listen_fd);
-    parse_address("127.0.0.1:1", &opt.server);
-    opt.server.sin_port = htons(port);
-    int rc = measure(&opt);
+    parse_address("127.0.0.1:1", &opt->server);
+    opt->server.sin_port = htons(port);
+    int rc = measure(opt);
     kill(server, SIGTERM);
     waitpid(server, NULL, 0);
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    options opt = {.threads = 1, .seconds = 3, .request = 256, .response = 224};
+    long listen_port = -1;
+    parse_options(argc, argv, &opt, &listen_port);
+    signal(SIGPIPE, SIG_IGN);
+    if (listen_port >= 0) {
+        uint16_t port = (uint16_t)listen_port;
+        return serve(listen_on(&port), &opt);
+    }
+    return opt.server.sin_port != 0 ? measure(&opt)
+                                    : measure_with_own_server(&opt);
 }

@@ -185,39 +185,52 @@ static void usage(void)
     exit(2);
 }
 
+static void parse_options(int argc, char **argv, struct sockaddr_in *target,
+                          struct sockaddr_in *listen_addr, double *rtt_ms)
+{
+    char host[64];
+    unsigned port = 0;
+    int c;
+    while ((c = getopt(argc, argv, "t:d:l:")) != -1) {
+        if (c == 't' && sscanf(optarg, "%63[^:]:%u", host, &port) == 2 &&
+            inet_pton(AF_INET, host, &target->sin_addr) == 1 && port > 0 &&
+            port < 65536)
+            target->sin_port = htons((uint16_t)port);
+        else if (c == 'd')
+            *rtt_ms = atof(optarg);
+        else if (c == 'l')
+            listen_addr->sin_port = htons((uint16_t)atoi(optarg));
+        else
+            usage();
+    }
+    if (target->sin_port == 0 || *rtt_ms < 0)
+        usage();
+}
+
+/* A socket listening on addr (its port filled in when 0). */
+static int listen_loopback(struct sockaddr_in *addr)
+{
+    int listener = tcp_socket();
+    socklen_t len = sizeof(*addr);
+    if (listener < 0 ||
+        bind(listener, (struct sockaddr *)addr, sizeof(*addr)) != 0 ||
+        listen(listener, 128) != 0 ||
+        getsockname(listener, (struct sockaddr *)addr, &len) != 0) {
+        perror("delay_proxy");
+        exit(1);
+    }
+    return listener;
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_in target = {.sin_family = AF_INET};
     struct sockaddr_in addr = {.sin_family = AF_INET,
                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    char host[64];
-    unsigned port = 0;
     double rtt_ms = -1;
-    int c;
-    while ((c = getopt(argc, argv, "t:d:l:")) != -1) {
-        if (c == 't' && sscanf(optarg, "%63[^:]:%u", host, &port) == 2 &&
-            inet_pton(AF_INET, host, &target.sin_addr) == 1 && port > 0 &&
-            port < 65536)
-            target.sin_port = htons((uint16_t)port);
-        else if (c == 'd')
-            rtt_ms = atof(optarg);
-        else if (c == 'l')
-            addr.sin_port = htons((uint16_t)atoi(optarg));
-        else
-            usage();
-    }
-    if (target.sin_port == 0 || rtt_ms < 0)
-        usage();
+    parse_options(argc, argv, &target, &addr, &rtt_ms);
     signal(SIGPIPE, SIG_IGN);
-    int listener = tcp_socket();
-    socklen_t len = sizeof(addr);
-    if (listener < 0 ||
-        bind(listener, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
-        listen(listener, 128) != 0 ||
-        getsockname(listener, (struct sockaddr *)&addr, &len) != 0) {
-        perror("delay_proxy");
-        return 1;
-    }
+    int listener = listen_loopback(&addr);
     printf("listening 127.0.0.1:%u\n", (unsigned)ntohs(addr.sin_port));
     fflush(stdout);
     for (;;) {

@@ -16,7 +16,8 @@ cleanup() {
     for pid in $pids; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' HUP INT PIPE TERM
 
 # A port free now on 127.0.0.1.
 free_port() {
