@@ -120,18 +120,21 @@ kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
     return client_make(cfg, NULL, status);
 }
 
-/* What base learned of its servers, for client (of the same servers). */
-static void learn_from(kmip_client *client, const kmip_client *base)
+/* What base learned of its servers, for client (of the same servers),
+ * and their TLS sessions to resume. */
+static void learn_from(kmip_client *client, kmip_client *base)
 {
     atomic_store(&client->negotiated_version,
                  atomic_load(&base->negotiated_version));
     atomic_store(&client->preferred_server,
                  atomic_load(&base->preferred_server));
-    for (size_t i = 0; i < client->server_count; i++)
+    for (size_t i = 0; i < client->server_count; i++) {
         kmip_endpoint_copy_health(&client->servers[i], &base->servers[i]);
+        kmip_tls_session_share(&client->servers[i], &base->servers[i]);
+    }
 }
 
-kmip_client *kmip_client_derive(const kmip_client *base,
+kmip_client *kmip_client_derive(kmip_client *base,
                                 const kmip_credential *credential,
                                 kmip_status *status)
 {

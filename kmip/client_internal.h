@@ -73,6 +73,10 @@ kmip_rc kmip_tls_ctx_new(const kmip_client_config *cfg, SSL_CTX **out,
  * and records the sessions the server gives on it. */
 void kmip_tls_resume_with(SSL *ssl, kmip_endpoint *endpoint);
 
+/* Gives to (a new endpoint of the same server) a reference to from's
+ * last session, so that to's first connection resumes it. */
+void kmip_tls_session_share(kmip_endpoint *to, kmip_endpoint *from);
+
 /* Makes ssl verify that the server certificate is for name: an IP SAN
  * when name is an IP address, a DNS name (also sent as SNI) otherwise. */
 kmip_rc kmip_tls_expect_peer(SSL *ssl, const char *name, kmip_status *status);

@@ -58,7 +58,7 @@ typedef struct p11_slot {
     kmip_client *client;
     /* In a forked child, the parent's client (owned by the abandoned
      * state): the slot's clients derive from it and read no file. */
-    const kmip_client *inherited;
+    kmip_client *inherited;
     bool logged_in;
     /* The server rejected an Activate by ID Placeholder (PyKMIP): new
      * objects are activated in a second request. */

@@ -60,13 +60,14 @@ void kmip_client_free(kmip_client *client);
 /* A client of base's servers and settings that shares base's TLS context
  * (certificate, decrypted key, CA store: no file is read again) and starts
  * from what base learned (each server's health, the server that answered
- * last, the negotiated version), with credential (copied; NULL: none)
+ * last, the negotiated version, the TLS sessions to resume), with
+ * credential (copied; NULL: none)
  * instead of base's. It opens connections of its own. For a forked child,
  * which may no longer be allowed to read the files (a server dropping
  * privileges), and for a login that changes the credential. base may be
  * in use meanwhile: only its TLS context is shared, which OpenSSL allows.
  * Free with kmip_client_free. */
-kmip_client *kmip_client_derive(const kmip_client *base,
+kmip_client *kmip_client_derive(kmip_client *base,
                                 const kmip_credential *credential,
                                 kmip_status *status);
 

@@ -279,7 +279,8 @@ static void copy_client_key(char *path)
 
 /* The base negotiated KMIP 1.3 and found the first server silent; a
  * client derived from it, with its key file gone, asks no Discover
- * Versions and goes straight to the second server. */
+ * Versions, goes straight to the second server and resumes the base's
+ * TLS session there. */
 static void test_derived_client_starts_from_what_its_base_learned(void **state)
 {
     (void)state;
@@ -308,6 +309,7 @@ static void test_derived_client_starts_from_what_its_base_learned(void **state)
     assert_int_equal(stats.requests, 1);
     assert_int_equal(stats.connects, 1);
     assert_int_equal(stats.failovers, 0);
+    assert_int_equal(fault_server_resumptions(server), 1);
     kmip_client_free(derived);
     kmip_client_free(base);
     fault_server_stop(server);
