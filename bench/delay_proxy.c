@@ -5,18 +5,19 @@
  *
  * Usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l LISTEN_PORT]
  *   Prints "listening 127.0.0.1:PORT" once it accepts connections, then
- *   serves until killed. Each connection gets one to the target and two
- *   threads per direction (a reader that stamps each chunk, a writer that
- *   sends it when due). */
+ *   serves until killed. Each connection gets one to the target and a
+ *   thread per direction. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,68 +29,40 @@
 typedef struct chunk {
     struct chunk *next;
     double due; /* bench_now() when it may be written */
-    size_t len; /* 0: end of stream */
+    size_t len;
     char data[CHUNK];
 } chunk;
 
-/* One direction: from -> to, chunks queued in between. */
+/* One direction: from -> to, with the chunks read and not yet due. One
+ * thread reads and writes it, waiting in ppoll until the next chunk is
+ * due or more data comes: no hand-off between threads on the way. */
 typedef struct pipe_dir {
     int from, to;
     double delay_s;
-    pthread_mutex_t lock;
-    pthread_cond_t ready;
     chunk *head, *tail;
+    bool ended; /* from reached its end */
 } pipe_dir;
 
-static void enqueue(pipe_dir *p, chunk *c)
+/* Reads what from has into a new chunk at the tail; false at the end of
+ * the stream (or an error). */
+static bool read_chunk(pipe_dir *p)
 {
-    pthread_mutex_lock(&p->lock);
+    chunk *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        abort();
+    ssize_t n = recv(p->from, c->data, sizeof(c->data), 0);
+    if (n <= 0) {
+        free(c);
+        return false;
+    }
+    c->len = (size_t)n;
+    c->due = bench_now() + p->delay_s;
     if (p->tail != NULL)
         p->tail->next = c;
     else
         p->head = c;
     p->tail = c;
-    pthread_cond_signal(&p->ready);
-    pthread_mutex_unlock(&p->lock);
-}
-
-static chunk *dequeue(pipe_dir *p)
-{
-    pthread_mutex_lock(&p->lock);
-    while (p->head == NULL)
-        pthread_cond_wait(&p->ready, &p->lock);
-    chunk *c = p->head;
-    p->head = c->next;
-    if (p->head == NULL)
-        p->tail = NULL;
-    pthread_mutex_unlock(&p->lock);
-    return c;
-}
-
-static void *read_side(void *arg)
-{
-    pipe_dir *p = arg;
-    for (;;) {
-        chunk *c = calloc(1, sizeof(*c));
-        if (c == NULL)
-            abort();
-        ssize_t n = recv(p->from, c->data, sizeof(c->data), 0);
-        c->len = n > 0 ? (size_t)n : 0;
-        c->due = bench_now() + p->delay_s;
-        enqueue(p, c);
-        if (n <= 0)
-            return NULL;
-    }
-}
-
-static void sleep_until(double due)
-{
-    double left = due - bench_now();
-    if (left <= 0)
-        return;
-    struct timespec ts = {.tv_sec = (time_t)left};
-    ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-    nanosleep(&ts, NULL);
+    return true;
 }
 
 static bool send_all(int fd, const char *data, size_t len)
@@ -104,43 +77,67 @@ static bool send_all(int fd, const char *data, size_t len)
     return true;
 }
 
-static void *write_side(void *arg)
+/* Sends the chunks that are due; false when to is gone. */
+static bool send_due(pipe_dir *p)
+{
+    while (p->head != NULL && p->head->due <= bench_now()) {
+        chunk *c = p->head;
+        p->head = c->next;
+        if (p->head == NULL)
+            p->tail = NULL;
+        bool sent = send_all(p->to, c->data, c->len);
+        free(c);
+        if (!sent)
+            return false;
+    }
+    return true;
+}
+
+/* Waits until from has data (unless it ended) or the next chunk is due. */
+static bool wait_input(pipe_dir *p)
+{
+    struct pollfd pfd = {.fd = p->ended ? -1 : p->from, .events = POLLIN};
+    struct timespec left = {0, 0};
+    if (p->head != NULL) {
+        double wait = p->head->due - bench_now();
+        wait = wait > 0 ? wait : 0;
+        left.tv_sec = (time_t)wait;
+        left.tv_nsec = (long)((wait - (double)left.tv_sec) * 1e9);
+    }
+    return ppoll(&pfd, 1, p->head != NULL ? &left : NULL, NULL) > 0;
+}
+
+static void *pump(void *arg)
 {
     pipe_dir *p = arg;
-    for (;;) {
-        chunk *c = dequeue(p);
-        sleep_until(c->due);
-        bool more = c->len > 0 && send_all(p->to, c->data, c->len);
-        free(c);
-        if (!more) {
-            shutdown(p->to, SHUT_WR);
-            return NULL;
-        }
+    while (!p->ended || p->head != NULL) {
+        if (wait_input(p) && !read_chunk(p))
+            p->ended = true;
+        if (!send_due(p))
+            break;
     }
+    while (p->head != NULL) {
+        chunk *c = p->head;
+        p->head = c->next;
+        free(c);
+    }
+    shutdown(p->to, SHUT_WR);
+    return NULL;
 }
 
 typedef struct session {
     pipe_dir up, down;
 } session;
 
-static void pipe_init(pipe_dir *p, int from, int to, double delay_s)
-{
-    *p = (pipe_dir){.from = from, .to = to, .delay_s = delay_s};
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->ready, NULL);
-}
-
 /* Runs both directions of one connection to their ends, then closes. */
 static void *relay(void *arg)
 {
     session *s = arg;
-    pthread_t threads[4];
-    pthread_create(&threads[0], NULL, read_side, &s->up);
-    pthread_create(&threads[1], NULL, write_side, &s->up);
-    pthread_create(&threads[2], NULL, read_side, &s->down);
-    pthread_create(&threads[3], NULL, write_side, &s->down);
-    for (int i = 0; i < 4; i++)
-        pthread_join(threads[i], NULL);
+    pthread_t down;
+    bool two = pthread_create(&down, NULL, pump, &s->down) == 0;
+    pump(&s->up);
+    if (two)
+        pthread_join(down, NULL);
     close(s->up.from);
     close(s->up.to);
     free(s);
@@ -172,8 +169,8 @@ static void proxy(int client, const struct sockaddr_in *target, double delay_s)
         free(s);
         return;
     }
-    pipe_init(&s->up, client, server, delay_s);
-    pipe_init(&s->down, server, client, delay_s);
+    s->up = (pipe_dir){.from = client, .to = server, .delay_s = delay_s};
+    s->down = (pipe_dir){.from = server, .to = client, .delay_s = delay_s};
     if (pthread_create(&thread, NULL, relay, s) == 0)
         pthread_detach(thread);
 }
@@ -230,6 +227,9 @@ int main(int argc, char **argv)
     double rtt_ms = -1;
     parse_options(argc, argv, &target, &addr, &rtt_ms);
     signal(SIGPIPE, SIG_IGN);
+    /* Wake up on time (threads inherit it): the default slack of 50 us
+     * per sleep adds up to a visible part of a 1 ms round trip. */
+    prctl(PR_SET_TIMERSLACK, 1UL);
     int listener = listen_loopback(&addr);
     printf("listening 127.0.0.1:%u\n", (unsigned)ntohs(addr.sin_port));
     fflush(stdout);
