@@ -166,15 +166,19 @@ static CK_RV load_conf(p11kmip_conf **out)
  * child's clients derive from (module->abandoned keeps it allocated). */
 static void inherit(p11_module *module, p11_module *parent)
 {
-    for (size_t i = 0; i < module->slot_count; i++)
-        module->slots[i].inherited = parent->slots[i].client != NULL
-                                         ? parent->slots[i].client
-                                         : parent->slots[i].inherited;
+    for (size_t i = 0; i < module->slot_count && i < parent->slot_count; i++)
+        if (module->slots[i].conf == parent->slots[i].conf) /* same slot */
+            module->slots[i].inherited = parent->slots[i].client != NULL
+                                             ? parent->slots[i].client
+                                             : parent->slots[i].inherited;
 }
 
+/* The parent's configuration, moved here; from the files when there is
+ * none to take (no parent, or an earlier C_Initialize of this child took
+ * it and failed). */
 static CK_RV conf_of(p11_module *parent, p11kmip_conf **out)
 {
-    if (parent == NULL)
+    if (parent == NULL || parent->conf == NULL)
         return load_conf(out);
     *out = parent->conf;
     parent->conf = NULL;
