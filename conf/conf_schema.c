@@ -64,7 +64,7 @@ const p11kmip_conf_field p11kmip_conf_slot_fields[] = {
     {"timeout_ms", "timeout-ms", "P11KMIP_TIMEOUT_MS", P11KMIP_CONF_UINT,
      SLOT(timeout_ms), 0, 1, 3600000, 5000, NULL,
      "milliseconds a KMIP call may wait for the server"},
-    {"pool", "pool", NULL, P11KMIP_CONF_UINT, SLOT(pool), 0, 1, 256, 4, NULL,
+    {"pool", "pool", NULL, P11KMIP_CONF_UINT, SLOT(pool), 0, 1, 256, 32, NULL,
      "connections kept open to the servers"},
 };
 const size_t p11kmip_conf_slot_field_count = COUNT(p11kmip_conf_slot_fields);

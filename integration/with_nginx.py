@@ -7,7 +7,8 @@
 KEY is what ssl_certificate_key takes: a key file (a URI-in-PEM file read by
 the p11kmip provider's decoder) or "engine:pkcs11:pkcs11:..." (libp11's
 ENGINE). nginx keeps OPENSSL_CONF and P11KMIP_CONFIG in its workers, runs
-its workers as root (so they read the test's private directory), and
+its workers as root (so they read the test's private directory; as a
+library, any user), and
 serves "p11kmip nginx OK" at /. CMD runs with P11KMIP_TEST_NGINX set to
 127.0.0.1:PORT; nginx is stopped afterwards, also on failure, and its error
 log is printed when CMD fails. Exits with CMD's status.
@@ -33,7 +34,7 @@ START_TIMEOUT_S = 20.0
 CONF = """\
 daemon off;
 master_process on;
-user root root;
+user {user};
 worker_processes {workers};
 pid {dir}/nginx.pid;
 error_log {dir}/error.log info;
@@ -124,16 +125,18 @@ class Nginx:
 
 @contextlib.contextmanager
 def running_nginx(cert, key, workdir, workers=4,
-                  protocols="TLSv1.2 TLSv1.3", sigalgs=None):
+                  protocols="TLSv1.2 TLSv1.3", sigalgs=None, user="root root"):
     """Starts nginx in workdir, waits until it listens (ServerError if it
-    does not), yields an Nginx and stops it on exit."""
+    does not), yields an Nginx and stops it on exit. user: the workers'
+    user and group."""
     port = servers.free_port()
     conf = os.path.join(workdir, "nginx.conf")
     error_log = os.path.join(workdir, "error.log")
     with open(conf, "w") as out:
         sigalgs = ("        ssl_conf_command SignatureAlgorithms %s;\n" %
                    sigalgs if sigalgs else "")
-        out.write(CONF.format(workers=workers, dir=workdir, port=port,
+        out.write(CONF.format(workers=workers, user=user, dir=workdir,
+                              port=port,
                               protocols=protocols, sigalgs=sigalgs,
                               cert=os.path.abspath(cert),
                               key=key if key.startswith("engine:")

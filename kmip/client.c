@@ -8,27 +8,6 @@
 #include "client_internal.h"
 #include "kmip/tags.h"
 
-struct kmip_client {
-    kmip_endpoint *servers;
-    size_t server_count;
-    char *verify_name; /* NULL: each server's host */
-    uint32_t timeout_ms;
-    size_t max_message;
-    SSL_CTX *ssl_ctx;
-    kmip_pool pool;
-    char *username; /* credential copy, NULL when none */
-    char *password;
-    kmip_credential credential;
-    kmip_version configured_version; /* {0,0}: negotiate */
-    /* Negotiated version as major << 16 | minor; 0 until negotiated. */
-    atomic_uint_fast32_t negotiated_version;
-    atomic_size_t preferred_server; /* the last server that answered */
-    atomic_uint_fast64_t requests;
-    atomic_uint_fast64_t connects;
-    atomic_uint_fast64_t failovers;
-    atomic_uint_fast64_t retries;
-};
-
 /* ---- Construction ---- */
 
 static char *strdup_or_null(const char *s, bool *failed)
@@ -46,6 +25,10 @@ static kmip_rc check_config(const kmip_client_config *cfg, kmip_status *status)
     if (cfg == NULL || cfg->servers == NULL || cfg->server_count == 0)
         return kmip_fail(status, KMIP_E_CONFIG,
                          "client: at least one server is needed");
+    if (cfg->server_count > KMIP_MAX_SERVERS)
+        return kmip_fail(status, KMIP_E_CONFIG,
+                         "client: at most %u servers in a group",
+                         KMIP_MAX_SERVERS);
     if (cfg->credential != NULL && cfg->credential->username == NULL)
         return kmip_fail(status, KMIP_E_CONFIG,
                          "client: a credential needs a username");
@@ -97,7 +80,10 @@ static kmip_rc copy_settings(kmip_client *client, const kmip_client_config *cfg,
     return KMIP_OK;
 }
 
-kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
+/* A client of cfg with the TLS context shared_ctx (a new reference) or,
+ * when NULL, one made from cfg's files. */
+static kmip_client *client_make(const kmip_client_config *cfg,
+                                SSL_CTX *shared_ctx, kmip_status *status)
 {
     kmip_rc rc = check_config(cfg, status);
     if (rc != KMIP_OK)
@@ -110,18 +96,74 @@ kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
     rc = copy_servers(client, cfg, status);
     if (rc == KMIP_OK)
         rc = copy_settings(client, cfg, status);
-    if (rc == KMIP_OK)
+    if (rc == KMIP_OK && shared_ctx != NULL && SSL_CTX_up_ref(shared_ctx))
+        client->ssl_ctx = shared_ctx;
+    else if (rc == KMIP_OK)
         rc = kmip_tls_ctx_new(cfg, &client->ssl_ctx, status);
     if (rc == KMIP_OK)
-        rc = kmip_pool_init(&client->pool,
-                            cfg->pool_size != 0 ? cfg->pool_size
-                                                : KMIP_DEFAULT_POOL_SIZE,
-                            status);
+        rc = kmip_pool_init(
+            &client->pool,
+            cfg->pool_size != 0 ? cfg->pool_size : KMIP_DEFAULT_POOL_SIZE,
+            cfg->idle_timeout_ms != 0 ? cfg->idle_timeout_ms
+                                      : KMIP_DEFAULT_IDLE_TIMEOUT_MS,
+            status);
     if (rc != KMIP_OK) {
         kmip_client_free(client);
         return NULL;
     }
     kmip_status_clear(status);
+    return client;
+}
+
+kmip_client *kmip_client_new(const kmip_client_config *cfg, kmip_status *status)
+{
+    return client_make(cfg, NULL, status);
+}
+
+/* What base learned of its servers, for client (of the same servers),
+ * and their TLS sessions to resume. */
+static void learn_from(kmip_client *client, kmip_client *base)
+{
+    atomic_store(&client->negotiated_version,
+                 atomic_load(&base->negotiated_version));
+    atomic_store(&client->preferred_server,
+                 atomic_load(&base->preferred_server));
+    for (size_t i = 0; i < client->server_count; i++) {
+        kmip_endpoint_copy_health(&client->servers[i], &base->servers[i]);
+        kmip_tls_session_share(&client->servers[i], &base->servers[i]);
+    }
+}
+
+kmip_client *kmip_client_derive(kmip_client *base,
+                                const kmip_credential *credential,
+                                kmip_status *status)
+{
+    if (base == NULL) {
+        kmip_fail(status, KMIP_E_INVALID_ARG, "client: nothing to derive from");
+        return NULL;
+    }
+    const char **labels = calloc(base->server_count, sizeof(*labels));
+    if (labels == NULL) {
+        kmip_fail(status, KMIP_E_NOMEM, "client: out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < base->server_count; i++)
+        labels[i] = base->servers[i].label;
+    kmip_client_config cfg = {
+        .servers = labels,
+        .server_count = base->server_count,
+        .verify_name = base->verify_name,
+        .timeout_ms = base->timeout_ms,
+        .pool_size = base->pool.capacity,
+        .idle_timeout_ms = base->pool.idle_timeout_ms,
+        .max_message = base->max_message,
+        .version = base->configured_version,
+        .credential = credential,
+    };
+    kmip_client *client = client_make(&cfg, base->ssl_ctx, status);
+    free(labels);
+    if (client != NULL)
+        learn_from(client, base);
     return client;
 }
 
@@ -137,86 +179,8 @@ void kmip_client_free(kmip_client *client)
     free(client->verify_name);
     free(client->username);
     if (client->password != NULL)
-        OPENSSL_clear_free(client->password, strlen(client->password));
+        kmip_buffer_free(client->password, strlen(client->password));
     free(client);
-}
-
-/* ---- Connections ---- */
-
-/* Opens a connection to the first server that accepts one, starting with
- * the last server that did. */
-static kmip_rc connect_any(kmip_client *client, kmip_conn **out,
-                           kmip_status *status)
-{
-    size_t first = atomic_load(&client->preferred_server);
-    kmip_rc rc = KMIP_E_TRANSPORT;
-    for (size_t k = 0; k < client->server_count; k++) {
-        size_t index = (first + k) % client->server_count;
-        if (k > 0)
-            atomic_fetch_add(&client->failovers, 1);
-        rc = kmip_conn_open(client->ssl_ctx, &client->servers[index], index,
-                            client->verify_name, client->timeout_ms, out,
-                            status);
-        if (rc == KMIP_OK) {
-            atomic_fetch_add(&client->connects, 1);
-            atomic_store(&client->preferred_server, index);
-            return KMIP_OK;
-        }
-    }
-    if (client->server_count > 1 && status != NULL) {
-        char last[KMIP_STATUS_MESSAGE_MAX];
-        memcpy(last, status->message, sizeof(last));
-        kmip_fail(status, rc, "all %zu servers failed; last: %s",
-                  client->server_count, last);
-    }
-    return rc;
-}
-
-static kmip_rc round_trip(kmip_client *client, kmip_conn *conn,
-                          const uint8_t *request, size_t request_len,
-                          uint8_t **reply, size_t *reply_len,
-                          kmip_status *status)
-{
-    atomic_fetch_add(&client->requests, 1);
-    kmip_rc rc =
-        kmip_conn_send(conn, request, request_len, client->timeout_ms, status);
-    if (rc == KMIP_OK)
-        rc = kmip_conn_recv(conn, client->max_message, client->timeout_ms,
-                            reply, reply_len, status);
-    return rc;
-}
-
-/* Sends request and reads the reply on a pooled or new connection; on
- * success *server names the server that answered. A pooled connection
- * found dead is replaced once when the request is idempotent. */
-static kmip_rc transmit(kmip_client *client, const uint8_t *request,
-                        size_t request_len, bool idempotent, uint8_t **reply,
-                        size_t *reply_len, const kmip_endpoint **server,
-                        kmip_status *status)
-{
-    kmip_conn *conn = kmip_pool_take(&client->pool);
-    bool pooled = conn != NULL;
-    kmip_rc rc = pooled ? KMIP_OK : connect_any(client, &conn, status);
-    if (rc != KMIP_OK)
-        return rc;
-    rc = round_trip(client, conn, request, request_len, reply, reply_len,
-                    status);
-    if (rc == KMIP_E_TRANSPORT && pooled && idempotent) {
-        kmip_conn_close(conn, KMIP_CLOSE_FAILED);
-        atomic_fetch_add(&client->retries, 1);
-        rc = connect_any(client, &conn, status);
-        if (rc != KMIP_OK)
-            return rc;
-        rc = round_trip(client, conn, request, request_len, reply, reply_len,
-                        status);
-    }
-    if (rc != KMIP_OK) {
-        kmip_conn_close(conn, KMIP_CLOSE_FAILED);
-        return rc;
-    }
-    *server = conn->endpoint;
-    kmip_pool_put(&client->pool, conn);
-    return KMIP_OK;
 }
 
 /* ---- Messages ---- */
@@ -309,13 +273,13 @@ static kmip_rc call_at(kmip_client *client, kmip_version version,
     uint8_t *reply = NULL;
     size_t reply_len = 0;
     const kmip_endpoint *server = NULL;
-    rc = transmit(client, request, request_len, idempotent, &reply, &reply_len,
-                  &server, status);
-    OPENSSL_clear_free(request, request_len);
+    rc = kmip_client_transmit(client, request, request_len, idempotent, &reply,
+                              &reply_len, &server, status);
+    kmip_buffer_free(request, request_len);
     if (rc != KMIP_OK)
         return rc;
     rc = decode_response(reply, reply_len, server->label, resp, status);
-    OPENSSL_clear_free(reply, reply_len);
+    kmip_buffer_free(reply, reply_len);
     if (rc == KMIP_OK)
         rc = check_shape(*resp, items, n, server->label, status);
     if (rc != KMIP_OK) {

@@ -47,6 +47,8 @@ kmip_rc kmip_endpoint_parse(const char *entry, kmip_endpoint *out,
 {
     memset(out, 0, sizeof(*out));
     atomic_init(&out->session, NULL);
+    atomic_init(&out->down_until, 0);
+    atomic_init(&out->failures, 0);
     const char *host;
     size_t host_len;
     const char *port;
@@ -80,4 +82,40 @@ void kmip_endpoint_clear(kmip_endpoint *endpoint)
     free(endpoint->label);
     SSL_SESSION_free(atomic_exchange(&endpoint->session, NULL));
     memset(endpoint, 0, sizeof(*endpoint));
+}
+
+bool kmip_endpoint_is_down(kmip_endpoint *endpoint, uint64_t now)
+{
+    return atomic_load(&endpoint->down_until) > now;
+}
+
+void kmip_endpoint_mark_down(kmip_endpoint *endpoint, uint64_t now)
+{
+    uint_fast64_t until = atomic_load(&endpoint->down_until);
+    if (until > now)
+        return;
+    unsigned doublings = atomic_load(&endpoint->failures);
+    uint64_t backoff = KMIP_BACKOFF_MIN_MS;
+    while (doublings-- > 0 && backoff < KMIP_BACKOFF_MAX_MS)
+        backoff *= 2;
+    if (backoff > KMIP_BACKOFF_MAX_MS)
+        backoff = KMIP_BACKOFF_MAX_MS;
+    if (atomic_compare_exchange_strong(&endpoint->down_until, &until,
+                                       now + backoff))
+        atomic_fetch_add(&endpoint->failures, 1);
+}
+
+void kmip_endpoint_mark_up(kmip_endpoint *endpoint)
+{
+    if (atomic_load(&endpoint->failures) == 0 &&
+        atomic_load(&endpoint->down_until) == 0)
+        return;
+    atomic_store(&endpoint->failures, 0);
+    atomic_store(&endpoint->down_until, 0);
+}
+
+void kmip_endpoint_copy_health(kmip_endpoint *to, const kmip_endpoint *from)
+{
+    atomic_store(&to->down_until, atomic_load(&from->down_until));
+    atomic_store(&to->failures, atomic_load(&from->failures));
 }

@@ -150,6 +150,18 @@ void kmip_tls_resume_with(SSL *ssl, kmip_endpoint *endpoint)
         SSL_SESSION_free(session); /* a newer one arrived meanwhile */
 }
 
+void kmip_tls_session_share(kmip_endpoint *to, kmip_endpoint *from)
+{
+    SSL_SESSION *session = atomic_exchange(&from->session, NULL);
+    if (session == NULL)
+        return;
+    if (SSL_SESSION_up_ref(session))
+        SSL_SESSION_free(atomic_exchange(&to->session, session));
+    SSL_SESSION *empty = NULL;
+    if (!atomic_compare_exchange_strong(&from->session, &empty, session))
+        SSL_SESSION_free(session); /* a newer one arrived meanwhile */
+}
+
 kmip_rc kmip_tls_ctx_new(const kmip_client_config *cfg, SSL_CTX **out,
                          kmip_status *status)
 {

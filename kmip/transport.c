@@ -17,16 +17,11 @@
 
 #define FRAME_HEADER_LEN 8
 
-static uint64_t now_ms(void)
+uint64_t kmip_clock_ms(void)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
-}
-
-static uint64_t deadline_after(uint32_t timeout_ms)
-{
-    return now_ms() + timeout_ms;
 }
 
 /* Waits until fd is ready for events (or in error: the next operation on
@@ -36,7 +31,7 @@ static kmip_rc wait_fd(int fd, short events, uint64_t deadline,
                        kmip_status *status)
 {
     for (;;) {
-        uint64_t now = now_ms();
+        uint64_t now = kmip_clock_ms();
         if (now >= deadline)
             return kmip_fail(status, KMIP_E_TIMEOUT, "%s: %s: timed out", label,
                              phase);
@@ -188,8 +183,7 @@ static kmip_rc handshake(kmip_conn *conn, SSL_CTX *ctx, const char *verify_name,
 
 kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
                        size_t server_index, const char *verify_name,
-                       uint32_t timeout_ms, kmip_conn **out,
-                       kmip_status *status)
+                       uint64_t deadline, kmip_conn **out, kmip_status *status)
 {
     *out = NULL;
     kmip_conn *conn = calloc(1, sizeof(*conn));
@@ -200,11 +194,9 @@ kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
     conn->pid = getpid();
     conn->endpoint = endpoint;
     conn->server_index = server_index;
-    kmip_rc rc = connect_endpoint(endpoint, deadline_after(timeout_ms),
-                                  &conn->fd, status);
+    kmip_rc rc = connect_endpoint(endpoint, deadline, &conn->fd, status);
     if (rc == KMIP_OK)
-        rc = handshake(conn, ctx, verify_name, deadline_after(timeout_ms),
-                       status);
+        rc = handshake(conn, ctx, verify_name, deadline, status);
     if (rc != KMIP_OK) {
         kmip_conn_close(conn, KMIP_CLOSE_FAILED);
         return rc;
@@ -214,9 +206,8 @@ kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
 }
 
 kmip_rc kmip_conn_send(kmip_conn *conn, const uint8_t *msg, size_t len,
-                       uint32_t timeout_ms, kmip_status *status)
+                       uint64_t deadline, kmip_status *status)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     size_t sent = 0;
     while (sent < len) {
         ERR_clear_error();
@@ -254,12 +245,11 @@ static kmip_rc read_exact(kmip_conn *conn, uint8_t *buf, size_t len,
     return KMIP_OK;
 }
 
-kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint32_t timeout_ms,
+kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint64_t deadline,
                        uint8_t **out, size_t *out_len, kmip_status *status)
 {
     *out = NULL;
     *out_len = 0;
-    uint64_t deadline = deadline_after(timeout_ms);
     uint8_t header[FRAME_HEADER_LEN];
     kmip_rc rc = read_exact(conn, header, sizeof(header), deadline, status);
     if (rc != KMIP_OK)
@@ -279,7 +269,7 @@ kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint32_t timeout_ms,
     rc = read_exact(conn, msg + sizeof(header), total - sizeof(header),
                     deadline, status);
     if (rc != KMIP_OK) {
-        OPENSSL_clear_free(msg, total);
+        kmip_buffer_free(msg, total);
         return rc;
     }
     *out = msg;
@@ -289,7 +279,8 @@ kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint32_t timeout_ms,
 
 bool kmip_conn_idle_usable(const kmip_conn *conn)
 {
-    if (conn->pid != getpid() || SSL_pending(conn->ssl) > 0)
+    if (conn->pid != getpid() || SSL_pending(conn->ssl) > 0 ||
+        kmip_endpoint_is_down(conn->endpoint, kmip_clock_ms()))
         return false;
     struct pollfd pfd = {.fd = conn->fd, .events = POLLIN};
     return poll(&pfd, 1, 0) == 0;

@@ -34,10 +34,7 @@ static bool reserve(kmip_writer *w, size_t n)
     }
     if (w->len > 0)
         memcpy(grown, w->data, w->len);
-    if (w->data != NULL) {
-        OPENSSL_cleanse(w->data, w->len);
-        free(w->data);
-    }
+    kmip_buffer_free(w->data, w->len);
     w->data = grown;
     w->cap = cap;
     return true;
@@ -111,9 +108,14 @@ uint8_t *kmip_writer_release(kmip_writer *w, size_t *len)
 
 void kmip_writer_free(kmip_writer *w)
 {
-    if (w->data != NULL) {
-        OPENSSL_cleanse(w->data, w->len);
-        free(w->data);
-    }
+    kmip_buffer_free(w->data, w->len);
     kmip_writer_init(w);
+}
+
+void kmip_buffer_free(void *buf, size_t len)
+{
+    if (buf == NULL)
+        return;
+    OPENSSL_cleanse(buf, len);
+    free(buf);
 }

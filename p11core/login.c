@@ -35,8 +35,7 @@ static char *pin_dup(CK_UTF8CHAR_PTR pin, CK_ULONG len)
 /* Wipes all of the copy: a PIN may hold a NUL byte before its end. */
 static void pin_free(char *pin, CK_ULONG len)
 {
-    if (pin != NULL)
-        OPENSSL_clear_free(pin, len + 1);
+    kmip_buffer_free(pin, len + 1);
 }
 
 /* Decrypts slot's client key with passphrase: *key (free with

@@ -136,6 +136,29 @@ static CK_RV load_conf(p11kmip_conf **out)
     return CKR_OK;
 }
 
+/* A forked child keeps what its parent loaded and learned: the parent's
+ * configuration (moved here) and, per slot, its client, which the
+ * child's clients derive from (module->abandoned keeps it allocated). */
+static void inherit(p11_module *module, p11_module *parent)
+{
+    for (size_t i = 0; i < module->slot_count && i < parent->slot_count; i++)
+        if (module->slots[i].conf == parent->slots[i].conf) /* same slot */
+            p11_server_inherit(&module->slots[i].server,
+                               &parent->slots[i].server);
+}
+
+/* The parent's configuration, moved here; from the files when there is
+ * none to take (no parent, or an earlier C_Initialize of this child took
+ * it and failed). */
+static CK_RV conf_of(p11_module *parent, p11kmip_conf **out)
+{
+    if (parent == NULL || parent->conf == NULL)
+        return load_conf(out);
+    *out = parent->conf;
+    parent->conf = NULL;
+    return CKR_OK;
+}
+
 P11_EXPORT CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 {
     p11kmip_conf *conf;
@@ -152,11 +175,13 @@ P11_EXPORT CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
         pthread_mutex_unlock(&init_lock);
         return CKR_CRYPTOKI_ALREADY_INITIALIZED;
     }
-    rv = load_conf(&conf);
+    rv = conf_of(previous, &conf);
     if (rv == CKR_OK && conf != NULL)
         p11_log_open(conf->log_level, conf->log_file);
     if (rv == CKR_OK)
         rv = module_new(conf, &module);
+    if (rv == CKR_OK && previous != NULL)
+        inherit(module, previous);
     if (rv == CKR_OK) {
         module->abandoned = previous;
         p11_module_set(module);

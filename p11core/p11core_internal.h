@@ -15,7 +15,8 @@
  * Fork: the state records the pid of C_Initialize. In a child, every entry
  * point answers CKR_CRYPTOKI_NOT_INITIALIZED without touching a lock, and
  * C_Initialize abandons the parent's state (never using its connections
- * or locks) and builds a fresh one. */
+ * or locks) and builds a fresh one from the parent's configuration, each
+ * slot's client derived from the parent's (module.c: inherit). */
 #ifndef P11CORE_INTERNAL_H
 #define P11CORE_INTERNAL_H
 

@@ -59,7 +59,9 @@ CK_RV p11_server_client_new(const p11_server *server,
     if (key_passphrase != NULL) /* else the slot's key_password, if any */
         cfg.key_passphrase = key_passphrase;
     cfg.credential = password != NULL ? &credential : NULL;
-    *out = kmip_client_new(&cfg, &status);
+    *out = server->inherited != NULL
+               ? kmip_client_derive(server->inherited, cfg.credential, &status)
+               : kmip_client_new(&cfg, &status);
     if (*out != NULL)
         return CKR_OK;
     p11_log_error("slot %lu (%s): KMIP client: %s: %s", server->slot_id,
@@ -134,6 +136,14 @@ p11_reply p11_server_version(p11_server *server, kmip_version *out)
     kmip_rc rc = kmip_client_version(client, out, &status);
     client_release(server);
     return logged_reply(server, rc, &status, "Discover Versions");
+}
+
+void p11_server_inherit(p11_server *server, const p11_server *parent)
+{
+    server->inherited =
+        parent->client != NULL ? parent->client : parent->inherited;
+    for (int fact = 0; fact < P11_FACTS; fact++)
+        atomic_store(&server->facts[fact], atomic_load(&parent->facts[fact]));
 }
 
 p11_support p11_server_knows(p11_server *server, p11_fact fact)

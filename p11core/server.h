@@ -91,6 +91,10 @@ typedef struct p11_server {
      * the credential) and at logout. In key-passphrase mode there is no
      * client before login. */
     kmip_client *client;
+    /* In a forked child, the parent's client (owned by the abandoned
+     * module state): the server's clients derive from it (its TLS
+     * context, server health and version) and read no file. */
+    kmip_client *inherited;
     bool logged_in;               /* under client_lock */
     _Atomic int facts[P11_FACTS]; /* p11_support values */
 } p11_server;
@@ -112,6 +116,10 @@ p11_reply p11_server_call(p11_server *server, kmip_request_item *items,
 /* The protocol version the server speaks (Discover Versions on first use,
  * then cached by the client). */
 p11_reply p11_server_version(p11_server *server, kmip_version *out);
+
+/* A forked child's server takes what the parent's knew: its client to
+ * derive from, and the facts it learned. */
+void p11_server_inherit(p11_server *server, const p11_server *parent);
 
 /* What is known of fact; learning logs a change once. */
 p11_support p11_server_knows(p11_server *server, p11_fact fact);

@@ -23,7 +23,7 @@ CK_RV p11_bytes_append(p11_bytes *bytes, const uint8_t *data, size_t len)
             return CKR_HOST_MEMORY;
         if (bytes->len > 0)
             memcpy(grown, bytes->data, bytes->len);
-        OPENSSL_clear_free(bytes->data, bytes->cap);
+        kmip_buffer_free(bytes->data, bytes->cap);
         bytes->data = grown;
         bytes->cap = cap;
     }
@@ -35,7 +35,7 @@ CK_RV p11_bytes_append(p11_bytes *bytes, const uint8_t *data, size_t len)
 
 void p11_bytes_clear(p11_bytes *bytes)
 {
-    OPENSSL_clear_free(bytes->data, bytes->cap);
+    kmip_buffer_free(bytes->data, bytes->cap);
     memset(bytes, 0, sizeof(*bytes));
 }
 

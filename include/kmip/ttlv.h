@@ -59,8 +59,13 @@ bool kmip_writer_u64(kmip_writer *w, uint64_t v);
 bool kmip_writer_zeros(kmip_writer *w, size_t n);
 /* Overwrites 4 bytes at offset (already written) with v, big-endian. */
 void kmip_writer_patch_u32(kmip_writer *w, size_t offset, uint32_t v);
-/* Hands the buffer to the caller (free with free()) and resets w. */
+/* Hands the buffer to the caller (free with kmip_buffer_free) and resets
+ * w. */
 uint8_t *kmip_writer_release(kmip_writer *w, size_t *len);
+/* Wipes len bytes of buf and frees it: for every buffer kmip/ hands out
+ * from malloc (encoded messages, received frames). NULL is a no-op. Never
+ * OPENSSL_free: a program may give OpenSSL allocators of its own. */
+void kmip_buffer_free(void *buf, size_t len);
 /* Wipes and frees the buffer; the writer may be reused after init. */
 void kmip_writer_free(kmip_writer *w);
 
@@ -122,7 +127,7 @@ kmip_rc kmip_ttlv_frame_length(const uint8_t *header, size_t header_len,
 kmip_rc kmip_ttlv_encode(const kmip_item *item, kmip_writer *w,
                          kmip_status *status);
 
-/* Encodes into a new buffer the caller frees with free(). */
+/* Encodes into a new buffer the caller frees with kmip_buffer_free. */
 kmip_rc kmip_ttlv_encode_alloc(const kmip_item *item, uint8_t **out,
                                size_t *out_len, kmip_status *status);
 

@@ -105,7 +105,7 @@ static void defaults_apply(void **state)
     conf = parse("{\"slots\":[" GOOD_SLOT "}]}");
     assert_non_null(conf);
     assert_int_equal(conf->slots[0].timeout_ms, 5000);
-    assert_int_equal(conf->slots[0].pool, 4);
+    assert_int_equal(conf->slots[0].pool, 32);
     assert_int_equal(conf->slots[0].kmip_major, 0);
     assert_int_equal(conf->slots[0].login, P11KMIP_LOGIN_NONE);
     assert_int_equal(conf->log_level, P11KMIP_LOG_WARN);
@@ -249,7 +249,7 @@ static void log_level_off_and_defaults_come_from_one_table(void **state)
     p11kmip_conf_free(conf);
     p11kmip_conf_slot_defaults(&slot);
     assert_int_equal(slot.timeout_ms, 5000);
-    assert_int_equal(slot.pool, 4);
+    assert_int_equal(slot.pool, 32);
     assert_null(slot.label);
 }
 

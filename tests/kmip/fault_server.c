@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -22,7 +23,7 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
-#define MAX_CONNECTIONS 64
+#define MAX_CONNECTIONS 512
 #define MAX_REQUEST (1024 * 1024)
 #define IO_TIMEOUT_S 5
 
@@ -35,7 +36,7 @@ typedef struct connection {
 struct fault_server {
     int listen_fd;
     SSL_CTX *ctx;
-    fault_mode mode;
+    _Atomic fault_mode mode;
     char address[32];
     pthread_t accept_thread;
     atomic_bool stopping;
@@ -203,6 +204,9 @@ static bool answer(fault_mode mode, SSL *ssl, const kmip_item *request,
     uint8_t *response = NULL;
     bool keep_open = false;
     switch (mode) {
+    case FAULT_SLOW_PHASES:
+        usleep(FAULT_PHASE_DELAY_MS * 1000);
+        /* fall through */
     case FAULT_NONE:
         response = success_response(request, 0, &len);
         keep_open = write_all(ssl, response, len);
@@ -254,6 +258,8 @@ static void *serve_connection(void *arg)
 {
     connection *conn = arg;
     fault_server *server = conn->server;
+    if (atomic_load(&server->mode) == FAULT_SLOW_PHASES)
+        usleep(FAULT_PHASE_DELAY_MS * 1000);
     SSL *ssl = SSL_new(server->ctx);
     if (ssl != NULL && SSL_set_fd(ssl, conn->fd) == 1 && SSL_accept(ssl) == 1) {
         atomic_fetch_add(&server->connections, 1);
@@ -262,8 +268,8 @@ static void *serve_connection(void *arg)
         kmip_item *request = NULL;
         unsigned request_number = 0;
         while (read_request(ssl, &request)) {
-            bool keep_open =
-                answer(server->mode, ssl, request, ++request_number);
+            bool keep_open = answer(atomic_load(&server->mode), ssl, request,
+                                    ++request_number);
             kmip_item_free(request);
             request = NULL;
             if (!keep_open)
@@ -359,9 +365,11 @@ static int listen_loopback(uint16_t *port)
 fault_server *fault_server_start(const char *cert, const char *key,
                                  const char *client_ca, fault_mode mode)
 {
+    /* A client gone before an alert is written is one of the faults. */
+    signal(SIGPIPE, SIG_IGN);
     fault_server *server = calloc(1, sizeof(*server));
     assert_non_null(server);
-    server->mode = mode;
+    atomic_init(&server->mode, mode);
     server->ctx = server_ctx(cert, key, client_ca);
     if (server->ctx == NULL)
         fail_msg("fault server: cannot load %s / %s / %s", cert, key,
@@ -379,6 +387,11 @@ fault_server *fault_server_start(const char *cert, const char *key,
     assert_int_equal(
         pthread_create(&server->accept_thread, NULL, accept_loop, server), 0);
     return server;
+}
+
+void fault_server_set_mode(fault_server *server, fault_mode mode)
+{
+    atomic_store(&server->mode, mode);
 }
 
 const char *fault_server_address(const fault_server *server)

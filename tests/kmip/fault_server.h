@@ -22,7 +22,12 @@ typedef enum fault_mode {
     FAULT_OFFERS_1_3_AND_1_2,
     FAULT_ONLY_UP_TO_1_2,    /* refuses headers above 1.2, offers 1.2-1.0 */
     FAULT_NO_COMMON_VERSION, /* offers no version */
+    /* Waits FAULT_PHASE_DELAY_MS before the TLS handshake and again before
+     * each answer: each phase is quick, all of them together are not. */
+    FAULT_SLOW_PHASES,
 } fault_mode;
+
+#define FAULT_PHASE_DELAY_MS 300
 
 typedef struct fault_server fault_server;
 
@@ -30,6 +35,9 @@ typedef struct fault_server fault_server;
  * Fails the running test when it cannot. */
 fault_server *fault_server_start(const char *cert, const char *key,
                                  const char *client_ca, fault_mode mode);
+/* Changes the mode for every request from now on, on open connections
+ * too (FAULT_NEVER_ANSWER: a server that stops answering). */
+void fault_server_set_mode(fault_server *server, fault_mode mode);
 /* "127.0.0.1:PORT"; valid until fault_server_stop. */
 const char *fault_server_address(const fault_server *server);
 /* TLS connections accepted so far. */

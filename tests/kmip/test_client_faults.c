@@ -15,83 +15,12 @@
 
 #include <cmocka.h>
 
-#include "fault_server.h"
+#include "client_test_util.h"
 #include "kmip/client.h"
 #include "kmip/tags.h"
 
 #define TIMEOUT_MS 400
 #define SLACK_MS 1500
-
-typedef struct pki {
-    const char *ca;
-    const char *cert;
-    const char *key;
-    const char *server_cert;
-    const char *server_key;
-    const char *key_encrypted;
-    const char *key_passphrase;
-} pki;
-
-static pki test_pki;
-
-static const char *env(const char *name)
-{
-    const char *value = getenv(name);
-    if (value == NULL || value[0] == '\0')
-        fail_msg("%s is not set: run under integration/with_server.py", name);
-    return value;
-}
-
-static int load_pki(void **state)
-{
-    (void)state;
-    test_pki = (pki){
-        .ca = env("P11KMIP_TEST_CA"),
-        .cert = env("P11KMIP_TEST_CERT"),
-        .key = env("P11KMIP_TEST_KEY"),
-        .server_cert = env("P11KMIP_TEST_SERVER_CERT"),
-        .server_key = env("P11KMIP_TEST_SERVER_KEY"),
-        .key_encrypted = env("P11KMIP_TEST_KEY_ENC"),
-        .key_passphrase = env("P11KMIP_TEST_KEY_PASS"),
-    };
-    return 0;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
-}
-
-static fault_server *start(fault_mode mode)
-{
-    return fault_server_start(test_pki.server_cert, test_pki.server_key,
-                              test_pki.ca, mode);
-}
-
-/* A KMIP 1.4 client (no negotiation) of the given servers. */
-static kmip_client_config config_for(const char *const *servers, size_t count)
-{
-    return (kmip_client_config){
-        .servers = servers,
-        .server_count = count,
-        .ca_file = test_pki.ca,
-        .cert_file = test_pki.cert,
-        .key_file = test_pki.key,
-        .timeout_ms = TIMEOUT_MS,
-        .version = KMIP_VERSION(1, 4),
-    };
-}
-
-static kmip_client *new_client(const kmip_client_config *cfg)
-{
-    kmip_status status;
-    kmip_client *client = kmip_client_new(cfg, &status);
-    if (client == NULL)
-        fail_msg("kmip_client_new: %s", status.message);
-    return client;
-}
 
 /* A fault server and the configuration of a client of it alone, to
  * adjust before the client is made (client NULL until then). Stop with
@@ -107,7 +36,7 @@ static void served_start(served *s, fault_mode mode)
 {
     s->server = start(mode);
     s->servers[0] = fault_server_address(s->server);
-    s->cfg = config_for(s->servers, 1);
+    s->cfg = config_for(s->servers, 1, TIMEOUT_MS);
     s->client = NULL;
 }
 
@@ -122,22 +51,6 @@ static void served_stop(served *s)
 {
     kmip_client_free(s->client);
     fault_server_stop(s->server);
-}
-
-static kmip_client_stats stats_of(kmip_client *client)
-{
-    kmip_client_stats stats;
-    kmip_client_get_stats(client, &stats);
-    return stats;
-}
-
-static kmip_rc query(kmip_client *client, int idempotent, kmip_status *status)
-{
-    kmip_response *resp = NULL;
-    kmip_rc rc = kmip_client_call_one(client, KMIP_OPERATION_QUERY, NULL,
-                                      idempotent, &resp, status);
-    kmip_response_free(resp);
-    return rc;
 }
 
 /* Runs one Query against a server in mode; returns the client's result
@@ -181,7 +94,7 @@ static void test_silent_listener_times_out_in_handshake(void **state)
     char address[32];
     int listener = fault_silent_listener(address, sizeof(address));
     const char *servers[] = {address};
-    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client_config cfg = config_for(servers, 1, TIMEOUT_MS);
     kmip_client *client = new_client(&cfg);
     kmip_status status;
     uint64_t started = now_ms();
@@ -271,7 +184,7 @@ static void test_refused_client_certificate_is_tls_error(void **state)
         fault_server_start(test_pki.server_cert, test_pki.server_key,
                            test_pki.server_cert, FAULT_NONE);
     const char *servers[] = {fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client_config cfg = config_for(servers, 1, TIMEOUT_MS);
     kmip_client *client = new_client(&cfg);
     kmip_status status;
     assert_int_equal(query(client, 1, &status), KMIP_E_TLS);
@@ -312,7 +225,7 @@ static void test_unreachable_server_error_names_it(void **state)
     char closed[32];
     fault_closed_address(closed, sizeof(closed));
     const char *servers[] = {closed};
-    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client_config cfg = config_for(servers, 1, TIMEOUT_MS);
     kmip_client *client = new_client(&cfg);
     kmip_status status;
     assert_int_equal(query(client, 1, &status), KMIP_E_TRANSPORT);
@@ -330,7 +243,7 @@ static void test_failover_skips_unreachable_server(void **state)
     char closed[32];
     fault_closed_address(closed, sizeof(closed));
     const char *servers[] = {closed, fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 2);
+    kmip_client_config cfg = config_for(servers, 2, TIMEOUT_MS);
     kmip_client *client = new_client(&cfg);
     kmip_status status;
     assert_int_equal(query(client, 0, &status), KMIP_OK);
@@ -348,7 +261,7 @@ static void test_all_servers_down_says_so(void **state)
     fault_closed_address(first, sizeof(first));
     fault_closed_address(second, sizeof(second));
     const char *servers[] = {first, second};
-    kmip_client_config cfg = config_for(servers, 2);
+    kmip_client_config cfg = config_for(servers, 2, TIMEOUT_MS);
     kmip_client *client = new_client(&cfg);
     kmip_status status;
     assert_int_equal(query(client, 1, &status), KMIP_E_TRANSPORT);
@@ -370,7 +283,7 @@ static void test_failover_remembers_the_server_that_answered(void **state)
     char closed[32];
     fault_closed_address(closed, sizeof(closed));
     const char *servers[] = {closed, fault_server_address(server)};
-    kmip_client_config cfg = config_for(servers, 2);
+    kmip_client_config cfg = config_for(servers, 2, TIMEOUT_MS);
     kmip_client *client = new_client(&cfg);
     kmip_status status;
     assert_int_equal(query(client, 1, &status), KMIP_OK);
@@ -606,7 +519,7 @@ static void test_encrypted_key_with_wrong_passphrase_is_refused(void **state)
 {
     (void)state;
     const char *servers[] = {"127.0.0.1:5696"};
-    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client_config cfg = config_for(servers, 1, TIMEOUT_MS);
     cfg.key_file = test_pki.key_encrypted;
     cfg.key_passphrase = "not the passphrase";
     kmip_status status;
@@ -619,7 +532,7 @@ static void test_encrypted_key_without_passphrase_is_refused(void **state)
 {
     (void)state;
     const char *servers[] = {"127.0.0.1:5696"};
-    kmip_client_config cfg = config_for(servers, 1);
+    kmip_client_config cfg = config_for(servers, 1, TIMEOUT_MS);
     cfg.key_file = test_pki.key_encrypted;
     kmip_status status;
     assert_null(kmip_client_new(&cfg, &status));

@@ -3,7 +3,7 @@
 provider's key file or libp11's ENGINE over p11kmip-pkcs11.so, under
 stress:
 
-    nginx_reliability.py BUILD_DIR restart|storm provider|engine
+    nginx_reliability.py BUILD_DIR restart|storm|unprivileged provider|engine
 
 restart: kmipd is killed (SIGKILL) while nginx serves; handshakes then fail
          quickly (no hang); kmipd restarts on the same port with the same
@@ -12,6 +12,9 @@ storm:   2,000 full handshakes over 8 concurrent connections in four
          quarters: none fails, no worker is replaced, and no worker's RSS
          grows by more than RSS_GROWTH_LIMIT_KB from the end of the first
          quarter to the end of the last.
+unprivileged: the workers run as nobody while the configuration and the
+         client TLS key (0600) stay in the test's 0700 root directory:
+         they sign with what the master loaded.
 
 Everything runs in a temporary directory with its own PKI, on 127.0.0.1.
 """
@@ -35,6 +38,7 @@ RSS_GROWTH_LIMIT_KB = 256
 CLIENT_TIMEOUT_S = 90
 MODULE_TIMEOUT_MS = 2000
 LIBP11 = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so"
+NOBODY = 65534
 
 
 class Failure(Exception):
@@ -71,17 +75,18 @@ def write_configs(build, work, certs, server, path):
     os.environ["OPENSSL_CONF"] = openssl_conf
 
 
-def make_key_and_cert(build, work, path):
-    """An EC key on kmipd, a self-signed certificate it signed, and what
-    nginx's ssl_certificate_key takes for path: the provider's key file or
-    the ENGINE's key."""
-    uri = "pkcs11:object=nginx-reliability;type=private"
-    cert = os.path.join(work, "web.crt")
-    key = os.path.join(work, "web.key.pem")
+def make_key_and_cert(build, work, path, label="nginx-reliability",
+                      spec="ec:P-256"):
+    """A key of spec (p11kmip keygen's) on kmipd, a self-signed certificate
+    it signed, and what nginx's ssl_certificate_key takes for path: the
+    provider's key file or the ENGINE's key."""
+    uri = "pkcs11:object=%s;type=private" % label
+    cert = os.path.join(work, label + ".crt")
+    key = os.path.join(work, label + ".key.pem")
     key_args = (["-key", uri] if path == "provider" else
                 ["-engine", "pkcs11", "-keyform", "engine", "-key", uri])
-    commands = [[os.path.join(build, "cli", "p11kmip"), "keygen", "ec:P-256",
-                 "--label", "nginx-reliability"],
+    commands = [[os.path.join(build, "cli", "p11kmip"), "keygen", spec,
+                 "--label", label],
                 ["openssl", "req", "-new", "-x509"] + key_args +
                 ["-subj", "/CN=localhost", "-days", "2", "-addext",
                  "subjectAltName=DNS:localhost,IP:127.0.0.1", "-out", cert]]
@@ -92,12 +97,13 @@ def make_key_and_cert(build, work, path):
     return cert, key if path == "provider" else "engine:pkcs11:" + uri
 
 
-def handshakes(build, nginx, web_cert, number):
+def handshakes(build, nginx, web_cert, number, threads=CLIENT_THREADS,
+               tls="1.3"):
     """Runs bench_handshakes; returns (succeeded, failed)."""
     result = subprocess.run(
         [os.path.join(build, "bench", "bench_handshakes"), "-a",
          nginx.address, "-C", web_cert, "-n", str(number), "-j",
-         str(CLIENT_THREADS), "-t", "1.3"],
+         str(threads), "-t", tls],
         stdout=subprocess.PIPE, text=True, timeout=CLIENT_TIMEOUT_S,
         env=dict(os.environ, OPENSSL_CONF="/dev/null"), check=False)
     print(result.stdout.strip(), flush=True)
@@ -157,12 +163,25 @@ def run_storm(build, certs, web_cert, server, nginx):
     return server
 
 
+def run_unprivileged(build, certs, web_cert, server, nginx):
+    os.chmod(certs.client_key, 0o600)
+    for pid in nginx.worker_pids():
+        with open("/proc/%d/status" % pid) as status:
+            uid = [line.split()[1] for line in status
+                   if line.startswith("Uid:")]
+        if uid != [str(NOBODY)]:
+            raise Failure("worker %d runs as uid %s, not nobody" % (pid, uid))
+    expect_all(build, nginx, web_cert, 40, "workers as nobody")
+    return server
+
+
 def main():
     build, mode, path = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
-    scenario = {"restart": run_restart, "storm": run_storm}[mode]
+    scenario = {"restart": run_restart, "storm": run_storm,
+                "unprivileged": run_unprivileged}[mode]
     if path not in ("provider", "engine"):
         raise SystemExit("usage: nginx_reliability.py BUILD_DIR "
-                         "restart|storm provider|engine")
+                         "restart|storm|unprivileged provider|engine")
     servers.install_signal_handlers()
     work = tempfile.mkdtemp(prefix="p11kmip-reliability-")
     server = None
@@ -174,8 +193,9 @@ def main():
         cert, key = make_key_and_cert(build, work, path)
         nginx_dir = os.path.join(work, "nginx")
         os.mkdir(nginx_dir)
+        user = "nobody nogroup" if mode == "unprivileged" else "root root"
         with with_nginx.running_nginx(cert, key, nginx_dir, workers=4,
-                                      protocols="TLSv1.3") as nginx:
+                                      protocols="TLSv1.3", user=user) as nginx:
             try:
                 server = scenario(build, certs, cert, server, nginx)
             except (Failure, subprocess.TimeoutExpired) as failure:

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "kmipd_proc.h"
+#include "server_group.h"
 #include "sign_stream.h"
 
 #define TIMEOUT_MS 2000
@@ -25,34 +26,11 @@ static kmipd_proc first, second;
 static sign_stream stream;
 static double killed_at;
 
-/* The key is made on the first server alone, then the first server's
- * database becomes the second's. */
-static bool make_shared_key(void)
-{
-    const char *servers[] = {first.address};
-    module_configure(servers, 1, TIMEOUT_MS);
-    if (module_initialize() == NULL)
-        return false;
-    bool made = module_ec_key(module_session(), "group") != CK_INVALID_HANDLE;
-    module_finalize();
-    kmipd_proc_stop(&first, SIGTERM);
-    return made && kmipd_proc_copy_database(&first, &second);
-}
-
 static int run_scenario(void **state)
 {
     (void)state;
-    if (!kmipd_proc_configure(&first, "kmipd-first", kmipd_free_port(), NULL) ||
-        !kmipd_proc_configure(&second, "kmipd-second", kmipd_free_port(),
-                              NULL) ||
-        !kmipd_proc_start(&first) || !make_shared_key() ||
-        !kmipd_proc_start(&first) || !kmipd_proc_start(&second))
-        return -1;
-    const char *servers[] = {first.address, second.address};
-    module_configure(servers, 2, TIMEOUT_MS);
-    if (module_initialize() == NULL)
-        return -1;
-    CK_OBJECT_HANDLE key = module_find_key(module_session(), "group");
+    CK_OBJECT_HANDLE key =
+        server_group_start(&first, &second, "kmipd", "group", TIMEOUT_MS);
     if (key == CK_INVALID_HANDLE)
         return -1;
     sign_stream_start(&stream, key, THREADS);

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+/* A TCP proxy on 127.0.0.1 that adds a round-trip time: every byte is
+ * held RTT/2 in each direction, as a link of that latency (and unlimited
+ * bandwidth) would. For benchmarks against a KMIP server "far away".
+ *
+ * Usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l LISTEN_PORT]
+ *   Prints "listening 127.0.0.1:PORT" once it accepts connections, then
+ *   serves until killed. Each connection gets one to the target and a
+ *   thread per direction. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_threads.h"
+
+#define CHUNK 16384
+
+typedef struct chunk {
+    struct chunk *next;
+    double due; /* bench_now() when it may be written */
+    size_t len;
+    char data[CHUNK];
+} chunk;
+
+/* One direction: from -> to, with the chunks read and not yet due. One
+ * thread reads and writes it, waiting in ppoll until the next chunk is
+ * due or more data comes: no hand-off between threads on the way. */
+typedef struct pipe_dir {
+    int from, to;
+    double delay_s;
+    chunk *head, *tail;
+    bool ended; /* from reached its end */
+} pipe_dir;
+
+/* Reads what from has into a new chunk at the tail; false at the end of
+ * the stream (or an error). */
+static bool read_chunk(pipe_dir *p)
+{
+    chunk *c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        abort();
+    ssize_t n = recv(p->from, c->data, sizeof(c->data), 0);
+    if (n <= 0) {
+        free(c);
+        return false;
+    }
+    c->len = (size_t)n;
+    c->due = bench_now() + p->delay_s;
+    if (p->tail != NULL)
+        p->tail->next = c;
+    else
+        p->head = c;
+    p->tail = c;
+    return true;
+}
+
+static bool send_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Sends the chunks that are due; false when to is gone. */
+static bool send_due(pipe_dir *p)
+{
+    while (p->head != NULL && p->head->due <= bench_now()) {
+        chunk *c = p->head;
+        p->head = c->next;
+        if (p->head == NULL)
+            p->tail = NULL;
+        bool sent = send_all(p->to, c->data, c->len);
+        free(c);
+        if (!sent)
+            return false;
+    }
+    return true;
+}
+
+/* Waits until from has data (unless it ended) or the next chunk is due. */
+static bool wait_input(pipe_dir *p)
+{
+    struct pollfd pfd = {.fd = p->ended ? -1 : p->from, .events = POLLIN};
+    struct timespec left = {0, 0};
+    if (p->head != NULL) {
+        double wait = p->head->due - bench_now();
+        wait = wait > 0 ? wait : 0;
+        left.tv_sec = (time_t)wait;
+        left.tv_nsec = (long)((wait - (double)left.tv_sec) * 1e9);
+    }
+    return ppoll(&pfd, 1, p->head != NULL ? &left : NULL, NULL) > 0;
+}
+
+static void *pump(void *arg)
+{
+    pipe_dir *p = arg;
+    while (!p->ended || p->head != NULL) {
+        if (wait_input(p) && !read_chunk(p))
+            p->ended = true;
+        if (!send_due(p))
+            break;
+    }
+    while (p->head != NULL) {
+        chunk *c = p->head;
+        p->head = c->next;
+        free(c);
+    }
+    shutdown(p->to, SHUT_WR);
+    return NULL;
+}
+
+typedef struct session {
+    pipe_dir up, down;
+} session;
+
+/* Runs both directions of one connection to their ends, then closes. */
+static void *relay(void *arg)
+{
+    session *s = arg;
+    pthread_t down;
+    bool two = pthread_create(&down, NULL, pump, &s->down) == 0;
+    pump(&s->up);
+    if (two)
+        pthread_join(down, NULL);
+    close(s->up.from);
+    close(s->up.to);
+    free(s);
+    return NULL;
+}
+
+static int tcp_socket(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    if (fd >= 0)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+static void proxy(int client, const struct sockaddr_in *target, double delay_s)
+{
+    int server = tcp_socket();
+    session *s = malloc(sizeof(*s));
+    pthread_t thread;
+    int one = 1;
+    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (server < 0 || s == NULL ||
+        connect(server, (const struct sockaddr *)target, sizeof(*target)) !=
+            0) {
+        if (server >= 0)
+            close(server);
+        close(client);
+        free(s);
+        return;
+    }
+    s->up = (pipe_dir){.from = client, .to = server, .delay_s = delay_s};
+    s->down = (pipe_dir){.from = server, .to = client, .delay_s = delay_s};
+    if (pthread_create(&thread, NULL, relay, s) == 0)
+        pthread_detach(thread);
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l PORT]\n");
+    exit(2);
+}
+
+static void parse_options(int argc, char **argv, struct sockaddr_in *target,
+                          struct sockaddr_in *listen_addr, double *rtt_ms)
+{
+    char host[64];
+    unsigned port = 0;
+    int c;
+    while ((c = getopt(argc, argv, "t:d:l:")) != -1) {
+        if (c == 't' && sscanf(optarg, "%63[^:]:%u", host, &port) == 2 &&
+            inet_pton(AF_INET, host, &target->sin_addr) == 1 && port > 0 &&
+            port < 65536)
+            target->sin_port = htons((uint16_t)port);
+        else if (c == 'd')
+            *rtt_ms = atof(optarg);
+        else if (c == 'l')
+            listen_addr->sin_port = htons((uint16_t)atoi(optarg));
+        else
+            usage();
+    }
+    if (target->sin_port == 0 || *rtt_ms < 0)
+        usage();
+}
+
+/* A socket listening on addr (its port filled in when 0). */
+static int listen_loopback(struct sockaddr_in *addr)
+{
+    int listener = tcp_socket();
+    socklen_t len = sizeof(*addr);
+    if (listener < 0 ||
+        bind(listener, (struct sockaddr *)addr, sizeof(*addr)) != 0 ||
+        listen(listener, 128) != 0 ||
+        getsockname(listener, (struct sockaddr *)addr, &len) != 0) {
+        perror("delay_proxy");
+        exit(1);
+    }
+    return listener;
+}
+
+int main(int argc, char **argv)
+{
+    struct sockaddr_in target = {.sin_family = AF_INET};
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    double rtt_ms = -1;
+    parse_options(argc, argv, &target, &addr, &rtt_ms);
+    signal(SIGPIPE, SIG_IGN);
+    /* Wake up on time (threads inherit it): the default slack of 50 us
+     * per sleep adds up to a visible part of a 1 ms round trip. */
+    prctl(PR_SET_TIMERSLACK, 1UL);
+    int listener = listen_loopback(&addr);
+    printf("listening 127.0.0.1:%u\n", (unsigned)ntohs(addr.sin_port));
+    fflush(stdout);
+    for (;;) {
+        int client = accept(listener, NULL, NULL);
+        if (client >= 0)
+            proxy(client, &target, rtt_ms / 2000.0);
+    }
+}
