@@ -16,6 +16,12 @@
 #include "keyfile.h"
 #include "provider.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_decoder_newctx_fn decoder_newctx;
+static OSSL_FUNC_decoder_freectx_fn decoder_freectx;
+static OSSL_FUNC_decoder_does_selection_fn decoder_does_selection;
+static OSSL_FUNC_decoder_decode_fn decoder_decode;
+
 static void *decoder_newctx(void *provctx)
 {
     return provctx;

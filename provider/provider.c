@@ -9,6 +9,13 @@
 
 #include "provider.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_provider_teardown_fn teardown;
+static OSSL_FUNC_provider_gettable_params_fn gettable_params;
+static OSSL_FUNC_provider_get_params_fn get_params;
+static OSSL_FUNC_provider_query_operation_fn query_operation;
+static OSSL_FUNC_provider_get_reason_strings_fn get_reason_strings;
+
 /* openssl.cnf keys of the provider's section. */
 #define PARAM_MODULE_PATH "p11kmip-module-path"
 #define PARAM_PIN "p11kmip-pin"
@@ -232,6 +239,7 @@ OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
     if (ctx == NULL)
         return 0;
     ctx->handle = handle;
+    ctx->trace = getenv("P11KMIP_PROVIDER_DEBUG") != NULL;
     bind_core_functions(ctx, in, &core_get_params);
     if (core_get_params == NULL || ctx->core_new_error == NULL ||
         ctx->core_vset_error == NULL || !read_config(ctx, core_get_params) ||
