@@ -48,7 +48,7 @@ static const OSSL_ALGORITHM signature_algorithms[] = {
  * structure the caller names: PEM_write_bio_PrivateKey asks for
  * PrivateKeyInfo, which a token key cannot give. */
 #define KEY_ENCODERS(name)                                                     \
-    {name, P11PROV_PROPS ",output=pem,structure=pk11-uri",                     \
+    {name, P11PROV_PROPS ",output=pem,structure=" P11PROV_KEYFILE_STRUCTURE,   \
      p11prov_keyfile_encoder_functions, NULL},                                 \
         {name, P11PROV_PROPS ",output=pem,structure=PrivateKeyInfo",           \
          p11prov_keyfile_encoder_functions, NULL},                             \
@@ -68,16 +68,19 @@ static const OSSL_ALGORITHM encoder_algorithms[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-#define KEYFILE_DECODER(name)                                                  \
-    {                                                                          \
-        name, P11PROV_PROPS ",input=pem", p11prov_keyfile_decoder_functions,   \
-            "URI-in-PEM key files"                                             \
-    }
+/* Key files in two steps (decoder.c): PEM to DER, DER to a key. */
+#define KEYFILE_DER_PROPS                                                      \
+    P11PROV_PROPS ",input=der,structure=" P11PROV_KEYFILE_STRUCTURE
 
 static const OSSL_ALGORITHM decoder_algorithms[] = {
-    KEYFILE_DECODER("RSA"),
-    KEYFILE_DECODER("RSA-PSS"),
-    KEYFILE_DECODER("EC"),
+    {"DER", P11PROV_PROPS ",input=pem", p11prov_keyfile_pem_decoder_functions,
+     "URI-in-PEM key files to DER"},
+    {"RSA", KEYFILE_DER_PROPS, p11prov_keyfile_rsa_decoder_functions,
+     "RSA keys named by key files"},
+    {"RSA-PSS", KEYFILE_DER_PROPS, p11prov_keyfile_rsa_pss_decoder_functions,
+     "RSA-PSS keys named by key files"},
+    {"EC", KEYFILE_DER_PROPS, p11prov_keyfile_ec_decoder_functions,
+     "EC keys named by key files"},
     {NULL, NULL, NULL, NULL},
 };
 

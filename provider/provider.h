@@ -261,6 +261,9 @@ p11prov_key *p11prov_store_find_private(p11prov_ctx *ctx, const char *uri);
 
 /* ---- Operation tables, one per file ---- */
 
+/* The decoder and encoder structure name of a key file's DER. */
+#define P11PROV_KEYFILE_STRUCTURE "pk11-uri"
+
 extern const OSSL_DISPATCH p11prov_store_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_pss_keymgmt_functions[];
@@ -274,7 +277,10 @@ extern const OSSL_DISPATCH p11prov_aes_256_cbc_functions[];
 extern const OSSL_DISPATCH p11prov_aes_128_cbc_functions[];
 extern const OSSL_DISPATCH p11prov_aes_256_ctr_functions[];
 extern const OSSL_DISPATCH p11prov_aes_128_ctr_functions[];
-extern const OSSL_DISPATCH p11prov_keyfile_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_pem_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_rsa_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_rsa_pss_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_ec_decoder_functions[];
 extern const OSSL_DISPATCH p11prov_keyfile_encoder_functions[];
 extern const OSSL_DISPATCH p11prov_spki_der_encoder_functions[];
 extern const OSSL_DISPATCH p11prov_spki_pem_encoder_functions[];

@@ -10,7 +10,7 @@
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
-# tls-rsa tls12-ecdhe-rsa tls-ec.
+# tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile.
 set -eu
 
 provider=$1
@@ -303,6 +303,65 @@ case_bad_input() {
     fi
 }
 
+# KEYFILE names the key LABEL: openssl takes it wherever a key file goes
+# (the file: store behind -in and -key), and it is the token's key.
+check_keyfile() {
+    keyfile=$1 label=$2
+    step "pkey -in $keyfile: the public key is the token's"
+    openssl pkey -in "$keyfile" -pubout -out "$keyfile.pub"
+    cmp "$keyfile.pub" "$label.pem" || fail "$keyfile: another public key"
+    step "dgst -sign $keyfile"
+    openssl dgst -sha256 -sign "$keyfile" -out "$keyfile.sig" msg
+    plain_openssl dgst -sha256 -verify "$label.pem" -signature "$keyfile.sig" \
+        msg
+    step "req -x509 -key $keyfile"
+    openssl req -new -x509 -key "$keyfile" -subj "/CN=127.0.0.1" -days 2 \
+        -out cert.pem
+    plain_openssl verify -CAfile cert.pem cert.pem
+    plain_openssl x509 -in cert.pem -noout -pubkey | cmp - "$label.pem" ||
+        fail "the certificate holds another public key"
+    step "s_server -key $keyfile"
+    check_tls "$keyfile" TLS_AES_128_GCM_SHA256 -tls1_3 \
+        -ciphersuites TLS_AES_128_GCM_SHA256
+}
+
+# Writes to FILE a key file for URI as pkcs11-provider writes one, made
+# without this provider: its PEM label around the DER SEQUENCE { desc,
+# uri }.
+other_keyfile() {
+    printf 'asn1=SEQUENCE:keyfile\n[keyfile]\n%s\n%s\n' \
+        'desc=VISIBLESTRING:PKCS\#11 Provider URI v1.0' "uri=UTF8:$2" \
+        >"$1.cnf"
+    plain_openssl asn1parse -genconf "$1.cnf" -out "$1.der" -noout
+    {
+        echo "-----BEGIN PKCS#11 PROVIDER URI-----"
+        base64 -w 64 "$1.der"
+        echo "-----END PKCS#11 PROVIDER URI-----"
+    } >"$1"
+}
+
+case_keyfile() {
+    make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
+    make_key_pair EC:prime256v1 p256 02
+    export_public_key p256
+    step "a key file written by this provider (pkey -in URI -out)"
+    openssl pkey -in "$(uri rsa)" -out rsa.key
+    grep -q "BEGIN PKCS#11 PROVIDER URI" rsa.key || fail "no key file written"
+    check_keyfile rsa.key rsa
+    step "a key file as pkcs11-provider writes it"
+    other_keyfile p256.key "pkcs11:${token}object=p256;type=private"
+    check_keyfile p256.key p256
+    step "a key file naming no key says which URI"
+    other_keyfile gone.key "pkcs11:${token}object=gone;type=private"
+    expect_error "no object matches pkcs11:.*object=gone" pkey -in gone.key \
+        -pubout
+    step "a key file whose block holds no key file says so"
+    printf -- '-----BEGIN PKCS#11 PROVIDER URI-----\nMAA=\n%s\n' \
+        '-----END PKCS#11 PROVIDER URI-----' >empty.key
+    expect_error "holds no key file" pkey -in empty.key -pubout
+}
+
 case "$case" in
 rsa-pkcs1) case_rsa_pkcs1 ;;
 rsa-pkcs1-message) case_rsa_pkcs1_message ;;
@@ -316,6 +375,7 @@ tls12-ecdhe-rsa) case_tls12_ecdhe_rsa ;;
 tls-ec) case_tls_ec ;;
 genpkey) case_genpkey ;;
 bad-input) case_bad_input ;;
+keyfile) case_keyfile ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"

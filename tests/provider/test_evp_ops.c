@@ -22,6 +22,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 #include <openssl/provider.h>
 #include <openssl/rsa.h>
 #include <openssl/store.h>
@@ -46,11 +47,10 @@ static char *uri(const char *label, const char *type)
     return text;
 }
 
-/* The key URI names, by reference (private) or by value (public). */
-static EVP_PKEY *load(const char *label, const char *type)
+/* The first key the store finds at location (a URI or a file). */
+static EVP_PKEY *load_from(const char *location)
 {
-    OSSL_STORE_CTX *store =
-        OSSL_STORE_open(uri(label, type), NULL, NULL, NULL, NULL);
+    OSSL_STORE_CTX *store = OSSL_STORE_open(location, NULL, NULL, NULL, NULL);
     EVP_PKEY *pkey = NULL;
 
     assert_non_null(store);
@@ -70,12 +70,17 @@ static EVP_PKEY *load(const char *label, const char *type)
     return pkey;
 }
 
-/* Signs message with label's private key; configure sets parameters. */
-static size_t digest_sign(const char *label, const char *md,
-                          void (*configure)(EVP_PKEY_CTX *), unsigned char *sig,
-                          size_t sigsize)
+/* The key URI names, by reference (private) or by value (public). */
+static EVP_PKEY *load(const char *label, const char *type)
 {
-    EVP_PKEY *key = load(label, "private");
+    return load_from(uri(label, type));
+}
+
+/* Signs message with key; configure sets parameters. */
+static size_t digest_sign_with(EVP_PKEY *key, const char *md,
+                               void (*configure)(EVP_PKEY_CTX *),
+                               unsigned char *sig, size_t sigsize)
+{
     EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
     size_t siglen = 0;
@@ -91,6 +96,17 @@ static size_t digest_sign(const char *label, const char *md,
     assert_int_equal(
         EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
     EVP_MD_CTX_free(mdctx);
+    return siglen;
+}
+
+/* Signs message with label's private key; configure sets parameters. */
+static size_t digest_sign(const char *label, const char *md,
+                          void (*configure)(EVP_PKEY_CTX *), unsigned char *sig,
+                          size_t sigsize)
+{
+    EVP_PKEY *key = load(label, "private");
+    size_t siglen = digest_sign_with(key, md, configure, sig, sigsize);
+
     EVP_PKEY_free(key);
     return siglen;
 }
@@ -153,6 +169,39 @@ static void test_digest_sign_rsa_pss_salt_is_digest_length(void **state)
     (void)state;
     assert_int_equal(
         verify_by_default("rsa", "SHA256", pss_salt_32, sig, siglen), 1);
+}
+
+/* test_evp_ops.sh wrote rsa.key, a key file for the "rsa" key pair. */
+#define RSA_KEYFILE "rsa.key"
+
+/* A key file read as nginx reads one signs with the token's key. */
+static void test_keyfile_read_by_pem_read_bio_private_key_signs(void **state)
+{
+    BIO *in = BIO_new_file(RSA_KEYFILE, "r");
+    EVP_PKEY *key = NULL;
+    unsigned char sig[512];
+    size_t siglen;
+
+    (void)state;
+    assert_non_null(in);
+    key = PEM_read_bio_PrivateKey(in, NULL, NULL, NULL);
+    assert_non_null(key);
+    siglen = digest_sign_with(key, "SHA256", NULL, sig, sizeof(sig));
+    assert_int_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen), 1);
+    EVP_PKEY_free(key);
+    BIO_free(in);
+}
+
+/* A key file through OpenSSL's file: store signs with the token's key. */
+static void test_keyfile_through_the_file_store_signs(void **state)
+{
+    EVP_PKEY *key = load_from(RSA_KEYFILE);
+    unsigned char sig[512];
+    size_t siglen = digest_sign_with(key, "SHA256", NULL, sig, sizeof(sig));
+
+    (void)state;
+    assert_int_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen), 1);
+    EVP_PKEY_free(key);
 }
 
 static void test_digest_sign_ecdsa_p256_gives_der(void **state)
@@ -720,6 +769,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digest_sign_rsa_pkcs1_verifies),
         cmocka_unit_test(test_digest_sign_rsa_pss_salt_is_digest_length),
+        cmocka_unit_test(test_keyfile_read_by_pem_read_bio_private_key_signs),
+        cmocka_unit_test(test_keyfile_through_the_file_store_signs),
         cmocka_unit_test(test_digest_sign_ecdsa_p256_gives_der),
         cmocka_unit_test(test_digest_sign_in_parts_then_final),
         cmocka_unit_test(test_digest_sign_abandoned_then_signing_again),

@@ -18,6 +18,8 @@ core_module=${4:-}
 # PyKMIP makes RSA key pairs only: its runs are for the AES tests
 # (P11KMIP_TEST_FILTER=*aes*, see meson.build).
 make_key_pair rsa:2048 rsa 01
+# A key file for it, as the provider writes one.
+openssl pkey -in "$(uri rsa)" -out rsa.key
 if [ "${P11KMIP_TEST_FILTER:-}" != "*aes*" ]; then
     make_key_pair EC:prime256v1 p256 02
 fi
