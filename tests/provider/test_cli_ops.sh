@@ -10,7 +10,7 @@
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
-# tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile.
+# tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing.
 set -eu
 
 provider=$1
@@ -278,6 +278,19 @@ case_genpkey() {
         plain_openssl dgst -sha256 -verify "$label.pem" -signature \
             "$label.sig" msg
     done
+    step "genpkey without p11kmip-uri: each pair gets its own CKA_ID"
+    for name in first second; do
+        openssl genpkey -propquery provider=p11kmip -algorithm EC \
+            -pkeyopt group:P-256 -out "$name.key"
+        grep -q PRIVATE "$name.key" && fail "genpkey wrote key material"
+        openssl pkey -in "$name.key" -pubout -out "$name.pem"
+        openssl dgst -sha256 -sign "$name.key" -out "$name.sig" msg
+        plain_openssl dgst -sha256 -verify "$name.pem" -signature \
+            "$name.sig" msg
+    done
+    cmp -s first.pem second.pem && fail "two key files name one key"
+    openssl pkey -in first.key -text -noout | grep -q "id=%" ||
+        fail "the key file names no CKA_ID"
 }
 
 case_bad_input() {
@@ -362,6 +375,50 @@ case_keyfile() {
     expect_error "holds no key file" pkey -in empty.key -pubout
 }
 
+# Counts the objects of each kind openssl storeutl lists for its
+# arguments: "PKEYS PUBLIC_KEYS CERTIFICATES".
+listed() {
+    openssl storeutl "$@" >listed.txt
+    printf '%s %s %s' "$(grep -c '^[0-9]*: Pkey$' listed.txt)" \
+        "$(grep -c '^[0-9]*: Public key$' listed.txt)" \
+        "$(grep -c '^[0-9]*: Certificate$' listed.txt)"
+}
+
+expect_listed() {
+    want=$1
+    shift
+    got=$(listed "$@")
+    [ "$got" = "$want" ] ||
+        fail "storeutl $*: keys, public keys, certificates $got, not $want"
+}
+
+case_listing() {
+    make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
+    make_key_pair EC:prime256v1 p256 02
+    openssl req -new -x509 -key "$(uri rsa)" -subj "/CN=listed" -days 2 \
+        -out cert.pem
+    plain_openssl x509 -in cert.pem -outform DER -out cert.der
+    token_tool --write-object cert.der --type cert --id 01 --label rsa \
+        >/dev/null
+    step "storeutl lists every key and certificate of the token"
+    expect_listed "2 2 1" "pkcs11:${token}"
+    step "-keys, -certs and -subject filter the list"
+    expect_listed "2 0 0" -keys "pkcs11:${token}"
+    expect_listed "0 0 1" -certs "pkcs11:${token}"
+    expect_listed "0 0 1" -certs -subject /CN=listed "pkcs11:${token}"
+    expect_listed "0 0 0" -certs -subject /CN=nobody "pkcs11:${token}"
+    step "a URI matching two private keys: openssl takes the lowest CKA_ID"
+    for i in 1 2 3; do
+        openssl pkey -in "pkcs11:${token}type=private" -pubout -out first.pem
+        cmp first.pem rsa.pem || fail "another key than id 01 was taken"
+    done
+    step "a key file matching two private keys is refused, naming the URI"
+    other_keyfile both.key "pkcs11:${token}type=private"
+    expect_error "type=private matches 2 private keys" pkey -in both.key \
+        -pubout
+}
+
 case "$case" in
 rsa-pkcs1) case_rsa_pkcs1 ;;
 rsa-pkcs1-message) case_rsa_pkcs1_message ;;
@@ -376,6 +433,7 @@ tls-ec) case_tls_ec ;;
 genpkey) case_genpkey ;;
 bad-input) case_bad_input ;;
 keyfile) case_keyfile ;;
+listing) case_listing ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"
