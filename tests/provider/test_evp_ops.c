@@ -27,6 +27,8 @@
 #include <openssl/rsa.h>
 #include <openssl/store.h>
 
+#include "token_keys.h"
+
 #define DEFAULT_PROPQ "provider=default"
 #define P11KMIP_PROPQ "provider=p11kmip"
 #define KEY_URI_PARAM "p11kmip-key-uri"
@@ -37,44 +39,6 @@
 
 static const unsigned char message[] =
     "The quick brown fox jumps over the lazy dog";
-
-static char *uri(const char *label, const char *type)
-{
-    static char text[256];
-
-    snprintf(text, sizeof(text), "pkcs11:%sobject=%s;type=%s",
-             getenv("P11KMIP_TEST_TOKEN_ATTR"), label, type);
-    return text;
-}
-
-/* The first key the store finds at location (a URI or a file). */
-static EVP_PKEY *load_from(const char *location)
-{
-    OSSL_STORE_CTX *store = OSSL_STORE_open(location, NULL, NULL, NULL, NULL);
-    EVP_PKEY *pkey = NULL;
-
-    assert_non_null(store);
-    while (pkey == NULL && !OSSL_STORE_eof(store)) {
-        OSSL_STORE_INFO *info = OSSL_STORE_load(store);
-
-        if (info == NULL)
-            continue;
-        if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
-            pkey = OSSL_STORE_INFO_get1_PKEY(info);
-        else if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PUBKEY)
-            pkey = OSSL_STORE_INFO_get1_PUBKEY(info);
-        OSSL_STORE_INFO_free(info);
-    }
-    OSSL_STORE_close(store);
-    assert_non_null(pkey);
-    return pkey;
-}
-
-/* The key URI names, by reference (private) or by value (public). */
-static EVP_PKEY *load(const char *label, const char *type)
-{
-    return load_from(uri(label, type));
-}
 
 /* Signs message with key; configure sets parameters. */
 static size_t digest_sign_with(EVP_PKEY *key, const char *md,

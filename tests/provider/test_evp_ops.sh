@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Runs the EVP API tests of the provider's operations (test_evp_ops) on a
+# Runs an EVP API test of the provider (test_evp_ops, test_pss_salt) on a
 # token with an RSA key pair, a P-256 key pair and two AES keys of known
 # value:
 #
