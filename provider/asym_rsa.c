@@ -319,7 +319,7 @@ static int asym_decrypt(void *vctx, unsigned char *out, size_t *outlen,
                       "RSA decryption failed: the ciphertext or its "
                       "padding is not valid");
     } else {
-        p11prov_raise_rv(ctx->provctx, rv, "decrypting on the token");
+        p11prov_op_raise(ctx->key, rv, "decrypting");
     }
     OPENSSL_clear_free(plain, plain_size);
     return ok;

@@ -24,7 +24,7 @@ static int token_crypt(p11prov_aes_ctx *ctx, CK_MECHANISM *mech,
                             in, inlen, out, out_len, P11PROV_SITE);
     p11prov_session_end(session, rv);
     if (rv != CKR_OK) {
-        p11prov_raise_rv(ctx->provctx, rv, what);
+        p11prov_op_raise(ctx->key, rv, what);
         return 0;
     }
     return 1;

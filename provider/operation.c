@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <p11-kit/p11-kit.h>
+
 #include "operation.h"
 
 int p11prov_op_key_check(p11prov_ctx *ctx, const p11prov_key *key,
@@ -61,4 +63,13 @@ p11prov_session *p11prov_op_session(p11prov_key *key)
         return NULL;
     }
     return session;
+}
+
+void p11prov_op_raise(const p11prov_key *key, CK_RV rv, const char *what)
+{
+    p11prov_raise(key->ctx, p11prov_ckr_reason(rv),
+                  "%s with %s on slot %lu failed: %s (%s)", what,
+                  key->uri != NULL ? key->uri : "the key",
+                  (unsigned long)key->slot, p11_kit_strerror(rv),
+                  p11prov_ckr_name(rv));
 }

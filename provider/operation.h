@@ -26,4 +26,8 @@ int p11prov_op_fetch_digest(p11prov_ctx *ctx, const char *name, EVP_MD **md,
  * back with p11prov_session_end. */
 p11prov_session *p11prov_op_session(p11prov_key *key);
 
+/* Raises the error for an operation on key that the token answered rv:
+ * what, the key's URI and slot, rv in words and by name. */
+void p11prov_op_raise(const p11prov_key *key, CK_RV rv, const char *what);
+
 #endif

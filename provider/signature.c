@@ -272,7 +272,7 @@ static int begin(p11prov_sig_ctx *ctx, CK_MECHANISM *mech)
     ctx->session = NULL;
     if (rv == CKR_MECHANISM_INVALID)
         return -1;
-    p11prov_raise_rv(ctx->provctx, rv, "starting a signature");
+    p11prov_op_raise(ctx->key, rv, "starting a signature");
     return 0;
 }
 
@@ -301,7 +301,7 @@ static int finish(p11prov_sig_ctx *ctx, bool one_shot, const unsigned char *in,
     if (rv == CKR_OK)
         ok = deliver(ctx, raw, raw_len, sig, siglen, sigsize);
     else
-        p11prov_raise_rv(ctx->provctx, rv, "signing on the token");
+        p11prov_op_raise(ctx->key, rv, "signing");
     free(raw);
     return ok;
 }
@@ -443,7 +443,7 @@ int p11prov_sig_digest_sign_update(void *vctx, const unsigned char *data,
     if (rv != CKR_OK) {
         p11prov_session_end(ctx->session, rv);
         ctx->session = NULL;
-        p11prov_raise_rv(ctx->provctx, rv, "hashing on the token");
+        p11prov_op_raise(ctx->key, rv, "hashing a message to sign");
         return 0;
     }
     return 1;

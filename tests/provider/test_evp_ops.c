@@ -316,34 +316,6 @@ static void test_fork_child_and_parent_sign_with_one_key(void **state)
     EVP_PKEY_free(key);
 }
 
-/* A key the provider holds only the public half of cannot sign. */
-static void test_sign_with_public_only_key_is_key_usage_error(void **state)
-{
-    EVP_PKEY *pub = load("rsa", "public");
-    EVP_PKEY_CTX *import =
-        EVP_PKEY_CTX_new_from_name(NULL, "RSA", P11KMIP_PROPQ);
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY *imported = NULL;
-    EVP_PKEY_CTX *pctx;
-
-    (void)state;
-    assert_int_equal(EVP_PKEY_todata(pub, EVP_PKEY_PUBLIC_KEY, &params), 1);
-    assert_non_null(import);
-    assert_int_equal(EVP_PKEY_fromdata_init(import), 1);
-    assert_int_equal(
-        EVP_PKEY_fromdata(import, &imported, EVP_PKEY_PUBLIC_KEY, params), 1);
-    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, imported, NULL);
-    assert_non_null(pctx);
-    ERR_clear_error();
-    assert_int_not_equal(EVP_PKEY_sign_init(pctx), 1);
-    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()), REASON_KEY_USAGE);
-    EVP_PKEY_CTX_free(pctx);
-    EVP_PKEY_free(imported);
-    EVP_PKEY_CTX_free(import);
-    OSSL_PARAM_free(params);
-    EVP_PKEY_free(pub);
-}
-
 /* OAEP with SHA-256, MGF1-SHA-256 and a label on the core; SoftHSM2 has
  * SHA-1 only and no label. */
 static void oaep(EVP_PKEY_CTX *pctx)
@@ -741,7 +713,6 @@ int main(void)
         cmocka_unit_test(test_digest_verify_through_provider),
         cmocka_unit_test(test_threads_sign_with_one_key),
         cmocka_unit_test(test_fork_child_and_parent_sign_with_one_key),
-        cmocka_unit_test(test_sign_with_public_only_key_is_key_usage_error),
         cmocka_unit_test(test_decrypt_oaep_on_token),
         cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
         cmocka_unit_test(test_tls_premaster_of_the_client_version_is_kept),
