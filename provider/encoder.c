@@ -53,6 +53,13 @@ static int write_keyfile(BIO *out, const p11prov_key *key, int selection)
     (void)selection;
     if (key->uri == NULL || key->handle == CK_INVALID_HANDLE)
         return 0;
+    if (key->ctx->no_keyfiles) {
+        p11prov_raise(key->ctx, P11PROV_R_UNSUPPORTED,
+                      "%s: key files are not written "
+                      "(p11kmip-encode-provider-uri-to-pem = false)",
+                      key->uri);
+        return 0;
+    }
     uri = p11prov_uri_without_pin(key->uri);
     ok = uri != NULL && p11prov_keyfile_der(uri, &der, &der_len);
     free(uri);

@@ -129,6 +129,13 @@ int p11prov_keymgmt_export(void *keydata, int selection,
     if ((selection & OSSL_KEYMGMT_SELECT_PRIVATE_KEY) ||
         key->public_key == NULL)
         return 0;
+    if (key->ctx->deny_export) {
+        p11prov_raise(key->ctx, P11PROV_R_KEY_USAGE,
+                      "%s: public keys are not exported "
+                      "(p11kmip-allow-export = 1)",
+                      key->uri != NULL ? key->uri : "the key");
+        return 0;
+    }
     if (EVP_PKEY_todata(key->public_key, EVP_PKEY_PUBLIC_KEY, &params) <= 0)
         return 0;
     ok = param_cb(params, cbarg);

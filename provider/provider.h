@@ -40,6 +40,13 @@ enum {
 };
 
 typedef struct p11prov_ctx p11prov_ctx;
+
+/* p11kmip-login-behavior: when tokens are logged in. */
+enum p11prov_login {
+    P11PROV_LOGIN_AUTO,  /* "auto": when a session is first needed */
+    P11PROV_LOGIN_EARLY, /* "early": at the provider's activation */
+    P11PROV_LOGIN_NEVER, /* "never": public objects only */
+};
 typedef struct p11prov_key p11prov_key;
 
 /* ---- The provider context (provider.c) ---- */
@@ -47,10 +54,19 @@ typedef struct p11prov_key p11prov_key;
 struct p11prov_ctx {
     const OSSL_CORE_HANDLE *handle;
     OSSL_LIB_CTX *libctx; /* child library context, for internal fetches */
-    /* From openssl.cnf; NULL when not set. */
-    char *module_path; /* p11kmip-module-path: another PKCS#11 module */
-    char *pin;         /* p11kmip-pin: a PIN, or "file:/path" */
-    bool trace;        /* P11KMIP_PROVIDER_DEBUG: trace every call */
+    /* From openssl.cnf (settings.c); NULL, 0 or false when not set. */
+    char *module_path;         /* p11kmip-module-path: another PKCS#11 module */
+    char *pin;                 /* p11kmip-pin: a PIN, or "file:/path" */
+    enum p11prov_login login;  /* p11kmip-login-behavior */
+    bool cache_pins;           /* p11kmip-cache-pins = cache */
+    bool deny_export;          /* p11kmip-allow-export = 1 */
+    bool no_keyfiles;          /* p11kmip-encode-provider-uri-to-pem = false */
+    CK_SLOT_ID *allowed_slots; /* p11kmip-allowed-slots; NULL: all */
+    size_t allowed_slot_count;
+    /* With cache_pins, the PIN p11kmip-pin gave the first time it was
+     * read (wiped at teardown); set once, under module_lock. */
+    char *cached_pin;
+    bool trace; /* P11KMIP_PROVIDER_DEBUG: trace every call */
     /* Core error functions. */
     OSSL_FUNC_core_new_error_fn *core_new_error;
     OSSL_FUNC_core_set_error_debug_fn *core_set_error_debug;
@@ -60,6 +76,14 @@ struct p11prov_ctx {
     struct p11prov_module *module;
     pthread_mutex_t module_lock;
 };
+
+/* Reads the provider's openssl.cnf section into ctx (settings.c); 0 with
+ * an error naming the setting when a value does not parse. */
+int p11prov_settings_read(p11prov_ctx *ctx,
+                          OSSL_FUNC_core_get_params_fn *core_get_params);
+/* Whether p11kmip-allowed-slots lets the provider use slot. */
+bool p11prov_slot_allowed(const p11prov_ctx *ctx, CK_SLOT_ID slot);
+void p11prov_settings_free(p11prov_ctx *ctx);
 
 /* Raises an OpenSSL error from this provider with a formatted text. */
 void p11prov_raise(const p11prov_ctx *ctx, int reason, const char *fmt, ...)
@@ -94,6 +118,10 @@ p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
  * session ends; NULL is a no-op. */
 void p11prov_session_end(p11prov_session *session, CK_RV rv);
 CK_SLOT_ID p11prov_session_slot(const p11prov_session *session);
+
+/* p11kmip-login-behavior = early: logs in to every initialised token of
+ * an allowed slot now; 0 with an error raised when one cannot be. */
+int p11prov_login_early(p11prov_ctx *ctx);
 
 /* Frees the module state (provider teardown). */
 void p11prov_module_free(struct p11prov_module *module);

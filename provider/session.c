@@ -136,6 +136,24 @@ static void token_label(const CK_TOKEN_INFO *token, char label[33])
     label[len] = '\0';
 }
 
+/* The PIN p11kmip-pin gives, in *pin (the caller wipes it): read again
+ * each time, or with p11kmip-cache-pins the first time only, so that a
+ * process that can no longer read the PIN file (a worker after dropping
+ * privileges) still logs in. 0, or -1 with an error raised. */
+static int configured_pin(p11prov_ctx *ctx, char **pin)
+{
+    int rc = 0;
+
+    if (!ctx->cache_pins || ctx->pin == NULL)
+        return p11prov_pin_resolve(ctx, ctx->pin, pin);
+    pthread_mutex_lock(&ctx->module_lock);
+    if (ctx->cached_pin == NULL)
+        rc = p11prov_pin_resolve(ctx, ctx->pin, &ctx->cached_pin);
+    *pin = rc == 0 ? OPENSSL_strdup(ctx->cached_pin) : NULL;
+    pthread_mutex_unlock(&ctx->module_lock);
+    return rc == 0 && *pin == NULL ? -1 : rc;
+}
+
 /* Logs the session's token in, once per token: with pin, or through the
  * protected authentication path when the token has one. Errors name uri,
  * what the session is for, and say where a PIN is given. */
@@ -148,12 +166,13 @@ static CK_RV login(p11prov_session *session, const char *uri_pin,
     CK_RV rv =
         p11prov_call_token_info(ctx, session->slot, &token, P11PROV_SITE);
 
-    if (rv != CKR_OK || !(token.flags & CKF_LOGIN_REQUIRED))
+    if (rv != CKR_OK || !(token.flags & CKF_LOGIN_REQUIRED) ||
+        ctx->login == P11PROV_LOGIN_NEVER)
         return rv;
     token_label(&token, label);
     if (!(token.flags & CKF_PROTECTED_AUTHENTICATION_PATH) &&
-        p11prov_pin_resolve(ctx, uri_pin != NULL ? uri_pin : ctx->pin, &pin) !=
-            0)
+        (uri_pin != NULL ? p11prov_pin_resolve(ctx, uri_pin, &pin)
+                         : configured_pin(ctx, &pin)) != 0)
         return CKR_PIN_INCORRECT;
     if (pin == NULL && !(token.flags & CKF_PROTECTED_AUTHENTICATION_PATH)) {
         p11prov_raise(ctx, P11PROV_R_LOGIN,
@@ -292,6 +311,26 @@ void p11prov_session_end(p11prov_session *session, CK_RV rv)
             close_session(session);
     }
     free(session);
+}
+
+int p11prov_login_early(p11prov_ctx *ctx)
+{
+    p11prov_uri *all = p11prov_uri_parse(ctx, "pkcs11:");
+    CK_SLOT_ID *slots = NULL;
+    CK_ULONG count = 0;
+    p11prov_session *session = NULL;
+    int ok =
+        all != NULL && p11prov_uri_slots(all, ctx, &slots, &count) == CKR_OK;
+
+    for (CK_ULONG i = 0; ok && i < count; i++) {
+        session = p11prov_session_get(ctx, slots[i], NULL,
+                                      "p11kmip-login-behavior = early");
+        ok = session != NULL;
+        p11prov_session_end(session, CKR_OK);
+    }
+    free(slots);
+    p11prov_uri_free(all);
+    return ok;
 }
 
 void p11prov_module_free(struct p11prov_module *module)

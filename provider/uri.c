@@ -76,7 +76,8 @@ void p11prov_uri_free(p11prov_uri *uri)
     free(uri);
 }
 
-/* 1 when slot's token is initialised and matches the URI. */
+/* 1 when slot is allowed (p11kmip-allowed-slots) and its token is
+ * initialised and matches the URI. */
 static bool slot_matches(const p11prov_uri *uri, p11prov_ctx *ctx,
                          CK_SLOT_ID slot)
 {
@@ -85,6 +86,7 @@ static bool slot_matches(const p11prov_uri *uri, p11prov_ctx *ctx,
     CK_TOKEN_INFO token;
 
     return (wanted == (CK_SLOT_ID)-1 || slot == wanted) &&
+           p11prov_slot_allowed(ctx, slot) &&
            p11prov_call_slot_info(ctx, slot, &slot_info, P11PROV_SITE) ==
                CKR_OK &&
            p11_kit_uri_match_slot_info(uri->uri, &slot_info) &&

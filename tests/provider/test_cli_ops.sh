@@ -10,7 +10,8 @@
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
-# tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing.
+# tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing
+# settings.
 set -eu
 
 provider=$1
@@ -419,6 +420,60 @@ case_listing() {
         -pubout
 }
 
+# Rewrites openssl.cnf with the provider settings given (lines).
+with_settings() {
+    cp base.cnf openssl.cnf
+    for line in "$@"; do
+        echo "$line" >>openssl.cnf
+    done
+}
+
+# The slot the token is in, as the provider's trace names it.
+token_slot() {
+    P11KMIP_PROVIDER_DEBUG=1 openssl pkey -in "$(uri ec)" -pubout 2>&1 |
+        sed -n 's/.*C_OpenSession (slot \([0-9]*\)).*/\1/p' | head -1
+}
+
+case_settings() {
+    make_key_pair EC:prime256v1 ec 03
+    cp openssl.cnf base.cnf
+    step "a value a setting does not take: not activated, saying why"
+    with_settings "p11kmip-login-behavior = sometimes"
+    expect_error "not activated: openssl.cnf: p11kmip-login-behavior = sometimes" \
+        pkey -in "$(uri ec)" -pubout
+    with_settings "p11kmip-allowed-slots = 1,x"
+    expect_error "not activated: openssl.cnf: p11kmip-allowed-slots" \
+        pkey -in "$(uri ec)" -pubout
+    step "p11kmip-login-behavior = early: the token is used at activation"
+    with_settings "p11kmip-login-behavior = early"
+    P11KMIP_PROVIDER_DEBUG=1 openssl version >/dev/null 2>trace.txt
+    grep -q "C_OpenSession" trace.txt ||
+        fail "no session at activation: $(cat trace.txt)"
+    openssl pkey -in "$(uri ec)" -pubout -out ec.pem
+    step "p11kmip-allowed-slots: the token's slot, or no token at all"
+    with_settings "p11kmip-allowed-slots = 9999 $(token_slot)"
+    openssl pkey -in "$(uri ec)" -pubout -out allowed.pem
+    cmp ec.pem allowed.pem
+    with_settings "p11kmip-allowed-slots = 9999"
+    expect_error "no token matches" pkey -in "$(uri ec)" -pubout
+    step "p11kmip-encode-provider-uri-to-pem = false: no key file written"
+    with_settings "p11kmip-encode-provider-uri-to-pem = false"
+    expect_error "key files are not written" pkey -in "$(uri ec)" -out ec.key
+    if [ "$backend" = softhsm ]; then
+        step "early login with a wrong PIN: not activated, saying why"
+        with_settings "p11kmip-login-behavior = early"
+        sed -i 's/^p11kmip-pin = .*/p11kmip-pin = 9999/' openssl.cnf
+        expect_error "not activated: p11kmip-login-behavior = early: login" \
+            pkey -in "$(uri ec)" -pubout
+        step "p11kmip-login-behavior = never: no login, private objects unseen"
+        with_settings "p11kmip-login-behavior = never"
+        P11KMIP_PROVIDER_DEBUG=1 openssl pkey -in "$(uri ec)" -pubout \
+            >/dev/null 2>trace.txt && fail "a private object was seen"
+        grep -q C_Login trace.txt && fail "the provider logged in"
+        grep -q "no object matches" trace.txt || fail "$(cat trace.txt)"
+    fi
+}
+
 case "$case" in
 rsa-pkcs1) case_rsa_pkcs1 ;;
 rsa-pkcs1-message) case_rsa_pkcs1_message ;;
@@ -434,6 +489,7 @@ genpkey) case_genpkey ;;
 bad-input) case_bad_input ;;
 keyfile) case_keyfile ;;
 listing) case_listing ;;
+settings) case_settings ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"
