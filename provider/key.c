@@ -9,6 +9,7 @@
 #include <openssl/objects.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
+#include <p11-kit/p11-kit.h>
 
 #include "provider.h"
 
@@ -327,7 +328,11 @@ CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key, p11prov_session *session)
     if (rv != CKR_OK) {
         /* The token could not be asked (a connection, a credential): not
          * the same as a key that is gone. */
-        p11prov_raise_rv(key->ctx, rv, uri);
+        p11prov_raise(key->ctx, p11prov_ckr_reason(rv),
+                      "%s: the token on slot %lu could not be searched for "
+                      "the key: %s (%s); the module's log says why",
+                      uri, (unsigned long)key->slot, p11_kit_strerror(rv),
+                      p11prov_ckr_name(rv));
         return CK_INVALID_HANDLE;
     }
     if (found == CK_INVALID_HANDLE) {
