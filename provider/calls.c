@@ -70,6 +70,14 @@ static CK_RV checked(const p11prov_ctx *ctx, const call *what, CK_SLOT_ID slot,
 
 /* ---- Module and slots ---- */
 
+/* The module's functions, or NULL with an error raised. */
+static CK_FUNCTION_LIST *module_fns(p11prov_ctx *ctx)
+{
+    struct p11prov_module *module = p11prov_module_current(ctx);
+
+    return module != NULL ? p11prov_module_functions(module) : NULL;
+}
+
 CK_RV p11prov_call_initialize(p11prov_ctx *ctx, CK_FUNCTION_LIST *fns,
                               const p11prov_site *site)
 {
@@ -88,16 +96,14 @@ CK_RV p11prov_call_initialize(p11prov_ctx *ctx, CK_FUNCTION_LIST *fns,
 CK_RV p11prov_call_slots(p11prov_ctx *ctx, CK_SLOT_ID **slots, CK_ULONG *count,
                          const p11prov_site *site)
 {
-    struct p11prov_module *module = p11prov_module_current(ctx);
-    CK_FUNCTION_LIST *fns;
+    CK_FUNCTION_LIST *fns = module_fns(ctx);
     CK_ULONG n = 0;
     CK_RV rv;
 
     *slots = NULL;
     *count = 0;
-    if (module == NULL)
+    if (fns == NULL)
         return CKR_GENERAL_ERROR;
-    fns = p11prov_module_functions(module);
     rv = fns->C_GetSlotList(CK_TRUE, NULL, &n);
     if (rv == CKR_OK && (*slots = calloc(n + 1, sizeof(**slots))) == NULL)
         rv = CKR_HOST_MEMORY;
@@ -114,11 +120,8 @@ CK_RV p11prov_call_slots(p11prov_ctx *ctx, CK_SLOT_ID **slots, CK_ULONG *count,
 CK_RV p11prov_call_slot_info(p11prov_ctx *ctx, CK_SLOT_ID slot,
                              CK_SLOT_INFO *info, const p11prov_site *site)
 {
-    struct p11prov_module *module = p11prov_module_current(ctx);
-    CK_RV rv =
-        module == NULL
-            ? CKR_GENERAL_ERROR
-            : p11prov_module_functions(module)->C_GetSlotInfo(slot, info);
+    CK_FUNCTION_LIST *fns = module_fns(ctx);
+    CK_RV rv = fns != NULL ? fns->C_GetSlotInfo(slot, info) : CKR_GENERAL_ERROR;
 
     return checked(ctx, CALL("C_GetSlotInfo", failures_only), slot, rv, site);
 }
@@ -126,11 +129,9 @@ CK_RV p11prov_call_slot_info(p11prov_ctx *ctx, CK_SLOT_ID slot,
 CK_RV p11prov_call_token_info(p11prov_ctx *ctx, CK_SLOT_ID slot,
                               CK_TOKEN_INFO *info, const p11prov_site *site)
 {
-    struct p11prov_module *module = p11prov_module_current(ctx);
+    CK_FUNCTION_LIST *fns = module_fns(ctx);
     CK_RV rv =
-        module == NULL
-            ? CKR_GENERAL_ERROR
-            : p11prov_module_functions(module)->C_GetTokenInfo(slot, info);
+        fns != NULL ? fns->C_GetTokenInfo(slot, info) : CKR_GENERAL_ERROR;
 
     return checked(ctx, CALL("C_GetTokenInfo", failures_only), slot, rv, site);
 }

@@ -62,27 +62,28 @@ static int read_cache_pins(p11prov_ctx *ctx, const char *value)
     return ctx->cache_pins;
 }
 
-/* pkcs11-provider's convention: 0 allows export, 1 denies it. */
-static int read_allow_export(p11prov_ctx *ctx, const char *value)
+/* A value of two words: *second is whether it is the second. */
+static int read_either(const char *value, const char *first,
+                       const char *second_word, bool *second)
 {
-    static const char *const words[] = {"0", "1", NULL};
+    const char *const words[] = {first, second_word, NULL};
     int choice;
 
     if (!read_choice(value, words, &choice))
         return 0;
-    ctx->deny_export = choice == 1;
+    *second = choice == 1;
     return 1;
+}
+
+/* pkcs11-provider's convention: 0 allows export, 1 denies it. */
+static int read_allow_export(p11prov_ctx *ctx, const char *value)
+{
+    return read_either(value, "0", "1", &ctx->deny_export);
 }
 
 static int read_write_keyfiles(p11prov_ctx *ctx, const char *value)
 {
-    static const char *const words[] = {"false", "true", NULL};
-    int choice;
-
-    if (!read_choice(value, words, &choice))
-        return 0;
-    ctx->no_keyfiles = choice == 0;
-    return 1;
+    return read_either(value, "true", "false", &ctx->no_keyfiles);
 }
 
 /* Slot ids separated by spaces or commas. */

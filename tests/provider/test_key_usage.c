@@ -55,18 +55,33 @@ static EVP_PKEY *public_only(const char *label)
     return imported;
 }
 
-static void test_decrypt_with_a_public_key_is_refused(void **state)
+/* Expects init on a context for a public-only key to fail saying text. */
+static void expect_refused_for_public_key(int (*init)(EVP_PKEY_CTX *),
+                                          const char *text)
 {
     EVP_PKEY *key = public_only("rsa");
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
-    const char *texts[] = {"decrypting needs a private key", NULL};
+    const char *texts[] = {text, NULL};
 
-    (void)state;
     ERR_clear_error();
-    assert_int_not_equal(EVP_PKEY_decrypt_init(pctx), 1);
+    assert_int_not_equal(init(pctx), 1);
     expect_error(REASON_KEY_USAGE, texts);
     EVP_PKEY_CTX_free(pctx);
     EVP_PKEY_free(key);
+}
+
+static void test_decrypt_with_a_public_key_is_refused(void **state)
+{
+    (void)state;
+    expect_refused_for_public_key(EVP_PKEY_decrypt_init,
+                                  "decrypting needs a private key");
+}
+
+static void test_sign_with_a_public_key_is_refused(void **state)
+{
+    (void)state;
+    expect_refused_for_public_key(EVP_PKEY_sign_init,
+                                  "signing needs a private key");
 }
 
 /* 1 when a digest-sign with md and label's private key succeeds. */
@@ -84,20 +99,6 @@ static int digest_sign(const char *label, const char *md)
     EVP_MD_CTX_free(mdctx);
     EVP_PKEY_free(key);
     return ok;
-}
-
-static void test_sign_with_a_public_key_is_refused(void **state)
-{
-    EVP_PKEY *key = public_only("rsa");
-    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
-    const char *texts[] = {"signing needs a private key", NULL};
-
-    (void)state;
-    ERR_clear_error();
-    assert_int_not_equal(EVP_PKEY_sign_init(pctx), 1);
-    expect_error(REASON_KEY_USAGE, texts);
-    EVP_PKEY_CTX_free(pctx);
-    EVP_PKEY_free(key);
 }
 
 static void test_digest_the_token_cannot_use_is_unsupported(void **state)

@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <openssl/err.h>
@@ -54,18 +52,10 @@ static void
 test_child_without_credentials_is_not_told_the_key_is_gone(void **state)
 {
     EVP_PKEY *key = load("rsa", "private");
-    pid_t child;
-    int status;
 
     (void)state;
     assert_int_equal(setenv("P11KMIP_KEY", "/nonexistent/client.key", 1), 0);
-    child = fork();
-    assert_true(child >= 0);
-    if (child == 0)
-        _exit(child_sign(key));
-    assert_int_equal(waitpid(child, &status, 0), child);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    in_child(child_sign, key);
     EVP_PKEY_free(key);
 }
 

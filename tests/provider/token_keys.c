@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <openssl/store.h>
@@ -44,4 +46,17 @@ EVP_PKEY *load_from(const char *location)
 EVP_PKEY *load(const char *label, const char *type)
 {
     return load_from(uri(label, type));
+}
+
+void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key)
+{
+    pid_t child = fork();
+    int status;
+
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(body(key));
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }

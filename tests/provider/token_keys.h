@@ -15,4 +15,8 @@ EVP_PKEY *load_from(const char *location);
  * (public). */
 EVP_PKEY *load(const char *label, const char *type);
 
+/* Runs body(key) in a forked child; fails the test unless the child
+ * exits with 0. */
+void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key);
+
 #endif
