@@ -314,10 +314,6 @@ static int asym_decrypt(void *vctx, unsigned char *out, size_t *outlen,
         memcpy(out, plain, plain_len);
         *outlen = plain_len;
         ok = 1;
-    } else if (padding_failure(rv)) {
-        p11prov_raise(ctx->provctx, P11PROV_R_TOKEN,
-                      "RSA decryption failed: the ciphertext or its "
-                      "padding is not valid");
     } else {
         p11prov_op_raise(ctx->key, rv, "decrypting");
     }

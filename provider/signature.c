@@ -331,9 +331,7 @@ static int sign_digest(p11prov_sig_ctx *ctx, const unsigned char *tbs,
         return 0;
     ok = begin(ctx, &mech);
     if (ok < 0)
-        p11prov_raise(ctx->provctx, P11PROV_R_UNSUPPORTED,
-                      "the token has no mechanism 0x%lx to sign with",
-                      (unsigned long)mech.mechanism);
+        p11prov_op_raise(ctx->key, CKR_MECHANISM_INVALID, "signing");
     ok =
         ok > 0 && finish(ctx, true, encoded, encoded_len, sig, siglen, sigsize);
     OPENSSL_free(owned);
