@@ -78,12 +78,21 @@ static CK_FUNCTION_LIST *module_fns(p11prov_ctx *ctx)
     return module != NULL ? p11prov_module_functions(module) : NULL;
 }
 
-CK_RV p11prov_call_initialize(p11prov_ctx *ctx, CK_FUNCTION_LIST *fns,
+CK_RV p11prov_call_initialize(p11prov_ctx *ctx,
+                              CK_C_GetFunctionList get_function_list,
+                              CK_FUNCTION_LIST **fns_out,
                               const p11prov_site *site)
 {
     CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
-    CK_RV rv = fns->C_Initialize(&args);
+    CK_FUNCTION_LIST *fns = NULL;
+    CK_RV rv = get_function_list == NULL ? CKR_FUNCTION_NOT_SUPPORTED
+                                         : get_function_list(&fns);
 
+    if (checked(ctx, CALL("C_GetFunctionList", failures_only), 0, rv, site) !=
+        CKR_OK)
+        return rv;
+    *fns_out = fns;
+    rv = fns->C_Initialize(&args);
     if (rv == CKR_CRYPTOKI_ALREADY_INITIALIZED) {
         /* A child of a process that initialised a module which does not
          * detect fork itself: PKCS#11 wants it initialised again. */

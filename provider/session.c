@@ -59,10 +59,8 @@ static struct p11prov_module *module_load(p11prov_ctx *ctx)
         get_function_list =
             (CK_C_GetFunctionList)dlsym(module->dl, "C_GetFunctionList");
     }
-    rv = get_function_list == NULL ? CKR_GENERAL_ERROR
-                                   : get_function_list(&module->fns);
-    if (rv == CKR_OK)
-        rv = p11prov_call_initialize(ctx, module->fns, P11PROV_SITE);
+    rv = p11prov_call_initialize(ctx, get_function_list, &module->fns,
+                                 P11PROV_SITE);
     if (rv != CKR_OK) {
         p11prov_raise_rv(ctx, rv,
                          ctx->module_path != NULL ? ctx->module_path

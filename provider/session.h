@@ -22,8 +22,11 @@ CK_FUNCTION_LIST *p11prov_module_functions(const struct p11prov_module *module);
 /* The calls session.c makes while it loads the module and opens, logs in
  * (pin NULL: the protected authentication path) and closes sessions
  * (calls.c). A failure to close is traced, never raised. */
-CK_RV p11prov_call_initialize(p11prov_ctx *ctx, CK_FUNCTION_LIST *fns,
-                              const p11prov_site *site);
+/* C_GetFunctionList through get_function_list (NULL: the module has
+ * none) into *fns, then C_Initialize. */
+CK_RV p11prov_call_initialize(p11prov_ctx *ctx,
+                              CK_C_GetFunctionList get_function_list,
+                              CK_FUNCTION_LIST **fns, const p11prov_site *site);
 CK_RV p11prov_call_open(p11prov_session *session, const p11prov_site *site);
 CK_RV p11prov_call_login(p11prov_session *session, const char *pin,
                          const p11prov_site *site);
