@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kmip/tag_values.h>
+#include <kmip/tags.h>
 #include <p11-kit/p11-kit.h>
 
 #include "session.h"
@@ -46,9 +48,11 @@ static bool is_answer(const CK_RV *answers, CK_RV rv)
     return answers == NULL;
 }
 
-/* Traces and reports one call's rv; returns rv. */
-static CK_RV checked(const p11prov_ctx *ctx, const call *what, CK_SLOT_ID slot,
-                     CK_RV rv, const p11prov_site *site)
+/* Traces and reports one call's rv, with detail (what the device said)
+ * after the CKR; returns rv. */
+static CK_RV checked_with(const p11prov_ctx *ctx, const call *what,
+                          CK_SLOT_ID slot, CK_RV rv, const p11prov_site *site,
+                          const char *detail)
 {
     if (ctx->trace)
         fprintf(stderr, "p11kmip: %s (slot %lu) = %s at %s:%d %s()\n",
@@ -57,16 +61,55 @@ static CK_RV checked(const p11prov_ctx *ctx, const call *what, CK_SLOT_ID slot,
     if (rv == CKR_OK || is_answer(what->answers, rv))
         return rv;
     p11prov_raise(ctx, p11prov_ckr_reason(rv),
-                  "%s on slot %lu failed: %s (%s), at %s:%d %s()", what->name,
+                  "%s on slot %lu failed: %s (%s)%s, at %s:%d %s()", what->name,
                   (unsigned long)slot, p11prov_ckr_name(rv),
-                  p11_kit_strerror(rv), file_name(site->file), site->line,
-                  site->func);
+                  p11_kit_strerror(rv), detail, file_name(site->file),
+                  site->line, site->func);
     return rv;
+}
+
+static CK_RV checked(const p11prov_ctx *ctx, const call *what, CK_SLOT_ID slot,
+                     CK_RV rv, const p11prov_site *site)
+{
+    return checked_with(ctx, what, slot, rv, site, "");
+}
+
+/* What the device said of the session's last call (ulDeviceError): for
+ * p11core, the KMIP Result Reason, named; "" when nothing. */
+static void device_detail(const p11prov_session *session, char *detail,
+                          size_t size)
+{
+    CK_SESSION_INFO info = {0};
+    const char *name;
+
+    detail[0] = '\0';
+    if (session->fns->C_GetSessionInfo(session->handle, &info) != CKR_OK ||
+        info.ulDeviceError == 0)
+        return;
+    name = session->ctx->module_path == NULL
+               ? kmip_enum_name(KMIP_TAG_RESULT_REASON,
+                                (uint32_t)info.ulDeviceError)
+               : NULL;
+    if (name != NULL)
+        snprintf(detail, size, "; the KMIP server answered %s", name);
+    else
+        snprintf(detail, size, "; device error 0x%lx",
+                 (unsigned long)info.ulDeviceError);
+}
+
+static CK_RV session_checked(const p11prov_session *session, const call *what,
+                             CK_RV rv, const p11prov_site *site)
+{
+    char detail[96] = "";
+
+    if (rv != CKR_OK && !is_answer(what->answers, rv))
+        device_detail(session, detail, sizeof(detail));
+    return checked_with(session->ctx, what, session->slot, rv, site, detail);
 }
 
 #define CALL(name, answers) (&(const call){name, answers})
 #define SESSION_CALL(session, name, answers, rv, site)                         \
-    checked((session)->ctx, CALL(name, answers), (session)->slot, (rv), (site))
+    session_checked((session), CALL(name, answers), (rv), (site))
 
 /* ---- Module and slots ---- */
 

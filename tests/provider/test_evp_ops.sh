@@ -22,6 +22,8 @@ make_key_pair rsa:2048 rsa 01
 openssl pkey -in "$(uri rsa)" -out rsa.key
 if [ "${P11KMIP_TEST_FILTER:-}" != "*aes*" ]; then
     make_key_pair EC:prime256v1 p256 02
+    # One that a test destroys (test_token_errors).
+    make_key_pair EC:prime256v1 victim 08
 fi
 # Secret keys imported, so that the tests can compare with OpenSSL's AES.
 aes256=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -38,4 +40,5 @@ export P11KMIP_TEST_TOKEN_ATTR="$token"
 export P11KMIP_TEST_AES256="$aes256"
 export P11KMIP_TEST_AES128="$aes128"
 export P11KMIP_TEST_BACKEND="$backend"
+export P11KMIP_TEST_MODULE="$module"
 "$test_binary"
