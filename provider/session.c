@@ -208,6 +208,31 @@ static slot_pool *take_idle(struct p11prov_module *module,
     return pool;
 }
 
+/* Opens a session into session, logging its token in unless logged_in,
+ * and counts it in pool. Errors name uri. */
+static CK_RV open_new(p11prov_session *session, slot_pool *pool, bool logged_in,
+                      const char *uri_pin, const char *uri)
+{
+    CK_RV rv = p11prov_call_open(session, P11PROV_SITE);
+
+    if (rv != CKR_OK)
+        p11prov_raise(session->ctx, P11PROV_R_TOKEN,
+                      "%s: no session on slot %lu", uri,
+                      (unsigned long)session->slot);
+    else if (!logged_in)
+        rv = login(session, uri_pin, uri);
+    if (rv != CKR_OK) {
+        if (session->handle != CK_INVALID_HANDLE)
+            p11prov_call_close(session, P11PROV_SITE);
+        return rv;
+    }
+    pthread_mutex_lock(&session->module->lock);
+    pool->open_count++;
+    pool->logged_in = true;
+    pthread_mutex_unlock(&session->module->lock);
+    return CKR_OK;
+}
+
 p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
                                      const char *uri_pin, const char *uri)
 {
@@ -215,7 +240,6 @@ p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
     p11prov_session *session;
     slot_pool *pool;
     bool logged_in;
-    CK_RV rv;
 
     if (module == NULL)
         return NULL;
@@ -227,29 +251,14 @@ p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
     *session =
         (p11prov_session){ctx, module, module->fns, slot, CK_INVALID_HANDLE};
     pool = take_idle(module, session, &logged_in);
-    if (pool == NULL) {
+    if (pool == NULL)
         p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
+    if (pool == NULL ||
+        (session->handle == CK_INVALID_HANDLE &&
+         open_new(session, pool, logged_in, uri_pin, uri) != CKR_OK)) {
         free(session);
         return NULL;
     }
-    if (session->handle != CK_INVALID_HANDLE)
-        return session;
-    rv = p11prov_call_open(session, P11PROV_SITE);
-    if (rv != CKR_OK)
-        p11prov_raise(ctx, P11PROV_R_TOKEN, "%s: no session on slot %lu", uri,
-                      (unsigned long)slot);
-    else if (!logged_in)
-        rv = login(session, uri_pin, uri);
-    if (rv != CKR_OK) {
-        if (session->handle != CK_INVALID_HANDLE)
-            p11prov_call_close(session, P11PROV_SITE);
-        free(session);
-        return NULL;
-    }
-    pthread_mutex_lock(&module->lock);
-    pool->open_count++;
-    pool->logged_in = true;
-    pthread_mutex_unlock(&module->lock);
     return session;
 }
 
