@@ -58,6 +58,12 @@ static void found_drop(void)
     last_found.uri = NULL;
 }
 
+void p11prov_decoder_forget(const p11prov_ctx *ctx)
+{
+    if (last_found.ctx == ctx)
+        found_drop();
+}
+
 /* The key uri names: the one step 1 found, else looked up. A new
  * reference, or NULL with an error raised. */
 static p11prov_key *found_key(p11prov_ctx *ctx, const char *uri)

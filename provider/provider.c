@@ -171,6 +171,7 @@ static void teardown(void *provctx)
 {
     p11prov_ctx *ctx = provctx;
 
+    p11prov_decoder_forget(ctx);
     p11prov_module_free(ctx->module);
     OSSL_LIB_CTX_free(ctx->libctx);
     p11prov_settings_free(ctx);

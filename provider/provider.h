@@ -287,6 +287,10 @@ p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey);
  * when it names none or several. */
 p11prov_key *p11prov_store_find_private(p11prov_ctx *ctx, const char *uri);
 
+/* Drops the key the key file decoder keeps for this thread when it is
+ * ctx's (provider teardown). */
+void p11prov_decoder_forget(const p11prov_ctx *ctx);
+
 /* ---- Operation tables, one per file ---- */
 
 /* The decoder and encoder structure name of a key file's DER. */
