@@ -364,7 +364,7 @@ case_keyfile() {
     grep -q "BEGIN PKCS#11 PROVIDER URI" rsa.key || fail "no key file written"
     check_keyfile rsa.key rsa
     step "a key file as pkcs11-provider writes it"
-    other_keyfile p256.key "pkcs11:${token}object=p256;type=private"
+    other_keyfile p256.key "pkcs11:${token}id=%02;object=p256;type=private"
     check_keyfile p256.key p256
     step "a key file naming no key says which URI"
     other_keyfile gone.key "pkcs11:${token}object=gone;type=private"
