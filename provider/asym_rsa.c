@@ -23,6 +23,19 @@
 #include "operation.h"
 #include "rsa_pad.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_asym_cipher_newctx_fn asym_newctx;
+static OSSL_FUNC_asym_cipher_freectx_fn asym_freectx;
+static OSSL_FUNC_asym_cipher_dupctx_fn asym_dupctx;
+static OSSL_FUNC_asym_cipher_encrypt_init_fn asym_encrypt_init;
+static OSSL_FUNC_asym_cipher_encrypt_fn asym_encrypt;
+static OSSL_FUNC_asym_cipher_decrypt_init_fn asym_decrypt_init;
+static OSSL_FUNC_asym_cipher_decrypt_fn asym_decrypt;
+static OSSL_FUNC_asym_cipher_get_ctx_params_fn asym_get_ctx_params;
+static OSSL_FUNC_asym_cipher_gettable_ctx_params_fn asym_gettable_ctx_params;
+static OSSL_FUNC_asym_cipher_set_ctx_params_fn asym_set_ctx_params;
+static OSSL_FUNC_asym_cipher_settable_ctx_params_fn asym_settable_ctx_params;
+
 /* OpenSSL's default OAEP digest. */
 #define DEFAULT_OAEP_DIGEST "SHA1"
 
@@ -96,8 +109,6 @@ static void *asym_dupctx(void *vctx)
         EVP_MD_up_ref(dst->mgf1_md);
     return dst;
 }
-
-static int asym_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
 
 static int init(asym_ctx *ctx, void *provkey, int operation,
                 const OSSL_PARAM params[])
@@ -224,11 +235,9 @@ static int token_decrypt(asym_ctx *ctx, CK_MECHANISM *mech,
 
     if (session == NULL)
         return 0;
-    *rv = session->fns->C_DecryptInit(session->handle, mech, ctx->key->handle);
-    if (*rv == CKR_OK)
-        *rv = session->fns->C_Decrypt(session->handle, (CK_BYTE *)in, inlen,
-                                      plain, plain_len);
-    p11prov_op_session_end(session, *rv);
+    *rv = p11prov_call_crypt(session, false, mech, ctx->key->handle, in, inlen,
+                             plain, plain_len, P11PROV_SITE);
+    p11prov_session_end(session, *rv);
     return 1;
 }
 
@@ -305,12 +314,8 @@ static int asym_decrypt(void *vctx, unsigned char *out, size_t *outlen,
         memcpy(out, plain, plain_len);
         *outlen = plain_len;
         ok = 1;
-    } else if (padding_failure(rv)) {
-        p11prov_raise(ctx->provctx, P11PROV_R_TOKEN,
-                      "RSA decryption failed: the ciphertext or its "
-                      "padding is not valid");
     } else {
-        p11prov_raise_rv(ctx->provctx, rv, "decrypting on the token");
+        p11prov_op_raise(ctx->key, rv, "decrypting");
     }
     OPENSSL_clear_free(plain, plain_size);
     return ok;

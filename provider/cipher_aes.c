@@ -28,6 +28,19 @@
 #include "cipher_aes.h"
 #include "cipher_key.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_cipher_freectx_fn aes_freectx;
+static OSSL_FUNC_cipher_dupctx_fn aes_dupctx;
+static OSSL_FUNC_cipher_encrypt_init_fn aes_encrypt_init;
+static OSSL_FUNC_cipher_decrypt_init_fn aes_decrypt_init;
+static OSSL_FUNC_cipher_update_fn aes_update;
+static OSSL_FUNC_cipher_final_fn aes_final;
+static OSSL_FUNC_cipher_gettable_params_fn aes_gettable_params;
+static OSSL_FUNC_cipher_get_ctx_params_fn aes_get_ctx_params;
+static OSSL_FUNC_cipher_gettable_ctx_params_fn aes_gettable_ctx_params;
+static OSSL_FUNC_cipher_set_ctx_params_fn aes_set_ctx_params;
+static OSSL_FUNC_cipher_settable_ctx_params_fn aes_settable_ctx_params;
+
 #define P11PROV_CIPHER_PARAM_KEY_URI "p11kmip-key-uri"
 
 static void *aes_newctx(void *provctx, unsigned int mode, size_t key_bits)
@@ -115,8 +128,6 @@ static void restart(p11prov_aes_ctx *ctx)
         ctx->aad->length = ctx->message->length = 0;
     }
 }
-
-static int aes_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
 
 static int init(p11prov_aes_ctx *ctx, const unsigned char *key, size_t keylen,
                 const unsigned char *iv, size_t ivlen,
@@ -430,6 +441,8 @@ static const OSSL_PARAM *aes_gettable_params(void *provctx)
 
 /* One dispatch table per mode and key size. */
 #define AES_CIPHER(name, mode, bits)                                           \
+    static OSSL_FUNC_cipher_newctx_fn name##_newctx;                           \
+    static OSSL_FUNC_cipher_get_params_fn name##_get_params;                   \
     static void *name##_newctx(void *provctx)                                  \
     {                                                                          \
         return aes_newctx(provctx, mode, bits);                                \

@@ -16,26 +16,15 @@ static int token_crypt(p11prov_aes_ctx *ctx, CK_MECHANISM *mech,
                        unsigned char *out, CK_ULONG *out_len, const char *what)
 {
     p11prov_session *session = p11prov_op_session(ctx->key);
-    CK_SESSION_HANDLE handle;
     CK_RV rv;
 
     if (session == NULL)
         return 0;
-    handle = session->handle;
-    if (ctx->encrypting) {
-        rv = session->fns->C_EncryptInit(handle, mech, ctx->key->handle);
-        if (rv == CKR_OK)
-            rv = session->fns->C_Encrypt(handle, (CK_BYTE *)in, inlen, out,
-                                         out_len);
-    } else {
-        rv = session->fns->C_DecryptInit(handle, mech, ctx->key->handle);
-        if (rv == CKR_OK)
-            rv = session->fns->C_Decrypt(handle, (CK_BYTE *)in, inlen, out,
-                                         out_len);
-    }
-    p11prov_op_session_end(session, rv);
+    rv = p11prov_call_crypt(session, ctx->encrypting, mech, ctx->key->handle,
+                            in, inlen, out, out_len, P11PROV_SITE);
+    p11prov_session_end(session, rv);
     if (rv != CKR_OK) {
-        p11prov_raise_rv(ctx->provctx, rv, what);
+        p11prov_op_raise(ctx->key, rv, what);
         return 0;
     }
     return 1;

@@ -11,6 +11,17 @@
 #include "keyfile.h"
 #include "provider.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_encoder_newctx_fn encoder_newctx;
+static OSSL_FUNC_encoder_freectx_fn encoder_freectx;
+static OSSL_FUNC_encoder_does_selection_fn keyfile_does_selection;
+static OSSL_FUNC_encoder_does_selection_fn public_does_selection;
+static OSSL_FUNC_encoder_does_selection_fn text_does_selection;
+static OSSL_FUNC_encoder_encode_fn encode_keyfile;
+static OSSL_FUNC_encoder_encode_fn encode_spki_der;
+static OSSL_FUNC_encoder_encode_fn encode_spki_pem;
+static OSSL_FUNC_encoder_encode_fn encode_text;
+
 typedef int (*write_fn)(BIO *out, const p11prov_key *key, int selection);
 
 static void *encoder_newctx(void *provctx)
@@ -42,6 +53,13 @@ static int write_keyfile(BIO *out, const p11prov_key *key, int selection)
     (void)selection;
     if (key->uri == NULL || key->handle == CK_INVALID_HANDLE)
         return 0;
+    if (key->ctx->no_keyfiles) {
+        p11prov_raise(key->ctx, P11PROV_R_UNSUPPORTED,
+                      "%s: key files are not written "
+                      "(p11kmip-encode-provider-uri-to-pem = false)",
+                      key->uri);
+        return 0;
+    }
     uri = p11prov_uri_without_pin(key->uri);
     ok = uri != NULL && p11prov_keyfile_der(uri, &der, &der_len);
     free(uri);

@@ -9,6 +9,7 @@
 #include <openssl/objects.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
+#include <p11-kit/p11-kit.h>
 
 #include "provider.h"
 
@@ -16,31 +17,6 @@
     {                                                                          \
         (type), (ptr), sizeof(*(ptr))                                          \
     }
-
-CK_RV p11prov_get_attribute(p11prov_session *session, CK_OBJECT_HANDLE object,
-                            CK_ATTRIBUTE_TYPE type, CK_BYTE **value,
-                            CK_ULONG *len)
-{
-    CK_ATTRIBUTE attr = {type, NULL, 0};
-    CK_RV rv;
-
-    *value = NULL;
-    *len = 0;
-    rv = session->fns->C_GetAttributeValue(session->handle, object, &attr, 1);
-    if (rv != CKR_OK || attr.ulValueLen == CK_UNAVAILABLE_INFORMATION)
-        return rv == CKR_OK ? CKR_ATTRIBUTE_TYPE_INVALID : rv;
-    attr.pValue = malloc(attr.ulValueLen + 1);
-    if (attr.pValue == NULL)
-        return CKR_HOST_MEMORY;
-    rv = session->fns->C_GetAttributeValue(session->handle, object, &attr, 1);
-    if (rv != CKR_OK) {
-        free(attr.pValue);
-        return rv;
-    }
-    *value = attr.pValue;
-    *len = attr.ulValueLen;
-    return CKR_OK;
-}
 
 static EVP_PKEY *pkey_from_params(p11prov_ctx *ctx, const char *type,
                                   OSSL_PARAM_BLD *bld)
@@ -68,10 +44,10 @@ static EVP_PKEY *rsa_public(p11prov_ctx *ctx, p11prov_session *session,
     EVP_PKEY *pkey = NULL;
 
     if (bld != NULL &&
-        p11prov_get_attribute(session, object, CKA_MODULUS, &n, &n_len) ==
-            CKR_OK &&
-        p11prov_get_attribute(session, object, CKA_PUBLIC_EXPONENT, &e,
-                              &e_len) == CKR_OK &&
+        p11prov_call_attribute(session, object, CKA_MODULUS, &n, &n_len,
+                               P11PROV_SITE) == CKR_OK &&
+        p11prov_call_attribute(session, object, CKA_PUBLIC_EXPONENT, &e, &e_len,
+                               P11PROV_SITE) == CKR_OK &&
         (bn_n = BN_bin2bn(n, (int)n_len, NULL)) != NULL &&
         (bn_e = BN_bin2bn(e, (int)e_len, NULL)) != NULL &&
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) &&
@@ -100,10 +76,10 @@ static EVP_PKEY *ec_public(p11prov_ctx *ctx, p11prov_session *session,
     EVP_PKEY *pkey = NULL;
 
     if (bld == NULL ||
-        p11prov_get_attribute(session, object, CKA_EC_PARAMS, &params,
-                              &params_len) != CKR_OK ||
-        p11prov_get_attribute(session, object, CKA_EC_POINT, &point,
-                              &point_len) != CKR_OK)
+        p11prov_call_attribute(session, object, CKA_EC_PARAMS, &params,
+                               &params_len, P11PROV_SITE) != CKR_OK ||
+        p11prov_call_attribute(session, object, CKA_EC_POINT, &point,
+                               &point_len, P11PROV_SITE) != CKR_OK)
         goto done;
     p = params;
     oid = d2i_ASN1_OBJECT(NULL, &p, (long)params_len);
@@ -142,7 +118,8 @@ static EVP_PKEY *certificate_public(p11prov_ctx *ctx, p11prov_session *session,
     X509 *cert;
     EVP_PKEY *pkey = NULL;
 
-    if (p11prov_get_attribute(session, object, CKA_VALUE, &der, &len) != CKR_OK)
+    if (p11prov_call_attribute(session, object, CKA_VALUE, &der, &len,
+                               P11PROV_SITE) != CKR_OK)
         return NULL;
     p = der;
     cert = d2i_X509(NULL, &p, (long)len);
@@ -168,38 +145,33 @@ static EVP_PKEY *public_of_object(p11prov_ctx *ctx, p11prov_session *session,
     return NULL;
 }
 
-/* The first object of object_class sharing id, or CK_INVALID_HANDLE. */
-/* The object of object_class whose attribute match has the same value:
- * the first one, or with unique set only when it is the only one;
- * CK_INVALID_HANDLE otherwise. */
-static CK_OBJECT_HANDLE find_partner(p11prov_session *session,
-                                     CK_OBJECT_CLASS object_class,
-                                     CK_ATTRIBUTE match, bool unique)
+/* Finds the object of object_class whose attribute match has the same
+ * value: the first one, or with unique set only when it is the only one.
+ * *found is CK_INVALID_HANDLE when there is none; the search's rv. */
+static CK_RV find_partner(p11prov_session *session,
+                          CK_OBJECT_CLASS object_class, CK_ATTRIBUTE match,
+                          bool unique, CK_OBJECT_HANDLE *found)
 {
     CK_ATTRIBUTE template[] = {ATTR(CKA_CLASS, &object_class), match};
-    CK_OBJECT_HANDLE found[2] = {CK_INVALID_HANDLE, CK_INVALID_HANDLE};
+    CK_OBJECT_HANDLE objects[2] = {CK_INVALID_HANDLE, CK_INVALID_HANDLE};
     CK_ULONG count = 0;
+    CK_RV rv = p11prov_call_find(session, template, 2, objects, 2, &count,
+                                 P11PROV_SITE);
 
-    if (session->fns->C_FindObjectsInit(session->handle, template, 2) != CKR_OK)
-        return CK_INVALID_HANDLE;
-    if (session->fns->C_FindObjects(session->handle, found, 2, &count) !=
-            CKR_OK ||
-        count == 0 || (unique && count > 1))
-        found[0] = CK_INVALID_HANDLE;
-    session->fns->C_FindObjectsFinal(session->handle);
-    return found[0];
+    *found =
+        count == 1 || (count > 1 && !unique) ? objects[0] : CK_INVALID_HANDLE;
+    return rv;
 }
 
-static CK_OBJECT_HANDLE find_by_id(p11prov_session *session,
-                                   CK_OBJECT_CLASS object_class,
-                                   const CK_BYTE *id, CK_ULONG id_len)
+static CK_RV find_by_id(p11prov_session *session, CK_OBJECT_CLASS object_class,
+                        const CK_BYTE *id, CK_ULONG id_len,
+                        CK_OBJECT_HANDLE *found)
 {
     return find_partner(session, object_class,
-                        (CK_ATTRIBUTE){CKA_ID, (void *)id, id_len}, false);
+                        (CK_ATTRIBUTE){CKA_ID, (void *)id, id_len}, false,
+                        found);
 }
 
-/* A private key's public half: its own public attributes, else the public
- * key or the certificate with the same CKA_ID. */
 /* A private key's public half: its own public attributes, else the public
  * key or the certificate with the same CKA_ID, else the only public key
  * with the same label (servers that keep no link between the halves of a
@@ -216,11 +188,11 @@ static EVP_PKEY *public_of_private(p11prov_ctx *ctx, p11prov_session *session,
     CK_ULONG len = 0;
     size_t i;
 
-    if (pkey == NULL && p11prov_get_attribute(session, object, CKA_ID, &value,
-                                              &len) == CKR_OK) {
+    if (pkey == NULL && p11prov_call_attribute(session, object, CKA_ID, &value,
+                                               &len, P11PROV_SITE) == CKR_OK) {
         for (i = 0; pkey == NULL && i < sizeof(partners) / sizeof(partners[0]);
              i++) {
-            partner = find_by_id(session, partners[i], value, len);
+            find_by_id(session, partners[i], value, len, &partner);
             if (partner != CK_INVALID_HANDLE)
                 pkey = public_of_object(ctx, session, partner, partners[i],
                                         key_type);
@@ -228,10 +200,11 @@ static EVP_PKEY *public_of_private(p11prov_ctx *ctx, p11prov_session *session,
         free(value);
         value = NULL;
     }
-    if (pkey == NULL && p11prov_get_attribute(session, object, CKA_LABEL,
-                                              &value, &len) == CKR_OK) {
-        partner = find_partner(session, CKO_PUBLIC_KEY,
-                               (CK_ATTRIBUTE){CKA_LABEL, value, len}, true);
+    if (pkey == NULL &&
+        p11prov_call_attribute(session, object, CKA_LABEL, &value, &len,
+                               P11PROV_SITE) == CKR_OK) {
+        find_partner(session, CKO_PUBLIC_KEY,
+                     (CK_ATTRIBUTE){CKA_LABEL, value, len}, true, &partner);
         if (partner != CK_INVALID_HANDLE)
             pkey = public_of_object(ctx, session, partner, CKO_PUBLIC_KEY,
                                     key_type);
@@ -266,11 +239,10 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
     p11prov_key *key;
     CK_RV rv;
 
-    rv = session->fns->C_GetAttributeValue(session->handle, handle, &class_attr,
-                                           1);
+    rv = p11prov_call_attributes(session, handle, &class_attr, 1, P11PROV_SITE);
     if (rv == CKR_OK && object_class != CKO_CERTIFICATE)
-        rv = session->fns->C_GetAttributeValue(session->handle, handle,
-                                               key_attrs, 1);
+        rv = p11prov_call_attributes(session, handle, key_attrs, 1,
+                                     P11PROV_SITE);
     if (rv != CKR_OK) {
         p11prov_raise_rv(ctx, rv, "reading the key's attributes");
         return NULL;
@@ -278,14 +250,14 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
     key = key_new(ctx);
     if (key == NULL)
         return NULL;
-    key->slot = session->slot;
+    key->slot = p11prov_session_slot(session);
     key->object_class = object_class;
     key->key_type = key_type;
     if (object_class == CKO_PRIVATE_KEY || object_class == CKO_SECRET_KEY) {
         key->handle = handle;
         key->handle_pid = getpid();
-        if (p11prov_get_attribute(session, handle, CKA_ID, &key->id,
-                                  &key->id_len) != CKR_OK)
+        if (p11prov_call_attribute(session, handle, CKA_ID, &key->id,
+                                   &key->id_len, P11PROV_SITE) != CKR_OK)
             key->id = NULL;
     }
     if (object_class == CKO_PRIVATE_KEY)
@@ -296,8 +268,8 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
     if (key->public_key != NULL)
         key->bits = (CK_ULONG)EVP_PKEY_get_bits(key->public_key);
     else if (object_class == CKO_SECRET_KEY &&
-             session->fns->C_GetAttributeValue(session->handle, handle,
-                                               &len_attr, 1) == CKR_OK)
+             p11prov_call_attributes(session, handle, &len_attr, 1,
+                                     P11PROV_SITE) == CKR_OK)
         key->bits = value_len * 8;
     if (object_class == CKO_CERTIFICATE && key->public_key != NULL)
         key->key_type = p11prov_key_type_of(key->public_key);
@@ -344,17 +316,29 @@ p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey)
 CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key, p11prov_session *session)
 {
     pid_t pid = getpid();
-    CK_OBJECT_HANDLE found;
+    const char *uri = key->uri != NULL ? key->uri : "the key";
+    CK_OBJECT_HANDLE found = CK_INVALID_HANDLE;
+    CK_RV rv = CKR_OK;
 
     if (__atomic_load_n(&key->handle_pid, __ATOMIC_ACQUIRE) == pid)
         return key->handle;
-    found = key->id != NULL
-                ? find_by_id(session, key->object_class, key->id, key->id_len)
-                : CK_INVALID_HANDLE;
+    if (key->id != NULL)
+        rv = find_by_id(session, key->object_class, key->id, key->id_len,
+                        &found);
+    if (rv != CKR_OK) {
+        /* The token could not be asked (a connection, a credential): not
+         * the same as a key that is gone. */
+        p11prov_raise(key->ctx, p11prov_ckr_reason(rv),
+                      "%s: the token on slot %lu could not be searched for "
+                      "the key: %s (%s); the module's log says why",
+                      uri, (unsigned long)key->slot, p11_kit_strerror(rv),
+                      p11prov_ckr_name(rv));
+        return CK_INVALID_HANDLE;
+    }
     if (found == CK_INVALID_HANDLE) {
         p11prov_raise(key->ctx, P11PROV_R_NOT_FOUND,
-                      "%s: the key is no longer on the token",
-                      key->uri != NULL ? key->uri : "key");
+                      "%s: the key is no longer on the token (slot %lu)", uri,
+                      (unsigned long)key->slot);
         return CK_INVALID_HANDLE;
     }
     key->handle = found;

@@ -6,10 +6,11 @@
 #include <openssl/ec.h>
 #include <openssl/objects.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include "keymgmt.h"
 
-void *keymgmt_new(void *provctx)
+void *p11prov_keymgmt_new(void *provctx)
 {
     p11prov_key *key = calloc(1, sizeof(*key));
 
@@ -21,12 +22,12 @@ void *keymgmt_new(void *provctx)
     return key;
 }
 
-void keymgmt_free(void *keydata)
+void p11prov_keymgmt_free(void *keydata)
 {
     p11prov_key_free(keydata);
 }
 
-void *keymgmt_load(const void *reference, size_t reference_sz)
+void *p11prov_keymgmt_load(const void *reference, size_t reference_sz)
 {
     p11prov_key *key;
 
@@ -36,7 +37,7 @@ void *keymgmt_load(const void *reference, size_t reference_sz)
     return p11prov_key_ref(key);
 }
 
-int keymgmt_has(const void *keydata, int selection)
+int p11prov_keymgmt_has(const void *keydata, int selection)
 {
     const p11prov_key *key = keydata;
 
@@ -50,7 +51,8 @@ int keymgmt_has(const void *keydata, int selection)
     return 1;
 }
 
-int keymgmt_match(const void *keydata1, const void *keydata2, int selection)
+int p11prov_keymgmt_match(const void *keydata1, const void *keydata2,
+                          int selection)
 {
     const p11prov_key *a = keydata1, *b = keydata2;
 
@@ -66,7 +68,7 @@ int keymgmt_match(const void *keydata1, const void *keydata2, int selection)
     return EVP_PKEY_eq(a->public_key, b->public_key) == 1;
 }
 
-int keymgmt_get_params(void *keydata, OSSL_PARAM params[])
+int p11prov_keymgmt_get_params(void *keydata, OSSL_PARAM params[])
 {
     p11prov_key *key = keydata;
 
@@ -75,7 +77,7 @@ int keymgmt_get_params(void *keydata, OSSL_PARAM params[])
     return EVP_PKEY_get_params(key->public_key, params);
 }
 
-const OSSL_PARAM *keymgmt_gettable_params(void *provctx)
+const OSSL_PARAM *p11prov_keymgmt_gettable_params(void *provctx)
 {
     static const OSSL_PARAM params[] = {
         OSSL_PARAM_int(OSSL_PKEY_PARAM_BITS, NULL),
@@ -94,8 +96,8 @@ const OSSL_PARAM *keymgmt_gettable_params(void *provctx)
     return params;
 }
 
-int keymgmt_import(void *keydata, int selection, const OSSL_PARAM params[],
-                   const char *algorithm)
+int p11prov_keymgmt_import_as(void *keydata, int selection,
+                              const OSSL_PARAM params[], const char *algorithm)
 {
     p11prov_key *key = keydata;
     EVP_PKEY_CTX *pctx;
@@ -117,8 +119,8 @@ int keymgmt_import(void *keydata, int selection, const OSSL_PARAM params[],
     return key->public_key != NULL;
 }
 
-int keymgmt_export(void *keydata, int selection, OSSL_CALLBACK *param_cb,
-                   void *cbarg)
+int p11prov_keymgmt_export(void *keydata, int selection,
+                           OSSL_CALLBACK *param_cb, void *cbarg)
 {
     p11prov_key *key = keydata;
     OSSL_PARAM *params = NULL;
@@ -127,6 +129,13 @@ int keymgmt_export(void *keydata, int selection, OSSL_CALLBACK *param_cb,
     if ((selection & OSSL_KEYMGMT_SELECT_PRIVATE_KEY) ||
         key->public_key == NULL)
         return 0;
+    if (key->ctx->deny_export) {
+        p11prov_raise(key->ctx, P11PROV_R_KEY_USAGE,
+                      "%s: public keys are not exported "
+                      "(p11kmip-allow-export = 1)",
+                      key->uri != NULL ? key->uri : "the key");
+        return 0;
+    }
     if (EVP_PKEY_todata(key->public_key, EVP_PKEY_PUBLIC_KEY, &params) <= 0)
         return 0;
     ok = param_cb(params, cbarg);
@@ -134,8 +143,8 @@ int keymgmt_export(void *keydata, int selection, OSSL_CALLBACK *param_cb,
     return ok;
 }
 
-keygen_ctx *keymgmt_gen_init(void *provctx, CK_KEY_TYPE key_type,
-                             const char *algorithm)
+keygen_ctx *p11prov_keymgmt_gen_init(void *provctx, CK_KEY_TYPE key_type,
+                                     const char *algorithm)
 {
     keygen_ctx *gen = calloc(1, sizeof(*gen));
 
@@ -152,7 +161,8 @@ keygen_ctx *keymgmt_gen_init(void *provctx, CK_KEY_TYPE key_type,
     return gen;
 }
 
-int keymgmt_gen_set_common_params(keygen_ctx *gen, const OSSL_PARAM params[])
+int p11prov_keymgmt_gen_set_common_params(keygen_ctx *gen,
+                                          const OSSL_PARAM params[])
 {
     const OSSL_PARAM *p = OSSL_PARAM_locate_const(params, P11PROV_PARAM_URI);
     char *uri = NULL;
@@ -167,7 +177,7 @@ int keymgmt_gen_set_common_params(keygen_ctx *gen, const OSSL_PARAM params[])
     return gen->uri != NULL;
 }
 
-void keymgmt_gen_cleanup(void *genctx)
+void p11prov_keymgmt_gen_cleanup(void *genctx)
 {
     keygen_ctx *gen = genctx;
 
@@ -242,94 +252,135 @@ static int curve_nid(const char *name)
     return nid;
 }
 
-static p11prov_key *generate(keygen_ctx *gen, const p11prov_uri *uri,
-                             CK_SLOT_ID slot)
+/* The EC parameters (the curve's DER OID) of gen's group into *der
+ * (OPENSSL_free); 0 with an error raised when the group is unknown. */
+static int ec_params_of(const keygen_ctx *gen, CK_BYTE **der, int *der_len)
+{
+    ASN1_OBJECT *curve =
+        gen->group != NULL ? OBJ_nid2obj(curve_nid(gen->group)) : NULL;
+
+    *der = NULL;
+    *der_len = curve != NULL ? i2d_ASN1_OBJECT(curve, der) : 0;
+    ASN1_OBJECT_free(curve);
+    if (*der_len > 0)
+        return 1;
+    p11prov_raise(gen->ctx, P11PROV_R_BAD_ARGUMENT,
+                  "EC key generation needs a known group, not %s",
+                  gen->group != NULL ? gen->group : "none");
+    return 0;
+}
+
+/* The URI of the new private key: the token, the label asked for and the
+ * CKA_ID the token gave it. */
+static int name_key(p11prov_key *key, const CK_TOKEN_INFO *token,
+                    const CK_ATTRIBUTE *label)
+{
+    char *label_text =
+        label != NULL ? strndup(label->pValue, label->ulValueLen) : NULL;
+
+    key->uri = p11prov_uri_format(token, label_text, key->id, key->id_len,
+                                  CKO_PRIVATE_KEY);
+    free(label_text);
+    return key->uri != NULL;
+}
+
+/* Generates the pair on session; the private key, named by its URI. */
+static p11prov_key *generate_on(keygen_ctx *gen, p11prov_session *session,
+                                const CK_ATTRIBUTE *label,
+                                const CK_ATTRIBUTE *id, CK_BYTE *ec_params,
+                                int ec_params_len, const char *pin)
 {
     CK_MECHANISM mechanism = {gen->key_type == CKK_RSA
                                   ? CKM_RSA_PKCS_KEY_PAIR_GEN
                                   : CKM_EC_KEY_PAIR_GEN,
                               NULL, 0};
+    CK_ATTRIBUTE public[8], private[8];
+    CK_ULONG private_n, public_n = gen_templates(gen, label, id, ec_params,
+                                                 (CK_ULONG)ec_params_len,
+                                                 public, private, &private_n);
+    CK_OBJECT_HANDLE public_key, private_key;
+    CK_TOKEN_INFO token;
+    p11prov_key *key;
+    CK_SLOT_ID slot = p11prov_session_slot(session);
+
+    if (p11prov_call_generate_pair(session, &mechanism, public, public_n,
+                                   private, private_n, &public_key,
+                                   &private_key, P11PROV_SITE) != CKR_OK ||
+        p11prov_call_token_info(gen->ctx, slot, &token, P11PROV_SITE) !=
+            CKR_OK) {
+        p11prov_raise(gen->ctx, P11PROV_R_TOKEN,
+                      "generating a key pair on slot %lu failed",
+                      (unsigned long)slot);
+        return NULL;
+    }
+    key = p11prov_key_from_object(gen->ctx, session, private_key, NULL, pin);
+    if (key != NULL && !name_key(key, &token, label)) {
+        p11prov_raise(gen->ctx, P11PROV_R_INTERNAL, "out of memory");
+        p11prov_key_free(key);
+        key = NULL;
+    }
+    return key;
+}
+
+/* A new pair gets a random CKA_ID unless the URI names one, so that the
+ * key file or URI written for it names this pair and no other. */
+#define NEW_ID_LEN 16
+
+/* Generates on slot the pair uri (shown: without its PIN) asks for. */
+static p11prov_key *generate(keygen_ctx *gen, const p11prov_uri *uri,
+                             const char *shown, CK_SLOT_ID slot)
+{
     const CK_ATTRIBUTE *label = uri_attribute(uri, CKA_LABEL);
     const CK_ATTRIBUTE *id = uri_attribute(uri, CKA_ID);
-    CK_ATTRIBUTE public[8], private[8];
-    CK_ULONG public_n, private_n;
-    CK_OBJECT_HANDLE public_key, private_key;
+    CK_BYTE new_id[NEW_ID_LEN];
+    CK_ATTRIBUTE random_id = {CKA_ID, new_id, sizeof(new_id)};
     CK_BYTE *ec_params = NULL;
-    CK_TOKEN_INFO token;
-    ASN1_OBJECT *curve = NULL;
     int ec_params_len = 0;
     p11prov_session *session;
     p11prov_key *key = NULL;
-    char *key_uri, *label_text = NULL;
-    CK_RV rv;
 
-    if (gen->key_type == CKK_EC) {
-        curve = gen->group != NULL ? OBJ_nid2obj(curve_nid(gen->group)) : NULL;
-        ec_params_len = curve != NULL ? i2d_ASN1_OBJECT(curve, &ec_params) : 0;
-        ASN1_OBJECT_free(curve);
-        if (ec_params_len <= 0) {
-            p11prov_raise(gen->ctx, P11PROV_R_BAD_ARGUMENT,
-                          "EC key generation needs a known group, not %s",
-                          gen->group != NULL ? gen->group : "none");
+    if (id == NULL) {
+        if (RAND_bytes_ex(gen->ctx->libctx, new_id, sizeof(new_id), 0) != 1) {
+            p11prov_raise(gen->ctx, P11PROV_R_INTERNAL,
+                          "no random bytes for the new key's CKA_ID");
             return NULL;
         }
+        id = &random_id;
     }
-    public_n = gen_templates(gen, label, id, ec_params, (CK_ULONG)ec_params_len,
-                             public, private, &private_n);
-    session = p11prov_session_get(gen->ctx, slot, p11prov_uri_pin(uri));
-    if (session == NULL) {
-        OPENSSL_free(ec_params);
+    if (gen->key_type == CKK_EC &&
+        !ec_params_of(gen, &ec_params, &ec_params_len))
         return NULL;
-    }
-    rv = session->fns->C_GenerateKeyPair(session->handle, &mechanism, public,
-                                         public_n, private, private_n,
-                                         &public_key, &private_key);
-    if (rv == CKR_OK)
-        rv = session->fns->C_GetTokenInfo(slot, &token);
-    if (rv != CKR_OK) {
-        p11prov_raise_rv(gen->ctx, rv, "generating a key pair");
-    } else {
-        if (label != NULL)
-            label_text = strndup(label->pValue, label->ulValueLen);
-        key_uri = p11prov_uri_format(
-            &token, label_text, id != NULL ? id->pValue : NULL,
-            id != NULL ? id->ulValueLen : 0, CKO_PRIVATE_KEY);
-        key = p11prov_key_from_object(gen->ctx, session, private_key, key_uri,
-                                      p11prov_uri_pin(uri));
-        free(key_uri);
-        free(label_text);
-    }
-    p11prov_session_release(session);
+    session = p11prov_session_get(gen->ctx, slot, p11prov_uri_pin(uri), shown);
+    if (session != NULL)
+        key = generate_on(gen, session, label, id, ec_params, ec_params_len,
+                          p11prov_uri_pin(uri));
+    p11prov_session_end(session, CKR_OK);
     OPENSSL_free(ec_params);
     return key;
 }
 
-void *keymgmt_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
+void *p11prov_keymgmt_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
 {
     keygen_ctx *gen = genctx;
-    p11prov_uri *uri;
-    CK_FUNCTION_LIST *fns;
+    const char *uri_text = gen->uri != NULL ? gen->uri : "pkcs11:";
+    p11prov_uri *uri = p11prov_uri_parse(gen->ctx, uri_text);
+    char *shown = uri != NULL ? p11prov_uri_shown(uri_text) : NULL;
     CK_SLOT_ID *slots = NULL;
     CK_ULONG slot_count = 0;
     p11prov_key *key = NULL;
-    CK_RV rv;
 
     (void)cb;
     (void)cbarg;
-    uri = p11prov_uri_parse(gen->ctx, gen->uri != NULL ? gen->uri : "pkcs11:");
-    fns = uri != NULL ? p11prov_functions(gen->ctx) : NULL;
-    if (fns != NULL) {
-        rv = p11prov_uri_slots(uri, fns, &slots, &slot_count);
-        if (rv != CKR_OK)
-            p11prov_raise_rv(gen->ctx, rv, "listing slots");
-        else if (slot_count == 0)
+    if (shown != NULL &&
+        p11prov_uri_slots(uri, gen->ctx, &slots, &slot_count) == CKR_OK) {
+        if (slot_count == 0)
             p11prov_raise(gen->ctx, P11PROV_R_NOT_FOUND,
-                          "no token matches %s for the new key",
-                          gen->uri != NULL ? gen->uri : "pkcs11:");
+                          "no token matches %s for the new key", shown);
         else
-            key = generate(gen, uri, slots[0]);
+            key = generate(gen, uri, shown, slots[0]);
     }
     free(slots);
+    free(shown);
     p11prov_uri_free(uri);
     return key;
 }

@@ -5,6 +5,8 @@
 #ifndef P11PROV_KEYMGMT_H
 #define P11PROV_KEYMGMT_H
 
+#include <openssl/core_dispatch.h>
+
 #include "provider.h"
 
 /* Generation parameters common to all key types. */
@@ -19,25 +21,28 @@ typedef struct keygen_ctx {
     char *group; /* EC curve name */
 } keygen_ctx;
 
-void *keymgmt_new(void *provctx);
-void keymgmt_free(void *keydata);
-void *keymgmt_load(const void *reference, size_t reference_sz);
-int keymgmt_has(const void *keydata, int selection);
-int keymgmt_match(const void *keydata1, const void *keydata2, int selection);
-int keymgmt_get_params(void *keydata, OSSL_PARAM params[]);
-const OSSL_PARAM *keymgmt_gettable_params(void *provctx);
-/* Import and export of public parts only, in algorithm's terms. */
-int keymgmt_import(void *keydata, int selection, const OSSL_PARAM params[],
-                   const char *algorithm);
-int keymgmt_export(void *keydata, int selection, OSSL_CALLBACK *param_cb,
-                   void *cbarg);
+/* The entries every key manager's dispatch table lists. */
+OSSL_FUNC_keymgmt_new_fn p11prov_keymgmt_new;
+OSSL_FUNC_keymgmt_free_fn p11prov_keymgmt_free;
+OSSL_FUNC_keymgmt_load_fn p11prov_keymgmt_load;
+OSSL_FUNC_keymgmt_has_fn p11prov_keymgmt_has;
+OSSL_FUNC_keymgmt_match_fn p11prov_keymgmt_match;
+OSSL_FUNC_keymgmt_get_params_fn p11prov_keymgmt_get_params;
+OSSL_FUNC_keymgmt_gettable_params_fn p11prov_keymgmt_gettable_params;
+OSSL_FUNC_keymgmt_export_fn p11prov_keymgmt_export;
+OSSL_FUNC_keymgmt_gen_fn p11prov_keymgmt_gen;
+OSSL_FUNC_keymgmt_gen_cleanup_fn p11prov_keymgmt_gen_cleanup;
 
-keygen_ctx *keymgmt_gen_init(void *provctx, CK_KEY_TYPE key_type,
-                             const char *algorithm);
-/* Reads p11kmip-uri and p11kmip-label; the caller reads the rest. */
-int keymgmt_gen_set_common_params(keygen_ctx *gen, const OSSL_PARAM params[]);
-void *keymgmt_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg);
-void keymgmt_gen_cleanup(void *genctx);
+/* Import of public parts only, in algorithm's terms (each key manager's
+ * import entry calls it with its algorithm). */
+int p11prov_keymgmt_import_as(void *keydata, int selection,
+                              const OSSL_PARAM params[], const char *algorithm);
+
+keygen_ctx *p11prov_keymgmt_gen_init(void *provctx, CK_KEY_TYPE key_type,
+                                     const char *algorithm);
+/* Reads p11kmip-uri; the caller reads the rest. */
+int p11prov_keymgmt_gen_set_common_params(keygen_ctx *gen,
+                                          const OSSL_PARAM params[]);
 
 /* openssl.cnf-free way to name the new key: "p11kmip-uri". */
 #define P11PROV_PARAM_URI "p11kmip-uri"

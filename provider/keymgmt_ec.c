@@ -8,9 +8,17 @@
 
 #include "keymgmt.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_keymgmt_import_fn ec_import;
+static OSSL_FUNC_keymgmt_import_types_fn ec_import_types;
+static OSSL_FUNC_keymgmt_query_operation_name_fn ec_query_operation_name;
+static OSSL_FUNC_keymgmt_gen_init_fn ec_gen_init;
+static OSSL_FUNC_keymgmt_gen_set_params_fn ec_gen_set_params;
+static OSSL_FUNC_keymgmt_gen_settable_params_fn ec_gen_settable_params;
+
 static int ec_import(void *keydata, int selection, const OSSL_PARAM params[])
 {
-    return keymgmt_import(keydata, selection, params, "EC");
+    return p11prov_keymgmt_import_as(keydata, selection, params, "EC");
 }
 
 static const OSSL_PARAM *ec_import_types(int selection)
@@ -35,7 +43,7 @@ static int ec_gen_set_params(void *genctx, const OSSL_PARAM params[])
     const OSSL_PARAM *p;
     char *group = NULL;
 
-    if (!keymgmt_gen_set_common_params(gen, params))
+    if (!p11prov_keymgmt_gen_set_common_params(gen, params))
         return 0;
     p = OSSL_PARAM_locate_const(params, OSSL_PKEY_PARAM_GROUP_NAME);
     if (p == NULL)
@@ -68,26 +76,26 @@ static void *ec_gen_init(void *provctx, int selection,
 
     if (!(selection & OSSL_KEYMGMT_SELECT_KEYPAIR))
         return NULL;
-    gen = keymgmt_gen_init(provctx, CKK_EC, "EC");
+    gen = p11prov_keymgmt_gen_init(provctx, CKK_EC, "EC");
     if (gen != NULL && !ec_gen_set_params(gen, params)) {
-        keymgmt_gen_cleanup(gen);
+        p11prov_keymgmt_gen_cleanup(gen);
         gen = NULL;
     }
     return gen;
 }
 
 const OSSL_DISPATCH p11prov_ec_keymgmt_functions[] = {
-    {OSSL_FUNC_KEYMGMT_NEW, (void (*)(void))keymgmt_new},
-    {OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))keymgmt_free},
-    {OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))keymgmt_load},
-    {OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))keymgmt_has},
-    {OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))keymgmt_match},
-    {OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))keymgmt_get_params},
+    {OSSL_FUNC_KEYMGMT_NEW, (void (*)(void))p11prov_keymgmt_new},
+    {OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))p11prov_keymgmt_free},
+    {OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))p11prov_keymgmt_load},
+    {OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))p11prov_keymgmt_has},
+    {OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))p11prov_keymgmt_match},
+    {OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))p11prov_keymgmt_get_params},
     {OSSL_FUNC_KEYMGMT_GETTABLE_PARAMS,
-     (void (*)(void))keymgmt_gettable_params},
+     (void (*)(void))p11prov_keymgmt_gettable_params},
     {OSSL_FUNC_KEYMGMT_IMPORT, (void (*)(void))ec_import},
     {OSSL_FUNC_KEYMGMT_IMPORT_TYPES, (void (*)(void))ec_import_types},
-    {OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))keymgmt_export},
+    {OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))p11prov_keymgmt_export},
     {OSSL_FUNC_KEYMGMT_EXPORT_TYPES, (void (*)(void))ec_import_types},
     {OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME,
      (void (*)(void))ec_query_operation_name},
@@ -95,7 +103,8 @@ const OSSL_DISPATCH p11prov_ec_keymgmt_functions[] = {
     {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))ec_gen_set_params},
     {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS,
      (void (*)(void))ec_gen_settable_params},
-    {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))keymgmt_gen},
-    {OSSL_FUNC_KEYMGMT_GEN_CLEANUP, (void (*)(void))keymgmt_gen_cleanup},
+    {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))p11prov_keymgmt_gen},
+    {OSSL_FUNC_KEYMGMT_GEN_CLEANUP,
+     (void (*)(void))p11prov_keymgmt_gen_cleanup},
     {0, NULL},
 };

@@ -7,15 +7,24 @@
 
 #include "keymgmt.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_keymgmt_import_fn rsa_import;
+static OSSL_FUNC_keymgmt_import_fn rsa_pss_import;
+static OSSL_FUNC_keymgmt_import_types_fn rsa_import_types;
+static OSSL_FUNC_keymgmt_query_operation_name_fn rsa_query_operation_name;
+static OSSL_FUNC_keymgmt_gen_init_fn rsa_gen_init;
+static OSSL_FUNC_keymgmt_gen_set_params_fn rsa_gen_set_params;
+static OSSL_FUNC_keymgmt_gen_settable_params_fn rsa_gen_settable_params;
+
 static int rsa_import(void *keydata, int selection, const OSSL_PARAM params[])
 {
-    return keymgmt_import(keydata, selection, params, "RSA");
+    return p11prov_keymgmt_import_as(keydata, selection, params, "RSA");
 }
 
 static int rsa_pss_import(void *keydata, int selection,
                           const OSSL_PARAM params[])
 {
-    return keymgmt_import(keydata, selection, params, "RSA-PSS");
+    return p11prov_keymgmt_import_as(keydata, selection, params, "RSA-PSS");
 }
 
 static const OSSL_PARAM *rsa_import_types(int selection)
@@ -43,7 +52,7 @@ static int rsa_gen_set_params(void *genctx, const OSSL_PARAM params[])
     size_t bits;
     int len;
 
-    if (!keymgmt_gen_set_common_params(gen, params))
+    if (!p11prov_keymgmt_gen_set_common_params(gen, params))
         return 0;
     p = OSSL_PARAM_locate_const(params, OSSL_PKEY_PARAM_RSA_BITS);
     if (p != NULL) {
@@ -88,9 +97,9 @@ static void *rsa_gen_init(void *provctx, int selection,
 
     if (!(selection & OSSL_KEYMGMT_SELECT_KEYPAIR))
         return NULL;
-    gen = keymgmt_gen_init(provctx, CKK_RSA, "RSA");
+    gen = p11prov_keymgmt_gen_init(provctx, CKK_RSA, "RSA");
     if (gen != NULL && !rsa_gen_set_params(gen, params)) {
-        keymgmt_gen_cleanup(gen);
+        p11prov_keymgmt_gen_cleanup(gen);
         gen = NULL;
     }
     return gen;
@@ -98,16 +107,16 @@ static void *rsa_gen_init(void *provctx, int selection,
 
 /* clang-format off */
 #define RSA_KEYMGMT_COMMON                                                    \
-    {OSSL_FUNC_KEYMGMT_NEW, (void (*)(void))keymgmt_new},                     \
-    {OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))keymgmt_free},                   \
-    {OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))keymgmt_load},                   \
-    {OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))keymgmt_has},                     \
-    {OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))keymgmt_match},                 \
-    {OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))keymgmt_get_params},       \
+    {OSSL_FUNC_KEYMGMT_NEW, (void (*)(void))p11prov_keymgmt_new},                     \
+    {OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))p11prov_keymgmt_free},                   \
+    {OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))p11prov_keymgmt_load},                   \
+    {OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))p11prov_keymgmt_has},                     \
+    {OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))p11prov_keymgmt_match},                 \
+    {OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))p11prov_keymgmt_get_params},       \
     {OSSL_FUNC_KEYMGMT_GETTABLE_PARAMS,                                       \
-     (void (*)(void))keymgmt_gettable_params},                                \
+     (void (*)(void))p11prov_keymgmt_gettable_params},                                \
     {OSSL_FUNC_KEYMGMT_IMPORT_TYPES, (void (*)(void))rsa_import_types},       \
-    {OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))keymgmt_export},               \
+    {OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))p11prov_keymgmt_export},               \
     {OSSL_FUNC_KEYMGMT_EXPORT_TYPES, (void (*)(void))rsa_import_types},       \
     {OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME,                                  \
      (void (*)(void))rsa_query_operation_name},                               \
@@ -115,8 +124,8 @@ static void *rsa_gen_init(void *provctx, int selection,
     {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))rsa_gen_set_params},   \
     {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS,                                   \
      (void (*)(void))rsa_gen_settable_params},                                \
-    {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))keymgmt_gen},                     \
-    {OSSL_FUNC_KEYMGMT_GEN_CLEANUP, (void (*)(void))keymgmt_gen_cleanup}
+    {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))p11prov_keymgmt_gen},                     \
+    {OSSL_FUNC_KEYMGMT_GEN_CLEANUP, (void (*)(void))p11prov_keymgmt_gen_cleanup}
 /* clang-format on */
 
 const OSSL_DISPATCH p11prov_rsa_keymgmt_functions[] = {

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <p11-kit/p11-kit.h>
+
 #include "operation.h"
 
 int p11prov_op_key_check(p11prov_ctx *ctx, const p11prov_key *key,
@@ -52,28 +54,22 @@ int p11prov_op_fetch_digest(p11prov_ctx *ctx, const char *name, EVP_MD **md,
 p11prov_session *p11prov_op_session(p11prov_key *key)
 {
     p11prov_session *session =
-        p11prov_session_get(key->ctx, key->slot, key->pin);
+        p11prov_session_get(key->ctx, key->slot, key->pin, key->uri);
 
     /* After a fork the key's handle is found again (key.c). */
     if (session != NULL && key->handle != CK_INVALID_HANDLE &&
         p11prov_key_object(key, session) == CK_INVALID_HANDLE) {
-        p11prov_session_release(session);
+        p11prov_session_end(session, CKR_OK);
         return NULL;
     }
     return session;
 }
 
-void p11prov_op_session_end(p11prov_session *session, CK_RV rv)
+void p11prov_op_raise(const p11prov_key *key, CK_RV rv, const char *what)
 {
-    switch (rv) {
-    case CKR_BUFFER_TOO_SMALL: /* the operation is still active */
-    case CKR_SESSION_HANDLE_INVALID:
-    case CKR_SESSION_CLOSED:
-    case CKR_DEVICE_REMOVED:
-    case CKR_TOKEN_NOT_PRESENT:
-    case CKR_CRYPTOKI_NOT_INITIALIZED:
-        p11prov_session_discard(session);
-        return;
-    }
-    p11prov_session_release(session);
+    p11prov_raise(key->ctx, p11prov_ckr_reason(rv),
+                  "%s with %s on slot %lu failed: %s (%s)", what,
+                  key->uri != NULL ? key->uri : "the key",
+                  (unsigned long)key->slot, p11_kit_strerror(rv),
+                  p11prov_ckr_name(rv));
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What every operation on a key (signature, asymmetric cipher, cipher)
  * does the same way: checking that the key can do it, fetching digests,
- * and giving back the session it borrowed by how the token answered. */
+ * and borrowing a session for the key. */
 #ifndef P11PROV_OPERATION_H
 #define P11PROV_OPERATION_H
 
@@ -22,11 +22,12 @@ int p11prov_op_key_check(p11prov_ctx *ctx, const p11prov_key *key,
 int p11prov_op_fetch_digest(p11prov_ctx *ctx, const char *name, EVP_MD **md,
                             const p11prov_digest **digest);
 
-/* Borrows a session for an operation on key (raises on failure). */
+/* Borrows a session for an operation on key (raises on failure); give it
+ * back with p11prov_session_end. */
 p11prov_session *p11prov_op_session(p11prov_key *key);
 
-/* Gives session back after an operation that ended with rv: to the pool,
- * unless rv says the session itself is gone. NULL is a no-op. */
-void p11prov_op_session_end(p11prov_session *session, CK_RV rv);
+/* Raises the error for an operation on key that the token answered rv:
+ * what, the key's URI and slot, rv in words and by name. */
+void p11prov_op_raise(const p11prov_key *key, CK_RV rv, const char *what);
 
 #endif

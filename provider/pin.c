@@ -24,9 +24,13 @@ static int read_pin_file(const p11prov_ctx *ctx, const char *path, char **pin)
         line[0] = '\0';
     fclose(file);
     len = strcspn(line, "\r\n");
-    if (len > PIN_MAX) {
+    if (len == 0 || len > PIN_MAX) {
         OPENSSL_cleanse(line, sizeof(line));
-        p11prov_raise(ctx, P11PROV_R_LOGIN, "PIN file %s: PIN too long", path);
+        p11prov_raise(ctx, P11PROV_R_LOGIN,
+                      len == 0 ? "PIN file %s: the first line is empty"
+                               : "PIN file %s: the PIN is longer than 256 "
+                                 "bytes",
+                      path);
         return -1;
     }
     line[len] = '\0';

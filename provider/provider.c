@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Entry point: configuration, the algorithm tables, teardown. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/params.h>
 
 #include "provider.h"
 
-/* openssl.cnf keys of the provider's section. */
-#define PARAM_MODULE_PATH "p11kmip-module-path"
-#define PARAM_PIN "p11kmip-pin"
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_provider_teardown_fn teardown;
+static OSSL_FUNC_provider_gettable_params_fn gettable_params;
+static OSSL_FUNC_provider_get_params_fn get_params;
+static OSSL_FUNC_provider_query_operation_fn query_operation;
+static OSSL_FUNC_provider_get_reason_strings_fn get_reason_strings;
 
 static const OSSL_ALGORITHM store_algorithms[] = {
     {"pkcs11", P11PROV_PROPS, p11prov_store_functions,
@@ -41,7 +46,7 @@ static const OSSL_ALGORITHM signature_algorithms[] = {
  * structure the caller names: PEM_write_bio_PrivateKey asks for
  * PrivateKeyInfo, which a token key cannot give. */
 #define KEY_ENCODERS(name)                                                     \
-    {name, P11PROV_PROPS ",output=pem,structure=pk11-uri",                     \
+    {name, P11PROV_PROPS ",output=pem,structure=" P11PROV_KEYFILE_STRUCTURE,   \
      p11prov_keyfile_encoder_functions, NULL},                                 \
         {name, P11PROV_PROPS ",output=pem,structure=PrivateKeyInfo",           \
          p11prov_keyfile_encoder_functions, NULL},                             \
@@ -61,16 +66,19 @@ static const OSSL_ALGORITHM encoder_algorithms[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-#define KEYFILE_DECODER(name)                                                  \
-    {                                                                          \
-        name, P11PROV_PROPS ",input=pem", p11prov_keyfile_decoder_functions,   \
-            "URI-in-PEM key files"                                             \
-    }
+/* Key files in two steps (decoder.c): PEM to DER, DER to a key. */
+#define KEYFILE_DER_PROPS                                                      \
+    P11PROV_PROPS ",input=der,structure=" P11PROV_KEYFILE_STRUCTURE
 
 static const OSSL_ALGORITHM decoder_algorithms[] = {
-    KEYFILE_DECODER("RSA"),
-    KEYFILE_DECODER("RSA-PSS"),
-    KEYFILE_DECODER("EC"),
+    {"DER", P11PROV_PROPS ",input=pem", p11prov_keyfile_pem_decoder_functions,
+     "URI-in-PEM key files to DER"},
+    {"RSA", KEYFILE_DER_PROPS, p11prov_keyfile_rsa_decoder_functions,
+     "RSA keys named by key files"},
+    {"RSA-PSS", KEYFILE_DER_PROPS, p11prov_keyfile_rsa_pss_decoder_functions,
+     "RSA-PSS keys named by key files"},
+    {"EC", KEYFILE_DER_PROPS, p11prov_keyfile_ec_decoder_functions,
+     "EC keys named by key files"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -163,11 +171,11 @@ static void teardown(void *provctx)
 {
     p11prov_ctx *ctx = provctx;
 
+    p11prov_decoder_forget(ctx);
     p11prov_module_free(ctx->module);
     OSSL_LIB_CTX_free(ctx->libctx);
-    free(ctx->module_path);
-    if (ctx->pin != NULL)
-        OPENSSL_clear_free(ctx->pin, strlen(ctx->pin));
+    p11prov_settings_free(ctx);
+    pthread_mutex_destroy(&ctx->module_lock);
     free(ctx);
 }
 
@@ -179,27 +187,6 @@ static const OSSL_DISPATCH provider_functions[] = {
     {OSSL_FUNC_PROVIDER_GET_REASON_STRINGS, (void (*)(void))get_reason_strings},
     {0, NULL},
 };
-
-/* Reads the provider's openssl.cnf section into ctx. */
-static int read_config(p11prov_ctx *ctx,
-                       OSSL_FUNC_core_get_params_fn *core_get_params)
-{
-    char *module_path = NULL, *pin = NULL;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_utf8_ptr(PARAM_MODULE_PATH, &module_path, 0),
-        OSSL_PARAM_utf8_ptr(PARAM_PIN, &pin, 0),
-        OSSL_PARAM_END,
-    };
-
-    if (!core_get_params(ctx->handle, params))
-        return 0;
-    if (module_path != NULL && module_path[0] != '\0' &&
-        (ctx->module_path = strdup(module_path)) == NULL)
-        return 0;
-    if (pin != NULL && pin[0] != '\0' && (ctx->pin = strdup(pin)) == NULL)
-        return 0;
-    return 1;
-}
 
 static void bind_core_functions(p11prov_ctx *ctx, const OSSL_DISPATCH *in,
                                 OSSL_FUNC_core_get_params_fn **get_params)
@@ -222,6 +209,18 @@ static void bind_core_functions(p11prov_ctx *ctx, const OSSL_DISPATCH *in,
     }
 }
 
+/* OpenSSL drops the errors of a provider that its configuration fails to
+ * activate, and then runs without it: the reason goes to stderr too. */
+static void report_not_activated(void)
+{
+    const char *data = NULL;
+    int flags = 0;
+
+    ERR_peek_last_error_data(&data, &flags);
+    fprintf(stderr, "p11kmip: the provider is not activated: %s\n",
+            data != NULL && (flags & ERR_TXT_STRING) ? data : "out of memory");
+}
+
 __attribute__((visibility("default"))) int
 OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
                    const OSSL_DISPATCH **out, void **provctx)
@@ -232,10 +231,16 @@ OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
     if (ctx == NULL)
         return 0;
     ctx->handle = handle;
+    ctx->trace = getenv("P11KMIP_PROVIDER_DEBUG") != NULL;
+    pthread_mutex_init(&ctx->module_lock, NULL);
     bind_core_functions(ctx, in, &core_get_params);
     if (core_get_params == NULL || ctx->core_new_error == NULL ||
-        ctx->core_vset_error == NULL || !read_config(ctx, core_get_params) ||
-        (ctx->libctx = OSSL_LIB_CTX_new_child(handle, in)) == NULL) {
+        ctx->core_vset_error == NULL ||
+        !p11prov_settings_read(ctx, core_get_params) ||
+        (ctx->libctx = OSSL_LIB_CTX_new_child(handle, in)) == NULL ||
+        (ctx->login == P11PROV_LOGIN_EARLY && !p11prov_login_early(ctx))) {
+        if (ctx->core_vset_error != NULL)
+            report_not_activated();
         teardown(ctx);
         return 0;
     }

@@ -2,7 +2,8 @@
 /* p11kmip OpenSSL 3 provider internals. The provider reaches keys only
  * through a CK_FUNCTION_LIST: p11core's (linked in) by default, or any
  * PKCS#11 module named by p11kmip-module-path. Every PKCS#11 call goes
- * through this layer (session.c), the one place for fork checks, login
+ * through the call layer (calls.c makes the calls, session.c owns the
+ * module and the sessions), the one place for fork checks, login, tracing
  * and error mapping. */
 #ifndef P11PROV_PROVIDER_H
 #define P11PROV_PROVIDER_H
@@ -39,6 +40,13 @@ enum {
 };
 
 typedef struct p11prov_ctx p11prov_ctx;
+
+/* p11kmip-login-behavior: when tokens are logged in. */
+enum p11prov_login {
+    P11PROV_LOGIN_AUTO,  /* "auto": when a session is first needed */
+    P11PROV_LOGIN_EARLY, /* "early": at the provider's activation */
+    P11PROV_LOGIN_NEVER, /* "never": public objects only */
+};
 typedef struct p11prov_key p11prov_key;
 
 /* ---- The provider context (provider.c) ---- */
@@ -46,9 +54,19 @@ typedef struct p11prov_key p11prov_key;
 struct p11prov_ctx {
     const OSSL_CORE_HANDLE *handle;
     OSSL_LIB_CTX *libctx; /* child library context, for internal fetches */
-    /* From openssl.cnf; NULL when not set. */
-    char *module_path; /* p11kmip-module-path: another PKCS#11 module */
-    char *pin;         /* p11kmip-pin: a PIN, or "file:/path" */
+    /* From openssl.cnf (settings.c); NULL, 0 or false when not set. */
+    char *module_path;         /* p11kmip-module-path: another PKCS#11 module */
+    char *pin;                 /* p11kmip-pin: a PIN, or "file:/path" */
+    enum p11prov_login login;  /* p11kmip-login-behavior */
+    bool cache_pins;           /* p11kmip-cache-pins = cache */
+    bool deny_export;          /* p11kmip-allow-export = 1 */
+    bool no_keyfiles;          /* p11kmip-encode-provider-uri-to-pem = false */
+    CK_SLOT_ID *allowed_slots; /* p11kmip-allowed-slots; NULL: all */
+    size_t allowed_slot_count;
+    /* With cache_pins, the PIN p11kmip-pin gave the first time it was
+     * read (wiped at teardown); set once, under module_lock. */
+    char *cached_pin;
+    bool trace; /* P11KMIP_PROVIDER_DEBUG: trace every call */
     /* Core error functions. */
     OSSL_FUNC_core_new_error_fn *core_new_error;
     OSSL_FUNC_core_set_error_debug_fn *core_set_error_debug;
@@ -59,48 +77,110 @@ struct p11prov_ctx {
     pthread_mutex_t module_lock;
 };
 
+/* Reads the provider's openssl.cnf section into ctx (settings.c); 0 with
+ * an error naming the setting when a value does not parse. */
+int p11prov_settings_read(p11prov_ctx *ctx,
+                          OSSL_FUNC_core_get_params_fn *core_get_params);
+/* Whether p11kmip-allowed-slots lets the provider use slot. */
+bool p11prov_slot_allowed(const p11prov_ctx *ctx, CK_SLOT_ID slot);
+void p11prov_settings_free(p11prov_ctx *ctx);
+
 /* Raises an OpenSSL error from this provider with a formatted text. */
 void p11prov_raise(const p11prov_ctx *ctx, int reason, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Raises the error for a PKCS#11 failure, with p11-kit's text for rv:
- * "what: The PIN is incorrect (CKR 0xa0)"; the reason follows rv. */
+ * "what: The PIN is incorrect (CKR_PIN_INCORRECT)"; the reason follows
+ * rv. */
 void p11prov_raise_rv(const p11prov_ctx *ctx, CK_RV rv, const char *what);
+/* The name of rv ("CKR_PIN_INCORRECT"), and the P11PROV_R_* reason of an
+ * error for it (errors.c). */
+const char *p11prov_ckr_name(CK_RV rv);
+int p11prov_ckr_reason(CK_RV rv);
 /* The provider's reason strings, for OSSL_FUNC_PROVIDER_GET_REASON_STRINGS */
 const OSSL_ITEM *p11prov_reason_strings(void);
 
-/* ---- Sessions (session.c): the PKCS#11 access layer ---- */
+/* ---- The PKCS#11 call layer (calls.c, session.c) ---- */
 
-/* A logged-in session borrowed from the pool of its slot. */
-typedef struct p11prov_session {
-    struct p11prov_module *module;
-    CK_FUNCTION_LIST *fns;
-    CK_SLOT_ID slot;
-    CK_SESSION_HANDLE handle;
-} p11prov_session;
+/* A logged-in session borrowed from the pool of its slot (session.c);
+ * opaque outside the call layer. */
+typedef struct p11prov_session p11prov_session;
 
 /* Borrows a session on slot, opening it (and logging in with the
  * configured PIN or uri_pin, which may be NULL) when the pool has none.
  * Detects a fork and reinitialises the module in the child first. On
- * failure raises an OpenSSL error and returns NULL. Give it back with
- * p11prov_session_release; a session whose token failed is closed with
- * p11prov_session_discard instead. */
+ * failure raises an OpenSSL error naming the slot, its token and uri (what
+ * the session is for) and returns NULL. */
 p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
-                                     const char *uri_pin);
-void p11prov_session_release(p11prov_session *session);
-void p11prov_session_discard(p11prov_session *session);
+                                     const char *uri_pin, const char *uri);
+/* Gives session back after the last call on it answered rv: to the pool,
+ * unless rv says the session is gone or an operation may still be active
+ * in it (CKR_OPERATION_ACTIVE to say so), then it is closed. The one way a
+ * session ends; NULL is a no-op. */
+void p11prov_session_end(p11prov_session *session, CK_RV rv);
+CK_SLOT_ID p11prov_session_slot(const p11prov_session *session);
 
-/* The function list of the module (loading it when needed), or NULL with
- * an error raised. */
-CK_FUNCTION_LIST *p11prov_functions(p11prov_ctx *ctx);
+/* p11kmip-login-behavior = early: logs in to every initialised token of
+ * an allowed slot now; 0 with an error raised when one cannot be. */
+int p11prov_login_early(p11prov_ctx *ctx);
 
 /* Frees the module state (provider teardown). */
 void p11prov_module_free(struct p11prov_module *module);
 
+/* Where a call is made from, for its error: P11PROV_SITE. */
+typedef struct p11prov_site {
+    const char *file;
+    int line;
+    const char *func;
+} p11prov_site;
+#define P11PROV_SITE (&(const p11prov_site){__FILE__, __LINE__, __func__})
+
+/* Every call to the module, one wrapper each (calls.c). A wrapper makes
+ * the call, traces it to stderr when P11KMIP_PROVIDER_DEBUG is set, and
+ * when it fails raises an OpenSSL error with the function, the CKR's name
+ * and words, the slot and the call site. Answers that are part of a
+ * conversation raise nothing, the caller decides: an attribute the object
+ * lacks, a mechanism the token lacks (C_SignInit), a ciphertext that does
+ * not decrypt. Each returns the module's CK_RV. */
+CK_RV p11prov_call_slots(p11prov_ctx *ctx, CK_SLOT_ID **slots, CK_ULONG *count,
+                         const p11prov_site *site);
+CK_RV p11prov_call_slot_info(p11prov_ctx *ctx, CK_SLOT_ID slot,
+                             CK_SLOT_INFO *info, const p11prov_site *site);
+CK_RV p11prov_call_token_info(p11prov_ctx *ctx, CK_SLOT_ID slot,
+                              CK_TOKEN_INFO *info, const p11prov_site *site);
+/* Reads fixed-size attributes (pValue set by the caller). */
+CK_RV p11prov_call_attributes(p11prov_session *session, CK_OBJECT_HANDLE object,
+                              CK_ATTRIBUTE *attrs, CK_ULONG count,
+                              const p11prov_site *site);
 /* Reads a variable-length attribute of object; *value is malloc'd (the
  * caller frees it). CKR_ATTRIBUTE_TYPE_INVALID when the object has none. */
-CK_RV p11prov_get_attribute(p11prov_session *session, CK_OBJECT_HANDLE object,
-                            CK_ATTRIBUTE_TYPE type, CK_BYTE **value,
-                            CK_ULONG *len);
+CK_RV p11prov_call_attribute(p11prov_session *session, CK_OBJECT_HANDLE object,
+                             CK_ATTRIBUTE_TYPE type, CK_BYTE **value,
+                             CK_ULONG *len, const p11prov_site *site);
+/* C_FindObjectsInit, C_FindObjects for up to max objects, C_FindObjectsFinal.
+ */
+CK_RV p11prov_call_find(p11prov_session *session, CK_ATTRIBUTE *template,
+                        CK_ULONG count, CK_OBJECT_HANDLE *found, CK_ULONG max,
+                        CK_ULONG *found_count, const p11prov_site *site);
+CK_RV p11prov_call_sign_init(p11prov_session *session, CK_MECHANISM *mech,
+                             CK_OBJECT_HANDLE key, const p11prov_site *site);
+CK_RV p11prov_call_sign(p11prov_session *session, const CK_BYTE *in,
+                        CK_ULONG inlen, CK_BYTE *sig, CK_ULONG *siglen,
+                        const p11prov_site *site);
+CK_RV p11prov_call_sign_update(p11prov_session *session, const CK_BYTE *in,
+                               CK_ULONG inlen, const p11prov_site *site);
+CK_RV p11prov_call_sign_final(p11prov_session *session, CK_BYTE *sig,
+                              CK_ULONG *siglen, const p11prov_site *site);
+/* C_EncryptInit and C_Encrypt, or C_DecryptInit and C_Decrypt. */
+CK_RV p11prov_call_crypt(p11prov_session *session, bool encrypt,
+                         CK_MECHANISM *mech, CK_OBJECT_HANDLE key,
+                         const CK_BYTE *in, CK_ULONG inlen, CK_BYTE *out,
+                         CK_ULONG *outlen, const p11prov_site *site);
+CK_RV p11prov_call_generate_pair(p11prov_session *session, CK_MECHANISM *mech,
+                                 CK_ATTRIBUTE *public, CK_ULONG public_count,
+                                 CK_ATTRIBUTE *private, CK_ULONG private_count,
+                                 CK_OBJECT_HANDLE *public_key,
+                                 CK_OBJECT_HANDLE *private_key,
+                                 const p11prov_site *site);
 
 /* ---- URIs (uri.c) ---- */
 
@@ -111,8 +191,9 @@ typedef struct p11prov_uri p11prov_uri; /* opaque, wraps p11-kit's */
 p11prov_uri *p11prov_uri_parse(const p11prov_ctx *ctx, const char *text);
 void p11prov_uri_free(p11prov_uri *uri);
 /* The slots whose token matches the URI (slot-id, token, manufacturer,
- * serial, model), in module order. *slots is malloc'd. */
-CK_RV p11prov_uri_slots(const p11prov_uri *uri, CK_FUNCTION_LIST *fns,
+ * serial, model), in module order (loading the module when needed).
+ * *slots is malloc'd; an error is raised on failure. */
+CK_RV p11prov_uri_slots(const p11prov_uri *uri, p11prov_ctx *ctx,
                         CK_SLOT_ID **slots, CK_ULONG *count);
 /* The object template of the URI (object, id, type), for
  * C_FindObjectsInit; points into uri. */
@@ -123,10 +204,39 @@ const char *p11prov_uri_pin(const p11prov_uri *uri);
 /* text without its pin-value and pin-source (a key file must not hold a
  * PIN); malloc'd, NULL when text does not parse. */
 char *p11prov_uri_without_pin(const char *text);
+/* text as errors and key references show it: without its PIN, also when
+ * it does not parse; malloc'd, NULL when out of memory. */
+char *p11prov_uri_shown(const char *text);
 /* The URI of an object, from its token and attributes; malloc'd. */
 char *p11prov_uri_format(const CK_TOKEN_INFO *token, const char *label,
                          const CK_BYTE *id, CK_ULONG id_len,
                          CK_OBJECT_CLASS object_class);
+
+/* ---- Searching (search.c) ---- */
+
+/* What to do with the objects a URI names on one slot: found[count],
+ * found with session (borrowed: keep nothing of it); pin is the URI's
+ * PIN, uri the URI without it (p11prov_uri_shown). Returns 0 to stop the
+ * search, with an error raised. */
+typedef int p11prov_visit_fn(p11prov_session *session,
+                             const CK_OBJECT_HANDLE *found, CK_ULONG count,
+                             const char *pin, const char *uri, void *arg);
+
+typedef struct p11prov_search {
+    /* Attributes added to the URI's template where it has none of the
+     * type (e.g. a class). */
+    const CK_ATTRIBUTE *extra;
+    CK_ULONG extra_count;
+    CK_ULONG max; /* objects per slot */
+    p11prov_visit_fn *visit;
+    void *arg;
+} p11prov_search;
+
+/* Parses uri_text and searches each slot whose token it matches, in
+ * module order; *slot_count is their number. 0 with an error raised on
+ * failure (a bad URI, a module, login or search failure, or visit). */
+int p11prov_search_uri(p11prov_ctx *ctx, const char *uri_text,
+                       const p11prov_search *search, CK_ULONG *slot_count);
 
 /* ---- Keys (key.c): a reference to a key held by the token ---- */
 
@@ -177,7 +287,14 @@ p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey);
  * when it names none or several. */
 p11prov_key *p11prov_store_find_private(p11prov_ctx *ctx, const char *uri);
 
+/* Drops the key the key file decoder keeps for this thread when it is
+ * ctx's (provider teardown). */
+void p11prov_decoder_forget(const p11prov_ctx *ctx);
+
 /* ---- Operation tables, one per file ---- */
+
+/* The decoder and encoder structure name of a key file's DER. */
+#define P11PROV_KEYFILE_STRUCTURE "pk11-uri"
 
 extern const OSSL_DISPATCH p11prov_store_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_keymgmt_functions[];
@@ -192,7 +309,10 @@ extern const OSSL_DISPATCH p11prov_aes_256_cbc_functions[];
 extern const OSSL_DISPATCH p11prov_aes_128_cbc_functions[];
 extern const OSSL_DISPATCH p11prov_aes_256_ctr_functions[];
 extern const OSSL_DISPATCH p11prov_aes_128_ctr_functions[];
-extern const OSSL_DISPATCH p11prov_keyfile_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_pem_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_rsa_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_rsa_pss_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_ec_decoder_functions[];
 extern const OSSL_DISPATCH p11prov_keyfile_encoder_functions[];
 extern const OSSL_DISPATCH p11prov_spki_der_encoder_functions[];
 extern const OSSL_DISPATCH p11prov_spki_pem_encoder_functions[];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The PKCS#11 access layer: loading the module, a pool of logged-in
- * sessions per slot, and fork handling. A forked child never uses the
- * parent's sessions or locks: it initialises the module afresh. */
+/* The call layer's ownership of the module and the sessions: loading the
+ * module, a pool of logged-in sessions per slot, and fork handling. A
+ * forked child never uses the parent's sessions or locks: it initialises
+ * the module afresh. The calls themselves are made in calls.c. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "pin.h"
-#include "provider.h"
+#include "session.h"
 
 #define IDLE_SESSIONS_PER_SLOT 8
 
@@ -37,20 +38,6 @@ struct p11prov_module {
     slot_pool *pools;
 };
 
-static CK_RV initialize(CK_FUNCTION_LIST *fns)
-{
-    CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
-    CK_RV rv = fns->C_Initialize(&args);
-
-    if (rv == CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-        /* A child of a process that initialised a module which does not
-         * detect fork itself: PKCS#11 wants it initialised again. */
-        fns->C_Finalize(NULL);
-        rv = fns->C_Initialize(&args);
-    }
-    return rv;
-}
-
 static struct p11prov_module *module_load(p11prov_ctx *ctx)
 {
     struct p11prov_module *module = calloc(1, sizeof(*module));
@@ -72,10 +59,8 @@ static struct p11prov_module *module_load(p11prov_ctx *ctx)
         get_function_list =
             (CK_C_GetFunctionList)dlsym(module->dl, "C_GetFunctionList");
     }
-    rv = get_function_list == NULL ? CKR_GENERAL_ERROR
-                                   : get_function_list(&module->fns);
-    if (rv == CKR_OK)
-        rv = initialize(module->fns);
+    rv = p11prov_call_initialize(ctx, get_function_list, &module->fns,
+                                 P11PROV_SITE);
     if (rv != CKR_OK) {
         p11prov_raise_rv(ctx, rv,
                          ctx->module_path != NULL ? ctx->module_path
@@ -93,7 +78,7 @@ static struct p11prov_module *module_load(p11prov_ctx *ctx)
 /* The module for this process: loaded on first use, and loaded again in
  * a forked child, whose copy of the parent's state is abandoned (its
  * sessions are the parent's, its locks may be held). */
-static struct p11prov_module *current_module(p11prov_ctx *ctx)
+struct p11prov_module *p11prov_module_current(p11prov_ctx *ctx)
 {
     struct p11prov_module *module;
 
@@ -111,11 +96,14 @@ static struct p11prov_module *current_module(p11prov_ctx *ctx)
     return module;
 }
 
-CK_FUNCTION_LIST *p11prov_functions(p11prov_ctx *ctx)
+CK_FUNCTION_LIST *p11prov_module_functions(const struct p11prov_module *module)
 {
-    struct p11prov_module *module = current_module(ctx);
+    return module->fns;
+}
 
-    return module != NULL ? module->fns : NULL;
+CK_SLOT_ID p11prov_session_slot(const p11prov_session *session)
+{
+    return session->slot;
 }
 
 static slot_pool *pool_for(struct p11prov_module *module, CK_SLOT_ID slot)
@@ -135,42 +123,123 @@ static slot_pool *pool_for(struct p11prov_module *module, CK_SLOT_ID slot)
     return pool;
 }
 
-/* Logs the session's token in, once per token: with pin, or through the
- * protected authentication path when the token has one. */
-static CK_RV login(p11prov_ctx *ctx, CK_FUNCTION_LIST *fns, CK_SLOT_ID slot,
-                   CK_SESSION_HANDLE session, const char *uri_pin)
+/* The token's label without its padding. */
+static void token_label(const CK_TOKEN_INFO *token, char label[33])
 {
-    CK_TOKEN_INFO token;
-    char *pin = NULL;
-    CK_RV rv = fns->C_GetTokenInfo(slot, &token);
+    size_t len = sizeof(token->label);
 
-    if (rv != CKR_OK || !(token.flags & CKF_LOGIN_REQUIRED))
+    while (len > 0 && token->label[len - 1] == ' ')
+        len--;
+    memcpy(label, token->label, len);
+    label[len] = '\0';
+}
+
+/* The PIN p11kmip-pin gives, in *pin (the caller wipes it): read again
+ * each time, or with p11kmip-cache-pins the first time only, so that a
+ * process that can no longer read the PIN file (a worker after dropping
+ * privileges) still logs in. 0, or -1 with an error raised. */
+static int configured_pin(p11prov_ctx *ctx, char **pin)
+{
+    int rc = 0;
+
+    if (!ctx->cache_pins || ctx->pin == NULL)
+        return p11prov_pin_resolve(ctx, ctx->pin, pin);
+    pthread_mutex_lock(&ctx->module_lock);
+    if (ctx->cached_pin == NULL)
+        rc = p11prov_pin_resolve(ctx, ctx->pin, &ctx->cached_pin);
+    *pin = rc == 0 ? OPENSSL_strdup(ctx->cached_pin) : NULL;
+    pthread_mutex_unlock(&ctx->module_lock);
+    return rc == 0 && *pin == NULL ? -1 : rc;
+}
+
+/* Logs the session's token in, once per token: with pin, or through the
+ * protected authentication path when the token has one. Errors name uri,
+ * what the session is for, and say where a PIN is given. */
+static CK_RV login(p11prov_session *session, const char *uri_pin,
+                   const char *uri)
+{
+    p11prov_ctx *ctx = session->ctx;
+    CK_TOKEN_INFO token;
+    char label[33], *pin = NULL;
+    CK_RV rv =
+        p11prov_call_token_info(ctx, session->slot, &token, P11PROV_SITE);
+
+    if (rv != CKR_OK || !(token.flags & CKF_LOGIN_REQUIRED) ||
+        ctx->login == P11PROV_LOGIN_NEVER)
         return rv;
-    if (token.flags & CKF_PROTECTED_AUTHENTICATION_PATH)
-        return fns->C_Login(session, CKU_USER, NULL, 0);
-    if (p11prov_pin_resolve(ctx, uri_pin != NULL ? uri_pin : ctx->pin, &pin) !=
-        0)
+    token_label(&token, label);
+    if (!(token.flags & CKF_PROTECTED_AUTHENTICATION_PATH) &&
+        (uri_pin != NULL ? p11prov_pin_resolve(ctx, uri_pin, &pin)
+                         : configured_pin(ctx, &pin)) != 0)
         return CKR_PIN_INCORRECT;
-    if (pin == NULL) {
+    if (pin == NULL && !(token.flags & CKF_PROTECTED_AUTHENTICATION_PATH)) {
         p11prov_raise(ctx, P11PROV_R_LOGIN,
-                      "token \"%.32s\" needs a PIN: set p11kmip-pin in "
-                      "openssl.cnf or pin-value/pin-source in the URI",
-                      (const char *)token.label);
+                      "%s: token \"%s\" on slot %lu needs a PIN: set "
+                      "p11kmip-pin in openssl.cnf or pin-value/pin-source in "
+                      "the URI",
+                      uri, label, (unsigned long)session->slot);
         return CKR_USER_NOT_LOGGED_IN;
     }
-    rv = fns->C_Login(session, CKU_USER, (CK_UTF8CHAR *)pin, strlen(pin));
-    OPENSSL_clear_free(pin, strlen(pin));
+    rv = p11prov_call_login(session, pin, P11PROV_SITE);
+    if (pin != NULL)
+        OPENSSL_clear_free(pin, strlen(pin));
+    if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
+        p11prov_raise(ctx, P11PROV_R_LOGIN,
+                      "%s: login to token \"%s\" on slot %lu failed: check "
+                      "p11kmip-pin in openssl.cnf or the URI's "
+                      "pin-value/pin-source",
+                      uri, label, (unsigned long)session->slot);
     return rv == CKR_USER_ALREADY_LOGGED_IN ? CKR_OK : rv;
 }
 
-p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
-                                     const char *uri_pin)
+/* Takes an idle session of slot's pool into session, if there is one;
+ * *logged_in says whether the token is. NULL when out of memory. */
+static slot_pool *take_idle(struct p11prov_module *module,
+                            p11prov_session *session, bool *logged_in)
 {
-    struct p11prov_module *module = current_module(ctx);
+    slot_pool *pool;
+
+    pthread_mutex_lock(&module->lock);
+    pool = pool_for(module, session->slot);
+    if (pool != NULL && pool->idle_count > 0)
+        session->handle = pool->idle[--pool->idle_count];
+    *logged_in = pool != NULL && pool->logged_in;
+    pthread_mutex_unlock(&module->lock);
+    return pool;
+}
+
+/* Opens a session into session, logging its token in unless logged_in,
+ * and counts it in pool. Errors name uri. */
+static CK_RV open_new(p11prov_session *session, slot_pool *pool, bool logged_in,
+                      const char *uri_pin, const char *uri)
+{
+    CK_RV rv = p11prov_call_open(session, P11PROV_SITE);
+
+    if (rv != CKR_OK)
+        p11prov_raise(session->ctx, P11PROV_R_TOKEN,
+                      "%s: no session on slot %lu", uri,
+                      (unsigned long)session->slot);
+    else if (!logged_in)
+        rv = login(session, uri_pin, uri);
+    if (rv != CKR_OK) {
+        if (session->handle != CK_INVALID_HANDLE)
+            p11prov_call_close(session, P11PROV_SITE);
+        return rv;
+    }
+    pthread_mutex_lock(&session->module->lock);
+    pool->open_count++;
+    pool->logged_in = true;
+    pthread_mutex_unlock(&session->module->lock);
+    return CKR_OK;
+}
+
+p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
+                                     const char *uri_pin, const char *uri)
+{
+    struct p11prov_module *module = p11prov_module_current(ctx);
     p11prov_session *session;
     slot_pool *pool;
     bool logged_in;
-    CK_RV rv;
 
     if (module == NULL)
         return NULL;
@@ -179,57 +248,55 @@ p11prov_session *p11prov_session_get(p11prov_ctx *ctx, CK_SLOT_ID slot,
         p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
         return NULL;
     }
-    session->module = module;
-    session->fns = module->fns;
-    session->slot = slot;
-    pthread_mutex_lock(&module->lock);
-    pool = pool_for(module, slot);
-    if (pool != NULL && pool->idle_count > 0)
-        session->handle = pool->idle[--pool->idle_count];
-    logged_in = pool != NULL && pool->logged_in;
-    pthread_mutex_unlock(&module->lock);
-    if (pool == NULL) {
+    *session =
+        (p11prov_session){ctx, module, module->fns, slot, CK_INVALID_HANDLE};
+    pool = take_idle(module, session, &logged_in);
+    if (pool == NULL)
         p11prov_raise(ctx, P11PROV_R_INTERNAL, "out of memory");
+    if (pool == NULL ||
+        (session->handle == CK_INVALID_HANDLE &&
+         open_new(session, pool, logged_in, uri_pin, uri) != CKR_OK)) {
         free(session);
         return NULL;
     }
-    if (session->handle != CK_INVALID_HANDLE)
-        return session;
-    rv = module->fns->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
-                                    NULL, NULL, &session->handle);
-    if (rv == CKR_OK && !logged_in)
-        rv = login(ctx, module->fns, slot, session->handle, uri_pin);
-    if (rv != CKR_OK) {
-        if (rv != CKR_USER_NOT_LOGGED_IN)
-            p11prov_raise_rv(ctx, rv, "opening a session");
-        if (session->handle != CK_INVALID_HANDLE)
-            module->fns->C_CloseSession(session->handle);
-        free(session);
-        return NULL;
-    }
-    pthread_mutex_lock(&module->lock);
-    pool->open_count++;
-    pool->logged_in = true;
-    pthread_mutex_unlock(&module->lock);
     return session;
 }
 
 /* Closes a session under the module lock, so that no other thread sees
  * the token logged in while its last session closes. */
-static void close_session(struct p11prov_module *module, CK_SLOT_ID slot,
-                          CK_SESSION_HANDLE handle)
+static void close_session(p11prov_session *session)
 {
+    struct p11prov_module *module = session->module;
     slot_pool *pool;
 
     pthread_mutex_lock(&module->lock);
-    module->fns->C_CloseSession(handle);
-    pool = pool_for(module, slot);
+    p11prov_call_close(session, P11PROV_SITE);
+    pool = pool_for(module, session->slot);
     if (pool != NULL && pool->open_count > 0 && --pool->open_count == 0)
         pool->logged_in = false;
     pthread_mutex_unlock(&module->lock);
 }
 
-void p11prov_session_release(p11prov_session *session)
+/* Answers after which a session is not given back to the pool: it is
+ * gone, or an operation may still be active in it. */
+static const CK_RV session_spent[] = {
+    CKR_BUFFER_TOO_SMALL,         CKR_OPERATION_ACTIVE,
+    CKR_SESSION_HANDLE_INVALID,   CKR_SESSION_CLOSED,
+    CKR_DEVICE_REMOVED,           CKR_TOKEN_NOT_PRESENT,
+    CKR_CRYPTOKI_NOT_INITIALIZED,
+};
+
+static bool keeps_session(CK_RV rv)
+{
+    for (size_t i = 0; i < sizeof(session_spent) / sizeof(session_spent[0]);
+         i++) {
+        if (session_spent[i] == rv)
+            return false;
+    }
+    return true;
+}
+
+void p11prov_session_end(p11prov_session *session, CK_RV rv)
 {
     struct p11prov_module *module;
     slot_pool *pool;
@@ -241,24 +308,36 @@ void p11prov_session_release(p11prov_session *session)
     if (module->pid == getpid()) {
         pthread_mutex_lock(&module->lock);
         pool = pool_for(module, session->slot);
-        if (pool != NULL && pool->idle_count < IDLE_SESSIONS_PER_SLOT) {
+        if (keeps_session(rv) && pool != NULL &&
+            pool->idle_count < IDLE_SESSIONS_PER_SLOT) {
             pool->idle[pool->idle_count++] = session->handle;
             kept = true;
         }
         pthread_mutex_unlock(&module->lock);
         if (!kept)
-            close_session(module, session->slot, session->handle);
+            close_session(session);
     }
     free(session);
 }
 
-void p11prov_session_discard(p11prov_session *session)
+int p11prov_login_early(p11prov_ctx *ctx)
 {
-    if (session == NULL)
-        return;
-    if (session->module->pid == getpid())
-        close_session(session->module, session->slot, session->handle);
-    free(session);
+    p11prov_uri *all = p11prov_uri_parse(ctx, "pkcs11:");
+    CK_SLOT_ID *slots = NULL;
+    CK_ULONG count = 0;
+    p11prov_session *session = NULL;
+    int ok =
+        all != NULL && p11prov_uri_slots(all, ctx, &slots, &count) == CKR_OK;
+
+    for (CK_ULONG i = 0; ok && i < count; i++) {
+        session = p11prov_session_get(ctx, slots[i], NULL,
+                                      "p11kmip-login-behavior = early");
+        ok = session != NULL;
+        p11prov_session_end(session, CKR_OK);
+    }
+    free(slots);
+    p11prov_uri_free(all);
+    return ok;
 }
 
 void p11prov_module_free(struct p11prov_module *module)

@@ -36,12 +36,12 @@ void *p11prov_sig_newctx(void *provctx, const p11prov_sig_family *family)
  * cancel an operation, and closing the session logs the token out when it
  * is the token's last: the token finishes the signature, which is dropped,
  * and the session goes back to the pool. A forked child leaves its
- * parent's session alone. */
+ * parent's session alone (p11prov_session_end). */
 static void abandon_message(p11prov_sig_ctx *ctx)
 {
     CK_ULONG raw_len;
     CK_BYTE *raw;
-    CK_RV rv = CKR_HOST_MEMORY;
+    CK_RV rv = CKR_OPERATION_ACTIVE;
 
     if (ctx->session == NULL)
         return;
@@ -49,14 +49,14 @@ static void abandon_message(p11prov_sig_ctx *ctx)
         raw_len = ctx->family->raw_size(ctx);
         raw = malloc(raw_len);
         if (raw != NULL)
-            rv = ctx->session->fns->C_SignFinal(ctx->session->handle, raw,
-                                                &raw_len);
+            rv = p11prov_call_sign_final(ctx->session, raw, &raw_len,
+                                         P11PROV_SITE);
         free(raw);
     }
-    if (rv == CKR_OK)
-        p11prov_op_session_end(ctx->session, rv);
-    else
-        p11prov_session_discard(ctx->session);
+    /* A failed C_SignFinal ended the operation, but the session may be
+     * what failed: it is closed rather than pooled. */
+    p11prov_session_end(ctx->session,
+                        rv == CKR_OK ? CKR_OK : CKR_OPERATION_ACTIVE);
     ctx->session = NULL;
 }
 
@@ -264,15 +264,15 @@ static int begin(p11prov_sig_ctx *ctx, CK_MECHANISM *mech)
     if (ctx->session == NULL)
         return 0;
     ctx->session_pid = getpid();
-    rv = ctx->session->fns->C_SignInit(ctx->session->handle, mech,
-                                       ctx->key->handle);
+    rv = p11prov_call_sign_init(ctx->session, mech, ctx->key->handle,
+                                P11PROV_SITE);
     if (rv == CKR_OK)
         return 1;
-    p11prov_op_session_end(ctx->session, rv);
+    p11prov_session_end(ctx->session, rv);
     ctx->session = NULL;
     if (rv == CKR_MECHANISM_INVALID)
         return -1;
-    p11prov_raise_rv(ctx->provctx, rv, "starting a signature");
+    p11prov_op_raise(ctx->key, rv, "starting a signature");
     return 0;
 }
 
@@ -284,7 +284,6 @@ static int finish(p11prov_sig_ctx *ctx, bool one_shot, const unsigned char *in,
 {
     CK_ULONG raw_len = ctx->family->raw_size(ctx);
     CK_BYTE *raw = malloc(raw_len);
-    CK_SESSION_HANDLE handle = ctx->session->handle;
     CK_RV rv;
     int ok = 0;
 
@@ -293,15 +292,16 @@ static int finish(p11prov_sig_ctx *ctx, bool one_shot, const unsigned char *in,
         p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL, "out of memory");
         return 0;
     }
-    rv = one_shot ? ctx->session->fns->C_Sign(handle, (CK_BYTE *)in, inlen, raw,
-                                              &raw_len)
-                  : ctx->session->fns->C_SignFinal(handle, raw, &raw_len);
-    p11prov_op_session_end(ctx->session, rv);
+    rv = one_shot ? p11prov_call_sign(ctx->session, in, inlen, raw, &raw_len,
+                                      P11PROV_SITE)
+                  : p11prov_call_sign_final(ctx->session, raw, &raw_len,
+                                            P11PROV_SITE);
+    p11prov_session_end(ctx->session, rv);
     ctx->session = NULL;
     if (rv == CKR_OK)
         ok = deliver(ctx, raw, raw_len, sig, siglen, sigsize);
     else
-        p11prov_raise_rv(ctx->provctx, rv, "signing on the token");
+        p11prov_op_raise(ctx->key, rv, "signing");
     free(raw);
     return ok;
 }
@@ -331,9 +331,7 @@ static int sign_digest(p11prov_sig_ctx *ctx, const unsigned char *tbs,
         return 0;
     ok = begin(ctx, &mech);
     if (ok < 0)
-        p11prov_raise(ctx->provctx, P11PROV_R_UNSUPPORTED,
-                      "the token has no mechanism 0x%lx to sign with",
-                      (unsigned long)mech.mechanism);
+        p11prov_op_raise(ctx->key, CKR_MECHANISM_INVALID, "signing");
     ok =
         ok > 0 && finish(ctx, true, encoded, encoded_len, sig, siglen, sigsize);
     OPENSSL_free(owned);
@@ -439,12 +437,11 @@ int p11prov_sig_digest_sign_update(void *vctx, const unsigned char *data,
         return 0;
     if (ctx->local_md != NULL)
         return EVP_DigestUpdate(ctx->local_md, data, datalen);
-    rv = ctx->session->fns->C_SignUpdate(ctx->session->handle, (CK_BYTE *)data,
-                                         datalen);
+    rv = p11prov_call_sign_update(ctx->session, data, datalen, P11PROV_SITE);
     if (rv != CKR_OK) {
-        p11prov_op_session_end(ctx->session, rv);
+        p11prov_session_end(ctx->session, rv);
         ctx->session = NULL;
-        p11prov_raise_rv(ctx->provctx, rv, "hashing on the token");
+        p11prov_op_raise(ctx->key, rv, "hashing a message to sign");
         return 0;
     }
     return 1;

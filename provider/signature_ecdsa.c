@@ -11,6 +11,13 @@
 
 #include "signature.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_signature_newctx_fn ecdsa_newctx;
+static OSSL_FUNC_signature_get_ctx_params_fn ecdsa_get_ctx_params;
+static OSSL_FUNC_signature_gettable_ctx_params_fn ecdsa_gettable_ctx_params;
+static OSSL_FUNC_signature_set_ctx_params_fn ecdsa_set_ctx_params;
+static OSSL_FUNC_signature_settable_ctx_params_fn ecdsa_settable_ctx_params;
+
 static size_t scalar_size(const p11prov_sig_ctx *ctx)
 {
     size_t bits = ctx->key->bits;

@@ -18,6 +18,13 @@
 #include "rsa_pad.h"
 #include "signature.h"
 
+/* The dispatch entries, checked against OpenSSL's types. */
+static OSSL_FUNC_signature_newctx_fn rsa_newctx;
+static OSSL_FUNC_signature_get_ctx_params_fn rsa_get_ctx_params;
+static OSSL_FUNC_signature_gettable_ctx_params_fn rsa_gettable_ctx_params;
+static OSSL_FUNC_signature_set_ctx_params_fn rsa_set_ctx_params;
+static OSSL_FUNC_signature_settable_ctx_params_fn rsa_settable_ctx_params;
+
 static int key_bits(const p11prov_sig_ctx *ctx)
 {
     if (ctx->key->bits > 0)
@@ -140,8 +147,6 @@ static int rsa_verify_params(p11prov_sig_ctx *ctx, EVP_PKEY_CTX *verifier)
     return EVP_PKEY_CTX_set_rsa_pss_saltlen(verifier, ctx->saltlen) == 1 &&
            EVP_PKEY_CTX_set_rsa_mgf1_md(verifier, mgf1_md(ctx)) == 1;
 }
-
-static int rsa_set_ctx_params(void *vctx, const OSSL_PARAM params[]);
 
 /* Each operation starts from the defaults: PKCS#1 v1.5, or PSS for a key
  * made for PSS only (an RSA-PSS key); the largest salt. */

@@ -38,6 +38,7 @@ p11prov_uri *p11prov_uri_parse(const p11prov_ctx *ctx, const char *text)
 {
     p11prov_uri *uri = calloc(1, sizeof(*uri));
     const char *value;
+    char *shown;
     int rc;
 
     if (uri == NULL || (uri->uri = p11_kit_uri_new()) == NULL) {
@@ -47,8 +48,11 @@ p11prov_uri *p11prov_uri_parse(const p11prov_ctx *ctx, const char *text)
     }
     rc = p11_kit_uri_parse(text, P11_KIT_URI_FOR_ANY, uri->uri);
     if (rc != P11_KIT_URI_OK) {
-        p11prov_raise(ctx, P11PROV_R_URI, "%s: %s", text,
+        shown = p11prov_uri_shown(text);
+        p11prov_raise(ctx, P11PROV_R_URI, "%s: %s",
+                      shown != NULL ? shown : "a pkcs11: URI",
                       p11_kit_uri_message(rc));
+        free(shown);
         p11prov_uri_free(uri);
         return NULL;
     }
@@ -72,43 +76,37 @@ void p11prov_uri_free(p11prov_uri *uri)
     free(uri);
 }
 
-CK_RV p11prov_uri_slots(const p11prov_uri *uri, CK_FUNCTION_LIST *fns,
-                        CK_SLOT_ID **slots, CK_ULONG *count)
+/* 1 when slot is allowed (p11kmip-allowed-slots) and its token is
+ * initialised and matches the URI. */
+static bool slot_matches(const p11prov_uri *uri, p11prov_ctx *ctx,
+                         CK_SLOT_ID slot)
 {
     CK_SLOT_ID wanted = p11_kit_uri_get_slot_id(uri->uri);
-    CK_SLOT_ID *all = NULL;
-    CK_ULONG n = 0, i, kept = 0;
-    CK_TOKEN_INFO token;
     CK_SLOT_INFO slot_info;
-    CK_RV rv;
+    CK_TOKEN_INFO token;
 
-    *slots = NULL;
-    *count = 0;
-    rv = fns->C_GetSlotList(CK_TRUE, NULL, &n);
-    if (rv != CKR_OK)
-        return rv;
-    all = calloc(n + 1, sizeof(*all));
-    if (all == NULL)
-        return CKR_HOST_MEMORY;
-    rv = fns->C_GetSlotList(CK_TRUE, all, &n);
+    return (wanted == (CK_SLOT_ID)-1 || slot == wanted) &&
+           p11prov_slot_allowed(ctx, slot) &&
+           p11prov_call_slot_info(ctx, slot, &slot_info, P11PROV_SITE) ==
+               CKR_OK &&
+           p11_kit_uri_match_slot_info(uri->uri, &slot_info) &&
+           p11prov_call_token_info(ctx, slot, &token, P11PROV_SITE) == CKR_OK &&
+           (token.flags & CKF_TOKEN_INITIALIZED) &&
+           p11_kit_uri_match_token_info(uri->uri, &token);
+}
+
+CK_RV p11prov_uri_slots(const p11prov_uri *uri, p11prov_ctx *ctx,
+                        CK_SLOT_ID **slots, CK_ULONG *count)
+{
+    CK_ULONG n, i, kept = 0;
+    CK_RV rv = p11prov_call_slots(ctx, slots, &n, P11PROV_SITE);
+
     for (i = 0; rv == CKR_OK && i < n; i++) {
-        if (wanted != (CK_SLOT_ID)-1 && all[i] != wanted)
-            continue;
-        if (fns->C_GetSlotInfo(all[i], &slot_info) != CKR_OK ||
-            !p11_kit_uri_match_slot_info(uri->uri, &slot_info) ||
-            fns->C_GetTokenInfo(all[i], &token) != CKR_OK ||
-            !(token.flags & CKF_TOKEN_INITIALIZED) ||
-            !p11_kit_uri_match_token_info(uri->uri, &token))
-            continue;
-        all[kept++] = all[i];
+        if (slot_matches(uri, ctx, (*slots)[i]))
+            (*slots)[kept++] = (*slots)[i];
     }
-    if (rv != CKR_OK) {
-        free(all);
-        return rv;
-    }
-    *slots = all;
     *count = kept;
-    return CKR_OK;
+    return rv;
 }
 
 void p11prov_uri_template(const p11prov_uri *uri, CK_ATTRIBUTE **attrs,
@@ -162,4 +160,17 @@ char *p11prov_uri_without_pin(const char *text)
     }
     p11_kit_uri_free(uri);
     return formatted;
+}
+
+char *p11prov_uri_shown(const char *text)
+{
+    char *shown = p11prov_uri_without_pin(text);
+    char *pin;
+
+    if (shown != NULL || (shown = strdup(text)) == NULL)
+        return shown;
+    /* Does not parse: cut at the first PIN attribute. */
+    if ((pin = strstr(shown, "pin-")) != NULL)
+        *pin = '\0';
+    return shown;
 }

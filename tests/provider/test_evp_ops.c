@@ -22,9 +22,12 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/pem.h>
 #include <openssl/provider.h>
 #include <openssl/rsa.h>
 #include <openssl/store.h>
+
+#include "token_keys.h"
 
 #define DEFAULT_PROPQ "provider=default"
 #define P11KMIP_PROPQ "provider=p11kmip"
@@ -37,45 +40,11 @@
 static const unsigned char message[] =
     "The quick brown fox jumps over the lazy dog";
 
-static char *uri(const char *label, const char *type)
+/* Signs message with key; configure sets parameters. */
+static size_t digest_sign_with(EVP_PKEY *key, const char *md,
+                               void (*configure)(EVP_PKEY_CTX *),
+                               unsigned char *sig, size_t sigsize)
 {
-    static char text[256];
-
-    snprintf(text, sizeof(text), "pkcs11:%sobject=%s;type=%s",
-             getenv("P11KMIP_TEST_TOKEN_ATTR"), label, type);
-    return text;
-}
-
-/* The key URI names, by reference (private) or by value (public). */
-static EVP_PKEY *load(const char *label, const char *type)
-{
-    OSSL_STORE_CTX *store =
-        OSSL_STORE_open(uri(label, type), NULL, NULL, NULL, NULL);
-    EVP_PKEY *pkey = NULL;
-
-    assert_non_null(store);
-    while (pkey == NULL && !OSSL_STORE_eof(store)) {
-        OSSL_STORE_INFO *info = OSSL_STORE_load(store);
-
-        if (info == NULL)
-            continue;
-        if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
-            pkey = OSSL_STORE_INFO_get1_PKEY(info);
-        else if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PUBKEY)
-            pkey = OSSL_STORE_INFO_get1_PUBKEY(info);
-        OSSL_STORE_INFO_free(info);
-    }
-    OSSL_STORE_close(store);
-    assert_non_null(pkey);
-    return pkey;
-}
-
-/* Signs message with label's private key; configure sets parameters. */
-static size_t digest_sign(const char *label, const char *md,
-                          void (*configure)(EVP_PKEY_CTX *), unsigned char *sig,
-                          size_t sigsize)
-{
-    EVP_PKEY *key = load(label, "private");
     EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
     size_t siglen = 0;
@@ -91,6 +60,17 @@ static size_t digest_sign(const char *label, const char *md,
     assert_int_equal(
         EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
     EVP_MD_CTX_free(mdctx);
+    return siglen;
+}
+
+/* Signs message with label's private key; configure sets parameters. */
+static size_t digest_sign(const char *label, const char *md,
+                          void (*configure)(EVP_PKEY_CTX *), unsigned char *sig,
+                          size_t sigsize)
+{
+    EVP_PKEY *key = load(label, "private");
+    size_t siglen = digest_sign_with(key, md, configure, sig, sigsize);
+
     EVP_PKEY_free(key);
     return siglen;
 }
@@ -153,6 +133,39 @@ static void test_digest_sign_rsa_pss_salt_is_digest_length(void **state)
     (void)state;
     assert_int_equal(
         verify_by_default("rsa", "SHA256", pss_salt_32, sig, siglen), 1);
+}
+
+/* test_evp_ops.sh wrote rsa.key, a key file for the "rsa" key pair. */
+#define RSA_KEYFILE "rsa.key"
+
+/* A key file read as nginx reads one signs with the token's key. */
+static void test_keyfile_read_by_pem_read_bio_private_key_signs(void **state)
+{
+    BIO *in = BIO_new_file(RSA_KEYFILE, "r");
+    EVP_PKEY *key = NULL;
+    unsigned char sig[512];
+    size_t siglen;
+
+    (void)state;
+    assert_non_null(in);
+    key = PEM_read_bio_PrivateKey(in, NULL, NULL, NULL);
+    assert_non_null(key);
+    siglen = digest_sign_with(key, "SHA256", NULL, sig, sizeof(sig));
+    assert_int_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen), 1);
+    EVP_PKEY_free(key);
+    BIO_free(in);
+}
+
+/* A key file through OpenSSL's file: store signs with the token's key. */
+static void test_keyfile_through_the_file_store_signs(void **state)
+{
+    EVP_PKEY *key = load_from(RSA_KEYFILE);
+    unsigned char sig[512];
+    size_t siglen = digest_sign_with(key, "SHA256", NULL, sig, sizeof(sig));
+
+    (void)state;
+    assert_int_equal(verify_by_default("rsa", "SHA256", NULL, sig, siglen), 1);
+    EVP_PKEY_free(key);
 }
 
 static void test_digest_sign_ecdsa_p256_gives_der(void **state)
@@ -301,34 +314,6 @@ static void test_fork_child_and_parent_sign_with_one_key(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
     assert_ptr_equal(sign_repeatedly(key), (void *)SIGNATURES_PER_THREAD);
     EVP_PKEY_free(key);
-}
-
-/* A key the provider holds only the public half of cannot sign. */
-static void test_sign_with_public_only_key_is_key_usage_error(void **state)
-{
-    EVP_PKEY *pub = load("rsa", "public");
-    EVP_PKEY_CTX *import =
-        EVP_PKEY_CTX_new_from_name(NULL, "RSA", P11KMIP_PROPQ);
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY *imported = NULL;
-    EVP_PKEY_CTX *pctx;
-
-    (void)state;
-    assert_int_equal(EVP_PKEY_todata(pub, EVP_PKEY_PUBLIC_KEY, &params), 1);
-    assert_non_null(import);
-    assert_int_equal(EVP_PKEY_fromdata_init(import), 1);
-    assert_int_equal(
-        EVP_PKEY_fromdata(import, &imported, EVP_PKEY_PUBLIC_KEY, params), 1);
-    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, imported, NULL);
-    assert_non_null(pctx);
-    ERR_clear_error();
-    assert_int_not_equal(EVP_PKEY_sign_init(pctx), 1);
-    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()), REASON_KEY_USAGE);
-    EVP_PKEY_CTX_free(pctx);
-    EVP_PKEY_free(imported);
-    EVP_PKEY_CTX_free(import);
-    OSSL_PARAM_free(params);
-    EVP_PKEY_free(pub);
 }
 
 /* OAEP with SHA-256, MGF1-SHA-256 and a label on the core; SoftHSM2 has
@@ -720,13 +705,14 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digest_sign_rsa_pkcs1_verifies),
         cmocka_unit_test(test_digest_sign_rsa_pss_salt_is_digest_length),
+        cmocka_unit_test(test_keyfile_read_by_pem_read_bio_private_key_signs),
+        cmocka_unit_test(test_keyfile_through_the_file_store_signs),
         cmocka_unit_test(test_digest_sign_ecdsa_p256_gives_der),
         cmocka_unit_test(test_digest_sign_in_parts_then_final),
         cmocka_unit_test(test_digest_sign_abandoned_then_signing_again),
         cmocka_unit_test(test_digest_verify_through_provider),
         cmocka_unit_test(test_threads_sign_with_one_key),
         cmocka_unit_test(test_fork_child_and_parent_sign_with_one_key),
-        cmocka_unit_test(test_sign_with_public_only_key_is_key_usage_error),
         cmocka_unit_test(test_decrypt_oaep_on_token),
         cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
         cmocka_unit_test(test_tls_premaster_of_the_client_version_is_kept),

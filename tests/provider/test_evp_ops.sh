@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Runs the EVP API tests of the provider's operations (test_evp_ops) on a
+# Runs an EVP API test of the provider (test_evp_ops, test_pss_salt) on a
 # token with an RSA key pair, a P-256 key pair and two AES keys of known
 # value:
 #
@@ -18,8 +18,12 @@ core_module=${4:-}
 # PyKMIP makes RSA key pairs only: its runs are for the AES tests
 # (P11KMIP_TEST_FILTER=*aes*, see meson.build).
 make_key_pair rsa:2048 rsa 01
+# A key file for it, as the provider writes one.
+openssl pkey -in "$(uri rsa)" -out rsa.key
 if [ "${P11KMIP_TEST_FILTER:-}" != "*aes*" ]; then
     make_key_pair EC:prime256v1 p256 02
+    # One that a test destroys (test_token_errors).
+    make_key_pair EC:prime256v1 victim 08
 fi
 # Secret keys imported, so that the tests can compare with OpenSSL's AES.
 aes256=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -36,4 +40,5 @@ export P11KMIP_TEST_TOKEN_ATTR="$token"
 export P11KMIP_TEST_AES256="$aes256"
 export P11KMIP_TEST_AES128="$aes128"
 export P11KMIP_TEST_BACKEND="$backend"
+export P11KMIP_TEST_MODULE="$module"
 "$test_binary"

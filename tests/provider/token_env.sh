@@ -6,6 +6,10 @@
 #   core     the provider's own p11core against the KMIP server
 #            with_server.py started (P11KMIP_TEST_*); keys are made with
 #            pkcs11-tool over p11kmip-pkcs11.so ($core_module).
+# P11KMIP_TEST_SETTINGS (lines for the provider's section) and, for
+# softhsm, P11KMIP_TEST_PIN_FILE (where to write the PIN that p11kmip-pin
+# then names, relative to the temporary directory) shape the
+# configuration.
 # Sets OPENSSL_CONF to a configuration activating the provider and $token
 # (the URI's token attribute), and defines token_tool (pkcs11-tool on the
 # token), uri LABEL, make_key_pair TYPE LABEL ID, export_public_key LABEL,
@@ -35,8 +39,13 @@ softhsm)
         --so-pin 5678 >/dev/null
     login="--login --pin 1234"
     token="token=p11kmip-test;"
+    pin=1234
+    if [ -n "${P11KMIP_TEST_PIN_FILE:-}" ]; then
+        printf '1234\n' >"$P11KMIP_TEST_PIN_FILE"
+        pin="file:$P11KMIP_TEST_PIN_FILE"
+    fi
     provider_config="p11kmip-module-path = $module
-p11kmip-pin = 1234"
+p11kmip-pin = $pin"
     ;;
 core)
     module=$core_module
@@ -66,6 +75,7 @@ activate = 1
 [p11kmip_sect]
 module = $provider
 $provider_config
+${P11KMIP_TEST_SETTINGS:-}
 activate = 1
 EOF
 export OPENSSL_CONF="$work/openssl.cnf"

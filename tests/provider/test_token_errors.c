@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Errors of the token that reach the application say what happened: a
+ * forked child whose module cannot reach the server (its client key cannot
+ * be read: P11KMIP_KEY names a file that is not there, as a 0600 root key
+ * is to a worker) is not told that the key is gone; a key destroyed on the
+ * server after it was loaded is named with the server's answer. Runs
+ * under test_evp_ops.sh over p11core and kmipd, on its "rsa" and
+ * "victim" key pairs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "token_keys.h"
+
+/* P11PROV_R_NOT_FOUND (provider/provider.h) */
+#define REASON_NOT_FOUND 3
+
+static const unsigned char message[] = "signed by a child";
+
+/* In the child: 0 when signing failed with an error that is not "not
+ * found" and names the key; 1 otherwise (printing what it got). */
+static int child_sign(EVP_PKEY *key)
+{
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    unsigned char sig[512];
+    size_t siglen = sizeof(sig);
+    const char *data = NULL;
+    int flags = 0, ok;
+    unsigned long err;
+
+    ERR_clear_error();
+    ok = EVP_DigestSignInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key, NULL) ==
+             1 &&
+         EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)) == 1;
+    err = ERR_peek_last_error_data(&data, &flags);
+    ERR_print_errors_fp(stderr);
+    EVP_MD_CTX_free(mdctx);
+    if (ok || data == NULL)
+        return 1;
+    return ERR_GET_REASON(err) == REASON_NOT_FOUND ||
+           strstr(data, "no longer on the token") != NULL ||
+           strstr(data, "object=rsa") == NULL;
+}
+
+static void
+test_child_without_credentials_is_not_told_the_key_is_gone(void **state)
+{
+    EVP_PKEY *key = load("rsa", "private");
+    char *client_key = strdup(getenv("P11KMIP_KEY"));
+
+    (void)state;
+    assert_int_equal(setenv("P11KMIP_KEY", "/nonexistent/client.key", 1), 0);
+    in_child(child_sign, key);
+    assert_int_equal(setenv("P11KMIP_KEY", client_key, 1), 0);
+    free(client_key);
+    EVP_PKEY_free(key);
+}
+
+/* The texts of every error in the queue, one a line, into errors; the
+ * queue is emptied. */
+static void error_texts(char *errors, size_t size)
+{
+    const char *data;
+    int flags;
+    size_t len = 0;
+
+    errors[0] = '\0';
+    while (ERR_get_error_all(NULL, NULL, NULL, &data, &flags) != 0) {
+        if (data != NULL && (flags & ERR_TXT_STRING) && len < size)
+            len += (size_t)snprintf(errors + len, size - len, "%s\n", data);
+    }
+    fputs(errors, stderr);
+}
+
+/* The private key label destroyed on the server by another process
+ * (pkcs11-tool over the module). */
+static void destroy_on_server(const char *label)
+{
+    char command[512];
+
+    snprintf(command, sizeof(command),
+             "OPENSSL_CONF=/dev/null pkcs11-tool --module '%s' "
+             "--delete-object --type privkey --label %s >/dev/null",
+             getenv("P11KMIP_TEST_MODULE"), label);
+    assert_int_equal(system(command), 0);
+}
+
+static void
+test_key_destroyed_after_load_is_named_with_the_server_answer(void **state)
+{
+    EVP_PKEY *key = load("victim", "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    unsigned char sig[128];
+    size_t siglen = sizeof(sig);
+    char errors[2048];
+
+    (void)state;
+    destroy_on_server("victim");
+    ERR_clear_error();
+    assert_int_not_equal(
+        EVP_DigestSignInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key, NULL) ==
+                1 &&
+            EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)) == 1,
+        1);
+    error_texts(errors, sizeof(errors));
+    assert_non_null(strstr(errors, "the KMIP server answered ObjectDestroyed"));
+    assert_non_null(strstr(errors, "signing with pkcs11:object=victim"));
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(
+            test_child_without_credentials_is_not_told_the_key_is_gone),
+        cmocka_unit_test(
+            test_key_destroyed_after_load_is_named_with_the_server_answer),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/store.h>
+
+#include "token_keys.h"
+
+char *uri(const char *label, const char *type)
+{
+    static char text[256];
+
+    snprintf(text, sizeof(text), "pkcs11:%sobject=%s;type=%s",
+             getenv("P11KMIP_TEST_TOKEN_ATTR"), label, type);
+    return text;
+}
+
+EVP_PKEY *load_from(const char *location)
+{
+    OSSL_STORE_CTX *store = OSSL_STORE_open(location, NULL, NULL, NULL, NULL);
+    EVP_PKEY *pkey = NULL;
+
+    assert_non_null(store);
+    while (pkey == NULL && !OSSL_STORE_eof(store)) {
+        OSSL_STORE_INFO *info = OSSL_STORE_load(store);
+
+        if (info == NULL)
+            continue;
+        if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
+            pkey = OSSL_STORE_INFO_get1_PKEY(info);
+        else if (OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PUBKEY)
+            pkey = OSSL_STORE_INFO_get1_PUBKEY(info);
+        OSSL_STORE_INFO_free(info);
+    }
+    OSSL_STORE_close(store);
+    assert_non_null(pkey);
+    return pkey;
+}
+
+EVP_PKEY *load(const char *label, const char *type)
+{
+    return load_from(uri(label, type));
+}
+
+void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key)
+{
+    pid_t child = fork();
+    int status;
+
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(body(key));
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The keys test_evp_ops.sh put on the token, for the EVP tests. */
+#ifndef TESTS_PROVIDER_TOKEN_KEYS_H
+#define TESTS_PROVIDER_TOKEN_KEYS_H
+
+#include <openssl/evp.h>
+
+/* The URI of the object label of type ("private", "public",
+ * "secret-key") on the test token; a static buffer. */
+char *uri(const char *label, const char *type);
+/* The first key the store finds at location (a URI or a file); fails the
+ * test when there is none. */
+EVP_PKEY *load_from(const char *location);
+/* The key uri(label, type) names: by reference (private) or by value
+ * (public). */
+EVP_PKEY *load(const char *label, const char *type);
+
+/* Runs body(key) in a forked child; fails the test unless the child
+ * exits with 0. */
+void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key);
+
+#endif
