@@ -303,6 +303,17 @@ case_bad_input() {
     expect_error "no object matches" pkey -in "$(uri nosuchkey)" -pubout
     expect_error "no token matches" pkey -in \
         "pkcs11:token=no-such-token;object=ec;type=private" -pubout
+    if [ "$backend" = core ]; then
+        step "an unreadable client key is named, not taken for a missing key"
+        (
+            export P11KMIP_KEY=/nonexistent/client.key
+            expect_error "client key /nonexistent/client.key" pkey -in \
+                "$(uri ec)" -pubout
+            grep -q "search on slot 0 failed" err.txt || fail "$(cat err.txt)"
+            grep -q "no object matches" err.txt && fail "$(cat err.txt)"
+            true
+        )
+    fi
     # (the provider's own refusal of a public key is in test_evp_ops.c)
     step "a public key cannot sign"
     expect_error "private key is needed" pkeyutl -sign -inkey \
