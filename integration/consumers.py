@@ -32,9 +32,9 @@ import servers
 # root).
 WORKER_USER = "nobody"
 WORKER_GROUP = grp.getgrgid(pwd.getpwnam(WORKER_USER).pw_gid).gr_name
-# Forked workers read the KMIP client key again (issue 15 item 1): until
-# that is fixed the worker user must be able to read it. Then: 0o600.
-CLIENT_KEY_MODE = 0o644
+# The KMIP client key stays root's: forked workers use what the master
+# loaded (programs run as the worker user from the start get it shared).
+CLIENT_KEY_MODE = 0o600
 ENGINE_SO = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so"
 KINDS = {"rsa": "rsa:2048", "ec": "ec:P-256"}
 COMMAND_TIMEOUT_S = 60
