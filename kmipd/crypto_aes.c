@@ -192,8 +192,10 @@ static bool run_cipher(EVP_CIPHER_CTX *ctx, const aes_scheme *scheme,
     if (len > INT32_MAX - AES_BLOCK ||
         !kmipd_buf_alloc(&out->data, len + AES_BLOCK))
         return false;
+    int aad_n;
     if (gcm && input->aad != NULL &&
-        EVP_CipherUpdate(ctx, NULL, &n, input->aad, (int)input->aad_len) != 1)
+        EVP_CipherUpdate(ctx, NULL, &aad_n, input->aad, (int)input->aad_len) !=
+            1)
         return false;
     if (len > 0 && EVP_CipherUpdate(ctx, out->data.data, &n, in, (int)len) != 1)
         return false;

@@ -327,6 +327,35 @@ static void gcm_short_tag_length_is_honoured(void **state)
     kmipd_cipher_output_clear(&dec);
 }
 
+/* OASIS CS-BC-M-GCM-2 with an empty plaintext: Data is empty both ways,
+ * also when there is AAD (whose length once leaked into Data's). */
+static void gcm_with_empty_plaintext_gives_empty_data(void **state)
+{
+    (void)state;
+    static const uint8_t zero[16] = {0};
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM,
+                             .tag_length = 16};
+    kmipd_cipher_input in = {
+        .iv = zero, .iv_len = 12, .aad = zero, .aad_len = 16};
+    kmipd_cipher_output enc, dec;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(zero, 16, &p, &in, zero, 0, &enc, &st),
+                     KMIP_OK);
+    assert_int_equal(enc.data.len, 0);
+    assert_int_equal(enc.tag.len, 16);
+    in.tag = enc.tag.data;
+    in.tag_len = enc.tag.len;
+    assert_int_equal(kmipd_aes_decrypt(zero, 16, &p, &in, zero, 0, &dec, &st),
+                     KMIP_OK);
+    assert_int_equal(dec.data.len, 0);
+    in.aad_len = 15;
+    kmipd_cipher_output_clear(&dec);
+    crypto_test_assert_reason(
+        kmipd_aes_decrypt(zero, 16, &p, &in, zero, 0, &dec, &st), &st,
+        KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    kmipd_cipher_output_clear(&enc);
+}
+
 static void cbc_without_padding_rejects_a_partial_block(void **state)
 {
     (void)state;
@@ -511,6 +540,7 @@ int main(void)
         cmocka_unit_test(gcm_with_a_wrong_tag_is_cryptographic_failure),
         cmocka_unit_test(gcm_with_other_aad_is_cryptographic_failure),
         cmocka_unit_test(gcm_short_tag_length_is_honoured),
+        cmocka_unit_test(gcm_with_empty_plaintext_gives_empty_data),
         cmocka_unit_test(cbc_without_padding_rejects_a_partial_block),
         cmocka_unit_test(decryption_without_iv_is_missing_iv),
         cmocka_unit_test(iv_given_with_random_iv_is_bad_parameters),
