@@ -79,6 +79,7 @@ static uint8_t *parse_hex_bytes(const char *digits, size_t *len, bool *bad)
     uint8_t *out = malloc(*len > 0 ? *len : 1);
     if (out == NULL)
         return NULL;
+    out[0] = 0;
     for (size_t i = 0; i < n; i++) {
         int d = hex_digit(digits[i]);
         if (d < 0) {
@@ -92,8 +93,6 @@ static uint8_t *parse_hex_bytes(const char *digits, size_t *len, bool *bad)
         else
             out[pos / 2] = (uint8_t)(out[pos / 2] | d);
     }
-    if (odd)
-        out[0] &= 0x0F;
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,6 +336,34 @@ static void test_reader_rejects_malformed_items(void **state)
                     "a Structure needs an array");
 }
 
+/* An odd number of hex digits gets a leading zero nibble (issue 19: the
+ * first byte was read before it was written). The freed buffer leaves
+ * non-zero bytes where the reader allocates. */
+static void test_bigint_with_odd_hex_digits_gets_a_zero_nibble(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        uint8_t bytes[2];
+        size_t len;
+    } cases[] = {{"0x1", {0x01}, 1}, {"0xabc", {0x0a, 0xbc}, 2}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        volatile uint8_t *dirty = malloc(8);
+        assert_non_null(dirty);
+        memset((void *)dirty, 0xF0, 8);
+        free((void *)dirty);
+        char text[96];
+        snprintf(text, sizeof(text),
+                 "{\"tag\":\"Modulus\",\"type\":\"BigInteger\","
+                 "\"value\":\"%s\"}",
+                 cases[i].text);
+        kmip_item *item = item_from_text(text);
+        assert_int_equal(item->v.bytes.len, cases[i].len);
+        assert_memory_equal(item->v.bytes.data, cases[i].bytes, cases[i].len);
+        kmip_item_free(item);
+    }
+}
+
 static void test_reader_rejects_bad_values(void **state)
 {
     (void)state;
@@ -450,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_reader_names_the_path_of_a_nested_error),
         cmocka_unit_test(test_reader_rejects_malformed_items),
         cmocka_unit_test(test_reader_rejects_bad_values),
+        cmocka_unit_test(test_bigint_with_odd_hex_digits_gets_a_zero_nibble),
         cmocka_unit_test(test_reader_rejects_bad_times),
         cmocka_unit_test(test_reader_refuses_excessive_nesting),
         cmocka_unit_test(test_text_rendering_reports_malformed_ttlv),
