@@ -147,6 +147,47 @@ static void test_locate_name_attribute_renders_with_names(void **state)
     kmip_item_free(message);
 }
 
+/* An Attribute Value takes the names of its Attribute Name's tag, both
+ * ways; an unknown or custom name leaves the value a number. */
+static void test_attribute_values_are_named_by_attribute_name(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{\"tag\":\"Attribute\",\"value\":["
+        "{\"tag\":\"AttributeName\",\"type\":\"TextString\","
+        "\"value\":\"Cryptographic Algorithm\"},"
+        "{\"tag\":\"AttributeValue\",\"type\":\"Enumeration\","
+        "\"value\":\"RSA\"}]}",
+        "{\"tag\":\"Attribute\",\"value\":["
+        "{\"tag\":\"AttributeName\",\"type\":\"TextString\","
+        "\"value\":\"Cryptographic Usage Mask\"},"
+        "{\"tag\":\"AttributeValue\",\"type\":\"Integer\","
+        "\"value\":\"Sign|Verify\"}]}",
+        "{\"tag\":\"Attribute\",\"value\":["
+        "{\"tag\":\"AttributeName\",\"type\":\"TextString\","
+        "\"value\":\"x-kind\"},"
+        "{\"tag\":\"AttributeValue\",\"type\":\"Enumeration\","
+        "\"value\":\"0x00000004\"}]}",
+    };
+    static const uint32_t values[] = {KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA,
+                                      KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN |
+                                          KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY,
+                                      4};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+        kmip_item *item = item_from_text(texts[i]);
+        const kmip_item *value = kmip_item_find(item, KMIP_TAG_ATTRIBUTE_VALUE);
+        assert_non_null(value);
+        assert_int_equal(value->type == KMIP_TYPE_INTEGER
+                             ? (uint32_t)value->v.integer
+                             : value->v.enumeration,
+                         values[i]);
+        char *text = json_text_of(item);
+        assert_string_equal(text, texts[i]);
+        free(text);
+        kmip_item_free(item);
+    }
+}
+
 static void test_primitive_renderings(void **state)
 {
     (void)state;
@@ -468,6 +509,7 @@ int main(void)
             test_integer_renders_as_number_with_unknown_tag_in_hex),
         cmocka_unit_test(test_structure_omits_its_type),
         cmocka_unit_test(test_locate_name_attribute_renders_with_names),
+        cmocka_unit_test(test_attribute_values_are_named_by_attribute_name),
         cmocka_unit_test(test_primitive_renderings),
         cmocka_unit_test(test_long_integers_past_2_to_53_render_in_hex),
         cmocka_unit_test(test_usage_mask_renders_as_bit_names),
