@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "kmip/status.h"
+#include "kmip/ttlv.h"
 
 /* A byte buffer the caller owns: free with kmipd_buf_clear, which wipes
  * it (it may hold key material or plaintext). */
@@ -231,5 +232,13 @@ kmip_rc kmipd_mac_verify(const uint8_t *key, size_t key_len, uint32_t algorithm,
 
 /* len random bytes (1 to KMIPD_RNG_MAX) from OpenSSL's DRBG. */
 kmip_rc kmipd_random(int32_t len, kmipd_buf *out, kmip_status *status);
+
+/* Puts into attrs (a KMIP_TAG_ATTRIBUTES structure) the Digest attribute
+ * of an object_type's material stored in format (KMIP_KEY_FORMAT_TYPE_*):
+ * SHA-256 with the Key Format Type, over PKCS#1 for an RSA key. No
+ * material: nothing to do. False when out of memory (crypto_digest.c). */
+bool kmipd_digest_attribute(kmip_item *attrs, uint32_t object_type,
+                            const uint8_t *material, size_t len,
+                            uint32_t format);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "kmipd/attributes.h"
 #include "kmipd/config.h"
+#include "kmipd/kept_attrs.h"
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
 
@@ -27,6 +28,11 @@ static kmipd_object *new_object(kmipd_call *call, uint32_t object_type,
     kmip_item_free(obj->attrs);
     obj->attrs = attrs;
     obj->exportable = exportable;
+    if (!kmipd_kept_attrs_generated(attrs)) {
+        kmipd_object_free(obj);
+        kmipd_fail_nomem(call);
+        return NULL;
+    }
     return obj;
 }
 

@@ -11,6 +11,7 @@
 
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/ops_use.h"
 
 /* A request of one of the operations here, and the key it names. */
 typedef struct key_request {
@@ -172,6 +173,7 @@ bool kmipd_op_sign(kmipd_call *call)
     if (ok && kmipd_sign(pkey, &req.params, value.data, value.len, digested,
                          &signature, &st) != KMIP_OK)
         ok = kmipd_crypto_call_fail(call, &st);
+    ok = ok && kmipd_use_consume(call, req.obj, value.len);
     if (ok) {
         kmip_crypto_result result = {.uid = req.obj->uid,
                                      .signature_data = as_bytes(&signature)};
@@ -258,8 +260,9 @@ bool kmipd_op_encrypt(kmipd_call *call)
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, &req))
         return false;
     kmipd_cipher_output out = {0};
-    bool ok =
-        require_data(call, &req.args) && run_cipher(call, &req, true, &out);
+    bool ok = require_data(call, &req.args) &&
+              run_cipher(call, &req, true, &out) &&
+              kmipd_use_consume(call, req.obj, req.args.data.len);
     if (ok) {
         kmip_crypto_result result = {.uid = req.obj->uid,
                                      .data = as_bytes(&out.data),
@@ -317,6 +320,7 @@ bool kmipd_op_mac(kmipd_call *call)
                         key_algorithm(req.obj), &req.params, req.args.data.data,
                         req.args.data.len, &mac, &st) != KMIP_OK)
         ok = kmipd_crypto_call_fail(call, &st);
+    ok = ok && kmipd_use_consume(call, req.obj, req.args.data.len);
     if (ok) {
         kmip_crypto_result result = {.uid = req.obj->uid,
                                      .mac_data = as_bytes(&mac)};

@@ -3,11 +3,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "kmip/attrs.h"
 #include "kmip/tags.h"
 
 #include "kmipd/attributes.h"
+#include "kmipd/kept_attrs.h"
 #include "kmipd/log.h"
 #include "kmipd/ops_crypto_common.h"
 
@@ -128,6 +130,10 @@ uint32_t kmipd_attrs_curve(const kmip_item *attrs)
 bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n)
 {
     kmip_status st;
+    for (size_t i = 0; i < n; i++) {
+        if (!kmipd_kept_attrs_init(objs[i], time(NULL)))
+            return kmipd_fail_nomem(call);
+    }
     if (kmipd_store_insert(call->store, objs, n, &st) == KMIPD_STORE_OK)
         return true;
     kmipd_log(KMIPD_LOG_ERROR, "storing a new object: %s", st.message);

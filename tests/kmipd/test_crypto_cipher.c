@@ -522,6 +522,11 @@ static void v2_reasons_are_mapped_for_v1_clients(void **state)
     assert_int_equal(kmipd_crypto_reason_for_version(
                          KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE, false),
                      KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    /* Decrypt without the IV: Invalid Message, as in OASIS CS-BC-M-12. */
+    assert_int_equal(
+        kmipd_crypto_reason_for_version(
+            KMIP_RESULT_REASON_MISSING_INITIALIZATION_VECTOR, false),
+        KMIP_RESULT_REASON_INVALID_MESSAGE);
 }
 
 int main(void)

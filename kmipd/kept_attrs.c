@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The attributes kmipd keeps for new objects (see kept_attrs.h). */
+#include "kmip/tags.h"
+
+#include "kmipd/attributes.h"
+#include "kmipd/crypto.h"
+#include "kmipd/kept_attrs.h"
+
+/* Puts attr unless attrs has its tag already. */
+static bool put_absent(kmip_item *attrs, kmip_item *attr)
+{
+    if (attr != NULL && kmip_item_find(attrs, attr->tag) != NULL) {
+        kmip_item_free(attr);
+        return true;
+    }
+    return kmipd_attrs_put(attrs, attr);
+}
+
+bool kmipd_kept_attrs_init(kmipd_object *obj, int64_t now)
+{
+    return kmipd_digest_attribute(obj->attrs, obj->object_type, obj->material,
+                                  obj->material_len, obj->material_format) &&
+           put_absent(obj->attrs, kmip_item_new_datetime(
+                                      KMIP_TAG_ORIGINAL_CREATION_DATE, now)) &&
+           put_absent(obj->attrs, kmip_item_new_bool(KMIP_TAG_FRESH, true)) &&
+           put_absent(obj->attrs, kmip_item_new_interval(KMIP_TAG_LEASE_TIME,
+                                                         KMIPD_LEASE_TIME));
+}
+
+bool kmipd_kept_attrs_generated(kmip_item *attrs)
+{
+    kmip_item *rng = kmip_item_new_structure(KMIP_TAG_RANDOM_NUMBER_GENERATOR);
+    bool ok =
+        kmip_add_enum(rng, KMIP_TAG_RNG_ALGORITHM, KMIP_RNG_ALGORITHM_DRBG) &&
+        kmip_add_enum(rng, KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM,
+                      KMIP_CRYPTOGRAPHIC_ALGORITHM_AES) &&
+        kmip_add_integer(rng, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, 256) &&
+        kmip_add_enum(rng, KMIP_TAG_DRBG_ALGORITHM, KMIP_DRBG_ALGORITHM_CTR);
+    if (!ok) {
+        kmip_item_free(rng);
+        return false;
+    }
+    return put_absent(attrs, rng);
+}

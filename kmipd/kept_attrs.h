@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The attributes kmipd keeps for every new object (kept_attrs.c): Digest
+ * (when there is material), Original Creation Date, Fresh, Lease Time;
+ * and Random Number Generator for the keys it generates. */
+#ifndef KMIPD_KEPT_ATTRS_H
+#define KMIPD_KEPT_ATTRS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kmipd/store.h"
+
+/* The Lease Time kmipd grants: clients may use an object this many
+ * seconds before asking again. */
+#define KMIPD_LEASE_TIME 3600u
+
+/* Adds them to obj (new, not stored yet) at now; false when out of
+ * memory. */
+bool kmipd_kept_attrs_init(kmipd_object *obj, int64_t now);
+
+/* Adds Random Number Generator (OpenSSL's CTR-DRBG, AES-256) to the
+ * attributes of a key kmipd generates; false when out of memory. */
+bool kmipd_kept_attrs_generated(kmip_item *attrs);
+
+#endif
