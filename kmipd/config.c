@@ -196,6 +196,8 @@ static bool load_key(config_ctx *ctx, kmipd_config *config, const char *key,
         return get_unsigned(ctx, key, value, &config->idle_timeout_ms);
     if (strcmp(key, "export_private_keys") == 0)
         return get_bool(ctx, key, value, &config->export_private_keys);
+    if (strcmp(key, "allow_triple_des") == 0)
+        return get_bool(ctx, key, value, &config->allow_triple_des);
     if (strcmp(key, "faults") == 0)
         return load_faults(ctx, &config->faults, value);
     return config_fail(ctx, key, "unknown key");

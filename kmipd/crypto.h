@@ -50,7 +50,8 @@ typedef struct kmipd_key_info {
     uint32_t curve;     /* KMIP_RECOMMENDED_CURVE_* for EC keys, else 0 */
 } kmipd_key_info;
 
-/* Generates a symmetric key: AES of 128, 192 or 256 bits, or an HMAC /
+/* Generates a symmetric key: AES of 128, 192 or 256 bits, Triple DES of
+ * 168 (the default) or 112 bits (24 or 16 bytes, odd parity), or an HMAC /
  * generic secret key of length bits (a multiple of 8, 8 to 4096; 0 gives
  * the digest length for HMAC algorithms). *out receives the raw key. */
 kmip_rc kmipd_generate_symmetric(uint32_t algorithm, int32_t length,
@@ -198,9 +199,11 @@ typedef struct kmipd_cipher_output {
 
 void kmipd_cipher_output_clear(kmipd_cipher_output *out);
 
-/* AES with a raw key in ECB, CBC (PKCS5 padding, or none), CTR or GCM.
- * On encryption an IV not given is generated (12 bytes for GCM, 16
- * otherwise) and returned in out->iv; a given IV with Random IV true
+/* AES with a raw key in ECB, CBC (PKCS5 padding, or none), CTR or GCM;
+ * Triple DES (2 or 3 keys) in ECB or CBC when params' Cryptographic
+ * Algorithm says so (AES when unset). On encryption an IV not given is
+ * generated (12 bytes for GCM, the block size otherwise) and returned in
+ * out->iv; a given IV with Random IV true
  * fails. GCM returns its tag (Tag Length bytes) in out->tag; on
  * decryption a tag that does not match fails with Cryptographic Failure. */
 kmip_rc kmipd_aes_encrypt(const uint8_t *key, size_t key_len,

@@ -9,6 +9,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/attributes.h"
+#include "kmipd/config.h"
 #include "kmipd/kept_attrs.h"
 #include "kmipd/log.h"
 #include "kmipd/ops_crypto_common.h"
@@ -127,10 +128,26 @@ uint32_t kmipd_attrs_curve(const kmip_item *attrs)
     return curve;
 }
 
+/* Triple DES serves the KMIP profiles that test it; new keys only when
+ * the configuration allows them. */
+static bool algorithm_allowed(kmipd_call *call, const kmipd_object *obj)
+{
+    uint32_t algorithm = 0;
+    if (call->config->allow_triple_des ||
+        kmip_attrs_get_algorithm(obj->attrs, &algorithm, NULL) != KMIP_OK ||
+        algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES)
+        return true;
+    return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
+                      "new Triple DES keys are refused (configuration "
+                      "allow_triple_des)");
+}
+
 bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n)
 {
     kmip_status st;
     for (size_t i = 0; i < n; i++) {
+        if (!algorithm_allowed(call, objs[i]))
+            return false;
         if (!kmipd_kept_attrs_init(objs[i], time(NULL)))
             return kmipd_fail_nomem(call);
     }

@@ -52,7 +52,9 @@ bool kmipd_attrs_put_key_info(kmipd_call *call, kmip_item *attrs,
  * absent. */
 uint32_t kmipd_attrs_curve(const kmip_item *attrs);
 
-/* Stores n new objects (with kmipd_store_insert); on failure fails call. */
+/* Stores n new objects (with kmipd_store_insert) with the attributes the
+ * server keeps (kept_attrs.h); refuses Triple DES keys unless the
+ * configuration allows them. On failure fails call. */
 bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n);
 
 #endif

@@ -47,6 +47,7 @@ static void test_absent_keys_get_defaults(void **state)
     assert_int_equal(config->log_level, KMIPD_LOG_INFO);
     assert_true(config->workers >= 1);
     assert_false(config->export_private_keys);
+    assert_false(config->allow_triple_des);
     assert_int_equal(config->faults.delay_ms, 0);
     kmipd_config_free(config);
 }
@@ -59,7 +60,8 @@ static void test_every_key_is_read(void **state)
         "{" REQUIRED ", \"listen\": \"[::1]:7000\", \"log_level\": \"debug\","
         " \"log_file\": \"/tmp/x.log\", \"workers\": 3, \"max_message\": "
         "65536, \"max_connections\": 9, \"idle_timeout_ms\": 1500, "
-        "\"export_private_keys\": true, \"faults\": {\"delay_ms\": 5, "
+        "\"export_private_keys\": true, \"allow_triple_des\": true, "
+        "\"faults\": {\"delay_ms\": 5, "
         "\"close_after\": 2, \"fail_operation\": \"Sign\", \"fail_reason\": "
         "\"CryptographicFailure\"}}",
         &st);
@@ -73,6 +75,7 @@ static void test_every_key_is_read(void **state)
     assert_int_equal(config->max_connections, 9);
     assert_int_equal(config->idle_timeout_ms, 1500);
     assert_true(config->export_private_keys);
+    assert_true(config->allow_triple_des);
     assert_int_equal(config->faults.delay_ms, 5);
     assert_int_equal(config->faults.close_after, 2);
     assert_int_equal(config->faults.fail_operation, KMIP_OPERATION_SIGN);

@@ -356,6 +356,48 @@ static void gcm_with_empty_plaintext_gives_empty_data(void **state)
     kmipd_cipher_output_clear(&enc);
 }
 
+/* OASIS CS-BC-M-4-12-3DES: Triple DES ECB, checked against the case's
+ * answer; CBC round trips with an 8-byte IV; GCM is not a 3DES mode. */
+static void triple_des_ecb_matches_the_oasis_case(void **state)
+{
+    (void)state;
+    uint8_t key[24], data[24];
+    static const uint8_t want[24] = {
+        0xce, 0xad, 0x37, 0x3d, 0xb8, 0x0e, 0xab, 0xf8, 0x74, 0x77, 0xd9, 0x21,
+        0xe6, 0xd5, 0xa5, 0xd1, 0x16, 0xc1, 0x0e, 0x38, 0x14, 0xeb, 0xe0, 0x04};
+    static const uint8_t plain[24] = {
+        1,    2,    3,    4,    5,    6,    7,    8,    9,    0x10, 0x11, 0x12,
+        0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x20, 0x21, 0x22, 0x23, 0x24};
+    memset(key, 1, sizeof(key));
+    memcpy(data, plain, sizeof(data));
+    kmipd_crypto_params p = {.cryptographic_algorithm =
+                                 KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES,
+                             .block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_ECB};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output out, back;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(key, 24, &p, &none, data, 24, &out, &st),
+                     KMIP_OK);
+    assert_int_equal(out.data.len, 24);
+    assert_memory_equal(out.data.data, want, 24);
+    kmipd_cipher_output_clear(&out);
+    p.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC;
+    assert_int_equal(kmipd_aes_encrypt(key, 24, &p, &none, data, 24, &out, &st),
+                     KMIP_OK);
+    assert_int_equal(out.iv.len, 8);
+    kmipd_cipher_input iv = {.iv = out.iv.data, .iv_len = out.iv.len};
+    assert_int_equal(kmipd_aes_decrypt(key, 24, &p, &iv, out.data.data,
+                                       out.data.len, &back, &st),
+                     KMIP_OK);
+    assert_memory_equal(back.data.data, plain, 24);
+    kmipd_cipher_output_clear(&out);
+    kmipd_cipher_output_clear(&back);
+    p.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM;
+    crypto_test_assert_reason(
+        kmipd_aes_encrypt(key, 24, &p, &none, data, 24, &out, &st), &st,
+        KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
+}
+
 static void cbc_without_padding_rejects_a_partial_block(void **state)
 {
     (void)state;
@@ -546,6 +588,7 @@ int main(void)
         cmocka_unit_test(gcm_with_other_aad_is_cryptographic_failure),
         cmocka_unit_test(gcm_short_tag_length_is_honoured),
         cmocka_unit_test(gcm_with_empty_plaintext_gives_empty_data),
+        cmocka_unit_test(triple_des_ecb_matches_the_oasis_case),
         cmocka_unit_test(cbc_without_padding_rejects_a_partial_block),
         cmocka_unit_test(decryption_without_iv_is_missing_iv),
         cmocka_unit_test(iv_given_with_random_iv_is_bad_parameters),

@@ -103,6 +103,34 @@ static void aes_key_of_odd_length_is_invalid_field(void **state)
     assert_null(key.data);
 }
 
+static void triple_des_keys_are_24_or_16_bytes_of_odd_parity(void **state)
+{
+    (void)state;
+    const int32_t lengths[] = {0, 168, 112};
+    const size_t bytes[] = {24, 24, 16};
+    for (size_t i = 0; i < 3; i++) {
+        kmipd_buf key = {0};
+        kmipd_key_info info;
+        kmip_status st;
+        assert_int_equal(
+            kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES,
+                                     lengths[i], &key, &info, &st),
+            KMIP_OK);
+        assert_int_equal(key.len, bytes[i]);
+        assert_int_equal(info.length, bytes[i] * 7);
+        for (size_t b = 0; b < key.len; b++)
+            assert_int_equal(__builtin_popcount(key.data[b]) % 2, 1);
+        kmipd_buf_clear(&key);
+    }
+    kmipd_buf key = {0};
+    kmipd_key_info info;
+    kmip_status st;
+    crypto_test_assert_reason(
+        kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 192,
+                                 &key, &info, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
+}
+
 static void hmac_key_defaults_to_the_digest_length(void **state)
 {
     (void)state;
@@ -565,6 +593,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(aes_keys_have_the_requested_length),
         cmocka_unit_test(aes_key_of_odd_length_is_invalid_field),
+        cmocka_unit_test(triple_des_keys_are_24_or_16_bytes_of_odd_parity),
         cmocka_unit_test(hmac_key_defaults_to_the_digest_length),
         cmocka_unit_test(rsa_pair_is_pkcs8_and_spki_with_exponent_65537),
         cmocka_unit_test(ec_pairs_are_on_the_requested_curve),

@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: Apache-2.0
+"""What kmipd does for the KMIP profiles beyond the replay: the attributes
+it keeps, Usage Limits, Triple DES refused by default. Runs under
+integration/with_server.py --server kmipd (default configuration)."""
+
+import hashlib
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "kmipd"))
+
+from kmiptest import (E, T, OP, S, I, L, En, By, D, Tx, Connection,  # noqa
+                      attr_v1, create_aes, uid_payload)
+
+R = E.ResultReason
+KEY = bytes(range(16))
+
+
+def register_aes(extra=()):
+    attrs = [attr_v1("Cryptographic Usage Mask", I(0, 12)),
+             attr_v1("Activation Date", D(0, int(time.time()) - 3600))]
+    attrs.extend(extra)
+    return [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
+            S(T.TEMPLATE_ATTRIBUTE, *attrs),
+            S(T.SYMMETRIC_KEY, S(
+                T.KEY_BLOCK, En(T.KEY_FORMAT_TYPE, E.KeyFormatType.RAW),
+                S(T.KEY_VALUE, By(T.KEY_MATERIAL, KEY)),
+                En(T.CRYPTOGRAPHIC_ALGORITHM, E.CryptographicAlgorithm.AES),
+                I(T.CRYPTOGRAPHIC_LENGTH, 128)))]
+
+
+def encrypt_ecb(uid, data):
+    return [Tx(T.UNIQUE_IDENTIFIER, uid),
+            S(T.CRYPTOGRAPHIC_PARAMETERS,
+              En(T.BLOCK_CIPHER_MODE, E.BlockCipherMode.ECB)),
+            By(T.DATA, data)]
+
+
+class Profiles(unittest.TestCase):
+    def setUp(self):
+        self.conn = Connection()
+
+    def tearDown(self):
+        self.conn.close()
+
+    def call(self, operation, payload):
+        return self.conn.one(operation, payload)
+
+    def attributes(self, uid):
+        result = self.call(OP.GET_ATTRIBUTES, uid_payload(uid))
+        self.assertTrue(result.ok, result)
+        return {a.val(T.ATTRIBUTE_NAME): a.get(T.ATTRIBUTE_VALUE)
+                for a in result.payload.all(T.ATTRIBUTE)}
+
+    def test_a_new_key_has_the_attributes_the_server_keeps(self):
+        uid = self.call(OP.CREATE, create_aes("kept")).uid()
+        found = self.attributes(uid)
+        self.assertEqual(found["Fresh"].value, True)
+        self.assertEqual(found["Lease Time"].value, 3600)
+        self.assertAlmostEqual(found["Original Creation Date"].value,
+                               time.time(), delta=60)
+        rng = found["Random Number Generator"]
+        self.assertEqual(rng.val(T.RNG_ALGORITHM), E.RNGAlgorithm.DRBG.value)
+        digest = found["Digest"]
+        self.assertEqual(digest.val(T.HASHING_ALGORITHM),
+                         E.HashingAlgorithm.SHA_256.value)
+        self.assertEqual(len(digest.val(T.DIGEST_VALUE)), 32)
+
+    def test_a_registered_key_has_the_sha256_digest_of_its_material(self):
+        uid = self.call(OP.REGISTER, register_aes()).uid()
+        found = self.attributes(uid)
+        self.assertEqual(found["Digest"].val(T.DIGEST_VALUE),
+                         hashlib.sha256(KEY).digest())
+        self.assertEqual(found["Digest"].val(T.KEY_FORMAT_TYPE),
+                         E.KeyFormatType.RAW.value)
+        self.assertNotIn("Random Number Generator", found)
+
+    def test_get_makes_a_key_no_longer_fresh(self):
+        uid = self.call(OP.REGISTER, register_aes()).uid()
+        self.assertTrue(self.call(OP.GET, uid_payload(uid)).ok)
+        self.assertEqual(self.attributes(uid)["Fresh"].value, False)
+
+    def test_usage_limits_refuse_use_past_their_total(self):
+        limits = S(0, L(T.USAGE_LIMITS_TOTAL, 32),
+                   En(T.USAGE_LIMITS_UNIT, E.UsageLimitsUnit.BYTE))
+        uid = self.call(OP.REGISTER, register_aes(
+            [attr_v1("Usage Limits", limits)])).uid()
+        for _ in range(2):
+            result = self.call(OP.ENCRYPT, encrypt_ecb(uid, bytes(16)))
+            self.assertTrue(result.ok, result)
+        result = self.call(OP.ENCRYPT, encrypt_ecb(uid, bytes(16)))
+        self.assertEqual(result.reason, R.PERMISSION_DENIED.value, result)
+        limits = self.attributes(uid)["Usage Limits"]
+        self.assertEqual(limits.val(T.USAGE_LIMITS_COUNT), 0)
+
+    def test_triple_des_keys_are_refused_by_default(self):
+        payload = [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
+                   S(T.TEMPLATE_ATTRIBUTE,
+                     attr_v1("Cryptographic Algorithm",
+                             En(0, E.CryptographicAlgorithm.TRIPLE_DES)),
+                     attr_v1("Cryptographic Length", I(0, 168)),
+                     attr_v1("Cryptographic Usage Mask", I(0, 12)))]
+        result = self.call(OP.CREATE, payload)
+        self.assertEqual(result.reason, R.FEATURE_NOT_SUPPORTED.value, result)
+
+
+if __name__ == "__main__":
+    unittest.main()
