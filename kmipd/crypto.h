@@ -236,6 +236,11 @@ kmip_rc kmipd_mac_verify(const uint8_t *key, size_t key_len, uint32_t algorithm,
 /* len random bytes (1 to KMIPD_RNG_MAX) from OpenSSL's DRBG. */
 kmip_rc kmipd_random(int32_t len, kmipd_buf *out, kmip_status *status);
 
+/* The digest of data with a KMIP Hashing Algorithm (the Hash operation;
+ * crypto_digest.c). */
+kmip_rc kmipd_hash(uint32_t hashing_algorithm, const uint8_t *data, size_t len,
+                   kmipd_buf *out, kmip_status *status);
+
 /* Puts into attrs (a KMIP_TAG_ATTRIBUTES structure) the Digest attribute
  * of an object_type's material stored in format (KMIP_KEY_FORMAT_TYPE_*):
  * SHA-256 with the Key Format Type, over PKCS#1 for an RSA key. No

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The Digest attribute the server keeps for an object with key material:
- * SHA-256 of the material in its default Key Format Type (PKCS#1 for RSA
- * keys, as stored for the others). */
+/* Digests: the Hash operation, and the Digest attribute the server keeps
+ * for an object with key material (SHA-256 of the material in its default
+ * Key Format Type: PKCS#1 for RSA keys, as stored for the others). */
 #include <openssl/evp.h>
 
 #include "kmip/attrs.h"
@@ -9,6 +9,27 @@
 
 #include "kmipd/attributes.h"
 #include "kmipd/crypto.h"
+#include "kmipd/crypto_internal.h"
+
+kmip_rc kmipd_hash(uint32_t hashing_algorithm, const uint8_t *data, size_t len,
+                   kmipd_buf *out, kmip_status *status)
+{
+    const EVP_MD *md = kmipd_hash_md(hashing_algorithm);
+    unsigned int n = 0;
+    if (md == NULL)
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
+            "Hashing Algorithm %u", hashing_algorithm);
+    if (!kmipd_buf_alloc(out, (size_t)EVP_MD_get_size(md)))
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                                 "out of memory");
+    if (EVP_Digest(data, len, out->data, &n, md, NULL) != 1) {
+        kmipd_buf_clear(out);
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE, "hashing failed");
+    }
+    return KMIP_OK;
+}
 
 static bool is_rsa_key(const kmip_item *attrs, uint32_t object_type)
 {

@@ -16,9 +16,27 @@ static bool put_absent(kmip_item *attrs, kmip_item *attr)
     return kmipd_attrs_put(attrs, attr);
 }
 
+/* Sensitive and Extractable as the client set them (false and true when
+ * not), and what they have been since creation. */
+static bool put_sensitivity(kmip_item *attrs)
+{
+    bool sensitive = false, extractable = true;
+    kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
+    kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, &extractable, NULL);
+    return put_absent(attrs,
+                      kmip_item_new_bool(KMIP_TAG_SENSITIVE, sensitive)) &&
+           put_absent(attrs,
+                      kmip_item_new_bool(KMIP_TAG_EXTRACTABLE, extractable)) &&
+           put_absent(attrs, kmip_item_new_bool(KMIP_TAG_ALWAYS_SENSITIVE,
+                                                sensitive)) &&
+           put_absent(attrs, kmip_item_new_bool(KMIP_TAG_NEVER_EXTRACTABLE,
+                                                !extractable));
+}
+
 bool kmipd_kept_attrs_init(kmipd_object *obj, int64_t now)
 {
-    return kmipd_digest_attribute(obj->attrs, obj->object_type, obj->material,
+    return put_sensitivity(obj->attrs) &&
+           kmipd_digest_attribute(obj->attrs, obj->object_type, obj->material,
                                   obj->material_len, obj->material_format) &&
            put_absent(obj->attrs, kmip_item_new_datetime(
                                       KMIP_TAG_ORIGINAL_CREATION_DATE, now)) &&

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The attributes kmipd keeps for every new object (kept_attrs.c): Digest
- * (when there is material), Original Creation Date, Fresh, Lease Time;
- * and Random Number Generator for the keys it generates. */
+ * (when there is material), Original Creation Date, Fresh, Lease Time,
+ * Sensitive and Extractable (false and true unless the client set them),
+ * Always Sensitive and Never Extractable (from those); and Random Number
+ * Generator for the keys it generates. */
 #ifndef KMIPD_KEPT_ATTRS_H
 #define KMIPD_KEPT_ATTRS_H
 

@@ -551,6 +551,29 @@ static void rng_outside_its_bounds_is_invalid_field(void **state)
     assert_null(out.data);
 }
 
+/* OASIS CS-AC-M-7: SHA-256 of 01 02 .. 16. */
+static void hash_matches_the_oasis_case(void **state)
+{
+    (void)state;
+    static const uint8_t data[16] = {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16};
+    static const uint8_t want[8] = {0xad, 0x41, 0x23, 0x3d,
+                                    0x22, 0xcf, 0x93, 0x22};
+    kmipd_buf digest = {0};
+    kmip_status st;
+    assert_int_equal(kmipd_hash(KMIP_HASHING_ALGORITHM_SHA_256, data,
+                                sizeof(data), &digest, &st),
+                     KMIP_OK);
+    assert_int_equal(digest.len, 32);
+    assert_memory_equal(digest.data, want, sizeof(want));
+    kmipd_buf_clear(&digest);
+    crypto_test_assert_reason(
+        kmipd_hash(KMIP_HASHING_ALGORITHM_MD2, data, sizeof(data), &digest,
+                   &st),
+        &st, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
+    assert_null(digest.data);
+}
+
 static void v2_reasons_are_mapped_for_v1_clients(void **state)
 {
     (void)state;
@@ -600,6 +623,7 @@ int main(void)
             hmac_contradicting_the_key_algorithm_is_bad_parameters),
         cmocka_unit_test(rng_returns_the_requested_length),
         cmocka_unit_test(rng_outside_its_bounds_is_invalid_field),
+        cmocka_unit_test(hash_matches_the_oasis_case),
         cmocka_unit_test(v2_reasons_are_mapped_for_v1_clients),
     };
     return cmocka_run_group_tests(tests, generate_key, free_key);

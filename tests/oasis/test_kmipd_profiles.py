@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """What kmipd does for the KMIP profiles beyond the replay: the attributes
-it keeps, Usage Limits, Triple DES refused by default. Runs under
+it keeps, Usage Limits, Hash, Triple DES refused by default. Runs under
 integration/with_server.py --server kmipd (default configuration)."""
 
 import hashlib
@@ -68,6 +68,10 @@ class Profiles(unittest.TestCase):
         self.assertEqual(digest.val(T.HASHING_ALGORITHM),
                          E.HashingAlgorithm.SHA_256.value)
         self.assertEqual(len(digest.val(T.DIGEST_VALUE)), 32)
+        for name, value in (("Sensitive", False), ("Extractable", True),
+                            ("Always Sensitive", False),
+                            ("Never Extractable", False)):
+            self.assertEqual(found[name].value, value, name)
 
     def test_a_registered_key_has_the_sha256_digest_of_its_material(self):
         uid = self.call(OP.REGISTER, register_aes()).uid()
@@ -95,6 +99,15 @@ class Profiles(unittest.TestCase):
         self.assertEqual(result.reason, R.PERMISSION_DENIED.value, result)
         limits = self.attributes(uid)["Usage Limits"]
         self.assertEqual(limits.val(T.USAGE_LIMITS_COUNT), 0)
+
+    def test_hash_digests_data(self):
+        result = self.call(OP.HASH, [
+            S(T.CRYPTOGRAPHIC_PARAMETERS,
+              En(T.HASHING_ALGORITHM, E.HashingAlgorithm.SHA_512)),
+            By(T.DATA, b"kmipd")])
+        self.assertTrue(result.ok, result)
+        self.assertEqual(result.payload.val(T.DATA),
+                         hashlib.sha512(b"kmipd").digest())
 
     def test_triple_des_keys_are_refused_by_default(self):
         payload = [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
