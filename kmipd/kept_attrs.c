@@ -45,9 +45,9 @@ bool kmipd_kept_attrs_init(kmipd_object *obj, int64_t now)
                                                          KMIPD_LEASE_TIME));
 }
 
-bool kmipd_kept_attrs_generated(kmip_item *attrs)
+kmip_item *kmipd_rng_description(uint32_t tag)
 {
-    kmip_item *rng = kmip_item_new_structure(KMIP_TAG_RANDOM_NUMBER_GENERATOR);
+    kmip_item *rng = kmip_item_new_structure(tag);
     bool ok =
         kmip_add_enum(rng, KMIP_TAG_RNG_ALGORITHM, KMIP_RNG_ALGORITHM_DRBG) &&
         kmip_add_enum(rng, KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM,
@@ -56,7 +56,13 @@ bool kmipd_kept_attrs_generated(kmip_item *attrs)
         kmip_add_enum(rng, KMIP_TAG_DRBG_ALGORITHM, KMIP_DRBG_ALGORITHM_CTR);
     if (!ok) {
         kmip_item_free(rng);
-        return false;
+        return NULL;
     }
-    return put_absent(attrs, rng);
+    return rng;
+}
+
+bool kmipd_kept_attrs_generated(kmip_item *attrs)
+{
+    return put_absent(attrs,
+                      kmipd_rng_description(KMIP_TAG_RANDOM_NUMBER_GENERATOR));
 }

@@ -20,8 +20,13 @@
  * memory. */
 bool kmipd_kept_attrs_init(kmipd_object *obj, int64_t now);
 
-/* Adds Random Number Generator (OpenSSL's CTR-DRBG, AES-256) to the
- * attributes of a key kmipd generates; false when out of memory. */
+/* kmipd's random number generator (OpenSSL's CTR-DRBG, AES-256) as a
+ * structure of tag (Random Number Generator, RNG Parameters); NULL when
+ * out of memory. */
+kmip_item *kmipd_rng_description(uint32_t tag);
+
+/* Adds Random Number Generator to the attributes of a key kmipd
+ * generates; false when out of memory. */
 bool kmipd_kept_attrs_generated(kmip_item *attrs);
 
 #endif

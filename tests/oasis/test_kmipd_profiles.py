@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """What kmipd does for the KMIP profiles beyond the replay: the attributes
-it keeps, Usage Limits, Hash, Triple DES refused by default. Runs under
+it keeps, Usage Limits, Hash, Query, Triple DES refused by default. Runs under
 integration/with_server.py --server kmipd (default configuration)."""
 
 import hashlib
@@ -108,6 +108,30 @@ class Profiles(unittest.TestCase):
         self.assertTrue(result.ok, result)
         self.assertEqual(result.payload.val(T.DATA),
                          hashlib.sha512(b"kmipd").digest())
+
+    def test_query_answers_profiles_capabilities_and_rngs(self):
+        Q = E.QueryFunction
+        result = self.call(OP.QUERY, [
+            En(T.QUERY_FUNCTION, Q.QUERY_PROFILES),
+            En(T.QUERY_FUNCTION, Q.QUERY_CAPABILITIES),
+            En(T.QUERY_FUNCTION, Q.QUERY_RNGS)])
+        self.assertTrue(result.ok, result)
+        profiles = [p.val(T.PROFILE_NAME) for p in
+                    result.payload.all(T.PROFILE_INFORMATION)]
+        P = E.ProfileName
+        self.assertIn(P.SYMMETRIC_KEY_LIFECYCLE_SERVER_KMIPv12.value, profiles)
+        # Its cases make Triple DES keys, refused by default.
+        self.assertNotIn(P.SYMMETRIC_KEY_FOUNDRY_SERVER_KMIPv12.value,
+                         profiles)
+        caps = result.payload.get(T.CAPABILITY_INFORMATION)
+        self.assertEqual(caps.val(T.STREAMING_CAPABILITY), False)
+        self.assertEqual(caps.val(T.BATCH_CONTINUE_CAPABILITY), True)
+        self.assertEqual(result.payload.get(T.RNG_PARAMETERS).val(
+            T.RNG_ALGORITHM), E.RNGAlgorithm.DRBG.value)
+        older = self.conn.one(OP.QUERY, [
+            En(T.QUERY_FUNCTION, Q.QUERY_PROFILES)], (1, 2))
+        self.assertTrue(older.ok, older)
+        self.assertEqual(older.payload.all(T.PROFILE_INFORMATION), [])
 
     def test_triple_des_keys_are_refused_by_default(self):
         payload = [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
