@@ -67,9 +67,9 @@ static json_object *integer_value(const kmip_item *item, uint32_t names)
 {
     const kmip_enum_table *table = kmip_tag_enum_table(names);
     if (table != NULL && table->is_mask) {
-        json_object *names = mask_names(table, (uint32_t)item->v.integer);
-        if (names != NULL)
-            return names;
+        json_object *text = mask_names(table, (uint32_t)item->v.integer);
+        if (text != NULL)
+            return text;
     }
     return json_object_new_int(item->v.integer);
 }

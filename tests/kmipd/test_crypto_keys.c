@@ -72,63 +72,58 @@ static EVP_PKEY *load(uint32_t object_type, const kmipd_buf *der)
 
 /* ---- Generation. ---- */
 
-static void aes_keys_have_the_requested_length(void **state)
+/* AES keys, and Triple DES keys of 168 (the default) or 112 bits in 24 or
+ * 16 bytes of odd parity. */
+static void symmetric_keys_have_the_requested_length(void **state)
 {
     (void)state;
-    const int32_t lengths[] = {128, 192, 256};
-    for (size_t i = 0; i < 3; i++) {
+    static const struct {
+        uint32_t algorithm;
+        int32_t length;
+        size_t bytes;
+        int32_t bits;
+    } rows[] = {
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 128, 16, 128},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 192, 24, 192},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 256, 32, 256},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 0, 24, 168},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 168, 24, 168},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 112, 16, 112},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
         kmipd_buf key = {0};
         kmipd_key_info info;
         kmip_status st;
-        assert_int_equal(
-            kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES,
-                                     lengths[i], &key, &info, &st),
-            KMIP_OK);
-        assert_int_equal(key.len * 8, lengths[i]);
-        assert_int_equal(info.length, lengths[i]);
-        kmipd_buf_clear(&key);
-    }
-}
-
-static void aes_key_of_odd_length_is_invalid_field(void **state)
-{
-    (void)state;
-    kmipd_buf key = {0};
-    kmipd_key_info info;
-    kmip_status st;
-    crypto_test_assert_reason(
-        kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 100, &key,
-                                 &info, &st),
-        &st, KMIP_RESULT_REASON_INVALID_FIELD);
-    assert_null(key.data);
-}
-
-static void triple_des_keys_are_24_or_16_bytes_of_odd_parity(void **state)
-{
-    (void)state;
-    const int32_t lengths[] = {0, 168, 112};
-    const size_t bytes[] = {24, 24, 16};
-    for (size_t i = 0; i < 3; i++) {
-        kmipd_buf key = {0};
-        kmipd_key_info info;
-        kmip_status st;
-        assert_int_equal(
-            kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES,
-                                     lengths[i], &key, &info, &st),
-            KMIP_OK);
-        assert_int_equal(key.len, bytes[i]);
-        assert_int_equal(info.length, bytes[i] * 7);
-        for (size_t b = 0; b < key.len; b++)
+        assert_int_equal(kmipd_generate_symmetric(rows[i].algorithm,
+                                                  rows[i].length, &key, &info,
+                                                  &st),
+                         KMIP_OK);
+        assert_int_equal(key.len, rows[i].bytes);
+        assert_int_equal(info.length, rows[i].bits);
+        for (size_t b = 0; rows[i].bits % 8 != 0 && b < key.len; b++)
             assert_int_equal(__builtin_popcount(key.data[b]) % 2, 1);
         kmipd_buf_clear(&key);
     }
-    kmipd_buf key = {0};
-    kmipd_key_info info;
-    kmip_status st;
-    crypto_test_assert_reason(
-        kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 192,
-                                 &key, &info, &st),
-        &st, KMIP_RESULT_REASON_INVALID_FIELD);
+}
+
+static void symmetric_key_of_a_wrong_length_is_invalid_field(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t algorithm;
+        int32_t length;
+    } rows[] = {{KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 100},
+                {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 192}};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+        kmipd_buf key = {0};
+        kmipd_key_info info;
+        kmip_status st;
+        crypto_test_assert_reason(kmipd_generate_symmetric(rows[i].algorithm,
+                                                           rows[i].length, &key,
+                                                           &info, &st),
+                                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+        assert_null(key.data);
+    }
 }
 
 static void hmac_key_defaults_to_the_digest_length(void **state)
@@ -591,9 +586,8 @@ static void public_material_does_not_load_as_private(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(aes_keys_have_the_requested_length),
-        cmocka_unit_test(aes_key_of_odd_length_is_invalid_field),
-        cmocka_unit_test(triple_des_keys_are_24_or_16_bytes_of_odd_parity),
+        cmocka_unit_test(symmetric_keys_have_the_requested_length),
+        cmocka_unit_test(symmetric_key_of_a_wrong_length_is_invalid_field),
         cmocka_unit_test(hmac_key_defaults_to_the_digest_length),
         cmocka_unit_test(rsa_pair_is_pkcs8_and_spki_with_exponent_65537),
         cmocka_unit_test(ec_pairs_are_on_the_requested_curve),

@@ -5,40 +5,26 @@ only its own objects."""
 
 import datetime
 import os
-import socket
-import ssl
 import struct
+import sys
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "kmipd"))
+
+import kmiptest  # noqa: E402
+
 TIMEOUT = 30
 
 
-class Connection:
-    def __init__(self, context, address):
-        sock = socket.create_connection(address, timeout=TIMEOUT)
-        self.tls = context.wrap_socket(sock, server_hostname=address[0])
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.tls.close()
-
-    def _read(self, count):
-        data = b""
-        while len(data) < count:
-            chunk = self.tls.recv(count - len(data))
-            if not chunk:
-                raise OSError("connection closed by kmipd")
-            data += chunk
-        return data
+class Connection(kmiptest.Connection):
+    """A connection that sends and returns raw TTLV."""
 
     def call(self, ttlv):
-        self.tls.sendall(ttlv)
+        self.send_raw(ttlv)
         head = self._read(8)
         return head + self._read(struct.unpack(">I", head[4:])[0])
 
@@ -85,7 +71,5 @@ class Clients:
 
     def connect(self, owner):
         """A connection under owner's client certificate."""
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.load_verify_locations(os.environ["P11KMIP_TEST_CA"])
-        context.load_cert_chain(self._certificate(owner), self.key_path)
-        return Connection(context, self.address)
+        return Connection(self.address, cert=self._certificate(owner),
+                          key=self.key_path, timeout=TIMEOUT)
