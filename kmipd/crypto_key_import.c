@@ -163,8 +163,8 @@ kmip_rc kmipd_key_from_ec_point(uint32_t curve_id, const uint8_t *point,
     const kmipd_curve *curve = kmipd_curve_by_kmip(curve_id);
     if (curve == NULL)
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                                 "EC keys are on P-256, P-384 or P-521, "
-                                 "not curve %u",
+                                 "EC keys are on the NIST P, secp256k1 or "
+                                 "brainpool r1 curves, not curve %u",
                                  curve_id);
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     kmip_rc rc;

@@ -128,8 +128,9 @@ kmip_rc kmipd_generate_key_pair(uint32_t algorithm, int32_t length,
                                                  : kmipd_curve_by_bits(length);
         if (curve == NULL || (length != 0 && length != curve->bits))
             return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                                     "EC keys are on P-256, P-384 or P-521 "
-                                     "(curve %u, length %d)",
+                                     "EC keys are on the NIST P, secp256k1 "
+                                     "or brainpool r1 curves (curve %u, "
+                                     "length %d)",
                                      curve_id, (int)length);
         pkey = generate_ec(curve);
     } else {

@@ -160,11 +160,16 @@ static void rsa_pair_is_pkcs8_and_spki_with_exponent_65537(void **state)
 static void ec_pairs_are_on_the_requested_curve(void **state)
 {
     (void)state;
-    const uint32_t curves[] = {KMIP_RECOMMENDED_CURVE_P_256,
+    const uint32_t curves[] = {KMIP_RECOMMENDED_CURVE_P_224,
+                               KMIP_RECOMMENDED_CURVE_P_256,
                                KMIP_RECOMMENDED_CURVE_P_384,
-                               KMIP_RECOMMENDED_CURVE_P_521};
-    const int32_t bits[] = {256, 384, 521};
-    for (size_t i = 0; i < 3; i++) {
+                               KMIP_RECOMMENDED_CURVE_P_521,
+                               KMIP_RECOMMENDED_CURVE_SECP256K1,
+                               KMIP_RECOMMENDED_CURVE_BRAINPOOLP256R1,
+                               KMIP_RECOMMENDED_CURVE_BRAINPOOLP384R1,
+                               KMIP_RECOMMENDED_CURVE_BRAINPOOLP512R1};
+    const int32_t bits[] = {224, 256, 384, 521, 256, 256, 384, 512};
+    for (size_t i = 0; i < sizeof(curves) / sizeof(*curves); i++) {
         kmipd_buf priv = {0}, pub = {0};
         kmipd_key_info info;
         kmip_status st;
@@ -183,6 +188,7 @@ static void ec_pairs_are_on_the_requested_curve(void **state)
     }
 }
 
+/* A length alone selects the NIST curve of that size, never another. */
 static void ec_curve_follows_from_length_alone(void **state)
 {
     (void)state;
@@ -195,6 +201,10 @@ static void ec_curve_follows_from_length_alone(void **state)
     assert_int_equal(info.curve, KMIP_RECOMMENDED_CURVE_P_384);
     kmipd_buf_clear(&priv);
     kmipd_buf_clear(&pub);
+    crypto_test_assert_reason(
+        kmipd_generate_key_pair(KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 512, 0, &priv,
+                                &pub, &info, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void rsa_below_2048_bits_is_not_generated(void **state)
