@@ -18,7 +18,6 @@ when a failing mandatory case is not listed there with its reason."""
 import argparse
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -26,34 +25,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "kmipd"))
 
 import kmipd_runner  # noqa: E402
 import oasis_client  # noqa: E402
+from oasis_codec import Codec  # noqa: E402
 import oasis_match  # noqa: E402
 import oasis_xml  # noqa: E402
-
-
-class Codec:
-    """oasis_codec as a coprocess: KMIP JSON <-> TTLV."""
-
-    def __init__(self, path):
-        self.process = subprocess.Popen(
-            [path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-
-    def _ask(self, line):
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
-        answer = self.process.stdout.readline().rstrip("\n")
-        if answer.startswith("!"):
-            raise ValueError("codec: " + answer[2:])
-        return answer
-
-    def encode(self, item):
-        return bytes.fromhex(self._ask("E " + oasis_xml.dumps(item)))
-
-    def decode(self, ttlv):
-        return oasis_xml.loads(self._ask("D " + ttlv.hex()))
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait()
 
 
 def is_mandatory(name):
