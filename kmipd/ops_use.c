@@ -19,6 +19,25 @@ static bool update(kmipd_call *call,
     return ok;
 }
 
+/* A copy of limits whose Usage Limits Count is count; NULL when out of
+ * memory. */
+static kmip_item *limits_with_count(const kmip_item *limits, int64_t count)
+{
+    kmip_item *updated = kmip_item_dup(limits);
+    kmip_item *old =
+        (kmip_item *)kmip_item_find(updated, KMIP_TAG_USAGE_LIMITS_COUNT);
+    if (old != NULL) {
+        kmip_item_remove(updated, old);
+        kmip_item_free(old);
+    }
+    if (kmip_item_add(updated, kmip_item_new_long(KMIP_TAG_USAGE_LIMITS_COUNT,
+                                                  count)) == NULL) {
+        kmip_item_free(updated);
+        return NULL;
+    }
+    return updated;
+}
+
 static bool take(kmipd_call *call, kmipd_object *obj, size_t bytes)
 {
     const kmip_item *limits = kmip_item_find(obj->attrs, KMIP_TAG_USAGE_LIMITS);
@@ -35,15 +54,7 @@ static bool take(kmipd_call *call, kmipd_object *obj, size_t bytes)
     if (left < amount)
         return kmipd_fail(call, KMIP_RESULT_REASON_PERMISSION_DENIED,
                           "the Usage Limits of %s are used up", obj->uid);
-    kmip_item *updated = kmip_item_dup(limits);
-    kmip_item *count =
-        (kmip_item *)kmip_item_find(updated, KMIP_TAG_USAGE_LIMITS_COUNT);
-    if (count != NULL)
-        count->v.long_integer = left - amount;
-    else
-        kmip_item_add(updated, kmip_item_new_long(KMIP_TAG_USAGE_LIMITS_COUNT,
-                                                  left - amount));
-    if (updated == NULL || !kmipd_attrs_put(obj->attrs, updated))
+    if (!kmipd_attrs_put(obj->attrs, limits_with_count(limits, left - amount)))
         return kmipd_fail_nomem(call);
     return true;
 }
