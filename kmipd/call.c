@@ -9,6 +9,7 @@
 #include "kmipd/dispatch.h"
 #include "kmipd/lifecycle.h"
 #include "kmipd/log.h"
+#include "kmipd/undo.h"
 
 bool kmipd_fail(kmipd_call *call, uint32_t reason, const char *fmt, ...)
 {
@@ -103,6 +104,10 @@ bool kmipd_call_load(kmipd_call *call, kmipd_object **out)
 bool kmipd_call_save(kmipd_call *call, kmipd_object *obj)
 {
     kmip_status st;
+    if (call->undo != NULL && !kmipd_undo_before_change(call->undo, call->store,
+                                                        obj->uid, call->owner))
+        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                          "cannot keep %s for Undo", obj->uid);
     switch (kmipd_store_update(call->store, obj, &st)) {
     case KMIPD_STORE_OK:
         return true;

@@ -13,6 +13,7 @@
 #include "kmipd/kept_attrs.h"
 #include "kmipd/log.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/undo.h"
 
 bool kmipd_crypto_call_fail(kmipd_call *call, const kmip_status *status)
 {
@@ -151,8 +152,13 @@ bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n)
         if (!kmipd_kept_attrs_init(objs[i], time(NULL)))
             return kmipd_fail_nomem(call);
     }
-    if (kmipd_store_insert(call->store, objs, n, &st) == KMIPD_STORE_OK)
+    if (kmipd_store_insert(call->store, objs, n, &st) == KMIPD_STORE_OK) {
+        for (size_t i = 0; call->undo != NULL && i < n; i++) {
+            if (!kmipd_undo_created(call->undo, objs[i]->uid))
+                return kmipd_fail_nomem(call);
+        }
         return true;
+    }
     kmipd_log(KMIPD_LOG_ERROR, "storing a new object: %s", st.message);
     return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
                       "the object store failed");

@@ -73,7 +73,7 @@ static bool query_capabilities(kmipd_call *call)
               kmip_add_bool(caps, KMIP_TAG_ASYNCHRONOUS_CAPABILITY, false) &&
               kmip_add_bool(caps, KMIP_TAG_ATTESTATION_CAPABILITY, false);
     if (ok && kmip_version_cmp(call->version, (kmip_version){1, 4}) >= 0)
-        ok = kmip_add_bool(caps, KMIP_TAG_BATCH_UNDO_CAPABILITY, false) &&
+        ok = kmip_add_bool(caps, KMIP_TAG_BATCH_UNDO_CAPABILITY, true) &&
              kmip_add_bool(caps, KMIP_TAG_BATCH_CONTINUE_CAPABILITY, true);
     return ok && kmip_add_enum(caps, KMIP_TAG_DESTROY_ACTION,
                                KMIP_DESTROY_ACTION_KEY_MATERIAL_DELETED);

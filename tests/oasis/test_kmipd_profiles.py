@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """What kmipd does for the KMIP profiles beyond the replay: the attributes
-it keeps, Usage Limits, Hash, Query, Triple DES refused by default. Runs under
+it keeps, Usage Limits, Hash, Query, Batch Undo, Triple DES refused by
+default. Runs under
 integration/with_server.py --server kmipd (default configuration)."""
 
 import hashlib
@@ -13,7 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "kmipd"))
 
 from kmiptest import (E, T, OP, S, I, L, En, By, D, Tx, Connection,  # noqa
-                      attr_v1, create_aes, uid_payload)
+                      attr_v1, create_aes, name_value, uid_payload)
 
 R = E.ResultReason
 KEY = bytes(range(16))
@@ -126,12 +127,52 @@ class Profiles(unittest.TestCase):
         caps = result.payload.get(T.CAPABILITY_INFORMATION)
         self.assertEqual(caps.val(T.STREAMING_CAPABILITY), False)
         self.assertEqual(caps.val(T.BATCH_CONTINUE_CAPABILITY), True)
+        self.assertEqual(caps.val(T.BATCH_UNDO_CAPABILITY), True)
         self.assertEqual(result.payload.get(T.RNG_PARAMETERS).val(
             T.RNG_ALGORITHM), E.RNGAlgorithm.DRBG.value)
         older = self.conn.one(OP.QUERY, [
             En(T.QUERY_FUNCTION, Q.QUERY_PROFILES)], (1, 2))
         self.assertTrue(older.ok, older)
         self.assertEqual(older.payload.all(T.PROFILE_INFORMATION), [])
+
+    def undo_batch(self, items):
+        """Sends items ((operation, payload), ...) as one batch with Batch
+        Error Continuation Option Undo; returns the results."""
+        option = En(T.BATCH_ERROR_CONTINUATION_OPTION,
+                    E.BatchErrorContinuationOption.UNDO)
+        return self.conn.call(
+            [(op, payload, bytes([i + 1]))
+             for i, (op, payload) in enumerate(items)],
+            header_extra=(option,)).results
+
+    def test_undo_removes_what_the_batch_created(self):
+        missing = [Tx(T.UNIQUE_IDENTIFIER, "no-such-object")]
+        results = self.undo_batch([(OP.CREATE, create_aes("undone")),
+                                   (OP.ACTIVATE, missing)])
+        self.assertEqual(results[0].status,
+                         E.ResultStatus.OPERATION_UNDONE.value)
+        self.assertIsNone(results[0].payload)
+        self.assertEqual(results[1].reason, R.ITEM_NOT_FOUND.value)
+        found = self.call(OP.LOCATE, [attr_v1("Name", name_value("undone"))])
+        self.assertEqual(found.payload.all(T.UNIQUE_IDENTIFIER), [])
+
+    def test_undo_restores_what_the_batch_changed(self):
+        uid = self.call(OP.CREATE, create_aes("restored")).uid()
+        results = self.undo_batch([
+            (OP.ACTIVATE, uid_payload(uid)),
+            (OP.DESTROY, [Tx(T.UNIQUE_IDENTIFIER, "no-such-object")])])
+        self.assertEqual(results[0].status,
+                         E.ResultStatus.OPERATION_UNDONE.value)
+        self.assertEqual(self.attributes(uid)["State"].value,
+                         E.State.PRE_ACTIVE.value)
+
+    def test_undo_keeps_a_batch_that_succeeds(self):
+        uid = self.call(OP.CREATE, create_aes("kept-batch")).uid()
+        results = self.undo_batch([(OP.ACTIVATE, uid_payload(uid)),
+                                   (OP.GET_ATTRIBUTES, uid_payload(uid))])
+        self.assertTrue(all(r.ok for r in results), results)
+        self.assertEqual(self.attributes(uid)["State"].value,
+                         E.State.ACTIVE.value)
 
     def test_triple_des_keys_are_refused_by_default(self):
         payload = [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
