@@ -13,7 +13,10 @@ certificate of their own, so that they see no other profile's objects.
 
 The pass count is printed per profile and version. The test fails when
 fewer mandatory cases pass than the floor written in doc/kmipd.md, or
-when a failing mandatory case is not listed there with its reason."""
+when a failing mandatory case is not listed there with its reason.
+To look into a case: --only NAME runs the cases whose file name holds
+NAME (the floor is then not checked), and OASIS_DEBUG=1 prints every
+answer as KMIP JSON."""
 
 import argparse
 import os
