@@ -22,6 +22,7 @@ typedef struct json_reader {
     kmip_status *status;
     char path[PATH_MAX_LEN]; /* "$.value[2]" */
     size_t depth;
+    uint32_t value_names; /* tag naming the values of an Attribute Value */
 } json_reader;
 
 static kmip_rc reader_fail(json_reader *r, const char *member, const char *fmt,
@@ -79,6 +80,7 @@ static uint8_t *parse_hex_bytes(const char *digits, size_t *len, bool *bad)
     uint8_t *out = malloc(*len > 0 ? *len : 1);
     if (out == NULL)
         return NULL;
+    out[0] = 0;
     for (size_t i = 0; i < n; i++) {
         int d = hex_digit(digits[i]);
         if (d < 0) {
@@ -92,8 +94,6 @@ static uint8_t *parse_hex_bytes(const char *digits, size_t *len, bool *bad)
         else
             out[pos / 2] = (uint8_t)(out[pos / 2] | d);
     }
-    if (odd)
-        out[0] &= 0x0F;
     return out;
 }
 
@@ -224,6 +224,26 @@ static bool parse_time(const char *text, int64_t *seconds, long *micros)
 
 static kmip_item *read_item(json_reader *r, json_object *obj, kmip_rc *rc);
 
+/* The tag whose names the Attribute Value among an Attribute's children
+ * takes: that of its Attribute Name, or 0. */
+static uint32_t attribute_value_names(json_object *children)
+{
+    uint32_t tag;
+    size_t count = json_object_array_length(children);
+    for (size_t i = 0; i < count; i++) {
+        json_object *child = json_object_array_get_idx(children, i), *member;
+        const char *name = NULL;
+        if (json_object_object_get_ex(child, "tag", &member) &&
+            json_text(member) != NULL &&
+            strcmp(json_text(member), "AttributeName") == 0 &&
+            json_object_object_get_ex(child, "value", &member))
+            name = json_text(member);
+        if (name != NULL && kmip_attribute_tag(name, &tag))
+            return tag;
+    }
+    return 0;
+}
+
 static kmip_item *read_structure(json_reader *r, uint32_t tag,
                                  json_object *value, kmip_rc *rc)
 {
@@ -242,6 +262,9 @@ static kmip_item *read_structure(json_reader *r, uint32_t tag,
         return NULL;
     }
     size_t path_len = strlen(r->path);
+    uint32_t outer_names = r->value_names;
+    r->value_names =
+        tag == KMIP_TAG_ATTRIBUTE ? attribute_value_names(value) : 0;
     r->depth++;
     size_t count = json_object_array_length(value);
     for (size_t i = 0; i < count && *rc == KMIP_OK; i++) {
@@ -253,6 +276,7 @@ static kmip_item *read_structure(json_reader *r, uint32_t tag,
             kmip_item_add(structure, child);
     }
     r->depth--;
+    r->value_names = outer_names;
     r->path[path_len] = '\0';
     if (*rc != KMIP_OK) {
         kmip_item_free(structure);
@@ -261,20 +285,20 @@ static kmip_item *read_structure(json_reader *r, uint32_t tag,
     return structure;
 }
 
-static kmip_item *read_integer(json_reader *r, uint32_t tag, json_object *value,
-                               kmip_rc *rc)
+static kmip_item *read_integer(json_reader *r, uint32_t tag, uint32_t names,
+                               json_object *value, kmip_rc *rc)
 {
     int64_t number;
     uint64_t hex;
     uint32_t mask;
     const char *text = json_text(value);
-    const kmip_enum_table *table = kmip_tag_enum_table(tag);
+    const kmip_enum_table *table = kmip_tag_enum_table(names);
     if (json_integer_in(value, INT32_MIN, INT32_MAX, &number))
         return kmip_item_new_integer(tag, (int32_t)number);
     if (text != NULL && parse_hex_number(text, 8, &hex))
         return kmip_item_new_integer(tag, (int32_t)(uint32_t)hex);
     if (text != NULL && table != NULL && table->is_mask &&
-        parse_mask(tag, text, &mask))
+        parse_mask(names, text, &mask))
         return kmip_item_new_integer(tag, (int32_t)mask);
     *rc = reader_fail(
         r, "value",
@@ -324,20 +348,20 @@ static kmip_item *read_bigint(json_reader *r, uint32_t tag, json_object *value,
     return item;
 }
 
-static kmip_item *read_enum(json_reader *r, uint32_t tag, json_object *value,
-                            kmip_rc *rc)
+static kmip_item *read_enum(json_reader *r, uint32_t tag, uint32_t names,
+                            json_object *value, kmip_rc *rc)
 {
     const char *text = json_text(value);
     uint32_t number;
     uint64_t hex;
-    if (text != NULL && kmip_enum_from_name(tag, text, &number))
+    if (text != NULL && kmip_enum_from_name(names, text, &number))
         return kmip_item_new_enum(tag, number);
     if (text != NULL && parse_hex_number(text, 8, &hex))
         return kmip_item_new_enum(tag, (uint32_t)hex);
     if (text != NULL)
         *rc = reader_fail(r, "value", "'%s' is not a value of %s", text,
-                          kmip_tag_name(tag) != NULL ? kmip_tag_name(tag)
-                                                     : "this tag");
+                          kmip_tag_name(names) != NULL ? kmip_tag_name(names)
+                                                       : "this tag");
     else
         *rc = reader_fail(r, "value",
                           "an Enumeration needs a name or \"0x\" "
@@ -398,17 +422,20 @@ static kmip_item *read_value(json_reader *r, uint32_t tag, kmip_type type,
     int64_t number;
     const char *text = json_text(value);
     uint64_t hex;
+    uint32_t names = tag == KMIP_TAG_ATTRIBUTE_VALUE && r->value_names != 0
+                         ? r->value_names
+                         : tag;
     switch (type) {
     case KMIP_TYPE_STRUCTURE:
         return read_structure(r, tag, value, rc);
     case KMIP_TYPE_INTEGER:
-        return read_integer(r, tag, value, rc);
+        return read_integer(r, tag, names, value, rc);
     case KMIP_TYPE_LONG_INTEGER:
         return read_long(r, tag, value, rc);
     case KMIP_TYPE_BIG_INTEGER:
         return read_bigint(r, tag, value, rc);
     case KMIP_TYPE_ENUMERATION:
-        return read_enum(r, tag, value, rc);
+        return read_enum(r, tag, names, value, rc);
     case KMIP_TYPE_BOOLEAN:
         if (json_object_is_type(value, json_type_boolean))
             return kmip_item_new_bool(tag, json_object_get_boolean(value));

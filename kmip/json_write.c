@@ -63,13 +63,13 @@ static json_object *mask_names(const kmip_enum_table *table, uint32_t mask)
     return json_object_new_string(text);
 }
 
-static json_object *integer_value(const kmip_item *item)
+static json_object *integer_value(const kmip_item *item, uint32_t names)
 {
-    const kmip_enum_table *table = kmip_tag_enum_table(item->tag);
+    const kmip_enum_table *table = kmip_tag_enum_table(names);
     if (table != NULL && table->is_mask) {
-        json_object *names = mask_names(table, (uint32_t)item->v.integer);
-        if (names != NULL)
-            return names;
+        json_object *text = mask_names(table, (uint32_t)item->v.integer);
+        if (text != NULL)
+            return text;
     }
     return json_object_new_int(item->v.integer);
 }
@@ -81,9 +81,9 @@ static json_object *long_value(int64_t value)
     return json_object_new_int64(value);
 }
 
-static json_object *enum_value(const kmip_item *item)
+static json_object *enum_value(const kmip_item *item, uint32_t names)
 {
-    const char *name = kmip_enum_name(item->tag, item->v.enumeration);
+    const char *name = kmip_enum_name(names, item->v.enumeration);
     if (name != NULL)
         return json_object_new_string(name);
     return hex_number(item->v.enumeration, 8);
@@ -118,13 +118,34 @@ static json_object *datetime_ext_value(int64_t micros)
     return time_value(seconds, (long)rest, micros);
 }
 
+static json_object *item_to_json(const kmip_item *item, uint32_t names);
+
+/* The tag whose names an Attribute's Attribute Value takes: that of its
+ * Attribute Name ("Cryptographic Usage Mask"), or its own. */
+static uint32_t attribute_value_names(const kmip_item *attribute)
+{
+    uint32_t tag;
+    for (const kmip_item *c = attribute->v.children.first; c != NULL;
+         c = c->next) {
+        if (c->tag == KMIP_TAG_ATTRIBUTE_NAME &&
+            c->type == KMIP_TYPE_TEXT_STRING &&
+            kmip_attribute_tag((const char *)c->v.bytes.data, &tag))
+            return tag;
+    }
+    return KMIP_TAG_ATTRIBUTE_VALUE;
+}
+
 static json_object *structure_value(const kmip_item *item)
 {
     json_object *children = json_object_new_array();
     if (children == NULL)
         return NULL;
+    uint32_t value_names = item->tag == KMIP_TAG_ATTRIBUTE
+                               ? attribute_value_names(item)
+                               : KMIP_TAG_ATTRIBUTE_VALUE;
     for (const kmip_item *c = item->v.children.first; c != NULL; c = c->next) {
-        json_object *child = kmip_item_to_json(c);
+        json_object *child = item_to_json(
+            c, c->tag == KMIP_TAG_ATTRIBUTE_VALUE ? value_names : c->tag);
         if (child == NULL || json_object_array_add(children, child) != 0) {
             json_object_put(child);
             json_object_put(children);
@@ -134,19 +155,19 @@ static json_object *structure_value(const kmip_item *item)
     return children;
 }
 
-static json_object *item_value(const kmip_item *item)
+static json_object *item_value(const kmip_item *item, uint32_t names)
 {
     switch (item->type) {
     case KMIP_TYPE_STRUCTURE:
         return structure_value(item);
     case KMIP_TYPE_INTEGER:
-        return integer_value(item);
+        return integer_value(item, names);
     case KMIP_TYPE_LONG_INTEGER:
         return long_value(item->v.long_integer);
     case KMIP_TYPE_BIG_INTEGER:
         return hex_bytes(item->v.bytes.data, item->v.bytes.len, true);
     case KMIP_TYPE_ENUMERATION:
-        return enum_value(item);
+        return enum_value(item, names);
     case KMIP_TYPE_BOOLEAN:
         return json_object_new_boolean(item->v.boolean);
     case KMIP_TYPE_TEXT_STRING:
@@ -170,7 +191,9 @@ static json_object *tag_value(uint32_t tag)
     return name != NULL ? json_object_new_string(name) : hex_number(tag, 6);
 }
 
-json_object *kmip_item_to_json(const kmip_item *item)
+/* item as JSON, its enumeration or mask values named as those of the
+ * tag names. */
+static json_object *item_to_json(const kmip_item *item, uint32_t names)
 {
     if (item == NULL || kmip_type_name(item->type) == NULL)
         return NULL;
@@ -180,7 +203,7 @@ json_object *kmip_item_to_json(const kmip_item *item)
         item->type == KMIP_TYPE_STRUCTURE
             ? NULL
             : json_object_new_string(kmip_type_name(item->type));
-    json_object *value = item_value(item);
+    json_object *value = item_value(item, names);
     bool ok = obj != NULL && tag != NULL && value != NULL &&
               (type != NULL || item->type == KMIP_TYPE_STRUCTURE);
     if (!ok) {
@@ -195,6 +218,11 @@ json_object *kmip_item_to_json(const kmip_item *item)
         json_object_object_add(obj, "type", type);
     json_object_object_add(obj, "value", value);
     return obj;
+}
+
+json_object *kmip_item_to_json(const kmip_item *item)
+{
+    return item == NULL ? NULL : item_to_json(item, item->tag);
 }
 
 char *kmip_ttlv_to_json_text(const uint8_t *data, size_t len, int pretty,

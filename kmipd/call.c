@@ -10,6 +10,7 @@
 #include "kmipd/dispatch.h"
 #include "kmipd/lifecycle.h"
 #include "kmipd/log.h"
+#include "kmipd/undo.h"
 
 /* An identifier kmipd could never have given names no object; "" and one
  * with a NUL inside would also alias other identifiers in C strings. */
@@ -81,6 +82,10 @@ bool kmipd_call_load(kmipd_call *call, kmipd_object **out)
 bool kmipd_call_save(kmipd_call *call, kmipd_object *obj)
 {
     kmip_status st;
+    if (call->undo != NULL && !kmipd_undo_before_change(call->undo, call->store,
+                                                        obj->uid, call->owner))
+        return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                          "cannot keep %s for Undo", obj->uid);
     switch (kmipd_store_update(call->store, obj, &st)) {
     case KMIPD_STORE_OK:
         return true;

@@ -261,6 +261,7 @@ static const config_key config_keys[] = {
     {"handshake_timeout_ms", parse_uint, FIELD(handshake_timeout_ms), 1,
      600000},
     {"export_private_keys", parse_bool, FIELD(export_private_keys), 0, 0},
+    {"allow_triple_des", parse_bool, FIELD(allow_triple_des), 0, 0},
     {"faults", parse_faults, FIELD(faults), 0, 0},
 };
 

@@ -59,6 +59,9 @@ typedef struct kmipd_config {
     bool export_private_keys;         /* "export_private_keys": may Get return
                                        * private keys created on the server;
                                        * default false */
+    bool allow_triple_des;            /* "allow_triple_des": may clients
+                                       * create or register Triple DES
+                                       * keys; default false */
     kmipd_faults faults;              /* "faults" */
 } kmipd_config;
 

@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "kmip/status.h"
+#include "kmip/ttlv.h"
 
 /* A byte buffer the caller owns: free with kmipd_buf_clear, which wipes
  * it (it may hold key material or plaintext). */
@@ -49,7 +50,8 @@ typedef struct kmipd_key_info {
     uint32_t curve;     /* KMIP_RECOMMENDED_CURVE_* for EC keys, else 0 */
 } kmipd_key_info;
 
-/* Generates a symmetric key: AES of 128, 192 or 256 bits, or an HMAC /
+/* Generates a symmetric key: AES of 128, 192 or 256 bits, Triple DES of
+ * 168 (the default) or 112 bits (24 or 16 bytes, odd parity), or an HMAC /
  * generic secret key of length bits (a multiple of 8, 8 to 4096; 0 gives
  * the digest length for HMAC algorithms). *out receives the raw key. */
 kmip_rc kmipd_generate_symmetric(uint32_t algorithm, int32_t length,
@@ -197,9 +199,11 @@ typedef struct kmipd_cipher_output {
 
 void kmipd_cipher_output_clear(kmipd_cipher_output *out);
 
-/* AES with a raw key in ECB, CBC (PKCS5 padding, or none), CTR or GCM.
- * On encryption an IV not given is generated (12 bytes for GCM, 16
- * otherwise) and returned in out->iv; a given IV with Random IV true
+/* AES with a raw key in ECB, CBC (PKCS5 padding, or none), CTR or GCM;
+ * Triple DES (2 or 3 keys) in ECB or CBC when params' Cryptographic
+ * Algorithm says so (AES when unset). On encryption an IV not given is
+ * generated (12 bytes for GCM, the block size otherwise) and returned in
+ * out->iv; a given IV with Random IV true
  * fails. GCM returns its tag (Tag Length bytes) in out->tag; on
  * decryption a tag that does not match fails with Cryptographic Failure. */
 kmip_rc kmipd_aes_encrypt(const uint8_t *key, size_t key_len,
@@ -246,5 +250,18 @@ kmip_rc kmipd_ecdh_derive(EVP_PKEY *own, const kmipd_ecdh_input *in, size_t len,
 
 /* len random bytes (1 to KMIPD_RNG_MAX) from OpenSSL's DRBG. */
 kmip_rc kmipd_random(int32_t len, kmipd_buf *out, kmip_status *status);
+
+/* The digest of data with a KMIP Hashing Algorithm (the Hash operation;
+ * crypto_digest.c). */
+kmip_rc kmipd_hash(uint32_t hashing_algorithm, const uint8_t *data, size_t len,
+                   kmipd_buf *out, kmip_status *status);
+
+/* Puts into attrs (a KMIP_TAG_ATTRIBUTES structure) the Digest attribute
+ * of an object_type's material stored in format (KMIP_KEY_FORMAT_TYPE_*):
+ * SHA-256 with the Key Format Type, over PKCS#1 for an RSA key. No
+ * material: nothing to do. False when out of memory (crypto_digest.c). */
+bool kmipd_digest_attribute(kmip_item *attrs, uint32_t object_type,
+                            const uint8_t *material, size_t len,
+                            uint32_t format);
 
 #endif

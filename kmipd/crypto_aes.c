@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* AES Encrypt and Decrypt: ECB, CBC, CTR and GCM. */
+/* Block cipher Encrypt and Decrypt: AES (ECB, CBC, CTR, GCM) and Triple
+ * DES (ECB, CBC; for the keys of the KMIP profiles that use it). The
+ * algorithm is the params' Cryptographic Algorithm, AES when unset. */
 #include <string.h>
 
 #include <openssl/rand.h>
@@ -9,7 +11,7 @@
 #include "kmipd/crypto.h"
 #include "kmipd/crypto_internal.h"
 
-#define AES_BLOCK 16
+#define AES_BLOCK 16 /* the largest block */
 #define GCM_IV_DEFAULT 12
 #define GCM_IV_MAX 128
 #define GCM_TAG_DEFAULT 16
@@ -17,6 +19,7 @@
 /* A resolved AES request. */
 typedef struct aes_scheme {
     const EVP_CIPHER *cipher;
+    size_t block;
     uint32_t mode;
     bool pad;       /* PKCS5 padding (ECB, CBC) */
     size_t iv_len;  /* IV length to generate or expect; 0: no IV */
@@ -32,51 +35,74 @@ void kmipd_cipher_output_clear(kmipd_cipher_output *out)
     kmipd_buf_clear(&out->tag);
 }
 
-static const EVP_CIPHER *aes_cipher(uint32_t mode, size_t key_len)
+static const EVP_CIPHER *block_cipher(uint32_t algorithm, uint32_t mode,
+                                      size_t key_len)
 {
     static const struct {
+        uint32_t algorithm;
         uint32_t mode;
-        const EVP_CIPHER *(*by_size[3])(void); /* 128, 192, 256 */
+        size_t key_len;
+        const EVP_CIPHER *(*cipher)(void);
     } table[] = {
-        {KMIP_BLOCK_CIPHER_MODE_ECB,
-         {EVP_aes_128_ecb, EVP_aes_192_ecb, EVP_aes_256_ecb}},
-        {KMIP_BLOCK_CIPHER_MODE_CBC,
-         {EVP_aes_128_cbc, EVP_aes_192_cbc, EVP_aes_256_cbc}},
-        {KMIP_BLOCK_CIPHER_MODE_CTR,
-         {EVP_aes_128_ctr, EVP_aes_192_ctr, EVP_aes_256_ctr}},
-        {KMIP_BLOCK_CIPHER_MODE_GCM,
-         {EVP_aes_128_gcm, EVP_aes_192_gcm, EVP_aes_256_gcm}},
+#define AES_MODE(m, x)                                                         \
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, KMIP_BLOCK_CIPHER_MODE_##m, 16,         \
+     EVP_aes_128_##x},                                                         \
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, KMIP_BLOCK_CIPHER_MODE_##m, 24,     \
+         EVP_aes_192_##x},                                                     \
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, KMIP_BLOCK_CIPHER_MODE_##m, 32,     \
+         EVP_aes_256_##x}
+        AES_MODE(ECB, ecb),
+        AES_MODE(CBC, cbc),
+        AES_MODE(CTR, ctr),
+        AES_MODE(GCM, gcm),
+#undef AES_MODE
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, KMIP_BLOCK_CIPHER_MODE_ECB,
+         24, EVP_des_ede3_ecb},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, KMIP_BLOCK_CIPHER_MODE_CBC,
+         24, EVP_des_ede3_cbc},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, KMIP_BLOCK_CIPHER_MODE_ECB,
+         16, EVP_des_ede_ecb},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, KMIP_BLOCK_CIPHER_MODE_CBC,
+         16, EVP_des_ede_cbc},
     };
-    size_t size = key_len == 16 ? 0 : key_len == 24 ? 1 : 2;
     for (size_t i = 0; i < sizeof(table) / sizeof(*table); i++) {
-        if (table[i].mode == mode)
-            return table[i].by_size[size]();
+        if (table[i].algorithm == algorithm && table[i].mode == mode &&
+            table[i].key_len == key_len)
+            return table[i].cipher();
     }
     return NULL;
+}
+
+static bool key_fits(uint32_t algorithm, size_t key_len)
+{
+    if (algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES)
+        return key_len == 16 || key_len == 24;
+    return key_len == 16 || key_len == 24 || key_len == 32;
 }
 
 static kmip_rc resolve_aes(size_t key_len, const kmipd_crypto_params *p,
                            aes_scheme *scheme, kmip_status *status)
 {
     memset(scheme, 0, sizeof(*scheme));
-    if (key_len != 16 && key_len != 24 && key_len != 32)
+    uint32_t algorithm = p->cryptographic_algorithm != 0
+                             ? p->cryptographic_algorithm
+                             : KMIP_CRYPTOGRAPHIC_ALGORITHM_AES;
+    if (!key_fits(algorithm, key_len))
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                                 "an AES key of %zu bytes", key_len);
-    if (p->cryptographic_algorithm != 0 &&
-        p->cryptographic_algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_AES)
-        return kmipd_crypto_fail(
-            status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
-            "Cryptographic Algorithm does not fit the key");
+                                 "a key of %zu bytes for algorithm %u", key_len,
+                                 algorithm);
     scheme->mode = p->block_cipher_mode;
-    scheme->cipher = aes_cipher(scheme->mode, key_len);
+    scheme->cipher = block_cipher(algorithm, scheme->mode, key_len);
     if (scheme->cipher == NULL)
         return kmipd_crypto_fail(
             status,
             scheme->mode == 0
                 ? KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS
                 : KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
-            "AES needs Block Cipher Mode ECB, CBC, CTR or GCM (got %u)",
+            "Block Cipher Mode %u: AES has ECB, CBC, CTR and GCM, Triple "
+            "DES ECB and CBC",
             scheme->mode);
+    scheme->block = (size_t)EVP_CIPHER_get_block_size(scheme->cipher);
     bool block_mode = scheme->mode == KMIP_BLOCK_CIPHER_MODE_ECB ||
                       scheme->mode == KMIP_BLOCK_CIPHER_MODE_CBC;
     if (p->padding_method == KMIP_PADDING_METHOD_PKCS5 && block_mode)
@@ -104,11 +130,12 @@ static kmip_rc resolve_aes(size_t key_len, const kmipd_crypto_params *p,
                 status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
                 "Tag Length of %d bytes (4 to 16)", (int)p->tag_length);
     } else if (scheme->mode != KMIP_BLOCK_CIPHER_MODE_ECB) {
-        scheme->iv_len = AES_BLOCK;
-        if (p->iv_length != 0 && p->iv_length != 8 * AES_BLOCK)
+        scheme->iv_len = (size_t)EVP_CIPHER_get_iv_length(scheme->cipher);
+        if (p->iv_length != 0 && (size_t)p->iv_length != 8 * scheme->iv_len)
             return kmipd_crypto_fail(
                 status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
-                "IV Length of %d bits (128 for this mode)", (int)p->iv_length);
+                "IV Length of %d bits (%zu for this mode)", (int)p->iv_length,
+                8 * scheme->iv_len);
     }
     return KMIP_OK;
 }
@@ -192,8 +219,10 @@ static bool run_cipher(EVP_CIPHER_CTX *ctx, const aes_scheme *scheme,
     if (len > INT32_MAX - AES_BLOCK ||
         !kmipd_buf_alloc(&out->data, len + AES_BLOCK))
         return false;
+    int aad_n;
     if (gcm && input->aad != NULL &&
-        EVP_CipherUpdate(ctx, NULL, &n, input->aad, (int)input->aad_len) != 1)
+        EVP_CipherUpdate(ctx, NULL, &aad_n, input->aad, (int)input->aad_len) !=
+            1)
         return false;
     if (len > 0 && EVP_CipherUpdate(ctx, out->data.data, &n, in, (int)len) != 1)
         return false;
@@ -228,7 +257,7 @@ static kmip_rc aes_crypt(const uint8_t *key, size_t key_len,
     size_t iv_len = input->iv != NULL ? input->iv_len : scheme.iv_len;
     bool gcm = scheme.mode == KMIP_BLOCK_CIPHER_MODE_GCM;
     if (!scheme.pad && scheme.mode != KMIP_BLOCK_CIPHER_MODE_CTR && !gcm &&
-        len % AES_BLOCK != 0)
+        len % scheme.block != 0)
         rc = kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
                                "%zu bytes without padding: not whole "
                                "blocks",
@@ -254,8 +283,8 @@ static kmip_rc aes_crypt(const uint8_t *key, size_t key_len,
         kmipd_cipher_output_clear(out);
         return kmipd_crypto_fail(
             status, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
-            encrypt ? "AES encryption failed"
-                    : "AES decryption failed (wrong key, padding or tag)");
+            encrypt ? "encryption failed"
+                    : "decryption failed (wrong key, padding or tag)");
     }
     return KMIP_OK;
 }

@@ -43,10 +43,11 @@ typedef struct kmipd_curve {
     int nid;           /* OpenSSL NID */
     const char *group; /* OpenSSL group name */
     int32_t bits;
+    bool nist; /* a NIST P curve: the one a size alone selects */
 } kmipd_curve;
 
-/* The supported curve by KMIP value, by size, or of an EC key; NULL for
- * any other. */
+/* The supported curve by KMIP value, by size (NIST curves only), or of an
+ * EC key; NULL for any other. */
 const kmipd_curve *kmipd_curve_by_kmip(uint32_t kmip);
 const kmipd_curve *kmipd_curve_by_bits(int32_t bits);
 const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey);

@@ -16,9 +16,17 @@
 #include "kmipd/crypto_internal.h"
 
 static const kmipd_curve curves[] = {
-    {KMIP_RECOMMENDED_CURVE_P_256, NID_X9_62_prime256v1, "P-256", 256},
-    {KMIP_RECOMMENDED_CURVE_P_384, NID_secp384r1, "P-384", 384},
-    {KMIP_RECOMMENDED_CURVE_P_521, NID_secp521r1, "P-521", 521},
+    {KMIP_RECOMMENDED_CURVE_P_224, NID_secp224r1, "P-224", 224, true},
+    {KMIP_RECOMMENDED_CURVE_P_256, NID_X9_62_prime256v1, "P-256", 256, true},
+    {KMIP_RECOMMENDED_CURVE_P_384, NID_secp384r1, "P-384", 384, true},
+    {KMIP_RECOMMENDED_CURVE_P_521, NID_secp521r1, "P-521", 521, true},
+    {KMIP_RECOMMENDED_CURVE_SECP256K1, NID_secp256k1, "secp256k1", 256, false},
+    {KMIP_RECOMMENDED_CURVE_BRAINPOOLP256R1, NID_brainpoolP256r1,
+     "brainpoolP256r1", 256, false},
+    {KMIP_RECOMMENDED_CURVE_BRAINPOOLP384R1, NID_brainpoolP384r1,
+     "brainpoolP384r1", 384, false},
+    {KMIP_RECOMMENDED_CURVE_BRAINPOOLP512R1, NID_brainpoolP512r1,
+     "brainpoolP512r1", 512, false},
 };
 
 #define CURVE_COUNT (sizeof(curves) / sizeof(*curves))
@@ -35,7 +43,7 @@ const kmipd_curve *kmipd_curve_by_kmip(uint32_t kmip)
 const kmipd_curve *kmipd_curve_by_bits(int32_t bits)
 {
     for (size_t i = 0; i < CURVE_COUNT; i++) {
-        if (curves[i].bits == bits)
+        if (curves[i].nist && curves[i].bits == bits)
             return &curves[i];
     }
     return NULL;
@@ -166,8 +174,8 @@ kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
         const kmipd_curve *curve = kmipd_curve_of_key(pkey);
         if (curve == NULL)
             return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                                     "EC key on a curve other than P-256, "
-                                     "P-384 or P-521");
+                                     "EC key on a curve kmipd does not "
+                                     "serve (see doc/kmipd.md)");
         info->algorithm = declared == KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDSA
                               ? KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDSA
                               : KMIP_CRYPTOGRAPHIC_ALGORITHM_EC;

@@ -123,14 +123,14 @@ kmip_rc kmipd_key_ec_public_parts(const uint8_t *canonical, size_t len,
     const kmipd_curve *curve = rc == KMIP_OK && EVP_PKEY_is_a(pkey, "EC")
                                    ? kmipd_curve_of_key(pkey)
                                    : NULL;
-    if (rc == KMIP_OK && curve == NULL)
+    if (curve != NULL) {
+        *curve_id = curve->kmip;
+        rc = ec_point(pkey, point, status);
+    } else if (rc == KMIP_OK) {
         rc = kmipd_crypto_fail(status,
                                KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED,
                                "Transparent EC Public Key asked for a %s key",
                                EVP_PKEY_get0_type_name(pkey));
-    if (rc == KMIP_OK) {
-        *curve_id = curve->kmip;
-        rc = ec_point(pkey, point, status);
     }
     EVP_PKEY_free(pkey);
     return rc;

@@ -32,11 +32,16 @@ static kmip_rc import_symmetric(uint32_t format, uint32_t algorithm,
         len != 24 && len != 32)
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
                                  "an AES key of %zu bytes", len);
+    bool des = algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES;
+    if (des && len != 16 && len != 24)
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                 "a Triple DES key of %zu bytes", len);
     if (!kmipd_buf_set(canonical, in, len))
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_GENERAL_FAILURE,
                                  "out of memory");
     info->algorithm = algorithm;
-    info->length = (int32_t)(len * 8);
+    /* Triple DES lengths count the key bits, not the parity bits. */
+    info->length = (int32_t)(len * (des ? 7 : 8));
     info->curve = 0;
     return KMIP_OK;
 }
@@ -158,8 +163,8 @@ kmip_rc kmipd_key_from_ec_point(uint32_t curve_id, const uint8_t *point,
     const kmipd_curve *curve = kmipd_curve_by_kmip(curve_id);
     if (curve == NULL)
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                                 "EC keys are on P-256, P-384 or P-521, "
-                                 "not curve %u",
+                                 "EC keys are on the NIST P, secp256k1 or "
+                                 "brainpool r1 curves, not curve %u",
                                  curve_id);
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     kmip_rc rc;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Key generation: AES and HMAC keys, RSA and EC key pairs. */
+/* Key generation: AES, Triple DES and HMAC keys, RSA and EC key pairs. */
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
@@ -13,11 +13,40 @@
 
 /* ---- Generation. ---- */
 
+/* Each byte of a DES key carries odd parity in its low bit. */
+static void des_odd_parity(kmipd_buf *key)
+{
+    for (size_t i = 0; i < key->len; i++) {
+        uint8_t b = key->data[i] & 0xFE, ones = 0;
+        for (uint8_t v = b; v != 0; v &= (uint8_t)(v - 1))
+            ones++;
+        key->data[i] = (uint8_t)(b | (ones % 2 == 0 ? 1 : 0));
+    }
+}
+
+/* Bytes of a Triple DES key of length bits (168: three keys, 112: two),
+ * 0 for another length. */
+static size_t triple_des_bytes(int32_t length)
+{
+    return length == 168 ? 24 : length == 112 ? 16 : 0;
+}
+
 kmip_rc kmipd_generate_symmetric(uint32_t algorithm, int32_t length,
                                  kmipd_buf *out, kmipd_key_info *info,
                                  kmip_status *status)
 {
-    if (algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_AES) {
+    size_t bytes = (size_t)(length > 0 ? length : 0) / 8;
+    bool des = algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES;
+    if (des) {
+        if (length == 0)
+            length = 168;
+        bytes = triple_des_bytes(length);
+        if (bytes == 0)
+            return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                     "Triple DES keys are 168 or 112 bits, "
+                                     "not %d",
+                                     (int)length);
+    } else if (algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_AES) {
         if (length != 128 && length != 192 && length != 256)
             return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
                                      "AES keys are 128, 192 or 256 bits, "
@@ -32,12 +61,14 @@ kmip_rc kmipd_generate_symmetric(uint32_t algorithm, int32_t length,
                                      "HMAC keys are 8 to %d bits in whole "
                                      "bytes, not %d",
                                      KMIPD_SECRET_MAX_BITS, (int)length);
+        bytes = (size_t)length / 8;
     } else {
         return kmipd_crypto_fail(
             status, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
-            "kmipd creates AES and HMAC keys, not algorithm %u", algorithm);
+            "kmipd creates AES, Triple DES and HMAC keys, not algorithm %u",
+            algorithm);
     }
-    if (!kmipd_buf_alloc(out, (size_t)length / 8))
+    if (!kmipd_buf_alloc(out, bytes))
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_GENERAL_FAILURE,
                                  "out of memory");
     if (RAND_priv_bytes(out->data, (int)out->len) != 1) {
@@ -46,6 +77,8 @@ kmip_rc kmipd_generate_symmetric(uint32_t algorithm, int32_t length,
                                  KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
                                  "the random generator failed");
     }
+    if (des)
+        des_odd_parity(out);
     info->algorithm = algorithm;
     info->length = length;
     info->curve = 0;
@@ -95,8 +128,9 @@ kmip_rc kmipd_generate_key_pair(uint32_t algorithm, int32_t length,
                                                  : kmipd_curve_by_bits(length);
         if (curve == NULL || (length != 0 && length != curve->bits))
             return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                                     "EC keys are on P-256, P-384 or P-521 "
-                                     "(curve %u, length %d)",
+                                     "EC keys are on the NIST P, secp256k1 "
+                                     "or brainpool r1 curves (curve %u, "
+                                     "length %d)",
                                      curve_id, (int)length);
         pkey = generate_ec(curve);
     } else {

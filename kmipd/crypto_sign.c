@@ -60,6 +60,7 @@ typedef struct sign_scheme {
     const EVP_MD *md;   /* NULL: sign the data as given */
     const EVP_MD *mgf1; /* PSS */
     int salt_length;    /* PSS */
+    bool any_salt;      /* PSS verify: no Salt Length given */
 } sign_scheme;
 
 static kmip_rc bad_params(kmip_status *status, const char *what)
@@ -123,6 +124,7 @@ static kmip_rc resolve_rsa(const kmipd_crypto_params *p, uint32_t padding,
     }
     int digest_len = EVP_MD_get_size(scheme->md);
     scheme->salt_length = p->salt_length_set ? p->salt_length : digest_len;
+    scheme->any_salt = !p->salt_length_set;
     if (scheme->salt_length < 0 ||
         scheme->salt_length > key_bytes - digest_len - 2)
         return bad_params(status, "Salt Length out of range for this key");
@@ -230,7 +232,9 @@ static EVP_PKEY_CTX *scheme_ctx(EVP_PKEY *key, const sign_scheme *scheme,
         ok = EVP_PKEY_CTX_set_signature_md(ctx, scheme->md) == 1;
     if (ok && scheme->rsa_padding == RSA_PKCS1_PSS_PADDING)
         ok = EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, scheme->mgf1) == 1 &&
-             EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, scheme->salt_length) == 1;
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(
+                 ctx, !sign && scheme->any_salt ? RSA_PSS_SALTLEN_AUTO
+                                                : scheme->salt_length) == 1;
     if (!ok) {
         EVP_PKEY_CTX_free(ctx);
         return NULL;

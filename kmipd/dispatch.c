@@ -14,6 +14,7 @@
 #include "kmipd/faults.h"
 #include "kmipd/log.h"
 #include "kmipd/server.h"
+#include "kmipd/undo.h"
 
 const kmip_version kmipd_versions[] = {
     {2, 1}, {2, 0}, {1, 4}, {1, 3}, {1, 2}, {1, 1}, {1, 0},
@@ -207,6 +208,7 @@ typedef struct batch {
     kmip_version version;
     int32_t count; /* Batch Count */
     char id_placeholder[KMIPD_UID_MAX];
+    kmipd_undo *undo; /* with Batch Error Continuation Option Undo */
 } batch;
 
 /* Serves one batch item into a new call; false when it failed (reason and
@@ -221,6 +223,7 @@ static bool serve_item(batch *b, const kmip_item *item, kmipd_call *call)
     call->owner = b->session->owner;
     call->version = b->version;
     call->id_placeholder = b->id_placeholder;
+    call->undo = b->undo;
     kmip_rc rc = kmip_get_enum(item, KMIP_TAG_OPERATION, &call->operation, &st);
     if (rc != KMIP_OK)
         return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_MESSAGE,
@@ -300,35 +303,34 @@ static bool dispatch_item(batch *b, const kmip_item *item, kmip_item *response,
                                 call.response);
 }
 
-/* Serves the batch items of a well-formed request. */
+/* Serves the batch items of a well-formed request. With Undo, the first
+ * failure stops the batch and undoes the items before it (undo.h). */
 static bool dispatch_batch(batch *b, const kmip_item *msg,
                            const request_header *hdr, kmip_item *response)
 {
     bool undo =
-        hdr->error_continuation == KMIP_BATCH_ERROR_CONTINUATION_OPTION_UNDO &&
-        hdr->batch_count > 1;
+        hdr->error_continuation == KMIP_BATCH_ERROR_CONTINUATION_OPTION_UNDO;
+    size_t done = 0;
+    bool ok = true;
+    if (undo && (b->undo = kmipd_undo_new()) == NULL)
+        return false;
     for (const kmip_item *item = kmip_item_find(msg, KMIP_TAG_BATCH_ITEM);
-         item != NULL;
-         item = kmip_item_next_with_tag(item, KMIP_TAG_BATCH_ITEM)) {
-        if (undo) {
-            uint32_t op = 0;
-            kmip_get_enum(item, KMIP_TAG_OPERATION, &op, NULL);
-            if (!response_add_failure(
-                    response, op,
-                    kmip_item_find(item, KMIP_TAG_UNIQUE_BATCH_ITEM_ID),
-                    KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
-                    "Batch Error Continuation Option Undo is not supported"))
-                return false;
-            continue;
-        }
+         item != NULL && ok;
+         item = kmip_item_next_with_tag(item, KMIP_TAG_BATCH_ITEM), done++) {
         bool failed;
-        if (!dispatch_item(b, item, response, &failed))
-            return false;
-        if (failed && hdr->error_continuation ==
-                          KMIP_BATCH_ERROR_CONTINUATION_OPTION_STOP)
+        ok = dispatch_item(b, item, response, &failed);
+        if (ok && failed && undo) {
+            kmipd_undo_run(b->undo, b->server->store, b->session->owner);
+            kmipd_undo_mark(response, done);
+        }
+        if (ok && failed &&
+            hdr->error_continuation !=
+                KMIP_BATCH_ERROR_CONTINUATION_OPTION_CONTINUE)
             break;
     }
-    return true;
+    kmipd_undo_free(b->undo);
+    b->undo = NULL;
+    return ok;
 }
 
 /* Replaces every batch item's outcome with Response Too Large. */

@@ -39,6 +39,9 @@ typedef struct kmipd_call {
      * handler. */
     bool locked;
     char locked_uid[KMIPD_UID_MAX];
+    /* The journal of a batch sent with Undo (undo.h), NULL otherwise:
+     * kmipd_call_save and kmipd_call_insert write into it. */
+    struct kmipd_undo *undo;
     uint32_t reason; /* KMIP_RESULT_REASON_* when the handler failed */
     char message[KMIPD_CALL_MESSAGE_MAX]; /* Result Message, no secrets */
 } kmipd_call;

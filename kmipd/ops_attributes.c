@@ -14,6 +14,7 @@
 #include "kmipd/attr_request.h"
 #include "kmipd/attributes.h"
 #include "kmipd/lifecycle.h"
+#include "kmipd/ops_crypto_common.h"
 #include "kmipd/ops_objects.h"
 
 /* Fixed when the object is made: no client may add, change or remove
@@ -69,10 +70,11 @@ static bool check_changeable(kmipd_call *call, const kmipd_object *obj,
     bool open = obj->state == KMIP_STATE_PRE_ACTIVE ||
                 (attr->tag == KMIP_TAG_DEACTIVATION_DATE &&
                  obj->state == KMIP_STATE_ACTIVE);
-    if (dated && !open)
-        return kmipd_fail(call, KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE,
-                          "%s of %s cannot change in its state",
-                          attr_label(attr, name, sizeof(name)), obj->uid);
+    if (dated && !open) /* 1.x: Permission Denied (OASIS SKLC-M-3) */
+        return kmipd_fail_mapped(
+            call, KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE,
+            "%s of %s cannot change in its state",
+            attr_label(attr, name, sizeof(name)), obj->uid);
     return true;
 }
 

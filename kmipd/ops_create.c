@@ -9,6 +9,7 @@
 #include "kmipd/attr_request.h"
 #include "kmipd/attributes.h"
 #include "kmipd/config.h"
+#include "kmipd/kept_attrs.h"
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
 

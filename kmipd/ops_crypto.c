@@ -11,6 +11,7 @@
 
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/ops_use.h"
 
 /* A request of one of the operations here, and the key it names. */
 typedef struct key_request {
@@ -113,11 +114,12 @@ static bool load_pkey(kmipd_call *call, const kmipd_object *obj,
     return true;
 }
 
-static bool key_algorithm_is(const kmipd_object *obj, uint32_t algorithm)
+static uint32_t key_algorithm(const kmipd_object *obj)
 {
-    uint32_t stored;
-    return kmip_attrs_get_algorithm(obj->attrs, &stored, NULL) == KMIP_OK &&
-           stored == algorithm;
+    uint32_t algorithm = 0;
+    if (kmip_attrs_get_algorithm(obj->attrs, &algorithm, NULL) != KMIP_OK)
+        return 0;
+    return algorithm;
 }
 
 static bool answer(kmipd_call *call, uint32_t operation,
@@ -172,6 +174,7 @@ bool kmipd_op_sign(kmipd_call *call)
     if (ok && kmipd_sign(pkey, &req.params, value.data, value.len, digested,
                          &signature, &st) != KMIP_OK)
         ok = kmipd_crypto_call_fail(call, &st);
+    ok = ok && kmipd_use_consume(call, req.obj, value.len);
     if (ok) {
         kmip_crypto_result result = {.uid = req.obj->uid,
                                      .signature_data = as_bytes(&signature)};
@@ -219,7 +222,29 @@ static bool require_data(kmipd_call *call, const kmip_crypto_args *args)
     return true;
 }
 
-/* AES with a symmetric key, RSA with the key pair's other half. */
+/* The block cipher of a symmetric key: the key's algorithm, which the
+ * request may repeat but not contradict. */
+static bool cipher_params(kmipd_call *call, const key_request *req,
+                          kmipd_crypto_params *params)
+{
+    uint32_t algorithm = key_algorithm(req->obj);
+    *params = req->params;
+    if (algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_AES &&
+        algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES)
+        return kmipd_fail_mapped(
+            call, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
+            "kmipd encrypts with AES and Triple DES keys only");
+    if (params->cryptographic_algorithm != 0 &&
+        params->cryptographic_algorithm != algorithm)
+        return kmipd_fail_mapped(
+            call, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+            "Cryptographic Algorithm does not fit the key");
+    params->cryptographic_algorithm = algorithm;
+    return true;
+}
+
+/* A block cipher with a symmetric key, RSA with the key pair's other
+ * half. */
 static bool run_cipher(kmipd_call *call, const key_request *req, bool encrypt,
                        kmipd_cipher_output *out)
 {
@@ -227,15 +252,14 @@ static bool run_cipher(kmipd_call *call, const key_request *req, bool encrypt,
     kmip_rc rc;
     const kmip_crypto_args *args = &req->args;
     if (req->obj->object_type == KMIP_OBJECT_TYPE_SYMMETRIC_KEY) {
-        if (!key_algorithm_is(req->obj, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES))
-            return kmipd_fail_mapped(
-                call, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
-                "kmipd encrypts with AES keys only");
+        kmipd_crypto_params params;
+        if (!cipher_params(call, req, &params))
+            return false;
         kmipd_cipher_input input = {args->iv.data,  args->iv.len,
                                     args->aad.data, args->aad.len,
                                     args->tag.data, args->tag.len};
         rc = (encrypt ? kmipd_aes_encrypt : kmipd_aes_decrypt)(
-            req->obj->material, req->obj->material_len, &req->params, &input,
+            req->obj->material, req->obj->material_len, &params, &input,
             args->data.data, args->data.len, out, &st);
     } else {
         EVP_PKEY *pkey = NULL;
@@ -258,8 +282,9 @@ bool kmipd_op_encrypt(kmipd_call *call)
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, &req))
         return false;
     kmipd_cipher_output out = {0};
-    bool ok =
-        require_data(call, &req.args) && run_cipher(call, &req, true, &out);
+    bool ok = require_data(call, &req.args) &&
+              run_cipher(call, &req, true, &out) &&
+              kmipd_use_consume(call, req.obj, req.args.data.len);
     if (ok) {
         kmip_crypto_result result = {.uid = req.obj->uid,
                                      .data = as_bytes(&out.data),
@@ -295,14 +320,6 @@ bool kmipd_op_decrypt(kmipd_call *call)
 
 /* ---- MAC, MAC Verify. ---- */
 
-static uint32_t key_algorithm(const kmipd_object *obj)
-{
-    uint32_t algorithm = 0;
-    if (kmip_attrs_get_algorithm(obj->attrs, &algorithm, NULL) != KMIP_OK)
-        return 0;
-    return algorithm;
-}
-
 bool kmipd_op_mac(kmipd_call *call)
 {
     static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, 0};
@@ -317,6 +334,7 @@ bool kmipd_op_mac(kmipd_call *call)
                         key_algorithm(req.obj), &req.params, req.args.data.data,
                         req.args.data.len, &mac, &st) != KMIP_OK)
         ok = kmipd_crypto_call_fail(call, &st);
+    ok = ok && kmipd_use_consume(call, req.obj, req.args.data.len);
     if (ok) {
         kmip_crypto_result result = {.uid = req.obj->uid,
                                      .mac_data = as_bytes(&mac)};

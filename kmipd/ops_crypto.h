@@ -2,7 +2,8 @@
 /* Handlers of the operations that make, import, export and use keys:
  * Create and Create Key Pair (ops_create.c), Register (ops_register.c),
  * Get (ops_get.c), Encrypt, Decrypt, Sign, Signature Verify, MAC, MAC
- * Verify and RNG Retrieve (ops_crypto.c), Derive Key (ops_derive.c). */
+ * Verify and RNG Retrieve (ops_crypto.c), Hash (ops_hash.c), Derive Key
+ * (ops_derive.c). */
 #ifndef KMIPD_OPS_CRYPTO_H
 #define KMIPD_OPS_CRYPTO_H
 
@@ -22,5 +23,6 @@ bool kmipd_op_mac(kmipd_call *call);
 bool kmipd_op_mac_verify(kmipd_call *call);
 bool kmipd_op_rng_retrieve(kmipd_call *call);
 bool kmipd_op_derive_key(kmipd_call *call);
+bool kmipd_op_hash(kmipd_call *call);
 
 #endif

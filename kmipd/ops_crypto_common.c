@@ -3,13 +3,17 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "kmip/attrs.h"
 #include "kmip/tags.h"
 
 #include "kmipd/attributes.h"
+#include "kmipd/config.h"
+#include "kmipd/kept_attrs.h"
 #include "kmipd/log.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/undo.h"
 
 bool kmipd_crypto_call_fail(kmipd_call *call, const kmip_status *status)
 {
@@ -125,11 +129,36 @@ uint32_t kmipd_attrs_curve(const kmip_item *attrs)
     return curve;
 }
 
+/* Triple DES serves the KMIP profiles that test it; new keys only when
+ * the configuration allows them. */
+static bool algorithm_allowed(kmipd_call *call, const kmipd_object *obj)
+{
+    uint32_t algorithm = 0;
+    if (call->config->allow_triple_des ||
+        kmip_attrs_get_algorithm(obj->attrs, &algorithm, NULL) != KMIP_OK ||
+        algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES)
+        return true;
+    return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
+                      "new Triple DES keys are refused (configuration "
+                      "allow_triple_des)");
+}
+
 bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n)
 {
     kmip_status st;
-    if (kmipd_store_insert(call->store, objs, n, &st) == KMIPD_STORE_OK)
+    for (size_t i = 0; i < n; i++) {
+        if (!algorithm_allowed(call, objs[i]))
+            return false;
+        if (!kmipd_kept_attrs_init(objs[i], time(NULL)))
+            return kmipd_fail_nomem(call);
+    }
+    if (kmipd_store_insert(call->store, objs, n, &st) == KMIPD_STORE_OK) {
+        for (size_t i = 0; call->undo != NULL && i < n; i++) {
+            if (!kmipd_undo_created(call->undo, objs[i]->uid))
+                return kmipd_fail_nomem(call);
+        }
         return true;
+    }
     kmipd_log(KMIPD_LOG_ERROR, "storing a new object: %s", st.message);
     return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
                       "the object store failed");
@@ -151,5 +180,10 @@ kmipd_object *kmipd_object_with_material(kmipd_call *call, uint32_t object_type,
     kmip_item_free(obj->attrs);
     obj->attrs = attrs;
     obj->exportable = exportable;
+    if (!kmipd_kept_attrs_generated(attrs)) {
+        kmipd_object_free(obj);
+        kmipd_fail_nomem(call);
+        return NULL;
+    }
     return obj;
 }

@@ -60,7 +60,9 @@ kmipd_object *kmipd_object_with_material(kmipd_call *call, uint32_t object_type,
                                          const kmipd_buf *material,
                                          uint32_t format, bool exportable);
 
-/* Stores n new objects (with kmipd_store_insert); on failure fails call. */
+/* Stores n new objects (with kmipd_store_insert) with the attributes the
+ * server keeps (kept_attrs.h); refuses Triple DES keys unless the
+ * configuration allows them. On failure fails call. */
 bool kmipd_call_insert(kmipd_call *call, kmipd_object **objs, size_t n);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/ops_use.h"
 
 /* What the response carries besides the object's own fields. */
 typedef struct key_value {
@@ -216,6 +217,7 @@ bool kmipd_op_get(kmipd_call *call)
                         "object %s has no value", obj->uid);
     else
         ok = build_object(call, obj, args.key_format_type, &out, &value) &&
+             kmipd_use_served(call, obj) &&
              kmipd_call_answer(
                  call, kmip_get_response_build(call->version, obj->uid, &out));
     key_value_clear(&value);

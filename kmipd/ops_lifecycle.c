@@ -6,6 +6,7 @@
 
 #include "kmipd/attributes.h"
 #include "kmipd/lifecycle.h"
+#include "kmipd/ops_crypto_common.h"
 #include "kmipd/ops_objects.h"
 
 static bool wrong_state(kmipd_call *call, const kmipd_object *obj,
@@ -127,7 +128,11 @@ bool kmipd_op_destroy(kmipd_call *call)
     if (!kmipd_call_load_for_update(call, &obj))
         return false;
     if (obj->state == KMIP_STATE_ACTIVE) {
-        wrong_state(call, obj, "be destroyed (revoke it first)");
+        /* 1.x answers Permission Denied (OASIS SKLC-M-2, AKLC-M-2). */
+        kmipd_fail_mapped(call, KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE,
+                          "%s cannot be destroyed while Active (revoke it "
+                          "first)",
+                          obj->uid);
         kmipd_object_free(obj);
         return false;
     }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Operations on the server itself: Discover Versions and Query. */
+/* Discover Versions (Query is in ops_query.c). */
 #include "kmip/tags.h"
 
 #include "kmipd/ops_objects.h"
@@ -49,56 +49,4 @@ bool kmipd_op_discover_versions(kmipd_call *call)
             return false;
     }
     return true;
-}
-
-static bool query_operations(kmipd_call *call)
-{
-    for (size_t i = 0; i < kmipd_operations_count; i++) {
-        const kmipd_operation *op = &kmipd_operations[i];
-        if (kmip_version_cmp(call->version, op->min_version) >= 0 &&
-            !kmip_add_enum(call->response, KMIP_TAG_OPERATION, op->operation))
-            return kmipd_fail_nomem(call);
-    }
-    return true;
-}
-
-static bool query_objects(kmipd_call *call)
-{
-    for (size_t i = 0; i < kmipd_object_types_count; i++) {
-        if (!kmip_add_enum(call->response, KMIP_TAG_OBJECT_TYPE,
-                           kmipd_object_types[i]))
-            return kmipd_fail_nomem(call);
-    }
-    return true;
-}
-
-static bool query_server_information(kmipd_call *call)
-{
-    if (!kmip_add_text(call->response, KMIP_TAG_VENDOR_IDENTIFICATION,
-                       "p11kmip kmipd") ||
-        !kmip_add_structure(call->response, KMIP_TAG_SERVER_INFORMATION))
-        return kmipd_fail_nomem(call);
-    return true;
-}
-
-bool kmipd_op_query(kmipd_call *call)
-{
-    bool operations = false, objects = false, info = false;
-    for (const kmip_item *fn =
-             kmip_item_find(call->request, KMIP_TAG_QUERY_FUNCTION);
-         fn != NULL;
-         fn = kmip_item_next_with_tag(fn, KMIP_TAG_QUERY_FUNCTION)) {
-        if (fn->type != KMIP_TYPE_ENUMERATION)
-            return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
-                              "Query Function must be an Enumeration");
-        /* Functions kmipd has nothing to report for are answered with
-         * nothing, as the specification allows. */
-        operations |= fn->v.enumeration == KMIP_QUERY_FUNCTION_QUERY_OPERATIONS;
-        objects |= fn->v.enumeration == KMIP_QUERY_FUNCTION_QUERY_OBJECTS;
-        info |=
-            fn->v.enumeration == KMIP_QUERY_FUNCTION_QUERY_SERVER_INFORMATION;
-    }
-    return (!operations || query_operations(call)) &&
-           (!objects || query_objects(call)) &&
-           (!info || query_server_information(call));
 }

@@ -40,6 +40,7 @@ const kmipd_operation kmipd_operations[] = {
     {KMIP_OPERATION_MAC, V(1, 2), kmipd_op_mac},
     {KMIP_OPERATION_MAC_VERIFY, V(1, 2), kmipd_op_mac_verify},
     {KMIP_OPERATION_RNG_RETRIEVE, V(1, 3), kmipd_op_rng_retrieve},
+    {KMIP_OPERATION_HASH, V(1, 3), kmipd_op_hash},
     {KMIP_OPERATION_DERIVE_KEY, V(1, 4), kmipd_op_derive_key},
 };
 

@@ -14,6 +14,8 @@
  *   Byte String               lower-case hex, no prefix
  *   Date-Time                 "2012-04-27T08:12:21Z" (UTC)
  *   Date-Time Extended        "2012-04-27T08:12:21.000001Z"
+ * An Attribute Value (KMIP 1.x) is named as the tag of its Attribute
+ * Name: {"Cryptographic Algorithm", "RSA"}, not 0x00000004; both ways.
  * The reader also accepts "0x" hex for every number and enumeration,
  * mask names separated by ' ' (the XML encoding's form) as well as '|',
  * time zone offsets ("+02:00"), and a missing type when value is an

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +145,47 @@ static void test_locate_name_attribute_renders_with_names(void **state)
                         "\"value\":\"UninterpretedTextString\"}]}]}");
     free(text);
     kmip_item_free(message);
+}
+
+/* An Attribute Value takes the names of its Attribute Name's tag, both
+ * ways; an unknown or custom name leaves the value a number. */
+static void test_attribute_values_are_named_by_attribute_name(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{\"tag\":\"Attribute\",\"value\":["
+        "{\"tag\":\"AttributeName\",\"type\":\"TextString\","
+        "\"value\":\"Cryptographic Algorithm\"},"
+        "{\"tag\":\"AttributeValue\",\"type\":\"Enumeration\","
+        "\"value\":\"RSA\"}]}",
+        "{\"tag\":\"Attribute\",\"value\":["
+        "{\"tag\":\"AttributeName\",\"type\":\"TextString\","
+        "\"value\":\"Cryptographic Usage Mask\"},"
+        "{\"tag\":\"AttributeValue\",\"type\":\"Integer\","
+        "\"value\":\"Sign|Verify\"}]}",
+        "{\"tag\":\"Attribute\",\"value\":["
+        "{\"tag\":\"AttributeName\",\"type\":\"TextString\","
+        "\"value\":\"x-kind\"},"
+        "{\"tag\":\"AttributeValue\",\"type\":\"Enumeration\","
+        "\"value\":\"0x00000004\"}]}",
+    };
+    static const uint32_t values[] = {KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA,
+                                      KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN |
+                                          KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY,
+                                      4};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+        kmip_item *item = item_from_text(texts[i]);
+        const kmip_item *value = kmip_item_find(item, KMIP_TAG_ATTRIBUTE_VALUE);
+        assert_non_null(value);
+        assert_int_equal(value->type == KMIP_TYPE_INTEGER
+                             ? (uint32_t)value->v.integer
+                             : value->v.enumeration,
+                         values[i]);
+        char *text = json_text_of(item);
+        assert_string_equal(text, texts[i]);
+        free(text);
+        kmip_item_free(item);
+    }
 }
 
 static void test_primitive_renderings(void **state)
@@ -335,6 +377,34 @@ static void test_reader_rejects_malformed_items(void **state)
                     "a Structure needs an array");
 }
 
+/* An odd number of hex digits gets a leading zero nibble (issue 19: the
+ * first byte was read before it was written). The freed buffer leaves
+ * non-zero bytes where the reader allocates. */
+static void test_bigint_with_odd_hex_digits_gets_a_zero_nibble(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        uint8_t bytes[2];
+        size_t len;
+    } cases[] = {{"0x1", {0x01}, 1}, {"0xabc", {0x0a, 0xbc}, 2}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        volatile uint8_t *dirty = malloc(8);
+        assert_non_null(dirty);
+        memset((void *)dirty, 0xF0, 8);
+        free((void *)dirty);
+        char text[96];
+        snprintf(text, sizeof(text),
+                 "{\"tag\":\"Modulus\",\"type\":\"BigInteger\","
+                 "\"value\":\"%s\"}",
+                 cases[i].text);
+        kmip_item *item = item_from_text(text);
+        assert_int_equal(item->v.bytes.len, cases[i].len);
+        assert_memory_equal(item->v.bytes.data, cases[i].bytes, cases[i].len);
+        kmip_item_free(item);
+    }
+}
+
 static void test_reader_rejects_bad_values(void **state)
 {
     (void)state;
@@ -439,6 +509,7 @@ int main(void)
             test_integer_renders_as_number_with_unknown_tag_in_hex),
         cmocka_unit_test(test_structure_omits_its_type),
         cmocka_unit_test(test_locate_name_attribute_renders_with_names),
+        cmocka_unit_test(test_attribute_values_are_named_by_attribute_name),
         cmocka_unit_test(test_primitive_renderings),
         cmocka_unit_test(test_long_integers_past_2_to_53_render_in_hex),
         cmocka_unit_test(test_usage_mask_renders_as_bit_names),
@@ -450,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_reader_names_the_path_of_a_nested_error),
         cmocka_unit_test(test_reader_rejects_malformed_items),
         cmocka_unit_test(test_reader_rejects_bad_values),
+        cmocka_unit_test(test_bigint_with_odd_hex_digits_gets_a_zero_nibble),
         cmocka_unit_test(test_reader_rejects_bad_times),
         cmocka_unit_test(test_reader_refuses_excessive_nesting),
         cmocka_unit_test(test_text_rendering_reports_malformed_ttlv),

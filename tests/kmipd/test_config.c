@@ -47,6 +47,7 @@ static void test_absent_keys_get_defaults(void **state)
     assert_int_equal(config->log_level, KMIPD_LOG_INFO);
     assert_true(config->workers >= 1);
     assert_false(config->export_private_keys);
+    assert_false(config->allow_triple_des);
     assert_int_equal(config->faults.delay_ms, 0);
     assert_int_equal(config->handshake_timeout_ms, 5000);
     assert_true(config->max_handshakes < config->max_connections);
@@ -65,7 +66,8 @@ static void test_every_key_is_read(void **state)
         "65536, \"max_connections\": 9, \"idle_timeout_ms\": 1500, "
         "\"max_buffered\": 131072, \"max_handshakes\": 7, "
         "\"max_handshakes_per_peer\": 2, \"handshake_timeout_ms\": 900, "
-        "\"export_private_keys\": true, \"faults\": {\"delay_ms\": 5, "
+        "\"export_private_keys\": true, \"allow_triple_des\": true, "
+        "\"faults\": {\"delay_ms\": 5, "
         "\"close_after\": 2, \"fail_operation\": \"Sign\", \"fail_reason\": "
         "\"CryptographicFailure\"}}",
         &st);
@@ -83,6 +85,7 @@ static void test_every_key_is_read(void **state)
     assert_int_equal(config->max_handshakes_per_peer, 2);
     assert_int_equal(config->handshake_timeout_ms, 900);
     assert_true(config->export_private_keys);
+    assert_true(config->allow_triple_des);
     assert_int_equal(config->faults.delay_ms, 5);
     assert_int_equal(config->faults.close_after, 2);
     assert_int_equal(config->faults.fail_operation, KMIP_OPERATION_SIGN);

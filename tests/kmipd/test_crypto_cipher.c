@@ -327,6 +327,77 @@ static void gcm_short_tag_length_is_honoured(void **state)
     kmipd_cipher_output_clear(&dec);
 }
 
+/* OASIS CS-BC-M-GCM-2 with an empty plaintext: Data is empty both ways,
+ * also when there is AAD (whose length once leaked into Data's). */
+static void gcm_with_empty_plaintext_gives_empty_data(void **state)
+{
+    (void)state;
+    static const uint8_t zero[16] = {0};
+    kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM,
+                             .tag_length = 16};
+    kmipd_cipher_input in = {
+        .iv = zero, .iv_len = 12, .aad = zero, .aad_len = 16};
+    kmipd_cipher_output enc, dec;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(zero, 16, &p, &in, zero, 0, &enc, &st),
+                     KMIP_OK);
+    assert_int_equal(enc.data.len, 0);
+    assert_int_equal(enc.tag.len, 16);
+    in.tag = enc.tag.data;
+    in.tag_len = enc.tag.len;
+    assert_int_equal(kmipd_aes_decrypt(zero, 16, &p, &in, zero, 0, &dec, &st),
+                     KMIP_OK);
+    assert_int_equal(dec.data.len, 0);
+    in.aad_len = 15;
+    kmipd_cipher_output_clear(&dec);
+    crypto_test_assert_reason(
+        kmipd_aes_decrypt(zero, 16, &p, &in, zero, 0, &dec, &st), &st,
+        KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    kmipd_cipher_output_clear(&enc);
+}
+
+/* OASIS CS-BC-M-4-12-3DES: Triple DES ECB, checked against the case's
+ * answer; CBC round trips with an 8-byte IV; GCM is not a 3DES mode. */
+static void triple_des_ecb_matches_the_oasis_case(void **state)
+{
+    (void)state;
+    uint8_t key[24], data[24];
+    static const uint8_t want[24] = {
+        0xce, 0xad, 0x37, 0x3d, 0xb8, 0x0e, 0xab, 0xf8, 0x74, 0x77, 0xd9, 0x21,
+        0xe6, 0xd5, 0xa5, 0xd1, 0x16, 0xc1, 0x0e, 0x38, 0x14, 0xeb, 0xe0, 0x04};
+    static const uint8_t plain[24] = {
+        1,    2,    3,    4,    5,    6,    7,    8,    9,    0x10, 0x11, 0x12,
+        0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x20, 0x21, 0x22, 0x23, 0x24};
+    memset(key, 1, sizeof(key));
+    memcpy(data, plain, sizeof(data));
+    kmipd_crypto_params p = {.cryptographic_algorithm =
+                                 KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES,
+                             .block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_ECB};
+    kmipd_cipher_input none = {0};
+    kmipd_cipher_output out, back;
+    kmip_status st;
+    assert_int_equal(kmipd_aes_encrypt(key, 24, &p, &none, data, 24, &out, &st),
+                     KMIP_OK);
+    assert_int_equal(out.data.len, 24);
+    assert_memory_equal(out.data.data, want, 24);
+    kmipd_cipher_output_clear(&out);
+    p.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC;
+    assert_int_equal(kmipd_aes_encrypt(key, 24, &p, &none, data, 24, &out, &st),
+                     KMIP_OK);
+    assert_int_equal(out.iv.len, 8);
+    kmipd_cipher_input iv = {.iv = out.iv.data, .iv_len = out.iv.len};
+    assert_int_equal(kmipd_aes_decrypt(key, 24, &p, &iv, out.data.data,
+                                       out.data.len, &back, &st),
+                     KMIP_OK);
+    assert_memory_equal(back.data.data, plain, 24);
+    kmipd_cipher_output_clear(&out);
+    kmipd_cipher_output_clear(&back);
+    p.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_GCM;
+    crypto_test_assert_reason(
+        kmipd_aes_encrypt(key, 24, &p, &none, data, 24, &out, &st), &st,
+        KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
+}
+
 static void cbc_without_padding_rejects_a_partial_block(void **state)
 {
     (void)state;
@@ -480,6 +551,29 @@ static void rng_outside_its_bounds_is_invalid_field(void **state)
     assert_null(out.data);
 }
 
+/* OASIS CS-AC-M-7: SHA-256 of 01 02 .. 16. */
+static void hash_matches_the_oasis_case(void **state)
+{
+    (void)state;
+    static const uint8_t data[16] = {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16};
+    static const uint8_t want[8] = {0xad, 0x41, 0x23, 0x3d,
+                                    0x22, 0xcf, 0x93, 0x22};
+    kmipd_buf digest = {0};
+    kmip_status st;
+    assert_int_equal(kmipd_hash(KMIP_HASHING_ALGORITHM_SHA_256, data,
+                                sizeof(data), &digest, &st),
+                     KMIP_OK);
+    assert_int_equal(digest.len, 32);
+    assert_memory_equal(digest.data, want, sizeof(want));
+    kmipd_buf_clear(&digest);
+    crypto_test_assert_reason(
+        kmipd_hash(KMIP_HASHING_ALGORITHM_MD2, data, sizeof(data), &digest,
+                   &st),
+        &st, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
+    assert_null(digest.data);
+}
+
 static void v2_reasons_are_mapped_for_v1_clients(void **state)
 {
     (void)state;
@@ -493,6 +587,11 @@ static void v2_reasons_are_mapped_for_v1_clients(void **state)
     assert_int_equal(kmipd_crypto_reason_for_version(
                          KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE, false),
                      KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE);
+    /* Decrypt without the IV: Invalid Message, as in OASIS CS-BC-M-12. */
+    assert_int_equal(
+        kmipd_crypto_reason_for_version(
+            KMIP_RESULT_REASON_MISSING_INITIALIZATION_VECTOR, false),
+        KMIP_RESULT_REASON_INVALID_MESSAGE);
 }
 
 int main(void)
@@ -511,6 +610,8 @@ int main(void)
         cmocka_unit_test(gcm_with_a_wrong_tag_is_cryptographic_failure),
         cmocka_unit_test(gcm_with_other_aad_is_cryptographic_failure),
         cmocka_unit_test(gcm_short_tag_length_is_honoured),
+        cmocka_unit_test(gcm_with_empty_plaintext_gives_empty_data),
+        cmocka_unit_test(triple_des_ecb_matches_the_oasis_case),
         cmocka_unit_test(cbc_without_padding_rejects_a_partial_block),
         cmocka_unit_test(decryption_without_iv_is_missing_iv),
         cmocka_unit_test(iv_given_with_random_iv_is_bad_parameters),
@@ -522,6 +623,7 @@ int main(void)
             hmac_contradicting_the_key_algorithm_is_bad_parameters),
         cmocka_unit_test(rng_returns_the_requested_length),
         cmocka_unit_test(rng_outside_its_bounds_is_invalid_field),
+        cmocka_unit_test(hash_matches_the_oasis_case),
         cmocka_unit_test(v2_reasons_are_mapped_for_v1_clients),
     };
     return cmocka_run_group_tests(tests, generate_key, free_key);

@@ -72,35 +72,58 @@ static EVP_PKEY *load(uint32_t object_type, const kmipd_buf *der)
 
 /* ---- Generation. ---- */
 
-static void aes_keys_have_the_requested_length(void **state)
+/* AES keys, and Triple DES keys of 168 (the default) or 112 bits in 24 or
+ * 16 bytes of odd parity. */
+static void symmetric_keys_have_the_requested_length(void **state)
 {
     (void)state;
-    const int32_t lengths[] = {128, 192, 256};
-    for (size_t i = 0; i < 3; i++) {
+    static const struct {
+        uint32_t algorithm;
+        int32_t length;
+        size_t bytes;
+        int32_t bits;
+    } rows[] = {
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 128, 16, 128},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 192, 24, 192},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 256, 32, 256},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 0, 24, 168},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 168, 24, 168},
+        {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 112, 16, 112},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
         kmipd_buf key = {0};
         kmipd_key_info info;
         kmip_status st;
-        assert_int_equal(
-            kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES,
-                                     lengths[i], &key, &info, &st),
-            KMIP_OK);
-        assert_int_equal(key.len * 8, lengths[i]);
-        assert_int_equal(info.length, lengths[i]);
+        assert_int_equal(kmipd_generate_symmetric(rows[i].algorithm,
+                                                  rows[i].length, &key, &info,
+                                                  &st),
+                         KMIP_OK);
+        assert_int_equal(key.len, rows[i].bytes);
+        assert_int_equal(info.length, rows[i].bits);
+        for (size_t b = 0; rows[i].bits % 8 != 0 && b < key.len; b++)
+            assert_int_equal(__builtin_popcount(key.data[b]) % 2, 1);
         kmipd_buf_clear(&key);
     }
 }
 
-static void aes_key_of_odd_length_is_invalid_field(void **state)
+static void symmetric_key_of_a_wrong_length_is_invalid_field(void **state)
 {
     (void)state;
-    kmipd_buf key = {0};
-    kmipd_key_info info;
-    kmip_status st;
-    crypto_test_assert_reason(
-        kmipd_generate_symmetric(KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 100, &key,
-                                 &info, &st),
-        &st, KMIP_RESULT_REASON_INVALID_FIELD);
-    assert_null(key.data);
+    static const struct {
+        uint32_t algorithm;
+        int32_t length;
+    } rows[] = {{KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 100},
+                {KMIP_CRYPTOGRAPHIC_ALGORITHM_TRIPLE_DES, 192}};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+        kmipd_buf key = {0};
+        kmipd_key_info info;
+        kmip_status st;
+        crypto_test_assert_reason(kmipd_generate_symmetric(rows[i].algorithm,
+                                                           rows[i].length, &key,
+                                                           &info, &st),
+                                  &st, KMIP_RESULT_REASON_INVALID_FIELD);
+        assert_null(key.data);
+    }
 }
 
 static void hmac_key_defaults_to_the_digest_length(void **state)
@@ -137,11 +160,16 @@ static void rsa_pair_is_pkcs8_and_spki_with_exponent_65537(void **state)
 static void ec_pairs_are_on_the_requested_curve(void **state)
 {
     (void)state;
-    const uint32_t curves[] = {KMIP_RECOMMENDED_CURVE_P_256,
+    const uint32_t curves[] = {KMIP_RECOMMENDED_CURVE_P_224,
+                               KMIP_RECOMMENDED_CURVE_P_256,
                                KMIP_RECOMMENDED_CURVE_P_384,
-                               KMIP_RECOMMENDED_CURVE_P_521};
-    const int32_t bits[] = {256, 384, 521};
-    for (size_t i = 0; i < 3; i++) {
+                               KMIP_RECOMMENDED_CURVE_P_521,
+                               KMIP_RECOMMENDED_CURVE_SECP256K1,
+                               KMIP_RECOMMENDED_CURVE_BRAINPOOLP256R1,
+                               KMIP_RECOMMENDED_CURVE_BRAINPOOLP384R1,
+                               KMIP_RECOMMENDED_CURVE_BRAINPOOLP512R1};
+    const int32_t bits[] = {224, 256, 384, 521, 256, 256, 384, 512};
+    for (size_t i = 0; i < sizeof(curves) / sizeof(*curves); i++) {
         kmipd_buf priv = {0}, pub = {0};
         kmipd_key_info info;
         kmip_status st;
@@ -160,6 +188,7 @@ static void ec_pairs_are_on_the_requested_curve(void **state)
     }
 }
 
+/* A length alone selects the NIST curve of that size, never another. */
 static void ec_curve_follows_from_length_alone(void **state)
 {
     (void)state;
@@ -172,6 +201,10 @@ static void ec_curve_follows_from_length_alone(void **state)
     assert_int_equal(info.curve, KMIP_RECOMMENDED_CURVE_P_384);
     kmipd_buf_clear(&priv);
     kmipd_buf_clear(&pub);
+    crypto_test_assert_reason(
+        kmipd_generate_key_pair(KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 512, 0, &priv,
+                                &pub, &info, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void rsa_below_2048_bits_is_not_generated(void **state)
@@ -563,8 +596,8 @@ static void public_material_does_not_load_as_private(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(aes_keys_have_the_requested_length),
-        cmocka_unit_test(aes_key_of_odd_length_is_invalid_field),
+        cmocka_unit_test(symmetric_keys_have_the_requested_length),
+        cmocka_unit_test(symmetric_key_of_a_wrong_length_is_invalid_field),
         cmocka_unit_test(hmac_key_defaults_to_the_digest_length),
         cmocka_unit_test(rsa_pair_is_pkcs8_and_spki_with_exponent_65537),
         cmocka_unit_test(ec_pairs_are_on_the_requested_curve),

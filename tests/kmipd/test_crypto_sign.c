@@ -270,14 +270,20 @@ static void pss_verify_honours_the_salt_length(void **state)
     assert_int_equal(
         EVP_DigestSign(md, raw, &raw_len, message, sizeof(message)), 1);
     EVP_MD_CTX_free(md);
+    /* No Salt Length given: any salt length verifies (issue 10 item 7). */
     kmipd_crypto_params p = pss();
     bool valid = false;
     kmip_status st;
     assert_int_equal(kmipd_verify(rsa_key, &p, message, sizeof(message), false,
                                   raw, raw_len, &valid, &st),
                      KMIP_OK);
-    assert_false(valid);
+    assert_true(valid);
     p.salt_length_set = true;
+    p.salt_length = 32;
+    assert_int_equal(kmipd_verify(rsa_key, &p, message, sizeof(message), false,
+                                  raw, raw_len, &valid, &st),
+                     KMIP_OK);
+    assert_false(valid);
     p.salt_length = 222;
     assert_int_equal(kmipd_verify(rsa_key, &p, message, sizeof(message), false,
                                   raw, raw_len, &valid, &st),

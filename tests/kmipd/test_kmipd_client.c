@@ -327,7 +327,9 @@ static void test_lifecycle_activate_revoke_destroy(void **state)
     assert_int_equal(state_of(*state, uid), KMIP_STATE_ACTIVE);
     call_fails(*state, KMIP_OPERATION_DESTROY,
                checked(kmip_destroy_request(test_version, uid)),
-               KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE);
+               kmip_version_is_v2(test_version)
+                   ? KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE
+                   : KMIP_RESULT_REASON_PERMISSION_DENIED);
     kmip_revoke_args revoke = {
         .uid = uid,
         .reason_code = KMIP_REVOCATION_REASON_CODE_CESSATION_OF_OPERATION};

@@ -537,7 +537,7 @@ class Lifecycle(Base):
         self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
         self.fails(self.conn.one(OP.MODIFY_ATTRIBUTE, uid_payload(uid) + [
             attr_v1("Activation Date", D(0, 5000))]),
-            R.WRONG_KEY_LIFECYCLE_STATE)
+            R.PERMISSION_DENIED)
 
     def test_setting_a_past_activation_date_activates(self):
         uid = self.create("late-date")
@@ -549,7 +549,7 @@ class Lifecycle(Base):
         uid = self.create("active")
         self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
         self.fails(self.conn.one(OP.DESTROY, uid_payload(uid)),
-                   R.WRONG_KEY_LIFECYCLE_STATE)
+                   R.PERMISSION_DENIED)
 
     def test_revoke_then_destroy(self):
         uid = self.create("revoked")
