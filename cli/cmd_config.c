@@ -136,16 +136,15 @@ static int parse(int argc, char **argv, config_args *args)
  * first handshake. */
 static int check_new_slot(const p11kmip_slot_conf *slot)
 {
-    char path[4096];
+    char path[4096], err[512];
 
+    if (p11kmip_conf_check_slot(slot, "config", 0, err, sizeof(err)) != 0)
+        return cli_error(CLI_EXIT_USAGE, "%s", err);
     for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++) {
         const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[i];
 
-        if ((field->flags & P11KMIP_CONF_REQUIRED) &&
+        if (!(field->flags & P11KMIP_CONF_FILE) ||
             !p11kmip_conf_field_is_set(field, slot))
-            return cli_error(CLI_EXIT_USAGE, "config: a slot needs --%s: %s",
-                             field->option, field->help);
-        if (!(field->flags & P11KMIP_CONF_FILE))
             continue;
         p11kmip_conf_field_text(field, slot, path, sizeof(path));
         if (access(path, R_OK) != 0)

@@ -66,6 +66,8 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
     p11_pad_copy(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
                  P11_MANUFACTURER);
     pInfo->flags = CKF_TOKEN_PRESENT;
+    if (slot->conf->hardware_slot)
+        pInfo->flags |= CKF_HW_SLOT;
     pInfo->hardwareVersion = module_version;
     pInfo->firmwareVersion = module_version;
     return CKR_OK;
