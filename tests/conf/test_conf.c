@@ -314,7 +314,7 @@ static void vault_settings_are_booleans_and_trace_a_level(void **state)
     assert_int_equal(conf->log_level, P11KMIP_LOG_TRACE);
     p11kmip_conf_free(conf);
     expect_error("{\"slots\":[" GOOD_SLOT ",\"hardware_slot\":\"yes\"}]}",
-                 "\"hardware_slot\" must be true or false");
+                 "hardware_slot\" must be true or false");
 }
 
 static void invalid_json_gives_position(void **state)
