@@ -93,6 +93,12 @@ char *p11kmip_conf_text(const p11kmip_conf *conf, bool secrets);
 int p11kmip_conf_save(const p11kmip_conf *conf, const char *path, char *err,
                       size_t err_len);
 
+/* Renames the slot labelled label in the file path to new_label (at most
+ * 32 bytes, not another slot's), replacing the file atomically; the other
+ * keys are kept. Returns 0 or -1 with err filled. */
+int p11kmip_conf_relabel(const char *path, const char *label,
+                         const char *new_label, char *err, size_t err_len);
+
 void p11kmip_conf_free(p11kmip_conf *conf);
 
 const char *p11kmip_log_level_name(p11kmip_log_level level);
