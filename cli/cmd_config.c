@@ -138,11 +138,13 @@ static int check_new_slot(const p11kmip_slot_conf *slot)
 {
     char path[4096], err[512];
 
-    if (p11kmip_conf_check_slot(slot, "config", 0, err, sizeof(err)) != 0)
-        return cli_error(CLI_EXIT_USAGE, "%s", err);
     for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++) {
         const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[i];
 
+        if ((field->flags & P11KMIP_CONF_REQUIRED) &&
+            !p11kmip_conf_field_is_set(field, slot))
+            return cli_error(CLI_EXIT_USAGE, "config: a slot needs --%s: %s",
+                             field->option, field->help);
         if (!(field->flags & P11KMIP_CONF_FILE) ||
             !p11kmip_conf_field_is_set(field, slot))
             continue;
@@ -151,6 +153,8 @@ static int check_new_slot(const p11kmip_slot_conf *slot)
             return cli_error(CLI_EXIT_CONFIG, "config: --%s %s: not readable",
                              field->option, path);
     }
+    if (p11kmip_conf_check_slot(slot, "config", 0, err, sizeof(err)) != 0)
+        return cli_error(CLI_EXIT_USAGE, "%s", err);
     return CLI_OK;
 }
 
@@ -353,7 +357,9 @@ const cli_command cli_cmd_config = {
     "config",
     "create, extend, show and check the configuration",
     "init|add-slot|show|check|keys [OPTIONS]\n"
-    "  init     --label L --server HOST:PORT... --ca F --cert F --key F\n"
+    "  init     --label L --server HOST:PORT... (--ca F --cert F --key F |\n"
+    "           --p12 F [--ca F]) [--hardware-slot true|false]\n"
+    "           [--attribute-cache true|false]\n"
     "           [--kmip-version auto|1.0..2.1] [--timeout-ms N] [--pool N]\n"
     "           [--login none|key-passphrase|credential] [--username U]\n"
     "           [--verify-name NAME] [--ciphers LIST] [--file PATH] "

@@ -13,16 +13,17 @@
 #include <unistd.h>
 
 /* The 32 blank-padded bytes of label without the padding into out (33
- * bytes): CKR_ARGUMENTS_BAD when blank or holding a NUL byte. */
+ * bytes); a NUL byte ends it early (PyKCS11 passes a C string).
+ * CKR_ARGUMENTS_BAD when blank. */
 static CK_RV label_text(const CK_UTF8CHAR *label, char *out)
 {
-    size_t len = 32;
+    size_t len = strnlen((const char *)label, 32);
 
     while (len > 0 && label[len - 1] == ' ')
         len--;
     memcpy(out, label, len);
     out[len] = '\0';
-    return len > 0 && strlen(out) == len ? CKR_OK : CKR_ARGUMENTS_BAD;
+    return len > 0 ? CKR_OK : CKR_ARGUMENTS_BAD;
 }
 
 /* Whether the caller may rewrite the slot's file: not a configuration
