@@ -2,11 +2,13 @@
 """Run a command against a temporary nginx serving HTTPS on 127.0.0.1.
 
     with_nginx.py --cert CERT --key KEY [--workers N] [--dir DIR]
-                  [--protocols "TLSv1.2 TLSv1.3"] [--sigalgs LIST] -- CMD...
+                  [--protocols "TLSv1.2 TLSv1.3"] [--sigalgs LIST]
+                  [--env NAME]... -- CMD...
 
 KEY is what ssl_certificate_key takes: a key file (a URI-in-PEM file read by
 the p11kmip provider's decoder) or "engine:pkcs11:pkcs11:..." (libp11's
-ENGINE). nginx keeps OPENSSL_CONF and P11KMIP_CONFIG in its workers, runs
+ENGINE). nginx keeps OPENSSL_CONF, P11KMIP_CONFIG and each --env NAME in
+its workers, runs
 its workers as root (so they read the test's private directory), and
 serves "p11kmip nginx OK" at /. CMD runs with P11KMIP_TEST_NGINX set to
 127.0.0.1:PORT; nginx is stopped afterwards, also on failure, and its error
@@ -39,7 +41,7 @@ pid {dir}/nginx.pid;
 error_log {dir}/error.log info;
 env OPENSSL_CONF;
 env P11KMIP_CONFIG;
-events {{ worker_connections 1024; }}
+{env}events {{ worker_connections 1024; }}
 http {{
     access_log off;
     client_body_temp_path {dir}/body;
@@ -124,7 +126,7 @@ class Nginx:
 
 @contextlib.contextmanager
 def running_nginx(cert, key, workdir, workers=4,
-                  protocols="TLSv1.2 TLSv1.3", sigalgs=None):
+                  protocols="TLSv1.2 TLSv1.3", sigalgs=None, env=()):
     """Starts nginx in workdir, waits until it listens (ServerError if it
     does not), yields an Nginx and stops it on exit."""
     port = servers.free_port()
@@ -135,6 +137,7 @@ def running_nginx(cert, key, workdir, workers=4,
                    sigalgs if sigalgs else "")
         out.write(CONF.format(workers=workers, dir=workdir, port=port,
                               protocols=protocols, sigalgs=sigalgs,
+                              env="".join("env %s;\n" % name for name in env),
                               cert=os.path.abspath(cert),
                               key=key if key.startswith("engine:")
                               else os.path.abspath(key)))
@@ -161,6 +164,8 @@ def main():
     parser.add_argument("--protocols", default="TLSv1.2 TLSv1.3")
     parser.add_argument("--sigalgs", help="signature algorithms the server "
                         "may use (OpenSSL SignatureAlgorithms list)")
+    parser.add_argument("--env", action="append", default=[],
+                        help="an environment variable the workers keep")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -171,7 +176,7 @@ def main():
     workdir = args.dir or tempfile.mkdtemp(prefix="p11kmip-nginx-")
     try:
         with running_nginx(args.cert, args.key, workdir, args.workers,
-                           args.protocols, args.sigalgs) as nginx:
+                           args.protocols, args.sigalgs, args.env) as nginx:
             env = dict(os.environ, P11KMIP_TEST_NGINX=nginx.address)
             status = subprocess.run(command, env=env, check=False).returncode
             if status != 0:
