@@ -30,6 +30,8 @@ static CK_RV check_credential(const p11_slot *slot, kmip_client *client,
     rc = kmip_client_call_one(client, KMIP_OPERATION_QUERY, payload, 1, &resp,
                               &status);
     kmip_response_free(resp);
+    p11_log_trace("slot %lu: KMIP Query (login check) -> %s", slot->id,
+                  rc == KMIP_OK ? "Success" : kmip_rc_name(rc));
     if (rc == KMIP_OK)
         return CKR_OK;
     p11_reply reply = p11_reply_of(rc, &status);
