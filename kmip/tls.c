@@ -110,10 +110,15 @@ static kmip_rc load_p12(SSL_CTX *ctx, const kmip_client_config *cfg,
     BIO_free(in);
     if (p12 == NULL)
         return tls_config_fail(status, "PKCS#12 bundle", cfg->p12_file);
-    if (PKCS12_parse(p12, cfg->key_passphrase, &key, &cert, &chain) != 1)
+    bool parsed =
+        PKCS12_parse(p12, cfg->key_passphrase, &key, &cert, &chain) == 1;
+    if (!parsed &&
+        ERR_GET_REASON(ERR_peek_last_error()) == PKCS12_R_MAC_VERIFY_FAILURE)
         kmip_fail(status, KMIP_E_CONFIG, "PKCS#12 bundle %s: %s", cfg->p12_file,
                   cfg->key_passphrase == NULL ? "no passphrase was given"
                                               : "wrong passphrase");
+    else if (!parsed) /* e.g. a legacy cipher OpenSSL 3 does not load */
+        tls_config_fail(status, "PKCS#12 bundle", cfg->p12_file);
     else if (key == NULL || cert == NULL)
         kmip_fail(status, KMIP_E_CONFIG,
                   "PKCS#12 bundle %s lacks a certificate or its key",
