@@ -136,7 +136,7 @@ static int parse(int argc, char **argv, config_args *args)
  * first handshake. */
 static int check_new_slot(const p11kmip_slot_conf *slot)
 {
-    char path[4096];
+    char path[4096], err[512];
 
     for (size_t i = 0; i < p11kmip_conf_slot_field_count; i++) {
         const p11kmip_conf_field *field = &p11kmip_conf_slot_fields[i];
@@ -145,13 +145,16 @@ static int check_new_slot(const p11kmip_slot_conf *slot)
             !p11kmip_conf_field_is_set(field, slot))
             return cli_error(CLI_EXIT_USAGE, "config: a slot needs --%s: %s",
                              field->option, field->help);
-        if (!(field->flags & P11KMIP_CONF_FILE))
+        if (!(field->flags & P11KMIP_CONF_FILE) ||
+            !p11kmip_conf_field_is_set(field, slot))
             continue;
         p11kmip_conf_field_text(field, slot, path, sizeof(path));
         if (access(path, R_OK) != 0)
             return cli_error(CLI_EXIT_CONFIG, "config: --%s %s: not readable",
                              field->option, path);
     }
+    if (p11kmip_conf_check_slot(slot, "config", 0, err, sizeof(err)) != 0)
+        return cli_error(CLI_EXIT_USAGE, "%s", err);
     return CLI_OK;
 }
 
@@ -354,7 +357,9 @@ const cli_command cli_cmd_config = {
     "config",
     "create, extend, show and check the configuration",
     "init|add-slot|show|check|keys [OPTIONS]\n"
-    "  init     --label L --server HOST:PORT... --ca F --cert F --key F\n"
+    "  init     --label L --server HOST:PORT... (--ca F --cert F --key F |\n"
+    "           --p12 F [--ca F]) [--hardware-slot true|false]\n"
+    "           [--attribute-cache true|false]\n"
     "           [--kmip-version auto|1.0..2.1] [--timeout-ms N] [--pool N]\n"
     "           [--login none|key-passphrase|credential] [--username U]\n"
     "           [--verify-name NAME] [--ciphers LIST] [--file PATH] "

@@ -16,6 +16,8 @@ static void set_defaults(const p11kmip_conf_field *fields, size_t n, void *base)
             memcpy(at, &field->def, sizeof(uint32_t));
         else if (field->type == P11KMIP_CONF_CHOICE)
             *(int *)(void *)at = (int)field->def;
+        else if (field->type == P11KMIP_CONF_BOOL)
+            *(bool *)(void *)at = field->def != 0;
     }
 }
 
@@ -43,6 +45,32 @@ p11kmip_conf *p11kmip_conf_new(const char *source, size_t slot_count)
     return conf;
 }
 
+/* The client's identity: a PKCS#12 bundle (which may carry the CAs), or a
+ * certificate, its key and the CAs. */
+static int check_identity(const p11kmip_slot_conf *slot, const char *source,
+                          size_t index, char *err, size_t err_len)
+{
+    const char *missing = NULL;
+
+    if (slot->p12 != NULL && (slot->cert != NULL || slot->key != NULL))
+        return conf_error(err, err_len,
+                          "%s: \"slots[%zu]\" names \"p12\" and \"cert\" or "
+                          "\"key\": the bundle holds both, give one or the "
+                          "other",
+                          source, index);
+    if (slot->p12 == NULL)
+        missing = slot->ca == NULL     ? "ca"
+                  : slot->cert == NULL ? "cert"
+                  : slot->key == NULL  ? "key"
+                                       : NULL;
+    if (missing != NULL)
+        return conf_error(err, err_len,
+                          "%s: \"slots[%zu].%s\" is missing: a slot needs "
+                          "\"p12\", or \"cert\", \"key\" and \"ca\"",
+                          source, index, missing);
+    return 0;
+}
+
 int p11kmip_conf_check_slot(const p11kmip_slot_conf *slot, const char *source,
                             size_t index, char *err, size_t err_len)
 {
@@ -55,6 +83,8 @@ int p11kmip_conf_check_slot(const p11kmip_slot_conf *slot, const char *source,
                               "%s: \"slots[%zu].%s\" is missing: %s", source,
                               index, field->name, field->help);
     }
+    if (check_identity(slot, source, index, err, err_len) != 0)
+        return -1;
     if (slot->login == P11KMIP_LOGIN_CREDENTIAL && slot->username == NULL)
         return conf_error(err, err_len,
                           "%s: \"slots[%zu].login\" is \"credential\" but "

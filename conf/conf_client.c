@@ -12,6 +12,7 @@ void p11kmip_slot_client_config(const p11kmip_slot_conf *slot,
     cfg->ca_file = slot->ca;
     cfg->cert_file = slot->cert;
     cfg->key_file = slot->key;
+    cfg->p12_file = slot->p12;
     cfg->key_passphrase = slot->key_password;
     cfg->cipher_list = slot->ciphers;
     cfg->verify_name = slot->verify_name;

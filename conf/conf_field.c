@@ -224,12 +224,38 @@ static void choice_expected(const p11kmip_conf_field *field, char *out,
                                  choices[i].name);
 }
 
+/* ---- BOOL: bool, "true" or "false" ---- */
+
+static int bool_set(const p11kmip_conf_field *field, void *at, const char *text)
+{
+    (void)field;
+    if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
+        return 1;
+    *(bool *)at = text[0] == 't';
+    return 0;
+}
+
+static void bool_text(const p11kmip_conf_field *field, const void *at,
+                      char *out, size_t out_len)
+{
+    (void)field;
+    snprintf(out, out_len, "%s", *(const bool *)at ? "true" : "false");
+}
+
+static void bool_expected(const p11kmip_conf_field *field, char *out,
+                          size_t out_len)
+{
+    (void)field;
+    snprintf(out, out_len, "true or false");
+}
+
 static const field_type field_types[] = {
     [P11KMIP_CONF_STRING] = {string_set, string_text, string_expected},
     [P11KMIP_CONF_SERVERS] = {servers_set, servers_text, servers_expected},
     [P11KMIP_CONF_UINT] = {uint_set, uint_text, uint_expected},
     [P11KMIP_CONF_CHOICE] = {choice_set, choice_text, choice_expected},
     [P11KMIP_CONF_VERSION] = {version_set, version_text, choice_expected},
+    [P11KMIP_CONF_BOOL] = {bool_set, bool_text, bool_expected},
 };
 
 int p11kmip_conf_field_set(const p11kmip_conf_field *field, void *base,

@@ -13,6 +13,8 @@ static bool json_fits(const p11kmip_conf_field *field, json_object *value)
 {
     if (field->type == P11KMIP_CONF_UINT)
         return json_object_is_type(value, json_type_int);
+    if (field->type == P11KMIP_CONF_BOOL)
+        return json_object_is_type(value, json_type_boolean);
     return json_object_is_type(value, json_type_string);
 }
 

@@ -34,6 +34,9 @@ static json_object *field_json(const p11kmip_conf_field *field,
         return json_object_new_int64(
             *(const uint32_t *)(const void *)((const char *)base +
                                               field->offset));
+    if (field->type == P11KMIP_CONF_BOOL)
+        return json_object_new_boolean(
+            *(const bool *)(const void *)((const char *)base + field->offset));
     if (field->type == P11KMIP_CONF_STRING)
         return json_object_new_string(
             *(char *const *)(const void *)((const char *)base + field->offset));

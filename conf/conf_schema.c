@@ -22,9 +22,13 @@ static const p11kmip_conf_choice versions[] = {
 };
 
 static const p11kmip_conf_choice log_levels[] = {
-    {"off", P11KMIP_LOG_OFF},     {"error", P11KMIP_LOG_ERROR},
-    {"warn", P11KMIP_LOG_WARN},   {"info", P11KMIP_LOG_INFO},
-    {"debug", P11KMIP_LOG_DEBUG}, {NULL, 0},
+    {"off", P11KMIP_LOG_OFF},
+    {"error", P11KMIP_LOG_ERROR},
+    {"warn", P11KMIP_LOG_WARN},
+    {"info", P11KMIP_LOG_INFO},
+    {"debug", P11KMIP_LOG_DEBUG},
+    {"trace", P11KMIP_LOG_TRACE},
+    {NULL, 0},
 };
 
 const p11kmip_conf_field p11kmip_conf_slot_fields[] = {
@@ -34,19 +38,24 @@ const p11kmip_conf_field p11kmip_conf_slot_fields[] = {
     {"servers", "server", "P11KMIP_SERVER", P11KMIP_CONF_SERVERS, SLOT(servers),
      P11KMIP_CONF_REQUIRED, 0, 0, 0, NULL,
      "the servers of the group, \"host:port\", tried in order"},
-    {"ca", "ca", "P11KMIP_CA", P11KMIP_CONF_STRING, SLOT(ca),
-     P11KMIP_CONF_REQUIRED | P11KMIP_CONF_FILE, 0, 0, 0, NULL,
-     "PEM file of the CAs that sign the servers' certificates"},
+    {"ca", "ca", "P11KMIP_CA", P11KMIP_CONF_STRING, SLOT(ca), P11KMIP_CONF_FILE,
+     0, 0, 0, NULL,
+     "PEM file of the CAs that sign the servers' certificates (with \"p12\": "
+     "else the bundle's chain)"},
     {"cert", "cert", "P11KMIP_CERT", P11KMIP_CONF_STRING, SLOT(cert),
-     P11KMIP_CONF_REQUIRED | P11KMIP_CONF_FILE, 0, 0, 0, NULL,
+     P11KMIP_CONF_FILE, 0, 0, 0, NULL,
      "PEM file of the client certificate (mutual TLS)"},
     {"key", "key", "P11KMIP_KEY", P11KMIP_CONF_STRING, SLOT(key),
-     P11KMIP_CONF_REQUIRED | P11KMIP_CONF_FILE, 0, 0, 0, NULL,
+     P11KMIP_CONF_FILE, 0, 0, 0, NULL,
      "PEM file of the client certificate's private key"},
+    {"p12", "p12", "P11KMIP_P12", P11KMIP_CONF_STRING, SLOT(p12),
+     P11KMIP_CONF_FILE, 0, 0, 0, NULL,
+     "PKCS#12 bundle of the client certificate and key, instead of \"cert\" "
+     "and \"key\""},
     {"key_password", NULL, "P11KMIP_KEY_PASSWORD", P11KMIP_CONF_STRING,
      SLOT(key_password), P11KMIP_CONF_SECRET, 0, 0, 0, NULL,
-     "the passphrase of an encrypted \"key\", for programs that never log "
-     "in"},
+     "the passphrase of an encrypted \"key\" or of \"p12\", for programs "
+     "that never log in"},
     {"ciphers", "ciphers", NULL, P11KMIP_CONF_STRING, SLOT(ciphers), 0, 0, 0, 0,
      NULL, "TLS 1.2 cipher list (OpenSSL syntax)"},
     {"verify_name", "verify-name", NULL, P11KMIP_CONF_STRING, SLOT(verify_name),
@@ -66,6 +75,13 @@ const p11kmip_conf_field p11kmip_conf_slot_fields[] = {
      "milliseconds a KMIP call may wait for the server"},
     {"pool", "pool", NULL, P11KMIP_CONF_UINT, SLOT(pool), 0, 1, 256, 32, NULL,
      "connections kept open to the servers"},
+    {"hardware_slot", "hardware-slot", "P11KMIP_HARDWARE_SLOT",
+     P11KMIP_CONF_BOOL, SLOT(hardware_slot), 0, 0, 0, false, NULL,
+     "the slot reports itself a hardware device (CKF_HW_SLOT)"},
+    {"attribute_cache", "attribute-cache", "P11KMIP_ATTRIBUTE_CACHE",
+     P11KMIP_CONF_BOOL, SLOT(attribute_cache), 0, 0, 0, true, NULL,
+     "keep objects' attributes; false: read them again for each "
+     "C_GetAttributeValue and search"},
 };
 const size_t p11kmip_conf_slot_field_count = COUNT(p11kmip_conf_slot_fields);
 

@@ -2,13 +2,14 @@
 """Run a command against a temporary nginx serving HTTPS on 127.0.0.1.
 
     with_nginx.py --cert CERT --key KEY [--workers N] [--dir DIR]
-                  [--protocols "TLSv1.2 TLSv1.3"] [--sigalgs LIST] -- CMD...
+                  [--protocols "TLSv1.2 TLSv1.3"] [--sigalgs LIST]
+                  [--env NAME]... -- CMD...
 
 KEY is what ssl_certificate_key takes: a key file (a URI-in-PEM file read by
 the p11kmip provider's decoder) or "engine:pkcs11:pkcs11:..." (libp11's
-ENGINE). nginx keeps OPENSSL_CONF and P11KMIP_CONFIG in its workers, runs
-its workers as root (so they read the test's private directory; as a
-library, any user), and
+ENGINE). nginx keeps OPENSSL_CONF, P11KMIP_CONFIG and each --env NAME in
+its workers, runs its workers as root by default (so they read the
+test's private directory; as a library, any user), and
 serves "p11kmip nginx OK" at /. CMD runs with P11KMIP_TEST_NGINX set to
 127.0.0.1:PORT; nginx is stopped afterwards, also on failure, and its error
 log is printed when CMD fails. Exits with CMD's status.
@@ -40,7 +41,7 @@ pid {dir}/nginx.pid;
 error_log {dir}/error.log info;
 env OPENSSL_CONF;
 env P11KMIP_CONFIG;
-events {{ worker_connections 1024; }}
+{env}events {{ worker_connections 1024; }}
 http {{
     access_log off;
     client_body_temp_path {dir}/body;
@@ -125,10 +126,11 @@ class Nginx:
 
 @contextlib.contextmanager
 def running_nginx(cert, key, workdir, workers=4,
-                  protocols="TLSv1.2 TLSv1.3", sigalgs=None, user="root root"):
+                  protocols="TLSv1.2 TLSv1.3", sigalgs=None, user="root root",
+                  env=()):
     """Starts nginx in workdir, waits until it listens (ServerError if it
     does not), yields an Nginx and stops it on exit. user: the workers'
-    user and group."""
+    user and group; env: the names of variables the workers keep."""
     port = servers.free_port()
     conf = os.path.join(workdir, "nginx.conf")
     error_log = os.path.join(workdir, "error.log")
@@ -138,6 +140,7 @@ def running_nginx(cert, key, workdir, workers=4,
         out.write(CONF.format(workers=workers, user=user, dir=workdir,
                               port=port,
                               protocols=protocols, sigalgs=sigalgs,
+                              env="".join("env %s;\n" % name for name in env),
                               cert=os.path.abspath(cert),
                               key=key if key.startswith("engine:")
                               else os.path.abspath(key)))
@@ -164,6 +167,8 @@ def main():
     parser.add_argument("--protocols", default="TLSv1.2 TLSv1.3")
     parser.add_argument("--sigalgs", help="signature algorithms the server "
                         "may use (OpenSSL SignatureAlgorithms list)")
+    parser.add_argument("--env", action="append", default=[],
+                        help="an environment variable the workers keep")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -174,7 +179,8 @@ def main():
     workdir = args.dir or tempfile.mkdtemp(prefix="p11kmip-nginx-")
     try:
         with running_nginx(args.cert, args.key, workdir, args.workers,
-                           args.protocols, args.sigalgs) as nginx:
+                           args.protocols, args.sigalgs,
+                           env=args.env) as nginx:
             env = dict(os.environ, P11KMIP_TEST_NGINX=nginx.address)
             status = subprocess.run(command, env=env, check=False).returncode
             if status != 0:

@@ -5,6 +5,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/x509v3.h>
 
 #include "client_internal.h"
@@ -83,9 +84,60 @@ static kmip_rc load_private_key(SSL_CTX *ctx, const char *key_file,
     return KMIP_OK;
 }
 
+/* The bundle's certificate, key and chain into ctx; the chain is trusted
+ * too when no CA file was given. */
+static kmip_rc use_p12(SSL_CTX *ctx, const kmip_client_config *cfg,
+                       EVP_PKEY *key, X509 *cert, STACK_OF(X509) * chain)
+{
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    int ok = SSL_CTX_use_cert_and_key(ctx, cert, key, chain, 1) == 1;
+
+    for (int i = 0; ok && cfg->ca_file == NULL && i < sk_X509_num(chain); i++)
+        ok = X509_STORE_add_cert(store, sk_X509_value(chain, i)) == 1;
+    return ok ? KMIP_OK : KMIP_E_CONFIG;
+}
+
+static kmip_rc load_p12(SSL_CTX *ctx, const kmip_client_config *cfg,
+                        kmip_status *status)
+{
+    BIO *in = BIO_new_file(cfg->p12_file, "rb");
+    PKCS12 *p12 = in != NULL ? d2i_PKCS12_bio(in, NULL) : NULL;
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL;
+    STACK_OF(X509) *chain = NULL;
+    kmip_rc rc = KMIP_E_CONFIG;
+
+    BIO_free(in);
+    if (p12 == NULL)
+        return tls_config_fail(status, "PKCS#12 bundle", cfg->p12_file);
+    bool parsed =
+        PKCS12_parse(p12, cfg->key_passphrase, &key, &cert, &chain) == 1;
+    if (!parsed &&
+        ERR_GET_REASON(ERR_peek_last_error()) == PKCS12_R_MAC_VERIFY_FAILURE)
+        kmip_fail(status, KMIP_E_CONFIG, "PKCS#12 bundle %s: %s", cfg->p12_file,
+                  cfg->key_passphrase == NULL ? "no passphrase was given"
+                                              : "wrong passphrase");
+    else if (!parsed) /* e.g. a legacy cipher OpenSSL 3 does not load */
+        tls_config_fail(status, "PKCS#12 bundle", cfg->p12_file);
+    else if (key == NULL || cert == NULL)
+        kmip_fail(status, KMIP_E_CONFIG,
+                  "PKCS#12 bundle %s lacks a certificate or its key",
+                  cfg->p12_file);
+    else if ((rc = use_p12(ctx, cfg, key, cert, chain)) != KMIP_OK)
+        tls_config_fail(status, "PKCS#12 bundle", cfg->p12_file);
+    ERR_clear_error();
+    EVP_PKEY_free(key);
+    X509_free(cert);
+    sk_X509_pop_free(chain, X509_free);
+    PKCS12_free(p12);
+    return rc;
+}
+
 static kmip_rc load_identity(SSL_CTX *ctx, const kmip_client_config *cfg,
                              kmip_status *status)
 {
+    if (cfg->p12_file != NULL)
+        return load_p12(ctx, cfg, status);
     if (cfg->cert_file == NULL && cfg->key_file == NULL)
         return KMIP_OK;
     if (cfg->cert_file == NULL || cfg->key_file == NULL)

@@ -83,6 +83,14 @@ static CK_RV read_constant_bool(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
+/* True for the classes of the bits in arg. */
+static CK_RV read_class_bool(const attr_entry *e, const p11_object *o,
+                             p11_attr_value *v)
+{
+    set_bool(v, (e->arg & p11_class_bit(o->object_class)) != 0);
+    return CKR_OK;
+}
+
 static CK_RV read_constant_ulong(const attr_entry *e, const p11_object *o,
                                  p11_attr_value *v)
 {
@@ -275,7 +283,9 @@ static const attr_entry table[] = {
     {CKA_TOKEN, ALL, 0, 0, read_constant_bool, CK_TRUE},
     {CKA_PRIVATE, ALL, 0, 0, read_private, 0},
     {CKA_MODIFIABLE, ALL, 0, 0, read_constant_bool, CK_TRUE},
-    {CKA_COPYABLE, ALL, 0, 0, read_constant_bool, CK_FALSE},
+    /* C_CopyObject registers a copy of what the module holds the value
+     * of; keys whose material stays on the server cannot be copied. */
+    {CKA_COPYABLE, ALL, 0, 0, read_class_bool, DATA | CERT | PUB},
     {CKA_DESTROYABLE, ALL, 0, 0, read_constant_bool, CK_TRUE},
     {CKA_LABEL, ALL, 0, KMIP_TAG_NAME, read_label, 0},
     /* Data */

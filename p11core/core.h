@@ -17,6 +17,34 @@ CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
                     const p11kmip_slot_conf *conf);
 void p11_slot_clear(p11_slot *slot);
 
+/* credentials.c: PINs are 1 to 256 bytes with no NUL byte, as Solaris'
+ * pkcs11_kmip specifies: CKR_PIN_LEN_RANGE, CKR_PIN_INVALID or CKR_OK. */
+#define P11_MIN_PIN_LEN 1
+#define P11_MAX_PIN_LEN 256
+CK_RV p11_pin_check(const char *pin, CK_ULONG len);
+
+/* credentials.c: a NUL-terminated copy of the PIN, or NULL; free with
+ * p11_pin_free with the same len, which wipes it. */
+char *p11_pin_dup(CK_UTF8CHAR_PTR pin, CK_ULONG len);
+void p11_pin_free(char *pin, CK_ULONG len);
+
+/* credentials.c: whether passphrase opens the slot's client credential
+ * ("p12", else "key"): CKR_OK, CKR_PIN_INCORRECT, or CKR_DEVICE_ERROR
+ * when the file cannot be read. */
+CK_RV p11_credential_check(const p11kmip_slot_conf *conf,
+                           const char *passphrase);
+
+/* credentials.c: re-encrypts the credential under new_passphrase (a
+ * bundle keeps its contents), replacing the file atomically, mode 0600. */
+CK_RV p11_credential_change(const p11kmip_slot_conf *conf,
+                            const char *old_passphrase,
+                            const char *new_passphrase);
+
+/* login.c: whether pin is the token's PIN, as C_Login would check it
+ * (mode none: any), without logging in. Pin holds pin_len bytes and a
+ * NUL after them. */
+CK_RV p11_login_check(const p11_slot *slot, const char *pin, CK_ULONG pin_len);
+
 /* session.c: frees a session (its operations and search) at C_Finalize
  * or on its last release. NULL is a no-op. */
 void p11_session_free(p11_session *session);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* C_CreateObject (Register + Activate in one batch) and C_CopyObject. */
+/* C_CreateObject (Register + Activate in one batch); C_CopyObject's way
+ * to register too. */
 #include "core.h"
 
 #include "kmip/payloads.h"
@@ -93,8 +94,8 @@ static p11_reply register_object(p11_session *session, void *args, bool with_id)
     return reply;
 }
 
-static CK_RV create_object(p11_session *session, const CK_ATTRIBUTE *templ,
-                           CK_ULONG count, CK_OBJECT_HANDLE *handle)
+CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
+                        CK_ULONG count, CK_OBJECT_HANDLE *handle)
 {
     CK_OBJECT_CLASS object_class;
     CK_ULONG subtype;
@@ -132,30 +133,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession,
     if (rv == CKR_OK)
         rv = p11_new_object_check(session);
     if (rv == CKR_OK)
-        rv = create_object(session, pTemplate, ulCount, phObject);
-    p11_session_release(session);
-    return rv;
-}
-
-/* Every object answers CKA_COPYABLE false: a KMIP server has no copy of a
- * key that stays on it. */
-P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession,
-                              CK_OBJECT_HANDLE hObject,
-                              CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
-                              CK_OBJECT_HANDLE_PTR phNewObject)
-{
-    p11_session *session;
-    p11_object *object;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-
-    if (rv != CKR_OK)
-        return rv;
-    if ((pTemplate == NULL && ulCount > 0) || phNewObject == NULL)
-        rv = CKR_ARGUMENTS_BAD;
-    if (rv == CKR_OK)
-        rv = p11_object_lookup(session, hObject, &object);
-    if (rv == CKR_OK)
-        rv = CKR_ACTION_PROHIBITED;
+        rv = p11_create_object(session, pTemplate, ulCount, phObject);
     p11_session_release(session);
     return rv;
 }

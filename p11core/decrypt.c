@@ -28,7 +28,7 @@ static void decrypt_ctx_free(void *opaque)
     if (ctx == NULL)
         return;
     p11_kmip_params_clear(&ctx->params);
-    OPENSSL_clear_free(ctx->plaintext, ctx->plaintext_len);
+    kmip_buffer_free(ctx->plaintext, ctx->plaintext_len);
     free(ctx);
 }
 

@@ -199,7 +199,7 @@ static CK_RV load_found(p11_session *session, char **uids, size_t n,
         if (rv != CKR_OK)
             break;
         pthread_mutex_lock(&objects[i]->lock);
-        if (!objects[i]->loaded)
+        if (!objects[i]->loaded || !session->slot->conf->attribute_cache)
             unloaded[n_unloaded++] = objects[i];
         pthread_mutex_unlock(&objects[i]->lock);
     }

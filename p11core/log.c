@@ -30,12 +30,17 @@ void p11_log_close(void)
     log_level = P11KMIP_LOG_WARN;
 }
 
+bool p11_log_enabled(p11kmip_log_level level)
+{
+    return level <= log_level;
+}
+
 void p11_log(p11kmip_log_level level, const char *fmt, ...)
 {
     char line[1024];
     va_list ap;
 
-    if (level > log_level)
+    if (!p11_log_enabled(level))
         return;
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);

@@ -42,6 +42,11 @@ CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
  * PKCS#11 has one word for it (CKR_MECHANISM_INVALID); rv otherwise. */
 CK_RV p11_generation_rv(p11_reply reply);
 
+/* C_CreateObject's work, after the session checks (create.c; C_CopyObject
+ * registers its copy with it). */
+CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
+                        CK_ULONG count, CK_OBJECT_HANDLE *handle);
+
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,
                      CK_OBJECT_HANDLE *handle);

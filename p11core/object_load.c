@@ -278,15 +278,39 @@ static CK_RV run_step(p11_session *session, kmip_version version,
     return CKR_OK;
 }
 
-/* Moves the staged cache into its object unless another thread loaded it
- * first; frees what is not moved. */
+#define SWAP(a, b)                                                             \
+    do {                                                                       \
+        __typeof__(a) swapped = (a);                                           \
+        (a) = (b);                                                             \
+        (b) = swapped;                                                         \
+    } while (0)
+
+/* A loaded object takes the attributes read again (the slot keeps no
+ * attribute cache, or another thread loaded it meanwhile); its material
+ * stays, a KMIP object's value never changes. The old values go to
+ * cache, to be freed. */
+static void refresh(p11_object *object, p11_object *cache)
+{
+    SWAP(object->label, cache->label);
+    SWAP(object->id, cache->id);
+    SWAP(object->id_len, cache->id_len);
+    SWAP(object->id_custom, cache->id_custom);
+    SWAP(object->linked_uid, cache->linked_uid);
+    object->usage_mask = cache->usage_mask;
+    object->state = cache->state;
+}
+
+/* Moves the staged cache into its object, or refreshes the attributes of
+ * one already loaded; frees what is not moved. */
 static void commit(staged_object *staged)
 {
     p11_object *object = staged->object;
     p11_object *cache = &staged->cache;
 
     pthread_mutex_lock(&object->lock);
-    if (staged->rv == CKR_OK && !object->loaded) {
+    if (staged->rv == CKR_OK && object->loaded)
+        refresh(object, cache);
+    else if (staged->rv == CKR_OK) {
         object->kmip_object_type = cache->kmip_object_type;
         object->kmip_algorithm = cache->kmip_algorithm;
         object->object_class = cache->object_class;
@@ -392,7 +416,7 @@ CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
     if (rv != CKR_OK)
         return rv;
     pthread_mutex_lock(&object->lock);
-    loaded = object->loaded;
+    loaded = object->loaded && session->slot->conf->attribute_cache;
     pthread_mutex_unlock(&object->lock);
     if (!loaded) {
         rv = p11_objects_load(session, &object, 1, NULL);

@@ -53,6 +53,9 @@
 typedef struct p11_slot {
     CK_SLOT_ID id;                 /* index in module->slots */
     const p11kmip_slot_conf *conf; /* owned by module->conf */
+    /* The token label: conf's until C_InitToken renames the token. Under
+     * module->lock. */
+    char label[33];
     /* The server group: client, version, login, learned facts. */
     p11_server server;
     /* Counts of open sessions, under module->lock. */

@@ -4,6 +4,11 @@
  * the server. */
 #include "server.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "kmip/tag_values.h"
+#include "kmip/tags.h"
 #include "log.h"
 #include "p11kmip/conf_client.h"
 
@@ -108,13 +113,50 @@ static p11_reply logged_reply(const p11_server *server, kmip_rc rc,
     return p11_reply_of(rc, status);
 }
 
+/* Appends the spec name of value (an enumeration of tag) to out. */
+static void trace_append(char *out, size_t len, uint32_t tag, uint32_t value)
+{
+    const char *name = kmip_enum_name(tag, value);
+    size_t used = strlen(out);
+
+    if (used < len)
+        snprintf(out + used, len - used, "%s%s", used > 0 ? ", " : "",
+                 name != NULL ? name : "-");
+}
+
+/* The operations of a batch for the trace log (names only: no payload
+ * is ever logged, it may hold a key or a password). */
+static void trace_operations(const kmip_request_item *items, size_t n,
+                             char *out, size_t len)
+{
+    out[0] = '\0';
+    for (size_t i = 0; p11_log_enabled(P11KMIP_LOG_TRACE) && i < n; i++)
+        trace_append(out, len, KMIP_TAG_OPERATION, items[i].operation);
+}
+
+static void trace_results(const p11_server *server, const char *operations,
+                          kmip_rc rc, const kmip_response *resp)
+{
+    char results[256] = "";
+
+    if (!p11_log_enabled(P11KMIP_LOG_TRACE))
+        return;
+    for (size_t i = 0; rc == KMIP_OK && i < resp->count; i++)
+        trace_append(results, sizeof(results), KMIP_TAG_RESULT_STATUS,
+                     resp->items[i].result_status);
+    p11_log_trace("slot %lu: KMIP %s -> %s", server->slot_id, operations,
+                  rc == KMIP_OK ? results : kmip_rc_name(rc));
+}
+
 p11_reply p11_server_call(p11_server *server, kmip_request_item *items,
                           size_t n, bool idempotent, kmip_response **resp)
 {
+    char operations[256];
     kmip_client *client;
     kmip_status status;
     CK_RV rv = client_acquire(server, &client);
 
+    trace_operations(items, n, operations, sizeof(operations));
     if (rv != CKR_OK) {
         for (size_t i = 0; i < n; i++)
             kmip_request_item_clear(&items[i]);
@@ -122,6 +164,7 @@ p11_reply p11_server_call(p11_server *server, kmip_request_item *items,
     }
     kmip_rc rc = kmip_client_call(client, items, n, idempotent, resp, &status);
     client_release(server);
+    trace_results(server, operations, rc, *resp);
     return logged_reply(server, rc, &status, "request");
 }
 

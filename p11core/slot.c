@@ -10,7 +10,6 @@
 #include <openssl/evp.h>
 
 #define P11_TOKEN_MODEL "KMIP"
-#define P11_MAX_PIN_LEN 256
 
 static const CK_VERSION module_version = {P11_VERSION_MAJOR, P11_VERSION_MINOR};
 
@@ -20,6 +19,7 @@ CK_RV p11_slot_init(p11_slot *slot, CK_SLOT_ID id,
     memset(slot, 0, sizeof(*slot));
     slot->id = id;
     slot->conf = conf;
+    snprintf(slot->label, sizeof(slot->label), "%s", conf->label);
     return p11_server_init(&slot->server, id, conf);
 }
 
@@ -47,9 +47,20 @@ P11_EXPORT CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
     return CKR_OK;
 }
 
+/* The slot's current label into out (33 bytes). */
+static void slot_label(p11_slot *slot, char *out)
+{
+    p11_module *module;
+
+    p11_module_get(&module);
+    pthread_mutex_lock(&module->lock);
+    memcpy(out, slot->label, sizeof(slot->label));
+    pthread_mutex_unlock(&module->lock);
+}
+
 P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
 {
-    char description[128];
+    char description[128], label[sizeof(((p11_slot *)0)->label)];
     p11_slot *slot;
     CK_RV rv = p11_slot_get(slotID, &slot);
 
@@ -58,14 +69,16 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
     if (pInfo == NULL)
         return CKR_ARGUMENTS_BAD;
     memset(pInfo, 0, sizeof(*pInfo));
-    snprintf(description, sizeof(description), "p11kmip %s (%s)",
-             slot->conf->label,
+    slot_label(slot, label);
+    snprintf(description, sizeof(description), "p11kmip %s (%s)", label,
              slot->conf->server_count > 0 ? slot->conf->servers[0] : "");
     p11_pad_copy(pInfo->slotDescription, sizeof(pInfo->slotDescription),
                  description);
     p11_pad_copy(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
                  P11_MANUFACTURER);
     pInfo->flags = CKF_TOKEN_PRESENT;
+    if (slot->conf->hardware_slot)
+        pInfo->flags |= CKF_HW_SLOT;
     pInfo->hardwareVersion = module_version;
     pInfo->firmwareVersion = module_version;
     return CKR_OK;
@@ -73,14 +86,14 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
 
 /* A serial number stable across processes: the first bytes of SHA-256
  * over the label and the server list, in hex (blank when hashing fails). */
-static void token_serial(const p11kmip_slot_conf *conf, char *out,
-                         size_t out_len)
+static void token_serial(const p11kmip_slot_conf *conf, const char *label,
+                         char *out, size_t out_len)
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     bool ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
-              EVP_DigestUpdate(md, conf->label, strlen(conf->label) + 1);
+              EVP_DigestUpdate(md, label, strlen(label) + 1);
 
     for (size_t i = 0; ok && i < conf->server_count; i++)
         ok = EVP_DigestUpdate(md, conf->servers[i],
@@ -95,6 +108,7 @@ static void token_serial(const p11kmip_slot_conf *conf, char *out,
 P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 {
     char serial[sizeof(pInfo->serialNumber) + 1];
+    char label[sizeof(((p11_slot *)0)->label)];
     p11_module *module;
     p11_slot *slot;
     CK_RV rv = p11_slot_get(slotID, &slot);
@@ -105,11 +119,12 @@ P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
         return CKR_ARGUMENTS_BAD;
     p11_module_get(&module);
     memset(pInfo, 0, sizeof(*pInfo));
-    p11_pad_copy(pInfo->label, sizeof(pInfo->label), slot->conf->label);
+    slot_label(slot, label);
+    p11_pad_copy(pInfo->label, sizeof(pInfo->label), label);
     p11_pad_copy(pInfo->manufacturerID, sizeof(pInfo->manufacturerID),
                  P11_MANUFACTURER);
     p11_pad_copy(pInfo->model, sizeof(pInfo->model), P11_TOKEN_MODEL);
-    token_serial(slot->conf, serial, sizeof(serial));
+    token_serial(slot->conf, label, serial, sizeof(serial));
     p11_pad_copy(pInfo->serialNumber, sizeof(pInfo->serialNumber), serial);
     pInfo->flags = CKF_TOKEN_INITIALIZED | CKF_RNG;
     if (slot->conf->login == P11KMIP_LOGIN_NONE)
@@ -123,7 +138,8 @@ P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
     pInfo->ulRwSessionCount = slot->rw_session_count;
     pthread_mutex_unlock(&module->lock);
     pInfo->ulMaxPinLen = P11_MAX_PIN_LEN;
-    pInfo->ulMinPinLen = slot->conf->login == P11KMIP_LOGIN_NONE ? 0 : 1;
+    pInfo->ulMinPinLen =
+        slot->conf->login == P11KMIP_LOGIN_NONE ? 0 : P11_MIN_PIN_LEN;
     pInfo->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
     pInfo->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
     pInfo->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;

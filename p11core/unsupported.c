@@ -21,8 +21,6 @@ static CK_RV not_supported(void)
         return not_supported();                                                \
     }
 
-NOT_SUPPORTED(C_InitToken, (CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin,
-                            CK_ULONG ulPinLen, CK_UTF8CHAR_PTR pLabel))
 NOT_SUPPORTED(C_InitPIN, (CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin,
                           CK_ULONG ulPinLen))
 NOT_SUPPORTED(C_GetOperationState,

@@ -146,7 +146,7 @@ static CK_RV verify_hmac(p11_session *session, verify_ctx *ctx,
     if (rv == CKR_OK &&
         (mac_len != sig_len || CRYPTO_memcmp(mac, signature, sig_len) != 0))
         rv = CKR_SIGNATURE_INVALID;
-    OPENSSL_clear_free(mac, mac_len);
+    kmip_buffer_free(mac, mac_len);
     return rv;
 }
 

@@ -21,8 +21,12 @@ typedef struct kmip_client_config {
     const char *ca_file;   /* PEM CA bundle that verifies the servers */
     const char *cert_file; /* PEM client certificate (chain) */
     const char *key_file;  /* PEM client private key */
-    /* Passphrase of an encrypted key_file, or NULL. Not kept after
-     * kmip_client_new returns. */
+    /* PKCS#12 bundle of the client certificate (chain) and key, instead
+     * of cert_file and key_file; its CA certificates are trusted too when
+     * ca_file is NULL. key_passphrase opens it. */
+    const char *p12_file;
+    /* Passphrase of an encrypted key_file or of p12_file, or NULL. Not
+     * kept after kmip_client_new returns. */
     const char *key_passphrase;
     /* OpenSSL TLS 1.2 cipher list, NULL for OpenSSL's default. */
     const char *cipher_list;

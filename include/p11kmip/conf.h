@@ -18,7 +18,8 @@
 /* How the PIN given to C_Login is used (the slot's "login" key). */
 typedef enum p11kmip_login_mode {
     P11KMIP_LOGIN_NONE,           /* "none": no PIN (protected auth path) */
-    P11KMIP_LOGIN_KEY_PASSPHRASE, /* "key-passphrase": decrypts "key" */
+    P11KMIP_LOGIN_KEY_PASSPHRASE, /* "key-passphrase": decrypts "key" or
+                                     opens "p12" */
     P11KMIP_LOGIN_CREDENTIAL,     /* "credential": KMIP Username/Password,
                                      username from "username" */
 } p11kmip_login_mode;
@@ -29,6 +30,7 @@ typedef enum p11kmip_log_level {
     P11KMIP_LOG_WARN,
     P11KMIP_LOG_INFO,
     P11KMIP_LOG_DEBUG,
+    P11KMIP_LOG_TRACE, /* "trace": debug and every KMIP call, no secrets */
 } p11kmip_log_level;
 
 typedef struct p11kmip_slot_conf {
@@ -38,7 +40,8 @@ typedef struct p11kmip_slot_conf {
     char *ca; /* PEM file paths */
     char *cert;
     char *key;
-    char *key_password; /* decrypts key without a login, or NULL */
+    char *p12;          /* PKCS#12 bundle instead of cert + key, or NULL */
+    char *key_password; /* decrypts key or p12 without a login, or NULL */
     char *ciphers;      /* TLS 1.2 cipher list or NULL */
     char *verify_name;  /* server name to verify instead of the host */
     char *username;     /* for P11KMIP_LOGIN_CREDENTIAL */
@@ -48,7 +51,9 @@ typedef struct p11kmip_slot_conf {
     int32_t kmip_minor;
     uint32_t timeout_ms;
     uint32_t pool;
-    char *source; /* the file the slot comes from, or "environment" */
+    bool hardware_slot;   /* the slot reports CKF_HW_SLOT */
+    bool attribute_cache; /* false: attributes are read again each time */
+    char *source;         /* the file the slot comes from, or "environment" */
 } p11kmip_slot_conf;
 
 typedef struct p11kmip_conf {
@@ -87,6 +92,12 @@ char *p11kmip_conf_text(const p11kmip_conf *conf, bool secrets);
  * for `p11kmip config`. Returns 0 or -1 with err filled. */
 int p11kmip_conf_save(const p11kmip_conf *conf, const char *path, char *err,
                       size_t err_len);
+
+/* Renames the slot labelled label in the file path to new_label (at most
+ * 32 bytes, not another slot's), replacing the file atomically; the other
+ * keys are kept. Returns 0 or -1 with err filled. */
+int p11kmip_conf_relabel(const char *path, const char *label,
+                         const char *new_label, char *err, size_t err_len);
 
 void p11kmip_conf_free(p11kmip_conf *conf);
 

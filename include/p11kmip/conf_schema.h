@@ -19,6 +19,7 @@ typedef enum p11kmip_conf_type {
     P11KMIP_CONF_UINT,    /* uint32_t from min to max */
     P11KMIP_CONF_CHOICE,  /* an int enum named by choices */
     P11KMIP_CONF_VERSION, /* int32_t major, minor; named by choices */
+    P11KMIP_CONF_BOOL,    /* bool; JSON true/false, text "true"/"false" */
 } p11kmip_conf_type;
 
 enum {
@@ -40,7 +41,7 @@ typedef struct p11kmip_conf_field {
     p11kmip_conf_type type;
     size_t offset; /* into p11kmip_slot_conf, or p11kmip_conf for log */
     unsigned flags;
-    uint32_t min, max, def; /* UINT: range and default; CHOICE: def */
+    uint32_t min, max, def; /* UINT: range and default; CHOICE, BOOL: def */
     const p11kmip_conf_choice *choices; /* ended by a NULL name */
     const char *help;
 } p11kmip_conf_field;

@@ -282,6 +282,41 @@ static void incomplete_slots_are_rejected(void **state)
                  "expected a string of at most 32 bytes");
 }
 
+static void a_p12_slot_needs_no_cert_key_or_ca(void **state)
+{
+    (void)state;
+    p11kmip_conf *conf = parse("{\"slots\":[{\"label\":\"x\",\"servers\":"
+                               "[\"h:1\"],\"p12\":\"/c.p12\"}]}");
+
+    assert_non_null(conf);
+    assert_string_equal(conf->slots[0].p12, "/c.p12");
+    assert_null(conf->slots[0].ca);
+    p11kmip_conf_free(conf);
+    expect_error("{\"slots\":[{\"label\":\"x\",\"servers\":[\"h:1\"],"
+                 "\"p12\":\"/c.p12\",\"key\":\"/k\"}]}",
+                 "names \"p12\" and \"cert\" or \"key\"");
+}
+
+static void vault_settings_are_booleans_and_trace_a_level(void **state)
+{
+    (void)state;
+    p11kmip_conf *conf = parse("{\"slots\":[" GOOD_SLOT "}]}");
+
+    assert_non_null(conf);
+    assert_false(conf->slots[0].hardware_slot);
+    assert_true(conf->slots[0].attribute_cache);
+    p11kmip_conf_free(conf);
+    conf = parse("{\"slots\":[" GOOD_SLOT ",\"hardware_slot\":true,"
+                 "\"attribute_cache\":false}],\"log\":{\"level\":\"trace\"}}");
+    assert_non_null(conf);
+    assert_true(conf->slots[0].hardware_slot);
+    assert_false(conf->slots[0].attribute_cache);
+    assert_int_equal(conf->log_level, P11KMIP_LOG_TRACE);
+    p11kmip_conf_free(conf);
+    expect_error("{\"slots\":[" GOOD_SLOT ",\"hardware_slot\":\"yes\"}]}",
+                 "hardware_slot\" must be true or false");
+}
+
 static void invalid_json_gives_position(void **state)
 {
     (void)state;
@@ -545,6 +580,8 @@ int main(void)
         cmocka_unit_test(log_level_off_and_defaults_come_from_one_table),
         cmocka_unit_test(bad_servers_are_rejected),
         cmocka_unit_test(incomplete_slots_are_rejected),
+        cmocka_unit_test(a_p12_slot_needs_no_cert_key_or_ca),
+        cmocka_unit_test(vault_settings_are_booleans_and_trace_a_level),
         cmocka_unit_test(invalid_json_gives_position),
         cmocka_unit_test(environment_alone_defines_a_slot),
         cmocka_unit_test(file_is_read_and_overridden),

@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
 static void die(const char *what)
@@ -54,6 +55,18 @@ static FILE *open_file(const char *file)
     return out;
 }
 
+static void write_p12(const char *file, EVP_PKEY *key, X509 *cert)
+{
+    PKCS12 *p12 = PKCS12_create(FIXTURE_PIN, "p11core-test", key, cert, NULL, 0,
+                                0, 0, 0, 0);
+    FILE *out = open_file(file);
+
+    if (p12 == NULL || i2d_PKCS12_fp(out, p12) != 1)
+        die("PKCS#12");
+    fclose(out);
+    PKCS12_free(p12);
+}
+
 void fixture_setup(core_fixture *f)
 {
     static const char *const env[] = {
@@ -76,6 +89,7 @@ void fixture_setup(core_fixture *f)
     path(f->key, f, "key.pem");
     path(f->key_enc, f, "key-enc.pem");
     path(f->config, f, "p11kmip.json");
+    path(f->p12, f, "client.p12");
     cert = self_signed(key);
     out = open_file(f->cert);
     PEM_write_X509(out, cert);
@@ -87,8 +101,24 @@ void fixture_setup(core_fixture *f)
     PEM_write_PKCS8PrivateKey(out, key, EVP_aes_256_cbc(), NULL, 0, NULL,
                               (void *)FIXTURE_PIN);
     fclose(out);
+    write_p12(f->p12, key, cert);
     X509_free(cert);
     EVP_PKEY_free(key);
+}
+
+/* The client credential keys of a slot of login mode login. */
+static void write_identity(FILE *out, const core_fixture *f, const char *login)
+{
+    if (strcmp(login, "p12") == 0)
+        fprintf(out, " \"p12\": \"%s\", \"login\": \"key-passphrase\"", f->p12);
+    else
+        fprintf(
+            out,
+            " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\","
+            " \"login\": \"%s\"%s",
+            f->cert, f->cert,
+            strcmp(login, "key-passphrase") == 0 ? f->key_enc : f->key, login,
+            strcmp(login, "credential") == 0 ? ", \"username\": \"u\"" : "");
 }
 
 void fixture_config(core_fixture *f, const char *const *login, size_t n)
@@ -97,17 +127,10 @@ void fixture_config(core_fixture *f, const char *const *login, size_t n)
 
     fprintf(out, "{\"slots\": [");
     for (size_t i = 0; i < n; i++) {
-        bool encrypted = strcmp(login[i], "key-passphrase") == 0;
-
-        fprintf(out,
-                "%s{\"label\": \"slot%zu\", \"servers\": [\"%s\"],"
-                " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\","
-                " \"login\": \"%s\"%s, \"kmip_version\": \"1.4\","
-                " \"timeout_ms\": 1000}",
-                i > 0 ? ", " : "", i, f->server, f->cert, f->cert,
-                encrypted ? f->key_enc : f->key, login[i],
-                strcmp(login[i], "credential") == 0 ? ", \"username\": \"u\""
-                                                    : "");
+        fprintf(out, "%s{\"label\": \"slot%zu\", \"servers\": [\"%s\"],",
+                i > 0 ? ", " : "", i, f->server);
+        write_identity(out, f, login[i]);
+        fprintf(out, ", \"kmip_version\": \"1.4\", \"timeout_ms\": 1000}");
     }
     fprintf(out, "]}\n");
     fclose(out);
@@ -116,7 +139,7 @@ void fixture_config(core_fixture *f, const char *const *login, size_t n)
 
 void fixture_teardown(core_fixture *f)
 {
-    const char *files[] = {f->cert, f->key, f->key_enc, f->config};
+    const char *files[] = {f->cert, f->key, f->key_enc, f->config, f->p12};
 
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         unlink(files[i]);

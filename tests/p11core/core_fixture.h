@@ -14,6 +14,7 @@ typedef struct core_fixture {
     char cert[FIXTURE_PATH_MAX];    /* self-signed, also the CA */
     char key[FIXTURE_PATH_MAX];     /* plain PEM key */
     char key_enc[FIXTURE_PATH_MAX]; /* the same key under FIXTURE_PIN */
+    char p12[FIXTURE_PATH_MAX]; /* PKCS#12: key and cert under FIXTURE_PIN */
     char config[FIXTURE_PATH_MAX];
     char server[64]; /* "127.0.0.1:1" unless a test sets another */
 } core_fixture;
@@ -24,7 +25,8 @@ typedef struct core_fixture {
 void fixture_setup(core_fixture *f);
 
 /* Writes a configuration of n slots at server, each with login mode login[i]
- * ("none", "key-passphrase", "credential"), and points P11KMIP_CONFIG at
+ * ("none", "key-passphrase", "credential"; "p12": key-passphrase with the
+ * PKCS#12 bundle instead of cert, key and ca), and points P11KMIP_CONFIG at
  * it. */
 void fixture_config(core_fixture *f, const char *const *login, size_t n);
 

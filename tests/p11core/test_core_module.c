@@ -206,10 +206,6 @@ static void function_list_has_every_entry_point(void **state)
 }
 
 /* Each function the module does not offer, with harmless arguments. */
-static CK_RV init_token(void)
-{
-    return C_InitToken(0, NULL, 0, NULL);
-}
 static CK_RV init_pin(void)
 {
     return C_InitPIN(1, NULL, 0);
@@ -276,10 +272,10 @@ static CK_RV wait_for_slot(void)
 }
 
 static CK_RV (*const not_offered[])(void) = {
-    init_token,     init_pin,          get_state,      set_state,
-    digest_key,     sign_recover_init, sign_recover,   verify_recover_init,
-    verify_recover, digest_encrypt,    decrypt_digest, sign_encrypt,
-    decrypt_verify, wrap_key,          unwrap_key,     wait_for_slot,
+    init_pin,          get_state,      set_state,           digest_key,
+    sign_recover_init, sign_recover,   verify_recover_init, verify_recover,
+    digest_encrypt,    decrypt_digest, sign_encrypt,        decrypt_verify,
+    wrap_key,          unwrap_key,     wait_for_slot,
 };
 
 #define NOT_OFFERED_COUNT (sizeof(not_offered) / sizeof(not_offered[0]))

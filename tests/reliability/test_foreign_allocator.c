@@ -146,6 +146,57 @@ static void key_loading_and_signing_run_clean(void **state)
     assert_int_equal(atomic_load(&bad_frees), 0);
 }
 
+/* A secret key made on the server, for verify and decrypt. */
+static CK_OBJECT_HANDLE secret_key(CK_MECHANISM_TYPE generator,
+                                   CK_KEY_TYPE type, CK_ULONG len)
+{
+    CK_OBJECT_CLASS class = CKO_SECRET_KEY;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE templ[] = {
+        {CKA_CLASS, &class, sizeof(class)}, {CKA_KEY_TYPE, &type, sizeof(type)},
+        {CKA_VALUE_LEN, &len, sizeof(len)}, {CKA_ENCRYPT, &yes, sizeof(yes)},
+        {CKA_DECRYPT, &yes, sizeof(yes)},   {CKA_SIGN, &yes, sizeof(yes)},
+        {CKA_VERIFY, &yes, sizeof(yes)}};
+    CK_MECHANISM mechanism = {generator, NULL, 0};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    CK_ULONG count = type == CKK_AES ? 5 : 7;
+
+    assert_int_equal(
+        p11->C_GenerateKey(session, &mechanism, templ, count, &key), CKR_OK);
+    return key;
+}
+
+/* The server's answers to Decrypt and MAC are freed by the module. */
+static void decryption_and_mac_verification_run_clean(void **state)
+{
+    static const CK_BYTE block[16] = "sixteen bytes!!";
+    CK_MECHANISM ecb = {CKM_AES_ECB, NULL, 0};
+    CK_MECHANISM hmac = {CKM_SHA256_HMAC, NULL, 0};
+    CK_BYTE encrypted[16], decrypted[16], mac[32];
+    CK_ULONG len = sizeof(encrypted), mac_len = sizeof(mac);
+    CK_OBJECT_HANDLE aes = secret_key(CKM_AES_KEY_GEN, CKK_AES, 32);
+    CK_OBJECT_HANDLE generic =
+        secret_key(CKM_GENERIC_SECRET_KEY_GEN, CKK_GENERIC_SECRET, 32);
+
+    (void)state;
+    assert_int_equal(p11->C_EncryptInit(session, &ecb, aes), CKR_OK);
+    assert_int_equal(
+        p11->C_Encrypt(session, (CK_BYTE_PTR)block, 16, encrypted, &len),
+        CKR_OK);
+    assert_int_equal(p11->C_DecryptInit(session, &ecb, aes), CKR_OK);
+    len = sizeof(decrypted);
+    assert_int_equal(p11->C_Decrypt(session, encrypted, 16, decrypted, &len),
+                     CKR_OK);
+    assert_memory_equal(decrypted, block, 16);
+    assert_int_equal(p11->C_SignInit(session, &hmac, generic), CKR_OK);
+    assert_int_equal(
+        p11->C_Sign(session, (CK_BYTE_PTR)block, 16, mac, &mac_len), CKR_OK);
+    assert_int_equal(p11->C_VerifyInit(session, &hmac, generic), CKR_OK);
+    assert_int_equal(
+        p11->C_Verify(session, (CK_BYTE_PTR)block, 16, mac, mac_len), CKR_OK);
+    assert_int_equal(atomic_load(&bad_frees), 0);
+}
+
 int main(void)
 {
     /* Before anything allocates through OpenSSL. */
@@ -157,6 +208,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(key_generation_signing_and_destruction_run_clean),
         cmocka_unit_test(key_loading_and_signing_run_clean),
+        cmocka_unit_test(decryption_and_mac_verification_run_clean),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
