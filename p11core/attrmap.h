@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* CKA <-> KMIP: reading an object's PKCS#11 attributes from its cache
- * (attrmap.c, one table), the KMIP vocabulary behind them
+ * (attrmap.c, the one table of attr_table.h), the KMIP vocabulary behind them
  * (kmip_vocab.c), public key material (public_key.c), and the rules for
  * templates of new objects (template_rules.c). */
 #ifndef P11CORE_ATTRMAP_H
@@ -89,22 +89,32 @@ typedef enum p11_template_phase {
 } p11_template_phase;
 
 /* Checks templ for a new object of object_class and subtype (key type or
- * certificate type) as PKCS#11 says: CKR_ATTRIBUTE_TYPE_INVALID for an
- * attribute such an object cannot have, CKR_ATTRIBUTE_READ_ONLY for one
- * the token sets, CKR_ATTRIBUTE_VALUE_INVALID for a bad value or one the
- * token cannot honour (CKA_TOKEN false, CKA_SENSITIVE false,
- * CKA_EXTRACTABLE true ...), CKR_TEMPLATE_INCONSISTENT for a class or key
- * type other than the one given. Required attributes are checked by the
- * caller. */
+ * certificate type) against the attribute table: CKR_ATTRIBUTE_TYPE_INVALID
+ * for an attribute no object has, CKR_TEMPLATE_INCONSISTENT for one
+ * another class, key type or phase has and for a class or key type other
+ * than the one given, CKR_ATTRIBUTE_READ_ONLY for one the token sets,
+ * CKR_ATTRIBUTE_VALUE_INVALID for a bad value or one that would not be
+ * read back (CKA_TOKEN false, CKA_SENSITIVE false, CKA_EXTRACTABLE true,
+ * CKA_MODIFIABLE false, a CKA_SUBJECT other than the certificate's ...).
+ * Required attributes are checked by the caller. */
 CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                             p11_template_phase phase);
 
+/* What a new object carries besides Name and usage, when the server
+ * takes it (new_object.c learns which it refuses). */
+enum {
+    P11_SEND_ID = 1 << 0,     /* x-pkcs11-id (CKA_ID) */
+    P11_SEND_EXPORT = 1 << 1, /* Sensitive and Extractable (KMIP 1.4) */
+};
+
 /* Adds to the canonical set attrs the KMIP attributes templ asks for:
- * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, when with_id), Cryptographic
- * Usage Mask (from CKA_SIGN ..., defaulting to what the class does). */
+ * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, with P11_SEND_ID), Cryptographic
+ * Usage Mask (from CKA_SIGN ..., defaulting to what the class does), and
+ * for private and secret keys Sensitive true and Extractable false (with
+ * P11_SEND_EXPORT). */
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
-                              bool with_id, kmip_item *attrs);
+                              unsigned extras, kmip_item *attrs);
 
 #endif

@@ -46,7 +46,7 @@ static CK_RV template_kind(const CK_ATTRIBUTE *templ, CK_ULONG count,
 static CK_RV register_object(p11_session *session, const CK_ATTRIBUTE *templ,
                              CK_ULONG count, CK_OBJECT_CLASS object_class,
                              CK_ULONG subtype, const p11_import *import,
-                             bool with_id, CK_OBJECT_HANDLE *handle)
+                             unsigned *sent, CK_OBJECT_HANDLE *handle)
 {
     kmip_item *attrs = kmip_attrs_new();
     kmip_item *object = kmip_object_build(&import->object);
@@ -57,10 +57,13 @@ static CK_RV register_object(p11_session *session, const CK_ATTRIBUTE *templ,
     CK_RV rv = attrs != NULL && object != NULL ? CKR_OK : CKR_HOST_MEMORY;
 
     if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(templ, count, object_class, subtype,
-                                     with_id, attrs);
-    if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
+    if (rv == CKR_OK) {
+        *sent = p11_new_object_extras(
+            session, version, p11_template_find(templ, count, CKA_ID) != NULL);
+        rv = p11_template_kmip_attrs(templ, count, object_class, subtype, *sent,
+                                     attrs);
+    }
     if (rv == CKR_OK) {
         kmip_register_args args = {import->object.object_type, attrs, object};
 
@@ -85,7 +88,7 @@ static CK_RV create_object(p11_session *session, const CK_ATTRIBUTE *templ,
     CK_OBJECT_CLASS object_class;
     CK_ULONG subtype;
     p11_import import;
-    bool with_id;
+    unsigned sent = 0;
     CK_RV rv = template_kind(templ, count, &object_class, &subtype);
 
     if (rv == CKR_OK)
@@ -94,14 +97,11 @@ static CK_RV create_object(p11_session *session, const CK_ATTRIBUTE *templ,
     if (rv != CKR_OK)
         return rv;
     rv = p11_import_build(templ, count, object_class, subtype, &import);
-    with_id = p11_new_object_with_id(session) &&
-              p11_template_find(templ, count, CKA_ID) != NULL;
     if (rv == CKR_OK)
-        rv = register_object(session, templ, count, object_class, subtype,
-                             &import, with_id, handle);
-    if (p11_retry_without_id(session, rv, with_id))
-        rv = register_object(session, templ, count, object_class, subtype,
-                             &import, false, handle);
+        do
+            rv = register_object(session, templ, count, object_class, subtype,
+                                 &import, &sent, handle);
+        while (p11_retry_with_fewer(session, rv, sent));
     p11_import_clear(&import);
     return rv;
 }

@@ -95,7 +95,7 @@ static CK_RV secret_attrs(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type,
 static CK_RV generate_key_once(p11_session *session,
                                const CK_MECHANISM *mechanism,
                                const CK_ATTRIBUTE *templ, CK_ULONG count,
-                               bool with_id, CK_OBJECT_HANDLE *handle)
+                               unsigned *sent, CK_OBJECT_HANDLE *handle)
 {
     kmip_item *attrs = NULL;
     kmip_response *resp = NULL;
@@ -115,10 +115,13 @@ static CK_RV generate_key_once(p11_session *session,
                  : CKR_HOST_MEMORY;
     }
     if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
-                                     with_id, attrs);
-    if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
+    if (rv == CKR_OK) {
+        *sent = p11_new_object_extras(
+            session, version, p11_template_find(templ, count, CKA_ID) != NULL);
+        rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
+                                     *sent, attrs);
+    }
     if (rv == CKR_OK) {
         kmip_create_args args = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, 0};
 
@@ -139,13 +142,12 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
                           const CK_ATTRIBUTE *templ, CK_ULONG count,
                           CK_OBJECT_HANDLE *handle)
 {
-    bool with_id = p11_new_object_with_id(session) &&
-                   p11_template_find(templ, count, CKA_ID) != NULL;
-    CK_RV rv =
-        generate_key_once(session, mechanism, templ, count, with_id, handle);
+    unsigned sent = 0;
+    CK_RV rv;
 
-    if (p11_retry_without_id(session, rv, with_id))
-        rv = generate_key_once(session, mechanism, templ, count, false, handle);
+    do
+        rv = generate_key_once(session, mechanism, templ, count, &sent, handle);
+    while (p11_retry_with_fewer(session, rv, sent));
     return generation_rv(session, rv);
 }
 
@@ -245,10 +247,9 @@ typedef struct pair_templates {
     CK_ULONG priv_count;
 } pair_templates;
 
-/* The three attribute sets of Create Key Pair. */
-static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
-                        bool with_id, kmip_item *common, kmip_item *priv,
-                        kmip_item *pub)
+/* The checked templates' common attributes of Create Key Pair. */
+static CK_RV pair_common(CK_KEY_TYPE key_type, const pair_templates *t,
+                         kmip_item *common)
 {
     CK_RV rv = p11_template_validate(t->pub, t->pub_count, CKO_PUBLIC_KEY,
                                      key_type, P11_TEMPLATE_GENERATE);
@@ -262,18 +263,32 @@ static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
     if (rv == CKR_OK &&
         kmip_attrs_add_algorithm(common, p11_kmip_algorithm(key_type)) == NULL)
         rv = CKR_HOST_MEMORY;
-    if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(t->pub, t->pub_count, CKO_PUBLIC_KEY,
-                                     key_type, with_id, pub);
+    return rv;
+}
+
+/* The private and public key attributes of Create Key Pair. */
+static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
+                        unsigned extras, kmip_item *priv, kmip_item *pub)
+{
+    CK_RV rv = p11_template_kmip_attrs(t->pub, t->pub_count, CKO_PUBLIC_KEY,
+                                       key_type, extras, pub);
+
     if (rv == CKR_OK)
         rv = p11_template_kmip_attrs(t->priv, t->priv_count, CKO_PRIVATE_KEY,
-                                     key_type, with_id, priv);
+                                     key_type, extras, priv);
     return rv;
+}
+
+/* Whether either template of a pair gives CKA_ID. */
+static bool pair_has_id(const pair_templates *t)
+{
+    return p11_template_find(t->pub, t->pub_count, CKA_ID) != NULL ||
+           p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL;
 }
 
 static CK_RV generate_pair_once(p11_session *session,
                                 const CK_MECHANISM *mechanism,
-                                const pair_templates *t, bool with_id,
+                                const pair_templates *t, unsigned *sent,
                                 CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
 {
     kmip_item *common = kmip_attrs_new();
@@ -290,9 +305,13 @@ static CK_RV generate_pair_once(p11_session *session,
         (common == NULL || priv_attrs == NULL || pub_attrs == NULL))
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK)
-        rv = pair_attrs(key_type, t, with_id, common, priv_attrs, pub_attrs);
+        rv = pair_common(key_type, t, common);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
+    if (rv == CKR_OK) {
+        *sent = p11_new_object_extras(session, version, pair_has_id(t));
+        rv = pair_attrs(key_type, t, *sent, priv_attrs, pub_attrs);
+    }
     if (rv == CKR_OK) {
         kmip_create_key_pair_args args = {common, priv_attrs, pub_attrs};
 
@@ -318,13 +337,12 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
                            const pair_templates *t, CK_OBJECT_HANDLE *pub,
                            CK_OBJECT_HANDLE *priv)
 {
-    bool with_id = p11_new_object_with_id(session) &&
-                   (p11_template_find(t->pub, t->pub_count, CKA_ID) != NULL ||
-                    p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL);
-    CK_RV rv = generate_pair_once(session, mechanism, t, with_id, pub, priv);
+    unsigned sent = 0;
+    CK_RV rv;
 
-    if (p11_retry_without_id(session, rv, with_id))
-        rv = generate_pair_once(session, mechanism, t, false, pub, priv);
+    do
+        rv = generate_pair_once(session, mechanism, t, &sent, pub, priv);
+    while (p11_retry_with_fewer(session, rv, sent));
     return generation_rv(session, rv);
 }
 

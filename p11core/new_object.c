@@ -7,6 +7,7 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "attrmap.h"
 #include "new_object.h"
 
 CK_RV p11_new_object_check(p11_session *session)
@@ -108,22 +109,52 @@ CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
     return rv;
 }
 
-bool p11_new_object_with_id(const p11_session *session)
+unsigned p11_new_object_extras(const p11_session *session, kmip_version version,
+                               bool with_id)
 {
-    return !atomic_load(&session->slot->no_custom_id);
+    const p11_slot *slot = session->slot;
+    unsigned extras = 0;
+
+    if (with_id && !atomic_load(&slot->no_custom_id))
+        extras |= P11_SEND_ID;
+    if (kmip_version_cmp(version, KMIP_VERSION(1, 4)) >= 0 &&
+        !atomic_load(&slot->no_export_attrs))
+        extras |= P11_SEND_EXPORT;
+    return extras;
 }
 
-bool p11_retry_without_id(p11_session *session, CK_RV rv, bool sent_id)
+/* What a refused extra is, what the slot then does without it. */
+static const struct {
+    unsigned extra;
+    const char *what;
+    const char *instead;
+} extra_names[] = {
+    {P11_SEND_ID, "x-pkcs11-id",
+     "CKA_ID falls back to the KMIP Unique Identifier"},
+    {P11_SEND_EXPORT, "Sensitive and Extractable",
+     "keys are shown as the server keeps them"},
+};
+
+static void forget_extra(p11_slot *slot, unsigned extra)
 {
-    switch (rv == CKR_OK || !sent_id ? 0 : session->device_error) {
+    atomic_store(extra == P11_SEND_ID ? &slot->no_custom_id
+                                      : &slot->no_export_attrs,
+                 true);
+    for (size_t i = 0; i < sizeof(extra_names) / sizeof(extra_names[0]); i++)
+        if (extra_names[i].extra == extra)
+            p11_log_warn("slot %lu: the server does not store %s: %s", slot->id,
+                         extra_names[i].what, extra_names[i].instead);
+}
+
+bool p11_retry_with_fewer(p11_session *session, CK_RV rv, unsigned sent)
+{
+    switch (rv == CKR_OK || sent == 0 ? 0 : session->device_error) {
     case KMIP_RESULT_REASON_INVALID_MESSAGE:
     case KMIP_RESULT_REASON_INVALID_FIELD:
     case KMIP_RESULT_REASON_INVALID_ATTRIBUTE:
     case KMIP_RESULT_REASON_UNSUPPORTED_ATTRIBUTE:
-        p11_log_warn("slot %lu: the server does not store %s: CKA_ID falls "
-                     "back to the KMIP Unique Identifier",
-                     session->slot->id, "x-pkcs11-id");
-        atomic_store(&session->slot->no_custom_id, true);
+        forget_extra(session->slot,
+                     (sent & P11_SEND_ID) ? P11_SEND_ID : P11_SEND_EXPORT);
         return true;
     default:
         return false;

@@ -19,13 +19,17 @@ CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
                               kmip_response **resp,
                               const kmip_item **out_payload);
 
-/* Whether new objects of session's slot carry x-pkcs11-id. */
-bool p11_new_object_with_id(const p11_session *session);
+/* What a new object of session's slot carries besides Name and usage
+ * (P11_SEND_* of attrmap.h): x-pkcs11-id when with_id, Sensitive and
+ * Extractable from KMIP 1.4 on; less what the server refused before. */
+unsigned p11_new_object_extras(const p11_session *session, kmip_version version,
+                               bool with_id);
 
-/* After a failed creation that sent x-pkcs11-id: true when the server
- * refused it (Invalid Message / Invalid Field / attribute errors), so the
- * caller creates the object again without it; the slot remembers. */
-bool p11_retry_without_id(p11_session *session, CK_RV rv, bool sent_id);
+/* After a failed creation that sent extras: true when the server refused
+ * an attribute (Invalid Message / Invalid Field / attribute errors); the
+ * slot then stops sending one of them (x-pkcs11-id first, then Sensitive
+ * and Extractable) and the caller creates the object again. */
+bool p11_retry_with_fewer(p11_session *session, CK_RV rv, unsigned sent);
 
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,

@@ -60,6 +60,27 @@ static uint32_t pairing_link(uint32_t object_type)
     }
 }
 
+/* Sensitive, Extractable, Always Sensitive and Never Extractable as the
+ * server keeps them. A server that keeps Extractable enforces the pair
+ * (kmipd: Get refuses the material); one that does not (PyKMIP, KMIP
+ * before 1.4) exports a key to its owner: KMIP's defaults, Sensitive
+ * false and Extractable true, are then the truth. */
+static void stage_export(p11_object *cache, const kmip_item *attrs)
+{
+    cache->sensitive = false;
+    cache->extractable = true;
+    cache->always_sensitive = false;
+    cache->never_extractable = false;
+    if (kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, &cache->extractable, NULL) !=
+        KMIP_OK)
+        return;
+    kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &cache->sensitive, NULL);
+    kmip_get_bool(attrs, KMIP_TAG_ALWAYS_SENSITIVE, &cache->always_sensitive,
+                  NULL);
+    kmip_get_bool(attrs, KMIP_TAG_NEVER_EXTRACTABLE, &cache->never_extractable,
+                  NULL);
+}
+
 /* Fills cache from the canonical attribute set attrs. */
 static CK_RV stage_attributes(p11_object *cache, const char *uid,
                               const kmip_item *attrs)
@@ -79,9 +100,7 @@ static CK_RV stage_attributes(p11_object *cache, const char *uid,
         cache->key_bits = (CK_ULONG)bits;
     kmip_attrs_get_usage_mask(attrs, &cache->usage_mask, NULL);
     kmip_attrs_get_state(attrs, &cache->state, NULL);
-    cache->sensitive = cache->object_class == CKO_PRIVATE_KEY ||
-                       cache->object_class == CKO_SECRET_KEY;
-    cache->extractable = false;
+    stage_export(cache, attrs);
     if (kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
         rv = dup_text(text, &cache->label);
     if (rv == CKR_OK && pairing_link(cache->kmip_object_type) != 0 &&
@@ -296,6 +315,8 @@ static void commit(staged_object *staged)
         object->state = cache->state;
         object->sensitive = cache->sensitive;
         object->extractable = cache->extractable;
+        object->always_sensitive = cache->always_sensitive;
+        object->never_extractable = cache->never_extractable;
         object->label = cache->label;
         object->id = cache->id;
         object->id_len = cache->id_len;

@@ -62,6 +62,9 @@ typedef struct p11_slot {
     /* The server rejected the custom attribute x-pkcs11-id (PyKMIP): new
      * objects are created without it and CKA_ID falls back to the uid. */
     atomic_bool no_custom_id;
+    /* The server rejected Sensitive / Extractable (PyKMIP): new keys are
+     * created without them and shown as the server keeps them. */
+    atomic_bool no_export_attrs;
     /* Counts of open sessions, under module->lock. */
     CK_ULONG session_count;
     CK_ULONG rw_session_count;
@@ -93,10 +96,14 @@ typedef struct p11_object {
     CK_ULONG key_bits;   /* fixed: modulus, curve or secret key length */
     uint32_t usage_mask; /* fixed: KMIP Cryptographic Usage Mask */
     uint32_t state;      /* KMIP State */
-    bool sensitive;      /* fixed: CKA_SENSITIVE */
-    bool extractable;    /* fixed: CKA_EXTRACTABLE */
-    char *label;         /* KMIP Name, NULL when none */
-    uint8_t *id;         /* CKA_ID: the custom attribute, else a uid's bytes */
+    /* fixed: KMIP Sensitive, Extractable, Always Sensitive and Never
+     * Extractable as the server keeps them (object_load.c). */
+    bool sensitive;
+    bool extractable;
+    bool always_sensitive;
+    bool never_extractable;
+    char *label; /* KMIP Name, NULL when none */
+    uint8_t *id; /* CKA_ID: the custom attribute, else a uid's bytes */
     size_t id_len;
     bool id_custom;   /* id comes from the custom attribute x-pkcs11-id */
     char *linked_uid; /* fixed: the other half of a key pair, or NULL */

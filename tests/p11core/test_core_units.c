@@ -76,6 +76,8 @@ static p11_object key_object(CK_OBJECT_CLASS object_class, CK_ULONG key_type,
         .subtype = key_type,
         .usage_mask = KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
         .sensitive = object_class != CKO_PUBLIC_KEY,
+        .always_sensitive = object_class != CKO_PUBLIC_KEY,
+        .never_extractable = object_class != CKO_PUBLIC_KEY,
         .public_key = public_key,
         .key_bits =
             public_key != NULL ? (CK_ULONG)EVP_PKEY_get_bits(public_key) : 128,
