@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "attr_table.h"
 #include "attrmap.h"
 #include "key_import.h"
 #include "kmip/tags.h"
@@ -197,6 +198,135 @@ static void attribute_table_names_the_kmip_attribute(void **state)
                      CKR_ATTRIBUTE_TYPE_INVALID);
 }
 
+/* ---- templates: what they set is what is read back ---- */
+
+static CK_RV validate_one(CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                          CK_ATTRIBUTE_TYPE type, const void *value,
+                          CK_ULONG len)
+{
+    CK_ATTRIBUTE attr = {type, (void *)value, len};
+
+    return p11_template_validate(&attr, 1, object_class, subtype,
+                                 P11_TEMPLATE_CREATE);
+}
+
+static void template_may_only_repeat_what_is_read_back(void **state)
+{
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+
+    (void)state;
+    assert_int_equal(
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_MODIFIABLE, &no, 1),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_MODIFIABLE, &yes, 1), CKR_OK);
+    assert_int_equal(validate_one(CKO_DATA, CK_UNAVAILABLE_INFORMATION,
+                                  CKA_COPYABLE, &yes, 1),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_START_DATE, "20260101", 8),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_START_DATE, NULL, 0), CKR_OK);
+    assert_int_equal(validate_one(CKO_DATA, CK_UNAVAILABLE_INFORMATION,
+                                  CKA_APPLICATION, "app", 3),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_PRIVATE_KEY, CKK_RSA, CKA_PRIVATE, &no, 1),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_PUBLIC_KEY, CKK_EC, CKA_VERIFY_RECOVER, &yes, 1),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+/* A self-signed certificate for subject CN=cn, as DER (OPENSSL_free). */
+static int make_cert(const char *cn, uint8_t **der)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    X509 *cert = X509_new();
+    X509_NAME *name = X509_get_subject_name(cert);
+    int len;
+
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               (const unsigned char *)cn, -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
+    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_sign(cert, key, EVP_sha256());
+    *der = NULL;
+    len = i2d_X509(cert, der);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return len;
+}
+
+static void certificate_fields_must_be_the_certificate_s(void **state)
+{
+    CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE x509 = CKC_X_509;
+    uint8_t *der, *other, *subject = NULL;
+    int len = make_cert("mine", &der), other_len = make_cert("other", &other);
+    const unsigned char *p = der;
+    X509 *cert = d2i_X509(NULL, &p, len);
+    int subject_len = i2d_X509_NAME(X509_get_subject_name(cert), &subject);
+    CK_ATTRIBUTE templ[] = {
+        {CKA_CLASS, &cert_class, sizeof(cert_class)},
+        {CKA_CERTIFICATE_TYPE, &x509, sizeof(x509)},
+        {CKA_VALUE, der, (CK_ULONG)len},
+        {CKA_SUBJECT, subject, (CK_ULONG)subject_len},
+    };
+
+    (void)state;
+    assert_int_equal(p11_template_validate(templ, 4, CKO_CERTIFICATE, CKC_X_509,
+                                           P11_TEMPLATE_CREATE),
+                     CKR_OK);
+    templ[2] = (CK_ATTRIBUTE){CKA_VALUE, other, (CK_ULONG)other_len};
+    assert_int_equal(p11_template_validate(templ, 4, CKO_CERTIFICATE, CKC_X_509,
+                                           P11_TEMPLATE_CREATE),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    X509_free(cert);
+    OPENSSL_free(subject);
+    OPENSSL_free(der);
+    OPENSSL_free(other);
+}
+
+/* Every fixed attribute of the table: a template repeating the value read
+ * from a new object passes, a boolean's opposite does not. */
+static void every_fixed_flag_is_accepted_only_as_read(void **state)
+{
+    static const CK_OBJECT_CLASS classes[] = {CKO_DATA, CKO_CERTIFICATE,
+                                              CKO_PUBLIC_KEY, CKO_PRIVATE_KEY,
+                                              CKO_SECRET_KEY};
+    size_t count;
+    const p11_attr_entry *entries = p11_attr_entries(&count);
+
+    (void)state;
+    for (size_t c = 0; c < 5; c++) {
+        p11_object made = {.object_class = classes[c], .subtype = CKK_AES};
+
+        for (size_t i = 0; i < count; i++) {
+            const p11_attr_entry *e = &entries[i];
+            p11_attr_value v;
+            CK_BBOOL flipped;
+
+            if (e->use != USE_SHOWN || e->form != FORM_BOOL ||
+                !(e->classes & p11_class_bit(classes[c])))
+                continue;
+            assert_int_equal(p11_attr_read(&made, e->type, &v), CKR_OK);
+            flipped = *(const CK_BBOOL *)v.data ? CK_FALSE : CK_TRUE;
+            assert_int_equal(
+                validate_one(classes[c], CKK_AES, e->type, v.data, 1), CKR_OK);
+            if (validate_one(classes[c], CKK_AES, e->type, &flipped, 1) !=
+                CKR_ATTRIBUTE_VALUE_INVALID)
+                fail_msg("class %lu: attribute 0x%lx taken as %d, read %d",
+                         classes[c], e->type, flipped, !flipped);
+            p11_attr_value_clear(&v);
+        }
+    }
+}
+
 /* ---- template values -> KMIP objects ---- */
 
 static void rsa_public_key_is_registered_as_pkcs1(void **state)
@@ -374,6 +504,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reasons_map_through_the_table),
+        cmocka_unit_test(template_may_only_repeat_what_is_read_back),
+        cmocka_unit_test(certificate_fields_must_be_the_certificate_s),
+        cmocka_unit_test(every_fixed_flag_is_accepted_only_as_read),
         cmocka_unit_test(unknown_reason_is_device_error),
         cmocka_unit_test(transport_failures_are_device_errors),
         cmocka_unit_test(ec_public_key_shows_curve_and_point),
