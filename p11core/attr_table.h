@@ -47,6 +47,10 @@ typedef enum p11_attr_use {
     USE_INPUT,
     /* Set by the token: CKR_ATTRIBUTE_READ_ONLY in a template. */
     USE_TOKEN,
+    /* The one exception, CKA_PRIVATE: any value is taken and none kept,
+     * because the token's login mode decides (tools disagree on it:
+     * pkcs11-tool sends false for secret keys, others true). */
+    USE_LOGIN,
 } p11_attr_use;
 
 typedef struct p11_attr_entry p11_attr_entry;

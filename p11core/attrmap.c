@@ -105,12 +105,12 @@ static CK_RV read_subtype(const p11_attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-/* Secret and private keys are private objects: a token with a login
- * shows them after it (object.c), one without a login to every session. */
+/* Keys are private objects when the token has a login. */
 static CK_RV read_private(const p11_attr_entry *e, const p11_object *o,
                           p11_attr_value *v)
 {
-    set_bool(v, (p11_class_bit(o->object_class) & e->arg) != 0);
+    (void)e;
+    set_bool(v, p11_object_is_private(o));
     return CKR_OK;
 }
 
@@ -281,7 +281,8 @@ static const p11_attr_entry table[] = {
     {CKA_CLASS, ALL, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
      KMIP_TAG_OBJECT_TYPE, read_class, 0},
     FIXED(CKA_TOKEN, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
-    FIXED(CKA_PRIVATE, ALL, FORM_BOOL, read_private, PRIV | SECRET),
+    {CKA_PRIVATE, ALL, ANY_KEY, 0, FORM_BOOL, USE_LOGIN, BOTH, ANY_VALUE, 0,
+     read_private, 0},
     FIXED(CKA_MODIFIABLE, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
     FIXED(CKA_COPYABLE, ALL, FORM_BOOL, read_constant_bool, CK_FALSE),
     FIXED(CKA_DESTROYABLE, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),

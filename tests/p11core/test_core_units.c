@@ -232,9 +232,6 @@ static void template_may_only_repeat_what_is_read_back(void **state)
                                   CKA_APPLICATION, "app", 3),
                      CKR_ATTRIBUTE_VALUE_INVALID);
     assert_int_equal(
-        validate_one(CKO_PRIVATE_KEY, CKK_RSA, CKA_PRIVATE, &no, 1),
-        CKR_ATTRIBUTE_VALUE_INVALID);
-    assert_int_equal(
         validate_one(CKO_PUBLIC_KEY, CKK_EC, CKA_VERIFY_RECOVER, &yes, 1),
         CKR_ATTRIBUTE_VALUE_INVALID);
 }
