@@ -26,6 +26,7 @@ typedef struct staged_object {
     p11_object *object;
     p11_object cache; /* fields only; no lock */
     CK_RV rv;
+    bool answered; /* the current step's answer arrived */
 } staged_object;
 
 static CK_RV dup_text(const char *text, char **out)
@@ -248,53 +249,109 @@ static kmip_item *step_request(load_step step, kmip_version version,
     return kmip_get_request(version, &get);
 }
 
+/* The uid step asks about for a staged object, or NULL when it asks
+ * nothing (already answered, failed, or no public material). */
+static const char *step_uid(load_step step, const staged_object *staged)
+{
+    if (staged->answered || staged->rv != CKR_OK)
+        return NULL;
+    return step == STEP_ATTRIBUTES ? staged->object->uid : material_uid(staged);
+}
+
+/* One batch of a step: its request items and the objects they ask
+ * about. */
+typedef struct load_batch {
+    kmip_request_item items[LOAD_BATCH];
+    staged_object *members[LOAD_BATCH];
+    size_t count;
+} load_batch;
+
+/* Fills batch with up to LOAD_BATCH objects that still need step. */
+static CK_RV fill_batch(load_step step, kmip_version version,
+                        staged_object *staged, size_t n, load_batch *batch)
+{
+    CK_RV rv = CKR_OK;
+
+    batch->count = 0;
+    for (size_t i = 0; i < n && batch->count < LOAD_BATCH; i++) {
+        const char *uid = step_uid(step, &staged[i]);
+        kmip_request_item *item = &batch->items[batch->count];
+
+        if (uid == NULL)
+            continue;
+        item->operation = step == STEP_ATTRIBUTES
+                              ? KMIP_OPERATION_GET_ATTRIBUTES
+                              : KMIP_OPERATION_GET;
+        item->payload = step_request(step, version, uid);
+        if (item->payload == NULL)
+            rv = CKR_HOST_MEMORY;
+        batch->members[batch->count++] = &staged[i];
+    }
+    if (rv != CKR_OK)
+        for (size_t k = 0; k < batch->count; k++)
+            kmip_request_item_clear(&batch->items[k]);
+    return rv;
+}
+
+/* Stages the answers resp holds; a server that stops at a failed item
+ * (no Batch Error Continuation) leaves later ones unanswered, for the
+ * next batch. A batch with no answer at all fails its objects. */
+static void stage_batch(p11_session *session, load_step step,
+                        const kmip_response *resp, load_batch *batch)
+{
+    size_t answered = 0;
+
+    for (size_t k = 0; k < batch->count; k++) {
+        staged_object *member = batch->members[k];
+
+        if (kmip_response_item_for(resp, k) == NULL)
+            continue;
+        member->rv = step == STEP_ATTRIBUTES
+                         ? stage_attributes_response(session, resp, k, member)
+                         : stage_material_response(session, resp, k, member);
+        member->answered = true;
+        answered++;
+    }
+    for (size_t k = 0; answered == 0 && k < batch->count; k++) {
+        p11_log_warn("object %s: the server answered none of a batch",
+                     batch->members[k]->object->uid);
+        batch->members[k]->rv = CKR_DEVICE_ERROR;
+    }
+}
+
+/* Sends one batch of step and stages its answers; *sent is false when
+ * nothing was left to ask. */
+static CK_RV run_batch(p11_session *session, kmip_version version,
+                       load_step step, staged_object *staged, size_t n,
+                       bool *sent)
+{
+    load_batch batch;
+    kmip_response *resp = NULL;
+    CK_RV rv = fill_batch(step, version, staged, n, &batch);
+
+    *sent = batch.count > 0;
+    if (rv != CKR_OK || batch.count == 0)
+        return rv;
+    rv = p11_kmip_call(session, batch.items, batch.count, true, &resp);
+    if (rv == CKR_OK)
+        stage_batch(session, step, resp, &batch);
+    kmip_response_free(resp);
+    return rv;
+}
+
 /* Sends step's request for every staged object that needs one, in
- * batches of LOAD_BATCH, and stages the answers. */
+ * batches, and stages the answers. */
 static CK_RV run_step(p11_session *session, kmip_version version,
                       load_step step, staged_object *staged, size_t n)
 {
-    kmip_request_item items[LOAD_BATCH];
-    staged_object *members[LOAD_BATCH];
-    size_t i = 0;
+    bool sent = true;
+    CK_RV rv = CKR_OK;
 
-    while (i < n) {
-        kmip_response *resp = NULL;
-        size_t count = 0;
-        CK_RV rv = CKR_OK;
-
-        for (; i < n && count < LOAD_BATCH; i++) {
-            const char *uid = step == STEP_ATTRIBUTES
-                                  ? staged[i].object->uid
-                                  : material_uid(&staged[i]);
-
-            if (uid == NULL || staged[i].rv != CKR_OK)
-                continue;
-            items[count].operation = step == STEP_ATTRIBUTES
-                                         ? KMIP_OPERATION_GET_ATTRIBUTES
-                                         : KMIP_OPERATION_GET;
-            items[count].payload = step_request(step, version, uid);
-            members[count++] = &staged[i];
-        }
-        if (count == 0)
-            break;
-        for (size_t k = 0; k < count; k++)
-            if (items[k].payload == NULL)
-                rv = CKR_HOST_MEMORY;
-        if (rv == CKR_OK)
-            rv = p11_kmip_call(session, items, count, true, &resp);
-        else
-            for (size_t k = 0; k < count; k++)
-                kmip_request_item_clear(&items[k]);
-        if (rv != CKR_OK)
-            return rv;
-        for (size_t k = 0; k < count; k++)
-            members[k]->rv =
-                step == STEP_ATTRIBUTES
-                    ? stage_attributes_response(session, resp, k, members[k])
-                    : stage_material_response(session, resp, k, members[k]);
-        kmip_response_free(resp);
-    }
-    return CKR_OK;
+    for (size_t i = 0; i < n; i++)
+        staged[i].answered = false;
+    while (rv == CKR_OK && sent)
+        rv = run_batch(session, version, step, staged, n, &sent);
+    return rv;
 }
 
 /* Moves the staged cache into its object unless another thread loaded it

@@ -345,6 +345,65 @@ static void each_key_pair_usage_alone(void **state)
     }
 }
 
+/* ---- loading keeps every object's public material ---- */
+
+static void rsa_pair_labelled(const char *label, CK_OBJECT_HANDLE *pub,
+                              CK_OBJECT_HANDLE *priv)
+{
+    CK_ULONG bits = 2048;
+    CK_ATTRIBUTE pub_templ[] = {{CKA_MODULUS_BITS, &bits, sizeof(bits)},
+                                {CKA_LABEL, (void *)label, strlen(label)}};
+    CK_ATTRIBUTE priv_templ[] = {{CKA_LABEL, (void *)label, strlen(label)}};
+    CK_MECHANISM mechanism = {CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
+
+    assert_int_equal(p11->C_GenerateKeyPair(session, &mechanism, pub_templ, 2,
+                                            priv_templ, 1, pub, priv),
+                     CKR_OK);
+}
+
+/* Three pairs, the first and last without their public keys: loading
+ * every private key in one batch, the Get of a destroyed public key must
+ * not cost the middle one its modulus (kmipd stops a batch at a failed
+ * item). */
+static void destroyed_link_does_not_drop_later_public_material(void **state)
+{
+    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
+    CK_ATTRIBUTE by_class = {CKA_CLASS, &priv_class, sizeof(priv_class)};
+    CK_OBJECT_HANDLE pub[3], priv[3], found[64];
+    char labels[3][64];
+    CK_ULONG n = 0, modulus_len = 0;
+    bool middle_seen = false;
+
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(labels[i], sizeof(labels[i]), "%s", new_label());
+        rsa_pair_labelled(labels[i], &pub[i], &priv[i]);
+    }
+    assert_int_equal(p11->C_DestroyObject(session, pub[0]), CKR_OK);
+    assert_int_equal(p11->C_DestroyObject(session, pub[2]), CKR_OK);
+    /* A fresh module: nothing cached. */
+    assert_int_equal(teardown(state), 0);
+    assert_int_equal(setup(state), 0);
+    assert_int_equal(p11->C_FindObjectsInit(session, &by_class, 1), CKR_OK);
+    assert_int_equal(p11->C_FindObjects(session, found, 64, &n), CKR_OK);
+    assert_int_equal(p11->C_FindObjectsFinal(session), CKR_OK);
+    for (CK_ULONG i = 0; i < n; i++) {
+        char label[64] = {0};
+        CK_ATTRIBUTE read[] = {{CKA_LABEL, label, sizeof(label) - 1},
+                               {CKA_MODULUS, NULL, 0}};
+
+        p11->C_GetAttributeValue(session, found[i], read, 2);
+        if (strcmp(label, labels[1]) == 0) {
+            middle_seen = true;
+            modulus_len = read[1].ulValueLen;
+        }
+        if (strcmp(label, labels[0]) == 0 || strcmp(label, labels[1]) == 0 ||
+            strcmp(label, labels[2]) == 0)
+            assert_int_equal(p11->C_DestroyObject(session, found[i]), CKR_OK);
+    }
+    assert_true(middle_seen);
+    assert_int_equal(modulus_len, 256);
+}
+
 /* ---- the module ---- */
 
 static void write_config(const char *path)
@@ -373,6 +432,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest kmipd_only[] = {
         T(generated_aes_key_is_not_exported_by_a_plain_get),
         T(imported_aes_key_is_sensitive_but_not_always),
+        T(destroyed_link_does_not_drop_later_public_material),
     };
     const struct CMUnitTest pykmip_only[] = {
         T(exported_key_is_shown_as_not_sensitive),
