@@ -14,6 +14,20 @@
  * "pkcs11-id"), as hex text (id_attr.c). */
 #define P11_ID_ATTRIBUTE "x-pkcs11-id"
 
+/* A private key's public half (SubjectPublicKeyInfo DER) lives in this
+ * custom attribute, so that it outlives the public key object. */
+#define P11_PUBLIC_KEY_ATTRIBUTE "x-pkcs11-public-key"
+
+/* Adds the custom attribute name holding data as hex text to the
+ * canonical set attrs; the new attribute, or NULL when out of memory. */
+kmip_item *p11_hex_attr_add(kmip_item *attrs, const char *name,
+                            const uint8_t *data, size_t len);
+
+/* The bytes of attrs' custom attribute name into *data (free with
+ * free()); false when absent or malformed. */
+bool p11_hex_attr_get(const kmip_item *attrs, const char *name, uint8_t **data,
+                      size_t *len);
+
 /* Adds x-pkcs11-id holding id to the canonical set attrs; the new
  * attribute, or NULL when out of memory. */
 kmip_item *p11_id_attr_add(kmip_item *attrs, const uint8_t *id, size_t len);
@@ -104,12 +118,12 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 /* What a new object carries besides Name and usage, when the server
  * takes it (new_object.c learns which it refuses). */
 enum {
-    P11_SEND_ID = 1 << 0,     /* x-pkcs11-id (CKA_ID) */
+    P11_SEND_CUSTOM = 1 << 0, /* custom attributes: x-pkcs11-id ... */
     P11_SEND_EXPORT = 1 << 1, /* Sensitive and Extractable (KMIP 1.4) */
 };
 
 /* Adds to the canonical set attrs the KMIP attributes templ asks for:
- * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, with P11_SEND_ID), Cryptographic
+ * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, with P11_SEND_CUSTOM), Cryptographic
  * Usage Mask (from CKA_SIGN ..., defaulting to what the class does), and
  * for private and secret keys Sensitive true and Extractable false (with
  * P11_SEND_EXPORT). */

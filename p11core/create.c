@@ -59,11 +59,18 @@ static CK_RV register_object(p11_session *session, const CK_ATTRIBUTE *templ,
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK) {
-        *sent = p11_new_object_extras(
-            session, version, p11_template_find(templ, count, CKA_ID) != NULL);
+        *sent = p11_new_object_extras(session, version,
+                                      p11_template_find(templ, count, CKA_ID) !=
+                                              NULL ||
+                                          import->public_der != NULL);
         rv = p11_template_kmip_attrs(templ, count, object_class, subtype, *sent,
                                      attrs);
     }
+    if (rv == CKR_OK && (*sent & P11_SEND_CUSTOM) &&
+        import->public_der != NULL &&
+        p11_hex_attr_add(attrs, P11_PUBLIC_KEY_ATTRIBUTE, import->public_der,
+                         import->public_der_len) == NULL)
+        rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK) {
         kmip_register_args args = {import->object.object_type, attrs, object};
 

@@ -110,13 +110,13 @@ CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
 }
 
 unsigned p11_new_object_extras(const p11_session *session, kmip_version version,
-                               bool with_id)
+                               bool with_custom)
 {
     const p11_slot *slot = session->slot;
     unsigned extras = 0;
 
-    if (with_id && !atomic_load(&slot->no_custom_id))
-        extras |= P11_SEND_ID;
+    if (with_custom && !atomic_load(&slot->no_custom_id))
+        extras |= P11_SEND_CUSTOM;
     if (kmip_version_cmp(version, KMIP_VERSION(1, 4)) >= 0 &&
         !atomic_load(&slot->no_export_attrs))
         extras |= P11_SEND_EXPORT;
@@ -129,7 +129,7 @@ static const struct {
     const char *what;
     const char *instead;
 } extra_names[] = {
-    {P11_SEND_ID, "x-pkcs11-id",
+    {P11_SEND_CUSTOM, "custom attributes (x-pkcs11-id, ...)",
      "CKA_ID falls back to the KMIP Unique Identifier"},
     {P11_SEND_EXPORT, "Sensitive and Extractable",
      "keys are shown as the server keeps them"},
@@ -137,8 +137,8 @@ static const struct {
 
 static void forget_extra(p11_slot *slot, unsigned extra)
 {
-    atomic_store(extra == P11_SEND_ID ? &slot->no_custom_id
-                                      : &slot->no_export_attrs,
+    atomic_store(extra == P11_SEND_CUSTOM ? &slot->no_custom_id
+                                          : &slot->no_export_attrs,
                  true);
     for (size_t i = 0; i < sizeof(extra_names) / sizeof(extra_names[0]); i++)
         if (extra_names[i].extra == extra)
@@ -153,8 +153,8 @@ bool p11_retry_with_fewer(p11_session *session, CK_RV rv, unsigned sent)
     case KMIP_RESULT_REASON_INVALID_FIELD:
     case KMIP_RESULT_REASON_INVALID_ATTRIBUTE:
     case KMIP_RESULT_REASON_UNSUPPORTED_ATTRIBUTE:
-        forget_extra(session->slot,
-                     (sent & P11_SEND_ID) ? P11_SEND_ID : P11_SEND_EXPORT);
+        forget_extra(session->slot, (sent & P11_SEND_CUSTOM) ? P11_SEND_CUSTOM
+                                                             : P11_SEND_EXPORT);
         return true;
     default:
         return false;

@@ -20,14 +20,15 @@ CK_RV p11_create_and_activate(p11_session *session, kmip_version version,
                               const kmip_item **out_payload);
 
 /* What a new object of session's slot carries besides Name and usage
- * (P11_SEND_* of attrmap.h): x-pkcs11-id when with_id, Sensitive and
- * Extractable from KMIP 1.4 on; less what the server refused before. */
+ * (P11_SEND_* of attrmap.h): custom attributes when with_custom (CKA_ID,
+ * a private key's public half), Sensitive and Extractable from KMIP 1.4
+ * on; less what the server refused before. */
 unsigned p11_new_object_extras(const p11_session *session, kmip_version version,
-                               bool with_id);
+                               bool with_custom);
 
 /* After a failed creation that sent extras: true when the server refused
  * an attribute (Invalid Message / Invalid Field / attribute errors); the
- * slot then stops sending one of them (x-pkcs11-id first, then Sensitive
+ * slot then stops sending one of them (custom attributes first, then Sensitive
  * and Extractable) and the caller creates the object again. */
 bool p11_retry_with_fewer(p11_session *session, CK_RV rv, unsigned sent);
 

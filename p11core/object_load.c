@@ -82,6 +82,24 @@ static void stage_export(p11_object *cache, const kmip_item *attrs)
                   NULL);
 }
 
+/* A private key's own copy of its public half, when it has one: then
+ * the linked public key is not needed (and may be gone). */
+static void stage_public_half(p11_object *cache, const kmip_item *attrs)
+{
+    const unsigned char *p;
+    uint8_t *der;
+    size_t len;
+
+    if (cache->object_class != CKO_PRIVATE_KEY ||
+        !p11_hex_attr_get(attrs, P11_PUBLIC_KEY_ATTRIBUTE, &der, &len))
+        return;
+    p = der;
+    cache->public_key = d2i_PUBKEY(NULL, &p, (long)len);
+    free(der);
+    if (cache->public_key == NULL)
+        p11_log_warn("%s does not hold a public key", P11_PUBLIC_KEY_ATTRIBUTE);
+}
+
 /* Fills cache from the canonical attribute set attrs. */
 static CK_RV stage_attributes(p11_object *cache, const char *uid,
                               const kmip_item *attrs)
@@ -102,6 +120,7 @@ static CK_RV stage_attributes(p11_object *cache, const char *uid,
     kmip_attrs_get_usage_mask(attrs, &cache->usage_mask, NULL);
     kmip_attrs_get_state(attrs, &cache->state, NULL);
     stage_export(cache, attrs);
+    stage_public_half(cache, attrs);
     if (kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
         rv = dup_text(text, &cache->label);
     if (rv == CKR_OK && pairing_link(cache->kmip_object_type) != 0 &&
@@ -176,7 +195,8 @@ static const char *material_uid(const staged_object *staged)
     case CKO_DATA:
         return staged->object->uid;
     case CKO_PRIVATE_KEY:
-        return staged->cache.linked_uid;
+        return staged->cache.public_key == NULL ? staged->cache.linked_uid
+                                                : NULL;
     default:
         return NULL;
     }

@@ -211,7 +211,7 @@ CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
     bool key = (p11_class_bit(object_class) & KEYS) != 0;
     CK_RV rv = add_label(p11_template_find(templ, count, CKA_LABEL), attrs);
 
-    if (rv == CKR_OK && (extras & P11_SEND_ID) && id != NULL &&
+    if (rv == CKR_OK && (extras & P11_SEND_CUSTOM) && id != NULL &&
         id->ulValueLen > 0 &&
         p11_id_attr_add(attrs, id->pValue, id->ulValueLen) == NULL)
         rv = CKR_HOST_MEMORY;

@@ -18,6 +18,10 @@
 
 #include <cmocka.h>
 
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include <p11-kit/pkcs11.h>
 
 #include "e2e.h"
@@ -404,6 +408,115 @@ static void destroyed_link_does_not_drop_later_public_material(void **state)
     assert_int_equal(modulus_len, 256);
 }
 
+/* ---- imported private keys keep their public half ---- */
+
+/* A big number of key as big-endian bytes in out; its length. */
+static CK_ULONG key_number(EVP_PKEY *key, const char *name, uint8_t *out)
+{
+    BIGNUM *bn = NULL;
+    int len;
+
+    assert_true(EVP_PKEY_get_bn_param(key, name, &bn));
+    len = BN_bn2bin(bn, out);
+    BN_clear_free(bn);
+    return (CK_ULONG)len;
+}
+
+/* The template parts of a private key, by key type: EC (the scalar)
+ * or RSA (every part, as the module imports RSA with its CRT values). */
+static const struct {
+    CK_KEY_TYPE key_type;
+    CK_ATTRIBUTE_TYPE type;
+    const char *param;
+} private_parts[] = {
+    {CKK_EC, CKA_VALUE, OSSL_PKEY_PARAM_PRIV_KEY},
+    {CKK_RSA, CKA_MODULUS, OSSL_PKEY_PARAM_RSA_N},
+    {CKK_RSA, CKA_PUBLIC_EXPONENT, OSSL_PKEY_PARAM_RSA_E},
+    {CKK_RSA, CKA_PRIVATE_EXPONENT, OSSL_PKEY_PARAM_RSA_D},
+    {CKK_RSA, CKA_PRIME_1, OSSL_PKEY_PARAM_RSA_FACTOR1},
+    {CKK_RSA, CKA_PRIME_2, OSSL_PKEY_PARAM_RSA_FACTOR2},
+    {CKK_RSA, CKA_EXPONENT_1, OSSL_PKEY_PARAM_RSA_EXPONENT1},
+    {CKK_RSA, CKA_EXPONENT_2, OSSL_PKEY_PARAM_RSA_EXPONENT2},
+    {CKK_RSA, CKA_COEFFICIENT, OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
+};
+
+#define PARTS (sizeof(private_parts) / sizeof(private_parts[0]))
+
+static CK_OBJECT_HANDLE import_private(EVP_PKEY *key, const char *label)
+{
+    static const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                                   0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
+    CK_KEY_TYPE key_type = EVP_PKEY_is_a(key, "RSA") ? CKK_RSA : CKK_EC;
+    uint8_t parts[PARTS][512];
+    CK_ATTRIBUTE templ[PARTS + 4] = {
+        {CKA_CLASS, &priv_class, sizeof(priv_class)},
+        {CKA_KEY_TYPE, &key_type, sizeof(key_type)},
+        {CKA_LABEL, (void *)label, strlen(label)},
+        {CKA_EC_PARAMS, (void *)p256, sizeof(p256)},
+    };
+    CK_ULONG n = key_type == CKK_EC ? 4 : 3;
+    CK_OBJECT_HANDLE handle;
+
+    for (size_t i = 0; i < PARTS; i++)
+        if (private_parts[i].key_type == key_type)
+            templ[n++] = (CK_ATTRIBUTE){
+                private_parts[i].type, parts[i],
+                key_number(key, private_parts[i].param, parts[i])};
+    assert_int_equal(p11->C_CreateObject(session, templ, n, &handle), CKR_OK);
+    return handle;
+}
+
+/* key's CKA_PUBLIC_KEY_INFO is the SubjectPublicKeyInfo of expected. */
+static void expect_public_half(CK_OBJECT_HANDLE key, EVP_PKEY *expected)
+{
+    uint8_t info[1024], *der = NULL;
+    CK_ATTRIBUTE read = {CKA_PUBLIC_KEY_INFO, info, sizeof(info)};
+    int len = i2d_PUBKEY(expected, &der);
+
+    assert_int_equal(p11->C_GetAttributeValue(session, key, &read, 1), CKR_OK);
+    assert_int_equal(read.ulValueLen, len);
+    assert_memory_equal(info, der, (size_t)len);
+    OPENSSL_free(der);
+}
+
+static CK_OBJECT_HANDLE find_private(const char *label)
+{
+    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
+    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &priv_class, sizeof(priv_class)},
+                            {CKA_LABEL, (void *)label, strlen(label)}};
+    CK_OBJECT_HANDLE found[2];
+    CK_ULONG n = 0;
+
+    assert_int_equal(p11->C_FindObjectsInit(session, templ, 2), CKR_OK);
+    assert_int_equal(p11->C_FindObjects(session, found, 2, &n), CKR_OK);
+    assert_int_equal(p11->C_FindObjectsFinal(session), CKR_OK);
+    assert_int_equal(n, 1);
+    return found[0];
+}
+
+/* A private key imported alone (no public key object) shows its public
+ * attributes, also to a module that did not import it. */
+static void imported_private_keys_keep_their_public_half(void **state)
+{
+    EVP_PKEY *keys[2] = {EVP_RSA_gen(2048), EVP_EC_gen("P-256")};
+    char labels[2][64];
+
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(labels[i], sizeof(labels[i]), "%s", new_label());
+        expect_public_half(import_private(keys[i], labels[i]), keys[i]);
+    }
+    assert_int_equal(teardown(state), 0);
+    assert_int_equal(setup(state), 0);
+    for (size_t i = 0; i < 2; i++) {
+        CK_OBJECT_HANDLE key = find_private(labels[i]);
+
+        expect_public_half(key, keys[i]);
+        assert_int_equal(p11->C_DestroyObject(session, key), CKR_OK);
+        EVP_PKEY_free(keys[i]);
+    }
+}
+
 /* ---- the module ---- */
 
 static void write_config(const char *path)
@@ -433,6 +546,7 @@ int main(int argc, char **argv)
         T(generated_aes_key_is_not_exported_by_a_plain_get),
         T(imported_aes_key_is_sensitive_but_not_always),
         T(destroyed_link_does_not_drop_later_public_material),
+        T(imported_private_keys_keep_their_public_half),
     };
     const struct CMUnitTest pykmip_only[] = {
         T(exported_key_is_shown_as_not_sensitive),
