@@ -323,6 +323,9 @@ static CK_RV generate_pair_once(p11_session *session,
         kmip_create_key_pair_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
     if (rv == CKR_OK)
+        p11_keep_public_half(session, version, result.private_uid,
+                             result.public_uid);
+    if (rv == CKR_OK)
         rv = p11_new_handle(session, result.public_uid, pub);
     if (rv == CKR_OK)
         rv = p11_new_handle(session, result.private_uid, priv);

@@ -32,6 +32,12 @@ unsigned p11_new_object_extras(const p11_session *session, kmip_version version,
  * and Extractable) and the caller creates the object again. */
 bool p11_retry_with_fewer(p11_session *session, CK_RV rv, unsigned sent);
 
+/* public_half.c: after a new key pair, stores a copy of the public key
+ * with the private key (x-pkcs11-public-key), when the slot takes custom
+ * attributes: two round trips. Failures are logged only. */
+void p11_keep_public_half(p11_session *session, kmip_version version,
+                          const char *private_uid, const char *public_uid);
+
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,
                      CK_OBJECT_HANDLE *handle);

@@ -518,6 +518,54 @@ static void imported_private_keys_keep_their_public_half(void **state)
     }
 }
 
+/* Generated pairs too: the private key shows its public attributes after
+ * its public key is destroyed. */
+static void generated_private_keys_keep_their_public_half(void **state)
+{
+    static const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                                   0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_ULONG bits = 2048;
+    CK_MECHANISM mechanisms[2] = {{CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0},
+                                  {CKM_EC_KEY_PAIR_GEN, NULL, 0}};
+    CK_ATTRIBUTE sizes[2] = {{CKA_MODULUS_BITS, &bits, sizeof(bits)},
+                             {CKA_EC_PARAMS, (void *)p256, sizeof(p256)}};
+    char labels[2][64];
+    uint8_t infos[2][1024];
+    CK_ULONG info_lens[2];
+
+    for (size_t i = 0; i < 2; i++) {
+        CK_OBJECT_HANDLE pub, priv;
+        CK_ATTRIBUTE label = {CKA_LABEL, labels[i], 0};
+        CK_ATTRIBUTE pub_templ[2] = {sizes[i], label};
+        CK_ATTRIBUTE info = {CKA_PUBLIC_KEY_INFO, infos[i], sizeof(infos[i])};
+
+        snprintf(labels[i], sizeof(labels[i]), "%s", new_label());
+        pub_templ[1].ulValueLen = strlen(labels[i]);
+        label.ulValueLen = strlen(labels[i]);
+        assert_int_equal(p11->C_GenerateKeyPair(session, &mechanisms[i],
+                                                pub_templ, 2, &label, 1, &pub,
+                                                &priv),
+                         CKR_OK);
+        assert_int_equal(p11->C_GetAttributeValue(session, pub, &info, 1),
+                         CKR_OK);
+        info_lens[i] = info.ulValueLen;
+        assert_int_equal(p11->C_DestroyObject(session, pub), CKR_OK);
+    }
+    assert_int_equal(teardown(state), 0);
+    assert_int_equal(setup(state), 0);
+    for (size_t i = 0; i < 2; i++) {
+        uint8_t read[1024];
+        CK_ATTRIBUTE info = {CKA_PUBLIC_KEY_INFO, read, sizeof(read)};
+        CK_OBJECT_HANDLE key = find_private(labels[i]);
+
+        assert_int_equal(p11->C_GetAttributeValue(session, key, &info, 1),
+                         CKR_OK);
+        assert_int_equal(info.ulValueLen, info_lens[i]);
+        assert_memory_equal(read, infos[i], info_lens[i]);
+        assert_int_equal(p11->C_DestroyObject(session, key), CKR_OK);
+    }
+}
+
 /* ---- the module ---- */
 
 static void write_config(const char *path)
@@ -548,6 +596,7 @@ int main(int argc, char **argv)
         T(imported_aes_key_is_sensitive_but_not_always),
         T(destroyed_link_does_not_drop_later_public_material),
         T(imported_private_keys_keep_their_public_half),
+        T(generated_private_keys_keep_their_public_half),
     };
     const struct CMUnitTest pykmip_only[] = {
         T(exported_key_is_shown_as_not_sensitive),
