@@ -47,6 +47,11 @@ typedef enum p11_attr_use {
     USE_INPUT,
     /* Set by the token: CKR_ATTRIBUTE_READ_ONLY in a template. */
     USE_TOKEN,
+    /* Kept as given in the custom attribute x-pkcs11-attrs (attr_bag.c):
+     * KMIP has no place for it. Absent, it reads arg (a boolean or
+     * number) or empty bytes; a server without custom attributes keeps
+     * nothing, so a template may then give only that default. */
+    USE_BAG,
     /* The one exception, CKA_PRIVATE: any value is taken and none kept,
      * because the token's login mode decides (tools disagree on it:
      * pkcs11-tool sends false for secret keys, others true). */
@@ -85,5 +90,18 @@ bool p11_attr_known(CK_ATTRIBUTE_TYPE type);
 
 /* The entries of the table, for walks over every attribute. */
 const p11_attr_entry *p11_attr_entries(size_t *count);
+
+/* attr_bag.c: the custom attribute that keeps USE_BAG attributes. */
+#define P11_BAG_ATTRIBUTE "x-pkcs11-attrs"
+
+/* Appends attr (of entry's form, already checked) to the bag text *bag
+ * (NULL at first; free with free()). CKR_OK or CKR_HOST_MEMORY. */
+CK_RV p11_bag_add(char **bag, const p11_attr_entry *entry,
+                  const CK_ATTRIBUTE *attr);
+
+/* entry's attribute from bag (may be NULL) into out, bytes owned by out
+ * (p11_attr_value_clear); false when the bag does not hold it. */
+bool p11_bag_read(const char *bag, const p11_attr_entry *entry,
+                  p11_attr_value *out);
 
 #endif

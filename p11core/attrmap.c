@@ -80,15 +80,6 @@ static CK_RV read_constant_ulong(const p11_attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_empty(const p11_attr_entry *e, const p11_object *o,
-                        p11_attr_value *v)
-{
-    (void)e;
-    (void)o;
-    set_bytes(v, "", 0);
-    return CKR_OK;
-}
-
 static CK_RV read_class(const p11_attr_entry *e, const p11_object *o,
                         p11_attr_value *v)
 {
@@ -243,13 +234,36 @@ static CK_RV read_cert_field(const p11_attr_entry *e, const p11_object *o,
     return set_owned(v, der, len);
 }
 
-/* Keys carry CKA_SUBJECT too, empty (PKCS#11 allows it). */
-static CK_RV read_subject(const p11_attr_entry *e, const p11_object *o,
-                          p11_attr_value *v)
+/* Kept as given (attr_bag.c), else the default: arg, or empty bytes. */
+static CK_RV read_bag(const p11_attr_entry *e, const p11_object *o,
+                      p11_attr_value *v)
 {
-    if (o->object_class == CKO_CERTIFICATE)
-        return read_cert_field(e, o, v);
-    return read_empty(e, o, v);
+    if (p11_bag_read(o->bag, e, v))
+        return CKR_OK;
+    if (e->form == FORM_BOOL)
+        set_bool(v, e->arg != 0);
+    else if (e->form == FORM_ULONG)
+        set_ulong(v, e->arg);
+    else
+        set_bytes(v, "", 0);
+    return CKR_OK;
+}
+
+/* A certificate's CKA_CHECK_VALUE: the first 3 bytes of the SHA-1 of its
+ * value. */
+static CK_RV read_check_value(const p11_attr_entry *e, const p11_object *o,
+                              p11_attr_value *v)
+{
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+
+    (void)e;
+    if (o->value == NULL ||
+        !EVP_Digest(o->value, o->value_len, digest, &len, EVP_sha1(), NULL))
+        return CKR_ATTRIBUTE_TYPE_INVALID;
+    v->owned = OPENSSL_memdup(digest, 3);
+    set_bytes(v, v->owned, 3);
+    return v->owned != NULL ? CKR_OK : CKR_HOST_MEMORY;
 }
 
 #define FLAG(field) offsetof(p11_object, field)
@@ -257,6 +271,12 @@ static CK_RV read_subject(const p11_attr_entry *e, const p11_object *o,
     {                                                                          \
         type, classes, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH, ANY_VALUE,       \
             KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK, read_usage, type                \
+    }
+/* Kept as given in x-pkcs11-attrs; absent, it reads value. */
+#define BAG(type, classes, form, value)                                        \
+    {                                                                          \
+        type, classes, ANY_KEY, 0, form, USE_BAG, BOTH, ANY_VALUE, 0,          \
+            read_bag, value                                                    \
     }
 /* A constant a template may only repeat. */
 #define FIXED(type, classes, form, reader, value)                              \
@@ -283,33 +303,36 @@ static const p11_attr_entry table[] = {
     FIXED(CKA_TOKEN, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
     {CKA_PRIVATE, ALL, ANY_KEY, 0, FORM_BOOL, USE_LOGIN, BOTH, ANY_VALUE, 0,
      read_private, 0},
-    FIXED(CKA_MODIFIABLE, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
+    BAG(CKA_MODIFIABLE, ALL, FORM_BOOL, CK_TRUE),
     FIXED(CKA_COPYABLE, ALL, FORM_BOOL, read_constant_bool, CK_FALSE),
     FIXED(CKA_DESTROYABLE, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
     {CKA_LABEL, ALL, ANY_KEY, 0, FORM_BYTES, USE_KEPT, BOTH, ANY_VALUE,
      KMIP_TAG_NAME, read_label, 0},
     /* Data */
-    FIXED(CKA_APPLICATION, DATA, FORM_BYTES, read_empty, 0),
-    FIXED(CKA_OBJECT_ID, DATA, FORM_BYTES, read_empty, 0),
+    BAG(CKA_APPLICATION, DATA, FORM_BYTES, 0),
+    BAG(CKA_OBJECT_ID, DATA, FORM_BYTES, 0),
     MATERIAL(CKA_VALUE, DATA | CERT | SECRET, ANY_KEY, SECRET, read_value),
     MATERIAL(CKA_VALUE, PRIV, CKK_EC, PRIV, read_value),
     /* Certificates */
     {CKA_CERTIFICATE_TYPE, CERT, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH,
      ANY_VALUE, 0, read_subtype, 0},
     FIXED(CKA_TRUSTED, CERT | PUB, FORM_BOOL, read_constant_bool, CK_FALSE),
-    FIXED(CKA_CERTIFICATE_CATEGORY, CERT, FORM_ULONG, read_constant_ulong,
-          0 /* unspecified */),
+    BAG(CKA_CERTIFICATE_CATEGORY, CERT, FORM_ULONG, 0 /* unspecified */),
+    FIXED(CKA_CHECK_VALUE, CERT, FORM_BYTES, read_check_value, 0),
     FIXED(CKA_ISSUER, CERT, FORM_BYTES, read_cert_field, 0),
     FIXED(CKA_SERIAL_NUMBER, CERT, FORM_BYTES, read_cert_field, 0),
-    FIXED(CKA_URL, CERT, FORM_BYTES, read_empty, 0),
-    FIXED(CKA_JAVA_MIDP_SECURITY_DOMAIN, CERT, FORM_ULONG, read_constant_ulong,
-          0),
+    BAG(CKA_URL, CERT, FORM_BYTES, 0),
+    BAG(CKA_JAVA_MIDP_SECURITY_DOMAIN, CERT, FORM_ULONG, 0),
+    BAG(CKA_HASH_OF_SUBJECT_PUBLIC_KEY, CERT, FORM_BYTES, 0),
+    BAG(CKA_HASH_OF_ISSUER_PUBLIC_KEY, CERT, FORM_BYTES, 0),
+    BAG(CKA_NAME_HASH_ALGORITHM, CERT, FORM_ULONG, CKM_SHA_1),
     /* Certificates and keys */
     {CKA_ID, CERT | KEYS, ANY_KEY, 0, FORM_BYTES, USE_KEPT, BOTH, ANY_VALUE,
      KMIP_TAG_VENDOR_ATTRIBUTE, read_id, 0},
-    FIXED(CKA_SUBJECT, CERT | ASYM, FORM_BYTES, read_subject, 0),
-    FIXED(CKA_START_DATE, CERT | KEYS, FORM_BYTES, read_empty, 0),
-    FIXED(CKA_END_DATE, CERT | KEYS, FORM_BYTES, read_empty, 0),
+    FIXED(CKA_SUBJECT, CERT, FORM_BYTES, read_cert_field, 0),
+    BAG(CKA_SUBJECT, ASYM, FORM_BYTES, 0),
+    BAG(CKA_START_DATE, CERT | KEYS, FORM_BYTES, 0),
+    BAG(CKA_END_DATE, CERT | KEYS, FORM_BYTES, 0),
     /* Keys */
     {CKA_KEY_TYPE, KEYS, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
      KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM, read_subtype, 0},
@@ -323,8 +346,8 @@ static const p11_attr_entry table[] = {
     USAGE(CKA_DECRYPT, PRIV | SECRET),
     USAGE(CKA_SIGN, PRIV | SECRET),
     USAGE(CKA_UNWRAP, PRIV | SECRET),
-    FIXED(CKA_VERIFY_RECOVER, PUB, FORM_BOOL, read_constant_bool, CK_FALSE),
-    FIXED(CKA_SIGN_RECOVER, PRIV, FORM_BOOL, read_constant_bool, CK_FALSE),
+    BAG(CKA_VERIFY_RECOVER, PUB, FORM_BOOL, CK_FALSE),
+    BAG(CKA_SIGN_RECOVER, PRIV, FORM_BOOL, CK_FALSE),
     /* Sent as KMIP Sensitive and Extractable; read as the server keeps
      * them (object_load.c). */
     {CKA_SENSITIVE, PRIV | SECRET, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH,

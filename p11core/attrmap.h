@@ -18,6 +18,14 @@
  * custom attribute, so that it outlives the public key object. */
 #define P11_PUBLIC_KEY_ATTRIBUTE "x-pkcs11-public-key"
 
+/* data as lowercase hex text (free with free()), or NULL. */
+char *p11_hex_encode(const uint8_t *data, size_t len);
+
+/* The len hex digits at hex as bytes into *out (free with free()); false
+ * when malformed or out of memory. */
+bool p11_hex_decode(const char *hex, size_t len, uint8_t **out,
+                    size_t *out_len);
+
 /* Adds the custom attribute name holding data as hex text to the
  * canonical set attrs; the new attribute, or NULL when out of memory. */
 kmip_item *p11_hex_attr_add(kmip_item *attrs, const char *name,
@@ -122,11 +130,19 @@ enum {
     P11_SEND_EXPORT = 1 << 1, /* Sensitive and Extractable (KMIP 1.4) */
 };
 
+/* Whether a new object of templ needs custom attributes: CKA_ID, or an
+ * attribute KMIP has no place for given another value than its default
+ * (x-pkcs11-attrs). */
+bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                               CK_OBJECT_CLASS object_class, CK_ULONG subtype);
+
 /* Adds to the canonical set attrs the KMIP attributes templ asks for:
  * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, with P11_SEND_CUSTOM), Cryptographic
  * Usage Mask (from CKA_SIGN ..., defaulting to what the class does), and
  * for private and secret keys Sensitive true and Extractable false (with
- * P11_SEND_EXPORT). */
+ * P11_SEND_EXPORT), and x-pkcs11-attrs for the attributes KMIP has no
+ * place for: CKR_ATTRIBUTE_VALUE_INVALID when it is needed without
+ * P11_SEND_CUSTOM. */
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                               unsigned extras, kmip_item *attrs);

@@ -59,10 +59,10 @@ static CK_RV register_object(p11_session *session, const CK_ATTRIBUTE *templ,
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK) {
-        *sent = p11_new_object_extras(session, version,
-                                      p11_template_find(templ, count, CKA_ID) !=
-                                              NULL ||
-                                          import->public_der != NULL);
+        *sent = p11_new_object_extras(
+            session, version,
+            p11_template_wants_custom(templ, count, object_class, subtype) ||
+                import->public_der != NULL);
         rv = p11_template_kmip_attrs(templ, count, object_class, subtype, *sent,
                                      attrs);
     }

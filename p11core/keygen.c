@@ -118,7 +118,8 @@ static CK_RV generate_key_once(p11_session *session,
         rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK) {
         *sent = p11_new_object_extras(
-            session, version, p11_template_find(templ, count, CKA_ID) != NULL);
+            session, version,
+            p11_template_wants_custom(templ, count, CKO_SECRET_KEY, key_type));
         rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
                                      *sent, attrs);
     }
@@ -279,11 +280,13 @@ static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
     return rv;
 }
 
-/* Whether either template of a pair gives CKA_ID. */
-static bool pair_has_id(const pair_templates *t)
+/* Whether either template of a pair needs custom attributes. */
+static bool pair_wants_custom(const pair_templates *t, CK_KEY_TYPE key_type)
 {
-    return p11_template_find(t->pub, t->pub_count, CKA_ID) != NULL ||
-           p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL;
+    return p11_template_wants_custom(t->pub, t->pub_count, CKO_PUBLIC_KEY,
+                                     key_type) ||
+           p11_template_wants_custom(t->priv, t->priv_count, CKO_PRIVATE_KEY,
+                                     key_type);
 }
 
 static CK_RV generate_pair_once(p11_session *session,
@@ -309,7 +312,8 @@ static CK_RV generate_pair_once(p11_session *session,
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK) {
-        *sent = p11_new_object_extras(session, version, pair_has_id(t));
+        *sent = p11_new_object_extras(session, version,
+                                      pair_wants_custom(t, key_type));
         rv = pair_attrs(key_type, t, *sent, priv_attrs, pub_attrs);
     }
     if (rv == CKR_OK) {

@@ -16,6 +16,7 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "attr_table.h"
 #include "attrmap.h"
 
 /* Items per request message. */
@@ -121,7 +122,10 @@ static CK_RV stage_attributes(p11_object *cache, const char *uid,
     kmip_attrs_get_state(attrs, &cache->state, NULL);
     stage_export(cache, attrs);
     stage_public_half(cache, attrs);
-    if (kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
+    if (kmip_attrs_get_custom_text(attrs, P11_BAG_ATTRIBUTE, &text, NULL) ==
+        KMIP_OK)
+        rv = dup_text(text, &cache->bag);
+    if (rv == CKR_OK && kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
         rv = dup_text(text, &cache->label);
     if (rv == CKR_OK && pairing_link(cache->kmip_object_type) != 0 &&
         kmip_attrs_get_link(attrs, pairing_link(cache->kmip_object_type), &text,
@@ -400,6 +404,7 @@ static void commit(staged_object *staged)
         object->id_custom = cache->id_custom;
         object->linked_uid = cache->linked_uid;
         object->public_key = cache->public_key;
+        object->bag = cache->bag;
         object->value = cache->value;
         object->value_len = cache->value_len;
         object->loaded = true;

@@ -111,6 +111,9 @@ typedef struct p11_object {
      * public key, or a certificate's subject key) for local operations
      * and public attributes; NULL when none. */
     EVP_PKEY *public_key;
+    /* fixed: x-pkcs11-attrs, the attributes KMIP has no place for
+     * (attr_bag.c), or NULL. */
+    char *bag;
     /* fixed: DER of a certificate, or the value of a data object; NULL
      * for keys. */
     uint8_t *value;

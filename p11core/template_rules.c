@@ -3,6 +3,7 @@
  * (attrmap.c), and the KMIP attributes they turn into. */
 #include "attrmap.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "attr_table.h"
@@ -169,6 +170,58 @@ static uint32_t template_usage(const CK_ATTRIBUTE *templ, CK_ULONG count,
     return mask;
 }
 
+/* templ's USE_BAG attributes that differ from their default, as bag
+ * text (*bag NULL when none; free with free()). */
+static CK_RV template_bag(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                          CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                          char **bag)
+{
+    p11_object made = {.object_class = object_class, .subtype = subtype};
+    CK_RV rv = CKR_OK;
+
+    *bag = NULL;
+    for (CK_ULONG i = 0; rv == CKR_OK && i < count; i++) {
+        const p11_attr_entry *entry =
+            p11_attr_entry_for(object_class, subtype, templ[i].type);
+
+        if (entry != NULL && entry->use == USE_BAG &&
+            check_shown(entry, &templ[i], &made) != CKR_OK)
+            rv = p11_bag_add(bag, entry, &templ[i]);
+    }
+    return rv;
+}
+
+bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                               CK_OBJECT_CLASS object_class, CK_ULONG subtype)
+{
+    char *bag = NULL;
+    bool wants =
+        p11_template_find(templ, count, CKA_ID) != NULL ||
+        (template_bag(templ, count, object_class, subtype, &bag) == CKR_OK &&
+         bag != NULL);
+
+    free(bag);
+    return wants;
+}
+
+/* Adds templ's bag to attrs; a server without custom attributes (no
+ * P11_SEND_CUSTOM in extras) cannot keep one. */
+static CK_RV add_bag(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                     CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                     unsigned extras, kmip_item *attrs)
+{
+    char *bag;
+    CK_RV rv = template_bag(templ, count, object_class, subtype, &bag);
+
+    if (rv == CKR_OK && bag != NULL)
+        rv = !(extras & P11_SEND_CUSTOM) ? CKR_ATTRIBUTE_VALUE_INVALID
+             : kmip_attrs_add_custom_text(attrs, P11_BAG_ATTRIBUTE, bag) != NULL
+                 ? CKR_OK
+                 : CKR_HOST_MEMORY;
+    free(bag);
+    return rv;
+}
+
 /* The KMIP attributes of the one value the module accepts for a kept
  * flag (Sensitive true, Extractable false), for the classes that have it. */
 static CK_RV add_export_attrs(CK_OBJECT_CLASS object_class, kmip_item *attrs)
@@ -221,5 +274,7 @@ CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && (extras & P11_SEND_EXPORT))
         rv = add_export_attrs(object_class, attrs);
+    if (rv == CKR_OK)
+        rv = add_bag(templ, count, object_class, subtype, extras, attrs);
     return rv;
 }

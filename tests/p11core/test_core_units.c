@@ -20,6 +20,7 @@
 #include "key_import.h"
 #include "kmip/tags.h"
 #include "core.h"
+#include "test_cert.h"
 
 static const uint8_t p256_oid[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
                                    0xce, 0x3d, 0x03, 0x01, 0x07};
@@ -213,50 +214,78 @@ static CK_RV validate_one(CK_OBJECT_CLASS object_class, CK_ULONG subtype,
 static void template_may_only_repeat_what_is_read_back(void **state)
 {
     CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    CK_ULONG category = 1;
 
     (void)state;
-    assert_int_equal(
-        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_MODIFIABLE, &no, 1),
-        CKR_ATTRIBUTE_VALUE_INVALID);
-    assert_int_equal(
-        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_MODIFIABLE, &yes, 1), CKR_OK);
     assert_int_equal(validate_one(CKO_DATA, CK_UNAVAILABLE_INFORMATION,
                                   CKA_COPYABLE, &yes, 1),
                      CKR_ATTRIBUTE_VALUE_INVALID);
     assert_int_equal(
-        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_START_DATE, "20260101", 8),
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_DESTROYABLE, &no, 1),
         CKR_ATTRIBUTE_VALUE_INVALID);
     assert_int_equal(
-        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_START_DATE, NULL, 0), CKR_OK);
-    assert_int_equal(validate_one(CKO_DATA, CK_UNAVAILABLE_INFORMATION,
-                                  CKA_APPLICATION, "app", 3),
+        validate_one(CKO_CERTIFICATE, CKC_X_509, CKA_TRUSTED, &yes, 1),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(validate_one(CKO_PRIVATE_KEY, CKK_RSA,
+                                  CKA_ALWAYS_AUTHENTICATE, &yes, 1),
                      CKR_ATTRIBUTE_VALUE_INVALID);
+    /* Kept in x-pkcs11-attrs: any value of the right form. */
     assert_int_equal(
-        validate_one(CKO_PUBLIC_KEY, CKK_EC, CKA_VERIFY_RECOVER, &yes, 1),
-        CKR_ATTRIBUTE_VALUE_INVALID);
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_MODIFIABLE, &no, 1), CKR_OK);
+    assert_int_equal(validate_one(CKO_CERTIFICATE, CKC_X_509,
+                                  CKA_CERTIFICATE_CATEGORY, &category,
+                                  sizeof(category)),
+                     CKR_OK);
+    assert_int_equal(validate_one(CKO_CERTIFICATE, CKC_X_509,
+                                  CKA_CERTIFICATE_CATEGORY, &yes, 1),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
 }
 
-/* A self-signed certificate for subject CN=cn, as DER (OPENSSL_free). */
-static int make_cert(const char *cn, uint8_t **der)
+/* What KMIP has no place for goes to x-pkcs11-attrs and reads back from
+ * it; without custom attributes only the defaults are taken. */
+static void unmapped_attributes_are_kept_as_given(void **state)
 {
-    EVP_PKEY *key = EVP_EC_gen("P-256");
-    X509 *cert = X509_new();
-    X509_NAME *name = X509_get_subject_name(cert);
-    int len;
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    CK_ULONG sha256 = CKM_SHA256;
+    CK_ATTRIBUTE templ[] = {
+        {CKA_VERIFY_RECOVER, &yes, 1},
+        {CKA_MODIFIABLE, &no, 1},
+        {CKA_START_DATE, "20260101", 8},
+        {CKA_SUBJECT, "", 0}, /* the default: not kept */
+    };
+    CK_ATTRIBUTE cert_templ[] = {
+        {CKA_NAME_HASH_ALGORITHM, &sha256, sizeof(sha256)}};
+    kmip_item *attrs = kmip_attrs_new();
+    const char *bag;
+    p11_object object = key_object(CKO_PUBLIC_KEY, CKK_EC, NULL);
 
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               (const unsigned char *)cn, -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
-    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_sign(cert, key, EVP_sha256());
-    *der = NULL;
-    len = i2d_X509(cert, der);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    return len;
+    (void)state;
+    assert_int_equal(p11_template_validate(templ, 4, CKO_PUBLIC_KEY, CKK_EC,
+                                           P11_TEMPLATE_GENERATE),
+                     CKR_OK);
+    assert_true(p11_template_wants_custom(templ, 4, CKO_PUBLIC_KEY, CKK_EC));
+    assert_false(
+        p11_template_wants_custom(&templ[3], 1, CKO_PUBLIC_KEY, CKK_EC));
+    assert_int_equal(
+        p11_template_kmip_attrs(templ, 4, CKO_PUBLIC_KEY, CKK_EC, 0, attrs),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(p11_template_kmip_attrs(templ, 4, CKO_PUBLIC_KEY, CKK_EC,
+                                             P11_SEND_CUSTOM, attrs),
+                     CKR_OK);
+    assert_int_equal(
+        kmip_attrs_get_custom_text(attrs, P11_BAG_ATTRIBUTE, &bag, NULL),
+        KMIP_OK);
+    object.bag = (char *)bag;
+    read_expect(&object, CKA_VERIFY_RECOVER, &yes, 1);
+    read_expect(&object, CKA_MODIFIABLE, &no, 1);
+    read_expect(&object, CKA_START_DATE, "20260101", 8);
+    read_expect(&object, CKA_SUBJECT, "", 0);
+    read_expect(&object, CKA_END_DATE, "", 0);
+    object.bag = NULL;
+    read_expect(&object, CKA_VERIFY_RECOVER, &no, 1);
+    kmip_item_free(attrs);
+    assert_true(
+        p11_template_wants_custom(cert_templ, 1, CKO_CERTIFICATE, CKC_X_509));
 }
 
 static void certificate_fields_must_be_the_certificate_s(void **state)
@@ -264,7 +293,8 @@ static void certificate_fields_must_be_the_certificate_s(void **state)
     CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
     CK_CERTIFICATE_TYPE x509 = CKC_X_509;
     uint8_t *der, *other, *subject = NULL;
-    int len = make_cert("mine", &der), other_len = make_cert("other", &other);
+    int len = test_self_signed_cert("mine", &der),
+        other_len = test_self_signed_cert("other", &other);
     const unsigned char *p = der;
     X509 *cert = d2i_X509(NULL, &p, len);
     int subject_len = i2d_X509_NAME(X509_get_subject_name(cert), &subject);
@@ -502,6 +532,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reasons_map_through_the_table),
         cmocka_unit_test(template_may_only_repeat_what_is_read_back),
+        cmocka_unit_test(unmapped_attributes_are_kept_as_given),
         cmocka_unit_test(certificate_fields_must_be_the_certificate_s),
         cmocka_unit_test(every_fixed_flag_is_accepted_only_as_read),
         cmocka_unit_test(unknown_reason_is_device_error),
