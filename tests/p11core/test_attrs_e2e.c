@@ -215,6 +215,46 @@ static void imported_aes_key_is_sensitive_but_not_always(void **state)
     assert_int_equal(p11->C_DestroyObject(session, key), CKR_OK);
 }
 
+/* kmipd: Sensitive only turns on and Extractable only off, and Get
+ * checks them as they are now. */
+static void export_control_only_tightens(void **state)
+{
+    static const kmip_version v14 = KMIP_VERSION(1, 4);
+    char *uid = e2e_create_key(plain, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 128,
+                               KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, false);
+    kmip_get_args get = {.uid = uid};
+    kmip_item *off = kmip_item_new_bool(KMIP_TAG_SENSITIVE, false);
+    kmip_item *on = kmip_item_new_bool(KMIP_TAG_SENSITIVE, true);
+    kmip_item *extractable = kmip_item_new_bool(KMIP_TAG_EXTRACTABLE, true);
+
+    (void)state;
+    /* Made by a plain client: exportable, and said so. */
+    kmip_response_free(
+        e2e_call(plain, KMIP_OPERATION_GET, kmip_get_request(v14, &get)));
+    kmip_response_free(
+        e2e_call(plain, KMIP_OPERATION_MODIFY_ATTRIBUTE,
+                 kmip_modify_attribute_request(v14, uid, NULL, on)));
+    assert_int_equal(
+        e2e_call_fails(plain, KMIP_OPERATION_GET, kmip_get_request(v14, &get)),
+        KMIP_RESULT_REASON_SENSITIVE);
+    assert_int_equal(
+        e2e_call_fails(plain, KMIP_OPERATION_MODIFY_ATTRIBUTE,
+                       kmip_modify_attribute_request(v14, uid, NULL, off)),
+        KMIP_RESULT_REASON_PERMISSION_DENIED);
+    assert_int_equal(
+        e2e_call_fails(plain, KMIP_OPERATION_DELETE_ATTRIBUTE,
+                       kmip_delete_attribute_request(v14, uid, on)),
+        KMIP_RESULT_REASON_PERMISSION_DENIED);
+    /* Extractable may stay true: it does not loosen anything. */
+    kmip_response_free(
+        e2e_call(plain, KMIP_OPERATION_MODIFY_ATTRIBUTE,
+                 kmip_modify_attribute_request(v14, uid, NULL, extractable)));
+    kmip_item_free(off);
+    kmip_item_free(on);
+    kmip_item_free(extractable);
+    free(uid);
+}
+
 /* PyKMIP keeps no Extractable and hands every key to its owner: the
  * module says so. */
 static void exported_key_is_shown_as_not_sensitive(void **state)
@@ -737,6 +777,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest kmipd_only[] = {
         T(generated_aes_key_is_not_exported_by_a_plain_get),
         T(imported_aes_key_is_sensitive_but_not_always),
+        T(export_control_only_tightens),
         T(destroyed_link_does_not_drop_later_public_material),
         T(imported_private_keys_keep_their_public_half),
         T(generated_private_keys_keep_their_public_half),
