@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Filling the object cache: one batch of Get Attributes (or an answer
- * the caller already holds), then one batch of Get for public material
- * (public keys, a private key's linked public key, certificates, data).
- * Private and secret key material is never fetched. Requests run without
- * object locks; the results are committed under each object's lock, first
+/* Filling the object cache in steps, each one batch: Get Attributes (or
+ * an answer the caller already holds); Locate of the public key of the
+ * same Name for a private key with neither its own copy of its public
+ * half nor a Link (PyKMIP); Get for public material (public keys, a
+ * private key's linked public key, certificates, data). Private and
+ * secret key material is never fetched. Requests run without object
+ * locks; the results are committed under each object's lock, first
  * writer wins. */
 #include "core.h"
 
@@ -261,25 +263,91 @@ static CK_RV stage_material_response(p11_session *session,
     return rv;
 }
 
-typedef enum load_step { STEP_ATTRIBUTES, STEP_MATERIAL } load_step;
+/* Pairing by Name, for a private key whose server keeps neither Link
+ * nor its public half (PyKMIP): the only public key with its label. */
+static const char *pair_name(const staged_object *staged)
+{
+    const p11_object *cache = &staged->cache;
 
-static kmip_item *step_request(load_step step, kmip_version version,
-                               const char *uid)
+    return cache->object_class == CKO_PRIVATE_KEY &&
+                   cache->public_key == NULL && cache->linked_uid == NULL
+               ? cache->label
+               : NULL;
+}
+
+static kmip_item *pair_request(kmip_version version, const char *label)
+{
+    kmip_item *filter = kmip_attrs_new();
+    kmip_locate_args args = {.attributes = filter};
+    kmip_item *payload = NULL;
+
+    if (filter != NULL && kmip_attrs_add_name(filter, label) != NULL &&
+        kmip_attrs_add_object_type(filter, KMIP_OBJECT_TYPE_PUBLIC_KEY) != NULL)
+        payload = kmip_locate_request(version, &args);
+    kmip_item_free(filter);
+    return payload;
+}
+
+static CK_RV stage_pair_response(p11_session *session,
+                                 const kmip_response *resp, size_t index,
+                                 staged_object *staged)
+{
+    const kmip_item *payload;
+    kmip_locate_result result;
+
+    if (p11_kmip_item_rv(session, resp, index, &payload) == CKR_OK &&
+        kmip_locate_response(payload, &result, NULL) == KMIP_OK &&
+        result.uids.count == 1)
+        return dup_text((const char *)result.uids.first->v.bytes.data,
+                        &staged->cache.linked_uid);
+    return CKR_OK; /* no public key, or several: none is paired */
+}
+
+static const char *attributes_uid(const staged_object *staged)
+{
+    return staged->object->uid;
+}
+
+static kmip_item *attributes_request(kmip_version version, const char *uid)
+{
+    return kmip_get_attributes_request(version, uid, NULL, 0, NULL, 0);
+}
+
+static kmip_item *material_request(kmip_version version, const char *uid)
 {
     kmip_get_args get = {.uid = uid};
 
-    if (step == STEP_ATTRIBUTES)
-        return kmip_get_attributes_request(version, uid, NULL, 0, NULL, 0);
     return kmip_get_request(version, &get);
 }
 
-/* The uid step asks about for a staged object, or NULL when it asks
- * nothing (already answered, failed, or no public material). */
-static const char *step_uid(load_step step, const staged_object *staged)
+/* One step of loading: what it asks each object (NULL: nothing), with
+ * which operation, and what it does with the answer. */
+typedef struct load_step {
+    uint32_t operation;
+    const char *(*subject)(const staged_object *staged);
+    kmip_item *(*request)(kmip_version version, const char *subject);
+    CK_RV(*stage)
+    (p11_session *session, const kmip_response *resp, size_t index,
+     staged_object *staged);
+} load_step;
+
+static const load_step step_attributes = {KMIP_OPERATION_GET_ATTRIBUTES,
+                                          attributes_uid, attributes_request,
+                                          stage_attributes_response};
+static const load_step step_pair = {KMIP_OPERATION_LOCATE, pair_name,
+                                    pair_request, stage_pair_response};
+static const load_step step_material = {KMIP_OPERATION_GET, material_uid,
+                                        material_request,
+                                        stage_material_response};
+
+/* What step asks about a staged object, or NULL when it asks nothing
+ * (already answered, failed, or nothing to ask). */
+static const char *step_subject(const load_step *step,
+                                const staged_object *staged)
 {
     if (staged->answered || staged->rv != CKR_OK)
         return NULL;
-    return step == STEP_ATTRIBUTES ? staged->object->uid : material_uid(staged);
+    return step->subject(staged);
 }
 
 /* One batch of a step: its request items and the objects they ask
@@ -291,22 +359,20 @@ typedef struct load_batch {
 } load_batch;
 
 /* Fills batch with up to LOAD_BATCH objects that still need step. */
-static CK_RV fill_batch(load_step step, kmip_version version,
+static CK_RV fill_batch(const load_step *step, kmip_version version,
                         staged_object *staged, size_t n, load_batch *batch)
 {
     CK_RV rv = CKR_OK;
 
     batch->count = 0;
     for (size_t i = 0; i < n && batch->count < LOAD_BATCH; i++) {
-        const char *uid = step_uid(step, &staged[i]);
+        const char *subject = step_subject(step, &staged[i]);
         kmip_request_item *item = &batch->items[batch->count];
 
-        if (uid == NULL)
+        if (subject == NULL)
             continue;
-        item->operation = step == STEP_ATTRIBUTES
-                              ? KMIP_OPERATION_GET_ATTRIBUTES
-                              : KMIP_OPERATION_GET;
-        item->payload = step_request(step, version, uid);
+        item->operation = step->operation;
+        item->payload = step->request(version, subject);
         if (item->payload == NULL)
             rv = CKR_HOST_MEMORY;
         batch->members[batch->count++] = &staged[i];
@@ -320,7 +386,7 @@ static CK_RV fill_batch(load_step step, kmip_version version,
 /* Stages the answers resp holds; a server that stops at a failed item
  * (no Batch Error Continuation) leaves later ones unanswered, for the
  * next batch. A batch with no answer at all fails its objects. */
-static void stage_batch(p11_session *session, load_step step,
+static void stage_batch(p11_session *session, const load_step *step,
                         const kmip_response *resp, load_batch *batch)
 {
     size_t answered = 0;
@@ -330,9 +396,7 @@ static void stage_batch(p11_session *session, load_step step,
 
         if (kmip_response_item_for(resp, k) == NULL)
             continue;
-        member->rv = step == STEP_ATTRIBUTES
-                         ? stage_attributes_response(session, resp, k, member)
-                         : stage_material_response(session, resp, k, member);
+        member->rv = step->stage(session, resp, k, member);
         member->answered = true;
         answered++;
     }
@@ -346,7 +410,7 @@ static void stage_batch(p11_session *session, load_step step,
 /* Sends one batch of step and stages its answers; *sent is false when
  * nothing was left to ask. */
 static CK_RV run_batch(p11_session *session, kmip_version version,
-                       load_step step, staged_object *staged, size_t n,
+                       const load_step *step, staged_object *staged, size_t n,
                        bool *sent)
 {
     load_batch batch;
@@ -366,7 +430,7 @@ static CK_RV run_batch(p11_session *session, kmip_version version,
 /* Sends step's request for every staged object that needs one, in
  * batches, and stages the answers. */
 static CK_RV run_step(p11_session *session, kmip_version version,
-                      load_step step, staged_object *staged, size_t n)
+                      const load_step *step, staged_object *staged, size_t n)
 {
     bool sent = true;
     CK_RV rv = CKR_OK;
@@ -420,7 +484,9 @@ static CK_RV finish_load(p11_session *session, kmip_version version, CK_RV rv,
                          staged_object *staged, size_t n, CK_RV *results)
 {
     if (rv == CKR_OK)
-        rv = run_step(session, version, STEP_MATERIAL, staged, n);
+        rv = run_step(session, version, &step_pair, staged, n);
+    if (rv == CKR_OK)
+        rv = run_step(session, version, &step_material, staged, n);
     for (size_t i = 0; i < n; i++) {
         if (rv != CKR_OK)
             staged[i].rv = rv;
@@ -446,7 +512,7 @@ CK_RV p11_objects_load(p11_session *session, p11_object **objects, size_t n,
         staged[i].object = objects[i];
     rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK)
-        rv = run_step(session, version, STEP_ATTRIBUTES, staged, n);
+        rv = run_step(session, version, &step_attributes, staged, n);
     rv = finish_load(session, version, rv, staged, n, results);
     free(staged);
     return rv;

@@ -608,6 +608,35 @@ static void generated_private_keys_keep_their_public_half(void **state)
     }
 }
 
+/* Every server: a fresh module shows a generated private key's public
+ * attributes (kmipd: its own copy; PyKMIP, which keeps neither Link nor
+ * custom attributes: the only public key of its label). */
+static void private_key_shows_its_pair_s_public_attributes(void **state)
+{
+    const char *label = new_label();
+    CK_ULONG bits = 2048;
+    CK_ATTRIBUTE pub_templ[] = {{CKA_MODULUS_BITS, &bits, sizeof(bits)},
+                                {CKA_LABEL, (void *)label, strlen(label)}};
+    CK_MECHANISM mechanism = {CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
+    CK_OBJECT_HANDLE pub, priv;
+    uint8_t expected[1024], read[1024];
+    CK_ATTRIBUTE info = {CKA_PUBLIC_KEY_INFO, expected, sizeof(expected)};
+    CK_ATTRIBUTE again = {CKA_PUBLIC_KEY_INFO, read, sizeof(read)};
+
+    assert_int_equal(p11->C_GenerateKeyPair(session, &mechanism, pub_templ, 2,
+                                            &pub_templ[1], 1, &pub, &priv),
+                     CKR_OK);
+    assert_int_equal(p11->C_GetAttributeValue(session, pub, &info, 1), CKR_OK);
+    assert_int_equal(teardown(state), 0);
+    assert_int_equal(setup(state), 0);
+    priv = find_private(label);
+    assert_int_equal(p11->C_GetAttributeValue(session, priv, &again, 1),
+                     CKR_OK);
+    assert_int_equal(again.ulValueLen, info.ulValueLen);
+    assert_memory_equal(read, expected, info.ulValueLen);
+    assert_int_equal(p11->C_DestroyObject(session, priv), CKR_OK);
+}
+
 /* ---- templates as tools write them: what KMIP has no place for ---- */
 
 /* Each attribute of templ[from..count) reads back as given. */
@@ -773,6 +802,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest every_server[] = {
         T(each_secret_key_usage_alone),
         T(each_key_pair_usage_alone),
+        T(private_key_shows_its_pair_s_public_attributes),
     };
     const struct CMUnitTest kmipd_only[] = {
         T(generated_aes_key_is_not_exported_by_a_plain_get),
