@@ -5,10 +5,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
 #include "attrmap.h"
+
+/* Stores a copy of value as object's CKA_VALUE unless another thread
+ * did first. */
+static CK_RV cache_value(p11_object *object, const kmip_bytes *value)
+{
+    uint8_t *copy = malloc(value->len > 0 ? value->len : 1);
+
+    if (copy == NULL)
+        return CKR_HOST_MEMORY;
+    if (value->len > 0)
+        memcpy(copy, value->data, value->len);
+    pthread_mutex_lock(&object->lock);
+    if (object->value == NULL) {
+        object->value = copy;
+        object->value_len = value->len;
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&object->lock);
+    if (copy != NULL)
+        OPENSSL_cleanse(copy, value->len);
+    free(copy);
+    return CKR_OK;
+}
 
 /* Fills one template entry by the PKCS#11 rules; returns its outcome. */
 static CK_RV get_one(const p11_object *object, CK_ATTRIBUTE *attr)
@@ -27,6 +52,39 @@ static CK_RV get_one(const p11_object *object, CK_ATTRIBUTE *attr)
     return rv;
 }
 
+/* The value of an exportable secret key, fetched once with Get when
+ * templ asks for it (p11_value_exportable); kept in the cache, wiped with
+ * it. */
+static CK_RV fetch_value(p11_session *session, p11_object *object,
+                         const CK_ATTRIBUTE *templ, CK_ULONG count)
+{
+    kmip_get_args get = {.uid = object->uid};
+    kmip_response *resp = NULL;
+    const kmip_item *payload;
+    kmip_get_result result;
+    kmip_version version;
+    bool wanted;
+    CK_RV rv;
+
+    pthread_mutex_lock(&object->lock);
+    wanted = p11_value_exportable(object) && object->value == NULL &&
+             p11_template_find(templ, count, CKA_VALUE) != NULL;
+    pthread_mutex_unlock(&object->lock);
+    if (!wanted)
+        return CKR_OK;
+    rv = p11_kmip_version(session, &version);
+    if (rv == CKR_OK)
+        rv = p11_kmip_call_one(session, KMIP_OPERATION_GET,
+                               kmip_get_request(version, &get), true, &resp,
+                               &payload);
+    if (rv == CKR_OK && kmip_get_response(payload, &result, NULL) != KMIP_OK)
+        rv = CKR_DEVICE_ERROR;
+    if (rv == CKR_OK)
+        rv = cache_value(object, &result.object.value);
+    kmip_response_free(resp);
+    return rv;
+}
+
 P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
                                      CK_OBJECT_HANDLE hObject,
                                      CK_ATTRIBUTE_PTR pTemplate,
@@ -42,6 +100,8 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK)
         rv = p11_object_get(session, hObject, &object);
+    if (rv == CKR_OK)
+        rv = fetch_value(session, object, pTemplate, ulCount);
     if (rv == CKR_OK) {
         pthread_mutex_lock(&object->lock);
         for (CK_ULONG i = 0; i < ulCount; i++) {

@@ -426,6 +426,12 @@ bool p11_attr_known(CK_ATTRIBUTE_TYPE type)
     return false;
 }
 
+bool p11_value_exportable(const p11_object *object)
+{
+    return object->object_class == CKO_SECRET_KEY && !object->sensitive &&
+           object->extractable;
+}
+
 const p11_attr_entry *p11_attr_entries(size_t *count)
 {
     *count = TABLE_SIZE;
@@ -441,7 +447,8 @@ CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
     memset(out, 0, sizeof(*out));
     if (entry == NULL)
         return CKR_ATTRIBUTE_TYPE_INVALID;
-    if (entry->secret & p11_class_bit(object->object_class))
+    if ((entry->secret & p11_class_bit(object->object_class)) &&
+        !p11_value_exportable(object))
         return CKR_ATTRIBUTE_SENSITIVE;
     return entry->read(entry, object, out);
 }

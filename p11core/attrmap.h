@@ -91,6 +91,11 @@ typedef struct p11_attr_value {
 
 void p11_attr_value_clear(p11_attr_value *value);
 
+/* True for a secret key whose server lets its owner Get it (neither
+ * Sensitive nor not Extractable): its CKA_VALUE is readable, fetched by
+ * C_GetAttributeValue (attributes.c). Private key components never are. */
+bool p11_value_exportable(const p11_object *object);
+
 /* Reads attribute type of a loaded object, under object->lock. CKR_OK;
  * CKR_ATTRIBUTE_TYPE_INVALID when the object has no such attribute;
  * CKR_ATTRIBUTE_SENSITIVE for secret material; CKR_HOST_MEMORY. */

@@ -264,10 +264,23 @@ static void exported_key_is_shown_as_not_sensitive(void **state)
     CK_OBJECT_HANDLE key = aes_key(sensitive, 1);
     kmip_get_args get = {.uid = uid_of(key)};
 
+    kmip_response *resp;
+    kmip_get_result result;
+    uint8_t value[32];
+    CK_ATTRIBUTE read = {CKA_VALUE, value, sizeof(value)};
+
     (void)state;
     expect_export_flags(key, flags);
-    kmip_response_free(e2e_call(plain, KMIP_OPERATION_GET,
-                                kmip_get_request(KMIP_VERSION(1, 4), &get)));
+    resp = e2e_call(plain, KMIP_OPERATION_GET,
+                    kmip_get_request(KMIP_VERSION(1, 4), &get));
+    assert_int_equal(kmip_get_response(resp->items[0].payload, &result, NULL),
+                     KMIP_OK);
+    /* What the server exports, the module shows as CKA_VALUE. */
+    assert_int_equal(p11->C_GetAttributeValue(session, key, &read, 1), CKR_OK);
+    assert_int_equal(read.ulValueLen, 16);
+    assert_int_equal(result.object.value.len, 16);
+    assert_memory_equal(value, result.object.value.data, 16);
+    kmip_response_free(resp);
     assert_int_equal(p11->C_DestroyObject(session, key), CKR_OK);
 }
 
