@@ -202,6 +202,45 @@ static CK_RV id_change(const CK_ATTRIBUTE *attr, const p11_object *object,
     return rv;
 }
 
+/* CKA_SENSITIVE to true, CKA_EXTRACTABLE to false: the one-way changes
+ * PKCS#11 allows, as KMIP Sensitive / Extractable, on a server that keeps
+ * them (export_kept). Giving the current value changes nothing. */
+static CK_RV flag_change(const CK_ATTRIBUTE *attr, const p11_object *object,
+                         change *out)
+{
+    bool sensitive = attr->type == CKA_SENSITIVE;
+    uint32_t tag = sensitive ? KMIP_TAG_SENSITIVE : KMIP_TAG_EXTRACTABLE;
+    bool current = sensitive ? object->sensitive : object->extractable;
+    bool wanted;
+    CK_RV rv;
+
+    if (attr->pValue == NULL || attr->ulValueLen != sizeof(CK_BBOOL))
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    wanted = *(const CK_BBOOL *)attr->pValue != CK_FALSE;
+    if (wanted != current && (wanted != sensitive || !object->export_kept))
+        return CKR_ATTRIBUTE_READ_ONLY;
+    rv = change_sets(out);
+    if (rv == CKR_OK && wanted != current &&
+        (kmip_add_bool(out->old_value, tag, current) == NULL ||
+         kmip_add_bool(out->new_value, tag, wanted) == NULL))
+        rv = CKR_HOST_MEMORY;
+    return rv;
+}
+
+/* How each attribute C_SetAttributeValue changes is sent. */
+static const struct {
+    uint32_t tag;
+    CK_RV(*change)
+    (const CK_ATTRIBUTE *attr, const p11_object *object, change *out);
+} changers[] = {
+    {KMIP_TAG_NAME, label_change},
+    {KMIP_TAG_VENDOR_ATTRIBUTE, id_change},
+    {KMIP_TAG_SENSITIVE, flag_change},
+    {KMIP_TAG_EXTRACTABLE, flag_change},
+};
+
+#define CHANGERS (sizeof(changers) / sizeof(changers[0]))
+
 /* The request item that applies ch to uid: Add, Modify (naming the
  * current instance in 2.x) or Delete. *skip when nothing needs sending
  * (deleting an absent attribute). */
@@ -243,7 +282,11 @@ static CK_RV cache_change(p11_object *object, uint32_t tag,
         copy[attr->ulValueLen] = '\0';
     }
     pthread_mutex_lock(&object->lock);
-    if (tag == KMIP_TAG_NAME) {
+    if (tag == KMIP_TAG_SENSITIVE)
+        object->sensitive = true;
+    else if (tag == KMIP_TAG_EXTRACTABLE)
+        object->extractable = false;
+    else if (tag == KMIP_TAG_NAME) {
         free(object->label);
         object->label = (char *)copy;
     } else if (copy != NULL) {
@@ -267,7 +310,7 @@ static CK_RV cache_change(p11_object *object, uint32_t tag,
     return copy != NULL || attr->ulValueLen == 0 ? CKR_OK : CKR_HOST_MEMORY;
 }
 
-#define MAX_CHANGES 2 /* label and id */
+#define MAX_CHANGES CHANGERS /* each attribute once */
 
 static CK_RV set_attributes(p11_session *session, p11_object *object,
                             const CK_ATTRIBUTE *templ, CK_ULONG count)
@@ -285,16 +328,18 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
         uint32_t tag = 0;
         bool skip = false;
 
+        size_t c = CHANGERS;
+
         rv = p11_attr_kmip_tag(object->object_class, templ[i].type, &tag);
-        if (rv == CKR_OK && tag != KMIP_TAG_NAME &&
-            tag != KMIP_TAG_VENDOR_ATTRIBUTE)
+        while (rv == CKR_OK && c > 0 && changers[c - 1].tag != tag)
+            c--;
+        if (rv == CKR_OK && c == 0)
             rv = CKR_ATTRIBUTE_READ_ONLY;
         if (rv == CKR_OK && n == MAX_CHANGES)
             rv = CKR_TEMPLATE_INCONSISTENT; /* an attribute given twice */
         pthread_mutex_lock(&object->lock);
         if (rv == CKR_OK)
-            rv = tag == KMIP_TAG_NAME ? label_change(&templ[i], object, &ch)
-                                      : id_change(&templ[i], object, &ch);
+            rv = changers[c - 1].change(&templ[i], object, &ch);
         pthread_mutex_unlock(&object->lock);
         if (rv == CKR_OK)
             rv = change_request(version, object->uid, &ch, &items[n], &skip);

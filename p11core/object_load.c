@@ -75,8 +75,9 @@ static void stage_export(p11_object *cache, const kmip_item *attrs)
     cache->extractable = true;
     cache->always_sensitive = false;
     cache->never_extractable = false;
-    if (kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, &cache->extractable, NULL) !=
-        KMIP_OK)
+    cache->export_kept = kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE,
+                                       &cache->extractable, NULL) == KMIP_OK;
+    if (!cache->export_kept)
         return;
     kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &cache->sensitive, NULL);
     kmip_get_bool(attrs, KMIP_TAG_ALWAYS_SENSITIVE, &cache->always_sensitive,
@@ -462,6 +463,7 @@ static void commit(staged_object *staged)
         object->extractable = cache->extractable;
         object->always_sensitive = cache->always_sensitive;
         object->never_extractable = cache->never_extractable;
+        object->export_kept = cache->export_kept;
         object->label = cache->label;
         object->id = cache->id;
         object->id_len = cache->id_len;

@@ -102,6 +102,8 @@ typedef struct p11_object {
     bool extractable;
     bool always_sensitive;
     bool never_extractable;
+    /* fixed: the server keeps Extractable (and so the other three) */
+    bool export_kept;
     char *label; /* KMIP Name, NULL when none */
     uint8_t *id; /* CKA_ID: the custom attribute, else a uid's bytes */
     size_t id_len;

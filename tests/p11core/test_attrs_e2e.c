@@ -69,7 +69,8 @@ static const char *new_label(void)
     return label;
 }
 
-/* The KMIP Unique Identifier of key, located by its label and class. */
+/* The KMIP Unique Identifier of key, located by its label and class;
+ * without a label, its CKA_ID (a key made without x-pkcs11-id). */
 static char *uid_of(CK_OBJECT_HANDLE key)
 {
     static char uid[128];
@@ -83,6 +84,15 @@ static char *uid_of(CK_OBJECT_HANDLE key)
     kmip_response *resp;
 
     assert_int_equal(p11->C_GetAttributeValue(session, key, read, 2), CKR_OK);
+    if (label[0] == '\0') { /* a secret key of a plain client: CKA_ID */
+        CK_ATTRIBUTE id = {CKA_ID, uid, sizeof(uid) - 1};
+
+        kmip_item_free(filter);
+        assert_int_equal(p11->C_GetAttributeValue(session, key, &id, 1),
+                         CKR_OK);
+        uid[id.ulValueLen] = '\0';
+        return uid;
+    }
     kmip_attrs_add_name(filter, label);
     kmip_attrs_add_object_type(filter, object_class == CKO_PUBLIC_KEY
                                            ? KMIP_OBJECT_TYPE_PUBLIC_KEY
@@ -118,6 +128,21 @@ static kmip_item *server_attrs(const char *uid, const uint32_t *tags, size_t n)
                      KMIP_OK);
     kmip_response_free(resp);
     return attrs;
+}
+
+/* The key of class whose CKA_ID is id (a key without x-pkcs11-id: its
+ * private key's uid), or CK_INVALID_HANDLE. */
+static CK_OBJECT_HANDLE find_by_id(CK_OBJECT_CLASS object_class, const char *id)
+{
+    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &object_class, sizeof(object_class)},
+                            {CKA_ID, (void *)id, strlen(id)}};
+    CK_OBJECT_HANDLE found = CK_INVALID_HANDLE;
+    CK_ULONG n = 0;
+
+    assert_int_equal(p11->C_FindObjectsInit(session, templ, 2), CKR_OK);
+    assert_int_equal(p11->C_FindObjects(session, &found, 1, &n), CKR_OK);
+    assert_int_equal(p11->C_FindObjectsFinal(session), CKR_OK);
+    return n == 1 ? found : CK_INVALID_HANDLE;
 }
 
 static CK_OBJECT_HANDLE aes_key(CK_ATTRIBUTE *extra, CK_ULONG n)
@@ -252,6 +277,38 @@ static void export_control_only_tightens(void **state)
     kmip_item_free(off);
     kmip_item_free(on);
     kmip_item_free(extractable);
+    free(uid);
+}
+
+/* A key made by a plain client is exportable, and shown so; the module
+ * makes the one-way changes PKCS#11 allows, and the server keeps them. */
+static void key_becomes_sensitive_and_unextractable(void **state)
+{
+    static const bool flags[4] = {true, false, false, false};
+    char *uid = e2e_create_key(plain, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, 128,
+                               KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, true);
+    kmip_get_args get = {.uid = uid};
+    CK_OBJECT_HANDLE key = find_by_id(CKO_SECRET_KEY, uid);
+    CK_BBOOL sensitive = CK_TRUE, extractable = CK_FALSE;
+    CK_ATTRIBUTE tighten[] = {{CKA_SENSITIVE, &sensitive, 1},
+                              {CKA_EXTRACTABLE, &extractable, 1}};
+    uint8_t value[16];
+    CK_ATTRIBUTE read = {CKA_VALUE, value, sizeof(value)};
+
+    (void)state;
+    assert_int_equal(p11->C_GetAttributeValue(session, key, &read, 1), CKR_OK);
+    assert_int_equal(p11->C_SetAttributeValue(session, key, tighten, 2),
+                     CKR_OK);
+    expect_export_flags(key, flags);
+    assert_int_equal(p11->C_GetAttributeValue(session, key, &read, 1),
+                     CKR_ATTRIBUTE_SENSITIVE);
+    assert_int_equal(e2e_call_fails(plain, KMIP_OPERATION_GET,
+                                    kmip_get_request(KMIP_VERSION(1, 4), &get)),
+                     KMIP_RESULT_REASON_SENSITIVE);
+    sensitive = CK_FALSE;
+    assert_int_equal(p11->C_SetAttributeValue(session, key, tighten, 1),
+                     CKR_ATTRIBUTE_READ_ONLY);
+    assert_int_equal(p11->C_DestroyObject(session, key), CKR_OK);
     free(uid);
 }
 
@@ -405,21 +462,6 @@ static void each_key_pair_usage_alone(void **state)
 }
 
 /* ---- loading keeps every object's public material ---- */
-
-/* The key of class whose CKA_ID is id (a key without x-pkcs11-id: its
- * private key's uid), or CK_INVALID_HANDLE. */
-static CK_OBJECT_HANDLE find_by_id(CK_OBJECT_CLASS object_class, const char *id)
-{
-    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &object_class, sizeof(object_class)},
-                            {CKA_ID, (void *)id, strlen(id)}};
-    CK_OBJECT_HANDLE found = CK_INVALID_HANDLE;
-    CK_ULONG n = 0;
-
-    assert_int_equal(p11->C_FindObjectsInit(session, templ, 2), CKR_OK);
-    assert_int_equal(p11->C_FindObjects(session, &found, 1, &n), CKR_OK);
-    assert_int_equal(p11->C_FindObjectsFinal(session), CKR_OK);
-    return n == 1 ? found : CK_INVALID_HANDLE;
-}
 
 /* Three pairs made by a plain client (no x-pkcs11-public-key), the first
  * and last without their public keys: loading every private key in one
@@ -821,6 +863,7 @@ int main(int argc, char **argv)
         T(generated_aes_key_is_not_exported_by_a_plain_get),
         T(imported_aes_key_is_sensitive_but_not_always),
         T(export_control_only_tightens),
+        T(key_becomes_sensitive_and_unextractable),
         T(destroyed_link_does_not_drop_later_public_material),
         T(imported_private_keys_keep_their_public_half),
         T(generated_private_keys_keep_their_public_half),
