@@ -49,6 +49,21 @@ static bool answer_instance(kmipd_call *call, const kmipd_object *obj,
     return true;
 }
 
+/* Whether a change of attr (a new value; a value-less probe for Delete
+ * and Adjust) would loosen obj's export control: Sensitive only turns on
+ * and Extractable only off, as in PKCS#11, so that Always Sensitive and
+ * Never Extractable stay true. */
+static bool loosens_export(const kmipd_object *obj, const kmip_item *attr)
+{
+    bool strict = attr->tag == KMIP_TAG_SENSITIVE, current;
+    if ((attr->tag != KMIP_TAG_SENSITIVE &&
+         attr->tag != KMIP_TAG_EXTRACTABLE) ||
+        kmip_get_bool(obj->attrs, attr->tag, &current, NULL) != KMIP_OK ||
+        current != strict)
+        return false;
+    return attr->type != KMIP_TYPE_BOOLEAN || attr->v.boolean != strict;
+}
+
 /* Fails call unless the client may change attr of obj now. */
 static bool check_changeable(kmipd_call *call, const kmipd_object *obj,
                              const kmip_item *attr)
@@ -65,6 +80,10 @@ static bool check_changeable(kmipd_call *call, const kmipd_object *obj,
     }
     if (!kmipd_attr_check_settable(call, attr))
         return false;
+    if (loosens_export(obj, attr))
+        return kmipd_fail(call, KMIP_RESULT_REASON_PERMISSION_DENIED,
+                          "%s of %s can only become stricter",
+                          attr_label(attr, name, sizeof(name)), obj->uid);
     bool dated = attr->tag == KMIP_TAG_ACTIVATION_DATE ||
                  attr->tag == KMIP_TAG_DEACTIVATION_DATE;
     bool open = obj->state == KMIP_STATE_PRE_ACTIVE ||

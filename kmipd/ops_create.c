@@ -56,19 +56,22 @@ bool kmipd_op_create(kmipd_call *call)
     int32_t length;
     kmipd_buf key = {0};
     kmipd_key_info info;
+    bool exportable;
     if (!required_algorithm(call, attrs, &algorithm) ||
         !optional_length(call, attrs, &length) ||
         (kmipd_generate_symmetric(algorithm, length, &key, &info, &st) !=
              KMIP_OK &&
          !kmipd_crypto_call_fail(call, &st)) ||
-        !kmipd_attrs_put_key_info(call, attrs, &info)) {
+        !kmipd_attrs_put_key_info(call, attrs, &info) ||
+        !kmipd_export_attrs(call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, true,
+                            true, &exportable)) {
         kmip_item_free(attrs);
         kmipd_buf_clear(&key);
         return false;
     }
-    kmipd_object *obj = kmipd_object_with_material(
-        call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, &key,
-        KMIP_KEY_FORMAT_TYPE_RAW, kmipd_export_policy(attrs, true));
+    kmipd_object *obj =
+        kmipd_object_with_material(call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs,
+                                   &key, KMIP_KEY_FORMAT_TYPE_RAW, exportable);
     kmipd_buf_clear(&key);
     bool ok = obj != NULL && kmipd_call_insert(call, &obj, 1) &&
               kmipd_call_answer(call, kmip_create_response_build(
@@ -171,6 +174,7 @@ bool kmipd_op_create_key_pair(kmipd_call *call)
     kmipd_buf private_der = {0}, public_der = {0};
     kmipd_key_info info;
     kmip_status st;
+    bool private_exportable;
     char private_uid[KMIPD_UID_MAX], public_uid[KMIPD_UID_MAX];
     kmipd_store_new_uid(private_uid);
     kmipd_store_new_uid(public_uid);
@@ -178,14 +182,15 @@ bool kmipd_op_create_key_pair(kmipd_call *call)
         (kmipd_generate_key_pair(algorithm, length, curve, &private_der,
                                  &public_der, &info, &st) != KMIP_OK &&
          !kmipd_crypto_call_fail(call, &st)) ||
-        !describe_pair(call, &pair, &info, private_uid, public_uid)) {
+        !describe_pair(call, &pair, &info, private_uid, public_uid) ||
+        !kmipd_export_attrs(call, KMIP_OBJECT_TYPE_PRIVATE_KEY,
+                            pair.private_key, call->config->export_private_keys,
+                            true, &private_exportable)) {
         pair_attrs_free(&pair);
         kmipd_buf_clear(&private_der);
         kmipd_buf_clear(&public_der);
         return false;
     }
-    bool private_exportable = kmipd_export_policy(
-        pair.private_key, call->config->export_private_keys);
     kmipd_object *objs[2];
     objs[0] = kmipd_object_with_material(
         call, KMIP_OBJECT_TYPE_PRIVATE_KEY, pair.private_key, &private_der,

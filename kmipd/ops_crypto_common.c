@@ -92,15 +92,45 @@ bool kmipd_call_crypto_params(kmipd_call *call, const kmipd_object *obj,
     return true;
 }
 
-bool kmipd_export_policy(const kmip_item *attrs, bool by_default)
+bool kmipd_holds_secret(uint32_t object_type)
 {
-    bool flag;
-    if (kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &flag, NULL) == KMIP_OK &&
-        flag)
-        return false;
-    if (kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, &flag, NULL) == KMIP_OK)
-        return flag && by_default;
-    return by_default;
+    return object_type == KMIP_OBJECT_TYPE_PRIVATE_KEY ||
+           object_type == KMIP_OBJECT_TYPE_SYMMETRIC_KEY ||
+           object_type == KMIP_OBJECT_TYPE_SECRET_DATA;
+}
+
+bool kmipd_export_attrs(kmipd_call *call, uint32_t object_type,
+                        kmip_item *attrs, bool by_default, bool generated,
+                        bool *exportable)
+{
+    bool sensitive = false, asked = true;
+    *exportable = true;
+    if (!kmipd_holds_secret(object_type))
+        return true;
+    kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
+    kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, &asked, NULL);
+    bool extractable = asked && by_default;
+    *exportable = extractable && !sensitive;
+    if (!kmipd_attrs_put(attrs,
+                         kmip_item_new_bool(KMIP_TAG_SENSITIVE, sensitive)) ||
+        !kmipd_attrs_put(
+            attrs, kmip_item_new_bool(KMIP_TAG_EXTRACTABLE, extractable)) ||
+        !kmipd_attrs_put(attrs, kmip_item_new_bool(KMIP_TAG_ALWAYS_SENSITIVE,
+                                                   generated && sensitive)) ||
+        !kmipd_attrs_put(attrs, kmip_item_new_bool(KMIP_TAG_NEVER_EXTRACTABLE,
+                                                   generated && !extractable)))
+        return kmipd_fail_nomem(call);
+    return true;
+}
+
+bool kmipd_export_allowed(const kmipd_object *obj)
+{
+    bool sensitive = false, extractable = true;
+    if (!kmipd_holds_secret(obj->object_type))
+        return true;
+    kmip_get_bool(obj->attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
+    kmip_get_bool(obj->attrs, KMIP_TAG_EXTRACTABLE, &extractable, NULL);
+    return obj->exportable && extractable && !sensitive;
 }
 
 bool kmipd_attrs_put_key_info(kmipd_call *call, kmip_item *attrs,

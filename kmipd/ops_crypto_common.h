@@ -38,10 +38,26 @@ bool kmipd_call_crypto_params(kmipd_call *call, const kmipd_object *obj,
                               const kmip_crypto_params *request,
                               kmipd_crypto_params *out);
 
-/* Whether Get may return the material of a new object with attrs: not
- * when the client marked it Sensitive or not Extractable, else
- * by_default. */
-bool kmipd_export_policy(const kmip_item *attrs, bool by_default);
+/* True for the object types whose material is secret (private and
+ * symmetric keys, Secret Data). */
+bool kmipd_holds_secret(uint32_t object_type);
+
+/* For a new object of object_type with attrs: whether Get may return its
+ * material (*exportable), recorded in attrs as KMIP 1.4 keeps it for
+ * secret material. Sensitive as the client set it (else false);
+ * Extractable as the client set it and by_default allow (else false);
+ * Always Sensitive and Never Extractable their values at creation when
+ * the server generated the object, false for a registered one (the
+ * server does not know its past). False (call failed) when out of
+ * memory. */
+bool kmipd_export_attrs(kmipd_call *call, uint32_t object_type,
+                        kmip_item *attrs, bool by_default, bool generated,
+                        bool *exportable);
+
+/* Whether Get may return obj's material now: always for public objects;
+ * for secret material when it was exportable at creation and is neither
+ * Sensitive nor not Extractable since. */
+bool kmipd_export_allowed(const kmipd_object *obj);
 
 /* Sets Cryptographic Algorithm and Cryptographic Length in attrs from
  * info (the algorithm only when info has one). */

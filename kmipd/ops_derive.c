@@ -101,9 +101,15 @@ static bool store_key(kmipd_call *call, const char *base_uid, kmip_item *attrs,
         kmip_item_free(attrs);
         return kmipd_fail_nomem(call);
     }
-    kmipd_object *obj = kmipd_object_with_material(
-        call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, key,
-        KMIP_KEY_FORMAT_TYPE_RAW, kmipd_export_policy(attrs, true));
+    bool exportable;
+    if (!kmipd_export_attrs(call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, true,
+                            true, &exportable)) {
+        kmip_item_free(attrs);
+        return false;
+    }
+    kmipd_object *obj =
+        kmipd_object_with_material(call, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs,
+                                   key, KMIP_KEY_FORMAT_TYPE_RAW, exportable);
     if (obj == NULL)
         return false;
     bool ok = kmipd_call_insert(call, &obj, 1) &&

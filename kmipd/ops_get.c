@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Get: an object's value, keys converted to the Key Format Type asked
  * for. Private keys, symmetric keys and Secret Data are returned only
- * when the object is exportable. */
+ * when the object is exportable (kmipd_export_allowed). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,13 +24,6 @@ static void key_value_clear(key_value *value)
     kmipd_buf_clear(&value->bytes);
     kmip_item_free(value->transparent);
     value->transparent = NULL;
-}
-
-static bool holds_secret(uint32_t object_type)
-{
-    return object_type == KMIP_OBJECT_TYPE_PRIVATE_KEY ||
-           object_type == KMIP_OBJECT_TYPE_SYMMETRIC_KEY ||
-           object_type == KMIP_OBJECT_TYPE_SECRET_DATA;
 }
 
 /* KMIP 1.4 has reasons for a Sensitive and a non-Extractable object; older
@@ -210,7 +203,7 @@ bool kmipd_op_get(kmipd_call *call)
     kmip_object out = {0};
     key_value value = {0};
     bool ok;
-    if (holds_secret(obj->object_type) && !obj->exportable)
+    if (!kmipd_export_allowed(obj))
         ok = not_exportable(call, obj);
     else if (obj->material == NULL)
         ok = kmipd_fail(call, KMIP_RESULT_REASON_KEY_VALUE_NOT_PRESENT,

@@ -227,7 +227,10 @@ bool kmipd_op_register(kmipd_call *call)
     if (attrs == NULL)
         return false;
     registration reg = {0};
-    if (!import_object(call, &object, attrs, &reg)) {
+    bool exportable;
+    if (!import_object(call, &object, attrs, &reg) ||
+        !kmipd_export_attrs(call, object.object_type, attrs, true, false,
+                            &exportable)) {
         kmip_item_free(attrs);
         kmipd_buf_clear(&reg.material);
         return false;
@@ -244,7 +247,7 @@ bool kmipd_op_register(kmipd_call *call)
     }
     kmip_item_free(obj->attrs);
     obj->attrs = attrs;
-    obj->exportable = kmipd_export_policy(attrs, true);
+    obj->exportable = exportable;
     ok = kmipd_call_insert(call, &obj, 1) &&
          kmipd_call_answer(
              call, kmip_register_response_build(call->version, obj->uid, NULL));

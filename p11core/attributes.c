@@ -5,10 +5,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
 #include "attrmap.h"
+
+/* Stores a copy of value as object's CKA_VALUE unless another thread
+ * did first. */
+static CK_RV cache_value(p11_object *object, const kmip_bytes *value)
+{
+    uint8_t *copy = malloc(value->len > 0 ? value->len : 1);
+
+    if (copy == NULL)
+        return CKR_HOST_MEMORY;
+    if (value->len > 0)
+        memcpy(copy, value->data, value->len);
+    pthread_mutex_lock(&object->lock);
+    if (object->value == NULL) {
+        object->value = copy;
+        object->value_len = value->len;
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&object->lock);
+    if (copy != NULL)
+        OPENSSL_cleanse(copy, value->len);
+    free(copy);
+    return CKR_OK;
+}
 
 /* Fills one template entry by the PKCS#11 rules; returns its outcome. */
 static CK_RV get_one(const p11_object *object, CK_ATTRIBUTE *attr)
@@ -27,6 +52,40 @@ static CK_RV get_one(const p11_object *object, CK_ATTRIBUTE *attr)
     return rv;
 }
 
+/* The value of an exportable secret key, fetched once with Get when
+ * templ asks for it (p11_value_exportable); kept in the cache, wiped with
+ * it. */
+static CK_RV fetch_value(p11_session *session, p11_object *object,
+                         const CK_ATTRIBUTE *templ, CK_ULONG count)
+{
+    kmip_get_args get = {.uid = object->uid};
+    kmip_response *resp = NULL;
+    const kmip_item *payload;
+    kmip_get_result result;
+    kmip_version version;
+    bool wanted;
+    CK_RV rv;
+
+    pthread_mutex_lock(&object->lock);
+    wanted = p11_value_exportable(object) && object->value == NULL &&
+             p11_template_find(templ, count, CKA_VALUE) != NULL;
+    pthread_mutex_unlock(&object->lock);
+    if (!wanted)
+        return CKR_OK;
+    rv = p11_kmip_version(session, &version);
+    if (rv == CKR_OK)
+        rv = p11_kmip_call_one(session, KMIP_OPERATION_GET,
+                               kmip_get_request(version, &get), true, &resp,
+                               &payload)
+                 .rv;
+    if (rv == CKR_OK && kmip_get_response(payload, &result, NULL) != KMIP_OK)
+        rv = CKR_DEVICE_ERROR;
+    if (rv == CKR_OK)
+        rv = cache_value(object, &result.object.value);
+    kmip_response_free(resp);
+    return rv;
+}
+
 P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
                                      CK_OBJECT_HANDLE hObject,
                                      CK_ATTRIBUTE_PTR pTemplate,
@@ -42,6 +101,8 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK)
         rv = p11_object_get(session, hObject, &object);
+    if (rv == CKR_OK)
+        rv = fetch_value(session, object, pTemplate, ulCount);
     if (rv == CKR_OK) {
         pthread_mutex_lock(&object->lock);
         for (CK_ULONG i = 0; i < ulCount; i++) {
@@ -142,6 +203,45 @@ static CK_RV id_change(const CK_ATTRIBUTE *attr, const p11_object *object,
     return rv;
 }
 
+/* CKA_SENSITIVE to true, CKA_EXTRACTABLE to false: the one-way changes
+ * PKCS#11 allows, as KMIP Sensitive / Extractable, on a server that keeps
+ * them (export_kept). Giving the current value changes nothing. */
+static CK_RV flag_change(const CK_ATTRIBUTE *attr, const p11_object *object,
+                         change *out)
+{
+    bool sensitive = attr->type == CKA_SENSITIVE;
+    uint32_t tag = sensitive ? KMIP_TAG_SENSITIVE : KMIP_TAG_EXTRACTABLE;
+    bool current = sensitive ? object->sensitive : object->extractable;
+    bool wanted;
+    CK_RV rv;
+
+    if (attr->pValue == NULL || attr->ulValueLen != sizeof(CK_BBOOL))
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    wanted = *(const CK_BBOOL *)attr->pValue != CK_FALSE;
+    if (wanted != current && (wanted != sensitive || !object->export_kept))
+        return CKR_ATTRIBUTE_READ_ONLY;
+    rv = change_sets(out);
+    if (rv == CKR_OK && wanted != current &&
+        (kmip_add_bool(out->old_value, tag, current) == NULL ||
+         kmip_add_bool(out->new_value, tag, wanted) == NULL))
+        rv = CKR_HOST_MEMORY;
+    return rv;
+}
+
+/* How each attribute C_SetAttributeValue changes is sent. */
+static const struct {
+    uint32_t tag;
+    CK_RV(*change)
+    (const CK_ATTRIBUTE *attr, const p11_object *object, change *out);
+} changers[] = {
+    {KMIP_TAG_NAME, label_change},
+    {KMIP_TAG_VENDOR_ATTRIBUTE, id_change},
+    {KMIP_TAG_SENSITIVE, flag_change},
+    {KMIP_TAG_EXTRACTABLE, flag_change},
+};
+
+#define CHANGERS (sizeof(changers) / sizeof(changers[0]))
+
 /* The request item that applies ch to uid: Add, Modify (naming the
  * current instance in 2.x) or Delete. *skip when nothing needs sending
  * (deleting an absent attribute). */
@@ -183,7 +283,11 @@ static CK_RV cache_change(p11_object *object, uint32_t tag,
         copy[attr->ulValueLen] = '\0';
     }
     pthread_mutex_lock(&object->lock);
-    if (tag == KMIP_TAG_NAME) {
+    if (tag == KMIP_TAG_SENSITIVE)
+        object->sensitive = true;
+    else if (tag == KMIP_TAG_EXTRACTABLE)
+        object->extractable = false;
+    else if (tag == KMIP_TAG_NAME) {
         free(object->label);
         object->label = (char *)copy;
     } else if (copy != NULL) {
@@ -207,7 +311,7 @@ static CK_RV cache_change(p11_object *object, uint32_t tag,
     return copy != NULL || attr->ulValueLen == 0 ? CKR_OK : CKR_HOST_MEMORY;
 }
 
-#define MAX_CHANGES 2 /* label and id */
+#define MAX_CHANGES CHANGERS /* each attribute once */
 
 static CK_RV set_attributes(p11_session *session, p11_object *object,
                             const CK_ATTRIBUTE *templ, CK_ULONG count)
@@ -225,16 +329,18 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
         uint32_t tag = 0;
         bool skip = false;
 
+        size_t c = CHANGERS;
+
         rv = p11_attr_kmip_tag(object->object_class, templ[i].type, &tag);
-        if (rv == CKR_OK && tag != KMIP_TAG_NAME &&
-            tag != KMIP_TAG_VENDOR_ATTRIBUTE)
+        while (rv == CKR_OK && c > 0 && changers[c - 1].tag != tag)
+            c--;
+        if (rv == CKR_OK && c == 0)
             rv = CKR_ATTRIBUTE_READ_ONLY;
         if (rv == CKR_OK && n == MAX_CHANGES)
             rv = CKR_TEMPLATE_INCONSISTENT; /* an attribute given twice */
         pthread_mutex_lock(&object->lock);
         if (rv == CKR_OK)
-            rv = tag == KMIP_TAG_NAME ? label_change(&templ[i], object, &ch)
-                                      : id_change(&templ[i], object, &ch);
+            rv = changers[c - 1].change(&templ[i], object, &ch);
         pthread_mutex_unlock(&object->lock);
         if (rv == CKR_OK)
             rv = change_request(version, object->uid, &ch, &items[n], &skip);
@@ -259,6 +365,20 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
     return rv;
 }
 
+/* CKA_MODIFIABLE false (x-pkcs11-attrs): nothing may change. */
+static bool modifiable(p11_object *object)
+{
+    p11_attr_value value;
+    bool yes;
+
+    pthread_mutex_lock(&object->lock);
+    yes = p11_attr_read(object, CKA_MODIFIABLE, &value) != CKR_OK ||
+          *(const CK_BBOOL *)value.data != CK_FALSE;
+    p11_attr_value_clear(&value);
+    pthread_mutex_unlock(&object->lock);
+    return yes;
+}
+
 P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
                                      CK_OBJECT_HANDLE hObject,
                                      CK_ATTRIBUTE_PTR pTemplate,
@@ -276,6 +396,8 @@ P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
         rv = CKR_SESSION_READ_ONLY;
     if (rv == CKR_OK)
         rv = p11_object_get(session, hObject, &object);
+    if (rv == CKR_OK && !modifiable(object))
+        rv = CKR_ACTION_PROHIBITED;
     if (rv == CKR_OK)
         rv = set_attributes(session, object, pTemplate, ulCount);
     p11_session_release(session);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The one table of PKCS#11 attributes the module shows: which classes
- * have each, where its value comes from (the KMIP attribute it mirrors,
- * the parsed public key, or a constant), and which are sensitive. */
+/* The one table of PKCS#11 attributes (attr_table.h): which classes and
+ * key types have each, how a template may give it (template_rules.c),
+ * where its value comes from (the KMIP attribute it mirrors, the parsed
+ * public key or certificate, or a constant), and which are secret. */
 #include "attrmap.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,21 +13,8 @@
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
 
-#include "class_bits.h"
+#include "attr_table.h"
 #include "kmip/tags.h"
-
-typedef struct attr_entry attr_entry;
-typedef CK_RV (*attr_reader)(const attr_entry *entry, const p11_object *o,
-                             p11_attr_value *v);
-
-struct attr_entry {
-    CK_ATTRIBUTE_TYPE type;
-    unsigned classes;   /* classes that have it */
-    unsigned sensitive; /* classes where it is secret material */
-    uint32_t kmip_tag;  /* the KMIP attribute it mirrors, 0: none */
-    attr_reader read;
-    CK_ULONG arg; /* the reader's argument */
-};
 
 unsigned p11_class_bit(CK_OBJECT_CLASS object_class)
 {
@@ -75,7 +64,7 @@ static CK_RV set_owned(p11_attr_value *v, uint8_t *der, int len)
     return CKR_OK;
 }
 
-static CK_RV read_constant_bool(const attr_entry *e, const p11_object *o,
+static CK_RV read_constant_bool(const p11_attr_entry *e, const p11_object *o,
                                 p11_attr_value *v)
 {
     (void)o;
@@ -84,14 +73,14 @@ static CK_RV read_constant_bool(const attr_entry *e, const p11_object *o,
 }
 
 /* True for the classes of the bits in arg. */
-static CK_RV read_class_bool(const attr_entry *e, const p11_object *o,
+static CK_RV read_class_bool(const p11_attr_entry *e, const p11_object *o,
                              p11_attr_value *v)
 {
     set_bool(v, (e->arg & p11_class_bit(o->object_class)) != 0);
     return CKR_OK;
 }
 
-static CK_RV read_constant_ulong(const attr_entry *e, const p11_object *o,
+static CK_RV read_constant_ulong(const p11_attr_entry *e, const p11_object *o,
                                  p11_attr_value *v)
 {
     (void)o;
@@ -99,16 +88,7 @@ static CK_RV read_constant_ulong(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_empty(const attr_entry *e, const p11_object *o,
-                        p11_attr_value *v)
-{
-    (void)e;
-    (void)o;
-    set_bytes(v, "", 0);
-    return CKR_OK;
-}
-
-static CK_RV read_class(const attr_entry *e, const p11_object *o,
+static CK_RV read_class(const p11_attr_entry *e, const p11_object *o,
                         p11_attr_value *v)
 {
     (void)e;
@@ -116,7 +96,7 @@ static CK_RV read_class(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_subtype(const attr_entry *e, const p11_object *o,
+static CK_RV read_subtype(const p11_attr_entry *e, const p11_object *o,
                           p11_attr_value *v)
 {
     (void)e;
@@ -125,7 +105,7 @@ static CK_RV read_subtype(const attr_entry *e, const p11_object *o,
 }
 
 /* Keys are private objects when the token has a login. */
-static CK_RV read_private(const attr_entry *e, const p11_object *o,
+static CK_RV read_private(const p11_attr_entry *e, const p11_object *o,
                           p11_attr_value *v)
 {
     (void)e;
@@ -133,7 +113,7 @@ static CK_RV read_private(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_label(const attr_entry *e, const p11_object *o,
+static CK_RV read_label(const p11_attr_entry *e, const p11_object *o,
                         p11_attr_value *v)
 {
     (void)e;
@@ -142,7 +122,7 @@ static CK_RV read_label(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_id(const attr_entry *e, const p11_object *o,
+static CK_RV read_id(const p11_attr_entry *e, const p11_object *o,
                      p11_attr_value *v)
 {
     (void)e;
@@ -150,29 +130,25 @@ static CK_RV read_id(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_usage(const attr_entry *e, const p11_object *o,
+static CK_RV read_usage(const p11_attr_entry *e, const p11_object *o,
                         p11_attr_value *v)
 {
     set_bool(v, p11_object_allows(o, e->arg));
     return CKR_OK;
 }
 
-static CK_RV read_sensitive(const attr_entry *e, const p11_object *o,
-                            p11_attr_value *v)
+/* A bool field of the object; arg is its offset in p11_object. */
+static CK_RV read_flag(const p11_attr_entry *e, const p11_object *o,
+                       p11_attr_value *v)
 {
-    (void)e;
-    set_bool(v, o->sensitive);
+    bool flag;
+
+    memcpy(&flag, (const uint8_t *)o + e->arg, sizeof(flag));
+    set_bool(v, flag);
     return CKR_OK;
 }
 
-static CK_RV read_extractable(const attr_entry *e, const p11_object *o,
-                              p11_attr_value *v)
-{
-    set_bool(v, e->arg ? !o->extractable : o->extractable);
-    return CKR_OK;
-}
-
-static CK_RV read_value_len(const attr_entry *e, const p11_object *o,
+static CK_RV read_value_len(const p11_attr_entry *e, const p11_object *o,
                             p11_attr_value *v)
 {
     (void)e;
@@ -182,7 +158,7 @@ static CK_RV read_value_len(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_value(const attr_entry *e, const p11_object *o,
+static CK_RV read_value(const p11_attr_entry *e, const p11_object *o,
                         p11_attr_value *v)
 {
     (void)e;
@@ -192,7 +168,7 @@ static CK_RV read_value(const attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
-static CK_RV read_rsa_bignum(const attr_entry *e, const p11_object *o,
+static CK_RV read_rsa_bignum(const p11_attr_entry *e, const p11_object *o,
                              p11_attr_value *v)
 {
     const char *name =
@@ -201,7 +177,7 @@ static CK_RV read_rsa_bignum(const attr_entry *e, const p11_object *o,
     uint8_t *bytes;
     int len;
 
-    if (o->subtype != CKK_RSA || o->public_key == NULL ||
+    if (o->public_key == NULL ||
         !EVP_PKEY_get_bn_param(o->public_key, name, &bn))
         return CKR_ATTRIBUTE_TYPE_INVALID;
     len = BN_num_bytes(bn);
@@ -212,31 +188,29 @@ static CK_RV read_rsa_bignum(const attr_entry *e, const p11_object *o,
     return bytes != NULL ? set_owned(v, bytes, len) : CKR_HOST_MEMORY;
 }
 
-static CK_RV read_modulus_bits(const attr_entry *e, const p11_object *o,
+static CK_RV read_modulus_bits(const p11_attr_entry *e, const p11_object *o,
                                p11_attr_value *v)
 {
     (void)e;
-    if (o->subtype != CKK_RSA || o->key_bits == 0)
+    if (o->key_bits == 0)
         return CKR_ATTRIBUTE_TYPE_INVALID;
     set_ulong(v, o->key_bits);
     return CKR_OK;
 }
 
-static CK_RV read_ec(const attr_entry *e, const p11_object *o,
+static CK_RV read_ec(const p11_attr_entry *e, const p11_object *o,
                      p11_attr_value *v)
 {
     uint8_t *der;
     size_t len;
     bool ok;
 
-    if (o->subtype != CKK_EC)
-        return CKR_ATTRIBUTE_TYPE_INVALID;
     ok = e->type == CKA_EC_PARAMS ? p11_ec_params_der(o->public_key, &der, &len)
                                   : p11_ec_point_der(o->public_key, &der, &len);
     return ok ? set_owned(v, der, (int)len) : CKR_ATTRIBUTE_TYPE_INVALID;
 }
 
-static CK_RV read_public_key_info(const attr_entry *e, const p11_object *o,
+static CK_RV read_public_key_info(const p11_attr_entry *e, const p11_object *o,
                                   p11_attr_value *v)
 {
     uint8_t *der = NULL;
@@ -248,7 +222,7 @@ static CK_RV read_public_key_info(const attr_entry *e, const p11_object *o,
 }
 
 /* Subject, issuer and serial number of a certificate, as DER. */
-static CK_RV read_cert_field(const attr_entry *e, const p11_object *o,
+static CK_RV read_cert_field(const p11_attr_entry *e, const p11_object *o,
                              p11_attr_value *v)
 {
     const unsigned char *p = o->value;
@@ -268,89 +242,165 @@ static CK_RV read_cert_field(const attr_entry *e, const p11_object *o,
     return set_owned(v, der, len);
 }
 
-/* Keys carry CKA_SUBJECT too, empty (PKCS#11 allows it). */
-static CK_RV read_subject(const attr_entry *e, const p11_object *o,
-                          p11_attr_value *v)
+/* Kept as given (attr_bag.c), else the default: arg, or empty bytes. */
+static CK_RV read_bag(const p11_attr_entry *e, const p11_object *o,
+                      p11_attr_value *v)
 {
-    if (o->object_class == CKO_CERTIFICATE)
-        return read_cert_field(e, o, v);
-    return read_empty(e, o, v);
+    if (p11_bag_read(o->bag, e, v))
+        return CKR_OK;
+    if (e->form == FORM_BOOL)
+        set_bool(v, e->arg != 0);
+    else if (e->form == FORM_ULONG)
+        set_ulong(v, e->arg);
+    else
+        set_bytes(v, "", 0);
+    return CKR_OK;
 }
 
-static const attr_entry table[] = {
+/* A certificate's CKA_CHECK_VALUE: the first 3 bytes of the SHA-1 of its
+ * value. */
+static CK_RV read_check_value(const p11_attr_entry *e, const p11_object *o,
+                              p11_attr_value *v)
+{
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+
+    (void)e;
+    if (o->value == NULL ||
+        !EVP_Digest(o->value, o->value_len, digest, &len, EVP_sha1(), NULL))
+        return CKR_ATTRIBUTE_TYPE_INVALID;
+    v->owned = OPENSSL_memdup(digest, 3);
+    set_bytes(v, v->owned, 3);
+    return v->owned != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+#define FLAG(field) offsetof(p11_object, field)
+#define USAGE(type, classes)                                                   \
+    {                                                                          \
+        type, classes, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH, ANY_VALUE,       \
+            KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK, read_usage, type                \
+    }
+/* Kept as given in x-pkcs11-attrs; absent, it reads value. */
+#define BAG(type, classes, form, value)                                        \
+    {                                                                          \
+        type, classes, ANY_KEY, 0, form, USE_BAG, BOTH, ANY_VALUE, 0,          \
+            read_bag, value                                                    \
+    }
+/* A constant a template may only repeat. */
+#define FIXED(type, classes, form, reader, value)                              \
+    {                                                                          \
+        type, classes, ANY_KEY, 0, form, USE_SHOWN, BOTH, ANY_VALUE, 0,        \
+            reader, value                                                      \
+    }
+/* Material consumed at C_CreateObject; secret in the classes secret. */
+#define MATERIAL(type, classes, key_type, secret, reader)                      \
+    {                                                                          \
+        type, classes, key_type, secret, FORM_BYTES, USE_INPUT, CREATE,        \
+            ANY_VALUE, 0, reader, 0                                            \
+    }
+#define TOKEN(type, classes, form, reader, arg)                                \
+    {                                                                          \
+        type, classes, ANY_KEY, 0, form, USE_TOKEN, 0, ANY_VALUE, 0, reader,   \
+            arg                                                                \
+    }
+
+static const p11_attr_entry table[] = {
     /* Storage objects */
-    {CKA_CLASS, ALL, 0, KMIP_TAG_OBJECT_TYPE, read_class, 0},
-    {CKA_TOKEN, ALL, 0, 0, read_constant_bool, CK_TRUE},
-    {CKA_PRIVATE, ALL, 0, 0, read_private, 0},
-    {CKA_MODIFIABLE, ALL, 0, 0, read_constant_bool, CK_TRUE},
+    {CKA_CLASS, ALL, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
+     KMIP_TAG_OBJECT_TYPE, read_class, 0},
+    FIXED(CKA_TOKEN, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
+    {CKA_PRIVATE, ALL, ANY_KEY, 0, FORM_BOOL, USE_LOGIN, BOTH, ANY_VALUE, 0,
+     read_private, 0},
+    BAG(CKA_MODIFIABLE, ALL, FORM_BOOL, CK_TRUE),
     /* C_CopyObject registers a copy of what the module holds the value
      * of; keys whose material stays on the server cannot be copied. */
-    {CKA_COPYABLE, ALL, 0, 0, read_class_bool, DATA | CERT | PUB},
-    {CKA_DESTROYABLE, ALL, 0, 0, read_constant_bool, CK_TRUE},
-    {CKA_LABEL, ALL, 0, KMIP_TAG_NAME, read_label, 0},
+    FIXED(CKA_COPYABLE, ALL, FORM_BOOL, read_class_bool, DATA | CERT | PUB),
+    FIXED(CKA_DESTROYABLE, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
+    {CKA_LABEL, ALL, ANY_KEY, 0, FORM_BYTES, USE_KEPT, BOTH, ANY_VALUE,
+     KMIP_TAG_NAME, read_label, 0},
     /* Data */
-    {CKA_APPLICATION, DATA, 0, 0, read_empty, 0},
-    {CKA_OBJECT_ID, DATA, 0, 0, read_empty, 0},
-    {CKA_VALUE, DATA | CERT | PRIV | SECRET, PRIV | SECRET, 0, read_value, 0},
+    BAG(CKA_APPLICATION, DATA, FORM_BYTES, 0),
+    BAG(CKA_OBJECT_ID, DATA, FORM_BYTES, 0),
+    MATERIAL(CKA_VALUE, DATA | CERT | SECRET, ANY_KEY, SECRET, read_value),
+    MATERIAL(CKA_VALUE, PRIV, CKK_EC, PRIV, read_value),
     /* Certificates */
-    {CKA_CERTIFICATE_TYPE, CERT, 0, 0, read_subtype, 0},
-    {CKA_TRUSTED, CERT | PUB, 0, 0, read_constant_bool, CK_FALSE},
-    {CKA_CERTIFICATE_CATEGORY, CERT, 0, 0, read_constant_ulong,
-     0 /* unspecified */},
-    {CKA_ISSUER, CERT, 0, 0, read_cert_field, 0},
-    {CKA_SERIAL_NUMBER, CERT, 0, 0, read_cert_field, 0},
-    {CKA_URL, CERT, 0, 0, read_empty, 0},
-    {CKA_JAVA_MIDP_SECURITY_DOMAIN, CERT, 0, 0, read_constant_ulong, 0},
+    {CKA_CERTIFICATE_TYPE, CERT, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH,
+     ANY_VALUE, 0, read_subtype, 0},
+    FIXED(CKA_TRUSTED, CERT | PUB, FORM_BOOL, read_constant_bool, CK_FALSE),
+    BAG(CKA_CERTIFICATE_CATEGORY, CERT, FORM_ULONG, 0 /* unspecified */),
+    FIXED(CKA_CHECK_VALUE, CERT, FORM_BYTES, read_check_value, 0),
+    FIXED(CKA_ISSUER, CERT, FORM_BYTES, read_cert_field, 0),
+    FIXED(CKA_SERIAL_NUMBER, CERT, FORM_BYTES, read_cert_field, 0),
+    BAG(CKA_URL, CERT, FORM_BYTES, 0),
+    BAG(CKA_JAVA_MIDP_SECURITY_DOMAIN, CERT, FORM_ULONG, 0),
+    BAG(CKA_HASH_OF_SUBJECT_PUBLIC_KEY, CERT, FORM_BYTES, 0),
+    BAG(CKA_HASH_OF_ISSUER_PUBLIC_KEY, CERT, FORM_BYTES, 0),
+    BAG(CKA_NAME_HASH_ALGORITHM, CERT, FORM_ULONG, CKM_SHA_1),
     /* Certificates and keys */
-    {CKA_ID, CERT | KEYS, 0, KMIP_TAG_VENDOR_ATTRIBUTE, read_id, 0},
-    {CKA_SUBJECT, CERT | ASYM, 0, 0, read_subject, 0},
-    {CKA_START_DATE, CERT | KEYS, 0, 0, read_empty, 0},
-    {CKA_END_DATE, CERT | KEYS, 0, 0, read_empty, 0},
+    {CKA_ID, CERT | KEYS, ANY_KEY, 0, FORM_BYTES, USE_KEPT, BOTH, ANY_VALUE,
+     KMIP_TAG_VENDOR_ATTRIBUTE, read_id, 0},
+    FIXED(CKA_SUBJECT, CERT, FORM_BYTES, read_cert_field, 0),
+    BAG(CKA_SUBJECT, ASYM, FORM_BYTES, 0),
+    BAG(CKA_START_DATE, CERT | KEYS, FORM_BYTES, 0),
+    BAG(CKA_END_DATE, CERT | KEYS, FORM_BYTES, 0),
     /* Keys */
-    {CKA_KEY_TYPE, KEYS, 0, KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM, read_subtype, 0},
-    {CKA_LOCAL, KEYS, 0, 0, read_constant_bool, CK_FALSE},
-    {CKA_KEY_GEN_MECHANISM, KEYS, 0, 0, read_constant_ulong,
-     CK_UNAVAILABLE_INFORMATION},
-    {CKA_DERIVE, KEYS, 0, KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK, read_usage,
-     CKA_DERIVE},
-    {CKA_ENCRYPT, PUB | SECRET, 0, KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK,
-     read_usage, CKA_ENCRYPT},
-    {CKA_VERIFY, PUB | SECRET, 0, KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK, read_usage,
-     CKA_VERIFY},
-    {CKA_WRAP, PUB | SECRET, 0, KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK, read_usage,
-     CKA_WRAP},
-    {CKA_DECRYPT, PRIV | SECRET, 0, KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK,
-     read_usage, CKA_DECRYPT},
-    {CKA_SIGN, PRIV | SECRET, 0, KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK, read_usage,
-     CKA_SIGN},
-    {CKA_UNWRAP, PRIV | SECRET, 0, KMIP_TAG_CRYPTOGRAPHIC_USAGE_MASK,
-     read_usage, CKA_UNWRAP},
-    {CKA_VERIFY_RECOVER, PUB, 0, 0, read_constant_bool, CK_FALSE},
-    {CKA_SIGN_RECOVER, PRIV, 0, 0, read_constant_bool, CK_FALSE},
-    {CKA_SENSITIVE, PRIV | SECRET, 0, 0, read_sensitive, 0},
-    {CKA_ALWAYS_SENSITIVE, PRIV | SECRET, 0, 0, read_sensitive, 0},
-    {CKA_EXTRACTABLE, PRIV | SECRET, 0, 0, read_extractable, 0},
-    {CKA_NEVER_EXTRACTABLE, PRIV | SECRET, 0, 0, read_extractable, 1},
-    {CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, 0, 0, read_constant_bool, CK_FALSE},
-    {CKA_ALWAYS_AUTHENTICATE, PRIV, 0, 0, read_constant_bool, CK_FALSE},
-    {CKA_PUBLIC_KEY_INFO, ASYM, 0, 0, read_public_key_info, 0},
-    {CKA_VALUE_LEN, SECRET, 0, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, read_value_len,
-     0},
+    {CKA_KEY_TYPE, KEYS, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
+     KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM, read_subtype, 0},
+    TOKEN(CKA_LOCAL, KEYS, FORM_BOOL, read_constant_bool, CK_FALSE),
+    TOKEN(CKA_KEY_GEN_MECHANISM, KEYS, FORM_ULONG, read_constant_ulong,
+          CK_UNAVAILABLE_INFORMATION),
+    USAGE(CKA_DERIVE, KEYS),
+    USAGE(CKA_ENCRYPT, PUB | SECRET),
+    USAGE(CKA_VERIFY, PUB | SECRET),
+    USAGE(CKA_WRAP, PUB | SECRET),
+    USAGE(CKA_DECRYPT, PRIV | SECRET),
+    USAGE(CKA_SIGN, PRIV | SECRET),
+    USAGE(CKA_UNWRAP, PRIV | SECRET),
+    BAG(CKA_VERIFY_RECOVER, PUB, FORM_BOOL, CK_FALSE),
+    BAG(CKA_SIGN_RECOVER, PRIV, FORM_BOOL, CK_FALSE),
+    /* Sent as KMIP Sensitive and Extractable; read as the server keeps
+     * them (object_load.c). */
+    {CKA_SENSITIVE, PRIV | SECRET, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH,
+     CK_TRUE, KMIP_TAG_SENSITIVE, read_flag, FLAG(sensitive)},
+    {CKA_EXTRACTABLE, PRIV | SECRET, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH,
+     CK_FALSE, KMIP_TAG_EXTRACTABLE, read_flag, FLAG(extractable)},
+    TOKEN(CKA_ALWAYS_SENSITIVE, PRIV | SECRET, FORM_BOOL, read_flag,
+          FLAG(always_sensitive)),
+    TOKEN(CKA_NEVER_EXTRACTABLE, PRIV | SECRET, FORM_BOOL, read_flag,
+          FLAG(never_extractable)),
+    FIXED(CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, FORM_BOOL, read_constant_bool,
+          CK_FALSE),
+    FIXED(CKA_ALWAYS_AUTHENTICATE, PRIV, FORM_BOOL, read_constant_bool,
+          CK_FALSE),
+    TOKEN(CKA_PUBLIC_KEY_INFO, ASYM, FORM_BYTES, read_public_key_info, 0),
+    {CKA_VALUE_LEN, SECRET, ANY_KEY, 0, FORM_ULONG, USE_INPUT, GENERATE,
+     ANY_VALUE, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, read_value_len, 0},
     /* RSA */
-    {CKA_MODULUS, ASYM, 0, 0, read_rsa_bignum, 0},
-    {CKA_PUBLIC_EXPONENT, ASYM, 0, 0, read_rsa_bignum, 0},
-    {CKA_MODULUS_BITS, PUB, 0, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, read_modulus_bits,
-     0},
-    {CKA_PRIVATE_EXPONENT, PRIV, PRIV, 0, read_value, 0},
-    {CKA_PRIME_1, PRIV, PRIV, 0, read_value, 0},
-    {CKA_PRIME_2, PRIV, PRIV, 0, read_value, 0},
-    {CKA_EXPONENT_1, PRIV, PRIV, 0, read_value, 0},
-    {CKA_EXPONENT_2, PRIV, PRIV, 0, read_value, 0},
-    {CKA_COEFFICIENT, PRIV, PRIV, 0, read_value, 0},
+    MATERIAL(CKA_MODULUS, ASYM, CKK_RSA, 0, read_rsa_bignum),
+    MATERIAL(CKA_PUBLIC_EXPONENT, PRIV, CKK_RSA, 0, read_rsa_bignum),
+    {CKA_PUBLIC_EXPONENT, PUB, CKK_RSA, 0, FORM_BYTES, USE_INPUT, BOTH,
+     ANY_VALUE, 0, read_rsa_bignum, 0},
+    {CKA_MODULUS_BITS, PUB, CKK_RSA, 0, FORM_ULONG, USE_INPUT, GENERATE,
+     ANY_VALUE, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, read_modulus_bits, 0},
+    MATERIAL(CKA_PRIVATE_EXPONENT, PRIV, CKK_RSA, PRIV, read_value),
+    MATERIAL(CKA_PRIME_1, PRIV, CKK_RSA, PRIV, read_value),
+    MATERIAL(CKA_PRIME_2, PRIV, CKK_RSA, PRIV, read_value),
+    MATERIAL(CKA_EXPONENT_1, PRIV, CKK_RSA, PRIV, read_value),
+    MATERIAL(CKA_EXPONENT_2, PRIV, CKK_RSA, PRIV, read_value),
+    MATERIAL(CKA_COEFFICIENT, PRIV, CKK_RSA, PRIV, read_value),
+    /* RSA private keys have no CKA_VALUE to give, and none to read. */
+    {CKA_VALUE, PRIV, CKK_RSA, PRIV, FORM_BYTES, USE_INPUT, 0, ANY_VALUE, 0,
+     read_value, 0},
     /* EC (the point on a private key too: libp11 and others use it) */
-    {CKA_EC_PARAMS, ASYM, 0, 0, read_ec, 0},
-    {CKA_EC_POINT, ASYM, 0, 0, read_ec, 0},
+    MATERIAL(CKA_EC_PARAMS, PRIV, CKK_EC, 0, read_ec),
+    {CKA_EC_PARAMS, PUB, CKK_EC, 0, FORM_BYTES, USE_INPUT, BOTH, ANY_VALUE, 0,
+     read_ec, 0},
+    MATERIAL(CKA_EC_POINT, PUB, CKK_EC, 0, read_ec),
+    {CKA_EC_POINT, PRIV, CKK_EC, 0, FORM_BYTES, USE_INPUT, 0, ANY_VALUE, 0,
+     read_ec, 0},
 };
+
+#define TABLE_SIZE (sizeof(table) / sizeof(table[0]))
 
 void p11_attr_value_clear(p11_attr_value *value)
 {
@@ -358,26 +408,57 @@ void p11_attr_value_clear(p11_attr_value *value)
     memset(value, 0, sizeof(*value));
 }
 
-/* The entry for type on an object of object_class, or NULL. */
-static const attr_entry *entry_for(CK_OBJECT_CLASS object_class,
-                                   CK_ATTRIBUTE_TYPE type)
+static bool entry_fits(const p11_attr_entry *entry, unsigned class_bit,
+                       CK_ULONG subtype)
 {
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-        if (table[i].type == type)
-            return (table[i].classes & p11_class_bit(object_class)) ? &table[i]
-                                                                    : NULL;
+    return (entry->classes & class_bit) &&
+           (!(class_bit & KEYS) || entry->key_type == ANY_KEY ||
+            subtype == ANY_KEY || entry->key_type == subtype);
+}
+
+const p11_attr_entry *p11_attr_entry_for(CK_OBJECT_CLASS object_class,
+                                         CK_ULONG subtype,
+                                         CK_ATTRIBUTE_TYPE type)
+{
+    unsigned bit = p11_class_bit(object_class);
+
+    for (size_t i = 0; i < TABLE_SIZE; i++)
+        if (table[i].type == type && entry_fits(&table[i], bit, subtype))
+            return &table[i];
     return NULL;
+}
+
+bool p11_attr_known(CK_ATTRIBUTE_TYPE type)
+{
+    for (size_t i = 0; i < TABLE_SIZE; i++)
+        if (table[i].type == type)
+            return true;
+    return false;
+}
+
+bool p11_value_exportable(const p11_object *object)
+{
+    return object->object_class == CKO_SECRET_KEY && !object->sensitive &&
+           object->extractable;
+}
+
+const p11_attr_entry *p11_attr_entries(size_t *count)
+{
+    *count = TABLE_SIZE;
+    return table;
 }
 
 CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
                     p11_attr_value *out)
 {
-    const attr_entry *entry = entry_for(object->object_class, type);
+    const p11_attr_entry *entry =
+        p11_attr_entry_for(object->object_class, object->subtype, type);
 
     memset(out, 0, sizeof(*out));
     if (entry == NULL)
         return CKR_ATTRIBUTE_TYPE_INVALID;
-    if (entry->sensitive & p11_class_bit(object->object_class))
+    if ((entry->secret & p11_class_bit(object->object_class)) &&
+        !p11_value_exportable(object))
         return CKR_ATTRIBUTE_SENSITIVE;
     return entry->read(entry, object, out);
 }
@@ -385,7 +466,8 @@ CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
 CK_RV p11_attr_kmip_tag(CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type,
                         uint32_t *tag)
 {
-    const attr_entry *entry = entry_for(object_class, type);
+    const p11_attr_entry *entry =
+        p11_attr_entry_for(object_class, ANY_KEY, type);
 
     if (entry == NULL)
         return CKR_ATTRIBUTE_TYPE_INVALID;

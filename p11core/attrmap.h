@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* CKA <-> KMIP: reading an object's PKCS#11 attributes from its cache
- * (attrmap.c, one table), the KMIP vocabulary behind them
+ * (attrmap.c, the one table of attr_table.h), the KMIP vocabulary behind them
  * (kmip_vocab.c), public key material (public_key.c), and the rules for
  * templates of new objects (template_rules.c). */
 #ifndef P11CORE_ATTRMAP_H
@@ -13,6 +13,28 @@
 /* CKA_ID lives in this custom attribute (2.x: Vendor Attribute "x",
  * "pkcs11-id"), as hex text (id_attr.c). */
 #define P11_ID_ATTRIBUTE "x-pkcs11-id"
+
+/* A private key's public half (SubjectPublicKeyInfo DER) lives in this
+ * custom attribute, so that it outlives the public key object. */
+#define P11_PUBLIC_KEY_ATTRIBUTE "x-pkcs11-public-key"
+
+/* data as lowercase hex text (free with free()), or NULL. */
+char *p11_hex_encode(const uint8_t *data, size_t len);
+
+/* The len hex digits at hex as bytes into *out (free with free()); false
+ * when malformed or out of memory. */
+bool p11_hex_decode(const char *hex, size_t len, uint8_t **out,
+                    size_t *out_len);
+
+/* Adds the custom attribute name holding data as hex text to the
+ * canonical set attrs; the new attribute, or NULL when out of memory. */
+kmip_item *p11_hex_attr_add(kmip_item *attrs, const char *name,
+                            const uint8_t *data, size_t len);
+
+/* The bytes of attrs' custom attribute name into *data (free with
+ * free()); false when absent or malformed. */
+bool p11_hex_attr_get(const kmip_item *attrs, const char *name, uint8_t **data,
+                      size_t *len);
 
 /* Adds x-pkcs11-id holding id to the canonical set attrs; the new
  * attribute, or NULL when out of memory. */
@@ -69,6 +91,11 @@ typedef struct p11_attr_value {
 
 void p11_attr_value_clear(p11_attr_value *value);
 
+/* True for a secret key whose server lets its owner Get it (neither
+ * Sensitive nor not Extractable): its CKA_VALUE is readable, fetched by
+ * C_GetAttributeValue (attributes.c). Private key components never are. */
+bool p11_value_exportable(const p11_object *object);
+
 /* Reads attribute type of a loaded object, under object->lock. CKR_OK;
  * CKR_ATTRIBUTE_TYPE_INVALID when the object has no such attribute;
  * CKR_ATTRIBUTE_SENSITIVE for secret material; CKR_HOST_MEMORY. */
@@ -89,22 +116,40 @@ typedef enum p11_template_phase {
 } p11_template_phase;
 
 /* Checks templ for a new object of object_class and subtype (key type or
- * certificate type) as PKCS#11 says: CKR_ATTRIBUTE_TYPE_INVALID for an
- * attribute such an object cannot have, CKR_ATTRIBUTE_READ_ONLY for one
- * the token sets, CKR_ATTRIBUTE_VALUE_INVALID for a bad value or one the
- * token cannot honour (CKA_TOKEN false, CKA_SENSITIVE false,
- * CKA_EXTRACTABLE true ...), CKR_TEMPLATE_INCONSISTENT for a class or key
- * type other than the one given. Required attributes are checked by the
- * caller. */
+ * certificate type) against the attribute table: CKR_ATTRIBUTE_TYPE_INVALID
+ * for an attribute no object has, CKR_TEMPLATE_INCONSISTENT for one
+ * another class, key type or phase has and for a class or key type other
+ * than the one given, CKR_ATTRIBUTE_READ_ONLY for one the token sets,
+ * CKR_ATTRIBUTE_VALUE_INVALID for a bad value or one that would not be
+ * read back (CKA_TOKEN false, CKA_SENSITIVE false, CKA_EXTRACTABLE true,
+ * CKA_MODIFIABLE false, a CKA_SUBJECT other than the certificate's ...).
+ * Required attributes are checked by the caller. */
 CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                             p11_template_phase phase);
 
+/* What a new object carries besides Name and usage, when the server
+ * takes it (new_object.c learns which it refuses). */
+enum {
+    P11_SEND_CUSTOM = 1 << 0, /* custom attributes: x-pkcs11-id ... */
+    P11_SEND_EXPORT = 1 << 1, /* Sensitive and Extractable (KMIP 1.4) */
+};
+
+/* Whether a new object of templ needs custom attributes: CKA_ID, or an
+ * attribute KMIP has no place for given another value than its default
+ * (x-pkcs11-attrs). */
+bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                               CK_OBJECT_CLASS object_class, CK_ULONG subtype);
+
 /* Adds to the canonical set attrs the KMIP attributes templ asks for:
- * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, when with_id), Cryptographic
- * Usage Mask (from CKA_SIGN ..., defaulting to what the class does). */
+ * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, with P11_SEND_CUSTOM), Cryptographic
+ * Usage Mask (from CKA_SIGN ..., defaulting to what the class does), and
+ * for private and secret keys Sensitive true and Extractable false (with
+ * P11_SEND_EXPORT), and x-pkcs11-attrs for the attributes KMIP has no
+ * place for: CKR_ATTRIBUTE_VALUE_INVALID when it is needed without
+ * P11_SEND_CUSTOM. */
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
-                              bool with_id, kmip_item *attrs);
+                              unsigned extras, kmip_item *attrs);
 
 #endif

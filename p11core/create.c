@@ -54,7 +54,8 @@ typedef struct register_request {
 } register_request;
 
 /* p11_create_fn for an object given whole (args: a register_request). */
-static p11_reply register_object(p11_session *session, void *args, bool with_id)
+static p11_reply register_object(p11_session *session, void *args,
+                                 unsigned extras)
 {
     const register_request *request = args;
     const CK_ATTRIBUTE *templ = request->templ;
@@ -70,7 +71,12 @@ static p11_reply register_object(p11_session *session, void *args, bool with_id)
 
     if (rv == CKR_OK)
         rv = p11_template_kmip_attrs(templ, count, request->object_class,
-                                     request->subtype, with_id, attrs);
+                                     request->subtype, extras, attrs);
+    if (rv == CKR_OK && (extras & P11_SEND_CUSTOM) &&
+        import->public_der != NULL &&
+        p11_hex_attr_add(attrs, P11_PUBLIC_KEY_ATTRIBUTE, import->public_der,
+                         import->public_der_len) == NULL)
+        rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     p11_reply reply = p11_reply_local(rv);
@@ -111,9 +117,11 @@ CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
     register_request request = {templ,   count,   object_class,
                                 subtype, &import, handle};
     if (rv == CKR_OK)
-        rv = p11_create_with_id(session,
-                                p11_template_find(templ, count, CKA_ID) != NULL,
-                                register_object, &request)
+        rv = p11_create_with_extras(session,
+                                    p11_template_wants_custom(
+                                        templ, count, object_class, subtype) ||
+                                        import.public_der != NULL,
+                                    register_object, &request)
                  .rv;
     p11_import_clear(&import);
     return rv;

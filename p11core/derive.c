@@ -9,6 +9,7 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "attrmap.h"
 #include "new_object.h"
 
 /* The KMIP Hashing Algorithm of a PKCS#11 KDF; false for one not
@@ -117,7 +118,7 @@ static CK_RV derived_key_type(const CK_ATTRIBUTE *templ, CK_ULONG count,
 }
 
 typedef struct derive_request {
-    kmip_derive_key_args args; /* attributes: the set without x-pkcs11-id */
+    kmip_derive_key_args args; /* attributes: set per attempt */
     CK_KEY_TYPE key_type;
     const CK_ATTRIBUTE *templ;
     CK_ULONG count;
@@ -125,7 +126,7 @@ typedef struct derive_request {
 } derive_request;
 
 /* p11_create_fn for a derived key (args: a derive_request). */
-static p11_reply derive_once(p11_session *session, void *args, bool with_id)
+static p11_reply derive_once(p11_session *session, void *args, unsigned extras)
 {
     derive_request *request = args;
     kmip_derive_key_args derive = request->args;
@@ -135,7 +136,7 @@ static p11_reply derive_once(p11_session *session, void *args, bool with_id)
     kmip_derive_key_result result;
     kmip_version version;
     CK_RV rv = p11_secret_key_attrs(request->key_type, request->templ,
-                                    request->count, with_id, &attrs);
+                                    request->count, extras, &attrs);
 
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
@@ -190,9 +191,11 @@ static CK_RV derive_key(p11_session *session, const CK_MECHANISM *mechanism,
     if (rv != CKR_OK)
         return rv;
     request.args.uid = key->uid;
-    return derive_rv(p11_create_with_id(
-        session, p11_template_find(templ, count, CKA_ID) != NULL, derive_once,
-        &request));
+    return derive_rv(p11_create_with_extras(
+        session,
+        p11_template_wants_custom(templ, count, CKO_SECRET_KEY,
+                                  request.key_type),
+        derive_once, &request));
 }
 
 P11_EXPORT CK_RV C_DeriveKey(CK_SESSION_HANDLE hSession,

@@ -1,26 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* CKA_ID in the custom attribute x-pkcs11-id: lowercase hex text, which
- * every server stores (PyKMIP reads custom values as text only). A Byte
- * String value is read too. */
+/* Bytes in custom attributes (x-pkcs11-id for CKA_ID, x-pkcs11-public-key
+ * for a private key's public half): lowercase hex text, which every
+ * server that takes custom attributes stores (PyKMIP reads custom values
+ * as text only). A Byte String value is read too. */
 #include "attrmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-kmip_item *p11_id_attr_add(kmip_item *attrs, const uint8_t *id, size_t len)
+char *p11_hex_encode(const uint8_t *data, size_t len)
 {
     static const char digits[] = "0123456789abcdef";
     char *hex = malloc(2 * len + 1);
-    kmip_item *added;
 
     if (hex == NULL)
         return NULL;
     for (size_t i = 0; i < len; i++) {
-        hex[2 * i] = digits[id[i] >> 4];
-        hex[2 * i + 1] = digits[id[i] & 0x0f];
+        hex[2 * i] = digits[data[i] >> 4];
+        hex[2 * i + 1] = digits[data[i] & 0x0f];
     }
     hex[2 * len] = '\0';
-    added = kmip_attrs_add_custom_text(attrs, P11_ID_ATTRIBUTE, hex);
+    return hex;
+}
+
+kmip_item *p11_hex_attr_add(kmip_item *attrs, const char *name,
+                            const uint8_t *data, size_t len)
+{
+    char *hex = p11_hex_encode(data, len);
+    kmip_item *added =
+        hex != NULL ? kmip_attrs_add_custom_text(attrs, name, hex) : NULL;
+
     free(hex);
     return added;
 }
@@ -36,9 +45,8 @@ static int hex_value(char c)
     return -1;
 }
 
-static bool hex_decode(const char *hex, uint8_t **out, size_t *out_len)
+bool p11_hex_decode(const char *hex, size_t len, uint8_t **out, size_t *out_len)
 {
-    size_t len = strlen(hex);
     uint8_t *bytes;
 
     if (len % 2 != 0)
@@ -61,19 +69,28 @@ static bool hex_decode(const char *hex, uint8_t **out, size_t *out_len)
     return true;
 }
 
-bool p11_id_attr_get(const kmip_item *attrs, uint8_t **id, size_t *len)
+bool p11_hex_attr_get(const kmip_item *attrs, const char *name, uint8_t **id,
+                      size_t *len)
 {
     const char *text;
     const uint8_t *bytes;
 
-    if (kmip_attrs_get_custom_text(attrs, P11_ID_ATTRIBUTE, &text, NULL) ==
-        KMIP_OK)
-        return hex_decode(text, id, len);
-    if (kmip_attrs_get_custom_bytes(attrs, P11_ID_ATTRIBUTE, &bytes, len,
-                                    NULL) != KMIP_OK)
+    if (kmip_attrs_get_custom_text(attrs, name, &text, NULL) == KMIP_OK)
+        return p11_hex_decode(text, strlen(text), id, len);
+    if (kmip_attrs_get_custom_bytes(attrs, name, &bytes, len, NULL) != KMIP_OK)
         return false;
     *id = malloc(*len > 0 ? *len : 1);
     if (*id != NULL && *len > 0)
         memcpy(*id, bytes, *len);
     return *id != NULL;
+}
+
+kmip_item *p11_id_attr_add(kmip_item *attrs, const uint8_t *id, size_t len)
+{
+    return p11_hex_attr_add(attrs, P11_ID_ATTRIBUTE, id, len);
+}
+
+bool p11_id_attr_get(const kmip_item *attrs, uint8_t **id, size_t *len)
+{
+    return p11_hex_attr_get(attrs, P11_ID_ATTRIBUTE, id, len);
 }

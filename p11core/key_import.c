@@ -241,7 +241,9 @@ static CK_RV asymmetric(const CK_ATTRIBUTE *templ, CK_ULONG count,
         return rv;
     if (private) {
         PKCS8_PRIV_KEY_INFO *info = EVP_PKEY2PKCS8(key);
+        int public_len = i2d_PUBKEY(key, &out->public_der);
 
+        out->public_der_len = public_len > 0 ? (size_t)public_len : 0;
         len = info != NULL ? i2d_PKCS8_PRIV_KEY_INFO(info, &der) : -1;
         PKCS8_PRIV_KEY_INFO_free(info);
         out->object.format = KMIP_KEY_FORMAT_TYPE_PKCS_8;
@@ -343,5 +345,6 @@ CK_RV p11_import_build(const CK_ATTRIBUTE *templ, CK_ULONG count,
 void p11_import_clear(p11_import *import)
 {
     OPENSSL_clear_free(import->der, import->der_len);
+    OPENSSL_free(import->public_der);
     memset(import, 0, sizeof(*import));
 }

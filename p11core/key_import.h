@@ -13,6 +13,10 @@ typedef struct p11_import {
     kmip_object object; /* value points at der */
     uint8_t *der;       /* owned; wiped when freed */
     size_t der_len;
+    /* A private key's public half, SubjectPublicKeyInfo DER (owned), or
+     * NULL: kept with the private key (P11_PUBLIC_KEY_ATTRIBUTE). */
+    uint8_t *public_der;
+    size_t public_der_len;
 } p11_import;
 
 /* Builds the value of a new object of object_class and subtype (CKK_* or

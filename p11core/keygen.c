@@ -89,7 +89,7 @@ static CK_RV secret_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
 }
 
 CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
-                           CK_ULONG count, bool with_id, kmip_item **out)
+                           CK_ULONG count, unsigned extras, kmip_item **out)
 {
     kmip_item *attrs = NULL;
     CK_RV rv = p11_template_validate(templ, count, CKO_SECRET_KEY, key_type,
@@ -102,7 +102,7 @@ CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
     }
     if (rv == CKR_OK)
         rv = p11_template_kmip_attrs(templ, count, CKO_SECRET_KEY, key_type,
-                                     with_id, attrs);
+                                     extras, attrs);
     if (rv != CKR_OK) {
         kmip_item_free(attrs);
         attrs = NULL;
@@ -112,7 +112,7 @@ CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
 }
 
 typedef struct key_request {
-    const CK_MECHANISM *mechanism;
+    CK_KEY_TYPE key_type;
     const CK_ATTRIBUTE *templ;
     CK_ULONG count;
     CK_OBJECT_HANDLE *handle;
@@ -120,10 +120,9 @@ typedef struct key_request {
 
 /* p11_create_fn for a secret key (args: a key_request). */
 static p11_reply generate_key_once(p11_session *session, void *args,
-                                   bool with_id)
+                                   unsigned extras)
 {
     const key_request *request = args;
-    const CK_MECHANISM *mechanism = request->mechanism;
     const CK_ATTRIBUTE *templ = request->templ;
     CK_ULONG count = request->count;
     kmip_item *attrs = NULL;
@@ -131,11 +130,9 @@ static p11_reply generate_key_once(p11_session *session, void *args,
     const kmip_item *payload;
     kmip_create_result result;
     kmip_version version;
-    CK_KEY_TYPE key_type;
-    CK_RV rv = mechanism_key_type(mechanism, CKF_GENERATE, &key_type);
+    CK_RV rv =
+        p11_secret_key_attrs(request->key_type, templ, count, extras, &attrs);
 
-    if (rv == CKR_OK)
-        rv = p11_secret_key_attrs(key_type, templ, count, with_id, &attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     p11_reply reply = p11_reply_local(rv);
@@ -161,10 +158,15 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
                           const CK_ATTRIBUTE *templ, CK_ULONG count,
                           CK_OBJECT_HANDLE *handle)
 {
-    key_request request = {mechanism, templ, count, handle};
+    key_request request = {0, templ, count, handle};
+    CK_RV rv = mechanism_key_type(mechanism, CKF_GENERATE, &request.key_type);
 
-    return p11_generation_rv(p11_create_with_id(
-        session, p11_template_find(templ, count, CKA_ID) != NULL,
+    if (rv != CKR_OK)
+        return rv;
+    return p11_generation_rv(p11_create_with_extras(
+        session,
+        p11_template_wants_custom(templ, count, CKO_SECRET_KEY,
+                                  request.key_type),
         generate_key_once, &request));
 }
 
@@ -264,10 +266,9 @@ typedef struct pair_templates {
     CK_ULONG priv_count;
 } pair_templates;
 
-/* The three attribute sets of Create Key Pair. */
-static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
-                        bool with_id, kmip_item *common, kmip_item *priv,
-                        kmip_item *pub)
+/* The checked templates' common attributes of Create Key Pair. */
+static CK_RV pair_common(CK_KEY_TYPE key_type, const pair_templates *t,
+                         kmip_item *common)
 {
     CK_RV rv = p11_template_validate(t->pub, t->pub_count, CKO_PUBLIC_KEY,
                                      key_type, P11_TEMPLATE_GENERATE);
@@ -281,17 +282,33 @@ static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
     if (rv == CKR_OK &&
         kmip_attrs_add_algorithm(common, p11_kmip_algorithm(key_type)) == NULL)
         rv = CKR_HOST_MEMORY;
-    if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(t->pub, t->pub_count, CKO_PUBLIC_KEY,
-                                     key_type, with_id, pub);
-    if (rv == CKR_OK)
-        rv = p11_template_kmip_attrs(t->priv, t->priv_count, CKO_PRIVATE_KEY,
-                                     key_type, with_id, priv);
     return rv;
 }
 
+/* The private and public key attributes of Create Key Pair. */
+static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
+                        unsigned extras, kmip_item *priv, kmip_item *pub)
+{
+    CK_RV rv = p11_template_kmip_attrs(t->pub, t->pub_count, CKO_PUBLIC_KEY,
+                                       key_type, extras, pub);
+
+    if (rv == CKR_OK)
+        rv = p11_template_kmip_attrs(t->priv, t->priv_count, CKO_PRIVATE_KEY,
+                                     key_type, extras, priv);
+    return rv;
+}
+
+/* Whether either template of a pair needs custom attributes. */
+static bool pair_wants_custom(const pair_templates *t, CK_KEY_TYPE key_type)
+{
+    return p11_template_wants_custom(t->pub, t->pub_count, CKO_PUBLIC_KEY,
+                                     key_type) ||
+           p11_template_wants_custom(t->priv, t->priv_count, CKO_PRIVATE_KEY,
+                                     key_type);
+}
+
 typedef struct pair_request {
-    const CK_MECHANISM *mechanism;
+    CK_KEY_TYPE key_type;
     const pair_templates *t;
     CK_OBJECT_HANDLE *pub;
     CK_OBJECT_HANDLE *priv;
@@ -299,11 +316,11 @@ typedef struct pair_request {
 
 /* p11_create_fn for a key pair (args: a pair_request). */
 static p11_reply generate_pair_once(p11_session *session, void *args,
-                                    bool with_id)
+                                    unsigned extras)
 {
     const pair_request *request = args;
-    const CK_MECHANISM *mechanism = request->mechanism;
     const pair_templates *t = request->t;
+    CK_KEY_TYPE key_type = request->key_type;
     kmip_item *common = kmip_attrs_new();
     kmip_item *priv_attrs = kmip_attrs_new();
     kmip_item *pub_attrs = kmip_attrs_new();
@@ -311,14 +328,14 @@ static p11_reply generate_pair_once(p11_session *session, void *args,
     const kmip_item *payload;
     kmip_create_key_pair_result result;
     kmip_version version;
-    CK_KEY_TYPE key_type;
-    CK_RV rv = mechanism_key_type(mechanism, CKF_GENERATE_KEY_PAIR, &key_type);
+    CK_RV rv = common == NULL || priv_attrs == NULL || pub_attrs == NULL
+                   ? CKR_HOST_MEMORY
+                   : CKR_OK;
 
-    if (rv == CKR_OK &&
-        (common == NULL || priv_attrs == NULL || pub_attrs == NULL))
-        rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK)
-        rv = pair_attrs(key_type, t, with_id, common, priv_attrs, pub_attrs);
+        rv = pair_common(key_type, t, common);
+    if (rv == CKR_OK)
+        rv = pair_attrs(key_type, t, extras, priv_attrs, pub_attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     p11_reply reply = p11_reply_local(rv);
@@ -333,6 +350,9 @@ static p11_reply generate_pair_once(p11_session *session, void *args,
     if (rv == CKR_OK &&
         kmip_create_key_pair_response(payload, &result, NULL) != KMIP_OK)
         rv = CKR_DEVICE_ERROR;
+    if (rv == CKR_OK)
+        p11_keep_public_half(session, version, result.private_uid,
+                             result.public_uid);
     if (rv == CKR_OK)
         rv = p11_new_handle(session, result.public_uid, request->pub);
     if (rv == CKR_OK)
@@ -349,12 +369,15 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
                            const pair_templates *t, CK_OBJECT_HANDLE *pub,
                            CK_OBJECT_HANDLE *priv)
 {
-    bool wants_id = p11_template_find(t->pub, t->pub_count, CKA_ID) != NULL ||
-                    p11_template_find(t->priv, t->priv_count, CKA_ID) != NULL;
-    pair_request request = {mechanism, t, pub, priv};
+    pair_request request = {0, t, pub, priv};
+    CK_RV rv =
+        mechanism_key_type(mechanism, CKF_GENERATE_KEY_PAIR, &request.key_type);
 
+    if (rv != CKR_OK)
+        return rv;
     return p11_generation_rv(
-        p11_create_with_id(session, wants_id, generate_pair_once, &request));
+        p11_create_with_extras(session, pair_wants_custom(t, request.key_type),
+                               generate_pair_once, &request));
 }
 
 P11_EXPORT CK_RV C_GenerateKeyPair(

@@ -7,6 +7,7 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "attrmap.h"
 #include "new_object.h"
 
 CK_RV p11_new_object_check(p11_session *session)
@@ -114,21 +115,57 @@ p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
                               : reply;
 }
 
-p11_reply p11_create_with_id(p11_session *session, bool wants_id,
-                             p11_create_fn *create, void *args)
+/* The fact of the server behind an extra. */
+static p11_fact extra_fact(unsigned extra)
+{
+    return extra == P11_SEND_CUSTOM ? P11_FACT_CUSTOM_ID
+                                    : P11_FACT_EXPORT_ATTRS;
+}
+
+/* What a new object of session's slot may carry besides Name and usage. */
+static unsigned extras_for(p11_server *server, kmip_version version,
+                           bool wants_custom)
+{
+    unsigned extras = 0;
+
+    if (wants_custom &&
+        p11_server_knows(server, P11_FACT_CUSTOM_ID) != P11_SUPPORT_REFUSED)
+        extras |= P11_SEND_CUSTOM;
+    if (kmip_version_cmp(version, KMIP_VERSION(1, 4)) >= 0 &&
+        p11_server_knows(server, P11_FACT_EXPORT_ATTRS) != P11_SUPPORT_REFUSED)
+        extras |= P11_SEND_EXPORT;
+    return extras;
+}
+
+p11_reply p11_create_with_extras(p11_session *session, bool wants_custom,
+                                 p11_create_fn *create, void *args)
 {
     p11_server *server = &session->slot->server;
-    bool with_id = wants_id && p11_server_knows(server, P11_FACT_CUSTOM_ID) !=
-                                   P11_SUPPORT_REFUSED;
-    p11_reply reply = create(session, args, with_id);
+    kmip_version version;
+    CK_RV rv = p11_kmip_version(session, &version);
 
-    if (with_id && reply.rv == CKR_OK)
-        p11_server_learn(server, P11_FACT_CUSTOM_ID, true);
-    if (!with_id || reply.answer != P11_ANSWER_UNSUPPORTED)
+    if (rv != CKR_OK)
+        return p11_reply_local(rv);
+    unsigned extras = extras_for(server, version, wants_custom), dropped = 0;
+    p11_reply reply = create(session, args, extras);
+
+    while (reply.answer == P11_ANSWER_UNSUPPORTED && extras != 0) {
+        unsigned extra =
+            (extras & P11_SEND_CUSTOM) ? P11_SEND_CUSTOM : P11_SEND_EXPORT;
+
+        extras &= ~extra;
+        dropped |= extra;
+        reply = create(session, args, extras);
+    }
+    if (reply.rv != CKR_OK)
         return reply;
-    reply = create(session, args, false);
-    if (reply.rv == CKR_OK)
-        p11_server_learn(server, P11_FACT_CUSTOM_ID, false);
+    for (unsigned extra = P11_SEND_CUSTOM; extra <= P11_SEND_EXPORT;
+         extra <<= 1) {
+        if (extras & extra)
+            p11_server_learn(server, extra_fact(extra), true);
+        else if (dropped & extra)
+            p11_server_learn(server, extra_fact(extra), false);
+    }
     return reply;
 }
 

@@ -20,23 +20,26 @@ p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
                                   kmip_response **resp,
                                   const kmip_item **out_payload);
 
-/* Makes one object: with_id says whether to send x-pkcs11-id. */
-typedef p11_reply p11_create_fn(p11_session *session, void *args, bool with_id);
+/* Makes one object, sending extras (P11_SEND_* of attrmap.h) besides
+ * Name and usage. */
+typedef p11_reply p11_create_fn(p11_session *session, void *args,
+                                unsigned extras);
 
-/* Makes an object with create: with x-pkcs11-id when wants_id (the
- * template has a CKA_ID) and the server is not known to refuse it, and
- * again without it when the server refuses the request as unsupported
- * (the slot remembers once that works; CKA_ID then falls back to the
- * Unique Identifier). */
-p11_reply p11_create_with_id(p11_session *session, bool wants_id,
-                             p11_create_fn *create, void *args);
+/* Makes an object with create, sending custom attributes when
+ * wants_custom (a CKA_ID, a private key's public half, attributes KMIP has
+ * no place for) and Sensitive / Extractable from KMIP 1.4 on, each unless
+ * the server is known to refuse it; when the server refuses the request
+ * as unsupported, again with fewer (custom attributes first): the slot
+ * learns what works. */
+p11_reply p11_create_with_extras(p11_session *session, bool wants_custom,
+                                 p11_create_fn *create, void *args);
 
 /* The canonical attribute set (*out, freed by the caller) of a new secret
- * key of key_type (CKK_AES, CKK_GENERIC_SECRET) from templ: the template
- * checked, CKA_VALUE_LEN required and within the key type's sizes
- * (keygen.c, for C_GenerateKey and C_DeriveKey). */
+ * key of key_type (CKK_AES, CKK_GENERIC_SECRET) from templ, with extras:
+ * the template checked, CKA_VALUE_LEN required and within the key type's
+ * sizes (keygen.c, for C_GenerateKey and C_DeriveKey). */
 CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
-                           CK_ULONG count, bool with_id, kmip_item **out);
+                           CK_ULONG count, unsigned extras, kmip_item **out);
 
 /* A server that cannot make what was asked says so in several ways;
  * PKCS#11 has one word for it (CKR_MECHANISM_INVALID); rv otherwise. */
@@ -46,6 +49,12 @@ CK_RV p11_generation_rv(p11_reply reply);
  * registers its copy with it). */
 CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
                         CK_ULONG count, CK_OBJECT_HANDLE *handle);
+
+/* public_half.c: after a new key pair, stores a copy of the public key
+ * with the private key (x-pkcs11-public-key), when the slot takes custom
+ * attributes: two round trips. Failures are logged only. */
+void p11_keep_public_half(p11_session *session, kmip_version version,
+                          const char *private_uid, const char *public_uid);
 
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,

@@ -58,6 +58,7 @@ void p11_object_cache_clear(p11_object *object)
     free(object->label);
     free(object->id);
     free(object->linked_uid);
+    free(object->bag);
     EVP_PKEY_free(object->public_key);
     if (object->value != NULL)
         OPENSSL_cleanse(object->value, object->value_len);
@@ -68,6 +69,7 @@ void p11_object_cache_clear(p11_object *object)
     object->id_custom = false;
     object->linked_uid = NULL;
     object->public_key = NULL;
+    object->bag = NULL;
     object->value = NULL;
     object->value_len = 0;
     object->loaded = false;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Filling the object cache: one batch of Get Attributes (or an answer
- * the caller already holds), then one batch of Get for public material
- * (public keys, a private key's linked public key, certificates, data).
- * Private and secret key material is never fetched. Requests run without
- * object locks; the results are committed under each object's lock, first
+/* Filling the object cache in steps, each one batch: Get Attributes (or
+ * an answer the caller already holds); Locate of the public key of the
+ * same Name for a private key with neither its own copy of its public
+ * half nor a Link (PyKMIP); Get for public material (public keys, a
+ * private key's linked public key, certificates, data). Private and
+ * secret key material is never fetched. Requests run without object
+ * locks; the results are committed under each object's lock, first
  * writer wins. */
 #include "core.h"
 
@@ -16,6 +18,7 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "attr_table.h"
 #include "attrmap.h"
 
 /* Items per request message. */
@@ -26,6 +29,7 @@ typedef struct staged_object {
     p11_object *object;
     p11_object cache; /* fields only; no lock */
     CK_RV rv;
+    bool answered; /* the current step's answer arrived */
 } staged_object;
 
 static CK_RV dup_text(const char *text, char **out)
@@ -60,6 +64,46 @@ static uint32_t pairing_link(uint32_t object_type)
     }
 }
 
+/* Sensitive, Extractable, Always Sensitive and Never Extractable as the
+ * server keeps them. A server that keeps Extractable enforces the pair
+ * (kmipd: Get refuses the material); one that does not (PyKMIP, KMIP
+ * before 1.4) exports a key to its owner: KMIP's defaults, Sensitive
+ * false and Extractable true, are then the truth. */
+static void stage_export(p11_object *cache, const kmip_item *attrs)
+{
+    cache->sensitive = false;
+    cache->extractable = true;
+    cache->always_sensitive = false;
+    cache->never_extractable = false;
+    cache->export_kept = kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE,
+                                       &cache->extractable, NULL) == KMIP_OK;
+    if (!cache->export_kept)
+        return;
+    kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &cache->sensitive, NULL);
+    kmip_get_bool(attrs, KMIP_TAG_ALWAYS_SENSITIVE, &cache->always_sensitive,
+                  NULL);
+    kmip_get_bool(attrs, KMIP_TAG_NEVER_EXTRACTABLE, &cache->never_extractable,
+                  NULL);
+}
+
+/* A private key's own copy of its public half, when it has one: then
+ * the linked public key is not needed (and may be gone). */
+static void stage_public_half(p11_object *cache, const kmip_item *attrs)
+{
+    const unsigned char *p;
+    uint8_t *der;
+    size_t len;
+
+    if (cache->object_class != CKO_PRIVATE_KEY ||
+        !p11_hex_attr_get(attrs, P11_PUBLIC_KEY_ATTRIBUTE, &der, &len))
+        return;
+    p = der;
+    cache->public_key = d2i_PUBKEY(NULL, &p, (long)len);
+    free(der);
+    if (cache->public_key == NULL)
+        p11_log_warn("%s does not hold a public key", P11_PUBLIC_KEY_ATTRIBUTE);
+}
+
 /* Fills cache from the canonical attribute set attrs. */
 static CK_RV stage_attributes(p11_object *cache, const char *uid,
                               const kmip_item *attrs)
@@ -79,10 +123,12 @@ static CK_RV stage_attributes(p11_object *cache, const char *uid,
         cache->key_bits = (CK_ULONG)bits;
     kmip_attrs_get_usage_mask(attrs, &cache->usage_mask, NULL);
     kmip_attrs_get_state(attrs, &cache->state, NULL);
-    cache->sensitive = cache->object_class == CKO_PRIVATE_KEY ||
-                       cache->object_class == CKO_SECRET_KEY;
-    cache->extractable = false;
-    if (kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
+    stage_export(cache, attrs);
+    stage_public_half(cache, attrs);
+    if (kmip_attrs_get_custom_text(attrs, P11_BAG_ATTRIBUTE, &text, NULL) ==
+        KMIP_OK)
+        rv = dup_text(text, &cache->bag);
+    if (rv == CKR_OK && kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
         rv = dup_text(text, &cache->label);
     if (rv == CKR_OK && pairing_link(cache->kmip_object_type) != 0 &&
         kmip_attrs_get_link(attrs, pairing_link(cache->kmip_object_type), &text,
@@ -156,7 +202,8 @@ static const char *material_uid(const staged_object *staged)
     case CKO_DATA:
         return staged->object->uid;
     case CKO_PRIVATE_KEY:
-        return staged->cache.linked_uid;
+        return staged->cache.public_key == NULL ? staged->cache.linked_uid
+                                                : NULL;
     default:
         return NULL;
     }
@@ -217,65 +264,183 @@ static CK_RV stage_material_response(p11_session *session,
     return rv;
 }
 
-typedef enum load_step { STEP_ATTRIBUTES, STEP_MATERIAL } load_step;
+/* Pairing by Name, for a private key whose server keeps neither Link
+ * nor its public half (PyKMIP): the only public key with its label. */
+static const char *pair_name(const staged_object *staged)
+{
+    const p11_object *cache = &staged->cache;
 
-static kmip_item *step_request(load_step step, kmip_version version,
-                               const char *uid)
+    return cache->object_class == CKO_PRIVATE_KEY &&
+                   cache->public_key == NULL && cache->linked_uid == NULL
+               ? cache->label
+               : NULL;
+}
+
+static kmip_item *pair_request(kmip_version version, const char *label)
+{
+    kmip_item *filter = kmip_attrs_new();
+    kmip_locate_args args = {.attributes = filter};
+    kmip_item *payload = NULL;
+
+    if (filter != NULL && kmip_attrs_add_name(filter, label) != NULL &&
+        kmip_attrs_add_object_type(filter, KMIP_OBJECT_TYPE_PUBLIC_KEY) != NULL)
+        payload = kmip_locate_request(version, &args);
+    kmip_item_free(filter);
+    return payload;
+}
+
+static CK_RV stage_pair_response(p11_session *session,
+                                 const kmip_response *resp, size_t index,
+                                 staged_object *staged)
+{
+    const kmip_item *payload;
+    kmip_locate_result result;
+
+    if (p11_kmip_item(session, resp, index, &payload).rv == CKR_OK &&
+        kmip_locate_response(payload, &result, NULL) == KMIP_OK &&
+        result.uids.count == 1)
+        return dup_text((const char *)result.uids.first->v.bytes.data,
+                        &staged->cache.linked_uid);
+    return CKR_OK; /* no public key, or several: none is paired */
+}
+
+static const char *attributes_uid(const staged_object *staged)
+{
+    return staged->object->uid;
+}
+
+static kmip_item *attributes_request(kmip_version version, const char *uid)
+{
+    return kmip_get_attributes_request(version, uid, NULL, 0, NULL, 0);
+}
+
+static kmip_item *material_request(kmip_version version, const char *uid)
 {
     kmip_get_args get = {.uid = uid};
 
-    if (step == STEP_ATTRIBUTES)
-        return kmip_get_attributes_request(version, uid, NULL, 0, NULL, 0);
     return kmip_get_request(version, &get);
 }
 
-/* Sends step's request for every staged object that needs one, in
- * batches of LOAD_BATCH, and stages the answers. */
-static CK_RV run_step(p11_session *session, kmip_version version,
-                      load_step step, staged_object *staged, size_t n)
+/* One step of loading: what it asks each object (NULL: nothing), with
+ * which operation, and what it does with the answer. */
+typedef struct load_step {
+    uint32_t operation;
+    const char *(*subject)(const staged_object *staged);
+    kmip_item *(*request)(kmip_version version, const char *subject);
+    CK_RV(*stage)
+    (p11_session *session, const kmip_response *resp, size_t index,
+     staged_object *staged);
+} load_step;
+
+static const load_step step_attributes = {KMIP_OPERATION_GET_ATTRIBUTES,
+                                          attributes_uid, attributes_request,
+                                          stage_attributes_response};
+static const load_step step_pair = {KMIP_OPERATION_LOCATE, pair_name,
+                                    pair_request, stage_pair_response};
+static const load_step step_material = {KMIP_OPERATION_GET, material_uid,
+                                        material_request,
+                                        stage_material_response};
+
+/* What step asks about a staged object, or NULL when it asks nothing
+ * (already answered, failed, or nothing to ask). */
+static const char *step_subject(const load_step *step,
+                                const staged_object *staged)
 {
+    if (staged->answered || staged->rv != CKR_OK)
+        return NULL;
+    return step->subject(staged);
+}
+
+/* One batch of a step: its request items and the objects they ask
+ * about. */
+typedef struct load_batch {
     kmip_request_item items[LOAD_BATCH];
     staged_object *members[LOAD_BATCH];
-    size_t i = 0;
+    size_t count;
+} load_batch;
 
-    while (i < n) {
-        kmip_response *resp = NULL;
-        size_t count = 0;
-        CK_RV rv = CKR_OK;
+/* Fills batch with up to LOAD_BATCH objects that still need step. */
+static CK_RV fill_batch(const load_step *step, kmip_version version,
+                        staged_object *staged, size_t n, load_batch *batch)
+{
+    CK_RV rv = CKR_OK;
 
-        for (; i < n && count < LOAD_BATCH; i++) {
-            const char *uid = step == STEP_ATTRIBUTES
-                                  ? staged[i].object->uid
-                                  : material_uid(&staged[i]);
+    batch->count = 0;
+    for (size_t i = 0; i < n && batch->count < LOAD_BATCH; i++) {
+        const char *subject = step_subject(step, &staged[i]);
+        kmip_request_item *item = &batch->items[batch->count];
 
-            if (uid == NULL || staged[i].rv != CKR_OK)
-                continue;
-            items[count].operation = step == STEP_ATTRIBUTES
-                                         ? KMIP_OPERATION_GET_ATTRIBUTES
-                                         : KMIP_OPERATION_GET;
-            items[count].payload = step_request(step, version, uid);
-            members[count++] = &staged[i];
-        }
-        if (count == 0)
-            break;
-        for (size_t k = 0; k < count; k++)
-            if (items[k].payload == NULL)
-                rv = CKR_HOST_MEMORY;
-        if (rv == CKR_OK)
-            rv = p11_kmip_call(session, items, count, true, &resp).rv;
-        else
-            for (size_t k = 0; k < count; k++)
-                kmip_request_item_clear(&items[k]);
-        if (rv != CKR_OK)
-            return rv;
-        for (size_t k = 0; k < count; k++)
-            members[k]->rv =
-                step == STEP_ATTRIBUTES
-                    ? stage_attributes_response(session, resp, k, members[k])
-                    : stage_material_response(session, resp, k, members[k]);
-        kmip_response_free(resp);
+        if (subject == NULL)
+            continue;
+        item->operation = step->operation;
+        item->payload = step->request(version, subject);
+        if (item->payload == NULL)
+            rv = CKR_HOST_MEMORY;
+        batch->members[batch->count++] = &staged[i];
     }
-    return CKR_OK;
+    if (rv != CKR_OK)
+        for (size_t k = 0; k < batch->count; k++)
+            kmip_request_item_clear(&batch->items[k]);
+    return rv;
+}
+
+/* Stages the answers resp holds; a server that stops at a failed item
+ * (no Batch Error Continuation) leaves later ones unanswered, for the
+ * next batch. A batch with no answer at all fails its objects. */
+static void stage_batch(p11_session *session, const load_step *step,
+                        const kmip_response *resp, load_batch *batch)
+{
+    size_t answered = 0;
+
+    for (size_t k = 0; k < batch->count; k++) {
+        staged_object *member = batch->members[k];
+
+        if (kmip_response_item_for(resp, k) == NULL)
+            continue;
+        member->rv = step->stage(session, resp, k, member);
+        member->answered = true;
+        answered++;
+    }
+    for (size_t k = 0; answered == 0 && k < batch->count; k++) {
+        p11_log_warn("object %s: the server answered none of a batch",
+                     batch->members[k]->object->uid);
+        batch->members[k]->rv = CKR_DEVICE_ERROR;
+    }
+}
+
+/* Sends one batch of step and stages its answers; *sent is false when
+ * nothing was left to ask. */
+static CK_RV run_batch(p11_session *session, kmip_version version,
+                       const load_step *step, staged_object *staged, size_t n,
+                       bool *sent)
+{
+    load_batch batch;
+    kmip_response *resp = NULL;
+    CK_RV rv = fill_batch(step, version, staged, n, &batch);
+
+    *sent = batch.count > 0;
+    if (rv != CKR_OK || batch.count == 0)
+        return rv;
+    rv = p11_kmip_call(session, batch.items, batch.count, true, &resp).rv;
+    if (rv == CKR_OK)
+        stage_batch(session, step, resp, &batch);
+    kmip_response_free(resp);
+    return rv;
+}
+
+/* Sends step's request for every staged object that needs one, in
+ * batches, and stages the answers. */
+static CK_RV run_step(p11_session *session, kmip_version version,
+                      const load_step *step, staged_object *staged, size_t n)
+{
+    bool sent = true;
+    CK_RV rv = CKR_OK;
+
+    for (size_t i = 0; i < n; i++)
+        staged[i].answered = false;
+    while (rv == CKR_OK && sent)
+        rv = run_batch(session, version, step, staged, n, &sent);
+    return rv;
 }
 
 #define SWAP(a, b)                                                             \
@@ -296,8 +461,11 @@ static void refresh(p11_object *object, p11_object *cache)
     SWAP(object->id_len, cache->id_len);
     SWAP(object->id_custom, cache->id_custom);
     SWAP(object->linked_uid, cache->linked_uid);
+    SWAP(object->bag, cache->bag);
     object->usage_mask = cache->usage_mask;
     object->state = cache->state;
+    object->sensitive = cache->sensitive;
+    object->extractable = cache->extractable;
 }
 
 /* Moves the staged cache into its object, or refreshes the attributes of
@@ -320,12 +488,16 @@ static void commit(staged_object *staged)
         object->state = cache->state;
         object->sensitive = cache->sensitive;
         object->extractable = cache->extractable;
+        object->always_sensitive = cache->always_sensitive;
+        object->never_extractable = cache->never_extractable;
+        object->export_kept = cache->export_kept;
         object->label = cache->label;
         object->id = cache->id;
         object->id_len = cache->id_len;
         object->id_custom = cache->id_custom;
         object->linked_uid = cache->linked_uid;
         object->public_key = cache->public_key;
+        object->bag = cache->bag;
         object->value = cache->value;
         object->value_len = cache->value_len;
         object->loaded = true;
@@ -341,7 +513,9 @@ static CK_RV finish_load(p11_session *session, kmip_version version, CK_RV rv,
                          staged_object *staged, size_t n, CK_RV *results)
 {
     if (rv == CKR_OK)
-        rv = run_step(session, version, STEP_MATERIAL, staged, n);
+        rv = run_step(session, version, &step_pair, staged, n);
+    if (rv == CKR_OK)
+        rv = run_step(session, version, &step_material, staged, n);
     for (size_t i = 0; i < n; i++) {
         if (rv != CKR_OK)
             staged[i].rv = rv;
@@ -367,7 +541,7 @@ CK_RV p11_objects_load(p11_session *session, p11_object **objects, size_t n,
         staged[i].object = objects[i];
     rv = p11_kmip_version(session, &version);
     if (rv == CKR_OK)
-        rv = run_step(session, version, STEP_ATTRIBUTES, staged, n);
+        rv = run_step(session, version, &step_attributes, staged, n);
     rv = finish_load(session, version, rv, staged, n, results);
     free(staged);
     return rv;

@@ -86,10 +86,16 @@ typedef struct p11_object {
     CK_ULONG key_bits;   /* fixed: modulus, curve or secret key length */
     uint32_t usage_mask; /* fixed: KMIP Cryptographic Usage Mask */
     uint32_t state;      /* KMIP State */
-    bool sensitive;      /* fixed: CKA_SENSITIVE */
-    bool extractable;    /* fixed: CKA_EXTRACTABLE */
-    char *label;         /* KMIP Name, NULL when none */
-    uint8_t *id;         /* CKA_ID: the custom attribute, else a uid's bytes */
+    /* fixed: KMIP Sensitive, Extractable, Always Sensitive and Never
+     * Extractable as the server keeps them (object_load.c). */
+    bool sensitive;
+    bool extractable;
+    bool always_sensitive;
+    bool never_extractable;
+    /* fixed: the server keeps Extractable (and so the other three) */
+    bool export_kept;
+    char *label; /* KMIP Name, NULL when none */
+    uint8_t *id; /* CKA_ID: the custom attribute, else a uid's bytes */
     size_t id_len;
     bool id_custom;   /* id comes from the custom attribute x-pkcs11-id */
     char *linked_uid; /* fixed: the other half of a key pair, or NULL */
@@ -97,6 +103,9 @@ typedef struct p11_object {
      * public key, or a certificate's subject key) for local operations
      * and public attributes; NULL when none. */
     EVP_PKEY *public_key;
+    /* fixed: x-pkcs11-attrs, the attributes KMIP has no place for
+     * (attr_bag.c), or NULL. */
+    char *bag;
     /* fixed: DER of a certificate, or the value of a data object; NULL
      * for keys. */
     uint8_t *value;

@@ -23,9 +23,12 @@ static const struct {
         {"activates by ID Placeholder",
          "refuses Activate by ID Placeholder: activating in a second "
          "request from now on"},
-    [P11_FACT_CUSTOM_ID] = {"stores x-pkcs11-id",
-                            "does not store x-pkcs11-id: CKA_ID falls back "
-                            "to the KMIP Unique Identifier"},
+    [P11_FACT_CUSTOM_ID] = {"stores custom attributes (x-pkcs11-id, ...)",
+                            "does not store custom attributes: CKA_ID falls "
+                            "back to the KMIP Unique Identifier"},
+    [P11_FACT_EXPORT_ATTRS] = {"stores Sensitive and Extractable",
+                               "does not store Sensitive and Extractable: "
+                               "keys are shown as the server keeps them"},
     [P11_FACT_LOCATE_BATCH] = {"takes Locate batched with Get Attributes",
                                "refuses Locate batched with Get Attributes: "
                                "sending it alone from now on"},

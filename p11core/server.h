@@ -68,8 +68,11 @@ typedef enum p11_fact {
     P11_FACT_DIGESTED_SIGN,
     /* Activate takes the ID Placeholder of the batch (PyKMIP: no). */
     P11_FACT_ID_PLACEHOLDER,
-    /* New objects keep the custom attribute x-pkcs11-id (PyKMIP: no). */
+    /* New objects keep custom attributes: x-pkcs11-id, a private key's
+     * public half, x-pkcs11-attrs (PyKMIP: no). */
     P11_FACT_CUSTOM_ID,
+    /* New keys take Sensitive and Extractable (KMIP 1.4; PyKMIP: no). */
+    P11_FACT_EXPORT_ATTRS,
     /* Locate takes a Get Attributes of its result in the same batch. */
     P11_FACT_LOCATE_BATCH,
     P11_FACTS

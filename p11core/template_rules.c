@@ -1,172 +1,108 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* What a template for a new object may say, and the KMIP attributes it
- * turns into. */
+/* Templates of new objects checked against the attribute table
+ * (attrmap.c), and the KMIP attributes they turn into. */
 #include "attrmap.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#include "class_bits.h"
+#include "attr_table.h"
 #include "kmip/tags.h"
 
-enum {
-    CREATE = 1 << P11_TEMPLATE_CREATE,
-    GENERATE = 1 << P11_TEMPLATE_GENERATE,
-    BOTH = CREATE | GENERATE
-};
-
-#define ANY_KEY CK_UNAVAILABLE_INFORMATION
-
-typedef enum value_rule {
-    ANY_BOOL,
-    MUST_TRUE,
-    MUST_FALSE,
-    BYTES,
-    ULONG,
-    IS_CLASS,   /* equals the class being made */
-    IS_SUBTYPE, /* equals the key or certificate type being made */
-    READ_ONLY,  /* the token sets it */
-} value_rule;
-
-static const struct template_rule {
-    CK_ATTRIBUTE_TYPE type;
-    unsigned classes;
-    unsigned phases;
-    CK_KEY_TYPE key_type; /* ANY_KEY: every key type */
-    value_rule rule;
-} rules[] = {
-    {CKA_CLASS, ALL, BOTH, ANY_KEY, IS_CLASS},
-    {CKA_TOKEN, ALL, BOTH, ANY_KEY, MUST_TRUE},
-    {CKA_PRIVATE, ALL, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_MODIFIABLE, ALL, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_COPYABLE, ALL, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_DESTROYABLE, ALL, BOTH, ANY_KEY, MUST_TRUE},
-    {CKA_LABEL, ALL, BOTH, ANY_KEY, BYTES},
-    {CKA_APPLICATION, DATA, CREATE, ANY_KEY, BYTES},
-    {CKA_OBJECT_ID, DATA, CREATE, ANY_KEY, BYTES},
-    {CKA_VALUE, DATA | CERT | SECRET, CREATE, ANY_KEY, BYTES},
-    {CKA_VALUE, PRIV, CREATE, CKK_EC, BYTES},
-    {CKA_CERTIFICATE_TYPE, CERT, CREATE, ANY_KEY, IS_SUBTYPE},
-    {CKA_TRUSTED, CERT | PUB, BOTH, ANY_KEY, MUST_FALSE},
-    {CKA_CERTIFICATE_CATEGORY, CERT, CREATE, ANY_KEY, ULONG},
-    {CKA_ISSUER, CERT, CREATE, ANY_KEY, BYTES},
-    {CKA_SERIAL_NUMBER, CERT, CREATE, ANY_KEY, BYTES},
-    {CKA_ID, CERT | KEYS, BOTH, ANY_KEY, BYTES},
-    {CKA_SUBJECT, CERT | ASYM, BOTH, ANY_KEY, BYTES},
-    {CKA_START_DATE, CERT | KEYS, BOTH, ANY_KEY, BYTES},
-    {CKA_END_DATE, CERT | KEYS, BOTH, ANY_KEY, BYTES},
-    {CKA_KEY_TYPE, KEYS, BOTH, ANY_KEY, IS_SUBTYPE},
-    {CKA_LOCAL, KEYS, BOTH, ANY_KEY, READ_ONLY},
-    {CKA_KEY_GEN_MECHANISM, KEYS, BOTH, ANY_KEY, READ_ONLY},
-    {CKA_DERIVE, KEYS, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_ENCRYPT, PUB | SECRET, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_VERIFY, PUB | SECRET, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_WRAP, PUB | SECRET, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_DECRYPT, PRIV | SECRET, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_SIGN, PRIV | SECRET, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_UNWRAP, PRIV | SECRET, BOTH, ANY_KEY, ANY_BOOL},
-    {CKA_VERIFY_RECOVER, PUB, BOTH, ANY_KEY, MUST_FALSE},
-    {CKA_SIGN_RECOVER, PRIV, BOTH, ANY_KEY, MUST_FALSE},
-    {CKA_SENSITIVE, PRIV | SECRET, BOTH, ANY_KEY, MUST_TRUE},
-    {CKA_EXTRACTABLE, PRIV | SECRET, BOTH, ANY_KEY, MUST_FALSE},
-    {CKA_ALWAYS_SENSITIVE, PRIV | SECRET, BOTH, ANY_KEY, READ_ONLY},
-    {CKA_NEVER_EXTRACTABLE, PRIV | SECRET, BOTH, ANY_KEY, READ_ONLY},
-    {CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, BOTH, ANY_KEY, MUST_FALSE},
-    {CKA_ALWAYS_AUTHENTICATE, PRIV, BOTH, ANY_KEY, MUST_FALSE},
-    {CKA_PUBLIC_KEY_INFO, ASYM, BOTH, ANY_KEY, READ_ONLY},
-    {CKA_VALUE_LEN, SECRET, GENERATE, ANY_KEY, ULONG},
-    {CKA_MODULUS, ASYM, CREATE, CKK_RSA, BYTES},
-    {CKA_PUBLIC_EXPONENT, ASYM, CREATE, CKK_RSA, BYTES},
-    {CKA_PUBLIC_EXPONENT, PUB, GENERATE, CKK_RSA, BYTES},
-    {CKA_MODULUS_BITS, PUB, GENERATE, CKK_RSA, ULONG},
-    {CKA_PRIVATE_EXPONENT, PRIV, CREATE, CKK_RSA, BYTES},
-    {CKA_PRIME_1, PRIV, CREATE, CKK_RSA, BYTES},
-    {CKA_PRIME_2, PRIV, CREATE, CKK_RSA, BYTES},
-    {CKA_EXPONENT_1, PRIV, CREATE, CKK_RSA, BYTES},
-    {CKA_EXPONENT_2, PRIV, CREATE, CKK_RSA, BYTES},
-    {CKA_COEFFICIENT, PRIV, CREATE, CKK_RSA, BYTES},
-    {CKA_EC_PARAMS, ASYM, CREATE, CKK_EC, BYTES},
-    {CKA_EC_PARAMS, PUB, GENERATE, CKK_EC, BYTES},
-    {CKA_EC_POINT, PUB, CREATE, CKK_EC, BYTES},
-};
-
-#define RULE_COUNT (sizeof(rules) / sizeof(rules[0]))
-
-static CK_RV check_value(const struct template_rule *rule,
-                         const CK_ATTRIBUTE *attr, CK_OBJECT_CLASS object_class,
-                         CK_ULONG subtype)
+static CK_RV check_form(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
 {
-    CK_BBOOL flag;
-    CK_ULONG number;
-
     if (attr->pValue == NULL && attr->ulValueLen > 0)
         return CKR_ATTRIBUTE_VALUE_INVALID;
-    switch (rule->rule) {
-    case ANY_BOOL:
-    case MUST_TRUE:
-    case MUST_FALSE:
-        if (attr->ulValueLen != sizeof(CK_BBOOL))
-            return CKR_ATTRIBUTE_VALUE_INVALID;
-        flag = *(const CK_BBOOL *)attr->pValue;
-        if ((rule->rule == MUST_TRUE && !flag) ||
-            (rule->rule == MUST_FALSE && flag))
-            return CKR_ATTRIBUTE_VALUE_INVALID;
-        return CKR_OK;
-    case BYTES:
-        return CKR_OK;
-    case ULONG:
-    case IS_CLASS:
-    case IS_SUBTYPE:
-        if (attr->ulValueLen != sizeof(CK_ULONG))
-            return CKR_ATTRIBUTE_VALUE_INVALID;
-        memcpy(&number, attr->pValue, sizeof(number));
-        if ((rule->rule == IS_CLASS && number != object_class) ||
-            (rule->rule == IS_SUBTYPE && number != subtype))
-            return CKR_TEMPLATE_INCONSISTENT;
-        return CKR_OK;
-    case READ_ONLY:
-        return CKR_ATTRIBUTE_READ_ONLY;
-    }
-    return CKR_GENERAL_ERROR;
+    if ((entry->form == FORM_BOOL && attr->ulValueLen != sizeof(CK_BBOOL)) ||
+        (entry->form == FORM_ULONG && attr->ulValueLen != sizeof(CK_ULONG)))
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    return CKR_OK;
 }
 
-/* The rule for attr on this object, or NULL with *rv saying why not. */
-static const struct template_rule *rule_for(const CK_ATTRIBUTE *attr,
-                                            CK_OBJECT_CLASS object_class,
-                                            CK_ULONG subtype,
-                                            p11_template_phase phase, CK_RV *rv)
+static bool template_flag(const CK_ATTRIBUTE *attr)
 {
-    bool known = false;
+    return *(const CK_BBOOL *)attr->pValue != CK_FALSE;
+}
 
-    for (size_t i = 0; i < RULE_COUNT; i++) {
-        const struct template_rule *rule = &rules[i];
+/* Whether attr gives the value v that will be read back. */
+static bool same_value(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr,
+                       const p11_attr_value *v)
+{
+    if (entry->form == FORM_BOOL)
+        return template_flag(attr) == (*(const CK_BBOOL *)v->data != CK_FALSE);
+    return attr->ulValueLen == v->len &&
+           (v->len == 0 || memcmp(attr->pValue, v->data, v->len) == 0);
+}
 
-        if (rule->type != attr->type)
-            continue;
-        known = true;
-        if ((rule->classes & p11_class_bit(object_class)) &&
-            (rule->phases & (1u << phase)) &&
-            (rule->key_type == ANY_KEY || rule->key_type == subtype))
-            return rule;
+/* A value the token fixes: the template may only repeat it. */
+static CK_RV check_shown(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr,
+                         const p11_object *made)
+{
+    p11_attr_value v;
+    bool same;
+
+    memset(&v, 0, sizeof(v));
+    same =
+        entry->read(entry, made, &v) == CKR_OK && same_value(entry, attr, &v);
+    p11_attr_value_clear(&v);
+    if (same)
+        return CKR_OK;
+    return entry->use == USE_KIND ? CKR_TEMPLATE_INCONSISTENT
+                                  : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
+static CK_RV check_one(const CK_ATTRIBUTE *attr, const p11_object *made,
+                       p11_template_phase phase)
+{
+    const p11_attr_entry *entry =
+        p11_attr_entry_for(made->object_class, made->subtype, attr->type);
+    CK_RV rv;
+
+    /* Known elsewhere (another class or key type): inconsistent with the
+     * rest of the template. */
+    if (entry == NULL)
+        return p11_attr_known(attr->type) ? CKR_TEMPLATE_INCONSISTENT
+                                          : CKR_ATTRIBUTE_TYPE_INVALID;
+    if (entry->use == USE_TOKEN)
+        return CKR_ATTRIBUTE_READ_ONLY;
+    if (!(entry->phases & (1u << phase)))
+        return CKR_TEMPLATE_INCONSISTENT;
+    rv = check_form(entry, attr);
+    if (rv != CKR_OK)
+        return rv;
+    switch (entry->use) {
+    case USE_SHOWN:
+    case USE_KIND:
+        return check_shown(entry, attr, made);
+    case USE_KEPT:
+        return entry->only == ANY_VALUE ||
+                       template_flag(attr) == (entry->only != CK_FALSE)
+                   ? CKR_OK
+                   : CKR_ATTRIBUTE_VALUE_INVALID;
+    default:
+        return CKR_OK;
     }
-    /* Known elsewhere (another class, key type or phase): inconsistent
-     * with the rest of the template. */
-    *rv = known ? CKR_TEMPLATE_INCONSISTENT : CKR_ATTRIBUTE_TYPE_INVALID;
-    return NULL;
 }
 
 CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                             p11_template_phase phase)
 {
+    /* The new object as far as its template shows it: what the token
+     * fixes is read from it (a certificate's fields from its value). */
+    p11_object made = {.object_class = object_class, .subtype = subtype};
+    const CK_ATTRIBUTE *value;
+
     if (templ == NULL && count > 0)
         return CKR_ARGUMENTS_BAD;
+    value = p11_template_find(templ, count, CKA_VALUE);
+    if (object_class == CKO_CERTIFICATE && value != NULL) {
+        made.value = value->pValue;
+        made.value_len = value->ulValueLen;
+    }
     for (CK_ULONG i = 0; i < count; i++) {
-        CK_RV rv = CKR_OK;
-        const struct template_rule *rule =
-            rule_for(&templ[i], object_class, subtype, phase, &rv);
+        CK_RV rv = check_one(&templ[i], &made, phase);
 
-        if (rule != NULL)
-            rv = check_value(rule, &templ[i], object_class, subtype);
         if (rv != CKR_OK) {
             p11_log_debug("template: attribute 0x%lx refused (0x%lx)",
                           templ[i].type, rv);
@@ -234,33 +170,111 @@ static uint32_t template_usage(const CK_ATTRIBUTE *templ, CK_ULONG count,
     return mask;
 }
 
-CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
-                              CK_OBJECT_CLASS object_class, CK_ULONG subtype,
-                              bool with_id, kmip_item *attrs)
+/* templ's USE_BAG attributes that differ from their default, as bag
+ * text (*bag NULL when none; free with free()). */
+static CK_RV template_bag(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                          CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                          char **bag)
 {
-    const CK_ATTRIBUTE *label = p11_template_find(templ, count, CKA_LABEL);
-    const CK_ATTRIBUTE *id = p11_template_find(templ, count, CKA_ID);
-    bool key = object_class == CKO_PUBLIC_KEY ||
-               object_class == CKO_PRIVATE_KEY ||
-               object_class == CKO_SECRET_KEY;
+    p11_object made = {.object_class = object_class, .subtype = subtype};
+    CK_RV rv = CKR_OK;
 
-    if (label != NULL && label->ulValueLen > 0) {
-        char text[256];
+    *bag = NULL;
+    for (CK_ULONG i = 0; rv == CKR_OK && i < count; i++) {
+        const p11_attr_entry *entry =
+            p11_attr_entry_for(object_class, subtype, templ[i].type);
 
-        if (label->ulValueLen >= sizeof(text) ||
-            memchr(label->pValue, '\0', label->ulValueLen) != NULL)
-            return CKR_ATTRIBUTE_VALUE_INVALID;
-        memcpy(text, label->pValue, label->ulValueLen);
-        text[label->ulValueLen] = '\0';
-        if (kmip_attrs_add_name(attrs, text) == NULL)
+        if (entry != NULL && entry->use == USE_BAG &&
+            check_shown(entry, &templ[i], &made) != CKR_OK)
+            rv = p11_bag_add(bag, entry, &templ[i]);
+    }
+    return rv;
+}
+
+bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                               CK_OBJECT_CLASS object_class, CK_ULONG subtype)
+{
+    char *bag = NULL;
+    bool wants =
+        p11_template_find(templ, count, CKA_ID) != NULL ||
+        (template_bag(templ, count, object_class, subtype, &bag) == CKR_OK &&
+         bag != NULL);
+
+    free(bag);
+    return wants;
+}
+
+/* Adds templ's bag to attrs; a server without custom attributes (no
+ * P11_SEND_CUSTOM in extras) cannot keep one. */
+static CK_RV add_bag(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                     CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                     unsigned extras, kmip_item *attrs)
+{
+    char *bag;
+    CK_RV rv = template_bag(templ, count, object_class, subtype, &bag);
+
+    if (rv == CKR_OK && bag != NULL)
+        rv = !(extras & P11_SEND_CUSTOM) ? CKR_ATTRIBUTE_VALUE_INVALID
+             : kmip_attrs_add_custom_text(attrs, P11_BAG_ATTRIBUTE, bag) != NULL
+                 ? CKR_OK
+                 : CKR_HOST_MEMORY;
+    free(bag);
+    return rv;
+}
+
+/* The KMIP attributes of the one value the module accepts for a kept
+ * flag (Sensitive true, Extractable false), for the classes that have it. */
+static CK_RV add_export_attrs(CK_OBJECT_CLASS object_class, kmip_item *attrs)
+{
+    size_t count;
+    const p11_attr_entry *entries = p11_attr_entries(&count);
+
+    for (size_t i = 0; i < count; i++) {
+        const p11_attr_entry *entry = &entries[i];
+
+        if (entry->use != USE_KEPT || entry->only == ANY_VALUE ||
+            !(entry->classes & p11_class_bit(object_class)))
+            continue;
+        if (kmip_add_bool(attrs, entry->kmip_tag, entry->only != CK_FALSE) ==
+            NULL)
             return CKR_HOST_MEMORY;
     }
-    if (with_id && id != NULL && id->ulValueLen > 0 &&
+    return CKR_OK;
+}
+
+static CK_RV add_label(const CK_ATTRIBUTE *label, kmip_item *attrs)
+{
+    char text[256];
+
+    if (label == NULL || label->ulValueLen == 0)
+        return CKR_OK;
+    if (label->ulValueLen >= sizeof(text) ||
+        memchr(label->pValue, '\0', label->ulValueLen) != NULL)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    memcpy(text, label->pValue, label->ulValueLen);
+    text[label->ulValueLen] = '\0';
+    return kmip_attrs_add_name(attrs, text) != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                              CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                              unsigned extras, kmip_item *attrs)
+{
+    const CK_ATTRIBUTE *id = p11_template_find(templ, count, CKA_ID);
+    bool key = (p11_class_bit(object_class) & KEYS) != 0;
+    CK_RV rv = add_label(p11_template_find(templ, count, CKA_LABEL), attrs);
+
+    if (rv == CKR_OK && (extras & P11_SEND_CUSTOM) && id != NULL &&
+        id->ulValueLen > 0 &&
         p11_id_attr_add(attrs, id->pValue, id->ulValueLen) == NULL)
-        return CKR_HOST_MEMORY;
-    if (key &&
+        rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK && key &&
         kmip_attrs_add_usage_mask(
             attrs, template_usage(templ, count, object_class, subtype)) == NULL)
-        return CKR_HOST_MEMORY;
-    return CKR_OK;
+        rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK && (extras & P11_SEND_EXPORT))
+        rv = add_export_attrs(object_class, attrs);
+    if (rv == CKR_OK)
+        rv = add_bag(templ, count, object_class, subtype, extras, attrs);
+    return rv;
 }

@@ -26,6 +26,8 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "test_cert.h"
+
 static CK_FUNCTION_LIST_PTR p11;
 static CK_SESSION_HANDLE session;
 static bool pykmip;
@@ -259,36 +261,13 @@ static void destroyed_key_is_gone(void **state)
 
 /* ---- certificates ---- */
 
-/* A self-signed certificate as DER (free with OPENSSL_free). */
-static int make_certificate(uint8_t **der)
-{
-    EVP_PKEY *key = EVP_EC_gen("P-256");
-    X509 *cert = X509_new();
-    X509_NAME *name = X509_get_subject_name(cert);
-    int len;
-
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               (const unsigned char *)"core-e2e", -1, -1, 0);
-    X509_set_issuer_name(cert, name);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
-    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_sign(cert, key, EVP_sha256());
-    *der = NULL;
-    len = i2d_X509(cert, der);
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    return len;
-}
-
 static void certificate_is_registered_and_read_back(void **state)
 {
     const char *label = label_for("cert");
     CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
     CK_CERTIFICATE_TYPE x509 = CKC_X_509;
     uint8_t *der;
-    int der_len = make_certificate(&der);
+    int der_len = test_self_signed_cert("core-e2e", &der);
     uint8_t back[2048];
     uint8_t subject[256];
     CK_ATTRIBUTE templ[] = {

@@ -16,10 +16,12 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "attr_table.h"
 #include "attrmap.h"
 #include "key_import.h"
 #include "kmip/tags.h"
 #include "core.h"
+#include "test_cert.h"
 
 static const uint8_t p256_oid[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
                                    0xce, 0x3d, 0x03, 0x01, 0x07};
@@ -152,6 +154,8 @@ static p11_object key_object(CK_OBJECT_CLASS object_class, CK_ULONG key_type,
         .subtype = key_type,
         .usage_mask = KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
         .sensitive = object_class != CKO_PUBLIC_KEY,
+        .always_sensitive = object_class != CKO_PUBLIC_KEY,
+        .never_extractable = object_class != CKO_PUBLIC_KEY,
         .public_key = public_key,
         .key_bits =
             public_key != NULL ? (CK_ULONG)EVP_PKEY_get_bits(public_key) : 128,
@@ -269,6 +273,164 @@ static void attribute_table_names_the_kmip_attribute(void **state)
     assert_int_equal(tag, KMIP_TAG_VENDOR_ATTRIBUTE);
     assert_int_equal(p11_attr_kmip_tag(CKO_DATA, CKA_ID, &tag),
                      CKR_ATTRIBUTE_TYPE_INVALID);
+}
+
+/* ---- templates: what they set is what is read back ---- */
+
+static CK_RV validate_one(CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                          CK_ATTRIBUTE_TYPE type, const void *value,
+                          CK_ULONG len)
+{
+    CK_ATTRIBUTE attr = {type, (void *)value, len};
+
+    return p11_template_validate(&attr, 1, object_class, subtype,
+                                 P11_TEMPLATE_CREATE);
+}
+
+static void template_may_only_repeat_what_is_read_back(void **state)
+{
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    CK_ULONG category = 1;
+
+    (void)state;
+    assert_int_equal(validate_one(CKO_DATA, CK_UNAVAILABLE_INFORMATION,
+                                  CKA_COPYABLE, &no, 1),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_COPYABLE, &yes, 1),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_DESTROYABLE, &no, 1),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        validate_one(CKO_CERTIFICATE, CKC_X_509, CKA_TRUSTED, &yes, 1),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(validate_one(CKO_PRIVATE_KEY, CKK_RSA,
+                                  CKA_ALWAYS_AUTHENTICATE, &yes, 1),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    /* Kept in x-pkcs11-attrs: any value of the right form. */
+    assert_int_equal(
+        validate_one(CKO_SECRET_KEY, CKK_AES, CKA_MODIFIABLE, &no, 1), CKR_OK);
+    assert_int_equal(validate_one(CKO_CERTIFICATE, CKC_X_509,
+                                  CKA_CERTIFICATE_CATEGORY, &category,
+                                  sizeof(category)),
+                     CKR_OK);
+    assert_int_equal(validate_one(CKO_CERTIFICATE, CKC_X_509,
+                                  CKA_CERTIFICATE_CATEGORY, &yes, 1),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+/* What KMIP has no place for goes to x-pkcs11-attrs and reads back from
+ * it; without custom attributes only the defaults are taken. */
+static void unmapped_attributes_are_kept_as_given(void **state)
+{
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    CK_ULONG sha256 = CKM_SHA256;
+    CK_ATTRIBUTE templ[] = {
+        {CKA_VERIFY_RECOVER, &yes, 1},
+        {CKA_MODIFIABLE, &no, 1},
+        {CKA_START_DATE, "20260101", 8},
+        {CKA_SUBJECT, "", 0}, /* the default: not kept */
+    };
+    CK_ATTRIBUTE cert_templ[] = {
+        {CKA_NAME_HASH_ALGORITHM, &sha256, sizeof(sha256)}};
+    kmip_item *attrs = kmip_attrs_new();
+    const char *bag;
+    p11_object object = key_object(CKO_PUBLIC_KEY, CKK_EC, NULL);
+
+    (void)state;
+    assert_int_equal(p11_template_validate(templ, 4, CKO_PUBLIC_KEY, CKK_EC,
+                                           P11_TEMPLATE_GENERATE),
+                     CKR_OK);
+    assert_true(p11_template_wants_custom(templ, 4, CKO_PUBLIC_KEY, CKK_EC));
+    assert_false(
+        p11_template_wants_custom(&templ[3], 1, CKO_PUBLIC_KEY, CKK_EC));
+    assert_int_equal(
+        p11_template_kmip_attrs(templ, 4, CKO_PUBLIC_KEY, CKK_EC, 0, attrs),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(p11_template_kmip_attrs(templ, 4, CKO_PUBLIC_KEY, CKK_EC,
+                                             P11_SEND_CUSTOM, attrs),
+                     CKR_OK);
+    assert_int_equal(
+        kmip_attrs_get_custom_text(attrs, P11_BAG_ATTRIBUTE, &bag, NULL),
+        KMIP_OK);
+    object.bag = (char *)bag;
+    read_expect(&object, CKA_VERIFY_RECOVER, &yes, 1);
+    read_expect(&object, CKA_MODIFIABLE, &no, 1);
+    read_expect(&object, CKA_START_DATE, "20260101", 8);
+    read_expect(&object, CKA_SUBJECT, "", 0);
+    read_expect(&object, CKA_END_DATE, "", 0);
+    object.bag = NULL;
+    read_expect(&object, CKA_VERIFY_RECOVER, &no, 1);
+    kmip_item_free(attrs);
+    assert_true(
+        p11_template_wants_custom(cert_templ, 1, CKO_CERTIFICATE, CKC_X_509));
+}
+
+static void certificate_fields_must_be_the_certificate_s(void **state)
+{
+    CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE x509 = CKC_X_509;
+    uint8_t *der, *other, *subject = NULL;
+    int len = test_self_signed_cert("mine", &der),
+        other_len = test_self_signed_cert("other", &other);
+    const unsigned char *p = der;
+    X509 *cert = d2i_X509(NULL, &p, len);
+    int subject_len = i2d_X509_NAME(X509_get_subject_name(cert), &subject);
+    CK_ATTRIBUTE templ[] = {
+        {CKA_CLASS, &cert_class, sizeof(cert_class)},
+        {CKA_CERTIFICATE_TYPE, &x509, sizeof(x509)},
+        {CKA_VALUE, der, (CK_ULONG)len},
+        {CKA_SUBJECT, subject, (CK_ULONG)subject_len},
+    };
+
+    (void)state;
+    assert_int_equal(p11_template_validate(templ, 4, CKO_CERTIFICATE, CKC_X_509,
+                                           P11_TEMPLATE_CREATE),
+                     CKR_OK);
+    templ[2] = (CK_ATTRIBUTE){CKA_VALUE, other, (CK_ULONG)other_len};
+    assert_int_equal(p11_template_validate(templ, 4, CKO_CERTIFICATE, CKC_X_509,
+                                           P11_TEMPLATE_CREATE),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    X509_free(cert);
+    OPENSSL_free(subject);
+    OPENSSL_free(der);
+    OPENSSL_free(other);
+}
+
+/* Every fixed attribute of the table: a template repeating the value read
+ * from a new object passes, a boolean's opposite does not. */
+static void every_fixed_flag_is_accepted_only_as_read(void **state)
+{
+    static const CK_OBJECT_CLASS classes[] = {CKO_DATA, CKO_CERTIFICATE,
+                                              CKO_PUBLIC_KEY, CKO_PRIVATE_KEY,
+                                              CKO_SECRET_KEY};
+    size_t count;
+    const p11_attr_entry *entries = p11_attr_entries(&count);
+
+    (void)state;
+    for (size_t c = 0; c < 5; c++) {
+        p11_object made = {.object_class = classes[c], .subtype = CKK_AES};
+
+        for (size_t i = 0; i < count; i++) {
+            const p11_attr_entry *e = &entries[i];
+            p11_attr_value v;
+            CK_BBOOL flipped;
+
+            if (e->use != USE_SHOWN || e->form != FORM_BOOL ||
+                !(e->classes & p11_class_bit(classes[c])))
+                continue;
+            assert_int_equal(p11_attr_read(&made, e->type, &v), CKR_OK);
+            flipped = *(const CK_BBOOL *)v.data ? CK_FALSE : CK_TRUE;
+            assert_int_equal(
+                validate_one(classes[c], CKK_AES, e->type, v.data, 1), CKR_OK);
+            if (validate_one(classes[c], CKK_AES, e->type, &flipped, 1) !=
+                CKR_ATTRIBUTE_VALUE_INVALID)
+                fail_msg("class %lu: attribute 0x%lx taken as %d, read %d",
+                         classes[c], e->type, flipped, !flipped);
+            p11_attr_value_clear(&v);
+        }
+    }
 }
 
 /* ---- template values -> KMIP objects ---- */
@@ -449,6 +611,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reasons_map_through_the_table),
         cmocka_unit_test(unknown_reason_is_a_server_failure),
+        cmocka_unit_test(template_may_only_repeat_what_is_read_back),
+        cmocka_unit_test(unmapped_attributes_are_kept_as_given),
+        cmocka_unit_test(certificate_fields_must_be_the_certificate_s),
+        cmocka_unit_test(every_fixed_flag_is_accepted_only_as_read),
         cmocka_unit_test(transport_failures_are_device_errors),
         cmocka_unit_test(refusals_of_what_is_asked_are_unsupported),
         cmocka_unit_test(answers_say_what_failed),

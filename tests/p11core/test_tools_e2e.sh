@@ -5,7 +5,8 @@
 #   test_tools_e2e.sh MODULE kmipd|pykmip
 # kmipd: RSA and EC key generation, --sign / --verify (PKCS#1, PSS,
 # ECDSA), every signature also verified by openssl with the exported public
-# key, `openssl pkeyutl -engine pkcs11 -sign` for RSA and EC, p11tool's
+# key, `openssl pkeyutl -engine pkcs11 -sign` for RSA and EC (generated,
+# and imported as a private key alone), p11tool's
 # --test-sign for RSA and EC, and `pkcs11-tool --test`. PyKMIP: RSA key
 # generation and SHA256-RSA-PKCS.
 set -eu
@@ -86,6 +87,24 @@ openssl pkeyutl -engine pkcs11 -keyform engine \
     -in msg.sha256 -out sig.engine.ec
 openssl pkeyutl -verify -pubin -inkey ec.pem -in msg.sha256 \
     -sigfile sig.engine.ec
+
+step "libp11 ENGINE: sign with imported RSA and EC private keys alone"
+# No public key object: the private key carries its public half.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out imp-rsa.pem
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out imp-ec.pem
+tool --write-object imp-rsa.pem --type privkey --id 03 --label imp-rsa \
+    --usage-sign --sensitive
+tool --write-object imp-ec.pem --type privkey --id 04 --label imp-ec \
+    --usage-sign --sensitive
+openssl pkeyutl -engine pkcs11 -keyform engine \
+    -inkey 'pkcs11:id=%03;type=private' -sign -pkeyopt digest:sha256 \
+    -in msg.sha256 -out sig.imp.rsa
+openssl pkeyutl -verify -inkey imp-rsa.pem -pkeyopt digest:sha256 \
+    -in msg.sha256 -sigfile sig.imp.rsa
+openssl pkeyutl -engine pkcs11 -keyform engine \
+    -inkey 'pkcs11:id=%04;type=private' -sign \
+    -in msg.sha256 -out sig.imp.ec
+openssl pkeyutl -verify -inkey imp-ec.pem -in msg.sha256 -sigfile sig.imp.ec
 
 step "p11tool --test-sign, RSA and EC"
 p11tool --provider "$module" --test-sign 'pkcs11:object=e2e-rsa'

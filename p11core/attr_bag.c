@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* PKCS#11 attributes KMIP has no place for, kept as a template gave them
+ * in the custom attribute x-pkcs11-attrs: "type=value;" entries, the type
+ * in hex, a boolean as 0 or 1, a CK_ULONG in decimal, bytes in hex. */
+#include "attr_table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+/* The value of attr as bag text (free with free()), or NULL. */
+static char *encode_value(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
+{
+    char number[24];
+    CK_ULONG value;
+
+    if (entry->form == FORM_BYTES)
+        return p11_hex_encode(attr->pValue, attr->ulValueLen);
+    if (entry->form == FORM_BOOL)
+        value = *(const CK_BBOOL *)attr->pValue != CK_FALSE;
+    else
+        memcpy(&value, attr->pValue, sizeof(value));
+    snprintf(number, sizeof(number), "%lu", value);
+    return strdup(number);
+}
+
+CK_RV p11_bag_add(char **bag, const p11_attr_entry *entry,
+                  const CK_ATTRIBUTE *attr)
+{
+    char *value = encode_value(entry, attr);
+    size_t used = *bag != NULL ? strlen(*bag) : 0;
+    size_t room = value != NULL ? strlen(value) + 24 : 0;
+    char *grown = value != NULL ? realloc(*bag, used + room) : NULL;
+
+    if (grown != NULL) {
+        snprintf(grown + used, room, "%lx=%s;", entry->type, value);
+        *bag = grown;
+    }
+    free(value);
+    return grown != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+/* The value text of type in bag and its length, or NULL. */
+static const char *bag_find(const char *bag, CK_ATTRIBUTE_TYPE type,
+                            size_t *len)
+{
+    char key[24];
+    int key_len = snprintf(key, sizeof(key), "%lx=", type);
+
+    for (const char *entry = bag; entry != NULL && *entry != '\0';) {
+        const char *end = strchr(entry, ';');
+
+        if (end == NULL)
+            return NULL;
+        if (strncmp(entry, key, (size_t)key_len) == 0) {
+            *len = (size_t)(end - entry) - (size_t)key_len;
+            return entry + key_len;
+        }
+        entry = end + 1;
+    }
+    return NULL;
+}
+
+static bool read_bytes(const char *hex, size_t len, p11_attr_value *out)
+{
+    uint8_t *bytes;
+    size_t bytes_len;
+
+    if (!p11_hex_decode(hex, len, &bytes, &bytes_len))
+        return false;
+    out->owned = OPENSSL_memdup(bytes, bytes_len > 0 ? bytes_len : 1);
+    free(bytes);
+    out->data = out->owned;
+    out->len = bytes_len;
+    return out->owned != NULL;
+}
+
+bool p11_bag_read(const char *bag, const p11_attr_entry *entry,
+                  p11_attr_value *out)
+{
+    size_t len = 0;
+    const char *value = bag != NULL ? bag_find(bag, entry->type, &len) : NULL;
+
+    if (value == NULL)
+        return false;
+    switch (entry->form) {
+    case FORM_BOOL:
+        out->value_bool = value[0] == '1' ? CK_TRUE : CK_FALSE;
+        out->data = &out->value_bool;
+        out->len = sizeof(CK_BBOOL);
+        return true;
+    case FORM_ULONG:
+        out->value_ulong = strtoul(value, NULL, 10);
+        out->data = &out->value_ulong;
+        out->len = sizeof(CK_ULONG);
+        return true;
+    default:
+        return read_bytes(value, len, out);
+    }
+}
