@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "integration"))
@@ -166,9 +167,15 @@ def run_storm(build, certs, web_cert, server, nginx):
 def run_unprivileged(build, certs, web_cert, server, nginx):
     os.chmod(certs.client_key, 0o600)
     for pid in nginx.worker_pids():
-        with open("/proc/%d/status" % pid) as status:
-            uid = [line.split()[1] for line in status
-                   if line.startswith("Uid:")]
+        # A worker just forked is root until it drops to its user.
+        deadline = time.monotonic() + 10
+        while True:
+            with open("/proc/%d/status" % pid) as status:
+                uid = [line.split()[1] for line in status
+                       if line.startswith("Uid:")]
+            if uid == [str(NOBODY)] or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         if uid != [str(NOBODY)]:
             raise Failure("worker %d runs as uid %s, not nobody" % (pid, uid))
     expect_all(build, nginx, web_cert, 40, "workers as nobody")
