@@ -274,8 +274,9 @@ static CK_RV cache_change(p11_object *object, uint32_t tag,
                           const CK_ATTRIBUTE *attr)
 {
     uint8_t *copy = NULL;
+    bool flag = tag == KMIP_TAG_SENSITIVE || tag == KMIP_TAG_EXTRACTABLE;
 
-    if (attr->ulValueLen > 0) {
+    if (attr->ulValueLen > 0 && !flag) {
         copy = malloc(attr->ulValueLen + 1);
         if (copy == NULL)
             return CKR_HOST_MEMORY;
