@@ -42,6 +42,12 @@ def certificate():
     return der, x509.load_der_x509_certificate(der)
 
 
+def der_integer(number):
+    """A DER INTEGER, as libp11 writes CKA_SERIAL_NUMBER (i2d_ASN1_INTEGER)."""
+    body = number.to_bytes(number.bit_length() // 8 + 1, "big")
+    return bytes([2, len(body)]) + body
+
+
 def read_all(token, record, handle, attributes, by_length=()):
     for attribute in attributes:
         name = CKA[attribute]
@@ -120,7 +126,7 @@ def certificate_libp11_template(token, record):
         (CKA_TOKEN, True), (CKA_LABEL, "certificate_libp11_template"),
         (CKA_ID, b"\x51"), (CKA_SUBJECT, cert.subject.public_bytes()),
         (CKA_ISSUER, cert.issuer.public_bytes()),
-        (CKA_SERIAL_NUMBER, cert.serial_number.to_bytes(20, "big")),
+        (CKA_SERIAL_NUMBER, der_integer(cert.serial_number)),
         (CKA_VALUE, der),
         (CKA_NAME_HASH_ALGORITHM, CKM_SHA_1.to_bytes(8, "little")),
         (CKA_HASH_OF_SUBJECT_PUBLIC_KEY, spki[:20])])

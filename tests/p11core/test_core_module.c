@@ -648,6 +648,39 @@ static void set_pin_needs_a_read_write_session(void **state)
                      CKR_SESSION_READ_ONLY);
 }
 
+/* The standard checks arguments and the mechanism before the session's
+ * read-only state. */
+static void generation_checks_mechanism_before_read_only(void **state)
+{
+    CK_SESSION_HANDLE session = open_session(0, 0);
+    CK_MECHANISM digest = {CKM_SHA256, NULL, 0};
+    CK_OBJECT_HANDLE key, pub;
+
+    (void)state;
+    assert_int_equal(C_GenerateKey(session, NULL, NULL, 0, &key),
+                     CKR_ARGUMENTS_BAD);
+    assert_int_equal(C_GenerateKey(session, &digest, NULL, 0, &key),
+                     CKR_MECHANISM_INVALID);
+    assert_int_equal(
+        C_GenerateKeyPair(session, NULL, NULL, 0, NULL, 0, &pub, &key),
+        CKR_ARGUMENTS_BAD);
+    assert_int_equal(
+        C_GenerateKeyPair(session, &digest, NULL, 0, NULL, 0, &pub, &key),
+        CKR_MECHANISM_INVALID);
+    assert_int_equal(C_DeriveKey(session, &digest, 1, NULL, 0, &key),
+                     CKR_MECHANISM_INVALID);
+}
+
+static void create_object_without_template_is_arguments_bad(void **state)
+{
+    CK_SESSION_HANDLE session = open_session(0, CKF_RW_SESSION);
+    CK_OBJECT_HANDLE object;
+
+    (void)state;
+    assert_int_equal(C_CreateObject(session, NULL, 0, &object),
+                     CKR_ARGUMENTS_BAD);
+}
+
 static void set_pin_without_passphrase_is_not_supported(void **state)
 {
     CK_SESSION_HANDLE session = open_session(0, CKF_RW_SESSION);
@@ -788,6 +821,8 @@ int main(void)
         WITH(set_pin_needs_a_read_write_session, setup_passphrase),
         WITH(set_pin_without_passphrase_is_not_supported, setup_none),
         WITH(sessions_survive_concurrent_use_and_close, setup_none),
+        WITH(generation_checks_mechanism_before_read_only, setup_none),
+        WITH(create_object_without_template_is_arguments_bad, setup_none),
         cmocka_unit_test(log_file_gets_failures_and_never_the_pin),
     };
     int failed;
