@@ -94,6 +94,17 @@ def data_object_without_value(token, record):
 
 
 @case
+def data_object_empty_value(token, record):
+    handle = created(token, record, [
+        (CKA_CLASS, CKO_DATA), (CKA_TOKEN, True), (CKA_PRIVATE, False),
+        (CKA_LABEL, "data_object_empty_value"), (CKA_VALUE, b"")])
+    if handle is not None:
+        read_all(token, record, handle, [CKA_VALUE, CKA_LABEL])
+        record["destroy"] = token.attempt(token.session.destroyObject,
+                                          handle)[0]
+
+
+@case
 def session_object_lifetime(token, record):
     """A session object made in a read-only session is seen by the other
     sessions and goes with its session."""
