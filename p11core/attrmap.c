@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -370,8 +371,9 @@ static const p11_attr_entry table[] = {
           FLAG(never_extractable)),
     FIXED(CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, FORM_BOOL, read_constant_bool,
           CK_FALSE),
-    FIXED(CKA_ALWAYS_AUTHENTICATE, PRIV, FORM_BOOL, read_constant_bool,
-          CK_FALSE),
+    /* True: each operation with the key needs a C_Login of
+     * CKU_CONTEXT_SPECIFIC (crypto_ops.c, login.c). */
+    BAG(CKA_ALWAYS_AUTHENTICATE, PRIV, FORM_BOOL, CK_FALSE),
     TOKEN(CKA_PUBLIC_KEY_INFO, ASYM, FORM_BYTES, read_public_key_info, 0),
     {CKA_VALUE_LEN, SECRET, ANY_KEY, 0, FORM_ULONG, USE_INPUT, GENERATE,
      ANY_VALUE, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, read_value_len, 0},
@@ -461,6 +463,20 @@ CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
         !p11_value_exportable(object))
         return CKR_ATTRIBUTE_SENSITIVE;
     return entry->read(entry, object, out);
+}
+
+bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent)
+{
+    p11_attr_value value;
+    bool yes;
+
+    pthread_mutex_lock(&object->lock);
+    yes = p11_attr_read(object, type, &value) == CKR_OK
+              ? *(const CK_BBOOL *)value.data != CK_FALSE
+              : absent;
+    p11_attr_value_clear(&value);
+    pthread_mutex_unlock(&object->lock);
+    return yes;
 }
 
 CK_RV p11_attr_kmip_tag(CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type,

@@ -102,6 +102,10 @@ bool p11_value_exportable(const p11_object *object);
 CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
                     p11_attr_value *out);
 
+/* A CK_BBOOL attribute of a loaded object, taking object->lock; absent
+ * when the object has none or it cannot be read. */
+bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent);
+
 /* The KMIP attribute that attribute type of object_class mirrors (0 when
  * none: a constant or a value computed locally). CKR_ATTRIBUTE_TYPE_INVALID
  * when such an object has no such attribute. */

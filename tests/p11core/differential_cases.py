@@ -259,6 +259,44 @@ def ec_generate(token, record):
 
 
 @case
+def always_authenticate(token, record):
+    """A private key of CKA_ALWAYS_AUTHENTICATE signs only after a
+    context-specific login, once per operation."""
+    public, private = key_pair(
+        token, record, CKM_EC_KEY_PAIR_GEN,
+        [(CKA_EC_PARAMS, P256_PARAMS), (CKA_VERIFY, True)],
+        [(CKA_SIGN, True), (CKA_ALWAYS_AUTHENTICATE, True)],
+        "always_authenticate")
+    if private is None:
+        return
+    record["CKA_ALWAYS_AUTHENTICATE"] = token.read(private,
+                                                   CKA_ALWAYS_AUTHENTICATE)
+    session = token.session
+    lib, handle = session.lib, session.session
+
+    def context_login(pin):
+        return lib.C_Login(handle, CKU_CONTEXT_SPECIFIC, ckbytelist(pin))
+
+    def sign(pin=None):
+        signature, data = ckbytelist(), ckbytelist(b"a" * 32)
+        rv = lib.C_SignInit(handle, Mechanism(CKM_ECDSA).to_native(), private)
+        if rv == CKR_OK and pin is not None:
+            rv = context_login(pin)
+        for _ in range(2):  # the length, then the signature
+            rv = lib.C_Sign(handle, data, signature) if rv == CKR_OK else rv
+        return CKR[rv]
+
+    record["context_login_no_operation"] = CKR[context_login(token.pin)]
+    record["sign_without_login"] = sign()
+    record["sign_with_login"] = sign(token.pin)
+    record["sign_again_without_login"] = sign()
+    record["sign_wrong_pin"] = sign("wrong-pin")
+    # The operation stays, still waiting for its login.
+    record["sign_after_wrong_pin"] = CKR[lib.C_Sign(handle, ckbytelist(
+        b"a" * 32), ckbytelist())]
+
+
+@case
 def invalid_inputs(token, record):
     session = token.session
     record["create_empty"] = token.attempt(session.createObject, [])[0]
