@@ -347,7 +347,8 @@ static const p11_attr_entry table[] = {
     /* Keys */
     {CKA_KEY_TYPE, KEYS, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
      KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM, read_subtype, 0},
-    TOKEN(CKA_LOCAL, KEYS, FORM_BOOL, read_constant_bool, CK_FALSE),
+    /* True for keys generated on the server (keygen.c marks them). */
+    TOKEN(CKA_LOCAL, KEYS, FORM_BOOL, read_bag, CK_FALSE),
     TOKEN(CKA_KEY_GEN_MECHANISM, KEYS, FORM_ULONG, read_constant_ulong,
           CK_UNAVAILABLE_INFORMATION),
     USAGE(CKA_DERIVE, KEYS),

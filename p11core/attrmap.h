@@ -137,6 +137,9 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 enum {
     P11_SEND_CUSTOM = 1 << 0, /* custom attributes: x-pkcs11-id ... */
     P11_SEND_EXPORT = 1 << 1, /* Sensitive and Extractable (KMIP 1.4) */
+    /* Generated on the server: CKA_LOCAL true in x-pkcs11-attrs, with
+     * P11_SEND_CUSTOM (KMIP has no attribute for it). */
+    P11_MARK_LOCAL = 1 << 2,
 };
 
 /* Whether a new object of templ needs custom attributes: CKA_ID, or an

@@ -134,8 +134,8 @@ static p11_reply generate_key_once(p11_session *session, void *args,
     const kmip_item *payload;
     kmip_create_result result;
     kmip_version version;
-    CK_RV rv =
-        p11_secret_key_attrs(request->key_type, templ, count, extras, &attrs);
+    CK_RV rv = p11_secret_key_attrs(request->key_type, templ, count,
+                                    extras | P11_MARK_LOCAL, &attrs);
 
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
@@ -170,11 +170,9 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
         rv = p11_new_object_check(session);
     if (rv != CKR_OK)
         return rv;
-    return p11_generation_rv(p11_create_with_extras(
-        session,
-        p11_template_wants_custom(templ, count, CKO_SECRET_KEY,
-                                  request.key_type),
-        generate_key_once, &request));
+    /* Custom attributes wanted for CKA_LOCAL at least. */
+    return p11_generation_rv(
+        p11_create_with_extras(session, true, generate_key_once, &request));
 }
 
 P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession,
@@ -303,15 +301,6 @@ static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
     return rv;
 }
 
-/* Whether either template of a pair needs custom attributes. */
-static bool pair_wants_custom(const pair_templates *t, CK_KEY_TYPE key_type)
-{
-    return p11_template_wants_custom(t->pub, t->pub_count, CKO_PUBLIC_KEY,
-                                     key_type) ||
-           p11_template_wants_custom(t->priv, t->priv_count, CKO_PRIVATE_KEY,
-                                     key_type);
-}
-
 typedef struct pair_request {
     CK_KEY_TYPE key_type;
     const pair_templates *t;
@@ -340,7 +329,8 @@ static p11_reply generate_pair_once(p11_session *session, void *args,
     if (rv == CKR_OK)
         rv = pair_common(key_type, t, common);
     if (rv == CKR_OK)
-        rv = pair_attrs(key_type, t, extras, priv_attrs, pub_attrs);
+        rv = pair_attrs(key_type, t, extras | P11_MARK_LOCAL, priv_attrs,
+                        pub_attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     p11_reply reply = p11_reply_local(rv);
@@ -383,8 +373,7 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
     if (rv != CKR_OK)
         return rv;
     return p11_generation_rv(
-        p11_create_with_extras(session, pair_wants_custom(t, request.key_type),
-                               generate_pair_once, &request));
+        p11_create_with_extras(session, true, generate_pair_once, &request));
 }
 
 P11_EXPORT CK_RV C_GenerateKeyPair(

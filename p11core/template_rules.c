@@ -210,14 +210,19 @@ static CK_RV add_bag(const CK_ATTRIBUTE *templ, CK_ULONG count,
                      CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                      unsigned extras, kmip_item *attrs)
 {
+    static const CK_BBOOL yes = CK_TRUE;
+    const CK_ATTRIBUTE local = {CKA_LOCAL, (void *)&yes, sizeof(yes)};
     char *bag;
     CK_RV rv = template_bag(templ, count, object_class, subtype, &bag);
 
-    if (rv == CKR_OK && bag != NULL)
-        rv = !(extras & P11_SEND_CUSTOM) ? CKR_ATTRIBUTE_VALUE_INVALID
-             : kmip_attrs_add_custom_text(attrs, P11_BAG_ATTRIBUTE, bag) != NULL
-                 ? CKR_OK
-                 : CKR_HOST_MEMORY;
+    if (rv == CKR_OK && bag != NULL && !(extras & P11_SEND_CUSTOM))
+        rv = CKR_ATTRIBUTE_VALUE_INVALID;
+    if (rv == CKR_OK && (extras & P11_MARK_LOCAL) && (extras & P11_SEND_CUSTOM))
+        rv = p11_bag_add(
+            &bag, p11_attr_entry_for(object_class, subtype, CKA_LOCAL), &local);
+    if (rv == CKR_OK && bag != NULL &&
+        kmip_attrs_add_custom_text(attrs, P11_BAG_ATTRIBUTE, bag) == NULL)
+        rv = CKR_HOST_MEMORY;
     free(bag);
     return rv;
 }
