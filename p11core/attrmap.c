@@ -358,8 +358,8 @@ static const p11_attr_entry table[] = {
     USAGE(CKA_DECRYPT, PRIV | SECRET),
     USAGE(CKA_SIGN, PRIV | SECRET),
     USAGE(CKA_UNWRAP, PRIV | SECRET),
-    BAG(CKA_VERIFY_RECOVER, PUB, FORM_BOOL, CK_FALSE),
-    BAG(CKA_SIGN_RECOVER, PRIV, FORM_BOOL, CK_FALSE),
+    BAG(CKA_VERIFY_RECOVER, PUB, FORM_BOOL, CK_TRUE),
+    BAG(CKA_SIGN_RECOVER, PRIV, FORM_BOOL, CK_TRUE),
     /* Sent as KMIP Sensitive and Extractable; read as the server keeps
      * them (object_load.c). */
     {CKA_SENSITIVE, PRIV | SECRET, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH,
