@@ -313,6 +313,26 @@ def invalid_inputs(token, record):
 
 
 @case
+def template_completeness(token, record):
+    """Incomplete and contradictory templates."""
+    session = token.session
+    record["create_without_class"] = token.attempt(
+        session.createObject, [(CKA_TOKEN, True), (CKA_VALUE, b"x")])[0]
+    record["aes_without_length"] = token.attempt(session.generateKey, [
+        (CKA_CLASS, CKO_SECRET_KEY), (CKA_TOKEN, True)])[0]
+    record["aes_of_class_public_key"] = token.attempt(session.generateKey, [
+        (CKA_CLASS, CKO_PUBLIC_KEY), (CKA_VALUE_LEN, 32)])[0]
+    record["aes_of_type_rsa"] = token.attempt(session.generateKey, [
+        (CKA_KEY_TYPE, CKK_RSA), (CKA_VALUE_LEN, 32)])[0]
+    record["rsa_without_modulus_bits"] = token.attempt(
+        session.generateKeyPair, [(CKA_TOKEN, True)], [(CKA_TOKEN, True)],
+        Mechanism(CKM_RSA_PKCS_KEY_PAIR_GEN))[0]
+    record["ec_without_params"] = token.attempt(
+        session.generateKeyPair, [(CKA_TOKEN, True)], [(CKA_TOKEN, True)],
+        Mechanism(CKM_EC_KEY_PAIR_GEN))[0]
+
+
+@case
 def attribute_changes(token, record):
     session = token.session
     handle = created(token, record, [
