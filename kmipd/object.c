@@ -41,11 +41,13 @@ bool kmipd_object_set_material(kmipd_object *obj, const uint8_t *material,
                                size_t len, uint32_t format)
 {
     uint8_t *copy = NULL;
-    if (len > 0) {
-        copy = malloc(len);
+    /* A material of length 0 is an empty value, not none. */
+    if (material != NULL) {
+        copy = malloc(len > 0 ? len : 1);
         if (copy == NULL)
             return false;
-        memcpy(copy, material, len);
+        if (len > 0)
+            memcpy(copy, material, len);
     }
     object_wipe_material(obj);
     obj->material = copy;

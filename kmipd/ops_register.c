@@ -173,8 +173,10 @@ static bool import_data(kmipd_call *call, const kmip_object *object,
                         kmip_item *attrs, registration *reg)
 {
     bool secret = object->object_type == KMIP_OBJECT_TYPE_SECRET_DATA;
-    if (object->value.data == NULL || object->value.len == 0)
-        return invalid(call, "empty or structured object value");
+    /* An empty value is a Byte String of length 0, which KMIP allows
+     * (an empty PKCS#11 data object). */
+    if (object->value.data == NULL)
+        return invalid(call, "structured object value");
     if (secret && object->wrapping_data != NULL)
         return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
                           "kmipd does not unwrap Secret Data");

@@ -413,6 +413,8 @@ static kmipd_store_rc store_bind_object(kmipd_store *store, sqlite3_stmt *stmt,
     sqlite3_bind_blob(stmt, first, attrs, (int)attrs_len, free);
     if (wrapped != NULL)
         sqlite3_bind_blob(stmt, first + 1, wrapped, (int)wrapped_len, free);
+    else if (obj->material != NULL) /* an empty value: nothing to wrap */
+        sqlite3_bind_zeroblob(stmt, first + 1, 0);
     else
         sqlite3_bind_null(stmt, first + 1);
     sqlite3_bind_int64(stmt, first + 2, obj->material_format);
@@ -487,6 +489,22 @@ static bool store_unwrap(kmipd_store *store, kmipd_object *obj,
     return true;
 }
 
+/* obj holds an empty value (a zero-length blob, where SQLite gives no
+ * pointer): an empty Secret Data or Opaque Object. */
+static kmipd_store_rc
+store_empty_material(kmipd_object *obj, kmipd_object **out, kmip_status *status)
+{
+    obj->material = malloc(1);
+    obj->material_len = 0;
+    if (obj->material == NULL) {
+        kmipd_object_free(obj);
+        kmip_fail(status, KMIP_E_NOMEM, "out of memory");
+        return KMIPD_STORE_FAILED;
+    }
+    *out = obj;
+    return KMIPD_STORE_OK;
+}
+
 /* Builds an object from a row of (uid, owner, object_type, state, attrs,
  * material, material_format, exportable); material is unwrapped only
  * when with_material. */
@@ -516,6 +534,9 @@ static kmipd_store_rc store_row_object(kmipd_store *store, sqlite3_stmt *stmt,
     kmipd_lifecycle_refresh(obj, time(NULL));
     const uint8_t *wrapped = sqlite3_column_blob(stmt, 5);
     size_t wrapped_len = (size_t)sqlite3_column_bytes(stmt, 5);
+    if (with_material && wrapped == NULL &&
+        sqlite3_column_type(stmt, 5) == SQLITE_BLOB)
+        return store_empty_material(obj, out, status);
     if (with_material && wrapped != NULL &&
         !store_unwrap(store, obj, wrapped, wrapped_len)) {
         kmipd_object_free(obj);

@@ -366,20 +366,6 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
     return rv;
 }
 
-/* CKA_MODIFIABLE false (x-pkcs11-attrs): nothing may change. */
-static bool modifiable(p11_object *object)
-{
-    p11_attr_value value;
-    bool yes;
-
-    pthread_mutex_lock(&object->lock);
-    yes = p11_attr_read(object, CKA_MODIFIABLE, &value) != CKR_OK ||
-          *(const CK_BBOOL *)value.data != CK_FALSE;
-    p11_attr_value_clear(&value);
-    pthread_mutex_unlock(&object->lock);
-    return yes;
-}
-
 P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
                                      CK_OBJECT_HANDLE hObject,
                                      CK_ATTRIBUTE_PTR pTemplate,
@@ -397,7 +383,9 @@ P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
         rv = CKR_SESSION_READ_ONLY;
     if (rv == CKR_OK)
         rv = p11_object_get(session, hObject, &object);
-    if (rv == CKR_OK && !modifiable(object))
+    if (rv == CKR_OK && /* CKA_MODIFIABLE false (x-pkcs11-attrs): nothing may
+                           change. */
+        !p11_attr_flag(object, CKA_MODIFIABLE, true))
         rv = CKR_ACTION_PROHIBITED;
     if (rv == CKR_OK)
         rv = set_attributes(session, object, pTemplate, ulCount);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -346,7 +347,8 @@ static const p11_attr_entry table[] = {
     /* Keys */
     {CKA_KEY_TYPE, KEYS, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
      KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM, read_subtype, 0},
-    TOKEN(CKA_LOCAL, KEYS, FORM_BOOL, read_constant_bool, CK_FALSE),
+    /* True for keys generated on the server (keygen.c marks them). */
+    TOKEN(CKA_LOCAL, KEYS, FORM_BOOL, read_bag, CK_FALSE),
     TOKEN(CKA_KEY_GEN_MECHANISM, KEYS, FORM_ULONG, read_constant_ulong,
           CK_UNAVAILABLE_INFORMATION),
     USAGE(CKA_DERIVE, KEYS),
@@ -356,8 +358,8 @@ static const p11_attr_entry table[] = {
     USAGE(CKA_DECRYPT, PRIV | SECRET),
     USAGE(CKA_SIGN, PRIV | SECRET),
     USAGE(CKA_UNWRAP, PRIV | SECRET),
-    BAG(CKA_VERIFY_RECOVER, PUB, FORM_BOOL, CK_FALSE),
-    BAG(CKA_SIGN_RECOVER, PRIV, FORM_BOOL, CK_FALSE),
+    BAG(CKA_VERIFY_RECOVER, PUB, FORM_BOOL, CK_TRUE),
+    BAG(CKA_SIGN_RECOVER, PRIV, FORM_BOOL, CK_TRUE),
     /* Sent as KMIP Sensitive and Extractable; read as the server keeps
      * them (object_load.c). */
     {CKA_SENSITIVE, PRIV | SECRET, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH,
@@ -370,8 +372,9 @@ static const p11_attr_entry table[] = {
           FLAG(never_extractable)),
     FIXED(CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, FORM_BOOL, read_constant_bool,
           CK_FALSE),
-    FIXED(CKA_ALWAYS_AUTHENTICATE, PRIV, FORM_BOOL, read_constant_bool,
-          CK_FALSE),
+    /* True: each operation with the key needs a C_Login of
+     * CKU_CONTEXT_SPECIFIC (crypto_ops.c, login.c). */
+    BAG(CKA_ALWAYS_AUTHENTICATE, PRIV, FORM_BOOL, CK_FALSE),
     TOKEN(CKA_PUBLIC_KEY_INFO, ASYM, FORM_BYTES, read_public_key_info, 0),
     {CKA_VALUE_LEN, SECRET, ANY_KEY, 0, FORM_ULONG, USE_INPUT, GENERATE,
      ANY_VALUE, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, read_value_len, 0},
@@ -461,6 +464,20 @@ CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
         !p11_value_exportable(object))
         return CKR_ATTRIBUTE_SENSITIVE;
     return entry->read(entry, object, out);
+}
+
+bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent)
+{
+    p11_attr_value value;
+    bool yes;
+
+    pthread_mutex_lock(&object->lock);
+    yes = p11_attr_read(object, type, &value) == CKR_OK
+              ? *(const CK_BBOOL *)value.data != CK_FALSE
+              : absent;
+    p11_attr_value_clear(&value);
+    pthread_mutex_unlock(&object->lock);
+    return yes;
 }
 
 CK_RV p11_attr_kmip_tag(CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type,

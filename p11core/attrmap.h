@@ -102,6 +102,10 @@ bool p11_value_exportable(const p11_object *object);
 CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
                     p11_attr_value *out);
 
+/* A CK_BBOOL attribute of a loaded object, taking object->lock; absent
+ * when the object has none or it cannot be read. */
+bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent);
+
 /* The KMIP attribute that attribute type of object_class mirrors (0 when
  * none: a constant or a value computed locally). CKR_ATTRIBUTE_TYPE_INVALID
  * when such an object has no such attribute. */
@@ -133,6 +137,9 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 enum {
     P11_SEND_CUSTOM = 1 << 0, /* custom attributes: x-pkcs11-id ... */
     P11_SEND_EXPORT = 1 << 1, /* Sensitive and Extractable (KMIP 1.4) */
+    /* Generated on the server: CKA_LOCAL true in x-pkcs11-attrs, with
+     * P11_SEND_CUSTOM (KMIP has no attribute for it). */
+    P11_MARK_LOCAL = 1 << 2,
 };
 
 /* Whether a new object of templ needs custom attributes: CKA_ID, or an

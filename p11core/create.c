@@ -136,7 +136,9 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession,
 
     if (rv != CKR_OK)
         return rv;
-    if ((pTemplate == NULL && ulCount > 0) || phObject == NULL)
+    /* An object needs at least its class: no template is a bad argument,
+     * as SoftHSM2 answers. */
+    if (pTemplate == NULL || phObject == NULL)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK)
         rv = p11_new_object_check(session);

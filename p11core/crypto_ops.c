@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "crypto_ops.h"
 
+#include "attrmap.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,9 @@ void p11_op_start(p11_session *session, p11_op_kind kind,
     op->key_object = key;
     op->ctx = ctx;
     op->free_ctx = free_ctx;
+    op->needs_context_login =
+        key != NULL && key->object_class == CKO_PRIVATE_KEY &&
+        p11_attr_flag(key, CKA_ALWAYS_AUTHENTICATE, false);
 }
 
 p11_operation *p11_op_active(p11_session *session, p11_op_kind kind)

@@ -181,9 +181,11 @@ static CK_RV derive_key(p11_session *session, const CK_MECHANISM *mechanism,
         .handle = handle};
     p11_object *key;
     CK_RV rv = mechanism->mechanism == CKM_ECDH1_DERIVE
-                   ? base_key(session, base, &key)
+                   ? p11_new_object_check(session)
                    : CKR_MECHANISM_INVALID;
 
+    if (rv == CKR_OK)
+        rv = base_key(session, base, &key);
     if (rv == CKR_OK)
         rv = ecdh_params(mechanism, key->key_bits, &request.args.params);
     if (rv == CKR_OK)
@@ -213,8 +215,6 @@ P11_EXPORT CK_RV C_DeriveKey(CK_SESSION_HANDLE hSession,
     if (pMechanism == NULL || (pTemplate == NULL && ulAttributeCount > 0) ||
         phKey == NULL)
         rv = CKR_ARGUMENTS_BAD;
-    if (rv == CKR_OK)
-        rv = p11_new_object_check(session);
     if (rv == CKR_OK)
         rv = derive_key(session, pMechanism, hBaseKey, pTemplate,
                         ulAttributeCount, phKey);

@@ -303,14 +303,17 @@ static CK_RV secret(const CK_ATTRIBUTE *templ, CK_ULONG count, CK_ULONG subtype,
 
 static CK_RV data(const CK_ATTRIBUTE *templ, CK_ULONG count, p11_import *out)
 {
-    const CK_ATTRIBUTE *value = required(templ, count, CKA_VALUE);
+    const CK_ATTRIBUTE *value = p11_template_find(templ, count, CKA_VALUE);
 
-    if (value == NULL)
-        return CKR_TEMPLATE_INCOMPLETE;
     out->object.object_type = KMIP_OBJECT_TYPE_SECRET_DATA;
     out->object.format = KMIP_KEY_FORMAT_TYPE_OPAQUE;
     out->object.secret_data_type = KMIP_SECRET_DATA_TYPE_SEED;
-    return copy_der(out, value);
+    if (value != NULL && value->ulValueLen > 0)
+        return copy_der(out, value);
+    /* No CKA_VALUE, or an empty one, is an empty value (CKA_VALUE's
+     * default): a Secret Data of an empty Key Material. */
+    out->der = OPENSSL_zalloc(1);
+    return out->der != NULL ? CKR_OK : CKR_HOST_MEMORY;
 }
 
 CK_RV p11_import_build(const CK_ATTRIBUTE *templ, CK_ULONG count,

@@ -53,13 +53,16 @@ CK_RV p11_generation_rv(p11_reply reply)
 }
 
 /* A key size the mechanism's table entry allows. */
-static CK_RV check_size(CK_MECHANISM_TYPE mechanism, CK_ULONG size)
+/* out_of_range: what a size outside mechanism's range gives (a key
+ * length attribute's value, or the RSA modulus' size). */
+static CK_RV check_size(CK_MECHANISM_TYPE mechanism, CK_ULONG size,
+                        CK_RV out_of_range)
 {
     const struct p11_mechanism *info = p11_mechanism_find(mechanism);
 
     return size >= info->min_key_size && size <= info->max_key_size
                ? CKR_OK
-               : CKR_ATTRIBUTE_VALUE_INVALID;
+               : out_of_range;
 }
 
 /* The generation mechanism whose key sizes bound a secret key type. */
@@ -79,7 +82,8 @@ static CK_RV secret_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
         bytes != 32)
         rv = CKR_ATTRIBUTE_VALUE_INVALID;
     if (rv == CKR_OK)
-        rv = check_size(size_mechanism(key_type), bytes);
+        rv = check_size(size_mechanism(key_type), bytes,
+                        CKR_ATTRIBUTE_VALUE_INVALID);
     if (rv == CKR_OK &&
         (kmip_attrs_add_algorithm(attrs, p11_kmip_algorithm(key_type)) ==
              NULL ||
@@ -130,8 +134,8 @@ static p11_reply generate_key_once(p11_session *session, void *args,
     const kmip_item *payload;
     kmip_create_result result;
     kmip_version version;
-    CK_RV rv =
-        p11_secret_key_attrs(request->key_type, templ, count, extras, &attrs);
+    CK_RV rv = p11_secret_key_attrs(request->key_type, templ, count,
+                                    extras | P11_MARK_LOCAL, &attrs);
 
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
@@ -161,13 +165,14 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
     key_request request = {0, templ, count, handle};
     CK_RV rv = mechanism_key_type(mechanism, CKF_GENERATE, &request.key_type);
 
+    /* The mechanism before the session's state, as the standard orders. */
+    if (rv == CKR_OK)
+        rv = p11_new_object_check(session);
     if (rv != CKR_OK)
         return rv;
-    return p11_generation_rv(p11_create_with_extras(
-        session,
-        p11_template_wants_custom(templ, count, CKO_SECRET_KEY,
-                                  request.key_type),
-        generate_key_once, &request));
+    /* Custom attributes wanted for CKA_LOCAL at least. */
+    return p11_generation_rv(
+        p11_create_with_extras(session, true, generate_key_once, &request));
 }
 
 P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession,
@@ -182,8 +187,6 @@ P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession,
         return rv;
     if ((pTemplate == NULL && ulCount > 0) || phKey == NULL)
         rv = CKR_ARGUMENTS_BAD;
-    if (rv == CKR_OK)
-        rv = p11_new_object_check(session);
     if (rv == CKR_OK)
         rv = generate_key(session, pMechanism, pTemplate, ulCount, phKey);
     p11_session_release(session);
@@ -214,7 +217,7 @@ static CK_RV rsa_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
     CK_RV rv = p11_template_ulong(templ, count, CKA_MODULUS_BITS, &bits);
 
     if (rv == CKR_OK)
-        rv = check_size(CKM_RSA_PKCS_KEY_PAIR_GEN, bits);
+        rv = check_size(CKM_RSA_PKCS_KEY_PAIR_GEN, bits, CKR_KEY_SIZE_RANGE);
     if (rv == CKR_OK && exponent != NULL &&
         (exponent->pValue == NULL || !is_f4(exponent)))
         rv = CKR_ATTRIBUTE_VALUE_INVALID;
@@ -298,15 +301,6 @@ static CK_RV pair_attrs(CK_KEY_TYPE key_type, const pair_templates *t,
     return rv;
 }
 
-/* Whether either template of a pair needs custom attributes. */
-static bool pair_wants_custom(const pair_templates *t, CK_KEY_TYPE key_type)
-{
-    return p11_template_wants_custom(t->pub, t->pub_count, CKO_PUBLIC_KEY,
-                                     key_type) ||
-           p11_template_wants_custom(t->priv, t->priv_count, CKO_PRIVATE_KEY,
-                                     key_type);
-}
-
 typedef struct pair_request {
     CK_KEY_TYPE key_type;
     const pair_templates *t;
@@ -335,7 +329,8 @@ static p11_reply generate_pair_once(p11_session *session, void *args,
     if (rv == CKR_OK)
         rv = pair_common(key_type, t, common);
     if (rv == CKR_OK)
-        rv = pair_attrs(key_type, t, extras, priv_attrs, pub_attrs);
+        rv = pair_attrs(key_type, t, extras | P11_MARK_LOCAL, priv_attrs,
+                        pub_attrs);
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);
     p11_reply reply = p11_reply_local(rv);
@@ -373,11 +368,12 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
     CK_RV rv =
         mechanism_key_type(mechanism, CKF_GENERATE_KEY_PAIR, &request.key_type);
 
+    if (rv == CKR_OK)
+        rv = p11_new_object_check(session);
     if (rv != CKR_OK)
         return rv;
     return p11_generation_rv(
-        p11_create_with_extras(session, pair_wants_custom(t, request.key_type),
-                               generate_pair_once, &request));
+        p11_create_with_extras(session, true, generate_pair_once, &request));
 }
 
 P11_EXPORT CK_RV C_GenerateKeyPair(
@@ -397,8 +393,6 @@ P11_EXPORT CK_RV C_GenerateKeyPair(
         (t.priv == NULL && t.priv_count > 0) || phPublicKey == NULL ||
         phPrivateKey == NULL)
         rv = CKR_ARGUMENTS_BAD;
-    if (rv == CKR_OK)
-        rv = p11_new_object_check(session);
     if (rv == CKR_OK)
         rv = generate_pair(session, pMechanism, &t, phPublicKey, phPrivateKey);
     p11_session_release(session);

@@ -84,6 +84,25 @@ CK_RV p11_login_check(const p11_slot *slot, const char *pin, CK_ULONG pin_len)
     return rv;
 }
 
+/* CKU_CONTEXT_SPECIFIC: the PIN, checked as C_Login checks it, lets the
+ * session's operations whose key is CKA_ALWAYS_AUTHENTICATE run once. */
+static CK_RV context_login(p11_session *session, const char *pin,
+                           CK_ULONG pin_len)
+{
+    bool waiting = false;
+    CK_RV rv;
+
+    for (size_t i = 0; i < P11_OP_KINDS; i++)
+        waiting |=
+            session->ops[i].active && session->ops[i].needs_context_login;
+    if (!waiting)
+        return CKR_OPERATION_NOT_INITIALIZED;
+    rv = p11_login_check(session->slot, pin, pin_len);
+    for (size_t i = 0; rv == CKR_OK && i < P11_OP_KINDS; i++)
+        session->ops[i].needs_context_login = false;
+    return rv;
+}
+
 static CK_RV login(p11_session *session, CK_USER_TYPE user, const char *pin,
                    CK_ULONG pin_len)
 {
@@ -92,7 +111,7 @@ static CK_RV login(p11_session *session, CK_USER_TYPE user, const char *pin,
     CK_RV rv;
 
     if (user == CKU_CONTEXT_SPECIFIC)
-        return CKR_OPERATION_NOT_INITIALIZED; /* no key asks for it */
+        return context_login(session, pin, pin_len);
     if (user != CKU_USER)
         return CKR_USER_TYPE_INVALID; /* there is no security officer */
     if (p11_server_logged_in(server))

@@ -19,12 +19,15 @@ CK_RV p11_op_init_call(CK_SESSION_HANDLE handle, CK_MECHANISM_PTR mechanism,
 
 /* Why a call on the active operation op is refused before it runs, or
  * CKR_OK: bad arguments, or a call that mixes single-part and multi-part
- * forms in one operation. */
+ * forms in one operation, or a key of CKA_ALWAYS_AUTHENTICATE without its
+ * context-specific login. */
 static CK_RV call_refused(const p11_operation *op, p11_op_step step,
                           bool args_ok)
 {
     if (!args_ok)
         return CKR_ARGUMENTS_BAD;
+    if (op->needs_context_login)
+        return CKR_USER_NOT_LOGGED_IN;
     if (step == P11_STEP_SINGLE ? op->multipart : op->single_part)
         return CKR_OPERATION_ACTIVE;
     return CKR_OK;

@@ -166,6 +166,9 @@ typedef struct p11_operation {
      * a short buffer): *Update and *Final are then refused. */
     bool single_part;
     p11_bytes input; /* multi-part input kept for the final call */
+    /* The key is CKA_ALWAYS_AUTHENTICATE and no C_Login of
+     * CKU_CONTEXT_SPECIFIC came since the *Init. */
+    bool needs_context_login;
 } p11_operation;
 
 /* Frees op->ctx with op->free_ctx, wipes op->input and clears op.

@@ -112,24 +112,26 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
     return CKR_OK;
 }
 
-/* The usage a key gets when its template says nothing. */
-static uint32_t default_usage(CK_OBJECT_CLASS object_class, CK_ULONG subtype)
+/* The usage a key gets when its template says nothing: every use of
+ * its class but derive, as SoftHSM2 (PKCS#11 leaves it to the token). */
+static uint32_t default_usage(CK_OBJECT_CLASS object_class)
 {
-    bool ec = subtype == CKK_EC;
-
     switch (object_class) {
     case CKO_PUBLIC_KEY:
         return KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY |
-               (ec ? 0 : KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT);
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_WRAP_KEY;
     case CKO_PRIVATE_KEY:
         return KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN |
-               (ec ? 0 : KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT);
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT |
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_UNWRAP_KEY;
     case CKO_SECRET_KEY:
-        return subtype == CKK_GENERIC_SECRET
-                   ? KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE |
-                         KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY
-                   : KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
-                         KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT;
+        return KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE |
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY |
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT |
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_WRAP_KEY |
+               KMIP_CRYPTOGRAPHIC_USAGE_MASK_UNWRAP_KEY;
     default:
         return 0;
     }
@@ -149,13 +151,13 @@ static uint32_t usage_bits(CK_OBJECT_CLASS object_class,
 }
 
 static uint32_t template_usage(const CK_ATTRIBUTE *templ, CK_ULONG count,
-                               CK_OBJECT_CLASS object_class, CK_ULONG subtype)
+                               CK_OBJECT_CLASS object_class)
 {
     static const CK_ATTRIBUTE_TYPE usages[] = {
         CKA_SIGN, CKA_VERIFY, CKA_ENCRYPT, CKA_DECRYPT,
         CKA_WRAP, CKA_UNWRAP, CKA_DERIVE,
     };
-    uint32_t mask = default_usage(object_class, subtype);
+    uint32_t mask = default_usage(object_class);
 
     for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
         CK_BBOOL flag;
@@ -210,14 +212,19 @@ static CK_RV add_bag(const CK_ATTRIBUTE *templ, CK_ULONG count,
                      CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                      unsigned extras, kmip_item *attrs)
 {
+    static const CK_BBOOL yes = CK_TRUE;
+    const CK_ATTRIBUTE local = {CKA_LOCAL, (void *)&yes, sizeof(yes)};
     char *bag;
     CK_RV rv = template_bag(templ, count, object_class, subtype, &bag);
 
-    if (rv == CKR_OK && bag != NULL)
-        rv = !(extras & P11_SEND_CUSTOM) ? CKR_ATTRIBUTE_VALUE_INVALID
-             : kmip_attrs_add_custom_text(attrs, P11_BAG_ATTRIBUTE, bag) != NULL
-                 ? CKR_OK
-                 : CKR_HOST_MEMORY;
+    if (rv == CKR_OK && bag != NULL && !(extras & P11_SEND_CUSTOM))
+        rv = CKR_ATTRIBUTE_VALUE_INVALID;
+    if (rv == CKR_OK && (extras & P11_MARK_LOCAL) && (extras & P11_SEND_CUSTOM))
+        rv = p11_bag_add(
+            &bag, p11_attr_entry_for(object_class, subtype, CKA_LOCAL), &local);
+    if (rv == CKR_OK && bag != NULL &&
+        kmip_attrs_add_custom_text(attrs, P11_BAG_ATTRIBUTE, bag) == NULL)
+        rv = CKR_HOST_MEMORY;
     free(bag);
     return rv;
 }
@@ -270,7 +277,7 @@ CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && key &&
         kmip_attrs_add_usage_mask(
-            attrs, template_usage(templ, count, object_class, subtype)) == NULL)
+            attrs, template_usage(templ, count, object_class)) == NULL)
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && (extras & P11_SEND_EXPORT))
         rv = add_export_attrs(object_class, attrs);

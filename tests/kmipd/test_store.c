@@ -106,6 +106,33 @@ static void test_load_returns_what_was_stored(void **state)
     kmipd_object_free(obj);
 }
 
+/* An empty Secret Data is kept empty, and an object without a value
+ * stays without one. */
+static void test_an_empty_value_loads_empty_not_missing(void **state)
+{
+    fixture *f = *state;
+    kmipd_object *objs[2] = {
+        kmipd_object_new(KMIP_OBJECT_TYPE_SECRET_DATA, "alice"),
+        kmipd_object_new(KMIP_OBJECT_TYPE_SECRET_DATA, "alice"),
+    };
+    assert_true(objs[0] != NULL && objs[1] != NULL);
+    assert_true(kmipd_object_set_material(objs[0], (const uint8_t *)"", 0,
+                                          KMIP_KEY_FORMAT_TYPE_OPAQUE));
+    kmip_status st;
+    assert_int_equal(kmipd_store_insert(f->store, objs, 2, &st),
+                     KMIPD_STORE_OK);
+    for (int i = 0; i < 2; i++) {
+        kmipd_object *loaded = NULL;
+        assert_int_equal(
+            kmipd_store_load(f->store, objs[i]->uid, "alice", &loaded, &st),
+            KMIPD_STORE_OK);
+        assert_int_equal(loaded->material != NULL, i == 0);
+        assert_int_equal(loaded->material_len, 0);
+        kmipd_object_free(loaded);
+        kmipd_object_free(objs[i]);
+    }
+}
+
 static void test_another_owner_does_not_find_the_object(void **state)
 {
     fixture *f = *state;
@@ -358,6 +385,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_insert_assigns_a_uid_and_server_attributes),
         T(test_load_returns_what_was_stored),
+        T(test_an_empty_value_loads_empty_not_missing),
         T(test_another_owner_does_not_find_the_object),
         T(test_material_is_wrapped_at_rest),
         T(test_a_wrong_master_key_is_refused_at_open),

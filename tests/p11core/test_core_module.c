@@ -289,6 +289,68 @@ static void functions_not_offered_need_initialize_first(void **state)
     assert_int_equal(C_CancelFunction(1), CKR_CRYPTOKI_NOT_INITIALIZED);
 }
 
+/* Every offered function answers CKR_CRYPTOKI_NOT_INITIALIZED before
+ * C_Initialize, before looking at its arguments. */
+static void offered_functions_need_initialize_first(void **state)
+{
+    const CK_RV rvs[] = {
+        C_Finalize(NULL),
+        C_GetInfo(NULL),
+        C_GetSlotList(CK_FALSE, NULL, NULL),
+        C_GetSlotInfo(0, NULL),
+        C_GetTokenInfo(0, NULL),
+        C_GetMechanismList(0, NULL, NULL),
+        C_GetMechanismInfo(0, CKM_RSA_PKCS, NULL),
+        C_InitToken(0, NULL, 0, NULL),
+        C_SetPIN(1, NULL, 0, NULL, 0),
+        C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, NULL),
+        C_CloseSession(1),
+        C_CloseAllSessions(0),
+        C_GetSessionInfo(1, NULL),
+        C_Login(1, CKU_USER, NULL, 0),
+        C_Logout(1),
+        C_CreateObject(1, NULL, 0, NULL),
+        C_CopyObject(1, 2, NULL, 0, NULL),
+        C_DestroyObject(1, 2),
+        C_GetObjectSize(1, 2, NULL),
+        C_GetAttributeValue(1, 2, NULL, 0),
+        C_SetAttributeValue(1, 2, NULL, 0),
+        C_FindObjectsInit(1, NULL, 0),
+        C_FindObjects(1, NULL, 0, NULL),
+        C_FindObjectsFinal(1),
+        C_EncryptInit(1, NULL, 2),
+        C_Encrypt(1, NULL, 0, NULL, NULL),
+        C_EncryptUpdate(1, NULL, 0, NULL, NULL),
+        C_EncryptFinal(1, NULL, NULL),
+        C_DecryptInit(1, NULL, 2),
+        C_Decrypt(1, NULL, 0, NULL, NULL),
+        C_DecryptUpdate(1, NULL, 0, NULL, NULL),
+        C_DecryptFinal(1, NULL, NULL),
+        C_DigestInit(1, NULL),
+        C_Digest(1, NULL, 0, NULL, NULL),
+        C_DigestUpdate(1, NULL, 0),
+        C_DigestFinal(1, NULL, NULL),
+        C_SignInit(1, NULL, 2),
+        C_Sign(1, NULL, 0, NULL, NULL),
+        C_SignUpdate(1, NULL, 0),
+        C_SignFinal(1, NULL, NULL),
+        C_VerifyInit(1, NULL, 2),
+        C_Verify(1, NULL, 0, NULL, 0),
+        C_VerifyUpdate(1, NULL, 0),
+        C_VerifyFinal(1, NULL, 0),
+        C_GenerateKey(1, NULL, NULL, 0, NULL),
+        C_GenerateKeyPair(1, NULL, NULL, 0, NULL, 0, NULL, NULL),
+        C_SeedRandom(1, NULL, 0),
+        C_GenerateRandom(1, NULL, 0),
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(rvs) / sizeof(rvs[0]); i++) {
+        if (rvs[i] != CKR_CRYPTOKI_NOT_INITIALIZED)
+            fail_msg("call %zu answers 0x%lx", i, rvs[i]);
+    }
+}
+
 static void derive_key_needs_initialize_first(void **state)
 {
     (void)state;
@@ -648,6 +710,39 @@ static void set_pin_needs_a_read_write_session(void **state)
                      CKR_SESSION_READ_ONLY);
 }
 
+/* The standard checks arguments and the mechanism before the session's
+ * read-only state. */
+static void generation_checks_mechanism_before_read_only(void **state)
+{
+    CK_SESSION_HANDLE session = open_session(0, 0);
+    CK_MECHANISM digest = {CKM_SHA256, NULL, 0};
+    CK_OBJECT_HANDLE key, pub;
+
+    (void)state;
+    assert_int_equal(C_GenerateKey(session, NULL, NULL, 0, &key),
+                     CKR_ARGUMENTS_BAD);
+    assert_int_equal(C_GenerateKey(session, &digest, NULL, 0, &key),
+                     CKR_MECHANISM_INVALID);
+    assert_int_equal(
+        C_GenerateKeyPair(session, NULL, NULL, 0, NULL, 0, &pub, &key),
+        CKR_ARGUMENTS_BAD);
+    assert_int_equal(
+        C_GenerateKeyPair(session, &digest, NULL, 0, NULL, 0, &pub, &key),
+        CKR_MECHANISM_INVALID);
+    assert_int_equal(C_DeriveKey(session, &digest, 1, NULL, 0, &key),
+                     CKR_MECHANISM_INVALID);
+}
+
+static void create_object_without_template_is_arguments_bad(void **state)
+{
+    CK_SESSION_HANDLE session = open_session(0, CKF_RW_SESSION);
+    CK_OBJECT_HANDLE object;
+
+    (void)state;
+    assert_int_equal(C_CreateObject(session, NULL, 0, &object),
+                     CKR_ARGUMENTS_BAD);
+}
+
 static void set_pin_without_passphrase_is_not_supported(void **state)
 {
     CK_SESSION_HANDLE session = open_session(0, CKF_RW_SESSION);
@@ -762,6 +857,7 @@ int main(void)
         cmocka_unit_test(function_list_has_every_entry_point),
         cmocka_unit_test(functions_not_offered_need_initialize_first),
         cmocka_unit_test(derive_key_needs_initialize_first),
+        cmocka_unit_test(offered_functions_need_initialize_first),
         WITH(functions_not_offered_are_not_supported, setup_none),
         WITH(forked_child_is_not_initialized, setup_none),
         WITH(forked_child_initializes_again, setup_none),
@@ -788,6 +884,8 @@ int main(void)
         WITH(set_pin_needs_a_read_write_session, setup_passphrase),
         WITH(set_pin_without_passphrase_is_not_supported, setup_none),
         WITH(sessions_survive_concurrent_use_and_close, setup_none),
+        WITH(generation_checks_mechanism_before_read_only, setup_none),
+        WITH(create_object_without_template_is_arguments_bad, setup_none),
         cmocka_unit_test(log_file_gets_failures_and_never_the_pin),
     };
     int failed;

@@ -305,10 +305,10 @@ static void template_may_only_repeat_what_is_read_back(void **state)
     assert_int_equal(
         validate_one(CKO_CERTIFICATE, CKC_X_509, CKA_TRUSTED, &yes, 1),
         CKR_ATTRIBUTE_VALUE_INVALID);
+    /* Kept in x-pkcs11-attrs: any value of the right form. */
     assert_int_equal(validate_one(CKO_PRIVATE_KEY, CKK_RSA,
                                   CKA_ALWAYS_AUTHENTICATE, &yes, 1),
-                     CKR_ATTRIBUTE_VALUE_INVALID);
-    /* Kept in x-pkcs11-attrs: any value of the right form. */
+                     CKR_OK);
     assert_int_equal(
         validate_one(CKO_SECRET_KEY, CKK_AES, CKA_MODIFIABLE, &no, 1), CKR_OK);
     assert_int_equal(validate_one(CKO_CERTIFICATE, CKC_X_509,
@@ -327,7 +327,7 @@ static void unmapped_attributes_are_kept_as_given(void **state)
     CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
     CK_ULONG sha256 = CKM_SHA256;
     CK_ATTRIBUTE templ[] = {
-        {CKA_VERIFY_RECOVER, &yes, 1},
+        {CKA_VERIFY_RECOVER, &no, 1}, /* the default is true */
         {CKA_MODIFIABLE, &no, 1},
         {CKA_START_DATE, "20260101", 8},
         {CKA_SUBJECT, "", 0}, /* the default: not kept */
@@ -355,13 +355,13 @@ static void unmapped_attributes_are_kept_as_given(void **state)
         kmip_attrs_get_custom_text(attrs, P11_BAG_ATTRIBUTE, &bag, NULL),
         KMIP_OK);
     object.bag = (char *)bag;
-    read_expect(&object, CKA_VERIFY_RECOVER, &yes, 1);
+    read_expect(&object, CKA_VERIFY_RECOVER, &no, 1);
     read_expect(&object, CKA_MODIFIABLE, &no, 1);
     read_expect(&object, CKA_START_DATE, "20260101", 8);
     read_expect(&object, CKA_SUBJECT, "", 0);
     read_expect(&object, CKA_END_DATE, "", 0);
     object.bag = NULL;
-    read_expect(&object, CKA_VERIFY_RECOVER, &no, 1);
+    read_expect(&object, CKA_VERIFY_RECOVER, &yes, 1);
     kmip_item_free(attrs);
     assert_true(
         p11_template_wants_custom(cert_templ, 1, CKO_CERTIFICATE, CKC_X_509));
