@@ -79,11 +79,19 @@ CK_RV p11_op_update_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
                          const uint8_t *part, size_t len,
                          p11_op_update_fn *update);
 
-/* C_EncryptUpdate, C_DecryptUpdate: the part joins op->input, processed
- * whole by the final call, so this part's output is empty. A failure ends
+/* C_EncryptUpdate, C_DecryptUpdate (cipher_stream.c). AES ECB, CBC,
+ * CBC-PAD and CTR stream: the whole blocks of the kept input and part are
+ * processed now, in KMIP requests of at most STREAM_CHUNK bytes chained
+ * by IV / counter, and answered in out (PKCS#11's output convention); the
+ * rest (under a block, or CBC-PAD decryption's last block) stays in
+ * op->input for the final call. Other mechanisms gather the part into
+ * op->input and answer no output. op->ctx must begin with the
+ * operation's p11_kmip_params. A failure other than a short buffer ends
  * the operation. */
-CK_RV p11_op_gather_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
-                         const uint8_t *part, size_t len, CK_ULONG_PTR out_len);
+#define STREAM_CHUNK (64u * 1024u)
+CK_RV p11_op_stream_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
+                         const uint8_t *part, size_t len, CK_BYTE_PTR out,
+                         CK_ULONG_PTR out_len);
 
 /* C_Encrypt, C_Sign ... (final false, in the input) and C_EncryptFinal,
  * C_SignFinal ... (final true, in NULL): finish is given the whole input,

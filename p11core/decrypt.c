@@ -4,8 +4,9 @@
  * CTR, GCM with the tag at the end of the ciphertext). Where only an upper
  * bound of the plaintext length is known before the request (RSA,
  * CBC-PAD), the plaintext is kept after a too-small buffer so that the
- * retry needs no second request. Multi-part input is gathered and
- * decrypted by C_DecryptFinal. */
+ * retry needs no second request. Multi-part ECB, CBC, CBC-PAD and CTR
+ * stream (cipher_stream.c); GCM and RSA input is gathered and decrypted by
+ * C_DecryptFinal. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,10 @@ static CK_RV decrypt_finish(p11_session *session, p11_operation *op,
         if (*keep)
             return rv;
     }
+    if (ctx->plaintext == NULL && exact && needed == 0) {
+        *out_len = 0; /* nothing left of a stream: no request */
+        return CKR_OK;
+    }
     if (ctx->plaintext == NULL) {
         rv = p11_kmip_decrypt(session, op->key_object, &ctx->params, in, len,
                               &ctx->plaintext, &ctx->plaintext_len)
@@ -146,9 +151,8 @@ P11_EXPORT CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hSession,
                                  CK_ULONG ulEncryptedPartLen, CK_BYTE_PTR pPart,
                                  CK_ULONG_PTR pulPartLen)
 {
-    (void)pPart;
-    return p11_op_gather_call(hSession, P11_OP_DECRYPT, pEncryptedPart,
-                              ulEncryptedPartLen, pulPartLen);
+    return p11_op_stream_call(hSession, P11_OP_DECRYPT, pEncryptedPart,
+                              ulEncryptedPartLen, pPart, pulPartLen);
 }
 
 P11_EXPORT CK_RV C_DecryptFinal(CK_SESSION_HANDLE hSession,

@@ -2,8 +2,9 @@
 /* C_EncryptInit, C_Encrypt, C_EncryptUpdate, C_EncryptFinal. With an RSA
  * public key, locally (PKCS#1 v1.5, OAEP); with an AES key, one KMIP
  * Encrypt on the server, the GCM tag appended to the ciphertext. Multi-part
- * input is gathered and encrypted by C_EncryptFinal, so *Update returns no
- * output. */
+ * ECB, CBC, CBC-PAD and CTR stream (cipher_stream.c): C_EncryptFinal
+ * encrypts what is left; GCM and RSA input is gathered and encrypted by
+ * C_EncryptFinal. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,10 @@ static CK_RV encrypt_whole(p11_session *session, encrypt_ctx *ctx,
             *out_len = written;
         return rv;
     }
+    if (expected == 0) { /* nothing left of a stream: no request */
+        *out_len = 0;
+        return CKR_OK;
+    }
     uint8_t *ciphertext = NULL;
     size_t ciphertext_len = 0;
     CK_RV rv = p11_kmip_encrypt(session, key, &ctx->params, in, len,
@@ -197,9 +202,8 @@ P11_EXPORT CK_RV C_EncryptUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart,
                                  CK_ULONG ulPartLen, CK_BYTE_PTR pEncryptedPart,
                                  CK_ULONG_PTR pulEncryptedPartLen)
 {
-    (void)pEncryptedPart;
-    return p11_op_gather_call(hSession, P11_OP_ENCRYPT, pPart, ulPartLen,
-                              pulEncryptedPartLen);
+    return p11_op_stream_call(hSession, P11_OP_ENCRYPT, pPart, ulPartLen,
+                              pEncryptedPart, pulEncryptedPartLen);
 }
 
 P11_EXPORT CK_RV C_EncryptFinal(CK_SESSION_HANDLE hSession,

@@ -73,26 +73,6 @@ CK_RV p11_op_update_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
     return rv;
 }
 
-CK_RV p11_op_gather_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
-                         const uint8_t *part, size_t len, CK_ULONG_PTR out_len)
-{
-    p11_session *session;
-    p11_operation *op;
-    CK_RV rv = p11_op_enter(handle, kind, P11_STEP_UPDATE,
-                            (part != NULL || len == 0) && out_len != NULL,
-                            &session, &op);
-    if (rv != CKR_OK)
-        return rv;
-    op->multipart = true;
-    rv = p11_bytes_append(&op->input, part, len);
-    if (rv == CKR_OK)
-        *out_len = 0;
-    else
-        p11_operation_end(op);
-    p11_session_release(session);
-    return rv;
-}
-
 CK_RV p11_op_output_call(CK_SESSION_HANDLE handle, p11_op_kind kind, bool final,
                          const uint8_t *in, size_t len, CK_BYTE_PTR out,
                          CK_ULONG_PTR out_len, p11_op_finish_fn *finish)

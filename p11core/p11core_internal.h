@@ -165,6 +165,9 @@ typedef struct p11_operation {
     /* Set by a single-part call that kept the operation (a length query,
      * a short buffer): *Update and *Final are then refused. */
     bool single_part;
+    /* Set when the server refused a streamed decryption (cipher_stream.c):
+     * the input is then gathered for the final call. */
+    bool gathers;
     p11_bytes input; /* multi-part input kept for the final call */
     /* The key is CKA_ALWAYS_AUTHENTICATE and no C_Login of
      * CKU_CONTEXT_SPECIFIC came since the *Init. */

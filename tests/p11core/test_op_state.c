@@ -347,8 +347,10 @@ static void update_refused_by_the_operation_ends_it(void **state)
     assert_non_null(huge);
     for (size_t i = 0; i < FAMILY_COUNT; i++) {
         const family *f = &families[i];
-        if (f->key == NULL)
-            continue; /* a digest hashes any length */
+        /* A digest hashes any length; AES CBC streams (its failed update
+         * is in test_cipher_stream). */
+        if (f->key == NULL || f->key == &aes_key)
+            continue;
         start(f);
         assert_int_equal(f->update(huge, TOO_MUCH), CKR_DATA_LEN_RANGE);
         assert_no_operation(f);
