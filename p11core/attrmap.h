@@ -117,6 +117,9 @@ CK_RV p11_attr_kmip_tag(CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type,
 typedef enum p11_template_phase {
     P11_TEMPLATE_CREATE,   /* C_CreateObject: material given */
     P11_TEMPLATE_GENERATE, /* C_GenerateKey(Pair): sizes given */
+    /* C_DeriveKey: as GENERATE, and the key may be made readable:
+     * CKA_SENSITIVE false, CKA_EXTRACTABLE true (an agreement's secret) */
+    P11_TEMPLATE_DERIVE,
 } p11_template_phase;
 
 /* Checks templ for a new object of object_class and subtype (key type or
@@ -126,7 +129,8 @@ typedef enum p11_template_phase {
  * than the one given, CKR_ATTRIBUTE_READ_ONLY for one the token sets,
  * CKR_ATTRIBUTE_VALUE_INVALID for a bad value or one that would not be
  * read back (CKA_TOKEN false, CKA_SENSITIVE false, CKA_EXTRACTABLE true,
- * CKA_MODIFIABLE false, a CKA_SUBJECT other than the certificate's ...).
+ * CKA_MODIFIABLE false, a CKA_SUBJECT other than the certificate's ...;
+ * the two export flags take any value when deriving).
  * Required attributes are checked by the caller. */
 CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             CK_OBJECT_CLASS object_class, CK_ULONG subtype,
@@ -151,10 +155,10 @@ bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
 /* Adds to the canonical set attrs the KMIP attributes templ asks for:
  * Name (CKA_LABEL), x-pkcs11-id (CKA_ID, with P11_SEND_CUSTOM), Cryptographic
  * Usage Mask (from CKA_SIGN ..., defaulting to what the class does), and
- * for private and secret keys Sensitive true and Extractable false (with
- * P11_SEND_EXPORT), and x-pkcs11-attrs for the attributes KMIP has no
- * place for: CKR_ATTRIBUTE_VALUE_INVALID when it is needed without
- * P11_SEND_CUSTOM. */
+ * for private and secret keys Sensitive and Extractable (with
+ * P11_SEND_EXPORT) as templ gives them, else true and false, and x-pkcs11-attrs
+ * for the attributes KMIP has no place for: CKR_ATTRIBUTE_VALUE_INVALID when it
+ * is needed without P11_SEND_CUSTOM. */
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                               unsigned extras, kmip_item *attrs);

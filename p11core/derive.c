@@ -135,8 +135,9 @@ static p11_reply derive_once(p11_session *session, void *args, unsigned extras)
     const kmip_item *payload;
     kmip_derive_key_result result;
     kmip_version version;
-    CK_RV rv = p11_secret_key_attrs(request->key_type, request->templ,
-                                    request->count, extras, &attrs);
+    CK_RV rv =
+        p11_secret_key_attrs(request->key_type, request->templ, request->count,
+                             P11_TEMPLATE_DERIVE, extras, &attrs);
 
     if (rv == CKR_OK)
         rv = p11_kmip_version(session, &version);

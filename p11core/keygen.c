@@ -93,11 +93,12 @@ static CK_RV secret_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
 }
 
 CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
-                           CK_ULONG count, unsigned extras, kmip_item **out)
+                           CK_ULONG count, p11_template_phase phase,
+                           unsigned extras, kmip_item **out)
 {
     kmip_item *attrs = NULL;
-    CK_RV rv = p11_template_validate(templ, count, CKO_SECRET_KEY, key_type,
-                                     P11_TEMPLATE_GENERATE);
+    CK_RV rv =
+        p11_template_validate(templ, count, CKO_SECRET_KEY, key_type, phase);
 
     if (rv == CKR_OK) {
         attrs = kmip_attrs_new();
@@ -135,6 +136,7 @@ static p11_reply generate_key_once(p11_session *session, void *args,
     kmip_create_result result;
     kmip_version version;
     CK_RV rv = p11_secret_key_attrs(request->key_type, templ, count,
+                                    P11_TEMPLATE_GENERATE,
                                     extras | P11_MARK_LOCAL, &attrs);
 
     if (rv == CKR_OK)

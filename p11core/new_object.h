@@ -3,6 +3,7 @@
 #ifndef P11CORE_NEW_OBJECT_H
 #define P11CORE_NEW_OBJECT_H
 
+#include "attrmap.h"
 #include "p11core_internal.h"
 
 /* CKR_SESSION_READ_ONLY for a read-only session (every object is a token
@@ -37,9 +38,10 @@ p11_reply p11_create_with_extras(p11_session *session, bool wants_custom,
 /* The canonical attribute set (*out, freed by the caller) of a new secret
  * key of key_type (CKK_AES, CKK_GENERIC_SECRET) from templ, with extras:
  * the template checked, CKA_VALUE_LEN required and within the key type's
- * sizes (keygen.c, for C_GenerateKey and C_DeriveKey). */
+ * sizes (keygen.c, for C_GenerateKey and C_DeriveKey, the phase). */
 CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
-                           CK_ULONG count, unsigned extras, kmip_item **out);
+                           CK_ULONG count, p11_template_phase phase,
+                           unsigned extras, kmip_item **out);
 
 /* A server that cannot make what was asked says so in several ways;
  * PKCS#11 has one word for it (CKR_MECHANISM_INVALID); rv otherwise. */

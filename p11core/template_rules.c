@@ -65,7 +65,8 @@ static CK_RV check_one(const CK_ATTRIBUTE *attr, const p11_object *made,
                                           : CKR_ATTRIBUTE_TYPE_INVALID;
     if (entry->use == USE_TOKEN)
         return CKR_ATTRIBUTE_READ_ONLY;
-    if (!(entry->phases & (1u << phase)))
+    if (!(entry->phases &
+          (phase == P11_TEMPLATE_DERIVE ? GENERATE : 1u << phase)))
         return CKR_TEMPLATE_INCONSISTENT;
     rv = check_form(entry, attr);
     if (rv != CKR_OK)
@@ -75,7 +76,7 @@ static CK_RV check_one(const CK_ATTRIBUTE *attr, const p11_object *made,
     case USE_KIND:
         return check_shown(entry, attr, made);
     case USE_KEPT:
-        return entry->only == ANY_VALUE ||
+        return entry->only == ANY_VALUE || phase == P11_TEMPLATE_DERIVE ||
                        template_flag(attr) == (entry->only != CK_FALSE)
                    ? CKR_OK
                    : CKR_ATTRIBUTE_VALUE_INVALID;
@@ -229,21 +230,26 @@ static CK_RV add_bag(const CK_ATTRIBUTE *templ, CK_ULONG count,
     return rv;
 }
 
-/* The KMIP attributes of the one value the module accepts for a kept
- * flag (Sensitive true, Extractable false), for the classes that have it. */
-static CK_RV add_export_attrs(CK_OBJECT_CLASS object_class, kmip_item *attrs)
+/* The KMIP attributes of the kept flags (Sensitive, Extractable), for the
+ * classes that have them: as templ gives them (validated: the one value
+ * the module accepts, or any for a derived key), else that value. */
+static CK_RV add_export_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                              CK_OBJECT_CLASS object_class, kmip_item *attrs)
 {
-    size_t count;
-    const p11_attr_entry *entries = p11_attr_entries(&count);
+    size_t entry_count;
+    const p11_attr_entry *entries = p11_attr_entries(&entry_count);
 
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < entry_count; i++) {
         const p11_attr_entry *entry = &entries[i];
+        const CK_ATTRIBUTE *given;
 
         if (entry->use != USE_KEPT || entry->only == ANY_VALUE ||
             !(entry->classes & p11_class_bit(object_class)))
             continue;
-        if (kmip_add_bool(attrs, entry->kmip_tag, entry->only != CK_FALSE) ==
-            NULL)
+        given = p11_template_find(templ, count, entry->type);
+        if (kmip_add_bool(attrs, entry->kmip_tag,
+                          given != NULL ? template_flag(given)
+                                        : entry->only != CK_FALSE) == NULL)
             return CKR_HOST_MEMORY;
     }
     return CKR_OK;
@@ -280,7 +286,7 @@ CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
             attrs, template_usage(templ, count, object_class)) == NULL)
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && (extras & P11_SEND_EXPORT))
-        rv = add_export_attrs(object_class, attrs);
+        rv = add_export_attrs(templ, count, object_class, attrs);
     if (rv == CKR_OK)
         rv = add_bag(templ, count, object_class, subtype, extras, attrs);
     return rv;

@@ -28,6 +28,12 @@ static const CK_RV attribute_answers[] = {CKR_ATTRIBUTE_TYPE_INVALID,
 static const CK_RV mechanism_answers[] = {CKR_MECHANISM_INVALID, END};
 static const CK_RV decrypt_answers[] = {CKR_ENCRYPTED_DATA_INVALID,
                                         CKR_ENCRYPTED_DATA_LEN_RANGE, END};
+/* A template the module refuses (no session objects) or a key that may
+ * not derive: the caller retries or names the key. */
+static const CK_RV derive_answers[] = {
+    CKR_ATTRIBUTE_VALUE_INVALID,    CKR_TEMPLATE_INCONSISTENT,
+    CKR_KEY_FUNCTION_NOT_PERMITTED, CKR_KEY_TYPE_INCONSISTENT,
+    CKR_MECHANISM_PARAM_INVALID,    END};
 static const CK_RV login_answers[] = {CKR_USER_ALREADY_LOGGED_IN, END};
 static const CK_RV initialize_answers[] = {CKR_CRYPTOKI_ALREADY_INITIALIZED,
                                            END};
@@ -339,4 +345,23 @@ CK_RV p11prov_call_generate_pair(p11prov_session *session, CK_MECHANISM *mech,
         public_key, private_key);
 
     return SESSION_CALL(session, "C_GenerateKeyPair", failures_only, rv, site);
+}
+
+CK_RV p11prov_call_derive(p11prov_session *session, CK_MECHANISM *mech,
+                          CK_OBJECT_HANDLE base, CK_ATTRIBUTE *template,
+                          CK_ULONG count, CK_OBJECT_HANDLE *derived,
+                          const p11prov_site *site)
+{
+    CK_RV rv = session->fns->C_DeriveKey(session->handle, mech, base, template,
+                                         count, derived);
+
+    return SESSION_CALL(session, "C_DeriveKey", derive_answers, rv, site);
+}
+
+CK_RV p11prov_call_destroy(p11prov_session *session, CK_OBJECT_HANDLE object,
+                           const p11prov_site *site)
+{
+    CK_RV rv = session->fns->C_DestroyObject(session->handle, object);
+
+    return SESSION_CALL(session, "C_DestroyObject", failures_only, rv, site);
 }

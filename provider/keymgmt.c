@@ -103,7 +103,9 @@ int p11prov_keymgmt_import_as(void *keydata, int selection,
     EVP_PKEY_CTX *pctx;
     EVP_PKEY *pkey = NULL;
 
-    if ((selection & OSSL_KEYMGMT_SELECT_PRIVATE_KEY) ||
+    /* OpenSSL 3.0 moves a key between providers (a peer key for ECDH)
+     * with every selection bit set: its public part is what is taken. */
+    if (!(selection & OSSL_KEYMGMT_SELECT_PUBLIC_KEY) ||
         key->public_key != NULL)
         return 0;
     pctx = EVP_PKEY_CTX_new_from_name(key->ctx->libctx, algorithm,

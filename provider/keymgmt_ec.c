@@ -34,7 +34,13 @@ static const OSSL_PARAM *ec_import_types(int selection)
 
 static const char *ec_query_operation_name(int operation_id)
 {
-    return operation_id == OSSL_OP_SIGNATURE ? "ECDSA" : "EC";
+    switch (operation_id) {
+    case OSSL_OP_SIGNATURE:
+        return "ECDSA";
+    case OSSL_OP_KEYEXCH:
+        return "ECDH";
+    }
+    return "EC";
 }
 
 static int ec_gen_set_params(void *genctx, const OSSL_PARAM params[])

@@ -88,6 +88,12 @@ static const OSSL_ALGORITHM asym_cipher_algorithms[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+static const OSSL_ALGORITHM keyexch_algorithms[] = {
+    {"ECDH", P11PROV_PROPS, p11prov_ecdh_exchange_functions,
+     "ECDH agreements on the server"},
+    {NULL, NULL, NULL, NULL},
+};
+
 static const OSSL_ALGORITHM cipher_algorithms[] = {
     {"AES-128-GCM:id-aes128-GCM:2.16.840.1.101.3.4.1.6", P11PROV_PROPS,
      p11prov_aes_128_gcm_functions, NULL},
@@ -122,6 +128,8 @@ static const OSSL_ALGORITHM *query_operation(void *provctx, int operation_id,
         return asym_cipher_algorithms;
     case OSSL_OP_CIPHER:
         return cipher_algorithms;
+    case OSSL_OP_KEYEXCH:
+        return keyexch_algorithms;
     }
     return NULL;
 }

@@ -181,6 +181,14 @@ CK_RV p11prov_call_generate_pair(p11prov_session *session, CK_MECHANISM *mech,
                                  CK_OBJECT_HANDLE *public_key,
                                  CK_OBJECT_HANDLE *private_key,
                                  const p11prov_site *site);
+/* C_DeriveKey from base; a refused template, a key that may not derive
+ * and a peer the token finds wrong are answers (the caller raises). */
+CK_RV p11prov_call_derive(p11prov_session *session, CK_MECHANISM *mech,
+                          CK_OBJECT_HANDLE base, CK_ATTRIBUTE *template,
+                          CK_ULONG count, CK_OBJECT_HANDLE *derived,
+                          const p11prov_site *site);
+CK_RV p11prov_call_destroy(p11prov_session *session, CK_OBJECT_HANDLE object,
+                           const p11prov_site *site);
 
 /* ---- URIs (uri.c) ---- */
 
@@ -303,6 +311,7 @@ extern const OSSL_DISPATCH p11prov_ec_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_signature_functions[];
 extern const OSSL_DISPATCH p11prov_ecdsa_signature_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_asym_cipher_functions[];
+extern const OSSL_DISPATCH p11prov_ecdh_exchange_functions[];
 extern const OSSL_DISPATCH p11prov_aes_256_gcm_functions[];
 extern const OSSL_DISPATCH p11prov_aes_128_gcm_functions[];
 extern const OSSL_DISPATCH p11prov_aes_256_cbc_functions[];

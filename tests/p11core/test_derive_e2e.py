@@ -110,6 +110,19 @@ class EcdhDerive(unittest.TestCase):
             handle, [CKA_CLASS, CKA_KEY_TYPE, CKA_VALUE_LEN, CKA_ENCRYPT])
         self.assertEqual(values, [CKO_SECRET_KEY, CKK_AES, 24, True])
 
+    def test_a_readable_secret_shows_its_value(self):
+        template = [(CKA_CLASS, CKO_SECRET_KEY),
+                    (CKA_KEY_TYPE, CKK_GENERIC_SECRET), (CKA_VALUE_LEN, 32),
+                    (CKA_SENSITIVE, False), (CKA_EXTRACTABLE, True)]
+        handle = self.derive(ECDH1_DERIVE_Mechanism(PEER_POINT), template)
+        value = SESSION.getAttributeValue(handle, [CKA_VALUE], True)[0]
+        self.assertEqual(bytes(value), self.shared)
+        SESSION.destroyObject(handle)
+
+    def test_only_a_derived_key_may_be_made_readable(self):
+        self.assert_fails(CKR_ATTRIBUTE_VALUE_INVALID, SESSION.generateKey,
+                          aes_template() + [(CKA_SENSITIVE, False)])
+
     def test_mechanism_info_offers_derive(self):
         info = LIB.getMechanismInfo(SLOT, "CKM_ECDH1_DERIVE")
         self.assertTrue(info.flags & CKF_DERIVE)

@@ -11,7 +11,7 @@
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
 # tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing
-# settings.
+# settings ecdh.
 set -eu
 
 provider=$1
@@ -294,6 +294,48 @@ case_genpkey() {
         fail "the key file names no CKA_ID"
 }
 
+# ECDH: the secret pkeyutl -derive gets from the token is the one plain
+# openssl computes with the peer's private key and the token's public key.
+check_ecdh() {
+    key=$1 label=$2 curve=$3
+    plain_openssl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:$curve" \
+        -out "peer-$curve.key"
+    plain_openssl pkey -in "peer-$curve.key" -pubout -out "peer-$curve.pem"
+    openssl pkeyutl -derive -inkey "$key" -peerkey "peer-$curve.pem" \
+        -out "$label.secret"
+    plain_openssl pkeyutl -derive -inkey "peer-$curve.key" \
+        -peerkey "$label.pem" -out "$label.expected"
+    cmp "$label.secret" "$label.expected" || fail "another shared secret"
+}
+
+case_ecdh() {
+    make_key_pair EC:prime256v1 p256 02 --usage-derive
+    export_public_key p256
+    make_key_pair EC:secp384r1 p384 03 --usage-derive
+    export_public_key p384
+    step "pkeyutl -derive on the token (CKM_ECDH1_DERIVE), P-256 and P-384"
+    check_ecdh "$(uri p256)" p256 P-256
+    check_ecdh "$(uri p384)" p384 P-384
+    step "pkeyutl -derive with a key file"
+    openssl pkey -in "$(uri p256)" -out p256.key
+    check_ecdh p256.key p256 P-256
+    step "the token's secret object is gone once read"
+    token_tool --list-objects --type secrkey >objects.txt 2>&1 || true
+    grep -q "Secret Key Object" objects.txt && fail "$(cat objects.txt)"
+    step "a peer on another curve is refused, naming the key"
+    expect_error "object=p256.*peer key is on curve secp384r1" pkeyutl \
+        -derive -inkey "$(uri p256)" -peerkey peer-P-384.pem
+    # (the provider's own refusal of a public key is in test_evp_ops.c)
+    step "a public key cannot derive"
+    expect_error "private key is needed" pkeyutl \
+        -derive -pubin -inkey "pkcs11:${token}object=p256;type=public" \
+        -peerkey peer-P-256.pem
+    step "a key without CKA_DERIVE is refused, naming the key"
+    make_key_pair EC:prime256v1 noderive 04
+    expect_error "object=noderive.*CKR_KEY_FUNCTION_NOT_PERMITTED" pkeyutl \
+        -derive -inkey "$(uri noderive)" -peerkey peer-P-256.pem
+}
+
 case_bad_input() {
     make_key_pair EC:prime256v1 ec 03
     step "a malformed URI is named in the error"
@@ -501,6 +543,7 @@ bad-input) case_bad_input ;;
 keyfile) case_keyfile ;;
 listing) case_listing ;;
 settings) case_settings ;;
+ecdh) case_ecdh ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"

@@ -21,8 +21,8 @@ make_key_pair rsa:2048 rsa 01
 # A key file for it, as the provider writes one.
 openssl pkey -in "$(uri rsa)" -out rsa.key
 if [ "${P11KMIP_TEST_FILTER:-}" != "*aes*" ]; then
-    make_key_pair EC:prime256v1 p256 02
-    # One that a test destroys (test_token_errors).
+    make_key_pair EC:prime256v1 p256 02 --usage-derive
+    # One that a test destroys (test_token_errors); it may not derive.
     make_key_pair EC:prime256v1 victim 08
 fi
 # Secret keys imported, so that the tests can compare with OpenSSL's AES.

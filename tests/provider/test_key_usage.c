@@ -37,29 +37,11 @@ static void expect_error(int reason, const char *texts[])
     }
 }
 
-/* A key with only the public half of label, held by the provider. */
-static EVP_PKEY *public_only(const char *label)
-{
-    EVP_PKEY *pub = load(label, "public"), *imported = NULL;
-    EVP_PKEY_CTX *import =
-        EVP_PKEY_CTX_new_from_name(NULL, "RSA", "provider=p11kmip");
-    OSSL_PARAM *params = NULL;
-
-    assert_int_equal(EVP_PKEY_todata(pub, EVP_PKEY_PUBLIC_KEY, &params), 1);
-    assert_int_equal(EVP_PKEY_fromdata_init(import), 1);
-    assert_int_equal(
-        EVP_PKEY_fromdata(import, &imported, EVP_PKEY_PUBLIC_KEY, params), 1);
-    OSSL_PARAM_free(params);
-    EVP_PKEY_CTX_free(import);
-    EVP_PKEY_free(pub);
-    return imported;
-}
-
 /* Expects init on a context for a public-only key to fail saying text. */
 static void expect_refused_for_public_key(int (*init)(EVP_PKEY_CTX *),
                                           const char *text)
 {
-    EVP_PKEY *key = public_only("rsa");
+    EVP_PKEY *key = public_only("rsa", "RSA");
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
     const char *texts[] = {text, NULL};
 

@@ -88,10 +88,14 @@ token_tool() {
     OPENSSL_CONF=/dev/null pkcs11-tool --module "$module" $login "$@"
 }
 
-# Makes key pair LABEL (CKA_ID ID) of pkcs11-tool's TYPE on the token.
+# Makes key pair LABEL (CKA_ID ID) of pkcs11-tool's TYPE on the token;
+# more pkcs11-tool options may follow (--usage-derive).
 make_key_pair() {
-    token_tool --keypairgen --key-type "$1" --label "$2" --id "$3" \
-        --usage-sign --usage-decrypt >/dev/null
+    pair_type=$1 pair_label=$2 pair_id=$3
+    shift 3
+    token_tool --keypairgen --key-type "$pair_type" --label "$pair_label" \
+        --id "$pair_id" \
+        --usage-sign --usage-decrypt "$@" >/dev/null
 }
 
 # Writes the public key of LABEL, as the token has it, to LABEL.pem

@@ -60,3 +60,20 @@ void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key)
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
 }
+
+EVP_PKEY *public_only(const char *label, const char *algorithm)
+{
+    EVP_PKEY *pub = load(label, "public"), *imported = NULL;
+    EVP_PKEY_CTX *import =
+        EVP_PKEY_CTX_new_from_name(NULL, algorithm, "provider=p11kmip");
+    OSSL_PARAM *params = NULL;
+
+    assert_int_equal(EVP_PKEY_todata(pub, EVP_PKEY_PUBLIC_KEY, &params), 1);
+    assert_int_equal(EVP_PKEY_fromdata_init(import), 1);
+    assert_int_equal(
+        EVP_PKEY_fromdata(import, &imported, EVP_PKEY_PUBLIC_KEY, params), 1);
+    OSSL_PARAM_free(params);
+    EVP_PKEY_CTX_free(import);
+    EVP_PKEY_free(pub);
+    return imported;
+}

@@ -14,6 +14,9 @@ EVP_PKEY *load_from(const char *location);
 /* The key uri(label, type) names: by reference (private) or by value
  * (public). */
 EVP_PKEY *load(const char *label, const char *type);
+/* A key with only the public half of label, of algorithm ("RSA", "EC"),
+ * held by the provider (imported by value). */
+EVP_PKEY *public_only(const char *label, const char *algorithm);
 
 /* Runs body(key) in a forked child; fails the test unless the child
  * exits with 0. */
