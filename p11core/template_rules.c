@@ -115,7 +115,7 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 /* The usage a key gets when its template says nothing. */
 static uint32_t default_usage(CK_OBJECT_CLASS object_class, CK_ULONG subtype)
 {
-    bool ec = subtype == CKK_EC;
+    bool ec = subtype == CKK_EC || subtype == CKK_EC_EDWARDS;
 
     switch (object_class) {
     case CKO_PUBLIC_KEY:
