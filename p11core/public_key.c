@@ -37,7 +37,7 @@ bool p11_ec_params_der(const EVP_PKEY *key, uint8_t **out, size_t *len)
 
     if (key != NULL &&
         (EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448")))
-        /* The curve's OID, as SoftHSM2 gives it. */
+        /* The curve's OID (RFC 8410), whatever form the template had. */
         snprintf(curve, sizeof(curve), "%s", EVP_PKEY_get0_type_name(key));
     else if (key == NULL || !EVP_PKEY_is_a(key, "EC") ||
              !EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
