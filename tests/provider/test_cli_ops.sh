@@ -215,6 +215,17 @@ case_ed25519() {
     step "s_server with the Ed25519 key, TLS 1.3"
     check_tls "$(uri ed)" TLS_AES_128_GCM_SHA256 -tls1_3 \
         -ciphersuites TLS_AES_128_GCM_SHA256
+    step "genpkey -algorithm ED25519 on the token (a key file, no material)"
+    openssl genpkey -propquery provider=p11kmip -algorithm ED25519 \
+        -out gen-ed.key
+    grep -q "BEGIN PKCS#11 PROVIDER URI" gen-ed.key ||
+        fail "genpkey wrote no key file"
+    grep -q PRIVATE gen-ed.key && fail "genpkey wrote key material"
+    openssl pkey -in gen-ed.key -pubout -out gen-ed.pem
+    cmp -s gen-ed.pem ed.pem && fail "genpkey named the other Ed25519 key"
+    openssl pkeyutl -sign -rawin -inkey gen-ed.key -in msg -out sig.gen
+    plain_openssl pkeyutl -verify -pubin -inkey gen-ed.pem -rawin -in msg \
+        -sigfile sig.gen
 }
 
 # Serves one TLS connection with KEY and cert.pem (s_server, in the
