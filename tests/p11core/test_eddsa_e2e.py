@@ -102,6 +102,26 @@ class EdDSA(unittest.TestCase):
         self.check_pair(printable(b"edwards448"), ED448_OID,
                         ed448.Ed448PublicKey, 57)
 
+    def test_multi_part_signature_covers_the_whole_message(self):
+        public, private = pair(ED25519_OID)
+        low, handle = SESSION.lib, SESSION.session
+        mech = Mechanism(CKM_EDDSA).to_native()
+        self.assertEqual(low.C_SignInit(handle, mech, private), CKR_OK)
+        for part in (MESSAGE[:7], MESSAGE[7:]):
+            self.assertEqual(low.C_SignUpdate(handle, ckbytelist(part)),
+                             CKR_OK)
+        signature = ckbytelist([0] * 64)
+        self.assertEqual(low.C_SignFinal(handle, signature), CKR_OK)
+        signature = bytes(signature)
+        ed25519.Ed25519PublicKey.from_public_bytes(
+            attribute(public, CKA_EC_POINT)[2:]).verify(signature, MESSAGE)
+        self.assertEqual(low.C_VerifyInit(handle, mech, public), CKR_OK)
+        for part in (MESSAGE[:3], MESSAGE[3:]):
+            self.assertEqual(low.C_VerifyUpdate(handle, ckbytelist(part)),
+                             CKR_OK)
+        self.assertEqual(low.C_VerifyFinal(handle, ckbytelist(signature)),
+                         CKR_OK)
+
     def test_wrong_key_types_and_curves_are_refused(self):
         public, private = pair(ED25519_OID)
         ec_public, ec_private = pair(P256, CKM_EC_KEY_PAIR_GEN)
