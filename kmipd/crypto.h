@@ -95,6 +95,12 @@ kmip_rc kmipd_key_from_rsa_public(const uint8_t *n, size_t n_len,
 kmip_rc kmipd_key_from_ec_point(uint32_t curve, const uint8_t *point,
                                 size_t len, kmipd_buf *canonical,
                                 kmipd_key_info *info, kmip_status *status);
+/* A Raw public key: for algorithm Ed25519 or Ed448 the RFC 8032 public
+ * key bytes, otherwise an EC point on curve. */
+kmip_rc kmipd_key_from_raw_public(uint32_t algorithm, uint32_t curve,
+                                  const uint8_t *raw, size_t len,
+                                  kmipd_buf *canonical, kmipd_key_info *info,
+                                  kmip_status *status);
 
 /* Converts canonical material of object_type into format: PKCS#8,
  * PKCS#1 (RSA) or EC Private Key (EC) for private keys; X.509, PKCS#1
@@ -156,7 +162,8 @@ typedef struct kmipd_crypto_params {
  * DigestInfo for PKCS#1 v1.5 when a hash is named, its length checked),
  * or for PKCS#1 v1.5 without a hash the raw block to pad and sign.
  * RSA: PKCS#1 v1.5 (default) or PSS (salt length default: digest length,
- * MGF1 hash default: the message hash). EC: ECDSA, DER signature. */
+ * MGF1 hash default: the message hash). EC: ECDSA, DER signature.
+ * Ed25519, Ed448: pure EdDSA over the message. */
 kmip_rc kmipd_sign(EVP_PKEY *key, const kmipd_crypto_params *params,
                    const uint8_t *data, size_t len, bool digested,
                    kmipd_buf *signature, kmip_status *status);

@@ -52,6 +52,32 @@ const kmipd_curve *kmipd_curve_by_kmip(uint32_t kmip);
 const kmipd_curve *kmipd_curve_by_bits(int32_t bits);
 const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey);
 
+/* An Edwards curve kmipd signs with (EdDSA). */
+typedef struct kmipd_edwards {
+    uint32_t algorithm;  /* KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519 / ED448 */
+    uint32_t curve;      /* KMIP_RECOMMENDED_CURVE_* */
+    const char *keytype; /* OpenSSL key type */
+    int32_t bits;
+} kmipd_edwards;
+
+/* The Edwards curve of a KMIP Cryptographic Algorithm or of a key; NULL
+ * for any other. */
+const kmipd_edwards *kmipd_edwards_by_algorithm(uint32_t algorithm);
+const kmipd_edwards *kmipd_edwards_of_key(const EVP_PKEY *pkey);
+
+/* Pure EdDSA sign and verify with key on curve ed (crypto_eddsa.c), as
+ * kmipd_sign and kmipd_verify describe them; hashes, padding and Digested
+ * Data are refused. */
+kmip_rc kmipd_eddsa_sign(EVP_PKEY *key, const kmipd_edwards *ed,
+                         const kmipd_crypto_params *params, const uint8_t *data,
+                         size_t len, bool digested, kmipd_buf *signature,
+                         kmip_status *status);
+kmip_rc kmipd_eddsa_verify(EVP_PKEY *key, const kmipd_edwards *ed,
+                           const kmipd_crypto_params *params,
+                           const uint8_t *data, size_t len, bool digested,
+                           const uint8_t *signature, size_t signature_len,
+                           bool *valid, kmip_status *status);
+
 /* True for KMIP's EC and ECDSA Cryptographic Algorithms. */
 bool kmipd_is_ec_algorithm(uint32_t algorithm);
 
@@ -75,9 +101,9 @@ kmip_rc kmipd_decode_der(const uint8_t *der, size_t len, int selection,
                          const char *structure, const char *keytype,
                          EVP_PKEY **out, kmip_status *status);
 
-/* Describes pkey (RSA of rsa_min to rsa_max bits, or EC on a supported
- * curve) in info, checking it against the declared algorithm (0: any);
- * Invalid Field otherwise. */
+/* Describes pkey (RSA of rsa_min to rsa_max bits, EC on a supported
+ * curve, Ed25519 or Ed448) in info, checking it against the declared algorithm
+ * (0: any); Invalid Field otherwise. */
 kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
                            int rsa_max, kmipd_key_info *info,
                            kmip_status *status);

@@ -65,6 +65,35 @@ const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey)
     return NULL;
 }
 
+/* Edwards curves: KMIP 2.x names the key by its Cryptographic Algorithm;
+ * the Recommended Curve is the curve's, the length the field's. */
+static const kmipd_edwards edwards[] = {
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519, KMIP_RECOMMENDED_CURVE_CURVE25519,
+     "ED25519", 255},
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448, KMIP_RECOMMENDED_CURVE_CURVE448,
+     "ED448", 448},
+};
+
+#define EDWARDS_COUNT (sizeof(edwards) / sizeof(*edwards))
+
+const kmipd_edwards *kmipd_edwards_by_algorithm(uint32_t algorithm)
+{
+    for (size_t i = 0; i < EDWARDS_COUNT; i++) {
+        if (edwards[i].algorithm == algorithm)
+            return &edwards[i];
+    }
+    return NULL;
+}
+
+const kmipd_edwards *kmipd_edwards_of_key(const EVP_PKEY *pkey)
+{
+    for (size_t i = 0; i < EDWARDS_COUNT; i++) {
+        if (EVP_PKEY_is_a(pkey, edwards[i].keytype))
+            return &edwards[i];
+    }
+    return NULL;
+}
+
 bool kmipd_is_ec_algorithm(uint32_t algorithm)
 {
     return algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_EC ||
@@ -149,8 +178,8 @@ kmip_rc kmipd_key_parse(uint32_t object_type, const uint8_t *der, size_t len,
 
 /* ---- What a key is. ---- */
 
-/* Describes pkey (RSA or EC on a supported curve) in info and checks it
- * against the declared algorithm (0: any) and the RSA size bounds. */
+/* Describes pkey (RSA, EC on a supported curve, Ed25519 or Ed448) in info and
+ * checks it against the declared algorithm (0: any) and the RSA size bounds. */
 kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
                            int rsa_max, kmipd_key_info *info,
                            kmip_status *status)
@@ -185,6 +214,17 @@ kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
             return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
                                      "an EC key declared as algorithm %u",
                                      declared);
+        return KMIP_OK;
+    }
+    const kmipd_edwards *ed = kmipd_edwards_of_key(pkey);
+    if (ed != NULL) {
+        info->algorithm = ed->algorithm;
+        info->length = ed->bits;
+        info->curve = ed->curve;
+        if (declared != 0 && declared != ed->algorithm)
+            return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                     "an %s key declared as algorithm %u",
+                                     ed->keytype, declared);
         return KMIP_OK;
     }
     return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,

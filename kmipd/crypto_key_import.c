@@ -182,6 +182,27 @@ kmip_rc kmipd_key_from_ec_point(uint32_t curve_id, const uint8_t *point,
     return rc;
 }
 
+kmip_rc kmipd_key_from_raw_public(uint32_t algorithm, uint32_t curve,
+                                  const uint8_t *raw, size_t len,
+                                  kmipd_buf *canonical, kmipd_key_info *info,
+                                  kmip_status *status)
+{
+    const kmipd_edwards *ed = kmipd_edwards_by_algorithm(algorithm);
+    if (ed == NULL)
+        return kmipd_key_from_ec_point(curve, raw, len, canonical, info,
+                                       status);
+    EVP_PKEY *pkey =
+        EVP_PKEY_new_raw_public_key_ex(NULL, ed->keytype, NULL, raw, len);
+    kmip_rc rc =
+        pkey != NULL
+            ? canonicalise(pkey, KMIP_OBJECT_TYPE_PUBLIC_KEY, algorithm,
+                           canonical, info, status)
+            : kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                "not a valid %s public key", ed->keytype);
+    EVP_PKEY_free(pkey);
+    return rc;
+}
+
 kmip_rc kmipd_certificate_check(const uint8_t *der, size_t len,
                                 kmipd_key_info *info, kmip_status *status)
 {

@@ -130,12 +130,17 @@ static bool import_key(kmipd_call *call, const kmip_object *object,
                       : KMIP_KEY_FORMAT_TYPE_RAW;
     if (object->transparent != NULL)
         return import_transparent(call, object, reg);
-    /* A Raw EC public key is its point; the curve is an attribute. */
+    kmip_status st;
+    /* A Raw EC public key is its point, the curve an attribute; a Raw
+     * Ed25519 / Ed448 public key its RFC 8032 bytes. */
     if (object->object_type == KMIP_OBJECT_TYPE_PUBLIC_KEY &&
         object->format == KMIP_KEY_FORMAT_TYPE_RAW)
-        return import_ec_point(call, kmipd_attrs_curve(attrs),
-                               object->value.data, object->value.len, reg);
-    kmip_status st;
+        return crypto_result(call,
+                             kmipd_key_from_raw_public(
+                                 object->algorithm, kmipd_attrs_curve(attrs),
+                                 object->value.data, object->value.len,
+                                 &reg->material, &reg->info, &st),
+                             &st);
     return crypto_result(call,
                          kmipd_key_import(object->object_type, object->format,
                                           object->algorithm, object->value.data,

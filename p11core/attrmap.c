@@ -401,6 +401,13 @@ static const p11_attr_entry table[] = {
     MATERIAL(CKA_EC_POINT, PUB, CKK_EC, 0, read_ec),
     {CKA_EC_POINT, PRIV, CKK_EC, 0, FORM_BYTES, USE_INPUT, 0, ANY_VALUE, 0,
      read_ec, 0},
+    /* Edwards (PKCS#11 3.0): the same attributes, the curve's OID */
+    MATERIAL(CKA_EC_PARAMS, PRIV, CKK_EC_EDWARDS, 0, read_ec),
+    {CKA_EC_PARAMS, PUB, CKK_EC_EDWARDS, 0, FORM_BYTES, USE_INPUT, BOTH,
+     ANY_VALUE, 0, read_ec, 0},
+    MATERIAL(CKA_EC_POINT, PUB, CKK_EC_EDWARDS, 0, read_ec),
+    {CKA_EC_POINT, PRIV, CKK_EC_EDWARDS, 0, FORM_BYTES, USE_INPUT, 0, ANY_VALUE,
+     0, read_ec, 0},
 };
 
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))

@@ -65,11 +65,13 @@ uint32_t p11_kmip_algorithm(CK_KEY_TYPE key_type);
  * or PKCS#1 RSAPublicKey DER), or NULL. Free with EVP_PKEY_free. */
 EVP_PKEY *p11_public_key_from_kmip(const kmip_object *material);
 
-/* DER of the named curve of an EC key (CKA_EC_PARAMS) into *out (free
- * with OPENSSL_free); false when key is no named-curve EC key. */
+/* DER of the named curve of an EC key, or the curve OID of an Ed25519 /
+ * Ed448 key (CKA_EC_PARAMS) into *out (free with OPENSSL_free); false
+ * when key is neither. */
 bool p11_ec_params_der(const EVP_PKEY *key, uint8_t **out, size_t *len);
 
-/* DER OCTET STRING of the uncompressed point (CKA_EC_POINT); as above. */
+/* DER OCTET STRING of the uncompressed point, or of an Edwards key's
+ * RFC 8032 public key (CKA_EC_POINT); as above. */
 bool p11_ec_point_der(const EVP_PKEY *key, uint8_t **out, size_t *len);
 
 /* The NID of the curve a CKA_EC_PARAMS value names (a named-curve OID),

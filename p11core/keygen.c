@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* C_GenerateKey (AES, generic secret) and C_GenerateKeyPair (RSA, EC):
+/* C_GenerateKey (AES, generic secret) and C_GenerateKeyPair (RSA, EC,
+ * Edwards):
  * Create / Create Key Pair and Activate in one batch. */
 #include "core.h"
 
@@ -11,6 +12,7 @@
 #include "kmip/tags.h"
 
 #include "attrmap.h"
+#include "eddsa.h"
 #include "new_object.h"
 
 /* The key type a generation mechanism makes, or CKR_MECHANISM_INVALID. */
@@ -25,6 +27,7 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
         {CKM_GENERIC_SECRET_KEY_GEN, CKK_GENERIC_SECRET},
         {CKM_RSA_PKCS_KEY_PAIR_GEN, CKK_RSA},
         {CKM_EC_KEY_PAIR_GEN, CKK_EC},
+        {CKM_EC_EDWARDS_KEY_PAIR_GEN, CKK_EC_EDWARDS},
     };
     const struct p11_mechanism *info;
 
@@ -264,6 +267,19 @@ static CK_RV ec_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
     return CKR_ATTRIBUTE_VALUE_INVALID; /* a curve this module lacks */
 }
 
+/* The Edwards curve a CKA_EC_PARAMS names, as the KMIP algorithm
+ * (Ed25519 or Ed448) in *algorithm. */
+static CK_RV edwards_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                           uint32_t *algorithm)
+{
+    const CK_ATTRIBUTE *params = p11_template_find(templ, count, CKA_EC_PARAMS);
+
+    if (params == NULL)
+        return CKR_TEMPLATE_INCOMPLETE;
+    *algorithm = p11_eddsa_params_algorithm(params->pValue, params->ulValueLen);
+    return *algorithm != 0 ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
 typedef struct pair_templates {
     const CK_ATTRIBUTE *pub;
     CK_ULONG pub_count;
@@ -277,15 +293,17 @@ static CK_RV pair_common(CK_KEY_TYPE key_type, const pair_templates *t,
 {
     CK_RV rv = p11_template_validate(t->pub, t->pub_count, CKO_PUBLIC_KEY,
                                      key_type, P11_TEMPLATE_GENERATE);
+    uint32_t algorithm = p11_kmip_algorithm(key_type);
 
     if (rv == CKR_OK)
         rv = p11_template_validate(t->priv, t->priv_count, CKO_PRIVATE_KEY,
                                    key_type, P11_TEMPLATE_GENERATE);
     if (rv == CKR_OK)
         rv = key_type == CKK_RSA ? rsa_attrs(t->pub, t->pub_count, common)
-                                 : ec_attrs(t->pub, t->pub_count, common);
-    if (rv == CKR_OK &&
-        kmip_attrs_add_algorithm(common, p11_kmip_algorithm(key_type)) == NULL)
+             : key_type == CKK_EC
+                 ? ec_attrs(t->pub, t->pub_count, common)
+                 : edwards_attrs(t->pub, t->pub_count, &algorithm);
+    if (rv == CKR_OK && kmip_attrs_add_algorithm(common, algorithm) == NULL)
         rv = CKR_HOST_MEMORY;
     return rv;
 }

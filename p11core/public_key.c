@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Public key material: KMIP key values to EVP_PKEY, and the DER forms of
- * CKA_EC_PARAMS and CKA_EC_POINT. */
+ * CKA_EC_PARAMS and CKA_EC_POINT (of EC and Edwards keys). */
 #include "attrmap.h"
+
+#include <stdio.h>
 
 #include <openssl/asn1.h>
 #include <openssl/core_names.h>
@@ -33,9 +35,13 @@ bool p11_ec_params_der(const EVP_PKEY *key, uint8_t **out, size_t *len)
     unsigned char *der = NULL;
     int der_len;
 
-    if (key == NULL || !EVP_PKEY_is_a(key, "EC") ||
-        !EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, curve,
-                                        sizeof(curve), NULL))
+    if (key != NULL &&
+        (EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448")))
+        /* The curve's OID (RFC 8410), whatever form the template had. */
+        snprintf(curve, sizeof(curve), "%s", EVP_PKEY_get0_type_name(key));
+    else if (key == NULL || !EVP_PKEY_is_a(key, "EC") ||
+             !EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
+                                             curve, sizeof(curve), NULL))
         return false;
     oid = OBJ_nid2obj(OBJ_txt2nid(curve));
     if (oid == NULL)
@@ -57,9 +63,13 @@ bool p11_ec_point_der(const EVP_PKEY *key, uint8_t **out, size_t *len)
     unsigned char *der = NULL;
     int der_len = -1;
 
-    if (key == NULL || !EVP_PKEY_is_a(key, "EC") ||
-        !EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, point,
-                                         sizeof(point), &point_len))
+    point_len = sizeof(point);
+    if (key == NULL ||
+        (EVP_PKEY_is_a(key, "EC")
+             ? !EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY,
+                                                point, sizeof(point),
+                                                &point_len)
+             : !EVP_PKEY_get_raw_public_key(key, point, &point_len)))
         return false;
     octets = ASN1_OCTET_STRING_new();
     if (octets != NULL && ASN1_OCTET_STRING_set(octets, point, (int)point_len))

@@ -12,6 +12,7 @@
 
 #include "crypto_ops.h"
 #include "ecdsa_sig.h"
+#include "eddsa.h"
 #include "kmip/tags.h"
 
 typedef struct sign_ctx {
@@ -50,8 +51,15 @@ static bool is_ecdsa(const sign_ctx *ctx)
     return ctx->params.mech->key_type == CKK_EC;
 }
 
+static bool is_eddsa(const sign_ctx *ctx)
+{
+    return ctx->params.mech->key_type == CKK_EC_EDWARDS;
+}
+
 static size_t signature_length(const sign_ctx *ctx, const p11_object *key)
 {
+    if (is_eddsa(ctx))
+        return p11_eddsa_signature_bytes(key->key_bits);
     if (is_hmac(ctx))
         return ctx->message_hash->length;
     if (is_ecdsa(ctx))
@@ -118,7 +126,7 @@ static CK_RV check_signature(const sign_ctx *ctx, const uint8_t *signature,
     if (is_ecdsa(ctx))
         return p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2, out,
                                     ctx->signature_len);
-    if (is_hmac(ctx))
+    if (is_hmac(ctx) || is_eddsa(ctx))
         return len == ctx->signature_len ? CKR_OK : CKR_DEVICE_ERROR;
     return rsa_signature_ok(signature, len, ctx->signature_len)
                ? CKR_OK

@@ -12,6 +12,7 @@
 
 #include "crypto_ops.h"
 #include "ecdsa_sig.h"
+#include "eddsa.h"
 #include "kmip/tags.h"
 
 typedef struct verify_ctx {
@@ -77,6 +78,8 @@ static CK_RV verify_init(p11_session *session, CK_MECHANISM_PTR mechanism,
         ctx->signature_len = ctx->message_hash->length;
     else if (key_type(ctx) == CKK_EC)
         ctx->signature_len = 2 * p11_key_bytes(object);
+    else if (key_type(ctx) == CKK_EC_EDWARDS)
+        ctx->signature_len = p11_eddsa_signature_bytes(object->key_bits);
     else
         ctx->signature_len = p11_key_bytes(object);
 
@@ -193,6 +196,9 @@ static CK_RV verify_finish(p11_session *session, p11_operation *op,
         ok = EVP_DigestVerifyFinal(ctx->digest_verify, sig, der_len) == 1;
     else if (ctx->digest_verify != NULL)
         ok = EVP_DigestVerify(ctx->digest_verify, sig, der_len, data, len) == 1;
+    else if (key_type(ctx) == CKK_EC_EDWARDS)
+        ok = p11_eddsa_verify(op->key_object->public_key, data, len, sig,
+                              der_len);
     else
         ok = verify_raw(ctx, op->key_object->public_key, data, len, sig,
                         der_len);

@@ -220,6 +220,8 @@ static int decode_key(p11prov_ctx *ctx, const char *data_type,
 DEFINE_KEY_DECODE(rsa_decode, "RSA")
 DEFINE_KEY_DECODE(rsa_pss_decode, "RSA-PSS")
 DEFINE_KEY_DECODE(ec_decode, "EC")
+DEFINE_KEY_DECODE(ed25519_decode, "ED25519")
+DEFINE_KEY_DECODE(ed448_decode, "ED448")
 
 #define DECODER_TABLE(decode)                                                  \
     {                                                                          \
@@ -238,3 +240,7 @@ const OSSL_DISPATCH p11prov_keyfile_rsa_pss_decoder_functions[] =
     DECODER_TABLE(rsa_pss_decode);
 const OSSL_DISPATCH p11prov_keyfile_ec_decoder_functions[] =
     DECODER_TABLE(ec_decode);
+const OSSL_DISPATCH p11prov_keyfile_ed25519_decoder_functions[] =
+    DECODER_TABLE(ed25519_decode);
+const OSSL_DISPATCH p11prov_keyfile_ed448_decoder_functions[] =
+    DECODER_TABLE(ed448_decode);

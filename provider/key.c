@@ -109,6 +109,59 @@ done:
     return pkey;
 }
 
+/* The OpenSSL key type an Edwards key's CKA_EC_PARAMS names: the curve
+ * OID, or the PrintableString PKCS#11 3.0 also allows. NULL otherwise. */
+static const char *edwards_type(const CK_BYTE *params, CK_ULONG len)
+{
+    static const struct {
+        int nid;
+        const char *name;
+    } curves[] = {{NID_ED25519, "edwards25519"}, {NID_ED448, "edwards448"}};
+    const unsigned char *p = params;
+    ASN1_OBJECT *oid = d2i_ASN1_OBJECT(NULL, &p, (long)len);
+    int nid = oid != NULL ? OBJ_obj2nid(oid) : NID_undef;
+    ASN1_OBJECT_free(oid);
+    for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++) {
+        size_t name_len = strlen(curves[i].name);
+        if (nid == curves[i].nid ||
+            (len == name_len + 2 && params[0] == V_ASN1_PRINTABLESTRING &&
+             params[1] == name_len &&
+             memcmp(params + 2, curves[i].name, name_len) == 0))
+            return OBJ_nid2sn(curves[i].nid);
+    }
+    return NULL;
+}
+
+/* An Edwards key from CKA_EC_PARAMS and CKA_EC_POINT (the public key in
+ * a DER OCTET STRING). */
+static EVP_PKEY *edwards_public(p11prov_ctx *ctx, p11prov_session *session,
+                                CK_OBJECT_HANDLE object)
+{
+    CK_BYTE *params = NULL, *point = NULL;
+    CK_ULONG params_len, point_len;
+    const unsigned char *p;
+    ASN1_OCTET_STRING *octets = NULL;
+    const char *type = NULL;
+    EVP_PKEY *pkey = NULL;
+
+    if (p11prov_call_attribute(session, object, CKA_EC_PARAMS, &params,
+                               &params_len, P11PROV_SITE) == CKR_OK &&
+        p11prov_call_attribute(session, object, CKA_EC_POINT, &point,
+                               &point_len, P11PROV_SITE) == CKR_OK)
+        type = edwards_type(params, params_len);
+    p = point;
+    if (type != NULL)
+        octets = d2i_ASN1_OCTET_STRING(NULL, &p, (long)point_len);
+    if (octets != NULL && p == point + point_len)
+        pkey = EVP_PKEY_new_raw_public_key_ex(
+            ctx->libctx, type, P11PROV_INTERNAL_PROPQ,
+            ASN1_STRING_get0_data(octets), (size_t)ASN1_STRING_length(octets));
+    ASN1_OCTET_STRING_free(octets);
+    free(params);
+    free(point);
+    return pkey;
+}
+
 static EVP_PKEY *certificate_public(p11prov_ctx *ctx, p11prov_session *session,
                                     CK_OBJECT_HANDLE object)
 {
@@ -142,6 +195,8 @@ static EVP_PKEY *public_of_object(p11prov_ctx *ctx, p11prov_session *session,
         return rsa_public(ctx, session, object);
     if (key_type == CKK_EC)
         return ec_public(ctx, session, object);
+    if (key_type == CKK_EC_EDWARDS)
+        return edwards_public(ctx, session, object);
     return NULL;
 }
 
@@ -289,6 +344,8 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
 
 CK_KEY_TYPE p11prov_key_type_of(const EVP_PKEY *pkey)
 {
+    if (EVP_PKEY_is_a(pkey, "ED25519") || EVP_PKEY_is_a(pkey, "ED448"))
+        return CKK_EC_EDWARDS;
     return EVP_PKEY_is_a(pkey, "EC") ? (CK_KEY_TYPE)CKK_EC
                                      : (CK_KEY_TYPE)CKK_RSA;
 }
@@ -297,6 +354,8 @@ const char *p11prov_key_data_type(const p11prov_key *key)
 {
     if (key->key_type == CKK_EC)
         return "EC";
+    if (key->key_type == CKK_EC_EDWARDS)
+        return EVP_PKEY_get0_type_name(key->public_key);
     return EVP_PKEY_is_a(key->public_key, "RSA-PSS") ? "RSA-PSS" : "RSA";
 }
 

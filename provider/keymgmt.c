@@ -244,7 +244,8 @@ static CK_ULONG gen_templates(const keygen_ctx *gen, const CK_ATTRIBUTE *label,
 }
 
 /* The NID of a curve named as OpenSSL accepts it: "P-256", "prime256v1",
- * "secp384r1" or a dotted OID; NID_undef when unknown. */
+ * "secp384r1", "ED25519" (an Edwards key's type) or a dotted OID;
+ * NID_undef when unknown. */
 static int curve_nid(const char *name)
 {
     int nid = EC_curve_nist2nid(name);
@@ -292,10 +293,11 @@ static p11prov_key *generate_on(keygen_ctx *gen, p11prov_session *session,
                                 const CK_ATTRIBUTE *id, CK_BYTE *ec_params,
                                 int ec_params_len, const char *pin)
 {
-    CK_MECHANISM mechanism = {gen->key_type == CKK_RSA
-                                  ? CKM_RSA_PKCS_KEY_PAIR_GEN
-                                  : CKM_EC_KEY_PAIR_GEN,
-                              NULL, 0};
+    CK_MECHANISM mechanism = {
+        gen->key_type == CKK_RSA  ? CKM_RSA_PKCS_KEY_PAIR_GEN
+        : gen->key_type == CKK_EC ? CKM_EC_KEY_PAIR_GEN
+                                  : CKM_EC_EDWARDS_KEY_PAIR_GEN,
+        NULL, 0};
     CK_ATTRIBUTE public[8], private[8];
     CK_ULONG private_n, public_n = gen_templates(gen, label, id, ec_params,
                                                  (CK_ULONG)ec_params_len,
@@ -349,7 +351,7 @@ static p11prov_key *generate(keygen_ctx *gen, const p11prov_uri *uri,
         }
         id = &random_id;
     }
-    if (gen->key_type == CKK_EC &&
+    if (gen->key_type != CKK_RSA &&
         !ec_params_of(gen, &ec_params, &ec_params_len))
         return NULL;
     session = p11prov_session_get(gen->ctx, slot, p11prov_uri_pin(uri), shown);

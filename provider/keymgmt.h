@@ -18,7 +18,7 @@ typedef struct keygen_ctx {
     CK_ULONG bits;         /* RSA modulus size */
     CK_BYTE exponent[8];   /* RSA public exponent, big-endian */
     size_t exponent_len;
-    char *group; /* EC curve name */
+    char *group; /* EC curve name, or "ED25519" / "ED448" */
 } keygen_ctx;
 
 /* The entries every key manager's dispatch table lists. */

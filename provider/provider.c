@@ -31,6 +31,10 @@ static const OSSL_ALGORITHM keymgmt_algorithms[] = {
      p11prov_rsa_pss_keymgmt_functions, "RSA-PSS keys held by a KMIP server"},
     {"EC:id-ecPublicKey:1.2.840.10045.2.1", P11PROV_PROPS,
      p11prov_ec_keymgmt_functions, "EC keys held by a KMIP server"},
+    {"ED25519:1.3.101.112", P11PROV_PROPS, p11prov_ed25519_keymgmt_functions,
+     "Ed25519 keys held by a KMIP server"},
+    {"ED448:1.3.101.113", P11PROV_PROPS, p11prov_ed448_keymgmt_functions,
+     "Ed448 keys held by a KMIP server"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -39,6 +43,10 @@ static const OSSL_ALGORITHM signature_algorithms[] = {
      p11prov_rsa_signature_functions, "RSA signatures on the server"},
     {"ECDSA", P11PROV_PROPS, p11prov_ecdsa_signature_functions,
      "ECDSA signatures on the server"},
+    {"ED25519:1.3.101.112", P11PROV_PROPS, p11prov_eddsa_signature_functions,
+     "Ed25519 signatures on the server"},
+    {"ED448:1.3.101.113", P11PROV_PROPS, p11prov_eddsa_signature_functions,
+     "Ed448 signatures on the server"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -60,10 +68,8 @@ static const OSSL_ALGORITHM signature_algorithms[] = {
     }
 
 static const OSSL_ALGORITHM encoder_algorithms[] = {
-    KEY_ENCODERS("RSA"),
-    KEY_ENCODERS("RSA-PSS"),
-    KEY_ENCODERS("EC"),
-    {NULL, NULL, NULL, NULL},
+    KEY_ENCODERS("RSA"),     KEY_ENCODERS("RSA-PSS"), KEY_ENCODERS("EC"),
+    KEY_ENCODERS("ED25519"), KEY_ENCODERS("ED448"),   {NULL, NULL, NULL, NULL},
 };
 
 /* Key files in two steps (decoder.c): PEM to DER, DER to a key. */
@@ -79,6 +85,10 @@ static const OSSL_ALGORITHM decoder_algorithms[] = {
      "RSA-PSS keys named by key files"},
     {"EC", KEYFILE_DER_PROPS, p11prov_keyfile_ec_decoder_functions,
      "EC keys named by key files"},
+    {"ED25519", KEYFILE_DER_PROPS, p11prov_keyfile_ed25519_decoder_functions,
+     "Ed25519 keys named by key files"},
+    {"ED448", KEYFILE_DER_PROPS, p11prov_keyfile_ed448_decoder_functions,
+     "Ed448 keys named by key files"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -284,9 +284,11 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
 CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key, p11prov_session *session);
 p11prov_key *p11prov_key_ref(p11prov_key *key);
 void p11prov_key_free(p11prov_key *key);
-/* CKK_EC for an EC key, else CKK_RSA (RSA and RSA-PSS). */
+/* CKK_EC for an EC key, CKK_EC_EDWARDS for Ed25519 / Ed448, else CKK_RSA
+ * (RSA and RSA-PSS). */
 CK_KEY_TYPE p11prov_key_type_of(const EVP_PKEY *pkey);
-/* The OpenSSL key type name of key: "RSA", "RSA-PSS" or "EC". */
+/* The OpenSSL key type name of key: "RSA", "RSA-PSS", "EC", "ED25519" or
+ * "ED448". */
 const char *p11prov_key_data_type(const p11prov_key *key);
 /* A key with only a public half (keymgmt import); takes pkey. */
 p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey);
@@ -310,6 +312,11 @@ extern const OSSL_DISPATCH p11prov_rsa_pss_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_ec_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_signature_functions[];
 extern const OSSL_DISPATCH p11prov_ecdsa_signature_functions[];
+extern const OSSL_DISPATCH p11prov_ed25519_keymgmt_functions[];
+extern const OSSL_DISPATCH p11prov_ed448_keymgmt_functions[];
+extern const OSSL_DISPATCH p11prov_eddsa_signature_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_ed25519_decoder_functions[];
+extern const OSSL_DISPATCH p11prov_keyfile_ed448_decoder_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_asym_cipher_functions[];
 extern const OSSL_DISPATCH p11prov_ecdh_exchange_functions[];
 extern const OSSL_DISPATCH p11prov_aes_256_gcm_functions[];

@@ -114,6 +114,48 @@ static void ecdsa_signature_verifies_on_the_server(void **state)
     free(pub);
 }
 
+static void ed25519_pair_signs_and_verifies_here_and_on_the_server(void **state)
+{
+    e2e_session *s = *state;
+    char *priv, *pub;
+    e2e_create_pair(s->client, KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519, 0,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
+    kmip_crypto_args args = {.uid = priv, .data = {message, sizeof(message)}};
+    kmip_crypto_result signed_result, verified;
+    kmip_response *signed_resp =
+        crypto_call(s, KMIP_OPERATION_SIGN, &args, &signed_result);
+    assert_int_equal(signed_result.signature_data.len, 64);
+    EVP_PKEY *key = e2e_get_public_key(s->client, pub);
+    assert_true(EVP_PKEY_is_a(key, "ED25519"));
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestVerifyInit(md, NULL, NULL, NULL, key), 1);
+    assert_int_equal(EVP_DigestVerify(md, signed_result.signature_data.data,
+                                      signed_result.signature_data.len, message,
+                                      sizeof(message)),
+                     1);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(key);
+    args.uid = pub;
+    args.signature_data = signed_result.signature_data;
+    kmip_response *resp =
+        crypto_call(s, KMIP_OPERATION_SIGNATURE_VERIFY, &args, &verified);
+    assert_int_equal(verified.validity_indicator,
+                     KMIP_VALIDITY_INDICATOR_VALID);
+    kmip_response_free(resp);
+    args.uid = priv;
+    args.params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256, 0);
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_SIGN,
+                                    kmip_crypto_request(KMIP_OPERATION_SIGN,
+                                                        s->version, &args)),
+                     e2e_reason(s,
+                                KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+                                KMIP_RESULT_REASON_INVALID_FIELD));
+    kmip_response_free(signed_resp);
+    free(priv);
+    free(pub);
+}
+
 static void sign_over_digested_data_verifies_over_data(void **state)
 {
     e2e_session *s = *state;
@@ -428,6 +470,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rsa_pss_signature_verifies_locally_with_digest_salt),
         cmocka_unit_test(ecdsa_signature_verifies_on_the_server),
+        cmocka_unit_test(
+            ed25519_pair_signs_and_verifies_here_and_on_the_server),
         cmocka_unit_test(sign_over_digested_data_verifies_over_data),
         cmocka_unit_test(sign_without_sign_in_the_usage_mask_is_refused),
         cmocka_unit_test(sign_with_a_pre_active_key_is_wrong_state),

@@ -262,6 +262,63 @@ static void registered_pkcs1_key_signs_and_gets_back_as_pkcs8(void **state)
     free(uid);
 }
 
+/* A local Ed25519 key registered as PKCS#8 signs on the server; its
+ * public key registered Raw gets back Raw and as SubjectPublicKeyInfo. */
+static void registered_ed25519_keys_sign_and_get_back_raw(void **state)
+{
+    e2e_session *s = *state;
+    EVP_PKEY *local = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    assert_non_null(local);
+    unsigned char *pkcs8 = NULL, raw[32];
+    size_t raw_len = sizeof(raw);
+    int pkcs8_len = i2d_PrivateKey(local, &pkcs8);
+    assert_true(pkcs8_len > 0);
+    assert_int_equal(EVP_PKEY_get_raw_public_key(local, raw, &raw_len), 1);
+    kmip_object object = {.object_type = KMIP_OBJECT_TYPE_PRIVATE_KEY,
+                          .format = KMIP_KEY_FORMAT_TYPE_PKCS_8,
+                          .value = {pkcs8, (size_t)pkcs8_len},
+                          .algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519};
+    kmip_item *attrs = e2e_key_attrs(0, 0, KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN);
+    char *priv = e2e_register(s->client, &object, attrs);
+    kmip_item_free(attrs);
+    e2e_activate(s->client, priv);
+    static const uint8_t message[] = "registered Ed25519";
+    kmip_crypto_args args = {.uid = priv, .data = {message, sizeof(message)}};
+    kmip_response *resp = e2e_call(s->client, KMIP_OPERATION_SIGN,
+                                   kmip_sign_request(s->version, &args));
+    kmip_crypto_result signed_result;
+    assert_int_equal(kmip_crypto_response(KMIP_OPERATION_SIGN,
+                                          resp->items[0].payload,
+                                          &signed_result, NULL),
+                     KMIP_OK);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestVerifyInit(md, NULL, NULL, NULL, local), 1);
+    assert_int_equal(EVP_DigestVerify(md, signed_result.signature_data.data,
+                                      signed_result.signature_data.len, message,
+                                      sizeof(message)),
+                     1);
+    EVP_MD_CTX_free(md);
+    kmip_response_free(resp);
+    kmip_object public_object = {.object_type = KMIP_OBJECT_TYPE_PUBLIC_KEY,
+                                 .format = KMIP_KEY_FORMAT_TYPE_RAW,
+                                 .value = {raw, raw_len},
+                                 .algorithm =
+                                     KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519};
+    char *pub = e2e_register(s->client, &public_object, NULL);
+    kmip_get_result got;
+    resp = get(s, pub, KMIP_KEY_FORMAT_TYPE_RAW, &got);
+    assert_int_equal(got.object.value.len, raw_len);
+    assert_memory_equal(got.object.value.data, raw, raw_len);
+    kmip_response_free(resp);
+    EVP_PKEY *back = e2e_get_public_key(s->client, pub);
+    assert_int_equal(EVP_PKEY_eq(local, back), 1);
+    EVP_PKEY_free(back);
+    OPENSSL_free(pkcs8);
+    EVP_PKEY_free(local);
+    free(priv);
+    free(pub);
+}
+
 static uint32_t register_fails(const e2e_session *s, const kmip_object *object)
 {
     kmip_item *object_item = kmip_object_build(object);
@@ -383,6 +440,7 @@ int main(void)
         cmocka_unit_test(format_the_key_lacks_is_key_format_type_not_supported),
         cmocka_unit_test(symmetric_key_gets_as_raw_and_transparent),
         cmocka_unit_test(registered_pkcs1_key_signs_and_gets_back_as_pkcs8),
+        cmocka_unit_test(registered_ed25519_keys_sign_and_get_back_raw),
         cmocka_unit_test(garbage_registered_as_a_private_key_is_invalid_field),
         cmocka_unit_test(transparent_ec_public_key_registers_as_spki),
         cmocka_unit_test(certificate_gets_back_unchanged),

@@ -8,7 +8,8 @@
 # key, `openssl pkeyutl -engine pkcs11 -sign` for RSA and EC (generated,
 # and imported as a private key alone), p11tool's
 # --test-sign for RSA and EC, and `pkcs11-tool --test`. PyKMIP: RSA key
-# generation and SHA256-RSA-PKCS.
+# generation and SHA256-RSA-PKCS. Ed25519: --keypairgen EC:edwards25519,
+# -m EDDSA, verified by openssl.
 set -eu
 
 module=$1
@@ -112,3 +113,16 @@ p11tool --provider "$module" --test-sign 'pkcs11:object=e2e-ec'
 
 step "pkcs11-tool --test"
 tool --test
+
+step "Ed25519 key pair, EDDSA sign, pkcs11-tool and openssl verify"
+tool --keypairgen --key-type EC:edwards25519 --label e2e-ed --id 05 \
+    --usage-sign
+tool --sign --id 05 -m EDDSA -i msg -o sig.ed
+tool --verify --id 05 -m EDDSA -i msg --signature-file sig.ed
+# pkcs11-tool 0.23 exports no Edwards key: its SubjectPublicKeyInfo is a
+# fixed prefix and the 32 bytes of CKA_EC_POINT (an OCTET STRING, 0420...).
+point=$(tool --list-objects --type pubkey --id 05 |
+    sed -n 's/^ *EC_POINT: *0420\([0-9a-f]*\)$/\1/p')
+printf '302a300506032b6570032100%s' "$point" | xxd -r -p >ed.der
+openssl pkey -pubin -inform DER -in ed.der -out ed.pem
+openssl pkeyutl -verify -pubin -inkey ed.pem -rawin -in msg -sigfile sig.ed

@@ -11,7 +11,7 @@
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
 # tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing
-# settings ecdh.
+# settings ecdh ed25519.
 set -eu
 
 provider=$1
@@ -155,8 +155,8 @@ case_rsa_oaep() {
 }
 
 # A self-signed certificate by KEY (req -x509, signature algorithm
-# ALGORITHM), verified without the provider, then a CMS signature by it.
-check_certificate() {
+# ALGORITHM), verified without the provider.
+check_x509() {
     key=$1 algorithm=$2
     shift 2
     openssl req -new -x509 -key "$key" -subj "/CN=p11kmip test" -days 2 \
@@ -165,6 +165,12 @@ check_certificate() {
     grep -q "Signature Algorithm: $algorithm" cert.txt ||
         fail "certificate signature algorithm: $(grep 'Signature Alg' cert.txt)"
     plain_openssl verify -CAfile cert.pem cert.pem
+}
+
+# check_x509, then a CMS signature by the certificate's key.
+check_certificate() {
+    key=$1
+    check_x509 "$@"
     openssl cms -sign -signer cert.pem -inkey "$key" -in msg -binary -nodetach \
         -outform PEM -out msg.cms
     plain_openssl cms -verify -CAfile cert.pem -inform PEM -in msg.cms \
@@ -183,6 +189,43 @@ case_x509_cms() {
         -sigopt rsa_pss_saltlen:digest
     step "req -x509 and cms -sign, ECDSA P-256"
     check_certificate "$(uri p256)" ecdsa-with-SHA256
+}
+
+case_ed25519() {
+    make_key_pair EC:edwards25519 ed 05
+    export_public_key ed
+    grep -q "BEGIN PUBLIC KEY" ed.pem || fail "no Ed25519 public key"
+    step "Ed25519 pkeyutl -sign -rawin (CKM_EDDSA), verified by openssl"
+    openssl pkeyutl -sign -rawin -inkey "$(uri ed)" -in msg -out sig.ed
+    [ "$(wc -c <sig.ed)" -eq 64 ] || fail "an Ed25519 signature of 64 bytes"
+    check_signature sig.ed msg ed.pem "$(uri ed)" -rawin
+    step "Ed25519 pkeyutl -sign with a digest is refused"
+    if openssl pkeyutl -sign -rawin -inkey "$(uri ed)" -digest sha256 \
+        -in msg -out sig.bad 2>err; then
+        fail "Ed25519 signed a SHA-256 digest"
+    fi
+    # OpenSSL 3.0's CMS signs with no Ed25519 key, its own included.
+    step "req -x509, Ed25519"
+    check_x509 "$(uri ed)" ED25519
+    step "an Ed25519 key file (pkey -in URI -out)"
+    openssl pkey -in "$(uri ed)" -out ed.key
+    openssl pkeyutl -sign -rawin -inkey ed.key -in msg -out sig.file
+    plain_openssl pkeyutl -verify -pubin -inkey ed.pem -rawin -in msg \
+        -sigfile sig.file
+    step "s_server with the Ed25519 key, TLS 1.3"
+    check_tls "$(uri ed)" TLS_AES_128_GCM_SHA256 -tls1_3 \
+        -ciphersuites TLS_AES_128_GCM_SHA256
+    step "genpkey -algorithm ED25519 on the token (a key file, no material)"
+    openssl genpkey -propquery provider=p11kmip -algorithm ED25519 \
+        -out gen-ed.key
+    grep -q "BEGIN PKCS#11 PROVIDER URI" gen-ed.key ||
+        fail "genpkey wrote no key file"
+    grep -q PRIVATE gen-ed.key && fail "genpkey wrote key material"
+    openssl pkey -in gen-ed.key -pubout -out gen-ed.pem
+    cmp -s gen-ed.pem ed.pem && fail "genpkey named the other Ed25519 key"
+    openssl pkeyutl -sign -rawin -inkey gen-ed.key -in msg -out sig.gen
+    plain_openssl pkeyutl -verify -pubin -inkey gen-ed.pem -rawin -in msg \
+        -sigfile sig.gen
 }
 
 # Serves one TLS connection with KEY and cert.pem (s_server, in the
@@ -544,6 +587,7 @@ keyfile) case_keyfile ;;
 listing) case_listing ;;
 settings) case_settings ;;
 ecdh) case_ecdh ;;
+ed25519) case_ed25519 ;;
 *) fail "unknown case $case" ;;
 esac
 echo "PASS: $backend $case"
