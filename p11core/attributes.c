@@ -274,9 +274,17 @@ static CK_RV cache_change(p11_object *object, uint32_t tag,
                           const CK_ATTRIBUTE *attr)
 {
     uint8_t *copy = NULL;
-    bool flag = tag == KMIP_TAG_SENSITIVE || tag == KMIP_TAG_EXTRACTABLE;
 
-    if (attr->ulValueLen > 0 && !flag) {
+    if (tag == KMIP_TAG_SENSITIVE || tag == KMIP_TAG_EXTRACTABLE) {
+        pthread_mutex_lock(&object->lock);
+        if (tag == KMIP_TAG_SENSITIVE)
+            object->sensitive = true;
+        else
+            object->extractable = false;
+        pthread_mutex_unlock(&object->lock);
+        return CKR_OK;
+    }
+    if (attr->ulValueLen > 0) {
         copy = malloc(attr->ulValueLen + 1);
         if (copy == NULL)
             return CKR_HOST_MEMORY;
@@ -284,11 +292,7 @@ static CK_RV cache_change(p11_object *object, uint32_t tag,
         copy[attr->ulValueLen] = '\0';
     }
     pthread_mutex_lock(&object->lock);
-    if (tag == KMIP_TAG_SENSITIVE)
-        object->sensitive = true;
-    else if (tag == KMIP_TAG_EXTRACTABLE)
-        object->extractable = false;
-    else if (tag == KMIP_TAG_NAME) {
+    if (tag == KMIP_TAG_NAME) {
         free(object->label);
         object->label = (char *)copy;
     } else if (copy != NULL) {

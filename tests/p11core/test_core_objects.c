@@ -357,14 +357,14 @@ static void rsa_pair_with_exponent_3_is_attribute_value_invalid(void **state)
                      CKR_DEVICE_ERROR);
 }
 
-static void rsa_pair_of_512_bits_is_attribute_value_invalid(void **state)
+static void rsa_pair_of_512_bits_is_key_size_range(void **state)
 {
     CK_ULONG bits = 512;
     CK_ATTRIBUTE pub[] = {{CKA_MODULUS_BITS, &bits, sizeof(bits)}};
 
     (void)state;
     assert_int_equal(generate_pair(CKM_RSA_PKCS_KEY_PAIR_GEN, pub, 1),
-                     CKR_ATTRIBUTE_VALUE_INVALID);
+                     CKR_KEY_SIZE_RANGE);
 }
 
 static void ec_pair_on_an_unknown_curve_is_attribute_value_invalid(void **state)
@@ -488,7 +488,7 @@ int main(void)
         T(key_pair_mechanism_for_a_key_is_mechanism_invalid),
         T(rsa_pair_without_modulus_bits_is_template_incomplete),
         T(rsa_pair_with_exponent_3_is_attribute_value_invalid),
-        T(rsa_pair_of_512_bits_is_attribute_value_invalid),
+        T(rsa_pair_of_512_bits_is_key_size_range),
         T(ec_pair_on_an_unknown_curve_is_attribute_value_invalid),
         T(ec_pair_with_modulus_bits_is_template_inconsistent),
         T(object_without_class_is_template_incomplete),
