@@ -28,6 +28,7 @@ typedef struct keygen_args {
 } keygen_args;
 
 static CK_BBOOL yes = CK_TRUE;
+static CK_BBOOL no = CK_FALSE;
 
 /* The CKA_EC_PARAMS of a curve (a named-curve OID), OPENSSL_malloc'd. */
 static int ec_params(int nid, unsigned char **der)
@@ -55,27 +56,36 @@ static CK_RV generate(const cli_token *token, const keygen_args *args,
                       CK_OBJECT_HANDLE *handles, size_t *n)
 {
     CK_MECHANISM mechanism = {args->spec.mechanism, NULL, 0};
-    CK_ATTRIBUTE pub[8], priv[8];
+    CK_ATTRIBUTE pub[10], priv[10];
     CK_ULONG pub_n = naming(args, pub), priv_n = naming(args, priv);
     CK_ULONG size = args->spec.size;
     unsigned char *params = NULL;
     int params_len;
     CK_RV rv;
 
+    /* Each usage said, as the token's defaults would add others. */
     if (mechanism.mechanism == CKM_AES_KEY_GEN) {
         priv[priv_n++] = (CK_ATTRIBUTE){CKA_VALUE_LEN, &size, sizeof(size)};
         priv[priv_n++] = (CK_ATTRIBUTE){CKA_ENCRYPT, &yes, sizeof(yes)};
         priv[priv_n++] = (CK_ATTRIBUTE){CKA_DECRYPT, &yes, sizeof(yes)};
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_WRAP, &no, sizeof(no)};
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_UNWRAP, &no, sizeof(no)};
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_SIGN, &no, sizeof(no)};
+        priv[priv_n++] = (CK_ATTRIBUTE){CKA_VERIFY, &no, sizeof(no)};
         *n = 1;
         return token->fns->C_GenerateKey(token->session, &mechanism, priv,
                                          priv_n, &handles[0]);
     }
+    CK_BBOOL *rsa =
+        mechanism.mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN ? &yes : &no;
     pub[pub_n++] = (CK_ATTRIBUTE){CKA_VERIFY, &yes, sizeof(yes)};
+    pub[pub_n++] = (CK_ATTRIBUTE){CKA_ENCRYPT, rsa, sizeof(*rsa)};
+    pub[pub_n++] = (CK_ATTRIBUTE){CKA_WRAP, &no, sizeof(no)};
     priv[priv_n++] = (CK_ATTRIBUTE){CKA_SIGN, &yes, sizeof(yes)};
+    priv[priv_n++] = (CK_ATTRIBUTE){CKA_DECRYPT, rsa, sizeof(*rsa)};
+    priv[priv_n++] = (CK_ATTRIBUTE){CKA_UNWRAP, &no, sizeof(no)};
     if (mechanism.mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN) {
         pub[pub_n++] = (CK_ATTRIBUTE){CKA_MODULUS_BITS, &size, sizeof(size)};
-        pub[pub_n++] = (CK_ATTRIBUTE){CKA_ENCRYPT, &yes, sizeof(yes)};
-        priv[priv_n++] = (CK_ATTRIBUTE){CKA_DECRYPT, &yes, sizeof(yes)};
     } else {
         params_len = ec_params(args->spec.curve_nid, &params);
         if (params_len <= 0)
