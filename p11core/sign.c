@@ -53,7 +53,7 @@ static bool is_ecdsa(const sign_ctx *ctx)
 static size_t signature_length(const sign_ctx *ctx, const p11_object *key)
 {
     if (is_hmac(ctx))
-        return ctx->message_hash->length;
+        return ctx->params.mac_length;
     if (is_ecdsa(ctx))
         return 2 * p11_key_bytes(key);
     return p11_key_bytes(key);
@@ -119,7 +119,7 @@ static CK_RV check_signature(const sign_ctx *ctx, const uint8_t *signature,
         return p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2, out,
                                     ctx->signature_len);
     if (is_hmac(ctx))
-        return len == ctx->signature_len ? CKR_OK : CKR_DEVICE_ERROR;
+        return len == ctx->message_hash->length ? CKR_OK : CKR_DEVICE_ERROR;
     return rsa_signature_ok(signature, len, ctx->signature_len)
                ? CKR_OK
                : CKR_DEVICE_ERROR;
@@ -138,7 +138,9 @@ static CK_RV store_signature(const sign_ctx *ctx, const uint8_t *signature,
                       len, ctx->signature_len);
         return rv;
     }
-    if (!is_ecdsa(ctx)) {
+    if (is_hmac(ctx))
+        memcpy(out, signature, ctx->signature_len); /* _GENERAL: truncated */
+    else if (!is_ecdsa(ctx)) {
         size_t pad = ctx->signature_len - len;
         memset(out, 0, pad);
         memcpy(out + pad, signature, len);

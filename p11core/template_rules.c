@@ -125,7 +125,7 @@ static uint32_t default_usage(CK_OBJECT_CLASS object_class, CK_ULONG subtype)
         return KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN |
                (ec ? 0 : KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT);
     case CKO_SECRET_KEY:
-        return subtype == CKK_GENERIC_SECRET
+        return p11_mac_key_type(subtype)
                    ? KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE |
                          KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY
                    : KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
