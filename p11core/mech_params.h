@@ -29,6 +29,7 @@ typedef enum p11_sign_input {
     P11_INPUT_MESSAGE,     /* the message, hashed by the mechanism */
     P11_INPUT_HASH,        /* a hash (CKM_ECDSA, CKM_RSA_PKCS_PSS) */
     P11_INPUT_DIGEST_INFO, /* a DER DigestInfo (CKM_RSA_PKCS) */
+    P11_INPUT_RAW,         /* an integer below the modulus (CKM_RSA_X_509) */
 } p11_sign_input;
 
 typedef struct p11_mech_kmip {

@@ -34,6 +34,8 @@ const struct p11_mechanism p11_mechanisms[] = {
     {CKM_SHA384_RSA_PKCS_PSS, RSA_BITS, SIGN_VERIFY},
     {CKM_SHA512_RSA_PKCS_PSS, RSA_BITS, SIGN_VERIFY},
     {CKM_RSA_PKCS_OAEP, RSA_BITS, ENCRYPT_DECRYPT},
+    /* Raw RSA: the private operations, on the server. */
+    {CKM_RSA_X_509, RSA_BITS, CKF_HW | CKF_SIGN | CKF_DECRYPT},
 
     {CKM_ECDSA, EC_BITS, SIGN_VERIFY | EC_FLAGS},
     {CKM_ECDSA_SHA1, EC_BITS, SIGN_VERIFY | EC_FLAGS},

@@ -79,7 +79,8 @@ static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
         return rv;
     }
     /* A mechanism that signs a hash needs Digested Data. */
-    if (ctx->params.mech->input != P11_INPUT_MESSAGE &&
+    if ((ctx->params.mech->input == P11_INPUT_HASH ||
+         ctx->params.mech->input == P11_INPUT_DIGEST_INFO) &&
         digested_sign(session) == P11_SUPPORT_REFUSED) {
         sign_ctx_free(ctx);
         return CKR_MECHANISM_INVALID;
@@ -199,6 +200,26 @@ static CK_RV sign_digested(p11_session *session, const sign_ctx *ctx,
     return reply.rv;
 }
 
+/* CKM_RSA_X_509: the input, at most the modulus' length, as the
+ * modulus-length integer it stands for (leading zero bytes added). */
+static CK_RV sign_raw(p11_session *session, const sign_ctx *ctx,
+                      const p11_object *key, const uint8_t *data, size_t len,
+                      uint8_t **signature, size_t *signature_len)
+{
+    if (len > ctx->signature_len)
+        return CKR_DATA_LEN_RANGE;
+    uint8_t *block = calloc(1, ctx->signature_len);
+    if (block == NULL)
+        return CKR_HOST_MEMORY;
+    memcpy(block + ctx->signature_len - len, data, len);
+    CK_RV rv =
+        p11_kmip_sign(session, key, &ctx->params, block, ctx->signature_len,
+                      false, signature, signature_len)
+            .rv;
+    OPENSSL_clear_free(block, ctx->signature_len);
+    return rv;
+}
+
 /* Signs one whole input (C_Sign, or C_SignFinal of a mechanism that
  * gathers its input) with one request. *signature is malloc'd. */
 static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
@@ -209,6 +230,8 @@ static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
         return p11_kmip_mac(session, key, &ctx->params, data, len, signature,
                             signature_len)
             .rv;
+    if (ctx->params.mech->input == P11_INPUT_RAW)
+        return sign_raw(session, ctx, key, data, len, signature, signature_len);
     if (ctx->params.mech->input == P11_INPUT_MESSAGE)
         return p11_kmip_sign(session, key, &ctx->params, data, len, false,
                              signature, signature_len)

@@ -126,6 +126,36 @@ static void rsa_pkcs1_encryption_round_trips(void **state)
     kmipd_buf_clear(&plain);
 }
 
+/* Raw RSA decrypts what OpenSSL's raw RSA encrypted, and takes only the
+ * modulus' length. */
+static void raw_rsa_decrypts_openssl_raw_rsa(void **state)
+{
+    (void)state;
+    uint8_t block[256] = {0};
+    memcpy(block + 256 - sizeof(message), message, sizeof(message));
+    uint8_t cipher[256];
+    size_t cipher_len = sizeof(cipher);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, rsa_key, NULL);
+    assert_int_equal(EVP_PKEY_encrypt_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING), 1);
+    assert_int_equal(
+        EVP_PKEY_encrypt(ctx, cipher, &cipher_len, block, sizeof(block)), 1);
+    EVP_PKEY_CTX_free(ctx);
+
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_NONE};
+    kmipd_buf plain = {0};
+    kmip_status st;
+    assert_int_equal(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher, cipher_len, &plain, &st),
+        KMIP_OK);
+    assert_int_equal(plain.len, sizeof(block));
+    assert_memory_equal(plain.data, block, sizeof(block));
+    kmipd_buf_clear(&plain);
+    crypto_test_assert_reason(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher, cipher_len - 1, &plain, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
+}
+
 static void
 rsa_encryption_without_padding_method_is_bad_parameters(void **state)
 {
@@ -601,6 +631,7 @@ int main(void)
         cmocka_unit_test(oaep_with_another_label_fails_to_decrypt),
         cmocka_unit_test(oaep_decrypts_what_openssl_encrypted),
         cmocka_unit_test(rsa_pkcs1_encryption_round_trips),
+        cmocka_unit_test(raw_rsa_decrypts_openssl_raw_rsa),
         cmocka_unit_test(
             rsa_encryption_without_padding_method_is_bad_parameters),
         cmocka_unit_test(aes_every_mode_and_size_round_trips),

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""HMAC with every hash through p11kmip-pkcs11.so (PyKCS11) against the
-kmipd with_server.py started: RFC 4231 (and RFC 2202 for SHA-1) vectors
-with keys imported by C_CreateObject, the _GENERAL forms' truncated MACs,
-and a key whose KMIP algorithm fixes its hash refusing another hash at
-C_SignInit.
+"""Mechanisms through p11kmip-pkcs11.so (PyKCS11) against the kmipd
+with_server.py started. HMAC with every hash: RFC 4231 (and RFC 2202 for
+SHA-1) vectors with keys imported by C_CreateObject, the _GENERAL forms'
+truncated MACs, and a key whose KMIP algorithm fixes its hash refusing
+another hash at C_SignInit. Raw RSA (CKM_RSA_X_509) sign and decrypt,
+checked with the public key's raw RSA here.
 
     test_hmac_e2e.py MODULE
 """
@@ -147,6 +148,63 @@ class Hmac(unittest.TestCase):
         for name in ("CKM_SHA_1_HMAC", "CKM_SHA224_HMAC_GENERAL",
                      "CKM_SHA512_HMAC", "CKM_SHA384_HMAC_GENERAL"):
             self.assertIn(name, offered)
+
+
+def rsa_pair():
+    public, private = SESSION.generateKeyPair(
+        [(CKA_TOKEN, True), (CKA_MODULUS_BITS, 2048),
+         (CKA_PUBLIC_EXPONENT, b"\x01\x00\x01"), (CKA_VERIFY, True),
+         (CKA_ENCRYPT, True)],
+        [(CKA_TOKEN, True), (CKA_SIGN, True), (CKA_DECRYPT, True)],
+        Mechanism(CKM_RSA_PKCS_KEY_PAIR_GEN))
+    n, e = SESSION.getAttributeValue(public, [CKA_MODULUS,
+                                              CKA_PUBLIC_EXPONENT], True)
+    return private, int.from_bytes(bytes(n), "big"), int.from_bytes(
+        bytes(e), "big")
+
+
+RAW = Mechanism(CKM_RSA_X_509)
+
+
+class RawRsa(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.key, cls.n, cls.e = rsa_pair()
+
+    def test_sign_is_undone_by_the_public_key(self):
+        for data in (b"\x00" + os.urandom(255), os.urandom(100)):
+            with self.subTest(length=len(data)):
+                signature = bytes(SESSION.sign(self.key, data, RAW))
+                self.assertEqual(len(signature), 256)
+                recovered = pow(int.from_bytes(signature, "big"), self.e,
+                                self.n)
+                self.assertEqual(recovered, int.from_bytes(data, "big"))
+
+    def test_decrypt_reverses_the_public_key(self):
+        message = b"\x00" + os.urandom(255)
+        cipher = pow(int.from_bytes(message, "big"), self.e, self.n)
+        plain = bytes(SESSION.decrypt(self.key, cipher.to_bytes(256, "big"),
+                                      RAW))
+        self.assertEqual(plain, message)
+
+    def test_wrong_lengths_get_the_standards_codes(self):
+        self.assertEqual(
+            code(lambda: SESSION.sign(self.key, bytes(257), RAW)),
+            CKR_DATA_LEN_RANGE)
+        self.assertEqual(
+            code(lambda: SESSION.decrypt(self.key, bytes(255), RAW)),
+            CKR_ENCRYPTED_DATA_LEN_RANGE)
+
+    def test_an_input_above_the_modulus_is_refused(self):
+        self.assertNotEqual(
+            code(lambda: SESSION.sign(self.key, b"\xff" * 256, RAW)),
+            CKR_OK)
+
+    def test_only_the_private_operations_are_offered(self):
+        info = LIB.getMechanismInfo(SLOT, "CKM_RSA_X_509")
+        self.assertEqual(info.flags & (CKF_SIGN | CKF_DECRYPT),
+                         CKF_SIGN | CKF_DECRYPT)
+        self.assertEqual(info.flags & (CKF_VERIFY | CKF_ENCRYPT), 0)
 
 
 if __name__ == "__main__":
