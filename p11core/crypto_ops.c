@@ -32,7 +32,8 @@ CK_RV p11_op_key(p11_session *session, p11_op_kind kind,
     /* Every keyed mechanism of the module has a KMIP table entry, which
      * names its key type. */
     const p11_mech_kmip *mech = p11_mech_kmip_find(mechanism->mechanism);
-    if (offered == NULL || (offered->flags & flag) == 0 || mech == NULL)
+    if (offered == NULL || mech == NULL ||
+        (p11_mechanism_flags(&session->slot->server, offered) & flag) == 0)
         return CKR_MECHANISM_INVALID;
     bool secret =
         mech->key_type == CKK_AES || mech->key_type == CKK_GENERIC_SECRET;

@@ -70,6 +70,10 @@ const struct p11_mechanism p11_mechanisms[] = {
     {CKM_SHA512, NO_KEY, CKF_DIGEST},
 };
 
+_Static_assert(sizeof(p11_mechanisms) / sizeof(p11_mechanisms[0]) <=
+                   P11_MECHANISMS_MAX,
+               "p11_server keeps refusals for P11_MECHANISMS_MAX mechanisms");
+
 const size_t p11_mechanism_count =
     sizeof(p11_mechanisms) / sizeof(p11_mechanisms[0]);
 
