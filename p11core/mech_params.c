@@ -276,13 +276,20 @@ CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,
     return rv;
 }
 
-bool p11_hmac_algorithm_fixed(uint32_t algorithm)
+size_t p11_hmac_mechanisms(uint32_t algorithm, CK_MECHANISM_TYPE out[2])
 {
-    for (size_t i = 0; i < sizeof(mechs) / sizeof(mechs[0]); i++)
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof(mechs) / sizeof(mechs[0]) && count < 2; i++)
         if (mechs[i].key_type == CKK_GENERIC_SECRET &&
             mechs[i].algorithm == algorithm)
-            return true;
-    return false;
+            out[count++] = mechs[i].mechanism;
+    return count;
+}
+
+bool p11_hmac_algorithm_fixed(uint32_t algorithm)
+{
+    CK_MECHANISM_TYPE found[2];
+    return p11_hmac_mechanisms(algorithm, found) > 0;
 }
 
 void p11_kmip_params_set_hash(p11_kmip_params *params, const p11_hash *hash)

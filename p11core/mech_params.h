@@ -87,6 +87,10 @@ void p11_kmip_params_set_hash(p11_kmip_params *params, const p11_hash *hash);
  * algorithm is an HMAC (KMIP names the hash with the algorithm). */
 bool p11_hmac_algorithm_fixed(uint32_t algorithm);
 
+/* The HMAC mechanisms (plain and _GENERAL) of an HMAC algorithm, into
+ * out (room for 2); their count, 0 for another algorithm. */
+size_t p11_hmac_mechanisms(uint32_t algorithm, CK_MECHANISM_TYPE out[2]);
+
 /* Frees the owned byte strings and zeroes params. NULL is a no-op. */
 void p11_kmip_params_clear(p11_kmip_params *params);
 

@@ -134,6 +134,12 @@ class Hmac(unittest.TestCase):
                                         Mechanism(CKM_SHA384_HMAC))),
             CKR_KEY_TYPE_INCONSISTENT)
 
+    def test_allowed_mechanisms_name_the_keys_hash(self):
+        key = mac_key(JEFE, CKK_SHA384_HMAC)
+        allowed = SESSION.getAttributeValue(key, [CKA_ALLOWED_MECHANISMS])[0]
+        self.assertEqual(struct.unpack("2L", bytes(allowed)),
+                         (CKM_SHA384_HMAC, CKM_SHA384_HMAC_GENERAL))
+
     def test_a_generic_secret_takes_the_hash_its_server_fixed(self):
         # The module registers a generic secret as HMAC-SHA256.
         key = mac_key(JEFE, CKK_GENERIC_SECRET)
