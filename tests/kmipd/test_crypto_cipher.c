@@ -556,6 +556,33 @@ static void hmac_contradicting_the_key_algorithm_is_bad_parameters(void **state)
         &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
 }
 
+/* A key of no HMAC algorithm MACs with the hash the request names
+ * (RFC 4231 test case 2 with HMAC-SHA-512, RFC 2202 with SHA-1). */
+static void hmac_of_a_key_fixing_no_hash_takes_the_requests(void **state)
+{
+    (void)state;
+    static const uint8_t sha512_start[] = {0x16, 0x4b, 0x7a, 0x7b,
+                                           0xfc, 0xf8, 0x19, 0xe2};
+    static const uint8_t sha1_start[] = {0xef, 0xfc, 0xdf, 0x6a,
+                                         0xe5, 0xeb, 0x2f, 0xa2};
+    const kmipd_crypto_params asked[] = {
+        {.hashing_algorithm = KMIP_HASHING_ALGORITHM_SHA_512},
+        {.cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA1}};
+    const uint8_t *expected[] = {sha512_start, sha1_start};
+    const size_t lengths[] = {64, 20};
+    for (size_t i = 0; i < 2; i++) {
+        kmipd_buf mac = {0};
+        kmip_status st;
+        assert_int_equal(kmipd_mac(jefe, sizeof(jefe),
+                                   KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, &asked[i],
+                                   jefe_data, sizeof(jefe_data) - 1, &mac, &st),
+                         KMIP_OK);
+        assert_int_equal(mac.len, lengths[i]);
+        assert_memory_equal(mac.data, expected[i], 8);
+        kmipd_buf_clear(&mac);
+    }
+}
+
 static void rng_returns_the_requested_length(void **state)
 {
     (void)state;
@@ -652,6 +679,7 @@ int main(void)
         cmocka_unit_test(mac_verify_accepts_the_mac_and_rejects_another),
         cmocka_unit_test(
             hmac_contradicting_the_key_algorithm_is_bad_parameters),
+        cmocka_unit_test(hmac_of_a_key_fixing_no_hash_takes_the_requests),
         cmocka_unit_test(rng_returns_the_requested_length),
         cmocka_unit_test(rng_outside_its_bounds_is_invalid_field),
         cmocka_unit_test(hash_matches_the_oasis_case),
