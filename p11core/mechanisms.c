@@ -5,7 +5,10 @@
  * PKCS#11 gives them. */
 #include "p11core_internal.h"
 
-#define RSA_BITS 2048, 4096
+/* RSA keys are made of 2048 to 4096 bits; keys of 1024 to 8192 bits
+ * imported (what kmipd registers) sign and decrypt. */
+#define RSA_GEN_BITS 2048, 4096
+#define RSA_BITS 1024, 8192
 #define EC_BITS 256, 521
 #define AES_BYTES 16, 32
 #define SECRET_BYTES 1, 512
@@ -16,7 +19,7 @@
 #define ENCRYPT_DECRYPT (CKF_HW | CKF_ENCRYPT | CKF_DECRYPT)
 
 const struct p11_mechanism p11_mechanisms[] = {
-    {CKM_RSA_PKCS_KEY_PAIR_GEN, RSA_BITS, CKF_HW | CKF_GENERATE_KEY_PAIR},
+    {CKM_RSA_PKCS_KEY_PAIR_GEN, RSA_GEN_BITS, CKF_HW | CKF_GENERATE_KEY_PAIR},
     {CKM_EC_KEY_PAIR_GEN, EC_BITS, CKF_HW | CKF_GENERATE_KEY_PAIR | EC_FLAGS},
     {CKM_AES_KEY_GEN, AES_BYTES, CKF_HW | CKF_GENERATE},
     {CKM_GENERIC_SECRET_KEY_GEN, SECRET_BYTES, CKF_HW | CKF_GENERATE},

@@ -70,6 +70,8 @@ class MechanismList(unittest.TestCase):
     def test_sizes_are_what_the_servers_take(self):
         info = LIB.getMechanismInfo(SLOT, "CKM_RSA_PKCS_KEY_PAIR_GEN")
         self.assertEqual((info.ulMinKeySize, info.ulMaxKeySize), (2048, 4096))
+        info = LIB.getMechanismInfo(SLOT, "CKM_SHA256_RSA_PKCS")
+        self.assertEqual((info.ulMinKeySize, info.ulMaxKeySize), (1024, 8192))
         info = LIB.getMechanismInfo(SLOT, "CKM_SHA256_HMAC_GENERAL")
         self.assertEqual((info.ulMinKeySize, info.ulMaxKeySize), (1, 512))
 
