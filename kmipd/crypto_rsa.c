@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* RSA Encrypt and Decrypt: OAEP and PKCS#1 v1.5. */
+/* RSA Encrypt and Decrypt: OAEP, PKCS#1 v1.5 and raw (Padding Method
+ * None, an input of the modulus' length). */
 #include <openssl/crypto.h>
 #include <openssl/rsa.h>
 
@@ -8,10 +9,23 @@
 #include "kmipd/crypto.h"
 #include "kmipd/crypto_internal.h"
 
+/* Raw RSA takes exactly the modulus' length. */
+static bool raw_length_ok(const EVP_PKEY *key, const kmipd_crypto_params *p,
+                          size_t len, kmip_status *status)
+{
+    size_t key_bytes = (size_t)EVP_PKEY_get_size(key);
+    if (p->padding_method != KMIP_PADDING_METHOD_NONE || len == key_bytes)
+        return true;
+    kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                      "raw RSA of %zu bytes with a %zu-byte key", len,
+                      key_bytes);
+    return false;
+}
+
 /* A context for EVP_PKEY_encrypt (encrypt true) or EVP_PKEY_decrypt set
- * up for params, or NULL with status filled. */
+ * up for params and an input of len bytes, or NULL with status filled. */
 static EVP_PKEY_CTX *rsa_ctx(EVP_PKEY *key, const kmipd_crypto_params *p,
-                             bool encrypt, kmip_status *status)
+                             bool encrypt, size_t len, kmip_status *status)
 {
     if (!EVP_PKEY_is_a(key, "RSA")) {
         kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
@@ -31,16 +45,21 @@ static EVP_PKEY_CTX *rsa_ctx(EVP_PKEY *key, const kmipd_crypto_params *p,
         padding = RSA_PKCS1_OAEP_PADDING;
     } else if (p->padding_method == KMIP_PADDING_METHOD_PKCS1V15) {
         padding = RSA_PKCS1_PADDING;
+    } else if (p->padding_method == KMIP_PADDING_METHOD_NONE) {
+        padding = RSA_NO_PADDING;
     } else {
         kmipd_crypto_fail(
             status,
             p->padding_method == 0
                 ? KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS
                 : KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
-            "RSA encryption needs Padding Method OAEP or PKCS1 v1.5 (got %u)",
+            "RSA encryption needs Padding Method OAEP, PKCS1 v1.5 or None "
+            "(got %u)",
             p->padding_method);
         return NULL;
     }
+    if (!raw_length_ok(key, p, len, status))
+        return NULL;
     const EVP_MD *oaep_md =
         kmipd_hash_md(p->hashing_algorithm != 0 ? p->hashing_algorithm
                                                 : KMIP_HASHING_ALGORITHM_SHA_1);
@@ -88,7 +107,7 @@ kmip_rc kmipd_rsa_encrypt(EVP_PKEY *key, const kmipd_crypto_params *params,
                           const uint8_t *in, size_t len, kmipd_buf *out,
                           kmip_status *status)
 {
-    EVP_PKEY_CTX *ctx = rsa_ctx(key, params, true, status);
+    EVP_PKEY_CTX *ctx = rsa_ctx(key, params, true, len, status);
     if (ctx == NULL)
         return KMIP_E_RESULT;
     size_t out_len = 0;
@@ -110,7 +129,7 @@ kmip_rc kmipd_rsa_decrypt(EVP_PKEY *key, const kmipd_crypto_params *params,
                           const uint8_t *in, size_t len, kmipd_buf *out,
                           kmip_status *status)
 {
-    EVP_PKEY_CTX *ctx = rsa_ctx(key, params, false, status);
+    EVP_PKEY_CTX *ctx = rsa_ctx(key, params, false, len, status);
     if (ctx == NULL)
         return KMIP_E_RESULT;
     size_t out_len = 0;

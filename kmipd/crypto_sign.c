@@ -56,7 +56,8 @@ static const struct signature_algorithm {
 /* A request's signature parameters, resolved against the key. */
 typedef struct sign_scheme {
     enum key_kind kind;
-    int rsa_padding;    /* RSA_PKCS1_PADDING or RSA_PKCS1_PSS_PADDING */
+    int rsa_padding;    /* RSA_PKCS1_PADDING, _PSS_PADDING, _NO_PADDING */
+    size_t raw_len;     /* RSA_NO_PADDING: the input's length, the key's */
     const EVP_MD *md;   /* NULL: sign the data as given */
     const EVP_MD *mgf1; /* PSS */
     int salt_length;    /* PSS */
@@ -102,10 +103,18 @@ static kmip_rc resolve_rsa(const kmipd_crypto_params *p, uint32_t padding,
         scheme->rsa_padding = RSA_PKCS1_PADDING;
         return KMIP_OK;
     }
+    if (padding == KMIP_PADDING_METHOD_NONE) {
+        scheme->rsa_padding = RSA_NO_PADDING;
+        scheme->raw_len = (size_t)key_bytes;
+        return scheme->md == NULL
+                   ? KMIP_OK
+                   : bad_params(status, "raw RSA takes no Hashing Algorithm");
+    }
     if (padding != KMIP_PADDING_METHOD_PSS)
         return kmipd_crypto_fail(
             status, KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS,
-            "RSA signatures use PKCS#1 v1.5 or PSS, not padding %u", padding);
+            "RSA signatures use PKCS#1 v1.5, PSS or no padding, not %u",
+            padding);
     scheme->rsa_padding = RSA_PKCS1_PSS_PADDING;
     if (scheme->md == NULL)
         return bad_params(status, "PSS needs a Hashing Algorithm");
@@ -198,6 +207,10 @@ static kmip_rc to_be_signed(const sign_scheme *scheme, const uint8_t *data,
 {
     *tbs = data;
     *tbs_len = len;
+    if (scheme->raw_len != 0 && len != scheme->raw_len)
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                 "raw RSA of %zu bytes with a %zu-byte key",
+                                 len, scheme->raw_len);
     if (scheme->md == NULL)
         return KMIP_OK;
     if (digested) {

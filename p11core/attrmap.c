@@ -16,6 +16,7 @@
 
 #include "attr_table.h"
 #include "kmip/tags.h"
+#include "mech_params.h"
 
 unsigned p11_class_bit(CK_OBJECT_CLASS object_class)
 {
@@ -275,6 +276,21 @@ static CK_RV read_check_value(const p11_attr_entry *e, const p11_object *o,
     return v->owned != NULL ? CKR_OK : CKR_HOST_MEMORY;
 }
 
+/* A secret whose KMIP algorithm fixes its hash takes that HMAC only; other
+ * keys do not say (any mechanism of their type). */
+static CK_RV read_allowed_mechanisms(const p11_attr_entry *e,
+                                     const p11_object *o, p11_attr_value *v)
+{
+    CK_MECHANISM_TYPE allowed[2];
+    size_t count = p11_hmac_mechanisms(o->kmip_algorithm, allowed);
+    (void)e;
+    if (count == 0)
+        return CKR_ATTRIBUTE_TYPE_INVALID;
+    v->owned = OPENSSL_memdup(allowed, count * sizeof(allowed[0]));
+    set_bytes(v, v->owned, count * sizeof(allowed[0]));
+    return v->owned != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
 #define FLAG(field) offsetof(p11_object, field)
 #define USAGE(type, classes)                                                   \
     {                                                                          \
@@ -376,6 +392,8 @@ static const p11_attr_entry table[] = {
      * CKU_CONTEXT_SPECIFIC (crypto_ops.c, login.c). */
     BAG(CKA_ALWAYS_AUTHENTICATE, PRIV, FORM_BOOL, CK_FALSE),
     TOKEN(CKA_PUBLIC_KEY_INFO, ASYM, FORM_BYTES, read_public_key_info, 0),
+    TOKEN(CKA_ALLOWED_MECHANISMS, SECRET, FORM_BYTES, read_allowed_mechanisms,
+          0),
     {CKA_VALUE_LEN, SECRET, ANY_KEY, 0, FORM_ULONG, USE_INPUT, GENERATE,
      ANY_VALUE, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, read_value_len, 0},
     /* RSA */

@@ -59,6 +59,10 @@ CK_ULONG p11_subtype_from_kmip(CK_OBJECT_CLASS object_class,
  * module cannot make one. */
 uint32_t p11_kmip_algorithm(CK_KEY_TYPE key_type);
 
+/* Whether a secret key of this type MACs: CKK_GENERIC_SECRET and the HMAC
+ * key types (CKK_SHA256_HMAC ...). */
+bool p11_mac_key_type(CK_KEY_TYPE key_type);
+
 /* ---- Public key material (public_key.c) ---- */
 
 /* The public key of a KMIP Public Key object (X.509 SubjectPublicKeyInfo

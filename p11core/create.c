@@ -28,8 +28,7 @@ static CK_RV template_kind(const CK_ATTRIBUTE *templ, CK_ULONG count,
         return rv;
     case CKO_SECRET_KEY:
         rv = p11_template_ulong(templ, count, CKA_KEY_TYPE, subtype);
-        if (rv == CKR_OK && *subtype != CKK_AES &&
-            *subtype != CKK_GENERIC_SECRET)
+        if (rv == CKR_OK && *subtype != CKK_AES && !p11_mac_key_type(*subtype))
             rv = CKR_ATTRIBUTE_VALUE_INVALID;
         return rv;
     case CKO_CERTIFICATE:

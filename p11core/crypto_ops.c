@@ -8,6 +8,18 @@
 
 #include <openssl/crypto.h>
 
+/* Whether key is of the mechanism's key type: an HMAC mechanism takes a
+ * secret whose KMIP algorithm is its own HMAC or no HMAC at all (a server
+ * MACs with the hash the algorithm names). */
+static bool key_fits(const p11_mech_kmip *mech, const p11_object *key)
+{
+    if (key->subtype != mech->key_type)
+        return false;
+    return mech->key_type != CKK_GENERIC_SECRET ||
+           key->kmip_algorithm == mech->algorithm ||
+           !p11_hmac_algorithm_fixed(key->kmip_algorithm);
+}
+
 CK_RV p11_op_key(p11_session *session, p11_op_kind kind,
                  const CK_MECHANISM *mechanism, CK_FLAGS flag,
                  CK_OBJECT_HANDLE key, CK_OBJECT_CLASS asymmetric_class,
@@ -22,7 +34,8 @@ CK_RV p11_op_key(p11_session *session, p11_op_kind kind,
     /* Every keyed mechanism of the module has a KMIP table entry, which
      * names its key type. */
     const p11_mech_kmip *mech = p11_mech_kmip_find(mechanism->mechanism);
-    if (offered == NULL || (offered->flags & flag) == 0 || mech == NULL)
+    if (offered == NULL || mech == NULL ||
+        (p11_mechanism_flags(&session->slot->server, offered) & flag) == 0)
         return CKR_MECHANISM_INVALID;
     bool secret =
         mech->key_type == CKK_AES || mech->key_type == CKK_GENERIC_SECRET;
@@ -33,7 +46,7 @@ CK_RV p11_op_key(p11_session *session, p11_op_kind kind,
         return CKR_KEY_HANDLE_INVALID;
     if (rv != CKR_OK)
         return rv;
-    if (object->subtype != mech->key_type)
+    if (!key_fits(mech, object))
         return CKR_KEY_TYPE_INCONSISTENT;
     if (object->object_class != (secret ? CKO_SECRET_KEY : asymmetric_class) ||
         !p11_object_allows(object, usage))

@@ -66,7 +66,7 @@ static CK_RV plaintext_length(const decrypt_ctx *ctx, const p11_object *key,
     *exact = true;
     *out = len;
     if (p->mech->key_type == CKK_RSA) {
-        *exact = false;
+        *exact = p->padding == KMIP_PADDING_METHOD_NONE; /* raw: k bytes */
         return len == p11_key_bytes(key) ? CKR_OK
                                          : CKR_ENCRYPTED_DATA_LEN_RANGE;
     }

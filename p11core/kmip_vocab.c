@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* KMIP object types and algorithms in PKCS#11 terms. */
 #include "attrmap.h"
+#include "mech_params.h"
 
 #include "kmip/tags.h"
 
@@ -33,6 +34,13 @@ static const struct {
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA224, CKK_GENERIC_SECRET},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA384, CKK_GENERIC_SECRET},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA512, CKK_GENERIC_SECRET},
+    /* The PKCS#11 HMAC key types, whose hash the KMIP algorithm fixes; read
+     * back, such a key is a generic secret of that algorithm. */
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA1, CKK_SHA_1_HMAC},
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA224, CKK_SHA224_HMAC},
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA256, CKK_SHA256_HMAC},
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA384, CKK_SHA384_HMAC},
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA512, CKK_SHA512_HMAC},
 };
 
 #define COUNT(table) (sizeof(table) / sizeof((table)[0]))
@@ -69,4 +77,9 @@ uint32_t p11_kmip_algorithm(CK_KEY_TYPE key_type)
         if (key_types[i].key_type == key_type)
             return key_types[i].algorithm;
     return 0;
+}
+
+bool p11_mac_key_type(CK_KEY_TYPE key_type)
+{
+    return p11_hmac_algorithm_fixed(p11_kmip_algorithm(key_type));
 }

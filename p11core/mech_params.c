@@ -32,11 +32,14 @@
         mechanism, CKK_AES, ALG(AES), MODE(mode), PAD(pad), 0, param,          \
             P11_INPUT_MESSAGE                                                  \
     }
-#define HMAC(mechanism, algorithm, hash)                                       \
+#define HMAC_ROW(mechanism, algorithm, hash, param)                            \
     {                                                                          \
         mechanism, CKK_GENERIC_SECRET, ALG(algorithm), 0, 0, HASH(hash),       \
-            P11_PARAM_NONE, P11_INPUT_MESSAGE                                  \
+            param, P11_INPUT_MESSAGE                                           \
     }
+#define HMAC(mechanism, algorithm, hash)                                       \
+    HMAC_ROW(mechanism, algorithm, hash, P11_PARAM_NONE),                      \
+        HMAC_ROW(mechanism##_GENERAL, algorithm, hash, P11_PARAM_MAC_LENGTH)
 
 static const p11_mech_kmip mechs[] = {
     RSA(CKM_RSA_PKCS, PKCS1V15, 0, P11_PARAM_NONE, P11_INPUT_DIGEST_INFO),
@@ -52,6 +55,7 @@ static const p11_mech_kmip mechs[] = {
     RSA_HASHING(CKM_SHA384_RSA_PKCS_PSS, PSS, SHA_384, P11_PARAM_PSS),
     RSA_HASHING(CKM_SHA512_RSA_PKCS_PSS, PSS, SHA_512, P11_PARAM_PSS),
     RSA(CKM_RSA_PKCS_OAEP, OAEP, 0, P11_PARAM_OAEP, P11_INPUT_MESSAGE),
+    RSA(CKM_RSA_X_509, NONE, 0, P11_PARAM_NONE, P11_INPUT_RAW),
     ECDSA(CKM_ECDSA, 0, P11_INPUT_HASH),
     ECDSA(CKM_ECDSA_SHA1, HASH(SHA_1), P11_INPUT_MESSAGE),
     ECDSA(CKM_ECDSA_SHA224, HASH(SHA_224), P11_INPUT_MESSAGE),
@@ -217,6 +221,18 @@ static CK_RV gcm_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
     return CKR_OK;
 }
 
+/* CK_MAC_GENERAL_PARAMS: 1 to the hash's length bytes of the HMAC. */
+static CK_RV mac_length_params(const CK_MECHANISM *mechanism,
+                               p11_kmip_params *out)
+{
+    const CK_ULONG *length = PARAM_AS(mechanism, CK_ULONG);
+    if (length == NULL || *length == 0 ||
+        *length > p11_hash_by_kmip(out->hash)->length)
+        return CKR_MECHANISM_PARAM_INVALID;
+    out->mac_length = *length;
+    return CKR_OK;
+}
+
 static CK_RV no_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
 {
     (void)out;
@@ -228,9 +244,13 @@ static CK_RV no_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
 /* The reader of each parameter kind. */
 typedef CK_RV param_reader(const CK_MECHANISM *mechanism, p11_kmip_params *out);
 static param_reader *const param_readers[] = {
-    [P11_PARAM_NONE] = no_params,   [P11_PARAM_PSS] = pss_params,
-    [P11_PARAM_OAEP] = oaep_params, [P11_PARAM_IV] = iv_params,
-    [P11_PARAM_CTR] = ctr_params,   [P11_PARAM_GCM] = gcm_params,
+    [P11_PARAM_NONE] = no_params,
+    [P11_PARAM_PSS] = pss_params,
+    [P11_PARAM_OAEP] = oaep_params,
+    [P11_PARAM_IV] = iv_params,
+    [P11_PARAM_CTR] = ctr_params,
+    [P11_PARAM_GCM] = gcm_params,
+    [P11_PARAM_MAC_LENGTH] = mac_length_params,
 };
 
 CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,
@@ -252,7 +272,26 @@ CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,
     CK_RV rv = param_readers[mech->param](mechanism, params);
     if (rv == CKR_OK && params->hash != 0)
         p11_kmip_params_set_hash(params, p11_hash_by_kmip(params->hash));
+    if (rv == CKR_OK && mech->key_type == CKK_GENERIC_SECRET &&
+        params->mac_length == 0)
+        params->mac_length = p11_hash_by_kmip(params->hash)->length;
     return rv;
+}
+
+size_t p11_hmac_mechanisms(uint32_t algorithm, CK_MECHANISM_TYPE out[2])
+{
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof(mechs) / sizeof(mechs[0]) && count < 2; i++)
+        if (mechs[i].key_type == CKK_GENERIC_SECRET &&
+            mechs[i].algorithm == algorithm)
+            out[count++] = mechs[i].mechanism;
+    return count;
+}
+
+bool p11_hmac_algorithm_fixed(uint32_t algorithm)
+{
+    CK_MECHANISM_TYPE found[2];
+    return p11_hmac_mechanisms(algorithm, found) > 0;
 }
 
 void p11_kmip_params_set_hash(p11_kmip_params *params, const p11_hash *hash)

@@ -5,6 +5,7 @@
 #ifndef P11CORE_MECH_PARAMS_H
 #define P11CORE_MECH_PARAMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,12 +15,13 @@
 
 /* Which CK_*_PARAMS a mechanism takes. */
 typedef enum p11_mech_param_kind {
-    P11_PARAM_NONE, /* none: pParameter NULL, ulParameterLen 0 */
-    P11_PARAM_PSS,  /* CK_RSA_PKCS_PSS_PARAMS */
-    P11_PARAM_OAEP, /* CK_RSA_PKCS_OAEP_PARAMS */
-    P11_PARAM_IV,   /* a 16-byte IV (CBC) */
-    P11_PARAM_CTR,  /* CK_AES_CTR_PARAMS */
-    P11_PARAM_GCM,  /* CK_GCM_PARAMS */
+    P11_PARAM_NONE,       /* none: pParameter NULL, ulParameterLen 0 */
+    P11_PARAM_PSS,        /* CK_RSA_PKCS_PSS_PARAMS */
+    P11_PARAM_OAEP,       /* CK_RSA_PKCS_OAEP_PARAMS */
+    P11_PARAM_IV,         /* a 16-byte IV (CBC) */
+    P11_PARAM_CTR,        /* CK_AES_CTR_PARAMS */
+    P11_PARAM_GCM,        /* CK_GCM_PARAMS */
+    P11_PARAM_MAC_LENGTH, /* CK_MAC_GENERAL_PARAMS (a CK_ULONG) */
 } p11_mech_param_kind;
 
 /* What a signature mechanism is given to sign. */
@@ -27,6 +29,7 @@ typedef enum p11_sign_input {
     P11_INPUT_MESSAGE,     /* the message, hashed by the mechanism */
     P11_INPUT_HASH,        /* a hash (CKM_ECDSA, CKM_RSA_PKCS_PSS) */
     P11_INPUT_DIGEST_INFO, /* a DER DigestInfo (CKM_RSA_PKCS) */
+    P11_INPUT_RAW,         /* an integer below the modulus (CKM_RSA_X_509) */
 } p11_sign_input;
 
 typedef struct p11_mech_kmip {
@@ -65,6 +68,7 @@ typedef struct p11_kmip_params {
     size_t aad_len;
     uint8_t *p_source; /* OAEP label */
     size_t p_source_len;
+    size_t mac_length; /* an HMAC's bytes (_GENERAL forms: fewer) */
 } p11_kmip_params;
 
 /* Validates mechanism->pParameter for the mechanism and fills *params
@@ -78,6 +82,14 @@ CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,
  * (CKM_ECDSA from the hash length, CKM_RSA_PKCS from the DigestInfo), and
  * the matching Digital Signature Algorithm. */
 void p11_kmip_params_set_hash(p11_kmip_params *params, const p11_hash *hash);
+
+/* Whether a secret of this KMIP algorithm MACs with one hash only: the
+ * algorithm is an HMAC (KMIP names the hash with the algorithm). */
+bool p11_hmac_algorithm_fixed(uint32_t algorithm);
+
+/* The HMAC mechanisms (plain and _GENERAL) of an HMAC algorithm, into
+ * out (room for 2); their count, 0 for another algorithm. */
+size_t p11_hmac_mechanisms(uint32_t algorithm, CK_MECHANISM_TYPE out[2]);
 
 /* Frees the owned byte strings and zeroes params. NULL is a no-op. */
 void p11_kmip_params_clear(p11_kmip_params *params);

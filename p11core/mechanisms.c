@@ -5,7 +5,10 @@
  * PKCS#11 gives them. */
 #include "p11core_internal.h"
 
-#define RSA_BITS 2048, 4096
+/* RSA keys are made of 2048 to 4096 bits; keys of 1024 to 8192 bits
+ * imported (what kmipd registers) sign and decrypt. */
+#define RSA_GEN_BITS 2048, 4096
+#define RSA_BITS 1024, 8192
 #define EC_BITS 256, 521
 #define EDWARDS_BITS 255, 448
 #define AES_BYTES 16, 32
@@ -17,7 +20,7 @@
 #define ENCRYPT_DECRYPT (CKF_HW | CKF_ENCRYPT | CKF_DECRYPT)
 
 const struct p11_mechanism p11_mechanisms[] = {
-    {CKM_RSA_PKCS_KEY_PAIR_GEN, RSA_BITS, CKF_HW | CKF_GENERATE_KEY_PAIR},
+    {CKM_RSA_PKCS_KEY_PAIR_GEN, RSA_GEN_BITS, CKF_HW | CKF_GENERATE_KEY_PAIR},
     {CKM_EC_KEY_PAIR_GEN, EC_BITS, CKF_HW | CKF_GENERATE_KEY_PAIR | EC_FLAGS},
     {CKM_AES_KEY_GEN, AES_BYTES, CKF_HW | CKF_GENERATE},
     {CKM_GENERIC_SECRET_KEY_GEN, SECRET_BYTES, CKF_HW | CKF_GENERATE},
@@ -35,6 +38,8 @@ const struct p11_mechanism p11_mechanisms[] = {
     {CKM_SHA384_RSA_PKCS_PSS, RSA_BITS, SIGN_VERIFY},
     {CKM_SHA512_RSA_PKCS_PSS, RSA_BITS, SIGN_VERIFY},
     {CKM_RSA_PKCS_OAEP, RSA_BITS, ENCRYPT_DECRYPT},
+    /* Raw RSA: the private operations, on the server. */
+    {CKM_RSA_X_509, RSA_BITS, CKF_HW | CKF_SIGN | CKF_DECRYPT},
 
     {CKM_ECDSA, EC_BITS, SIGN_VERIFY | EC_FLAGS},
     {CKM_ECDSA_SHA1, EC_BITS, SIGN_VERIFY | EC_FLAGS},
@@ -54,10 +59,15 @@ const struct p11_mechanism p11_mechanisms[] = {
     {CKM_AES_GCM, AES_BYTES, ENCRYPT_DECRYPT},
 
     {CKM_SHA_1_HMAC, SECRET_BYTES, SIGN_VERIFY},
+    {CKM_SHA_1_HMAC_GENERAL, SECRET_BYTES, SIGN_VERIFY},
     {CKM_SHA224_HMAC, SECRET_BYTES, SIGN_VERIFY},
+    {CKM_SHA224_HMAC_GENERAL, SECRET_BYTES, SIGN_VERIFY},
     {CKM_SHA256_HMAC, SECRET_BYTES, SIGN_VERIFY},
+    {CKM_SHA256_HMAC_GENERAL, SECRET_BYTES, SIGN_VERIFY},
     {CKM_SHA384_HMAC, SECRET_BYTES, SIGN_VERIFY},
+    {CKM_SHA384_HMAC_GENERAL, SECRET_BYTES, SIGN_VERIFY},
     {CKM_SHA512_HMAC, SECRET_BYTES, SIGN_VERIFY},
+    {CKM_SHA512_HMAC_GENERAL, SECRET_BYTES, SIGN_VERIFY},
 
     /* Digests run locally. */
     {CKM_SHA_1, NO_KEY, CKF_DIGEST},
@@ -66,6 +76,10 @@ const struct p11_mechanism p11_mechanisms[] = {
     {CKM_SHA384, NO_KEY, CKF_DIGEST},
     {CKM_SHA512, NO_KEY, CKF_DIGEST},
 };
+
+_Static_assert(sizeof(p11_mechanisms) / sizeof(p11_mechanisms[0]) <=
+                   P11_MECHANISMS_MAX,
+               "p11_server keeps refusals for P11_MECHANISMS_MAX mechanisms");
 
 const size_t p11_mechanism_count =
     sizeof(p11_mechanisms) / sizeof(p11_mechanisms[0]);

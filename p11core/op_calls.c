@@ -92,6 +92,9 @@ CK_RV p11_op_output_call(CK_SESSION_HANDLE handle, p11_op_kind kind, bool final,
     }
     bool keep = false;
     rv = finish(session, op, in, len, out, out_len, &keep);
+    /* At this step only the server refuses a mechanism. */
+    if (rv == CKR_MECHANISM_INVALID)
+        p11_mechanism_refused(&session->slot->server, op->mechanism, kind);
     /* Only a length query or a short buffer keeps the operation. */
     if (!keep || (rv != CKR_OK && rv != CKR_BUFFER_TOO_SMALL))
         p11_operation_end(op);

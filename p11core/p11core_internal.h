@@ -271,6 +271,15 @@ extern const size_t p11_mechanism_count;
 /* The table entry for type, or NULL. */
 const struct p11_mechanism *p11_mechanism_find(CK_MECHANISM_TYPE type);
 
+/* The flags of mechanism on the slot's server: the table's, less what the
+ * server refused (mech_support.c); no operation flag: not offered. */
+CK_FLAGS p11_mechanism_flags(p11_server *server,
+                             const struct p11_mechanism *mechanism);
+
+/* Records that the server refused the mechanism for operation kind. */
+void p11_mechanism_refused(p11_server *server, CK_MECHANISM_TYPE type,
+                           p11_op_kind kind);
+
 /* ---- Templates ---- */
 
 /* The first attribute of type in templ, or NULL. */

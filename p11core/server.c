@@ -43,6 +43,8 @@ CK_RV p11_server_init(p11_server *server, CK_SLOT_ID slot_id,
     server->logged_in = false;
     for (size_t i = 0; i < P11_FACTS; i++)
         atomic_init(&server->facts[i], P11_SUPPORT_UNKNOWN);
+    for (size_t i = 0; i < P11_MECHANISMS_MAX; i++)
+        atomic_init(&server->refused_flags[i], 0);
     if (pthread_rwlock_init(&server->client_lock, NULL) != 0)
         return CKR_HOST_MEMORY;
     return CKR_OK;
@@ -190,6 +192,9 @@ void p11_server_inherit(p11_server *server, const p11_server *parent)
         parent->client != NULL ? parent->client : parent->inherited;
     for (int fact = 0; fact < P11_FACTS; fact++)
         atomic_store(&server->facts[fact], atomic_load(&parent->facts[fact]));
+    for (size_t i = 0; i < P11_MECHANISMS_MAX; i++)
+        atomic_store(&server->refused_flags[i],
+                     atomic_load(&parent->refused_flags[i]));
 }
 
 p11_support p11_server_knows(p11_server *server, p11_fact fact)

@@ -78,6 +78,9 @@ typedef enum p11_fact {
     P11_FACTS
 } p11_fact;
 
+/* Room for the module's mechanisms (mechanisms.c). */
+#define P11_MECHANISMS_MAX 128
+
 typedef enum p11_support {
     P11_SUPPORT_UNKNOWN = 0,
     P11_SUPPORT_SERVED,
@@ -100,6 +103,9 @@ typedef struct p11_server {
     kmip_client *inherited;
     bool logged_in;               /* under client_lock */
     _Atomic int facts[P11_FACTS]; /* p11_support values */
+    /* The CKF_SIGN, CKF_DECRYPT ... the server refused, by index in
+     * p11_mechanisms (mech_support.c). */
+    _Atomic unsigned long refused_flags[P11_MECHANISMS_MAX];
 } p11_server;
 
 /* Prepares server for conf (no connection yet) / frees its client. */

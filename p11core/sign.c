@@ -61,7 +61,7 @@ static size_t signature_length(const sign_ctx *ctx, const p11_object *key)
     if (is_eddsa(ctx))
         return p11_eddsa_signature_bytes(key->key_bits);
     if (is_hmac(ctx))
-        return ctx->message_hash->length;
+        return ctx->params.mac_length;
     if (is_ecdsa(ctx))
         return 2 * p11_key_bytes(key);
     return p11_key_bytes(key);
@@ -87,7 +87,8 @@ static CK_RV sign_init(p11_session *session, CK_MECHANISM_PTR mechanism,
         return rv;
     }
     /* A mechanism that signs a hash needs Digested Data. */
-    if (ctx->params.mech->input != P11_INPUT_MESSAGE &&
+    if ((ctx->params.mech->input == P11_INPUT_HASH ||
+         ctx->params.mech->input == P11_INPUT_DIGEST_INFO) &&
         digested_sign(session) == P11_SUPPORT_REFUSED) {
         sign_ctx_free(ctx);
         return CKR_MECHANISM_INVALID;
@@ -126,8 +127,10 @@ static CK_RV check_signature(const sign_ctx *ctx, const uint8_t *signature,
     if (is_ecdsa(ctx))
         return p11_ecdsa_der_to_raw(signature, len, ctx->signature_len / 2, out,
                                     ctx->signature_len);
-    if (is_hmac(ctx) || is_eddsa(ctx))
+    if (is_eddsa(ctx))
         return len == ctx->signature_len ? CKR_OK : CKR_DEVICE_ERROR;
+    if (is_hmac(ctx))
+        return len == ctx->message_hash->length ? CKR_OK : CKR_DEVICE_ERROR;
     return rsa_signature_ok(signature, len, ctx->signature_len)
                ? CKR_OK
                : CKR_DEVICE_ERROR;
@@ -146,7 +149,9 @@ static CK_RV store_signature(const sign_ctx *ctx, const uint8_t *signature,
                       len, ctx->signature_len);
         return rv;
     }
-    if (!is_ecdsa(ctx)) {
+    if (is_hmac(ctx))
+        memcpy(out, signature, ctx->signature_len); /* _GENERAL: truncated */
+    else if (!is_ecdsa(ctx)) {
         size_t pad = ctx->signature_len - len;
         memset(out, 0, pad);
         memcpy(out + pad, signature, len);
@@ -205,6 +210,26 @@ static CK_RV sign_digested(p11_session *session, const sign_ctx *ctx,
     return reply.rv;
 }
 
+/* CKM_RSA_X_509: the input, at most the modulus' length, as the
+ * modulus-length integer it stands for (leading zero bytes added). */
+static CK_RV sign_raw(p11_session *session, const sign_ctx *ctx,
+                      const p11_object *key, const uint8_t *data, size_t len,
+                      uint8_t **signature, size_t *signature_len)
+{
+    if (len > ctx->signature_len)
+        return CKR_DATA_LEN_RANGE;
+    uint8_t *block = calloc(1, ctx->signature_len);
+    if (block == NULL)
+        return CKR_HOST_MEMORY;
+    memcpy(block + ctx->signature_len - len, data, len);
+    CK_RV rv =
+        p11_kmip_sign(session, key, &ctx->params, block, ctx->signature_len,
+                      false, signature, signature_len)
+            .rv;
+    OPENSSL_clear_free(block, ctx->signature_len);
+    return rv;
+}
+
 /* Signs one whole input (C_Sign, or C_SignFinal of a mechanism that
  * gathers its input) with one request. *signature is malloc'd. */
 static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
@@ -215,6 +240,8 @@ static CK_RV sign_whole(p11_session *session, sign_ctx *ctx,
         return p11_kmip_mac(session, key, &ctx->params, data, len, signature,
                             signature_len)
             .rv;
+    if (ctx->params.mech->input == P11_INPUT_RAW)
+        return sign_raw(session, ctx, key, data, len, signature, signature_len);
     if (ctx->params.mech->input == P11_INPUT_MESSAGE)
         return p11_kmip_sign(session, key, &ctx->params, data, len, false,
                              signature, signature_len)

@@ -158,13 +158,17 @@ P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID,
 
     if (rv != CKR_OK)
         return rv;
+    CK_MECHANISM_TYPE offered[P11_MECHANISMS_MAX];
+    size_t count = 0;
+    for (size_t i = 0; i < p11_mechanism_count; i++)
+        if (p11_mechanism_flags(&slot->server, &p11_mechanisms[i]) != 0)
+            offered[count++] = p11_mechanisms[i].type;
     bool done;
-    rv = p11_output_check(pMechanismList, pulCount, p11_mechanism_count, &done);
+    rv = p11_output_check(pMechanismList, pulCount, count, &done);
     if (done)
         return rv;
-    for (size_t i = 0; i < p11_mechanism_count; i++)
-        pMechanismList[i] = p11_mechanisms[i].type;
-    *pulCount = p11_mechanism_count;
+    memcpy(pMechanismList, offered, count * sizeof(offered[0]));
+    *pulCount = count;
     return CKR_OK;
 }
 
@@ -180,10 +184,12 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type,
     if (pInfo == NULL)
         return CKR_ARGUMENTS_BAD;
     mechanism = p11_mechanism_find(type);
-    if (mechanism == NULL)
+    CK_FLAGS flags =
+        mechanism != NULL ? p11_mechanism_flags(&slot->server, mechanism) : 0;
+    if (flags == 0)
         return CKR_MECHANISM_INVALID;
     pInfo->ulMinKeySize = mechanism->min_key_size;
     pInfo->ulMaxKeySize = mechanism->max_key_size;
-    pInfo->flags = mechanism->flags;
+    pInfo->flags = flags;
     return CKR_OK;
 }

@@ -114,8 +114,9 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 }
 
 /* The usage a key gets when its template says nothing: every use of
- * its class but derive, as SoftHSM2 (PKCS#11 leaves it to the token). */
-static uint32_t default_usage(CK_OBJECT_CLASS object_class)
+ * its class but derive, as SoftHSM2 (PKCS#11 leaves it to the token); a
+ * key of an HMAC key type MACs. */
+static uint32_t default_usage(CK_OBJECT_CLASS object_class, CK_ULONG subtype)
 {
     switch (object_class) {
     case CKO_PUBLIC_KEY:
@@ -127,6 +128,9 @@ static uint32_t default_usage(CK_OBJECT_CLASS object_class)
                KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT |
                KMIP_CRYPTOGRAPHIC_USAGE_MASK_UNWRAP_KEY;
     case CKO_SECRET_KEY:
+        if (p11_mac_key_type(subtype))
+            return KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE |
+                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY;
         return KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_GENERATE |
                KMIP_CRYPTOGRAPHIC_USAGE_MASK_MAC_VERIFY |
                KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
@@ -152,13 +156,13 @@ static uint32_t usage_bits(CK_OBJECT_CLASS object_class,
 }
 
 static uint32_t template_usage(const CK_ATTRIBUTE *templ, CK_ULONG count,
-                               CK_OBJECT_CLASS object_class)
+                               CK_OBJECT_CLASS object_class, CK_ULONG subtype)
 {
     static const CK_ATTRIBUTE_TYPE usages[] = {
         CKA_SIGN, CKA_VERIFY, CKA_ENCRYPT, CKA_DECRYPT,
         CKA_WRAP, CKA_UNWRAP, CKA_DERIVE,
     };
-    uint32_t mask = default_usage(object_class);
+    uint32_t mask = default_usage(object_class, subtype);
 
     for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
         CK_BBOOL flag;
@@ -283,7 +287,7 @@ CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && key &&
         kmip_attrs_add_usage_mask(
-            attrs, template_usage(templ, count, object_class)) == NULL)
+            attrs, template_usage(templ, count, object_class, subtype)) == NULL)
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK && (extras & P11_SEND_EXPORT))
         rv = add_export_attrs(templ, count, object_class, attrs);

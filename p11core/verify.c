@@ -75,7 +75,7 @@ static CK_RV verify_init(p11_session *session, CK_MECHANISM_PTR mechanism,
     if (ctx->params.mech->input == P11_INPUT_MESSAGE)
         ctx->message_hash = p11_hash_by_kmip(ctx->params.hash);
     if (key_type(ctx) == CKK_GENERIC_SECRET)
-        ctx->signature_len = ctx->message_hash->length;
+        ctx->signature_len = ctx->params.mac_length;
     else if (key_type(ctx) == CKK_EC)
         ctx->signature_len = 2 * p11_key_bytes(object);
     else if (key_type(ctx) == CKK_EC_EDWARDS)
@@ -146,8 +146,8 @@ static CK_RV verify_hmac(p11_session *session, verify_ctx *ctx,
     size_t mac_len = 0;
     CK_RV rv =
         p11_kmip_mac(session, key, &ctx->params, data, len, &mac, &mac_len).rv;
-    if (rv == CKR_OK &&
-        (mac_len != sig_len || CRYPTO_memcmp(mac, signature, sig_len) != 0))
+    if (rv == CKR_OK && (mac_len != ctx->message_hash->length ||
+                         CRYPTO_memcmp(mac, signature, sig_len) != 0))
         rv = CKR_SIGNATURE_INVALID;
     kmip_buffer_free(mac, mac_len);
     return rv;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* RSA asymmetric cipher: decryption on the token (CKM_RSA_PKCS_OAEP with
- * the OAEP digest, MGF1 digest and label; CKM_RSA_PKCS for PKCS#1 v1.5),
- * encryption locally on the key's public half.
+ * the OAEP digest, MGF1 digest and label; CKM_RSA_PKCS for PKCS#1 v1.5;
+ * CKM_RSA_X_509 without padding), encryption locally on the key's public half.
  *
  * PKCS#1 v1.5 decryption has no implicit rejection: OpenSSL 3.0 does not
  * define it (3.2 does), so a padding failure returns 0 with an error.
@@ -201,6 +201,9 @@ static int decrypt_mechanism(asym_ctx *ctx, CK_MECHANISM *mech,
     case RSA_PKCS1_PADDING:
     case RSA_PKCS1_WITH_TLS_PADDING:
         mech->mechanism = CKM_RSA_PKCS;
+        return 1;
+    case RSA_NO_PADDING:
+        mech->mechanism = CKM_RSA_X_509;
         return 1;
     case RSA_PKCS1_OAEP_PADDING:
         if (oaep_md(ctx) == NULL)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* RSA signatures: PKCS#1 v1.5 (CKM_RSA_PKCS over a DigestInfo built here,
  * or CKM_SHA*_RSA_PKCS when the token hashes the message) and PSS
- * (CKM_RSA_PKCS_PSS, CKM_SHA*_RSA_PKCS_PSS). Salt lengths follow OpenSSL:
+ * (CKM_RSA_PKCS_PSS, CKM_SHA*_RSA_PKCS_PSS); raw RSA without padding or
+ * digest (CKM_RSA_X_509). Salt lengths follow OpenSSL:
  * "digest" (-1) is the digest length, which TLS 1.3 needs; "auto" (-2)
  * and "max" (-3) are the largest the key allows when signing; a number
  * is taken as it is. */
@@ -98,6 +99,11 @@ static int rsa_mechanism(p11prov_sig_ctx *ctx, bool message, CK_MECHANISM *mech)
         mech->mechanism = message ? ctx->digest->rsa_pss : CKM_RSA_PKCS_PSS;
         mech->pParameter = &ctx->pss;
         mech->ulParameterLen = sizeof(ctx->pss);
+        return 1;
+    case RSA_NO_PADDING:
+        if (message || ctx->md != NULL)
+            break; /* raw RSA signs a block as given, not a digest */
+        mech->mechanism = CKM_RSA_X_509;
         return 1;
     }
     p11prov_raise(ctx->provctx, P11PROV_R_UNSUPPORTED,

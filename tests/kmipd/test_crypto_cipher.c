@@ -126,6 +126,36 @@ static void rsa_pkcs1_encryption_round_trips(void **state)
     kmipd_buf_clear(&plain);
 }
 
+/* Raw RSA decrypts what OpenSSL's raw RSA encrypted, and takes only the
+ * modulus' length. */
+static void raw_rsa_decrypts_openssl_raw_rsa(void **state)
+{
+    (void)state;
+    uint8_t block[256] = {0};
+    memcpy(block + 256 - sizeof(message), message, sizeof(message));
+    uint8_t cipher[256];
+    size_t cipher_len = sizeof(cipher);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, rsa_key, NULL);
+    assert_int_equal(EVP_PKEY_encrypt_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING), 1);
+    assert_int_equal(
+        EVP_PKEY_encrypt(ctx, cipher, &cipher_len, block, sizeof(block)), 1);
+    EVP_PKEY_CTX_free(ctx);
+
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_NONE};
+    kmipd_buf plain = {0};
+    kmip_status st;
+    assert_int_equal(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher, cipher_len, &plain, &st),
+        KMIP_OK);
+    assert_int_equal(plain.len, sizeof(block));
+    assert_memory_equal(plain.data, block, sizeof(block));
+    kmipd_buf_clear(&plain);
+    crypto_test_assert_reason(
+        kmipd_rsa_decrypt(rsa_key, &p, cipher, cipher_len - 1, &plain, &st),
+        &st, KMIP_RESULT_REASON_INVALID_FIELD);
+}
+
 static void
 rsa_encryption_without_padding_method_is_bad_parameters(void **state)
 {
@@ -526,6 +556,33 @@ static void hmac_contradicting_the_key_algorithm_is_bad_parameters(void **state)
         &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
 }
 
+/* A key of no HMAC algorithm MACs with the hash the request names
+ * (RFC 4231 test case 2 with HMAC-SHA-512, RFC 2202 with SHA-1). */
+static void hmac_of_a_key_fixing_no_hash_takes_the_requests(void **state)
+{
+    (void)state;
+    static const uint8_t sha512_start[] = {0x16, 0x4b, 0x7a, 0x7b,
+                                           0xfc, 0xf8, 0x19, 0xe2};
+    static const uint8_t sha1_start[] = {0xef, 0xfc, 0xdf, 0x6a,
+                                         0xe5, 0xeb, 0x2f, 0xa2};
+    const kmipd_crypto_params asked[] = {
+        {.hashing_algorithm = KMIP_HASHING_ALGORITHM_SHA_512},
+        {.cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA1}};
+    const uint8_t *expected[] = {sha512_start, sha1_start};
+    const size_t lengths[] = {64, 20};
+    for (size_t i = 0; i < 2; i++) {
+        kmipd_buf mac = {0};
+        kmip_status st;
+        assert_int_equal(kmipd_mac(jefe, sizeof(jefe),
+                                   KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, &asked[i],
+                                   jefe_data, sizeof(jefe_data) - 1, &mac, &st),
+                         KMIP_OK);
+        assert_int_equal(mac.len, lengths[i]);
+        assert_memory_equal(mac.data, expected[i], 8);
+        kmipd_buf_clear(&mac);
+    }
+}
+
 static void rng_returns_the_requested_length(void **state)
 {
     (void)state;
@@ -601,6 +658,7 @@ int main(void)
         cmocka_unit_test(oaep_with_another_label_fails_to_decrypt),
         cmocka_unit_test(oaep_decrypts_what_openssl_encrypted),
         cmocka_unit_test(rsa_pkcs1_encryption_round_trips),
+        cmocka_unit_test(raw_rsa_decrypts_openssl_raw_rsa),
         cmocka_unit_test(
             rsa_encryption_without_padding_method_is_bad_parameters),
         cmocka_unit_test(aes_every_mode_and_size_round_trips),
@@ -621,6 +679,7 @@ int main(void)
         cmocka_unit_test(mac_verify_accepts_the_mac_and_rejects_another),
         cmocka_unit_test(
             hmac_contradicting_the_key_algorithm_is_bad_parameters),
+        cmocka_unit_test(hmac_of_a_key_fixing_no_hash_takes_the_requests),
         cmocka_unit_test(rng_returns_the_requested_length),
         cmocka_unit_test(rng_outside_its_bounds_is_invalid_field),
         cmocka_unit_test(hash_matches_the_oasis_case),

@@ -134,6 +134,56 @@ static void rsa_pkcs1_without_hash_signs_the_given_digest_info(void **state)
     kmipd_buf_clear(&sig);
 }
 
+/* ---- Raw RSA (Padding Method None). ---- */
+
+static void raw_rsa_signature_is_undone_by_the_public_key(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_NONE};
+    uint8_t block[256] = {0, 1, 2, 3};
+    memcpy(block + 200, message, sizeof(message));
+    kmipd_buf sig = sign(rsa_key, &p, block, sizeof(block), false);
+    assert_int_equal(sig.len, 256);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, rsa_key, NULL);
+    uint8_t recovered[256];
+    size_t recovered_len = sizeof(recovered);
+    assert_int_equal(EVP_PKEY_verify_recover_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING), 1);
+    assert_int_equal(EVP_PKEY_verify_recover(ctx, recovered, &recovered_len,
+                                             sig.data, sig.len),
+                     1);
+    assert_int_equal(recovered_len, sizeof(block));
+    assert_memory_equal(recovered, block, sizeof(block));
+    EVP_PKEY_CTX_free(ctx);
+    kmipd_buf_clear(&sig);
+}
+
+static void raw_rsa_of_another_length_is_invalid_field(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_NONE};
+    uint8_t block[255] = {0};
+    kmipd_buf sig = {0};
+    kmip_status st;
+    crypto_test_assert_reason(
+        kmipd_sign(rsa_key, &p, block, sizeof(block), false, &sig, &st), &st,
+        KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_null(sig.data);
+}
+
+static void raw_rsa_with_a_hash_is_bad_parameters(void **state)
+{
+    (void)state;
+    kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_NONE,
+                             .hashing_algorithm =
+                                 KMIP_HASHING_ALGORITHM_SHA_256};
+    kmipd_buf sig = {0};
+    kmip_status st;
+    crypto_test_assert_reason(
+        kmipd_sign(rsa_key, &p, message, sizeof(message), false, &sig, &st),
+        &st, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+}
+
 static void digested_data_of_the_wrong_length_is_invalid_field(void **state)
 {
     (void)state;
@@ -363,6 +413,9 @@ int main(void)
         cmocka_unit_test(rsa_pkcs1_signature_verifies_with_openssl),
         cmocka_unit_test(rsa_pkcs1_over_digested_data_equals_over_data),
         cmocka_unit_test(rsa_pkcs1_without_hash_signs_the_given_digest_info),
+        cmocka_unit_test(raw_rsa_signature_is_undone_by_the_public_key),
+        cmocka_unit_test(raw_rsa_of_another_length_is_invalid_field),
+        cmocka_unit_test(raw_rsa_with_a_hash_is_bad_parameters),
         cmocka_unit_test(digested_data_of_the_wrong_length_is_invalid_field),
         cmocka_unit_test(ecdsa_algorithm_on_an_rsa_key_is_bad_parameters),
         cmocka_unit_test(pss_salt_defaults_to_the_digest_length),

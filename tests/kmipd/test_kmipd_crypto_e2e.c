@@ -413,6 +413,63 @@ static void rsa_oaep_decrypts_what_the_public_key_encrypted(void **state)
     free(pub);
 }
 
+/* Raw RSA (Padding Method None): Sign is undone by the public key,
+ * Decrypt undoes it; an input of another length is Invalid Field. */
+static void
+raw_rsa_signs_and_decrypts_blocks_of_the_modulus_length(void **state)
+{
+    e2e_session *s = *state;
+    char *priv, *pub;
+    e2e_create_pair(s->client, KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN |
+                        KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT,
+                    KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
+    EVP_PKEY *key = e2e_get_public_key(s->client, pub);
+    uint8_t block[256] = {0, 1, 2, 3}, out[256];
+    memcpy(block + 100, message, sizeof(message));
+    kmip_crypto_args args = {
+        .uid = priv,
+        .params = params_hash_padding(0, KMIP_PADDING_METHOD_NONE),
+        .data = {block, sizeof(block)}};
+    kmip_crypto_result signed_block;
+    kmip_response *resp =
+        crypto_call(s, KMIP_OPERATION_SIGN, &args, &signed_block);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    size_t out_len = sizeof(out);
+    assert_int_equal(EVP_PKEY_verify_recover_init(ctx), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING), 1);
+    assert_int_equal(EVP_PKEY_verify_recover(ctx, out, &out_len,
+                                             signed_block.signature_data.data,
+                                             signed_block.signature_data.len),
+                     1);
+    assert_memory_equal(out, block, sizeof(block));
+    kmip_response_free(resp);
+
+    /* The signature is the block raised to d: Decrypt does the same. */
+    kmip_crypto_result decrypted;
+    resp = crypto_call(s, KMIP_OPERATION_DECRYPT, &args, &decrypted);
+    kmip_response *again =
+        crypto_call(s, KMIP_OPERATION_SIGN, &args, &signed_block);
+    assert_int_equal(decrypted.data.len, sizeof(block));
+    assert_memory_equal(decrypted.data.data, signed_block.signature_data.data,
+                        sizeof(block));
+    kmip_response_free(again);
+    kmip_response_free(resp);
+
+    args.data = (kmip_bytes){block, sizeof(block) - 1};
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_SIGN,
+                                    kmip_sign_request(s->version, &args)),
+                     KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_DECRYPT,
+                                    kmip_crypto_request(KMIP_OPERATION_DECRYPT,
+                                                        s->version, &args)),
+                     KMIP_RESULT_REASON_INVALID_FIELD);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    free(priv);
+    free(pub);
+}
+
 /* ---- MAC, RNG. ---- */
 
 static void hmac_verifies_its_own_mac_and_rejects_another(void **state)
@@ -482,6 +539,8 @@ int main(void)
         cmocka_unit_test(
             key_past_its_protect_stop_date_decrypts_but_does_not_encrypt),
         cmocka_unit_test(rsa_oaep_decrypts_what_the_public_key_encrypted),
+        cmocka_unit_test(
+            raw_rsa_signs_and_decrypts_blocks_of_the_modulus_length),
         cmocka_unit_test(hmac_verifies_its_own_mac_and_rejects_another),
         cmocka_unit_test(rng_retrieve_returns_the_asked_length),
     };

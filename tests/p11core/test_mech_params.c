@@ -18,6 +18,47 @@ static CK_RV params_for(CK_MECHANISM_TYPE type, void *param, CK_ULONG len,
     return p11_kmip_params_from_mechanism(&mechanism, out);
 }
 
+static void hmac_general_takes_a_length_up_to_the_hash(void **state)
+{
+    (void)state;
+    p11_kmip_params p;
+    CK_ULONG length = 16;
+    assert_int_equal(
+        params_for(CKM_SHA256_HMAC_GENERAL, &length, sizeof(length), &p),
+        CKR_OK);
+    assert_int_equal(p.algorithm, KMIP_CRYPTOGRAPHIC_ALGORITHM_HMAC_SHA256);
+    assert_int_equal(p.mac_length, 16);
+    p11_kmip_params_clear(&p);
+    assert_int_equal(params_for(CKM_SHA384_HMAC, NULL, 0, &p), CKR_OK);
+    assert_int_equal(p.mac_length, 48);
+    p11_kmip_params_clear(&p);
+    const CK_ULONG refused[] = {0, 33};
+    for (size_t i = 0; i < 2; i++) {
+        length = refused[i];
+        assert_int_equal(
+            params_for(CKM_SHA256_HMAC_GENERAL, &length, sizeof(length), &p),
+            CKR_MECHANISM_PARAM_INVALID);
+        p11_kmip_params_clear(&p);
+    }
+    uint32_t short_length = 16;
+    assert_int_equal(params_for(CKM_SHA256_HMAC_GENERAL, &short_length,
+                                sizeof(short_length), &p),
+                     CKR_MECHANISM_PARAM_INVALID);
+    p11_kmip_params_clear(&p);
+}
+
+static void rsa_x_509_is_rsa_without_padding(void **state)
+{
+    (void)state;
+    p11_kmip_params p;
+    assert_int_equal(params_for(CKM_RSA_X_509, NULL, 0, &p), CKR_OK);
+    assert_int_equal(p.algorithm, KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA);
+    assert_int_equal(p.padding, KMIP_PADDING_METHOD_NONE);
+    assert_int_equal(p.hash, 0);
+    assert_int_equal(p.mech->input, P11_INPUT_RAW);
+    p11_kmip_params_clear(&p);
+}
+
 static void sha256_rsa_pkcs_is_pkcs1v15_with_sha256(void **state)
 {
     (void)state;
@@ -347,6 +388,8 @@ int main(void)
         cmocka_unit_test(gcm_without_iv_is_invalid),
         cmocka_unit_test(gcm_aad_length_without_data_is_invalid),
         cmocka_unit_test(hmac_is_the_hmac_algorithm),
+        cmocka_unit_test(hmac_general_takes_a_length_up_to_the_hash),
+        cmocka_unit_test(rsa_x_509_is_rsa_without_padding),
         cmocka_unit_test(digest_mechanism_has_no_kmip_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@
 # (backends: token_env.sh). Every signature and ciphertext is checked by
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
-# rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep x509-cms
+# rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep rsa-raw x509-cms
 # tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing
 # settings ecdh ed25519.
 set -eu
@@ -99,6 +99,40 @@ case_rsa_pss() {
         -sigopt rsa_pss_saltlen:digest -out sig.msg msg
     plain_openssl dgst -sha256 -verify rsa.pem -sigopt rsa_padding_mode:pss \
         -sigopt rsa_pss_saltlen:32 -signature sig.msg msg
+}
+
+# Raw RSA (CKM_RSA_X_509): an input signed on the token is recovered by the
+# public key (as the modulus-length integer it is: pkeyutl signs at most
+# 64 bytes), and a block encrypted raw decrypts back.
+case_rsa_raw() {
+    make_key_pair rsa:2048 rsa 01
+    export_public_key rsa
+    openssl rand 64 >input
+    { head -c 192 /dev/zero; cat input; } >input.block
+    { printf '\000'; openssl rand 255; } >block # below the modulus
+    none="-pkeyopt rsa_padding_mode:none"
+    step "raw RSA sign on the token, recovered with the public key"
+    # shellcheck disable=SC2086
+    openssl pkeyutl -sign -inkey "$(uri rsa)" $none -in input -out sig.raw
+    # shellcheck disable=SC2086
+    plain_openssl pkeyutl -verifyrecover -pubin -inkey rsa.pem $none \
+        -in sig.raw -out recovered
+    cmp input.block recovered
+    step "raw RSA decrypt on the token"
+    # shellcheck disable=SC2086
+    plain_openssl pkeyutl -encrypt -pubin -inkey rsa.pem $none -in block \
+        -out ct.raw
+    # shellcheck disable=SC2086
+    openssl pkeyutl -decrypt -inkey "$(uri rsa)" $none -in ct.raw -out back
+    cmp block back
+    step "a raw RSA ciphertext shorter than the modulus fails cleanly"
+    head -c 100 ct.raw >short
+    # shellcheck disable=SC2086
+    if openssl pkeyutl -decrypt -inkey "$(uri rsa)" $none -in short \
+        -out back2 2>err; then
+        fail "raw RSA decryption of 100 bytes succeeded"
+    fi
+    grep -q p11kmip err || fail "no p11kmip error: $(cat err)"
 }
 
 # ecdsa CURVE LABEL DIGEST
@@ -577,6 +611,7 @@ rsa-pss) case_rsa_pss ;;
 ecdsa-p256) case_ecdsa_p256 ;;
 ecdsa-p384) case_ecdsa_p384 ;;
 rsa-oaep) case_rsa_oaep ;;
+rsa-raw) case_rsa_raw ;;
 x509-cms) case_x509_cms ;;
 tls-rsa) case_tls_rsa ;;
 tls12-ecdhe-rsa) case_tls12_ecdhe_rsa ;;
