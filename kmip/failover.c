@@ -13,8 +13,14 @@ static kmip_rc connect_server(kmip_client *client, size_t index,
 {
     kmip_endpoint *server = &client->servers[index];
     *deadline = kmip_clock_ms() + client->timeout_ms;
+    if (!kmip_endpoint_opening(server, *deadline))
+        return kmip_fail(status, KMIP_E_TIMEOUT,
+                         "%s: no connection opened within timeout_ms: %u "
+                         "others were being opened",
+                         server->label, KMIP_HANDSHAKES_PER_SERVER);
     kmip_rc rc = kmip_conn_open(client->ssl_ctx, server, index,
                                 client->verify_name, *deadline, out, status);
+    kmip_endpoint_opened(server);
     if (rc != KMIP_OK) {
         if (rc != KMIP_E_NOMEM && rc != KMIP_E_CONFIG)
             kmip_endpoint_mark_down(server, kmip_clock_ms());
