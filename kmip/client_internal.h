@@ -41,8 +41,8 @@ typedef struct kmip_endpoint {
      * failure in a row, from KMIP_BACKOFF_MIN_MS to KMIP_BACKOFF_MAX_MS. */
     atomic_uint_fast64_t down_until;
     atomic_uint failures;
-    /* Connections being opened to it now (TCP connect and TLS handshake),
-     * at most KMIP_HANDSHAKES_PER_SERVER. */
+    /* Connections being opened to it now (TCP connect, TLS handshake and
+     * first request), at most KMIP_HANDSHAKES_PER_SERVER. */
     atomic_uint opening;
 } kmip_endpoint;
 
@@ -116,6 +116,8 @@ typedef struct kmip_conn {
     kmip_endpoint *endpoint; /* not owned */
     size_t server_index;     /* index of endpoint in the group */
     uint64_t idle_since;     /* kmip_clock_ms when last put in the pool */
+    bool opening; /* holds an endpoint "opening" count until its first
+                     answer: the server's handshake is done by then */
 } kmip_conn;
 
 /* Connects (each address of the endpoint in turn), then completes the
