@@ -4,9 +4,12 @@
  * bandwidth) would. For benchmarks against a KMIP server "far away".
  *
  * Usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l LISTEN_PORT]
+ *        delay_proxy -b [-l LISTEN_PORT]
  *   Prints "listening 127.0.0.1:PORT" once it accepts connections, then
  *   serves until killed. Each connection gets one to the target and a
- *   thread per direction. */
+ *   thread per direction. With -b it is a black hole: it accepts
+ *   connections and holds them open, never reading or answering (a server
+ *   that stopped answering). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -177,18 +180,20 @@ static void proxy(int client, const struct sockaddr_in *target, double delay_s)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l PORT]\n");
+    fprintf(stderr, "usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l PORT]\n"
+                    "       delay_proxy -b [-l PORT]\n");
     exit(2);
 }
 
+/* Black hole (-b): rtt_ms stays negative and no target is needed. */
 static void parse_options(int argc, char **argv, struct sockaddr_in *target,
                           struct sockaddr_in *listen_addr, double *rtt_ms)
 {
+    bool black_hole = false;
     char host[64];
     unsigned port = 0;
     int c;
-    while ((c = getopt(argc, argv, "t:d:l:")) != -1) {
+    while ((c = getopt(argc, argv, "t:d:l:b")) != -1) {
         if (c == 't' && sscanf(optarg, "%63[^:]:%u", host, &port) == 2 &&
             inet_pton(AF_INET, host, &target->sin_addr) == 1 && port > 0 &&
             port < 65536)
@@ -197,10 +202,13 @@ static void parse_options(int argc, char **argv, struct sockaddr_in *target,
             *rtt_ms = atof(optarg);
         else if (c == 'l')
             listen_addr->sin_port = htons((uint16_t)atoi(optarg));
+        else if (c == 'b')
+            black_hole = true;
         else
             usage();
     }
-    if (target->sin_port == 0 || *rtt_ms < 0)
+    bool proxying = target->sin_port != 0 && *rtt_ms >= 0;
+    if (black_hole ? target->sin_port != 0 || *rtt_ms >= 0 : !proxying)
         usage();
 }
 
@@ -235,7 +243,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     for (;;) {
         int client = accept(listener, NULL, NULL);
-        if (client >= 0)
+        /* A black hole keeps what it accepted open and unread. */
+        if (client >= 0 && rtt_ms >= 0)
             proxy(client, &target, rtt_ms / 2000.0);
     }
 }
