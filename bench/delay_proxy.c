@@ -46,6 +46,26 @@ typedef struct pipe_dir {
     bool ended; /* from reached its end */
 } pipe_dir;
 
+/* When the kernel received the data of msg (SO_TIMESTAMPNS), on
+ * bench_now()'s clock: a proxy thread that wakes up late does not add its
+ * lateness to the delay. */
+static double arrival(struct msghdr *msg)
+{
+    double now = bench_now();
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL;
+         c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+            continue;
+        struct timespec at, real;
+        memcpy(&at, CMSG_DATA(c), sizeof(at));
+        clock_gettime(CLOCK_REALTIME, &real);
+        double late = (double)(real.tv_sec - at.tv_sec) +
+                      (double)(real.tv_nsec - at.tv_nsec) / 1e9;
+        return late > 0 ? now - late : now;
+    }
+    return now;
+}
+
 /* Reads what from has into a new chunk at the tail; false at the end of
  * the stream (or an error). */
 static bool read_chunk(pipe_dir *p)
@@ -53,13 +73,19 @@ static bool read_chunk(pipe_dir *p)
     chunk *c = calloc(1, sizeof(*c));
     if (c == NULL)
         abort();
-    ssize_t n = recv(p->from, c->data, sizeof(c->data), 0);
+    char control[CMSG_SPACE(sizeof(struct timespec))];
+    struct iovec iov = {.iov_base = c->data, .iov_len = sizeof(c->data)};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control,
+                         .msg_controllen = sizeof(control)};
+    ssize_t n = recvmsg(p->from, &msg, 0);
     if (n <= 0) {
         free(c);
         return false;
     }
     c->len = (size_t)n;
-    c->due = bench_now() + p->delay_s;
+    c->due = arrival(&msg) + p->delay_s;
     if (p->tail != NULL)
         p->tail->next = c;
     else
@@ -147,12 +173,19 @@ static void *relay(void *arg)
     return NULL;
 }
 
+/* No Nagle; receive times stamped by the kernel (see arrival). */
+static void tune(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+}
+
 static int tcp_socket(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
     if (fd >= 0)
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        tune(fd);
     return fd;
 }
 
@@ -161,8 +194,7 @@ static void proxy(int client, const struct sockaddr_in *target, double delay_s)
     int server = tcp_socket();
     session *s = malloc(sizeof(*s));
     pthread_t thread;
-    int one = 1;
-    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    tune(client);
     if (server < 0 || s == NULL ||
         connect(server, (const struct sockaddr *)target, sizeof(*target)) !=
             0) {
