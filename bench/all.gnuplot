@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # all.py's plot: gnuplot -e "dir='OUT_DIR'" all.gnuplot (reads
-# OUT_DIR/latency.dat and OUT_DIR/handshakes.dat, writes
+# OUT_DIR/rtt_sign.dat and OUT_DIR/rtt_handshakes.dat, writes
 # OUT_DIR/benchmarks.png)
 set terminal pngcairo size 1200,600 font ",10"
 set output dir."/benchmarks.png"
@@ -13,7 +13,7 @@ set xtics (1, 4, 16)
 set xrange [0.9:18]
 set xlabel "threads"
 set ylabel "per second (log scale)"
-plot for [i=0:2] dir."/latency.dat" index i using 2:3 with linespoints dt 2 lc i+1 title sprintf("floor, RTT %s ms", word("0 1 5", i+1)), \
+plot for [i=0:2] dir."/rtt_sign.dat" index i using 2:3 with linespoints dt 2 lc i+1 title sprintf("floor, RTT %s ms", word("0 1 5", i+1)), \
      for [i=0:2] '' index i using 2:4 with linespoints dt 1 lc i+1 title sprintf("P-256, RTT %s ms", word("0 1 5", i+1)), \
      for [i=0:2] '' index i using 2:5 with linespoints dt 3 lc i+1 title sprintf("RSA-2048, RTT %s ms", word("0 1 5", i+1)), \
      '' index 0 using 2:6 with lines lw 2 lc rgb "black" title "P-256, local key file", \
@@ -26,7 +26,7 @@ set ylabel "handshakes/s"
 set yrange [0:*]
 set key below font ",8"
 set xrange [0:5.2]
-plot dir."/handshakes.dat" using 1:2 with linespoints lc 1 title "P-256, KMIP key", \
+plot dir."/rtt_handshakes.dat" using 1:2 with linespoints lc 1 title "P-256, KMIP key", \
      '' using 1:3 with linespoints lc 2 title "RSA-2048, KMIP key", \
      '' using 1:4 with lines dt 2 lc 1 title "P-256, local key file", \
      '' using 1:5 with lines dt 2 lc 2 title "RSA-2048, local key file"

@@ -19,8 +19,8 @@
   (SIGSTOP) in the middle of a run of 4 signing threads.
 
 Each rate is the best of N rounds of S seconds (default 1 round of 1 s).
-Writes DIR (default BUILD_DIR/bench) benchmarks.md, latency.dat,
-handshakes.dat and benchmarks.png; with --readme, also the generated part
+Writes DIR (default BUILD_DIR/bench) benchmarks.md, rtt_sign.dat,
+rtt_handshakes.dat and benchmarks.png; with --readme, also the generated part
 of that file's "## Benchmarks" section (between the BEGIN/END markers) and
 DIR's files next to it. Every process it starts is stopped at the end, also
 on failure.
@@ -353,7 +353,7 @@ def machine():
 
 
 def write_data(out_dir, floor, kmip, local, nginx):
-    with open(os.path.join(out_dir, "latency.dat"), "w") as dat:
+    with open(os.path.join(out_dir, "rtt_sign.dat"), "w") as dat:
         dat.write("# rtt_ms threads floor ec rsa ec_local rsa_local\n")
         for rtt in RTTS_MS:
             for threads in THREADS:
@@ -362,7 +362,7 @@ def write_data(out_dir, floor, kmip, local, nginx):
                     kmip["rsa", rtt, threads], local["ec", threads],
                     local["rsa", threads]))
             dat.write("\n\n")
-    with open(os.path.join(out_dir, "handshakes.dat"), "w") as dat:
+    with open(os.path.join(out_dir, "rtt_handshakes.dat"), "w") as dat:
         dat.write("# rtt_ms ec rsa ec_local rsa_local\n")
         for rtt in RTTS_MS:
             dat.write("%d %s\n" % (rtt, " ".join(
