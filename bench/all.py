@@ -20,9 +20,9 @@
 
 Each rate is the best of N rounds of S seconds (default 1 round of 1 s).
 Writes DIR (default BUILD_DIR/bench) benchmarks.md, rtt_sign.dat,
-rtt_handshakes.dat and benchmarks.png; with --readme, also the generated part
-of that file's "## Benchmarks" section (between the BEGIN/END markers) and
-DIR's files next to it. Every process it starts is stopped at the end, also
+rtt_handshakes.dat and benchmarks.png; with --readme, also the generated
+part of that file's "## Benchmarks" section (between the BEGIN/END
+markers), and DIR defaults to bench/results next to it. Every process it starts is stopped at the end, also
 on failure.
 """
 
