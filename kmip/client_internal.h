@@ -50,6 +50,10 @@ typedef struct kmip_endpoint {
  * many threads must not exceed what a server accepts from one address
  * (kmipd cuts handshakes beyond max_handshakes_per_peer, default 8). */
 #define KMIP_HANDSHAKES_PER_SERVER 4u
+/* How long a call waits for one of those before it opens a connection
+ * anyway: a first request that takes long (a key generation) must not
+ * hold the others up for longer. */
+#define KMIP_OPENING_WAIT_MS 500u
 
 #define KMIP_BACKOFF_MIN_MS 2000u
 #define KMIP_BACKOFF_MAX_MS 60000u
@@ -67,9 +71,9 @@ void kmip_endpoint_mark_down(kmip_endpoint *endpoint, uint64_t now);
 /* Ends endpoint's back-off: it answered. */
 void kmip_endpoint_mark_up(kmip_endpoint *endpoint);
 /* Waits until fewer than KMIP_HANDSHAKES_PER_SERVER connections to
- * endpoint are being opened and counts one more; false when deadline
- * passed first. kmip_endpoint_opened counts it done. */
-bool kmip_endpoint_opening(kmip_endpoint *endpoint, uint64_t deadline);
+ * endpoint are being opened and counts one more; false (not counted) when
+ * until passed first. kmip_endpoint_opened counts it done. */
+bool kmip_endpoint_opening(kmip_endpoint *endpoint, uint64_t until);
 void kmip_endpoint_opened(kmip_endpoint *endpoint);
 /* Gives to what from knows of the same server's health. */
 void kmip_endpoint_copy_health(kmip_endpoint *to, const kmip_endpoint *from);

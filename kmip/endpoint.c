@@ -116,7 +116,7 @@ void kmip_endpoint_mark_up(kmip_endpoint *endpoint)
     atomic_store(&endpoint->down_until, 0);
 }
 
-bool kmip_endpoint_opening(kmip_endpoint *endpoint, uint64_t deadline)
+bool kmip_endpoint_opening(kmip_endpoint *endpoint, uint64_t until)
 {
     /* Waits are short and rare (a cold start of more threads than the
      * limit): a sleep of a millisecond between looks is enough. */
@@ -124,7 +124,7 @@ bool kmip_endpoint_opening(kmip_endpoint *endpoint, uint64_t deadline)
     while (atomic_fetch_add(&endpoint->opening, 1) >=
            KMIP_HANDSHAKES_PER_SERVER) {
         atomic_fetch_sub(&endpoint->opening, 1);
-        if (kmip_clock_ms() >= deadline)
+        if (kmip_clock_ms() >= until)
             return false;
         nanosleep(&step, NULL);
     }

@@ -13,20 +13,19 @@ static kmip_rc connect_server(kmip_client *client, size_t index,
 {
     kmip_endpoint *server = &client->servers[index];
     *deadline = kmip_clock_ms() + client->timeout_ms;
-    if (!kmip_endpoint_opening(server, *deadline))
-        return kmip_fail(status, KMIP_E_TIMEOUT,
-                         "%s: no connection opened within timeout_ms: %u "
-                         "others were being opened",
-                         server->label, KMIP_HANDSHAKES_PER_SERVER);
+    uint64_t wait_until = kmip_clock_ms() + KMIP_OPENING_WAIT_MS;
+    bool counted = kmip_endpoint_opening(
+        server, wait_until < *deadline ? wait_until : *deadline);
     kmip_rc rc = kmip_conn_open(client->ssl_ctx, server, index,
                                 client->verify_name, *deadline, out, status);
     if (rc != KMIP_OK) {
-        kmip_endpoint_opened(server);
+        if (counted)
+            kmip_endpoint_opened(server);
         if (rc != KMIP_E_NOMEM && rc != KMIP_E_CONFIG)
             kmip_endpoint_mark_down(server, kmip_clock_ms());
         return rc;
     }
-    (*out)->opening = true;
+    (*out)->opening = counted;
     atomic_fetch_add(&client->connects, 1);
     atomic_store(&client->preferred_server, index);
     return KMIP_OK;

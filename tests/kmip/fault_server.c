@@ -209,6 +209,7 @@ static bool answer(fault_mode mode, SSL *ssl, const kmip_item *request,
         usleep(FAULT_PHASE_DELAY_MS * 1000);
         /* fall through */
     case FAULT_NONE:
+    case FAULT_SLOW_HANDSHAKE:
         response = success_response(request, 0, &len);
         keep_open = write_all(ssl, response, len);
         break;
@@ -270,8 +271,11 @@ static void *serve_connection(void *arg)
     connection *conn = arg;
     fault_server *server = conn->server;
     note_handshake(server);
-    if (atomic_load(&server->mode) == FAULT_SLOW_PHASES)
-        usleep(FAULT_PHASE_DELAY_MS * 1000);
+    fault_mode mode = atomic_load(&server->mode);
+    if (mode == FAULT_SLOW_PHASES || mode == FAULT_SLOW_HANDSHAKE)
+        usleep((mode == FAULT_SLOW_PHASES ? FAULT_PHASE_DELAY_MS
+                                          : FAULT_HANDSHAKE_DELAY_MS) *
+               1000);
     SSL *ssl = SSL_new(server->ctx);
     bool accepted =
         ssl != NULL && SSL_set_fd(ssl, conn->fd) == 1 && SSL_accept(ssl) == 1;

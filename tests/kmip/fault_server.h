@@ -25,9 +25,13 @@ typedef enum fault_mode {
     /* Waits FAULT_PHASE_DELAY_MS before the TLS handshake and again before
      * each answer: each phase is quick, all of them together are not. */
     FAULT_SLOW_PHASES,
+    /* Waits FAULT_HANDSHAKE_DELAY_MS before the TLS handshake, then
+     * answers every request with success. */
+    FAULT_SLOW_HANDSHAKE,
 } fault_mode;
 
 #define FAULT_PHASE_DELAY_MS 300
+#define FAULT_HANDSHAKE_DELAY_MS 20
 
 typedef struct fault_server fault_server;
 
