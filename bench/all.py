@@ -22,8 +22,8 @@ Each rate is the best of N rounds of S seconds (default 1 round of 1 s).
 Writes DIR (default BUILD_DIR/bench) benchmarks.md, rtt_sign.dat,
 rtt_handshakes.dat and benchmarks.png; with --readme, also the generated
 part of that file's "## Benchmarks" section (between the BEGIN/END
-markers), and DIR defaults to bench/results next to it. Every process it starts is stopped at the end, also
-on failure.
+markers), and DIR defaults to bench/results next to it. Every process it
+starts is stopped at the end, also on failure.
 """
 
 import argparse
@@ -346,17 +346,21 @@ def nginx_table(nginx):
 
 def failover_table(rows):
     lines = ["| first of two servers (timeout_ms %d) | measured | ms | "
-             "failed signatures |" % FAILOVER_TIMEOUT_MS, "|---|---|---:|---:|"]
+             "failed signatures |" % FAILOVER_TIMEOUT_MS,
+             "|---|---|---:|---:|"]
     lines += ["| %s | %s | %.0f | %d |" % row for row in rows]
     return lines
 
 
-def machine():
+def load_average():
     with open("/proc/loadavg") as f:
-        load = " ".join(f.read().split()[:3])
+        return " ".join(f.read().split()[:3])
+
+
+def machine():
     return "%s UTC, %d cores, load average %s" % (
         datetime.datetime.now(datetime.timezone.utc).strftime(
-            "%Y-%m-%d %H:%M"), os.cpu_count(), load)
+            "%Y-%m-%d %H:%M"), os.cpu_count(), load_average())
 
 
 def write_data(out_dir, floor, kmip, local, nginx):
@@ -365,9 +369,9 @@ def write_data(out_dir, floor, kmip, local, nginx):
         for rtt in RTTS_MS:
             for threads in THREADS:
                 dat.write("%d %d %.0f %.0f %.0f %.0f %.0f\n" % (
-                    rtt, threads, floor[rtt, threads], kmip["ec", rtt, threads],
-                    kmip["rsa", rtt, threads], local["ec", threads],
-                    local["rsa", threads]))
+                    rtt, threads, floor[rtt, threads],
+                    kmip["ec", rtt, threads], kmip["rsa", rtt, threads],
+                    local["ec", threads], local["rsa", threads]))
             dat.write("\n\n")
     with open(os.path.join(out_dir, "rtt_handshakes.dat"), "w") as dat:
         dat.write("# rtt_ms ec rsa ec_local rsa_local\n")
@@ -434,8 +438,7 @@ def parse_args():
 def main():
     args = parse_args()
     os.makedirs(args.out, exist_ok=True)
-    with open("/proc/loadavg") as f:
-        before = " ".join(f.read().split()[:3])
+    before = load_average()
     compare.servers.install_signal_handlers()
     work = tempfile.mkdtemp(prefix="p11kmip-all-")
     try:

@@ -267,7 +267,8 @@ TRIP_LABELS = {"provider": "provider over p11core",
 
 def measure(bench, kmipd, pykmip, out_dir):
     bench.conf["kmipd"] = bench.module_conf("kmipd", kmipd)
-    bench.conf["kmipd-2.1"] = bench.module_conf("kmipd-2.1", kmipd, version="2.1")
+    bench.conf["kmipd-2.1"] = bench.module_conf("kmipd-2.1", kmipd,
+                                                version="2.1")
     bench.conf["pykmip"] = bench.module_conf("pykmip", pykmip)
     bench.openssl_confs()
     bench.local_keys()
