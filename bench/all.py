@@ -12,6 +12,9 @@
   time (1 / (1/floor + 1/local)) and against the local key file;
 - nginx (4 workers, TLS 1.3) full handshakes/s with a local key file and
   with a provider key file at RTT 0, 1 and 5 ms;
+- CPU per operation at RTT 0 with 1 thread, client and server: the
+  floor's exchange, local signing, a KMIP signature (where the time of a
+  round trip goes);
 - failover, with timeout_ms FAILOVER_TIMEOUT_MS: a new process's time to
   its first good signature when the first of two servers refuses or is a
   black hole (delay_proxy -b), and the longest time without a good
@@ -30,6 +33,7 @@ import argparse
 import datetime
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -110,10 +114,11 @@ class Processes:
         return process, Address(process.stdout.readline().split()[1])
 
     def floor_server(self):
+        """A bench_floor server; (process, Address)."""
         port = free_port()
-        self.start("bench_floor", "-l", str(port))
+        process = self.start("bench_floor", "-l", str(port))
         wait_listening(port)
-        return Address("127.0.0.1:%d" % port)
+        return process, Address("127.0.0.1:%d" % port)
 
     def delayed(self, target):
         """{rtt: Address of target at that RTT}."""
@@ -141,22 +146,28 @@ class Run:
     def best(self, argv, env):
         return max(self.once(argv, env) for _ in range(self.rounds))
 
-    def floor(self, address, threads):
-        return self.best([os.path.join(self.bench.build, "bench",
-                                       "bench_floor"), "-a", address.address,
-                          "-j", str(threads), "-s", str(self.bench.seconds)],
-                         None)
+    def floor_run(self, address, threads):
+        """(argv, env) of a floor measurement."""
+        return ([os.path.join(self.bench.build, "bench", "bench_floor"),
+                 "-a", address.address, "-j", str(threads), "-s",
+                 str(self.bench.seconds)], None)
 
-    def sign(self, alg, threads, module_conf=None):
-        """Signatures/s with the local key file (module_conf None) or the
-        KMIP key through the provider."""
+    def sign_run(self, alg, threads, module_conf=None):
+        """(argv, env) of signing with the local key file (module_conf
+        None) or the KMIP key through the provider."""
         argv = [self.bench.bench_evp, "-j", str(threads), "-s",
                 str(self.bench.seconds)]
         if module_conf is None:
-            return self.best(argv + [self.bench.path(alg + ".pem")],
-                             self.bench.env("/dev/null"))
-        return self.best(argv + [uri(alg)], self.bench.env(
-            self.bench.conf["provider"], module_conf))
+            return (argv + [self.bench.path(alg + ".pem")],
+                    self.bench.env("/dev/null"))
+        return argv + [uri(alg)], self.bench.env(self.bench.conf["provider"],
+                                                 module_conf)
+
+    def floor(self, address, threads):
+        return self.best(*self.floor_run(address, threads))
+
+    def sign(self, alg, threads, module_conf=None):
+        return self.best(*self.sign_run(alg, threads, module_conf))
 
 
 def uri(alg):
@@ -166,7 +177,7 @@ def uri(alg):
 def measure_latency(run, kmipd):
     """({(rtt, threads): floor}, {(alg, rtt, threads): kmip},
     {(alg, threads): local})."""
-    floor_at = run.processes.delayed(run.processes.floor_server())
+    floor_at = run.processes.delayed(run.processes.floor_server()[1])
     kmipd_at = run.processes.delayed(kmipd)
     confs = {rtt: run.bench.module_conf("rtt%d" % rtt, kmipd_at[rtt],
                                         version="1.4") for rtt in RTTS_MS}
@@ -183,6 +194,46 @@ def measure_latency(run, kmipd):
                     "%s %.0f/s" % (name, kmip[alg, rtt, threads])
                     for alg, name in ALGS)), flush=True)
     return floor, kmip, local, confs
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) process pid has used."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_per_operation(argv, env, server_pid):
+    """(client, server) CPU microseconds per operation of one run."""
+    client, server = children_cpu(), process_cpu(server_pid)
+    out = subprocess.run(argv, env=env, text=True, stdout=subprocess.PIPE,
+                         check=True).stdout
+    done = int(out.split()[1])
+    return (1e6 * (children_cpu() - client) / done,
+            1e6 * (process_cpu(server_pid) - server) / done)
+
+
+def measure_cpu(run, kmipd, confs):
+    """[(what, client us, server us)] per operation, 1 thread, RTT 0."""
+    process, floor_server = run.processes.floor_server()
+    cases = [("TLS 1.3 exchange (floor)", run.floor_run(floor_server, 1),
+              process.pid)]
+    for alg, name in ALGS:
+        cases.append((name + ", local key file", run.sign_run(alg, 1), None))
+        cases.append((name + ", KMIP (server: kmipd)",
+                      run.sign_run(alg, 1, confs[0]), kmipd.process.pid))
+    rows = []
+    for what, (argv, env), pid in cases:
+        client, server = cpu_per_operation(argv, env, pid or os.getpid())
+        rows.append((what, client, server if pid else None))
+        print("CPU per operation, %s: client %.0f us" % (what, client),
+              flush=True)
+    return rows
 
 
 def handshakes(run, key, cert, openssl_conf, module_conf):
@@ -383,14 +434,23 @@ def write_data(out_dir, floor, kmip, local, nginx):
                     os.path.join(HERE, "all.gnuplot")], check=True)
 
 
+def cpu_table(rows):
+    lines = ["| CPU per operation, 1 thread, RTT 0 | client, us | server, us "
+             "|", "|---|---:|---:|"]
+    lines += ["| %s | %.0f | %s |" % (what, client, "-" if server is None
+                                      else "%.0f" % server)
+              for what, client, server in rows]
+    return lines
+
+
 def report(args, before, results, plot):
-    floor, kmip, local, nginx, failover, failed = results
+    floor, kmip, local, nginx, failover, cpu, failed = results
     lines = ["Measured %s (before the run: load average %s), %s s per rate, "
              "best of %d; client, kmipd, proxies and nginx share the cores. "
              "Operations that failed in the rate runs: %d."
              % (machine(), before, args.seconds, args.rounds, failed), ""]
     lines += latency_tables(floor, kmip, local) + [""] + nginx_table(nginx)
-    lines += [""] + failover_table(failover)
+    lines += [""] + failover_table(failover) + [""] + cpu_table(cpu)
     lines += ["", "![signatures and handshakes against RTT](%s)" % plot]
     return "\n".join(lines) + "\n"
 
@@ -417,7 +477,8 @@ def measure(args, work):
         floor, kmip, local, confs = measure_latency(run, kmipd)
         nginx = measure_nginx(run, confs)
         failover = measure_failover(run, kmipd)
-        return floor, kmip, local, nginx, failover, run.failed
+        cpu = measure_cpu(run, kmipd, confs)
+        return floor, kmip, local, nginx, failover, cpu, run.failed
 
 
 def parse_args():
