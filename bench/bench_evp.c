@@ -11,7 +11,9 @@
  *   -L   load the key and stop (for counting the requests of a key load)
  *   -n   sign COUNT times in all instead of for SECONDS (default 3 s)
  * The configuration (providers, engines) comes from OPENSSL_CONF.
- * Prints "signatures N failed F seconds T per_second R". */
+ * Prints "signatures N failed F seconds T per_second R", then
+ * "longest_gap_ms G": the longest time without a good signature (from the
+ * start to the first, or between two), what a failover costs. */
 #define OPENSSL_SUPPRESS_DEPRECATED /* ENGINE: nginx 1.22's way in */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -41,6 +43,8 @@ typedef struct run {
     double deadline; /* monotonic seconds */
     atomic_long started;
     bench_counts counts;
+    atomic_llong last_ok_us; /* when the last good signature ended */
+    atomic_llong longest_gap_us;
 } run;
 
 static EVP_PKEY *load_from_store(const char *uri)
@@ -95,12 +99,28 @@ static bool more_to_do(run *r)
     return bench_now() < r->deadline;
 }
 
+static long long now_us(void)
+{
+    return (long long)(bench_now() * 1e6);
+}
+
+static void note_good(run *r)
+{
+    long long now = now_us();
+    long long gap = now - atomic_exchange(&r->last_ok_us, now);
+    long long longest = atomic_load(&r->longest_gap_us);
+    while (gap > longest &&
+           !atomic_compare_exchange_weak(&r->longest_gap_us, &longest, gap))
+        ;
+    atomic_fetch_add(&r->counts.done, 1);
+}
+
 static void *sign_thread(void *arg)
 {
     run *r = arg;
     while (more_to_do(r)) {
         if (sign_once(r->key)) {
-            atomic_fetch_add(&r->counts.done, 1);
+            note_good(r);
             continue;
         }
         if (atomic_fetch_add(&r->counts.failed, 1) == 0)
@@ -166,8 +186,11 @@ int main(int argc, char **argv)
     }
     double start = bench_now();
     r.deadline = start + seconds;
+    atomic_store(&r.last_ok_us, now_us());
     int status = bench_run_threads(threads, sign_thread, &r, &r.counts, start,
                                    "signatures");
+    printf("longest_gap_ms %.1f\n",
+           (double)atomic_load(&r.longest_gap_us) / 1000.0);
     EVP_PKEY_free(r.key);
     return status;
 }

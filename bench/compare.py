@@ -20,6 +20,7 @@ Prints a table and writes OUT_DIR (default BUILD_DIR/bench) compare.md,
 sign.dat, handshakes.dat and compare.png (gnuplot).
 """
 
+import json
 import os
 import re
 import shutil
@@ -81,15 +82,16 @@ class Bench:
 
     # ---- configuration ----
 
-    def module_conf(self, name, server, version="auto"):
+    def module_conf(self, name, *servers, version="auto", **settings):
+        """A p11kmip configuration with one slot, name, for servers (each
+        with an address), and more slot settings (timeout_ms, pool...)."""
         path = self.path("p11kmip-%s.json" % name)
+        slot = dict(label=name, servers=[s.address for s in servers],
+                    ca=self.certs.ca, cert=self.certs.client_cert,
+                    key=self.certs.client_key, kmip_version=version,
+                    **settings)
         with open(path, "w") as out:
-            out.write('{ "slots": [ { "label": "%s", "servers": ["%s"], '
-                      '"ca": "%s", "cert": "%s", "key": "%s", '
-                      '"kmip_version": "%s" } ] }\n' %
-                      (name, server.address, self.certs.ca,
-                       self.certs.client_cert, self.certs.client_key,
-                       version))
+            json.dump({"slots": [slot]}, out)
         return path
 
     def openssl_confs(self):
@@ -265,7 +267,8 @@ TRIP_LABELS = {"provider": "provider over p11core",
 
 def measure(bench, kmipd, pykmip, out_dir):
     bench.conf["kmipd"] = bench.module_conf("kmipd", kmipd)
-    bench.conf["kmipd-2.1"] = bench.module_conf("kmipd-2.1", kmipd, "2.1")
+    bench.conf["kmipd-2.1"] = bench.module_conf("kmipd-2.1", kmipd,
+                                                version="2.1")
     bench.conf["pykmip"] = bench.module_conf("pykmip", pykmip)
     bench.openssl_confs()
     bench.local_keys()

@@ -4,9 +4,12 @@
  * bandwidth) would. For benchmarks against a KMIP server "far away".
  *
  * Usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l LISTEN_PORT]
+ *        delay_proxy -b [-l LISTEN_PORT]
  *   Prints "listening 127.0.0.1:PORT" once it accepts connections, then
  *   serves until killed. Each connection gets one to the target and a
- *   thread per direction. */
+ *   thread per direction. With -b it is a black hole: it accepts
+ *   connections and holds them open, never reading or answering (a server
+ *   that stopped answering). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -43,6 +46,26 @@ typedef struct pipe_dir {
     bool ended; /* from reached its end */
 } pipe_dir;
 
+/* When the kernel received the data of msg (SO_TIMESTAMPNS), on
+ * bench_now()'s clock: a proxy thread that wakes up late does not add its
+ * lateness to the delay. */
+static double arrival(struct msghdr *msg)
+{
+    double now = bench_now();
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL;
+         c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+            continue;
+        struct timespec at, real;
+        memcpy(&at, CMSG_DATA(c), sizeof(at));
+        clock_gettime(CLOCK_REALTIME, &real);
+        double late = (double)(real.tv_sec - at.tv_sec) +
+                      (double)(real.tv_nsec - at.tv_nsec) / 1e9;
+        return late > 0 ? now - late : now;
+    }
+    return now;
+}
+
 /* Reads what from has into a new chunk at the tail; false at the end of
  * the stream (or an error). */
 static bool read_chunk(pipe_dir *p)
@@ -50,13 +73,19 @@ static bool read_chunk(pipe_dir *p)
     chunk *c = calloc(1, sizeof(*c));
     if (c == NULL)
         abort();
-    ssize_t n = recv(p->from, c->data, sizeof(c->data), 0);
+    char control[CMSG_SPACE(sizeof(struct timespec))];
+    struct iovec iov = {.iov_base = c->data, .iov_len = sizeof(c->data)};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control,
+                         .msg_controllen = sizeof(control)};
+    ssize_t n = recvmsg(p->from, &msg, 0);
     if (n <= 0) {
         free(c);
         return false;
     }
     c->len = (size_t)n;
-    c->due = bench_now() + p->delay_s;
+    c->due = arrival(&msg) + p->delay_s;
     if (p->tail != NULL)
         p->tail->next = c;
     else
@@ -144,12 +173,19 @@ static void *relay(void *arg)
     return NULL;
 }
 
+/* No Nagle; receive times stamped by the kernel (see arrival). */
+static void tune(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+}
+
 static int tcp_socket(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
     if (fd >= 0)
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        tune(fd);
     return fd;
 }
 
@@ -158,8 +194,7 @@ static void proxy(int client, const struct sockaddr_in *target, double delay_s)
     int server = tcp_socket();
     session *s = malloc(sizeof(*s));
     pthread_t thread;
-    int one = 1;
-    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    tune(client);
     if (server < 0 || s == NULL ||
         connect(server, (const struct sockaddr *)target, sizeof(*target)) !=
             0) {
@@ -177,18 +212,20 @@ static void proxy(int client, const struct sockaddr_in *target, double delay_s)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l PORT]\n");
+    fprintf(stderr, "usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l PORT]\n"
+                    "       delay_proxy -b [-l PORT]\n");
     exit(2);
 }
 
+/* Black hole (-b): rtt_ms stays negative and no target is needed. */
 static void parse_options(int argc, char **argv, struct sockaddr_in *target,
                           struct sockaddr_in *listen_addr, double *rtt_ms)
 {
+    bool black_hole = false;
     char host[64];
     unsigned port = 0;
     int c;
-    while ((c = getopt(argc, argv, "t:d:l:")) != -1) {
+    while ((c = getopt(argc, argv, "t:d:l:b")) != -1) {
         if (c == 't' && sscanf(optarg, "%63[^:]:%u", host, &port) == 2 &&
             inet_pton(AF_INET, host, &target->sin_addr) == 1 && port > 0 &&
             port < 65536)
@@ -197,10 +234,13 @@ static void parse_options(int argc, char **argv, struct sockaddr_in *target,
             *rtt_ms = atof(optarg);
         else if (c == 'l')
             listen_addr->sin_port = htons((uint16_t)atoi(optarg));
+        else if (c == 'b')
+            black_hole = true;
         else
             usage();
     }
-    if (target->sin_port == 0 || *rtt_ms < 0)
+    bool proxying = target->sin_port != 0 && *rtt_ms >= 0;
+    if (black_hole ? target->sin_port != 0 || *rtt_ms >= 0 : !proxying)
         usage();
 }
 
@@ -235,7 +275,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     for (;;) {
         int client = accept(listener, NULL, NULL);
-        if (client >= 0)
+        /* A black hole keeps what it accepted open and unread. */
+        if (client >= 0 && rtt_ms >= 0)
             proxy(client, &target, rtt_ms / 2000.0);
     }
 }

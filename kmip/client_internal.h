@@ -41,7 +41,19 @@ typedef struct kmip_endpoint {
      * failure in a row, from KMIP_BACKOFF_MIN_MS to KMIP_BACKOFF_MAX_MS. */
     atomic_uint_fast64_t down_until;
     atomic_uint failures;
+    /* Connections being opened to it now (TCP connect, TLS handshake and
+     * first request), at most KMIP_HANDSHAKES_PER_SERVER. */
+    atomic_uint opening;
 } kmip_endpoint;
+
+/* Connections a process opens to one server at once: a cold start of
+ * many threads must not exceed what a server accepts from one address
+ * (kmipd cuts handshakes beyond max_handshakes_per_peer, default 8). */
+#define KMIP_HANDSHAKES_PER_SERVER 4u
+/* How long a call waits for one of those before it opens a connection
+ * anyway: a first request that takes long (a key generation) must not
+ * hold the others up for longer. */
+#define KMIP_OPENING_WAIT_MS 500u
 
 #define KMIP_BACKOFF_MIN_MS 2000u
 #define KMIP_BACKOFF_MAX_MS 60000u
@@ -58,6 +70,11 @@ bool kmip_endpoint_is_down(kmip_endpoint *endpoint, uint64_t now);
 void kmip_endpoint_mark_down(kmip_endpoint *endpoint, uint64_t now);
 /* Ends endpoint's back-off: it answered. */
 void kmip_endpoint_mark_up(kmip_endpoint *endpoint);
+/* Waits until fewer than KMIP_HANDSHAKES_PER_SERVER connections to
+ * endpoint are being opened and counts one more; false (not counted) when
+ * until passed first. kmip_endpoint_opened counts it done. */
+bool kmip_endpoint_opening(kmip_endpoint *endpoint, uint64_t until);
+void kmip_endpoint_opened(kmip_endpoint *endpoint);
 /* Gives to what from knows of the same server's health. */
 void kmip_endpoint_copy_health(kmip_endpoint *to, const kmip_endpoint *from);
 
@@ -103,6 +120,8 @@ typedef struct kmip_conn {
     kmip_endpoint *endpoint; /* not owned */
     size_t server_index;     /* index of endpoint in the group */
     uint64_t idle_since;     /* kmip_clock_ms when last put in the pool */
+    bool opening; /* holds an endpoint "opening" count until its first
+                     answer: the server's handshake is done by then */
 } kmip_conn;
 
 /* Connects (each address of the endpoint in turn), then completes the

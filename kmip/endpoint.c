@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client_internal.h"
 
@@ -49,6 +50,7 @@ kmip_rc kmip_endpoint_parse(const char *entry, kmip_endpoint *out,
     atomic_init(&out->session, NULL);
     atomic_init(&out->down_until, 0);
     atomic_init(&out->failures, 0);
+    atomic_init(&out->opening, 0);
     const char *host;
     size_t host_len;
     const char *port;
@@ -112,6 +114,26 @@ void kmip_endpoint_mark_up(kmip_endpoint *endpoint)
         return;
     atomic_store(&endpoint->failures, 0);
     atomic_store(&endpoint->down_until, 0);
+}
+
+bool kmip_endpoint_opening(kmip_endpoint *endpoint, uint64_t until)
+{
+    /* Waits are short and rare (a cold start of more threads than the
+     * limit): a sleep of a millisecond between looks is enough. */
+    const struct timespec step = {0, 1000000};
+    while (atomic_fetch_add(&endpoint->opening, 1) >=
+           KMIP_HANDSHAKES_PER_SERVER) {
+        atomic_fetch_sub(&endpoint->opening, 1);
+        if (kmip_clock_ms() >= until)
+            return false;
+        nanosleep(&step, NULL);
+    }
+    return true;
+}
+
+void kmip_endpoint_opened(kmip_endpoint *endpoint)
+{
+    atomic_fetch_sub(&endpoint->opening, 1);
 }
 
 void kmip_endpoint_copy_health(kmip_endpoint *to, const kmip_endpoint *from)

@@ -13,13 +13,19 @@ static kmip_rc connect_server(kmip_client *client, size_t index,
 {
     kmip_endpoint *server = &client->servers[index];
     *deadline = kmip_clock_ms() + client->timeout_ms;
+    uint64_t wait_until = kmip_clock_ms() + KMIP_OPENING_WAIT_MS;
+    bool counted = kmip_endpoint_opening(
+        server, wait_until < *deadline ? wait_until : *deadline);
     kmip_rc rc = kmip_conn_open(client->ssl_ctx, server, index,
                                 client->verify_name, *deadline, out, status);
     if (rc != KMIP_OK) {
+        if (counted)
+            kmip_endpoint_opened(server);
         if (rc != KMIP_E_NOMEM && rc != KMIP_E_CONFIG)
             kmip_endpoint_mark_down(server, kmip_clock_ms());
         return rc;
     }
+    (*out)->opening = counted;
     atomic_fetch_add(&client->connects, 1);
     atomic_store(&client->preferred_server, index);
     return KMIP_OK;
@@ -92,6 +98,10 @@ static kmip_rc round_trip(kmip_client *client, kmip_conn *conn,
     if (rc == KMIP_OK)
         rc = kmip_conn_recv(conn, client->max_message, deadline, reply,
                             reply_len, status);
+    if (conn->opening) {
+        conn->opening = false;
+        kmip_endpoint_opened(conn->endpoint);
+    }
     if (rc == KMIP_E_TIMEOUT)
         kmip_endpoint_mark_down(conn->endpoint, kmip_clock_ms());
     else if (rc == KMIP_OK)

@@ -41,6 +41,7 @@ struct fault_server {
     pthread_t accept_thread;
     atomic_bool stopping;
     atomic_uint connections;
+    atomic_uint handshaking, most_handshaking;
     atomic_uint resumptions;
     atomic_uint closed;
     pthread_mutex_t lock; /* guards conns[].fd and conn_count */
@@ -208,6 +209,7 @@ static bool answer(fault_mode mode, SSL *ssl, const kmip_item *request,
         usleep(FAULT_PHASE_DELAY_MS * 1000);
         /* fall through */
     case FAULT_NONE:
+    case FAULT_SLOW_HANDSHAKE:
         response = success_response(request, 0, &len);
         keep_open = write_all(ssl, response, len);
         break;
@@ -254,14 +256,31 @@ static bool answer(fault_mode mode, SSL *ssl, const kmip_item *request,
 
 /* ---- Threads ---- */
 
+/* One more connection in its handshake (from accept to SSL_accept). */
+static void note_handshake(fault_server *server)
+{
+    unsigned now = atomic_fetch_add(&server->handshaking, 1) + 1;
+    unsigned most = atomic_load(&server->most_handshaking);
+    while (now > most &&
+           !atomic_compare_exchange_weak(&server->most_handshaking, &most, now))
+        ;
+}
+
 static void *serve_connection(void *arg)
 {
     connection *conn = arg;
     fault_server *server = conn->server;
-    if (atomic_load(&server->mode) == FAULT_SLOW_PHASES)
-        usleep(FAULT_PHASE_DELAY_MS * 1000);
+    note_handshake(server);
+    fault_mode mode = atomic_load(&server->mode);
+    if (mode == FAULT_SLOW_PHASES || mode == FAULT_SLOW_HANDSHAKE)
+        usleep((mode == FAULT_SLOW_PHASES ? FAULT_PHASE_DELAY_MS
+                                          : FAULT_HANDSHAKE_DELAY_MS) *
+               1000);
     SSL *ssl = SSL_new(server->ctx);
-    if (ssl != NULL && SSL_set_fd(ssl, conn->fd) == 1 && SSL_accept(ssl) == 1) {
+    bool accepted =
+        ssl != NULL && SSL_set_fd(ssl, conn->fd) == 1 && SSL_accept(ssl) == 1;
+    atomic_fetch_sub(&server->handshaking, 1);
+    if (accepted) {
         atomic_fetch_add(&server->connections, 1);
         if (SSL_session_reused(ssl))
             atomic_fetch_add(&server->resumptions, 1);
@@ -382,6 +401,8 @@ fault_server *fault_server_start(const char *cert, const char *key,
     atomic_init(&server->stopping, false);
     atomic_init(&server->connections, 0);
     atomic_init(&server->resumptions, 0);
+    atomic_init(&server->handshaking, 0);
+    atomic_init(&server->most_handshaking, 0);
     atomic_init(&server->closed, 0);
     pthread_mutex_init(&server->lock, NULL);
     assert_int_equal(
@@ -402,6 +423,11 @@ const char *fault_server_address(const fault_server *server)
 unsigned fault_server_connections(const fault_server *server)
 {
     return atomic_load(&((fault_server *)server)->connections);
+}
+
+unsigned fault_server_most_handshakes(const fault_server *server)
+{
+    return atomic_load(&((fault_server *)server)->most_handshaking);
 }
 
 unsigned fault_server_resumptions(const fault_server *server)

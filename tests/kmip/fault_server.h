@@ -25,9 +25,13 @@ typedef enum fault_mode {
     /* Waits FAULT_PHASE_DELAY_MS before the TLS handshake and again before
      * each answer: each phase is quick, all of them together are not. */
     FAULT_SLOW_PHASES,
+    /* Waits FAULT_HANDSHAKE_DELAY_MS before the TLS handshake, then
+     * answers every request with success. */
+    FAULT_SLOW_HANDSHAKE,
 } fault_mode;
 
 #define FAULT_PHASE_DELAY_MS 300
+#define FAULT_HANDSHAKE_DELAY_MS 20
 
 typedef struct fault_server fault_server;
 
@@ -42,7 +46,10 @@ void fault_server_set_mode(fault_server *server, fault_mode mode);
 const char *fault_server_address(const fault_server *server);
 /* TLS connections accepted so far. */
 unsigned fault_server_connections(const fault_server *server);
-/* Of those, the ones that resumed a TLS session. */
+/* The most connections that were in their TLS handshake at once
+ * (counted from accept, so FAULT_SLOW_PHASES's wait counts too). */
+unsigned fault_server_most_handshakes(const fault_server *server);
+/* Of those accepted, the ones that resumed a TLS session. */
 unsigned fault_server_resumptions(const fault_server *server);
 /* Waits (up to 2 s) until count connections have been closed by the
  * server; false on timeout. */

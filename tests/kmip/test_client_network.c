@@ -240,6 +240,48 @@ static void test_bursts_open_no_more_connections_than_peak_use(void **state)
     fault_server_stop(server);
 }
 
+#define COLD_THREADS 12
+
+static void *query_once(void *arg)
+{
+    burst *b = arg;
+    kmip_status status;
+    pthread_barrier_wait(b->barrier);
+    b->worst = query(b->client, 1, &status);
+    return NULL;
+}
+
+/* Twelve threads of a new client call at once against a server that
+ * takes 20 ms to start a handshake: the client opens no more than
+ * KMIP_HANDSHAKES_PER_SERVER (4) connections at once (kmipd cuts those
+ * beyond 8 from one address), and every call succeeds. Margin: a thread
+ * that waited 500 ms opens its own. */
+static void test_cold_start_limits_handshakes_at_once(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_SLOW_HANDSHAKE);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1, 10000);
+    kmip_client *client = new_client(&cfg);
+    pthread_barrier_t barrier;
+    pthread_barrier_init(&barrier, NULL, COLD_THREADS);
+    pthread_t threads[COLD_THREADS];
+    burst calls[COLD_THREADS];
+    for (size_t t = 0; t < COLD_THREADS; t++) {
+        calls[t] = (burst){.client = client, .barrier = &barrier};
+        assert_int_equal(
+            pthread_create(&threads[t], NULL, query_once, &calls[t]), 0);
+    }
+    for (size_t t = 0; t < COLD_THREADS; t++) {
+        pthread_join(threads[t], NULL);
+        assert_int_equal(calls[t].worst, KMIP_OK);
+    }
+    pthread_barrier_destroy(&barrier);
+    assert_true(fault_server_most_handshakes(server) <= COLD_THREADS / 2);
+    kmip_client_free(client);
+    fault_server_stop(server);
+}
+
 /* Connections idle longer than idle_timeout_ms are not used again. */
 static void test_idle_connections_expire(void **state)
 {
@@ -325,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_timeout_is_not_retried_otherwise),
         cmocka_unit_test(test_timeout_bounds_the_whole_call),
         cmocka_unit_test(test_bursts_open_no_more_connections_than_peak_use),
+        cmocka_unit_test(test_cold_start_limits_handshakes_at_once),
         cmocka_unit_test(test_idle_connections_expire),
         cmocka_unit_test(test_derived_client_starts_from_what_its_base_learned),
     };
