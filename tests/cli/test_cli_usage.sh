@@ -116,7 +116,7 @@ expect_exit 0 "$p11kmip" config init --force --file "$work/bounds.json" \
 expect_exit 0 "$p11kmip" config keys
 expect_in "\"pool\", --pool: " "$out"
 expect_in "\"key_password\", \$P11KMIP_KEY_PASSWORD: " "$out"
-expect_in "an integer from 1 to 256; default 4" "$out"
+expect_in "an integer from 1 to 256; default 32" "$out"
 expect_exit 0 "$p11kmip" config init --force --file "$work/other.json" \
     --label b --server 127.0.0.1:5696 --ca "$P11KMIP_TEST_CA" \
     --cert "$P11KMIP_TEST_CERT" --key "$P11KMIP_TEST_KEY"
