@@ -69,9 +69,12 @@ class TransparentRegister(unittest.TestCase):
         self.assertFalse(result.ok, result)
         self.assertEqual(result.reason, reason.value, result)
 
+    def get(self, uid, fmt):
+        return self.conn.one(OP.GET, uid_payload(uid) +
+                             [En(T.KEY_FORMAT_TYPE, fmt)])
+
     def material(self, uid, fmt, tag):
-        result = self.conn.one(OP.GET, uid_payload(uid) +
-                               [En(T.KEY_FORMAT_TYPE, fmt)])
+        result = self.get(uid, fmt)
         self.assertTrue(result.ok, result)
         block = result.payload.get(tag).get(T.KEY_BLOCK)
         return block.get(T.KEY_VALUE).val(T.KEY_MATERIAL)
@@ -85,6 +88,10 @@ class TransparentRegister(unittest.TestCase):
             RSA_ALG, 2048)))
         self.assertEqual(self.material(uid, F.X_509, T.PUBLIC_KEY),
                          key.public_bytes(*SPKI))
+        got = self.material(uid, F.TRANSPARENT_RSA_PUBLIC_KEY, T.PUBLIC_KEY)
+        self.assertEqual(
+            [int.from_bytes(got[i].value, "big", signed=True)
+             for i in range(2)], [numbers.n, numbers.e])
 
     def test_ec_point_gives_back_the_local_key(self):
         key = ec.generate_private_key(ec.SECP256R1()).public_key()
@@ -96,6 +103,9 @@ class TransparentRegister(unittest.TestCase):
              By(T.Q_STRING, point)], E.CryptographicAlgorithm.EC, 256)))
         self.assertEqual(self.material(uid, F.X_509, T.PUBLIC_KEY),
                          key.public_bytes(*SPKI))
+        got = self.material(uid, F.TRANSPARENT_EC_PUBLIC_KEY, T.PUBLIC_KEY)
+        self.assertEqual([item.value for item in got],
+                         [E.RecommendedCurve.P_256.value, point])
 
     def test_symmetric_key_bytes_are_kept(self):
         value = bytes(range(32))
@@ -104,6 +114,11 @@ class TransparentRegister(unittest.TestCase):
             key_block(F.TRANSPARENT_SYMMETRIC_KEY, [By(T.KEY, value)],
                       E.CryptographicAlgorithm.AES, 256)))
         self.assertEqual(self.material(uid, F.RAW, T.SYMMETRIC_KEY), value)
+        got = self.material(uid, F.TRANSPARENT_SYMMETRIC_KEY, T.SYMMETRIC_KEY)
+        self.assertEqual(got[0].value, value)
+        result = self.get(uid, F.TRANSPARENT_RSA_PUBLIC_KEY)
+        self.assertEqual(result.reason,
+                         R.KEY_FORMAT_TYPE_NOT_SUPPORTED.value, result)
 
     def test_rsa_numbers_without_an_exponent_are_invalid_field(self):
         self.refused(register(*PUBLIC, key_block(
