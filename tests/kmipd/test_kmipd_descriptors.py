@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """kmipd out of file descriptors: accept fails, kmipd says so in its log,
-pauses instead of spinning, and serves again once descriptors are free.
+does not crash, and serves again once descriptors are free. (The CPU bound
+below does not catch a missing pause after a failed accept: the handshake
+threads soon free descriptors, see mutation D14.)
 The limit is lowered on the running kmipd (prlimit) to what it already
 uses plus two. Runs under integration/with_server.py --server none with
 KMIPD_BINARY set."""
