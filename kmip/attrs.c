@@ -58,6 +58,16 @@ static bool is_vendor_attribute(const kmip_item *attr)
            kmip_item_find(attr, KMIP_TAG_ATTRIBUTE_VALUE) != NULL;
 }
 
+bool kmip_vendor_attr_v1_name(const char *vendor, const char *name, char *buf,
+                              size_t buf_len)
+{
+    /* Vendors other than the reserved "x" and "y" have no 1.x form of
+     * their own: they are sent as client custom attributes. */
+    bool reserved = strcmp(vendor, "x") == 0 || strcmp(vendor, "y") == 0;
+    int n = snprintf(buf, buf_len, "%s-%s", reserved ? vendor : "x", name);
+    return n >= 0 && (size_t)n < buf_len;
+}
+
 bool kmip_attr_v1_name(const kmip_item *attr, char *buf, size_t buf_len)
 {
     if (attr == NULL || buf == NULL)
@@ -69,10 +79,7 @@ bool kmip_attr_v1_name(const kmip_item *attr, char *buf, size_t buf_len)
         kmip_get_text(attr, KMIP_TAG_VENDOR_IDENTIFICATION, &vendor, &len,
                       NULL);
         kmip_get_text(attr, KMIP_TAG_ATTRIBUTE_NAME, &name, &len, NULL);
-        /* Vendors other than the reserved "x" and "y" have no 1.x form
-         * of their own: they are sent as client custom attributes. */
-        bool reserved = strcmp(vendor, "x") == 0 || strcmp(vendor, "y") == 0;
-        n = snprintf(buf, buf_len, "%s-%s", reserved ? vendor : "x", name);
+        return kmip_vendor_attr_v1_name(vendor, name, buf, buf_len);
     } else {
         const char *name = kmip_attribute_name(attr->tag);
         if (name == NULL)

@@ -114,6 +114,11 @@ bool kmipd_attr_id_of_reference(kmipd_call *call, const kmip_item *ref,
                           "bad Attribute Reference");
     }
     id->tag = KMIP_TAG_VENDOR_ATTRIBUTE;
-    snprintf(id->name, sizeof(id->name), "%s-%s", vendor, name);
+    /* Named as the stored attributes are matched (kmipd_attr_id_matches). */
+    if (!kmip_vendor_attr_v1_name(vendor, name, id->name, sizeof(id->name))) {
+        *known = false;
+        return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
+                          "Attribute Reference name too long");
+    }
     return true;
 }

@@ -41,7 +41,7 @@ static void advance_counter(p11_kmip_params *p, size_t blocks)
     size_t bits = p->counter_length > 0 ? (size_t)p->counter_length : 128;
     uint64_t carry = blocks;
     for (size_t i = p->iv_len; i-- > 0 && bits > 0 && carry != 0;) {
-        uint8_t mask = bits >= 8 ? 0xff : (uint8_t)((1u << bits) - 1);
+        uint8_t mask = (uint8_t)(bits >= 8 ? 0xffu : (1u << bits) - 1);
         uint64_t sum = (p->iv[i] & mask) + (carry & mask);
         p->iv[i] = (uint8_t)((p->iv[i] & ~mask) | (sum & mask));
         carry = (carry >> (bits >= 8 ? 8 : bits)) + (sum >> 8);

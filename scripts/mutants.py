@@ -18,6 +18,8 @@ A mutation is one paragraph of scripts/mutations.txt:
 
 `find` must occur exactly once in `file`. The tree is restored after each
 mutation, also when the harness is interrupted. Builds in build/mutants.
+Each named test first runs on the unmutated tree: a mutation whose tests
+already fail there is reported "not run" and left out of the kill rate.
 """
 import argparse
 import os
@@ -75,6 +77,17 @@ def run(command, timeout):
         return -1
 
 
+def run_tests(tests):
+    return run(["meson", "test", "-C", BUILD, "--no-rebuild",
+                "--num-processes", "2"] + tests, 1200)
+
+
+def failing_unmutated(mutations):
+    """The tests the mutations name that fail on the unmutated tree."""
+    names = sorted({t for m in mutations for t in m["tests"].split()})
+    return {name for name in names if run_tests([name]) != 0}
+
+
 def try_mutation(mutation):
     path, original = source_of(mutation)
     mutated = original.replace(mutation["find"], mutation["replace"])
@@ -93,10 +106,8 @@ def try_mutation(mutation):
             out.write(mutated)
         if run(["ninja", "-C", BUILD], 600) != 0:
             return "killed (build)"
-        tests = mutation["tests"].split()
-        status = run(["meson", "test", "-C", BUILD, "--no-rebuild",
-                      "--num-processes", "2"] + tests, 1200)
-        return "survived" if status == 0 else "killed"
+        return "survived" if run_tests(mutation["tests"].split()) == 0 \
+            else "killed"
     finally:
         restore()
         signal.signal(signal.SIGINT, previous)
@@ -121,17 +132,25 @@ def main():
                        stdout=subprocess.DEVNULL)
     if run(["ninja", "-C", BUILD], 900) != 0:
         sys.exit("mutants: the unmutated tree does not build")
-    killed = 0
+    broken = failing_unmutated(mutations)
+    if broken:
+        print("mutants: failing without a mutation: " + " ".join(sorted(broken)))
+    killed = not_run = 0
     for mutation in mutations:
         start = time.monotonic()
-        verdict = try_mutation(mutation)
+        if broken & set(mutation["tests"].split()):
+            verdict = "not run"
+            not_run += 1
+        else:
+            verdict = try_mutation(mutation)
         killed += verdict.startswith("killed")
         print(f"{mutation['id']}  {verdict:15} {time.monotonic() - start:6.0f} s"
               f"  {mutation['file']}", flush=True)
     run(["ninja", "-C", BUILD], 900)
-    total = len(mutations)
+    total = len(mutations) - not_run
     print(f"mutants: {killed} of {total} killed "
-          f"({100 * killed / max(total, 1):.0f}%)")
+          f"({100 * killed / max(total, 1):.0f}%)"
+          + (f", {not_run} not run" if not_run else ""))
     return 0
 
 

@@ -90,6 +90,12 @@ kmip_rc kmip_attrs_decode(const kmip_item *container, kmip_item **out,
  * attribute or buf is too small. */
 bool kmip_attr_v1_name(const kmip_item *attr, char *buf, size_t buf_len);
 
+/* The 1.x Attribute Name of the Vendor Attribute (vendor, name): "x-name"
+ * or "y-name" for the reserved vendors "x" and "y", "x-name" for any
+ * other. False when buf is too small. */
+bool kmip_vendor_attr_v1_name(const char *vendor, const char *name, char *buf,
+                              size_t buf_len);
+
 /* ---- Convenience on canonical sets. Adders return the new attribute,
  * or NULL when out of memory or given bad arguments. ---- */
 

@@ -88,6 +88,21 @@ static void test_silent_server_times_out_within_timeout(void **state)
     assert_non_null(strstr(status.message, "read: timed out"));
 }
 
+/* A server that did not answer in time is in back-off: with no other
+ * server the request is not sent to it again. */
+static void test_lone_silent_server_is_not_asked_again(void **state)
+{
+    (void)state;
+    served s;
+    kmip_status status;
+    served_with_client(&s, FAULT_NEVER_ANSWER);
+    assert_int_equal(query(s.client, 1, &status), KMIP_E_TIMEOUT);
+    kmip_client_stats stats = stats_of(s.client);
+    assert_int_equal(stats.retries, 0);
+    assert_int_equal(stats.connects, 1);
+    served_stop(&s);
+}
+
 static void test_silent_listener_times_out_in_handshake(void **state)
 {
     (void)state;
@@ -545,6 +560,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_server_answers),
         cmocka_unit_test(test_silent_server_times_out_within_timeout),
+        cmocka_unit_test(test_lone_silent_server_is_not_asked_again),
         cmocka_unit_test(test_silent_listener_times_out_in_handshake),
         cmocka_unit_test(test_close_mid_response_is_transport_error),
         cmocka_unit_test(test_huge_length_is_too_big_at_once),

@@ -182,6 +182,35 @@ static void test_numbers_are_checked_at_both_bounds(void **state)
             "between 0 and");
 }
 
+/* Each number at its largest value is kept and one more is refused. */
+static void test_numbers_at_their_upper_bound_are_kept(void **state)
+{
+    static const struct {
+        const char *key;
+        unsigned long max;
+    } uppers[] = {
+        {"workers", 4096},
+        {"max_connections", 65536},
+        {"idle_timeout_ms", 86400000},
+        {"handshake_timeout_ms", 600000},
+    };
+    char json[512];
+    kmip_status st;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof uppers / sizeof uppers[0]; i++) {
+        snprintf(json, sizeof json, "{" REQUIRED ", \"%s\": %lu}",
+                 uppers[i].key, uppers[i].max);
+        kmipd_config *config = load(json, &st);
+        if (config == NULL)
+            fail_msg("%s refused: %s", json, st.message);
+        kmipd_config_free(config);
+        snprintf(json, sizeof json, "{" REQUIRED ", \"%s\": %lu}",
+                 uppers[i].key, uppers[i].max + 1);
+        refused(json, uppers[i].key, "between 1 and");
+    }
+}
+
 static void test_only_a_regular_file_of_at_most_1_mib_is_read(void **state)
 {
     (void)state;
@@ -215,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_malformed_json_is_an_error),
         cmocka_unit_test(test_a_listen_port_out_of_range_is_an_error),
         cmocka_unit_test(test_numbers_are_checked_at_both_bounds),
+        cmocka_unit_test(test_numbers_at_their_upper_bound_are_kept),
         cmocka_unit_test(test_only_a_regular_file_of_at_most_1_mib_is_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

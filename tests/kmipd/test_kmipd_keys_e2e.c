@@ -78,6 +78,26 @@ static void sensitive_key_is_not_returned(void **state)
     kmip_response_free(resp);
 }
 
+/* Secret Data holds a secret like a key: Sensitive keeps it too. */
+static void sensitive_secret_data_is_not_returned(void **state)
+{
+    e2e_session *s = *state;
+    static const uint8_t secret[] = "a password";
+    const kmip_object object = {.object_type = KMIP_OBJECT_TYPE_SECRET_DATA,
+                                .format = KMIP_KEY_FORMAT_TYPE_OPAQUE,
+                                .secret_data_type =
+                                    KMIP_SECRET_DATA_TYPE_PASSWORD,
+                                .value = {secret, sizeof(secret)}};
+    kmip_item *attrs = e2e_key_attrs(0, 0, 0);
+    assert_non_null(kmip_add_bool(attrs, KMIP_TAG_SENSITIVE, true));
+    char *uid = e2e_register(s->client, &object, attrs);
+    kmip_item_free(attrs);
+    assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_GET,
+                                    get_request(s->version, uid, 0)),
+                     KMIP_RESULT_REASON_SENSITIVE);
+    free(uid);
+}
+
 static void key_pair_members_link_to_each_other(void **state)
 {
     e2e_session *s = *state;
@@ -434,6 +454,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(private_key_made_on_the_server_is_not_extractable),
         cmocka_unit_test(sensitive_key_is_not_returned),
+        cmocka_unit_test(sensitive_secret_data_is_not_returned),
         cmocka_unit_test(key_pair_members_link_to_each_other),
         cmocka_unit_test(rsa_public_key_converts_to_pkcs1_and_transparent),
         cmocka_unit_test(ec_public_key_raw_is_its_uncompressed_point),

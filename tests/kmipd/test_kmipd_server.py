@@ -326,6 +326,18 @@ class Locate(Base):
                                                  En(0, ST.ACTIVE))])
         self.assertEqual(uids, [active])
 
+    def test_two_dates_are_a_range_given_in_either_order(self):
+        uid = self.create("ranged")
+        made = self.attributes(uid)["Initial Date"][0]
+        name = [attr_v1("Name", name_value("ranged"))]
+        for first, second in ((made - 60, made + 60), (made + 60, made - 60)):
+            _, uids = self.locate(name + [attr_v1("Initial Date", D(0, first)),
+                                          attr_v1("Initial Date", D(0, second))])
+            self.assertEqual(uids, [uid], (first, second))
+        _, uids = self.locate(name + [attr_v1("Initial Date", D(0, made + 1)),
+                                      attr_v1("Initial Date", D(0, made + 60))])
+        self.assertEqual(uids, [])
+
     def test_maximum_and_offset_items_page_the_results(self):
         made = [self.create("paged") for _ in range(5)]
         name = [attr_v1("Name", name_value("paged"))]

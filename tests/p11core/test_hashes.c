@@ -76,6 +76,10 @@ static void digest_of_wrong_length_is_rejected(void **state)
     size_t len = digest_info(prefix, sizeof(prefix), 31, der);
     const uint8_t *digest = NULL;
     assert_null(p11_digest_info_parse(der, len, &digest));
+    prefix[1] = 0x32;  /* outer length one more */
+    prefix[18] = 0x21; /* a 33-byte digest */
+    len = digest_info(prefix, sizeof(prefix), 33, der);
+    assert_null(p11_digest_info_parse(der, len, &digest));
 }
 
 static void md5_digest_info_is_rejected(void **state)

@@ -243,6 +243,10 @@ static void ecb_with_a_parameter_is_invalid(void **state)
     assert_int_equal(params_for(CKM_AES_ECB, iv, sizeof(iv), &p),
                      CKR_MECHANISM_PARAM_INVALID);
     p11_kmip_params_clear(&p);
+    /* A length without a pointer is a parameter too. */
+    assert_int_equal(params_for(CKM_AES_ECB, NULL, sizeof(iv), &p),
+                     CKR_MECHANISM_PARAM_INVALID);
+    p11_kmip_params_clear(&p);
 }
 
 static void ctr_gives_counter_length_and_block(void **state)

@@ -86,6 +86,10 @@ static void test_a_pin_is_itself(void **state)
     (void)state;
     assert_string_equal(pin, "1234");
     OPENSSL_free(pin);
+    /* Only "file:" names a file; a PIN may begin with "file". */
+    pin = resolved("file1234");
+    assert_string_equal(pin, "file1234");
+    OPENSSL_free(pin);
 }
 
 static void test_pin_file_first_line_without_its_end(void **state)

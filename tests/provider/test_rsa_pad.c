@@ -76,6 +76,12 @@ static void test_set_answers_in_the_type_asked(void **state)
     assert_string_equal(text, "pkcs1");
     assert_int_equal(p11prov_rsa_pad_mode_set(&p, RSA_PKCS1_PSS_PADDING), 1);
     assert_int_equal(number, RSA_PKCS1_PSS_PADDING);
+    /* Any number type is answered with the number. */
+    unsigned int unsigned_number = 0;
+    OSSL_PARAM u = OSSL_PARAM_construct_uint(OSSL_SIGNATURE_PARAM_PAD_MODE,
+                                             &unsigned_number);
+    assert_int_equal(p11prov_rsa_pad_mode_set(&u, RSA_PKCS1_PSS_PADDING), 1);
+    assert_int_equal(unsigned_number, RSA_PKCS1_PSS_PADDING);
 }
 
 int main(void)

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: Apache-2.0
+"""kmipd out of file descriptors: accept fails, kmipd says so in its log,
+does not crash, and serves again once descriptors are free. (The CPU bound
+below does not catch a missing pause after a failed accept: the handshake
+threads soon free descriptors, see mutation D14.)
+The limit is lowered on the running kmipd (prlimit) to what it already
+uses plus two. Runs under integration/with_server.py --server none with
+KMIPD_BINARY set."""
+
+import os
+import resource
+import socket
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from kmiptest import OP, create_aes, wait_until
+from kmipd_runner import KmipdTestCase
+
+SOCKETS = 8
+
+
+def cpu_ticks(pid):
+    """User and system CPU time pid has used, in clock ticks."""
+    with open("/proc/%d/stat" % pid, encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+class Descriptors(KmipdTestCase):
+    def test_accept_without_descriptors_pauses_and_recovers(self):
+        server = self.server(handshake_timeout_ms=60000)
+        pid = server.process.pid
+        used = len(os.listdir("/proc/%d/fd" % pid))
+        limits = resource.prlimit(pid, resource.RLIMIT_NOFILE)
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (used + 2, limits[1]))
+        sockets = [socket.create_connection(server.address, timeout=5)
+                   for _ in range(SOCKETS)]
+        self.assertTrue(wait_until(
+            lambda: "accept: Too many open files" in server.log()),
+            server.log())
+        before = cpu_ticks(pid)
+        time.sleep(1)
+        spent = cpu_ticks(pid) - before
+        self.assertIsNone(server.process.poll())
+        for sock in sockets:
+            sock.close()
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, limits)
+        conn = self.connect(server)
+        self.assertTrue(conn.one(OP.CREATE, create_aes("after")).ok)
+        # A second of spinning is os.sysconf("SC_CLK_TCK") ticks.
+        self.assertLess(spent, os.sysconf("SC_CLK_TCK") // 2,
+                        "kmipd spun on accept")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
