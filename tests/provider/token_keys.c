@@ -14,20 +14,19 @@
 
 char *uri(const char *label, const char *type)
 {
-    static char text[256];
+    static __thread char text[256];
 
     snprintf(text, sizeof(text), "pkcs11:%sobject=%s;type=%s",
              getenv("P11KMIP_TEST_TOKEN_ATTR"), label, type);
     return text;
 }
 
-EVP_PKEY *load_from(const char *location)
+EVP_PKEY *find_key(const char *location)
 {
     OSSL_STORE_CTX *store = OSSL_STORE_open(location, NULL, NULL, NULL, NULL);
     EVP_PKEY *pkey = NULL;
 
-    assert_non_null(store);
-    while (pkey == NULL && !OSSL_STORE_eof(store)) {
+    while (store != NULL && pkey == NULL && !OSSL_STORE_eof(store)) {
         OSSL_STORE_INFO *info = OSSL_STORE_load(store);
 
         if (info == NULL)
@@ -39,6 +38,13 @@ EVP_PKEY *load_from(const char *location)
         OSSL_STORE_INFO_free(info);
     }
     OSSL_STORE_close(store);
+    return pkey;
+}
+
+EVP_PKEY *load_from(const char *location)
+{
+    EVP_PKEY *pkey = find_key(location);
+
     assert_non_null(pkey);
     return pkey;
 }

@@ -8,8 +8,10 @@
 /* The URI of the object label of type ("private", "public",
  * "secret-key") on the test token; a static buffer. */
 char *uri(const char *label, const char *type);
-/* The first key the store finds at location (a URI or a file); fails the
- * test when there is none. */
+/* The first key the store finds at location (a URI or a file), NULL when
+ * none loads: no assertion, for threads other than cmocka's. */
+EVP_PKEY *find_key(const char *location);
+/* find_key that fails the test when there is none. */
 EVP_PKEY *load_from(const char *location);
 /* The key uri(label, type) names: by reference (private) or by value
  * (public). */
