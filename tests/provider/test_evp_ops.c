@@ -184,6 +184,20 @@ static void test_digest_sign_ecdsa_p256_gives_der(void **state)
     assert_int_equal(verify_by_default("p256", "SHA256", NULL, sig, siglen), 1);
 }
 
+/* Ed25519 on the token (CKM_EDDSA): EVP_DigestSign with no digest, the
+ * signature checked by OpenSSL's default provider. */
+static void test_digest_sign_ed25519_verifies(void **state)
+{
+    unsigned char sig[128];
+    size_t siglen = digest_sign("ed", NULL, NULL, sig, sizeof(sig));
+
+    (void)state;
+    assert_int_equal(siglen, 64);
+    assert_int_equal(verify_by_default("ed", NULL, NULL, sig, siglen), 1);
+    sig[10] ^= 0x01;
+    assert_int_equal(verify_by_default("ed", NULL, NULL, sig, siglen) == 1, 0);
+}
+
 /* EVP_DigestSignFinal finishes on a copy of the context. */
 static void test_digest_sign_in_parts_then_final(void **state)
 {
@@ -739,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_keyfile_read_by_pem_read_bio_private_key_signs),
         cmocka_unit_test(test_keyfile_through_the_file_store_signs),
         cmocka_unit_test(test_digest_sign_ecdsa_p256_gives_der),
+        cmocka_unit_test(test_digest_sign_ed25519_verifies),
         cmocka_unit_test(test_digest_sign_in_parts_then_final),
         cmocka_unit_test(test_digest_sign_abandoned_then_signing_again),
         cmocka_unit_test(test_digest_verify_through_provider),
