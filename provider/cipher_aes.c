@@ -3,7 +3,9 @@
  *
  * EVP_CipherInit's key bytes cannot name a remote key: the key is named
  * by a pkcs11: URI in the cipher parameter "p11kmip-key-uri", and the key
- * argument must be NULL:
+ * argument must be NULL (key bytes, as libssl's record layer passes them
+ * when this provider is preferred, run OpenSSL's own cipher from the
+ * default provider locally):
  *
  *     OSSL_PARAM params[] = {
  *         OSSL_PARAM_utf8_string("p11kmip-key-uri", uri, 0), OSSL_PARAM_END};
@@ -189,9 +191,9 @@ static int init(p11prov_aes_ctx *ctx, const unsigned char *key, size_t keylen,
         EVP_CIPHER_CTX_free(ctx->local);
         ctx->local = NULL;
     }
+    ctx->encrypting = encrypting;
     if (key != NULL || ctx->local != NULL)
         return init_local(ctx, key, iv, params, encrypting);
-    ctx->encrypting = encrypting;
     restart(ctx);
     if (!aes_set_ctx_params(ctx, params))
         return 0;

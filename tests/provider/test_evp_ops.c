@@ -683,6 +683,30 @@ static void test_aes_256_ctr_key_bytes_match_openssl(void **state)
     check_cipher("AES-256-CTR", NULL, "P11KMIP_TEST_AES256", 32, 5);
 }
 
+/* A copy of a context running on key bytes goes on as the original. */
+static void test_aes_key_bytes_context_copy_goes_on(void **state)
+{
+    static const unsigned char key[32] = "thirty-two bytes of AES-256 key";
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CTR", P11KMIP_PROPQ);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new(), *copy = EVP_CIPHER_CTX_new();
+    unsigned char out[2][100];
+    int outl;
+
+    (void)state;
+    assert_non_null(cipher);
+    assert_int_equal(EVP_EncryptInit_ex2(cctx, cipher, key, iv16, NULL), 1);
+    assert_int_equal(EVP_EncryptUpdate(cctx, out[0], &outl, plaintext, 40), 1);
+    assert_int_equal(EVP_CIPHER_CTX_copy(copy, cctx), 1);
+    assert_int_equal(
+        EVP_EncryptUpdate(cctx, out[0] + 40, &outl, plaintext + 40, 60), 1);
+    assert_int_equal(
+        EVP_EncryptUpdate(copy, out[1] + 40, &outl, plaintext + 40, 60), 1);
+    assert_memory_equal(out[0] + 40, out[1] + 40, 60);
+    EVP_CIPHER_CTX_free(cctx);
+    EVP_CIPHER_CTX_free(copy);
+    EVP_CIPHER_free(cipher);
+}
+
 /* Key bytes and a token key at once are ambiguous. */
 static void test_aes_key_bytes_and_uri_are_refused(void **state)
 {
@@ -772,6 +796,7 @@ int main(void)
         cmocka_unit_test(test_aes_256_gcm_key_bytes_match_openssl),
         cmocka_unit_test(test_aes_128_cbc_key_bytes_match_openssl),
         cmocka_unit_test(test_aes_256_ctr_key_bytes_match_openssl),
+        cmocka_unit_test(test_aes_key_bytes_context_copy_goes_on),
         cmocka_unit_test(test_aes_key_bytes_and_uri_are_refused),
         cmocka_unit_test(test_aes_uri_naming_no_key_is_not_found),
         cmocka_unit_test(test_aes_key_of_another_size_is_refused),
