@@ -3,7 +3,9 @@
  *
  * EVP_CipherInit's key bytes cannot name a remote key: the key is named
  * by a pkcs11: URI in the cipher parameter "p11kmip-key-uri", and the key
- * argument must be NULL:
+ * argument must be NULL (key bytes, as libssl's record layer passes them
+ * when this provider is preferred, run OpenSSL's own cipher from the
+ * default provider locally):
  *
  *     OSSL_PARAM params[] = {
  *         OSSL_PARAM_utf8_string("p11kmip-key-uri", uri, 0), OSSL_PARAM_END};
@@ -20,6 +22,7 @@
  * the tag (encrypting) or the tag check (decrypting). As with OpenSSL's
  * own GCM, decrypted data is released before its tag is checked: the
  * caller must discard it when final fails. */
+#include <limits.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -43,7 +46,8 @@ static OSSL_FUNC_cipher_settable_ctx_params_fn aes_settable_ctx_params;
 
 #define P11PROV_CIPHER_PARAM_KEY_URI "p11kmip-key-uri"
 
-static void *aes_newctx(void *provctx, unsigned int mode, size_t key_bits)
+static void *aes_newctx(void *provctx, const char *name, unsigned int mode,
+                        size_t key_bits)
 {
     p11prov_aes_ctx *ctx = OPENSSL_zalloc(sizeof(*ctx));
 
@@ -52,6 +56,7 @@ static void *aes_newctx(void *provctx, unsigned int mode, size_t key_bits)
         return NULL;
     }
     ctx->provctx = provctx;
+    ctx->name = name;
     ctx->mode = mode;
     ctx->key_bytes = key_bits / 8;
     ctx->iv_len = mode == EVP_CIPH_GCM_MODE ? GCM_IV_LEN : AES_BLOCK;
@@ -74,6 +79,7 @@ static void aes_freectx(void *vctx)
     if (ctx == NULL)
         return;
     p11prov_key_free(ctx->key);
+    EVP_CIPHER_CTX_free(ctx->local);
     BUF_MEM_free(ctx->aad);
     BUF_MEM_free(ctx->message);
     OPENSSL_clear_free(ctx, sizeof(*ctx));
@@ -103,6 +109,14 @@ static void *aes_dupctx(void *vctx)
         return NULL;
     }
     dst->aad = dst->message = NULL;
+    dst->local = NULL;
+    if (src->local != NULL && ((dst->local = EVP_CIPHER_CTX_new()) == NULL ||
+                               !EVP_CIPHER_CTX_copy(dst->local, src->local))) {
+        dst->key = NULL;
+        aes_freectx(dst);
+        p11prov_raise(src->provctx, P11PROV_R_INTERNAL, "out of memory");
+        return NULL;
+    }
     if (src->mode == EVP_CIPH_GCM_MODE &&
         ((dst->aad = buf_dup(src->aad)) == NULL ||
          (dst->message = buf_dup(src->message)) == NULL)) {
@@ -129,19 +143,57 @@ static void restart(p11prov_aes_ctx *ctx)
     }
 }
 
+/* Runs the cipher on the caller's own key bytes in OpenSSL's default
+ * provider: nothing of the token is involved. */
+static int init_local(p11prov_aes_ctx *ctx, const unsigned char *key,
+                      const unsigned char *iv, const OSSL_PARAM params[],
+                      bool encrypting)
+{
+    EVP_CIPHER *cipher = NULL;
+    int ok;
+
+    if (key != NULL) {
+        cipher = EVP_CIPHER_fetch(ctx->provctx->libctx, ctx->name,
+                                  "provider=default");
+        EVP_CIPHER_CTX_free(ctx->local);
+        ctx->local = EVP_CIPHER_CTX_new();
+        p11prov_key_free(ctx->key);
+        ctx->key = NULL;
+    }
+    ok = ctx->local != NULL && (key == NULL || cipher != NULL) &&
+         EVP_CipherInit_ex2(ctx->local, cipher, key, iv, encrypting, params);
+    EVP_CIPHER_free(cipher);
+    if (!ok)
+        p11prov_raise(ctx->provctx, P11PROV_R_INTERNAL,
+                      "%s with a key of the caller's in the default provider "
+                      "failed",
+                      ctx->name);
+    return ok;
+}
+
 static int init(p11prov_aes_ctx *ctx, const unsigned char *key, size_t keylen,
                 const unsigned char *iv, size_t ivlen,
                 const OSSL_PARAM params[], bool encrypting)
 {
-    (void)keylen;
-    if (key != NULL) {
+    if (key != NULL && keylen != ctx->key_bytes) {
         p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
-                      "the key is held by the token: name it with the "
-                      "\"" P11PROV_CIPHER_PARAM_KEY_URI "\" parameter and "
-                      "pass no key bytes");
+                      "a key of %zu bytes where %zu are needed", keylen,
+                      ctx->key_bytes);
         return 0;
     }
+    if (OSSL_PARAM_locate_const(params, P11PROV_CIPHER_PARAM_KEY_URI) != NULL) {
+        if (key != NULL) {
+            p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                          "key bytes and \"" P11PROV_CIPHER_PARAM_KEY_URI
+                          "\": pass one or the other");
+            return 0;
+        }
+        EVP_CIPHER_CTX_free(ctx->local);
+        ctx->local = NULL;
+    }
     ctx->encrypting = encrypting;
+    if (key != NULL || ctx->local != NULL)
+        return init_local(ctx, key, iv, params, encrypting);
     restart(ctx);
     if (!aes_set_ctx_params(ctx, params))
         return 0;
@@ -192,8 +244,14 @@ static int aes_update(void *vctx, unsigned char *out, size_t *outl,
                       size_t outsize, const unsigned char *in, size_t inl)
 {
     p11prov_aes_ctx *ctx = vctx;
-    int ok;
+    int ok, done = 0;
 
+    if (ctx->local != NULL) {
+        ok = inl <= INT_MAX &&
+             EVP_CipherUpdate(ctx->local, out, &done, in, (int)inl);
+        *outl = ok ? (size_t)done : 0;
+        return ok;
+    }
     if (!ready(ctx))
         return 0;
     if (out == NULL && ctx->mode != EVP_CIPH_GCM_MODE) {
@@ -225,8 +283,15 @@ static int aes_final(void *vctx, unsigned char *out, size_t *outl,
                      size_t outsize)
 {
     p11prov_aes_ctx *ctx = vctx;
+    int done = 0;
 
     *outl = 0;
+    if (ctx->local != NULL) {
+        if (!EVP_CipherFinal_ex(ctx->local, out, &done))
+            return 0;
+        *outl = (size_t)done;
+        return 1;
+    }
     if (!ready(ctx))
         return 0;
     switch (ctx->mode) {
@@ -262,6 +327,8 @@ static int set_key_uri(p11prov_aes_ctx *ctx, const OSSL_PARAM *p)
     }
     p11prov_key_free(ctx->key);
     ctx->key = key;
+    EVP_CIPHER_CTX_free(ctx->local);
+    ctx->local = NULL;
     return 1;
 }
 
@@ -293,6 +360,9 @@ static int aes_set_ctx_params(void *vctx, const OSSL_PARAM params[])
 
     if (params == NULL)
         return 1;
+    if (ctx->local != NULL &&
+        OSSL_PARAM_locate_const(params, P11PROV_CIPHER_PARAM_KEY_URI) == NULL)
+        return EVP_CIPHER_CTX_set_params(ctx->local, params);
     p = OSSL_PARAM_locate_const(params, P11PROV_CIPHER_PARAM_KEY_URI);
     if (p != NULL && !set_key_uri(ctx, p))
         return 0;
@@ -324,6 +394,8 @@ static int aes_get_ctx_params(void *vctx, OSSL_PARAM params[])
     p11prov_aes_ctx *ctx = vctx;
     OSSL_PARAM *p;
 
+    if (ctx->local != NULL)
+        return EVP_CIPHER_CTX_get_params(ctx->local, params);
     p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_KEYLEN);
     if (p != NULL && !OSSL_PARAM_set_size_t(p, ctx->key_bytes))
         return 0;
@@ -440,12 +512,12 @@ static const OSSL_PARAM *aes_gettable_params(void *provctx)
 }
 
 /* One dispatch table per mode and key size. */
-#define AES_CIPHER(name, mode, bits)                                           \
+#define AES_CIPHER(name, algorithm, mode, bits)                                \
     static OSSL_FUNC_cipher_newctx_fn name##_newctx;                           \
     static OSSL_FUNC_cipher_get_params_fn name##_get_params;                   \
     static void *name##_newctx(void *provctx)                                  \
     {                                                                          \
-        return aes_newctx(provctx, mode, bits);                                \
+        return aes_newctx(provctx, algorithm, mode, bits);                     \
     }                                                                          \
     static int name##_get_params(OSSL_PARAM params[])                          \
     {                                                                          \
@@ -471,9 +543,9 @@ static const OSSL_PARAM *aes_gettable_params(void *provctx)
         {0, NULL},                                                             \
     };
 
-AES_CIPHER(aes_128_gcm, EVP_CIPH_GCM_MODE, 128)
-AES_CIPHER(aes_256_gcm, EVP_CIPH_GCM_MODE, 256)
-AES_CIPHER(aes_128_cbc, EVP_CIPH_CBC_MODE, 128)
-AES_CIPHER(aes_256_cbc, EVP_CIPH_CBC_MODE, 256)
-AES_CIPHER(aes_128_ctr, EVP_CIPH_CTR_MODE, 128)
-AES_CIPHER(aes_256_ctr, EVP_CIPH_CTR_MODE, 256)
+AES_CIPHER(aes_128_gcm, "AES-128-GCM", EVP_CIPH_GCM_MODE, 128)
+AES_CIPHER(aes_256_gcm, "AES-256-GCM", EVP_CIPH_GCM_MODE, 256)
+AES_CIPHER(aes_128_cbc, "AES-128-CBC", EVP_CIPH_CBC_MODE, 128)
+AES_CIPHER(aes_256_cbc, "AES-256-CBC", EVP_CIPH_CBC_MODE, 256)
+AES_CIPHER(aes_128_ctr, "AES-128-CTR", EVP_CIPH_CTR_MODE, 128)
+AES_CIPHER(aes_256_ctr, "AES-256-CTR", EVP_CIPH_CTR_MODE, 256)

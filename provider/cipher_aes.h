@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include <openssl/buffer.h>
+#include <openssl/evp.h>
 
 #include "provider.h"
 
@@ -16,6 +17,10 @@
 
 typedef struct p11prov_aes_ctx {
     p11prov_ctx *provctx;
+    const char *name; /* "AES-256-GCM", ... */
+    /* Raw key bytes from the caller (libssl's record layer): the cipher
+     * runs locally, in OpenSSL's default provider. NULL: the token key. */
+    EVP_CIPHER_CTX *local;
     unsigned int mode; /* EVP_CIPH_GCM_MODE, EVP_CIPH_CBC_MODE, ... */
     size_t key_bytes;
     p11prov_key *key;

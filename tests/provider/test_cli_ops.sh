@@ -330,6 +330,27 @@ case_tls_ec() {
         -cipher ECDHE-ECDSA-AES128-GCM-SHA256
 }
 
+# s_server preferring this provider for every operation: libssl then
+# fetches the record layer's AES with its raw keys from here too. The
+# server's public key, as s_client got it, is the token's.
+check_tls13_propquery() {
+    make_server_key "$1" "$2"
+    step "TLS 1.3 with -propquery '?provider=p11kmip', $1"
+    check_tls "$(uri "$2")" TLS_AES_256_GCM_SHA384 -tls1_3 \
+        -propquery '?provider=p11kmip'
+    plain_openssl x509 -pubkey -noout -in client.log >served.pem
+    openssl pkey -pubout -in "$(uri "$2")" -out token.pem
+    cmp served.pem token.pem || fail "the server's key is not the token's"
+}
+
+case_tls_propquery() {
+    check_tls13_propquery EC:prime256v1 p256
+    check_tls13_propquery rsa:2048 rsa
+    step "TLS 1.2 ECDHE-RSA with -propquery '?provider=p11kmip'"
+    check_tls "$(uri rsa)" ECDHE-RSA-AES256-GCM-SHA384 -tls1_2 \
+        -propquery '?provider=p11kmip' -cipher ECDHE-RSA-AES256-GCM-SHA384
+}
+
 # An openssl command that must fail, with an error that contains TEXT.
 expect_error() {
     text=$1
@@ -616,6 +637,7 @@ x509-cms) case_x509_cms ;;
 tls-rsa) case_tls_rsa ;;
 tls12-ecdhe-rsa) case_tls12_ecdhe_rsa ;;
 tls-ec) case_tls_ec ;;
+tls-propquery) case_tls_propquery ;;
 genpkey) case_genpkey ;;
 bad-input) case_bad_input ;;
 keyfile) case_keyfile ;;

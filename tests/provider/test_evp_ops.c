@@ -184,6 +184,20 @@ static void test_digest_sign_ecdsa_p256_gives_der(void **state)
     assert_int_equal(verify_by_default("p256", "SHA256", NULL, sig, siglen), 1);
 }
 
+/* Ed25519 on the token (CKM_EDDSA): EVP_DigestSign with no digest, the
+ * signature checked by OpenSSL's default provider. */
+static void test_digest_sign_ed25519_verifies(void **state)
+{
+    unsigned char sig[128];
+    size_t siglen = digest_sign("ed", NULL, NULL, sig, sizeof(sig));
+
+    (void)state;
+    assert_int_equal(siglen, 64);
+    assert_int_equal(verify_by_default("ed", NULL, NULL, sig, siglen), 1);
+    sig[10] ^= 0x01;
+    assert_int_equal(verify_by_default("ed", NULL, NULL, sig, siglen) == 1, 0);
+}
+
 /* EVP_DigestSignFinal finishes on a copy of the context. */
 static void test_digest_sign_in_parts_then_final(void **state)
 {
@@ -515,7 +529,8 @@ static const unsigned char plaintext[100] =
     "four bytes more; enough to stream";
 
 /* The provider's cipher in pieces matches OpenSSL's in one go, and
- * decrypts back. */
+ * decrypts back: with the token key labelled label, or (label NULL) with
+ * the key's bytes, as libssl's record layer passes them. */
 static void check_cipher(const char *name, const char *label,
                          const char *key_env, size_t key_len, size_t step)
 {
@@ -524,22 +539,23 @@ static void check_cipher(const char *name, const char *label,
     static const unsigned char aad[] = "header";
     bool gcm = strstr(name, "GCM") != NULL;
     const unsigned char *a = gcm ? aad : NULL;
+    const unsigned char *ours_key = label == NULL ? key : NULL;
     int expected_len, ours_len, back_len;
 
     hex_key(key_env, key, key_len);
     expected_len = run_cipher(name, DEFAULT_PROPQ, NULL, key, 1, iv16, a,
                               sizeof(aad), plaintext, sizeof(plaintext),
                               sizeof(plaintext), expected, tag_expected);
-    ours_len =
-        run_cipher(name, P11KMIP_PROPQ, label, NULL, 1, iv16, a, sizeof(aad),
-                   plaintext, sizeof(plaintext), step, ours, tag_ours);
+    ours_len = run_cipher(name, P11KMIP_PROPQ, label, ours_key, 1, iv16, a,
+                          sizeof(aad), plaintext, sizeof(plaintext), step, ours,
+                          tag_ours);
     assert_int_equal(ours_len, expected_len);
     assert_memory_equal(ours, expected, (size_t)expected_len);
     if (gcm)
         assert_memory_equal(tag_ours, tag_expected, 16);
     back_len =
-        run_cipher(name, P11KMIP_PROPQ, label, NULL, 0, iv16, a, sizeof(aad),
-                   ours, (size_t)ours_len, step, back, tag_ours);
+        run_cipher(name, P11KMIP_PROPQ, label, ours_key, 0, iv16, a,
+                   sizeof(aad), ours, (size_t)ours_len, step, back, tag_ours);
     assert_int_equal(back_len, sizeof(plaintext));
     assert_memory_equal(back, plaintext, sizeof(plaintext));
 }
@@ -649,15 +665,62 @@ static void test_pss_salt_longer_than_the_key_allows_fails(void **state)
     EVP_PKEY_free(key);
 }
 
-static void test_aes_key_bytes_are_refused(void **state)
+static void test_aes_256_gcm_key_bytes_match_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-256-GCM", NULL, "P11KMIP_TEST_AES256", 32, 7);
+}
+
+static void test_aes_128_cbc_key_bytes_match_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-128-CBC", NULL, "P11KMIP_TEST_AES128", 16, 13);
+}
+
+static void test_aes_256_ctr_key_bytes_match_openssl(void **state)
+{
+    (void)state;
+    check_cipher("AES-256-CTR", NULL, "P11KMIP_TEST_AES256", 32, 5);
+}
+
+/* A copy of a context running on key bytes goes on as the original. */
+static void test_aes_key_bytes_context_copy_goes_on(void **state)
+{
+    static const unsigned char key[32] = "thirty-two bytes of AES-256 key";
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CTR", P11KMIP_PROPQ);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new(), *copy = EVP_CIPHER_CTX_new();
+    unsigned char out[2][100];
+    int outl;
+
+    (void)state;
+    assert_non_null(cipher);
+    assert_int_equal(EVP_EncryptInit_ex2(cctx, cipher, key, iv16, NULL), 1);
+    assert_int_equal(EVP_EncryptUpdate(cctx, out[0], &outl, plaintext, 40), 1);
+    assert_int_equal(EVP_CIPHER_CTX_copy(copy, cctx), 1);
+    assert_int_equal(
+        EVP_EncryptUpdate(cctx, out[0] + 40, &outl, plaintext + 40, 60), 1);
+    assert_int_equal(
+        EVP_EncryptUpdate(copy, out[1] + 40, &outl, plaintext + 40, 60), 1);
+    assert_memory_equal(out[0] + 40, out[1] + 40, 60);
+    EVP_CIPHER_CTX_free(cctx);
+    EVP_CIPHER_CTX_free(copy);
+    EVP_CIPHER_free(cipher);
+}
+
+/* Key bytes and a token key at once are ambiguous. */
+static void test_aes_key_bytes_and_uri_are_refused(void **state)
 {
     static const unsigned char key[32];
     EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CBC", P11KMIP_PROPQ);
     EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(
+                               KEY_URI_PARAM, uri("aes256", "secret-key"), 0),
+                           OSSL_PARAM_END};
 
     (void)state;
     assert_non_null(cipher);
-    assert_int_not_equal(EVP_EncryptInit_ex2(cctx, cipher, key, iv16, NULL), 1);
+    assert_int_not_equal(EVP_EncryptInit_ex2(cctx, cipher, key, iv16, params),
+                         1);
     EVP_CIPHER_CTX_free(cctx);
     EVP_CIPHER_free(cipher);
 }
@@ -714,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_keyfile_read_by_pem_read_bio_private_key_signs),
         cmocka_unit_test(test_keyfile_through_the_file_store_signs),
         cmocka_unit_test(test_digest_sign_ecdsa_p256_gives_der),
+        cmocka_unit_test(test_digest_sign_ed25519_verifies),
         cmocka_unit_test(test_digest_sign_in_parts_then_final),
         cmocka_unit_test(test_digest_sign_abandoned_then_signing_again),
         cmocka_unit_test(test_digest_verify_through_provider),
@@ -729,7 +793,11 @@ int main(void)
         cmocka_unit_test(test_aes_128_cbc_whole_blocks_matches_openssl),
         cmocka_unit_test(test_aes_256_ctr_in_pieces_matches_openssl),
         cmocka_unit_test(test_aes_gcm_wrong_tag_fails_final),
-        cmocka_unit_test(test_aes_key_bytes_are_refused),
+        cmocka_unit_test(test_aes_256_gcm_key_bytes_match_openssl),
+        cmocka_unit_test(test_aes_128_cbc_key_bytes_match_openssl),
+        cmocka_unit_test(test_aes_256_ctr_key_bytes_match_openssl),
+        cmocka_unit_test(test_aes_key_bytes_context_copy_goes_on),
+        cmocka_unit_test(test_aes_key_bytes_and_uri_are_refused),
         cmocka_unit_test(test_aes_uri_naming_no_key_is_not_found),
         cmocka_unit_test(test_aes_key_of_another_size_is_refused),
         cmocka_unit_test(test_pss_salt_longer_than_the_key_allows_fails),

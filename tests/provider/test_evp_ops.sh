@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Runs an EVP API test of the provider (test_evp_ops, test_pss_salt) on a
-# token with an RSA key pair, a P-256 key pair and two AES keys of known
-# value:
+# token with an RSA key pair, a P-256 key pair, an Ed25519 key pair and two
+# AES keys of known value:
 #
 #   test_evp_ops.sh TEST PROVIDER softhsm
 #   test_evp_ops.sh TEST PROVIDER core PKCS11_MODULE   (under with_server.py)
@@ -24,6 +24,7 @@ if [ "${P11KMIP_TEST_FILTER:-}" != "*aes*" ]; then
     make_key_pair EC:prime256v1 p256 02 --usage-derive
     # One that a test destroys (test_token_errors); it may not derive.
     make_key_pair EC:prime256v1 victim 08
+    make_key_pair EC:edwards25519 ed 09
 fi
 # Secret keys imported, so that the tests can compare with OpenSSL's AES.
 aes256=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
