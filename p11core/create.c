@@ -158,9 +158,8 @@ CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
     return rv;
 }
 
-/* A read-only session may make session objects, not token objects. */
-static CK_RV create_check(p11_session *session, const CK_ATTRIBUTE *templ,
-                          CK_ULONG count)
+CK_RV p11_create_check(p11_session *session, const CK_ATTRIBUTE *templ,
+                       CK_ULONG count)
 {
     CK_OBJECT_CLASS object_class = CKO_SECRET_KEY;
 
@@ -184,7 +183,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession,
     if (pTemplate == NULL || phObject == NULL)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK)
-        rv = create_check(session, pTemplate, ulCount);
+        rv = p11_create_check(session, pTemplate, ulCount);
     if (rv == CKR_OK)
         rv = p11_create_object(session, pTemplate, ulCount, phObject);
     p11_session_release(session);

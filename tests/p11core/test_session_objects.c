@@ -128,6 +128,29 @@ static void object_goes_with_its_session(void **state)
                      CKR_OBJECT_HANDLE_INVALID);
 }
 
+/* A copy keeps the source's CKA_TOKEN unless the template sets it. */
+static void copy_of_a_session_object_is_one(void **state)
+{
+    CK_OBJECT_HANDLE source;
+    CK_OBJECT_HANDLE copy;
+    CK_BBOOL token = CK_TRUE;
+    CK_ATTRIBUTE attr = {CKA_TOKEN, &token, sizeof(token)};
+    CK_ATTRIBUTE to_token = {CKA_TOKEN, &yes, sizeof(yes)};
+    char value[8];
+    CK_ULONG len = sizeof(value);
+
+    (void)state;
+    assert_int_equal(make_data(ro, &no, &source), CKR_OK);
+    assert_int_equal(C_CopyObject(ro, source, &to_token, 1, &copy),
+                     CKR_SESSION_READ_ONLY);
+    assert_int_equal(C_CopyObject(ro, source, NULL, 0, &copy), CKR_OK);
+    assert_int_not_equal(copy, source);
+    assert_int_equal(C_GetAttributeValue(rw, copy, &attr, 1), CKR_OK);
+    assert_int_equal(token, CK_FALSE);
+    assert_int_equal(read_bytes(rw, copy, CKA_VALUE, value, &len), CKR_OK);
+    assert_memory_equal(value, "x", 1);
+}
+
 /* Secret and private keys are not kept in the process. */
 static void session_secret_key_is_not_kept_here(void **state)
 {
@@ -152,6 +175,7 @@ int main(void)
         T(read_only_session_makes_session_objects_only),
         T(other_sessions_see_change_and_destroy_it),
         T(object_goes_with_its_session),
+        T(copy_of_a_session_object_is_one),
         T(session_secret_key_is_not_kept_here),
     };
     int failed;
