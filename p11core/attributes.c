@@ -355,9 +355,12 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
             tags[n++] = tag;
         }
     }
-    if (rv != CKR_OK || n == 0) {
+    /* A session object is kept in the process: nothing to send. */
+    if (rv != CKR_OK || n == 0 || object->owner != 0) {
         for (size_t k = 0; k < n; k++)
             kmip_request_item_clear(&items[k]);
+        for (size_t k = 0; rv == CKR_OK && object->owner != 0 && k < n; k++)
+            rv = cache_change(object, tags[k], sent[k]);
         return rv;
     }
     rv = p11_kmip_call(session, items, n, false, &resp).rv;
@@ -383,8 +386,8 @@ P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
         return rv;
     if (pTemplate == NULL && ulCount > 0)
         rv = CKR_ARGUMENTS_BAD;
-    else if (!(session->flags & CKF_RW_SESSION))
-        rv = CKR_SESSION_READ_ONLY;
+    if (rv == CKR_OK)
+        rv = p11_object_write_check(session, hObject);
     if (rv == CKR_OK)
         rv = p11_object_get(session, hObject, &object);
     if (rv == CKR_OK && /* CKA_MODIFIABLE false (x-pkcs11-attrs): nothing may

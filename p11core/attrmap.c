@@ -74,6 +74,15 @@ static CK_RV read_constant_bool(const p11_attr_entry *e, const p11_object *o,
     return CKR_OK;
 }
 
+/* CKA_TOKEN: false for a session object. */
+static CK_RV read_token(const p11_attr_entry *e, const p11_object *o,
+                        p11_attr_value *v)
+{
+    (void)e;
+    set_bool(v, o->owner == 0);
+    return CKR_OK;
+}
+
 /* True for the classes of the bits in arg. */
 static CK_RV read_class_bool(const p11_attr_entry *e, const p11_object *o,
                              p11_attr_value *v)
@@ -325,7 +334,7 @@ static const p11_attr_entry table[] = {
     /* Storage objects */
     {CKA_CLASS, ALL, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
      KMIP_TAG_OBJECT_TYPE, read_class, 0},
-    FIXED(CKA_TOKEN, ALL, FORM_BOOL, read_constant_bool, CK_TRUE),
+    FIXED(CKA_TOKEN, ALL, FORM_BOOL, read_token, 0),
     {CKA_PRIVATE, ALL, ANY_KEY, 0, FORM_BOOL, USE_LOGIN, BOTH, ANY_VALUE, 0,
      read_private, 0},
     BAG(CKA_MODIFIABLE, ALL, FORM_BOOL, CK_TRUE),

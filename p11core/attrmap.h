@@ -134,13 +134,19 @@ typedef enum p11_template_phase {
  * another class, key type or phase has and for a class or key type other
  * than the one given, CKR_ATTRIBUTE_READ_ONLY for one the token sets,
  * CKR_ATTRIBUTE_VALUE_INVALID for a bad value or one that would not be
- * read back (CKA_TOKEN false, CKA_SENSITIVE false, CKA_EXTRACTABLE true,
- * CKA_MODIFIABLE false, a CKA_SUBJECT other than the certificate's ...;
- * the two export flags take any value when deriving).
+ * read back (CKA_TOKEN false but for a session object, CKA_SENSITIVE false,
+ * CKA_EXTRACTABLE true, CKA_MODIFIABLE false, a CKA_SUBJECT other than the
+ * certificate's ...; the two export flags take any value when deriving).
  * Required attributes are checked by the caller. */
 CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                             p11_template_phase phase);
+
+/* Whether C_CreateObject with templ makes a session object kept in the
+ * process (CKA_TOKEN false; a class that holds no secret: public keys,
+ * certificates, data). Without CKA_TOKEN the object is a token object. */
+bool p11_template_session_object(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                                 CK_OBJECT_CLASS object_class);
 
 /* What a new object carries besides Name and usage, when the server
  * takes it (new_object.c learns which it refuses). */

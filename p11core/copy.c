@@ -16,10 +16,23 @@
 /* What C_CreateObject needs to make the source again; each object has
  * some of them. */
 static const CK_ATTRIBUTE_TYPE copied[] = {
-    CKA_CLASS,    CKA_LABEL,           CKA_ID,          CKA_CERTIFICATE_TYPE,
-    CKA_KEY_TYPE, CKA_VALUE,           CKA_APPLICATION, CKA_OBJECT_ID,
-    CKA_MODULUS,  CKA_PUBLIC_EXPONENT, CKA_EC_PARAMS,   CKA_EC_POINT,
-    CKA_VERIFY,   CKA_ENCRYPT,         CKA_WRAP,        CKA_DERIVE,
+    CKA_CLASS,
+    CKA_TOKEN,
+    CKA_LABEL,
+    CKA_ID,
+    CKA_CERTIFICATE_TYPE,
+    CKA_KEY_TYPE,
+    CKA_VALUE,
+    CKA_APPLICATION,
+    CKA_OBJECT_ID,
+    CKA_MODULUS,
+    CKA_PUBLIC_EXPONENT,
+    CKA_EC_PARAMS,
+    CKA_EC_POINT,
+    CKA_VERIFY,
+    CKA_ENCRYPT,
+    CKA_WRAP,
+    CKA_DERIVE,
 };
 
 #define COPIED_COUNT (sizeof(copied) / sizeof(copied[0]))
@@ -125,7 +138,7 @@ P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession,
     if (rv == CKR_OK)
         rv = copy_template(object, pTemplate, ulCount, &m);
     if (rv == CKR_OK)
-        rv = p11_new_object_check(session);
+        rv = p11_create_check(session, m.attrs, m.count);
     if (rv == CKR_OK)
         rv = p11_create_object(session, m.attrs, m.count, phNewObject);
     merged_clear(&m);

@@ -68,6 +68,34 @@ const char *p11_fallback_id_uid(CK_OBJECT_CLASS object_class, const char *uid,
 /* object.c: the handle stays in the table and becomes invalid. */
 void p11_object_mark_destroyed(p11_object *object);
 
+/* object.c: a session object (CKA_TOKEN false) of session, not yet in
+ * the handle table: fill it, then add it with p11_object_local_add (which
+ * frees it on failure). */
+CK_RV p11_object_local_new(p11_session *session, p11_object **out);
+CK_RV p11_object_local_add(p11_object *object, CK_OBJECT_HANDLE *handle);
+
+/* object.c: whether session may change or destroy the object of handle:
+ * any session a session object, only a read-write session anything else
+ * (CKR_SESSION_READ_ONLY, before the handle is checked). */
+CK_RV p11_object_write_check(p11_session *session, CK_OBJECT_HANDLE handle);
+
+/* object.c: the live session objects of slot, in a new array (free it;
+ * not the objects). */
+CK_RV p11_local_objects(const p11_slot *slot, p11_object ***out, size_t *n);
+
+/* object.c: marks destroyed the session objects of slot made by owner (by
+ * any session when 0). Called under module->lock. */
+void p11_local_objects_drop(const p11_module *module, const p11_slot *slot,
+                            CK_SESSION_HANDLE owner);
+
+struct kmip_object;
+
+/* object_load.c: fills a session object from the canonical attribute set
+ * attrs (with its Object Type) and its material, as a load would. */
+CK_RV p11_object_fill_local(p11_object *object, const kmip_item *attrs,
+                            const struct kmip_object *material,
+                            CK_ULONG subtype);
+
 /* object_load.c: fetches the attributes (and public key material) of the
  * n objects in batches and caches them. With results (n entries), the
  * per-object outcome is stored there and the call fails only when the

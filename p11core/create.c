@@ -99,6 +99,36 @@ static p11_reply register_object(p11_session *session, void *args,
     return reply;
 }
 
+/* A session object of a class that holds no secret: kept in the
+ * process, filled as a load would from the attributes Register would
+ * send. */
+static CK_RV create_local(p11_session *session, const register_request *request)
+{
+    kmip_item *attrs = kmip_attrs_new();
+    p11_object *object = NULL;
+    CK_RV rv =
+        attrs != NULL && kmip_attrs_add_object_type(
+                             attrs, request->import->object.object_type) != NULL
+            ? CKR_OK
+            : CKR_HOST_MEMORY;
+
+    if (rv == CKR_OK)
+        rv = p11_template_kmip_attrs(request->templ, request->count,
+                                     request->object_class, request->subtype,
+                                     P11_SEND_CUSTOM, attrs);
+    if (rv == CKR_OK)
+        rv = p11_object_local_new(session, &object);
+    if (rv == CKR_OK)
+        rv = p11_object_fill_local(object, attrs, &request->import->object,
+                                   request->subtype);
+    if (rv == CKR_OK)
+        rv = p11_object_local_add(object, request->handle);
+    else
+        p11_object_free(object);
+    kmip_item_free(attrs);
+    return rv;
+}
+
 CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
                         CK_ULONG count, CK_OBJECT_HANDLE *handle)
 {
@@ -115,7 +145,9 @@ CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
     rv = p11_import_build(templ, count, object_class, subtype, &import);
     register_request request = {templ,   count,   object_class,
                                 subtype, &import, handle};
-    if (rv == CKR_OK)
+    if (rv == CKR_OK && p11_template_session_object(templ, count, object_class))
+        rv = create_local(session, &request);
+    else if (rv == CKR_OK)
         rv = p11_create_with_extras(session,
                                     p11_template_wants_custom(
                                         templ, count, object_class, subtype) ||
@@ -124,6 +156,17 @@ CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
                  .rv;
     p11_import_clear(&import);
     return rv;
+}
+
+CK_RV p11_create_check(p11_session *session, const CK_ATTRIBUTE *templ,
+                       CK_ULONG count)
+{
+    CK_OBJECT_CLASS object_class = CKO_SECRET_KEY;
+
+    p11_template_ulong(templ, count, CKA_CLASS, &object_class);
+    if (p11_template_session_object(templ, count, object_class))
+        return p11_session_check_login(session);
+    return p11_new_object_check(session);
 }
 
 P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession,
@@ -140,7 +183,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession,
     if (pTemplate == NULL || phObject == NULL)
         rv = CKR_ARGUMENTS_BAD;
     if (rv == CKR_OK)
-        rv = p11_new_object_check(session);
+        rv = p11_create_check(session, pTemplate, ulCount);
     if (rv == CKR_OK)
         rv = p11_create_object(session, pTemplate, ulCount, phObject);
     p11_session_release(session);

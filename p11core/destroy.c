@@ -74,10 +74,14 @@ P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession,
 
     if (rv != CKR_OK)
         return rv;
-    rv = p11_new_object_check(session);
+    rv = p11_object_write_check(session, hObject);
+    if (rv == CKR_OK)
+        rv = p11_session_check_login(session);
     if (rv == CKR_OK)
         rv = p11_object_get(session, hObject, &object);
-    if (rv == CKR_OK)
+    if (rv == CKR_OK && object->owner != 0)
+        p11_object_mark_destroyed(object); /* kept in the process */
+    else if (rv == CKR_OK)
         rv = revoke_and_destroy(session, object);
     p11_session_release(session);
     return rv;

@@ -235,6 +235,8 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
     size_t n = 0;
     kmip_response *located = NULL;
     p11_object **objects = NULL;
+    p11_object **local = NULL;
+    size_t n_local = 0;
     bool none = false;
     bool logged_in;
     CK_RV rv = filter != NULL ? locate_filter(templ, count, filter, &none)
@@ -248,10 +250,14 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
         rv = CKR_OK;
     if (rv == CKR_OK && n > 0) {
         objects = calloc(n, sizeof(*objects));
-        find->handles = calloc(n, sizeof(*find->handles));
-        rv = objects != NULL && find->handles != NULL
-                 ? load_found(session, uids, n, located, objects)
-                 : CKR_HOST_MEMORY;
+        rv = objects != NULL ? load_found(session, uids, n, located, objects)
+                             : CKR_HOST_MEMORY;
+    }
+    if (rv == CKR_OK)
+        rv = p11_local_objects(session->slot, &local, &n_local);
+    if (rv == CKR_OK) {
+        find->handles = calloc(n + n_local + 1, sizeof(*find->handles));
+        rv = find->handles != NULL ? CKR_OK : CKR_HOST_MEMORY;
     }
     /* Private objects stay hidden until login. */
     logged_in = p11_session_check_login(session) == CKR_OK;
@@ -260,6 +266,10 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
             (logged_in || !p11_object_is_private(objects[i])) &&
             matches(objects[i], templ, count))
             find->handles[find->count++] = objects[i]->handle;
+    for (size_t i = 0; rv == CKR_OK && i < n_local; i++)
+        if (matches(local[i], templ, count))
+            find->handles[find->count++] = local[i]->handle;
+    free(local);
     free(objects);
     free_uids(uids, n);
     kmip_response_free(located);

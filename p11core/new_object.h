@@ -47,6 +47,12 @@ CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
  * PKCS#11 has one word for it (CKR_MECHANISM_INVALID); rv otherwise. */
 CK_RV p11_generation_rv(p11_reply reply);
 
+/* Whether session may make the object of templ: a read-only session
+ * makes session objects (p11_template_session_object), not token
+ * objects (CKR_SESSION_READ_ONLY); both need the login the slot asks. */
+CK_RV p11_create_check(p11_session *session, const CK_ATTRIBUTE *templ,
+                       CK_ULONG count);
+
 /* C_CreateObject's work, after the session checks (create.c; C_CopyObject
  * registers its copy with it). */
 CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,

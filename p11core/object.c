@@ -200,3 +200,73 @@ void p11_object_mark_destroyed(p11_object *object)
     object->destroyed = true;
     pthread_mutex_unlock(&module->lock);
 }
+
+CK_RV p11_object_local_new(p11_session *session, p11_object **out)
+{
+    CK_RV rv = object_new(session->slot, "", out);
+
+    if (rv == CKR_OK)
+        (*out)->owner = session->handle;
+    return rv;
+}
+
+CK_RV p11_object_local_add(p11_object *object, CK_OBJECT_HANDLE *handle)
+{
+    p11_module *module;
+    CK_RV rv = p11_module_get(&module);
+
+    if (rv == CKR_OK) {
+        pthread_mutex_lock(&module->lock);
+        rv = object_table_add(module, object);
+        pthread_mutex_unlock(&module->lock);
+    }
+    if (rv == CKR_OK)
+        *handle = object->handle;
+    else
+        p11_object_free(object);
+    return rv;
+}
+
+CK_RV p11_object_write_check(p11_session *session, CK_OBJECT_HANDLE handle)
+{
+    p11_object *object;
+
+    if ((session->flags & CKF_RW_SESSION) ||
+        (p11_object_lookup(session, handle, &object) == CKR_OK &&
+         object->owner != 0))
+        return CKR_OK;
+    return CKR_SESSION_READ_ONLY;
+}
+
+CK_RV p11_local_objects(const p11_slot *slot, p11_object ***out, size_t *n)
+{
+    p11_module *module;
+    CK_RV rv = p11_module_get(&module);
+
+    *out = NULL;
+    *n = 0;
+    if (rv != CKR_OK)
+        return rv;
+    pthread_mutex_lock(&module->lock);
+    *out = calloc(module->object_count + 1, sizeof(**out));
+    for (size_t i = 0; *out != NULL && i < module->object_count; i++) {
+        p11_object *object = module->objects[i];
+
+        if (object->slot == slot && object->owner != 0 && !object->destroyed)
+            (*out)[(*n)++] = object;
+    }
+    pthread_mutex_unlock(&module->lock);
+    return *out != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+void p11_local_objects_drop(const p11_module *module, const p11_slot *slot,
+                            CK_SESSION_HANDLE owner)
+{
+    for (size_t i = 0; i < module->object_count; i++) {
+        p11_object *object = module->objects[i];
+
+        if (object->slot == slot && object->owner != 0 &&
+            (owner == 0 || object->owner == owner))
+            object->destroyed = true;
+    }
+}

@@ -592,7 +592,7 @@ CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
     pthread_mutex_lock(&object->lock);
     loaded = object->loaded && session->slot->conf->attribute_cache;
     pthread_mutex_unlock(&object->lock);
-    if (!loaded) {
+    if (!loaded && object->owner == 0) {
         rv = p11_objects_load(session, &object, 1, NULL);
         if (rv != CKR_OK)
             return rv;
@@ -603,4 +603,19 @@ CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
     if (rv == CKR_OK)
         *out = object;
     return rv;
+}
+
+CK_RV p11_object_fill_local(p11_object *object, const kmip_item *attrs,
+                            const kmip_object *material, CK_ULONG subtype)
+{
+    staged_object staged = {.object = object};
+
+    staged.rv = stage_attributes(&staged.cache, object->uid, attrs);
+    staged.cache.subtype = subtype;
+    staged.cache.kmip_algorithm = p11_kmip_algorithm(subtype);
+    staged.cache.state = KMIP_STATE_ACTIVE;
+    if (staged.rv == CKR_OK)
+        staged.rv = stage_material(&staged.cache, material);
+    commit(&staged);
+    return staged.rv;
 }

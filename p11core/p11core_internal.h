@@ -77,6 +77,9 @@ typedef struct p11_object {
     /* C_DestroyObject succeeded; the handle is invalid. Under
      * module->lock, not this one. */
     bool destroyed;
+    /* fixed: the session that made this session object (CKA_TOKEN
+     * false), kept in the process only; 0 for a token object. */
+    CK_SESSION_HANDLE owner;
     uint32_t kmip_object_type;    /* fixed: KMIP_OBJECT_TYPE_* */
     uint32_t kmip_algorithm;      /* fixed: KMIP Cryptographic Algorithm, 0 */
     CK_OBJECT_CLASS object_class; /* fixed */

@@ -193,6 +193,7 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     index = session_index(module, hSession);
     if (index >= 0)
         session_unlink(module, (size_t)index); /* we still hold a ref */
+    p11_local_objects_drop(module, slot, hSession);
     pthread_mutex_unlock(&module->lock);
     p11_session_release(session);
     logout_when_idle(module, slot);
@@ -224,6 +225,7 @@ P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
         if (last_ref != NULL)
             to_free[n_free++] = last_ref;
     }
+    p11_local_objects_drop(module, slot, 0);
     pthread_mutex_unlock(&module->lock);
     for (size_t i = 0; i < n_free; i++)
         p11_session_free(to_free[i]);

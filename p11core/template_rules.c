@@ -85,6 +85,16 @@ static CK_RV check_one(const CK_ATTRIBUTE *attr, const p11_object *made,
     }
 }
 
+bool p11_template_session_object(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                                 CK_OBJECT_CLASS object_class)
+{
+    CK_BBOOL token;
+
+    return object_class != CKO_PRIVATE_KEY && object_class != CKO_SECRET_KEY &&
+           p11_template_bool(templ, count, CKA_TOKEN, &token) == CKR_OK &&
+           token == CK_FALSE;
+}
+
 CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                             p11_template_phase phase)
@@ -96,6 +106,9 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 
     if (templ == NULL && count > 0)
         return CKR_ARGUMENTS_BAD;
+    if (phase == P11_TEMPLATE_CREATE &&
+        p11_template_session_object(templ, count, object_class))
+        made.owner = 1;
     value = p11_template_find(templ, count, CKA_VALUE);
     if (object_class == CKO_CERTIFICATE && value != NULL) {
         made.value = value->pValue;
