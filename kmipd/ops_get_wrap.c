@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Get with a Key Wrapping Specification: the key's bytes leave the server
+ * only encrypted under another of its keys, with AES Key Wrap (RFC 3394,
+ * Block Cipher Mode NISTKeyWrap) or AES Key Wrap with Padding (RFC 5649,
+ * AESKeyWrapPadding). A key is wrapped when Extractable, even if
+ * Sensitive; the wrapping key needs the Wrap Key usage. */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kmip/attrs.h"
+#include "kmip/payloads.h"
+#include "kmip/tags.h"
+
+#include "kmipd/ops_crypto_common.h"
+#include "kmipd/ops_get_wrap.h"
+#include "kmipd/store.h"
+
+static bool spec_fail(kmipd_call *call, const char *what)
+{
+    return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
+                      "Key Wrapping Specification: %s", what);
+}
+
+/* The OpenSSL cipher for the Encryption Key Information's parameters and
+ * a key of key_len bytes; NULL when kmipd does not wrap that way. */
+static const char *wrap_cipher(const kmip_item *info, size_t key_len)
+{
+    static const char *const plain[] = {"AES-128-WRAP", "AES-192-WRAP",
+                                        "AES-256-WRAP"};
+    static const char *const pad[] = {"AES-128-WRAP-PAD", "AES-192-WRAP-PAD",
+                                      "AES-256-WRAP-PAD"};
+    const kmip_item *params =
+        kmip_item_find(info, KMIP_TAG_CRYPTOGRAPHIC_PARAMETERS);
+    uint32_t mode = KMIP_BLOCK_CIPHER_MODE_NIST_KEY_WRAP;
+    if (params != NULL)
+        kmip_get_enum(params, KMIP_TAG_BLOCK_CIPHER_MODE, &mode, NULL);
+    size_t i = (key_len - 16) / 8;
+    if ((key_len != 16 && key_len != 24 && key_len != 32) ||
+        (mode != KMIP_BLOCK_CIPHER_MODE_NIST_KEY_WRAP &&
+         mode != KMIP_BLOCK_CIPHER_MODE_AES_KEY_WRAP_PADDING))
+        return NULL;
+    return mode == KMIP_BLOCK_CIPHER_MODE_NIST_KEY_WRAP ? plain[i] : pad[i];
+}
+
+static bool aes_wrap(const char *name, const kmipd_object *wrapping,
+                     kmip_bytes in, kmipd_buf *out)
+{
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, NULL);
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int n = 0, tail = 0;
+    out->data = malloc(in.len + 16);
+    bool ok =
+        cipher != NULL && ctx != NULL && out->data != NULL &&
+        in.len <= INT32_MAX &&
+        EVP_EncryptInit_ex2(ctx, cipher, wrapping->material, NULL, NULL) == 1 &&
+        EVP_EncryptUpdate(ctx, out->data, &n, in.data, (int)in.len) == 1 &&
+        EVP_EncryptFinal_ex(ctx, out->data + n, &tail) == 1;
+    out->len = ok ? (size_t)n + (size_t)tail : 0;
+    EVP_CIPHER_CTX_free(ctx);
+    EVP_CIPHER_free(cipher);
+    return ok;
+}
+
+/* Loads the wrapping key info names, checked for Wrap Key use. */
+static bool load_wrapping_key(kmipd_call *call, const kmip_item *info,
+                              kmipd_object **out)
+{
+    const char *uid = NULL;
+    size_t len = 0;
+    kmip_status st;
+    if (kmip_get_text(info, KMIP_TAG_UNIQUE_IDENTIFIER, &uid, &len, NULL) !=
+            KMIP_OK ||
+        strlen(uid) != len)
+        return spec_fail(call, "no wrapping key identifier");
+    if (kmipd_store_load(call->store, uid, call->owner, out, &st) !=
+        KMIPD_STORE_OK)
+        return kmipd_fail(call, KMIP_RESULT_REASON_ITEM_NOT_FOUND,
+                          "no wrapping key %s", uid);
+    if (kmipd_call_require_active(call, *out) &&
+        kmipd_call_require_usage(call, *out,
+                                 KMIP_CRYPTOGRAPHIC_USAGE_MASK_WRAP_KEY))
+        return true;
+    kmipd_object_free(*out);
+    *out = NULL;
+    return false;
+}
+
+static bool wrap_with(kmipd_call *call, const kmip_item *info,
+                      const kmipd_object *wrapping, kmip_object *out,
+                      kmipd_buf *wrapped)
+{
+    uint32_t algorithm = 0;
+    kmip_attrs_get_algorithm(wrapping->attrs, &algorithm, NULL);
+    const char *name = wrap_cipher(info, wrapping->material_len);
+    if (wrapping->object_type != KMIP_OBJECT_TYPE_SYMMETRIC_KEY ||
+        algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_AES || name == NULL)
+        return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+                          "kmipd wraps with AES Key Wrap (with padding) "
+                          "under an AES key only");
+    if (!aes_wrap(name, wrapping, out->value, wrapped))
+        return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+                          "AES key wrap failed (RFC 3394 needs a multiple "
+                          "of 8 bytes, at least 16)");
+    out->value = (kmip_bytes){wrapped->data, wrapped->len};
+    return true;
+}
+
+bool kmipd_get_wrap_allowed(const kmipd_object *obj)
+{
+    bool extractable = true;
+    kmip_get_bool(obj->attrs, KMIP_TAG_EXTRACTABLE, &extractable, NULL);
+    return extractable && kmipd_holds_secret(obj->object_type);
+}
+
+bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
+                    kmipd_buf *wrapped, kmip_item **wrapping_data)
+{
+    uint32_t method = 0;
+    const kmip_item *info =
+        kmip_item_find(spec, KMIP_TAG_ENCRYPTION_KEY_INFORMATION);
+    uint32_t encoding = KMIP_ENCODING_OPTION_NO_ENCODING;
+    kmip_get_enum(spec, KMIP_TAG_WRAPPING_METHOD, &method, NULL);
+    kmip_get_enum(spec, KMIP_TAG_ENCODING_OPTION, &encoding, NULL);
+    if (encoding != KMIP_ENCODING_OPTION_NO_ENCODING)
+        return kmipd_fail(call, KMIP_RESULT_REASON_ENCODING_OPTION_ERROR,
+                          "kmipd wraps the key's bytes (No Encoding) only");
+    if (method != KMIP_WRAPPING_METHOD_ENCRYPT || info == NULL)
+        return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
+                          "kmipd wraps with Wrapping Method Encrypt and an "
+                          "Encryption Key Information only");
+    if (out->transparent != NULL)
+        return kmipd_fail(call,
+                          KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED,
+                          "kmipd wraps byte string key formats only");
+    kmipd_object *wrapping;
+    if (!load_wrapping_key(call, info, &wrapping))
+        return false;
+    bool ok = wrap_with(call, info, wrapping, out, wrapped);
+    kmipd_object_free(wrapping);
+    *wrapping_data = kmip_item_new_structure(KMIP_TAG_KEY_WRAPPING_DATA);
+    if (ok &&
+        (*wrapping_data == NULL ||
+         !kmip_add_enum(*wrapping_data, KMIP_TAG_WRAPPING_METHOD, method) ||
+         !kmip_item_add(*wrapping_data, kmip_item_dup(info))))
+        return kmipd_fail_nomem(call);
+    out->wrapping_data = *wrapping_data;
+    return ok;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Get's key wrapping (ops_get_wrap.c). */
+#ifndef KMIPD_OPS_GET_WRAP_H
+#define KMIPD_OPS_GET_WRAP_H
+
+#include "kmip/payloads.h"
+#include "kmipd/crypto.h"
+#include "kmipd/dispatch.h"
+
+/* Whether obj's key may leave wrapped: it holds a secret and is
+ * Extractable (Sensitive or not). */
+bool kmipd_get_wrap_allowed(const kmipd_object *obj);
+
+/* Replaces out->value, the key's bytes, by them wrapped as spec (a Key
+ * Wrapping Specification) asks, in *wrapped, and sets out->wrapping_data
+ * to *wrapping_data, the Key Wrapping Data made; the caller clears and
+ * frees both, also on failure. */
+bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
+                    kmipd_buf *wrapped, kmip_item **wrapping_data);
+
+#endif
