@@ -16,12 +16,6 @@
 #include "kmipd/ops_get_wrap.h"
 #include "kmipd/store.h"
 
-static bool spec_fail(kmipd_call *call, const char *what)
-{
-    return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
-                      "Key Wrapping Specification: %s", what);
-}
-
 /* The OpenSSL cipher for the Encryption Key Information's parameters and
  * a key of key_len bytes; NULL when kmipd does not wrap that way. */
 static const char *wrap_cipher(const kmip_item *info, size_t key_len)
@@ -72,7 +66,9 @@ static bool load_wrapping_key(kmipd_call *call, const kmip_item *info,
     if (kmip_get_text(info, KMIP_TAG_UNIQUE_IDENTIFIER, &uid, &len, NULL) !=
             KMIP_OK ||
         strlen(uid) != len)
-        return spec_fail(call, "no wrapping key identifier");
+        return kmipd_fail(call, KMIP_RESULT_REASON_INVALID_FIELD,
+                          "Key Wrapping Specification: no wrapping key "
+                          "identifier");
     if (kmipd_store_load(call->store, uid, call->owner, out, &st) !=
         KMIPD_STORE_OK)
         return kmipd_fail(call, KMIP_RESULT_REASON_ITEM_NOT_FOUND,
@@ -113,37 +109,46 @@ bool kmipd_get_wrap_allowed(const kmipd_object *obj)
     return extractable && kmipd_holds_secret(obj->object_type);
 }
 
-bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
-                    kmipd_buf *wrapped, kmip_item **wrapping_data)
+/* The Encryption Key Information of a spec kmipd serves for out, or NULL
+ * (call failed). */
+static const kmip_item *check_spec(kmipd_call *call, const kmip_item *spec,
+                                   const kmip_object *out)
 {
-    uint32_t method = 0;
+    uint32_t method = 0, encoding = KMIP_ENCODING_OPTION_NO_ENCODING;
     const kmip_item *info =
         kmip_item_find(spec, KMIP_TAG_ENCRYPTION_KEY_INFORMATION);
-    uint32_t encoding = KMIP_ENCODING_OPTION_NO_ENCODING;
     kmip_get_enum(spec, KMIP_TAG_WRAPPING_METHOD, &method, NULL);
     kmip_get_enum(spec, KMIP_TAG_ENCODING_OPTION, &encoding, NULL);
     if (encoding != KMIP_ENCODING_OPTION_NO_ENCODING)
-        return kmipd_fail(call, KMIP_RESULT_REASON_ENCODING_OPTION_ERROR,
-                          "kmipd wraps the key's bytes (No Encoding) only");
-    if (method != KMIP_WRAPPING_METHOD_ENCRYPT || info == NULL)
-        return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
-                          "kmipd wraps with Wrapping Method Encrypt and an "
-                          "Encryption Key Information only");
-    if (out->transparent != NULL)
-        return kmipd_fail(call,
-                          KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED,
-                          "kmipd wraps byte string key formats only");
+        kmipd_fail(call, KMIP_RESULT_REASON_ENCODING_OPTION_ERROR,
+                   "kmipd wraps the key's bytes (No Encoding) only");
+    else if (method != KMIP_WRAPPING_METHOD_ENCRYPT || info == NULL)
+        kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
+                   "kmipd wraps with Wrapping Method Encrypt and an "
+                   "Encryption Key Information only");
+    else if (out->transparent != NULL)
+        kmipd_fail(call, KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED,
+                   "kmipd wraps byte string key formats only");
+    else
+        return info;
+    return NULL;
+}
+
+bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
+                    kmipd_buf *wrapped, kmip_item **wrapping_data)
+{
+    const kmip_item *info = check_spec(call, spec, out);
     kmipd_object *wrapping;
-    if (!load_wrapping_key(call, info, &wrapping))
+    if (info == NULL || !load_wrapping_key(call, info, &wrapping))
         return false;
     bool ok = wrap_with(call, info, wrapping, out, wrapped);
     kmipd_object_free(wrapping);
+    if (!ok)
+        return false;
     *wrapping_data = kmip_item_new_structure(KMIP_TAG_KEY_WRAPPING_DATA);
-    if (ok &&
-        (*wrapping_data == NULL ||
-         !kmip_add_enum(*wrapping_data, KMIP_TAG_WRAPPING_METHOD, method) ||
-         !kmip_item_add(*wrapping_data, kmip_item_dup(info))))
-        return kmipd_fail_nomem(call);
     out->wrapping_data = *wrapping_data;
-    return ok;
+    return (kmip_add_enum(*wrapping_data, KMIP_TAG_WRAPPING_METHOD,
+                          KMIP_WRAPPING_METHOD_ENCRYPT) &&
+            kmip_item_add(*wrapping_data, kmip_item_dup(info))) ||
+           kmipd_fail_nomem(call);
 }
