@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Get with a Key Wrapping Specification: the key's bytes leave the server
- * only encrypted under another of its keys, with AES Key Wrap (RFC 3394,
- * Block Cipher Mode NISTKeyWrap) or AES Key Wrap with Padding (RFC 5649,
- * AESKeyWrapPadding). A key is wrapped when Extractable, even if
- * Sensitive; the wrapping key needs the Wrap Key usage. */
+ * only encrypted under another of its keys; Register with Key Wrapping
+ * Data: the server unwraps them with its key (Unwrap Key usage). Both with AES
+ * Key Wrap (RFC 3394, Block Cipher Mode NISTKeyWrap) or AES Key Wrap with
+ * Padding (RFC 5649, AESKeyWrapPadding). A key is wrapped when Extractable,
+ * even if Sensitive; the wrapping key needs the Wrap Key usage. */
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,28 +38,30 @@ static const char *wrap_cipher(const kmip_item *info, size_t key_len)
     return mode == KMIP_BLOCK_CIPHER_MODE_NIST_KEY_WRAP ? plain[i] : pad[i];
 }
 
+/* Wraps (enc 1) or unwraps (enc 0) in under wrapping's key. */
 static bool aes_wrap(const char *name, const kmipd_object *wrapping,
-                     kmip_bytes in, kmipd_buf *out)
+                     kmip_bytes in, kmipd_buf *out, int enc)
 {
     EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, NULL);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int n = 0, tail = 0;
     out->data = malloc(in.len + 16);
-    bool ok =
-        cipher != NULL && ctx != NULL && out->data != NULL &&
-        in.len <= INT32_MAX &&
-        EVP_EncryptInit_ex2(ctx, cipher, wrapping->material, NULL, NULL) == 1 &&
-        EVP_EncryptUpdate(ctx, out->data, &n, in.data, (int)in.len) == 1 &&
-        EVP_EncryptFinal_ex(ctx, out->data + n, &tail) == 1;
+    bool ok = cipher != NULL && ctx != NULL && out->data != NULL &&
+              in.len <= INT32_MAX &&
+              EVP_CipherInit_ex2(ctx, cipher, wrapping->material, NULL, enc,
+                                 NULL) == 1 &&
+              EVP_CipherUpdate(ctx, out->data, &n, in.data, (int)in.len) == 1 &&
+              EVP_CipherFinal_ex(ctx, out->data + n, &tail) == 1;
     out->len = ok ? (size_t)n + (size_t)tail : 0;
     EVP_CIPHER_CTX_free(ctx);
     EVP_CIPHER_free(cipher);
     return ok;
 }
 
-/* Loads the wrapping key info names, checked for Wrap Key use. */
+/* Loads the wrapping key info names, checked for usage (Wrap Key, Unwrap
+ * Key). */
 static bool load_wrapping_key(kmipd_call *call, const kmip_item *info,
-                              kmipd_object **out)
+                              uint32_t usage, kmipd_object **out)
 {
     const char *uid = NULL;
     size_t len = 0;
@@ -74,17 +77,18 @@ static bool load_wrapping_key(kmipd_call *call, const kmip_item *info,
         return kmipd_fail(call, KMIP_RESULT_REASON_ITEM_NOT_FOUND,
                           "no wrapping key %s", uid);
     if (kmipd_call_require_active(call, *out) &&
-        kmipd_call_require_usage(call, *out,
-                                 KMIP_CRYPTOGRAPHIC_USAGE_MASK_WRAP_KEY))
+        kmipd_call_require_usage(call, *out, usage))
         return true;
     kmipd_object_free(*out);
     *out = NULL;
     return false;
 }
 
+/* Replaces out->value by it wrapped (enc 1) or unwrapped (enc 0), kept
+ * in result. */
 static bool wrap_with(kmipd_call *call, const kmip_item *info,
                       const kmipd_object *wrapping, kmip_object *out,
-                      kmipd_buf *wrapped)
+                      kmipd_buf *result, int enc)
 {
     uint32_t algorithm = 0;
     kmip_attrs_get_algorithm(wrapping->attrs, &algorithm, NULL);
@@ -94,11 +98,12 @@ static bool wrap_with(kmipd_call *call, const kmip_item *info,
         return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
                           "kmipd wraps with AES Key Wrap (with padding) "
                           "under an AES key only");
-    if (!aes_wrap(name, wrapping, out->value, wrapped))
+    if (!aes_wrap(name, wrapping, out->value, result, enc))
         return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
-                          "AES key wrap failed (RFC 3394 needs a multiple "
-                          "of 8 bytes, at least 16)");
-    out->value = (kmip_bytes){wrapped->data, wrapped->len};
+                          enc ? "AES key wrap failed (RFC 3394 needs a "
+                                "multiple of 8 bytes, at least 16)"
+                              : "the wrapped key does not unwrap");
+    out->value = (kmip_bytes){result->data, result->len};
     return true;
 }
 
@@ -139,9 +144,11 @@ bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
 {
     const kmip_item *info = check_spec(call, spec, out);
     kmipd_object *wrapping;
-    if (info == NULL || !load_wrapping_key(call, info, &wrapping))
+    if (info == NULL ||
+        !load_wrapping_key(call, info, KMIP_CRYPTOGRAPHIC_USAGE_MASK_WRAP_KEY,
+                           &wrapping))
         return false;
-    bool ok = wrap_with(call, info, wrapping, out, wrapped);
+    bool ok = wrap_with(call, info, wrapping, out, wrapped, 1);
     kmipd_object_free(wrapping);
     if (!ok)
         return false;
@@ -151,4 +158,19 @@ bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
                           KMIP_WRAPPING_METHOD_ENCRYPT) &&
             kmip_item_add(*wrapping_data, kmip_item_dup(info))) ||
            kmipd_fail_nomem(call);
+}
+
+bool kmipd_register_unwrap(kmipd_call *call, kmip_object *object,
+                           kmipd_buf *plain)
+{
+    const kmip_item *info = check_spec(call, object->wrapping_data, object);
+    kmipd_object *unwrapping;
+    if (info == NULL ||
+        !load_wrapping_key(call, info, KMIP_CRYPTOGRAPHIC_USAGE_MASK_UNWRAP_KEY,
+                           &unwrapping))
+        return false;
+    bool ok = wrap_with(call, info, unwrapping, object, plain, 0);
+    kmipd_object_free(unwrapping);
+    object->wrapping_data = NULL;
+    return ok;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Get's key wrapping (ops_get_wrap.c). */
+/* Get's key wrapping and Register's unwrapping (ops_get_wrap.c). */
 #ifndef KMIPD_OPS_GET_WRAP_H
 #define KMIPD_OPS_GET_WRAP_H
 
@@ -17,5 +17,11 @@ bool kmipd_get_wrap_allowed(const kmipd_object *obj);
  * frees both, also on failure. */
 bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
                     kmipd_buf *wrapped, kmip_item **wrapping_data);
+
+/* Replaces object->value, wrapped as its Key Wrapping Data says, by the
+ * key's bytes in *plain (the caller clears it, also on failure), and
+ * clears object->wrapping_data. */
+bool kmipd_register_unwrap(kmipd_call *call, kmip_object *object,
+                           kmipd_buf *plain);
 
 #endif

@@ -2,8 +2,9 @@
 """Get with a Key Wrapping Specification: kmipd wraps a key with AES Key
 Wrap (RFC 3394) and AES Key Wrap with Padding (RFC 5649) under another of
 its keys, and python3-cryptography (OpenSSL) unwraps the bytes locally to
-the key that was registered. Runs under integration/with_server.py
---server kmipd."""
+the key that was registered. Register with Key Wrapping Data: kmipd
+unwraps a key wrapped locally, and encrypts with it as OpenSSL does. Runs
+under integration/with_server.py --server kmipd."""
 
 import os
 import sys
@@ -11,8 +12,11 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.keywrap import (aes_key_unwrap,
-                                                    aes_key_unwrap_with_padding)
+                                                    aes_key_unwrap_with_padding,
+                                                    aes_key_wrap,
+                                                    aes_key_wrap_with_padding)
 
 from kmiptest import (E, T, OP, S, I, En, B, By, Tx, Connection, attr_v1,
                       uid_payload)
@@ -20,6 +24,7 @@ from kmiptest import (E, T, OP, S, I, En, B, By, Tx, Connection, attr_v1,
 R = E.ResultReason
 AES = E.CryptographicAlgorithm.AES
 WRAP = 0x10
+UNWRAP = 0x20
 ENCRYPT = 0x04
 KW = E.BlockCipherMode.NIST_KEY_WRAP
 KWP = E.BlockCipherMode.AES_KEY_WRAP_PADDING
@@ -44,12 +49,13 @@ def register_aes(conn, key, usage, extra=()):
     return uid
 
 
-def wrap_spec(wrapping_uid, mode=None, method=E.WrappingMethod.ENCRYPT):
+def wrap_spec(wrapping_uid, mode=None, method=E.WrappingMethod.ENCRYPT,
+              tag=T.KEY_WRAPPING_SPECIFICATION):
     info = [Tx(T.UNIQUE_IDENTIFIER, wrapping_uid)]
     if mode is not None:
         info.append(S(T.CRYPTOGRAPHIC_PARAMETERS,
                       En(T.BLOCK_CIPHER_MODE, mode)))
-    return S(T.KEY_WRAPPING_SPECIFICATION, En(T.WRAPPING_METHOD, method),
+    return S(tag, En(T.WRAPPING_METHOD, method),
              S(T.ENCRYPTION_KEY_INFORMATION, *info))
 
 
@@ -128,6 +134,72 @@ class GetWrapped(unittest.TestCase):
         result = self.get(uid, wrap_spec(self.kek_uid, E.BlockCipherMode.CBC))
         self.assertFalse(result.ok, result)
         self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+
+class RegisterWrapped(unittest.TestCase):
+    def setUp(self):
+        self.conn = Connection()
+        self.addCleanup(self.conn.close)
+        self.kek = os.urandom(32)
+        self.kek_uid = register_aes(self.conn, self.kek, UNWRAP | ENCRYPT)
+
+    def register(self, wrapped, length, mode, kek_uid=None):
+        data = wrap_spec(kek_uid or self.kek_uid, mode,
+                         tag=T.KEY_WRAPPING_DATA)
+        return register_wrapped(self.conn, wrapped, length, data)
+
+    def encrypts_as(self, uid, key):
+        data = os.urandom(32)
+        result = self.conn.one(OP.ENCRYPT, uid_payload(uid) + [
+            S(T.CRYPTOGRAPHIC_PARAMETERS,
+              En(T.BLOCK_CIPHER_MODE, E.BlockCipherMode.ECB)),
+            By(T.DATA, data)])
+        self.assertTrue(result.ok, result)
+        local = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+        self.assertEqual(result.payload.val(T.DATA), local.update(data))
+
+    def test_a_key_wrapped_locally_unwraps_on_the_server(self):
+        key = os.urandom(16)
+        uid = self.register(aes_key_wrap(self.kek, key), 128, KW)
+        self.encrypts_as(uid, key)
+
+    def test_a_key_wrapped_with_padding_unwraps_on_the_server(self):
+        key = os.urandom(24)
+        uid = self.register(aes_key_wrap_with_padding(self.kek, key), 192, KWP)
+        self.encrypts_as(uid, key)
+
+    def test_a_wrapped_key_that_does_not_unwrap_is_refused(self):
+        wrapped = bytearray(aes_key_wrap(self.kek, os.urandom(16)))
+        wrapped[3] ^= 1
+        result = self.register(bytes(wrapped), 128, KW)
+        self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def test_an_unwrapping_key_without_unwrap_key_usage_is_refused(self):
+        other = os.urandom(32)
+        other_uid = register_aes(self.conn, other, ENCRYPT)
+        result = self.register(aes_key_wrap(other, os.urandom(16)), 128, KW,
+                               other_uid)
+        self.assertEqual(result.reason, R.PERMISSION_DENIED.value)
+
+
+def register_wrapped(conn, wrapped, length, data):
+    """Registers an AES key of length bits given wrapped; its uid once
+    activated, or the failed result."""
+    block = S(T.KEY_BLOCK, En(T.KEY_FORMAT_TYPE, E.KeyFormatType.RAW),
+              By(T.KEY_VALUE, wrapped),
+              En(T.CRYPTOGRAPHIC_ALGORITHM, AES),
+              I(T.CRYPTOGRAPHIC_LENGTH, length), data)
+    attrs = [attr_v1("Cryptographic Algorithm", En(0, AES)),
+             attr_v1("Cryptographic Length", I(0, length)),
+             attr_v1("Cryptographic Usage Mask", I(0, ENCRYPT))]
+    result = conn.one(OP.REGISTER,
+                      [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
+                       S(T.TEMPLATE_ATTRIBUTE, *attrs),
+                       S(T.SYMMETRIC_KEY, block)])
+    if not result.ok:
+        return result
+    assert conn.one(OP.ACTIVATE, uid_payload(result.uid())).ok
+    return result.uid()
 
 
 if __name__ == "__main__":
