@@ -2,7 +2,7 @@
 /* Get: an object's value, keys converted to the Key Format Type asked
  * for. Private keys, symmetric keys and Secret Data are returned only
  * when the object is exportable (kmipd_export_allowed), or wrapped when
- * extractable (ops_get_wrap.c). */
+ * extractable (ops_key_wrap.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +12,7 @@
 
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
-#include "kmipd/ops_get_wrap.h"
+#include "kmipd/ops_key_wrap.h"
 #include "kmipd/ops_use.h"
 
 /* What the response carries besides the object's own fields. */

@@ -13,7 +13,7 @@
 #include "kmipd/attributes.h"
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
-#include "kmipd/ops_get_wrap.h"
+#include "kmipd/ops_key_wrap.h"
 
 /* What is stored for a registered object. */
 typedef struct registration {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Get's key wrapping and Register's unwrapping (ops_get_wrap.c). */
-#ifndef KMIPD_OPS_GET_WRAP_H
-#define KMIPD_OPS_GET_WRAP_H
+/* Get's key wrapping and Register's unwrapping (ops_key_wrap.c). */
+#ifndef KMIPD_OPS_KEY_WRAP_H
+#define KMIPD_OPS_KEY_WRAP_H
 
 #include "kmip/payloads.h"
 #include "kmipd/crypto.h"

@@ -14,7 +14,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/ops_crypto_common.h"
-#include "kmipd/ops_get_wrap.h"
+#include "kmipd/ops_key_wrap.h"
 #include "kmipd/store.h"
 
 /* The OpenSSL cipher for the Encryption Key Information's parameters and
@@ -139,18 +139,31 @@ static const kmip_item *check_spec(kmipd_call *call, const kmip_item *spec,
     return NULL;
 }
 
+/* Wraps (enc 1, spec a Key Wrapping Specification) or unwraps (enc 0,
+ * spec the Key Wrapping Data) out->value into result; the Encryption Key
+ * Information used, or NULL (call failed). */
+static const kmip_item *crypt_value(kmipd_call *call, const kmip_item *spec,
+                                    kmip_object *out, kmipd_buf *result,
+                                    int enc)
+{
+    const kmip_item *info = check_spec(call, spec, out);
+    kmipd_object *key;
+    if (info == NULL ||
+        !load_wrapping_key(call, info,
+                           enc ? KMIP_CRYPTOGRAPHIC_USAGE_MASK_WRAP_KEY
+                               : KMIP_CRYPTOGRAPHIC_USAGE_MASK_UNWRAP_KEY,
+                           &key))
+        return NULL;
+    bool ok = wrap_with(call, info, key, out, result, enc);
+    kmipd_object_free(key);
+    return ok ? info : NULL;
+}
+
 bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
                     kmipd_buf *wrapped, kmip_item **wrapping_data)
 {
-    const kmip_item *info = check_spec(call, spec, out);
-    kmipd_object *wrapping;
-    if (info == NULL ||
-        !load_wrapping_key(call, info, KMIP_CRYPTOGRAPHIC_USAGE_MASK_WRAP_KEY,
-                           &wrapping))
-        return false;
-    bool ok = wrap_with(call, info, wrapping, out, wrapped, 1);
-    kmipd_object_free(wrapping);
-    if (!ok)
+    const kmip_item *info = crypt_value(call, spec, out, wrapped, 1);
+    if (info == NULL)
         return false;
     *wrapping_data = kmip_item_new_structure(KMIP_TAG_KEY_WRAPPING_DATA);
     out->wrapping_data = *wrapping_data;
@@ -163,14 +176,8 @@ bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
 bool kmipd_register_unwrap(kmipd_call *call, kmip_object *object,
                            kmipd_buf *plain)
 {
-    const kmip_item *info = check_spec(call, object->wrapping_data, object);
-    kmipd_object *unwrapping;
-    if (info == NULL ||
-        !load_wrapping_key(call, info, KMIP_CRYPTOGRAPHIC_USAGE_MASK_UNWRAP_KEY,
-                           &unwrapping))
-        return false;
-    bool ok = wrap_with(call, info, unwrapping, object, plain, 0);
-    kmipd_object_free(unwrapping);
+    bool ok =
+        crypt_value(call, object->wrapping_data, object, plain, 0) != NULL;
     object->wrapping_data = NULL;
     return ok;
 }
