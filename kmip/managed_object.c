@@ -49,11 +49,33 @@ uint32_t kmip_object_tag(uint32_t object_type)
     return kind != NULL ? kind->tag : 0;
 }
 
+/* The Key Block's fields after its Key Value; frees block on failure. */
+static kmip_item *add_block_tail(kmip_item *block, const kmip_object *object)
+{
+    if ((object->algorithm == 0 ||
+         kmip_add_enum(block, KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM,
+                       object->algorithm)) &&
+        (object->length == 0 ||
+         kmip_add_integer(block, KMIP_TAG_CRYPTOGRAPHIC_LENGTH,
+                          object->length)) &&
+        (object->wrapping_data == NULL ||
+         kmip_item_add(block, kmip_item_dup(object->wrapping_data))))
+        return block;
+    kmip_item_free(block);
+    return NULL;
+}
+
 static kmip_item *build_key_block(const kmip_object *object)
 {
     kmip_item *block = kmip_item_new_structure(KMIP_TAG_KEY_BLOCK);
     if (!kmip_add_enum(block, KMIP_TAG_KEY_FORMAT_TYPE, object->format))
         goto fail;
+    if (object->wrapping_data != NULL) { /* a wrapped Key Value */
+        if (!kmip_add_bytes(block, KMIP_TAG_KEY_VALUE, object->value.data,
+                            object->value.len))
+            goto fail;
+        return add_block_tail(block, object);
+    }
     kmip_item *value = kmip_add_structure(block, KMIP_TAG_KEY_VALUE);
     kmip_item *material;
     if (object->transparent != NULL) {
@@ -66,14 +88,7 @@ static kmip_item *build_key_block(const kmip_object *object)
     }
     if (value == NULL || !kmip_item_add(value, material))
         goto fail;
-    if (object->algorithm != 0 &&
-        !kmip_add_enum(block, KMIP_TAG_CRYPTOGRAPHIC_ALGORITHM,
-                       object->algorithm))
-        goto fail;
-    if (object->length != 0 &&
-        !kmip_add_integer(block, KMIP_TAG_CRYPTOGRAPHIC_LENGTH, object->length))
-        goto fail;
-    return block;
+    return add_block_tail(block, object);
 fail:
     kmip_item_free(block);
     return NULL;

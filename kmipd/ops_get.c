@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Get: an object's value, keys converted to the Key Format Type asked
  * for. Private keys, symmetric keys and Secret Data are returned only
- * when the object is exportable (kmipd_export_allowed). */
+ * when the object is exportable (kmipd_export_allowed), or wrapped when
+ * extractable (ops_key_wrap.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,12 +12,15 @@
 
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/ops_key_wrap.h"
 #include "kmipd/ops_use.h"
 
 /* What the response carries besides the object's own fields. */
 typedef struct key_value {
     kmipd_buf bytes;        /* converted material */
     kmip_item *transparent; /* or a transparent Key Material structure */
+    kmipd_buf wrapped;      /* bytes wrapped, when asked */
+    kmip_item *wrapping_data;
 } key_value;
 
 static void key_value_clear(key_value *value)
@@ -24,18 +28,23 @@ static void key_value_clear(key_value *value)
     kmipd_buf_clear(&value->bytes);
     kmip_item_free(value->transparent);
     value->transparent = NULL;
+    kmipd_buf_clear(&value->wrapped);
+    kmip_item_free(value->wrapping_data);
+    value->wrapping_data = NULL;
 }
 
-/* KMIP 1.4 has reasons for a Sensitive and a non-Extractable object; older
- * versions are told Permission Denied. */
-static bool not_exportable(kmipd_call *call, const kmipd_object *obj)
+/* KMIP 1.4 has reasons for a Sensitive and a non-Extractable object
+ * (wrapping only cares for the latter); older versions are told
+ * Permission Denied. */
+static bool not_exportable(kmipd_call *call, const kmipd_object *obj,
+                           bool wrapping)
 {
     bool sensitive = false;
     uint32_t reason = KMIP_RESULT_REASON_PERMISSION_DENIED;
     if (kmip_version_cmp(call->version, KMIP_VERSION(1, 4)) >= 0) {
         kmip_get_bool(obj->attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
-        reason = sensitive ? KMIP_RESULT_REASON_SENSITIVE
-                           : KMIP_RESULT_REASON_NOT_EXTRACTABLE;
+        reason = sensitive && !wrapping ? KMIP_RESULT_REASON_SENSITIVE
+                                        : KMIP_RESULT_REASON_NOT_EXTRACTABLE;
     }
     return kmipd_fail(call, reason,
                       "the key material of %s may not leave the server",
@@ -179,9 +188,6 @@ static bool build_object(kmipd_call *call, const kmipd_object *obj,
 
 static bool check_get_args(kmipd_call *call, const kmip_get_args *args)
 {
-    if (args->key_wrapping_specification != NULL)
-        return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
-                          "kmipd does not wrap keys on Get");
     if (args->key_compression_type != 0 &&
         args->key_compression_type !=
             KMIP_KEY_COMPRESSION_TYPE_EC_PUBLIC_KEY_TYPE_UNCOMPRESSED)
@@ -203,13 +209,17 @@ bool kmipd_op_get(kmipd_call *call)
     kmip_object out = {0};
     key_value value = {0};
     bool ok;
-    if (!kmipd_export_allowed(obj))
-        ok = not_exportable(call, obj);
+    const kmip_item *spec = args.key_wrapping_specification;
+    if (spec == NULL ? !kmipd_export_allowed(obj)
+                     : !kmipd_get_wrap_allowed(obj))
+        ok = not_exportable(call, obj, spec != NULL);
     else if (obj->material == NULL)
         ok = kmipd_fail(call, KMIP_RESULT_REASON_KEY_VALUE_NOT_PRESENT,
                         "object %s has no value", obj->uid);
     else
         ok = build_object(call, obj, args.key_format_type, &out, &value) &&
+             (spec == NULL || kmipd_get_wrap(call, spec, &out, &value.wrapped,
+                                             &value.wrapping_data)) &&
              kmipd_use_served(call, obj) &&
              kmipd_call_answer(
                  call, kmip_get_response_build(call->version, obj->uid, &out));

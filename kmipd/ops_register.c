@@ -13,6 +13,7 @@
 #include "kmipd/attributes.h"
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/ops_key_wrap.h"
 
 /* What is stored for a registered object. */
 typedef struct registration {
@@ -113,12 +114,9 @@ static bool import_transparent(kmipd_call *call, const kmip_object *object,
                       object->format, object->object_type);
 }
 
-static bool import_key(kmipd_call *call, const kmip_object *object,
-                       const kmip_item *attrs, registration *reg)
+static bool import_plain_key(kmipd_call *call, const kmip_object *object,
+                             const kmip_item *attrs, registration *reg)
 {
-    if (object->wrapping_data != NULL)
-        return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
-                          "kmipd does not unwrap keys on Register");
     if (object->object_type == KMIP_OBJECT_TYPE_SYMMETRIC_KEY &&
         object->algorithm == 0)
         return kmipd_fail(call, KMIP_RESULT_REASON_MISSING_DATA,
@@ -147,6 +145,19 @@ static bool import_key(kmipd_call *call, const kmip_object *object,
                                           object->value.len, &reg->material,
                                           &reg->info, &st),
                          &st);
+}
+
+static bool import_key(kmipd_call *call, const kmip_object *object,
+                       const kmip_item *attrs, registration *reg)
+{
+    if (object->wrapping_data == NULL)
+        return import_plain_key(call, object, attrs, reg);
+    kmip_object plain = *object;
+    kmipd_buf bytes = {0};
+    bool ok = kmipd_register_unwrap(call, &plain, &bytes) &&
+              import_plain_key(call, &plain, attrs, reg);
+    kmipd_buf_clear(&bytes);
+    return ok;
 }
 
 static bool import_certificate(kmipd_call *call, const kmip_object *object,

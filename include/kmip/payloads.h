@@ -112,7 +112,9 @@ typedef struct kmip_object {
     const kmip_item *transparent;
     uint32_t algorithm; /* Key Block Cryptographic Algorithm, 0: none */
     int32_t length;     /* Key Block Cryptographic Length, 0: none */
-    const kmip_item *wrapping_data; /* Key Wrapping Data (parse only) */
+    /* Key Wrapping Data (copied on build; value is then the wrapped Key
+     * Value), or NULL. */
+    const kmip_item *wrapping_data;
 } kmip_object;
 
 /* The object structure's tag for an object type (KMIP_TAG_SYMMETRIC_KEY

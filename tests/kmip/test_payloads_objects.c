@@ -303,6 +303,34 @@ static void test_wrapped_key_value_is_given_as_bytes(void **state)
     kmip_item_free(payload);
 }
 
+static void
+test_wrapped_key_builds_as_bytes_with_its_wrapping_data(void **state)
+{
+    (void)state;
+    kmip_item *data = kmip_item_new_structure(KMIP_TAG_KEY_WRAPPING_DATA);
+    assert_non_null(kmip_add_enum(data, KMIP_TAG_WRAPPING_METHOD,
+                                  KMIP_WRAPPING_METHOD_ENCRYPT));
+    kmip_object obj = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                       .format = KMIP_KEY_FORMAT_TYPE_RAW,
+                       .value = {des3_key, sizeof(des3_key)},
+                       .algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_AES,
+                       .wrapping_data = data};
+    kmip_item *item = kmip_object_build(&obj);
+    kmip_item_free(data);
+    kmip_item *block = must_find(item, KMIP_TAG_KEY_BLOCK);
+    assert_int_equal(must_find(block, KMIP_TAG_KEY_VALUE)->type,
+                     KMIP_TYPE_BYTE_STRING);
+    kmip_object back;
+    kmip_status status;
+    assert_int_equal(kmip_object_parse(item, &back, &status), KMIP_OK);
+    assert_memory_equal(back.value.data, des3_key, sizeof(des3_key));
+    assert_int_equal(back.algorithm, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES);
+    assert_non_null(back.wrapping_data);
+    assert_non_null(
+        kmip_item_find(back.wrapping_data, KMIP_TAG_WRAPPING_METHOD));
+    kmip_item_free(item);
+}
+
 static void test_locate_request_matches_vector_and_parses(void **state)
 {
     (void)state;
@@ -682,6 +710,8 @@ int main(void)
         cmocka_unit_test(test_revoke_request_without_reason_names_it),
         cmocka_unit_test(test_get_request_matches_vector),
         cmocka_unit_test(test_get_request_with_key_wrapping_round_trips),
+        cmocka_unit_test(
+            test_wrapped_key_builds_as_bytes_with_its_wrapping_data),
         cmocka_unit_test(test_get_response_gives_key_block_fields),
         cmocka_unit_test(test_get_response_message_parses),
         cmocka_unit_test(test_get_response_without_key_material_names_it),

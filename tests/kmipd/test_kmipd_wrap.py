@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Get with a Key Wrapping Specification: kmipd wraps a key with AES Key
+Wrap (RFC 3394) and AES Key Wrap with Padding (RFC 5649) under another of
+its keys, and python3-cryptography (OpenSSL) unwraps the bytes locally to
+the key that was registered. Register with Key Wrapping Data: kmipd
+unwraps a key wrapped locally, and encrypts with it as OpenSSL does. Runs
+under integration/with_server.py --server kmipd."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.keywrap import (aes_key_unwrap,
+                                                    aes_key_unwrap_with_padding,
+                                                    aes_key_wrap,
+                                                    aes_key_wrap_with_padding)
+
+from kmiptest import (E, T, OP, S, I, En, B, By, Tx, Connection, attr_v1,
+                      uid_payload)
+
+R = E.ResultReason
+AES = E.CryptographicAlgorithm.AES
+WRAP = 0x10
+UNWRAP = 0x20
+ENCRYPT = 0x04
+KW = E.BlockCipherMode.NIST_KEY_WRAP
+KWP = E.BlockCipherMode.AES_KEY_WRAP_PADDING
+
+
+def register_aes(conn, key, usage, extra=()):
+    attrs = [attr_v1("Cryptographic Algorithm", En(0, AES)),
+             attr_v1("Cryptographic Length", I(0, len(key) * 8)),
+             attr_v1("Cryptographic Usage Mask", I(0, usage))]
+    attrs.extend(extra)
+    block = S(T.KEY_BLOCK, En(T.KEY_FORMAT_TYPE, E.KeyFormatType.RAW),
+              S(T.KEY_VALUE, By(T.KEY_MATERIAL, key)),
+              En(T.CRYPTOGRAPHIC_ALGORITHM, AES),
+              I(T.CRYPTOGRAPHIC_LENGTH, len(key) * 8))
+    result = conn.one(OP.REGISTER,
+                      [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
+                       S(T.TEMPLATE_ATTRIBUTE, *attrs),
+                       S(T.SYMMETRIC_KEY, block)])
+    assert result.ok, result
+    uid = result.uid()
+    assert conn.one(OP.ACTIVATE, uid_payload(uid)).ok
+    return uid
+
+
+def wrap_spec(wrapping_uid, mode=None, method=E.WrappingMethod.ENCRYPT,
+              tag=T.KEY_WRAPPING_SPECIFICATION):
+    info = [Tx(T.UNIQUE_IDENTIFIER, wrapping_uid)]
+    if mode is not None:
+        info.append(S(T.CRYPTOGRAPHIC_PARAMETERS,
+                      En(T.BLOCK_CIPHER_MODE, mode)))
+    return S(tag, En(T.WRAPPING_METHOD, method),
+             S(T.ENCRYPTION_KEY_INFORMATION, *info))
+
+
+class GetWrapped(unittest.TestCase):
+    def setUp(self):
+        self.conn = Connection()
+        self.addCleanup(self.conn.close)
+        self.kek = os.urandom(32)
+        self.kek_uid = register_aes(self.conn, self.kek, WRAP | ENCRYPT)
+
+    def get(self, uid, spec):
+        return self.conn.one(OP.GET, uid_payload(uid) + [spec])
+
+    def wrapped_block(self, result):
+        self.assertTrue(result.ok, result)
+        block = result.payload.get(T.SYMMETRIC_KEY).get(T.KEY_BLOCK)
+        data = block.get(T.KEY_WRAPPING_DATA)
+        self.assertEqual(data.val(T.WRAPPING_METHOD),
+                         E.WrappingMethod.ENCRYPT.value)
+        self.assertEqual(data.get(T.ENCRYPTION_KEY_INFORMATION)
+                         .val(T.UNIQUE_IDENTIFIER), self.kek_uid)
+        return block.val(T.KEY_VALUE)
+
+    def test_aes_key_wrap_unwraps_locally_to_the_key(self):
+        key = os.urandom(16)
+        uid = register_aes(self.conn, key, ENCRYPT)
+        wrapped = self.wrapped_block(self.get(uid, wrap_spec(self.kek_uid, KW)))
+        self.assertEqual(len(wrapped), 24)
+        self.assertEqual(aes_key_unwrap(self.kek, wrapped), key)
+
+    def test_without_parameters_the_mode_is_nist_key_wrap(self):
+        key = os.urandom(32)
+        uid = register_aes(self.conn, key, ENCRYPT)
+        wrapped = self.wrapped_block(self.get(uid, wrap_spec(self.kek_uid)))
+        self.assertEqual(aes_key_unwrap(self.kek, wrapped), key)
+
+    def test_aes_key_wrap_with_padding_unwraps_locally(self):
+        key = os.urandom(24)
+        uid = register_aes(self.conn, key, ENCRYPT)
+        wrapped = self.wrapped_block(self.get(uid, wrap_spec(self.kek_uid, KWP)))
+        self.assertEqual(aes_key_unwrap_with_padding(self.kek, wrapped), key)
+
+    def test_a_sensitive_extractable_key_leaves_only_wrapped(self):
+        key = os.urandom(16)
+        uid = register_aes(self.conn, key, ENCRYPT,
+                           [attr_v1("Sensitive", B(0, True))])
+        plain = self.conn.one(OP.GET, uid_payload(uid))
+        self.assertFalse(plain.ok, plain)
+        wrapped = self.wrapped_block(self.get(uid, wrap_spec(self.kek_uid, KW)))
+        self.assertEqual(aes_key_unwrap(self.kek, wrapped), key)
+
+    def test_a_key_not_extractable_is_not_wrapped(self):
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT,
+                           [attr_v1("Extractable", B(0, False))])
+        result = self.get(uid, wrap_spec(self.kek_uid, KW))
+        self.assertFalse(result.ok, result)
+        self.assertEqual(result.reason, R.NOT_EXTRACTABLE.value)
+
+    def test_a_wrapping_key_without_wrap_key_usage_is_refused(self):
+        other = register_aes(self.conn, os.urandom(32), ENCRYPT)
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        result = self.get(uid, wrap_spec(other, KW))
+        self.assertFalse(result.ok, result)
+        self.assertEqual(result.reason, R.PERMISSION_DENIED.value)
+
+    def test_an_unknown_wrapping_key_and_method_are_refused(self):
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        result = self.get(uid, wrap_spec("no-such-key", KW))
+        self.assertEqual(result.reason, R.ITEM_NOT_FOUND.value)
+        result = self.get(uid, wrap_spec(self.kek_uid, KW,
+                                         E.WrappingMethod.MAC_SIGN))
+        self.assertEqual(result.reason, R.FEATURE_NOT_SUPPORTED.value)
+
+    def test_a_mode_other_than_key_wrap_is_refused(self):
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        result = self.get(uid, wrap_spec(self.kek_uid, E.BlockCipherMode.CBC))
+        self.assertFalse(result.ok, result)
+        self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+
+class RegisterWrapped(unittest.TestCase):
+    def setUp(self):
+        self.conn = Connection()
+        self.addCleanup(self.conn.close)
+        self.kek = os.urandom(32)
+        self.kek_uid = register_aes(self.conn, self.kek, UNWRAP | ENCRYPT)
+
+    def register(self, wrapped, length, mode, kek_uid=None):
+        data = wrap_spec(kek_uid or self.kek_uid, mode,
+                         tag=T.KEY_WRAPPING_DATA)
+        return register_wrapped(self.conn, wrapped, length, data)
+
+    def encrypts_as(self, uid, key):
+        data = os.urandom(32)
+        result = self.conn.one(OP.ENCRYPT, uid_payload(uid) + [
+            S(T.CRYPTOGRAPHIC_PARAMETERS,
+              En(T.BLOCK_CIPHER_MODE, E.BlockCipherMode.ECB)),
+            By(T.DATA, data)])
+        self.assertTrue(result.ok, result)
+        local = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+        self.assertEqual(result.payload.val(T.DATA), local.update(data))
+
+    def test_a_key_wrapped_locally_unwraps_on_the_server(self):
+        key = os.urandom(16)
+        uid = self.register(aes_key_wrap(self.kek, key), 128, KW)
+        self.encrypts_as(uid, key)
+
+    def test_a_key_wrapped_with_padding_unwraps_on_the_server(self):
+        key = os.urandom(24)
+        uid = self.register(aes_key_wrap_with_padding(self.kek, key), 192, KWP)
+        self.encrypts_as(uid, key)
+
+    def test_a_wrapped_key_that_does_not_unwrap_is_refused(self):
+        wrapped = bytearray(aes_key_wrap(self.kek, os.urandom(16)))
+        wrapped[3] ^= 1
+        result = self.register(bytes(wrapped), 128, KW)
+        self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def test_an_unwrapping_key_without_unwrap_key_usage_is_refused(self):
+        other = os.urandom(32)
+        other_uid = register_aes(self.conn, other, ENCRYPT)
+        result = self.register(aes_key_wrap(other, os.urandom(16)), 128, KW,
+                               other_uid)
+        self.assertEqual(result.reason, R.PERMISSION_DENIED.value)
+
+
+def register_wrapped(conn, wrapped, length, data):
+    """Registers an AES key of length bits given wrapped; its uid once
+    activated, or the failed result."""
+    block = S(T.KEY_BLOCK, En(T.KEY_FORMAT_TYPE, E.KeyFormatType.RAW),
+              By(T.KEY_VALUE, wrapped),
+              En(T.CRYPTOGRAPHIC_ALGORITHM, AES),
+              I(T.CRYPTOGRAPHIC_LENGTH, length), data)
+    attrs = [attr_v1("Cryptographic Algorithm", En(0, AES)),
+             attr_v1("Cryptographic Length", I(0, length)),
+             attr_v1("Cryptographic Usage Mask", I(0, ENCRYPT))]
+    result = conn.one(OP.REGISTER,
+                      [En(T.OBJECT_TYPE, E.ObjectType.SYMMETRIC_KEY),
+                       S(T.TEMPLATE_ATTRIBUTE, *attrs),
+                       S(T.SYMMETRIC_KEY, block)])
+    if not result.ok:
+        return result
+    assert conn.one(OP.ACTIVATE, uid_payload(result.uid())).ok
+    return result.uid()
+
+
+if __name__ == "__main__":
+    unittest.main()
