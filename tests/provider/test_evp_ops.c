@@ -373,6 +373,58 @@ static int decrypt(const unsigned char *in, size_t inlen, unsigned char *out,
     return ok;
 }
 
+/* The NID of the digest a context's parameter name names. */
+static int digest_param_nid(EVP_PKEY_CTX *pctx, const char *param)
+{
+    char name[32] = "";
+    OSSL_PARAM get[] = {
+        OSSL_PARAM_utf8_string(param, name, sizeof(name)),
+        OSSL_PARAM_END,
+    };
+    EVP_MD *md;
+    int nid;
+
+    assert_int_equal(EVP_PKEY_CTX_get_params(pctx, get), 1);
+    md = EVP_MD_fetch(NULL, name, DEFAULT_PROPQ);
+    assert_non_null(md);
+    nid = EVP_MD_get_type(md);
+    EVP_MD_free(md);
+    return nid;
+}
+
+static void
+test_encrypt_with_a_copied_context_decrypts_on_the_token(void **state)
+{
+    static const unsigned char dek[16] = "sixteen byte dek";
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL), *copy;
+    unsigned char ct[256], plain[256];
+    size_t ctlen = 0, plainlen = sizeof(plain);
+    int nid = strcmp(getenv("P11KMIP_TEST_BACKEND"), "softhsm") == 0
+                  ? NID_sha1
+                  : NID_sha256;
+
+    (void)state;
+    assert_int_equal(EVP_PKEY_encrypt_init(pctx), 1);
+    oaep(pctx);
+    copy = EVP_PKEY_CTX_dup(pctx);
+    assert_non_null(copy);
+    EVP_PKEY_CTX_free(pctx);
+    assert_int_equal(digest_param_nid(copy, OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST),
+                     nid);
+    assert_int_equal(digest_param_nid(copy, OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST),
+                     nid);
+    assert_int_equal(EVP_PKEY_encrypt(copy, NULL, &ctlen, dek, sizeof(dek)), 1);
+    assert_int_equal(ctlen, 256);
+    assert_int_equal(EVP_PKEY_encrypt(copy, ct, &ctlen, dek, sizeof(dek)), 1);
+    assert_int_equal(ctlen, 256);
+    EVP_PKEY_CTX_free(copy);
+    EVP_PKEY_free(key);
+    assert_int_equal(decrypt(ct, ctlen, plain, &plainlen), 1);
+    assert_int_equal(plainlen, sizeof(dek));
+    assert_memory_equal(plain, dek, sizeof(dek));
+}
+
 static void test_decrypt_oaep_on_token(void **state)
 {
     static const unsigned char dek[32] = "a 32-byte data encryption key..";
@@ -1028,6 +1080,8 @@ int main(void)
         cmocka_unit_test(test_threads_sign_with_one_key),
         cmocka_unit_test(test_fork_child_and_parent_sign_with_one_key),
         cmocka_unit_test(test_decrypt_oaep_on_token),
+        cmocka_unit_test(
+            test_encrypt_with_a_copied_context_decrypts_on_the_token),
         cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
         cmocka_unit_test(test_tls_premaster_of_the_client_version_is_kept),
         cmocka_unit_test(test_tls_premaster_of_another_version_is_random),
