@@ -27,8 +27,8 @@ static kmip_item *select_attributes(kmipd_call *call, const kmip_item *attrs)
         kmipd_attr_id id;
         bool known;
         if (!kmipd_attr_id_of_reference(call, ref, &id, &known)) {
-            if (known)
-                continue;
+            if (!known && ref->type == KMIP_TYPE_TEXT_STRING)
+                continue; /* an unknown name: the call has not failed */
             kmip_item_free(selected);
             return NULL;
         }

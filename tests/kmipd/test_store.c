@@ -379,6 +379,103 @@ static void test_two_objects_are_stored_together(void **state)
     kmipd_object_free(pair[1]);
 }
 
+static void test_a_store_in_a_missing_folder_fails_to_open(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/missing/db.sqlite", f->dir);
+    kmip_status st;
+    assert_null(kmipd_store_open(path, master_key, &st));
+    assert_non_null(strstr(st.message, "database"));
+    assert_non_null(strstr(st.message, path));
+}
+
+static void test_a_file_that_is_not_a_database_fails_to_open(void **state)
+{
+    fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/garbage.sqlite", f->dir);
+    FILE *file = fopen(path, "w");
+    assert_non_null(file);
+    for (int i = 0; i < 64; i++)
+        fputs("this is not an SQLite database file. ", file);
+    fclose(file);
+    kmip_status st;
+    assert_null(kmipd_store_open(path, master_key, &st));
+    assert_non_null(strstr(st.message, "database"));
+}
+
+static void test_tampered_material_fails_its_integrity_check(void **state)
+{
+    fixture *f = *state;
+    kmipd_object *obj = insert_key(f, "alice", "k1");
+    exec_sql(f, "UPDATE objects SET material = zeroblob(24)");
+    kmipd_object *loaded = NULL;
+    kmip_status st;
+    assert_int_equal(
+        kmipd_store_load(f->store, obj->uid, "alice", &loaded, &st),
+        KMIPD_STORE_FAILED);
+    assert_null(loaded);
+    assert_non_null(strstr(st.message, "integrity check"));
+    assert_non_null(strstr(st.message, obj->uid));
+    kmipd_object_free(obj);
+}
+
+static void test_undecodable_attributes_fail_load_and_locate(void **state)
+{
+    fixture *f = *state;
+    kmipd_object *obj = insert_key(f, "alice", "k1");
+    exec_sql(f, "UPDATE objects SET attrs = x'420001'");
+    kmipd_object *loaded = NULL;
+    kmip_status st;
+    assert_int_equal(
+        kmipd_store_load(f->store, obj->uid, "alice", &loaded, &st),
+        KMIPD_STORE_FAILED);
+    assert_null(loaded);
+    char **uids;
+    size_t n, total;
+    assert_int_equal(kmipd_store_locate(f->store, "alice", NULL, NULL, 0, 0,
+                                        &uids, &n, &total, &st),
+                     KMIPD_STORE_FAILED);
+    assert_null(uids);
+    assert_int_equal(n, 0);
+    kmipd_object_free(obj);
+}
+
+static void test_a_duplicate_uid_stores_none_of_the_batch(void **state)
+{
+    fixture *f = *state;
+    kmipd_object *first = insert_key(f, "alice", "k1");
+    kmipd_object *batch[2] = {
+        kmipd_object_new(KMIP_OBJECT_TYPE_SYMMETRIC_KEY, "alice"),
+        kmipd_object_new(KMIP_OBJECT_TYPE_SYMMETRIC_KEY, "alice")};
+    strcpy(batch[1]->uid, first->uid);
+    kmip_status st;
+    assert_int_equal(kmipd_store_insert(f->store, batch, 2, &st),
+                     KMIPD_STORE_FAILED);
+    assert_non_null(strstr(st.message, "insert"));
+    kmipd_object *loaded = NULL;
+    assert_int_equal(
+        kmipd_store_load(f->store, batch[0]->uid, "alice", &loaded, &st),
+        KMIPD_STORE_NOT_FOUND);
+    kmipd_object_free(batch[0]);
+    kmipd_object_free(batch[1]);
+    kmipd_object_free(first);
+}
+
+static void test_update_of_an_unknown_object_is_not_found(void **state)
+{
+    fixture *f = *state;
+    kmipd_object *obj = insert_key(f, "alice", "k1");
+    snprintf(obj->owner, sizeof(obj->owner), "%s", "bob");
+    kmip_status st;
+    assert_int_equal(kmipd_store_update(f->store, obj, &st),
+                     KMIPD_STORE_NOT_FOUND);
+    assert_int_equal(kmipd_store_delete(f->store, obj->uid, "bob", &st),
+                     KMIPD_STORE_NOT_FOUND);
+    kmipd_object_free(obj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +495,12 @@ int main(void)
         T(test_locate_filters_by_owner_and_match),
         T(test_locate_pages_with_offset_and_maximum),
         T(test_two_objects_are_stored_together),
+        T(test_a_store_in_a_missing_folder_fails_to_open),
+        T(test_a_file_that_is_not_a_database_fails_to_open),
+        T(test_tampered_material_fails_its_integrity_check),
+        T(test_undecodable_attributes_fail_load_and_locate),
+        T(test_a_duplicate_uid_stores_none_of_the_batch),
+        T(test_update_of_an_unknown_object_is_not_found),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

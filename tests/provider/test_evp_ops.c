@@ -26,6 +26,7 @@
 #include <openssl/provider.h>
 #include <openssl/rsa.h>
 #include <openssl/store.h>
+#include <openssl/x509.h>
 
 #include "token_keys.h"
 
@@ -35,6 +36,7 @@
 /* P11PROV_R_* (provider/provider.h) */
 #define REASON_NOT_FOUND 3
 #define REASON_KEY_USAGE 7
+#define REASON_UNSUPPORTED 8
 #define REASON_BAD_ARGUMENT 9
 
 static const unsigned char message[] =
@@ -385,6 +387,58 @@ static int decrypt(const unsigned char *in, size_t inlen, unsigned char *out,
     return ok;
 }
 
+/* The NID of the digest a context's parameter name names. */
+static int digest_param_nid(EVP_PKEY_CTX *pctx, const char *param)
+{
+    char name[32] = "";
+    OSSL_PARAM get[] = {
+        OSSL_PARAM_utf8_string(param, name, sizeof(name)),
+        OSSL_PARAM_END,
+    };
+    EVP_MD *md;
+    int nid;
+
+    assert_int_equal(EVP_PKEY_CTX_get_params(pctx, get), 1);
+    md = EVP_MD_fetch(NULL, name, DEFAULT_PROPQ);
+    assert_non_null(md);
+    nid = EVP_MD_get_type(md);
+    EVP_MD_free(md);
+    return nid;
+}
+
+static void
+test_encrypt_with_a_copied_context_decrypts_on_the_token(void **state)
+{
+    static const unsigned char dek[16] = "sixteen byte dek";
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL), *copy;
+    unsigned char ct[256], plain[256];
+    size_t ctlen = 0, plainlen = sizeof(plain);
+    int nid = strcmp(getenv("P11KMIP_TEST_BACKEND"), "softhsm") == 0
+                  ? NID_sha1
+                  : NID_sha256;
+
+    (void)state;
+    assert_int_equal(EVP_PKEY_encrypt_init(pctx), 1);
+    oaep(pctx);
+    copy = EVP_PKEY_CTX_dup(pctx);
+    assert_non_null(copy);
+    EVP_PKEY_CTX_free(pctx);
+    assert_int_equal(digest_param_nid(copy, OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST),
+                     nid);
+    assert_int_equal(digest_param_nid(copy, OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST),
+                     nid);
+    assert_int_equal(EVP_PKEY_encrypt(copy, NULL, &ctlen, dek, sizeof(dek)), 1);
+    assert_int_equal(ctlen, 256);
+    assert_int_equal(EVP_PKEY_encrypt(copy, ct, &ctlen, dek, sizeof(dek)), 1);
+    assert_int_equal(ctlen, 256);
+    EVP_PKEY_CTX_free(copy);
+    EVP_PKEY_free(key);
+    assert_int_equal(decrypt(ct, ctlen, plain, &plainlen), 1);
+    assert_int_equal(plainlen, sizeof(dek));
+    assert_memory_equal(plain, dek, sizeof(dek));
+}
+
 static void test_decrypt_oaep_on_token(void **state)
 {
     static const unsigned char dek[32] = "a 32-byte data encryption key..";
@@ -725,6 +779,312 @@ static void test_aes_key_bytes_and_uri_are_refused(void **state)
     EVP_CIPHER_free(cipher);
 }
 
+/* A context of the provider's cipher name, initialised for enc with
+ * the key labelled label. */
+static EVP_CIPHER_CTX *aes_ctx(const char *name, const char *label, int enc)
+{
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, P11KMIP_PROPQ);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_utf8_string(KEY_URI_PARAM, uri(label, "secret-key"), 0),
+        OSSL_PARAM_END,
+    };
+
+    assert_non_null(cipher);
+    assert_int_equal(EVP_CipherInit_ex2(cctx, cipher, NULL, iv16, enc, params),
+                     1);
+    EVP_CIPHER_free(cipher);
+    return cctx;
+}
+
+static void test_aes_lengths_are_fixed_and_reported(void **state)
+{
+    EVP_CIPHER_CTX *cctx = aes_ctx("AES-256-GCM", "aes256", 1);
+    unsigned char tag[16];
+
+    (void)state;
+    assert_int_equal(EVP_CIPHER_CTX_get_key_length(cctx), 32);
+    assert_int_equal(EVP_CIPHER_CTX_get_iv_length(cctx), 12);
+    assert_int_equal(EVP_CIPHER_CTX_get_tag_length(cctx), 16);
+    ERR_clear_error();
+    assert_int_not_equal(EVP_CIPHER_CTX_set_key_length(cctx, 16), 1);
+    assert_int_not_equal(
+        EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_AEAD_SET_IVLEN, 16, NULL), 1);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()), REASON_UNSUPPORTED);
+    ERR_clear_error();
+    assert_true(EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_AEAD_GET_TAG, 16, tag) <= 0);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()),
+                     REASON_BAD_ARGUMENT);
+    EVP_CIPHER_CTX_free(cctx);
+}
+
+static void test_aes_gcm_tag_of_a_bad_size_or_direction_is_refused(void **state)
+{
+    EVP_CIPHER_CTX *dec = aes_ctx("AES-256-GCM", "aes256", 0);
+    EVP_CIPHER_CTX *enc = aes_ctx("AES-256-GCM", "aes256", 1);
+    EVP_CIPHER_CTX *cbc = aes_ctx("AES-256-CBC", "aes256", 0);
+    unsigned char tag[17] = {0};
+
+    (void)state;
+    assert_int_not_equal(
+        EVP_CIPHER_CTX_ctrl(dec, EVP_CTRL_AEAD_SET_TAG, 17, tag), 1);
+    assert_int_not_equal(
+        EVP_CIPHER_CTX_ctrl(enc, EVP_CTRL_AEAD_SET_TAG, 16, tag), 1);
+    assert_int_not_equal(
+        EVP_CIPHER_CTX_ctrl(cbc, EVP_CTRL_AEAD_SET_TAG, 16, tag), 1);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()),
+                     REASON_BAD_ARGUMENT);
+    EVP_CIPHER_CTX_free(dec);
+    EVP_CIPHER_CTX_free(enc);
+    EVP_CIPHER_CTX_free(cbc);
+}
+
+static void test_aes_without_a_key_refuses_data(void **state)
+{
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CTR", P11KMIP_PROPQ);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    unsigned char out[128];
+    int outl;
+
+    (void)state;
+    assert_non_null(cipher);
+    assert_int_equal(EVP_EncryptInit_ex2(cctx, cipher, NULL, iv16, NULL), 1);
+    ERR_clear_error();
+    assert_int_not_equal(EVP_EncryptUpdate(cctx, out, &outl, plaintext, 16), 1);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()),
+                     REASON_BAD_ARGUMENT);
+    EVP_CIPHER_CTX_free(cctx);
+    EVP_CIPHER_free(cipher);
+}
+
+static void test_aes_cbc_without_padding_refuses_a_partial_block(void **state)
+{
+    EVP_CIPHER_CTX *cctx = aes_ctx("AES-256-CBC", "aes256", 1);
+    unsigned char out[128];
+    int outl, total;
+
+    (void)state;
+    assert_int_equal(EVP_CIPHER_CTX_set_padding(cctx, 0), 1);
+    assert_int_equal(
+        EVP_EncryptUpdate(cctx, out, &outl, plaintext, sizeof(plaintext)), 1);
+    total = outl;
+    assert_int_equal(total, 96);
+    assert_int_not_equal(EVP_EncryptFinal_ex(cctx, out + total, &outl), 1);
+    EVP_CIPHER_CTX_free(cctx);
+}
+
+/* Finishes encrypting plaintext from done on cctx, into out and tag. */
+static int aes_finish(EVP_CIPHER_CTX *cctx, size_t done, unsigned char *out,
+                      unsigned char tag[16])
+{
+    int outl, total;
+
+    assert_int_equal(EVP_EncryptUpdate(cctx, out, &outl, plaintext + done,
+                                       (int)(sizeof(plaintext) - done)),
+                     1);
+    total = outl;
+    assert_int_equal(EVP_EncryptFinal_ex(cctx, out + total, &outl), 1);
+    assert_int_equal(EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_AEAD_GET_TAG, 16, tag),
+                     1);
+    EVP_CIPHER_CTX_free(cctx);
+    return total + outl;
+}
+
+static void test_aes_gcm_context_copied_midway_finishes_alike(void **state)
+{
+    EVP_CIPHER_CTX *cctx = aes_ctx("AES-256-GCM", "aes256", 1);
+    EVP_CIPHER_CTX *copy = EVP_CIPHER_CTX_new();
+    unsigned char head[128], a[128], b[128], tag_a[16], tag_b[16];
+    unsigned char expected[128], tag_expected[16], key[32];
+    int outl, head_len, a_len, b_len;
+
+    (void)state;
+    assert_int_equal(EVP_EncryptUpdate(cctx, NULL, &outl,
+                                       (const unsigned char *)"header", 7),
+                     1);
+    assert_int_equal(EVP_EncryptUpdate(cctx, head, &outl, plaintext, 40), 1);
+    head_len = outl;
+    assert_int_equal(EVP_CIPHER_CTX_copy(copy, cctx), 1);
+    a_len = aes_finish(cctx, 40, a, tag_a);
+    b_len = aes_finish(copy, 40, b, tag_b);
+    assert_int_equal(a_len, b_len);
+    assert_memory_equal(a, b, (size_t)a_len);
+    assert_memory_equal(tag_a, tag_b, 16);
+    hex_key("P11KMIP_TEST_AES256", key, sizeof(key));
+    assert_int_equal(run_cipher("AES-256-GCM", DEFAULT_PROPQ, NULL, key, 1,
+                                iv16, (const unsigned char *)"header", 7,
+                                plaintext, sizeof(plaintext), sizeof(plaintext),
+                                expected, tag_expected),
+                     head_len + a_len);
+    assert_memory_equal(tag_a, tag_expected, 16);
+}
+
+/* The DER AlgorithmIdentifier of pctx's signature, in der. */
+static size_t algorithm_id(EVP_PKEY_CTX *pctx, unsigned char *der, size_t cap)
+{
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, der, cap),
+        OSSL_PARAM_END,
+    };
+
+    assert_int_equal(EVP_PKEY_CTX_get_params(pctx, params), 1);
+    return params[0].return_size;
+}
+
+static void pss_salt_20_mgf1_sha512(EVP_PKEY_CTX *pctx)
+{
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
+                     1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 20), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, "SHA512", NULL),
+                     1);
+}
+
+/* The short name of the digest algorithm's OID. */
+static const char *digest_name(const X509_ALGOR *algorithm)
+{
+    return algorithm != NULL ? OBJ_nid2sn(OBJ_obj2nid(algorithm->algorithm))
+                             : "default";
+}
+
+/* A signature AlgorithmIdentifier's meaning, in text: its algorithm and,
+ * for RSA-PSS, the digest, MGF1 digest and salt length (the digests'
+ * parameters may be absent or NULL: both are RFC 4055's encodings). */
+static const char *describe_algorithm(const unsigned char *der, size_t len,
+                                      char text[128])
+{
+    X509_ALGOR *algorithm = d2i_X509_ALGOR(NULL, &der, (long)len);
+    RSA_PSS_PARAMS *pss;
+    X509_ALGOR *mgf1 = NULL;
+
+    assert_non_null(algorithm);
+    snprintf(text, 128, "%s", OBJ_nid2sn(OBJ_obj2nid(algorithm->algorithm)));
+    pss = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS),
+                                    algorithm->parameter);
+    if (pss != NULL && pss->maskGenAlgorithm != NULL)
+        mgf1 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
+                                         pss->maskGenAlgorithm->parameter);
+    if (pss != NULL)
+        snprintf(text + strlen(text), 128 - strlen(text), " %s %s %ld",
+                 digest_name(pss->hashAlgorithm), digest_name(mgf1),
+                 pss->saltLength != NULL ? ASN1_INTEGER_get(pss->saltLength)
+                                         : 20);
+    X509_ALGOR_free(mgf1);
+    RSA_PSS_PARAMS_free(pss);
+    X509_ALGOR_free(algorithm);
+    return text;
+}
+
+/* The AlgorithmIdentifier of the provider's signature context means what
+ * OpenSSL's does for the same settings. */
+static void check_algorithm_id(const char *md,
+                               void (*configure)(EVP_PKEY_CTX *))
+{
+    EVP_PKEY *key = load("rsa", "private"), *pub = load("rsa", "public");
+    EVP_MD_CTX *ours = EVP_MD_CTX_new(), *theirs = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *ours_pctx = NULL, *theirs_pctx = NULL;
+    unsigned char ours_der[256], theirs_der[256];
+    char ours_text[128], theirs_text[128];
+    size_t ours_len, theirs_len;
+
+    assert_int_equal(
+        EVP_DigestSignInit_ex(ours, &ours_pctx, md, NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_DigestVerifyInit_ex(theirs, &theirs_pctx, md, NULL,
+                                             DEFAULT_PROPQ, pub, NULL),
+                     1);
+    if (configure != NULL) {
+        configure(ours_pctx);
+        configure(theirs_pctx);
+    }
+    ours_len = algorithm_id(ours_pctx, ours_der, sizeof(ours_der));
+    theirs_len = algorithm_id(theirs_pctx, theirs_der, sizeof(theirs_der));
+    assert_string_equal(
+        describe_algorithm(ours_der, ours_len, ours_text),
+        describe_algorithm(theirs_der, theirs_len, theirs_text));
+    EVP_MD_CTX_free(ours);
+    EVP_MD_CTX_free(theirs);
+    EVP_PKEY_free(key);
+    EVP_PKEY_free(pub);
+}
+
+static void test_rsa_algorithm_identifiers_match_openssls(void **state)
+{
+    (void)state;
+    check_algorithm_id("SHA256", NULL);
+    check_algorithm_id("SHA384", pss_salt_32);
+    check_algorithm_id("SHA256", pss_salt_20_mgf1_sha512);
+}
+
+/* Sets the PSS salt length of a PSS signing context by name; returns
+ * what setting it returned, and the name it reads back in back. */
+static int pss_saltlen_by_name(const char *name, char back[16])
+{
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    OSSL_PARAM set[] = {
+        OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, (char *)name,
+                               0),
+        OSSL_PARAM_END,
+    };
+    OSSL_PARAM get[] = {
+        OSSL_PARAM_utf8_string(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, back, 16),
+        OSSL_PARAM_END,
+    };
+    int ok;
+
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, &pctx, "SHA256", NULL, NULL, key, NULL),
+        1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
+                     1);
+    ERR_clear_error();
+    ok = EVP_PKEY_CTX_set_params(pctx, set);
+    assert_int_equal(EVP_PKEY_CTX_get_params(pctx, get), 1);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+    return ok;
+}
+
+static void
+test_pss_salt_length_names_are_kept_and_bad_ones_refused(void **state)
+{
+    static const char *const kept[] = {"digest", "max", "auto", "30"};
+    char back[16];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        assert_int_equal(pss_saltlen_by_name(kept[i], back), 1);
+        assert_string_equal(back, kept[i]);
+    }
+    assert_int_not_equal(pss_saltlen_by_name("30x", back), 1);
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()),
+                     REASON_BAD_ARGUMENT);
+    assert_int_not_equal(pss_saltlen_by_name("-4", back), 1);
+    assert_int_not_equal(pss_saltlen_by_name("65536", back), 1);
+}
+
+static void test_raw_rsa_refuses_a_digest_sign(void **state)
+{
+    EVP_PKEY *key = load("rsa", "private");
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    unsigned char sig[512];
+    size_t siglen = sizeof(sig);
+
+    (void)state;
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, &pctx, "SHA256", NULL, NULL, key, NULL),
+        1);
+    ERR_clear_error();
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_NO_PADDING) == 1)
+        assert_int_not_equal(
+            EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
+    assert_int_not_equal(ERR_peek_last_error(), 0);
+    EVP_MD_CTX_free(mdctx);
+    EVP_PKEY_free(key);
+}
+
 /* With the provider loaded, a key of OpenSSL's own signs and decrypts as
  * before (the provider's algorithms never take over a default fetch). */
 static void test_software_key_keeps_the_default_provider(void **state)
@@ -784,6 +1144,8 @@ int main(void)
         cmocka_unit_test(test_threads_sign_with_one_key),
         cmocka_unit_test(test_fork_child_and_parent_sign_with_one_key),
         cmocka_unit_test(test_decrypt_oaep_on_token),
+        cmocka_unit_test(
+            test_encrypt_with_a_copied_context_decrypts_on_the_token),
         cmocka_unit_test(test_decrypt_of_a_damaged_ciphertext_fails),
         cmocka_unit_test(test_tls_premaster_of_the_client_version_is_kept),
         cmocka_unit_test(test_tls_premaster_of_another_version_is_random),
@@ -800,7 +1162,17 @@ int main(void)
         cmocka_unit_test(test_aes_key_bytes_and_uri_are_refused),
         cmocka_unit_test(test_aes_uri_naming_no_key_is_not_found),
         cmocka_unit_test(test_aes_key_of_another_size_is_refused),
+        cmocka_unit_test(test_aes_lengths_are_fixed_and_reported),
+        cmocka_unit_test(
+            test_aes_gcm_tag_of_a_bad_size_or_direction_is_refused),
+        cmocka_unit_test(test_aes_without_a_key_refuses_data),
+        cmocka_unit_test(test_aes_cbc_without_padding_refuses_a_partial_block),
+        cmocka_unit_test(test_aes_gcm_context_copied_midway_finishes_alike),
         cmocka_unit_test(test_pss_salt_longer_than_the_key_allows_fails),
+        cmocka_unit_test(test_rsa_algorithm_identifiers_match_openssls),
+        cmocka_unit_test(
+            test_pss_salt_length_names_are_kept_and_bad_ones_refused),
+        cmocka_unit_test(test_raw_rsa_refuses_a_digest_sign),
         cmocka_unit_test(test_software_key_keeps_the_default_provider),
         cmocka_unit_test(test_default_aes_fetch_is_not_the_provider),
     };
