@@ -18,25 +18,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.x963kdf import X963KDF
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from module_session import module_session  # noqa: E402
+
 P256 = bytes.fromhex("06082a8648ce3d030107")
 BLOCK = bytes(range(16))
 PEER = ec.generate_private_key(ec.SECP256R1())
 PEER_POINT = PEER.public_key().public_bytes(
     serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-
-
-def module_session():
-    os.environ.update({
-        "P11KMIP_SERVER": os.environ["P11KMIP_TEST_SERVER"],
-        "P11KMIP_CA": os.environ["P11KMIP_TEST_CA"],
-        "P11KMIP_CERT": os.environ["P11KMIP_TEST_CERT"],
-        "P11KMIP_KEY": os.environ["P11KMIP_TEST_KEY"]})
-    os.environ.pop("P11KMIP_CONFIG", None)
-    lib = PyKCS11.PyKCS11Lib()
-    lib.load(sys.argv.pop(1))
-    slot = lib.getSlotList(tokenPresent=True)[0]
-    return lib, slot, lib.openSession(slot, CKF_SERIAL_SESSION |
-                                      CKF_RW_SESSION)
 
 
 LIB, SLOT, SESSION = module_session()

@@ -17,6 +17,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed448, ed25519
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from module_session import module_session  # noqa: E402
+
 ED25519_OID = bytes.fromhex("06032b6570")
 ED448_OID = bytes.fromhex("06032b6571")
 P256 = bytes.fromhex("06082a8648ce3d030107")
@@ -25,20 +28,6 @@ MESSAGE = b"pure EdDSA signs the whole message"
 
 def printable(name):
     return bytes([0x13, len(name)]) + name
-
-
-def module_session():
-    os.environ.update({
-        "P11KMIP_SERVER": os.environ["P11KMIP_TEST_SERVER"],
-        "P11KMIP_CA": os.environ["P11KMIP_TEST_CA"],
-        "P11KMIP_CERT": os.environ["P11KMIP_TEST_CERT"],
-        "P11KMIP_KEY": os.environ["P11KMIP_TEST_KEY"]})
-    os.environ.pop("P11KMIP_CONFIG", None)
-    lib = PyKCS11.PyKCS11Lib()
-    lib.load(sys.argv.pop(1))
-    slot = lib.getSlotList(tokenPresent=True)[0]
-    return lib, slot, lib.openSession(slot, CKF_SERIAL_SESSION |
-                                      CKF_RW_SESSION)
 
 
 LIB, SLOT, SESSION = module_session()

@@ -16,6 +16,9 @@ import unittest
 import PyKCS11
 from PyKCS11 import *  # noqa: F401,F403 (the CK* constants)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from module_session import module_session  # noqa: E402
+
 JEFE = b"Jefe"
 WHAT = b"what do ya want for nothing?"
 # RFC 4231 test case 2 (RFC 2202 test case 2 for SHA-1).
@@ -39,20 +42,6 @@ VECTORS = {
 TRUNCATION_KEY = b"\x0c" * 20
 TRUNCATION_DATA = b"Test With Truncation"
 TRUNCATED = "a3b6167473100ee06e0c796c2955552b"
-
-
-def module_session():
-    os.environ.update({
-        "P11KMIP_SERVER": os.environ["P11KMIP_TEST_SERVER"],
-        "P11KMIP_CA": os.environ["P11KMIP_TEST_CA"],
-        "P11KMIP_CERT": os.environ["P11KMIP_TEST_CERT"],
-        "P11KMIP_KEY": os.environ["P11KMIP_TEST_KEY"]})
-    os.environ.pop("P11KMIP_CONFIG", None)
-    lib = PyKCS11.PyKCS11Lib()
-    lib.load(sys.argv.pop(1))
-    slot = lib.getSlotList(tokenPresent=True)[0]
-    return lib, slot, lib.openSession(slot, CKF_SERIAL_SESSION |
-                                      CKF_RW_SESSION)
 
 
 LIB, SLOT, SESSION = module_session()
