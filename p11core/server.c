@@ -157,7 +157,7 @@ p11_reply p11_server_call(p11_server *server, kmip_request_item *items,
                           size_t n, bool idempotent, kmip_response **resp)
 {
     char operations[256];
-    kmip_client *client;
+    kmip_client *client = NULL;
     kmip_status status;
     CK_RV rv = client_acquire(server, &client);
 
@@ -175,7 +175,7 @@ p11_reply p11_server_call(p11_server *server, kmip_request_item *items,
 
 p11_reply p11_server_version(p11_server *server, kmip_version *out)
 {
-    kmip_client *client;
+    kmip_client *client = NULL;
     kmip_status status;
     CK_RV rv = client_acquire(server, &client);
 
