@@ -16,5 +16,6 @@ extern const cli_command cli_cmd_destroy;
 extern const cli_command cli_cmd_sign;
 extern const cli_command cli_cmd_pubkey;
 extern const cli_command cli_cmd_decode;
+extern const cli_command cli_cmd_leftovers;
 
 #endif

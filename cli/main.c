@@ -6,9 +6,10 @@
 #include "commands.h"
 
 static const cli_command *const commands[] = {
-    &cli_cmd_config, &cli_cmd_keygen, &cli_cmd_import,  &cli_cmd_list,
-    &cli_cmd_show,   &cli_cmd_uri,    &cli_cmd_keyfile, &cli_cmd_destroy,
-    &cli_cmd_cert,   &cli_cmd_sign,   &cli_cmd_pubkey,  &cli_cmd_decode,
+    &cli_cmd_config,    &cli_cmd_keygen, &cli_cmd_import,  &cli_cmd_list,
+    &cli_cmd_show,      &cli_cmd_uri,    &cli_cmd_keyfile, &cli_cmd_destroy,
+    &cli_cmd_cert,      &cli_cmd_sign,   &cli_cmd_pubkey,  &cli_cmd_decode,
+    &cli_cmd_leftovers,
 };
 
 static void usage(FILE *out)

@@ -356,10 +356,11 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
         }
     }
     /* A session object is kept in the process: nothing to send. */
-    if (rv != CKR_OK || n == 0 || object->owner != 0) {
+    if (rv != CKR_OK || n == 0 || p11_object_in_process(object)) {
         for (size_t k = 0; k < n; k++)
             kmip_request_item_clear(&items[k]);
-        for (size_t k = 0; rv == CKR_OK && object->owner != 0 && k < n; k++)
+        for (size_t k = 0;
+             rv == CKR_OK && p11_object_in_process(object) && k < n; k++)
             rv = cache_change(object, tags[k], sent[k]);
         return rv;
     }

@@ -142,6 +142,9 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
                             CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                             p11_template_phase phase);
 
+/* Whether templ gives CKA_TOKEN false (a session object). */
+bool p11_template_token_false(const CK_ATTRIBUTE *templ, CK_ULONG count);
+
 /* Whether C_CreateObject with templ makes a session object kept in the
  * process (CKA_TOKEN false; a class that holds no secret: public keys,
  * certificates, data). Without CKA_TOKEN the object is a token object. */
@@ -158,9 +161,9 @@ enum {
     P11_MARK_LOCAL = 1 << 2,
 };
 
-/* Whether a new object of templ needs custom attributes: CKA_ID, or an
- * attribute KMIP has no place for given another value than its default
- * (x-pkcs11-attrs). */
+/* Whether a new object of templ needs custom attributes: CKA_ID, a
+ * session key's owner mark, or an attribute KMIP has no place for given
+ * another value than its default (x-pkcs11-attrs). */
 bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
                                CK_OBJECT_CLASS object_class, CK_ULONG subtype);
 
@@ -170,7 +173,11 @@ bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
  * for private and secret keys Sensitive and Extractable (with
  * P11_SEND_EXPORT) as templ gives them, else true and false, and x-pkcs11-attrs
  * for the attributes KMIP has no place for: CKR_ATTRIBUTE_VALUE_INVALID when it
- * is needed without P11_SEND_CUSTOM. */
+ * is needed without P11_SEND_CUSTOM. A session object made on the server
+ * (CKA_TOKEN false: a secret or private key, or a generated public half)
+ * gets this process's owner mark (session_mark.h), which needs
+ * P11_SEND_CUSTOM likewise; p11_create_and_activate then makes it a
+ * session object of the session. */
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                               unsigned extras, kmip_item *attrs);

@@ -79,12 +79,41 @@ CK_RV p11_object_local_add(p11_object *object, CK_OBJECT_HANDLE *handle);
  * (CKR_SESSION_READ_ONLY, before the handle is checked). */
 CK_RV p11_object_write_check(p11_session *session, CK_OBJECT_HANDLE handle);
 
-/* object.c: the live session objects of slot, in a new array (free it;
- * not the objects). */
+/* object.c: the live session objects of slot kept in the process, in a
+ * new array (free it; not the objects). */
 CK_RV p11_local_objects(const p11_slot *slot, p11_object ***out, size_t *n);
 
-/* object.c: marks destroyed the session objects of slot made by owner (by
- * any session when 0). Called under module->lock. */
+/* object.c: the live session keys of slot (session objects on the server)
+ * made by owner (by any session when 0), in a new array as above, marked
+ * destroyed: the caller destroys them on the server. */
+CK_RV p11_session_keys_take(const p11_slot *slot, CK_SESSION_HANDLE owner,
+                            p11_object ***out, size_t *n);
+
+/* object.c: a session object kept in the process (no uid), not one made
+ * on the server. */
+bool p11_object_in_process(const p11_object *object);
+
+/* object.c: the loaded object carries another process's owner mark (or
+ * one of an earlier C_Initialize): never shown. */
+bool p11_object_foreign(const p11_object *object);
+
+/* object.c: the object uid of session's slot becomes a session object of
+ * session, before its handle is handed out. */
+CK_RV p11_object_claim(p11_session *session, const char *uid);
+
+/* server_destroy.c: Revoke (when the object may be Active) and Destroy of
+ * object on the server; marks it destroyed on success. */
+CK_RV p11_object_destroy_on_server(p11_session *session, p11_object *object);
+
+/* session_keys.c: destroys on the server the session keys of slot made
+ * by owner (by any session when 0): C_CloseSession, C_CloseAllSessions,
+ * C_Finalize and process exit. A failure is logged ('p11kmip leftovers'
+ * finds the key later), bounded by the client's timeouts. */
+void p11_session_keys_end(p11_slot *slot, CK_SESSION_HANDLE owner);
+
+/* object.c: marks destroyed the session objects of slot kept in the
+ * process made by owner (by any session when 0). Called under
+ * module->lock. */
 void p11_local_objects_drop(const p11_module *module, const p11_slot *slot,
                             CK_SESSION_HANDLE owner);
 

@@ -62,9 +62,6 @@ static p11_reply register_object(p11_session *session, void *args,
     const p11_import *import = request->import;
     kmip_item *attrs = kmip_attrs_new();
     kmip_item *object = kmip_object_build(&import->object);
-    kmip_response *resp = NULL;
-    const kmip_item *payload;
-    kmip_register_result result;
     kmip_version version;
     CK_RV rv = attrs != NULL && object != NULL ? CKR_OK : CKR_HOST_MEMORY;
 
@@ -82,20 +79,12 @@ static p11_reply register_object(p11_session *session, void *args,
     if (rv == CKR_OK) {
         kmip_register_args reg = {import->object.object_type, attrs, object};
 
-        reply = p11_create_and_activate(
-            session, version, KMIP_OPERATION_REGISTER,
-            kmip_register_request(version, &reg), &resp, &payload);
-        rv = reply.rv;
+        reply = p11_make_object(session, version, KMIP_OPERATION_REGISTER,
+                                kmip_register_request(version, &reg),
+                                request->handle);
     }
-    if (rv == CKR_OK &&
-        kmip_register_response(payload, &result, NULL) != KMIP_OK)
-        rv = CKR_DEVICE_ERROR;
-    if (rv == CKR_OK)
-        rv = p11_new_handle(session, result.uid, request->handle);
-    kmip_response_free(resp);
     kmip_item_free(object);
     kmip_item_free(attrs);
-    reply.rv = rv;
     return reply;
 }
 
@@ -161,10 +150,7 @@ CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
 CK_RV p11_create_check(p11_session *session, const CK_ATTRIBUTE *templ,
                        CK_ULONG count)
 {
-    CK_OBJECT_CLASS object_class = CKO_SECRET_KEY;
-
-    p11_template_ulong(templ, count, CKA_CLASS, &object_class);
-    if (p11_template_session_object(templ, count, object_class))
+    if (p11_template_token_false(templ, count))
         return p11_session_check_login(session);
     return p11_new_object_check(session);
 }

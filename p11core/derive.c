@@ -131,9 +131,6 @@ static p11_reply derive_once(p11_session *session, void *args, unsigned extras)
     derive_request *request = args;
     kmip_derive_key_args derive = request->args;
     kmip_item *attrs = NULL;
-    kmip_response *resp = NULL;
-    const kmip_item *payload;
-    kmip_derive_key_result result;
     kmip_version version;
     CK_RV rv =
         p11_secret_key_attrs(request->key_type, request->templ, request->count,
@@ -144,19 +141,11 @@ static p11_reply derive_once(p11_session *session, void *args, unsigned extras)
     p11_reply reply = p11_reply_local(rv);
     if (rv == CKR_OK) {
         derive.attributes = attrs;
-        reply = p11_create_and_activate(
-            session, version, KMIP_OPERATION_DERIVE_KEY,
-            kmip_derive_key_request(version, &derive), &resp, &payload);
-        rv = reply.rv;
+        reply = p11_make_object(session, version, KMIP_OPERATION_DERIVE_KEY,
+                                kmip_derive_key_request(version, &derive),
+                                request->handle);
     }
-    if (rv == CKR_OK &&
-        kmip_derive_key_response(payload, &result, NULL) != KMIP_OK)
-        rv = CKR_DEVICE_ERROR;
-    if (rv == CKR_OK)
-        rv = p11_new_handle(session, result.uid, request->handle);
-    kmip_response_free(resp);
     kmip_item_free(attrs);
-    reply.rv = rv;
     return reply;
 }
 
@@ -182,7 +171,7 @@ static CK_RV derive_key(p11_session *session, const CK_MECHANISM *mechanism,
         .handle = handle};
     p11_object *key;
     CK_RV rv = mechanism->mechanism == CKM_ECDH1_DERIVE
-                   ? p11_new_object_check(session)
+                   ? p11_create_check(session, templ, count)
                    : CKR_MECHANISM_INVALID;
 
     if (rv == CKR_OK)

@@ -262,7 +262,7 @@ static CK_RV find_init(p11_session *session, const CK_ATTRIBUTE *templ,
     /* Private objects stay hidden until login. */
     logged_in = p11_session_check_login(session) == CKR_OK;
     for (size_t i = 0; rv == CKR_OK && i < n; i++)
-        if (objects[i] != NULL &&
+        if (objects[i] != NULL && !p11_object_foreign(objects[i]) &&
             (logged_in || !p11_object_is_private(objects[i])) &&
             matches(objects[i], templ, count))
             find->handles[find->count++] = objects[i]->handle;

@@ -131,15 +131,10 @@ static p11_reply generate_key_once(p11_session *session, void *args,
                                    unsigned extras)
 {
     const key_request *request = args;
-    const CK_ATTRIBUTE *templ = request->templ;
-    CK_ULONG count = request->count;
     kmip_item *attrs = NULL;
-    kmip_response *resp = NULL;
-    const kmip_item *payload;
-    kmip_create_result result;
     kmip_version version;
-    CK_RV rv = p11_secret_key_attrs(request->key_type, templ, count,
-                                    P11_TEMPLATE_GENERATE,
+    CK_RV rv = p11_secret_key_attrs(request->key_type, request->templ,
+                                    request->count, P11_TEMPLATE_GENERATE,
                                     extras | P11_MARK_LOCAL, &attrs);
 
     if (rv == CKR_OK)
@@ -148,18 +143,11 @@ static p11_reply generate_key_once(p11_session *session, void *args,
     if (rv == CKR_OK) {
         kmip_create_args create = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs, 0};
 
-        reply = p11_create_and_activate(session, version, KMIP_OPERATION_CREATE,
-                                        kmip_create_request(version, &create),
-                                        &resp, &payload);
-        rv = reply.rv;
+        reply = p11_make_object(session, version, KMIP_OPERATION_CREATE,
+                                kmip_create_request(version, &create),
+                                request->handle);
     }
-    if (rv == CKR_OK && kmip_create_response(payload, &result, NULL) != KMIP_OK)
-        rv = CKR_DEVICE_ERROR;
-    if (rv == CKR_OK)
-        rv = p11_new_handle(session, result.uid, request->handle);
-    kmip_response_free(resp);
     kmip_item_free(attrs);
-    reply.rv = rv;
     return reply;
 }
 
@@ -172,7 +160,7 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
 
     /* The mechanism before the session's state, as the standard orders. */
     if (rv == CKR_OK)
-        rv = p11_new_object_check(session);
+        rv = p11_create_check(session, templ, count);
     if (rv != CKR_OK)
         return rv;
     /* Custom attributes wanted for CKA_LOCAL at least. */
@@ -388,8 +376,11 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
     CK_RV rv =
         mechanism_key_type(mechanism, CKF_GENERATE_KEY_PAIR, &request.key_type);
 
+    /* A read-only session makes a pair of session objects only. */
     if (rv == CKR_OK)
-        rv = p11_new_object_check(session);
+        rv = p11_create_check(session, t->pub, t->pub_count);
+    if (rv == CKR_OK)
+        rv = p11_create_check(session, t->priv, t->priv_count);
     if (rv != CKR_OK)
         return rv;
     return p11_generation_rv(

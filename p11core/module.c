@@ -7,9 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 /* Serialises C_Initialize and C_Finalize; reset in a forked child. */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 /* Parents' states that finalized children left behind (see
  * p11_module.abandoned), kept reachable. */
 static p11_module *left_behind;
@@ -159,6 +162,36 @@ static CK_RV conf_of(p11_module *parent, p11kmip_conf **out)
     return CKR_OK;
 }
 
+/* Destroys the session keys of every slot (see p11_session_keys_end). */
+static void end_session_keys(p11_module *module)
+{
+    for (size_t i = 0; i < module->slot_count; i++)
+        p11_session_keys_end(&module->slots[i], 0);
+}
+
+/* At exit without C_Finalize: this process's session keys go (a forked
+ * child finds no state of its own: never its parent's keys). Skipped
+ * while another thread initializes or finalizes. */
+static void end_at_exit(void)
+{
+    p11_module *module;
+
+    if (pthread_mutex_trylock(&init_lock) != 0)
+        return;
+    if (p11_module_get(&module) == CKR_OK)
+        end_session_keys(module);
+    pthread_mutex_unlock(&init_lock);
+}
+
+/* OpenSSL first, so that its exit handler runs after ours (the KMIP
+ * client still has TLS then). In a shared object the handler also runs
+ * when the module is unloaded. */
+static void register_exit(void)
+{
+    OPENSSL_init_ssl(0, NULL);
+    atexit(end_at_exit);
+}
+
 P11_EXPORT CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 {
     p11kmip_conf *conf;
@@ -169,6 +202,7 @@ P11_EXPORT CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
     if (rv != CKR_OK)
         return rv;
     pthread_once(&atfork_once, register_atfork);
+    pthread_once(&exit_once, register_exit);
     pthread_mutex_lock(&init_lock);
     previous = p11_module_current();
     if (previous != NULL && previous->pid == getpid()) {
@@ -202,6 +236,7 @@ P11_EXPORT CK_RV C_Finalize(CK_VOID_PTR pReserved)
     pthread_mutex_lock(&init_lock);
     rv = p11_module_get(&module);
     if (rv == CKR_OK) {
+        end_session_keys(module);
         p11_module_set(NULL);
         module_free(module);
         p11_log_close();

@@ -79,10 +79,11 @@ static p11_reply batch_result(p11_session *session, kmip_response **resp,
     return reply;
 }
 
-p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
-                                  uint32_t operation, kmip_item *payload,
-                                  kmip_response **resp,
-                                  const kmip_item **out_payload)
+/* p11_create_and_activate without the session objects. */
+static p11_reply send_and_activate(p11_session *session, kmip_version version,
+                                   uint32_t operation, kmip_item *payload,
+                                   kmip_response **resp,
+                                   const kmip_item **out_payload)
 {
     p11_server *server = &session->slot->server;
 
@@ -113,6 +114,36 @@ p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
     kmip_item_free(spare);
     return reply.rv == CKR_OK ? batch_result(session, resp, out_payload)
                               : reply;
+}
+
+p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
+                                  uint32_t operation, kmip_item *payload,
+                                  kmip_response **resp,
+                                  const kmip_item **out_payload)
+{
+    p11_session_claim claim;
+
+    p11_session_claim_scan(payload, &claim);
+    p11_reply reply = send_and_activate(session, version, operation, payload,
+                                        resp, out_payload);
+    if (reply.rv == CKR_OK)
+        p11_session_claim_take(session, *out_payload, &claim);
+    return reply;
+}
+
+p11_reply p11_make_object(p11_session *session, kmip_version version,
+                          uint32_t operation, kmip_item *payload,
+                          CK_OBJECT_HANDLE *handle)
+{
+    kmip_response *resp = NULL;
+    const kmip_item *out;
+    p11_reply reply = p11_create_and_activate(session, version, operation,
+                                              payload, &resp, &out);
+
+    if (reply.rv == CKR_OK)
+        reply.rv = p11_new_handle(session, created_uid(out), handle);
+    kmip_response_free(resp);
+    return reply;
 }
 
 /* The fact of the server behind an extra. */

@@ -15,11 +15,21 @@ CK_RV p11_new_object_check(p11_session *session);
  * as two requests where the server refuses that (learned at the first
  * refusal). On DONE *resp (free with kmip_response_free) holds the
  * response and *out_payload the operation's Response Payload. A failed
- * Activate is logged: the object exists and is handed out. */
+ * Activate is logged: the object exists and is handed out. Each new object
+ * whose attributes in payload carry the owner mark (p11_template_kmip_attrs
+ * adds it for CKA_TOKEN false) becomes a session object of session
+ * (session_keys.c): C_CloseSession destroys it. */
 p11_reply p11_create_and_activate(p11_session *session, kmip_version version,
                                   uint32_t operation, kmip_item *payload,
                                   kmip_response **resp,
                                   const kmip_item **out_payload);
+
+/* p11_create_and_activate, then the handle (*handle) of the object whose
+ * Unique Identifier the response names: C_CreateObject, C_GenerateKey,
+ * C_DeriveKey. */
+p11_reply p11_make_object(p11_session *session, kmip_version version,
+                          uint32_t operation, kmip_item *payload,
+                          CK_OBJECT_HANDLE *handle);
 
 /* Makes one object, sending extras (P11_SEND_* of attrmap.h) besides
  * Name and usage. */
@@ -48,8 +58,8 @@ CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
 CK_RV p11_generation_rv(p11_reply reply);
 
 /* Whether session may make the object of templ: a read-only session
- * makes session objects (p11_template_session_object), not token
- * objects (CKR_SESSION_READ_ONLY); both need the login the slot asks. */
+ * makes session objects (CKA_TOKEN false), not token objects
+ * (CKR_SESSION_READ_ONLY); both need the login the slot asks. */
 CK_RV p11_create_check(p11_session *session, const CK_ATTRIBUTE *templ,
                        CK_ULONG count);
 
@@ -67,5 +77,23 @@ void p11_keep_public_half(p11_session *session, kmip_version version,
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,
                      CK_OBJECT_HANDLE *handle);
+
+/* ---- Session keys (session_keys.c): secret and private keys with
+ * CKA_TOKEN false, made on the server with this process's owner mark. */
+
+/* The Unique Identifier tags of a create-like response that name objects
+ * whose attributes in the request carry the owner mark. */
+typedef struct p11_session_claim {
+    uint32_t uid_tags[3];
+    size_t n;
+} p11_session_claim;
+
+/* Which new objects of the request payload are session objects. */
+void p11_session_claim_scan(const kmip_item *payload, p11_session_claim *claim);
+
+/* Makes the objects claim names in the response payload session objects
+ * of session (owner), before any handle is handed out. */
+void p11_session_claim_take(p11_session *session, const kmip_item *payload,
+                            const p11_session_claim *claim);
 
 #endif

@@ -59,6 +59,7 @@ void p11_object_cache_clear(p11_object *object)
     free(object->id);
     free(object->linked_uid);
     free(object->bag);
+    free(object->session_mark);
     EVP_PKEY_free(object->public_key);
     if (object->value != NULL)
         OPENSSL_cleanse(object->value, object->value_len);
@@ -70,6 +71,7 @@ void p11_object_cache_clear(p11_object *object)
     object->linked_uid = NULL;
     object->public_key = NULL;
     object->bag = NULL;
+    object->session_mark = NULL;
     object->value = NULL;
     object->value_len = 0;
     object->loaded = false;
@@ -227,6 +229,30 @@ CK_RV p11_object_local_add(p11_object *object, CK_OBJECT_HANDLE *handle)
     return rv;
 }
 
+bool p11_object_in_process(const p11_object *object)
+{
+    return object->owner != 0 && object->uid[0] == '\0';
+}
+
+bool p11_object_foreign(const p11_object *object)
+{
+    return object->session_mark != NULL && object->owner == 0;
+}
+
+CK_RV p11_object_claim(p11_session *session, const char *uid)
+{
+    p11_module *module;
+    p11_object *object;
+    CK_RV rv = p11_object_for_uid(session->slot, uid, &object);
+
+    if (rv == CKR_OK && p11_module_get(&module) == CKR_OK) {
+        pthread_mutex_lock(&module->lock);
+        object->owner = session->handle;
+        pthread_mutex_unlock(&module->lock);
+    }
+    return rv;
+}
+
 CK_RV p11_object_write_check(p11_session *session, CK_OBJECT_HANDLE handle)
 {
     p11_object *object;
@@ -238,7 +264,21 @@ CK_RV p11_object_write_check(p11_session *session, CK_OBJECT_HANDLE handle)
     return CKR_SESSION_READ_ONLY;
 }
 
-CK_RV p11_local_objects(const p11_slot *slot, p11_object ***out, size_t *n)
+/* Whether object is a live session object of slot made by owner (any
+ * session when 0), kept in the process or on the server. */
+static bool session_object_of(const p11_object *object, const p11_slot *slot,
+                              CK_SESSION_HANDLE owner, bool on_server)
+{
+    return object->slot == slot && object->owner != 0 && !object->destroyed &&
+           (owner == 0 || object->owner == owner) &&
+           p11_object_in_process(object) != on_server;
+}
+
+/* The session objects of slot session_object_of selects, in a new array;
+ * taken: marked destroyed too. */
+static CK_RV session_objects(const p11_slot *slot, CK_SESSION_HANDLE owner,
+                             bool on_server, bool take, p11_object ***out,
+                             size_t *n)
 {
     p11_module *module;
     CK_RV rv = p11_module_get(&module);
@@ -252,11 +292,24 @@ CK_RV p11_local_objects(const p11_slot *slot, p11_object ***out, size_t *n)
     for (size_t i = 0; *out != NULL && i < module->object_count; i++) {
         p11_object *object = module->objects[i];
 
-        if (object->slot == slot && object->owner != 0 && !object->destroyed)
-            (*out)[(*n)++] = object;
+        if (!session_object_of(object, slot, owner, on_server))
+            continue;
+        (*out)[(*n)++] = object;
+        object->destroyed |= take;
     }
     pthread_mutex_unlock(&module->lock);
     return *out != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+CK_RV p11_local_objects(const p11_slot *slot, p11_object ***out, size_t *n)
+{
+    return session_objects(slot, 0, false, false, out, n);
+}
+
+CK_RV p11_session_keys_take(const p11_slot *slot, CK_SESSION_HANDLE owner,
+                            p11_object ***out, size_t *n)
+{
+    return session_objects(slot, owner, true, true, out, n);
 }
 
 void p11_local_objects_drop(const p11_module *module, const p11_slot *slot,
@@ -265,7 +318,7 @@ void p11_local_objects_drop(const p11_module *module, const p11_slot *slot,
     for (size_t i = 0; i < module->object_count; i++) {
         p11_object *object = module->objects[i];
 
-        if (object->slot == slot && object->owner != 0 &&
+        if (object->slot == slot && p11_object_in_process(object) &&
             (owner == 0 || object->owner == owner))
             object->destroyed = true;
     }

@@ -20,6 +20,7 @@
 
 #include "attr_table.h"
 #include "attrmap.h"
+#include "session_mark.h"
 
 /* Items per request message. */
 #define LOAD_BATCH 64
@@ -130,6 +131,9 @@ static CK_RV stage_attributes(p11_object *cache, const char *uid,
         rv = dup_text(text, &cache->bag);
     if (rv == CKR_OK && kmip_attrs_get_name(attrs, &text, NULL) == KMIP_OK)
         rv = dup_text(text, &cache->label);
+    if (rv == CKR_OK && kmip_attrs_get_custom_text(attrs, P11_SESSION_ATTRIBUTE,
+                                                   &text, NULL) == KMIP_OK)
+        rv = dup_text(text, &cache->session_mark);
     if (rv == CKR_OK && pairing_link(cache->kmip_object_type) != 0 &&
         kmip_attrs_get_link(attrs, pairing_link(cache->kmip_object_type), &text,
                             NULL) == KMIP_OK)
@@ -194,7 +198,9 @@ static CK_RV stage_attributes_response(p11_session *session,
  * NULL when it has none to fetch. */
 static const char *material_uid(const staged_object *staged)
 {
-    if (staged->rv != CKR_OK)
+    /* Another process's session key is not loaded further. */
+    if (staged->rv != CKR_OK ||
+        (staged->cache.session_mark != NULL && staged->object->owner == 0))
         return NULL;
     switch (staged->cache.object_class) {
     case CKO_PUBLIC_KEY:
@@ -498,6 +504,7 @@ static void commit(staged_object *staged)
         object->linked_uid = cache->linked_uid;
         object->public_key = cache->public_key;
         object->bag = cache->bag;
+        object->session_mark = cache->session_mark;
         object->value = cache->value;
         object->value_len = cache->value_len;
         object->loaded = true;
@@ -592,11 +599,14 @@ CK_RV p11_object_get(p11_session *session, CK_OBJECT_HANDLE handle,
     pthread_mutex_lock(&object->lock);
     loaded = object->loaded && session->slot->conf->attribute_cache;
     pthread_mutex_unlock(&object->lock);
-    if (!loaded && object->owner == 0) {
+    if (!loaded && !p11_object_in_process(object)) {
         rv = p11_objects_load(session, &object, 1, NULL);
         if (rv != CKR_OK)
             return rv;
     }
+    /* Another process's session key: never shown. */
+    if (p11_object_foreign(object))
+        return CKR_OBJECT_HANDLE_INVALID;
     /* Keys of a token with a login are private objects. */
     if (p11_object_is_private(object))
         rv = p11_session_check_login(session);

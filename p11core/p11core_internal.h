@@ -78,7 +78,9 @@ typedef struct p11_object {
      * module->lock, not this one. */
     bool destroyed;
     /* fixed: the session that made this session object (CKA_TOKEN
-     * false), kept in the process only; 0 for a token object. */
+     * false); 0 for a token object. A session object without uid ("")
+     * lives in the process only; one with a uid is a session key on the
+     * server (session_keys.c). Under module->lock. */
     CK_SESSION_HANDLE owner;
     uint32_t kmip_object_type;    /* fixed: KMIP_OBJECT_TYPE_* */
     uint32_t kmip_algorithm;      /* fixed: KMIP Cryptographic Algorithm, 0 */
@@ -109,6 +111,9 @@ typedef struct p11_object {
     /* fixed: x-pkcs11-attrs, the attributes KMIP has no place for
      * (attr_bag.c), or NULL. */
     char *bag;
+    /* fixed: the owner mark (x-pkcs11-session, session_mark.h) of a
+     * session key, or NULL. */
+    char *session_mark;
     /* fixed: DER of a certificate, or the value of a data object; NULL
      * for keys. */
     uint8_t *value;

@@ -196,6 +196,7 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     p11_local_objects_drop(module, slot, hSession);
     pthread_mutex_unlock(&module->lock);
     p11_session_release(session);
+    p11_session_keys_end(slot, hSession);
     logout_when_idle(module, slot);
     return CKR_OK;
 }
@@ -230,6 +231,7 @@ P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
     for (size_t i = 0; i < n_free; i++)
         p11_session_free(to_free[i]);
     free(to_free);
+    p11_session_keys_end(slot, 0);
     p11_server_logout(&slot->server);
     return CKR_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "attr_table.h"
 #include "kmip/tags.h"
+#include "session_mark.h"
 
 static CK_RV check_form(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
 {
@@ -85,14 +86,29 @@ static CK_RV check_one(const CK_ATTRIBUTE *attr, const p11_object *made,
     }
 }
 
-bool p11_template_session_object(const CK_ATTRIBUTE *templ, CK_ULONG count,
-                                 CK_OBJECT_CLASS object_class)
+bool p11_template_token_false(const CK_ATTRIBUTE *templ, CK_ULONG count)
 {
     CK_BBOOL token;
 
-    return object_class != CKO_PRIVATE_KEY && object_class != CKO_SECRET_KEY &&
-           p11_template_bool(templ, count, CKA_TOKEN, &token) == CKR_OK &&
+    return p11_template_bool(templ, count, CKA_TOKEN, &token) == CKR_OK &&
            token == CK_FALSE;
+}
+
+bool p11_template_session_object(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                                 CK_OBJECT_CLASS object_class)
+{
+    return object_class != CKO_PRIVATE_KEY && object_class != CKO_SECRET_KEY &&
+           p11_template_token_false(templ, count);
+}
+
+/* A session object made on the server: a secret or private key, or the
+ * public half a key pair generates (P11_MARK_LOCAL). */
+static bool server_session_object(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                                  CK_OBJECT_CLASS object_class, unsigned extras)
+{
+    return p11_template_token_false(templ, count) &&
+           (object_class == CKO_PRIVATE_KEY || object_class == CKO_SECRET_KEY ||
+            (extras & P11_MARK_LOCAL));
 }
 
 CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
@@ -106,8 +122,7 @@ CK_RV p11_template_validate(const CK_ATTRIBUTE *templ, CK_ULONG count,
 
     if (templ == NULL && count > 0)
         return CKR_ARGUMENTS_BAD;
-    if (phase == P11_TEMPLATE_CREATE &&
-        p11_template_session_object(templ, count, object_class))
+    if (p11_template_token_false(templ, count))
         made.owner = 1;
     value = p11_template_find(templ, count, CKA_VALUE);
     if (object_class == CKO_CERTIFICATE && value != NULL) {
@@ -217,6 +232,7 @@ bool p11_template_wants_custom(const CK_ATTRIBUTE *templ, CK_ULONG count,
     char *bag = NULL;
     bool wants =
         p11_template_find(templ, count, CKA_ID) != NULL ||
+        server_session_object(templ, count, object_class, 0) ||
         (template_bag(templ, count, object_class, subtype, &bag) == CKR_OK &&
          bag != NULL);
 
@@ -286,6 +302,27 @@ static CK_RV add_label(const CK_ATTRIBUTE *label, kmip_item *attrs)
     return kmip_attrs_add_name(attrs, text) != NULL ? CKR_OK : CKR_HOST_MEMORY;
 }
 
+/* The owner mark of a session key: without custom attributes the server
+ * would keep it as a token object that every process lists, so it is
+ * refused. */
+static CK_RV add_session_mark(unsigned extras, kmip_item *attrs)
+{
+    char mark[P11_MARK_MAX];
+
+    if (!(extras & P11_SEND_CUSTOM)) {
+        p11_log_warn("session keys need custom attributes (%s), which this "
+                     "server does not keep: refused",
+                     P11_SESSION_ATTRIBUTE);
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    if (!p11_mark_self(mark))
+        return CKR_FUNCTION_FAILED;
+    return kmip_attrs_add_custom_text(attrs, P11_SESSION_ATTRIBUTE, mark) !=
+                   NULL
+               ? CKR_OK
+               : CKR_HOST_MEMORY;
+}
+
 CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                               CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                               unsigned extras, kmip_item *attrs)
@@ -306,5 +343,8 @@ CK_RV p11_template_kmip_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
         rv = add_export_attrs(templ, count, object_class, attrs);
     if (rv == CKR_OK)
         rv = add_bag(templ, count, object_class, subtype, extras, attrs);
+    if (rv == CKR_OK &&
+        server_session_object(templ, count, object_class, extras))
+        rv = add_session_mark(extras, attrs);
     return rv;
 }

@@ -244,14 +244,19 @@ static void aes_key_of_17_bytes_is_attribute_value_invalid(void **state)
     assert_int_equal(generate_aes(rw, templ, 1), CKR_ATTRIBUTE_VALUE_INVALID);
 }
 
-static void session_key_is_attribute_value_invalid(void **state)
+/* A session key is made on the server (none here), in a read-only
+ * session too. */
+static void session_key_goes_to_the_server(void **state)
 {
     CK_ULONG len = 16;
     CK_ATTRIBUTE templ[] = {{CKA_VALUE_LEN, &len, sizeof(len)},
                             {CKA_TOKEN, &no, sizeof(no)}};
 
     (void)state;
-    assert_int_equal(generate_aes(rw, templ, 2), CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(generate_aes(rw, templ, 2), CKR_DEVICE_ERROR);
+    assert_int_equal(generate_aes(ro, templ, 2), CKR_DEVICE_ERROR);
+    templ[1].pValue = &yes;
+    assert_int_equal(generate_aes(ro, templ, 2), CKR_SESSION_READ_ONLY);
 }
 
 static void extractable_key_is_attribute_value_invalid(void **state)
@@ -479,7 +484,7 @@ int main(void)
         T(new_objects_need_a_read_write_session),
         T(aes_key_without_length_is_template_incomplete),
         T(aes_key_of_17_bytes_is_attribute_value_invalid),
-        T(session_key_is_attribute_value_invalid),
+        T(session_key_goes_to_the_server),
         T(extractable_key_is_attribute_value_invalid),
         T(other_class_in_template_is_template_inconsistent),
         T(token_set_attribute_is_read_only),

@@ -417,11 +417,9 @@ static void every_fixed_flag_is_accepted_only_as_read(void **state)
             p11_attr_value v;
             CK_BBOOL flipped;
 
-            /* CKA_TOKEN false makes a session object of a class that
-             * holds no secret (test_session_objects.c). */
-            bool session_object = e->type == CKA_TOKEN &&
-                                  classes[c] != CKO_PRIVATE_KEY &&
-                                  classes[c] != CKO_SECRET_KEY;
+            /* CKA_TOKEN false makes a session object of every class
+             * (test_session_objects.c, test_session_keys_e2e.c). */
+            bool session_object = e->type == CKA_TOKEN;
 
             if (e->use != USE_SHOWN || e->form != FORM_BOOL ||
                 !(e->classes & p11_class_bit(classes[c])) || session_object)
