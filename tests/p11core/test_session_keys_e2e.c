@@ -430,6 +430,39 @@ static void other_processes_neither_see_nor_destroy(void **state)
     free(uid);
 }
 
+/* A process that exits without C_Finalize destroys its session keys (the
+ * exit handler); the uid comes back through a pipe as the key's CKA_ID
+ * (a key made without one shows its uid). */
+static void exit_destroys_session_keys(void **state)
+{
+    char uid[128] = {0};
+    int fds[2], status;
+    ssize_t len;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    if (pid == 0) {
+        CK_SESSION_HANDLE s;
+        CK_OBJECT_HANDLE key;
+        CK_ATTRIBUTE id = {CKA_ID, uid, sizeof(uid) - 1};
+
+        if (p11->C_Initialize(NULL) == CKR_OK &&
+            p11->C_OpenSession(0, RW, NULL, NULL, &s) == CKR_OK &&
+            make_aes(s, new_label("exit"), &no, &key) == CKR_OK &&
+            p11->C_GetAttributeValue(s, key, &id, 1) == CKR_OK)
+            (void)!write(fds[1], uid, id.ulValueLen);
+        exit(0);
+    }
+    close(fds[1]);
+    len = read(fds[0], uid, sizeof(uid) - 1);
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(len > 0);
+    assert_int_equal(server_state(uid), KMIP_STATE_DESTROYED);
+}
+
 /* Closing a session destroys its keys on the server, not another's. */
 static void closing_a_session_destroys_its_keys(void **state)
 {
@@ -617,6 +650,7 @@ int main(int argc, char **argv)
         T(read_only_session_makes_no_token_key),
         T(imported_and_derived_session_keys),
         T(other_processes_neither_see_nor_destroy),
+        T(exit_destroys_session_keys),
         T(closing_a_session_destroys_its_keys),
         T(close_all_and_finalize_destroy_keys),
         T(killed_process_leftover_is_removed),
