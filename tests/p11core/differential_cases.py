@@ -118,6 +118,83 @@ def session_object_lifetime(token, record):
     record["after_close"] = str(token.count(find))
 
 
+SESSION_KEY_READS = [CKA_CLASS, CKA_TOKEN, CKA_LABEL, CKA_KEY_TYPE]
+
+
+def session_key_use(token, record, session, key, label):
+    """Encrypts with a session key, reads it, counts it from the main
+    session, then closes its session and counts again."""
+    read_all(token, record, key, SESSION_KEY_READS + [CKA_VALUE_LEN])
+    iv = Mechanism(CKM_AES_CBC_PAD, b"\x01" * 16)
+    rv, out = token.attempt(session.encrypt, key, b"s" * 16, iv)
+    record["encrypt"] = rv
+    record["ciphertext_length"] = str(len(out or ()))
+    find = [(CKA_LABEL, label)]
+    record["seen_by_other_session"] = str(token.count(find))
+    session.closeSession()
+    record["after_close"] = str(token.count(find))
+
+
+@case
+def session_secret_key_generate(token, record):
+    """A secret key with CKA_TOKEN false made in a read-only session."""
+    session = token.open(rw=False)
+    rv, key = token.attempt(session.generateKey, [
+        (CKA_CLASS, CKO_SECRET_KEY), (CKA_TOKEN, False),
+        (CKA_LABEL, "session_secret_key_generate"), (CKA_VALUE_LEN, 16),
+        (CKA_ENCRYPT, True), (CKA_DECRYPT, True)])
+    record["generate"] = rv
+    if key is not None:
+        session_key_use(token, record, session, key,
+                        "session_secret_key_generate")
+
+
+@case
+def session_secret_key_import(token, record):
+    session = token.open(rw=False)
+    rv, key = token.attempt(session.createObject, [
+        (CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, CKK_AES),
+        (CKA_TOKEN, False), (CKA_LABEL, "session_secret_key_import"),
+        (CKA_ENCRYPT, True), (CKA_DECRYPT, True),
+        (CKA_VALUE, b"0123456789abcdef")])
+    record["create"] = rv
+    if key is not None:
+        session_key_use(token, record, session, key,
+                        "session_secret_key_import")
+
+
+@case
+def session_key_pair_generate(token, record):
+    """An EC key pair whose halves are session objects, in a read-only
+    session; one with a token half is refused there."""
+    session = token.open(rw=False)
+    label = "session_key_pair_generate"
+    rv, pair = token.attempt(
+        session.generateKeyPair,
+        [(CKA_EC_PARAMS, P256_PARAMS), (CKA_TOKEN, False),
+         (CKA_LABEL, label), (CKA_VERIFY, True)],
+        [(CKA_TOKEN, False), (CKA_LABEL, label), (CKA_SIGN, True)],
+        Mechanism(CKM_EC_KEY_PAIR_GEN))
+    record["generate"] = rv
+    record["with_token_half"] = token.attempt(
+        session.generateKeyPair,
+        [(CKA_EC_PARAMS, P256_PARAMS), (CKA_TOKEN, False)],
+        [(CKA_TOKEN, True)], Mechanism(CKM_EC_KEY_PAIR_GEN))[0]
+    if pair is None:
+        return
+    public, private = pair
+    read_all(token, record, private, SESSION_KEY_READS)
+    record["public.CKA_TOKEN"] = token.read(public, CKA_TOKEN)
+    rv, signature = token.attempt(session.sign, private, b"d" * 32,
+                                  Mechanism(CKM_ECDSA))
+    record["sign"] = rv
+    record["signature_length"] = str(len(signature or ()))
+    find = [(CKA_LABEL, label)]
+    record["seen_by_other_session"] = str(token.count(find))
+    session.closeSession()
+    record["after_close"] = str(token.count(find))
+
+
 @case
 def token_object_in_read_only_session(token, record):
     session = token.open(rw=False)
