@@ -496,6 +496,32 @@ static void closing_a_session_destroys_its_keys(void **state)
     free(upub);
 }
 
+/* Each half of a pair is what its template says: closing the session
+ * destroys the session half only. */
+static void mixed_pair_keeps_its_token_half(void **state)
+{
+    CK_SESSION_HANDLE s = open_session(RW), other = open_session(RW);
+    const char *label = new_label("mixed");
+    CK_OBJECT_HANDLE pub, priv;
+    char *upub, *upriv;
+
+    (void)state;
+    assert_int_equal(make_pair(s, label, &no, &yes, &pub, &priv), CKR_OK);
+    assert_int_equal(token_of(s, pub), CK_FALSE);
+    assert_int_equal(token_of(s, priv), CK_TRUE);
+    upub = server_uid(label, KMIP_OBJECT_TYPE_PUBLIC_KEY);
+    upriv = server_uid(label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+    assert_true(server_marked(upub));
+    assert_false(server_marked(upriv));
+    assert_int_equal(p11->C_CloseSession(s), CKR_OK);
+    assert_int_equal(server_state(upub), KMIP_STATE_DESTROYED);
+    assert_int_equal(server_state(upriv), KMIP_STATE_ACTIVE);
+    ec_sign(other, priv, CK_INVALID_HANDLE);
+    assert_int_equal(p11->C_DestroyObject(other, priv), CKR_OK);
+    free(upub);
+    free(upriv);
+}
+
 /* C_CloseAllSessions and C_Finalize destroy the session keys too. */
 static void close_all_and_finalize_destroy_keys(void **state)
 {
@@ -652,6 +678,7 @@ int main(int argc, char **argv)
         T(other_processes_neither_see_nor_destroy),
         T(exit_destroys_session_keys),
         T(closing_a_session_destroys_its_keys),
+        T(mixed_pair_keeps_its_token_half),
         T(close_all_and_finalize_destroy_keys),
         T(killed_process_leftover_is_removed),
     };
