@@ -149,16 +149,7 @@ static int show(const cli_selector *sel, bool json)
 
 static int run(int argc, char **argv)
 {
-    bool json = false;
-    const cli_extra_option extra[] = {{"json", &json, NULL}};
-    cli_selector sel = {0};
-    int code = cli_selection_parse(argc, argv, "show", cli_cmd_show.usage,
-                                   extra, 1, &sel);
-
-    if (code == CLI_OK)
-        code = show(&sel, json);
-    cli_selector_clear(&sel);
-    return code;
+    return cli_run_with_flag(argc, argv, &cli_cmd_show, "json", show);
 }
 
 const cli_command cli_cmd_show = {

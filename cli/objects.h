@@ -112,6 +112,16 @@ int cli_run_on_key(int argc, char **argv, const cli_command *command,
                    const cli_extra_option *extra, size_t n_extra,
                    CK_OBJECT_CLASS object_class, cli_key_action act, void *ctx);
 
+/* What a selecting command does with the selection and whether its one
+ * flag option was given. */
+typedef int (*cli_selection_action)(const cli_selector *sel, bool flag);
+
+/* A selecting command with one flag option --flag (list, show,
+ * destroy): parses the selection, calls act and clears the selection.
+ * Returns act's exit code or why it was not called (printed). */
+int cli_run_with_flag(int argc, char **argv, const cli_command *command,
+                      const char *flag, cli_selection_action act);
+
 /* Parses hex ("0a1b", "0A:1B") into *out (free()); -1 when not hex. */
 int cli_unhex(const char *text, uint8_t **out, size_t *len);
 /* Lower-case hex of data, malloc'd; NULL when out of memory. */
