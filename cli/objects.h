@@ -161,6 +161,16 @@ char *cli_object_uri(const cli_token *token, const cli_object *object);
 /* The object as a JSON object (json_object_put), or NULL. */
 json_object *cli_object_json(const cli_token *token, const cli_object *object);
 
+/* What a command does with the one object it selected and read. */
+typedef int (*cli_object_action)(const cli_token *token,
+                                 const cli_object *object, void *ctx);
+
+/* A command on the one object sel names (show, uri, keyfile; select.c):
+ * finds it (cli_token_find_one), reads it, calls act and closes the
+ * token. Returns act's exit code or why it was not called (printed). */
+int cli_run_on_object(const cli_selector *sel, const char *command,
+                      cli_object_action act, void *ctx);
+
 /* A server may refuse to keep CKA_ID (p11core then creates the object
  * without it): warns when handle's id is not id, which was asked for. */
 void cli_warn_lost_id(const cli_token *token, CK_OBJECT_HANDLE handle,

@@ -495,3 +495,21 @@ int cli_run_with_flag(int argc, char **argv, const cli_command *command,
     cli_selector_clear(&sel);
     return code;
 }
+
+int cli_run_on_object(const cli_selector *sel, const char *command,
+                      cli_object_action act, void *ctx)
+{
+    CK_OBJECT_HANDLE handle;
+    cli_token token;
+    cli_object object;
+    int code = cli_token_find_one(sel, command, &token, &handle);
+
+    if (code == CLI_OK)
+        code = cli_object_read(&token, handle, &object);
+    if (code == CLI_OK) {
+        code = act(&token, &object, ctx);
+        cli_object_clear(&object);
+    }
+    cli_token_close(&token);
+    return code;
+}
