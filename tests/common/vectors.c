@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "vectors.h"
 
@@ -79,4 +80,20 @@ uint8_t *test_vector_load(const char *name, size_t *len)
     }
     *len = count;
     return bytes;
+}
+
+size_t test_vector_each(void (*check)(const char *name))
+{
+    DIR *dir = opendir(TEST_VECTORS_DIR);
+    assert_non_null(dir);
+    size_t count = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 4, ".hex") != 0)
+            continue;
+        check(e->d_name);
+        count++;
+    }
+    closedir(dir);
+    return count;
 }

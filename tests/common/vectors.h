@@ -12,4 +12,12 @@
  * file fails the running cmocka test with a message naming it. */
 uint8_t *test_vector_load(const char *name, size_t *len);
 
+/* How many vectors tests/vectors/ holds: a test that checks each one
+ * checks this many. */
+#define TEST_VECTOR_COUNT 66
+
+/* Calls check with the name of every vector (*.hex) of TEST_VECTORS_DIR,
+ * in directory order; returns how many there were. */
+size_t test_vector_each(void (*check)(const char *name));
+
 #endif
