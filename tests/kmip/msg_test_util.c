@@ -8,6 +8,9 @@
 
 #include <cmocka.h>
 
+#include "kmip/attrs.h"
+#include "kmip/tags.h"
+
 #include "vectors.h"
 
 kmip_item *decode_vector(const char *name)
@@ -67,4 +70,16 @@ kmip_item *must_find(kmip_item *parent, uint32_t tag)
     if (child == NULL)
         fail_msg("no child with tag 0x%06x", (unsigned)tag);
     return (kmip_item *)child;
+}
+
+kmip_item *aes_128_encrypt_decrypt(void)
+{
+    kmip_item *attrs = kmip_attrs_new();
+    assert_non_null(
+        kmip_attrs_add_algorithm(attrs, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES));
+    assert_non_null(kmip_attrs_add_length(attrs, 128));
+    assert_non_null(kmip_attrs_add_usage_mask(
+        attrs, KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
+                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT));
+    return attrs;
 }

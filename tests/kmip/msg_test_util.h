@@ -24,4 +24,8 @@ void assert_message_has(const kmip_status *status, const char *needle);
 /* The first child of parent with tag, failing the test when absent. */
 kmip_item *must_find(kmip_item *parent, uint32_t tag);
 
+/* Attributes of a 128-bit AES key that encrypts and decrypts; the caller
+ * frees them with kmip_item_free. */
+kmip_item *aes_128_encrypt_decrypt(void);
+
 #endif
