@@ -209,172 +209,192 @@ static void failed_init_with_a_wrong_key_leaves_no_operation(void **state)
     }
 }
 
+/* A step on a started operation, after which none must be left. */
+typedef void step_fn(const family *f);
+
+/* For each family that takes (every one when NULL): starts an
+ * operation, runs step and checks that it ended the operation. */
+static void each_ends_after(bool (*takes)(const family *f), step_fn *step)
+{
+    for (size_t i = 0; i < FAMILY_COUNT; i++) {
+        const family *f = &families[i];
+        if (takes != NULL && !takes(f))
+            continue;
+        start(f);
+        step(f);
+        assert_no_operation(f);
+    }
+}
+
+/* C_Verify and C_VerifyFinal have no output length (nor a length query). */
+static bool has_output_length(const family *f)
+{
+    return strcmp(f->name, "verify") != 0;
+}
+
+static bool has_a_bad_length(const family *f)
+{
+    return f->bad_len != 0;
+}
+
+static uint8_t bad[256]; /* an input of f->bad_len bytes */
+
+static void single_with_bad_arguments(const family *f)
+{
+    uint8_t buf[256];
+    CK_ULONG len;
+    assert_int_equal(op_single(f, NULL, 5, output(f, buf, &len), &len),
+                     CKR_ARGUMENTS_BAD);
+}
+
 static void single_part_call_with_bad_arguments_ends_the_operation(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        uint8_t buf[256];
-        CK_ULONG len;
-        start(f);
-        assert_int_equal(op_single(f, NULL, 5, output(f, buf, &len), &len),
-                         CKR_ARGUMENTS_BAD);
-        assert_no_operation(f);
-    }
+    each_ends_after(NULL, single_with_bad_arguments);
+}
+
+static void single_without_output_length(const family *f)
+{
+    uint8_t buf[256];
+    assert_int_equal(op_single(f, f->input, f->input_len, buf, NULL),
+                     CKR_ARGUMENTS_BAD);
 }
 
 static void
 single_part_call_without_output_length_ends_the_operation(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        uint8_t buf[256];
-        if (strcmp(f->name, "verify") == 0)
-            continue; /* C_Verify has no output length */
-        start(f);
-        assert_int_equal(op_single(f, f->input, f->input_len, buf, NULL),
-                         CKR_ARGUMENTS_BAD);
-        assert_no_operation(f);
-    }
+    each_ends_after(has_output_length, single_without_output_length);
+}
+
+static void single_of_a_bad_length(const family *f)
+{
+    uint8_t buf[256];
+    CK_ULONG len;
+    assert_int_equal(op_single(f, bad, f->bad_len, output(f, buf, &len), &len),
+                     f->bad_rv);
 }
 
 static void single_part_input_of_a_wrong_length_ends_the_operation(void **state)
 {
     (void)state;
-    static uint8_t bad[256];
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        uint8_t buf[256];
-        CK_ULONG len;
-        if (f->bad_len == 0)
-            continue;
-        start(f);
-        assert_int_equal(
-            op_single(f, bad, f->bad_len, output(f, buf, &len), &len),
-            f->bad_rv);
-        assert_no_operation(f);
-    }
+    each_ends_after(has_a_bad_length, single_of_a_bad_length);
+}
+
+static void update_with_bad_arguments(const family *f)
+{
+    assert_int_equal(op_update(f, NULL, 5), CKR_ARGUMENTS_BAD);
 }
 
 static void update_with_bad_arguments_ends_the_operation(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        start(f);
-        assert_int_equal(op_update(f, NULL, 5), CKR_ARGUMENTS_BAD);
-        assert_no_operation(f);
-    }
+    each_ends_after(NULL, update_with_bad_arguments);
+}
+
+/* A digest hashes any length; AES CBC streams (its failed update is in
+ * test_cipher_stream). */
+static bool keeps_the_parts(const family *f)
+{
+    return f->key != NULL && f->key != &aes_key;
+}
+
+static uint8_t *huge; /* TOO_MUCH bytes */
+
+static void update_of_too_much(const family *f)
+{
+    assert_int_equal(op_update(f, huge, TOO_MUCH), CKR_DATA_LEN_RANGE);
 }
 
 /* The operation itself refuses the part (more than the module keeps). */
 static void update_refused_by_the_operation_ends_it(void **state)
 {
     (void)state;
-    uint8_t *huge = calloc(1, TOO_MUCH);
+    huge = calloc(1, TOO_MUCH);
     assert_non_null(huge);
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        /* A digest hashes any length; AES CBC streams (its failed update
-         * is in test_cipher_stream). */
-        if (f->key == NULL || f->key == &aes_key)
-            continue;
-        start(f);
-        assert_int_equal(op_update(f, huge, TOO_MUCH), CKR_DATA_LEN_RANGE);
-        assert_no_operation(f);
-    }
+    each_ends_after(keeps_the_parts, update_of_too_much);
     free(huge);
+    huge = NULL;
+}
+
+static void final_after_a_bad_length(const family *f)
+{
+    uint8_t buf[256];
+    CK_ULONG len;
+    assert_int_equal(op_update(f, bad, f->bad_len), CKR_OK);
+    assert_int_equal(op_final(f, output(f, buf, &len), &len), f->bad_rv);
 }
 
 static void final_call_that_fails_ends_the_operation(void **state)
 {
     (void)state;
-    static uint8_t bad[256];
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        uint8_t buf[256];
-        CK_ULONG len;
-        if (f->bad_len == 0)
-            continue;
-        start(f);
-        assert_int_equal(op_update(f, bad, f->bad_len), CKR_OK);
-        assert_int_equal(op_final(f, output(f, buf, &len), &len), f->bad_rv);
-        assert_no_operation(f);
-    }
+    each_ends_after(has_a_bad_length, final_after_a_bad_length);
+}
+
+static void final_without_output_length(const family *f)
+{
+    uint8_t buf[256];
+    assert_int_equal(op_update(f, f->input, f->input_len), CKR_OK);
+    assert_int_equal(op_final(f, buf, NULL), CKR_ARGUMENTS_BAD);
 }
 
 static void final_call_without_output_length_ends_the_operation(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        uint8_t buf[256];
-        if (strcmp(f->name, "verify") == 0)
-            continue; /* C_VerifyFinal has no output length */
-        start(f);
-        assert_int_equal(op_update(f, f->input, f->input_len), CKR_OK);
-        assert_int_equal(op_final(f, buf, NULL), CKR_ARGUMENTS_BAD);
-        assert_no_operation(f);
-    }
+    each_ends_after(has_output_length, final_without_output_length);
+}
+
+static void single_after_update(const family *f)
+{
+    uint8_t buf[256];
+    CK_ULONG len;
+    assert_int_equal(op_update(f, f->input, f->input_len), CKR_OK);
+    assert_int_equal(
+        op_single(f, f->input, f->input_len, output(f, buf, &len), &len),
+        CKR_OPERATION_ACTIVE);
 }
 
 static void single_part_call_after_update_is_refused_and_ends_it(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        uint8_t buf[256];
-        CK_ULONG len;
-        start(f);
-        assert_int_equal(op_update(f, f->input, f->input_len), CKR_OK);
-        assert_int_equal(
-            op_single(f, f->input, f->input_len, output(f, buf, &len), &len),
-            CKR_OPERATION_ACTIVE);
-        assert_no_operation(f);
-    }
+    each_ends_after(NULL, single_after_update);
+}
+
+static void update_after_a_length_query(const family *f)
+{
+    CK_ULONG len = 0;
+    assert_int_equal(op_single(f, f->input, f->input_len, NULL, &len), CKR_OK);
+    assert_true(len > 0);
+    assert_int_equal(op_update(f, f->input, f->input_len),
+                     CKR_OPERATION_ACTIVE);
 }
 
 static void
 update_after_a_single_part_length_query_is_refused_and_ends_it(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        CK_ULONG len = 0;
-        if (strcmp(f->name, "verify") == 0)
-            continue; /* C_Verify has no length query */
-        start(f);
-        assert_int_equal(op_single(f, f->input, f->input_len, NULL, &len),
-                         CKR_OK);
-        assert_true(len > 0);
-        assert_int_equal(op_update(f, f->input, f->input_len),
-                         CKR_OPERATION_ACTIVE);
-        assert_no_operation(f);
-    }
+    each_ends_after(has_output_length, update_after_a_length_query);
+}
+
+/* A length query and a short buffer keep the operation; the call that
+ * then succeeds ends it. */
+static void query_short_buffer_then_result(const family *f)
+{
+    uint8_t buf[256];
+    CK_ULONG len = 0;
+    assert_int_equal(op_single(f, f->input, f->input_len, NULL, &len), CKR_OK);
+    CK_ULONG needed = len;
+    len = needed - 1;
+    assert_int_equal(op_single(f, f->input, f->input_len, buf, &len),
+                     CKR_BUFFER_TOO_SMALL);
+    assert_int_equal(len, needed);
+    assert_int_equal(op_single(f, f->input, f->input_len, buf, &len), CKR_OK);
 }
 
 static void length_query_and_short_buffer_keep_the_operation(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < FAMILY_COUNT; i++) {
-        const family *f = &families[i];
-        uint8_t buf[256];
-        CK_ULONG len = 0;
-        if (strcmp(f->name, "verify") == 0)
-            continue; /* C_Verify has no output */
-        start(f);
-        assert_int_equal(op_single(f, f->input, f->input_len, NULL, &len),
-                         CKR_OK);
-        CK_ULONG needed = len;
-        len = needed - 1;
-        assert_int_equal(op_single(f, f->input, f->input_len, buf, &len),
-                         CKR_BUFFER_TOO_SMALL);
-        assert_int_equal(len, needed);
-        assert_int_equal(op_single(f, f->input, f->input_len, buf, &len),
-                         CKR_OK);
-        assert_no_operation(f);
-    }
+    each_ends_after(has_output_length, query_short_buffer_then_result);
 }
 
 static void failed_verification_ends_the_operation(void **state)
