@@ -11,6 +11,8 @@
 #include <cmocka.h>
 #include <dirent.h>
 
+#include "kmip/ttlv.h"
+
 #include "vectors.h"
 
 #ifndef TEST_VECTORS_DIR
@@ -96,4 +98,18 @@ size_t test_vector_each(void (*check)(const char *name))
     }
     closedir(dir);
     return count;
+}
+
+kmip_item *decode_vector(const char *name)
+{
+    size_t len = 0;
+    uint8_t *bytes = test_vector_load(name, &len);
+    kmip_item *item = NULL;
+    kmip_status status;
+    kmip_status_clear(&status);
+    kmip_rc rc = kmip_ttlv_decode(bytes, len, NULL, &item, &status);
+    free(bytes);
+    if (rc != KMIP_OK)
+        fail_msg("%s does not decode: %s", name, status.message);
+    return item;
 }

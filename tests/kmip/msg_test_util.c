@@ -13,20 +13,6 @@
 
 #include "vectors.h"
 
-kmip_item *decode_vector(const char *name)
-{
-    size_t len = 0;
-    uint8_t *bytes = test_vector_load(name, &len);
-    kmip_item *item = NULL;
-    kmip_status status;
-    kmip_status_clear(&status);
-    kmip_rc rc = kmip_ttlv_decode(bytes, len, NULL, &item, &status);
-    free(bytes);
-    if (rc != KMIP_OK)
-        fail_msg("%s does not decode: %s", name, status.message);
-    return item;
-}
-
 static void print_hex(const char *label, const uint8_t *data, size_t len)
 {
     print_message("%s (%zu bytes):\n", label, len);

@@ -10,9 +10,7 @@
 #include "kmip/status.h"
 #include "kmip/ttlv.h"
 
-/* Decodes the named vector; fails the running test when it does not. The
- * caller frees the tree with kmip_item_free. */
-kmip_item *decode_vector(const char *name);
+#include "vectors.h" /* decode_vector */
 
 /* Fails the running test unless item encodes to the named vector's bytes;
  * then frees item. */

@@ -14,19 +14,6 @@
 #include "kmip/tags.h"
 #include "vectors.h"
 
-static kmip_item *decode_vector(const char *name)
-{
-    size_t len = 0;
-    uint8_t *bytes = test_vector_load(name, &len);
-    kmip_item *item = NULL;
-    kmip_status status;
-    kmip_status_clear(&status);
-    if (kmip_ttlv_decode(bytes, len, NULL, &item, &status) != KMIP_OK)
-        fail_msg("%s: %s", name, status.message);
-    free(bytes);
-    return item;
-}
-
 /* The compact JSON text of item. */
 static char *json_text_of(const kmip_item *item)
 {

@@ -280,13 +280,9 @@ static void assert_types_agree(const kmip_item *item, const char *vector)
 
 static void assert_vector_types_agree(const char *name)
 {
-    size_t len = 0;
-    uint8_t *bytes = test_vector_load(name, &len);
-    kmip_item *item = NULL;
-    assert_int_equal(kmip_ttlv_decode(bytes, len, NULL, &item, NULL), KMIP_OK);
+    kmip_item *item = decode_vector(name);
     assert_types_agree(item, name);
     kmip_item_free(item);
-    free(bytes);
 }
 
 static void test_table_types_agree_with_every_vector(void **state)

@@ -14,21 +14,6 @@
 
 #define PLACEHOLDER_TAG 0x420000
 
-/* Decodes the named vector; fails the test with the decoder's message. */
-static kmip_item *decode_vector(const char *name)
-{
-    size_t len = 0;
-    uint8_t *bytes = test_vector_load(name, &len);
-    kmip_item *item = NULL;
-    kmip_status status;
-    kmip_status_clear(&status);
-    kmip_rc rc = kmip_ttlv_decode(bytes, len, NULL, &item, &status);
-    free(bytes);
-    if (rc != KMIP_OK)
-        fail_msg("%s: %s", name, status.message);
-    return item;
-}
-
 static void assert_round_trip(const char *name)
 {
     size_t len = 0;
