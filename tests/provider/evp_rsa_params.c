@@ -29,29 +29,43 @@
 #include "evp_ops.h"
 #include "token_keys.h"
 
-static void test_pss_salt_longer_than_the_key_allows_fails(void **state)
+/* A SHA-256 signing context of the token's RSA key; *pctx its
+ * parameters. Free with EVP_MD_CTX_free. */
+static EVP_MD_CTX *rsa_sha256_signing(EVP_PKEY_CTX **pctx)
 {
     EVP_PKEY *key = load("rsa", "private");
     EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
-    EVP_PKEY_CTX *pctx = NULL;
+
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, pctx, "SHA256", NULL, NULL, key, NULL), 1);
+    EVP_PKEY_free(key); /* the context holds it */
+    return mdctx;
+}
+
+/* EVP_DigestSign of message with mdctx: 1 when it signs. */
+static int signs_message(EVP_MD_CTX *mdctx)
+{
     unsigned char sig[512];
     size_t siglen = sizeof(sig);
 
+    return EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message));
+}
+
+static void test_pss_salt_longer_than_the_key_allows_fails(void **state)
+{
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_MD_CTX *mdctx = rsa_sha256_signing(&pctx);
+
     (void)state;
-    assert_int_equal(
-        EVP_DigestSignInit_ex(mdctx, &pctx, "SHA256", NULL, NULL, key, NULL),
-        1);
     assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING),
                      1);
     /* 2048 bits with SHA-256: at most 256 - 32 - 2 = 222 bytes. */
     assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 223), 1);
     ERR_clear_error();
-    assert_int_not_equal(
-        EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
+    assert_int_not_equal(signs_message(mdctx), 1);
     assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()),
                      REASON_BAD_ARGUMENT);
     EVP_MD_CTX_free(mdctx);
-    EVP_PKEY_free(key);
 }
 
 /* The DER AlgorithmIdentifier of pctx's signature, in der. */
@@ -201,23 +215,15 @@ test_pss_salt_length_names_are_kept_and_bad_ones_refused(void **state)
 
 static void test_raw_rsa_refuses_a_digest_sign(void **state)
 {
-    EVP_PKEY *key = load("rsa", "private");
-    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
-    unsigned char sig[512];
-    size_t siglen = sizeof(sig);
+    EVP_MD_CTX *mdctx = rsa_sha256_signing(&pctx);
 
     (void)state;
-    assert_int_equal(
-        EVP_DigestSignInit_ex(mdctx, &pctx, "SHA256", NULL, NULL, key, NULL),
-        1);
     ERR_clear_error();
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_NO_PADDING) == 1)
-        assert_int_not_equal(
-            EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)), 1);
+        assert_int_not_equal(signs_message(mdctx), 1);
     assert_int_not_equal(ERR_peek_last_error(), 0);
     EVP_MD_CTX_free(mdctx);
-    EVP_PKEY_free(key);
 }
 
 static const struct CMUnitTest tests[] = {
