@@ -98,16 +98,7 @@ static int destroy(const cli_selector *sel, bool yes)
 
 static int run(int argc, char **argv)
 {
-    bool yes = false;
-    const cli_extra_option extra[] = {{"yes", &yes, NULL}};
-    cli_selector sel = {0};
-    int code = cli_selection_parse(argc, argv, "destroy", cli_cmd_destroy.usage,
-                                   extra, 1, &sel);
-
-    if (code == CLI_OK)
-        code = destroy(&sel, yes);
-    cli_selector_clear(&sel);
-    return code;
+    return cli_run_with_flag(argc, argv, &cli_cmd_destroy, "yes", destroy);
 }
 
 const cli_command cli_cmd_destroy = {

@@ -33,25 +33,15 @@ static int write_keyfile(const char *uri, const char *out)
     return rc == 0 ? CLI_OK : CLI_EXIT_FAILURE;
 }
 
-static int keyfile(const cli_selector *sel, const char *out)
+/* Writes the key file of object to the path out (a const char *). */
+static int keyfile(const cli_token *token, const cli_object *object, void *out)
 {
-    CK_OBJECT_HANDLE handle;
-    cli_token token;
-    cli_object object;
-    char *uri;
-    int code = cli_token_find_one(sel, "keyfile", &token, &handle);
-
-    if (code == CLI_OK)
-        code = cli_object_read(&token, handle, &object);
-    if (code == CLI_OK) {
-        uri = cli_object_uri(&token, &object);
-        code = uri != NULL
+    char *uri = cli_object_uri(token, object);
+    int code = uri != NULL
                    ? write_keyfile(uri, out)
                    : cli_error(CLI_EXIT_FAILURE, "keyfile: out of memory");
-        free(uri);
-        cli_object_clear(&object);
-    }
-    cli_token_close(&token);
+
+    free(uri);
     return code;
 }
 
@@ -69,7 +59,7 @@ static int run(int argc, char **argv)
     if (code == CLI_OK)
         code = cli_selector_of_class(&sel, CKO_PRIVATE_KEY, "keyfile");
     if (code == CLI_OK)
-        code = keyfile(&sel, out);
+        code = cli_run_on_object(&sel, "keyfile", keyfile, (void *)out);
     cli_selector_clear(&sel);
     return code;
 }

@@ -30,16 +30,7 @@ static int list(const cli_selector *sel, bool json)
 
 static int run(int argc, char **argv)
 {
-    bool json = false;
-    const cli_extra_option extra[] = {{"json", &json, NULL}};
-    cli_selector sel = {0};
-    int code = cli_selection_parse(argc, argv, "list", cli_cmd_list.usage,
-                                   extra, 1, &sel);
-
-    if (code == CLI_OK)
-        code = list(&sel, json);
-    cli_selector_clear(&sel);
-    return code;
+    return cli_run_with_flag(argc, argv, &cli_cmd_list, "json", list);
 }
 
 const cli_command cli_cmd_list = {

@@ -118,47 +118,34 @@ static void print_text(json_object *obj)
     }
 }
 
+/* Prints object, as JSON when *json (a bool). */
+static int show_object(const cli_token *token, const cli_object *object,
+                       void *json)
+{
+    json_object *obj = cli_object_json(token, object);
+
+    if (object->object_class == CKO_CERTIFICATE)
+        add_certificate(token, object->handle, obj);
+    else if (object->object_class != CKO_DATA)
+        json_object_object_add(obj, "usage", usage_json(token, object->handle));
+    if (*(const bool *)json)
+        printf("%s\n", json_object_to_json_string_ext(
+                           obj, JSON_C_TO_STRING_PRETTY |
+                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+    else
+        print_text(obj);
+    json_object_put(obj);
+    return CLI_OK;
+}
+
 static int show(const cli_selector *sel, bool json)
 {
-    CK_OBJECT_HANDLE handle;
-    cli_token token;
-    cli_object object;
-    json_object *obj;
-    int code = cli_token_find_one(sel, "show", &token, &handle);
-
-    if (code == CLI_OK)
-        code = cli_object_read(&token, handle, &object);
-    if (code == CLI_OK) {
-        obj = cli_object_json(&token, &object);
-        if (object.object_class == CKO_CERTIFICATE)
-            add_certificate(&token, handle, obj);
-        else if (object.object_class != CKO_DATA)
-            json_object_object_add(obj, "usage", usage_json(&token, handle));
-        if (json)
-            printf("%s\n", json_object_to_json_string_ext(
-                               obj, JSON_C_TO_STRING_PRETTY |
-                                        JSON_C_TO_STRING_NOSLASHESCAPE));
-        else
-            print_text(obj);
-        json_object_put(obj);
-        cli_object_clear(&object);
-    }
-    cli_token_close(&token);
-    return code;
+    return cli_run_on_object(sel, "show", show_object, &json);
 }
 
 static int run(int argc, char **argv)
 {
-    bool json = false;
-    const cli_extra_option extra[] = {{"json", &json, NULL}};
-    cli_selector sel = {0};
-    int code = cli_selection_parse(argc, argv, "show", cli_cmd_show.usage,
-                                   extra, 1, &sel);
-
-    if (code == CLI_OK)
-        code = show(&sel, json);
-    cli_selector_clear(&sel);
-    return code;
+    return cli_run_with_flag(argc, argv, &cli_cmd_show, "json", show);
 }
 
 const cli_command cli_cmd_show = {

@@ -9,27 +9,17 @@
 #include "commands.h"
 #include "objects.h"
 
-static int print_uri(const cli_selector *sel)
+static int print_uri(const cli_token *token, const cli_object *object,
+                     void *ctx)
 {
-    CK_OBJECT_HANDLE handle;
-    cli_token token;
-    cli_object object;
-    char *uri;
-    int code = cli_token_find_one(sel, "uri", &token, &handle);
+    char *uri = cli_object_uri(token, object);
 
-    if (code == CLI_OK)
-        code = cli_object_read(&token, handle, &object);
-    if (code == CLI_OK) {
-        uri = cli_object_uri(&token, &object);
-        if (uri == NULL)
-            code = cli_error(CLI_EXIT_FAILURE, "uri: out of memory");
-        else
-            printf("%s\n", uri);
-        free(uri);
-        cli_object_clear(&object);
-    }
-    cli_token_close(&token);
-    return code;
+    (void)ctx;
+    if (uri == NULL)
+        return cli_error(CLI_EXIT_FAILURE, "uri: out of memory");
+    printf("%s\n", uri);
+    free(uri);
+    return CLI_OK;
 }
 
 static int run(int argc, char **argv)
@@ -39,7 +29,7 @@ static int run(int argc, char **argv)
                                    0, &sel);
 
     if (code == CLI_OK)
-        code = print_uri(&sel);
+        code = cli_run_on_object(&sel, "uri", print_uri, NULL);
     cli_selector_clear(&sel);
     return code;
 }

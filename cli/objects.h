@@ -112,6 +112,16 @@ int cli_run_on_key(int argc, char **argv, const cli_command *command,
                    const cli_extra_option *extra, size_t n_extra,
                    CK_OBJECT_CLASS object_class, cli_key_action act, void *ctx);
 
+/* What a selecting command does with the selection and whether its one
+ * flag option was given. */
+typedef int (*cli_selection_action)(const cli_selector *sel, bool flag);
+
+/* A selecting command with one flag option --flag (list, show,
+ * destroy): parses the selection, calls act and clears the selection.
+ * Returns act's exit code or why it was not called (printed). */
+int cli_run_with_flag(int argc, char **argv, const cli_command *command,
+                      const char *flag, cli_selection_action act);
+
 /* Parses hex ("0a1b", "0A:1B") into *out (free()); -1 when not hex. */
 int cli_unhex(const char *text, uint8_t **out, size_t *len);
 /* Lower-case hex of data, malloc'd; NULL when out of memory. */
@@ -150,6 +160,16 @@ char *cli_object_uri(const cli_token *token, const cli_object *object);
 
 /* The object as a JSON object (json_object_put), or NULL. */
 json_object *cli_object_json(const cli_token *token, const cli_object *object);
+
+/* What a command does with the one object it selected and read. */
+typedef int (*cli_object_action)(const cli_token *token,
+                                 const cli_object *object, void *ctx);
+
+/* A command on the one object sel names (show, uri, keyfile; select.c):
+ * finds it (cli_token_find_one), reads it, calls act and closes the
+ * token. Returns act's exit code or why it was not called (printed). */
+int cli_run_on_object(const cli_selector *sel, const char *command,
+                      cli_object_action act, void *ctx);
 
 /* A server may refuse to keep CKA_ID (p11core then creates the object
  * without it): warns when handle's id is not id, which was asked for. */

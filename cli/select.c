@@ -480,3 +480,36 @@ int cli_run_on_key(int argc, char **argv, const cli_command *command,
     cli_selector_clear(&sel);
     return code;
 }
+
+int cli_run_with_flag(int argc, char **argv, const cli_command *command,
+                      const char *flag, cli_selection_action act)
+{
+    bool given = false;
+    const cli_extra_option extra[] = {{flag, &given, NULL}};
+    cli_selector sel = {0};
+    int code = cli_selection_parse(argc, argv, command->name, command->usage,
+                                   extra, 1, &sel);
+
+    if (code == CLI_OK)
+        code = act(&sel, given);
+    cli_selector_clear(&sel);
+    return code;
+}
+
+int cli_run_on_object(const cli_selector *sel, const char *command,
+                      cli_object_action act, void *ctx)
+{
+    CK_OBJECT_HANDLE handle;
+    cli_token token;
+    cli_object object;
+    int code = cli_token_find_one(sel, command, &token, &handle);
+
+    if (code == CLI_OK)
+        code = cli_object_read(&token, handle, &object);
+    if (code == CLI_OK) {
+        code = act(&token, &object, ctx);
+        cli_object_clear(&object);
+    }
+    cli_token_close(&token);
+    return code;
+}

@@ -198,15 +198,22 @@ static kmip_rc resolve_scheme(const EVP_PKEY *key, const kmipd_crypto_params *p,
     return resolve_rsa(p, padding, EVP_PKEY_get_size(key), scheme, status);
 }
 
-/* The value to sign: a fresh digest of data, or data itself. */
-static kmip_rc to_be_signed(const sign_scheme *scheme, const uint8_t *data,
-                            size_t len, bool digested,
-                            uint8_t digest[EVP_MAX_MD_SIZE],
-                            const uint8_t **tbs, size_t *tbs_len,
-                            kmip_status *status)
+/* What a signature covers: the scheme, and the value to sign (tbs): a
+ * fresh digest of the data, held in digest, or the data itself. */
+typedef struct to_sign {
+    sign_scheme scheme;
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    const uint8_t *tbs;
+    size_t tbs_len;
+} to_sign;
+
+/* Sets out->tbs for data under out->scheme. */
+static kmip_rc to_be_signed(to_sign *out, const uint8_t *data, size_t len,
+                            bool digested, kmip_status *status)
 {
-    *tbs = data;
-    *tbs_len = len;
+    const sign_scheme *scheme = &out->scheme;
+    out->tbs = data;
+    out->tbs_len = len;
     if (scheme->raw_len != 0 && len != scheme->raw_len)
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
                                  "raw RSA of %zu bytes with a %zu-byte key",
@@ -222,12 +229,21 @@ static kmip_rc to_be_signed(const sign_scheme *scheme, const uint8_t *data,
         return KMIP_OK;
     }
     unsigned int digest_len = 0;
-    if (EVP_Digest(data, len, digest, &digest_len, scheme->md, NULL) != 1)
+    if (EVP_Digest(data, len, out->digest, &digest_len, scheme->md, NULL) != 1)
         return kmipd_crypto_fail(
             status, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE, "hashing failed");
-    *tbs = digest;
-    *tbs_len = digest_len;
+    out->tbs = out->digest;
+    out->tbs_len = digest_len;
     return KMIP_OK;
+}
+
+/* The scheme of key and params, and the value to sign for data. */
+static kmip_rc prepare(const EVP_PKEY *key, const kmipd_crypto_params *params,
+                       const uint8_t *data, size_t len, bool digested,
+                       to_sign *out, kmip_status *status)
+{
+    kmip_rc rc = resolve_scheme(key, params, &out->scheme, status);
+    return rc == KMIP_OK ? to_be_signed(out, data, len, digested, status) : rc;
 }
 
 /* A context for EVP_PKEY_sign (sign true) or EVP_PKEY_verify set up for
@@ -263,24 +279,19 @@ kmip_rc kmipd_sign(EVP_PKEY *key, const kmipd_crypto_params *params,
     if (ed != NULL)
         return kmipd_eddsa_sign(key, ed, params, data, len, digested, signature,
                                 status);
-    sign_scheme scheme;
-    uint8_t digest[EVP_MAX_MD_SIZE];
-    const uint8_t *tbs;
-    size_t tbs_len;
-    kmip_rc rc = resolve_scheme(key, params, &scheme, status);
-    if (rc == KMIP_OK)
-        rc = to_be_signed(&scheme, data, len, digested, digest, &tbs, &tbs_len,
-                          status);
+    to_sign what;
+    kmip_rc rc = prepare(key, params, data, len, digested, &what, status);
     if (rc != KMIP_OK)
         return rc;
-    EVP_PKEY_CTX *ctx = scheme_ctx(key, &scheme, true);
+    EVP_PKEY_CTX *ctx = scheme_ctx(key, &what.scheme, true);
     size_t sig_len = 0;
-    bool ok =
-        ctx != NULL && EVP_PKEY_sign(ctx, NULL, &sig_len, tbs, tbs_len) == 1 &&
-        kmipd_buf_alloc(signature, sig_len) &&
-        EVP_PKEY_sign(ctx, signature->data, &signature->len, tbs, tbs_len) == 1;
+    bool ok = ctx != NULL &&
+              EVP_PKEY_sign(ctx, NULL, &sig_len, what.tbs, what.tbs_len) == 1 &&
+              kmipd_buf_alloc(signature, sig_len) &&
+              EVP_PKEY_sign(ctx, signature->data, &signature->len, what.tbs,
+                            what.tbs_len) == 1;
     EVP_PKEY_CTX_free(ctx);
-    OPENSSL_cleanse(digest, sizeof(digest));
+    OPENSSL_cleanse(what.digest, sizeof(what.digest));
     if (!ok) {
         kmipd_buf_clear(signature);
         /* The checks above leave only data that does not fit the key
@@ -302,23 +313,18 @@ kmip_rc kmipd_verify(EVP_PKEY *key, const kmipd_crypto_params *params,
     if (ed != NULL)
         return kmipd_eddsa_verify(key, ed, params, data, len, digested,
                                   signature, signature_len, valid, status);
-    sign_scheme scheme;
-    uint8_t digest[EVP_MAX_MD_SIZE];
-    const uint8_t *tbs;
-    size_t tbs_len;
+    to_sign what;
     *valid = false;
-    kmip_rc rc = resolve_scheme(key, params, &scheme, status);
-    if (rc == KMIP_OK)
-        rc = to_be_signed(&scheme, data, len, digested, digest, &tbs, &tbs_len,
-                          status);
+    kmip_rc rc = prepare(key, params, data, len, digested, &what, status);
     if (rc != KMIP_OK)
         return rc;
-    EVP_PKEY_CTX *ctx = scheme_ctx(key, &scheme, false);
+    EVP_PKEY_CTX *ctx = scheme_ctx(key, &what.scheme, false);
     if (ctx == NULL)
         return kmipd_crypto_fail(status,
                                  KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
                                  "cannot set up the verification");
-    *valid = EVP_PKEY_verify(ctx, signature, signature_len, tbs, tbs_len) == 1;
+    *valid = EVP_PKEY_verify(ctx, signature, signature_len, what.tbs,
+                             what.tbs_len) == 1;
     EVP_PKEY_CTX_free(ctx);
     /* A signature that does not verify leaves errors in the queue. */
     ERR_clear_error();

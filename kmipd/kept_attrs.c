@@ -16,21 +16,41 @@ static bool put_absent(kmip_item *attrs, kmip_item *attr)
     return kmipd_attrs_put(attrs, attr);
 }
 
-/* Sensitive and Extractable as the client set them (false and true when
- * not), and what they have been since creation. */
+void kmipd_sensitivity(const kmip_item *attrs, bool *sensitive,
+                       bool *extractable)
+{
+    *sensitive = false;
+    *extractable = true;
+    kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, sensitive, NULL);
+    kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, extractable, NULL);
+}
+
+bool kmipd_sensitivity_put(kmip_item *attrs, bool extractable_allowed,
+                           bool past_known)
+{
+    bool sensitive, extractable;
+    kmipd_sensitivity(attrs, &sensitive, &extractable);
+    extractable = extractable && extractable_allowed;
+    return kmipd_attrs_put(attrs,
+                           kmip_item_new_bool(KMIP_TAG_SENSITIVE, sensitive)) &&
+           kmipd_attrs_put(
+               attrs, kmip_item_new_bool(KMIP_TAG_EXTRACTABLE, extractable)) &&
+           kmipd_attrs_put(attrs,
+                           kmip_item_new_bool(KMIP_TAG_ALWAYS_SENSITIVE,
+                                              past_known && sensitive)) &&
+           kmipd_attrs_put(attrs,
+                           kmip_item_new_bool(KMIP_TAG_NEVER_EXTRACTABLE,
+                                              past_known && !extractable));
+}
+
+/* Always Sensitive is the server's alone: present when kmipd_export_attrs
+ * set the four already (secret material); else from the client's
+ * Sensitive and Extractable, as they have been since creation. */
 static bool put_sensitivity(kmip_item *attrs)
 {
-    bool sensitive = false, extractable = true;
-    kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
-    kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, &extractable, NULL);
-    return put_absent(attrs,
-                      kmip_item_new_bool(KMIP_TAG_SENSITIVE, sensitive)) &&
-           put_absent(attrs,
-                      kmip_item_new_bool(KMIP_TAG_EXTRACTABLE, extractable)) &&
-           put_absent(attrs, kmip_item_new_bool(KMIP_TAG_ALWAYS_SENSITIVE,
-                                                sensitive)) &&
-           put_absent(attrs, kmip_item_new_bool(KMIP_TAG_NEVER_EXTRACTABLE,
-                                                !extractable));
+    if (kmip_item_find(attrs, KMIP_TAG_ALWAYS_SENSITIVE) != NULL)
+        return true;
+    return kmipd_sensitivity_put(attrs, true, true);
 }
 
 bool kmipd_kept_attrs_init(kmipd_object *obj, int64_t now)

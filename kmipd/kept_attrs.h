@@ -16,6 +16,18 @@
  * seconds before asking again. */
 #define KMIPD_LEASE_TIME 3600u
 
+/* Sensitive and Extractable as attrs hold them; false and true when
+ * absent. */
+void kmipd_sensitivity(const kmip_item *attrs, bool *sensitive,
+                       bool *extractable);
+
+/* Puts Sensitive (as attrs hold it), Extractable (as attrs hold it and
+ * extractable_allowed allows), Always Sensitive and Never Extractable
+ * (their values now when past_known, else false: the server does not know
+ * the past of a registered key). False when out of memory. */
+bool kmipd_sensitivity_put(kmip_item *attrs, bool extractable_allowed,
+                           bool past_known);
+
 /* Adds them to obj (new, not stored yet) at now; false when out of
  * memory. */
 bool kmipd_kept_attrs_init(kmipd_object *obj, int64_t now);

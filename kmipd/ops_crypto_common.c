@@ -103,33 +103,23 @@ bool kmipd_export_attrs(kmipd_call *call, uint32_t object_type,
                         kmip_item *attrs, bool by_default, bool generated,
                         bool *exportable)
 {
-    bool sensitive = false, asked = true;
     *exportable = true;
     if (!kmipd_holds_secret(object_type))
         return true;
-    kmip_get_bool(attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
-    kmip_get_bool(attrs, KMIP_TAG_EXTRACTABLE, &asked, NULL);
-    bool extractable = asked && by_default;
-    *exportable = extractable && !sensitive;
-    if (!kmipd_attrs_put(attrs,
-                         kmip_item_new_bool(KMIP_TAG_SENSITIVE, sensitive)) ||
-        !kmipd_attrs_put(
-            attrs, kmip_item_new_bool(KMIP_TAG_EXTRACTABLE, extractable)) ||
-        !kmipd_attrs_put(attrs, kmip_item_new_bool(KMIP_TAG_ALWAYS_SENSITIVE,
-                                                   generated && sensitive)) ||
-        !kmipd_attrs_put(attrs, kmip_item_new_bool(KMIP_TAG_NEVER_EXTRACTABLE,
-                                                   generated && !extractable)))
+    if (!kmipd_sensitivity_put(attrs, by_default, generated))
         return kmipd_fail_nomem(call);
+    bool sensitive, extractable;
+    kmipd_sensitivity(attrs, &sensitive, &extractable);
+    *exportable = extractable && !sensitive;
     return true;
 }
 
 bool kmipd_export_allowed(const kmipd_object *obj)
 {
-    bool sensitive = false, extractable = true;
+    bool sensitive, extractable;
     if (!kmipd_holds_secret(obj->object_type))
         return true;
-    kmip_get_bool(obj->attrs, KMIP_TAG_SENSITIVE, &sensitive, NULL);
-    kmip_get_bool(obj->attrs, KMIP_TAG_EXTRACTABLE, &extractable, NULL);
+    kmipd_sensitivity(obj->attrs, &sensitive, &extractable);
     return obj->exportable && extractable && !sensitive;
 }
 

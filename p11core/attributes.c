@@ -86,10 +86,16 @@ static CK_RV fetch_value(p11_session *session, p11_object *object,
     return rv;
 }
 
-P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
-                                     CK_OBJECT_HANDLE hObject,
-                                     CK_ATTRIBUTE_PTR pTemplate,
-                                     CK_ULONG ulCount)
+/* What an attribute call does to the object it names. */
+typedef CK_RV (*attribute_op)(p11_session *session, p11_object *object,
+                              CK_ATTRIBUTE_PTR templ, CK_ULONG count);
+
+/* C_GetAttributeValue and C_SetAttributeValue: the session, the template
+ * argument and the object (one the session may change, for write), then
+ * op. */
+static CK_RV attribute_call(CK_SESSION_HANDLE hSession,
+                            CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR templ,
+                            CK_ULONG count, bool write, attribute_op op)
 {
     p11_session *session;
     p11_object *object;
@@ -97,25 +103,44 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
 
     if (rv != CKR_OK)
         return rv;
-    if (pTemplate == NULL && ulCount > 0)
+    if (templ == NULL && count > 0)
         rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK && write)
+        rv = p11_object_write_check(session, hObject);
     if (rv == CKR_OK)
         rv = p11_object_get(session, hObject, &object);
     if (rv == CKR_OK)
-        rv = fetch_value(session, object, pTemplate, ulCount);
-    if (rv == CKR_OK) {
-        pthread_mutex_lock(&object->lock);
-        for (CK_ULONG i = 0; i < ulCount; i++) {
-            CK_RV one = get_one(object, &pTemplate[i]);
-
-            /* Every entry is filled; any of their errors is the answer. */
-            if (one != CKR_OK)
-                rv = one;
-        }
-        pthread_mutex_unlock(&object->lock);
-    }
+        rv = op(session, object, templ, count);
     p11_session_release(session);
     return rv;
+}
+
+static CK_RV get_attributes(p11_session *session, p11_object *object,
+                            CK_ATTRIBUTE_PTR templ, CK_ULONG count)
+{
+    CK_RV rv = fetch_value(session, object, templ, count);
+
+    if (rv != CKR_OK)
+        return rv;
+    pthread_mutex_lock(&object->lock);
+    for (CK_ULONG i = 0; i < count; i++) {
+        CK_RV one = get_one(object, &templ[i]);
+
+        /* Every entry is filled; any of their errors is the answer. */
+        if (one != CKR_OK)
+            rv = one;
+    }
+    pthread_mutex_unlock(&object->lock);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
+                                     CK_OBJECT_HANDLE hObject,
+                                     CK_ATTRIBUTE_PTR pTemplate,
+                                     CK_ULONG ulCount)
+{
+    return attribute_call(hSession, hObject, pTemplate, ulCount, false,
+                          get_attributes);
 }
 
 P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession,
@@ -374,29 +399,20 @@ static CK_RV set_attributes(p11_session *session, p11_object *object,
     return rv;
 }
 
+/* CKA_MODIFIABLE false (x-pkcs11-attrs): nothing may change. */
+static CK_RV set_if_modifiable(p11_session *session, p11_object *object,
+                               CK_ATTRIBUTE_PTR templ, CK_ULONG count)
+{
+    if (!p11_attr_flag(object, CKA_MODIFIABLE, true))
+        return CKR_ACTION_PROHIBITED;
+    return set_attributes(session, object, templ, count);
+}
+
 P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
                                      CK_OBJECT_HANDLE hObject,
                                      CK_ATTRIBUTE_PTR pTemplate,
                                      CK_ULONG ulCount)
 {
-    p11_session *session;
-    p11_object *object;
-    CK_RV rv = p11_session_acquire(hSession, &session);
-
-    if (rv != CKR_OK)
-        return rv;
-    if (pTemplate == NULL && ulCount > 0)
-        rv = CKR_ARGUMENTS_BAD;
-    if (rv == CKR_OK)
-        rv = p11_object_write_check(session, hObject);
-    if (rv == CKR_OK)
-        rv = p11_object_get(session, hObject, &object);
-    if (rv == CKR_OK && /* CKA_MODIFIABLE false (x-pkcs11-attrs): nothing may
-                           change. */
-        !p11_attr_flag(object, CKA_MODIFIABLE, true))
-        rv = CKR_ACTION_PROHIBITED;
-    if (rv == CKR_OK)
-        rv = set_attributes(session, object, pTemplate, ulCount);
-    p11_session_release(session);
-    return rv;
+    return attribute_call(hSession, hObject, pTemplate, ulCount, true,
+                          set_if_modifiable);
 }

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+
+#include "kmip/ttlv.h"
 
 #include "vectors.h"
 
@@ -79,4 +82,34 @@ uint8_t *test_vector_load(const char *name, size_t *len)
     }
     *len = count;
     return bytes;
+}
+
+size_t test_vector_each(void (*check)(const char *name))
+{
+    DIR *dir = opendir(TEST_VECTORS_DIR);
+    assert_non_null(dir);
+    size_t count = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 4, ".hex") != 0)
+            continue;
+        check(e->d_name);
+        count++;
+    }
+    closedir(dir);
+    return count;
+}
+
+kmip_item *decode_vector(const char *name)
+{
+    size_t len = 0;
+    uint8_t *bytes = test_vector_load(name, &len);
+    kmip_item *item = NULL;
+    kmip_status status;
+    kmip_status_clear(&status);
+    kmip_rc rc = kmip_ttlv_decode(bytes, len, NULL, &item, &status);
+    free(bytes);
+    if (rc != KMIP_OK)
+        fail_msg("%s does not decode: %s", name, status.message);
+    return item;
 }

@@ -18,51 +18,22 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "e2e.h"
+
 /* The protocol version of the running group's client and payloads. */
 static kmip_version test_version;
-
-static const char *env(const char *name)
-{
-    const char *value = getenv(name);
-    if (value == NULL || value[0] == '\0')
-        fail_msg("%s is not set: run under integration/with_server.py "
-                 "--server pykmip",
-                 name);
-    return value;
-}
-
-/* A client of the test server; version {0,0} negotiates. */
-static kmip_client *new_client(kmip_version version)
-{
-    static const char *servers[1];
-    servers[0] = env("P11KMIP_TEST_SERVER");
-    kmip_client_config cfg = {
-        .servers = servers,
-        .server_count = 1,
-        .ca_file = env("P11KMIP_TEST_CA"),
-        .cert_file = env("P11KMIP_TEST_CERT"),
-        .key_file = env("P11KMIP_TEST_KEY"),
-        .timeout_ms = 20000,
-        .version = version,
-    };
-    kmip_status status;
-    kmip_client *client = kmip_client_new(&cfg, &status);
-    if (client == NULL)
-        fail_msg("kmip_client_new: %s", status.message);
-    return client;
-}
 
 static int setup_1_4(void **state)
 {
     test_version = KMIP_VERSION(1, 4);
-    *state = new_client(test_version);
+    *state = e2e_client(test_version, false);
     return 0;
 }
 
 /* The version Discover Versions settles on with PyKMIP: 2.0. */
 static int setup_negotiated(void **state)
 {
-    kmip_client *client = new_client(KMIP_VERSION(0, 0));
+    kmip_client *client = e2e_client(KMIP_VERSION(0, 0), false);
     kmip_status status;
     if (kmip_client_version(client, &test_version, &status) != KMIP_OK)
         fail_msg("negotiation: %s", status.message);
@@ -275,7 +246,7 @@ static EVP_PKEY *get_public_key(kmip_client *client, const char *uid)
 static void test_discover_versions_negotiates_pykmip_newest(void **state)
 {
     (void)state;
-    kmip_client *client = new_client(KMIP_VERSION(0, 0));
+    kmip_client *client = e2e_client(KMIP_VERSION(0, 0), false);
     kmip_version version;
     kmip_status status;
     assert_int_equal(kmip_client_version(client, &version, &status), KMIP_OK);

@@ -8,21 +8,10 @@
 
 #include <cmocka.h>
 
-#include "vectors.h"
+#include "kmip/attrs.h"
+#include "kmip/tags.h"
 
-kmip_item *decode_vector(const char *name)
-{
-    size_t len = 0;
-    uint8_t *bytes = test_vector_load(name, &len);
-    kmip_item *item = NULL;
-    kmip_status status;
-    kmip_status_clear(&status);
-    kmip_rc rc = kmip_ttlv_decode(bytes, len, NULL, &item, &status);
-    free(bytes);
-    if (rc != KMIP_OK)
-        fail_msg("%s does not decode: %s", name, status.message);
-    return item;
-}
+#include "vectors.h"
 
 static void print_hex(const char *label, const uint8_t *data, size_t len)
 {
@@ -67,4 +56,16 @@ kmip_item *must_find(kmip_item *parent, uint32_t tag)
     if (child == NULL)
         fail_msg("no child with tag 0x%06x", (unsigned)tag);
     return (kmip_item *)child;
+}
+
+kmip_item *aes_128_encrypt_decrypt(void)
+{
+    kmip_item *attrs = kmip_attrs_new();
+    assert_non_null(
+        kmip_attrs_add_algorithm(attrs, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES));
+    assert_non_null(kmip_attrs_add_length(attrs, 128));
+    assert_non_null(kmip_attrs_add_usage_mask(
+        attrs, KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
+                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT));
+    return attrs;
 }

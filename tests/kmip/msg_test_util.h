@@ -10,9 +10,7 @@
 #include "kmip/status.h"
 #include "kmip/ttlv.h"
 
-/* Decodes the named vector; fails the running test when it does not. The
- * caller frees the tree with kmip_item_free. */
-kmip_item *decode_vector(const char *name);
+#include "vectors.h" /* decode_vector */
 
 /* Fails the running test unless item encodes to the named vector's bytes;
  * then frees item. */
@@ -23,5 +21,9 @@ void assert_message_has(const kmip_status *status, const char *needle);
 
 /* The first child of parent with tag, failing the test when absent. */
 kmip_item *must_find(kmip_item *parent, uint32_t tag);
+
+/* Attributes of a 128-bit AES key that encrypts and decrypts; the caller
+ * frees them with kmip_item_free. */
+kmip_item *aes_128_encrypt_decrypt(void);
 
 #endif

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The KMIP JSON encoding (kmip/json.h). */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,21 +13,6 @@
 #include "kmip/json.h"
 #include "kmip/tags.h"
 #include "vectors.h"
-
-#define EXPECTED_VECTOR_COUNT 66
-
-static kmip_item *decode_vector(const char *name)
-{
-    size_t len = 0;
-    uint8_t *bytes = test_vector_load(name, &len);
-    kmip_item *item = NULL;
-    kmip_status status;
-    kmip_status_clear(&status);
-    if (kmip_ttlv_decode(bytes, len, NULL, &item, &status) != KMIP_OK)
-        fail_msg("%s: %s", name, status.message);
-    free(bytes);
-    return item;
-}
 
 /* The compact JSON text of item. */
 static char *json_text_of(const kmip_item *item)
@@ -91,18 +75,8 @@ static void assert_json_round_trip(const char *name)
 static void test_every_vector_survives_json_byte_identically(void **state)
 {
     (void)state;
-    DIR *dir = opendir(TEST_VECTORS_DIR);
-    assert_non_null(dir);
-    size_t count = 0;
-    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
-        size_t n = strlen(e->d_name);
-        if (n < 4 || strcmp(e->d_name + n - 4, ".hex") != 0)
-            continue;
-        assert_json_round_trip(e->d_name);
-        count++;
-    }
-    closedir(dir);
-    assert_int_equal(count, EXPECTED_VECTOR_COUNT);
+    assert_int_equal(test_vector_each(assert_json_round_trip),
+                     TEST_VECTOR_COUNT);
 }
 
 static void test_integer_renders_as_number_with_unknown_tag_in_hex(void **state)

@@ -15,18 +15,6 @@
 static const kmip_version v11 = {1, 1};
 static const kmip_version v20 = {2, 0};
 
-static kmip_item *aes_128_encrypt_decrypt(void)
-{
-    kmip_item *attrs = kmip_attrs_new();
-    assert_non_null(
-        kmip_attrs_add_algorithm(attrs, KMIP_CRYPTOGRAPHIC_ALGORITHM_AES));
-    assert_non_null(kmip_attrs_add_length(attrs, 128));
-    assert_non_null(kmip_attrs_add_usage_mask(
-        attrs, KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT |
-                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT));
-    return attrs;
-}
-
 static kmip_item *decode_attrs(const kmip_item *container)
 {
     kmip_item *attrs = NULL;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The codec against the byte-exact vectors of tests/vectors/. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,23 +12,7 @@
 #include "kmip/ttlv.h"
 #include "vectors.h"
 
-#define EXPECTED_VECTOR_COUNT 66
 #define PLACEHOLDER_TAG 0x420000
-
-/* Decodes the named vector; fails the test with the decoder's message. */
-static kmip_item *decode_vector(const char *name)
-{
-    size_t len = 0;
-    uint8_t *bytes = test_vector_load(name, &len);
-    kmip_item *item = NULL;
-    kmip_status status;
-    kmip_status_clear(&status);
-    kmip_rc rc = kmip_ttlv_decode(bytes, len, NULL, &item, &status);
-    free(bytes);
-    if (rc != KMIP_OK)
-        fail_msg("%s: %s", name, status.message);
-    return item;
-}
 
 static void assert_round_trip(const char *name)
 {
@@ -55,19 +38,7 @@ static void assert_round_trip(const char *name)
 static void test_every_vector_round_trips_byte_identically(void **state)
 {
     (void)state;
-    DIR *dir = opendir(TEST_VECTORS_DIR);
-    assert_non_null(dir);
-    size_t count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        size_t n = strlen(entry->d_name);
-        if (n < 4 || strcmp(entry->d_name + n - 4, ".hex") != 0)
-            continue;
-        assert_round_trip(entry->d_name);
-        count++;
-    }
-    closedir(dir);
-    assert_int_equal(count, EXPECTED_VECTOR_COUNT);
+    assert_int_equal(test_vector_each(assert_round_trip), TEST_VECTOR_COUNT);
 }
 
 static void test_prim_integer_is_one(void **state)

@@ -19,9 +19,7 @@ static const char *env(const char *name)
 {
     const char *value = getenv(name);
     if (value == NULL || value[0] == '\0')
-        fail_msg("%s is not set: run under integration/with_server.py "
-                 "--server kmipd",
-                 name);
+        fail_msg("%s is not set: run under integration/with_server.py", name);
     return value;
 }
 

@@ -17,26 +17,15 @@
 
 #include "kmipd/server.h"
 
-typedef struct fixture {
-    char dir[64];
-    kmipd_config config;
-    kmipd_server server;
-    kmipd_session session;
-} fixture;
+#include "server_fixture.h"
+
+typedef server_fixture fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    strcpy(f->dir, "/tmp/kmipd-dispatch-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char db[96];
-    snprintf(db, sizeof(db), "%s/db.sqlite", f->dir);
-    uint8_t key[KMIPD_MASTER_KEY_LEN] = {7};
-    kmip_status st;
-    f->server.store = kmipd_store_open(db, key, &st);
-    assert_non_null(f->server.store);
-    f->server.config = &f->config;
-    f->session.owner = "tester";
+    assert_non_null(f);
+    server_fixture_open(f, "dispatch");
     f->session.version = KMIP_VERSION(1, 0);
     *state = f;
     return 0;
@@ -44,30 +33,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    kmipd_store_close(f->server.store);
-    char cmd[96];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
+    server_fixture_close(*state);
+    free(*state);
     return 0;
-}
-
-/* Serves msg and parses the response (freed by the caller). */
-static kmip_response *serve(fixture *f, const uint8_t *msg, size_t len,
-                            bool *keep_open)
-{
-    uint8_t *out = NULL;
-    size_t out_len = 0;
-    assert_true(kmipd_serve_message(&f->server, &f->session, msg, len, &out,
-                                    &out_len, keep_open));
-    kmip_item *tree = NULL;
-    kmip_status st;
-    assert_int_equal(kmip_ttlv_decode(out, out_len, NULL, &tree, &st), KMIP_OK);
-    free(out);
-    kmip_response *resp = NULL;
-    assert_int_equal(kmip_response_parse(tree, &resp, &st), KMIP_OK);
-    return resp;
 }
 
 /* Serves a request of one operation with an empty payload. */
@@ -75,18 +43,7 @@ static kmip_response *serve_op(fixture *f, kmip_version version,
                                uint32_t operation, bool *keep_open)
 {
     kmip_request_item item = {.operation = operation};
-    kmip_item *tree = NULL;
-    kmip_status st;
-    assert_int_equal(
-        kmip_request_build(version, NULL, NULL, &item, 1, true, &tree, &st),
-        KMIP_OK);
-    uint8_t *msg;
-    size_t len;
-    assert_int_equal(kmip_ttlv_encode_alloc(tree, &msg, &len, &st), KMIP_OK);
-    kmip_item_free(tree);
-    kmip_response *resp = serve(f, msg, len, keep_open);
-    free(msg);
-    return resp;
+    return server_fixture_serve_item(f, version, &item, keep_open);
 }
 
 static void test_garbage_gets_an_invalid_message_response(void **state)
@@ -95,7 +52,8 @@ static void test_garbage_gets_an_invalid_message_response(void **state)
     static const uint8_t garbage[16] = {0x42, 0x00, 0x78, 0x01, 0,    0,
                                         0,    8,    0xde, 0xad, 0xbe, 0xef};
     bool keep_open = false;
-    kmip_response *resp = serve(f, garbage, sizeof(garbage), &keep_open);
+    kmip_response *resp =
+        server_fixture_serve(f, garbage, sizeof(garbage), &keep_open);
     assert_int_equal(resp->count, 1);
     assert_int_equal(resp->items[0].result_status,
                      KMIP_STATUS_OPERATION_FAILED);

@@ -18,11 +18,10 @@
 
 #include "kmipd/server.h"
 
+#include "server_fixture.h"
+
 typedef struct fixture {
-    char dir[64];
-    kmipd_config config;
-    kmipd_server server;
-    kmipd_session session;
+    server_fixture kmipd;
     char uid[KMIPD_UID_MAX];
     kmip_response *resp;
 } fixture;
@@ -30,20 +29,13 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    strcpy(f->dir, "/tmp/kmipd-getattrs-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char db[96];
-    snprintf(db, sizeof(db), "%s/db.sqlite", f->dir);
-    uint8_t key[KMIPD_MASTER_KEY_LEN] = {7};
-    kmip_status st;
-    f->server.store = kmipd_store_open(db, key, &st);
-    assert_non_null(f->server.store);
-    f->server.config = &f->config;
-    f->session.owner = "tester";
+    assert_non_null(f);
+    server_fixture_open(&f->kmipd, "getattrs");
     kmipd_object *obj =
         kmipd_object_new(KMIP_OBJECT_TYPE_SECRET_DATA, "tester");
     assert_non_null(kmip_attrs_add_name(obj->attrs, "the secret"));
-    assert_int_equal(kmipd_store_insert(f->server.store, &obj, 1, &st),
+    kmip_status st;
+    assert_int_equal(kmipd_store_insert(f->kmipd.server.store, &obj, 1, &st),
                      KMIPD_STORE_OK);
     strcpy(f->uid, obj->uid);
     kmipd_object_free(obj);
@@ -55,10 +47,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     kmip_response_free(f->resp);
-    kmipd_store_close(f->server.store);
-    char cmd[96];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    server_fixture_close(&f->kmipd);
     free(f);
     return 0;
 }
@@ -78,23 +67,9 @@ static const kmip_response_item *serve(fixture *f, kmip_version version,
         ref->next = NULL;
         assert_true(kmip_item_add(item.payload, ref));
     }
-    kmip_item *tree = NULL;
-    kmip_status st;
-    assert_int_equal(
-        kmip_request_build(version, NULL, NULL, &item, 1, true, &tree, &st),
-        KMIP_OK);
-    kmip_request_item_clear(&item);
-    uint8_t *msg, *out = NULL;
-    size_t len, out_len = 0;
-    assert_int_equal(kmip_ttlv_encode_alloc(tree, &msg, &len, &st), KMIP_OK);
-    kmip_item_free(tree);
     bool keep_open;
-    assert_true(kmipd_serve_message(&f->server, &f->session, msg, len, &out,
-                                    &out_len, &keep_open));
-    free(msg);
-    assert_int_equal(kmip_ttlv_decode(out, out_len, NULL, &tree, &st), KMIP_OK);
-    free(out);
-    assert_int_equal(kmip_response_parse(tree, &f->resp, &st), KMIP_OK);
+    f->resp = server_fixture_serve_item(&f->kmipd, version, &item, &keep_open);
+    kmip_request_item_clear(&item);
     assert_int_equal(f->resp->count, 1);
     return &f->resp->items[0];
 }

@@ -19,52 +19,21 @@
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
+#include "e2e.h"
+
 static kmip_version test_version;
 static unsigned name_counter;
-
-static const char *env(const char *name)
-{
-    const char *value = getenv(name);
-    if (value == NULL || value[0] == '\0')
-        fail_msg("%s is not set: run under integration/with_server.py "
-                 "--server kmipd",
-                 name);
-    return value;
-}
-
-/* A client with the certificate of cert_var / key_var. */
-static kmip_client *new_client(kmip_version version, const char *cert_var,
-                               const char *key_var)
-{
-    static const char *servers[1];
-    servers[0] = env("P11KMIP_TEST_SERVER");
-    kmip_client_config cfg = {
-        .servers = servers,
-        .server_count = 1,
-        .ca_file = env("P11KMIP_TEST_CA"),
-        .cert_file = env(cert_var),
-        .key_file = env(key_var),
-        .timeout_ms = 20000,
-        .version = version,
-    };
-    kmip_status status;
-    kmip_client *client = kmip_client_new(&cfg, &status);
-    if (client == NULL)
-        fail_msg("kmip_client_new: %s", status.message);
-    return client;
-}
 
 static int setup_1_4(void **state)
 {
     test_version = KMIP_VERSION(1, 4);
-    *state = new_client(test_version, "P11KMIP_TEST_CERT", "P11KMIP_TEST_KEY");
+    *state = e2e_client(test_version, false);
     return 0;
 }
 
 static int setup_negotiated(void **state)
 {
-    kmip_client *client =
-        new_client(KMIP_VERSION(0, 0), "P11KMIP_TEST_CERT", "P11KMIP_TEST_KEY");
+    kmip_client *client = e2e_client(KMIP_VERSION(0, 0), false);
     kmip_status status;
     if (kmip_client_version(client, &test_version, &status) != KMIP_OK)
         fail_msg("negotiation: %s", status.message);
@@ -388,8 +357,7 @@ static void test_another_client_cannot_see_the_key(void **state)
 {
     char name[64];
     char *uid = create_key(*state, fresh_name(name, sizeof(name)), NULL, 0);
-    kmip_client *other =
-        new_client(test_version, "P11KMIP_TEST_CERT_B", "P11KMIP_TEST_KEY_B");
+    kmip_client *other = e2e_client(test_version, true);
     call_fails(other, KMIP_OPERATION_GET_ATTRIBUTES,
                checked(kmip_get_attributes_request(test_version, uid, NULL, 0,
                                                    NULL, 0)),

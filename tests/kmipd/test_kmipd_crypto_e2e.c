@@ -44,6 +44,17 @@ static kmip_crypto_params params_hash_padding(uint32_t hash, uint32_t padding)
     return p;
 }
 
+/* The Validity Indicator of a Signature Verify of args. */
+static uint32_t validity_of(const e2e_session *s, const kmip_crypto_args *args)
+{
+    kmip_crypto_result verified;
+    kmip_response *resp =
+        crypto_call(s, KMIP_OPERATION_SIGNATURE_VERIFY, args, &verified);
+    uint32_t validity = verified.validity_indicator;
+    kmip_response_free(resp);
+    return validity;
+}
+
 /* ---- Signatures. ---- */
 
 static void rsa_pss_signature_verifies_locally_with_digest_salt(void **state)
@@ -94,21 +105,14 @@ static void ecdsa_signature_verifies_on_the_server(void **state)
                    .digital_signature_algorithm =
                        KMIP_DIGITAL_SIGNATURE_ALGORITHM_ECDSA_WITH_SHA256},
         .data = {message, sizeof(message)}};
-    kmip_crypto_result signed_result, verified;
+    kmip_crypto_result signed_result;
     kmip_response *signed_resp =
         crypto_call(s, KMIP_OPERATION_SIGN, &args, &signed_result);
     args.uid = pub;
     args.signature_data = signed_result.signature_data;
-    kmip_response *resp =
-        crypto_call(s, KMIP_OPERATION_SIGNATURE_VERIFY, &args, &verified);
-    assert_int_equal(verified.validity_indicator,
-                     KMIP_VALIDITY_INDICATOR_VALID);
-    kmip_response_free(resp);
+    assert_int_equal(validity_of(s, &args), KMIP_VALIDITY_INDICATOR_VALID);
     args.data.len--;
-    resp = crypto_call(s, KMIP_OPERATION_SIGNATURE_VERIFY, &args, &verified);
-    assert_int_equal(verified.validity_indicator,
-                     KMIP_VALIDITY_INDICATOR_INVALID);
-    kmip_response_free(resp);
+    assert_int_equal(validity_of(s, &args), KMIP_VALIDITY_INDICATOR_INVALID);
     kmip_response_free(signed_resp);
     free(priv);
     free(pub);
@@ -122,7 +126,7 @@ static void ed25519_pair_signs_and_verifies_here_and_on_the_server(void **state)
                     KMIP_CRYPTOGRAPHIC_USAGE_MASK_SIGN,
                     KMIP_CRYPTOGRAPHIC_USAGE_MASK_VERIFY, &priv, &pub);
     kmip_crypto_args args = {.uid = priv, .data = {message, sizeof(message)}};
-    kmip_crypto_result signed_result, verified;
+    kmip_crypto_result signed_result;
     kmip_response *signed_resp =
         crypto_call(s, KMIP_OPERATION_SIGN, &args, &signed_result);
     assert_int_equal(signed_result.signature_data.len, 64);
@@ -138,11 +142,7 @@ static void ed25519_pair_signs_and_verifies_here_and_on_the_server(void **state)
     EVP_PKEY_free(key);
     args.uid = pub;
     args.signature_data = signed_result.signature_data;
-    kmip_response *resp =
-        crypto_call(s, KMIP_OPERATION_SIGNATURE_VERIFY, &args, &verified);
-    assert_int_equal(verified.validity_indicator,
-                     KMIP_VALIDITY_INDICATOR_VALID);
-    kmip_response_free(resp);
+    assert_int_equal(validity_of(s, &args), KMIP_VALIDITY_INDICATOR_VALID);
     args.uid = priv;
     args.params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_256, 0);
     assert_int_equal(e2e_call_fails(s->client, KMIP_OPERATION_SIGN,
@@ -172,18 +172,14 @@ static void sign_over_digested_data_verifies_over_data(void **state)
         .uid = priv,
         .params = params_hash_padding(KMIP_HASHING_ALGORITHM_SHA_384, 0),
         .digested_data = {digest, sizeof(digest)}};
-    kmip_crypto_result signed_result, verified;
+    kmip_crypto_result signed_result;
     kmip_response *signed_resp =
         crypto_call(s, KMIP_OPERATION_SIGN, &args, &signed_result);
     kmip_crypto_args check = {.uid = pub,
                               .params = args.params,
                               .data = {message, sizeof(message)},
                               .signature_data = signed_result.signature_data};
-    kmip_response *resp =
-        crypto_call(s, KMIP_OPERATION_SIGNATURE_VERIFY, &check, &verified);
-    assert_int_equal(verified.validity_indicator,
-                     KMIP_VALIDITY_INDICATOR_VALID);
-    kmip_response_free(resp);
+    assert_int_equal(validity_of(s, &check), KMIP_VALIDITY_INDICATOR_VALID);
     kmip_response_free(signed_resp);
     free(priv);
     free(pub);

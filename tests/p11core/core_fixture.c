@@ -145,3 +145,35 @@ void fixture_teardown(core_fixture *f)
         unlink(files[i]);
     rmdir(f->dir);
 }
+
+int fixture_initialize(core_fixture *f, const char *const *login, size_t n)
+{
+    fixture_config(f, login, n);
+    return C_Initialize(NULL) == CKR_OK ? 0 : -1;
+}
+
+int fixture_open_sessions(core_fixture *f, const char *const *login, size_t n,
+                          CK_SESSION_HANDLE *rw, CK_SESSION_HANDLE *ro)
+{
+    if (fixture_initialize(f, login, n) != 0 ||
+        C_OpenSession(0, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, rw) !=
+            CKR_OK ||
+        C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, ro) != CKR_OK)
+        return -1;
+    return 0;
+}
+
+int fixture_finalize(void **state)
+{
+    (void)state;
+    C_Finalize(NULL);
+    return 0;
+}
+
+int fixture_run(core_fixture *f, const struct CMUnitTest *tests, size_t count)
+{
+    fixture_setup(f);
+    int failed = _cmocka_run_group_tests("tests", tests, count, NULL, NULL);
+    fixture_teardown(f);
+    return failed;
+}

@@ -4,7 +4,13 @@
 #ifndef TEST_CORE_FIXTURE_H
 #define TEST_CORE_FIXTURE_H
 
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stddef.h>
+
+#include <cmocka.h>
+
+#include <p11-kit/pkcs11.h>
 
 #define FIXTURE_PIN "right-pin"
 #define FIXTURE_PATH_MAX 256
@@ -32,5 +38,24 @@ void fixture_config(core_fixture *f, const char *const *login, size_t n);
 
 /* Removes every file and the directory. */
 void fixture_teardown(core_fixture *f);
+
+/* fixture_config, then C_Initialize: 0, or -1 when it fails (the answer
+ * of a cmocka setup). */
+int fixture_initialize(core_fixture *f, const char *const *login, size_t n);
+
+/* fixture_initialize, then a read-write (*rw) and a read-only (*ro)
+ * session on slot 0. */
+int fixture_open_sessions(core_fixture *f, const char *const *login, size_t n,
+                          CK_SESSION_HANDLE *rw, CK_SESSION_HANDLE *ro);
+
+/* A cmocka teardown: C_Finalize. */
+int fixture_finalize(void **state);
+
+/* Runs the group of count tests in f, made for them (fixture_setup) and
+ * removed after (fixture_teardown); the number of failed tests. */
+int fixture_run(core_fixture *f, const struct CMUnitTest *tests, size_t count);
+
+#define FIXTURE_RUN(f, tests)                                                  \
+    fixture_run(f, tests, sizeof(tests) / sizeof((tests)[0]))
 
 #endif

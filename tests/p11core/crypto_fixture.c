@@ -2,7 +2,6 @@
 /* What the end-to-end tests of the cryptographic operations share: the
  * module loaded with dlopen, one session, keys made on the server and the
  * single-part sign and verify calls. */
-#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "crypto_fixture.h"
+#include "module_load.h"
 
 CK_FUNCTION_LIST_PTR p11;
 CK_SESSION_HANDLE session;
@@ -164,12 +164,6 @@ bool load_module(void)
     export_test_env("P11KMIP_CA", "P11KMIP_TEST_CA");
     export_test_env("P11KMIP_CERT", "P11KMIP_TEST_CERT");
     export_test_env("P11KMIP_KEY", "P11KMIP_TEST_KEY");
-    void *module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
-    if (module == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
-        return false;
-    }
-    CK_C_GetFunctionList get_function_list =
-        (CK_C_GetFunctionList)dlsym(module, "C_GetFunctionList");
-    return get_function_list != NULL && get_function_list(&p11) == CKR_OK;
+    p11 = module_load();
+    return p11 != NULL;
 }

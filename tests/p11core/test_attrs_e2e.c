@@ -5,7 +5,6 @@
  * (tests/kmipd/e2e.c). argv[1] names the server with_server.py started:
  * "kmipd" (keeps and enforces Sensitive and Extractable) or "pykmip"
  * (exports every key to its owner). */
-#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,6 +28,7 @@
 #include "test_cert.h"
 #include "kmip/attrs.h"
 #include "kmip/tags.h"
+#include "module_load.h"
 
 static CK_FUNCTION_LIST_PTR p11;
 static CK_SESSION_HANDLE session;
@@ -878,8 +878,6 @@ int main(int argc, char **argv)
     };
     const char *dir = getenv("P11KMIP_TEST_DIR");
     char config[512];
-    void *module;
-    CK_RV (*get_list)(CK_FUNCTION_LIST_PTR_PTR);
     int failed;
 
     if (argc != 2 || dir == NULL || getenv("P11KMIP_TEST_SERVER") == NULL)
@@ -889,10 +887,8 @@ int main(int argc, char **argv)
     write_config(config);
     setenv("P11KMIP_CONFIG", config, 1);
     unsetenv("P11KMIP_SERVER");
-    module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
-    *(void **)&get_list =
-        module != NULL ? dlsym(module, "C_GetFunctionList") : NULL;
-    if (get_list == NULL || get_list(&p11) != CKR_OK)
+    p11 = module_load();
+    if (p11 == NULL)
         return 1;
     failed =
         cmocka_run_group_tests_name("every server", every_server, NULL, NULL);
@@ -901,6 +897,5 @@ int main(int argc, char **argv)
             cmocka_run_group_tests_name("pykmip", pykmip_only, NULL, NULL);
     else
         failed += cmocka_run_group_tests_name("kmipd", kmipd_only, NULL, NULL);
-    /* The module stays loaded (kmip/'s BIO_METHOD, see test_core_e2e). */
     return failed;
 }

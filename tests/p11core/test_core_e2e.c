@@ -4,7 +4,6 @@
  * with_server.py started. argv[1] names it ("kmipd" or "pykmip"). Covers
  * search, attribute rules, label changes, certificates, destruction,
  * the key-passphrase login, and fork. */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +26,7 @@
 #include <p11-kit/pkcs11.h>
 
 #include "test_cert.h"
+#include "module_load.h"
 
 static CK_FUNCTION_LIST_PTR p11;
 static CK_SESSION_HANDLE session;
@@ -658,8 +658,6 @@ int main(int argc, char **argv)
         PLAIN(refused_request_sets_the_device_error),
     };
     const char *dir = test_env("P11KMIP_TEST_DIR");
-    void *module;
-    CK_RV (*get_list)(CK_FUNCTION_LIST_PTR_PTR);
     int failed;
 
     if (argc != 2)
@@ -675,13 +673,8 @@ int main(int argc, char **argv)
              "%s/core-credential.json", dir);
     write_config(config_credential, test_env("P11KMIP_TEST_KEY"), "credential");
     unsetenv("P11KMIP_SERVER");
-    module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
-    if (module == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
-        return 1;
-    }
-    *(void **)&get_list = dlsym(module, "C_GetFunctionList");
-    if (get_list == NULL || get_list(&p11) != CKR_OK)
+    p11 = module_load();
+    if (p11 == NULL)
         return 1;
     failed =
         cmocka_run_group_tests_name("every server", every_server, NULL, NULL);
@@ -690,7 +683,5 @@ int main(int argc, char **argv)
             cmocka_run_group_tests_name("pykmip", pykmip_only, NULL, NULL);
     else
         failed += cmocka_run_group_tests_name("kmipd", kmipd_only, NULL, NULL);
-    /* The module stays loaded: kmip/'s BIO_METHOD, made once per process,
-     * would show as a leak once its static pointer is unmapped. */
     return failed;
 }

@@ -27,29 +27,19 @@ static const char *const one_passphrase[] = {"key-passphrase"};
 static int setup_none(void **state)
 {
     (void)state;
-    fixture_config(&fixture, one_none, 1);
-    return C_Initialize(NULL) == CKR_OK ? 0 : -1;
+    return fixture_initialize(&fixture, one_none, 1);
 }
 
 static int setup_two(void **state)
 {
     (void)state;
-    fixture_config(&fixture, two_slots, 2);
-    return C_Initialize(NULL) == CKR_OK ? 0 : -1;
+    return fixture_initialize(&fixture, two_slots, 2);
 }
 
 static int setup_passphrase(void **state)
 {
     (void)state;
-    fixture_config(&fixture, one_passphrase, 1);
-    return C_Initialize(NULL) == CKR_OK ? 0 : -1;
-}
-
-static int teardown_module(void **state)
-{
-    (void)state;
-    C_Finalize(NULL);
-    return 0;
+    return fixture_initialize(&fixture, one_passphrase, 1);
 }
 
 static CK_SESSION_HANDLE open_session(CK_SLOT_ID slot, CK_FLAGS flags)
@@ -839,7 +829,7 @@ static void log_file_gets_failures_and_never_the_pin(void **state)
 }
 
 #define WITH(test, setup)                                                      \
-    cmocka_unit_test_setup_teardown(test, setup, teardown_module)
+    cmocka_unit_test_setup_teardown(test, setup, fixture_finalize)
 
 int main(void)
 {
@@ -888,10 +878,5 @@ int main(void)
         WITH(create_object_without_template_is_arguments_bad, setup_none),
         cmocka_unit_test(log_file_gets_failures_and_never_the_pin),
     };
-    int failed;
-
-    fixture_setup(&fixture);
-    failed = cmocka_run_group_tests(tests, NULL, NULL);
-    fixture_teardown(&fixture);
-    return failed;
+    return FIXTURE_RUN(&fixture, tests);
 }

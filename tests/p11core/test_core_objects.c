@@ -35,20 +35,7 @@ static CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
 static int setup(void **state)
 {
     (void)state;
-    fixture_config(&fixture, slots, 2);
-    if (C_Initialize(NULL) != CKR_OK ||
-        C_OpenSession(0, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL,
-                      &rw) != CKR_OK ||
-        C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &ro) != CKR_OK)
-        return -1;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    C_Finalize(NULL);
-    return 0;
+    return fixture_open_sessions(&fixture, slots, 2, &rw, &ro);
 }
 
 static CK_RV generate_aes(CK_SESSION_HANDLE session, CK_ATTRIBUTE *templ,
@@ -468,7 +455,7 @@ static void unsupported_key_type_is_attribute_value_invalid(void **state)
     assert_int_equal(create(templ, 3), CKR_ATTRIBUTE_VALUE_INVALID);
 }
 
-#define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, fixture_finalize)
 
 int main(void)
 {
@@ -502,10 +489,5 @@ int main(void)
         T(rsa_public_key_without_modulus_is_template_incomplete),
         T(unsupported_key_type_is_attribute_value_invalid),
     };
-    int failed;
-
-    fixture_setup(&fixture);
-    failed = cmocka_run_group_tests(tests, NULL, NULL);
-    fixture_teardown(&fixture);
-    return failed;
+    return FIXTURE_RUN(&fixture, tests);
 }

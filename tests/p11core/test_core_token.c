@@ -25,8 +25,7 @@ static core_fixture fixture;
 
 static int setup_with(const char *login)
 {
-    fixture_config(&fixture, &login, 1);
-    return C_Initialize(NULL) == CKR_OK ? 0 : -1;
+    return fixture_initialize(&fixture, &login, 1);
 }
 
 static int setup_p12(void **state)
@@ -49,8 +48,7 @@ static int setup_passphrase(void **state)
 
 static int teardown_module(void **state)
 {
-    (void)state;
-    C_Finalize(NULL);
+    fixture_finalize(state);
     unsetenv("P11KMIP_HARDWARE_SLOT");
     return 0;
 }
@@ -323,10 +321,5 @@ int main(void)
             teardown_module),
         WITH(hardware_slot_setting_sets_ckf_hw_slot, setup_none),
     };
-    int failed;
-
-    fixture_setup(&fixture);
-    failed = cmocka_run_group_tests(tests, NULL, NULL);
-    fixture_teardown(&fixture);
-    return failed;
+    return FIXTURE_RUN(&fixture, tests);
 }

@@ -4,7 +4,6 @@
  * convention, operation state errors, random bytes, and mechanism
  * information from the mechanism table. The configured server address
  * (127.0.0.1, port 9) is never contacted. */
-#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +14,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "module_load.h"
 
 #include <p11-kit/pkcs11.h>
 
@@ -223,16 +224,9 @@ static int open_session(void **state)
     setenv("P11KMIP_CA", "/nonexistent/ca.pem", 1);
     setenv("P11KMIP_CERT", "/nonexistent/cert.pem", 1);
     setenv("P11KMIP_KEY", "/nonexistent/key.pem", 1);
-    void *module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
-    if (module == NULL) {
-        fprintf(stderr, "dlopen: %s\n", dlerror());
-        return -1;
-    }
-    CK_C_GetFunctionList get_function_list =
-        (CK_C_GetFunctionList)dlsym(module, "C_GetFunctionList");
     CK_ULONG slot_count = 1;
-    if (get_function_list == NULL || get_function_list(&p11) != CKR_OK ||
-        p11->C_Initialize(NULL) != CKR_OK ||
+    p11 = module_load();
+    if (p11 == NULL || p11->C_Initialize(NULL) != CKR_OK ||
         p11->C_GetSlotList(CK_TRUE, &slot, &slot_count) != CKR_OK ||
         slot_count != 1 ||
         p11->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &session) !=

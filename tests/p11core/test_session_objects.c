@@ -28,20 +28,7 @@ static CK_KEY_TYPE aes = CKK_AES;
 static int setup(void **state)
 {
     (void)state;
-    fixture_config(&fixture, slots, 1);
-    if (C_Initialize(NULL) != CKR_OK ||
-        C_OpenSession(0, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL,
-                      &rw) != CKR_OK ||
-        C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &ro) != CKR_OK)
-        return -1;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    C_Finalize(NULL);
-    return 0;
+    return fixture_open_sessions(&fixture, slots, 1, &rw, &ro);
 }
 
 static CK_RV make_data(CK_SESSION_HANDLE session, CK_BBOOL *token,
@@ -166,7 +153,7 @@ static void session_secret_key_is_not_kept_here(void **state)
     assert_int_equal(C_CreateObject(rw, templ, 4, &handle), CKR_DEVICE_ERROR);
 }
 
-#define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, fixture_finalize)
 
 int main(void)
 {
@@ -177,10 +164,5 @@ int main(void)
         T(copy_of_a_session_object_is_one),
         T(session_secret_key_is_not_kept_here),
     };
-    int failed;
-
-    fixture_setup(&fixture);
-    failed = cmocka_run_group_tests(tests, NULL, NULL);
-    fixture_teardown(&fixture);
-    return failed;
+    return FIXTURE_RUN(&fixture, tests);
 }

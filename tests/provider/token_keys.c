@@ -83,3 +83,17 @@ EVP_PKEY *public_only(const char *label, const char *algorithm)
     EVP_PKEY_free(pub);
     return imported;
 }
+
+int token_key_signs(EVP_PKEY *key)
+{
+    static const unsigned char message[] = "signed by a test";
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+    unsigned char sig[512];
+    size_t siglen = sizeof(sig);
+    int ok = EVP_DigestSignInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key,
+                                   NULL) == 1 &&
+             EVP_DigestSign(mdctx, sig, &siglen, message, sizeof(message)) == 1;
+
+    EVP_MD_CTX_free(mdctx);
+    return ok;
+}

@@ -20,6 +20,10 @@ EVP_PKEY *load(const char *label, const char *type);
  * held by the provider (imported by value). */
 EVP_PKEY *public_only(const char *label, const char *algorithm);
 
+/* 1 when key signs a short message with SHA-256 (errors left in the
+ * queue), else 0. */
+int token_key_signs(EVP_PKEY *key);
+
 /* Runs body(key) in a forked child; fails the test unless the child
  * exits with 0. */
 void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key);

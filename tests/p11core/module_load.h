@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+/* p11kmip-pkcs11.so (P11KMIP_MODULE) loaded with dlopen, as an
+ * application loads it, for the tests that go through the module. */
+#ifndef TEST_P11CORE_MODULE_LOAD_H
+#define TEST_P11CORE_MODULE_LOAD_H
+
+#include <p11-kit/pkcs11.h>
+
+/* The module's function list; NULL (the reason printed) when it does not
+ * load. The module stays loaded: kmip/'s BIO_METHOD, made once per
+ * process, would show as a leak once its static pointer is unmapped. */
+CK_FUNCTION_LIST_PTR module_load(void);
+
+#endif
