@@ -162,13 +162,6 @@ static void montgomery_keys_do_not_sign(void **state)
     kmipd_buf_clear(&raw);
 }
 
-static int clear_cache(void **state)
-{
-    (void)state;
-    kmipd_key_cache_clear();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,5 +170,5 @@ int main(void)
         cmocka_unit_test(other_curves_and_lengths_are_invalid_field),
         cmocka_unit_test(montgomery_keys_do_not_sign),
     };
-    return cmocka_run_group_tests(tests, NULL, clear_cache);
+    return cmocka_run_group_tests(tests, NULL, crypto_test_clear_cache);
 }
