@@ -336,10 +336,12 @@ static CK_RV read_allowed_mechanisms(const p11_attr_entry *e,
         type, classes, key_type, 0, FORM_BYTES, USE_INPUT, when, ANY_VALUE, 0, \
             read_ec, 0                                                         \
     }
-/* CKA_EC_PARAMS and CKA_EC_POINT of a key type, the point on a private
- * key too (libp11 and others use it). */
+/* A private key's CKA_VALUE (given to import it), CKA_EC_PARAMS and
+ * CKA_EC_POINT of a key type, the point on a private key too (libp11 and
+ * others use it). */
 #define EC_ROWS(key_type)                                                      \
-    MATERIAL(CKA_EC_PARAMS, PRIV, key_type, 0, read_ec),                       \
+    MATERIAL(CKA_VALUE, PRIV, key_type, PRIV, read_value),                     \
+        MATERIAL(CKA_EC_PARAMS, PRIV, key_type, 0, read_ec),                   \
         EC_SHOWN(CKA_EC_PARAMS, PUB, key_type, BOTH),                          \
         MATERIAL(CKA_EC_POINT, PUB, key_type, 0, read_ec),                     \
         EC_SHOWN(CKA_EC_POINT, PRIV, key_type, 0)
@@ -362,7 +364,6 @@ static const p11_attr_entry table[] = {
     BAG(CKA_APPLICATION, DATA, FORM_BYTES, 0),
     BAG(CKA_OBJECT_ID, DATA, FORM_BYTES, 0),
     MATERIAL(CKA_VALUE, DATA | CERT | SECRET, ANY_KEY, SECRET, read_value),
-    MATERIAL(CKA_VALUE, PRIV, CKK_EC, PRIV, read_value),
     /* Certificates */
     {CKA_CERTIFICATE_TYPE, CERT, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH,
      ANY_VALUE, 0, read_subtype, 0},
@@ -440,7 +441,6 @@ static const p11_attr_entry table[] = {
     EC_ROWS(CKK_EC),
     EC_ROWS(CKK_EC_EDWARDS),
     EC_ROWS(CKK_EC_MONTGOMERY),
-    MATERIAL(CKA_VALUE, PRIV, CKK_EC_MONTGOMERY, PRIV, read_value),
 };
 
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))

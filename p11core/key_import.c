@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Template values -> DER for Register: RSA public keys as PKCS#1, EC and
- * X25519 / X448 public keys as SubjectPublicKeyInfo, private keys as PKCS#8,
- * secret keys raw, certificates as given (checked to parse), data as Secret
- * Data. */
+/* Template values -> DER for Register: RSA public keys as PKCS#1, EC,
+ * Edwards and Montgomery public keys as SubjectPublicKeyInfo, private keys as
+ * PKCS#8, secret keys raw, certificates as given (checked to parse), data as
+ * Secret Data. */
 #include "key_import.h"
 
 #include <string.h>
@@ -227,7 +227,8 @@ static CK_RV ec_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
     return rv;
 }
 
-/* A key whose material is raw bytes (PKCS#11 3.0 CKK_EC_MONTGOMERY): the
+/* A key whose material is raw bytes (PKCS#11 3.0 CKK_EC_EDWARDS,
+ * CKK_EC_MONTGOMERY): the
  * curve from CKA_EC_PARAMS, the private key in CKA_VALUE, the public key
  * in CKA_EC_POINT (a DER OCTET STRING, or raw). */
 static CK_RV raw_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
@@ -295,8 +296,10 @@ static CK_RV asymmetric(const CK_ATTRIBUTE *templ, CK_ULONG count,
     }
     out->object.object_type =
         private ? KMIP_OBJECT_TYPE_PRIVATE_KEY : KMIP_OBJECT_TYPE_PUBLIC_KEY;
-    out->object.algorithm = p11_kmip_algorithm(subtype);
-    /* KMIP's length of an X25519 key is its field's, not OpenSSL's. */
+    /* An Edwards or Montgomery key's KMIP algorithm and length are its
+     * curve's (Ed448 is not Ed25519; OpenSSL gives X25519 253 bits). */
+    out->object.algorithm =
+        curve != NULL ? curve->algorithm : p11_kmip_algorithm(subtype);
     out->object.length = curve != NULL ? curve->bits : EVP_PKEY_get_bits(key);
     EVP_PKEY_free(key);
     ERR_clear_error();
