@@ -183,6 +183,14 @@ class Montgomery(unittest.TestCase):
             with self.subTest(params=params.hex()):
                 self.assert_code(CKR_ATTRIBUTE_VALUE_INVALID, pair, params)
 
+    def test_a_search_by_key_type_finds_the_keys(self):
+        public, private = pair(X25519_OID)
+        found = SESSION.findObjects([(CKA_KEY_TYPE, CKK_EC_MONTGOMERY)])
+        self.assertIn(private.value(), [h.value() for h in found])
+        self.assertIn(public.value(), [h.value() for h in found])
+        ec = SESSION.findObjects([(CKA_KEY_TYPE, CKK_EC)])
+        self.assertNotIn(private.value(), [h.value() for h in ec])
+
     def test_mechanisms_are_listed(self):
         self.assertIn("CKM_EC_MONTGOMERY_KEY_PAIR_GEN",
                       LIB.getMechanismList(SLOT))
