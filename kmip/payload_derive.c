@@ -58,13 +58,7 @@ kmip_rc kmip_derive_key_request_parse(const kmip_item *payload,
     static const char what[] = "Derive Key request";
     memset(out, 0, sizeof(*out));
     kmip_rc rc =
-        kmip_payload_check(payload, KMIP_TAG_REQUEST_PAYLOAD, what, status);
-    if (rc == KMIP_OK)
-        rc = kmip_get_enum(payload, KMIP_TAG_OBJECT_TYPE, &out->object_type,
-                           status);
-    if (rc == KMIP_E_NOT_FOUND || rc == KMIP_E_DECODE)
-        return kmip_fail(status, rc, "%s: %s Object Type", what,
-                         rc == KMIP_E_NOT_FOUND ? "missing" : "bad");
+        kmip_payload_object_type(payload, what, &out->object_type, status);
     if (rc == KMIP_OK)
         rc = kmip_list_collect(payload, KMIP_TAG_UNIQUE_IDENTIFIER,
                                KMIP_TYPE_TEXT_STRING, what, &out->uids, status);

@@ -216,6 +216,19 @@ kmip_rc kmip_payload_check(const kmip_item *parent, uint32_t tag,
     return KMIP_OK;
 }
 
+kmip_rc kmip_payload_object_type(const kmip_item *payload, const char *what,
+                                 uint32_t *object_type, kmip_status *status)
+{
+    kmip_rc rc =
+        kmip_payload_check(payload, KMIP_TAG_REQUEST_PAYLOAD, what, status);
+    if (rc == KMIP_OK)
+        rc = kmip_get_enum(payload, KMIP_TAG_OBJECT_TYPE, object_type, status);
+    if (rc == KMIP_E_NOT_FOUND || rc == KMIP_E_DECODE)
+        return kmip_fail(status, rc, "%s: %s Object Type", what,
+                         rc == KMIP_E_NOT_FOUND ? "missing" : "bad");
+    return rc;
+}
+
 kmip_rc kmip_list_collect(const kmip_item *parent, uint32_t tag, kmip_type type,
                           const char *what, kmip_list *out, kmip_status *status)
 {

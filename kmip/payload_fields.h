@@ -69,6 +69,11 @@ kmip_item *kmip_fields_build_new(uint32_t tag, const kmip_field_table *table,
 kmip_rc kmip_payload_check(const kmip_item *parent, uint32_t tag,
                            const char *what, kmip_status *status);
 
+/* Checks payload is a Request Payload and reads its required Object Type
+ * (Create, Derive Key); names what in messages. */
+kmip_rc kmip_payload_object_type(const kmip_item *payload, const char *what,
+                                 uint32_t *object_type, kmip_status *status);
+
 /* Collects parent's children with tag into out, checking each has type. */
 kmip_rc kmip_list_collect(const kmip_item *parent, uint32_t tag, kmip_type type,
                           const char *what, kmip_list *out,

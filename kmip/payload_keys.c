@@ -54,13 +54,7 @@ static kmip_rc parse_typed_request(const kmip_item *payload, const char *what,
 {
     memset(out, 0, sizeof(*out));
     kmip_rc rc =
-        kmip_payload_check(payload, KMIP_TAG_REQUEST_PAYLOAD, what, status);
-    if (rc == KMIP_OK)
-        rc = kmip_get_enum(payload, KMIP_TAG_OBJECT_TYPE, &out->object_type,
-                           status);
-    if (rc == KMIP_E_NOT_FOUND || rc == KMIP_E_DECODE)
-        return kmip_fail(status, rc, "%s: %s Object Type", what,
-                         rc == KMIP_E_NOT_FOUND ? "missing" : "bad");
+        kmip_payload_object_type(payload, what, &out->object_type, status);
     if (rc == KMIP_OK)
         rc = kmip_payload_find_attrs(payload, KMIP_ATTRS_OBJECT, what,
                                      &out->attributes, status);

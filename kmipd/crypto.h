@@ -239,14 +239,15 @@ kmip_rc kmipd_mac_verify(const uint8_t *key, size_t key_len, uint32_t algorithm,
 
 /* What an ECDH key agreement takes beside the own private key. */
 typedef struct kmipd_ecdh_input {
-    const uint8_t *peer_point; /* the peer's public point, octets */
+    const uint8_t *peer_point; /* the peer's public point or key, octets */
     size_t peer_point_len;
     uint32_t hashing_algorithm; /* the X9.63 KDF's hash, 0: no KDF */
     const uint8_t *shared_info; /* the KDF's shared info, may be NULL */
     size_t shared_info_len;
 } kmipd_ecdh_input;
 
-/* ECDH of own (an EC private key) with the peer's point, then the ANSI
+/* ECDH of own (an EC, X25519 or X448 private key) with the peer's point
+ * (its RFC 7748 public key for X25519 / X448), then the ANSI
  * X9.63 KDF into len bytes, or without a KDF the last len bytes of the
  * shared secret. A point not on own's curve fails with Invalid Field. */
 kmip_rc kmipd_ecdh_derive(EVP_PKEY *own, const kmipd_ecdh_input *in, size_t len,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ECDH key agreement, with the ANSI X9.63 KDF or none. */
+/* ECDH key agreement (EC keys, X25519 and X448), with the ANSI X9.63 KDF
+ * or none. */
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/kdf.h>
@@ -10,11 +11,15 @@
 #include "kmipd/crypto.h"
 #include "kmipd/crypto_internal.h"
 
-/* The peer's public key: point (octets) on the curve of own. */
+/* The peer's public key: point (octets) on the curve of own, or the
+ * RFC 7748 public key of an X25519 / X448 own. */
 static EVP_PKEY *peer_key(EVP_PKEY *own, const uint8_t *point, size_t len)
 {
     char group[64];
     EVP_PKEY *peer = NULL;
+    if (kmipd_raw_curve_of_key(own) != NULL)
+        return EVP_PKEY_new_raw_public_key_ex(
+            NULL, EVP_PKEY_get0_type_name(own), NULL, point, len);
     if (!EVP_PKEY_get_utf8_string_param(own, OSSL_PKEY_PARAM_GROUP_NAME, group,
                                         sizeof(group), NULL))
         return NULL;

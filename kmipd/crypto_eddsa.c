@@ -8,11 +8,16 @@
 #include "kmipd/crypto.h"
 #include "kmipd/crypto_internal.h"
 
-/* Refuses parameters that pure EdDSA does not take. */
-static kmip_rc check_params(const kmipd_edwards *ed,
+/* Refuses X25519 / X448 keys and parameters that pure EdDSA does not
+ * take. */
+static kmip_rc check_params(const kmipd_raw_curve *ed,
                             const kmipd_crypto_params *p, bool digested,
                             kmip_status *status)
 {
+    if (!ed->signs)
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_INCOMPATIBLE_CRYPTOGRAPHIC_USAGE_MASK,
+            "%s keys agree on secrets; they do not sign", ed->keytype);
     if (digested)
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
                                  "%s signs the message, not Digested Data",
@@ -44,7 +49,7 @@ static EVP_MD_CTX *eddsa_ctx(EVP_PKEY *key, bool sign)
     return ctx;
 }
 
-kmip_rc kmipd_eddsa_sign(EVP_PKEY *key, const kmipd_edwards *ed,
+kmip_rc kmipd_eddsa_sign(EVP_PKEY *key, const kmipd_raw_curve *ed,
                          const kmipd_crypto_params *params, const uint8_t *data,
                          size_t len, bool digested, kmipd_buf *signature,
                          kmip_status *status)
@@ -68,7 +73,7 @@ kmip_rc kmipd_eddsa_sign(EVP_PKEY *key, const kmipd_edwards *ed,
     return KMIP_OK;
 }
 
-kmip_rc kmipd_eddsa_verify(EVP_PKEY *key, const kmipd_edwards *ed,
+kmip_rc kmipd_eddsa_verify(EVP_PKEY *key, const kmipd_raw_curve *ed,
                            const kmipd_crypto_params *params,
                            const uint8_t *data, size_t len, bool digested,
                            const uint8_t *signature, size_t signature_len,

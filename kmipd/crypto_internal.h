@@ -52,27 +52,32 @@ const kmipd_curve *kmipd_curve_by_kmip(uint32_t kmip);
 const kmipd_curve *kmipd_curve_by_bits(int32_t bits);
 const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey);
 
-/* An Edwards curve kmipd signs with (EdDSA). */
-typedef struct kmipd_edwards {
-    uint32_t algorithm;  /* KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519 / ED448 */
+/* A curve whose keys are raw byte strings: Ed25519 and Ed448 sign (EdDSA,
+ * RFC 8032), X25519 and X448 agree on secrets (ECDH, RFC 7748). KMIP 2.x
+ * names the Edwards keys by their Cryptographic Algorithm; it has none for
+ * X25519 or X448, which kmipd names ECDH on Recommended Curve CURVE25519
+ * or CURVE448. */
+typedef struct kmipd_raw_curve {
+    uint32_t algorithm;  /* KMIP_CRYPTOGRAPHIC_ALGORITHM_* */
     uint32_t curve;      /* KMIP_RECOMMENDED_CURVE_* */
     const char *keytype; /* OpenSSL key type */
     int32_t bits;
-} kmipd_edwards;
+    bool signs; /* EdDSA; otherwise ECDH */
+} kmipd_raw_curve;
 
-/* The Edwards curve of a KMIP Cryptographic Algorithm or of a key; NULL
- * for any other. */
-const kmipd_edwards *kmipd_edwards_by_algorithm(uint32_t algorithm);
-const kmipd_edwards *kmipd_edwards_of_key(const EVP_PKEY *pkey);
+/* The raw-key curve of a KMIP Cryptographic Algorithm on curve (0: the
+ * algorithm's first), or of a key; NULL for any other. */
+const kmipd_raw_curve *kmipd_raw_curve_find(uint32_t algorithm, uint32_t curve);
+const kmipd_raw_curve *kmipd_raw_curve_of_key(const EVP_PKEY *pkey);
 
 /* Pure EdDSA sign and verify with key on curve ed (crypto_eddsa.c), as
  * kmipd_sign and kmipd_verify describe them; hashes, padding and Digested
  * Data are refused. */
-kmip_rc kmipd_eddsa_sign(EVP_PKEY *key, const kmipd_edwards *ed,
+kmip_rc kmipd_eddsa_sign(EVP_PKEY *key, const kmipd_raw_curve *ed,
                          const kmipd_crypto_params *params, const uint8_t *data,
                          size_t len, bool digested, kmipd_buf *signature,
                          kmip_status *status);
-kmip_rc kmipd_eddsa_verify(EVP_PKEY *key, const kmipd_edwards *ed,
+kmip_rc kmipd_eddsa_verify(EVP_PKEY *key, const kmipd_raw_curve *ed,
                            const kmipd_crypto_params *params,
                            const uint8_t *data, size_t len, bool digested,
                            const uint8_t *signature, size_t signature_len,
@@ -102,8 +107,8 @@ kmip_rc kmipd_decode_der(const uint8_t *der, size_t len, int selection,
                          EVP_PKEY **out, kmip_status *status);
 
 /* Describes pkey (RSA of rsa_min to rsa_max bits, EC on a supported
- * curve, Ed25519 or Ed448) in info, checking it against the declared algorithm
- * (0: any); Invalid Field otherwise. */
+ * curve, Ed25519, Ed448, X25519 or X448) in info, checking it against the
+ * declared algorithm (0: any); Invalid Field otherwise. */
 kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
                            int rsa_max, kmipd_key_info *info,
                            kmip_status *status);

@@ -65,31 +65,34 @@ const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey)
     return NULL;
 }
 
-/* Edwards curves: KMIP 2.x names the key by its Cryptographic Algorithm;
- * the Recommended Curve is the curve's, the length the field's. */
-static const kmipd_edwards edwards[] = {
+static const kmipd_raw_curve raw_curves[] = {
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519, KMIP_RECOMMENDED_CURVE_CURVE25519,
-     "ED25519", 255},
+     "ED25519", 255, true},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448, KMIP_RECOMMENDED_CURVE_CURVE448,
-     "ED448", 448},
+     "ED448", 448, true},
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, KMIP_RECOMMENDED_CURVE_CURVE25519,
+     "X25519", 255, false},
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, KMIP_RECOMMENDED_CURVE_CURVE448, "X448",
+     448, false},
 };
 
-#define EDWARDS_COUNT (sizeof(edwards) / sizeof(*edwards))
+#define RAW_CURVE_COUNT (sizeof(raw_curves) / sizeof(*raw_curves))
 
-const kmipd_edwards *kmipd_edwards_by_algorithm(uint32_t algorithm)
+const kmipd_raw_curve *kmipd_raw_curve_find(uint32_t algorithm, uint32_t curve)
 {
-    for (size_t i = 0; i < EDWARDS_COUNT; i++) {
-        if (edwards[i].algorithm == algorithm)
-            return &edwards[i];
+    for (size_t i = 0; i < RAW_CURVE_COUNT; i++) {
+        if (raw_curves[i].algorithm == algorithm &&
+            (curve == 0 || raw_curves[i].curve == curve))
+            return &raw_curves[i];
     }
     return NULL;
 }
 
-const kmipd_edwards *kmipd_edwards_of_key(const EVP_PKEY *pkey)
+const kmipd_raw_curve *kmipd_raw_curve_of_key(const EVP_PKEY *pkey)
 {
-    for (size_t i = 0; i < EDWARDS_COUNT; i++) {
-        if (EVP_PKEY_is_a(pkey, edwards[i].keytype))
-            return &edwards[i];
+    for (size_t i = 0; i < RAW_CURVE_COUNT; i++) {
+        if (EVP_PKEY_is_a(pkey, raw_curves[i].keytype))
+            return &raw_curves[i];
     }
     return NULL;
 }
@@ -178,7 +181,7 @@ kmip_rc kmipd_key_parse(uint32_t object_type, const uint8_t *der, size_t len,
 
 /* ---- What a key is. ---- */
 
-/* Describes pkey (RSA, EC on a supported curve, Ed25519 or Ed448) in info and
+/* Describes pkey (RSA, EC on a supported curve, or a raw-key curve) in info and
  * checks it against the declared algorithm (0: any) and the RSA size bounds. */
 kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
                            int rsa_max, kmipd_key_info *info,
@@ -216,7 +219,7 @@ kmip_rc kmipd_describe_key(const EVP_PKEY *pkey, uint32_t declared, int rsa_min,
                                      declared);
         return KMIP_OK;
     }
-    const kmipd_edwards *ed = kmipd_edwards_of_key(pkey);
+    const kmipd_raw_curve *ed = kmipd_raw_curve_of_key(pkey);
     if (ed != NULL) {
         info->algorithm = ed->algorithm;
         info->length = ed->bits;

@@ -29,8 +29,8 @@ static kmip_rc ec_point(const EVP_PKEY *pkey, kmipd_buf *out,
     return KMIP_OK;
 }
 
-static kmip_rc edwards_public(const EVP_PKEY *pkey, kmipd_buf *out,
-                              kmip_status *status)
+static kmip_rc raw_public(const EVP_PKEY *pkey, kmipd_buf *out,
+                          kmip_status *status)
 {
     size_t len = 0;
     if (!EVP_PKEY_get_raw_public_key(pkey, NULL, &len) ||
@@ -62,8 +62,8 @@ static kmip_rc export_asymmetric(uint32_t object_type, const EVP_PKEY *pkey,
     if (format == KMIP_KEY_FORMAT_TYPE_RAW && ec && !private_key)
         return ec_point(pkey, out, status);
     if (format == KMIP_KEY_FORMAT_TYPE_RAW && !private_key &&
-        kmipd_edwards_of_key(pkey) != NULL)
-        return edwards_public(pkey, out, status);
+        kmipd_raw_curve_of_key(pkey) != NULL)
+        return raw_public(pkey, out, status);
     return kmipd_crypto_fail(status,
                              KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED,
                              "key format %u is not available for this %s key",

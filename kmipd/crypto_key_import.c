@@ -187,7 +187,7 @@ kmip_rc kmipd_key_from_raw_public(uint32_t algorithm, uint32_t curve,
                                   kmipd_buf *canonical, kmipd_key_info *info,
                                   kmip_status *status)
 {
-    const kmipd_edwards *ed = kmipd_edwards_by_algorithm(algorithm);
+    const kmipd_raw_curve *ed = kmipd_raw_curve_find(algorithm, curve);
     if (ed == NULL)
         return kmipd_key_from_ec_point(curve, raw, len, canonical, info,
                                        status);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Key generation: AES, Triple DES and HMAC keys, RSA, EC and Edwards
- * (Ed25519, Ed448) key pairs. */
+ * (Ed25519, Ed448) and Montgomery (X25519, X448) key pairs. */
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
@@ -134,21 +134,21 @@ kmip_rc kmipd_generate_key_pair(uint32_t algorithm, int32_t length,
                                      "length %d)",
                                      curve_id, (int)length);
         pkey = generate_ec(curve);
-    } else if (kmipd_edwards_by_algorithm(algorithm) != NULL) {
-        const kmipd_edwards *ed = kmipd_edwards_by_algorithm(algorithm);
-        if ((length != 0 && length != ed->bits) ||
-            (curve_id != 0 && curve_id != ed->curve))
+    } else if (kmipd_raw_curve_find(algorithm, 0) != NULL) {
+        const kmipd_raw_curve *raw = kmipd_raw_curve_find(algorithm, curve_id);
+        if (raw == NULL || (length != 0 && length != raw->bits))
             return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                                     "%s keys are %d bits on curve %u "
-                                     "(curve %u, length %d asked)",
-                                     ed->keytype, (int)ed->bits, ed->curve,
-                                     curve_id, (int)length);
-        pkey = EVP_PKEY_Q_keygen(NULL, NULL, ed->keytype);
+                                     "algorithm %u makes Ed25519, Ed448, "
+                                     "X25519 or X448 keys of 255 or 448 bits "
+                                     "on their curve (curve %u, length %d "
+                                     "asked)",
+                                     algorithm, curve_id, (int)length);
+        pkey = EVP_PKEY_Q_keygen(NULL, NULL, raw->keytype);
     } else {
         return kmipd_crypto_fail(
             status, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
-            "kmipd creates RSA, EC, Ed25519 and Ed448 key pairs, not "
-            "algorithm %u",
+            "kmipd creates RSA, EC, Ed25519, Ed448, X25519 and X448 key "
+            "pairs, not algorithm %u",
             algorithm);
     }
     if (pkey == NULL)

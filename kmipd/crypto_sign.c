@@ -275,7 +275,7 @@ kmip_rc kmipd_sign(EVP_PKEY *key, const kmipd_crypto_params *params,
                    const uint8_t *data, size_t len, bool digested,
                    kmipd_buf *signature, kmip_status *status)
 {
-    const kmipd_edwards *ed = kmipd_edwards_of_key(key);
+    const kmipd_raw_curve *ed = kmipd_raw_curve_of_key(key);
     if (ed != NULL)
         return kmipd_eddsa_sign(key, ed, params, data, len, digested, signature,
                                 status);
@@ -309,7 +309,7 @@ kmip_rc kmipd_verify(EVP_PKEY *key, const kmipd_crypto_params *params,
                      const uint8_t *signature, size_t signature_len,
                      bool *valid, kmip_status *status)
 {
-    const kmipd_edwards *ed = kmipd_edwards_of_key(key);
+    const kmipd_raw_curve *ed = kmipd_raw_curve_of_key(key);
     if (ed != NULL)
         return kmipd_eddsa_verify(key, ed, params, data, len, digested,
                                   signature, signature_len, valid, status);

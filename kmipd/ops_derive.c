@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Derive Key: ECDH (Derivation Method Asymmetric Key) with an EC private
- * key and the peer's public point as Derivation Data, into a new
+/* Derive Key: ECDH (Derivation Method Asymmetric Key) with an EC, X25519
+ * or X448 private key and the peer's public point (raw public key) as
+ * Derivation Data, into a new
  * symmetric key; the KDF's hash comes from the Cryptographic Parameters,
  * its shared info from the Salt. */
 #include "kmip/attrs.h"
@@ -46,8 +47,8 @@ static bool requested_key(kmipd_call *call, const kmip_item *attrs,
     return true;
 }
 
-/* The base key: an Active EC private key whose usage allows derivation
- * (Derive Key or Key Agreement). */
+/* The base key: an Active EC, X25519 or X448 private key whose usage allows
+ * derivation (Derive Key or Key Agreement). */
 static bool base_key(kmipd_call *call, kmipd_object *obj, EVP_PKEY **pkey)
 {
     uint32_t algorithm, mask;
@@ -57,7 +58,9 @@ static bool base_key(kmipd_call *call, kmipd_object *obj, EVP_PKEY **pkey)
          algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDSA &&
          algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH))
         return kmipd_fail_mapped(call, KMIP_RESULT_REASON_INVALID_OBJECT_TYPE,
-                                 "%s is not an EC private key", obj->uid);
+                                 "%s is not an EC, X25519 or X448 private "
+                                 "key",
+                                 obj->uid);
     if (!kmipd_call_require_active(call, obj))
         return false;
     if (kmip_attrs_get_usage_mask(obj->attrs, &mask, NULL) == KMIP_OK &&

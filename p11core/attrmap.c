@@ -330,6 +330,22 @@ static CK_RV read_allowed_mechanisms(const p11_attr_entry *e,
             arg                                                                \
     }
 
+/* An EC attribute of key_type where it is not consumed as material. */
+#define EC_SHOWN(type, classes, key_type, when)                                \
+    {                                                                          \
+        type, classes, key_type, 0, FORM_BYTES, USE_INPUT, when, ANY_VALUE, 0, \
+            read_ec, 0                                                         \
+    }
+/* A private key's CKA_VALUE (given to import it), CKA_EC_PARAMS and
+ * CKA_EC_POINT of a key type, the point on a private key too (libp11 and
+ * others use it). */
+#define EC_ROWS(key_type)                                                      \
+    MATERIAL(CKA_VALUE, PRIV, key_type, PRIV, read_value),                     \
+        MATERIAL(CKA_EC_PARAMS, PRIV, key_type, 0, read_ec),                   \
+        EC_SHOWN(CKA_EC_PARAMS, PUB, key_type, BOTH),                          \
+        MATERIAL(CKA_EC_POINT, PUB, key_type, 0, read_ec),                     \
+        EC_SHOWN(CKA_EC_POINT, PRIV, key_type, 0)
+
 static const p11_attr_entry table[] = {
     /* Storage objects */
     {CKA_CLASS, ALL, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH, ANY_VALUE,
@@ -348,7 +364,6 @@ static const p11_attr_entry table[] = {
     BAG(CKA_APPLICATION, DATA, FORM_BYTES, 0),
     BAG(CKA_OBJECT_ID, DATA, FORM_BYTES, 0),
     MATERIAL(CKA_VALUE, DATA | CERT | SECRET, ANY_KEY, SECRET, read_value),
-    MATERIAL(CKA_VALUE, PRIV, CKK_EC, PRIV, read_value),
     /* Certificates */
     {CKA_CERTIFICATE_TYPE, CERT, ANY_KEY, 0, FORM_ULONG, USE_KIND, BOTH,
      ANY_VALUE, 0, read_subtype, 0},
@@ -421,20 +436,11 @@ static const p11_attr_entry table[] = {
     /* RSA private keys have no CKA_VALUE to give, and none to read. */
     {CKA_VALUE, PRIV, CKK_RSA, PRIV, FORM_BYTES, USE_INPUT, 0, ANY_VALUE, 0,
      read_value, 0},
-    /* EC (the point on a private key too: libp11 and others use it) */
-    MATERIAL(CKA_EC_PARAMS, PRIV, CKK_EC, 0, read_ec),
-    {CKA_EC_PARAMS, PUB, CKK_EC, 0, FORM_BYTES, USE_INPUT, BOTH, ANY_VALUE, 0,
-     read_ec, 0},
-    MATERIAL(CKA_EC_POINT, PUB, CKK_EC, 0, read_ec),
-    {CKA_EC_POINT, PRIV, CKK_EC, 0, FORM_BYTES, USE_INPUT, 0, ANY_VALUE, 0,
-     read_ec, 0},
-    /* Edwards (PKCS#11 3.0): the same attributes, the curve's OID */
-    MATERIAL(CKA_EC_PARAMS, PRIV, CKK_EC_EDWARDS, 0, read_ec),
-    {CKA_EC_PARAMS, PUB, CKK_EC_EDWARDS, 0, FORM_BYTES, USE_INPUT, BOTH,
-     ANY_VALUE, 0, read_ec, 0},
-    MATERIAL(CKA_EC_POINT, PUB, CKK_EC_EDWARDS, 0, read_ec),
-    {CKA_EC_POINT, PRIV, CKK_EC_EDWARDS, 0, FORM_BYTES, USE_INPUT, 0, ANY_VALUE,
-     0, read_ec, 0},
+    /* EC, and the PKCS#11 3.0 Edwards and Montgomery keys with the same
+     * attributes (the curve's OID) */
+    EC_ROWS(CKK_EC),
+    EC_ROWS(CKK_EC_EDWARDS),
+    EC_ROWS(CKK_EC_MONTGOMERY),
 };
 
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))

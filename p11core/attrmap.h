@@ -59,6 +59,12 @@ CK_ULONG p11_subtype_from_kmip(CK_OBJECT_CLASS object_class,
  * module cannot make one. */
 uint32_t p11_kmip_algorithm(CK_KEY_TYPE key_type);
 
+/* The key type of a key of object_class whose KMIP algorithm gave subtype:
+ * that of its public key's curve where that names one (KMIP's ECDH is EC
+ * or X25519 / X448), else subtype. */
+CK_ULONG p11_key_subtype(CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                         const EVP_PKEY *key);
+
 /* Whether a secret key of this type MACs: CKK_GENERIC_SECRET and the HMAC
  * key types (CKK_SHA256_HMAC ...). */
 bool p11_mac_key_type(CK_KEY_TYPE key_type);
@@ -69,13 +75,13 @@ bool p11_mac_key_type(CK_KEY_TYPE key_type);
  * or PKCS#1 RSAPublicKey DER), or NULL. Free with EVP_PKEY_free. */
 EVP_PKEY *p11_public_key_from_kmip(const kmip_object *material);
 
-/* DER of the named curve of an EC key, or the curve OID of an Ed25519 /
- * Ed448 key (CKA_EC_PARAMS) into *out (free with OPENSSL_free); false
- * when key is neither. */
+/* DER of the named curve of an EC key, or the curve OID of an Ed25519,
+ * Ed448, X25519 or X448 key (CKA_EC_PARAMS) into *out (free with OPENSSL_free);
+ * false when key is neither. */
 bool p11_ec_params_der(const EVP_PKEY *key, uint8_t **out, size_t *len);
 
-/* DER OCTET STRING of the uncompressed point, or of an Edwards key's
- * RFC 8032 public key (CKA_EC_POINT); as above. */
+/* DER OCTET STRING of the uncompressed point, or of an Edwards or
+ * Montgomery key's RFC 8032 / 7748 public key (CKA_EC_POINT); as above. */
 bool p11_ec_point_der(const EVP_PKEY *key, uint8_t **out, size_t *len);
 
 /* The NID of the curve a CKA_EC_PARAMS value names (a named-curve OID),

@@ -23,7 +23,8 @@ static CK_RV template_kind(const CK_ATTRIBUTE *templ, CK_ULONG count,
     case CKO_PUBLIC_KEY:
     case CKO_PRIVATE_KEY:
         rv = p11_template_ulong(templ, count, CKA_KEY_TYPE, subtype);
-        if (rv == CKR_OK && *subtype != CKK_RSA && *subtype != CKK_EC)
+        if (rv == CKR_OK && *subtype != CKK_RSA && *subtype != CKK_EC &&
+            *subtype != CKK_EC_EDWARDS && *subtype != CKK_EC_MONTGOMERY)
             rv = CKR_ATTRIBUTE_VALUE_INVALID;
         return rv;
     case CKO_SECRET_KEY:

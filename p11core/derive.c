@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* C_DeriveKey with CKM_ECDH1_DERIVE: KMIP Derive Key (Derivation Method
- * Asymmetric Key, the peer's point as Derivation Data, the KDF's hash in
+/* C_DeriveKey with CKM_ECDH1_DERIVE (EC, X25519 and X448 keys): KMIP
+ * Derive Key (Derivation Method Asymmetric Key, the peer's point or RFC
+ * 7748 public key as Derivation Data, the KDF's hash in
  * Cryptographic Parameters, its shared data in Salt) and Activate in one
  * batch. The agreement runs on the server; the new secret key stays
  * there. */
@@ -45,32 +46,41 @@ static bool is_point(const uint8_t *data, size_t len, size_t field)
                        ((data[0] == 2 || data[0] == 3) && len == 1 + field));
 }
 
-/* The peer's point in pPublicData: the raw octets, or (as some callers
+/* Whether len bytes are a peer's public key for a base key whose field
+ * elements take field bytes: an EC point, or the RFC 7748 public key of
+ * an X25519 / X448 (montgomery) base key. */
+static bool is_peer_key(const uint8_t *data, size_t len, size_t field,
+                        bool montgomery)
+{
+    return montgomery ? len == field : is_point(data, len, field);
+}
+
+/* The peer's key in pPublicData: the raw octets, or (as some callers
  * send it) a DER OCTET STRING holding them. */
 static bool peer_point(const CK_ECDH1_DERIVE_PARAMS *p, size_t field,
-                       kmip_bytes *point)
+                       bool montgomery, kmip_bytes *point)
 {
     const uint8_t *data = p->public_data;
     size_t len = p->public_data_len, header = 2;
 
     if (data == NULL)
         return false;
-    if (is_point(data, len, field)) {
+    if (is_peer_key(data, len, field, montgomery)) {
         *point = (kmip_bytes){data, len};
         return true;
     }
     if (len > 3 && data[1] == 0x81)
         header = 3;
     if (len < header || data[0] != 4 ||
-        !is_point(data + header, len - header, field) ||
+        !is_peer_key(data + header, len - header, field, montgomery) ||
         (header == 2 ? data[1] : data[2]) != len - header)
         return false;
     *point = (kmip_bytes){data + header, len - header};
     return true;
 }
 
-/* The Derivation Parameters for mechanism with a base key of key_bits. */
-static CK_RV ecdh_params(const CK_MECHANISM *mechanism, CK_ULONG key_bits,
+/* The Derivation Parameters for mechanism with base key. */
+static CK_RV ecdh_params(const CK_MECHANISM *mechanism, const p11_object *key,
                          kmip_derivation_params *out)
 {
     const CK_ECDH1_DERIVE_PARAMS *p = mechanism->pParameter;
@@ -80,7 +90,8 @@ static CK_RV ecdh_params(const CK_MECHANISM *mechanism, CK_ULONG key_bits,
         !kdf_hash(p->kdf, &hash) ||
         (p->shared_data == NULL && p->shared_data_len != 0) ||
         (hash == 0 && p->shared_data_len != 0) ||
-        !peer_point(p, (key_bits + 7) / 8, &out->data))
+        !peer_point(p, (key->key_bits + 7) / 8,
+                    key->subtype == CKK_EC_MONTGOMERY, &out->data))
         return CKR_MECHANISM_PARAM_INVALID;
     out->crypto.present = hash != 0;
     out->crypto.hashing_algorithm = hash;
@@ -89,7 +100,8 @@ static CK_RV ecdh_params(const CK_MECHANISM *mechanism, CK_ULONG key_bits,
     return CKR_OK;
 }
 
-/* The base key: an EC private key that allows derivation. */
+/* The base key: an EC, X25519 or X448 private key that allows
+ * derivation. */
 static CK_RV base_key(p11_session *session, CK_OBJECT_HANDLE handle,
                       p11_object **out)
 {
@@ -99,7 +111,8 @@ static CK_RV base_key(p11_session *session, CK_OBJECT_HANDLE handle,
         return CKR_KEY_HANDLE_INVALID;
     if (rv != CKR_OK)
         return rv;
-    if ((*out)->object_class != CKO_PRIVATE_KEY || (*out)->subtype != CKK_EC)
+    if ((*out)->object_class != CKO_PRIVATE_KEY ||
+        ((*out)->subtype != CKK_EC && (*out)->subtype != CKK_EC_MONTGOMERY))
         return CKR_KEY_TYPE_INCONSISTENT;
     return p11_object_allows(*out, CKA_DERIVE) ? CKR_OK
                                                : CKR_KEY_FUNCTION_NOT_PERMITTED;
@@ -177,7 +190,7 @@ static CK_RV derive_key(p11_session *session, const CK_MECHANISM *mechanism,
     if (rv == CKR_OK)
         rv = base_key(session, base, &key);
     if (rv == CKR_OK)
-        rv = ecdh_params(mechanism, key->key_bits, &request.args.params);
+        rv = ecdh_params(mechanism, key, &request.args.params);
     if (rv == CKR_OK)
         rv = derived_key_type(templ, count, &request.key_type);
     if (rv != CKR_OK)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-/* EdDSA (PKCS#11 3.0 CKK_EC_EDWARDS, CKM_EDDSA): the curves a
- * CKA_EC_PARAMS names, the signature length, and local verification. */
+/* The PKCS#11 3.0 curves whose keys are raw bytes (CKK_EC_EDWARDS,
+ * CKK_EC_MONTGOMERY) as a CKA_EC_PARAMS names them, and EdDSA (CKM_EDDSA):
+ * the signature length and local verification. */
 #ifndef P11CORE_EDDSA_H
 #define P11CORE_EDDSA_H
 
@@ -10,12 +11,28 @@
 
 #include <openssl/evp.h>
 
-#include <p11-kit/pkcs11.h>
+#include "p11core_internal.h"
 
-/* The KMIP Cryptographic Algorithm (Ed25519, Ed448) of an Edwards curve's
- * CKA_EC_PARAMS: its OID (1.3.101.112, 1.3.101.113) or the PrintableString
- * "edwards25519" / "edwards448", both DER; 0 for anything else. */
-uint32_t p11_eddsa_params_algorithm(const uint8_t *der, size_t len);
+/* A curve of the PKCS#11 3.0 key types whose keys are raw byte strings:
+ * CKK_EC_EDWARDS (Ed25519, Ed448) and CKK_EC_MONTGOMERY (X25519, X448). */
+typedef struct p11_raw_curve {
+    int nid;
+    CK_KEY_TYPE key_type;
+    const char *name;    /* PKCS#11 3.0's printable curve name */
+    uint32_t algorithm;  /* the KMIP Cryptographic Algorithm */
+    uint32_t kmip_curve; /* the KMIP Recommended Curve; 0: not sent */
+    int32_t bits;
+    size_t key_bytes; /* of a public or private key */
+} p11_raw_curve;
+
+/* The curve of key_type a CKA_EC_PARAMS names: its OID (RFC 8410:
+ * 1.3.101.110 to 113) or its PrintableString ("edwards25519",
+ * "curve25519" ...), both DER; NULL for anything else. */
+const p11_raw_curve *p11_raw_curve_of_params(CK_KEY_TYPE key_type,
+                                             const uint8_t *der, size_t len);
+
+/* The curve of an X25519, X448, Ed25519 or Ed448 key; NULL for others. */
+const p11_raw_curve *p11_raw_curve_of_key(const EVP_PKEY *key);
 
 /* Bytes of a pure EdDSA signature with a key of key_bits (64 for
  * Ed25519, 114 for Ed448). */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Template values -> DER for Register: RSA public keys as PKCS#1, EC
- * public keys as SubjectPublicKeyInfo, private keys as PKCS#8, secret keys
- * raw, certificates as given (checked to parse), data as Secret Data. */
+/* Template values -> DER for Register: RSA public keys as PKCS#1, EC,
+ * Edwards and Montgomery public keys as SubjectPublicKeyInfo, private keys as
+ * PKCS#8, secret keys raw, certificates as given (checked to parse), data as
+ * Secret Data. */
 #include "key_import.h"
 
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "kmip/tags.h"
 
 #include "attrmap.h"
+#include "eddsa.h"
 
 /* The value of a required attribute, or NULL (absent or empty). */
 static const CK_ATTRIBUTE *required(const CK_ATTRIBUTE *templ, CK_ULONG count,
@@ -225,6 +227,42 @@ static CK_RV ec_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
     return rv;
 }
 
+/* A key whose material is raw bytes (PKCS#11 3.0 CKK_EC_EDWARDS,
+ * CKK_EC_MONTGOMERY): the
+ * curve from CKA_EC_PARAMS, the private key in CKA_VALUE, the public key
+ * in CKA_EC_POINT (a DER OCTET STRING, or raw). */
+static CK_RV raw_key(const CK_ATTRIBUTE *templ, CK_ULONG count, bool private,
+                     CK_ULONG subtype, EVP_PKEY **out)
+{
+    const CK_ATTRIBUTE *params = required(templ, count, CKA_EC_PARAMS);
+    const CK_ATTRIBUTE *part =
+        required(templ, count, private ? CKA_VALUE : CKA_EC_POINT);
+    const p11_raw_curve *curve =
+        params != NULL ? p11_raw_curve_of_params(subtype, params->pValue,
+                                                 params->ulValueLen)
+                       : NULL;
+    const uint8_t *bytes;
+    size_t len;
+
+    if (params == NULL || part == NULL)
+        return CKR_TEMPLATE_INCOMPLETE;
+    if (curve == NULL)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    bytes = part->pValue;
+    len = part->ulValueLen;
+    if (!private && len != curve->key_bytes)
+        ec_point(part, &bytes, &len);
+    *out = private
+               ? EVP_PKEY_new_raw_private_key_ex(NULL, OBJ_nid2sn(curve->nid),
+                                                 NULL, bytes, len)
+               : EVP_PKEY_new_raw_public_key_ex(NULL, OBJ_nid2sn(curve->nid),
+                                                NULL, bytes, len);
+    ERR_clear_error();
+    return *out != NULL && len == curve->key_bytes
+               ? CKR_OK
+               : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
 static CK_RV asymmetric(const CK_ATTRIBUTE *templ, CK_ULONG count,
                         CK_OBJECT_CLASS object_class, CK_ULONG subtype,
                         p11_import *out)
@@ -233,9 +271,11 @@ static CK_RV asymmetric(const CK_ATTRIBUTE *templ, CK_ULONG count,
     EVP_PKEY *key = NULL;
     uint8_t *der = NULL;
     int len = -1;
-    CK_RV rv = subtype == CKK_RSA  ? rsa_key(templ, count, private, &key)
-               : subtype == CKK_EC ? ec_key(templ, count, private, &key)
-                                   : CKR_ATTRIBUTE_VALUE_INVALID;
+    CK_RV rv = subtype == CKK_RSA ? rsa_key(templ, count, private, &key)
+               : subtype == CKK_EC
+                   ? ec_key(templ, count, private, &key)
+                   : raw_key(templ, count, private, subtype, &key);
+    const p11_raw_curve *curve = p11_raw_curve_of_key(key);
 
     if (rv != CKR_OK)
         return rv;
@@ -256,8 +296,11 @@ static CK_RV asymmetric(const CK_ATTRIBUTE *templ, CK_ULONG count,
     }
     out->object.object_type =
         private ? KMIP_OBJECT_TYPE_PRIVATE_KEY : KMIP_OBJECT_TYPE_PUBLIC_KEY;
-    out->object.algorithm = p11_kmip_algorithm(subtype);
-    out->object.length = EVP_PKEY_get_bits(key);
+    /* An Edwards or Montgomery key's KMIP algorithm and length are its
+     * curve's (Ed448 is not Ed25519; OpenSSL gives X25519 253 bits). */
+    out->object.algorithm =
+        curve != NULL ? curve->algorithm : p11_kmip_algorithm(subtype);
+    out->object.length = curve != NULL ? curve->bits : EVP_PKEY_get_bits(key);
     EVP_PKEY_free(key);
     ERR_clear_error();
     return take_der(out, der, len);

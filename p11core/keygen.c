@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C_GenerateKey (AES, generic secret) and C_GenerateKeyPair (RSA, EC,
- * Edwards):
+ * Edwards, Montgomery):
  * Create / Create Key Pair and Activate in one batch. */
 #include "core.h"
 
@@ -28,6 +28,7 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
         {CKM_RSA_PKCS_KEY_PAIR_GEN, CKK_RSA},
         {CKM_EC_KEY_PAIR_GEN, CKK_EC},
         {CKM_EC_EDWARDS_KEY_PAIR_GEN, CKK_EC_EDWARDS},
+        {CKM_EC_MONTGOMERY_KEY_PAIR_GEN, CKK_EC_MONTGOMERY},
     };
     const struct p11_mechanism *info;
 
@@ -229,6 +230,19 @@ static const struct {
     {NID_secp521r1, KMIP_RECOMMENDED_CURVE_P_521, 521},
 };
 
+/* The Recommended Curve (in Cryptographic Domain Parameters) and the
+ * length of a new key pair. */
+static CK_RV add_curve(kmip_item *common, uint32_t curve, int32_t bits)
+{
+    kmip_item *domain =
+        kmip_add_structure(common, KMIP_TAG_CRYPTOGRAPHIC_DOMAIN_PARAMETERS);
+
+    return kmip_add_enum(domain, KMIP_TAG_RECOMMENDED_CURVE, curve) == NULL ||
+                   kmip_attrs_add_length(common, bits) == NULL
+               ? CKR_HOST_MEMORY
+               : CKR_OK;
+}
+
 static CK_RV ec_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
                       kmip_item *common)
 {
@@ -243,29 +257,32 @@ static CK_RV ec_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
     for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++) {
         if (curves[i].nid != nid)
             continue;
-        kmip_item *domain = kmip_add_structure(
-            common, KMIP_TAG_CRYPTOGRAPHIC_DOMAIN_PARAMETERS);
-
-        if (kmip_add_enum(domain, KMIP_TAG_RECOMMENDED_CURVE,
-                          curves[i].curve) == NULL ||
-            kmip_attrs_add_length(common, curves[i].bits) == NULL)
-            return CKR_HOST_MEMORY;
-        return CKR_OK;
+        return add_curve(common, curves[i].curve, curves[i].bits);
     }
     return CKR_ATTRIBUTE_VALUE_INVALID; /* a curve this module lacks */
 }
 
-/* The Edwards curve a CKA_EC_PARAMS names, as the KMIP algorithm
- * (Ed25519 or Ed448) in *algorithm. */
-static CK_RV edwards_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
-                           uint32_t *algorithm)
+/* The Edwards or Montgomery curve a CKA_EC_PARAMS names, as the KMIP
+ * algorithm in *algorithm and, for Montgomery curves, whose KMIP
+ * algorithm (ECDH) does not name one, the Recommended Curve and length in
+ * common. */
+static CK_RV raw_curve_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
+                             CK_ULONG count, uint32_t *algorithm,
+                             kmip_item *common)
 {
     const CK_ATTRIBUTE *params = p11_template_find(templ, count, CKA_EC_PARAMS);
+    const p11_raw_curve *curve;
 
     if (params == NULL)
         return CKR_TEMPLATE_INCOMPLETE;
-    *algorithm = p11_eddsa_params_algorithm(params->pValue, params->ulValueLen);
-    return *algorithm != 0 ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+    curve =
+        p11_raw_curve_of_params(key_type, params->pValue, params->ulValueLen);
+    if (curve == NULL)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    *algorithm = curve->algorithm;
+    return curve->kmip_curve != 0
+               ? add_curve(common, curve->kmip_curve, curve->bits)
+               : CKR_OK;
 }
 
 typedef struct pair_templates {
@@ -290,7 +307,8 @@ static CK_RV pair_common(CK_KEY_TYPE key_type, const pair_templates *t,
         rv = key_type == CKK_RSA ? rsa_attrs(t->pub, t->pub_count, common)
              : key_type == CKK_EC
                  ? ec_attrs(t->pub, t->pub_count, common)
-                 : edwards_attrs(t->pub, t->pub_count, &algorithm);
+                 : raw_curve_attrs(key_type, t->pub, t->pub_count, &algorithm,
+                                   common);
     if (rv == CKR_OK && kmip_attrs_add_algorithm(common, algorithm) == NULL)
         rv = CKR_HOST_MEMORY;
     return rv;

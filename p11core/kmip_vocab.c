@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* KMIP object types and algorithms in PKCS#11 terms. */
 #include "attrmap.h"
+#include "eddsa.h"
 #include "mech_params.h"
 
 #include "kmip/tags.h"
@@ -26,6 +27,9 @@ static const struct {
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, CKK_EC},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDSA, CKK_EC},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, CKK_EC},
+    /* Read back, ECDH is CKK_EC until the key shows its curve
+     * (p11_key_subtype). */
+    {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, CKK_EC_MONTGOMERY},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519, CKK_EC_EDWARDS},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448, CKK_EC_EDWARDS},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_AES, CKK_AES},
@@ -69,6 +73,18 @@ CK_ULONG p11_subtype_from_kmip(CK_OBJECT_CLASS object_class, uint32_t algorithm)
     /* A symmetric key of another algorithm is still a secret. */
     return object_class == CKO_SECRET_KEY ? CKK_GENERIC_SECRET
                                           : CK_UNAVAILABLE_INFORMATION;
+}
+
+CK_ULONG p11_key_subtype(CK_OBJECT_CLASS object_class, CK_ULONG subtype,
+                         const EVP_PKEY *key)
+{
+    const p11_raw_curve *curve = p11_raw_curve_of_key(key);
+
+    return (object_class == CKO_PUBLIC_KEY ||
+            object_class == CKO_PRIVATE_KEY) &&
+                   curve != NULL
+               ? curve->key_type
+               : subtype;
 }
 
 uint32_t p11_kmip_algorithm(CK_KEY_TYPE key_type)

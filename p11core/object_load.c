@@ -310,7 +310,8 @@ static void commit(staged_object *staged)
         object->kmip_object_type = cache->kmip_object_type;
         object->kmip_algorithm = cache->kmip_algorithm;
         object->object_class = cache->object_class;
-        object->subtype = cache->subtype;
+        object->subtype = p11_key_subtype(cache->object_class, cache->subtype,
+                                          cache->public_key);
         object->key_bits = cache->key_bits;
         object->usage_mask = cache->usage_mask;
         object->state = cache->state;

@@ -29,6 +29,14 @@
 
 #include <p11-kit/pkcs11.h>
 
+/* PKCS#11 3.0 values p11-kit's pkcs11.h (0.24) lacks. */
+#ifndef CKK_EC_MONTGOMERY
+#define CKK_EC_MONTGOMERY (0x41UL)
+#endif
+#ifndef CKM_EC_MONTGOMERY_KEY_PAIR_GEN
+#define CKM_EC_MONTGOMERY_KEY_PAIR_GEN (0x1056UL)
+#endif
+
 #include <openssl/evp.h>
 
 #include "kmip/client.h"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Public key material: KMIP key values to EVP_PKEY, and the DER forms of
- * CKA_EC_PARAMS and CKA_EC_POINT (of EC and Edwards keys). */
+ * CKA_EC_PARAMS and CKA_EC_POINT (of EC, Edwards and Montgomery keys). */
 #include "attrmap.h"
+#include "eddsa.h"
 
 #include <stdio.h>
 
@@ -35,8 +36,7 @@ bool p11_ec_params_der(const EVP_PKEY *key, uint8_t **out, size_t *len)
     unsigned char *der = NULL;
     int der_len;
 
-    if (key != NULL &&
-        (EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448")))
+    if (p11_raw_curve_of_key(key) != NULL)
         /* The curve's OID (RFC 8410), whatever form the template had. */
         snprintf(curve, sizeof(curve), "%s", EVP_PKEY_get0_type_name(key));
     else if (key == NULL || !EVP_PKEY_is_a(key, "EC") ||

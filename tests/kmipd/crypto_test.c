@@ -34,3 +34,10 @@ void crypto_test_assert_reason(kmip_rc rc, const kmip_status *st,
     assert_int_equal(rc, KMIP_E_RESULT);
     assert_int_equal(st->result_reason, reason);
 }
+
+int crypto_test_clear_cache(void **state)
+{
+    (void)state;
+    kmipd_key_cache_clear();
+    return 0;
+}

@@ -18,4 +18,8 @@ EVP_PKEY *crypto_test_private_key(uint32_t algorithm, int32_t length);
 void crypto_test_assert_reason(kmip_rc rc, const kmip_status *st,
                                uint32_t reason);
 
+/* A cmocka group teardown: empties kmipd's parsed-key cache, so that
+ * leak checkers see no key left. */
+int crypto_test_clear_cache(void **state);
+
 #endif

@@ -185,13 +185,6 @@ static void pkcs8_declared_as_another_algorithm_is_invalid_field(void **state)
     kmipd_buf_clear(&pub);
 }
 
-static int clear_cache(void **state)
-{
-    (void)state;
-    kmipd_key_cache_clear();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,5 +194,5 @@ int main(void)
         cmocka_unit_test(raw_public_key_round_trips),
         cmocka_unit_test(pkcs8_declared_as_another_algorithm_is_invalid_field),
     };
-    return cmocka_run_group_tests(tests, NULL, clear_cache);
+    return cmocka_run_group_tests(tests, NULL, crypto_test_clear_cache);
 }

@@ -3,7 +3,8 @@
 with_server.py started: CKM_EC_EDWARDS_KEY_PAIR_GEN with the curve named
 by OID or by name, the PKCS#11 3.0 public attributes on both keys,
 CKM_EDDSA signatures checked with OpenSSL (cryptography) and by C_Verify,
-and the standard's codes for wrong keys, curves and parameters.
+imported keys (C_CreateObject), and the standard's codes for wrong keys,
+curves and parameters.
 
     test_eddsa_e2e.py MODULE
 """
@@ -125,6 +126,34 @@ class EdDSA(unittest.TestCase):
                     printable(b"edwards1"))
         assert_code(self, CKR_MECHANISM_PARAM_INVALID, SESSION.sign,
                     private, MESSAGE, Mechanism(CKM_EDDSA, bytes(8)))
+
+    def test_imported_keys_sign_and_verify(self):
+        own = ed25519.Ed25519PrivateKey.generate()
+        raw = own.private_bytes(serialization.Encoding.Raw,
+                                serialization.PrivateFormat.Raw,
+                                serialization.NoEncryption())
+        private = SESSION.createObject([
+            (CKA_CLASS, CKO_PRIVATE_KEY), (CKA_KEY_TYPE, CKK_EC_EDWARDS),
+            (CKA_TOKEN, True), (CKA_EC_PARAMS, printable(b"edwards25519")),
+            (CKA_VALUE, raw), (CKA_SIGN, True)])
+        self.assertEqual(attribute(private, CKA_EC_PARAMS), ED25519_OID)
+        signature = bytes(SESSION.sign(private, MESSAGE,
+                                       Mechanism(CKM_EDDSA)))
+        own.public_key().verify(signature, MESSAGE)
+        signer = ed448.Ed448PrivateKey.generate()
+        point = signer.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        public = SESSION.createObject([
+            (CKA_CLASS, CKO_PUBLIC_KEY), (CKA_KEY_TYPE, CKK_EC_EDWARDS),
+            (CKA_TOKEN, True), (CKA_EC_PARAMS, ED448_OID),
+            (CKA_EC_POINT, bytes([0x04, len(point)]) + point),
+            (CKA_VERIFY, True)])
+        self.assertTrue(SESSION.verify(public, MESSAGE,
+                                       signer.sign(MESSAGE),
+                                       Mechanism(CKM_EDDSA)))
+        assert_code(self, CKR_ATTRIBUTE_VALUE_INVALID, SESSION.createObject, [
+            (CKA_CLASS, CKO_PRIVATE_KEY), (CKA_KEY_TYPE, CKK_EC_EDWARDS),
+            (CKA_TOKEN, True), (CKA_EC_PARAMS, ED448_OID), (CKA_VALUE, raw)])
 
     def test_mechanisms_are_listed(self):
         mechanisms = LIB.getMechanismList(SLOT)

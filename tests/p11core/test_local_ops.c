@@ -176,26 +176,39 @@ static void random_of_zero_bytes_is_ok_and_seed_is_not_supported(void **state)
                      CKR_ARGUMENTS_BAD);
 }
 
+/* C_GetMechanismInfo of type gives these sizes and flags. */
+static void assert_info(CK_MECHANISM_TYPE type, CK_ULONG min, CK_ULONG max,
+                        CK_FLAGS flags)
+{
+    CK_MECHANISM_INFO info;
+    assert_int_equal(p11->C_GetMechanismInfo(slot, type, &info), CKR_OK);
+    assert_int_equal(info.ulMinKeySize, min);
+    assert_int_equal(info.ulMaxKeySize, max);
+    assert_int_equal(info.flags, flags);
+}
+
 static void ecdsa_info_gives_curve_bits_and_ec_flags(void **state)
 {
     (void)state;
-    CK_MECHANISM_INFO info;
-    assert_int_equal(p11->C_GetMechanismInfo(slot, CKM_ECDSA_SHA384, &info),
-                     CKR_OK);
-    assert_int_equal(info.ulMinKeySize, 256);
-    assert_int_equal(info.ulMaxKeySize, 521);
-    assert_int_equal(info.flags, CKF_HW | CKF_SIGN | CKF_VERIFY | CKF_EC_F_P |
-                                     CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS);
+    assert_info(CKM_ECDSA_SHA384, 256, 521,
+                CKF_HW | CKF_SIGN | CKF_VERIFY | CKF_EC_F_P |
+                    CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS);
+}
+
+static void ecdh_and_montgomery_info_cover_x25519_and_x448(void **state)
+{
+    (void)state;
+    assert_info(CKM_ECDH1_DERIVE, 255, 521,
+                CKF_HW | CKF_DERIVE | CKF_EC_F_P | CKF_EC_NAMEDCURVE |
+                    CKF_EC_UNCOMPRESS);
+    assert_info(0x1056 /* CKM_EC_MONTGOMERY_KEY_PAIR_GEN */, 255, 448,
+                CKF_HW | CKF_GENERATE_KEY_PAIR | CKF_EC_NAMEDCURVE);
 }
 
 static void aes_gcm_info_gives_key_bytes_and_cipher_flags(void **state)
 {
     (void)state;
-    CK_MECHANISM_INFO info;
-    assert_int_equal(p11->C_GetMechanismInfo(slot, CKM_AES_GCM, &info), CKR_OK);
-    assert_int_equal(info.ulMinKeySize, 16);
-    assert_int_equal(info.ulMaxKeySize, 32);
-    assert_int_equal(info.flags, CKF_HW | CKF_ENCRYPT | CKF_DECRYPT);
+    assert_info(CKM_AES_GCM, 16, 32, CKF_HW | CKF_ENCRYPT | CKF_DECRYPT);
 }
 
 static void digest_info_has_only_the_digest_flag(void **state)
@@ -211,9 +224,9 @@ static void mechanism_list_holds_every_table_entry(void **state)
     (void)state;
     CK_ULONG count = 0;
     assert_int_equal(p11->C_GetMechanismList(slot, NULL, &count), CKR_OK);
-    /* 39, issue 13's five HMAC _GENERAL forms and CKM_RSA_X_509, and the
-     * two EdDSA mechanisms. */
-    assert_int_equal(count, 47);
+    /* 39, issue 13's five HMAC _GENERAL forms and CKM_RSA_X_509, the
+     * two EdDSA mechanisms and CKM_EC_MONTGOMERY_KEY_PAIR_GEN. */
+    assert_int_equal(count, 48);
 }
 
 static int open_session(void **state)
@@ -261,6 +274,7 @@ int main(void)
         cmocka_unit_test(sign_without_init_is_not_initialized),
         cmocka_unit_test(random_of_zero_bytes_is_ok_and_seed_is_not_supported),
         cmocka_unit_test(ecdsa_info_gives_curve_bits_and_ec_flags),
+        cmocka_unit_test(ecdh_and_montgomery_info_cover_x25519_and_x448),
         cmocka_unit_test(aes_gcm_info_gives_key_bytes_and_cipher_flags),
         cmocka_unit_test(digest_info_has_only_the_digest_flag),
         cmocka_unit_test(mechanism_list_holds_every_table_entry),
