@@ -94,6 +94,8 @@ static CK_RV decrypt_finish(p11_session *session, p11_operation *op,
                             CK_ULONG_PTR out_len, bool *keep)
 {
     decrypt_ctx *ctx = op->ctx;
+    if (op->stream.len > 0)
+        return p11_op_stream_final(session, op, false, out, out_len, keep);
     size_t needed;
     bool exact;
     CK_RV rv = plaintext_length(ctx, op->key_object, len, &needed, &exact);

@@ -172,6 +172,8 @@ static CK_RV encrypt_finish(p11_session *session, p11_operation *op,
                             CK_ULONG_PTR out_len, bool *keep)
 {
     encrypt_ctx *ctx = op->ctx;
+    if (op->stream.len > 0)
+        return p11_op_stream_final(session, op, true, out, out_len, keep);
     size_t expected;
     CK_RV rv = ciphertext_length(ctx, op->key_object, len, &expected);
     if (rv == CKR_OK)
