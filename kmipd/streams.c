@@ -39,6 +39,7 @@ kmipd_streams *kmipd_streams_new(unsigned per_client, unsigned max_total,
     kmipd_streams *streams = calloc(1, sizeof(*streams));
     if (streams == NULL)
         return NULL;
+    max_total = max_total < KMIPD_STREAMS_MAX ? max_total : KMIPD_STREAMS_MAX;
     streams->slots = calloc(max_total > 0 ? max_total : 1, sizeof(stream_slot));
     if (streams->slots == NULL) {
         free(streams);

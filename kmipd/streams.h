@@ -14,6 +14,8 @@
 #include "kmipd/crypto.h"
 
 #define KMIPD_STREAM_ID_LEN 16
+/* The most streams a server holds, whatever max_total says. */
+#define KMIPD_STREAMS_MAX 65536u
 
 typedef struct kmipd_streams kmipd_streams;
 
