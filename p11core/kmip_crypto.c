@@ -42,11 +42,15 @@ static void request_args(const p11_object *key, const p11_kmip_params *p,
 
 /* Sends operation with args and reads the result; on CKR_OK the caller
  * frees *resp (result points into it). A refusal of the operation or its
- * parameters is CKR_MECHANISM_INVALID. */
+ * parameters is CKR_MECHANISM_INVALID. A request of a KMIP stream is not
+ * sent again after a dropped connection: the server may have taken its
+ * data into the stream already. */
 static p11_reply crypto_call(p11_session *session, uint32_t operation,
                              const kmip_crypto_args *args, kmip_response **resp,
                              kmip_crypto_result *result)
 {
+    bool streamed =
+        args->init_indicator.present || args->correlation_value.data != NULL;
     kmip_version version;
     CK_RV rv = p11_kmip_version(session, &version);
     if (rv != CKR_OK)
@@ -55,8 +59,8 @@ static p11_reply crypto_call(p11_session *session, uint32_t operation,
     if (payload == NULL)
         return p11_reply_local(CKR_HOST_MEMORY);
     const kmip_item *response_payload;
-    p11_reply reply = p11_kmip_call_one(session, operation, payload, true, resp,
-                                        &response_payload);
+    p11_reply reply = p11_kmip_call_one(session, operation, payload, !streamed,
+                                        resp, &response_payload);
     if (reply.answer == P11_ANSWER_UNSUPPORTED)
         reply.rv = CKR_MECHANISM_INVALID;
     if (reply.rv != CKR_OK)
