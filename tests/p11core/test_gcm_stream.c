@@ -224,7 +224,11 @@ static void a_long_stream_holds_no_input(void **state)
         if (i == 0)
             first = resident_pages();
     }
-    assert_true((resident_pages() - first) * page < 4u * 1024u * 1024u);
+    size_t grown = (resident_pages() - first) * page;
+#ifndef __SANITIZE_ADDRESS__ /* ASan keeps freed memory in quarantine */
+    assert_true(grown < 4u * 1024u * 1024u);
+#endif
+    print_message("grew by %zu bytes\n", grown);
     CK_ULONG out_len = LONG_PART;
     assert_int_equal(p11->C_EncryptFinal(session, out, &out_len), CKR_OK);
     assert_int_equal(out_len, 16);
