@@ -2,7 +2,8 @@
 /* The cryptographic operations: Encrypt, Decrypt, Sign, Signature Verify,
  * MAC, MAC Verify and RNG Retrieve. Each loads the key for its owner,
  * checks its type, state (Active) and Cryptographic Usage Mask, then
- * calls kmipd/crypto.h. */
+ * calls kmipd/crypto.h; Encrypt and Decrypt may also stream
+ * (ops_stream.h). */
 #include <time.h>
 
 #include "kmip/attrs.h"

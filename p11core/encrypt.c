@@ -3,8 +3,9 @@
  * public key, locally (PKCS#1 v1.5, OAEP); with an AES key, one KMIP
  * Encrypt on the server, the GCM tag appended to the ciphertext. Multi-part
  * ECB, CBC, CBC-PAD and CTR stream (cipher_stream.c): C_EncryptFinal
- * encrypts what is left; GCM and RSA input is gathered and encrypted by
- * C_EncryptFinal. */
+ * encrypts what is left; GCM streams over the server's KMIP stream, which
+ * C_EncryptFinal ends, where the server has one; RSA input, and GCM input
+ * elsewhere, is gathered and encrypted by C_EncryptFinal. */
 #include <stdlib.h>
 #include <string.h>
 
