@@ -260,6 +260,9 @@ static const config_key config_keys[] = {
     {"idle_timeout_ms", parse_uint, FIELD(idle_timeout_ms), 1, 86400000},
     {"handshake_timeout_ms", parse_uint, FIELD(handshake_timeout_ms), 1,
      600000},
+    {"max_streams_per_client", parse_uint, FIELD(max_streams_per_client), 1,
+     4096},
+    {"stream_timeout_ms", parse_uint, FIELD(stream_timeout_ms), 1, 86400000},
     {"export_private_keys", parse_bool, FIELD(export_private_keys), 0, 0},
     {"allow_triple_des", parse_bool, FIELD(allow_triple_des), 0, 0},
     {"faults", parse_faults, FIELD(faults), 0, 0},
@@ -279,6 +282,8 @@ static bool config_defaults(kmipd_config *config)
     config->max_handshakes_per_peer = 8;
     config->idle_timeout_ms = 60000;
     config->handshake_timeout_ms = 5000;
+    config->max_streams_per_client = 8;
+    config->stream_timeout_ms = 300000;
     return config->listen_host != NULL && config->listen_port != NULL;
 }
 

@@ -56,6 +56,12 @@ typedef struct kmipd_config {
                                        * bounds the arrival of one message */
     unsigned handshake_timeout_ms;    /* "handshake_timeout_ms": default
                                        * 5000 */
+    unsigned max_streams_per_client;  /* "max_streams_per_client": KMIP
+                                       * streams a client holds open,
+                                       * default 8 */
+    unsigned stream_timeout_ms;       /* "stream_timeout_ms": an idle
+                                       * stream is dropped after this,
+                                       * default 300000 */
     bool export_private_keys;         /* "export_private_keys": may Get return
                                        * private keys created on the server;
                                        * default false */

@@ -224,6 +224,28 @@ kmip_rc kmipd_aes_decrypt(const uint8_t *key, size_t key_len,
                           size_t len, kmipd_cipher_output *out,
                           kmip_status *status);
 
+/* The same ciphers run over several requests (KMIP streaming): start
+ * resolves params and the IV (one generated goes to generated_iv) and
+ * takes the GCM AAD; each update ciphers more input into a new out (what
+ * the mode can give: whole blocks for ECB and CBC); finish ciphers the
+ * last input and gives the rest and the GCM tag (encryption) or checks the
+ * given tag (decryption). A stream holds under a block of input between calls.
+ * Free with kmipd_cipher_stream_free, after a failure too. */
+typedef struct kmipd_cipher_stream kmipd_cipher_stream;
+kmip_rc kmipd_cipher_stream_start(const uint8_t *key, size_t key_len,
+                                  const kmipd_crypto_params *params,
+                                  const kmipd_cipher_input *input, bool encrypt,
+                                  kmipd_cipher_stream **out,
+                                  kmipd_buf *generated_iv, kmip_status *status);
+kmip_rc kmipd_cipher_stream_update(kmipd_cipher_stream *s, const uint8_t *in,
+                                   size_t len, kmipd_buf *out,
+                                   kmip_status *status);
+kmip_rc kmipd_cipher_stream_finish(kmipd_cipher_stream *s, const uint8_t *in,
+                                   size_t len, const uint8_t *tag,
+                                   size_t tag_len, kmipd_cipher_output *out,
+                                   kmip_status *status);
+void kmipd_cipher_stream_free(kmipd_cipher_stream *s);
+
 /* HMAC over data with a raw key. The hash comes from algorithm (the
  * key's HMAC_SHA* Cryptographic Algorithm), else from the parameters'
  * Cryptographic Algorithm or Hashing Algorithm. */

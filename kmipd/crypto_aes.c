@@ -24,6 +24,7 @@ typedef struct aes_scheme {
     bool pad;       /* PKCS5 padding (ECB, CBC) */
     size_t iv_len;  /* IV length to generate or expect; 0: no IV */
     size_t tag_len; /* GCM */
+    bool tag_given; /* a Tag Length was given */
 } aes_scheme;
 
 void kmipd_cipher_output_clear(kmipd_cipher_output *out)
@@ -123,6 +124,7 @@ static kmip_rc resolve_aes(size_t key_len, const kmipd_crypto_params *p,
                     "IV Length of %d bits", (int)p->iv_length);
             scheme->iv_len = (size_t)p->iv_length / 8;
         }
+        scheme->tag_given = p->tag_length != 0;
         scheme->tag_len =
             p->tag_length != 0 ? (size_t)p->tag_length : GCM_TAG_DEFAULT;
         if (p->tag_length < 0 || scheme->tag_len < 4 || scheme->tag_len > 16)
@@ -207,37 +209,159 @@ static EVP_CIPHER_CTX *start_cipher(const aes_scheme *scheme,
     return ctx;
 }
 
-/* Runs the cipher over in into out->data (AAD first, GCM tag set before
- * the final block on decryption, read after it on encryption). */
-static bool run_cipher(EVP_CIPHER_CTX *ctx, const aes_scheme *scheme,
-                       const kmipd_cipher_input *input, const uint8_t *in,
-                       size_t len, bool encrypt, kmipd_cipher_output *out)
+/* A cipher run over one or several requests. */
+struct kmipd_cipher_stream {
+    EVP_CIPHER_CTX *ctx;
+    aes_scheme scheme;
+    bool encrypt;
+    size_t total; /* input bytes so far */
+};
+
+void kmipd_cipher_stream_free(kmipd_cipher_stream *s)
+{
+    if (s == NULL)
+        return;
+    EVP_CIPHER_CTX_free(s->ctx);
+    OPENSSL_clear_free(s, sizeof(*s));
+}
+
+static kmip_rc cipher_failed(const kmipd_cipher_stream *s, kmip_status *status)
+{
+    return kmipd_crypto_fail(
+        status, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+        s->encrypt ? "encryption failed"
+                   : "decryption failed (wrong key, padding or tag)");
+}
+
+kmip_rc kmipd_cipher_stream_start(const uint8_t *key, size_t key_len,
+                                  const kmipd_crypto_params *params,
+                                  const kmipd_cipher_input *input, bool encrypt,
+                                  kmipd_cipher_stream **out,
+                                  kmipd_buf *generated_iv, kmip_status *status)
+{
+    const uint8_t *iv = NULL;
+    *out = OPENSSL_zalloc(sizeof(**out));
+    if (*out == NULL)
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                                 "out of memory");
+    kmipd_cipher_stream *s = *out;
+    s->encrypt = encrypt;
+    kmip_rc rc = resolve_aes(key_len, params, &s->scheme, status);
+    if (rc == KMIP_OK)
+        rc = choose_iv(&s->scheme, params, input, encrypt, generated_iv, &iv,
+                       status);
+    size_t iv_len = input->iv != NULL ? input->iv_len : s->scheme.iv_len;
+    if (rc == KMIP_OK)
+        s->ctx = start_cipher(&s->scheme, key, iv, iv_len, encrypt);
+    int aad_n;
+    if (rc == KMIP_OK &&
+        (s->ctx == NULL ||
+         (s->scheme.mode == KMIP_BLOCK_CIPHER_MODE_GCM && input->aad != NULL &&
+          EVP_CipherUpdate(s->ctx, NULL, &aad_n, input->aad,
+                           (int)input->aad_len) != 1)))
+        rc = cipher_failed(s, status);
+    if (rc != KMIP_OK) {
+        kmipd_cipher_stream_free(s);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Ciphers len bytes of in into out (room for len plus a block). */
+static kmip_rc stream_update(kmipd_cipher_stream *s, const uint8_t *in,
+                             size_t len, uint8_t *out, size_t *written,
+                             kmip_status *status)
 {
     int n = 0;
-    int final_len = 0;
+    *written = 0;
+    if (len > INT32_MAX - AES_BLOCK)
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                 "%zu bytes in one request", len);
+    if (len > 0 && EVP_CipherUpdate(s->ctx, out, &n, in, (int)len) != 1)
+        return cipher_failed(s, status);
+    s->total += len;
+    *written = (size_t)n;
+    return KMIP_OK;
+}
+
+/* What the end of a run needs: whole blocks without padding, the GCM
+ * tag on decryption. */
+static kmip_rc check_end(const kmipd_cipher_stream *s, const uint8_t *tag,
+                         size_t tag_len, kmip_status *status)
+{
+    const aes_scheme *scheme = &s->scheme;
     bool gcm = scheme->mode == KMIP_BLOCK_CIPHER_MODE_GCM;
+    if (!scheme->pad && scheme->mode != KMIP_BLOCK_CIPHER_MODE_CTR && !gcm &&
+        s->total % scheme->block != 0)
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
+                                 "%zu bytes without padding: not whole blocks",
+                                 s->total);
+    if (gcm && !s->encrypt &&
+        (tag == NULL || (scheme->tag_given && tag_len != scheme->tag_len) ||
+         tag_len < 4 || tag_len > 16))
+        return kmipd_crypto_fail(
+            status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
+            "GCM decryption needs the Authenticated Encryption Tag (4 to 16 "
+            "bytes, Tag Length when given)");
+    return KMIP_OK;
+}
+
+/* Ends the run into out (room for a block); the GCM tag set before the
+ * final block on decryption, read after it on encryption into tag_out. */
+static kmip_rc stream_end(kmipd_cipher_stream *s, const uint8_t *tag,
+                          size_t tag_len, uint8_t *out, size_t *written,
+                          kmipd_buf *tag_out, kmip_status *status)
+{
+    int n = 0;
+    kmip_rc rc = check_end(s, tag, tag_len, status);
+    if (rc != KMIP_OK)
+        return rc;
+    bool gcm = s->scheme.mode == KMIP_BLOCK_CIPHER_MODE_GCM;
+    bool ok = !gcm || s->encrypt ||
+              EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, (int)tag_len,
+                                  (void *)tag) == 1;
+    ok = ok && EVP_CipherFinal_ex(s->ctx, out, &n) == 1;
+    if (ok && gcm && s->encrypt)
+        ok = kmipd_buf_alloc(tag_out, s->scheme.tag_len) &&
+             EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG,
+                                 (int)s->scheme.tag_len, tag_out->data) == 1;
+    *written = (size_t)n;
+    return ok ? KMIP_OK : cipher_failed(s, status);
+}
+
+kmip_rc kmipd_cipher_stream_update(kmipd_cipher_stream *s, const uint8_t *in,
+                                   size_t len, kmipd_buf *out,
+                                   kmip_status *status)
+{
+    size_t n = 0;
+    memset(out, 0, sizeof(*out));
+    if (!kmipd_buf_alloc(out, len + AES_BLOCK))
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                                 "out of memory");
+    kmip_rc rc = stream_update(s, in, len, out->data, &n, status);
+    out->len = n;
+    return rc;
+}
+
+kmip_rc kmipd_cipher_stream_finish(kmipd_cipher_stream *s, const uint8_t *in,
+                                   size_t len, const uint8_t *tag,
+                                   size_t tag_len, kmipd_cipher_output *out,
+                                   kmip_status *status)
+{
+    size_t n = 0, last = 0;
+    memset(out, 0, sizeof(*out));
     if (len > INT32_MAX - AES_BLOCK ||
         !kmipd_buf_alloc(&out->data, len + AES_BLOCK))
-        return false;
-    int aad_n;
-    if (gcm && input->aad != NULL &&
-        EVP_CipherUpdate(ctx, NULL, &aad_n, input->aad, (int)input->aad_len) !=
-            1)
-        return false;
-    if (len > 0 && EVP_CipherUpdate(ctx, out->data.data, &n, in, (int)len) != 1)
-        return false;
-    if (gcm && !encrypt &&
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)input->tag_len,
-                            (void *)input->tag) != 1)
-        return false;
-    if (EVP_CipherFinal_ex(ctx, out->data.data + n, &final_len) != 1)
-        return false;
-    out->data.len = (size_t)n + (size_t)final_len;
-    if (gcm && encrypt)
-        return kmipd_buf_alloc(&out->tag, scheme->tag_len) &&
-               EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG,
-                                   (int)scheme->tag_len, out->tag.data) == 1;
-    return true;
+        return kmipd_crypto_fail(status, KMIP_RESULT_REASON_GENERAL_FAILURE,
+                                 "out of memory");
+    kmip_rc rc = stream_update(s, in, len, out->data.data, &n, status);
+    if (rc == KMIP_OK)
+        rc = stream_end(s, tag, tag_len, out->data.data + n, &last, &out->tag,
+                        status);
+    out->data.len = n + last;
+    if (rc != KMIP_OK)
+        kmipd_cipher_output_clear(out);
+    return rc;
 }
 
 static kmip_rc aes_crypt(const uint8_t *key, size_t key_len,
@@ -246,47 +370,20 @@ static kmip_rc aes_crypt(const uint8_t *key, size_t key_len,
                          size_t len, bool encrypt, kmipd_cipher_output *out,
                          kmip_status *status)
 {
-    aes_scheme scheme;
-    const uint8_t *iv = NULL;
+    kmipd_cipher_stream *s = NULL;
+    kmipd_buf iv = {0};
     memset(out, 0, sizeof(*out));
-    kmip_rc rc = resolve_aes(key_len, params, &scheme, status);
+    kmip_rc rc = kmipd_cipher_stream_start(key, key_len, params, input, encrypt,
+                                           &s, &iv, status);
     if (rc == KMIP_OK)
-        rc = choose_iv(&scheme, params, input, encrypt, &out->iv, &iv, status);
-    if (rc != KMIP_OK)
-        return rc;
-    size_t iv_len = input->iv != NULL ? input->iv_len : scheme.iv_len;
-    bool gcm = scheme.mode == KMIP_BLOCK_CIPHER_MODE_GCM;
-    if (!scheme.pad && scheme.mode != KMIP_BLOCK_CIPHER_MODE_CTR && !gcm &&
-        len % scheme.block != 0)
-        rc = kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,
-                               "%zu bytes without padding: not whole "
-                               "blocks",
-                               len);
-    else if (gcm && !encrypt &&
-             (input->tag == NULL ||
-              (params->tag_length != 0 &&
-               input->tag_len != (size_t)params->tag_length) ||
-              input->tag_len < 4 || input->tag_len > 16))
-        rc = kmipd_crypto_fail(
-            status, KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS,
-            "GCM decryption needs the Authenticated Encryption Tag (4 to 16 "
-            "bytes, Tag Length when given)");
-    if (rc != KMIP_OK) {
-        kmipd_cipher_output_clear(out);
-        return rc;
-    }
-    EVP_CIPHER_CTX *ctx = start_cipher(&scheme, key, iv, iv_len, encrypt);
-    bool ok =
-        ctx != NULL && run_cipher(ctx, &scheme, input, in, len, encrypt, out);
-    EVP_CIPHER_CTX_free(ctx);
-    if (!ok) {
-        kmipd_cipher_output_clear(out);
-        return kmipd_crypto_fail(
-            status, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
-            encrypt ? "encryption failed"
-                    : "decryption failed (wrong key, padding or tag)");
-    }
-    return KMIP_OK;
+        rc = kmipd_cipher_stream_finish(s, in, len, input->tag, input->tag_len,
+                                        out, status);
+    kmipd_cipher_stream_free(s);
+    if (rc == KMIP_OK)
+        out->iv = iv;
+    else
+        kmipd_buf_clear(&iv);
+    return rc;
 }
 
 kmip_rc kmipd_aes_encrypt(const uint8_t *key, size_t key_len,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kmipd/handshakes.h"
+#include "kmipd/streams.h"
 #include "kmipd/log.h"
 #include "kmipd/server.h"
 
@@ -162,6 +163,8 @@ static void listen_end(kmipd_server *server)
 {
     kmipd_handshakes_free(server->handshakes);
     server->handshakes = NULL;
+    kmipd_streams_free(server->streams);
+    server->streams = NULL;
     kmipd_budget_destroy(&server->buffered);
 }
 
@@ -171,8 +174,14 @@ bool kmipd_listen(kmipd_server *server)
     server->handshakes =
         kmipd_handshakes_new(server->config->max_handshakes,
                              server->config->max_handshakes_per_peer);
-    server->listen_fd =
-        server->handshakes != NULL ? listen_socket(server->config) : -1;
+    const kmipd_config *config = server->config;
+    server->streams = kmipd_streams_new(config->max_streams_per_client,
+                                        config->max_streams_per_client *
+                                            config->max_connections,
+                                        config->stream_timeout_ms);
+    server->listen_fd = server->handshakes != NULL && server->streams != NULL
+                            ? listen_socket(server->config)
+                            : -1;
     if (server->listen_fd < 0) {
         listen_end(server);
         return false;

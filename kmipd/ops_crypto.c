@@ -2,7 +2,8 @@
 /* The cryptographic operations: Encrypt, Decrypt, Sign, Signature Verify,
  * MAC, MAC Verify and RNG Retrieve. Each loads the key for its owner,
  * checks its type, state (Active) and Cryptographic Usage Mask, then
- * calls kmipd/crypto.h. */
+ * calls kmipd/crypto.h; Encrypt and Decrypt may also stream
+ * (ops_stream.h). */
 #include <time.h>
 
 #include "kmip/attrs.h"
@@ -11,6 +12,7 @@
 
 #include "kmipd/ops_crypto.h"
 #include "kmipd/ops_crypto_common.h"
+#include "kmipd/ops_stream.h"
 #include "kmipd/ops_use.h"
 
 /* A request of one of the operations here, and the key it names. */
@@ -26,16 +28,21 @@ static void key_request_clear(key_request *req)
     req->obj = NULL;
 }
 
-/* kmipd serves each operation in one request: no Correlation Value, and
- * an Init Indicator only together with a Final Indicator. */
-static bool single_part(kmipd_call *call, const kmip_crypto_args *args)
+/* Encrypt and Decrypt stream (ops_stream.h); the other operations here
+ * are served in one request: no Correlation Value, and an Init Indicator
+ * only together with a Final Indicator. */
+static bool single_part(kmipd_call *call, uint32_t operation,
+                        const kmip_crypto_args *args)
 {
+    if (operation == KMIP_OPERATION_ENCRYPT ||
+        operation == KMIP_OPERATION_DECRYPT)
+        return true;
     bool init = args->init_indicator.present && args->init_indicator.value;
     bool final = args->final_indicator.present && args->final_indicator.value;
     if (args->correlation_value.data != NULL || (init && !final) ||
         (args->final_indicator.present && !final))
         return kmipd_fail(call, KMIP_RESULT_REASON_FEATURE_NOT_SUPPORTED,
-                          "kmipd does not serve multi-part operations");
+                          "kmipd streams Encrypt and Decrypt only");
     return true;
 }
 
@@ -86,7 +93,8 @@ static bool load_key(kmipd_call *call, uint32_t parse_as, const uint32_t *types,
     if (kmip_crypto_request_parse(parse_as, call->request, &req->args, &st) !=
         KMIP_OK)
         return kmipd_fail_status(call, &st);
-    if (!single_part(call, &req->args) || !kmipd_call_load(call, &req->obj))
+    if (!single_part(call, parse_as, &req->args) ||
+        !kmipd_call_load(call, &req->obj))
         return false;
     bool ok;
     if (!type_allowed(req->obj->object_type, types))
@@ -273,6 +281,46 @@ static bool run_cipher(kmipd_call *call, const key_request *req, bool encrypt,
     return rc == KMIP_OK || kmipd_crypto_call_fail(call, &st);
 }
 
+/* What Encrypt and Decrypt answer: the output, and the Correlation Value
+ * of a stream that goes on. */
+typedef struct cipher_answer {
+    kmipd_cipher_output out;
+    uint8_t id[KMIPD_STREAM_ID_LEN];
+    size_t id_len;
+    bool streamed;
+} cipher_answer;
+
+/* A single-part request, or one of a stream. */
+static bool cipher_request(kmipd_call *call, const key_request *req,
+                           bool encrypt, cipher_answer *a)
+{
+    kmipd_stream_step step;
+    if (!kmipd_stream_step_of(call, &req->args, &step))
+        return false;
+    if (step == KMIPD_STREAM_NONE)
+        return require_data(call, &req->args) &&
+               run_cipher(call, req, encrypt, &a->out);
+    kmipd_crypto_params params = {0};
+    a->streamed = true;
+    return (req->obj->object_type != KMIP_OBJECT_TYPE_SYMMETRIC_KEY ||
+            step != KMIPD_STREAM_OPEN || cipher_params(call, req, &params)) &&
+           kmipd_stream_serve(call, req->obj, &params, &req->args, encrypt,
+                              step, &a->out, a->id, &a->id_len);
+}
+
+static bool answer_cipher(kmipd_call *call, uint32_t operation, const char *uid,
+                          const cipher_answer *a)
+{
+    kmip_crypto_result result = {
+        .uid = uid,
+        .data = a->streamed && a->out.data.len == 0 ? (kmip_bytes){0}
+                                                    : as_bytes(&a->out.data),
+        .iv = as_bytes(&a->out.iv),
+        .tag = as_bytes(&a->out.tag),
+        .correlation_value = {a->id_len > 0 ? a->id : NULL, a->id_len}};
+    return answer(call, operation, &result);
+}
+
 bool kmipd_op_encrypt(kmipd_call *call)
 {
     static const uint32_t types[] = {KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
@@ -281,18 +329,11 @@ bool kmipd_op_encrypt(kmipd_call *call)
     if (!load_key(call, KMIP_OPERATION_ENCRYPT, types, PROTECT,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_ENCRYPT, &req))
         return false;
-    kmipd_cipher_output out = {0};
-    bool ok = require_data(call, &req.args) &&
-              run_cipher(call, &req, true, &out) &&
-              kmipd_use_consume(call, req.obj, req.args.data.len);
-    if (ok) {
-        kmip_crypto_result result = {.uid = req.obj->uid,
-                                     .data = as_bytes(&out.data),
-                                     .iv = as_bytes(&out.iv),
-                                     .tag = as_bytes(&out.tag)};
-        ok = answer(call, KMIP_OPERATION_ENCRYPT, &result);
-    }
-    kmipd_cipher_output_clear(&out);
+    cipher_answer a = {0};
+    bool ok = cipher_request(call, &req, true, &a) &&
+              kmipd_use_consume(call, req.obj, req.args.data.len) &&
+              answer_cipher(call, KMIP_OPERATION_ENCRYPT, req.obj->uid, &a);
+    kmipd_cipher_output_clear(&a.out);
     key_request_clear(&req);
     return ok;
 }
@@ -305,15 +346,10 @@ bool kmipd_op_decrypt(kmipd_call *call)
     if (!load_key(call, KMIP_OPERATION_DECRYPT, types, PROCESS,
                   KMIP_CRYPTOGRAPHIC_USAGE_MASK_DECRYPT, &req))
         return false;
-    kmipd_cipher_output out = {0};
-    bool ok =
-        require_data(call, &req.args) && run_cipher(call, &req, false, &out);
-    if (ok) {
-        kmip_crypto_result result = {.uid = req.obj->uid,
-                                     .data = as_bytes(&out.data)};
-        ok = answer(call, KMIP_OPERATION_DECRYPT, &result);
-    }
-    kmipd_cipher_output_clear(&out);
+    cipher_answer a = {0};
+    bool ok = cipher_request(call, &req, false, &a) &&
+              answer_cipher(call, KMIP_OPERATION_DECRYPT, req.obj->uid, &a);
+    kmipd_cipher_output_clear(&a.out);
     key_request_clear(&req);
     return ok;
 }

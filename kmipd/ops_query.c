@@ -69,7 +69,7 @@ static bool query_capabilities(kmipd_call *call)
 {
     kmip_item *caps =
         kmip_add_structure(call->response, KMIP_TAG_CAPABILITY_INFORMATION);
-    bool ok = kmip_add_bool(caps, KMIP_TAG_STREAMING_CAPABILITY, false) &&
+    bool ok = kmip_add_bool(caps, KMIP_TAG_STREAMING_CAPABILITY, true) &&
               kmip_add_bool(caps, KMIP_TAG_ASYNCHRONOUS_CAPABILITY, false) &&
               kmip_add_bool(caps, KMIP_TAG_ATTESTATION_CAPABILITY, false);
     if (ok && kmip_version_cmp(call->version, (kmip_version){1, 4}) >= 0)

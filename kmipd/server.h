@@ -31,6 +31,8 @@ typedef struct kmipd_server {
      * (both set up by kmipd_listen). */
     struct kmipd_handshakes *handshakes;
     kmipd_budget buffered;
+    /* The open KMIP streams (set up by kmipd_listen; NULL: none served). */
+    struct kmipd_streams *streams;
     /* Bounds the requests served at once to config->workers. */
     pthread_mutex_t work_lock;
     pthread_cond_t work_done;

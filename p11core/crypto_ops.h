@@ -84,14 +84,23 @@ CK_RV p11_op_update_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
  * processed now, in KMIP requests of at most STREAM_CHUNK bytes chained
  * by IV / counter, and answered in out (PKCS#11's output convention); the
  * rest (under a block, or CBC-PAD decryption's last block) stays in
- * op->input for the final call. Other mechanisms gather the part into
- * op->input and answer no output. op->ctx must begin with the
- * operation's p11_kmip_params. A failure other than a short buffer ends
- * the operation. */
+ * op->input for the final call. AES-GCM streams over the server's KMIP
+ * stream where it has one (decryption keeps the last tag-length bytes).
+ * Other mechanisms gather the part into op->input and answer no output. op->ctx
+ * must begin with the operation's p11_kmip_params. A failure other than a short
+ * buffer ends the operation. */
 #define STREAM_CHUNK (64u * 1024u)
 CK_RV p11_op_stream_call(CK_SESSION_HANDLE handle, p11_op_kind kind,
                          const uint8_t *part, size_t len, CK_BYTE_PTR out,
                          CK_ULONG_PTR out_len);
+
+/* C_EncryptFinal, C_DecryptFinal of an operation whose updates opened a
+ * KMIP stream (op->stream not empty; cipher_stream.c): ends it, sending
+ * the kept input (the GCM tag) on decryption and answering the rest of
+ * the output (the tag on encryption) by PKCS#11's output convention
+ * (*keep as p11_op_finish_fn). */
+CK_RV p11_op_stream_final(p11_session *session, p11_operation *op, bool encrypt,
+                          CK_BYTE_PTR out, CK_ULONG_PTR out_len, bool *keep);
 
 /* C_Encrypt, C_Sign ... (final false, in the input) and C_EncryptFinal,
  * C_SignFinal ... (final true, in NULL): finish is given the whole input,
@@ -144,5 +153,21 @@ p11_reply p11_kmip_encrypt(p11_session *session, const p11_object *key,
 p11_reply p11_kmip_decrypt(p11_session *session, const p11_object *key,
                            const p11_kmip_params *params, const uint8_t *in,
                            size_t len, uint8_t **out, size_t *out_len);
+
+/* One request of a KMIP stream (KMIP 1.3 Encrypt or Decrypt with Init
+ * Indicator, Correlation Value, Final Indicator). The first (correlation
+ * empty) sends params with the IV and AAD and keeps in *correlation the
+ * Correlation Value the server answers; the next ones send it. A request
+ * that is not final sends in as Data; the final one sends no Data, in
+ * being the GCM tag on decryption, and appends the tag to the output on
+ * encryption. *out (the Data answered; none is empty) is malloc'd, the
+ * caller wipes and frees it. A first request answered without a
+ * Correlation Value (a server that does not stream) is
+ * CKR_MECHANISM_INVALID with P11_ANSWER_UNSUPPORTED; a tag that does not
+ * match is CKR_ENCRYPTED_DATA_INVALID. */
+p11_reply p11_kmip_stream(p11_session *session, const p11_object *key,
+                          const p11_kmip_params *p, bool encrypt,
+                          p11_bytes *correlation, bool final, const uint8_t *in,
+                          size_t len, uint8_t **out, size_t *out_len);
 
 #endif

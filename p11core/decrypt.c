@@ -5,8 +5,9 @@
  * bound of the plaintext length is known before the request (RSA,
  * CBC-PAD), the plaintext is kept after a too-small buffer so that the
  * retry needs no second request. Multi-part ECB, CBC, CBC-PAD and CTR
- * stream (cipher_stream.c); GCM and RSA input is gathered and decrypted by
- * C_DecryptFinal. */
+ * stream (cipher_stream.c), and GCM over the server's KMIP stream, which
+ * C_DecryptFinal ends with the tag, where the server has one; RSA input,
+ * and GCM input elsewhere, is gathered and decrypted by C_DecryptFinal. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,8 @@ static CK_RV decrypt_finish(p11_session *session, p11_operation *op,
                             CK_ULONG_PTR out_len, bool *keep)
 {
     decrypt_ctx *ctx = op->ctx;
+    if (op->stream.len > 0)
+        return p11_op_stream_final(session, op, false, out, out_len, keep);
     size_t needed;
     bool exact;
     CK_RV rv = plaintext_length(ctx, op->key_object, len, &needed, &exact);

@@ -3,8 +3,9 @@
  * public key, locally (PKCS#1 v1.5, OAEP); with an AES key, one KMIP
  * Encrypt on the server, the GCM tag appended to the ciphertext. Multi-part
  * ECB, CBC, CBC-PAD and CTR stream (cipher_stream.c): C_EncryptFinal
- * encrypts what is left; GCM and RSA input is gathered and encrypted by
- * C_EncryptFinal. */
+ * encrypts what is left; GCM streams over the server's KMIP stream, which
+ * C_EncryptFinal ends, where the server has one; RSA input, and GCM input
+ * elsewhere, is gathered and encrypted by C_EncryptFinal. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,6 +173,8 @@ static CK_RV encrypt_finish(p11_session *session, p11_operation *op,
                             CK_ULONG_PTR out_len, bool *keep)
 {
     encrypt_ctx *ctx = op->ctx;
+    if (op->stream.len > 0)
+        return p11_op_stream_final(session, op, true, out, out_len, keep);
     size_t expected;
     CK_RV rv = ciphertext_length(ctx, op->key_object, len, &expected);
     if (rv == CKR_OK)

@@ -42,11 +42,15 @@ static void request_args(const p11_object *key, const p11_kmip_params *p,
 
 /* Sends operation with args and reads the result; on CKR_OK the caller
  * frees *resp (result points into it). A refusal of the operation or its
- * parameters is CKR_MECHANISM_INVALID. */
+ * parameters is CKR_MECHANISM_INVALID. A request of a KMIP stream is not
+ * sent again after a dropped connection: the server may have taken its
+ * data into the stream already. */
 static p11_reply crypto_call(p11_session *session, uint32_t operation,
                              const kmip_crypto_args *args, kmip_response **resp,
                              kmip_crypto_result *result)
 {
+    bool streamed =
+        args->init_indicator.present || args->correlation_value.data != NULL;
     kmip_version version;
     CK_RV rv = p11_kmip_version(session, &version);
     if (rv != CKR_OK)
@@ -55,8 +59,8 @@ static p11_reply crypto_call(p11_session *session, uint32_t operation,
     if (payload == NULL)
         return p11_reply_local(CKR_HOST_MEMORY);
     const kmip_item *response_payload;
-    p11_reply reply = p11_kmip_call_one(session, operation, payload, true, resp,
-                                        &response_payload);
+    p11_reply reply = p11_kmip_call_one(session, operation, payload, !streamed,
+                                        resp, &response_payload);
     if (reply.answer == P11_ANSWER_UNSUPPORTED)
         reply.rv = CKR_MECHANISM_INVALID;
     if (reply.rv != CKR_OK)
@@ -190,5 +194,73 @@ p11_reply p11_kmip_decrypt(p11_session *session, const p11_object *key,
                        offsetof(kmip_crypto_result, data), out, out_len);
     if (reply.answer == P11_ANSWER_CRYPTO_FAILED)
         reply.rv = CKR_ENCRYPTED_DATA_INVALID;
+    return reply;
+}
+
+/* The result of a stream request into *out: its Data (none is empty)
+ * and, ending an encryption, the tag of tag_len bytes after it. */
+static CK_RV stream_output(const kmip_crypto_result *result, size_t tag_len,
+                           uint8_t **out, size_t *out_len)
+{
+    if (result->tag.len != tag_len || (tag_len > 0 && result->tag.data == NULL))
+        return CKR_DEVICE_ERROR;
+    *out_len = result->data.len + tag_len;
+    *out = malloc(*out_len ? *out_len : 1);
+    if (*out == NULL)
+        return CKR_HOST_MEMORY;
+    if (result->data.len > 0)
+        memcpy(*out, result->data.data, result->data.len);
+    if (tag_len > 0)
+        memcpy(*out + result->data.len, result->tag.data, tag_len);
+    return CKR_OK;
+}
+
+/* The arguments of a stream request (pointing into p, correlation and
+ * in). */
+static void stream_args(const p11_object *key, const p11_kmip_params *p,
+                        const p11_bytes *correlation, bool final, bool encrypt,
+                        const uint8_t *in, size_t len, kmip_crypto_args *args)
+{
+    request_args(key, p, args);
+    if (correlation->len == 0) {
+        args->init_indicator = KMIP_BOOL(true);
+    } else {
+        args->iv = (kmip_bytes){0};
+        args->aad = (kmip_bytes){0};
+        args->correlation_value =
+            (kmip_bytes){correlation->data, correlation->len};
+    }
+    if (final)
+        args->final_indicator = KMIP_BOOL(true);
+    if (final && !encrypt)
+        args->tag = (kmip_bytes){in, len};
+    else if (!final)
+        args->data = input_field(in, len);
+}
+
+p11_reply p11_kmip_stream(p11_session *session, const p11_object *key,
+                          const p11_kmip_params *p, bool encrypt,
+                          p11_bytes *correlation, bool final, const uint8_t *in,
+                          size_t len, uint8_t **out, size_t *out_len)
+{
+    uint32_t operation =
+        encrypt ? KMIP_OPERATION_ENCRYPT : KMIP_OPERATION_DECRYPT;
+    kmip_crypto_args args;
+    stream_args(key, p, correlation, final, encrypt, in, len, &args);
+    kmip_response *resp = NULL;
+    kmip_crypto_result result;
+    bool init = correlation->len == 0;
+    p11_reply reply = crypto_call(session, operation, &args, &resp, &result);
+    if (reply.rv == CKR_OK && init && result.correlation_value.len == 0)
+        reply = (p11_reply){CKR_MECHANISM_INVALID, P11_ANSWER_UNSUPPORTED, 0};
+    if (reply.rv == CKR_OK && init)
+        reply.rv = p11_bytes_append(correlation, result.correlation_value.data,
+                                    result.correlation_value.len);
+    size_t tag_len = final && encrypt ? (size_t)p->tag_length : 0;
+    if (reply.rv == CKR_OK)
+        reply.rv = stream_output(&result, tag_len, out, out_len);
+    if (reply.answer == P11_ANSWER_CRYPTO_FAILED && !encrypt)
+        reply.rv = CKR_ENCRYPTED_DATA_INVALID;
+    kmip_response_free(resp);
     return reply;
 }

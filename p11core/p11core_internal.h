@@ -185,6 +185,9 @@ typedef struct p11_operation {
      * the input is then gathered for the final call. */
     bool gathers;
     p11_bytes input; /* multi-part input kept for the final call */
+    /* The Correlation Value of the server's KMIP stream (cipher_stream.c),
+     * empty when none is open. */
+    p11_bytes stream;
     /* The key is CKA_ALWAYS_AUTHENTICATE and no C_Login of
      * CKU_CONTEXT_SPECIFIC came since the *Init. */
     bool needs_context_login;

@@ -32,6 +32,9 @@ static const struct {
     [P11_FACT_LOCATE_BATCH] = {"takes Locate batched with Get Attributes",
                                "refuses Locate batched with Get Attributes: "
                                "sending it alone from now on"},
+    [P11_FACT_STREAMING] = {"streams Encrypt and Decrypt (Correlation Value)",
+                            "does not stream Encrypt and Decrypt: multi-part "
+                            "AES-GCM gathers its input for the final call"},
 };
 
 CK_RV p11_server_init(p11_server *server, CK_SLOT_ID slot_id,

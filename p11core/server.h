@@ -75,6 +75,9 @@ typedef enum p11_fact {
     P11_FACT_EXPORT_ATTRS,
     /* Locate takes a Get Attributes of its result in the same batch. */
     P11_FACT_LOCATE_BATCH,
+    /* Encrypt and Decrypt stream (Init Indicator, Correlation Value, Final
+     * Indicator; KMIP 1.3): multi-part AES-GCM goes over it. */
+    P11_FACT_STREAMING,
     P11_FACTS
 } p11_fact;
 

@@ -46,6 +46,7 @@ void p11_operation_end(p11_operation *op)
     if (op->free_ctx != NULL)
         op->free_ctx(op->ctx);
     p11_bytes_clear(&op->input);
+    p11_bytes_clear(&op->stream);
     memset(op, 0, sizeof(*op));
 }
 

@@ -236,6 +236,18 @@ def _fixed_output(request_item, bindings, last_uid):
         uid in bindings.registered
 
 
+def _forget_new_stream(request_item, want, bindings):
+    """A request with Init Indicator true opens a new stream, whose
+    Correlation Value is new even where the case reuses its variable
+    (TC-STREAM-ENC-1-14 names every stream $CORRELATION_VALUE)."""
+    payload = child(request_item, "RequestPayload") or {"value": []}
+    init = child(payload, "InitIndicator")
+    answer = child(want, "ResponsePayload") or {"value": []}
+    value = child(answer, "CorrelationValue")
+    if init is not None and init["value"] is True and value is not None:
+        bindings.values.pop(value["value"], None)
+
+
 def compare_response(request, expected, answer, bindings):
     """None when answer is the expected response, else what differs."""
     if answer["tag"] != "ResponseMessage":
@@ -260,6 +272,7 @@ def compare_response(request, expected, answer, bindings):
                 return "item %d: %s %s instead of %s" % (
                     i, tag, actual and actual["value"], field["value"])
         payload = child(want, "ResponsePayload")
+        _forget_new_stream(req, want, bindings)
         if payload is not None:
             actual = child(got, "ResponsePayload")
             if actual is None:

@@ -125,7 +125,7 @@ class Profiles(unittest.TestCase):
         self.assertNotIn(P.SYMMETRIC_KEY_FOUNDRY_SERVER_KMIPv12.value,
                          profiles)
         caps = result.payload.get(T.CAPABILITY_INFORMATION)
-        self.assertEqual(caps.val(T.STREAMING_CAPABILITY), False)
+        self.assertEqual(caps.val(T.STREAMING_CAPABILITY), True)
         self.assertEqual(caps.val(T.BATCH_CONTINUE_CAPABILITY), True)
         self.assertEqual(caps.val(T.BATCH_UNDO_CAPABILITY), True)
         self.assertEqual(result.payload.get(T.RNG_PARAMETERS).val(

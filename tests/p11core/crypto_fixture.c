@@ -167,3 +167,16 @@ bool load_module(void)
     p11 = module_load();
     return p11 != NULL;
 }
+
+CK_OBJECT_HANDLE imported_aes_key(const uint8_t *value, size_t len)
+{
+    CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
+    CK_KEY_TYPE aes = CKK_AES;
+    CK_ATTRIBUTE templ[] = {
+        {CKA_CLASS, &secret, sizeof(secret)}, {CKA_KEY_TYPE, &aes, sizeof(aes)},
+        {CKA_TOKEN, &yes, sizeof(yes)},       {CKA_ENCRYPT, &yes, sizeof(yes)},
+        {CKA_DECRYPT, &yes, sizeof(yes)},     {CKA_VALUE, (void *)value, len}};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    assert_int_equal(p11->C_CreateObject(session, templ, 6, &key), CKR_OK);
+    return key;
+}

@@ -39,6 +39,10 @@ void ec_key_pair(CK_OBJECT_HANDLE *public_key, CK_OBJECT_HANDLE *private_key);
 CK_OBJECT_HANDLE secret_key(CK_MECHANISM_TYPE generator, CK_KEY_TYPE type,
                             CK_ULONG bytes);
 
+/* A token AES key that encrypts and decrypts, imported with value (so
+ * that OpenSSL can compute the same locally). */
+CK_OBJECT_HANDLE imported_aes_key(const uint8_t *value, size_t len);
+
 /* C_SignInit then C_Sign; C_VerifyInit then C_Verify. */
 CK_RV sign(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key, const uint8_t *data,
            size_t len, uint8_t *signature, CK_ULONG *signature_len);

@@ -19,14 +19,11 @@ import PyKCS11
 from PyKCS11 import LowLevel
 
 import differential_cases
+from differential_cases import rv_name
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 PIN = "diff-pin-1234"
 DOC = os.path.join(os.path.dirname(__file__), "..", "..", "doc", "pkcs11.md")
-
-
-def rv_name(rv):
-    return PyKCS11.CKR.get(rv, "0x%08x" % rv)
 
 
 class Token:

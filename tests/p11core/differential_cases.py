@@ -17,6 +17,10 @@ P256_PARAMS = bytes.fromhex("06082a8648ce3d030107")
 CASES = []
 
 
+def rv_name(rv):
+    return CKR.get(rv, "0x%08x" % rv)
+
+
 def raw_handle(number):
     """A low-level handle for a number no call returned (invalid handles)."""
     handle = LowLevel.CK_OBJECT_HANDLE()
@@ -461,3 +465,47 @@ def find_by_label(token, record):
         record[label] = str(token.count([(CKA_LABEL, label)]))
     record["private_keys_id_60"] = str(token.count(
         [(CKA_CLASS, CKO_PRIVATE_KEY), (CKA_ID, b"\x60")]))
+
+
+def multi_part(token, calls, mechanism, key, parts):
+    """Init, an Update per part and Final of (C_*Init, C_*Update, C_*Final):
+    (the return codes and output lengths joined, the whole output)."""
+    init, update, final = calls
+    lib, session = token.session.lib, token.session.session
+    steps = [rv_name(init(session, mechanism.to_native(), key))]
+    output = b""
+    for part in parts + [None]:
+        out = ckbytelist([0] * 1024)
+        rv = (final(session, out) if part is None
+              else update(session, ckbytelist(part), out))
+        steps.append("%s:%d" % (rv_name(rv), len(out) if rv == CKR_OK else 0))
+        output += bytes(out) if rv == CKR_OK else b""
+    return " ".join(steps), output
+
+
+@case
+def aes_gcm_multi_part(token, record):
+    """AES-GCM in parts of several sizes, then with a wrong tag."""
+    handle = created(token, record, [
+        (CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, CKK_AES),
+        (CKA_TOKEN, True), (CKA_LABEL, "aes_gcm_multi_part"),
+        (CKA_VALUE, bytes(range(16))), (CKA_ENCRYPT, True),
+        (CKA_DECRYPT, True)])
+    if handle is None:
+        return
+    lib = token.session.lib
+    encrypt = (lib.C_EncryptInit, lib.C_EncryptUpdate, lib.C_EncryptFinal)
+    decrypt = (lib.C_DecryptInit, lib.C_DecryptUpdate, lib.C_DecryptFinal)
+    mechanism = AES_GCM_Mechanism(bytes(range(12)), b"header", 128)
+    data = bytes(range(150))
+    record["encrypt"], sealed = multi_part(
+        token, encrypt, mechanism, handle, [data[:5], data[5:45], b"",
+                                            data[45:]])
+    record["ciphertext"] = sealed.hex()
+    record["decrypt"], opened = multi_part(
+        token, decrypt, mechanism, handle, [sealed[:7], sealed[7:100],
+                                            sealed[100:]])
+    record["plaintext"] = opened.hex()
+    wrong = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    record["wrong_tag"] = multi_part(token, decrypt, mechanism, handle,
+                                     [wrong[:80], wrong[80:]])[0]

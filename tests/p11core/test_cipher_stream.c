@@ -57,17 +57,7 @@ static stream_case cases[] = {
 
 static CK_OBJECT_HANDLE known_key(void)
 {
-    CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
-    CK_KEY_TYPE aes = CKK_AES;
-    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &secret, sizeof(secret)},
-                            {CKA_KEY_TYPE, &aes, sizeof(aes)},
-                            {CKA_TOKEN, &yes, sizeof(yes)},
-                            {CKA_ENCRYPT, &yes, sizeof(yes)},
-                            {CKA_DECRYPT, &yes, sizeof(yes)},
-                            {CKA_VALUE, (void *)key_value, sizeof(key_value)}};
-    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
-    assert_int_equal(p11->C_CreateObject(session, templ, 6, &key), CKR_OK);
-    return key;
+    return imported_aes_key(key_value, sizeof(key_value));
 }
 
 /* OpenSSL's answer for the case; *out has room for len + BLOCK. */

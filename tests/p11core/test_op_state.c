@@ -4,7 +4,8 @@
  * p11kmip-pkcs11.so against kmipd (PKCS#11 v2.40 base, 5.2 and 5.8-5.13):
  * any failure other than CKR_BUFFER_TOO_SMALL or a length query ends the
  * operation, a failed C_*Init leaves none, and single-part and multi-part
- * calls do not mix in one operation. Also the return codes of C_Sign for
+ * calls do not mix in one operation (AES-GCM too, whose multi-part calls
+ * go over kmipd's KMIP stream). Also the return codes of C_Sign for
  * an input of the wrong length. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +31,11 @@ static uint8_t iv[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static uint8_t digest_info[51] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60,
                                   0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
                                   0x01, 0x05, 0x00, 0x04, 0x20};
+
+/* AES-GCM streams over kmipd's KMIP stream; its ciphertext (with tag) of
+ * the first 16 bytes of digest_info is made by make_keys. */
+static CK_GCM_PARAMS gcm = {iv, 12, 96, NULL, 0, 128};
+static uint8_t gcm_ciphertext[32];
 
 static CK_OBJECT_HANDLE aes_key, rsa_public, rsa_private;
 static uint8_t rsa_signature[256]; /* of digest_info */
@@ -101,6 +107,22 @@ static family families[] = {
      0,
      CKR_OK,
      {0}},
+    {"encrypt-gcm",
+     {CKM_AES_GCM, &gcm, sizeof(gcm)},
+     &aes_key,
+     digest_info,
+     32,
+     0,
+     CKR_OK,
+     {0}},
+    {"decrypt-gcm",
+     {CKM_AES_GCM, &gcm, sizeof(gcm)},
+     &aes_key,
+     gcm_ciphertext,
+     sizeof(gcm_ciphertext),
+     15,
+     CKR_ENCRYPTED_DATA_LEN_RANGE,
+     {0}},
 };
 
 static void set_calls(void)
@@ -117,6 +139,8 @@ static void set_calls(void)
         (calls){p11->C_VerifyInit, NULL, NULL, p11->C_VerifyUpdate, NULL};
     families[4].calls = (calls){NULL, p11->C_Digest, NULL, p11->C_DigestUpdate,
                                 p11->C_DigestFinal};
+    families[5].calls = families[0].calls;
+    families[6].calls = families[1].calls;
 }
 
 static CK_RV op_init(const family *f, CK_MECHANISM_PTR mechanism)
@@ -400,7 +424,7 @@ static void length_query_and_short_buffer_keep_the_operation(void **state)
 static void failed_verification_ends_the_operation(void **state)
 {
     (void)state;
-    const family *f = &families[3];
+    const family *f = &families[3]; /* verify */
     uint8_t wrong[256];
     memcpy(wrong, rsa_signature, sizeof(wrong));
     wrong[100] ^= 1;
@@ -472,6 +496,12 @@ static int make_keys(void **state)
     set_calls();
     aes_key = secret_key(CKM_AES_KEY_GEN, CKK_AES, 32);
     rsa_key_pair(&rsa_public, &rsa_private);
+    CK_MECHANISM aes_gcm = {CKM_AES_GCM, &gcm, sizeof(gcm)};
+    CK_ULONG gcm_len = sizeof(gcm_ciphertext);
+    if (p11->C_EncryptInit(session, &aes_gcm, aes_key) != CKR_OK ||
+        p11->C_Encrypt(session, digest_info, 16, gcm_ciphertext, &gcm_len) !=
+            CKR_OK)
+        return -1;
     CK_MECHANISM mechanism = {CKM_RSA_PKCS, NULL, 0};
     CK_ULONG len = sizeof(rsa_signature);
     return sign(&mechanism, rsa_private, digest_info, sizeof(digest_info),
