@@ -76,7 +76,9 @@ static CK_RV check_one(const CK_ATTRIBUTE *attr, const p11_object *made,
     case USE_KIND:
         return check_shown(entry, attr, made);
     case USE_KEPT:
-        return entry->only == ANY_VALUE || phase == P11_TEMPLATE_DERIVE ||
+        return entry->only == ANY_VALUE ||
+                       entry->only == ANY_FALSE_BY_DEFAULT ||
+                       phase == P11_TEMPLATE_DERIVE ||
                        template_flag(attr) == (entry->only != CK_FALSE)
                    ? CKR_OK
                    : CKR_ATTRIBUTE_VALUE_INVALID;
@@ -266,7 +268,7 @@ static CK_RV add_export_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
         given = p11_template_find(templ, count, entry->type);
         if (kmip_add_bool(attrs, entry->kmip_tag,
                           given != NULL ? template_flag(given)
-                                        : entry->only != CK_FALSE) == NULL)
+                                        : entry->only == CK_TRUE) == NULL)
             return CKR_HOST_MEMORY;
     }
     return CKR_OK;
