@@ -34,28 +34,69 @@ static CK_RV key_to_wrap(p11_session *session, CK_OBJECT_HANDLE handle,
     return CKR_OK;
 }
 
+/* Whether the wrapping key must be activated first: a key pair's public
+ * half, which Create Key Pair leaves Pre-Active (the batch's Activate
+ * names the private key), and which a server wraps under only once
+ * Active. */
+static bool needs_activate(p11_object *key)
+{
+    pthread_mutex_lock(&key->lock);
+    bool pre_active = key->object_class == CKO_PUBLIC_KEY &&
+                      key->state == KMIP_STATE_PRE_ACTIVE;
+    pthread_mutex_unlock(&key->lock);
+    return pre_active;
+}
+
+/* The request items: [Activate of the wrapping key,] Get of key with
+ * the Key Wrapping Specification; their count, 0 when out of memory. */
+static size_t wrap_items(const p11_wrapping *wrapping, const p11_object *key,
+                         kmip_version version, kmip_request_item items[2])
+{
+    size_t n = 0;
+    if (needs_activate(wrapping->key))
+        items[n++] = (kmip_request_item){
+            KMIP_OPERATION_ACTIVATE,
+            kmip_activate_request(version, wrapping->key->uid)};
+    kmip_item *spec =
+        p11_wrapping_item(wrapping, KMIP_TAG_KEY_WRAPPING_SPECIFICATION);
+    kmip_get_args get = {.uid = key->uid, .key_wrapping_specification = spec};
+    items[n++] = (kmip_request_item){
+        KMIP_OPERATION_GET,
+        spec != NULL ? kmip_get_request(version, &get) : NULL};
+    kmip_item_free(spec);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].payload == NULL) {
+            for (size_t j = 0; j < n; j++)
+                kmip_request_item_clear(&items[j]);
+            return 0;
+        }
+    return n;
+}
+
 /* Gets key wrapped (len bytes) into out. */
 static CK_RV get_wrapped(p11_session *session, const p11_wrapping *wrapping,
                          const p11_object *key, size_t len, CK_BYTE_PTR out,
                          CK_ULONG_PTR out_len)
 {
     kmip_version version;
+    kmip_request_item items[2];
     kmip_response *resp = NULL;
-    const kmip_item *payload;
+    const kmip_item *payload = NULL;
     kmip_get_result result;
     CK_RV rv = p11_kmip_version(session, &version);
-    if (rv != CKR_OK)
-        return rv;
-    kmip_item *spec =
-        p11_wrapping_item(wrapping, KMIP_TAG_KEY_WRAPPING_SPECIFICATION);
-    kmip_get_args get = {.uid = key->uid, .key_wrapping_specification = spec};
-    kmip_item *request = spec != NULL ? kmip_get_request(version, &get) : NULL;
-    kmip_item_free(spec);
-    if (request == NULL)
-        return CKR_HOST_MEMORY;
-    rv = p11_wrapping_rv(session, &p11_wrap_side_wrap, wrapping,
-                         p11_kmip_call_one(session, KMIP_OPERATION_GET, request,
-                                           true, &resp, &payload));
+    size_t n = rv == CKR_OK ? wrap_items(wrapping, key, version, items) : 0;
+    if (rv != CKR_OK || n == 0)
+        return rv != CKR_OK ? rv : CKR_HOST_MEMORY;
+    /* An Activate is not sent twice. */
+    p11_reply reply = p11_kmip_call(session, items, n, n == 1, &resp);
+    for (size_t i = 0; reply.rv == CKR_OK && i < n; i++)
+        reply = p11_kmip_item(session, resp, i, &payload);
+    if (reply.rv == CKR_OK && n == 2) {
+        pthread_mutex_lock(&wrapping->key->lock);
+        wrapping->key->state = KMIP_STATE_ACTIVE;
+        pthread_mutex_unlock(&wrapping->key->lock);
+    }
+    rv = p11_wrapping_rv(session, &p11_wrap_side_wrap, wrapping, reply);
     if (rv == CKR_OK &&
         (kmip_get_response(payload, &result, NULL) != KMIP_OK ||
          result.object.wrapping_data == NULL || result.object.value.len != len))

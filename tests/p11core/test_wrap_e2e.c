@@ -285,6 +285,28 @@ static void oaep_unwraps_under_the_private_key(void **state)
                      CKR_WRAPPED_KEY_INVALID);
 }
 
+/* A generated key pair wraps and unwraps: its public half, left
+ * Pre-Active by Create Key Pair, is activated with the first wrap. */
+static void a_generated_key_pair_wraps_and_unwraps(void **state)
+{
+    (void)state;
+    CK_MECHANISM oaep = {CKM_RSA_PKCS_OAEP, &oaep_sha256, sizeof(oaep_sha256)};
+    CK_OBJECT_HANDLE public_key, private_key, key = wrappable();
+    CK_OBJECT_HANDLE unwrapped = CK_INVALID_HANDLE;
+    uint8_t wrapped[256];
+    CK_ULONG len = sizeof(wrapped);
+    rsa_key_pair(&public_key, &private_key);
+    for (int i = 0; i < 2; i++) {
+        len = sizeof(wrapped);
+        assert_int_equal(
+            p11->C_WrapKey(session, &oaep, public_key, key, wrapped, &len),
+            CKR_OK);
+    }
+    assert_int_equal(unwrap(&oaep, private_key, wrapped, len, &unwrapped),
+                     CKR_OK);
+    encrypts_as(unwrapped, key_bytes);
+}
+
 static void wrapping_refusals_have_the_standards_codes(void **state)
 {
     (void)state;
@@ -437,6 +459,7 @@ int main(void)
         cmocka_unit_test(keys_wrapped_by_openssl_unwrap_and_encrypt),
         cmocka_unit_test(oaep_wraps_under_the_public_key_for_openssl),
         cmocka_unit_test(oaep_unwraps_under_the_private_key),
+        cmocka_unit_test(a_generated_key_pair_wraps_and_unwraps),
         cmocka_unit_test(wrapping_refusals_have_the_standards_codes),
         cmocka_unit_test(unwrapping_refusals_have_the_standards_codes),
         cmocka_unit_test(a_failed_wrap_leaves_the_active_operation),
