@@ -31,7 +31,12 @@ enum { CREATE = 1 << 0, GENERATE = 1 << 1, BOTH = CREATE | GENERATE };
 #define ANY_FALSE_BY_DEFAULT 2
 
 /* The shape of a value: what a template must give. */
-typedef enum p11_attr_form { FORM_BOOL, FORM_ULONG, FORM_BYTES } p11_attr_form;
+typedef enum p11_attr_form {
+    FORM_BOOL,
+    FORM_ULONG,
+    FORM_BYTES,
+    FORM_ATTRS, /* an attribute array, kept packed (attr_array.c) */
+} p11_attr_form;
 
 /* What a template may do with an attribute; together with the reader this
  * makes "what a template sets is what is read back" hold by construction. */

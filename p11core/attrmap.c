@@ -397,6 +397,10 @@ static const p11_attr_entry table[] = {
           FLAG(always_sensitive)),
     TOKEN(CKA_NEVER_EXTRACTABLE, PRIV | SECRET, FORM_BOOL, read_flag,
           FLAG(never_extractable)),
+    /* Checked at C_WrapKey against the key to wrap, added at C_UnwrapKey
+     * to the new key's template (wrap_key.c, unwrap_key.c). */
+    BAG(CKA_WRAP_TEMPLATE, PUB | SECRET, FORM_ATTRS, 0),
+    BAG(CKA_UNWRAP_TEMPLATE, PRIV | SECRET, FORM_ATTRS, 0),
     /* True: wrapped only under a CKA_TRUSTED key (wrap_key.c). */
     BAG(CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, FORM_BOOL, CK_FALSE),
     /* True: each operation with the key needs a C_Login of
@@ -500,6 +504,13 @@ CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
         !p11_value_exportable(object))
         return CKR_ATTRIBUTE_SENSITIVE;
     return entry->read(entry, object, out);
+}
+
+bool p11_attr_holds_array(const p11_object *object, CK_ATTRIBUTE_TYPE type)
+{
+    const p11_attr_entry *entry =
+        p11_attr_entry_for(object->object_class, object->subtype, type);
+    return entry != NULL && entry->form == FORM_ATTRS;
 }
 
 bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent)

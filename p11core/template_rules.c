@@ -16,7 +16,14 @@ static CK_RV check_form(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
     if ((entry->form == FORM_BOOL && attr->ulValueLen != sizeof(CK_BBOOL)) ||
         (entry->form == FORM_ULONG && attr->ulValueLen != sizeof(CK_ULONG)))
         return CKR_ATTRIBUTE_VALUE_INVALID;
-    return CKR_OK;
+    if (entry->form != FORM_ATTRS)
+        return CKR_OK;
+    uint8_t *packed = NULL;
+    size_t len;
+    CK_RV rv =
+        p11_attr_array_pack(attr->pValue, attr->ulValueLen, &packed, &len);
+    free(packed);
+    return rv;
 }
 
 static bool template_flag(const CK_ATTRIBUTE *attr)

@@ -5,6 +5,9 @@
  * key's template goes the way of every new object (new_object.c). */
 #include "core.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "kmip/attrs.h"
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
@@ -112,6 +115,40 @@ static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
     return reply;
 }
 
+/* templ with the members of the unwrapping key's CKA_UNWRAP_TEMPLATE
+ * (packed in unwrap) it does not give, into *out (free with free(); it
+ * points into templ and unwrap): a member templ gives with another value
+ * is CKR_TEMPLATE_INCONSISTENT. */
+static CK_RV merge_template(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                            const p11_attr_value *unwrap, CK_ATTRIBUTE **out,
+                            CK_ULONG *out_count)
+{
+    const uint8_t *packed = unwrap->data;
+    size_t left = unwrap->len;
+    CK_ATTRIBUTE member,
+        *merged = malloc((count + left / 16 + 1) * sizeof(CK_ATTRIBUTE));
+    CK_ULONG n = count;
+    if (merged == NULL)
+        return CKR_HOST_MEMORY;
+    if (count > 0)
+        memcpy(merged, templ, count * sizeof(CK_ATTRIBUTE));
+    while (p11_attr_array_next(&packed, &left, &member)) {
+        const CK_ATTRIBUTE *given =
+            p11_template_find(templ, count, member.type);
+        if (given == NULL)
+            merged[n++] = member;
+        else if (given->ulValueLen != member.ulValueLen ||
+                 (member.ulValueLen > 0 && memcmp(given->pValue, member.pValue,
+                                                  member.ulValueLen) != 0)) {
+            free(merged);
+            return CKR_TEMPLATE_INCONSISTENT;
+        }
+    }
+    *out = merged;
+    *out_count = n;
+    return CKR_OK;
+}
+
 /* What the server's answer means: wrapped bytes that do not unwrap under
  * the key (Cryptographic Failure), or unwrap to no key of the type
  * (Invalid Field), PKCS#11 calls CKR_WRAPPED_KEY_INVALID. */
@@ -125,30 +162,48 @@ static CK_RV unwrap_rv(p11_session *session, const p11_wrapping *wrapping,
     return p11_wrapping_rv(session, &p11_wrap_side_unwrap, wrapping, reply);
 }
 
+/* Checks the template (the caller's, given, with the unwrapping key's
+ * CKA_UNWRAP_TEMPLATE) and the session, and makes the key. */
+static CK_RV unwrap_with(p11_session *session, const p11_wrapping *wrapping,
+                         unwrap_request *req)
+{
+    CK_RV rv = unwrap_template(req->templ, req->count, &req->key_type);
+    if (rv == CKR_OK)
+        rv = check_len(req);
+    if (rv == CKR_OK)
+        rv = p11_create_check(session, req->templ, req->count);
+    if (rv != CKR_OK)
+        return rv;
+    return unwrap_rv(session, wrapping,
+                     p11_create_with_extras(session,
+                                            p11_template_wants_custom(
+                                                req->templ, req->count,
+                                                CKO_SECRET_KEY, req->key_type),
+                                            unwrap_once, req));
+}
+
 static CK_RV unwrap_key(p11_session *session, const CK_MECHANISM *mechanism,
                         CK_OBJECT_HANDLE unwrapping_handle, unwrap_request *req)
 {
     p11_wrapping wrapping;
+    p11_attr_value unwrap = {0};
+    CK_ATTRIBUTE *merged = NULL;
     CK_RV rv = p11_wrapping_start(session, &p11_wrap_side_unwrap, mechanism,
                                   unwrapping_handle, &wrapping);
 
     req->wrapping = &wrapping;
     if (rv == CKR_OK)
         rv = p11_unwrapped_len(&wrapping, req->wrapped.len, &req->plain_len);
+    if (rv == CKR_OK) {
+        p11_wrapping_template(wrapping.key, CKA_UNWRAP_TEMPLATE, &unwrap);
+        rv = merge_template(req->templ, req->count, &unwrap, &merged,
+                            &req->count);
+        req->templ = merged;
+    }
     if (rv == CKR_OK)
-        rv = unwrap_template(req->templ, req->count, &req->key_type);
-    if (rv == CKR_OK)
-        rv = check_len(req);
-    if (rv == CKR_OK)
-        rv = p11_create_check(session, req->templ, req->count);
-    if (rv == CKR_OK)
-        rv =
-            unwrap_rv(session, &wrapping,
-                      p11_create_with_extras(session,
-                                             p11_template_wants_custom(
-                                                 req->templ, req->count,
-                                                 CKO_SECRET_KEY, req->key_type),
-                                             unwrap_once, req));
+        rv = unwrap_with(session, &wrapping, req);
+    free(merged);
+    p11_attr_value_clear(&unwrap);
     p11_wrapping_clear(&wrapping);
     return rv;
 }

@@ -8,6 +8,7 @@
 #ifndef P11CORE_WRAP_H
 #define P11CORE_WRAP_H
 
+#include "attrmap.h"
 #include "mech_params.h"
 #include "p11core_internal.h"
 
@@ -56,6 +57,12 @@ size_t p11_wrapped_len(const p11_wrapping *wrapping, size_t plain_len);
  * CKR_WRAPPED_KEY_LEN_RANGE when no key wraps to that many bytes. */
 CK_RV p11_unwrapped_len(const p11_wrapping *wrapping, size_t wrapped_len,
                         size_t *plain_len);
+
+/* The attribute array type (CKA_WRAP_TEMPLATE, CKA_UNWRAP_TEMPLATE) of
+ * key, packed (attr_array.c; empty when none) into *out, which the
+ * caller clears with p11_attr_value_clear. */
+void p11_wrapping_template(p11_object *key, CK_ATTRIBUTE_TYPE type,
+                           p11_attr_value *out);
 
 /* What a server's refusal of a wrapping means: a request refused as
  * unsupported is CKR_MECHANISM_INVALID, and the slot stops offering the

@@ -6,6 +6,8 @@
  * trip. */
 #include "core.h"
 
+#include <string.h>
+
 #include "kmip/payloads.h"
 #include "kmip/tags.h"
 
@@ -13,9 +15,33 @@
 #include "crypto_ops.h"
 #include "wrap.h"
 
+/* Whether key has every value of the wrapping key's CKA_WRAP_TEMPLATE. */
+static bool fits_wrap_template(p11_object *wrapping_key, p11_object *key)
+{
+    p11_attr_value templ;
+    p11_wrapping_template(wrapping_key, CKA_WRAP_TEMPLATE, &templ);
+    const uint8_t *packed = templ.data;
+    size_t left = templ.len;
+    CK_ATTRIBUTE member;
+    bool fits = true;
+    pthread_mutex_lock(&key->lock);
+    while (fits && p11_attr_array_next(&packed, &left, &member)) {
+        p11_attr_value value;
+        fits = p11_attr_read(key, member.type, &value) == CKR_OK &&
+               value.len == member.ulValueLen &&
+               (value.len == 0 ||
+                memcmp(value.data, member.pValue, value.len) == 0);
+        p11_attr_value_clear(&value);
+    }
+    pthread_mutex_unlock(&key->lock);
+    p11_attr_value_clear(&templ);
+    return fits;
+}
+
 /* The key to wrap: a secret key on the server (the module wraps the bytes
- * of secret keys), extractable, and CKA_WRAP_WITH_TRUSTED only under a
- * CKA_TRUSTED wrapping key. */
+ * of secret keys), extractable, CKA_WRAP_WITH_TRUSTED only under a
+ * CKA_TRUSTED wrapping key, and as the wrapping key's CKA_WRAP_TEMPLATE
+ * asks. */
 static CK_RV key_to_wrap(p11_session *session, CK_OBJECT_HANDLE handle,
                          p11_object *wrapping_key, p11_object **out)
 {
@@ -31,7 +57,8 @@ static CK_RV key_to_wrap(p11_session *session, CK_OBJECT_HANDLE handle,
     if (p11_attr_flag(*out, CKA_WRAP_WITH_TRUSTED, false) &&
         !p11_attr_flag(wrapping_key, CKA_TRUSTED, false))
         return CKR_KEY_NOT_WRAPPABLE;
-    return CKR_OK;
+    return fits_wrap_template(wrapping_key, *out) ? CKR_OK
+                                                  : CKR_KEY_NOT_WRAPPABLE;
 }
 
 /* Whether the wrapping key must be activated first: a key pair's public

@@ -157,6 +157,15 @@ CK_RV p11_unwrapped_len(const p11_wrapping *wrapping, size_t wrapped_len,
     return CKR_OK;
 }
 
+void p11_wrapping_template(p11_object *key, CK_ATTRIBUTE_TYPE type,
+                           p11_attr_value *out)
+{
+    pthread_mutex_lock(&key->lock);
+    if (p11_attr_read(key, type, out) != CKR_OK)
+        p11_attr_value_clear(out);
+    pthread_mutex_unlock(&key->lock);
+}
+
 CK_RV p11_wrapping_rv(p11_session *session, const p11_wrap_side *side,
                       const p11_wrapping *wrapping, p11_reply reply)
 {

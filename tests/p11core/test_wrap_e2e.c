@@ -307,6 +307,102 @@ static void a_generated_key_pair_wraps_and_unwraps(void **state)
     encrypts_as(unwrapped, key_bytes);
 }
 
+/* A KEK that wraps and unwraps, with one more attribute (an array). */
+static CK_RV kek_with(CK_ATTRIBUTE extra, CK_OBJECT_HANDLE *handle)
+{
+    CK_ATTRIBUTE template[] = {
+        {CKA_CLASS, &secret_class, sizeof(secret_class)},
+        {CKA_KEY_TYPE, &aes_type, sizeof(aes_type)},
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_VALUE, (CK_BYTE_PTR)kek_bytes, sizeof(kek_bytes)},
+        {CKA_WRAP, &yes, sizeof(yes)},
+        {CKA_UNWRAP, &yes, sizeof(yes)},
+        extra,
+    };
+    return p11->C_CreateObject(session, template, 7, handle);
+}
+
+static void the_wrap_template_says_what_wraps(void **state)
+{
+    (void)state;
+    CK_ATTRIBUTE wrap_only[] = {{CKA_ENCRYPT, &yes, sizeof(yes)}};
+    CK_OBJECT_HANDLE wrapping, key = wrappable();
+    assert_int_equal(kek_with((CK_ATTRIBUTE){CKA_WRAP_TEMPLATE, wrap_only,
+                                             sizeof(wrap_only)},
+                              &wrapping),
+                     CKR_OK);
+    CK_OBJECT_HANDLE signs =
+        known_secret(CKK_AES, key_bytes, 16, CKA_SIGN, yes, no);
+    CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0};
+    uint8_t out[64];
+    CK_ULONG len = sizeof(out);
+    assert_int_equal(p11->C_WrapKey(session, &kw, wrapping, key, out, &len),
+                     CKR_OK);
+    len = sizeof(out);
+    assert_int_equal(p11->C_WrapKey(session, &kw, wrapping, signs, out, &len),
+                     CKR_KEY_NOT_WRAPPABLE);
+
+    /* Read back by the rules of arrays: the length, the members' lengths,
+     * then their values. */
+    CK_ATTRIBUTE read = {CKA_WRAP_TEMPLATE, NULL, 0};
+    assert_int_equal(p11->C_GetAttributeValue(session, wrapping, &read, 1),
+                     CKR_OK);
+    assert_int_equal(read.ulValueLen, sizeof(CK_ATTRIBUTE));
+    CK_ATTRIBUTE member = {0, NULL, 0};
+    read.pValue = &member;
+    assert_int_equal(p11->C_GetAttributeValue(session, wrapping, &read, 1),
+                     CKR_OK);
+    assert_int_equal(member.type, CKA_ENCRYPT);
+    assert_int_equal(member.ulValueLen, sizeof(CK_BBOOL));
+    CK_BBOOL value = CK_FALSE;
+    member.pValue = &value;
+    assert_int_equal(p11->C_GetAttributeValue(session, wrapping, &read, 1),
+                     CKR_OK);
+    assert_int_equal(value, CK_TRUE);
+}
+
+static void the_unwrap_template_is_the_new_keys(void **state)
+{
+    (void)state;
+    CK_ATTRIBUTE no_encrypt[] = {{CKA_ENCRYPT, &no, sizeof(no)}};
+    CK_OBJECT_HANDLE unwrapping, key = CK_INVALID_HANDLE;
+    assert_int_equal(kek_with((CK_ATTRIBUTE){CKA_UNWRAP_TEMPLATE, no_encrypt,
+                                             sizeof(no_encrypt)},
+                              &unwrapping),
+                     CKR_OK);
+    CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0};
+    /* unwrap_template asks CKA_ENCRYPT true: inconsistent. */
+    assert_int_equal(unwrap(&kw, unwrapping, rfc3394_wrapped, 24, &key),
+                     CKR_TEMPLATE_INCONSISTENT);
+    CK_ATTRIBUTE plain[] = {
+        {CKA_CLASS, &secret_class, sizeof(secret_class)},
+        {CKA_KEY_TYPE, &aes_type, sizeof(aes_type)},
+    };
+    assert_int_equal(p11->C_UnwrapKey(session, &kw, unwrapping,
+                                      (CK_BYTE_PTR)rfc3394_wrapped, 24, plain,
+                                      2, &key),
+                     CKR_OK);
+    CK_BBOOL encrypt = CK_TRUE;
+    CK_ATTRIBUTE read = {CKA_ENCRYPT, &encrypt, sizeof(encrypt)};
+    assert_int_equal(p11->C_GetAttributeValue(session, key, &read, 1), CKR_OK);
+    assert_false(encrypt);
+}
+
+static void a_template_array_that_is_no_array_is_value_invalid(void **state)
+{
+    (void)state;
+    CK_ATTRIBUTE unknown[] = {{0x7ffffff1, &yes, sizeof(yes)}};
+    CK_BYTE odd[5] = {0};
+    CK_OBJECT_HANDLE handle;
+    assert_int_equal(
+        kek_with((CK_ATTRIBUTE){CKA_WRAP_TEMPLATE, odd, sizeof(odd)}, &handle),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        kek_with((CK_ATTRIBUTE){CKA_WRAP_TEMPLATE, unknown, sizeof(unknown)},
+                 &handle),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
 static void wrapping_refusals_have_the_standards_codes(void **state)
 {
     (void)state;
@@ -460,6 +556,9 @@ int main(void)
         cmocka_unit_test(oaep_wraps_under_the_public_key_for_openssl),
         cmocka_unit_test(oaep_unwraps_under_the_private_key),
         cmocka_unit_test(a_generated_key_pair_wraps_and_unwraps),
+        cmocka_unit_test(the_wrap_template_says_what_wraps),
+        cmocka_unit_test(the_unwrap_template_is_the_new_keys),
+        cmocka_unit_test(a_template_array_that_is_no_array_is_value_invalid),
         cmocka_unit_test(wrapping_refusals_have_the_standards_codes),
         cmocka_unit_test(unwrapping_refusals_have_the_standards_codes),
         cmocka_unit_test(a_failed_wrap_leaves_the_active_operation),
