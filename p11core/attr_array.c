@@ -3,7 +3,7 @@
  * kept packed as bytes, each attribute its type and length (8 bytes each,
  * big-endian) then its value, and read back by the PKCS#11 rules of
  * arrays. */
-#include "attr_table.h"
+#include "attrmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +24,11 @@ static CK_ULONG get_number(const uint8_t *in)
     return value;
 }
 
-/* Whether attr may sit in an array: a known attribute, not itself an
- * array, with its value. */
+/* Whether attr may sit in an array: not itself an array, with its
+ * value. */
 static bool array_member_ok(const CK_ATTRIBUTE *attr)
 {
-    return p11_attr_known(attr->type) && !(attr->type & CKF_ARRAY_ATTRIBUTE) &&
+    return !(attr->type & CKF_ARRAY_ATTRIBUTE) &&
            (attr->pValue != NULL || attr->ulValueLen == 0) &&
            attr->ulValueLen < P11_BYTES_MAX;
 }

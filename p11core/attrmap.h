@@ -126,8 +126,8 @@ CK_RV p11_attr_kmip_tag(CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type,
 
 /* Packs the array attribute value array (len bytes of CK_ATTRIBUTE) into
  * *out (free with free()): CKR_ATTRIBUTE_VALUE_INVALID for a length that
- * is not a whole array, an unknown or array member, or a member without
- * its value; CKR_HOST_MEMORY. */
+ * is not a whole array, an array member, or a member without its value;
+ * CKR_HOST_MEMORY. (template_rules.c also refuses unknown members.) */
 CK_RV p11_attr_array_pack(const CK_ATTRIBUTE *array, size_t len, uint8_t **out,
                           size_t *out_len);
 

@@ -18,6 +18,11 @@ static CK_RV check_form(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
         return CKR_ATTRIBUTE_VALUE_INVALID;
     if (entry->form != FORM_ATTRS)
         return CKR_OK;
+    for (size_t i = 0;
+         attr->pValue != NULL && i < attr->ulValueLen / sizeof(CK_ATTRIBUTE);
+         i++)
+        if (!p11_attr_known(((const CK_ATTRIBUTE *)attr->pValue)[i].type))
+            return CKR_ATTRIBUTE_VALUE_INVALID;
     uint8_t *packed = NULL;
     size_t len;
     CK_RV rv =
