@@ -508,6 +508,31 @@ static void unwrapping_refusals_have_the_standards_codes(void **state)
                      CKR_ARGUMENTS_BAD);
 }
 
+/* A read-only session wraps (nothing is made) but does not unwrap into
+ * a token object. */
+static void a_read_only_session_wraps_and_does_not_unwrap(void **state)
+{
+    (void)state;
+    CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0};
+    CK_OBJECT_HANDLE wrapping = kek(CKA_WRAP), key = wrappable();
+    CK_OBJECT_HANDLE unwrapping = kek(CKA_UNWRAP), made = CK_INVALID_HANDLE;
+    CK_SESSION_INFO info;
+    CK_SESSION_HANDLE ro;
+    uint8_t out[32];
+    CK_ULONG len = sizeof(out);
+    assert_int_equal(p11->C_GetSessionInfo(session, &info), CKR_OK);
+    assert_int_equal(
+        p11->C_OpenSession(info.slotID, CKF_SERIAL_SESSION, NULL, NULL, &ro),
+        CKR_OK);
+    assert_int_equal(p11->C_WrapKey(ro, &kw, wrapping, key, out, &len), CKR_OK);
+    assert_memory_equal(out, rfc3394_wrapped, 24);
+    assert_int_equal(p11->C_UnwrapKey(ro, &kw, unwrapping, out, len,
+                                      unwrap_template, UNWRAP_COUNT, &made),
+                     CKR_SESSION_READ_ONLY);
+    assert_int_equal(made, CK_INVALID_HANDLE);
+    assert_int_equal(p11->C_CloseSession(ro), CKR_OK);
+}
+
 /* A failed wrap or unwrap leaves the session's operations as they were. */
 static void a_failed_wrap_leaves_the_active_operation(void **state)
 {
@@ -561,6 +586,7 @@ int main(void)
         cmocka_unit_test(a_template_array_that_is_no_array_is_value_invalid),
         cmocka_unit_test(wrapping_refusals_have_the_standards_codes),
         cmocka_unit_test(unwrapping_refusals_have_the_standards_codes),
+        cmocka_unit_test(a_read_only_session_wraps_and_does_not_unwrap),
         cmocka_unit_test(a_failed_wrap_leaves_the_active_operation),
     };
     rsa = EVP_RSA_gen(2048);
