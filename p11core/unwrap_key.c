@@ -125,6 +125,7 @@ static CK_RV merge_template(const CK_ATTRIBUTE *templ, CK_ULONG count,
 {
     const uint8_t *packed = unwrap->data;
     size_t left = unwrap->len;
+    /* A packed member takes at least 16 bytes (its type and length). */
     CK_ATTRIBUTE member,
         *merged = malloc((count + left / 16 + 1) * sizeof(CK_ATTRIBUTE));
     CK_ULONG n = count;
@@ -137,9 +138,10 @@ static CK_RV merge_template(const CK_ATTRIBUTE *templ, CK_ULONG count,
             p11_template_find(templ, count, member.type);
         if (given == NULL)
             merged[n++] = member;
-        else if (given->ulValueLen != member.ulValueLen ||
-                 (member.ulValueLen > 0 && memcmp(given->pValue, member.pValue,
-                                                  member.ulValueLen) != 0)) {
+        else if (given->pValue != NULL && /* else refused as invalid */
+                 (given->ulValueLen != member.ulValueLen ||
+                  (member.ulValueLen > 0 && memcmp(given->pValue, member.pValue,
+                                                   member.ulValueLen) != 0))) {
             free(merged);
             return CKR_TEMPLATE_INCONSISTENT;
         }

@@ -377,7 +377,13 @@ static void the_unwrap_template_is_the_new_keys(void **state)
     CK_ATTRIBUTE plain[] = {
         {CKA_CLASS, &secret_class, sizeof(secret_class)},
         {CKA_KEY_TYPE, &aes_type, sizeof(aes_type)},
+        {CKA_ENCRYPT, NULL, sizeof(CK_BBOOL)},
     };
+    /* A member given without its value: a bad value, not a clash. */
+    assert_int_equal(p11->C_UnwrapKey(session, &kw, unwrapping,
+                                      (CK_BYTE_PTR)rfc3394_wrapped, 24, plain,
+                                      3, &key),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
     assert_int_equal(p11->C_UnwrapKey(session, &kw, unwrapping,
                                       (CK_BYTE_PTR)rfc3394_wrapped, 24, plain,
                                       2, &key),
