@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Get with a Key Wrapping Specification: the key's bytes leave the server
  * only encrypted under another of its keys; Register with Key Wrapping
- * Data: the server unwraps them with its key (Unwrap Key usage). Both with AES
- * Key Wrap (RFC 3394, Block Cipher Mode NISTKeyWrap) or AES Key Wrap with
- * Padding (RFC 5649, AESKeyWrapPadding). A key is wrapped when Extractable,
- * even if Sensitive; the wrapping key needs the Wrap Key usage. */
+ * Data: the server unwraps them with its key (Unwrap Key usage). Under an
+ * AES key with AES Key Wrap (RFC 3394, Block Cipher Mode NISTKeyWrap) or
+ * AES Key Wrap with Padding (RFC 5649, AESKeyWrapPadding); under an RSA
+ * public key (wrapping) or private key (unwrapping) with RSA OAEP, its
+ * hash, MGF1 hash and label from the Cryptographic Parameters. A key is
+ * wrapped when Extractable, even if Sensitive; the wrapping key needs the
+ * Wrap Key usage. */
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +87,53 @@ static bool load_wrapping_key(kmipd_call *call, const kmip_item *info,
     return false;
 }
 
+/* Wraps (enc 1) or unwraps (enc 0) in with RSA OAEP under wrapping's
+ * public (enc 1) or private key (enc 0). */
+static bool rsa_wrap(kmipd_call *call, const kmip_item *info,
+                     const kmipd_object *wrapping, kmip_bytes in,
+                     kmipd_buf *out, int enc)
+{
+    kmip_crypto_params request = {0};
+    const kmip_item *item =
+        kmip_item_find(info, KMIP_TAG_CRYPTOGRAPHIC_PARAMETERS);
+    kmipd_crypto_params params;
+    kmip_status st;
+    EVP_PKEY *pkey = NULL;
+    if (item != NULL &&
+        kmip_crypto_params_parse(item, &request, &st) != KMIP_OK)
+        return kmipd_fail_status(call, &st);
+    if (!kmipd_call_crypto_params(call, wrapping, &request, &params))
+        return false;
+    if (params.padding_method != KMIP_PADDING_METHOD_OAEP)
+        return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+                          "kmipd wraps under an RSA key with OAEP only");
+    kmip_rc rc = kmipd_key_load(wrapping->object_type, wrapping->material,
+                                wrapping->material_len, &pkey, &st);
+    if (rc == KMIP_OK)
+        rc = (enc ? kmipd_rsa_encrypt : kmipd_rsa_decrypt)(
+            pkey, &params, in.data, in.len, out, &st);
+    EVP_PKEY_free(pkey);
+    return rc == KMIP_OK || kmipd_crypto_call_fail(call, &st);
+}
+
+/* Wraps (enc 1) or unwraps (enc 0) in with AES key wrap under wrapping's
+ * key. */
+static bool aes_key_wrap(kmipd_call *call, const kmip_item *info,
+                         const kmipd_object *wrapping, kmip_bytes in,
+                         kmipd_buf *out, int enc)
+{
+    const char *name = wrap_cipher(info, wrapping->material_len);
+    if (name == NULL)
+        return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+                          "kmipd wraps under an AES key with AES Key Wrap "
+                          "(with padding) only");
+    return aes_wrap(name, wrapping, in, out, enc) ||
+           kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+                      enc ? "AES key wrap failed (RFC 3394 needs a "
+                            "multiple of 8 bytes, at least 16)"
+                          : "the wrapped key does not unwrap");
+}
+
 /* Replaces out->value by it wrapped (enc 1) or unwrapped (enc 0), kept
  * in result. */
 static bool wrap_with(kmipd_call *call, const kmip_item *info,
@@ -92,19 +142,22 @@ static bool wrap_with(kmipd_call *call, const kmip_item *info,
 {
     uint32_t algorithm = 0;
     kmip_attrs_get_algorithm(wrapping->attrs, &algorithm, NULL);
-    const char *name = wrap_cipher(info, wrapping->material_len);
-    if (wrapping->object_type != KMIP_OBJECT_TYPE_SYMMETRIC_KEY ||
-        algorithm != KMIP_CRYPTOGRAPHIC_ALGORITHM_AES || name == NULL)
-        return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
-                          "kmipd wraps with AES Key Wrap (with padding) "
-                          "under an AES key only");
-    if (!aes_wrap(name, wrapping, out->value, result, enc))
-        return kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
-                          enc ? "AES key wrap failed (RFC 3394 needs a "
-                                "multiple of 8 bytes, at least 16)"
-                              : "the wrapped key does not unwrap");
-    out->value = (kmip_bytes){result->data, result->len};
-    return true;
+    uint32_t rsa_type =
+        enc ? KMIP_OBJECT_TYPE_PUBLIC_KEY : KMIP_OBJECT_TYPE_PRIVATE_KEY;
+    bool ok;
+    if (wrapping->object_type == KMIP_OBJECT_TYPE_SYMMETRIC_KEY &&
+        algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_AES)
+        ok = aes_key_wrap(call, info, wrapping, out->value, result, enc);
+    else if (wrapping->object_type == rsa_type &&
+             algorithm == KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA)
+        ok = rsa_wrap(call, info, wrapping, out->value, result, enc);
+    else
+        ok = kmipd_fail(call, KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE,
+                        "kmipd wraps under an AES key, or an RSA public "
+                        "key (unwraps under its private key), only");
+    if (ok)
+        out->value = (kmip_bytes){result->data, result->len};
+    return ok;
 }
 
 bool kmipd_get_wrap_allowed(const kmipd_object *obj)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* PKCS#11 attributes KMIP has no place for, kept as a template gave them
  * in the custom attribute x-pkcs11-attrs: "type=value;" entries, the type
- * in hex, a boolean as 0 or 1, a CK_ULONG in decimal, bytes in hex. */
+ * in hex, a boolean as 0 or 1, a CK_ULONG in decimal, bytes in hex, an
+ * attribute array packed (attr_array.c) in hex. */
 #include "attr_table.h"
 
 #include <stdio.h>
@@ -18,6 +19,16 @@ static char *encode_value(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
 
     if (entry->form == FORM_BYTES)
         return p11_hex_encode(attr->pValue, attr->ulValueLen);
+    if (entry->form == FORM_ATTRS) {
+        uint8_t *packed = NULL;
+        size_t len = 0;
+        char *hex = p11_attr_array_pack(attr->pValue, attr->ulValueLen, &packed,
+                                        &len) == CKR_OK
+                        ? p11_hex_encode(packed, len)
+                        : NULL;
+        free(packed);
+        return hex;
+    }
     if (entry->form == FORM_BOOL)
         value = *(const CK_BBOOL *)attr->pValue != CK_FALSE;
     else

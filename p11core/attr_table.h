@@ -26,9 +26,17 @@ enum { CREATE = 1 << 0, GENERATE = 1 << 1, BOTH = CREATE | GENERATE };
 /* Every key type; also "no value" in the only column. */
 #define ANY_KEY CK_UNAVAILABLE_INFORMATION
 #define ANY_VALUE CK_UNAVAILABLE_INFORMATION
+/* In the only column of a USE_KEPT boolean: any value, false when the
+ * template gives none. */
+#define ANY_FALSE_BY_DEFAULT 2
 
 /* The shape of a value: what a template must give. */
-typedef enum p11_attr_form { FORM_BOOL, FORM_ULONG, FORM_BYTES } p11_attr_form;
+typedef enum p11_attr_form {
+    FORM_BOOL,
+    FORM_ULONG,
+    FORM_BYTES,
+    FORM_ATTRS, /* an attribute array, kept packed (attr_array.c) */
+} p11_attr_form;
 
 /* What a template may do with an attribute; together with the reader this
  * makes "what a template sets is what is read back" hold by construction. */
@@ -69,8 +77,10 @@ struct p11_attr_entry {
     unsigned secret;      /* classes where reading it is refused */
     p11_attr_form form;
     p11_attr_use use;
-    unsigned phases;   /* CREATE / GENERATE templates that may give it */
-    CK_ULONG only;     /* USE_KEPT booleans: the one value accepted */
+    unsigned phases; /* CREATE / GENERATE templates that may give it */
+    /* USE_KEPT booleans: the one value accepted (also the default), or
+     * ANY_FALSE_BY_DEFAULT */
+    CK_ULONG only;
     uint32_t kmip_tag; /* the KMIP attribute it mirrors, 0: none */
     p11_attr_reader read;
     CK_ULONG arg; /* the reader's argument */

@@ -41,6 +41,11 @@ static CK_RV get_one(const p11_object *object, CK_ATTRIBUTE *attr)
     p11_attr_value value;
     CK_RV rv = p11_attr_read(object, attr->type, &value);
 
+    if (rv == CKR_OK && p11_attr_holds_array(object, attr->type)) {
+        rv = p11_attr_array_out(value.data, value.len, attr);
+        p11_attr_value_clear(&value);
+        return rv;
+    }
     if (rv == CKR_OK && attr->pValue != NULL) {
         if (attr->ulValueLen >= value.len)
             memcpy(attr->pValue, value.data, value.len);

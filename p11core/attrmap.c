@@ -404,14 +404,20 @@ static const p11_attr_entry table[] = {
      * them (object_load.c). */
     {CKA_SENSITIVE, PRIV | SECRET, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH,
      CK_TRUE, KMIP_TAG_SENSITIVE, read_flag, FLAG(sensitive)},
+    /* Extractable true lets a key leave wrapped (C_WrapKey), never plain
+     * while sensitive. */
     {CKA_EXTRACTABLE, PRIV | SECRET, ANY_KEY, 0, FORM_BOOL, USE_KEPT, BOTH,
-     CK_FALSE, KMIP_TAG_EXTRACTABLE, read_flag, FLAG(extractable)},
+     ANY_FALSE_BY_DEFAULT, KMIP_TAG_EXTRACTABLE, read_flag, FLAG(extractable)},
     TOKEN(CKA_ALWAYS_SENSITIVE, PRIV | SECRET, FORM_BOOL, read_flag,
           FLAG(always_sensitive)),
     TOKEN(CKA_NEVER_EXTRACTABLE, PRIV | SECRET, FORM_BOOL, read_flag,
           FLAG(never_extractable)),
-    FIXED(CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, FORM_BOOL, read_constant_bool,
-          CK_FALSE),
+    /* Checked at C_WrapKey against the key to wrap, added at C_UnwrapKey
+     * to the new key's template (wrap_key.c, unwrap_key.c). */
+    BAG(CKA_WRAP_TEMPLATE, PUB | SECRET, FORM_ATTRS, 0),
+    BAG(CKA_UNWRAP_TEMPLATE, PRIV | SECRET, FORM_ATTRS, 0),
+    /* True: wrapped only under a CKA_TRUSTED key (wrap_key.c). */
+    BAG(CKA_WRAP_WITH_TRUSTED, PRIV | SECRET, FORM_BOOL, CK_FALSE),
     /* True: each operation with the key needs a C_Login of
      * CKU_CONTEXT_SPECIFIC (crypto_ops.c, login.c). */
     BAG(CKA_ALWAYS_AUTHENTICATE, PRIV, FORM_BOOL, CK_FALSE),
@@ -504,6 +510,13 @@ CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
         !p11_value_exportable(object))
         return CKR_ATTRIBUTE_SENSITIVE;
     return entry->read(entry, object, out);
+}
+
+bool p11_attr_holds_array(const p11_object *object, CK_ATTRIBUTE_TYPE type)
+{
+    const p11_attr_entry *entry =
+        p11_attr_entry_for(object->object_class, object->subtype, type);
+    return entry != NULL && entry->form == FORM_ATTRS;
 }
 
 bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent)

@@ -114,6 +114,10 @@ bool p11_value_exportable(const p11_object *object);
 CK_RV p11_attr_read(const p11_object *object, CK_ATTRIBUTE_TYPE type,
                     p11_attr_value *out);
 
+/* Whether type is an attribute array (CKA_WRAP_TEMPLATE ...) on object:
+ * read back by p11_attr_array_out. */
+bool p11_attr_holds_array(const p11_object *object, CK_ATTRIBUTE_TYPE type);
+
 /* A CK_BBOOL attribute of a loaded object, taking object->lock; absent
  * when the object has none or it cannot be read. */
 bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent);
@@ -123,6 +127,26 @@ bool p11_attr_flag(p11_object *object, CK_ATTRIBUTE_TYPE type, bool absent);
  * when such an object has no such attribute. */
 CK_RV p11_attr_kmip_tag(CK_OBJECT_CLASS object_class, CK_ATTRIBUTE_TYPE type,
                         uint32_t *tag);
+
+/* ---- Attribute arrays (attr_array.c) ---- */
+
+/* Packs the array attribute value array (len bytes of CK_ATTRIBUTE) into
+ * *out (free with free()): CKR_ATTRIBUTE_VALUE_INVALID for a length that
+ * is not a whole array, an array member, or a member without its value;
+ * CKR_HOST_MEMORY. (template_rules.c also refuses unknown members.) */
+CK_RV p11_attr_array_pack(const CK_ATTRIBUTE *array, size_t len, uint8_t **out,
+                          size_t *out_len);
+
+/* The next member of a packed array into *attr (pValue into the packed
+ * bytes), advancing *packed; false at the end. */
+bool p11_attr_array_next(const uint8_t **packed, size_t *left,
+                         CK_ATTRIBUTE *attr);
+
+/* C_GetAttributeValue of a packed array into attr, by the PKCS#11 rules
+ * of arrays: with pValue NULL the array's length; else each member's
+ * type and value (a member's pValue NULL: its length), and
+ * CKR_BUFFER_TOO_SMALL for a short array or member. */
+CK_RV p11_attr_array_out(const uint8_t *packed, size_t len, CK_ATTRIBUTE *attr);
 
 /* ---- Templates of new objects (template_rules.c) ---- */
 

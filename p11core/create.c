@@ -63,7 +63,6 @@ static p11_reply register_object(p11_session *session, void *args,
     const p11_import *import = request->import;
     kmip_item *attrs = kmip_attrs_new();
     kmip_item *object = kmip_object_build(&import->object);
-    kmip_version version;
     CK_RV rv = attrs != NULL && object != NULL ? CKR_OK : CKR_HOST_MEMORY;
 
     if (rv == CKR_OK)
@@ -74,19 +73,27 @@ static p11_reply register_object(p11_session *session, void *args,
         p11_hex_attr_add(attrs, P11_PUBLIC_KEY_ATTRIBUTE, import->public_der,
                          import->public_der_len) == NULL)
         rv = CKR_HOST_MEMORY;
-    if (rv == CKR_OK)
-        rv = p11_kmip_version(session, &version);
     p11_reply reply = p11_reply_local(rv);
-    if (rv == CKR_OK) {
-        kmip_register_args reg = {import->object.object_type, attrs, object};
-
-        reply = p11_make_object(session, version, KMIP_OPERATION_REGISTER,
-                                kmip_register_request(version, &reg),
-                                request->handle);
-    }
+    if (rv == CKR_OK)
+        reply = p11_register_new(session, import->object.object_type, attrs,
+                                 object, request->handle);
     kmip_item_free(object);
     kmip_item_free(attrs);
     return reply;
+}
+
+p11_reply p11_register_new(p11_session *session, uint32_t object_type,
+                           const kmip_item *attrs, const kmip_item *object,
+                           CK_OBJECT_HANDLE *handle)
+{
+    kmip_version version;
+    CK_RV rv = p11_kmip_version(session, &version);
+
+    if (rv != CKR_OK)
+        return p11_reply_local(rv);
+    kmip_register_args reg = {object_type, attrs, object};
+    return p11_make_object(session, version, KMIP_OPERATION_REGISTER,
+                           kmip_register_request(version, &reg), handle);
 }
 
 /* A session object of a class that holds no secret: kept in the

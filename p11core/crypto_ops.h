@@ -129,6 +129,11 @@ void p11_output_copy(CK_BYTE_PTR out, CK_ULONG_PTR out_len, const uint8_t *src,
 /* Each returns its reply (p11_reply, server.h); a request the server
  * refuses as unsupported is CKR_MECHANISM_INVALID. */
 
+/* The KMIP Cryptographic Parameters of p (pointing into p). */
+struct kmip_crypto_params;
+void p11_kmip_crypto_params(const p11_kmip_params *p,
+                            struct kmip_crypto_params *kp);
+
 /* Signs with the private key: data is the message (digested false) or the
  * hash to sign (digested true, sent as Digested Data). *signature is
  * malloc'd, freed by the caller. */

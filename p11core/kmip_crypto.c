@@ -23,7 +23,14 @@ static void request_args(const p11_object *key, const p11_kmip_params *p,
 {
     memset(args, 0, sizeof(*args));
     args->uid = key->uid;
-    kmip_crypto_params *kp = &args->params;
+    p11_kmip_crypto_params(p, &args->params);
+    args->iv = (kmip_bytes){p->iv, p->iv_len};
+    args->aad = (kmip_bytes){p->aad, p->aad_len};
+}
+
+void p11_kmip_crypto_params(const p11_kmip_params *p, kmip_crypto_params *kp)
+{
+    memset(kp, 0, sizeof(*kp));
     kp->present = true;
     kp->cryptographic_algorithm = p->algorithm;
     kp->block_cipher_mode = p->mode;
@@ -36,8 +43,6 @@ static void request_args(const p11_object *key, const p11_kmip_params *p,
     kp->tag_length = optional(p->tag_length, p->tag_length > 0);
     kp->counter_length = optional(p->counter_length, p->counter_length > 0);
     kp->p_source = (kmip_bytes){p->p_source, p->p_source_len};
-    args->iv = (kmip_bytes){p->iv, p->iv_len};
-    args->aad = (kmip_bytes){p->aad, p->aad_len};
 }
 
 /* Sends operation with args and reads the result; on CKR_OK the caller

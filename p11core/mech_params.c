@@ -69,6 +69,9 @@ static const p11_mech_kmip mechs[] = {
     AES(CKM_AES_CBC_PAD, CBC, PKCS5, P11_PARAM_IV),
     AES(CKM_AES_CTR, CTR, NONE, P11_PARAM_CTR),
     AES(CKM_AES_GCM, GCM, NONE, P11_PARAM_GCM),
+    /* Key wrapping (wrap_mech.c): the default IV only. */
+    AES(CKM_AES_KEY_WRAP, NIST_KEY_WRAP, NONE, P11_PARAM_KW_IV),
+    AES(CKM_AES_KEY_WRAP_PAD, AES_KEY_WRAP_PADDING, NONE, P11_PARAM_KW_IV),
     HMAC(CKM_SHA_1_HMAC, HMAC_SHA1, SHA_1),
     HMAC(CKM_SHA224_HMAC, HMAC_SHA224, SHA_224),
     HMAC(CKM_SHA256_HMAC, HMAC_SHA256, SHA_256),
@@ -233,6 +236,24 @@ static CK_RV mac_length_params(const CK_MECHANISM *mechanism,
     return CKR_OK;
 }
 
+/* The default IVs of RFC 3394 (2.2.3.1) and RFC 5649 (3, its first
+ * half). */
+static const uint8_t kw_iv[] = {0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6};
+static const uint8_t kwp_iv[] = {0xa6, 0x59, 0x59, 0xa6};
+
+static CK_RV kw_iv_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
+{
+    bool pad = out->mode == KMIP_BLOCK_CIPHER_MODE_AES_KEY_WRAP_PADDING;
+    const uint8_t *iv = pad ? kwp_iv : kw_iv;
+    size_t len = pad ? sizeof(kwp_iv) : sizeof(kw_iv);
+    if (mechanism->pParameter == NULL && mechanism->ulParameterLen == 0)
+        return CKR_OK;
+    return mechanism->pParameter != NULL && mechanism->ulParameterLen == len &&
+                   memcmp(mechanism->pParameter, iv, len) == 0
+               ? CKR_OK
+               : CKR_MECHANISM_PARAM_INVALID;
+}
+
 static CK_RV no_params(const CK_MECHANISM *mechanism, p11_kmip_params *out)
 {
     (void)out;
@@ -251,6 +272,7 @@ static param_reader *const param_readers[] = {
     [P11_PARAM_CTR] = ctr_params,
     [P11_PARAM_GCM] = gcm_params,
     [P11_PARAM_MAC_LENGTH] = mac_length_params,
+    [P11_PARAM_KW_IV] = kw_iv_params,
 };
 
 CK_RV p11_kmip_params_from_mechanism(const CK_MECHANISM *mechanism,

@@ -22,6 +22,9 @@ typedef enum p11_mech_param_kind {
     P11_PARAM_CTR,        /* CK_AES_CTR_PARAMS */
     P11_PARAM_GCM,        /* CK_GCM_PARAMS */
     P11_PARAM_MAC_LENGTH, /* CK_MAC_GENERAL_PARAMS (a CK_ULONG) */
+    /* AES key wrap's optional IV: none, or the RFC's default (KMIP has
+     * no other for a wrapping) */
+    P11_PARAM_KW_IV,
 } p11_mech_param_kind;
 
 /* What a signature mechanism is given to sign. */

@@ -43,16 +43,22 @@ CK_FLAGS p11_mechanism_flags(p11_server *server,
     return (flags & OPERATION_FLAGS) != 0 ? flags : 0;
 }
 
-void p11_mechanism_refused(p11_server *server, CK_MECHANISM_TYPE type,
-                           p11_op_kind kind)
+void p11_mechanism_flags_refused(p11_server *server, CK_MECHANISM_TYPE type,
+                                 CK_FLAGS flags)
 {
     const struct p11_mechanism *mechanism = p11_mechanism_find(type);
-    if (mechanism == NULL || op_flags[kind] == 0)
+    if (mechanism == NULL || flags == 0)
         return;
     CK_FLAGS before = atomic_fetch_or(
-        &server->refused_flags[mechanism_index(mechanism)], op_flags[kind]);
-    if ((before & op_flags[kind]) == 0)
+        &server->refused_flags[mechanism_index(mechanism)], flags);
+    if ((before & flags) != flags)
         p11_log_info("slot %lu: the server refused mechanism 0x%lx: no "
                      "longer offered for it",
                      server->slot_id, type);
+}
+
+void p11_mechanism_refused(p11_server *server, CK_MECHANISM_TYPE type,
+                           p11_op_kind kind)
+{
+    p11_mechanism_flags_refused(server, type, op_flags[kind]);
 }

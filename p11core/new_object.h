@@ -74,6 +74,12 @@ CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
 void p11_keep_public_half(p11_session *session, kmip_version version,
                           const char *private_uid, const char *public_uid);
 
+/* Registers object (as kmip_object_build made it) of object_type with
+ * attrs, and activates it; the new object's handle into *handle. */
+p11_reply p11_register_new(p11_session *session, uint32_t object_type,
+                           const kmip_item *attrs, const kmip_item *object,
+                           CK_OBJECT_HANDLE *handle);
+
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,
                      CK_OBJECT_HANDLE *handle);

@@ -299,6 +299,10 @@ CK_FLAGS p11_mechanism_flags(p11_server *server,
 void p11_mechanism_refused(p11_server *server, CK_MECHANISM_TYPE type,
                            p11_op_kind kind);
 
+/* Records that the server refused the mechanism for flags (CKF_WRAP ...). */
+void p11_mechanism_flags_refused(p11_server *server, CK_MECHANISM_TYPE type,
+                                 CK_FLAGS flags);
+
 /* ---- Templates ---- */
 
 /* The first attribute of type in templ, or NULL. */

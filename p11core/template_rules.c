@@ -17,7 +17,19 @@ static CK_RV check_form(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
     if ((entry->form == FORM_BOOL && attr->ulValueLen != sizeof(CK_BBOOL)) ||
         (entry->form == FORM_ULONG && attr->ulValueLen != sizeof(CK_ULONG)))
         return CKR_ATTRIBUTE_VALUE_INVALID;
-    return CKR_OK;
+    if (entry->form != FORM_ATTRS)
+        return CKR_OK;
+    for (size_t i = 0;
+         attr->pValue != NULL && i < attr->ulValueLen / sizeof(CK_ATTRIBUTE);
+         i++)
+        if (!p11_attr_known(((const CK_ATTRIBUTE *)attr->pValue)[i].type))
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+    uint8_t *packed = NULL;
+    size_t len;
+    CK_RV rv =
+        p11_attr_array_pack(attr->pValue, attr->ulValueLen, &packed, &len);
+    free(packed);
+    return rv;
 }
 
 static bool template_flag(const CK_ATTRIBUTE *attr)
@@ -77,7 +89,9 @@ static CK_RV check_one(const CK_ATTRIBUTE *attr, const p11_object *made,
     case USE_KIND:
         return check_shown(entry, attr, made);
     case USE_KEPT:
-        return entry->only == ANY_VALUE || phase == P11_TEMPLATE_DERIVE ||
+        return entry->only == ANY_VALUE ||
+                       entry->only == ANY_FALSE_BY_DEFAULT ||
+                       phase == P11_TEMPLATE_DERIVE ||
                        template_flag(attr) == (entry->only != CK_FALSE)
                    ? CKR_OK
                    : CKR_ATTRIBUTE_VALUE_INVALID;
@@ -282,7 +296,7 @@ static CK_RV add_export_attrs(const CK_ATTRIBUTE *templ, CK_ULONG count,
         given = p11_template_find(templ, count, entry->type);
         if (kmip_add_bool(attrs, entry->kmip_tag,
                           given != NULL ? template_flag(given)
-                                        : entry->only != CK_FALSE) == NULL)
+                                        : entry->only == CK_TRUE) == NULL)
             return CKR_HOST_MEMORY;
     }
     return CKR_OK;

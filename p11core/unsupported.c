@@ -59,15 +59,6 @@ NOT_SUPPORTED(C_DecryptVerifyUpdate,
               (CK_SESSION_HANDLE hSession, CK_BYTE_PTR pEncryptedPart,
                CK_ULONG ulEncryptedPartLen, CK_BYTE_PTR pPart,
                CK_ULONG_PTR pulPartLen))
-NOT_SUPPORTED(C_WrapKey,
-              (CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
-               CK_OBJECT_HANDLE hWrappingKey, CK_OBJECT_HANDLE hKey,
-               CK_BYTE_PTR pWrappedKey, CK_ULONG_PTR pulWrappedKeyLen))
-NOT_SUPPORTED(C_UnwrapKey,
-              (CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
-               CK_OBJECT_HANDLE hUnwrappingKey, CK_BYTE_PTR pWrappedKey,
-               CK_ULONG ulWrappedKeyLen, CK_ATTRIBUTE_PTR pTemplate,
-               CK_ULONG ulAttributeCount, CK_OBJECT_HANDLE_PTR phKey))
 NOT_SUPPORTED(C_WaitForSlotEvent,
               (CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pReserved))
 

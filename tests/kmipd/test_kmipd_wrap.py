@@ -3,8 +3,10 @@
 Wrap (RFC 3394) and AES Key Wrap with Padding (RFC 5649) under another of
 its keys, and python3-cryptography (OpenSSL) unwraps the bytes locally to
 the key that was registered. Register with Key Wrapping Data: kmipd
-unwraps a key wrapped locally, and encrypts with it as OpenSSL does. Runs
-under integration/with_server.py --server kmipd."""
+unwraps a key wrapped locally, and encrypts with it as OpenSSL does. The
+same with RSA OAEP: wrapped under an RSA public key (its hash, MGF1 hash
+and label from the Cryptographic Parameters), unwrapped under the private
+key. Runs under integration/with_server.py --server kmipd."""
 
 import os
 import sys
@@ -12,6 +14,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.keywrap import (aes_key_unwrap,
                                                     aes_key_unwrap_with_padding,
@@ -50,11 +54,12 @@ def register_aes(conn, key, usage, extra=()):
 
 
 def wrap_spec(wrapping_uid, mode=None, method=E.WrappingMethod.ENCRYPT,
-              tag=T.KEY_WRAPPING_SPECIFICATION):
+              tag=T.KEY_WRAPPING_SPECIFICATION, params=None):
     info = [Tx(T.UNIQUE_IDENTIFIER, wrapping_uid)]
     if mode is not None:
-        info.append(S(T.CRYPTOGRAPHIC_PARAMETERS,
-                      En(T.BLOCK_CIPHER_MODE, mode)))
+        params = [En(T.BLOCK_CIPHER_MODE, mode)]
+    if params is not None:
+        info.append(S(T.CRYPTOGRAPHIC_PARAMETERS, *params))
     return S(tag, En(T.WRAPPING_METHOD, method),
              S(T.ENCRYPTION_KEY_INFORMATION, *info))
 
@@ -200,6 +205,128 @@ def register_wrapped(conn, wrapped, length, data):
         return result
     assert conn.one(OP.ACTIVATE, uid_payload(result.uid())).ok
     return result.uid()
+
+
+RSA = E.CryptographicAlgorithm.RSA
+H = E.HashingAlgorithm
+LOCAL_HASH = {H.SHA_1: hashes.SHA1, H.SHA_256: hashes.SHA256,
+              H.SHA_384: hashes.SHA384}
+
+
+def oaep_params(hash_alg, mgf_hash, label=b""):
+    params = [En(T.CRYPTOGRAPHIC_ALGORITHM, RSA),
+              En(T.PADDING_METHOD, E.PaddingMethod.OAEP),
+              En(T.HASHING_ALGORITHM, hash_alg),
+              En(T.MASK_GENERATOR, E.MaskGenerator.MGF1),
+              En(T.MASK_GENERATOR_HASHING_ALGORITHM, mgf_hash)]
+    if label:
+        params.append(By(T.P_SOURCE, label))
+    return params
+
+
+def local_oaep(hash_alg, mgf_hash, label=b""):
+    return padding.OAEP(mgf=padding.MGF1(LOCAL_HASH[mgf_hash]()),
+                        algorithm=LOCAL_HASH[hash_alg](),
+                        label=label or None)
+
+
+def register_rsa(conn, key, usage, private):
+    if private:
+        der = key.private_bytes(serialization.Encoding.DER,
+                                serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        fmt, otype, tag = (E.KeyFormatType.PKCS_8,
+                           E.ObjectType.PRIVATE_KEY, T.PRIVATE_KEY)
+    else:
+        der = key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+        fmt, otype, tag = (E.KeyFormatType.PKCS_1,
+                           E.ObjectType.PUBLIC_KEY, T.PUBLIC_KEY)
+    attrs = [attr_v1("Cryptographic Algorithm", En(0, RSA)),
+             attr_v1("Cryptographic Length", I(0, key.key_size)),
+             attr_v1("Cryptographic Usage Mask", I(0, usage))]
+    block = S(T.KEY_BLOCK, En(T.KEY_FORMAT_TYPE, fmt),
+              S(T.KEY_VALUE, By(T.KEY_MATERIAL, der)),
+              En(T.CRYPTOGRAPHIC_ALGORITHM, RSA),
+              I(T.CRYPTOGRAPHIC_LENGTH, key.key_size))
+    result = conn.one(OP.REGISTER, [En(T.OBJECT_TYPE, otype),
+                                    S(T.TEMPLATE_ATTRIBUTE, *attrs),
+                                    S(tag, block)])
+    assert result.ok, result
+    uid = result.uid()
+    assert conn.one(OP.ACTIVATE, uid_payload(uid)).ok
+    return uid
+
+
+class RsaOaep(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rsa = rsa.generate_private_key(public_exponent=65537,
+                                           key_size=2048)
+
+    def setUp(self):
+        self.conn = Connection()
+        self.addCleanup(self.conn.close)
+
+    def wrapped(self, key, hash_alg, mgf_hash, label=b""):
+        wrapping = register_rsa(self.conn, self.rsa, WRAP, private=False)
+        uid = register_aes(self.conn, key, ENCRYPT)
+        spec = wrap_spec(wrapping, params=oaep_params(hash_alg, mgf_hash,
+                                                      label))
+        return self.conn.one(OP.GET, uid_payload(uid) + [spec])
+
+    def test_a_key_wrapped_under_a_public_key_decrypts_locally(self):
+        key = os.urandom(32)
+        for hash_alg, mgf_hash, label in ((H.SHA_1, H.SHA_1, b""),
+                                          (H.SHA_256, H.SHA_1, b"label"),
+                                          (H.SHA_384, H.SHA_256, b"")):
+            result = self.wrapped(key, hash_alg, mgf_hash, label)
+            self.assertTrue(result.ok, result)
+            block = result.payload.get(T.SYMMETRIC_KEY).get(T.KEY_BLOCK)
+            wrapped = block.val(T.KEY_VALUE)
+            self.assertEqual(len(wrapped), 256)
+            self.assertEqual(self.rsa.decrypt(
+                wrapped, local_oaep(hash_alg, mgf_hash, label)), key)
+
+    def test_a_padding_other_than_oaep_is_refused(self):
+        wrapping = register_rsa(self.conn, self.rsa, WRAP, private=False)
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        spec = wrap_spec(wrapping, params=[
+            En(T.PADDING_METHOD, E.PaddingMethod.PKCS1v15)])
+        result = self.conn.one(OP.GET, uid_payload(uid) + [spec])
+        self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def test_a_private_key_does_not_wrap(self):
+        wrapping = register_rsa(self.conn, self.rsa, WRAP, private=True)
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        spec = wrap_spec(wrapping, params=oaep_params(H.SHA_1, H.SHA_1))
+        result = self.conn.one(OP.GET, uid_payload(uid) + [spec])
+        self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def unwrap(self, wrapped, usage, hash_alg, mgf_hash, label=b""):
+        unwrapping = register_rsa(self.conn, self.rsa, usage, private=True)
+        data = wrap_spec(unwrapping, tag=T.KEY_WRAPPING_DATA,
+                         params=oaep_params(hash_alg, mgf_hash, label))
+        return register_wrapped(self.conn, wrapped, 128, data)
+
+    def test_a_key_wrapped_locally_unwraps_under_the_private_key(self):
+        key = os.urandom(16)
+        wrapped = self.rsa.public_key().encrypt(
+            key, local_oaep(H.SHA_256, H.SHA_256, b"ctx"))
+        uid = self.unwrap(wrapped, UNWRAP, H.SHA_256, H.SHA_256, b"ctx")
+        RegisterWrapped.encrypts_as(self, uid, key)
+
+    def test_a_wrong_label_does_not_unwrap(self):
+        wrapped = self.rsa.public_key().encrypt(
+            os.urandom(16), local_oaep(H.SHA_256, H.SHA_256, b"ctx"))
+        result = self.unwrap(wrapped, UNWRAP, H.SHA_256, H.SHA_256, b"other")
+        self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def test_a_private_key_without_unwrap_key_usage_is_refused(self):
+        wrapped = self.rsa.public_key().encrypt(
+            os.urandom(16), local_oaep(H.SHA_1, H.SHA_1))
+        result = self.unwrap(wrapped, ENCRYPT, H.SHA_1, H.SHA_1)
+        self.assertEqual(result.reason, R.PERMISSION_DENIED.value)
 
 
 if __name__ == "__main__":

@@ -448,6 +448,107 @@ def sensitive_key_changes(token, record):
                                      CKA_ENCRYPT])
 
 
+def wrap_secret(token, record, name, value, extra):
+    return created(token, {}, [
+        (CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, CKK_AES),
+        (CKA_TOKEN, True), (CKA_LABEL, name), (CKA_VALUE, value),
+        (CKA_SENSITIVE, True)] + extra)
+
+
+def unwrapped(token, record, name, wrapping, wrapped, mechanism,
+              template=None):
+    rv, handle = token.attempt(
+        token.session.unwrapKey, wrapping, wrapped, template or [
+            (CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, CKK_AES),
+            (CKA_TOKEN, True), (CKA_LABEL, "key_wrapping-" + name),
+            (CKA_ENCRYPT, True)], mechanism)
+    record["unwrap_" + name] = rv
+    return handle
+
+
+def encrypted_zeros(token, handle):
+    rv, out = token.attempt(token.session.encrypt, handle, bytes(16),
+                            Mechanism(CKM_AES_ECB))
+    return bytes(out).hex() if out else rv
+
+
+@case
+def oaep_key_wrapping(token, record):
+    """RSA OAEP (SHA-1, the hash SoftHSM2 wraps with) wraps a known key
+    under a generated public key; the private key unwraps it to a key
+    that encrypts as the known one."""
+    key = wrap_secret(token, record, "oaep_key_wrapping-key", bytes(16),
+                      [(CKA_EXTRACTABLE, True)])
+    rv, pair = token.attempt(
+        token.session.generateKeyPair,
+        [(CKA_TOKEN, True), (CKA_LABEL, "oaep_key_wrapping"),
+         (CKA_MODULUS_BITS, 2048), (CKA_PUBLIC_EXPONENT, b"\x01\x00\x01"),
+         (CKA_WRAP, True)],
+        [(CKA_TOKEN, True), (CKA_LABEL, "oaep_key_wrapping"),
+         (CKA_UNWRAP, True)],
+        Mechanism(CKM_RSA_PKCS_KEY_PAIR_GEN))
+    record["generate"] = rv
+    if pair is None or key is None:
+        return
+    oaep = RSAOAEPMechanism(CKM_SHA_1, CKG_MGF1_SHA1)
+    rv, wrapped = token.attempt(token.session.wrapKey, pair[0], key, oaep)
+    record["wrap"] = "%d bytes" % len(wrapped) if wrapped else rv
+    if not wrapped:
+        return
+    handle = unwrapped(token, record, "oaep", pair[1], bytes(wrapped), oaep)
+    if handle is not None:
+        record["encrypts"] = encrypted_zeros(token, handle)
+    unwrapped(token, record, "oaep_short", pair[1], bytes(wrapped[:100]),
+              oaep)
+
+
+@case
+def key_wrapping(token, record):
+    """AES key wrap with and without padding of a known key under a known
+    key: the wrapped bytes, the unwrapped key's attributes, and each
+    refusal's code."""
+    kek = wrap_secret(token, record, "key_wrapping-kek", bytes(range(32)),
+                      [(CKA_WRAP, True), (CKA_UNWRAP, True)])
+    key = wrap_secret(token, record, "key_wrapping-key", bytes(16),
+                      [(CKA_EXTRACTABLE, True), (CKA_ENCRYPT, True)])
+    stays = wrap_secret(token, record, "key_wrapping-stays", bytes(16),
+                        [(CKA_EXTRACTABLE, False)])
+    no_wrap = wrap_secret(token, record, "key_wrapping-no-wrap",
+                          bytes(32), [(CKA_WRAP, False), (CKA_UNWRAP, False)])
+    for name, mechanism in (("kw", Mechanism(CKM_AES_KEY_WRAP)),
+                            ("kwp", Mechanism(CKM_AES_KEY_WRAP_PAD))):
+        rv, wrapped = token.attempt(token.session.wrapKey, kek, key,
+                                    mechanism)
+        record["wrap_" + name] = bytes(wrapped).hex() if wrapped else rv
+        if not wrapped:
+            continue
+        handle = unwrapped(token, record, name, kek, bytes(wrapped),
+                           mechanism)
+        if handle is not None:
+            read = {}
+            read_all(token, read, handle, [
+                CKA_CLASS, CKA_KEY_TYPE, CKA_VALUE_LEN, CKA_LOCAL,
+                CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_ENCRYPT])
+            record.update((name + "_" + k, v) for k, v in read.items())
+            record[name + "_encrypts"] = encrypted_zeros(token, handle)
+        tampered = bytearray(wrapped)
+        tampered[3] ^= 1
+        unwrapped(token, record, name + "_tampered", kek, bytes(tampered),
+                  mechanism)
+        unwrapped(token, record, name + "_short", kek, bytes(wrapped[:12]),
+                  mechanism)
+    kw = Mechanism(CKM_AES_KEY_WRAP)
+    record["wrap_unextractable"] = token.attempt(
+        token.session.wrapKey, kek, stays, kw)[0]
+    record["wrap_without_wrap"] = token.attempt(
+        token.session.wrapKey, no_wrap, key, kw)[0]
+    record["wrap_by_cbc"] = token.attempt(
+        token.session.wrapKey, kek, key, Mechanism(CKM_AES_CBC, bytes(16)))[0]
+    unwrapped(token, record, "without_unwrap", no_wrap, bytes(24), kw)
+    unwrapped(token, record, "without_key_type", kek, bytes(24), kw,
+              [(CKA_CLASS, CKO_SECRET_KEY)])
+
+
 @case
 def login_states(token, record):
     session = token.session

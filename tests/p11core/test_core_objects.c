@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attrmap.h"
 #include "core_fixture.h"
 #include "p11core_internal.h"
 
@@ -246,14 +247,22 @@ static void session_key_goes_to_the_server(void **state)
     assert_int_equal(generate_aes(ro, templ, 2), CKR_SESSION_READ_ONLY);
 }
 
-static void extractable_key_is_attribute_value_invalid(void **state)
+/* An extractable key leaves the server only wrapped (C_WrapKey): the
+ * template may ask for it; a non-sensitive one stays refused. */
+static void extractable_key_is_taken_not_sensitive_refused(void **state)
 {
     CK_ULONG len = 16;
-    CK_ATTRIBUTE templ[] = {{CKA_VALUE_LEN, &len, sizeof(len)},
-                            {CKA_EXTRACTABLE, &yes, sizeof(yes)}};
+    CK_ATTRIBUTE extractable[] = {{CKA_VALUE_LEN, &len, sizeof(len)},
+                                  {CKA_EXTRACTABLE, &yes, sizeof(yes)}};
+    CK_ATTRIBUTE readable[] = {{CKA_VALUE_LEN, &len, sizeof(len)},
+                               {CKA_SENSITIVE, &no, sizeof(no)}};
 
     (void)state;
-    assert_int_equal(generate_aes(rw, templ, 2), CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(p11_template_validate(extractable, 2, CKO_SECRET_KEY,
+                                           CKK_AES, P11_TEMPLATE_GENERATE),
+                     CKR_OK);
+    assert_int_equal(generate_aes(rw, readable, 2),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
 }
 
 static void other_class_in_template_is_template_inconsistent(void **state)
@@ -472,7 +481,7 @@ int main(void)
         T(aes_key_without_length_is_template_incomplete),
         T(aes_key_of_17_bytes_is_attribute_value_invalid),
         T(session_key_goes_to_the_server),
-        T(extractable_key_is_attribute_value_invalid),
+        T(extractable_key_is_taken_not_sensitive_refused),
         T(other_class_in_template_is_template_inconsistent),
         T(token_set_attribute_is_read_only),
         T(unknown_attribute_is_attribute_type_invalid),

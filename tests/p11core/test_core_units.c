@@ -2,7 +2,7 @@
 /* p11core's tables and converters on their own: the Result Reason table,
  * what an answer means and the facts a server learns, the attribute
  * table over cached objects, template values to KMIP
- * objects, and CKA_ID in x-pkcs11-id. */
+ * objects, CKA_ID in x-pkcs11-id, and attribute arrays. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -610,6 +610,77 @@ static void public_key_id_falls_back_to_its_private_key(void **state)
                         "priv");
 }
 
+/* ---- Attribute arrays (attr_array.c) ---- */
+
+/* An array packs, and reads back by the rules of arrays: its length,
+ * the members' types and lengths, then their values. */
+static void attribute_array_packs_and_reads_back(void **state)
+{
+    (void)state;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ULONG aes = CKK_AES;
+    CK_ATTRIBUTE array[] = {{CKA_ENCRYPT, &yes, sizeof(yes)},
+                            {CKA_KEY_TYPE, &aes, sizeof(aes)}};
+    uint8_t *packed = NULL;
+    size_t len = 0;
+    assert_int_equal(p11_attr_array_pack(array, sizeof(array), &packed, &len),
+                     CKR_OK);
+    CK_ATTRIBUTE read = {CKA_WRAP_TEMPLATE, NULL, 0};
+    assert_int_equal(p11_attr_array_out(packed, len, &read), CKR_OK);
+    assert_int_equal(read.ulValueLen, sizeof(array));
+    CK_ATTRIBUTE members[2] = {{0, NULL, 0}, {0, NULL, 0}};
+    read.pValue = members;
+    read.ulValueLen = sizeof(CK_ATTRIBUTE);
+    assert_int_equal(p11_attr_array_out(packed, len, &read),
+                     CKR_BUFFER_TOO_SMALL);
+    read.ulValueLen = sizeof(members);
+    assert_int_equal(p11_attr_array_out(packed, len, &read), CKR_OK);
+    assert_int_equal(members[1].type, CKA_KEY_TYPE);
+    assert_int_equal(members[1].ulValueLen, sizeof(CK_ULONG));
+    CK_BBOOL flag = CK_FALSE;
+    CK_ULONG type = 0;
+    uint8_t small[1];
+    members[0].pValue = &flag;
+    members[1].pValue = small;
+    members[1].ulValueLen = sizeof(small);
+    assert_int_equal(p11_attr_array_out(packed, len, &read),
+                     CKR_BUFFER_TOO_SMALL);
+    assert_int_equal(flag, CK_TRUE);
+    assert_int_equal(members[1].ulValueLen, CK_UNAVAILABLE_INFORMATION);
+    members[1].pValue = &type;
+    members[1].ulValueLen = sizeof(type);
+    assert_int_equal(p11_attr_array_out(packed, len, &read), CKR_OK);
+    assert_int_equal(type, CKK_AES);
+    free(packed);
+}
+
+/* A length that is no whole array, an array member, a member without
+ * its value, and packed bytes cut short are refused or end the walk. */
+static void malformed_attribute_arrays_are_refused(void **state)
+{
+    (void)state;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE nested[] = {{CKA_WRAP_TEMPLATE, NULL, 0}};
+    CK_ATTRIBUTE no_value[] = {{CKA_ENCRYPT, NULL, 1}};
+    CK_ATTRIBUTE one[] = {{CKA_ENCRYPT, &yes, 1}};
+    uint8_t *packed = NULL;
+    size_t len = 0;
+    assert_int_equal(p11_attr_array_pack(one, 5, &packed, &len),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(p11_attr_array_pack(nested, sizeof(nested), &packed, &len),
+                     CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(
+        p11_attr_array_pack(no_value, sizeof(no_value), &packed, &len),
+        CKR_ATTRIBUTE_VALUE_INVALID);
+    assert_int_equal(p11_attr_array_pack(one, sizeof(one), &packed, &len),
+                     CKR_OK);
+    const uint8_t *walk = packed;
+    size_t left = len - 1; /* the value's byte missing */
+    CK_ATTRIBUTE member;
+    assert_false(p11_attr_array_next(&walk, &left, &member));
+    free(packed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +704,8 @@ int main(void)
         cmocka_unit_test(ec_point_may_come_raw_or_as_der),
         cmocka_unit_test(aes_key_of_20_bytes_is_attribute_value_invalid),
         cmocka_unit_test(id_round_trips_as_hex_text),
+        cmocka_unit_test(attribute_array_packs_and_reads_back),
+        cmocka_unit_test(malformed_attribute_arrays_are_refused),
         cmocka_unit_test(id_written_as_bytes_is_read_too),
         cmocka_unit_test(malformed_hex_id_is_absent),
         cmocka_unit_test(public_key_id_falls_back_to_its_private_key),

@@ -225,8 +225,24 @@ static void mechanism_list_holds_every_table_entry(void **state)
     CK_ULONG count = 0;
     assert_int_equal(p11->C_GetMechanismList(slot, NULL, &count), CKR_OK);
     /* 39, issue 13's five HMAC _GENERAL forms and CKM_RSA_X_509, the
-     * two EdDSA mechanisms and CKM_EC_MONTGOMERY_KEY_PAIR_GEN. */
-    assert_int_equal(count, 48);
+     * two EdDSA mechanisms, CKM_EC_MONTGOMERY_KEY_PAIR_GEN and the two AES
+     * key wraps. */
+    assert_int_equal(count, 50);
+}
+
+static void key_wraps_wrap_and_unwrap_with_aes_keys(void **state)
+{
+    (void)state;
+    CK_MECHANISM_INFO info;
+    assert_int_equal(p11->C_GetMechanismInfo(slot, CKM_AES_KEY_WRAP_PAD, &info),
+                     CKR_OK);
+    assert_int_equal(info.flags, CKF_HW | CKF_WRAP | CKF_UNWRAP);
+    assert_int_equal(info.ulMinKeySize, 16);
+    assert_int_equal(info.ulMaxKeySize, 32);
+    assert_int_equal(p11->C_GetMechanismInfo(slot, CKM_RSA_PKCS_OAEP, &info),
+                     CKR_OK);
+    assert_int_equal(info.flags, CKF_HW | CKF_ENCRYPT | CKF_DECRYPT | CKF_WRAP |
+                                     CKF_UNWRAP);
 }
 
 static int open_session(void **state)
@@ -278,6 +294,7 @@ int main(void)
         cmocka_unit_test(aes_gcm_info_gives_key_bytes_and_cipher_flags),
         cmocka_unit_test(digest_info_has_only_the_digest_flag),
         cmocka_unit_test(mechanism_list_holds_every_table_entry),
+        cmocka_unit_test(key_wraps_wrap_and_unwrap_with_aes_keys),
     };
     return cmocka_run_group_tests(tests, open_session, close_session);
 }

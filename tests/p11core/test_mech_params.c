@@ -235,6 +235,34 @@ static void cbc_iv_of_8_bytes_is_invalid(void **state)
     p11_kmip_params_clear(&p);
 }
 
+/* AES key wrap takes no IV, or the RFCs' default; KMIP has no other. */
+static void key_wrap_takes_only_the_default_iv(void **state)
+{
+    (void)state;
+    uint8_t kw_iv[8] = {0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6, 0xa6};
+    uint8_t kwp_iv[4] = {0xa6, 0x59, 0x59, 0xa6};
+    uint8_t other[8] = {0};
+    struct {
+        CK_MECHANISM mechanism;
+        CK_RV rv;
+    } cases[] = {
+        {{CKM_AES_KEY_WRAP, NULL, 0}, CKR_OK},
+        {{CKM_AES_KEY_WRAP, kw_iv, 8}, CKR_OK},
+        {{CKM_AES_KEY_WRAP, other, 8}, CKR_MECHANISM_PARAM_INVALID},
+        {{CKM_AES_KEY_WRAP, kwp_iv, 4}, CKR_MECHANISM_PARAM_INVALID},
+        {{CKM_AES_KEY_WRAP_PAD, kwp_iv, 4}, CKR_OK},
+        {{CKM_AES_KEY_WRAP_PAD, kw_iv, 8}, CKR_MECHANISM_PARAM_INVALID},
+        {{CKM_AES_KEY_WRAP_PAD, NULL, 4}, CKR_MECHANISM_PARAM_INVALID},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        p11_kmip_params params;
+        assert_int_equal(
+            p11_kmip_params_from_mechanism(&cases[i].mechanism, &params),
+            cases[i].rv);
+        p11_kmip_params_clear(&params);
+    }
+}
+
 static void ecb_with_a_parameter_is_invalid(void **state)
 {
     (void)state;
@@ -384,6 +412,7 @@ int main(void)
         cmocka_unit_test(cbc_iv_is_copied),
         cmocka_unit_test(cbc_iv_of_8_bytes_is_invalid),
         cmocka_unit_test(ecb_with_a_parameter_is_invalid),
+        cmocka_unit_test(key_wrap_takes_only_the_default_iv),
         cmocka_unit_test(ctr_gives_counter_length_and_block),
         cmocka_unit_test(ctr_counter_of_zero_or_129_bits_is_invalid),
         cmocka_unit_test(gcm_gives_iv_aad_and_tag_bytes),

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* C_UnwrapKey: KMIP Register of a secret key given wrapped, with Key
+ * Wrapping Data naming the unwrapping key, and Activate in one batch: the
+ * server unwraps it, and the key's bytes never reach the module. The new
+ * key's template goes the way of every new object (new_object.c). */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kmip/attrs.h"
+#include "kmip/payloads.h"
+#include "kmip/tags.h"
+
+#include "attrmap.h"
+#include "new_object.h"
+#include "wrap.h"
+
+typedef struct unwrap_request {
+    const p11_wrapping *wrapping;
+    CK_KEY_TYPE key_type;
+    const CK_ATTRIBUTE *templ;
+    CK_ULONG count;
+    kmip_bytes wrapped;
+    size_t plain_len; /* the key's bytes, 0 when the mechanism hides it */
+    CK_OBJECT_HANDLE *handle;
+} unwrap_request;
+
+/* The new key's class and type: a secret key the module makes (AES, a
+ * generic or HMAC secret), both given (CKR_TEMPLATE_INCOMPLETE), and the
+ * template checked as for a derived key. */
+static CK_RV unwrap_template(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                             CK_KEY_TYPE *key_type)
+{
+    CK_OBJECT_CLASS object_class;
+    CK_RV rv = p11_template_ulong(templ, count, CKA_CLASS, &object_class);
+
+    if (rv == CKR_OK)
+        rv = p11_template_ulong(templ, count, CKA_KEY_TYPE, key_type);
+    if (rv != CKR_OK)
+        return rv;
+    if (object_class != CKO_SECRET_KEY ||
+        (*key_type != CKK_AES && !p11_mac_key_type(*key_type)))
+        return CKR_TEMPLATE_INCONSISTENT;
+    return p11_template_validate(templ, count, CKO_SECRET_KEY, *key_type,
+                                 P11_TEMPLATE_DERIVE);
+}
+
+/* What the template's CKA_VALUE_LEN and the key type say of a key the
+ * mechanism unwraps to plain_len bytes (0: unknown). */
+static CK_RV check_len(const unwrap_request *request)
+{
+    CK_ULONG value_len;
+    size_t len = request->plain_len;
+
+    if (len == 0)
+        return CKR_OK;
+    if (request->key_type == CKK_AES && len != 16 && len != 24 && len != 32)
+        return CKR_WRAPPED_KEY_LEN_RANGE;
+    if (p11_template_ulong(request->templ, request->count, CKA_VALUE_LEN,
+                           &value_len) == CKR_OK &&
+        value_len != len)
+        return CKR_TEMPLATE_INCONSISTENT;
+    return CKR_OK;
+}
+
+/* The attributes of the new key for a try with extras, into *out. */
+static CK_RV key_attrs(const unwrap_request *request, unsigned extras,
+                       kmip_item **out)
+{
+    kmip_item *attrs = kmip_attrs_new();
+    CK_RV rv = attrs != NULL &&
+                       kmip_attrs_add_algorithm(
+                           attrs, p11_kmip_algorithm(request->key_type)) != NULL
+                   ? CKR_OK
+                   : CKR_HOST_MEMORY;
+
+    if (rv == CKR_OK && request->plain_len != 0 &&
+        kmip_attrs_add_length(attrs, (int32_t)(request->plain_len * 8)) == NULL)
+        rv = CKR_HOST_MEMORY;
+    if (rv == CKR_OK)
+        rv = p11_template_kmip_attrs(request->templ, request->count,
+                                     CKO_SECRET_KEY, request->key_type, extras,
+                                     attrs);
+    *out = attrs;
+    return rv;
+}
+
+/* p11_create_fn for an unwrapped key (args: an unwrap_request). */
+static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
+{
+    const unwrap_request *request = args;
+    kmip_item *data =
+        p11_wrapping_item(request->wrapping, KMIP_TAG_KEY_WRAPPING_DATA);
+    kmip_object wrapped = {
+        .object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+        .format = KMIP_KEY_FORMAT_TYPE_RAW,
+        .value = request->wrapped,
+        .algorithm = p11_kmip_algorithm(request->key_type),
+        .length = (int32_t)(request->plain_len * 8),
+        .wrapping_data = data,
+    };
+    kmip_item *object = data != NULL ? kmip_object_build(&wrapped) : NULL;
+    kmip_item *attrs = NULL;
+    CK_RV rv =
+        object != NULL ? key_attrs(request, extras, &attrs) : CKR_HOST_MEMORY;
+    p11_reply reply = p11_reply_local(rv);
+
+    if (rv == CKR_OK)
+        reply = p11_register_new(session, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs,
+                                 object, request->handle);
+    kmip_item_free(attrs);
+    kmip_item_free(object);
+    kmip_item_free(data);
+    return reply;
+}
+
+/* templ with the members of the unwrapping key's CKA_UNWRAP_TEMPLATE
+ * (packed in unwrap) it does not give, into *out (free with free(); it
+ * points into templ and unwrap): a member templ gives with another value
+ * is CKR_TEMPLATE_INCONSISTENT. */
+static CK_RV merge_template(const CK_ATTRIBUTE *templ, CK_ULONG count,
+                            const p11_attr_value *unwrap, CK_ATTRIBUTE **out,
+                            CK_ULONG *out_count)
+{
+    const uint8_t *packed = unwrap->data;
+    size_t left = unwrap->len;
+    /* A packed member takes at least 16 bytes (its type and length). */
+    CK_ATTRIBUTE member,
+        *merged = malloc((count + left / 16 + 1) * sizeof(CK_ATTRIBUTE));
+    CK_ULONG n = count;
+    if (merged == NULL)
+        return CKR_HOST_MEMORY;
+    if (count > 0)
+        memcpy(merged, templ, count * sizeof(CK_ATTRIBUTE));
+    while (p11_attr_array_next(&packed, &left, &member)) {
+        const CK_ATTRIBUTE *given =
+            p11_template_find(templ, count, member.type);
+        if (given == NULL)
+            merged[n++] = member;
+        else if (given->pValue != NULL && /* else refused as invalid */
+                 (given->ulValueLen != member.ulValueLen ||
+                  (member.ulValueLen > 0 && memcmp(given->pValue, member.pValue,
+                                                   member.ulValueLen) != 0))) {
+            free(merged);
+            return CKR_TEMPLATE_INCONSISTENT;
+        }
+    }
+    *out = merged;
+    *out_count = n;
+    return CKR_OK;
+}
+
+/* What the server's answer means: wrapped bytes that do not unwrap under
+ * the key (Cryptographic Failure), or unwrap to no key of the type
+ * (Invalid Field), PKCS#11 calls CKR_WRAPPED_KEY_INVALID. */
+static CK_RV unwrap_rv(p11_session *session, const p11_wrapping *wrapping,
+                       p11_reply reply)
+{
+    if (reply.rv != CKR_OK &&
+        (reply.reason == KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE ||
+         reply.reason == KMIP_RESULT_REASON_INVALID_FIELD))
+        return CKR_WRAPPED_KEY_INVALID;
+    return p11_wrapping_rv(session, &p11_wrap_side_unwrap, wrapping, reply);
+}
+
+/* Checks the template (the caller's, given, with the unwrapping key's
+ * CKA_UNWRAP_TEMPLATE) and the session, and makes the key. */
+static CK_RV unwrap_with(p11_session *session, const p11_wrapping *wrapping,
+                         unwrap_request *req)
+{
+    CK_RV rv = unwrap_template(req->templ, req->count, &req->key_type);
+    if (rv == CKR_OK)
+        rv = check_len(req);
+    if (rv == CKR_OK)
+        rv = p11_create_check(session, req->templ, req->count);
+    if (rv != CKR_OK)
+        return rv;
+    return unwrap_rv(session, wrapping,
+                     p11_create_with_extras(session,
+                                            p11_template_wants_custom(
+                                                req->templ, req->count,
+                                                CKO_SECRET_KEY, req->key_type),
+                                            unwrap_once, req));
+}
+
+static CK_RV unwrap_key(p11_session *session, const CK_MECHANISM *mechanism,
+                        CK_OBJECT_HANDLE unwrapping_handle, unwrap_request *req)
+{
+    p11_wrapping wrapping;
+    p11_attr_value unwrap = {0};
+    CK_ATTRIBUTE *merged = NULL;
+    CK_RV rv = p11_wrapping_start(session, &p11_wrap_side_unwrap, mechanism,
+                                  unwrapping_handle, &wrapping);
+
+    req->wrapping = &wrapping;
+    if (rv == CKR_OK)
+        rv = p11_unwrapped_len(&wrapping, req->wrapped.len, &req->plain_len);
+    if (rv == CKR_OK) {
+        p11_wrapping_template(wrapping.key, CKA_UNWRAP_TEMPLATE, &unwrap);
+        rv = merge_template(req->templ, req->count, &unwrap, &merged,
+                            &req->count);
+        req->templ = merged;
+    }
+    if (rv == CKR_OK)
+        rv = unwrap_with(session, &wrapping, req);
+    free(merged);
+    p11_attr_value_clear(&unwrap);
+    p11_wrapping_clear(&wrapping);
+    return rv;
+}
+
+P11_EXPORT CK_RV C_UnwrapKey(CK_SESSION_HANDLE hSession,
+                             CK_MECHANISM_PTR pMechanism,
+                             CK_OBJECT_HANDLE hUnwrappingKey,
+                             CK_BYTE_PTR pWrappedKey, CK_ULONG ulWrappedKeyLen,
+                             CK_ATTRIBUTE_PTR pTemplate,
+                             CK_ULONG ulAttributeCount,
+                             CK_OBJECT_HANDLE_PTR phKey)
+{
+    p11_session *session;
+    unwrap_request request = {.templ = pTemplate,
+                              .count = ulAttributeCount,
+                              .wrapped = {pWrappedKey, ulWrappedKeyLen},
+                              .handle = phKey};
+    CK_RV rv = p11_session_acquire(hSession, &session);
+
+    if (rv != CKR_OK)
+        return rv;
+    if (pMechanism == NULL || pWrappedKey == NULL ||
+        (pTemplate == NULL && ulAttributeCount > 0) || phKey == NULL)
+        rv = CKR_ARGUMENTS_BAD;
+    if (rv == CKR_OK)
+        rv = unwrap_key(session, pMechanism, hUnwrappingKey, &request);
+    p11_session_release(session);
+    return rv;
+}
