@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/err.h>
 #include <openssl/store.h>
 
 #include "token_keys.h"
@@ -52,6 +54,24 @@ EVP_PKEY *load_from(const char *location)
 EVP_PKEY *load(const char *label, const char *type)
 {
     return load_from(uri(label, type));
+}
+
+const char *last_error_text(void)
+{
+    const char *data = NULL;
+    int flags = 0;
+
+    ERR_peek_last_error_data(&data, &flags);
+    return data != NULL ? data : "";
+}
+
+void expect_last_error(int reason, const char *text)
+{
+    const char *data = last_error_text();
+
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()), reason);
+    if (strstr(data, text) == NULL)
+        fail_msg("no \"%s\" in \"%s\"", text, data);
 }
 
 void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key)

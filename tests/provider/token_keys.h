@@ -20,6 +20,12 @@ EVP_PKEY *load(const char *label, const char *type);
  * held by the provider (imported by value). */
 EVP_PKEY *public_only(const char *label, const char *algorithm);
 
+/* Fails the test unless the last error raised has the P11PROV_R_*
+ * reason (provider/provider.h) and a text holding text. */
+void expect_last_error(int reason, const char *text);
+/* The text of the last error raised ("" when it has none). */
+const char *last_error_text(void);
+
 /* Runs body(key) in a forked child; fails the test unless the child
  * exits with 0. */
 void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key);
