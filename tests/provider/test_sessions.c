@@ -2,9 +2,8 @@
 /* The module and its sessions (provider/session.c): a p11kmip-module-path
  * that does not load, or names a library that is not a PKCS#11 module
  * (libcrypto), is an error naming it when the provider is first used;
- * more digest-signs
- * at once than the pool keeps idle all sign, and the sessions the pool
- * closes do not log the token out. Runs under test_evp_ops.sh, on its
+ * more digest-signs at once than the pool keeps idle all sign, and the
+ * sessions the pool closes do not log the token out. Runs under test_evp_ops.sh, on its
  * "rsa" key pair; a second library context loads the provider
  * (P11KMIP_TEST_PROVIDER) with a module path of the test's. */
 #include <dlfcn.h>
