@@ -2,8 +2,10 @@
 /* What the provider refuses, and the error that says why: a signature
  * buffer too small, an input that is not the digest set, a digest-sign
  * that a copy of its context finished, a digest changed mid-message or
- * given as a number, a one-shot digest-sign after updates, an AES update
- * without output, a key URI that is not a string. Also what it says about
+ * given as a number, a one-shot digest-sign after updates, RSA padding
+ * modes and OAEP digests not offered, a plaintext buffer too small (and
+ * the OAEP parameters read back), an AES update without output, a key
+ * URI that is not a string. Also what it says about
  * itself (provider and cipher parameters). Runs under test_evp_ops.sh, on
  * its "rsa" key pair and "aes256" key. */
 #include <setjmp.h>
@@ -16,10 +18,12 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
+#include <openssl/rsa.h>
 
 #include "token_keys.h"
 
 /* P11PROV_R_* (provider/provider.h) */
+#define REASON_UNSUPPORTED 8
 #define REASON_BAD_ARGUMENT 9
 #define REASON_BUFFER_SMALL 10
 
@@ -174,6 +178,110 @@ static void test_a_one_shot_digest_sign_after_updates_is_refused(void **state)
     EVP_PKEY_free(key);
 }
 
+/* A context decrypting with the rsa key. */
+static EVP_PKEY_CTX *rsa_decrypter(EVP_PKEY **key)
+{
+    EVP_PKEY_CTX *pctx;
+
+    *key = load("rsa", "private");
+    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, *key, NULL);
+    assert_non_null(pctx);
+    assert_int_equal(EVP_PKEY_decrypt_init(pctx), 1);
+    return pctx;
+}
+
+static void test_rsa_padding_modes_not_offered_are_refused(void **state)
+{
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *pctx = rsa_decrypter(&key);
+    unsigned char in[256] = {0}, out[256];
+    size_t outlen = sizeof(out);
+
+    (void)state;
+    ERR_clear_error();
+    assert_int_not_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, 99), 1);
+    expect_last_error(REASON_BAD_ARGUMENT, "unknown RSA padding mode");
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_X931_PADDING), 1);
+    ERR_clear_error();
+    assert_int_not_equal(EVP_PKEY_decrypt(pctx, out, &outlen, in, sizeof(in)),
+                         1);
+    expect_last_error(REASON_UNSUPPORTED,
+                      "RSA padding mode 5 is not offered for decryption");
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(key);
+}
+
+static void test_an_oaep_digest_the_token_cannot_use_is_refused(void **state)
+{
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *pctx = rsa_decrypter(&key);
+
+    (void)state;
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING),
+                     1);
+    ERR_clear_error();
+    assert_int_not_equal(EVP_PKEY_CTX_set_rsa_oaep_md_name(pctx, "MD4", NULL),
+                         1);
+    expect_last_error(REASON_UNSUPPORTED, "\"MD4\" is not one the token");
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(key);
+}
+
+static void test_oaep_parameters_are_read_back(void **state)
+{
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *pctx = rsa_decrypter(&key);
+    char name[32];
+    unsigned char *label = OPENSSL_memdup("a label", 7);
+    unsigned char *read_label = NULL;
+
+    (void)state;
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING),
+                     1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_oaep_md(pctx, EVP_sha384()), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha512()), 1);
+    assert_int_equal(EVP_PKEY_CTX_set0_rsa_oaep_label(pctx, label, 7), 1);
+    assert_int_equal(
+        EVP_PKEY_CTX_get_rsa_oaep_md_name(pctx, name, sizeof(name)), 1);
+    assert_string_equal(name, "SHA2-384");
+    assert_int_equal(
+        EVP_PKEY_CTX_get_rsa_mgf1_md_name(pctx, name, sizeof(name)), 1);
+    assert_string_equal(name, "SHA2-512");
+    assert_int_equal(EVP_PKEY_CTX_get0_rsa_oaep_label(pctx, &read_label), 7);
+    assert_memory_equal(read_label, "a label", 7);
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(key);
+}
+
+static void test_a_plaintext_buffer_too_small_is_refused(void **state)
+{
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *pctx = rsa_decrypter(&key);
+    EVP_PKEY *public_key = load("rsa", "public");
+    EVP_PKEY_CTX *encrypter =
+        EVP_PKEY_CTX_new_from_pkey(NULL, public_key, NULL);
+    unsigned char ciphertext[256], out[256];
+    size_t len = sizeof(ciphertext), outlen = 4;
+
+    (void)state;
+    assert_int_equal(EVP_PKEY_encrypt_init(encrypter), 1);
+    assert_int_equal(
+        EVP_PKEY_encrypt(encrypter, ciphertext, &len, message, sizeof(message)),
+        1);
+    ERR_clear_error();
+    assert_int_not_equal(EVP_PKEY_decrypt(pctx, out, &outlen, ciphertext, len),
+                         1);
+    expect_last_error(REASON_BUFFER_SMALL, "bytes, the buffer 4");
+    outlen = sizeof(out);
+    assert_int_equal(EVP_PKEY_decrypt(pctx, out, &outlen, ciphertext, len), 1);
+    assert_int_equal(outlen, sizeof(message));
+    assert_memory_equal(out, message, sizeof(message));
+    EVP_PKEY_CTX_free(encrypter);
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(public_key);
+    EVP_PKEY_free(key);
+}
+
 /* An AES-256-CBC encryption with the aes256 key, started. */
 static EVP_CIPHER_CTX *aes_cbc_started(EVP_CIPHER **cipher)
 {
@@ -295,6 +403,10 @@ int main(void)
         cmocka_unit_test(test_a_digest_sign_finished_by_a_copy_goes_no_further),
         cmocka_unit_test(test_the_digest_cannot_change_mid_message),
         cmocka_unit_test(test_a_one_shot_digest_sign_after_updates_is_refused),
+        cmocka_unit_test(test_rsa_padding_modes_not_offered_are_refused),
+        cmocka_unit_test(test_an_oaep_digest_the_token_cannot_use_is_refused),
+        cmocka_unit_test(test_oaep_parameters_are_read_back),
+        cmocka_unit_test(test_a_plaintext_buffer_too_small_is_refused),
         cmocka_unit_test(test_an_aes_update_without_output_is_refused),
         cmocka_unit_test(test_a_key_uri_that_is_not_a_string_is_refused),
         cmocka_unit_test(test_the_cbc_iv_moves_on_with_the_data),
