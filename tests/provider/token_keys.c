@@ -56,6 +56,21 @@ EVP_PKEY *load(const char *label, const char *type)
     return load_from(uri(label, type));
 }
 
+void finish_and_verify(EVP_MD_CTX *mdctx, EVP_PKEY *key,
+                       const unsigned char *message, size_t len)
+{
+    EVP_MD_CTX *verify = EVP_MD_CTX_new();
+    unsigned char sig[512];
+    size_t siglen = sizeof(sig);
+
+    assert_int_equal(EVP_DigestSignFinal(mdctx, sig, &siglen), 1);
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(verify, NULL, "SHA256", NULL, NULL, key, NULL),
+        1);
+    assert_int_equal(EVP_DigestVerify(verify, sig, siglen, message, len), 1);
+    EVP_MD_CTX_free(verify);
+}
+
 const char *last_error_text(void)
 {
     const char *data = NULL;

@@ -20,6 +20,11 @@ EVP_PKEY *load(const char *label, const char *type);
  * held by the provider (imported by value). */
 EVP_PKEY *public_only(const char *label, const char *algorithm);
 
+/* Finishes the SHA-256 digest-sign mdctx of message (len bytes) begun
+ * with key; fails the test unless the signature verifies. */
+void finish_and_verify(EVP_MD_CTX *mdctx, EVP_PKEY *key,
+                       const unsigned char *message, size_t len);
+
 /* Fails the test unless the last error raised has the P11PROV_R_*
  * reason (provider/provider.h) and a text holding text. */
 void expect_last_error(int reason, const char *text);
