@@ -4,10 +4,11 @@
  * that a copy of its context finished, a digest changed mid-message or
  * given as a number, a one-shot digest-sign after updates, RSA padding
  * modes and OAEP digests not offered, a plaintext buffer too small (and
- * the OAEP parameters read back), an AES update without output, a key
- * URI that is not a string. Also what it says about
- * itself (provider and cipher parameters). Runs under test_evp_ops.sh, on
- * its "rsa" key pair and "aes256" key. */
+ * the OAEP parameters read back), ECDH without a peer or with a KDF (and
+ * a copied ECDH context), an AES update without output, a key URI that
+ * is not a string. Also what it says about itself (provider and cipher
+ * parameters). Runs under test_evp_ops.sh, on its "rsa" and "p256" key
+ * pairs and "aes256" key. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -273,6 +274,68 @@ static void test_a_plaintext_buffer_too_small_is_refused(void **state)
     EVP_PKEY_free(key);
 }
 
+/* A derive with the p256 key, not yet given a peer. */
+static EVP_PKEY_CTX *ecdh_started(EVP_PKEY **key)
+{
+    EVP_PKEY_CTX *pctx;
+
+    *key = load("p256", "private");
+    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, *key, NULL);
+    assert_non_null(pctx);
+    assert_int_equal(EVP_PKEY_derive_init(pctx), 1);
+    return pctx;
+}
+
+static void test_ecdh_without_a_peer_or_with_a_kdf_is_refused(void **state)
+{
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *pctx = ecdh_started(&key);
+    unsigned char secret[32];
+    size_t len = sizeof(secret);
+    OSSL_PARAM kdf[] = {
+        OSSL_PARAM_utf8_string(OSSL_EXCHANGE_PARAM_KDF_TYPE, (char *)"X963KDF",
+                               0),
+        OSSL_PARAM_END,
+    };
+
+    (void)state;
+    ERR_clear_error();
+    assert_int_not_equal(EVP_PKEY_derive(pctx, secret, &len), 1);
+    expect_last_error(REASON_BAD_ARGUMENT, "needs a key and a peer key");
+    assert_non_null(OSSL_PARAM_locate_const(EVP_PKEY_CTX_settable_params(pctx),
+                                            OSSL_EXCHANGE_PARAM_KDF_TYPE));
+    ERR_clear_error();
+    assert_int_not_equal(EVP_PKEY_CTX_set_params(pctx, kdf), 1);
+    expect_last_error(REASON_UNSUPPORTED,
+                      "only the plain shared secret (no KDF) is offered");
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(key);
+}
+
+/* A copy of a derive context with its peer derives the same secret. */
+static void test_a_copied_ecdh_context_derives_the_same_secret(void **state)
+{
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *pctx = ecdh_started(&key), *copy;
+    EVP_PKEY *peer = EVP_PKEY_Q_keygen(NULL, "provider=default", "EC", "P-256");
+    unsigned char secret[32], again[32];
+    size_t len = sizeof(secret), again_len = sizeof(again);
+
+    (void)state;
+    assert_non_null(peer);
+    assert_int_equal(EVP_PKEY_derive_set_peer(pctx, peer), 1);
+    copy = EVP_PKEY_CTX_dup(pctx);
+    assert_non_null(copy);
+    assert_int_equal(EVP_PKEY_derive(pctx, secret, &len), 1);
+    assert_int_equal(EVP_PKEY_derive(copy, again, &again_len), 1);
+    assert_int_equal(again_len, len);
+    assert_memory_equal(again, secret, len);
+    EVP_PKEY_CTX_free(copy);
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(peer);
+    EVP_PKEY_free(key);
+}
+
 /* An AES-256-CBC encryption with the aes256 key, started. */
 static EVP_CIPHER_CTX *aes_cbc_started(EVP_CIPHER **cipher)
 {
@@ -398,6 +461,8 @@ int main(void)
         cmocka_unit_test(test_an_oaep_digest_the_token_cannot_use_is_refused),
         cmocka_unit_test(test_oaep_parameters_are_read_back),
         cmocka_unit_test(test_a_plaintext_buffer_too_small_is_refused),
+        cmocka_unit_test(test_ecdh_without_a_peer_or_with_a_kdf_is_refused),
+        cmocka_unit_test(test_a_copied_ecdh_context_derives_the_same_secret),
         cmocka_unit_test(test_an_aes_update_without_output_is_refused),
         cmocka_unit_test(test_a_key_uri_that_is_not_a_string_is_refused),
         cmocka_unit_test(test_the_cbc_iv_moves_on_with_the_data),
