@@ -81,17 +81,6 @@ static void test_a_library_that_is_not_a_pkcs11_module_is_named(void **state)
     expect_last_error(REASON_UNSUPPORTED, "(CKR_FUNCTION_NOT_SUPPORTED)");
 }
 
-/* A digest-sign begun: it holds a session until it is finished. */
-static EVP_MD_CTX *begun(EVP_PKEY *key)
-{
-    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
-
-    assert_int_equal(
-        EVP_DigestSignInit_ex(mdctx, NULL, "SHA256", NULL, NULL, key, NULL), 1);
-    assert_int_equal(EVP_DigestSignUpdate(mdctx, message, sizeof(message)), 1);
-    return mdctx;
-}
-
 static void test_more_signers_than_idle_sessions_all_sign(void **state)
 {
     EVP_PKEY *key = load("rsa", "private");
@@ -100,7 +89,8 @@ static void test_more_signers_than_idle_sessions_all_sign(void **state)
     (void)state;
     for (int round = 0; round < 2; round++) {
         for (size_t i = 0; i < SIGNERS; i++)
-            signers[i] = begun(key);
+            /* Each holds a session until it is finished. */
+            signers[i] = digest_sign_begun(key, NULL, message, sizeof(message));
         for (size_t i = 0; i < SIGNERS; i++) {
             finish_and_verify(signers[i], key, message, sizeof(message));
             EVP_MD_CTX_free(signers[i]);

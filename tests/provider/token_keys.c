@@ -56,6 +56,17 @@ EVP_PKEY *load(const char *label, const char *type)
     return load_from(uri(label, type));
 }
 
+EVP_MD_CTX *digest_sign_begun(EVP_PKEY *key, EVP_PKEY_CTX **pctx,
+                              const unsigned char *message, size_t len)
+{
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, pctx, "SHA256", NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_DigestSignUpdate(mdctx, message, len), 1);
+    return mdctx;
+}
+
 void finish_and_verify(EVP_MD_CTX *mdctx, EVP_PKEY *key,
                        const unsigned char *message, size_t len)
 {

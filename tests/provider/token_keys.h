@@ -20,6 +20,10 @@ EVP_PKEY *load(const char *label, const char *type);
  * held by the provider (imported by value). */
 EVP_PKEY *public_only(const char *label, const char *algorithm);
 
+/* A SHA-256 digest-sign with key, message (len bytes) given to it in one
+ * update; *pctx, when pctx is not NULL, is its EVP_PKEY_CTX. */
+EVP_MD_CTX *digest_sign_begun(EVP_PKEY *key, EVP_PKEY_CTX **pctx,
+                              const unsigned char *message, size_t len);
 /* Finishes the SHA-256 digest-sign mdctx of message (len bytes) begun
  * with key; fails the test unless the signature verifies. */
 void finish_and_verify(EVP_MD_CTX *mdctx, EVP_PKEY *key,
