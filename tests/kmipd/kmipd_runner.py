@@ -2,7 +2,8 @@
 """Starts kmipd instances with a chosen configuration, for tests that need
 their own server (faults, limits, restarts). Certificates come from
 with_server.py's environment (run under --server none); every instance is
-stopped at exit."""
+stopped at exit, and at the end of its test, with SIGTERM (so that a
+coverage build's kmipd writes what it ran) and SIGKILL if it lingers."""
 
 import atexit
 import json
@@ -24,7 +25,7 @@ _started = []
 
 def _stop_all():
     for server in list(_started):
-        server.kill()
+        server.stop()
 
 
 atexit.register(_stop_all)
@@ -113,6 +114,16 @@ class Kmipd:
         finally:
             self.kill()
 
+    def stop(self, timeout=10):
+        """SIGTERM, then SIGKILL if it has not ended within timeout."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
     def kill(self):
         if self in _started:
             _started.remove(self)
@@ -133,7 +144,7 @@ class KmipdTestCase(unittest.TestCase):
 
     def server(self, **config):
         server = Kmipd(os.environ["KMIPD_BINARY"], **config).start()
-        self.addCleanup(server.kill)
+        self.addCleanup(server.stop)
         return server
 
     def connect(self, server, **kwargs):

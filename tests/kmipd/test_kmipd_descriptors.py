@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """kmipd out of file descriptors: accept fails, kmipd says so in its log,
-does not crash, and serves again once descriptors are free. (The CPU bound
-below does not catch a missing pause after a failed accept: the handshake
-threads soon free descriptors, see mutation D14.)
+pauses before it tries again (rather than spinning on the pending
+connection), does not crash, and serves again once descriptors are free.
 The limit is lowered on the running kmipd (prlimit) to what it already
-uses plus two. Runs under integration/with_server.py --server none with
-KMIPD_BINARY set."""
+uses plus two. Every client sends one byte, so that no handshake is cut
+(kmipd/handshakes.h) and no descriptor comes free while the test counts
+the failed accepts. Runs under integration/with_server.py --server none
+with KMIPD_BINARY set."""
 
 import os
 import resource
@@ -20,6 +21,10 @@ from kmiptest import OP, create_aes, wait_until
 from kmipd_runner import KmipdTestCase
 
 SOCKETS = 8
+ACCEPT_FAILED = "accept: Too many open files"
+# kmipd pauses LISTEN_POLL_MS (200 ms) after a failed accept: about 5
+# failures a second; without the pause, thousands.
+MAX_FAILURES_PER_SECOND = 15
 
 
 def cpu_ticks(pid):
@@ -27,6 +32,13 @@ def cpu_ticks(pid):
     with open("/proc/%d/stat" % pid, encoding="ascii") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
+
+
+def failed_accepts(server):
+    """How many failed accepts kmipd has logged (the whole log: log()
+    keeps only its end)."""
+    with open(server.log_path, encoding="utf-8", errors="replace") as log:
+        return log.read().count(ACCEPT_FAILED)
 
 
 class Descriptors(KmipdTestCase):
@@ -38,12 +50,14 @@ class Descriptors(KmipdTestCase):
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (used + 2, limits[1]))
         sockets = [socket.create_connection(server.address, timeout=5)
                    for _ in range(SOCKETS)]
-        self.assertTrue(wait_until(
-            lambda: "accept: Too many open files" in server.log()),
-            server.log())
-        before = cpu_ticks(pid)
+        for sock in sockets:
+            sock.sendall(b"\x16")
+        self.assertTrue(wait_until(lambda: ACCEPT_FAILED in server.log()),
+                        server.log())
+        before, failures = cpu_ticks(pid), failed_accepts(server)
         time.sleep(1)
         spent = cpu_ticks(pid) - before
+        failures = failed_accepts(server) - failures
         self.assertIsNone(server.process.poll())
         for sock in sockets:
             sock.close()
@@ -53,6 +67,9 @@ class Descriptors(KmipdTestCase):
         # A second of spinning is os.sysconf("SC_CLK_TCK") ticks.
         self.assertLess(spent, os.sysconf("SC_CLK_TCK") // 2,
                         "kmipd spun on accept")
+        self.assertGreater(failures, 0, "accept did not fail again")
+        self.assertLess(failures, MAX_FAILURES_PER_SECOND,
+                        "kmipd retried accept without a pause")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def issue_client_cert(directory, cn):
             .add_extension(x509.ExtendedKeyUsage(
                 [ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
             .sign(ca_key, hashes.SHA256()))
-    name = os.path.join(directory, "cn-%d-%s" % (len(cn), cn[-1]))
+    name = os.path.join(directory, "cn-%d-%s" % (len(cn), cn[-1:]))
     with open(name + ".pem", "wb") as out:
         out.write(cert.public_bytes(serialization.Encoding.PEM))
     with open(os.open(name + ".key", os.O_WRONLY | os.O_CREAT, 0o600),

@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/err.h>
 #include <openssl/store.h>
 
 #include "token_keys.h"
@@ -52,6 +54,50 @@ EVP_PKEY *load_from(const char *location)
 EVP_PKEY *load(const char *label, const char *type)
 {
     return load_from(uri(label, type));
+}
+
+EVP_MD_CTX *digest_sign_begun(EVP_PKEY *key, EVP_PKEY_CTX **pctx,
+                              const unsigned char *message, size_t len)
+{
+    EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+
+    assert_int_equal(
+        EVP_DigestSignInit_ex(mdctx, pctx, "SHA256", NULL, NULL, key, NULL), 1);
+    assert_int_equal(EVP_DigestSignUpdate(mdctx, message, len), 1);
+    return mdctx;
+}
+
+void finish_and_verify(EVP_MD_CTX *mdctx, EVP_PKEY *key,
+                       const unsigned char *message, size_t len)
+{
+    EVP_MD_CTX *verify = EVP_MD_CTX_new();
+    unsigned char sig[512];
+    size_t siglen = sizeof(sig);
+
+    assert_int_equal(EVP_DigestSignFinal(mdctx, sig, &siglen), 1);
+    assert_int_equal(
+        EVP_DigestVerifyInit_ex(verify, NULL, "SHA256", NULL, NULL, key, NULL),
+        1);
+    assert_int_equal(EVP_DigestVerify(verify, sig, siglen, message, len), 1);
+    EVP_MD_CTX_free(verify);
+}
+
+const char *last_error_text(void)
+{
+    const char *data = NULL;
+    int flags = 0;
+
+    ERR_peek_last_error_data(&data, &flags);
+    return data != NULL ? data : "";
+}
+
+void expect_last_error(int reason, const char *text)
+{
+    const char *data = last_error_text();
+
+    assert_int_equal(ERR_GET_REASON(ERR_peek_last_error()), reason);
+    if (strstr(data, text) == NULL)
+        fail_msg("no \"%s\" in \"%s\"", text, data);
 }
 
 void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key)

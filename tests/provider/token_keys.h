@@ -24,6 +24,21 @@ EVP_PKEY *public_only(const char *label, const char *algorithm);
  * queue), else 0. */
 int token_key_signs(EVP_PKEY *key);
 
+/* A SHA-256 digest-sign with key, message (len bytes) given to it in one
+ * update; *pctx, when pctx is not NULL, is its EVP_PKEY_CTX. */
+EVP_MD_CTX *digest_sign_begun(EVP_PKEY *key, EVP_PKEY_CTX **pctx,
+                              const unsigned char *message, size_t len);
+/* Finishes the SHA-256 digest-sign mdctx of message (len bytes) begun
+ * with key; fails the test unless the signature verifies. */
+void finish_and_verify(EVP_MD_CTX *mdctx, EVP_PKEY *key,
+                       const unsigned char *message, size_t len);
+
+/* Fails the test unless the last error raised has the P11PROV_R_*
+ * reason (provider/provider.h) and a text holding text. */
+void expect_last_error(int reason, const char *text);
+/* The text of the last error raised ("" when it has none). */
+const char *last_error_text(void);
+
 /* Runs body(key) in a forked child; fails the test unless the child
  * exits with 0. */
 void in_child(int (*body)(EVP_PKEY *key), EVP_PKEY *key);
