@@ -18,7 +18,8 @@ typedef struct keygen_ctx {
     CK_ULONG bits;         /* RSA modulus size */
     CK_BYTE exponent[8];   /* RSA public exponent, big-endian */
     size_t exponent_len;
-    char *group; /* EC curve name, or "ED25519" / "ED448" */
+    char *group;   /* EC curve name, or "ED25519" / "ED448" */
+    int selection; /* OSSL_KEYMGMT_SELECT_*: a pair, or (EC) a group only */
 } keygen_ctx;
 
 /* The entries every key manager's dispatch table lists. */
@@ -43,6 +44,15 @@ keygen_ctx *p11prov_keymgmt_gen_init(void *provctx, CK_KEY_TYPE key_type,
 /* Reads p11kmip-uri; the caller reads the rest. */
 int p11prov_keymgmt_gen_set_common_params(keygen_ctx *gen,
                                           const OSSL_PARAM params[]);
+
+/* Local keys (keymgmt_local.c). A key of gen's group made in memory
+ * (gen->uri is NULL: no token named), NULL with an error raised. */
+p11prov_key *p11prov_keymgmt_gen_local(const keygen_ctx *gen);
+/* The group of a template key (libssl's TLS 1.3 key share). */
+OSSL_FUNC_keymgmt_gen_set_template_fn p11prov_keymgmt_gen_set_template;
+/* The peer's encoded point, on a local key without a private half. */
+OSSL_FUNC_keymgmt_set_params_fn p11prov_keymgmt_set_params;
+OSSL_FUNC_keymgmt_settable_params_fn p11prov_keymgmt_settable_params;
 
 /* openssl.cnf-free way to name the new key: "p11kmip-uri". */
 #define P11PROV_PARAM_URI "p11kmip-uri"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* EC key manager (P-256, P-384, P-521). */
+/* EC key manager (P-256, P-384, P-521): keys on the token, and local
+ * keys (keymgmt_local.c) where no token is named. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,9 +81,12 @@ static void *ec_gen_init(void *provctx, int selection,
 {
     keygen_ctx *gen;
 
-    if (!(selection & OSSL_KEYMGMT_SELECT_KEYPAIR))
+    if (!(selection & (OSSL_KEYMGMT_SELECT_KEYPAIR |
+                       OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS)))
         return NULL;
     gen = p11prov_keymgmt_gen_init(provctx, CKK_EC, "EC");
+    if (gen != NULL)
+        gen->selection = selection;
     if (gen != NULL && !ec_gen_set_params(gen, params)) {
         p11prov_keymgmt_gen_cleanup(gen);
         gen = NULL;
@@ -99,6 +103,9 @@ const OSSL_DISPATCH p11prov_ec_keymgmt_functions[] = {
     {OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))p11prov_keymgmt_get_params},
     {OSSL_FUNC_KEYMGMT_GETTABLE_PARAMS,
      (void (*)(void))p11prov_keymgmt_gettable_params},
+    {OSSL_FUNC_KEYMGMT_SET_PARAMS, (void (*)(void))p11prov_keymgmt_set_params},
+    {OSSL_FUNC_KEYMGMT_SETTABLE_PARAMS,
+     (void (*)(void))p11prov_keymgmt_settable_params},
     {OSSL_FUNC_KEYMGMT_IMPORT, (void (*)(void))ec_import},
     {OSSL_FUNC_KEYMGMT_IMPORT_TYPES, (void (*)(void))ec_import_types},
     {OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))p11prov_keymgmt_export},
@@ -107,6 +114,8 @@ const OSSL_DISPATCH p11prov_ec_keymgmt_functions[] = {
      (void (*)(void))ec_query_operation_name},
     {OSSL_FUNC_KEYMGMT_GEN_INIT, (void (*)(void))ec_gen_init},
     {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))ec_gen_set_params},
+    {OSSL_FUNC_KEYMGMT_GEN_SET_TEMPLATE,
+     (void (*)(void))p11prov_keymgmt_gen_set_template},
     {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS,
      (void (*)(void))ec_gen_settable_params},
     {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))p11prov_keymgmt_gen},

@@ -10,7 +10,7 @@
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep rsa-raw x509-cms
-# tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing
+# tls-rsa tls12-ecdhe-rsa tls-ec tls-propquery tls-propquery-ec genpkey bad-input keyfile listing
 # settings ecdh ed25519.
 set -eu
 
@@ -351,6 +351,43 @@ case_tls_propquery() {
         -propquery '?provider=p11kmip' -cipher ECDHE-RSA-AES256-GCM-SHA384
 }
 
+# The server's ephemeral key is of GROUP, as s_client saw it.
+check_group() {
+    grep -q "Server Temp Key: $1" client.log ||
+        fail "not $1: $(grep 'Temp Key' client.log)"
+}
+
+# A server preferring this provider with a P-256 key on the token: the
+# provider's TLS groups. The ephemeral EC keys are made and used in
+# memory: P11KMIP_PROVIDER_DEBUG traces every module call, and no key pair
+# is generated on the token, nothing derives there.
+case_tls_propquery_ec() {
+    make_server_key EC:prime256v1 p256
+    export P11KMIP_PROVIDER_DEBUG=1
+    step "TLS 1.2 ECDHE-ECDSA with -propquery '?provider=p11kmip'"
+    check_tls "$(uri p256)" ECDHE-ECDSA-AES128-GCM-SHA256 -tls1_2 \
+        -propquery '?provider=p11kmip' -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+    cp server.log servers.log
+    for version in -tls1_2 -tls1_3; do
+        # TLS 1.2 takes an ECDSA certificate only on a curve the client
+        # offers: P-256 comes after the group tried.
+        for group in "P-256|ECDH, prime256v1" "P-384:P-256|ECDH, secp384r1" \
+            "x25519:P-256|X25519"; do
+            step "$version -groups ${group%%|*}"
+            check_tls "$(uri p256)" "" "$version" \
+                -propquery '?provider=p11kmip' -groups "${group%%|*}"
+            grep -q "Server Temp Key: ${group#*|}" client.log ||
+                fail "not ${group#*|}: $(grep 'Temp Key' client.log)"
+            cat server.log >>servers.log
+        done
+    done
+    unset P11KMIP_PROVIDER_DEBUG
+    grep -q "C_SignInit" servers.log || fail "no signature on the token"
+    if grep -E "C_GenerateKeyPair|C_DeriveKey" servers.log; then
+        fail "an ephemeral key reached the module"
+    fi
+}
+
 # An openssl command that must fail, with an error that contains TEXT.
 expect_error() {
     text=$1
@@ -377,10 +414,11 @@ case_genpkey() {
         plain_openssl dgst -sha256 -verify "$label.pem" -signature \
             "$label.sig" msg
     done
-    step "genpkey without p11kmip-uri: each pair gets its own CKA_ID"
+    step "genpkey with no label: each pair gets its own CKA_ID"
     for name in first second; do
         openssl genpkey -propquery provider=p11kmip -algorithm EC \
-            -pkeyopt group:P-256 -out "$name.key"
+            -pkeyopt group:P-256 -pkeyopt "p11kmip-uri:pkcs11:${token%;}" \
+            -out "$name.key"
         grep -q PRIVATE "$name.key" && fail "genpkey wrote key material"
         openssl pkey -in "$name.key" -pubout -out "$name.pem"
         openssl dgst -sha256 -sign "$name.key" -out "$name.sig" msg
@@ -390,6 +428,10 @@ case_genpkey() {
     cmp -s first.pem second.pem && fail "two key files name one key"
     openssl pkey -in first.key -text -noout | grep -q "id=%" ||
         fail "the key file names no CKA_ID"
+    step "genpkey with no token named: a key in memory, no key file"
+    expect_error "a key made in memory has no key file" genpkey \
+        -propquery provider=p11kmip -algorithm EC -pkeyopt group:P-256 \
+        -out memory.key
 }
 
 # ECDH: the secret pkeyutl -derive gets from the token is the one plain
@@ -638,6 +680,7 @@ tls-rsa) case_tls_rsa ;;
 tls12-ecdhe-rsa) case_tls12_ecdhe_rsa ;;
 tls-ec) case_tls_ec ;;
 tls-propquery) case_tls_propquery ;;
+tls-propquery-ec) case_tls_propquery_ec ;;
 genpkey) case_genpkey ;;
 bad-input) case_bad_input ;;
 keyfile) case_keyfile ;;
