@@ -46,7 +46,8 @@ int p11prov_keymgmt_gen_set_common_params(keygen_ctx *gen,
                                           const OSSL_PARAM params[]);
 
 /* Local keys (keymgmt_local.c). A key of gen's group made in memory
- * (gen->uri is NULL: no token named), NULL with an error raised. */
+ * (no token named, or a group alone asked for), NULL with an error
+ * raised. */
 p11prov_key *p11prov_keymgmt_gen_local(const keygen_ctx *gen);
 /* The group of a template key (libssl's TLS 1.3 key share). */
 OSSL_FUNC_keymgmt_gen_set_template_fn p11prov_keymgmt_gen_set_template;

@@ -30,7 +30,10 @@ static const OSSL_PARAM *ec_import_types(int selection)
         OSSL_PARAM_END,
     };
 
-    return (selection & OSSL_KEYMGMT_SELECT_PUBLIC_KEY) ? types : NULL;
+    return (selection & (OSSL_KEYMGMT_SELECT_PUBLIC_KEY |
+                         OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS))
+               ? types
+               : NULL;
 }
 
 static const char *ec_query_operation_name(int operation_id)
