@@ -51,12 +51,6 @@ static int write_keyfile(BIO *out, const p11prov_key *key, int selection)
     char *uri;
 
     (void)selection;
-    if (key->local) {
-        p11prov_raise(key->ctx, P11PROV_R_UNSUPPORTED,
-                      "a key made in memory has no key file: name a token "
-                      "with p11kmip-uri to generate the key there");
-        return 0;
-    }
     if (key->uri == NULL || key->handle == CK_INVALID_HANDLE)
         return 0;
     if (key->ctx->no_keyfiles) {

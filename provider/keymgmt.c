@@ -380,15 +380,18 @@ static p11prov_key *generate(keygen_ctx *gen, const p11prov_uri *uri,
     return key;
 }
 
-/* Generates on the first token uri_text matches the pair gen asks for. */
-static p11prov_key *generate_on_token(keygen_ctx *gen, const char *uri_text)
+void *p11prov_keymgmt_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
 {
+    keygen_ctx *gen = genctx;
+    const char *uri_text = gen->uri != NULL ? gen->uri : "pkcs11:";
     p11prov_uri *uri = p11prov_uri_parse(gen->ctx, uri_text);
     char *shown = uri != NULL ? p11prov_uri_shown(uri_text) : NULL;
     CK_SLOT_ID *slots = NULL;
     CK_ULONG slot_count = 0;
     p11prov_key *key = NULL;
 
+    (void)cb;
+    (void)cbarg;
     if (shown != NULL &&
         p11prov_uri_slots(uri, gen->ctx, &slots, &slot_count) == CKR_OK) {
         if (slot_count == 0)
@@ -401,19 +404,4 @@ static p11prov_key *generate_on_token(keygen_ctx *gen, const char *uri_text)
     free(shown);
     p11prov_uri_free(uri);
     return key;
-}
-
-/* An EC key with no token named (libssl's ephemeral keys), or a group
- * alone, is made in memory; every other key on the token, on the first
- * one when none is named. */
-void *p11prov_keymgmt_gen(void *genctx, OSSL_CALLBACK *cb, void *cbarg)
-{
-    keygen_ctx *gen = genctx;
-
-    (void)cb;
-    (void)cbarg;
-    if (gen->key_type == CKK_EC &&
-        (gen->uri == NULL || !(gen->selection & OSSL_KEYMGMT_SELECT_KEYPAIR)))
-        return p11prov_keymgmt_gen_local(gen);
-    return generate_on_token(gen, gen->uri != NULL ? gen->uri : "pkcs11:");
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Local keys: what an EC key manager makes when no token is named. libssl
- * asks for its ephemeral ECDHE keys with a group and nothing else; they
- * are OpenSSL's own keys, made in memory by the default provider, and no
- * call about them reaches the module. */
+/* Local keys: what the ephemeral EC key manager (P11PROV_EC_EPHEMERAL,
+ * the TLS groups' key manager) makes, and a group alone from either EC
+ * key manager. libssl asks for its ephemeral ECDHE keys with a group and
+ * nothing else; they are OpenSSL's own keys, made in memory by the default
+ * provider, and no call about them reaches the module. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -17,13 +17,6 @@ int p11prov_op_key_check(p11prov_ctx *ctx, const p11prov_key *key,
                       key->uri != NULL ? key->uri : "the key");
         return 0;
     }
-    if (private_op && key->local && key->object_class == CKO_PRIVATE_KEY) {
-        p11prov_raise(ctx, P11PROV_R_KEY_USAGE,
-                      "%s: a key made in memory (generated with no token "
-                      "named) only derives (ECDH)",
-                      what);
-        return 0;
-    }
     if (private_op && (key->handle == CK_INVALID_HANDLE ||
                        key->object_class == CKO_PUBLIC_KEY)) {
         p11prov_raise(ctx, P11PROV_R_KEY_USAGE,

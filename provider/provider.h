@@ -271,7 +271,7 @@ struct p11prov_key {
      * (keymgmt_local.c). */
     EVP_PKEY *public_key;
     /* A key in memory only, never on the token: imported by value, or
-     * generated with no token named (libssl's ephemeral keys). Its
+     * made by the ephemeral EC key manager (libssl's ephemeral keys). Its
      * object_class says what it holds: CKO_PRIVATE_KEY (a pair),
      * CKO_PUBLIC_KEY or CKO_DOMAIN_PARAMETERS (a group only). */
     bool local;
@@ -313,7 +313,11 @@ void p11prov_decoder_forget(const p11prov_ctx *ctx);
 #define P11PROV_KEYFILE_STRUCTURE "pk11-uri"
 
 /* The TLS groups libssl may use this provider's key managers for
- * (tls_groups.c): OSSL_FUNC_PROVIDER_GET_CAPABILITIES. */
+ * (tls_groups.c): OSSL_FUNC_PROVIDER_GET_CAPABILITIES. Their key manager
+ * is the ephemeral EC one, by this name: libssl makes a group's keys
+ * through the key manager named by the group, so its ephemeral keys never
+ * meet the "EC" key manager, whose key pairs go to the token. */
+#define P11PROV_EC_EPHEMERAL "P11KMIP-EC-EPHEMERAL"
 int p11prov_get_capabilities(void *provctx, const char *capability,
                              OSSL_CALLBACK *cb, void *arg);
 
@@ -321,6 +325,7 @@ extern const OSSL_DISPATCH p11prov_store_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_pss_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_ec_keymgmt_functions[];
+extern const OSSL_DISPATCH p11prov_ec_ephemeral_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_signature_functions[];
 extern const OSSL_DISPATCH p11prov_ecdsa_signature_functions[];
 extern const OSSL_DISPATCH p11prov_ed25519_keymgmt_functions[];

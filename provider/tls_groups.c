@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The "TLS-GROUP" capability: the groups libssl may negotiate with this
  * provider's key managers. libssl keeps a group only when the provider
- * that declares it also wins the fetch of the group's key manager, so
- * these count only when a server prefers this provider (-propquery
- * '?provider=p11kmip'); its ephemeral keys are then local
- * (keymgmt_local.c). Ids and security bits as RFC 8446 and OpenSSL's
- * default provider give them. */
+ * that declares it also wins the fetch of the group's key manager
+ * (P11PROV_EC_EPHEMERAL), so these count only when a server prefers this
+ * provider (-propquery '?provider=p11kmip'); libssl then makes its
+ * ephemeral keys with that key manager, in memory (keymgmt_local.c). Ids
+ * and security bits as RFC 8446 and OpenSSL's default provider give
+ * them. */
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -38,7 +39,9 @@ static int declare(const struct tls_group *group, OSSL_CALLBACK *cb, void *arg)
         OSSL_PARAM_utf8_string(OSSL_CAPABILITY_TLS_GROUP_NAME_INTERNAL,
                                (char *)group->internal,
                                strlen(group->internal) + 1),
-        OSSL_PARAM_utf8_string(OSSL_CAPABILITY_TLS_GROUP_ALG, "EC", 3),
+        OSSL_PARAM_utf8_string(OSSL_CAPABILITY_TLS_GROUP_ALG,
+                               (char *)P11PROV_EC_EPHEMERAL,
+                               sizeof(P11PROV_EC_EPHEMERAL)),
         OSSL_PARAM_uint(OSSL_CAPABILITY_TLS_GROUP_ID, &id),
         OSSL_PARAM_uint(OSSL_CAPABILITY_TLS_GROUP_SECURITY_BITS, &bits),
         OSSL_PARAM_int(OSSL_CAPABILITY_TLS_GROUP_MIN_TLS, &min_tls),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The pkcs11: store through OSSL_STORE: every object a URI matches is
  * listed, in a fixed order (private keys, public keys, certificates, each
- * by CKA_ID); a key pair generated on a token with no label is found again by
+ * by CKA_ID); a key pair generated without p11kmip-uri is found again by
  * the key file written for it. Runs under test_evp_ops.sh, on its "rsa"
  * (CKA_ID 01) and "p256" (02) key pairs. */
 #include <setjmp.h>
@@ -13,7 +13,6 @@
 
 #include <cmocka.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/store.h>
 
@@ -70,22 +69,15 @@ static void test_private_keys_listed_by_cka_id(void **state)
     EVP_PKEY_free(rsa);
 }
 
-/* An EC pair generated on the test token, with no label nor id. */
+/* An EC pair generated on the token without p11kmip-uri. */
 static EVP_PKEY *generate_unnamed(void)
 {
     EVP_PKEY_CTX *ctx =
         EVP_PKEY_CTX_new_from_name(NULL, "EC", "provider=p11kmip");
     EVP_PKEY *key = NULL;
-    char token[256];
-    OSSL_PARAM params[2];
 
-    snprintf(token, sizeof(token), "pkcs11:%s",
-             getenv("P11KMIP_TEST_TOKEN_ATTR"));
-    params[0] = OSSL_PARAM_construct_utf8_string("p11kmip-uri", token, 0);
-    params[1] = OSSL_PARAM_construct_end();
     assert_non_null(ctx);
     assert_int_equal(EVP_PKEY_keygen_init(ctx), 1);
-    assert_int_equal(EVP_PKEY_CTX_set_params(ctx, params), 1);
     assert_int_equal(EVP_PKEY_CTX_set_group_name(ctx, "P-256"), 1);
     assert_int_equal(EVP_PKEY_keygen(ctx, &key), 1);
     EVP_PKEY_CTX_free(ctx);
