@@ -3,7 +3,8 @@
  * CKD_NULL) into a generic secret of the field size that may be read
  * (not sensitive, extractable); its value is the shared secret, and the
  * object is destroyed once read. A session object where the module has
- * them, a token object otherwise. */
+ * them, a token object otherwise. A local key (keymgmt_local.c: libssl's
+ * ephemeral keys) derives in memory, in OpenSSL's default provider. */
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -28,7 +29,7 @@ static OSSL_FUNC_keyexch_settable_ctx_params_fn ecdh_settable_ctx_params;
 
 typedef struct ecdh_ctx {
     p11prov_ctx *provctx;
-    p11prov_key *key;  /* the private key on the token */
+    p11prov_key *key;  /* the private key, on the token or local */
     p11prov_key *peer; /* its public half is the peer's point */
 } ecdh_ctx;
 
@@ -68,12 +69,20 @@ static const char *key_uri(const p11prov_key *key)
     return key->uri != NULL ? key->uri : "the key";
 }
 
+/* An EC key pair in memory. */
+static bool is_local_pair(const p11prov_key *key)
+{
+    return key != NULL && key->local && key->key_type == CKK_EC &&
+           key->object_class == CKO_PRIVATE_KEY;
+}
+
 static int ecdh_init(void *vctx, void *provkey, const OSSL_PARAM params[])
 {
     ecdh_ctx *ctx = vctx;
     p11prov_key *key = provkey;
 
-    if (!p11prov_op_key_check(ctx->provctx, key, CKK_EC, true, WHAT))
+    if (!is_local_pair(key) &&
+        !p11prov_op_key_check(ctx->provctx, key, CKK_EC, true, WHAT))
         return 0;
     p11prov_key_free(ctx->key);
     ctx->key = p11prov_key_ref(key);
@@ -199,6 +208,27 @@ static CK_RV read_secret(p11prov_session *session, CK_OBJECT_HANDLE secret,
     return rv;
 }
 
+/* The agreement of a local key with the peer, in OpenSSL's default
+ * provider (which checks that the peer's point is on the curve). */
+static int derive_local(ecdh_ctx *ctx, unsigned char *secret, size_t *secretlen,
+                        size_t outlen)
+{
+    EVP_PKEY_CTX *dctx = EVP_PKEY_CTX_new_from_pkey(
+        ctx->provctx->libctx, ctx->key->public_key, P11PROV_INTERNAL_PROPQ);
+    int ok;
+
+    *secretlen = outlen;
+    ok = dctx != NULL && EVP_PKEY_derive_init(dctx) > 0 &&
+         EVP_PKEY_derive_set_peer(dctx, ctx->peer->public_key) > 0 &&
+         EVP_PKEY_derive(dctx, secret, secretlen) > 0;
+    EVP_PKEY_CTX_free(dctx);
+    if (!ok)
+        p11prov_raise(ctx->provctx, P11PROV_R_BAD_ARGUMENT,
+                      WHAT " with a key in memory failed: the peer's point "
+                           "is not on the curve, or the output is too small");
+    return ok;
+}
+
 static int ecdh_derive(void *vctx, unsigned char *secret, size_t *secretlen,
                        size_t outlen)
 {
@@ -216,6 +246,8 @@ static int ecdh_derive(void *vctx, unsigned char *secret, size_t *secretlen,
         *secretlen = secret_size(ctx);
         return 1;
     }
+    if (ctx->key->local)
+        return derive_local(ctx, secret, secretlen, outlen);
     if ((session = p11prov_op_session(ctx->key)) == NULL)
         return 0;
     rv = derive_secret(ctx, session, &derived);

@@ -200,37 +200,28 @@ static EVP_PKEY *public_of_object(p11prov_ctx *ctx, p11prov_session *session,
     return NULL;
 }
 
-/* Finds the object of object_class whose attribute match has the same
- * value: the first one, or with unique set only when it is the only one.
- * *found is CK_INVALID_HANDLE when there is none; the search's rv. */
-static CK_RV find_partner(p11prov_session *session,
-                          CK_OBJECT_CLASS object_class, CK_ATTRIBUTE match,
-                          bool unique, CK_OBJECT_HANDLE *found)
-{
-    CK_ATTRIBUTE template[] = {ATTR(CKA_CLASS, &object_class), match};
-    CK_OBJECT_HANDLE objects[2] = {CK_INVALID_HANDLE, CK_INVALID_HANDLE};
-    CK_ULONG count = 0;
-    CK_RV rv = p11prov_call_find(session, template, 2, objects, 2, &count,
-                                 P11PROV_SITE);
-
-    *found =
-        count == 1 || (count > 1 && !unique) ? objects[0] : CK_INVALID_HANDLE;
-    return rv;
-}
-
+/* The first object of object_class with CKA_ID id; *found is
+ * CK_INVALID_HANDLE when there is none. The search's rv. */
 static CK_RV find_by_id(p11prov_session *session, CK_OBJECT_CLASS object_class,
                         const CK_BYTE *id, CK_ULONG id_len,
                         CK_OBJECT_HANDLE *found)
 {
-    return find_partner(session, object_class,
-                        (CK_ATTRIBUTE){CKA_ID, (void *)id, id_len}, false,
-                        found);
+    CK_ATTRIBUTE template[] = {ATTR(CKA_CLASS, &object_class),
+                               {CKA_ID, (void *)id, id_len}};
+    CK_ULONG count = 0;
+    CK_RV rv =
+        p11prov_call_find(session, template, 2, found, 1, &count, P11PROV_SITE);
+
+    if (count == 0)
+        *found = CK_INVALID_HANDLE;
+    return rv;
 }
 
-/* A private key's public half: its own public attributes, else the public
- * key or the certificate with the same CKA_ID, else the only public key
- * with the same label (servers that keep no link between the halves of a
- * pair give each half its own CKA_ID). */
+/* A private key's public half: its own public attributes (p11core gives
+ * them to every private key), else the public key or the certificate with
+ * the same CKA_ID: PKCS#11 does not require a private key to carry its
+ * public attributes, and SoftHSM2's EC private keys have no CKA_EC_POINT
+ * (its RSA private keys do have CKA_MODULUS and CKA_PUBLIC_EXPONENT). */
 static EVP_PKEY *public_of_private(p11prov_ctx *ctx, p11prov_session *session,
                                    CK_OBJECT_HANDLE object,
                                    CK_KEY_TYPE key_type)
@@ -239,32 +230,20 @@ static EVP_PKEY *public_of_private(p11prov_ctx *ctx, p11prov_session *session,
     EVP_PKEY *pkey =
         public_of_object(ctx, session, object, CKO_PRIVATE_KEY, key_type);
     CK_OBJECT_HANDLE partner;
-    CK_BYTE *value = NULL;
+    CK_BYTE *id = NULL;
     CK_ULONG len = 0;
-    size_t i;
 
-    if (pkey == NULL && p11prov_call_attribute(session, object, CKA_ID, &value,
-                                               &len, P11PROV_SITE) == CKR_OK) {
-        for (i = 0; pkey == NULL && i < sizeof(partners) / sizeof(partners[0]);
-             i++) {
-            find_by_id(session, partners[i], value, len, &partner);
-            if (partner != CK_INVALID_HANDLE)
-                pkey = public_of_object(ctx, session, partner, partners[i],
-                                        key_type);
-        }
-        free(value);
-        value = NULL;
-    }
-    if (pkey == NULL &&
-        p11prov_call_attribute(session, object, CKA_LABEL, &value, &len,
-                               P11PROV_SITE) == CKR_OK) {
-        find_partner(session, CKO_PUBLIC_KEY,
-                     (CK_ATTRIBUTE){CKA_LABEL, value, len}, true, &partner);
+    if (pkey != NULL || p11prov_call_attribute(session, object, CKA_ID, &id,
+                                               &len, P11PROV_SITE) != CKR_OK)
+        return pkey;
+    for (size_t i = 0;
+         pkey == NULL && i < sizeof(partners) / sizeof(partners[0]); i++) {
+        find_by_id(session, partners[i], id, len, &partner);
         if (partner != CK_INVALID_HANDLE)
-            pkey = public_of_object(ctx, session, partner, CKO_PUBLIC_KEY,
-                                    key_type);
-        free(value);
+            pkey =
+                public_of_object(ctx, session, partner, partners[i], key_type);
     }
+    free(id);
     return pkey;
 }
 

@@ -40,13 +40,16 @@ void *p11prov_keymgmt_load(const void *reference, size_t reference_sz)
 int p11prov_keymgmt_has(const void *keydata, int selection)
 {
     const p11prov_key *key = keydata;
+    bool private =
+        key != NULL && (key->local ? key->object_class == CKO_PRIVATE_KEY
+                                   : key->handle != CK_INVALID_HANDLE);
 
     if (key == NULL)
         return 0;
-    if ((selection & OSSL_KEYMGMT_SELECT_PRIVATE_KEY) &&
-        key->handle == CK_INVALID_HANDLE)
+    if ((selection & OSSL_KEYMGMT_SELECT_PRIVATE_KEY) && !private)
         return 0;
-    if ((selection & OSSL_KEYMGMT_SELECT_KEYPAIR) && key->public_key == NULL)
+    if ((selection & OSSL_KEYMGMT_SELECT_KEYPAIR) &&
+        (key->public_key == NULL || key->object_class == CKO_DOMAIN_PARAMETERS))
         return 0;
     return 1;
 }
@@ -65,6 +68,8 @@ int p11prov_keymgmt_match(const void *keydata1, const void *keydata2,
     }
     if (a->public_key == NULL || b->public_key == NULL)
         return 0;
+    if (!(selection & OSSL_KEYMGMT_SELECT_KEYPAIR))
+        return EVP_PKEY_parameters_eq(a->public_key, b->public_key) == 1;
     return EVP_PKEY_eq(a->public_key, b->public_key) == 1;
 }
 
@@ -100,19 +105,26 @@ int p11prov_keymgmt_import_as(void *keydata, int selection,
                               const OSSL_PARAM params[], const char *algorithm)
 {
     p11prov_key *key = keydata;
+    bool public = (selection & OSSL_KEYMGMT_SELECT_PUBLIC_KEY) != 0;
     EVP_PKEY_CTX *pctx;
     EVP_PKEY *pkey = NULL;
 
     /* OpenSSL 3.0 moves a key between providers (a peer key for ECDH)
-     * with every selection bit set: its public part is what is taken. */
-    if (!(selection & OSSL_KEYMGMT_SELECT_PUBLIC_KEY) ||
+     * with every selection bit set: its public part is what is taken.
+     * EVP_PKEY_copy_parameters (libssl's peer key in TLS 1.2) moves the
+     * group alone. */
+    if (!(selection & (OSSL_KEYMGMT_SELECT_PUBLIC_KEY |
+                       OSSL_KEYMGMT_SELECT_ALL_PARAMETERS)) ||
         key->public_key != NULL)
         return 0;
     pctx = EVP_PKEY_CTX_new_from_name(key->ctx->libctx, algorithm,
                                       P11PROV_INTERNAL_PROPQ);
     if (pctx != NULL && EVP_PKEY_fromdata_init(pctx) > 0 &&
-        EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY,
-                          (OSSL_PARAM *)params) > 0) {
+        EVP_PKEY_fromdata(
+            pctx, &pkey, public ? EVP_PKEY_PUBLIC_KEY : EVP_PKEY_KEY_PARAMETERS,
+            (OSSL_PARAM *)params) > 0) {
+        key->local = true;
+        key->object_class = public ? CKO_PUBLIC_KEY : CKO_DOMAIN_PARAMETERS;
         key->public_key = pkey;
         key->key_type = p11prov_key_type_of(pkey);
         key->bits = (CK_ULONG)EVP_PKEY_get_bits(pkey);
@@ -131,14 +143,18 @@ int p11prov_keymgmt_export(void *keydata, int selection,
     if ((selection & OSSL_KEYMGMT_SELECT_PRIVATE_KEY) ||
         key->public_key == NULL)
         return 0;
-    if (key->ctx->deny_export) {
+    if (key->ctx->deny_export && !key->local) {
         p11prov_raise(key->ctx, P11PROV_R_KEY_USAGE,
                       "%s: public keys are not exported "
                       "(p11kmip-allow-export = 1)",
                       key->uri != NULL ? key->uri : "the key");
         return 0;
     }
-    if (EVP_PKEY_todata(key->public_key, EVP_PKEY_PUBLIC_KEY, &params) <= 0)
+    if (EVP_PKEY_todata(key->public_key,
+                        (selection & OSSL_KEYMGMT_SELECT_PUBLIC_KEY)
+                            ? EVP_PKEY_PUBLIC_KEY
+                            : EVP_PKEY_KEY_PARAMETERS,
+                        &params) <= 0)
         return 0;
     ok = param_cb(params, cbarg);
     OSSL_PARAM_free(params);
@@ -155,6 +171,7 @@ keygen_ctx *p11prov_keymgmt_gen_init(void *provctx, CK_KEY_TYPE key_type,
     gen->ctx = provctx;
     gen->key_type = key_type;
     gen->algorithm = algorithm;
+    gen->selection = OSSL_KEYMGMT_SELECT_KEYPAIR;
     gen->bits = 2048;
     gen->exponent[0] = 0x01;
     gen->exponent[1] = 0x00;

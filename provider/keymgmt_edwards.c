@@ -104,36 +104,21 @@ static void *ed448_gen_init(void *provctx, int selection,
     return edwards_gen_init(provctx, selection, params, "ED448");
 }
 
-#define EDWARDS_KEYMGMT(import, operation_name, gen_init)                      \
-    {                                                                          \
-        {OSSL_FUNC_KEYMGMT_NEW, (void (*)(void))p11prov_keymgmt_new},          \
-            {OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))p11prov_keymgmt_free},    \
-            {OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))p11prov_keymgmt_load},    \
-            {OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))p11prov_keymgmt_has},      \
-            {OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))p11prov_keymgmt_match},  \
-            {OSSL_FUNC_KEYMGMT_GET_PARAMS,                                     \
-             (void (*)(void))p11prov_keymgmt_get_params},                      \
-            {OSSL_FUNC_KEYMGMT_GETTABLE_PARAMS,                                \
-             (void (*)(void))p11prov_keymgmt_gettable_params},                 \
-            {OSSL_FUNC_KEYMGMT_IMPORT, (void (*)(void))import},                \
-            {OSSL_FUNC_KEYMGMT_IMPORT_TYPES,                                   \
-             (void (*)(void))edwards_import_types},                            \
-            {OSSL_FUNC_KEYMGMT_EXPORT,                                         \
-             (void (*)(void))p11prov_keymgmt_export},                          \
-            {OSSL_FUNC_KEYMGMT_EXPORT_TYPES,                                   \
-             (void (*)(void))edwards_import_types},                            \
-            {OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME,                           \
-             (void (*)(void))operation_name},                                  \
-            {OSSL_FUNC_KEYMGMT_GEN_INIT, (void (*)(void))gen_init},            \
-            {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS,                                 \
-             (void (*)(void))edwards_gen_set_params},                          \
-            {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS,                            \
-             (void (*)(void))edwards_gen_settable_params},                     \
-            {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))p11prov_keymgmt_gen},      \
-            {OSSL_FUNC_KEYMGMT_GEN_CLEANUP,                                    \
-             (void (*)(void))p11prov_keymgmt_gen_cleanup},                     \
-            {0, NULL},                                                         \
+/* clang-format off */
+#define EDWARDS_KEYMGMT(import, operation_name, gen_init)                                     \
+    {                                                                                         \
+        P11PROV_KEYMGMT_COMMON_FUNCTIONS,                                                     \
+        {OSSL_FUNC_KEYMGMT_IMPORT, (void (*)(void))import},                                   \
+        {OSSL_FUNC_KEYMGMT_IMPORT_TYPES, (void (*)(void))edwards_import_types},               \
+        {OSSL_FUNC_KEYMGMT_EXPORT_TYPES, (void (*)(void))edwards_import_types},               \
+        {OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME, (void (*)(void))operation_name},             \
+        {OSSL_FUNC_KEYMGMT_GEN_INIT, (void (*)(void))gen_init},                               \
+        {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))edwards_gen_set_params},           \
+        {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS, (void (*)(void))edwards_gen_settable_params}, \
+        {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))p11prov_keymgmt_gen},                         \
+        {0, NULL},                                                                            \
     }
+/* clang-format on */
 
 const OSSL_DISPATCH p11prov_ed25519_keymgmt_functions[] =
     EDWARDS_KEYMGMT(ed25519_import, ed25519_operation_name, ed25519_gen_init);

@@ -106,26 +106,15 @@ static void *rsa_gen_init(void *provctx, int selection,
 }
 
 /* clang-format off */
-#define RSA_KEYMGMT_COMMON                                                    \
-    {OSSL_FUNC_KEYMGMT_NEW, (void (*)(void))p11prov_keymgmt_new},                     \
-    {OSSL_FUNC_KEYMGMT_FREE, (void (*)(void))p11prov_keymgmt_free},                   \
-    {OSSL_FUNC_KEYMGMT_LOAD, (void (*)(void))p11prov_keymgmt_load},                   \
-    {OSSL_FUNC_KEYMGMT_HAS, (void (*)(void))p11prov_keymgmt_has},                     \
-    {OSSL_FUNC_KEYMGMT_MATCH, (void (*)(void))p11prov_keymgmt_match},                 \
-    {OSSL_FUNC_KEYMGMT_GET_PARAMS, (void (*)(void))p11prov_keymgmt_get_params},       \
-    {OSSL_FUNC_KEYMGMT_GETTABLE_PARAMS,                                       \
-     (void (*)(void))p11prov_keymgmt_gettable_params},                                \
-    {OSSL_FUNC_KEYMGMT_IMPORT_TYPES, (void (*)(void))rsa_import_types},       \
-    {OSSL_FUNC_KEYMGMT_EXPORT, (void (*)(void))p11prov_keymgmt_export},               \
-    {OSSL_FUNC_KEYMGMT_EXPORT_TYPES, (void (*)(void))rsa_import_types},       \
-    {OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME,                                  \
-     (void (*)(void))rsa_query_operation_name},                               \
-    {OSSL_FUNC_KEYMGMT_GEN_INIT, (void (*)(void))rsa_gen_init},               \
-    {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))rsa_gen_set_params},   \
-    {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS,                                   \
-     (void (*)(void))rsa_gen_settable_params},                                \
-    {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))p11prov_keymgmt_gen},                     \
-    {OSSL_FUNC_KEYMGMT_GEN_CLEANUP, (void (*)(void))p11prov_keymgmt_gen_cleanup}
+#define RSA_KEYMGMT_COMMON                                                              \
+    P11PROV_KEYMGMT_COMMON_FUNCTIONS,                                                   \
+    {OSSL_FUNC_KEYMGMT_IMPORT_TYPES, (void (*)(void))rsa_import_types},                 \
+    {OSSL_FUNC_KEYMGMT_EXPORT_TYPES, (void (*)(void))rsa_import_types},                 \
+    {OSSL_FUNC_KEYMGMT_QUERY_OPERATION_NAME, (void (*)(void))rsa_query_operation_name}, \
+    {OSSL_FUNC_KEYMGMT_GEN_INIT, (void (*)(void))rsa_gen_init},                         \
+    {OSSL_FUNC_KEYMGMT_GEN_SET_PARAMS, (void (*)(void))rsa_gen_set_params},             \
+    {OSSL_FUNC_KEYMGMT_GEN_SETTABLE_PARAMS, (void (*)(void))rsa_gen_settable_params},   \
+    {OSSL_FUNC_KEYMGMT_GEN, (void (*)(void))p11prov_keymgmt_gen}
 /* clang-format on */
 
 const OSSL_DISPATCH p11prov_rsa_keymgmt_functions[] = {

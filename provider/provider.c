@@ -31,6 +31,9 @@ static const OSSL_ALGORITHM keymgmt_algorithms[] = {
      p11prov_rsa_pss_keymgmt_functions, "RSA-PSS keys held by a KMIP server"},
     {"EC:id-ecPublicKey:1.2.840.10045.2.1", P11PROV_PROPS,
      p11prov_ec_keymgmt_functions, "EC keys held by a KMIP server"},
+    {P11PROV_EC_EPHEMERAL, P11PROV_PROPS,
+     p11prov_ec_ephemeral_keymgmt_functions,
+     "EC keys in memory for the TLS groups: ECDHE, never on a token"},
     {"ED25519:1.3.101.112", P11PROV_PROPS, p11prov_ed25519_keymgmt_functions,
      "Ed25519 keys held by a KMIP server"},
     {"ED448:1.3.101.113", P11PROV_PROPS, p11prov_ed448_keymgmt_functions,
@@ -203,6 +206,8 @@ static const OSSL_DISPATCH provider_functions[] = {
     {OSSL_FUNC_PROVIDER_GET_PARAMS, (void (*)(void))get_params},
     {OSSL_FUNC_PROVIDER_QUERY_OPERATION, (void (*)(void))query_operation},
     {OSSL_FUNC_PROVIDER_GET_REASON_STRINGS, (void (*)(void))get_reason_strings},
+    {OSSL_FUNC_PROVIDER_GET_CAPABILITIES,
+     (void (*)(void))p11prov_get_capabilities},
     {0, NULL},
 };
 

@@ -267,8 +267,14 @@ struct p11prov_key {
     char *pin; /* the URI's PIN, wiped on free, or NULL */
     /* The public half (public keys, and private keys whose public key or
      * certificate the token has): verify, encrypt, export and match run
-     * on it locally. NULL for secret keys. */
+     * on it locally. NULL for secret keys. For a local key, the whole key
+     * (keymgmt_local.c). */
     EVP_PKEY *public_key;
+    /* A key in memory only, never on the token: imported by value, or
+     * made by the ephemeral EC key manager (libssl's ephemeral keys). Its
+     * object_class says what it holds: CKO_PRIVATE_KEY (a pair),
+     * CKO_PUBLIC_KEY or CKO_DOMAIN_PARAMETERS (a group only). */
+    bool local;
 };
 
 /* Builds a key from an object found on slot with session: reads its class,
@@ -306,10 +312,20 @@ void p11prov_decoder_forget(const p11prov_ctx *ctx);
 /* The decoder and encoder structure name of a key file's DER. */
 #define P11PROV_KEYFILE_STRUCTURE "pk11-uri"
 
+/* The TLS groups libssl may use this provider's key managers for
+ * (tls_groups.c): OSSL_FUNC_PROVIDER_GET_CAPABILITIES. Their key manager
+ * is the ephemeral EC one, by this name: libssl makes a group's keys
+ * through the key manager named by the group, so its ephemeral keys never
+ * meet the "EC" key manager, whose key pairs go to the token. */
+#define P11PROV_EC_EPHEMERAL "P11KMIP-EC-EPHEMERAL"
+int p11prov_get_capabilities(void *provctx, const char *capability,
+                             OSSL_CALLBACK *cb, void *arg);
+
 extern const OSSL_DISPATCH p11prov_store_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_pss_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_ec_keymgmt_functions[];
+extern const OSSL_DISPATCH p11prov_ec_ephemeral_keymgmt_functions[];
 extern const OSSL_DISPATCH p11prov_rsa_signature_functions[];
 extern const OSSL_DISPATCH p11prov_ecdsa_signature_functions[];
 extern const OSSL_DISPATCH p11prov_ed25519_keymgmt_functions[];

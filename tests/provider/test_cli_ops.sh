@@ -10,7 +10,7 @@
 # openssl without the provider, on the public key the token exported (a
 # wrong public key fails every check). CASE is one of: rsa-pkcs1
 # rsa-pkcs1-message rsa-pss ecdsa-p256 ecdsa-p384 rsa-oaep rsa-raw x509-cms
-# tls-rsa tls12-ecdhe-rsa tls-ec genpkey bad-input keyfile listing
+# tls-rsa tls12-ecdhe-rsa tls-ec tls-propquery tls-propquery-ec genpkey bad-input keyfile listing
 # settings ecdh ed25519.
 set -eu
 
@@ -351,6 +351,43 @@ case_tls_propquery() {
         -propquery '?provider=p11kmip' -cipher ECDHE-RSA-AES256-GCM-SHA384
 }
 
+# The server's ephemeral key is of GROUP, as s_client saw it.
+check_group() {
+    grep -q "Server Temp Key: $1" client.log ||
+        fail "not $1: $(grep 'Temp Key' client.log)"
+}
+
+# A server preferring this provider with a P-256 key on the token: the
+# provider's TLS groups, whose key manager (P11KMIP-EC-EPHEMERAL) makes the
+# ephemeral EC keys and uses them in memory: P11KMIP_PROVIDER_DEBUG traces
+# every module call, and no key pair is generated on the token, nothing
+# derives there.
+case_tls_propquery_ec() {
+    make_server_key EC:prime256v1 p256
+    export P11KMIP_PROVIDER_DEBUG=1
+    step "TLS 1.2 ECDHE-ECDSA with -propquery '?provider=p11kmip'"
+    check_tls "$(uri p256)" ECDHE-ECDSA-AES128-GCM-SHA256 -tls1_2 \
+        -propquery '?provider=p11kmip' -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+    cp server.log servers.log
+    for version in -tls1_2 -tls1_3; do
+        # TLS 1.2 takes an ECDSA certificate only on a curve the client
+        # offers: P-256 comes after the group tried.
+        for group in "P-256|ECDH, prime256v1" "P-384:P-256|ECDH, secp384r1" \
+            "x25519:P-256|X25519"; do
+            step "$version -groups ${group%%|*}"
+            check_tls "$(uri p256)" "" "$version" \
+                -propquery '?provider=p11kmip' -groups "${group%%|*}"
+            check_group "${group#*|}"
+            cat server.log >>servers.log
+        done
+    done
+    unset P11KMIP_PROVIDER_DEBUG
+    grep -q "C_SignInit" servers.log || fail "no signature on the token"
+    if grep -E "C_GenerateKeyPair|C_DeriveKey" servers.log; then
+        fail "an ephemeral key reached the module"
+    fi
+}
+
 # An openssl command that must fail, with an error that contains TEXT.
 expect_error() {
     text=$1
@@ -638,6 +675,7 @@ tls-rsa) case_tls_rsa ;;
 tls12-ecdhe-rsa) case_tls12_ecdhe_rsa ;;
 tls-ec) case_tls_ec ;;
 tls-propquery) case_tls_propquery ;;
+tls-propquery-ec) case_tls_propquery_ec ;;
 genpkey) case_genpkey ;;
 bad-input) case_bad_input ;;
 keyfile) case_keyfile ;;
