@@ -45,6 +45,10 @@ kmipd_object *kmipd_object_new(uint32_t object_type, const char *owner);
 bool kmipd_object_set_material(kmipd_object *obj, const uint8_t *material,
                                size_t len, uint32_t format);
 
+/* A deep copy of obj (attributes and material); NULL when out of
+ * memory. */
+kmipd_object *kmipd_object_dup(const kmipd_object *obj);
+
 /* Wipes the material and frees obj. NULL is a no-op. */
 void kmipd_object_free(kmipd_object *obj);
 
