@@ -14,24 +14,29 @@
 
 typedef struct kmipd_object_cache kmipd_object_cache;
 
+/* A use of obj (taken over; freed when out of memory, then NULL). */
+kmipd_object_use *kmipd_object_use_new(kmipd_object *obj);
+
 /* A cache of slots slots; NULL when out of memory. */
 kmipd_object_cache *kmipd_object_cache_new(size_t slots);
 
 /* Frees the cache, wiping the materials it holds. NULL is a no-op. */
 void kmipd_object_cache_free(kmipd_object_cache *cache);
 
-/* A copy of the cached object uid of owner, or NULL. */
-kmipd_object *kmipd_object_cache_get(kmipd_object_cache *cache, const char *uid,
-                                     const char *owner);
+/* A use of the cached object uid of owner, or NULL (also when its dates
+ * have changed its state by now since it was loaded). */
+kmipd_object_use *kmipd_object_cache_use(kmipd_object_cache *cache,
+                                         const char *uid, const char *owner,
+                                         int64_t now);
 
 /* The generation of uid's slot: read it before loading uid from the
  * database and give it to kmipd_object_cache_put. */
 uint64_t kmipd_object_cache_generation(kmipd_object_cache *cache,
                                        const char *uid);
 
-/* Keeps a copy of obj, loaded from the database after generation was
- * read, unless its slot was forgotten since. */
-void kmipd_object_cache_put(kmipd_object_cache *cache, const kmipd_object *obj,
+/* Keeps use (loaded from the database after generation was read) unless
+ * its slot was forgotten since; the caller's use goes on. */
+void kmipd_object_cache_put(kmipd_object_cache *cache, kmipd_object_use *use,
                             uint64_t generation);
 
 /* Forgets uid (any owner): call after a change to it is committed. */

@@ -228,20 +228,40 @@ static kmipd_store_rc store_load_row(kmipd_store *store, const char *uid,
     return rc;
 }
 
+kmipd_store_rc kmipd_store_use(kmipd_store *store, const char *uid,
+                               const char *owner, kmipd_object_use **out,
+                               kmip_status *status)
+{
+    *out = kmipd_object_cache_use(store->objects, uid, owner, time(NULL));
+    if (*out != NULL)
+        return KMIPD_STORE_OK;
+    uint64_t generation = kmipd_object_cache_generation(store->objects, uid);
+    kmipd_object *obj = NULL;
+    kmipd_store_rc rc = store_load_row(store, uid, owner, &obj, status);
+    if (rc != KMIPD_STORE_OK)
+        return rc;
+    if ((*out = kmipd_object_use_new(obj)) == NULL) {
+        kmip_fail(status, KMIP_E_NOMEM, "out of memory");
+        return KMIPD_STORE_FAILED;
+    }
+    kmipd_object_cache_put(store->objects, *out, generation);
+    return KMIPD_STORE_OK;
+}
+
 kmipd_store_rc kmipd_store_load(kmipd_store *store, const char *uid,
                                 const char *owner, kmipd_object **out,
                                 kmip_status *status)
 {
-    *out = kmipd_object_cache_get(store->objects, uid, owner);
-    if (*out != NULL) {
-        kmipd_lifecycle_refresh(*out, time(NULL));
+    kmipd_object_use *use = NULL;
+    kmipd_store_rc rc = kmipd_store_use(store, uid, owner, &use, status);
+    if (rc != KMIPD_STORE_OK)
+        return rc;
+    *out = kmipd_object_dup(kmipd_object_use_get(use));
+    kmipd_object_use_end(use);
+    if (*out != NULL)
         return KMIPD_STORE_OK;
-    }
-    uint64_t generation = kmipd_object_cache_generation(store->objects, uid);
-    kmipd_store_rc rc = store_load_row(store, uid, owner, out, status);
-    if (rc == KMIPD_STORE_OK)
-        kmipd_object_cache_put(store->objects, *out, generation);
-    return rc;
+    kmip_fail(status, KMIP_E_NOMEM, "out of memory");
+    return KMIPD_STORE_FAILED;
 }
 
 /* Runs a statement that changes one object's row; NOT_FOUND when no row
