@@ -63,3 +63,14 @@ void kmipd_ctx_cache_put(EVP_PKEY *key,
     EVP_PKEY_CTX_free(evicted.ctx);
     EVP_PKEY_free(evicted.key);
 }
+
+void kmipd_ctx_cache_clear(void)
+{
+    pthread_mutex_lock(&slots_lock);
+    for (size_t i = 0; i < CTX_SLOTS; i++) {
+        EVP_PKEY_CTX_free(slots[i].ctx);
+        EVP_PKEY_free(slots[i].key);
+        memset(&slots[i], 0, sizeof(slots[i]));
+    }
+    pthread_mutex_unlock(&slots_lock);
+}

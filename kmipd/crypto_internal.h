@@ -128,5 +128,7 @@ EVP_PKEY_CTX *kmipd_ctx_cache_dup(EVP_PKEY *key,
 void kmipd_ctx_cache_put(EVP_PKEY *key,
                          const uintptr_t setup[KMIPD_CTX_SETUP_WORDS],
                          const EVP_PKEY_CTX *ctx);
+/* Drops every prepared context (with kmipd_key_cache_clear). */
+void kmipd_ctx_cache_clear(void);
 
 #endif

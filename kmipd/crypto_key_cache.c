@@ -102,6 +102,7 @@ void kmipd_key_forget(const uint8_t *canonical, size_t len)
 
 void kmipd_key_cache_clear(void)
 {
+    kmipd_ctx_cache_clear();
     pthread_mutex_lock(&cache_lock);
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
         EVP_PKEY_free(cache[i].pkey);
