@@ -8,9 +8,11 @@ valgrind's callgrind: repeatable on a loaded machine, where times are not.
 Server: kmipd runs under callgrind; after a first bench_evp run of N
 signatures (caches warm), it counts a run of N and a run of 2N (each a
 new process: a connection, its handshake, a key load): the difference
-divided by N is what kmipd spends per Sign, without set-up. Client: bench_evp (1 thread) runs under callgrind twice,
-with N and 2N signatures against an uninstrumented kmipd; the difference
-divided by N is the client's cost per signature, without start-up.
+divided by N is what kmipd spends per Sign, without set-up. Client:
+bench_evp (1 thread) runs under callgrind twice, with N and 2N signatures
+against an uninstrumented kmipd; the difference divided by N is the
+client's cost per signature, without start-up (it moves by a few percent
+between runs with the number of reads a response takes).
 Prints "server_instructions_per_sign X" and "client_instructions_per_sign
 Y"; with --annotate, keeps the callgrind files in DIR and writes
 callgrind_annotate's inclusive report of each next to them.
