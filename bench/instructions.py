@@ -68,7 +68,8 @@ def server_per_sign(bench, alg, count, work, out_dir):
     os.chmod(wrapper, 0o755)
     server = compare.servers.start_kmipd(work, bench.certs, wrapper)
     try:
-        conf = bench.module_conf("server", server)
+        # RSA key generation under callgrind takes minutes.
+        conf = bench.module_conf("server", server, timeout_ms=600000)
         bench.kmip_keys(conf, (alg,))
         sign(bench, alg, count, conf)
         callgrind_control(server.process.pid, "-z")
