@@ -6,8 +6,10 @@
  * Usage: delay_proxy -t 127.0.0.1:PORT -d RTT_MS [-l LISTEN_PORT]
  *        delay_proxy -b [-l LISTEN_PORT]
  *   Prints "listening 127.0.0.1:PORT" once it accepts connections, then
- *   serves until killed. Each connection gets one to the target and a
- *   thread per direction. With -b it is a black hole: it accepts
+ *   serves until killed; on SIGTERM or SIGINT it prints "late_us_mean M
+ *   late_us_max X chunks N": how long after their due time the chunks
+ *   went out, the delay it added beyond the RTT. Each connection gets one to
+ * the target and a thread per direction. With -b it is a black hole: it accepts
  *   connections and holds them open, never reading or answering (a server
  *   that stopped answering). */
 #include <arpa/inet.h>
@@ -15,7 +17,9 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +32,21 @@
 #include "bench_threads.h"
 
 #define CHUNK 16384
+
+/* How late the chunks went out after they were due: the delay the proxy
+ * adds beyond the RTT (printed when it is terminated). */
+static _Atomic double late_sum_s, late_max_s;
+static atomic_long late_count;
+
+static void note_lateness(double late)
+{
+    double sum = atomic_load(&late_sum_s), max = atomic_load(&late_max_s);
+    while (!atomic_compare_exchange_weak(&late_sum_s, &sum, sum + late))
+        ;
+    while (late > max && !atomic_compare_exchange_weak(&late_max_s, &max, late))
+        ;
+    atomic_fetch_add(&late_count, 1);
+}
 
 typedef struct chunk {
     struct chunk *next;
@@ -70,9 +89,10 @@ static double arrival(struct msghdr *msg)
  * the stream (or an error). */
 static bool read_chunk(pipe_dir *p)
 {
-    chunk *c = calloc(1, sizeof(*c));
+    chunk *c = malloc(sizeof(*c)); /* not calloc: 16 KiB zeroed per read */
     if (c == NULL)
         abort();
+    c->next = NULL;
     char control[CMSG_SPACE(sizeof(struct timespec))];
     struct iovec iov = {.iov_base = c->data, .iov_len = sizeof(c->data)};
     struct msghdr msg = {.msg_iov = &iov,
@@ -109,8 +129,10 @@ static bool send_all(int fd, const char *data, size_t len)
 /* Sends the chunks that are due; false when to is gone. */
 static bool send_due(pipe_dir *p)
 {
-    while (p->head != NULL && p->head->due <= bench_now()) {
+    double now;
+    while (p->head != NULL && p->head->due <= (now = bench_now())) {
         chunk *c = p->head;
+        note_lateness(now - c->due);
         p->head = c->next;
         if (p->head == NULL)
             p->tail = NULL;
@@ -259,6 +281,47 @@ static int listen_loopback(struct sockaddr_in *addr)
     return listener;
 }
 
+/* Waits for SIGTERM or SIGINT (blocked in every thread), prints the
+ * lateness of the chunks sent, and ends the process. */
+static void *report_at_exit(void *arg)
+{
+    sigset_t *stop = arg;
+    int sig;
+    sigwait(stop, &sig);
+    long n = atomic_load(&late_count);
+    printf("late_us_mean %.1f late_us_max %.1f chunks %ld\n",
+           n > 0 ? atomic_load(&late_sum_s) / (double)n * 1e6 : 0.0,
+           atomic_load(&late_max_s) * 1e6, n);
+    fflush(stdout);
+    _exit(0);
+}
+
+static void report_on_stop(void)
+{
+    static sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, report_at_exit, &stop) == 0)
+        pthread_detach(thread);
+}
+
+/* A link's latency does not grow with the load on the hosts: the proxy's
+ * threads (they inherit it) run first when their chunks fall due, as
+ * real-time threads, where the system allows it. */
+static void run_first(void)
+{
+    struct sched_param param = {.sched_priority = 1};
+    int rc = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
+    if (rc != 0)
+        fprintf(stderr,
+                "delay_proxy: no real-time scheduling (%s): its sends "
+                "wait for the CPU like any thread\n",
+                strerror(rc));
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_in target = {.sin_family = AF_INET};
@@ -267,9 +330,11 @@ int main(int argc, char **argv)
     double rtt_ms = -1;
     parse_options(argc, argv, &target, &addr, &rtt_ms);
     signal(SIGPIPE, SIG_IGN);
+    report_on_stop();
     /* Wake up on time (threads inherit it): the default slack of 50 us
      * per sleep adds up to a visible part of a 1 ms round trip. */
     prctl(PR_SET_TIMERSLACK, 1UL);
+    run_first();
     int listener = listen_loopback(&addr);
     printf("listening 127.0.0.1:%u\n", (unsigned)ntohs(addr.sin_port));
     fflush(stdout);

@@ -17,12 +17,15 @@ static kmip_rc out_of_memory(kmip_status *status)
     return kmip_fail(status, KMIP_E_NOMEM, "out of memory encoding TTLV");
 }
 
+/* Tag (3 bytes), type, length (4 bytes, big-endian), in one write. */
 static bool write_header(kmip_writer *w, const kmip_item *item, uint32_t length)
 {
-    return kmip_writer_u8(w, (uint8_t)(item->tag >> 16)) &&
-           kmip_writer_u8(w, (uint8_t)(item->tag >> 8)) &&
-           kmip_writer_u8(w, (uint8_t)item->tag) &&
-           kmip_writer_u8(w, (uint8_t)item->type) && kmip_writer_u32(w, length);
+    const uint8_t header[8] = {
+        (uint8_t)(item->tag >> 16), (uint8_t)(item->tag >> 8),
+        (uint8_t)item->tag,         (uint8_t)item->type,
+        (uint8_t)(length >> 24),    (uint8_t)(length >> 16),
+        (uint8_t)(length >> 8),     (uint8_t)length};
+    return kmip_writer_bytes(w, header, sizeof(header));
 }
 
 /* Text and Byte String: the bytes, then zeros to the 8-byte boundary.

@@ -45,36 +45,70 @@ const char *kmipd_call_uid(kmipd_call *call)
     return NULL;
 }
 
-bool kmipd_call_load_any(kmipd_call *call, kmipd_object **out)
+/* True when the load of uid succeeded (rc), else fails call. */
+static bool load_result(kmipd_call *call, const char *uid, kmipd_store_rc rc,
+                        const kmip_status *st)
 {
-    const char *uid = kmipd_call_uid(call);
-    if (uid == NULL)
-        return false;
-    kmip_status st;
-    switch (kmipd_store_load(call->store, uid, call->owner, out, &st)) {
+    switch (rc) {
     case KMIPD_STORE_OK:
         return true;
     case KMIPD_STORE_NOT_FOUND:
         return kmipd_fail(call, KMIP_RESULT_REASON_ITEM_NOT_FOUND,
                           "no object %s", uid);
     default:
-        kmipd_log(KMIPD_LOG_ERROR, "loading %s: %s", uid, st.message);
+        kmipd_log(KMIPD_LOG_ERROR, "loading %s: %s", uid, st->message);
         return kmipd_fail(call, KMIP_RESULT_REASON_GENERAL_FAILURE,
                           "the object store failed");
     }
+}
+
+/* True unless obj is destroyed; then fails call. */
+static bool not_destroyed(kmipd_call *call, const kmipd_object *obj)
+{
+    if (!kmipd_lifecycle_destroyed(obj->state))
+        return true;
+    uint32_t reason = kmip_version_is_v2(call->version)
+                          ? KMIP_RESULT_REASON_OBJECT_DESTROYED
+                          : KMIP_RESULT_REASON_ITEM_NOT_FOUND;
+    return kmipd_fail(call, reason, "object %s is destroyed", obj->uid);
+}
+
+bool kmipd_call_load_any(kmipd_call *call, kmipd_object **out)
+{
+    const char *uid = kmipd_call_uid(call);
+    if (uid == NULL)
+        return false;
+    kmip_status st;
+    return load_result(
+        call, uid, kmipd_store_load(call->store, uid, call->owner, out, &st),
+        &st);
 }
 
 bool kmipd_call_load(kmipd_call *call, kmipd_object **out)
 {
     if (!kmipd_call_load_any(call, out))
         return false;
-    if (!kmipd_lifecycle_destroyed((*out)->state))
+    if (not_destroyed(call, *out))
         return true;
-    uint32_t reason = kmip_version_is_v2(call->version)
-                          ? KMIP_RESULT_REASON_OBJECT_DESTROYED
-                          : KMIP_RESULT_REASON_ITEM_NOT_FOUND;
-    kmipd_fail(call, reason, "object %s is destroyed", (*out)->uid);
     kmipd_object_free(*out);
+    *out = NULL;
+    return false;
+}
+
+bool kmipd_call_use(kmipd_call *call, kmipd_object_use **out)
+{
+    *out = NULL;
+    const char *uid = kmipd_call_uid(call);
+    if (uid == NULL)
+        return false;
+    kmip_status st;
+    if (!load_result(call, uid,
+                     kmipd_store_use(call->store, uid, call->owner, out, &st),
+                     &st))
+        return false;
+    if (not_destroyed(call, kmipd_object_use_get(*out)))
+        return true;
+    kmipd_object_use_end(*out);
     *out = NULL;
     return false;
 }

@@ -131,7 +131,7 @@ kmip_rc kmipd_key_load(uint32_t object_type, const uint8_t *canonical,
  * destroyed); a key not cached is a no-op. */
 void kmipd_key_forget(const uint8_t *canonical, size_t len);
 
-/* Drops every cached key (at shutdown). */
+/* Drops every cached key and prepared context (at shutdown). */
 void kmipd_key_cache_clear(void);
 
 /* ---- Operations. ---- */

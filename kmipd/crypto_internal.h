@@ -123,4 +123,19 @@ kmip_rc kmipd_check_key(EVP_PKEY *pkey, bool private_key, kmip_status *status);
 kmip_rc kmipd_key_parse(uint32_t object_type, const uint8_t *canonical,
                         size_t len, EVP_PKEY **out, kmip_status *status);
 
+/* Prepared contexts (kmipd/crypto_ctx_cache.c). The set-up a context was
+ * made with, described by the caller in KMIPD_CTX_SETUP_WORDS words. */
+#define KMIPD_CTX_SETUP_WORDS 8
+/* A copy of the context prepared for key and setup, or NULL. */
+EVP_PKEY_CTX *kmipd_ctx_cache_dup(EVP_PKEY *key,
+                                  const uintptr_t setup[KMIPD_CTX_SETUP_WORDS]);
+/* Keeps a copy of ctx, prepared for key and setup. */
+void kmipd_ctx_cache_put(EVP_PKEY *key,
+                         const uintptr_t setup[KMIPD_CTX_SETUP_WORDS],
+                         const EVP_PKEY_CTX *ctx);
+/* Drops the contexts prepared for key (with kmipd_key_forget). */
+void kmipd_ctx_cache_forget(const EVP_PKEY *key);
+/* Drops every prepared context (with kmipd_key_cache_clear). */
+void kmipd_ctx_cache_clear(void);
+
 #endif

@@ -97,11 +97,13 @@ void kmipd_key_forget(const uint8_t *canonical, size_t len)
         memset(slot, 0, sizeof(*slot));
     }
     pthread_mutex_unlock(&cache_lock);
+    kmipd_ctx_cache_forget(evicted);
     EVP_PKEY_free(evicted);
 }
 
 void kmipd_key_cache_clear(void)
 {
+    kmipd_ctx_cache_clear();
     pthread_mutex_lock(&cache_lock);
     for (size_t i = 0; i < CACHE_SLOTS; i++) {
         EVP_PKEY_free(cache[i].pkey);

@@ -246,10 +246,10 @@ static kmip_rc prepare(const EVP_PKEY *key, const kmipd_crypto_params *params,
     return rc == KMIP_OK ? to_be_signed(out, data, len, digested, status) : rc;
 }
 
-/* A context for EVP_PKEY_sign (sign true) or EVP_PKEY_verify set up for
- * scheme; NULL on failure. */
-static EVP_PKEY_CTX *scheme_ctx(EVP_PKEY *key, const sign_scheme *scheme,
-                                bool sign)
+/* A new context for EVP_PKEY_sign (sign true) or EVP_PKEY_verify set up
+ * for scheme; NULL on failure. */
+static EVP_PKEY_CTX *new_scheme_ctx(EVP_PKEY *key, const sign_scheme *scheme,
+                                    bool sign)
 {
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
     if (ctx == NULL)
@@ -268,6 +268,30 @@ static EVP_PKEY_CTX *scheme_ctx(EVP_PKEY *key, const sign_scheme *scheme,
         EVP_PKEY_CTX_free(ctx);
         return NULL;
     }
+    return ctx;
+}
+
+/* A context for EVP_PKEY_sign (sign true) or EVP_PKEY_verify set up for
+ * scheme (a copy of one prepared before when there is one); NULL on
+ * failure. */
+static EVP_PKEY_CTX *scheme_ctx(EVP_PKEY *key, const sign_scheme *scheme,
+                                bool sign)
+{
+    const uintptr_t setup[KMIPD_CTX_SETUP_WORDS] = {
+        sign,
+        (uintptr_t)scheme->kind,
+        (uintptr_t)scheme->rsa_padding,
+        (uintptr_t)scheme->md,
+        (uintptr_t)scheme->mgf1,
+        (uintptr_t)scheme->salt_length,
+        scheme->any_salt,
+        0};
+    EVP_PKEY_CTX *ctx = kmipd_ctx_cache_dup(key, setup);
+    if (ctx != NULL)
+        return ctx;
+    ctx = new_scheme_ctx(key, scheme, sign);
+    if (ctx != NULL)
+        kmipd_ctx_cache_put(key, setup, ctx);
     return ctx;
 }
 

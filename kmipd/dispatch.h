@@ -78,6 +78,10 @@ const char *kmipd_call_uid(kmipd_call *call);
  * (1.x). The caller frees *out with kmipd_object_free. */
 bool kmipd_call_load(kmipd_call *call, kmipd_object **out);
 
+/* kmipd_call_load for reading only (Sign, Encrypt...): the object is
+ * shared with the store's cache; end *out with kmipd_object_use_end. */
+bool kmipd_call_use(kmipd_call *call, kmipd_object_use **out);
+
 /* kmipd_call_load for a handler that will change the object and save
  * it: no other call changes the object until this call ends. */
 bool kmipd_call_load_for_update(kmipd_call *call, kmipd_object **out);

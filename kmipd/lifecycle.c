@@ -10,15 +10,21 @@ static bool date_reached(const kmip_item *attrs, uint32_t tag, int64_t now)
     return kmip_get_datetime(attrs, tag, &date, NULL) == KMIP_OK && date <= now;
 }
 
+uint32_t kmipd_lifecycle_state_at(const kmipd_object *obj, int64_t now)
+{
+    uint32_t state = obj->state;
+    if (state == KMIP_STATE_PRE_ACTIVE &&
+        date_reached(obj->attrs, KMIP_TAG_ACTIVATION_DATE, now))
+        state = KMIP_STATE_ACTIVE;
+    if ((state == KMIP_STATE_PRE_ACTIVE || state == KMIP_STATE_ACTIVE) &&
+        date_reached(obj->attrs, KMIP_TAG_DEACTIVATION_DATE, now))
+        state = KMIP_STATE_DEACTIVATED;
+    return state;
+}
+
 void kmipd_lifecycle_refresh(kmipd_object *obj, int64_t now)
 {
-    if (obj->state == KMIP_STATE_PRE_ACTIVE &&
-        date_reached(obj->attrs, KMIP_TAG_ACTIVATION_DATE, now))
-        obj->state = KMIP_STATE_ACTIVE;
-    if ((obj->state == KMIP_STATE_PRE_ACTIVE ||
-         obj->state == KMIP_STATE_ACTIVE) &&
-        date_reached(obj->attrs, KMIP_TAG_DEACTIVATION_DATE, now))
-        obj->state = KMIP_STATE_DEACTIVATED;
+    obj->state = kmipd_lifecycle_state_at(obj, now);
 }
 
 bool kmipd_lifecycle_destroyed(uint32_t state)

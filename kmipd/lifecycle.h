@@ -16,6 +16,9 @@
  * one. */
 void kmipd_lifecycle_refresh(kmipd_object *obj, int64_t now);
 
+/* The state kmipd_lifecycle_refresh would give obj. */
+uint32_t kmipd_lifecycle_state_at(const kmipd_object *obj, int64_t now);
+
 /* True for Destroyed and Destroyed Compromised: the material is gone. */
 bool kmipd_lifecycle_destroyed(uint32_t state);
 

@@ -64,3 +64,21 @@ void kmipd_object_free(kmipd_object *obj)
     kmip_item_free(obj->attrs);
     free(obj);
 }
+
+kmipd_object *kmipd_object_dup(const kmipd_object *obj)
+{
+    kmipd_object *copy = malloc(sizeof(*copy));
+    if (copy == NULL)
+        return NULL;
+    *copy = *obj;
+    copy->material = NULL;
+    copy->material_len = 0;
+    copy->attrs = kmip_item_dup(obj->attrs);
+    if (copy->attrs == NULL ||
+        !kmipd_object_set_material(copy, obj->material, obj->material_len,
+                                   obj->material_format)) {
+        kmipd_object_free(copy);
+        return NULL;
+    }
+    return copy;
+}

@@ -18,13 +18,15 @@
 /* A request of one of the operations here, and the key it names. */
 typedef struct key_request {
     kmip_crypto_args args;
-    kmipd_object *obj;
+    kmipd_object_use *use;
+    const kmipd_object *obj; /* use's */
     kmipd_crypto_params params;
 } key_request;
 
 static void key_request_clear(key_request *req)
 {
-    kmipd_object_free(req->obj);
+    kmipd_object_use_end(req->use);
+    req->use = NULL;
     req->obj = NULL;
 }
 
@@ -89,13 +91,15 @@ static bool load_key(kmipd_call *call, uint32_t parse_as, const uint32_t *types,
                      enum key_use use, uint32_t usage, key_request *req)
 {
     kmip_status st;
+    req->use = NULL;
     req->obj = NULL;
     if (kmip_crypto_request_parse(parse_as, call->request, &req->args, &st) !=
         KMIP_OK)
         return kmipd_fail_status(call, &st);
     if (!single_part(call, parse_as, &req->args) ||
-        !kmipd_call_load(call, &req->obj))
+        !kmipd_call_use(call, &req->use))
         return false;
+    req->obj = kmipd_object_use_get(req->use);
     bool ok;
     if (!type_allowed(req->obj->object_type, types))
         ok = kmipd_fail_mapped(call, KMIP_RESULT_REASON_INVALID_OBJECT_TYPE,

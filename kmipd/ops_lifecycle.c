@@ -5,6 +5,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/attributes.h"
+#include "kmipd/crypto.h"
 #include "kmipd/lifecycle.h"
 #include "kmipd/ops_crypto_common.h"
 #include "kmipd/ops_objects.h"
@@ -139,6 +140,8 @@ bool kmipd_op_destroy(kmipd_call *call)
     obj->state = obj->state == KMIP_STATE_COMPROMISED
                      ? KMIP_STATE_DESTROYED_COMPROMISED
                      : KMIP_STATE_DESTROYED;
+    if (obj->material != NULL)
+        kmipd_key_forget(obj->material, obj->material_len);
     bool ok = kmipd_object_set_material(obj, NULL, 0, obj->material_format) &&
               put_date(call, obj, KMIP_TAG_DESTROY_DATE, time(NULL));
     return save_and_answer(call, obj, ok);

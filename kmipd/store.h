@@ -45,6 +45,10 @@ kmipd_object *kmipd_object_new(uint32_t object_type, const char *owner);
 bool kmipd_object_set_material(kmipd_object *obj, const uint8_t *material,
                                size_t len, uint32_t format);
 
+/* A deep copy of obj (attributes and material); NULL when out of
+ * memory. */
+kmipd_object *kmipd_object_dup(const kmipd_object *obj);
+
 /* Wipes the material and frees obj. NULL is a no-op. */
 void kmipd_object_free(kmipd_object *obj);
 
@@ -93,6 +97,19 @@ kmipd_store_rc kmipd_store_insert(kmipd_store *store, kmipd_object **objs,
 kmipd_store_rc kmipd_store_load(kmipd_store *store, const char *uid,
                                 const char *owner, kmipd_object **out,
                                 kmip_status *status);
+
+/* An object loaded for reading only, shared with the store's cache of
+ * loaded objects (a Use operation's way to its key: no copy, and no
+ * database read when cached). */
+typedef struct kmipd_object_use kmipd_object_use;
+const kmipd_object *kmipd_object_use_get(const kmipd_object_use *use);
+/* Ends a use. NULL is a no-op. */
+void kmipd_object_use_end(kmipd_object_use *use);
+
+/* kmipd_store_load's object as a use; end it with kmipd_object_use_end. */
+kmipd_store_rc kmipd_store_use(kmipd_store *store, const char *uid,
+                               const char *owner, kmipd_object_use **out,
+                               kmip_status *status);
 
 /* Writes obj's state, attributes (Last Change Date set to now), material
  * and exportability over the stored object of the same uid and owner. */

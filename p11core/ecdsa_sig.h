@@ -17,6 +17,17 @@
 CK_RV p11_ecdsa_der_to_raw(const uint8_t *der, size_t der_len, size_t order_len,
                            uint8_t *raw, size_t raw_len);
 
+/* The largest order length (bytes) the encoders take: P-521's 66 and
+ * room to spare, with every length of the DER in one byte. */
+#define P11_ECDSA_ORDER_MAX 120
+
+/* Encodes r || s (raw_len bytes, even, at most 2 * P11_ECDSA_ORDER_MAX)
+ * as DER into der (der_size bytes; NULL: only *der_len is set). CKR_OK;
+ * CKR_SIGNATURE_LEN_RANGE for a raw_len it does not take;
+ * CKR_BUFFER_TOO_SMALL when der_size is short. */
+CK_RV p11_ecdsa_raw_to_der_into(const uint8_t *raw, size_t raw_len,
+                                uint8_t *der, size_t der_size, size_t *der_len);
+
 /* Encodes r || s (raw_len bytes, even) as DER into *der, which the caller
  * frees with OPENSSL_free. CKR_OK; CKR_SIGNATURE_LEN_RANGE when raw_len is
  * not 2 * order_len; CKR_HOST_MEMORY. */

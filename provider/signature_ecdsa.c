@@ -2,13 +2,12 @@
 /* ECDSA signatures: CKM_ECDSA over a digest, CKM_ECDSA_SHA* when the token
  * hashes the message. The token's r || s becomes DER (ECDSA-Sig-Value)
  * at the OpenSSL boundary. */
-#include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/objects.h>
 #include <openssl/params.h>
 #include <openssl/x509.h>
 
+#include "ecdsa_sig.h"
 #include "signature.h"
 
 /* The dispatch entries, checked against OpenSSL's types. */
@@ -70,33 +69,13 @@ static int ecdsa_encode_signature(p11prov_sig_ctx *ctx, const CK_BYTE *raw,
                                   CK_ULONG raw_len, unsigned char *sig,
                                   size_t *siglen, size_t sigsize)
 {
-    ECDSA_SIG *ecdsa = ECDSA_SIG_new();
-    BIGNUM *r = NULL, *s = NULL;
-    int der_len = 0;
-    int half = (int)raw_len / 2;
-
-    if (ecdsa != NULL && raw_len % 2 == 0 && raw_len > 0) {
-        r = BN_bin2bn(raw, half, NULL);
-        s = BN_bin2bn(raw + half, half, NULL);
-        if (r != NULL && s != NULL && ECDSA_SIG_set0(ecdsa, r, s)) {
-            r = s = NULL;
-            der_len = i2d_ECDSA_SIG(ecdsa, NULL);
-        }
-    }
-    if (der_len > 0 && (size_t)der_len <= sigsize) {
-        der_len = i2d_ECDSA_SIG(ecdsa, &sig);
-        *siglen = (size_t)der_len;
-    } else {
-        p11prov_raise(ctx->provctx, P11PROV_R_TOKEN,
-                      "cannot encode the token's %lu-byte ECDSA signature "
-                      "in %zu bytes",
-                      (unsigned long)raw_len, sigsize);
-        der_len = 0;
-    }
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(ecdsa);
-    return der_len > 0;
+    if (p11_ecdsa_raw_to_der_into(raw, raw_len, sig, sigsize, siglen) == CKR_OK)
+        return 1;
+    p11prov_raise(ctx->provctx, P11PROV_R_TOKEN,
+                  "cannot encode the token's %lu-byte ECDSA signature "
+                  "in %zu bytes",
+                  (unsigned long)raw_len, sigsize);
+    return 0;
 }
 
 static int ecdsa_set_ctx_params(void *vctx, const OSSL_PARAM params[])

@@ -411,7 +411,14 @@ static void test_getter_names_missing_tag(void **state)
     assert_int_equal(kmip_get_text(root, 0x420094, &text, NULL, &status),
                      KMIP_E_NOT_FOUND);
     assert_int_equal(status.rc, KMIP_E_NOT_FOUND);
-    assert_non_null(strstr(status.message, "0x420094"));
+    assert_string_equal(status.message, "tag 0x420094 missing");
+    int64_t date;
+    assert_int_equal(kmip_get_datetime(root, 0x42abcf, &date, &status),
+                     KMIP_E_NOT_FOUND);
+    assert_string_equal(status.message, "tag 0x42abcf missing");
+    assert_int_equal(kmip_get_datetime(root, 0x1000000, &date, &status),
+                     KMIP_E_NOT_FOUND);
+    assert_string_equal(status.message, "tag 0x1000000 missing");
     kmip_item_free(root);
 }
 

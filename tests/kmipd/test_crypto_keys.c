@@ -15,6 +15,7 @@
 #include "kmip/tags.h"
 
 #include "kmipd/crypto.h"
+#include "kmipd/crypto_internal.h"
 
 #include "crypto_test.h"
 
@@ -581,6 +582,24 @@ static void forgotten_material_is_parsed_again(void **state)
     EVP_PKEY_free(second);
 }
 
+/* A destroyed key's prepared signature contexts go with its parsed key. */
+static void forgotten_material_drops_its_prepared_contexts(void **state)
+{
+    (void)state;
+    EVP_PKEY *key = load(KMIP_OBJECT_TYPE_PRIVATE_KEY, &ec_private);
+    const uintptr_t setup[KMIPD_CTX_SETUP_WORDS] = {1, 2, 3};
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    assert_non_null(ctx);
+    kmipd_ctx_cache_put(key, setup, ctx);
+    EVP_PKEY_CTX *copy = kmipd_ctx_cache_dup(key, setup);
+    assert_non_null(copy);
+    EVP_PKEY_CTX_free(copy);
+    kmipd_key_forget(ec_private.data, ec_private.len);
+    assert_null(kmipd_ctx_cache_dup(key, setup));
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+}
+
 static void public_material_does_not_load_as_private(void **state)
 {
     (void)state;
@@ -625,6 +644,7 @@ int main(void)
         cmocka_unit_test(public_key_exports_x509_unchanged),
         cmocka_unit_test(loading_the_same_material_twice_hits_the_cache),
         cmocka_unit_test(forgotten_material_is_parsed_again),
+        cmocka_unit_test(forgotten_material_drops_its_prepared_contexts),
         cmocka_unit_test(public_material_does_not_load_as_private),
     };
     return cmocka_run_group_tests(tests, generate_pairs, free_pairs);

@@ -84,6 +84,22 @@ class Files(unittest.TestCase):
         self.assertIn(server.master_key + ": others than its owner may read",
                       server.log())
 
+    def test_a_second_kmipd_on_the_same_database_is_refused(self):
+        """The first keeps the objects it loaded in memory: a second
+        process's changes would go unseen."""
+        server = self.start(Kmipd(BINARY))
+        database = os.path.join(server.dir, "kmipd.sqlite")
+        second = Kmipd(BINARY, database=database,
+                       master_key=server.master_key)
+        result = run("-c", second.config_path)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("database %s is in use by another kmipd process" %
+                      database, second.log())
+        with Connection(address=server.address) as conn:
+            self.assertTrue(conn.one(OP.CREATE, create_aes("first")).ok)
+        self.assertEqual(
+            stat.S_IMODE(os.stat(database + "-kmipd.lock").st_mode), 0o600)
+
     def test_a_wrong_master_key_is_named_at_startup(self):
         server = self.start(Kmipd(BINARY))
         with Connection(address=server.address) as conn:

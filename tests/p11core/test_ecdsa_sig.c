@@ -8,7 +8,9 @@
 
 #include <cmocka.h>
 
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 
 #include "ecdsa_sig.h"
@@ -112,6 +114,46 @@ static void openssl_signature_survives_raw_round_trip(void **state)
     EVP_PKEY_free(key);
 }
 
+/* The hand-written encoder writes what OpenSSL's i2d_ECDSA_SIG writes:
+ * leading zeros dropped, a 0x00 before a high bit, zero as one byte, the
+ * long form of a length past 127 (P-521). */
+static void raw_to_der_matches_openssl(void **state)
+{
+    (void)state;
+    static const size_t orders[] = {1, 32, 48, 66};
+    static const uint8_t firsts[] = {0x00, 0x01, 0x7f, 0x80, 0xff};
+    for (size_t o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
+        size_t order = orders[o];
+        for (size_t f = 0; f < 5 * 5 * 3; f++) {
+            uint8_t raw[132];
+            memset(raw, f % 3 == 0 ? 0 : 0x5a, sizeof(raw));
+            raw[0] = firsts[f % 5];
+            raw[order] = firsts[(f / 5) % 5];
+            if (f % 3 == 2 && order > 1)
+                raw[1] = raw[order + 1] = 0; /* two leading zero bytes */
+            ECDSA_SIG *sig = ECDSA_SIG_new();
+            assert_int_equal(
+                ECDSA_SIG_set0(sig, BN_bin2bn(raw, (int)order, NULL),
+                               BN_bin2bn(raw + order, (int)order, NULL)),
+                1);
+            unsigned char *expected = NULL;
+            int expected_len = i2d_ECDSA_SIG(sig, &expected);
+            ECDSA_SIG_free(sig);
+            uint8_t der[300];
+            size_t der_len = 0;
+            assert_int_equal(p11_ecdsa_raw_to_der_into(raw, 2 * order, der,
+                                                       sizeof(der), &der_len),
+                             CKR_OK);
+            assert_int_equal(der_len, (size_t)expected_len);
+            assert_memory_equal(der, expected, der_len);
+            assert_int_equal(p11_ecdsa_raw_to_der_into(raw, 2 * order, der,
+                                                       der_len - 1, &der_len),
+                             CKR_BUFFER_TOO_SMALL);
+            OPENSSL_free(expected);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +163,7 @@ int main(void)
         cmocka_unit_test(integer_longer_than_the_order_is_a_device_error),
         cmocka_unit_test(raw_not_two_orders_long_is_signature_len_range),
         cmocka_unit_test(openssl_signature_survives_raw_round_trip),
+        cmocka_unit_test(raw_to_der_matches_openssl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
