@@ -165,11 +165,13 @@ static p11_reply derive_once(p11_session *session, void *args, unsigned extras)
 /* A server that cannot derive says so as for generation; one that finds
  * the Derivation Data wrong (a point off the curve) answers Invalid
  * Field, which PKCS#11 calls a bad mechanism parameter. */
-static CK_RV derive_rv(p11_reply reply)
+static CK_RV derive_rv(p11_session *session, CK_MECHANISM_TYPE type,
+                       p11_reply reply)
 {
     if (reply.rv != CKR_OK && reply.reason == KMIP_RESULT_REASON_INVALID_FIELD)
         return CKR_MECHANISM_PARAM_INVALID;
-    return p11_generation_rv(reply);
+    return p11_mechanism_answer(&session->slot->server, type, CKF_DERIVE,
+                                reply);
 }
 
 static CK_RV derive_key(p11_session *session, const CK_MECHANISM *mechanism,
@@ -183,7 +185,8 @@ static CK_RV derive_key(p11_session *session, const CK_MECHANISM *mechanism,
         .count = count,
         .handle = handle};
     p11_object *key;
-    CK_RV rv = mechanism->mechanism == CKM_ECDH1_DERIVE
+    CK_RV rv = p11_mechanism_offered(&session->slot->server,
+                                     mechanism->mechanism, CKF_DERIVE)
                    ? p11_create_check(session, templ, count)
                    : CKR_MECHANISM_INVALID;
 
@@ -196,11 +199,11 @@ static CK_RV derive_key(p11_session *session, const CK_MECHANISM *mechanism,
     if (rv != CKR_OK)
         return rv;
     request.args.uid = key->uid;
-    return derive_rv(p11_create_with_extras(
-        session,
-        p11_template_wants_custom(templ, count, CKO_SECRET_KEY,
-                                  request.key_type),
-        derive_once, &request));
+    bool custom = p11_template_wants_custom(templ, count, CKO_SECRET_KEY,
+                                            request.key_type);
+    return derive_rv(
+        session, mechanism->mechanism,
+        p11_create_with_extras(session, custom, derive_once, &request));
 }
 
 P11_EXPORT CK_RV C_DeriveKey(CK_SESSION_HANDLE hSession,

@@ -16,7 +16,8 @@
 #include "new_object.h"
 
 /* The key type a generation mechanism makes, or CKR_MECHANISM_INVALID. */
-static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
+static CK_RV mechanism_key_type(p11_session *session,
+                                const CK_MECHANISM *mechanism, CK_FLAGS flag,
                                 CK_KEY_TYPE *key_type)
 {
     static const struct {
@@ -30,12 +31,11 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
         {CKM_EC_EDWARDS_KEY_PAIR_GEN, CKK_EC_EDWARDS},
         {CKM_EC_MONTGOMERY_KEY_PAIR_GEN, CKK_EC_MONTGOMERY},
     };
-    const struct p11_mechanism *info;
 
     if (mechanism == NULL)
         return CKR_ARGUMENTS_BAD;
-    info = p11_mechanism_find(mechanism->mechanism);
-    if (info == NULL || !(info->flags & flag))
+    if (!p11_mechanism_offered(&session->slot->server, mechanism->mechanism,
+                               flag))
         return CKR_MECHANISM_INVALID;
     if (mechanism->pParameter != NULL || mechanism->ulParameterLen != 0)
         return CKR_MECHANISM_PARAM_INVALID;
@@ -46,14 +46,6 @@ static CK_RV mechanism_key_type(const CK_MECHANISM *mechanism, CK_FLAGS flag,
         }
     }
     return CKR_MECHANISM_INVALID;
-}
-
-/* A server that cannot generate what was asked says so in several ways
- * (p11_classify); PKCS#11 has one word for it. */
-CK_RV p11_generation_rv(p11_reply reply)
-{
-    return reply.answer == P11_ANSWER_UNSUPPORTED ? CKR_MECHANISM_INVALID
-                                                  : reply.rv;
 }
 
 /* A key size the mechanism's table entry allows. */
@@ -157,7 +149,8 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
                           CK_OBJECT_HANDLE *handle)
 {
     key_request request = {0, templ, count, handle};
-    CK_RV rv = mechanism_key_type(mechanism, CKF_GENERATE, &request.key_type);
+    CK_RV rv =
+        mechanism_key_type(session, mechanism, CKF_GENERATE, &request.key_type);
 
     /* The mechanism before the session's state, as the standard orders. */
     if (rv == CKR_OK)
@@ -165,7 +158,8 @@ static CK_RV generate_key(p11_session *session, const CK_MECHANISM *mechanism,
     if (rv != CKR_OK)
         return rv;
     /* Custom attributes wanted for CKA_LOCAL at least. */
-    return p11_generation_rv(
+    return p11_mechanism_answer(
+        &session->slot->server, mechanism->mechanism, CKF_GENERATE,
         p11_create_with_extras(session, true, generate_key_once, &request));
 }
 
@@ -391,8 +385,8 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
                            CK_OBJECT_HANDLE *priv)
 {
     pair_request request = {0, t, pub, priv};
-    CK_RV rv =
-        mechanism_key_type(mechanism, CKF_GENERATE_KEY_PAIR, &request.key_type);
+    CK_RV rv = mechanism_key_type(session, mechanism, CKF_GENERATE_KEY_PAIR,
+                                  &request.key_type);
 
     /* A read-only session makes a pair of session objects only. */
     if (rv == CKR_OK)
@@ -401,7 +395,8 @@ static CK_RV generate_pair(p11_session *session, const CK_MECHANISM *mechanism,
         rv = p11_create_check(session, t->priv, t->priv_count);
     if (rv != CKR_OK)
         return rv;
-    return p11_generation_rv(
+    return p11_mechanism_answer(
+        &session->slot->server, mechanism->mechanism, CKF_GENERATE_KEY_PAIR,
         p11_create_with_extras(session, true, generate_pair_once, &request));
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What each slot's server offers of the module's mechanisms: the table's
  * flags less what the server refused, learned from its answers (a
- * refused operation, Digested Data refused for the mechanisms that sign a
- * hash). */
+ * refused operation, key generation or derivation, Digested Data refused
+ * for the mechanisms that sign a hash). */
 #include "core.h"
 #include "mech_params.h"
 
@@ -43,6 +43,13 @@ CK_FLAGS p11_mechanism_flags(p11_server *server,
     return (flags & OPERATION_FLAGS) != 0 ? flags : 0;
 }
 
+bool p11_mechanism_offered(p11_server *server, CK_MECHANISM_TYPE type,
+                           CK_FLAGS flag)
+{
+    const struct p11_mechanism *mechanism = p11_mechanism_find(type);
+    return mechanism != NULL && (p11_mechanism_flags(server, mechanism) & flag);
+}
+
 void p11_mechanism_flags_refused(p11_server *server, CK_MECHANISM_TYPE type,
                                  CK_FLAGS flags)
 {
@@ -61,4 +68,13 @@ void p11_mechanism_refused(p11_server *server, CK_MECHANISM_TYPE type,
                            p11_op_kind kind)
 {
     p11_mechanism_flags_refused(server, type, op_flags[kind]);
+}
+
+CK_RV p11_mechanism_answer(p11_server *server, CK_MECHANISM_TYPE type,
+                           CK_FLAGS flag, p11_reply reply)
+{
+    if (reply.answer != P11_ANSWER_UNSUPPORTED)
+        return reply.rv;
+    p11_mechanism_flags_refused(server, type, flag);
+    return CKR_MECHANISM_INVALID;
 }

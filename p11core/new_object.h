@@ -53,10 +53,6 @@ CK_RV p11_secret_key_attrs(CK_KEY_TYPE key_type, const CK_ATTRIBUTE *templ,
                            CK_ULONG count, p11_template_phase phase,
                            unsigned extras, kmip_item **out);
 
-/* A server that cannot make what was asked says so in several ways;
- * PKCS#11 has one word for it (CKR_MECHANISM_INVALID); rv otherwise. */
-CK_RV p11_generation_rv(p11_reply reply);
-
 /* Whether session may make the object of templ: a read-only session
  * makes session objects (CKA_TOKEN false), not token objects
  * (CKR_SESSION_READ_ONLY); both need the login the slot asks. */

@@ -303,6 +303,18 @@ void p11_mechanism_refused(p11_server *server, CK_MECHANISM_TYPE type,
 void p11_mechanism_flags_refused(p11_server *server, CK_MECHANISM_TYPE type,
                                  CK_FLAGS flags);
 
+/* Whether the slot's server still offers mechanism type for flag. */
+bool p11_mechanism_offered(p11_server *server, CK_MECHANISM_TYPE type,
+                           CK_FLAGS flag);
+
+/* The CK_RV of a server's answer to a key generation or derivation with
+ * mechanism type (flag: CKF_GENERATE, CKF_GENERATE_KEY_PAIR, CKF_DERIVE).
+ * A server that cannot do it says so in several ways (p11_classify);
+ * PKCS#11 has one word for it, and the slot no longer offers the
+ * mechanism for flag. */
+CK_RV p11_mechanism_answer(p11_server *server, CK_MECHANISM_TYPE type,
+                           CK_FLAGS flag, p11_reply reply);
+
 /* ---- Templates ---- */
 
 /* The first attribute of type in templ, or NULL. */

@@ -205,6 +205,35 @@ static void ecdh_and_montgomery_info_cover_x25519_and_x448(void **state)
                 CKF_HW | CKF_GENERATE_KEY_PAIR | CKF_EC_NAMEDCURVE);
 }
 
+/* The sizes kmipd takes (kmipd/crypto_keys.c, crypto_key_import.c): RSA
+ * made of 2048 to 4096 bits and imported of 1024 to 8192, AES keys of 16
+ * to 32 bytes, HMAC and generic secrets of 1 to 512 bytes, EC P-256 to
+ * P-521, Ed25519 / X25519 to Ed448 / X448. */
+static void key_sizes_are_what_kmipd_takes(void **state)
+{
+    (void)state;
+    static const struct {
+        CK_MECHANISM_TYPE type;
+        CK_ULONG min, max;
+    } sizes[] = {
+        {CKM_RSA_PKCS_KEY_PAIR_GEN, 2048, 4096},
+        {CKM_RSA_PKCS, 1024, 8192},
+        {CKM_AES_KEY_GEN, 16, 32},
+        {CKM_GENERIC_SECRET_KEY_GEN, 1, 512},
+        {CKM_SHA256_HMAC_GENERAL, 1, 512},
+        {CKM_EC_KEY_PAIR_GEN, 256, 521},
+        {0x1055 /* CKM_EC_EDWARDS_KEY_PAIR_GEN */, 255, 448},
+        {0x1057 /* CKM_EDDSA */, 255, 448},
+    };
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        CK_MECHANISM_INFO info;
+        assert_int_equal(p11->C_GetMechanismInfo(slot, sizes[i].type, &info),
+                         CKR_OK);
+        assert_int_equal(info.ulMinKeySize, sizes[i].min);
+        assert_int_equal(info.ulMaxKeySize, sizes[i].max);
+    }
+}
+
 static void aes_gcm_info_gives_key_bytes_and_cipher_flags(void **state)
 {
     (void)state;
@@ -291,6 +320,7 @@ int main(void)
         cmocka_unit_test(random_of_zero_bytes_is_ok_and_seed_is_not_supported),
         cmocka_unit_test(ecdsa_info_gives_curve_bits_and_ec_flags),
         cmocka_unit_test(ecdh_and_montgomery_info_cover_x25519_and_x448),
+        cmocka_unit_test(key_sizes_are_what_kmipd_takes),
         cmocka_unit_test(aes_gcm_info_gives_key_bytes_and_cipher_flags),
         cmocka_unit_test(digest_info_has_only_the_digest_flag),
         cmocka_unit_test(mechanism_list_holds_every_table_entry),

@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
 """C_GetMechanismList and C_GetMechanismInfo per slot through
-p11kmip-pkcs11.so (PyKCS11) against the PyKMIP with_server.py started:
+p11kmip-pkcs11.so (PyKCS11) against the server with_server.py started:
 what the server refuses leaves the slot's list. PyKMIP signs only what
 it hashes itself: once it refuses a hash (CKM_RSA_PKCS_PSS), the mechanisms
 that sign a hash lose CKF_SIGN and keep their local CKF_VERIFY. PyKMIP
 wraps with AES key wrap (RFC 3394) only, and cannot read a key given
 wrapped: the other wrappings and the unwrappings it refused leave the
-list.
+list. PyKMIP makes RSA key pairs only: the EC, Edwards and Montgomery
+pair generations it refused leave the list. kmipd refuses none of them:
+every mechanism stays, also after a template the module refuses; a kmipd
+of the test's own (KMIPD_BINARY) that refuses Derive Key drops
+CKM_ECDH1_DERIVE.
 
-    test_mech_list_e2e.py MODULE
+    test_mech_list_e2e.py MODULE pykmip|kmipd|kmipd-refusing-derive
 """
 import os
 import sys
@@ -21,7 +25,25 @@ from PyKCS11 import *  # noqa: F401,F403 (the CK* constants)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from module_session import module_session  # noqa: E402
 
+SERVER = sys.argv.pop(2)
+if SERVER == "kmipd-refusing-derive":
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "kmipd"))
+    from kmipd_runner import Kmipd  # noqa: E402
+    REFUSING = Kmipd(os.environ["KMIPD_BINARY"], faults={
+        "fail_operation": "DeriveKey",
+        "fail_reason": "OperationNotSupported"}).start()
+    os.environ["P11KMIP_TEST_SERVER"] = "%s:%d" % REFUSING.address
+
 LIB, SLOT, SESSION = module_session()
+
+P256 = bytes.fromhex("06082a8648ce3d030107")
+ED25519 = bytes.fromhex("06032b6570")
+X25519 = bytes.fromhex("06032b656e")
+# Each pair generation with the curve it is tried on.
+PAIRS = (("CKM_EC_KEY_PAIR_GEN", P256),
+         ("CKM_EC_EDWARDS_KEY_PAIR_GEN", ED25519),
+         ("CKM_EC_MONTGOMERY_KEY_PAIR_GEN", X25519))
 
 
 def flags(name):
@@ -67,6 +89,107 @@ class MechanismList(unittest.TestCase):
         self.assertEqual((info.ulMinKeySize, info.ulMaxKeySize), (1024, 8192))
         info = LIB.getMechanismInfo(SLOT, "CKM_SHA256_HMAC_GENERAL")
         self.assertEqual((info.ulMinKeySize, info.ulMaxKeySize), (1, 512))
+
+
+def generate_pair(name, params):
+    return SESSION.generateKeyPair(
+        [(CKA_TOKEN, True), (CKA_EC_PARAMS, params)],
+        [(CKA_TOKEN, True)], Mechanism(CKM[name]))
+
+
+def generate_rsa():
+    return SESSION.generateKeyPair(
+        [(CKA_TOKEN, True), (CKA_MODULUS_BITS, 2048),
+         (CKA_PUBLIC_EXPONENT, b"\x01\x00\x01")],
+        [(CKA_TOKEN, True)], Mechanism(CKM_RSA_PKCS_KEY_PAIR_GEN))
+
+
+def derivable_x25519():
+    return SESSION.generateKeyPair(
+        [(CKA_TOKEN, True), (CKA_EC_PARAMS, X25519)],
+        [(CKA_TOKEN, True), (CKA_DERIVE, True)],
+        Mechanism(CKM_EC_MONTGOMERY_KEY_PAIR_GEN))[1]
+
+
+def derive(private):
+    return SESSION.deriveKey(private, [
+        (CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, CKK_GENERIC_SECRET),
+        (CKA_VALUE_LEN, 32)], ECDH1_DERIVE_Mechanism(bytes(range(1, 33))))
+
+
+def generate_aes():
+    return SESSION.generateKey(
+        [(CKA_TOKEN, True), (CKA_VALUE_LEN, 32), (CKA_ENCRYPT, True)],
+        Mechanism(CKM_AES_KEY_GEN))
+
+
+class PairGenerations(unittest.TestCase):
+    """PyKMIP: a refused pair generation leaves the list, RSA and AES
+    stay."""
+
+    def test_refused_generations_leave_the_list(self):
+        for name, params in PAIRS:
+            with self.subTest(mechanism=name):
+                self.assertIn(name, LIB.getMechanismList(SLOT))
+                self.assertEqual(code(lambda: generate_pair(name, params)),
+                                 CKR_MECHANISM_INVALID)
+                self.assertNotIn(name, LIB.getMechanismList(SLOT))
+                self.assertEqual(code(lambda: flags(name)),
+                                 CKR_MECHANISM_INVALID)
+                # Refused at once from then on.
+                self.assertEqual(code(lambda: generate_pair(name, params)),
+                                 CKR_MECHANISM_INVALID)
+        generate_rsa()
+        generate_aes()
+        for name in ("CKM_RSA_PKCS_KEY_PAIR_GEN", "CKM_AES_KEY_GEN"):
+            with self.subTest(mechanism=name):
+                self.assertIn(name, LIB.getMechanismList(SLOT))
+        self.assertEqual(flags("CKM_RSA_PKCS_KEY_PAIR_GEN"),
+                         CKF_HW | CKF_GENERATE_KEY_PAIR)
+
+
+class KmipdKeepsEverything(unittest.TestCase):
+    """kmipd: every generation and ECDH work, nothing leaves the list; a
+    template error is no refusal of the mechanism."""
+
+    def test_a_template_error_keeps_the_mechanism(self):
+        before = LIB.getMechanismList(SLOT)
+        for name, _ in PAIRS:
+            with self.subTest(mechanism=name):
+                self.assertEqual(
+                    code(lambda: generate_pair(name, b"\x06\x01\x00")),
+                    CKR_ATTRIBUTE_VALUE_INVALID)
+                self.assertTrue(flags(name) & CKF_GENERATE_KEY_PAIR)
+        self.assertEqual(LIB.getMechanismList(SLOT), before)
+
+    def test_every_generation_and_derivation_keeps_the_list(self):
+        before = {name: flags(name) for name in LIB.getMechanismList(SLOT)}
+        self.assertEqual(len(before), 50)
+        for name, params in PAIRS:
+            generate_pair(name, params)
+        generate_rsa()
+        generate_aes()
+        SESSION.generateKey([(CKA_TOKEN, True), (CKA_VALUE_LEN, 32)],
+                            Mechanism(CKM_GENERIC_SECRET_KEY_GEN))
+        derive(derivable_x25519())
+        after = {name: flags(name) for name in LIB.getMechanismList(SLOT)}
+        self.assertEqual(after, before)
+
+
+class DeriveRefused(unittest.TestCase):
+    """A kmipd that refuses Derive Key: CKM_ECDH1_DERIVE leaves the list,
+    the rest stays."""
+
+    def test_a_refused_derivation_leaves_the_list(self):
+        before = LIB.getMechanismList(SLOT)
+        private = derivable_x25519()
+        self.assertEqual(code(lambda: derive(private)), CKR_MECHANISM_INVALID)
+        self.assertEqual(LIB.getMechanismList(SLOT),
+                         [name for name in before
+                          if name != "CKM_ECDH1_DERIVE"])
+        self.assertEqual(code(lambda: flags("CKM_ECDH1_DERIVE")),
+                         CKR_MECHANISM_INVALID)
+        self.assertEqual(code(lambda: derive(private)), CKR_MECHANISM_INVALID)
 
 
 def secret(value, usage):
@@ -119,5 +242,14 @@ class Wrapping(unittest.TestCase):
                          CKR_MECHANISM_INVALID)
 
 
+# The cases of each server.
+CASES = {"pykmip": (MechanismList, Wrapping, PairGenerations),
+         "kmipd": (KmipdKeepsEverything,),
+         "kmipd-refusing-derive": (DeriveRefused,)}
+
 if __name__ == "__main__":
-    unittest.main(argv=sys.argv[:1], verbosity=2)
+    loader = unittest.defaultTestLoader
+    suite = unittest.TestSuite(loader.loadTestsFromTestCase(case)
+                               for case in CASES[SERVER])
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    sys.exit(0 if result.wasSuccessful() else 1)
