@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -166,6 +167,21 @@ bool load_module(void)
     export_test_env("P11KMIP_KEY", "P11KMIP_TEST_KEY");
     p11 = module_load();
     return p11 != NULL;
+}
+
+test_server load_module_for(int argc, char **argv)
+{
+    static const char *const names[] = {"kmipd", "pykmip"};
+    for (size_t i = 0; argc == 2 && i < 2; i++) {
+        if (strcmp(argv[1], names[i]) != 0)
+            continue;
+        if (i == 1)
+            setenv("P11KMIP_KMIP_VERSION", "1.4", 1);
+        return load_module() ? (test_server)(TEST_SERVER_KMIPD + i)
+                             : TEST_SERVER_NONE;
+    }
+    fprintf(stderr, "usage: %s kmipd|pykmip\n", argv[0]);
+    return TEST_SERVER_NONE;
 }
 
 CK_OBJECT_HANDLE imported_aes_key(const uint8_t *value, size_t len)

@@ -55,6 +55,16 @@ void sha256(const uint8_t *data, size_t len, uint8_t out[32]);
 /* Loads the module and points it at the test server; false on failure. */
 bool load_module(void);
 
+/* The server a test program's only argument names, kmipd or pykmip; the
+ * module loaded for it (at KMIP 1.4 on PyKMIP, whose GCM needs it). NONE
+ * after a usage message or a module that does not load. */
+typedef enum test_server {
+    TEST_SERVER_NONE,
+    TEST_SERVER_KMIPD,
+    TEST_SERVER_PYKMIP
+} test_server;
+test_server load_module_for(int argc, char **argv);
+
 /* cmocka group setup and teardown: C_Initialize and a session; the
  * session closed and C_Finalize. */
 int open_session(void **state);

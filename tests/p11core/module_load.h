@@ -11,4 +11,9 @@
  * process, would show as a leak once its static pointer is unmapped. */
 CK_FUNCTION_LIST_PTR module_load(void);
 
+/* module_load with a configuration of one slot, label, on the server of
+ * the test (P11KMIP_TEST_SERVER, _CA, _CERT, _KEY), written to
+ * $P11KMIP_TEST_DIR/label.json; NULL when any of them is missing. */
+CK_FUNCTION_LIST_PTR module_load_one_slot(const char *label);
+
 #endif

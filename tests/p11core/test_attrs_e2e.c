@@ -835,21 +835,6 @@ static void server_without_custom_attributes_refuses_them(void **state)
 
 /* ---- the module ---- */
 
-static void write_config(const char *path)
-{
-    FILE *out = fopen(path, "w");
-
-    if (out == NULL)
-        exit(1);
-    fprintf(out,
-            "{\"slots\": [{\"label\": \"attrs\", \"servers\": [\"%s\"],"
-            " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\"}],"
-            " \"log\": {\"level\": \"error\"}}\n",
-            getenv("P11KMIP_TEST_SERVER"), getenv("P11KMIP_TEST_CA"),
-            getenv("P11KMIP_TEST_CERT"), getenv("P11KMIP_TEST_KEY"));
-    fclose(out);
-}
-
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(int argc, char **argv)
@@ -876,18 +861,12 @@ int main(int argc, char **argv)
         T(exported_key_is_shown_as_not_sensitive),
         T(server_without_custom_attributes_refuses_them),
     };
-    const char *dir = getenv("P11KMIP_TEST_DIR");
-    char config[512];
     int failed;
 
-    if (argc != 2 || dir == NULL || getenv("P11KMIP_TEST_SERVER") == NULL)
+    if (argc != 2)
         return 1;
     pykmip = strcmp(argv[1], "pykmip") == 0;
-    snprintf(config, sizeof(config), "%s/attrs.json", dir);
-    write_config(config);
-    setenv("P11KMIP_CONFIG", config, 1);
-    unsetenv("P11KMIP_SERVER");
-    p11 = module_load();
+    p11 = module_load_one_slot("attrs");
     if (p11 == NULL)
         return 1;
     failed =

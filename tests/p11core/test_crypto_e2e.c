@@ -750,16 +750,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(
             rsa_pkcs_over_digest_info_is_mechanism_invalid_then_refused_at_init),
     };
-    if (argc != 2 ||
-        (strcmp(argv[1], "kmipd") != 0 && strcmp(argv[1], "pykmip") != 0)) {
-        fprintf(stderr, "usage: %s kmipd|pykmip\n", argv[0]);
-        return 2;
-    }
-    bool is_kmipd = strcmp(argv[1], "kmipd") == 0;
-    if (!is_kmipd)
-        setenv("P11KMIP_KMIP_VERSION", "1.4", 1); /* GCM tag and AAD */
-    if (!load_module())
+    test_server server = load_module_for(argc, argv);
+    if (server == TEST_SERVER_NONE)
         return 1;
+    bool is_kmipd = server == TEST_SERVER_KMIPD;
     int failed = cmocka_run_group_tests_name("common", common, open_session,
                                              close_session);
     if (is_kmipd)

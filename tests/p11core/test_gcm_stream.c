@@ -246,17 +246,12 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_long_stream_holds_no_input),
     };
     size_t count = sizeof(tests) / sizeof(tests[0]);
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s kmipd|pykmip\n", argv[0]);
-        return 2;
-    }
-    on_pykmip = strcmp(argv[1], "pykmip") == 0;
-    if (on_pykmip) {
-        setenv("P11KMIP_KMIP_VERSION", "1.4", 1); /* as test_crypto_e2e */
-        count--; /* gathering: no long stream */
-    }
-    if (!load_module())
+    test_server server = load_module_for(argc, argv);
+    if (server == TEST_SERVER_NONE)
         return 1;
+    on_pykmip = server == TEST_SERVER_PYKMIP;
+    if (on_pykmip)
+        count--; /* gathering: no long stream */
     return _cmocka_run_group_tests(argv[1], tests, count, open_session,
                                    close_session);
 }

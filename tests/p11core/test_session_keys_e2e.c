@@ -8,7 +8,6 @@
  * client, tests/kmipd/e2e.c) when their session closes, at
  * C_CloseAllSessions and C_Finalize, never by a forked child; a killed
  * process's key is listed and removed by `p11kmip leftovers` (argv[2]). */
-#include <dlfcn.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -32,6 +31,7 @@
 
 #include "e2e.h"
 #include "kmip/attrs.h"
+#include "module_load.h"
 #include "kmip/tags.h"
 
 static CK_FUNCTION_LIST_PTR p11;
@@ -652,21 +652,6 @@ static void session_key_refused_without_custom_attributes(void **state)
 
 /* ---- the module ---- */
 
-static void write_config(const char *path)
-{
-    FILE *out = fopen(path, "w");
-
-    if (out == NULL)
-        exit(1);
-    fprintf(out,
-            "{\"slots\": [{\"label\": \"session-keys\", \"servers\": [\"%s\"],"
-            " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\"}],"
-            " \"log\": {\"level\": \"error\"}}\n",
-            getenv("P11KMIP_TEST_SERVER"), getenv("P11KMIP_TEST_CA"),
-            getenv("P11KMIP_TEST_CERT"), getenv("P11KMIP_TEST_KEY"));
-    fclose(out);
-}
-
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(int argc, char **argv)
@@ -685,24 +670,12 @@ int main(int argc, char **argv)
     const struct CMUnitTest pykmip[] = {
         T(session_key_refused_without_custom_attributes),
     };
-    const char *dir = getenv("P11KMIP_TEST_DIR");
-    char config[512];
-    void *module;
-    CK_RV (*get_list)(CK_FUNCTION_LIST_PTR_PTR);
-
-    if (argc != 3 || dir == NULL || getenv("P11KMIP_TEST_SERVER") == NULL)
+    if (argc != 3)
         return 1;
     cli = argv[2];
-    snprintf(config, sizeof(config), "%s/session-keys.json", dir);
-    write_config(config);
-    setenv("P11KMIP_CONFIG", config, 1);
-    unsetenv("P11KMIP_SERVER");
-    module = dlopen(P11KMIP_MODULE, RTLD_NOW | RTLD_LOCAL);
-    *(void **)&get_list =
-        module != NULL ? dlsym(module, "C_GetFunctionList") : NULL;
-    if (get_list == NULL || get_list(&p11) != CKR_OK)
+    p11 = module_load_one_slot("session-keys");
+    if (p11 == NULL)
         return 1;
-    /* The module stays loaded (kmip/'s BIO_METHOD, see test_core_e2e). */
     if (strcmp(argv[1], "pykmip") == 0)
         return cmocka_run_group_tests_name("pykmip", pykmip, NULL, NULL);
     return cmocka_run_group_tests_name("kmipd", kmipd, NULL, NULL);
