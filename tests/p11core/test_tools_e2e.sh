@@ -14,18 +14,9 @@ set -eu
 
 module=$1
 server=$2
-work=$P11KMIP_TEST_DIR/tools
-mkdir -p "$work"
-cd "$work"
-
-unset P11KMIP_CONFIG
-export P11KMIP_SERVER="$P11KMIP_TEST_SERVER"
-export P11KMIP_CA="$P11KMIP_TEST_CA"
-export P11KMIP_CERT="$P11KMIP_TEST_CERT"
-export P11KMIP_KEY="$P11KMIP_TEST_KEY"
-
-step() { echo "== $*"; }
-tool() { pkcs11-tool --module "$module" "$@"; }
+work_name=tools
+# shellcheck source=tests/p11core/tools_env.sh
+. "$(dirname "$0")/tools_env.sh"
 
 printf 'The quick brown fox jumps over the lazy dog' >msg
 openssl dgst -sha256 -binary msg >msg.sha256

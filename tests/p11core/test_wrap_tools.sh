@@ -10,18 +10,9 @@
 set -eu
 
 module=$1
-work=$P11KMIP_TEST_DIR/wrap-tools
-mkdir -p "$work"
-cd "$work"
-
-unset P11KMIP_CONFIG
-export P11KMIP_SERVER="$P11KMIP_TEST_SERVER"
-export P11KMIP_CA="$P11KMIP_TEST_CA"
-export P11KMIP_CERT="$P11KMIP_TEST_CERT"
-export P11KMIP_KEY="$P11KMIP_TEST_KEY"
-
-step() { echo "== $*"; }
-tool() { pkcs11-tool --module "$module" "$@"; }
+work_name=wrap-tools
+# shellcheck source=tests/p11core/tools_env.sh
+. "$(dirname "$0")/tools_env.sh"
 # python3-cryptography's AES key wrap: wrap|unwrap KEK-FILE IN-FILE
 keywrap() {
     /usr/bin/python3 -c 'import sys
