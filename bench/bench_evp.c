@@ -9,9 +9,13 @@
  * Usage: bench_evp [-e ENGINE] [-j THREADS] [-s SECONDS | -n COUNT] [-L] KEY
  *   KEY  a file name or URI for OSSL_STORE; with -e, the ENGINE's key id
  *   -L   load the key and stop (for counting the requests of a key load)
- *   -n   sign COUNT times in all instead of for SECONDS (default 3 s)
+ *   -s   count the signatures of SECONDS (default 3), once every thread
+ *        has made one (its connection is open: cold_ms says how long
+ *        that took)
+ *   -n   sign COUNT times in all instead
  * The configuration (providers, engines) comes from OPENSSL_CONF.
- * Prints "signatures N failed F seconds T per_second R", then
+ * Prints "signatures N failed F seconds T per_second R" (and "cold_ms C"
+ * with -s), then
  * "longest_gap_ms G": the longest time without a good signature (from the
  * start to the first, or between two), what a failover costs. */
 #define OPENSSL_SUPPRESS_DEPRECATED /* ENGINE: nginx 1.22's way in */
@@ -39,8 +43,8 @@ static const unsigned char message[] =
 
 typedef struct run {
     EVP_PKEY *key;
-    long limit;      /* signatures to start in all; 0: until deadline */
-    double deadline; /* monotonic seconds */
+    long limit; /* signatures to start in all, without a window */
+    bench_window window;
     atomic_long started;
     bench_counts counts;
     atomic_llong last_ok_us; /* when the last good signature ended */
@@ -92,13 +96,6 @@ static bool sign_once(EVP_PKEY *key)
     return ok;
 }
 
-static bool more_to_do(run *r)
-{
-    if (r->limit != 0)
-        return atomic_fetch_add(&r->started, 1) < r->limit;
-    return bench_now() < r->deadline;
-}
-
 static long long now_us(void)
 {
     return (long long)(bench_now() * 1e6);
@@ -112,20 +109,33 @@ static void note_good(run *r)
     while (gap > longest &&
            !atomic_compare_exchange_weak(&r->longest_gap_us, &longest, gap))
         ;
-    atomic_fetch_add(&r->counts.done, 1);
+}
+
+/* One signature; counted when it is in the measured window. */
+static void attempt(run *r, bool counted)
+{
+    if (sign_once(r->key)) {
+        note_good(r);
+        if (counted)
+            atomic_fetch_add(&r->counts.done, 1);
+        return;
+    }
+    if (atomic_fetch_add(&r->counts.failed, 1) == 0)
+        ERR_print_errors_fp(stderr);
+    ERR_clear_error();
 }
 
 static void *sign_thread(void *arg)
 {
     run *r = arg;
-    while (more_to_do(r)) {
-        if (sign_once(r->key)) {
-            note_good(r);
-            continue;
-        }
-        if (atomic_fetch_add(&r->counts.failed, 1) == 0)
-            ERR_print_errors_fp(stderr);
-        ERR_clear_error();
+    if (r->window.seconds > 0) {
+        attempt(r, false);
+        double deadline = bench_window_open(&r->window);
+        while (bench_now() < deadline)
+            attempt(r, true);
+    } else {
+        while (atomic_fetch_add(&r->started, 1) < r->limit)
+            attempt(r, true);
     }
     return NULL;
 }
@@ -184,11 +194,10 @@ int main(int argc, char **argv)
         EVP_PKEY_free(r.key);
         return 0;
     }
-    double start = bench_now();
-    r.deadline = start + seconds;
+    bench_window_init(&r.window, count == 0 ? seconds : 0);
     atomic_store(&r.last_ok_us, now_us());
-    int status = bench_run_threads(threads, sign_thread, &r, &r.counts, start,
-                                   "signatures");
+    int status = bench_run_threads(threads, sign_thread, &r, &r.counts,
+                                   &r.window, "signatures");
     printf("longest_gap_ms %.1f\n",
            (double)atomic_load(&r.longest_gap_us) / 1000.0);
     EVP_PKEY_free(r.key);
