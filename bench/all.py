@@ -3,6 +3,7 @@
 
     /usr/bin/python3 bench/all.py BUILD_DIR [--seconds S] [--rounds N]
                                   [--out DIR] [--readme README.md]
+                                  [--quiet-wait S]
 
 - the round-trip floor: bench_floor's TLS 1.3 request/response exchanges of
   KMIP Sign sizes, no KMIP, at RTT 0, 1 and 5 ms (bench/delay_proxy) with
@@ -10,8 +11,8 @@
 - signatures/s through the provider over kmipd (bench_evp; RSA-2048 and
   P-256) the same way, against threads/RTT, against floor + local signing
   time (1 / (1/floor + 1/local)) and against the local key file;
-- nginx (4 workers, TLS 1.3) full handshakes/s with a local key file and
-  with a provider key file at RTT 0, 1 and 5 ms;
+- nginx (4 and 8 workers, TLS 1.3) full handshakes/s with a local key
+  file and with a provider key file at RTT 0, 1 and 5 ms;
 - CPU per operation at RTT 0 with 1 thread, client and server: the
   floor's exchange, local signing, a KMIP signature (where the time of a
   round trip goes);
@@ -21,7 +22,10 @@
   signature (and the failures) when it is killed or stops answering
   (SIGSTOP) in the middle of a run of 4 signing threads.
 
-Each rate is the best of N rounds of S seconds (default 1 round of 1 s).
+Each rate is the best of N rounds of S seconds (default 1 round of 1 s),
+counted once every thread has done one operation; the time until then is
+the cold start, reported apart. It first waits, up to --quiet-wait seconds
+(default 600), until no more than 5% of the cores are busy.
 Writes DIR (default BUILD_DIR/bench) benchmarks.md, rtt_sign.dat,
 rtt_handshakes.dat and benchmarks.png; with --readme, also the generated
 part of that file's "## Benchmarks" section (between the BEGIN/END
@@ -49,9 +53,11 @@ import compare  # noqa: E402
 RTTS_MS = (0, 1, 5)
 THREADS = (1, 4, 16)
 ALGS = (("ec", "P-256"), ("rsa", "RSA-2048"))
-NGINX_WORKERS = 4
+NGINX_WORKERS = (4, 8)
 FAILOVER_TIMEOUT_MS = 1000
 FAILOVER_THREADS = 4
+QUIET_BUSY = 0.05  # share of the cores busy before a run starts
+QUIET_WAIT_S = 600
 BEGIN = "<!-- bench/all.py: BEGIN generated -->"
 END = "<!-- bench/all.py: END generated -->"
 
@@ -136,14 +142,16 @@ class Run:
         self.failed = 0  # operations that failed in the rate runs
 
     def once(self, argv, env):
-        """One run's rate; its failures are counted, not fatal (the
-        report says how many there were)."""
+        """One run's (rate, cold start in ms); its failures are counted,
+        not fatal (the report says how many there were)."""
         out = subprocess.run(argv, env=env, text=True, stdout=subprocess.PIPE,
                              timeout=self.timeout, check=False).stdout
         self.failed += int(re.search(r"failed (\d+)", out).group(1))
-        return compare.rate(out)
+        return compare.rate(out), float(
+            re.search(r"cold_ms ([0-9.]+)", out).group(1))
 
     def best(self, argv, env):
+        """The fastest round's (rate, cold start in ms)."""
         return max(self.once(argv, env) for _ in range(self.rounds))
 
     def floor_run(self, address, threads):
@@ -176,7 +184,7 @@ def uri(alg):
 
 def measure_latency(run, kmipd):
     """({(rtt, threads): floor}, {(alg, rtt, threads): kmip},
-    {(alg, threads): local})."""
+    {(alg, threads): local}), each value (rate, cold start in ms)."""
     floor_at = run.processes.delayed(run.processes.floor_server()[1])
     kmipd_at = run.processes.delayed(kmipd)
     confs = {rtt: run.bench.module_conf("rtt%d" % rtt, kmipd_at[rtt],
@@ -190,8 +198,8 @@ def measure_latency(run, kmipd):
             for alg, _ in ALGS:
                 kmip[alg, rtt, threads] = run.sign(alg, threads, confs[rtt])
             print("RTT %d ms, %2d threads: floor %.0f/s, %s" % (
-                rtt, threads, floor[rtt, threads], ", ".join(
-                    "%s %.0f/s" % (name, kmip[alg, rtt, threads])
+                rtt, threads, floor[rtt, threads][0], ", ".join(
+                    "%s %.0f/s" % (name, kmip[alg, rtt, threads][0])
                     for alg, name in ALGS)), flush=True)
     return floor, kmip, local, confs
 
@@ -236,28 +244,29 @@ def measure_cpu(run, kmipd, confs):
     return rows
 
 
-def handshakes(run, key, cert, openssl_conf, module_conf):
+def handshakes(run, key, cert, openssl_conf, module_conf, workers):
+    """nginx's full handshakes/s with workers worker processes."""
     saved = dict(os.environ)
     os.environ["OPENSSL_CONF"] = openssl_conf
     os.environ["P11KMIP_CONFIG"] = module_conf
     try:
         nginx_dir = tempfile.mkdtemp(prefix="nginx-", dir=run.bench.work)
         with compare.with_nginx.running_nginx(
-                cert, key, nginx_dir, workers=NGINX_WORKERS,
+                cert, key, nginx_dir, workers=workers,
                 protocols="TLSv1.3") as nginx:
             return run.best([os.path.join(run.bench.build, "bench",
                                           "bench_handshakes"),
                              "-a", nginx.address, "-C", cert, "-s",
                              str(run.bench.seconds), "-j",
                              str(compare.HANDSHAKE_CLIENTS), "-t", "1.3"],
-                            run.bench.env("/dev/null"))
+                            run.bench.env("/dev/null"))[0]
     finally:
         os.environ.clear()
         os.environ.update(saved)
 
 
 def measure_nginx(run, confs):
-    """{(alg, rtt or "local"): handshakes/s}."""
+    """{(alg, workers, rtt or "local"): handshakes/s}."""
     bench = run.bench
     bench.conf["kmipd"] = confs[0]
     result = {}
@@ -265,19 +274,22 @@ def measure_nginx(run, confs):
         local_key = bench.path(alg + ".pem")
         local_cert = bench.certificate(["-key", local_key], "/dev/null",
                                        "local-" + alg)
-        result[alg, "local"] = handshakes(run, local_key, local_cert,
-                                          "/dev/null", confs[0])
         kmip_cert = bench.certificate(["-key", uri(alg)],
                                       bench.conf["provider"], "kmip-" + alg)
         key_file = bench.path("kmip-%s.key.pem" % alg)
         compare.run(["openssl", "pkey", "-in", uri(alg), "-out", key_file],
                     env=bench.env(bench.conf["provider"], confs[0]))
-        for rtt in RTTS_MS:
-            result[alg, rtt] = handshakes(run, key_file, kmip_cert,
-                                          bench.conf["provider"], confs[rtt])
-        print("nginx %s: local %.0f/s, KMIP %s" % (name, result[alg, "local"],
-              ", ".join("%d ms %.0f/s" % (rtt, result[alg, rtt])
-                        for rtt in RTTS_MS)), flush=True)
+        for workers in NGINX_WORKERS:
+            result[alg, workers, "local"] = handshakes(
+                run, local_key, local_cert, "/dev/null", confs[0], workers)
+            for rtt in RTTS_MS:
+                result[alg, workers, rtt] = handshakes(
+                    run, key_file, kmip_cert, bench.conf["provider"],
+                    confs[rtt], workers)
+            print("nginx %s, %d workers: local %.0f/s, KMIP %s" % (
+                name, workers, result[alg, workers, "local"], ", ".join(
+                    "%d ms %.0f/s" % (rtt, result[alg, workers, rtt])
+                    for rtt in RTTS_MS)), flush=True)
     return result
 
 
@@ -358,40 +370,48 @@ def of_ideal(rate, rtt, threads):
 
 
 def latency_tables(floor, kmip, local):
-    lines = ["| RTT | threads | floor, exchanges/s | of threads/RTT |",
-             "|---|---:|---:|---:|"]
+    lines = ["| RTT | threads | floor, exchanges/s | of threads/RTT | "
+             "cold start, ms |", "|---|---:|---:|---:|---:|"]
     for rtt in RTTS_MS:
         for threads in THREADS:
-            rate = floor[rtt, threads]
-            lines.append("| %d ms | %d | %.0f | %s |" % (
-                rtt, threads, rate, of_ideal(rate, rtt, threads)))
+            rate, cold = floor[rtt, threads]
+            lines.append("| %d ms | %d | %.0f | %s | %.0f |" % (
+                rtt, threads, rate, of_ideal(rate, rtt, threads), cold))
     lines += ["", "| key | RTT | threads | signatures/s | of threads/RTT | "
-              "of floor + local signing | of local key file |",
-              "|---|---|---:|---:|---:|---:|---:|"]
+              "of floor + local signing | of local key file | "
+              "cold start, ms |", "|---|---|---:|---:|---:|---:|---:|---:|"]
     for alg, name in ALGS:
         for threads in THREADS:
-            lines.append("| %s, local key file | - | %d | %.0f | - | - | - |"
-                         % (name, threads, local[alg, threads]))
+            lines.append("| %s, local key file | - | %d | %.0f | - | - | - | "
+                         "%.0f |" % ((name, threads) + local[alg, threads]))
         for rtt in RTTS_MS:
             for threads in THREADS:
-                rate, alone = kmip[alg, rtt, threads], local[alg, threads]
-                both = 1 / (1 / floor[rtt, threads] + 1 / alone)
-                lines.append("| %s, KMIP | %d ms | %d | %.0f | %s | %s | %s |"
-                             % (name, rtt, threads, rate,
-                                of_ideal(rate, rtt, threads), pct(rate / both),
-                                pct(rate / alone)))
+                (rate, cold), alone = (kmip[alg, rtt, threads],
+                                       local[alg, threads][0])
+                both = 1 / (1 / floor[rtt, threads][0] + 1 / alone)
+                lines.append("| %s, KMIP | %d ms | %d | %.0f | %s | %s | %s | "
+                             "%.0f |" % (name, rtt, threads, rate,
+                                         of_ideal(rate, rtt, threads),
+                                         pct(rate / both), pct(rate / alone),
+                                         cold))
     return lines
 
 
 def nginx_table(nginx):
-    lines = ["| nginx, %d workers, TLS 1.3 full handshakes/s | local key file"
-             " | KMIP, RTT 0 | KMIP, 1 ms | KMIP, 5 ms | 1 ms / local |"
-             % NGINX_WORKERS, "|---|---:|---:|---:|---:|---:|"]
+    """Each row's 1 ms share is of the local key file's best, whatever its
+    number of workers."""
+    lines = ["| nginx, TLS 1.3 full handshakes/s | workers | local key file"
+             " | KMIP, RTT 0 | KMIP, 1 ms | KMIP, 5 ms | 1 ms / best local |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for alg, name in ALGS:
-        lines.append("| %s | %s | %s |" % (
-            name, " | ".join("%.0f" % nginx[alg, rtt]
-                             for rtt in ("local",) + RTTS_MS),
-            pct(nginx[alg, 1] / nginx[alg, "local"])))
+        best_local = max(nginx[alg, workers, "local"]
+                         for workers in NGINX_WORKERS)
+        for workers in NGINX_WORKERS:
+            lines.append("| %s | %d | %s | %s |" % (
+                name, workers, " | ".join(
+                    "%.0f" % nginx[alg, workers, how]
+                    for how in ("local",) + RTTS_MS),
+                pct(nginx[alg, workers, 1] / best_local)))
     return lines
 
 
@@ -408,6 +428,30 @@ def load_average():
         return " ".join(f.read().split()[:3])
 
 
+def cpu_busy(seconds=5.0):
+    """The share of all cores' time that was busy over the next seconds."""
+    def sample():
+        with open("/proc/stat") as f:
+            ticks = [int(x) for x in f.readline().split()[1:]]
+        return sum(ticks), ticks[3] + ticks[4]  # idle, iowait
+    total, idle = sample()
+    time.sleep(seconds)
+    total_after, idle_after = sample()
+    return 1 - (idle_after - idle) / max(1, total_after - total)
+
+
+def wait_for_quiet(limit_s):
+    """Waits, up to limit_s, until other work leaves the cores: it would
+    slow the rates down. Returns the busy share last seen."""
+    end = time.monotonic() + limit_s
+    while True:
+        busy = cpu_busy()
+        if busy <= QUIET_BUSY or time.monotonic() >= end:
+            return busy
+        print("waiting for a quiet machine: %.0f%% busy" % (100 * busy),
+              flush=True)
+
+
 def machine():
     return "%s UTC, %d cores, load average %s" % (
         datetime.datetime.now(datetime.timezone.utc).strftime(
@@ -420,16 +464,16 @@ def write_data(out_dir, floor, kmip, local, nginx):
         for rtt in RTTS_MS:
             for threads in THREADS:
                 dat.write("%d %d %.0f %.0f %.0f %.0f %.0f\n" % (
-                    rtt, threads, floor[rtt, threads],
-                    kmip["ec", rtt, threads], kmip["rsa", rtt, threads],
-                    local["ec", threads], local["rsa", threads]))
+                    rtt, threads, floor[rtt, threads][0],
+                    kmip["ec", rtt, threads][0], kmip["rsa", rtt, threads][0],
+                    local["ec", threads][0], local["rsa", threads][0]))
             dat.write("\n\n")
     with open(os.path.join(out_dir, "rtt_handshakes.dat"), "w") as dat:
         dat.write("# rtt_ms ec rsa ec_local rsa_local\n")
         for rtt in RTTS_MS:
             dat.write("%d %s\n" % (rtt, " ".join(
-                "%.0f" % nginx[alg, how] for how in (rtt, "local")
-                for alg in ("ec", "rsa"))))
+                "%.0f" % nginx[alg, NGINX_WORKERS[0], how]
+                for how in (rtt, "local") for alg in ("ec", "rsa"))))
     subprocess.run(["gnuplot", "-e", "dir='%s'" % out_dir,
                     os.path.join(HERE, "all.gnuplot")], check=True)
 
@@ -445,10 +489,12 @@ def cpu_table(rows):
 
 def report(args, before, results, plot):
     floor, kmip, local, nginx, failover, cpu, failed = results
-    lines = ["Measured %s (before the run: load average %s), %s s per rate, "
-             "best of %d; client, kmipd, proxies and nginx share the cores. "
-             "Operations that failed in the rate runs: %d."
-             % (machine(), before, args.seconds, args.rounds, failed), ""]
+    lines = ["Measured %s (before the run: %.0f%% of the cores busy), %s s "
+             "per rate once every thread has done one operation (the cold "
+             "start, timed apart), best of %d; client, kmipd, proxies and "
+             "nginx share the cores. Operations that failed in the rate runs: "
+             "%d." % (machine(), 100 * before, args.seconds, args.rounds,
+                      failed), ""]
     lines += latency_tables(floor, kmip, local) + [""] + nginx_table(nginx)
     lines += [""] + failover_table(failover) + [""] + cpu_table(cpu)
     lines += ["", "![signatures and handshakes against RTT](%s)" % plot]
@@ -488,6 +534,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--out", type=os.path.abspath)
     parser.add_argument("--readme", type=os.path.abspath)
+    parser.add_argument("--quiet-wait", type=float, default=QUIET_WAIT_S)
     args = parser.parse_args()
     if args.out is None:
         args.out = (os.path.join(os.path.dirname(args.readme), "bench",
@@ -499,7 +546,7 @@ def parse_args():
 def main():
     args = parse_args()
     os.makedirs(args.out, exist_ok=True)
-    before = load_average()
+    before = wait_for_quiet(args.quiet_wait)
     compare.servers.install_signal_handlers()
     work = tempfile.mkdtemp(prefix="p11kmip-all-")
     try:
