@@ -205,6 +205,16 @@ kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
     return KMIP_OK;
 }
 
+/* After a connection's first request, what the server sends first (TLS
+ * 1.3 session tickets) is acknowledged at once rather than after the
+ * delayed-ACK timeout (40 ms): a server that leaves Nagle's algorithm on
+ * holds its first answer until the tickets are acknowledged. */
+static void ack_at_once(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
 kmip_rc kmip_conn_send(kmip_conn *conn, const uint8_t *msg, size_t len,
                        uint64_t deadline, kmip_status *status)
 {
@@ -222,6 +232,8 @@ kmip_rc kmip_conn_send(kmip_conn *conn, const uint8_t *msg, size_t len,
         if (rc != KMIP_OK)
             return rc;
     }
+    if (conn->requests_sent++ == 0)
+        ack_at_once(conn->fd);
     return KMIP_OK;
 }
 

@@ -210,6 +210,7 @@ static bool answer(fault_mode mode, SSL *ssl, const kmip_item *request,
         /* fall through */
     case FAULT_NONE:
     case FAULT_SLOW_HANDSHAKE:
+    case FAULT_TLS13_TICKETS:
         response = success_response(request, 0, &len);
         keep_open = write_all(ssl, response, len);
         break;
@@ -345,11 +346,11 @@ static void *accept_loop(void *arg)
 /* ---- Setup ---- */
 
 static SSL_CTX *server_ctx(const char *cert, const char *key,
-                           const char *client_ca)
+                           const char *client_ca, int tls_version)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
-        !SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) ||
+    if (ctx == NULL || !SSL_CTX_set_min_proto_version(ctx, tls_version) ||
+        !SSL_CTX_set_max_proto_version(ctx, tls_version) ||
         SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_load_verify_locations(ctx, client_ca, NULL) != 1) {
@@ -389,7 +390,9 @@ fault_server *fault_server_start(const char *cert, const char *key,
     fault_server *server = calloc(1, sizeof(*server));
     assert_non_null(server);
     atomic_init(&server->mode, mode);
-    server->ctx = server_ctx(cert, key, client_ca);
+    server->ctx = server_ctx(cert, key, client_ca,
+                             mode == FAULT_TLS13_TICKETS ? TLS1_3_VERSION
+                                                         : TLS1_2_VERSION);
     if (server->ctx == NULL)
         fail_msg("fault server: cannot load %s / %s / %s", cert, key,
                  client_ca);

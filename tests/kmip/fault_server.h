@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* An in-process TLS 1.2 KMIP server on 127.0.0.1 that misbehaves on
- * command, for the client's fault tests. One thread per connection. */
+ * command, for the client's fault tests (TLS 1.3 in one mode). One thread
+ * per connection. */
 #ifndef TEST_FAULT_SERVER_H
 #define TEST_FAULT_SERVER_H
 
@@ -28,6 +29,10 @@ typedef enum fault_mode {
     /* Waits FAULT_HANDSHAKE_DELAY_MS before the TLS handshake, then
      * answers every request with success. */
     FAULT_SLOW_HANDSHAKE,
+    /* TLS 1.3 (every other mode is TLS 1.2): sends its session tickets
+     * after the handshake, leaves Nagle's algorithm on, as many servers
+     * do, and answers every request with success. */
+    FAULT_TLS13_TICKETS,
 } fault_mode;
 
 #define FAULT_PHASE_DELAY_MS 300

@@ -282,6 +282,37 @@ static void test_cold_start_limits_handshakes_at_once(void **state)
     fault_server_stop(server);
 }
 
+#define FIRST_ANSWERS 10
+#define FIRST_ANSWER_MS 38 /* below the shortest delayed ACK */
+
+/* A server that leaves Nagle's algorithm on sends its TLS 1.3 session
+ * tickets, then holds the first answer on a connection until they are
+ * acknowledged. The client acknowledges them at once: no new connection's
+ * first answer waits for the delayed ACK (40 ms on Linux; a loopback
+ * handshake and answer take a few). */
+static void test_first_answer_waits_for_no_delayed_ack(void **state)
+{
+    (void)state;
+    fault_server *server = start(FAULT_TLS13_TICKETS);
+    const char *servers[] = {fault_server_address(server)};
+    kmip_client_config cfg = config_for(servers, 1, 5000);
+    uint64_t fastest = UINT64_MAX;
+    for (int i = 0; i < FIRST_ANSWERS; i++) {
+        kmip_client *client = new_client(&cfg);
+        uint64_t start = now_ms();
+        kmip_status status;
+        assert_int_equal(query(client, 1, &status), KMIP_OK);
+        uint64_t took = now_ms() - start;
+        fastest = took < fastest ? took : fastest;
+        kmip_client_free(client);
+    }
+    if (fastest >= FIRST_ANSWER_MS)
+        fail_msg("the fastest of %d new connections took %llu ms to its "
+                 "first answer",
+                 FIRST_ANSWERS, (unsigned long long)fastest);
+    fault_server_stop(server);
+}
+
 /* Connections idle longer than idle_timeout_ms are not used again. */
 static void test_idle_connections_expire(void **state)
 {
@@ -368,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_timeout_bounds_the_whole_call),
         cmocka_unit_test(test_bursts_open_no_more_connections_than_peak_use),
         cmocka_unit_test(test_cold_start_limits_handshakes_at_once),
+        cmocka_unit_test(test_first_answer_waits_for_no_delayed_ack),
         cmocka_unit_test(test_idle_connections_expire),
         cmocka_unit_test(test_derived_client_starts_from_what_its_base_learned),
     };
