@@ -112,8 +112,9 @@ static void note_good(run *r)
 }
 
 /* One signature; counted when it is in the measured window. */
-static void attempt(run *r, bool counted)
+static void attempt(void *arg, bool counted)
 {
+    run *r = arg;
     if (sign_once(r->key)) {
         note_good(r);
         if (counted)
@@ -128,15 +129,7 @@ static void attempt(run *r, bool counted)
 static void *sign_thread(void *arg)
 {
     run *r = arg;
-    if (r->window.seconds > 0) {
-        attempt(r, false);
-        double deadline = bench_window_open(&r->window);
-        while (bench_now() < deadline)
-            attempt(r, true);
-    } else {
-        while (atomic_fetch_add(&r->started, 1) < r->limit)
-            attempt(r, true);
-    }
+    bench_work(&r->window, &r->started, r->limit, attempt, r);
     return NULL;
 }
 

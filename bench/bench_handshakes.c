@@ -111,8 +111,9 @@ static bool handshake_once(const run *r, const char **why)
 
 /* One handshake; a failure is counted and said, a success counted when
  * it is in the measured window. */
-static void attempt(run *r, bool counted)
+static void attempt(void *arg, bool counted)
 {
+    run *r = arg;
     const char *why = NULL;
     if (handshake_once(r, &why)) {
         if (counted)
@@ -129,15 +130,7 @@ static void attempt(run *r, bool counted)
 static void *client_thread(void *arg)
 {
     run *r = arg;
-    if (r->window.seconds > 0) {
-        attempt(r, false);
-        double deadline = bench_window_open(&r->window);
-        while (bench_now() < deadline)
-            attempt(r, true);
-    } else {
-        while (atomic_fetch_add(&r->started, 1) < r->limit)
-            attempt(r, true);
-    }
+    bench_work(&r->window, &r->started, r->limit, attempt, r);
     ERR_clear_error();
     return NULL;
 }

@@ -44,6 +44,20 @@ double bench_window_open(bench_window *window)
     return deadline;
 }
 
+void bench_work(bench_window *window, atomic_long *started, long limit,
+                void (*attempt)(void *arg, bool counted), void *arg)
+{
+    if (window->seconds > 0) {
+        attempt(arg, false);
+        double deadline = bench_window_open(window);
+        while (bench_now() < deadline)
+            attempt(arg, true);
+        return;
+    }
+    while (atomic_fetch_add(started, 1) < limit)
+        attempt(arg, true);
+}
+
 /* The threads started: the window waits for these only. */
 static void expect(bench_window *window, int started)
 {

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 
 /* Monotonic seconds. */
 double bench_now(void);
@@ -34,6 +35,12 @@ void bench_window_init(bench_window *window, double seconds);
 /* Called by each worker after its first operation, which does not count:
  * waits for the other threads and returns the window's deadline. */
 double bench_window_open(bench_window *window);
+
+/* A worker's loop: with a window, one attempt(arg, false) before it opens,
+ * then attempt(arg, true) until its deadline; without, attempt(arg, true)
+ * until limit attempts have started in all (counted in *started). */
+void bench_work(bench_window *window, atomic_long *started, long limit,
+                void (*attempt)(void *arg, bool counted), void *arg);
 
 /* Runs threads copies of worker(arg), waits for them, and prints
  * "WHAT N failed N seconds S per_second R", measured from the start of
