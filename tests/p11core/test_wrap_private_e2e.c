@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* C_WrapKey and C_UnwrapKey of private keys through p11kmip-pkcs11.so
  * against kmipd (run under integration/with_server.py): RSA, EC and
- * Ed25519 key pairs made on the server, their private keys wrapped as
- * PKCS#8 with AES key wrap (with padding), checked against OpenSSL
- * locally, unwrapped into new keys that sign for the original public key;
- * a PKCS#8 wrapped by OpenSSL unwrapped and used; every refusal with its
- * code. */
+ * Ed25519 keys made by OpenSSL and imported extractable, wrapped on the
+ * server as PKCS#8 with AES key wrap (with padding) and checked against
+ * OpenSSL locally, unwrapped into new keys that show the same public key
+ * and sign for OpenSSL; a PKCS#8 wrapped by OpenSSL unwrapped and used;
+ * every refusal with its code. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,22 +29,18 @@ static const uint8_t kek_bytes[32] = {
 static const CK_BYTE ed25519_oid[] = {0x06, 0x03, 0x2b, 0x65, 0x70};
 static CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
 
-/* A key kind: how the token makes and signs with it, and OpenSSL's name. */
+/* A key kind: its PKCS#11 type, curve and signature mechanism. */
 typedef struct kind {
     CK_KEY_TYPE key_type;
-    CK_MECHANISM_TYPE generate, sign;
+    CK_MECHANISM_TYPE sign;
     const CK_BYTE *curve; /* NULL: RSA-2048 */
     CK_ULONG curve_len;
-    const char *openssl; /* EVP_PKEY_Q_keygen's */
 } kind;
 
-static const kind rsa2048 = {
-    CKK_RSA, CKM_RSA_PKCS_KEY_PAIR_GEN, CKM_SHA256_RSA_PKCS, NULL, 0, "RSA"};
-static const kind ec_p256 = {CKK_EC, CKM_EC_KEY_PAIR_GEN, CKM_ECDSA,
-                             p256,   sizeof(p256),        "EC"};
-static const kind ed25519 = {CKK_EC_EDWARDS,      CKM_EC_EDWARDS_KEY_PAIR_GEN,
-                             CKM_EDDSA,           ed25519_oid,
-                             sizeof(ed25519_oid), "ED25519"};
+static const kind rsa2048 = {CKK_RSA, CKM_SHA256_RSA_PKCS, NULL, 0};
+static const kind ec_p256 = {CKK_EC, CKM_ECDSA, p256, sizeof(p256)};
+static const kind ed25519 = {CKK_EC_EDWARDS, CKM_EDDSA, ed25519_oid,
+                             sizeof(ed25519_oid)};
 
 static CK_OBJECT_HANDLE kek(void)
 {
@@ -64,45 +60,80 @@ static CK_OBJECT_HANDLE kek(void)
     return handle;
 }
 
-/* A key pair of k made on the server, its private key extractable or
- * not. */
-static void key_pair(const kind *k, CK_BBOOL extractable,
-                     CK_OBJECT_HANDLE *public_key,
-                     CK_OBJECT_HANDLE *private_key)
+/* A key of k made by OpenSSL. */
+static EVP_PKEY *local_key(const kind *k)
 {
-    CK_ULONG bits = 2048;
-    CK_BYTE exponent[] = {1, 0, 1};
-    CK_ATTRIBUTE public_template[4] = {
-        {CKA_TOKEN, &yes, sizeof(yes)},
-        {CKA_VERIFY, &yes, sizeof(yes)},
-        {CKA_PUBLIC_EXPONENT, exponent, sizeof(exponent)},
-        {CKA_MODULUS_BITS, &bits, sizeof(bits)},
-    };
-    CK_ULONG public_count = 4;
-    if (k->curve != NULL) {
-        public_template[2] =
-            (CK_ATTRIBUTE){CKA_EC_PARAMS, (CK_BYTE_PTR)k->curve, k->curve_len};
-        public_count = 3;
+    EVP_PKEY *pkey = k->key_type == CKK_RSA
+                         ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
+                     : k->key_type == CKK_EC
+                         ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")
+                         : EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    assert_non_null(pkey);
+    return pkey;
+}
+
+/* A private value of pkey (the OpenSSL parameter name, or NULL: the EC
+ * scalar or Ed25519 raw key), big-endian, into out; its length. */
+static CK_ULONG private_part(EVP_PKEY *pkey, const char *name, uint8_t *out)
+{
+    size_t len = 64;
+    BIGNUM *bn = NULL;
+    if (name == NULL && EVP_PKEY_is_a(pkey, "ED25519")) {
+        assert_int_equal(EVP_PKEY_get_raw_private_key(pkey, out, &len), 1);
+        return (CK_ULONG)len;
     }
-    CK_ATTRIBUTE private_template[] = {
+    assert_int_equal(EVP_PKEY_get_bn_param(
+                         pkey, name ? name : OSSL_PKEY_PARAM_PRIV_KEY, &bn),
+                     1);
+    int n = BN_bn2bin(bn, out);
+    BN_clear_free(bn);
+    return (CK_ULONG)n;
+}
+
+/* pkey imported as a token private key of k that signs, extractable or
+ * not. */
+static CK_OBJECT_HANDLE imported(const kind *k, EVP_PKEY *pkey,
+                                 CK_BBOOL extractable)
+{
+    static const struct {
+        CK_ATTRIBUTE_TYPE type;
+        const char *name;
+    } rsa_parts[] = {
+        {CKA_MODULUS, OSSL_PKEY_PARAM_RSA_N},
+        {CKA_PUBLIC_EXPONENT, OSSL_PKEY_PARAM_RSA_E},
+        {CKA_PRIVATE_EXPONENT, OSSL_PKEY_PARAM_RSA_D},
+        {CKA_PRIME_1, OSSL_PKEY_PARAM_RSA_FACTOR1},
+        {CKA_PRIME_2, OSSL_PKEY_PARAM_RSA_FACTOR2},
+        {CKA_EXPONENT_1, OSSL_PKEY_PARAM_RSA_EXPONENT1},
+        {CKA_EXPONENT_2, OSSL_PKEY_PARAM_RSA_EXPONENT2},
+        {CKA_COEFFICIENT, OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
+    };
+    uint8_t values[8][512];
+    CK_KEY_TYPE type = k->key_type;
+    CK_ATTRIBUTE template[13] = {
+        {CKA_CLASS, &private_class, sizeof(private_class)},
+        {CKA_KEY_TYPE, &type, sizeof(type)},
         {CKA_TOKEN, &yes, sizeof(yes)},
         {CKA_SIGN, &yes, sizeof(yes)},
         {CKA_EXTRACTABLE, &extractable, sizeof(extractable)},
     };
-    CK_MECHANISM mechanism = {k->generate, NULL, 0};
-    assert_int_equal(p11->C_GenerateKeyPair(
-                         session, &mechanism, public_template, public_count,
-                         private_template, 3, public_key, private_key),
+    CK_ULONG n = 5;
+    if (k->curve != NULL) {
+        template[n++] =
+            (CK_ATTRIBUTE){CKA_EC_PARAMS, (CK_BYTE_PTR)k->curve, k->curve_len};
+        template[n++] = (CK_ATTRIBUTE){CKA_VALUE, values[0],
+                                       private_part(pkey, NULL, values[0])};
+    } else {
+        for (size_t i = 0; i < 8; i++)
+            template[n++] = (CK_ATTRIBUTE){
+                rsa_parts[i].type, values[i],
+                private_part(pkey, rsa_parts[i].name, values[i])};
+    }
+    CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+    assert_int_equal(p11->C_CreateObject(session, template, n, &handle),
                      CKR_OK);
-}
-
-/* The public attributes of k's keys: what a private key must show as its
- * public key does. */
-static CK_ATTRIBUTE_TYPE public_attrs(const kind *k, size_t i)
-{
-    static const CK_ATTRIBUTE_TYPE rsa[] = {CKA_MODULUS, CKA_PUBLIC_EXPONENT};
-    static const CK_ATTRIBUTE_TYPE ec[] = {CKA_EC_PARAMS, CKA_EC_POINT};
-    return k->curve ? ec[i] : rsa[i];
+    OPENSSL_cleanse(values, sizeof(values));
+    return handle;
 }
 
 /* Reads attribute type of key into out (at most 1024 bytes); its length. */
@@ -114,81 +145,97 @@ static CK_ULONG read_attr(CK_OBJECT_HANDLE key, CK_ATTRIBUTE_TYPE type,
     return attr.ulValueLen;
 }
 
-/* key shows the public attributes of public_key. */
-static void same_public(const kind *k, CK_OBJECT_HANDLE key,
-                        CK_OBJECT_HANDLE public_key)
-{
-    for (size_t i = 0; i < 2; i++) {
-        uint8_t want[1024], got[1024];
-        CK_ULONG want_len = read_attr(public_key, public_attrs(k, i), want);
-        assert_int_equal(read_attr(key, public_attrs(k, i), got), want_len);
-        assert_memory_equal(got, want, want_len);
-    }
-}
-
-/* The bytes pkey's public key is in public_key's CKA_MODULUS or
- * CKA_EC_POINT (an OCTET STRING of the point). */
+/* key (a private key of k) shows pkey's public key: its CKA_MODULUS, or
+ * its CKA_EC_POINT (an OCTET STRING of the point) and CKA_EC_PARAMS. */
 static void openssl_public_is(const kind *k, EVP_PKEY *pkey,
-                              CK_OBJECT_HANDLE public_key)
+                              CK_OBJECT_HANDLE key)
 {
     uint8_t want[1024], got[1024];
-    CK_ULONG want_len =
-        read_attr(public_key, public_attrs(k, k->curve ? 1 : 0), want);
-    size_t got_len = 0;
-    if (k->curve == NULL) {
+    CK_ULONG got_len =
+        read_attr(key, k->curve ? CKA_EC_POINT : CKA_MODULUS, got);
+    size_t want_len = sizeof(want);
+    if (k->key_type == CKK_RSA) {
         BIGNUM *n = NULL;
         assert_int_equal(EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n),
                          1);
-        got_len = (size_t)BN_bn2bin(n, got);
+        want_len = (size_t)BN_bn2bin(n, want);
         BN_free(n);
-    } else {
+    } else if (k->key_type == CKK_EC) {
         assert_int_equal(EVP_PKEY_get_octet_string_param(
-                             pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, got,
-                             sizeof(got), &got_len),
+                             pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, want,
+                             sizeof(want), &want_len),
                          1);
-        assert_true(want_len > got_len); /* the OCTET STRING's header */
-        memmove(want, want + want_len - got_len, got_len);
-        want_len = got_len;
+    } else {
+        assert_int_equal(EVP_PKEY_get_raw_public_key(pkey, want, &want_len), 1);
+    }
+    if (k->curve != NULL) {
+        assert_int_equal(read_attr(key, CKA_EC_PARAMS, got), k->curve_len);
+        assert_memory_equal(got, k->curve, k->curve_len);
+        got_len = read_attr(key, CKA_EC_POINT, got);
+        assert_true(got_len == want_len + 2);
+        memmove(got, got + 2, want_len);
+        got_len = want_len;
     }
     assert_int_equal(got_len, want_len);
-    assert_memory_equal(got, want, got_len);
+    assert_memory_equal(got, want, want_len);
 }
 
-/* What k's mechanism signs: message, or its SHA-256 for CKM_ECDSA. */
-static size_t signed_data(const kind *k, uint8_t digest[32],
-                          const uint8_t **data)
+/* An ECDSA r || s signature of len bytes as DER into *der (free with
+ * OPENSSL_free); its length. */
+static size_t ecdsa_der(const uint8_t *signature, CK_ULONG len, uint8_t **der)
 {
-    *data = message;
-    if (k->sign != CKM_ECDSA)
-        return MESSAGE_LEN;
-    sha256(message, MESSAGE_LEN, digest);
-    *data = digest;
-    return 32;
+    ECDSA_SIG *sig = ECDSA_SIG_new();
+    int half = (int)len / 2;
+    assert_int_equal(ECDSA_SIG_set0(sig, BN_bin2bn(signature, half, NULL),
+                                    BN_bin2bn(signature + half, half, NULL)),
+                     1);
+    int der_len = i2d_ECDSA_SIG(sig, der);
+    ECDSA_SIG_free(sig);
+    assert_true(der_len > 0);
+    return (size_t)der_len;
 }
 
-/* A signature of message by key verifies with public_key. */
-static void signs_for(const kind *k, CK_OBJECT_HANDLE key,
-                      CK_OBJECT_HANDLE public_key)
+/* A signature by key (of k) of message (CKM_ECDSA: its SHA-256) verifies
+ * with OpenSSL's pkey. */
+static void signs_for(const kind *k, CK_OBJECT_HANDLE key, EVP_PKEY *pkey)
 {
     CK_MECHANISM mechanism = {k->sign, NULL, 0};
-    uint8_t signature[512], digest[32];
+    uint8_t signature[512], digest[32], *der = NULL;
     CK_ULONG len = sizeof(signature);
-    const uint8_t *data;
-    size_t data_len = signed_data(k, digest, &data);
+    bool ecdsa = k->sign == CKM_ECDSA;
+    const uint8_t *data = ecdsa ? digest : message;
+    size_t data_len = ecdsa ? sizeof(digest) : MESSAGE_LEN;
+    sha256(message, MESSAGE_LEN, digest);
     assert_int_equal(sign(&mechanism, key, data, data_len, signature, &len),
                      CKR_OK);
-    assert_int_equal(
-        verify(&mechanism, public_key, data, data_len, signature, len), CKR_OK);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pkey, NULL);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok;
+    if (ecdsa) {
+        size_t der_len = ecdsa_der(signature, len, &der);
+        ok = EVP_PKEY_verify_init(ctx) == 1 &&
+             EVP_PKEY_verify(ctx, der, der_len, data, data_len) == 1;
+    } else {
+        ok = EVP_DigestVerifyInit_ex(md, NULL, k->curve ? NULL : "SHA256", NULL,
+                                     NULL, pkey, NULL) == 1 &&
+             EVP_DigestVerify(md, signature, len, data, data_len) == 1;
+    }
+    OPENSSL_free(der);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_CTX_free(ctx);
+    assert_true(ok);
 }
 
-/* OpenSSL's AES-256 key wrap with padding (enc 1 wraps) of in, under the
- * known KEK, into out; its length, 0 when it does not unwrap. */
-static size_t local_kwp(int enc, const uint8_t *in, size_t len, uint8_t *out)
+/* OpenSSL's AES-256 key wrap, with padding or not (enc 1 wraps), of in
+ * under the known KEK into out; its length, 0 when it does not unwrap. */
+static size_t local_wrap(bool pad, int enc, const uint8_t *in, size_t len,
+                         uint8_t *out)
 {
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int n = 0, tail = 0;
-    int ok = EVP_CipherInit_ex2(ctx, EVP_aes_256_wrap_pad(), kek_bytes, NULL,
-                                enc, NULL) == 1 &&
+    int ok = EVP_CipherInit_ex2(
+                 ctx, pad ? EVP_aes_256_wrap_pad() : EVP_aes_256_wrap(),
+                 kek_bytes, NULL, enc, NULL) == 1 &&
              EVP_CipherUpdate(ctx, out, &n, in, (int)len) == 1 &&
              EVP_CipherFinal_ex(ctx, out + n, &tail) == 1;
     EVP_CIPHER_CTX_free(ctx);
@@ -209,113 +256,82 @@ static CK_RV unwrap_as(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE unwrapping,
                             (CK_BYTE_PTR)wrapped, len, template, 4, key);
 }
 
-/* Wraps k's private key with CKM_AES_KEY_WRAP_PAD (the length asked
- * first), checks the PKCS#8 inside with OpenSSL, unwraps it (a token or
- * session object) and signs with it. */
-static void round_trip(const kind *k, CK_BBOOL token)
+/* The PKCS#8 in wrapped (as OpenSSL unwraps it) holds pkey's key. */
+static void holds_pkcs8_of(bool pad, const uint8_t *wrapped, size_t len,
+                           EVP_PKEY *pkey)
 {
-    CK_MECHANISM kwp = {CKM_AES_KEY_WRAP_PAD, NULL, 0};
-    CK_OBJECT_HANDLE wrapping = kek(), public_key, private_key, unwrapped;
-    uint8_t wrapped[2048], plain[2048];
+    uint8_t plain[2048];
+    size_t plain_len = local_wrap(pad, 0, wrapped, len, plain);
+    const unsigned char *cursor = plain;
+    PKCS8_PRIV_KEY_INFO *info =
+        d2i_PKCS8_PRIV_KEY_INFO(NULL, &cursor, (long)plain_len);
+    assert_non_null(info);
+    assert_ptr_equal(cursor, plain + plain_len);
+    EVP_PKEY *inside = EVP_PKCS82PKEY(info);
+    assert_non_null(inside);
+    assert_int_equal(EVP_PKEY_eq(inside, pkey), 1);
+    EVP_PKEY_free(inside);
+    PKCS8_PRIV_KEY_INFO_free(info);
+    OPENSSL_cleanse(plain, sizeof(plain));
+}
+
+/* Wraps a key of k with mechanism (the length asked first), checks the
+ * PKCS#8 inside with OpenSSL, unwraps it (a token or session object):
+ * the new key shows the public key and signs for it. */
+static void round_trip(const kind *k, CK_MECHANISM_TYPE type, CK_BBOOL token)
+{
+    CK_MECHANISM mechanism = {type, NULL, 0};
+    CK_OBJECT_HANDLE wrapping = kek(), unwrapped;
+    EVP_PKEY *pkey = local_key(k);
+    CK_OBJECT_HANDLE key = imported(k, pkey, yes);
+    uint8_t wrapped[2048];
     CK_ULONG len = 0;
-    key_pair(k, yes, &public_key, &private_key);
     assert_int_equal(
-        p11->C_WrapKey(session, &kwp, wrapping, private_key, NULL, &len),
-        CKR_OK);
+        p11->C_WrapKey(session, &mechanism, wrapping, key, NULL, &len), CKR_OK);
     CK_ULONG asked = len;
+    len = sizeof(wrapped);
     assert_int_equal(
-        p11->C_WrapKey(session, &kwp, wrapping, private_key, wrapped, &len),
+        p11->C_WrapKey(session, &mechanism, wrapping, key, wrapped, &len),
         CKR_OK);
     assert_int_equal(len, asked);
-    size_t plain_len = local_kwp(0, wrapped, len, plain);
-    const unsigned char *cursor = plain;
-    EVP_PKEY *pkey = d2i_AutoPrivateKey(NULL, &cursor, (long)plain_len);
-    assert_non_null(pkey);
-    assert_ptr_equal(cursor, plain + plain_len);
-    openssl_public_is(k, pkey, public_key);
+    holds_pkcs8_of(type == CKM_AES_KEY_WRAP_PAD, wrapped, len, pkey);
+    assert_int_equal(unwrap_as(&mechanism, wrapping, wrapped, len, k->key_type,
+                               token, &unwrapped),
+                     CKR_OK);
+    openssl_public_is(k, pkey, unwrapped);
+    signs_for(k, unwrapped, pkey);
     EVP_PKEY_free(pkey);
-    assert_int_equal(
-        unwrap_as(&kwp, wrapping, wrapped, len, k->key_type, token, &unwrapped),
-        CKR_OK);
-    same_public(k, unwrapped, public_key);
-    signs_for(k, unwrapped, public_key);
 }
 
 static void an_rsa_key_wraps_as_pkcs8_and_unwraps(void **state)
 {
     (void)state;
-    round_trip(&rsa2048, yes);
+    round_trip(&rsa2048, CKM_AES_KEY_WRAP_PAD, yes);
 }
 
 static void a_p256_key_wraps_as_pkcs8_and_unwraps(void **state)
 {
     (void)state;
-    round_trip(&ec_p256, yes);
+    round_trip(&ec_p256, CKM_AES_KEY_WRAP_PAD, yes);
 }
 
 static void an_ed25519_key_wraps_as_pkcs8_and_unwraps(void **state)
 {
     (void)state;
-    round_trip(&ed25519, yes);
+    round_trip(&ed25519, CKM_AES_KEY_WRAP_PAD, yes);
 }
 
 static void a_private_key_unwraps_as_a_session_object(void **state)
 {
     (void)state;
-    round_trip(&ec_p256, no);
+    round_trip(&ec_p256, CKM_AES_KEY_WRAP_PAD, no);
 }
 
 /* An Ed25519 PKCS#8 (48 bytes) wraps without padding too. */
 static void aes_key_wrap_wraps_a_pkcs8_of_whole_blocks(void **state)
 {
     (void)state;
-    CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0};
-    CK_OBJECT_HANDLE wrapping = kek(), public_key, private_key, unwrapped;
-    uint8_t wrapped[256];
-    CK_ULONG len = sizeof(wrapped);
-    key_pair(&ed25519, yes, &public_key, &private_key);
-    assert_int_equal(
-        p11->C_WrapKey(session, &kw, wrapping, private_key, wrapped, &len),
-        CKR_OK);
-    assert_int_equal(len, 48 + 8);
-    assert_int_equal(
-        unwrap_as(&kw, wrapping, wrapped, len, CKK_EC_EDWARDS, yes, &unwrapped),
-        CKR_OK);
-    signs_for(&ed25519, unwrapped, public_key);
-}
-
-/* A signature of message by key verifies with OpenSSL's pkey (an
- * ECDSA r || s turned into DER first). */
-static void signs_for_openssl(const kind *k, CK_OBJECT_HANDLE key,
-                              EVP_PKEY *pkey)
-{
-    CK_MECHANISM mechanism = {k->sign, NULL, 0};
-    uint8_t signature[512], digest[32], *der = NULL;
-    CK_ULONG len = sizeof(signature);
-    const uint8_t *data;
-    size_t data_len = signed_data(k, digest, &data);
-    assert_int_equal(sign(&mechanism, key, data, data_len, signature, &len),
-                     CKR_OK);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pkey, NULL);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    int ok;
-    if (k->sign == CKM_ECDSA) {
-        ECDSA_SIG *sig = ECDSA_SIG_new();
-        ECDSA_SIG_set0(sig, BN_bin2bn(signature, (int)len / 2, NULL),
-                       BN_bin2bn(signature + len / 2, (int)len / 2, NULL));
-        int der_len = i2d_ECDSA_SIG(sig, &der);
-        ECDSA_SIG_free(sig);
-        ok = EVP_PKEY_verify_init(ctx) == 1 &&
-             EVP_PKEY_verify(ctx, der, (size_t)der_len, data, data_len) == 1;
-    } else {
-        ok = EVP_DigestVerifyInit_ex(md, NULL, k->curve ? NULL : "SHA256", NULL,
-                                     NULL, pkey, NULL) == 1 &&
-             EVP_DigestVerify(md, signature, len, data, data_len) == 1;
-    }
-    OPENSSL_free(der);
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_CTX_free(ctx);
-    assert_true(ok);
+    round_trip(&ed25519, CKM_AES_KEY_WRAP, yes);
 }
 
 /* A key of k made and wrapped by OpenSSL (its PKCS#8, AES-KWP) unwraps on
@@ -323,15 +339,12 @@ static void signs_for_openssl(const kind *k, CK_OBJECT_HANDLE key,
 static void openssl_wrapped(const kind *k)
 {
     CK_MECHANISM kwp = {CKM_AES_KEY_WRAP_PAD, NULL, 0};
-    EVP_PKEY *pkey =
-        k->curve == NULL ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
-        : k->key_type == CKK_EC ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")
-                                : EVP_PKEY_Q_keygen(NULL, NULL, k->openssl);
+    EVP_PKEY *pkey = local_key(k);
     PKCS8_PRIV_KEY_INFO *info = EVP_PKEY2PKCS8(pkey);
     uint8_t *der = NULL, wrapped[2048];
     int der_len = i2d_PKCS8_PRIV_KEY_INFO(info, &der);
     assert_true(der_len > 0);
-    size_t len = local_kwp(1, der, (size_t)der_len, wrapped);
+    size_t len = local_wrap(true, 1, der, (size_t)der_len, wrapped);
     OPENSSL_clear_free(der, (size_t)der_len);
     PKCS8_PRIV_KEY_INFO_free(info);
     CK_OBJECT_HANDLE unwrapped;
@@ -339,7 +352,7 @@ static void openssl_wrapped(const kind *k)
         unwrap_as(&kwp, kek(), wrapped, len, k->key_type, yes, &unwrapped),
         CKR_OK);
     openssl_public_is(k, pkey, unwrapped);
-    signs_for_openssl(k, unwrapped, pkey);
+    signs_for(k, unwrapped, pkey);
     EVP_PKEY_free(pkey);
 }
 
@@ -351,6 +364,28 @@ static void keys_wrapped_by_openssl_unwrap_and_sign(void **state)
     openssl_wrapped(&ed25519);
 }
 
+/* An RSA public key (of pkey) that wraps. */
+static CK_OBJECT_HANDLE rsa_wrapping_key(EVP_PKEY *pkey)
+{
+    CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
+    CK_KEY_TYPE rsa = CKK_RSA;
+    uint8_t modulus[512], exponent[8];
+    CK_ATTRIBUTE template[] = {
+        {CKA_CLASS, &public_class, sizeof(public_class)},
+        {CKA_KEY_TYPE, &rsa, sizeof(rsa)},
+        {CKA_TOKEN, &yes, sizeof(yes)},
+        {CKA_WRAP, &yes, sizeof(yes)},
+        {CKA_MODULUS, modulus,
+         private_part(pkey, OSSL_PKEY_PARAM_RSA_N, modulus)},
+        {CKA_PUBLIC_EXPONENT, exponent,
+         private_part(pkey, OSSL_PKEY_PARAM_RSA_E, exponent)},
+    };
+    CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+    assert_int_equal(p11->C_CreateObject(session, template, 6, &handle),
+                     CKR_OK);
+    return handle;
+}
+
 static void wrapping_refusals_have_the_standards_codes(void **state)
 {
     (void)state;
@@ -360,29 +395,25 @@ static void wrapping_refusals_have_the_standards_codes(void **state)
     CK_RSA_PKCS_OAEP_PARAMS sha1 = {CKM_SHA_1, CKG_MGF1_SHA1,
                                     CKZ_DATA_SPECIFIED, NULL, 0};
     CK_MECHANISM oaep = {CKM_RSA_PKCS_OAEP, &sha1, sizeof(sha1)};
-    CK_OBJECT_HANDLE wrapping = kek(), ec_public, ec_private, stays_public,
-                     stays, rsa_public, rsa_private;
-    key_pair(&ec_p256, yes, &ec_public, &ec_private);
-    key_pair(&ec_p256, no, &stays_public, &stays);
-    key_pair(&rsa2048, yes, &rsa_public, &rsa_private);
-    CK_OBJECT_HANDLE rsa_wrapping;
-    CK_ATTRIBUTE wrap_usage = {CKA_WRAP, &yes, sizeof(yes)};
-    assert_int_equal(
-        p11->C_CopyObject(session, rsa_public, &wrap_usage, 1, &rsa_wrapping),
-        CKR_OK);
+    EVP_PKEY *ec = local_key(&ec_p256), *rsa = local_key(&rsa2048);
+    CK_OBJECT_HANDLE wrapping = kek(), rsa_wrapping = rsa_wrapping_key(rsa);
+    CK_OBJECT_HANDLE ec_key = imported(&ec_p256, ec, yes);
+    CK_OBJECT_HANDLE stays = imported(&ec_p256, ec, no);
+    CK_OBJECT_HANDLE rsa_key = imported(&rsa2048, rsa, yes);
     uint8_t out[2048];
-    CK_ULONG len = 8;
+    CK_ULONG len;
     struct {
         CK_MECHANISM *mechanism;
         CK_OBJECT_HANDLE wrapping, key;
         CK_RV rv;
     } cases[] = {
         {&kwp, wrapping, stays, CKR_KEY_UNEXTRACTABLE},
-        {&cbc, wrapping, ec_private, CKR_MECHANISM_INVALID},
-        {&oaep, rsa_wrapping, ec_private, CKR_KEY_NOT_WRAPPABLE},
-        /* A P-256 PKCS#8 of 138 bytes is no multiple of 8. */
-        {&kw, wrapping, ec_private, CKR_KEY_SIZE_RANGE},
-        {&kwp, wrapping, rsa_private, CKR_BUFFER_TOO_SMALL},
+        {&cbc, wrapping, ec_key, CKR_MECHANISM_INVALID},
+        {&oaep, rsa_wrapping, ec_key, CKR_KEY_NOT_WRAPPABLE},
+        /* A P-256 PKCS#8 with its public key: 138 bytes, no multiple
+         * of 8. */
+        {&kw, wrapping, ec_key, CKR_KEY_SIZE_RANGE},
+        {&kwp, wrapping, rsa_key, CKR_BUFFER_TOO_SMALL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         len = 8;
@@ -391,29 +422,32 @@ static void wrapping_refusals_have_the_standards_codes(void **state)
         if (rv != cases[i].rv)
             fail_msg("case %zu: 0x%lx, wanted 0x%lx", i, rv, cases[i].rv);
     }
-    assert_true(len > 1200); /* the length a short buffer is told */
+    assert_true(len > 1200); /* what the short buffer is told */
     /* The mechanisms stay offered for what they wrap. */
     len = sizeof(out);
-    assert_int_equal(
-        p11->C_WrapKey(session, &kwp, wrapping, ec_private, out, &len), CKR_OK);
+    assert_int_equal(p11->C_WrapKey(session, &kwp, wrapping, ec_key, out, &len),
+                     CKR_OK);
+    EVP_PKEY_free(ec);
+    EVP_PKEY_free(rsa);
 }
 
 static void unwrapping_refusals_have_the_standards_codes(void **state)
 {
     (void)state;
     CK_MECHANISM kwp = {CKM_AES_KEY_WRAP_PAD, NULL, 0};
-    CK_OBJECT_HANDLE wrapping = kek(), public_key, private_key, key;
+    EVP_PKEY *pkey = local_key(&rsa2048);
+    CK_OBJECT_HANDLE wrapping = kek(), key;
+    CK_OBJECT_HANDLE to_wrap = imported(&rsa2048, pkey, yes);
     uint8_t wrapped[2048], bad[2048];
     CK_ULONG len = sizeof(wrapped);
-    key_pair(&rsa2048, yes, &public_key, &private_key);
     assert_int_equal(
-        p11->C_WrapKey(session, &kwp, wrapping, private_key, wrapped, &len),
+        p11->C_WrapKey(session, &kwp, wrapping, to_wrap, wrapped, &len),
         CKR_OK);
     memcpy(bad, wrapped, len);
     bad[5] ^= 1;
-    /* A wrapped non-key: OpenSSL's padded wrap of 40 bytes of zeros. */
+    /* A wrapped non-key: OpenSSL's padded wrap of 40 zero bytes. */
     uint8_t zeros[40] = {0}, no_key[64];
-    size_t no_key_len = local_kwp(1, zeros, sizeof(zeros), no_key);
+    size_t no_key_len = local_wrap(true, 1, zeros, sizeof(zeros), no_key);
     struct {
         const uint8_t *wrapped;
         size_t len;
@@ -436,6 +470,7 @@ static void unwrapping_refusals_have_the_standards_codes(void **state)
     }
     assert_int_equal(
         unwrap_as(&kwp, wrapping, wrapped, len, CKK_RSA, yes, &key), CKR_OK);
+    EVP_PKEY_free(pkey);
 }
 
 int main(void)
