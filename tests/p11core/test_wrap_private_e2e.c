@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "../../cli/import.h"
 #include "crypto_fixture.h"
 
 static const uint8_t kek_bytes[32] = {
@@ -72,67 +73,36 @@ static EVP_PKEY *local_key(const kind *k)
     return pkey;
 }
 
-/* A private value of pkey (the OpenSSL parameter name, or NULL: the EC
- * scalar or Ed25519 raw key), big-endian, into out; its length. */
-static CK_ULONG private_part(EVP_PKEY *pkey, const char *name, uint8_t *out)
+/* pkey imported as a token private key that signs, extractable or not:
+ * RSA and EC by the template `p11kmip import` makes (cli/), Ed25519 with
+ * its curve and raw private key (RFC 8410). */
+static CK_OBJECT_HANDLE imported(EVP_PKEY *pkey, CK_BBOOL extractable)
 {
-    size_t len = 64;
-    BIGNUM *bn = NULL;
-    if (name == NULL && EVP_PKEY_is_a(pkey, "ED25519")) {
-        assert_int_equal(EVP_PKEY_get_raw_private_key(pkey, out, &len), 1);
-        return (CK_ULONG)len;
-    }
-    assert_int_equal(EVP_PKEY_get_bn_param(
-                         pkey, name ? name : OSSL_PKEY_PARAM_PRIV_KEY, &bn),
-                     1);
-    int n = BN_bn2bin(bn, out);
-    BN_clear_free(bn);
-    return (CK_ULONG)n;
-}
-
-/* pkey imported as a token private key of k that signs, extractable or
- * not. */
-static CK_OBJECT_HANDLE imported(const kind *k, EVP_PKEY *pkey,
-                                 CK_BBOOL extractable)
-{
-    static const struct {
-        CK_ATTRIBUTE_TYPE type;
-        const char *name;
-    } rsa_parts[] = {
-        {CKA_MODULUS, OSSL_PKEY_PARAM_RSA_N},
-        {CKA_PUBLIC_EXPONENT, OSSL_PKEY_PARAM_RSA_E},
-        {CKA_PRIVATE_EXPONENT, OSSL_PKEY_PARAM_RSA_D},
-        {CKA_PRIME_1, OSSL_PKEY_PARAM_RSA_FACTOR1},
-        {CKA_PRIME_2, OSSL_PKEY_PARAM_RSA_FACTOR2},
-        {CKA_EXPONENT_1, OSSL_PKEY_PARAM_RSA_EXPONENT1},
-        {CKA_EXPONENT_2, OSSL_PKEY_PARAM_RSA_EXPONENT2},
-        {CKA_COEFFICIENT, OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
-    };
-    uint8_t values[8][512];
-    CK_KEY_TYPE type = k->key_type;
-    CK_ATTRIBUTE template[13] = {
-        {CKA_CLASS, &private_class, sizeof(private_class)},
-        {CKA_KEY_TYPE, &type, sizeof(type)},
-        {CKA_TOKEN, &yes, sizeof(yes)},
-        {CKA_SIGN, &yes, sizeof(yes)},
-        {CKA_EXTRACTABLE, &extractable, sizeof(extractable)},
-    };
-    CK_ULONG n = 5;
-    if (k->curve != NULL) {
-        template[n++] =
-            (CK_ATTRIBUTE){CKA_EC_PARAMS, (CK_BYTE_PTR)k->curve, k->curve_len};
-        template[n++] = (CK_ATTRIBUTE){CKA_VALUE, values[0],
-                                       private_part(pkey, NULL, values[0])};
-    } else {
-        for (size_t i = 0; i < 8; i++)
-            template[n++] = (CK_ATTRIBUTE){
-                rsa_parts[i].type, values[i],
-                private_part(pkey, rsa_parts[i].name, values[i])};
-    }
+    cli_template t = {0};
+    uint8_t raw[32];
+    size_t raw_len = sizeof(raw);
+    CK_KEY_TYPE edwards = CKK_EC_EDWARDS;
+    if (EVP_PKEY_is_a(pkey, "ED25519"))
+        assert_true(EVP_PKEY_get_raw_private_key(pkey, raw, &raw_len) == 1 &&
+                    cli_template_add(&t, CKA_CLASS, &private_class,
+                                     sizeof(private_class)) == 0 &&
+                    cli_template_add(&t, CKA_KEY_TYPE, &edwards,
+                                     sizeof(edwards)) == 0 &&
+                    cli_template_add(&t, CKA_EC_PARAMS, ed25519_oid,
+                                     sizeof(ed25519_oid)) == 0 &&
+                    cli_template_add(&t, CKA_VALUE, raw, raw_len) == 0 &&
+                    cli_template_add(&t, CKA_SIGN, &yes, sizeof(yes)) == 0);
+    else
+        assert_int_equal(cli_template_private_key(pkey, &t), 0);
+    assert_int_equal(cli_template_add(&t, CKA_TOKEN, &yes, sizeof(yes)), 0);
+    assert_int_equal(cli_template_add(&t, CKA_EXTRACTABLE, &extractable,
+                                      sizeof(extractable)),
+                     0);
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
-    assert_int_equal(p11->C_CreateObject(session, template, n, &handle),
+    assert_int_equal(p11->C_CreateObject(session, t.attrs, t.count, &handle),
                      CKR_OK);
-    OPENSSL_cleanse(values, sizeof(values));
+    cli_template_clear(&t);
+    OPENSSL_cleanse(raw, sizeof(raw));
     return handle;
 }
 
@@ -283,7 +253,7 @@ static void round_trip(const kind *k, CK_MECHANISM_TYPE type, CK_BBOOL token)
     CK_MECHANISM mechanism = {type, NULL, 0};
     CK_OBJECT_HANDLE wrapping = kek(), unwrapped;
     EVP_PKEY *pkey = local_key(k);
-    CK_OBJECT_HANDLE key = imported(k, pkey, yes);
+    CK_OBJECT_HANDLE key = imported(pkey, yes);
     uint8_t wrapped[2048];
     CK_ULONG len = 0;
     assert_int_equal(
@@ -367,22 +337,13 @@ static void keys_wrapped_by_openssl_unwrap_and_sign(void **state)
 /* An RSA public key (of pkey) that wraps. */
 static CK_OBJECT_HANDLE rsa_wrapping_key(EVP_PKEY *pkey)
 {
-    CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
-    CK_KEY_TYPE rsa = CKK_RSA;
-    uint8_t modulus[512], exponent[8];
-    CK_ATTRIBUTE template[] = {
-        {CKA_CLASS, &public_class, sizeof(public_class)},
-        {CKA_KEY_TYPE, &rsa, sizeof(rsa)},
-        {CKA_TOKEN, &yes, sizeof(yes)},
-        {CKA_WRAP, &yes, sizeof(yes)},
-        {CKA_MODULUS, modulus,
-         private_part(pkey, OSSL_PKEY_PARAM_RSA_N, modulus)},
-        {CKA_PUBLIC_EXPONENT, exponent,
-         private_part(pkey, OSSL_PKEY_PARAM_RSA_E, exponent)},
-    };
+    cli_template t = {0};
+    assert_int_equal(cli_template_public_key(pkey, &t), 0);
+    assert_int_equal(cli_template_add(&t, CKA_WRAP, &yes, sizeof(yes)), 0);
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
-    assert_int_equal(p11->C_CreateObject(session, template, 6, &handle),
+    assert_int_equal(p11->C_CreateObject(session, t.attrs, t.count, &handle),
                      CKR_OK);
+    cli_template_clear(&t);
     return handle;
 }
 
@@ -397,9 +358,9 @@ static void wrapping_refusals_have_the_standards_codes(void **state)
     CK_MECHANISM oaep = {CKM_RSA_PKCS_OAEP, &sha1, sizeof(sha1)};
     EVP_PKEY *ec = local_key(&ec_p256), *rsa = local_key(&rsa2048);
     CK_OBJECT_HANDLE wrapping = kek(), rsa_wrapping = rsa_wrapping_key(rsa);
-    CK_OBJECT_HANDLE ec_key = imported(&ec_p256, ec, yes);
-    CK_OBJECT_HANDLE stays = imported(&ec_p256, ec, no);
-    CK_OBJECT_HANDLE rsa_key = imported(&rsa2048, rsa, yes);
+    CK_OBJECT_HANDLE ec_key = imported(ec, yes);
+    CK_OBJECT_HANDLE stays = imported(ec, no);
+    CK_OBJECT_HANDLE rsa_key = imported(rsa, yes);
     uint8_t out[2048];
     CK_ULONG len;
     struct {
@@ -437,7 +398,7 @@ static void unwrapping_refusals_have_the_standards_codes(void **state)
     CK_MECHANISM kwp = {CKM_AES_KEY_WRAP_PAD, NULL, 0};
     EVP_PKEY *pkey = local_key(&rsa2048);
     CK_OBJECT_HANDLE wrapping = kek(), key;
-    CK_OBJECT_HANDLE to_wrap = imported(&rsa2048, pkey, yes);
+    CK_OBJECT_HANDLE to_wrap = imported(pkey, yes);
     uint8_t wrapped[2048], bad[2048];
     CK_ULONG len = sizeof(wrapped);
     assert_int_equal(
