@@ -7,7 +7,8 @@ unwraps a key wrapped locally, and encrypts with it as OpenSSL does. The
 same with RSA OAEP: wrapped under an RSA public key (its hash, MGF1 hash
 and label from the Cryptographic Parameters), unwrapped under the private
 key. Private keys (RSA, EC, Ed25519) are wrapped as their PKCS#8 and
-registered from a wrapped PKCS#8, with hostile blobs refused; a private
+registered from a wrapped PKCS#8 (also one padded with zeros to whole
+blocks, as SoftHSM2 wraps it), with hostile blobs refused; a private
 key's public half is got as X.509 even when it is Sensitive. Runs under
 integration/with_server.py --server kmipd."""
 
@@ -440,6 +441,25 @@ class PrivateKeys(unittest.TestCase):
             self.assertTrue(result.ok, result)
             self.assertEqual(self.public_half(result.uid()),
                              key.public_key().public_bytes(*SPKI))
+
+    def test_a_pkcs8_padded_with_zeros_to_whole_blocks_registers(self):
+        """As SoftHSM2 wraps a PKCS#8 with RFC 3394: fewer than 8 zeros
+        are padding; more, or another byte, are not."""
+        key = self.keys[1]
+        der = key.private_bytes(*PKCS8)
+        pad = -len(der) % 8
+        self.assertTrue(pad > 0)
+        for tail, ok in ((bytes(pad), True), (bytes(pad + 8), False),
+                         (bytes(pad - 1) + b"\1", False)):
+            result = register_private(
+                self.conn, key, data=self.unwrap_data(KW),
+                value=aes_key_wrap(self.kek, der + tail))
+            self.assertEqual(result.ok, ok, result)
+            if ok:
+                self.assertEqual(self.public_half(result.uid()),
+                                 key.public_key().public_bytes(*SPKI))
+            else:
+                self.assertEqual(result.reason, R.INVALID_FIELD.value)
 
     def test_hostile_wrapped_private_keys_are_refused(self):
         rsa_key, ec_key = self.keys[0], self.keys[1]

@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature)
 from cryptography.hazmat.primitives.keywrap import (
-    aes_key_unwrap, aes_key_unwrap_with_padding, aes_key_wrap_with_padding)
+    aes_key_unwrap, aes_key_unwrap_with_padding, aes_key_wrap,
+    aes_key_wrap_with_padding)
 from PyKCS11 import *  # noqa: F401,F403 (the CK* constants)
 
 from differential_cases import case, created, read_all, wrap_secret
@@ -165,7 +166,14 @@ def private_key_wrapping(token, record):
                                 Mechanism(CKM_AES_KEY_WRAP))
     record["p256_wrap_kw"] = (pkcs8_holds(wrapped, False, keys()[1][2])
                               if wrapped else rv)
-    name, key_type, _, values = keys()[1]
+    name, key_type, key, values = keys()[1]
+    # A PKCS#8 padded with zeros to whole blocks, as SoftHSM2 wraps it.
+    der = key.private_bytes(serialization.Encoding.DER,
+                            serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    record["p256_unwrap_zero_padded"] = unwrapped(
+        token, kek, aes_key_wrap(KEK, der + bytes(-len(der) % 8)), key_type,
+        Mechanism(CKM_AES_KEY_WRAP))[0]
     stays = private_key(token, name + "-stays", key_type, values, False)
     record["wrap_unextractable"] = token.attempt(
         token.session.wrapKey, kek, stays, Mechanism(CKM_AES_KEY_WRAP_PAD))[0]

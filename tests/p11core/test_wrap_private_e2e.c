@@ -4,8 +4,9 @@
  * Ed25519 keys made by OpenSSL and imported extractable, wrapped on the
  * server as PKCS#8 with AES key wrap (with padding) and checked against
  * OpenSSL locally, unwrapped into new keys that show the same public key
- * and sign for OpenSSL; a PKCS#8 wrapped by OpenSSL unwrapped and used;
- * every refusal with its code. */
+ * and sign for OpenSSL; a PKCS#8 wrapped by OpenSSL (also padded with
+ * zeros, as SoftHSM2 wraps it) unwrapped and used; every refusal with its
+ * code. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -334,6 +335,36 @@ static void keys_wrapped_by_openssl_unwrap_and_sign(void **state)
     openssl_wrapped(&ed25519);
 }
 
+/* SoftHSM2 pads a PKCS#8 with zero bytes to whole blocks for
+ * CKM_AES_KEY_WRAP: such a key unwraps (fewer than 8 zeros) and signs;
+ * more zeros, or another byte, are no padding. */
+static void a_pkcs8_padded_with_zeros_unwraps(void **state)
+{
+    (void)state;
+    CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0};
+    CK_OBJECT_HANDLE wrapping = kek(), key;
+    EVP_PKEY *pkey = local_key(&ec_p256);
+    PKCS8_PRIV_KEY_INFO *info = EVP_PKEY2PKCS8(pkey);
+    uint8_t padded[160] = {0}, *der = padded, wrapped[176];
+    int der_len = i2d_PKCS8_PRIV_KEY_INFO(info, &der);
+    PKCS8_PRIV_KEY_INFO_free(info);
+    size_t blocks = ((size_t)der_len + 7) / 8 * 8;
+    assert_true(der_len > 0 && blocks > (size_t)der_len);
+    size_t len = local_wrap(false, 1, padded, blocks, wrapped);
+    assert_int_equal(unwrap_as(&kw, wrapping, wrapped, len, CKK_EC, yes, &key),
+                     CKR_OK);
+    signs_for(&ec_p256, key, pkey);
+    len = local_wrap(false, 1, padded, blocks + 8, wrapped);
+    assert_int_equal(unwrap_as(&kw, wrapping, wrapped, len, CKK_EC, yes, &key),
+                     CKR_WRAPPED_KEY_INVALID);
+    padded[blocks - 1] = 1;
+    len = local_wrap(false, 1, padded, blocks, wrapped);
+    assert_int_equal(unwrap_as(&kw, wrapping, wrapped, len, CKK_EC, yes, &key),
+                     CKR_WRAPPED_KEY_INVALID);
+    OPENSSL_cleanse(padded, sizeof(padded));
+    EVP_PKEY_free(pkey);
+}
+
 /* An RSA public key (of pkey) that wraps. */
 static CK_OBJECT_HANDLE rsa_wrapping_key(EVP_PKEY *pkey)
 {
@@ -443,6 +474,7 @@ int main(void)
         cmocka_unit_test(a_private_key_unwraps_as_a_session_object),
         cmocka_unit_test(aes_key_wrap_wraps_a_pkcs8_of_whole_blocks),
         cmocka_unit_test(keys_wrapped_by_openssl_unwrap_and_sign),
+        cmocka_unit_test(a_pkcs8_padded_with_zeros_unwraps),
         cmocka_unit_test(wrapping_refusals_have_the_standards_codes),
         cmocka_unit_test(unwrapping_refusals_have_the_standards_codes),
     };
