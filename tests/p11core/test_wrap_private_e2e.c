@@ -37,14 +37,19 @@ typedef struct kind {
     CK_MECHANISM_TYPE sign;
     const CK_BYTE *curve; /* NULL: RSA-2048 */
     CK_ULONG curve_len;
+    const char *openssl_curve; /* an EC key's */
 } kind;
 
-static const kind rsa2048 = {CKK_RSA, CKM_SHA256_RSA_PKCS, NULL, 0};
-static const kind ec_p256 = {CKK_EC, CKM_ECDSA, p256, sizeof(p256)};
+static const kind rsa2048 = {CKK_RSA, CKM_SHA256_RSA_PKCS, NULL, 0, NULL};
+static const CK_BYTE p384[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+static const kind ec_p256 = {CKK_EC, CKM_ECDSA, p256, sizeof(p256), "P-256"};
+static const kind ec_p384 = {CKK_EC, CKM_ECDSA, p384, sizeof(p384), "P-384"};
+static const kind ec_p521 = {CKK_EC, CKM_ECDSA, p521, sizeof(p521), "P-521"};
 static const kind ed25519 = {CKK_EC_EDWARDS, CKM_EDDSA, ed25519_oid,
-                             sizeof(ed25519_oid)};
+                             sizeof(ed25519_oid), NULL};
 
-static CK_OBJECT_HANDLE kek(void)
+/* The known AES key, which wraps (and unwraps) or only unwraps. */
+static CK_OBJECT_HANDLE kek_that(CK_BBOOL wraps)
 {
     CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
     CK_KEY_TYPE aes = CKK_AES;
@@ -53,7 +58,7 @@ static CK_OBJECT_HANDLE kek(void)
         {CKA_KEY_TYPE, &aes, sizeof(aes)},
         {CKA_TOKEN, &yes, sizeof(yes)},
         {CKA_VALUE, (CK_BYTE_PTR)kek_bytes, sizeof(kek_bytes)},
-        {CKA_WRAP, &yes, sizeof(yes)},
+        {CKA_WRAP, &wraps, sizeof(wraps)},
         {CKA_UNWRAP, &yes, sizeof(yes)},
     };
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
@@ -62,22 +67,29 @@ static CK_OBJECT_HANDLE kek(void)
     return handle;
 }
 
+static CK_OBJECT_HANDLE kek(void)
+{
+    return kek_that(yes);
+}
+
 /* A key of k made by OpenSSL. */
 static EVP_PKEY *local_key(const kind *k)
 {
     EVP_PKEY *pkey = k->key_type == CKK_RSA
                          ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
                      : k->key_type == CKK_EC
-                         ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")
+                         ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", k->openssl_curve)
                          : EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     assert_non_null(pkey);
     return pkey;
 }
 
-/* pkey imported as a token private key that signs, extractable or not:
+/* pkey imported as a token private key that signs, extractable or not,
+ * wrapped under trusted keys only or not:
  * RSA and EC by the template `p11kmip import` makes (cli/), Ed25519 with
  * its curve and raw private key (RFC 8410). */
-static CK_OBJECT_HANDLE imported(EVP_PKEY *pkey, CK_BBOOL extractable)
+static CK_OBJECT_HANDLE imported(EVP_PKEY *pkey, CK_BBOOL extractable,
+                                 CK_BBOOL trusted_only)
 {
     cli_template t = {0};
     uint8_t raw[32];
@@ -96,6 +108,9 @@ static CK_OBJECT_HANDLE imported(EVP_PKEY *pkey, CK_BBOOL extractable)
     else
         assert_int_equal(cli_template_private_key(pkey, &t), 0);
     assert_int_equal(cli_template_add(&t, CKA_TOKEN, &yes, sizeof(yes)), 0);
+    assert_int_equal(cli_template_add(&t, CKA_WRAP_WITH_TRUSTED, &trusted_only,
+                                      sizeof(trusted_only)),
+                     0);
     assert_int_equal(cli_template_add(&t, CKA_EXTRACTABLE, &extractable,
                                       sizeof(extractable)),
                      0);
@@ -143,8 +158,8 @@ static void openssl_public_is(const kind *k, EVP_PKEY *pkey,
         assert_int_equal(read_attr(key, CKA_EC_PARAMS, got), k->curve_len);
         assert_memory_equal(got, k->curve, k->curve_len);
         got_len = read_attr(key, CKA_EC_POINT, got);
-        assert_true(got_len == want_len + 2);
-        memmove(got, got + 2, want_len);
+        assert_true(got_len > want_len);
+        memmove(got, got + got_len - want_len, want_len);
         got_len = want_len;
     }
     assert_int_equal(got_len, want_len);
@@ -254,7 +269,7 @@ static void round_trip(const kind *k, CK_MECHANISM_TYPE type, CK_BBOOL token)
     CK_MECHANISM mechanism = {type, NULL, 0};
     CK_OBJECT_HANDLE wrapping = kek(), unwrapped;
     EVP_PKEY *pkey = local_key(k);
-    CK_OBJECT_HANDLE key = imported(pkey, yes);
+    CK_OBJECT_HANDLE key = imported(pkey, yes, no);
     uint8_t wrapped[2048];
     CK_ULONG len = 0;
     assert_int_equal(
@@ -296,6 +311,13 @@ static void a_private_key_unwraps_as_a_session_object(void **state)
 {
     (void)state;
     round_trip(&ec_p256, CKM_AES_KEY_WRAP_PAD, no);
+}
+
+static void p384_and_p521_keys_wrap_as_pkcs8_and_unwrap(void **state)
+{
+    (void)state;
+    round_trip(&ec_p384, CKM_AES_KEY_WRAP_PAD, yes);
+    round_trip(&ec_p521, CKM_AES_KEY_WRAP_PAD, yes);
 }
 
 /* An Ed25519 PKCS#8 (48 bytes) wraps without padding too. */
@@ -389,9 +411,10 @@ static void wrapping_refusals_have_the_standards_codes(void **state)
     CK_MECHANISM oaep = {CKM_RSA_PKCS_OAEP, &sha1, sizeof(sha1)};
     EVP_PKEY *ec = local_key(&ec_p256), *rsa = local_key(&rsa2048);
     CK_OBJECT_HANDLE wrapping = kek(), rsa_wrapping = rsa_wrapping_key(rsa);
-    CK_OBJECT_HANDLE ec_key = imported(ec, yes);
-    CK_OBJECT_HANDLE stays = imported(ec, no);
-    CK_OBJECT_HANDLE rsa_key = imported(rsa, yes);
+    CK_OBJECT_HANDLE ec_key = imported(ec, yes, no);
+    CK_OBJECT_HANDLE stays = imported(ec, no, no);
+    CK_OBJECT_HANDLE rsa_key = imported(rsa, yes, no);
+    CK_OBJECT_HANDLE trusted_only = imported(ec, yes, yes);
     uint8_t out[2048];
     CK_ULONG len;
     struct {
@@ -400,6 +423,8 @@ static void wrapping_refusals_have_the_standards_codes(void **state)
         CK_RV rv;
     } cases[] = {
         {&kwp, wrapping, stays, CKR_KEY_UNEXTRACTABLE},
+        {&kwp, wrapping, trusted_only, CKR_KEY_NOT_WRAPPABLE},
+        {&kwp, kek_that(no), ec_key, CKR_KEY_FUNCTION_NOT_PERMITTED},
         {&cbc, wrapping, ec_key, CKR_MECHANISM_INVALID},
         {&oaep, rsa_wrapping, ec_key, CKR_KEY_NOT_WRAPPABLE},
         /* A P-256 PKCS#8 with its public key: 138 bytes, no multiple
@@ -429,7 +454,7 @@ static void unwrapping_refusals_have_the_standards_codes(void **state)
     CK_MECHANISM kwp = {CKM_AES_KEY_WRAP_PAD, NULL, 0};
     EVP_PKEY *pkey = local_key(&rsa2048);
     CK_OBJECT_HANDLE wrapping = kek(), key;
-    CK_OBJECT_HANDLE to_wrap = imported(pkey, yes);
+    CK_OBJECT_HANDLE to_wrap = imported(pkey, yes, no);
     uint8_t wrapped[2048], bad[2048];
     CK_ULONG len = sizeof(wrapped);
     assert_int_equal(
@@ -470,6 +495,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_rsa_key_wraps_as_pkcs8_and_unwraps),
         cmocka_unit_test(a_p256_key_wraps_as_pkcs8_and_unwraps),
+        cmocka_unit_test(p384_and_p521_keys_wrap_as_pkcs8_and_unwrap),
         cmocka_unit_test(an_ed25519_key_wraps_as_pkcs8_and_unwraps),
         cmocka_unit_test(a_private_key_unwraps_as_a_session_object),
         cmocka_unit_test(aes_key_wrap_wraps_a_pkcs8_of_whole_blocks),
