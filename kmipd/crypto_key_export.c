@@ -54,7 +54,8 @@ static kmip_rc export_asymmetric(uint32_t object_type, const EVP_PKEY *pkey,
     int selection = private_key ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
     if (format == KMIP_KEY_FORMAT_TYPE_PKCS_8 && private_key)
         return kmipd_encode_private(pkey, out, status);
-    if (format == KMIP_KEY_FORMAT_TYPE_X_509 && !private_key)
+    /* A private key's X.509 form is its public half. */
+    if (format == KMIP_KEY_FORMAT_TYPE_X_509)
         return kmipd_encode_public(pkey, out, status);
     if ((format == KMIP_KEY_FORMAT_TYPE_PKCS_1 && rsa) ||
         (format == KMIP_KEY_FORMAT_TYPE_EC_PRIVATE_KEY && ec && private_key))

@@ -2,7 +2,8 @@
 /* Get: an object's value, keys converted to the Key Format Type asked
  * for. Private keys, symmetric keys and Secret Data are returned only
  * when the object is exportable (kmipd_export_allowed), or wrapped when
- * extractable (ops_key_wrap.c). */
+ * extractable (ops_key_wrap.c); a private key's public half (Key Format
+ * Type X.509) always. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,18 @@ static bool check_get_args(kmipd_call *call, const kmip_get_args *args)
     return true;
 }
 
+/* Whether Get may return obj's value in format, unwrapped (spec NULL)
+ * or wrapped. */
+static bool get_allowed(const kmipd_object *obj, uint32_t format,
+                        const kmip_item *spec)
+{
+    if (spec != NULL)
+        return kmipd_get_wrap_allowed(obj);
+    return kmipd_export_allowed(obj) ||
+           (obj->object_type == KMIP_OBJECT_TYPE_PRIVATE_KEY &&
+            format == KMIP_KEY_FORMAT_TYPE_X_509);
+}
+
 bool kmipd_op_get(kmipd_call *call)
 {
     kmip_get_args args;
@@ -210,8 +223,7 @@ bool kmipd_op_get(kmipd_call *call)
     key_value value = {0};
     bool ok;
     const kmip_item *spec = args.key_wrapping_specification;
-    if (spec == NULL ? !kmipd_export_allowed(obj)
-                     : !kmipd_get_wrap_allowed(obj))
+    if (!get_allowed(obj, args.key_format_type, spec))
         ok = not_exportable(call, obj, spec != NULL);
     else if (obj->material == NULL)
         ok = kmipd_fail(call, KMIP_RESULT_REASON_KEY_VALUE_NOT_PRESENT,

@@ -7,7 +7,9 @@
  * public key (wrapping) or private key (unwrapping) with RSA OAEP, its
  * hash, MGF1 hash and label from the Cryptographic Parameters. A key is
  * wrapped when Extractable, even if Sensitive; the wrapping key needs the
- * Wrap Key usage. */
+ * Wrap Key usage. A private key is its PKCS#8, which may come unwrapped
+ * with zero bytes padding it to whole blocks (SoftHSM2's RFC 3394
+ * wrapping): they are dropped. */
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,11 +228,42 @@ bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
            kmipd_fail_nomem(call);
 }
 
+/* The length of the DER SEQUENCE at the start of der (len bytes), or 0. */
+static size_t sequence_len(const uint8_t *der, size_t len)
+{
+    if (len < 2 || der[0] != 0x30)
+        return 0;
+    if (der[1] < 0x80)
+        return 2 + (size_t)der[1];
+    size_t count = der[1] & 0x7fu, body = 0;
+    if (count == 0 || count > 3 || len < 2 + count)
+        return 0;
+    for (size_t i = 0; i < count; i++)
+        body = body << 8 | der[2 + i];
+    return 2 + count + body;
+}
+
+/* A private key's PKCS#8 without the zero bytes (fewer than 8) that pad
+ * it to whole blocks, as SoftHSM2 wraps it with RFC 3394. */
+static void drop_block_padding(kmip_object *object)
+{
+    size_t der_len = sequence_len(object->value.data, object->value.len);
+    if (object->object_type != KMIP_OBJECT_TYPE_PRIVATE_KEY || der_len == 0 ||
+        der_len >= object->value.len || object->value.len - der_len >= 8)
+        return;
+    for (size_t i = der_len; i < object->value.len; i++)
+        if (object->value.data[i] != 0)
+            return;
+    object->value.len = der_len;
+}
+
 bool kmipd_register_unwrap(kmipd_call *call, kmip_object *object,
                            kmipd_buf *plain)
 {
     bool ok =
         crypt_value(call, object->wrapping_data, object, plain, 0) != NULL;
     object->wrapping_data = NULL;
+    if (ok)
+        drop_block_padding(object);
     return ok;
 }

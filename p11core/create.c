@@ -76,7 +76,7 @@ static p11_reply register_object(p11_session *session, void *args,
     p11_reply reply = p11_reply_local(rv);
     if (rv == CKR_OK)
         reply = p11_register_new(session, import->object.object_type, attrs,
-                                 object, request->handle);
+                                 object, false, request->handle);
     kmip_item_free(object);
     kmip_item_free(attrs);
     return reply;
@@ -84,7 +84,7 @@ static p11_reply register_object(p11_session *session, void *args,
 
 p11_reply p11_register_new(p11_session *session, uint32_t object_type,
                            const kmip_item *attrs, const kmip_item *object,
-                           CK_OBJECT_HANDLE *handle)
+                           bool keep_public_half, CK_OBJECT_HANDLE *handle)
 {
     kmip_version version;
     CK_RV rv = p11_kmip_version(session, &version);
@@ -92,8 +92,9 @@ p11_reply p11_register_new(p11_session *session, uint32_t object_type,
     if (rv != CKR_OK)
         return p11_reply_local(rv);
     kmip_register_args reg = {object_type, attrs, object};
-    return p11_make_object(session, version, KMIP_OPERATION_REGISTER,
-                           kmip_register_request(version, &reg), handle);
+    return p11_make_key(session, version, KMIP_OPERATION_REGISTER,
+                        kmip_register_request(version, &reg), keep_public_half,
+                        handle);
 }
 
 /* A session object of a class that holds no secret: kept in the

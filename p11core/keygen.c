@@ -367,7 +367,7 @@ static p11_reply generate_pair_once(p11_session *session, void *args,
         rv = CKR_DEVICE_ERROR;
     if (rv == CKR_OK)
         p11_keep_public_half(session, version, result.private_uid,
-                             result.public_uid);
+                             result.public_uid, 0);
     if (rv == CKR_OK)
         rv = p11_new_handle(session, result.public_uid, request->pub);
     if (rv == CKR_OK)

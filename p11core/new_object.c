@@ -135,11 +135,21 @@ p11_reply p11_make_object(p11_session *session, kmip_version version,
                           uint32_t operation, kmip_item *payload,
                           CK_OBJECT_HANDLE *handle)
 {
+    return p11_make_key(session, version, operation, payload, false, handle);
+}
+
+p11_reply p11_make_key(p11_session *session, kmip_version version,
+                       uint32_t operation, kmip_item *payload,
+                       bool keep_public_half, CK_OBJECT_HANDLE *handle)
+{
     kmip_response *resp = NULL;
     const kmip_item *out;
     p11_reply reply = p11_create_and_activate(session, version, operation,
                                               payload, &resp, &out);
 
+    if (reply.rv == CKR_OK && keep_public_half)
+        p11_keep_public_half(session, version, created_uid(out),
+                             created_uid(out), KMIP_KEY_FORMAT_TYPE_X_509);
     if (reply.rv == CKR_OK)
         reply.rv = p11_new_handle(session, created_uid(out), handle);
     kmip_response_free(resp);

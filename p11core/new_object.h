@@ -31,6 +31,13 @@ p11_reply p11_make_object(p11_session *session, kmip_version version,
                           uint32_t operation, kmip_item *payload,
                           CK_OBJECT_HANDLE *handle);
 
+/* p11_make_object, and when keep_public_half (a private key whose value
+ * the module never saw: C_UnwrapKey) the key first keeps its public half
+ * as the server gives it (p11_keep_public_half, Key Format Type X.509). */
+p11_reply p11_make_key(p11_session *session, kmip_version version,
+                       uint32_t operation, kmip_item *payload,
+                       bool keep_public_half, CK_OBJECT_HANDLE *handle);
+
 /* Makes one object, sending extras (P11_SEND_* of attrmap.h) besides
  * Name and usage. */
 typedef p11_reply p11_create_fn(p11_session *session, void *args,
@@ -66,15 +73,19 @@ CK_RV p11_create_object(p11_session *session, const CK_ATTRIBUTE *templ,
 
 /* public_half.c: after a new key pair, stores a copy of the public key
  * with the private key (x-pkcs11-public-key), when the slot takes custom
- * attributes: two round trips. Failures are logged only. */
+ * attributes: two round trips. public_uid's key is got in format (a Key
+ * Format Type; 0: as stored): a private key's own public half is its X.509
+ * form (kmipd gives it). Failures are logged only. */
 void p11_keep_public_half(p11_session *session, kmip_version version,
-                          const char *private_uid, const char *public_uid);
+                          const char *private_uid, const char *public_uid,
+                          uint32_t format);
 
 /* Registers object (as kmip_object_build made it) of object_type with
- * attrs, and activates it; the new object's handle into *handle. */
+ * attrs, and activates it (keeping its public half as p11_make_key); the
+ * new object's handle into *handle. */
 p11_reply p11_register_new(p11_session *session, uint32_t object_type,
                            const kmip_item *attrs, const kmip_item *object,
-                           CK_OBJECT_HANDLE *handle);
+                           bool keep_public_half, CK_OBJECT_HANDLE *handle);
 
 /* The handle of the new object uid in session's slot. */
 CK_RV p11_new_handle(p11_session *session, const char *uid,

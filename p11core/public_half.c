@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A new key pair's private key keeps a copy of its public half
  * (P11_PUBLIC_KEY_ATTRIBUTE), so that its public attributes outlive the
- * public key object: a Get of the public key, then Add Attribute. */
+ * public key object: a Get of the public key, then Add Attribute. An
+ * unwrapped private key keeps its own, got as X.509. */
 #include "core.h"
 
 #include <openssl/crypto.h>
@@ -13,12 +14,12 @@
 #include "attrmap.h"
 #include "new_object.h"
 
-/* The SubjectPublicKeyInfo DER of public_uid's key into *der (free with
- * OPENSSL_free); its length, or -1. */
+/* The SubjectPublicKeyInfo DER of public_uid's key got in format into
+ * *der (free with OPENSSL_free); its length, or -1. */
 static int public_der(p11_session *session, kmip_version version,
-                      const char *public_uid, uint8_t **der)
+                      const char *public_uid, uint32_t format, uint8_t **der)
 {
-    kmip_get_args get = {.uid = public_uid};
+    kmip_get_args get = {.uid = public_uid, .key_format_type = format};
     kmip_response *resp = NULL;
     const kmip_item *payload;
     kmip_get_result result;
@@ -59,7 +60,8 @@ static p11_reply add_public_half(p11_session *session, kmip_version version,
 }
 
 void p11_keep_public_half(p11_session *session, kmip_version version,
-                          const char *private_uid, const char *public_uid)
+                          const char *private_uid, const char *public_uid,
+                          uint32_t format)
 {
     p11_server *server = &session->slot->server;
     uint8_t *der = NULL;
@@ -68,7 +70,7 @@ void p11_keep_public_half(p11_session *session, kmip_version version,
 
     if (p11_server_knows(server, P11_FACT_CUSTOM_ID) == P11_SUPPORT_REFUSED)
         return;
-    len = public_der(session, version, public_uid, &der);
+    len = public_der(session, version, public_uid, format, &der);
     reply = len > 0 ? add_public_half(session, version, private_uid, der,
                                       (size_t)len)
                     : p11_reply_local(CKR_DEVICE_ERROR);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* C_UnwrapKey: KMIP Register of a secret key given wrapped, with Key
- * Wrapping Data naming the unwrapping key, and Activate in one batch: the
- * server unwraps it, and the key's bytes never reach the module. The new
- * key's template goes the way of every new object (new_object.c). */
+/* C_UnwrapKey: KMIP Register of a key given wrapped (a secret key's
+ * bytes, Raw; a private key's PKCS#8 PrivateKeyInfo), with Key Wrapping
+ * Data naming the unwrapping key, and Activate in one batch: the server
+ * unwraps it, and the key's bytes never reach the module. The new key's
+ * template goes the way of every new object (new_object.c); a private key
+ * then keeps its public half as the server reads it. */
 #include "core.h"
 
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 
 typedef struct unwrap_request {
     const p11_wrapping *wrapping;
+    CK_OBJECT_CLASS object_class;
     CK_KEY_TYPE key_type;
     const CK_ATTRIBUTE *templ;
     CK_ULONG count;
@@ -26,23 +29,38 @@ typedef struct unwrap_request {
     CK_OBJECT_HANDLE *handle;
 } unwrap_request;
 
-/* The new key's class and type: a secret key the module makes (AES, a
- * generic or HMAC secret), both given (CKR_TEMPLATE_INCOMPLETE), and the
- * template checked as for a derived key. */
-static CK_RV unwrap_template(const CK_ATTRIBUTE *templ, CK_ULONG count,
-                             CK_KEY_TYPE *key_type)
+/* Whether the module unwraps keys of object_class and key_type: a
+ * secret key (AES, a generic or HMAC secret) or a private key (RSA, EC,
+ * Ed25519). */
+static bool unwraps(CK_OBJECT_CLASS object_class, CK_KEY_TYPE key_type)
 {
-    CK_OBJECT_CLASS object_class;
-    CK_RV rv = p11_template_ulong(templ, count, CKA_CLASS, &object_class);
+    if (object_class == CKO_PRIVATE_KEY)
+        return key_type == CKK_RSA || key_type == CKK_EC ||
+               key_type == CKK_EC_EDWARDS;
+    return object_class == CKO_SECRET_KEY &&
+           (key_type == CKK_AES || p11_mac_key_type(key_type));
+}
+
+/* The new key's class and type, both given (CKR_TEMPLATE_INCOMPLETE) and
+ * of a key the module unwraps, and the template checked as for a derived
+ * key. */
+static CK_RV unwrap_template(unwrap_request *request)
+{
+    CK_RV rv = p11_template_ulong(request->templ, request->count, CKA_CLASS,
+                                  &request->object_class);
 
     if (rv == CKR_OK)
-        rv = p11_template_ulong(templ, count, CKA_KEY_TYPE, key_type);
+        rv = p11_template_ulong(request->templ, request->count, CKA_KEY_TYPE,
+                                &request->key_type);
     if (rv != CKR_OK)
         return rv;
-    if (object_class != CKO_SECRET_KEY ||
-        (*key_type != CKK_AES && !p11_mac_key_type(*key_type)))
+    if (!unwraps(request->object_class, request->key_type))
         return CKR_TEMPLATE_INCONSISTENT;
-    return p11_template_validate(templ, count, CKO_SECRET_KEY, *key_type,
+    /* A private key's length is not its PKCS#8's. */
+    if (request->object_class == CKO_PRIVATE_KEY)
+        request->plain_len = 0;
+    return p11_template_validate(request->templ, request->count,
+                                 request->object_class, request->key_type,
                                  P11_TEMPLATE_DERIVE);
 }
 
@@ -80,8 +98,8 @@ static CK_RV key_attrs(const unwrap_request *request, unsigned extras,
         rv = CKR_HOST_MEMORY;
     if (rv == CKR_OK)
         rv = p11_template_kmip_attrs(request->templ, request->count,
-                                     CKO_SECRET_KEY, request->key_type, extras,
-                                     attrs);
+                                     request->object_class, request->key_type,
+                                     extras, attrs);
     *out = attrs;
     return rv;
 }
@@ -90,11 +108,14 @@ static CK_RV key_attrs(const unwrap_request *request, unsigned extras,
 static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
 {
     const unwrap_request *request = args;
+    bool private_key = request->object_class == CKO_PRIVATE_KEY;
     kmip_item *data =
         p11_wrapping_item(request->wrapping, KMIP_TAG_KEY_WRAPPING_DATA);
     kmip_object wrapped = {
-        .object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
-        .format = KMIP_KEY_FORMAT_TYPE_RAW,
+        .object_type = private_key ? KMIP_OBJECT_TYPE_PRIVATE_KEY
+                                   : KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+        .format = private_key ? KMIP_KEY_FORMAT_TYPE_PKCS_8
+                              : KMIP_KEY_FORMAT_TYPE_RAW,
         .value = request->wrapped,
         .algorithm = p11_kmip_algorithm(request->key_type),
         .length = (int32_t)(request->plain_len * 8),
@@ -107,8 +128,8 @@ static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
     p11_reply reply = p11_reply_local(rv);
 
     if (rv == CKR_OK)
-        reply = p11_register_new(session, KMIP_OBJECT_TYPE_SYMMETRIC_KEY, attrs,
-                                 object, request->handle);
+        reply = p11_register_new(session, wrapped.object_type, attrs, object,
+                                 private_key, request->handle);
     kmip_item_free(attrs);
     kmip_item_free(object);
     kmip_item_free(data);
@@ -169,19 +190,20 @@ static CK_RV unwrap_rv(p11_session *session, const p11_wrapping *wrapping,
 static CK_RV unwrap_with(p11_session *session, const p11_wrapping *wrapping,
                          unwrap_request *req)
 {
-    CK_RV rv = unwrap_template(req->templ, req->count, &req->key_type);
+    CK_RV rv = unwrap_template(req);
     if (rv == CKR_OK)
         rv = check_len(req);
     if (rv == CKR_OK)
         rv = p11_create_check(session, req->templ, req->count);
     if (rv != CKR_OK)
         return rv;
-    return unwrap_rv(session, wrapping,
-                     p11_create_with_extras(session,
-                                            p11_template_wants_custom(
-                                                req->templ, req->count,
-                                                CKO_SECRET_KEY, req->key_type),
-                                            unwrap_once, req));
+    return unwrap_rv(
+        session, wrapping,
+        p11_create_with_extras(session,
+                               p11_template_wants_custom(req->templ, req->count,
+                                                         req->object_class,
+                                                         req->key_type),
+                               unwrap_once, req));
 }
 
 static CK_RV unwrap_key(p11_session *session, const CK_MECHANISM *mechanism,

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C_WrapKey: KMIP Get of the key to wrap with a Key Wrapping
  * Specification naming the wrapping key, so that the key's bytes leave
- * the server only wrapped. The wrapped length is known from the key's
- * length (wrap.h): a length query or a short buffer costs no round
- * trip. */
+ * the server only wrapped: a secret key's bytes (Raw), a private key's
+ * PKCS#8 PrivateKeyInfo. A secret key's wrapped length is known from its
+ * length (wrap.h): a length query or a short buffer costs no round trip;
+ * a private key's is known once the server has wrapped it. */
 #include "core.h"
 
 #include <string.h>
@@ -38,19 +39,30 @@ static bool fits_wrap_template(p11_object *wrapping_key, p11_object *key)
     return fits;
 }
 
-/* The key to wrap: a secret key on the server (the module wraps the bytes
- * of secret keys), extractable, CKA_WRAP_WITH_TRUSTED only under a
- * CKA_TRUSTED wrapping key, and as the wrapping key's CKA_WRAP_TEMPLATE
- * asks. */
-static CK_RV key_to_wrap(p11_session *session, CK_OBJECT_HANDLE handle,
-                         p11_object *wrapping_key, p11_object **out)
+/* Whether the mechanism wraps keys of key's class: a private key's
+ * PKCS#8 is too long for RSA OAEP (as SoftHSM2, CKR_KEY_NOT_WRAPPABLE). */
+static bool wrappable(const p11_wrapping *wrapping, const p11_object *key)
 {
+    if (key->uid[0] == '\0')
+        return false;
+    if (key->object_class == CKO_PRIVATE_KEY)
+        return wrapping->params.padding != KMIP_PADDING_METHOD_OAEP;
+    return key->object_class == CKO_SECRET_KEY;
+}
+
+/* The key to wrap: a secret or private key on the server, extractable,
+ * CKA_WRAP_WITH_TRUSTED only under a CKA_TRUSTED wrapping key, and as the
+ * wrapping key's CKA_WRAP_TEMPLATE asks. */
+static CK_RV key_to_wrap(p11_session *session, CK_OBJECT_HANDLE handle,
+                         const p11_wrapping *wrapping, p11_object **out)
+{
+    p11_object *wrapping_key = wrapping->key;
     CK_RV rv = p11_object_get(session, handle, out);
     if (rv == CKR_OBJECT_HANDLE_INVALID)
         return CKR_KEY_HANDLE_INVALID;
     if (rv != CKR_OK)
         return rv;
-    if ((*out)->object_class != CKO_SECRET_KEY || (*out)->uid[0] == '\0')
+    if (!wrappable(wrapping, *out))
         return CKR_KEY_NOT_WRAPPABLE;
     if (!(*out)->extractable)
         return CKR_KEY_UNEXTRACTABLE;
@@ -86,7 +98,11 @@ static size_t wrap_items(const p11_wrapping *wrapping, const p11_object *key,
             kmip_activate_request(version, wrapping->key->uid)};
     kmip_item *spec =
         p11_wrapping_item(wrapping, KMIP_TAG_KEY_WRAPPING_SPECIFICATION);
-    kmip_get_args get = {.uid = key->uid, .key_wrapping_specification = spec};
+    kmip_get_args get = {.uid = key->uid,
+                         .key_format_type = key->object_class == CKO_PRIVATE_KEY
+                                                ? KMIP_KEY_FORMAT_TYPE_PKCS_8
+                                                : 0,
+                         .key_wrapping_specification = spec};
     items[n++] = (kmip_request_item){
         KMIP_OPERATION_GET,
         spec != NULL ? kmip_get_request(version, &get) : NULL};
@@ -100,7 +116,44 @@ static size_t wrap_items(const p11_wrapping *wrapping, const p11_object *key,
     return n;
 }
 
-/* Gets key wrapped (len bytes) into out. */
+/* What a server's refusal to wrap key means. A private key: its PKCS#8
+ * is no multiple of 8 bytes for AES key wrap without padding
+ * (Cryptographic Failure: CKR_KEY_SIZE_RANGE), or the server does not
+ * wrap private keys (CKR_KEY_NOT_WRAPPABLE; the mechanism stays offered
+ * for secret keys). */
+static CK_RV wrap_rv(p11_session *session, const p11_wrapping *wrapping,
+                     const p11_object *key, p11_reply reply)
+{
+    if (reply.rv == CKR_OK || key->object_class != CKO_PRIVATE_KEY)
+        return p11_wrapping_rv(session, &p11_wrap_side_wrap, wrapping, reply);
+    if (reply.reason == KMIP_RESULT_REASON_CRYPTOGRAPHIC_FAILURE)
+        return CKR_KEY_SIZE_RANGE;
+    if (reply.answer == P11_ANSWER_UNSUPPORTED ||
+        reply.reason == KMIP_RESULT_REASON_ILLEGAL_OPERATION)
+        return CKR_KEY_NOT_WRAPPABLE;
+    return reply.rv;
+}
+
+/* The wrapped key of a Get response payload (len bytes, 0: any) into
+ * out, by the output convention. */
+static CK_RV copy_wrapped(const kmip_item *payload, size_t len, CK_BYTE_PTR out,
+                          CK_ULONG_PTR out_len)
+{
+    kmip_get_result result;
+    bool done = false;
+    if (kmip_get_response(payload, &result, NULL) != KMIP_OK ||
+        result.object.wrapping_data == NULL || result.object.value.len == 0 ||
+        (len != 0 && result.object.value.len != len))
+        return CKR_DEVICE_ERROR;
+    CK_RV rv = p11_output_check(out, out_len, result.object.value.len, &done);
+    if (rv == CKR_OK && !done)
+        p11_output_copy(out, out_len, result.object.value.data,
+                        result.object.value.len);
+    return rv;
+}
+
+/* Gets key wrapped (len bytes, 0: as long as the server makes it) into
+ * out. */
 static CK_RV get_wrapped(p11_session *session, const p11_wrapping *wrapping,
                          const p11_object *key, size_t len, CK_BYTE_PTR out,
                          CK_ULONG_PTR out_len)
@@ -109,7 +162,6 @@ static CK_RV get_wrapped(p11_session *session, const p11_wrapping *wrapping,
     kmip_request_item items[2];
     kmip_response *resp = NULL;
     const kmip_item *payload = NULL;
-    kmip_get_result result;
     CK_RV rv = p11_kmip_version(session, &version);
     size_t n = rv == CKR_OK ? wrap_items(wrapping, key, version, items) : 0;
     if (rv != CKR_OK || n == 0)
@@ -123,17 +175,16 @@ static CK_RV get_wrapped(p11_session *session, const p11_wrapping *wrapping,
         wrapping->key->state = KMIP_STATE_ACTIVE;
         pthread_mutex_unlock(&wrapping->key->lock);
     }
-    rv = p11_wrapping_rv(session, &p11_wrap_side_wrap, wrapping, reply);
-    if (rv == CKR_OK &&
-        (kmip_get_response(payload, &result, NULL) != KMIP_OK ||
-         result.object.wrapping_data == NULL || result.object.value.len != len))
-        rv = CKR_DEVICE_ERROR;
+    rv = wrap_rv(session, wrapping, key, reply);
     if (rv == CKR_OK)
-        p11_output_copy(out, out_len, result.object.value.data, len);
+        rv = copy_wrapped(payload, len, out, out_len);
     kmip_response_free(resp);
     return rv;
 }
 
+/* The wrapped length of a secret key (0: the mechanism cannot wrap it),
+ * or of a private key, whose PKCS#8 length the server knows (a round trip
+ * tells it, also for a length query). */
 static CK_RV wrap_key(p11_session *session, const CK_MECHANISM *mechanism,
                       CK_OBJECT_HANDLE wrapping_handle, CK_OBJECT_HANDLE handle,
                       CK_BYTE_PTR out, CK_ULONG_PTR out_len)
@@ -146,12 +197,13 @@ static CK_RV wrap_key(p11_session *session, const CK_MECHANISM *mechanism,
                                   wrapping_handle, &wrapping);
 
     if (rv == CKR_OK)
-        rv = key_to_wrap(session, handle, wrapping.key, &key);
-    if (rv == CKR_OK)
+        rv = key_to_wrap(session, handle, &wrapping, &key);
+    bool secret = rv == CKR_OK && key->object_class == CKO_SECRET_KEY;
+    if (secret)
         len = p11_wrapped_len(&wrapping, (key->key_bits + 7) / 8);
-    if (rv == CKR_OK && len == 0)
+    if (secret && len == 0)
         rv = CKR_KEY_SIZE_RANGE;
-    if (rv == CKR_OK)
+    if (secret && rv == CKR_OK)
         rv = p11_output_check(out, out_len, len, &done);
     if (rv == CKR_OK && !done)
         rv = get_wrapped(session, &wrapping, key, len, out, out_len);

@@ -6,7 +6,11 @@ the key that was registered. Register with Key Wrapping Data: kmipd
 unwraps a key wrapped locally, and encrypts with it as OpenSSL does. The
 same with RSA OAEP: wrapped under an RSA public key (its hash, MGF1 hash
 and label from the Cryptographic Parameters), unwrapped under the private
-key. Runs under integration/with_server.py --server kmipd."""
+key. Private keys (RSA, EC, Ed25519) are wrapped as their PKCS#8 and
+registered from a wrapped PKCS#8 (also one padded with zeros to whole
+blocks, as SoftHSM2 wraps it), with hostile blobs refused; a private
+key's public half is got as X.509 even when it is Sensitive. Runs under
+integration/with_server.py --server kmipd."""
 
 import os
 import sys
@@ -15,7 +19,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.keywrap import (aes_key_unwrap,
                                                     aes_key_unwrap_with_padding,
@@ -327,6 +331,155 @@ class RsaOaep(unittest.TestCase):
             os.urandom(16), local_oaep(H.SHA_1, H.SHA_1))
         result = self.unwrap(wrapped, ENCRYPT, H.SHA_1, H.SHA_1)
         self.assertEqual(result.reason, R.PERMISSION_DENIED.value)
+
+
+PKCS8 = (serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+         serialization.NoEncryption())
+SPKI = (serialization.Encoding.DER,
+        serialization.PublicFormat.SubjectPublicKeyInfo)
+ALGORITHMS = ((rsa.RSAPrivateKey, RSA, 2048),
+              (ec.EllipticCurvePrivateKey, E.CryptographicAlgorithm.EC, 256),
+              (ed25519.Ed25519PrivateKey, E.CryptographicAlgorithm.ED25519,
+               255))
+
+
+def private_block(value, algorithm, length, data=None):
+    """A PKCS#8 private key's Key Block: value plain, or wrapped (data the
+    Key Wrapping Data)."""
+    block = [En(T.KEY_FORMAT_TYPE, E.KeyFormatType.PKCS_8),
+             By(T.KEY_VALUE, value) if data else
+             S(T.KEY_VALUE, By(T.KEY_MATERIAL, value)),
+             En(T.CRYPTOGRAPHIC_ALGORITHM, algorithm),
+             I(T.CRYPTOGRAPHIC_LENGTH, length)]
+    return S(T.PRIVATE_KEY, S(T.KEY_BLOCK, *block, *([data] if data else [])))
+
+
+def register_private(conn, key, extra=(), data=None, value=None,
+                     algorithm=None):
+    """Registers key (a cryptography private key) as PKCS#8, given plain or
+    wrapped (value, under data), declared as algorithm (default: its own);
+    the result, activated when it succeeded."""
+    kind, own, length = next(a for a in ALGORITHMS if isinstance(key, a[0]))
+    algorithm = algorithm or own
+    attrs = [attr_v1("Cryptographic Algorithm", En(0, algorithm)),
+             attr_v1("Cryptographic Usage Mask", I(0, 0x01))] + list(extra)
+    result = conn.one(OP.REGISTER, [
+        En(T.OBJECT_TYPE, E.ObjectType.PRIVATE_KEY),
+        S(T.TEMPLATE_ATTRIBUTE, *attrs),
+        private_block(value or key.private_bytes(*PKCS8), algorithm, length,
+                      data)])
+    if result.ok:
+        assert conn.one(OP.ACTIVATE, uid_payload(result.uid())).ok
+    return result
+
+
+class PrivateKeys(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.keys = [rsa.generate_private_key(public_exponent=65537,
+                                             key_size=2048),
+                    ec.generate_private_key(ec.SECP256R1()),
+                    ed25519.Ed25519PrivateKey.generate()]
+
+    def setUp(self):
+        self.conn = Connection()
+        self.addCleanup(self.conn.close)
+        self.kek = os.urandom(32)
+        self.kek_uid = register_aes(self.conn, self.kek,
+                                    WRAP | UNWRAP | ENCRYPT)
+
+    def get(self, uid, fmt, spec=None):
+        return self.conn.one(OP.GET, uid_payload(uid) + [
+            En(T.KEY_FORMAT_TYPE, fmt)] + ([spec] if spec else []))
+
+    def public_half(self, uid):
+        result = self.get(uid, E.KeyFormatType.X_509)
+        self.assertTrue(result.ok, result)
+        block = result.payload.get(T.PRIVATE_KEY).get(T.KEY_BLOCK)
+        return block.get(T.KEY_VALUE).val(T.KEY_MATERIAL)
+
+    def test_a_private_key_wraps_as_its_pkcs8(self):
+        for key in self.keys:
+            uid = register_private(self.conn, key, [
+                attr_v1("Sensitive", B(0, True))]).uid()
+            result = self.get(uid, E.KeyFormatType.PKCS_8,
+                              wrap_spec(self.kek_uid, KWP))
+            self.assertTrue(result.ok, result)
+            block = result.payload.get(T.PRIVATE_KEY).get(T.KEY_BLOCK)
+            self.assertEqual(block.val(T.KEY_FORMAT_TYPE),
+                             E.KeyFormatType.PKCS_8.value)
+            plain = aes_key_unwrap_with_padding(self.kek,
+                                                block.val(T.KEY_VALUE))
+            inside = serialization.load_der_private_key(plain, None)
+            self.assertEqual(inside.private_bytes(*PKCS8),
+                             key.private_bytes(*PKCS8))
+
+    def test_a_sensitive_private_keys_public_half_is_got_as_x509(self):
+        for key in self.keys:
+            uid = register_private(self.conn, key, [
+                attr_v1("Sensitive", B(0, True))]).uid()
+            self.assertEqual(self.public_half(uid),
+                             key.public_key().public_bytes(*SPKI))
+            result = self.get(uid, E.KeyFormatType.PKCS_8)
+            self.assertEqual(result.reason, R.SENSITIVE.value)
+
+    def test_a_pkcs8_that_is_no_multiple_of_8_does_not_wrap_unpadded(self):
+        uid = register_private(self.conn, self.keys[1]).uid()
+        result = self.get(uid, E.KeyFormatType.PKCS_8,
+                          wrap_spec(self.kek_uid, KW))
+        self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def unwrap_data(self, mode=KWP):
+        return wrap_spec(self.kek_uid, mode, tag=T.KEY_WRAPPING_DATA)
+
+    def test_a_pkcs8_wrapped_locally_registers_as_the_key(self):
+        for key in self.keys:
+            wrapped = aes_key_wrap_with_padding(self.kek,
+                                                key.private_bytes(*PKCS8))
+            result = register_private(self.conn, key, data=self.unwrap_data(),
+                                      value=wrapped)
+            self.assertTrue(result.ok, result)
+            self.assertEqual(self.public_half(result.uid()),
+                             key.public_key().public_bytes(*SPKI))
+
+    def test_a_pkcs8_padded_with_zeros_to_whole_blocks_registers(self):
+        """As SoftHSM2 wraps a PKCS#8 with RFC 3394: fewer than 8 zeros
+        are padding; more, or another byte, are not."""
+        key = self.keys[1]
+        der = key.private_bytes(*PKCS8)
+        pad = -len(der) % 8
+        self.assertTrue(pad > 0)
+        for tail, ok in ((bytes(pad), True), (bytes(pad + 8), False),
+                         (bytes(pad - 1) + b"\1", False)):
+            result = register_private(
+                self.conn, key, data=self.unwrap_data(KW),
+                value=aes_key_wrap(self.kek, der + tail))
+            self.assertEqual(result.ok, ok, result)
+            if ok:
+                self.assertEqual(self.public_half(result.uid()),
+                                 key.public_key().public_bytes(*SPKI))
+            else:
+                self.assertEqual(result.reason, R.INVALID_FIELD.value)
+
+    def test_hostile_wrapped_private_keys_are_refused(self):
+        rsa_key, ec_key = self.keys[0], self.keys[1]
+        wrapped = aes_key_wrap_with_padding(self.kek,
+                                            rsa_key.private_bytes(*PKCS8))
+        not_der = aes_key_wrap_with_padding(self.kek, bytes(40))
+        for value, algorithm, reason in (
+                (wrapped[:len(wrapped) // 2], None, R.CRYPTOGRAPHIC_FAILURE),
+                (wrapped[:8], None, R.CRYPTOGRAPHIC_FAILURE),
+                (wrapped, E.CryptographicAlgorithm.EC, R.INVALID_FIELD),
+                (not_der, None, R.INVALID_FIELD)):
+            result = register_private(self.conn, rsa_key,
+                                      data=self.unwrap_data(), value=value,
+                                      algorithm=algorithm)
+            self.assertEqual(result.reason, reason.value, result)
+        ec_wrapped = aes_key_wrap_with_padding(self.kek,
+                                               ec_key.private_bytes(*PKCS8))
+        result = register_private(self.conn, rsa_key, data=self.unwrap_data(),
+                                  value=ec_wrapped)
+        self.assertEqual(result.reason, R.INVALID_FIELD.value, result)
 
 
 if __name__ == "__main__":

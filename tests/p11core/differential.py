@@ -19,6 +19,7 @@ import PyKCS11
 from PyKCS11 import LowLevel
 
 import differential_cases
+import differential_wrap_cases  # noqa: F401 (registers its cases)
 from differential_cases import rv_name
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"

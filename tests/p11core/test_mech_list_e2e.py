@@ -6,7 +6,8 @@ it hashes itself: once it refuses a hash (CKM_RSA_PKCS_PSS), the mechanisms
 that sign a hash lose CKF_SIGN and keep their local CKF_VERIFY. PyKMIP
 wraps with AES key wrap (RFC 3394) only, and cannot read a key given
 wrapped: the other wrappings and the unwrappings it refused leave the
-list. PyKMIP makes RSA key pairs only: the EC, Edwards and Montgomery
+list; a private key leaves as its PKCS#8 where RFC 3394 wraps its
+length. PyKMIP makes RSA key pairs only: the EC, Edwards and Montgomery
 pair generations it refused leave the list. kmipd refuses none of them:
 every mechanism stays, also after a template the module refuses; a kmipd
 of the test's own (KMIPD_BINARY) that refuses Derive Key drops
@@ -19,6 +20,8 @@ import sys
 import unittest
 
 import PyKCS11
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap
 from PyKCS11 import *  # noqa: F401,F403 (the CK* constants)
 
@@ -199,6 +202,29 @@ def secret(value, usage):
         [(attribute, True) for attribute in usage])
 
 
+def rsa_private_key(pkcs8_blocks):
+    """An RSA private key made locally whose PKCS#8 is (or is not) whole
+    8-byte blocks, imported: (its PKCS#8, its handle)."""
+    while True:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        der = key.private_bytes(serialization.Encoding.DER,
+                                serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        if (len(der) % 8 == 0) == pkcs8_blocks:
+            break
+    n = key.private_numbers()
+    parts = ((CKA_MODULUS, n.public_numbers.n),
+             (CKA_PUBLIC_EXPONENT, n.public_numbers.e),
+             (CKA_PRIVATE_EXPONENT, n.d), (CKA_PRIME_1, n.p),
+             (CKA_PRIME_2, n.q), (CKA_EXPONENT_1, n.dmp1),
+             (CKA_EXPONENT_2, n.dmq1), (CKA_COEFFICIENT, n.iqmp))
+    return der, SESSION.createObject(
+        [(CKA_CLASS, CKO_PRIVATE_KEY), (CKA_KEY_TYPE, CKK_RSA),
+         (CKA_TOKEN, True), (CKA_SIGN, True)] +
+        [(attribute, value.to_bytes((value.bit_length() + 7) // 8, "big"))
+         for attribute, value in parts])
+
+
 class Wrapping(unittest.TestCase):
     def test_what_pykmip_cannot_do_leaves_the_list(self):
         kek, key = os.urandom(32), os.urandom(16)
@@ -218,6 +244,14 @@ class Wrapping(unittest.TestCase):
         self.assertEqual(code(lambda: SESSION.wrapKey(
             rsa, target, RSAOAEPMechanism(CKM_SHA_1, CKG_MGF1_SHA1))),
             CKR_MECHANISM_INVALID)
+        # A private key leaves as its PKCS#8, when RFC 3394 wraps its length.
+        der, private = rsa_private_key(pkcs8_blocks=True)
+        self.assertEqual(aes_key_unwrap(kek, bytes(SESSION.wrapKey(
+            wrapping, private, Mechanism(CKM_AES_KEY_WRAP)))), der)
+        _, private = rsa_private_key(pkcs8_blocks=False)
+        self.assertEqual(code(lambda: SESSION.wrapKey(
+            wrapping, private, Mechanism(CKM_AES_KEY_WRAP))),
+            CKR_KEY_SIZE_RANGE)
         self.assertEqual(flags("CKM_AES_KEY_WRAP") & CKF_WRAP, CKF_WRAP)
         self.assertFalse(flags("CKM_AES_KEY_WRAP_PAD") & CKF_WRAP)
         self.assertFalse(flags("CKM_RSA_PKCS_OAEP") & CKF_WRAP)
