@@ -29,6 +29,7 @@
 #include "kmip/attrs.h"
 #include "kmip/tags.h"
 #include "module_load.h"
+#include "p256.h"
 
 static CK_FUNCTION_LIST_PTR p11;
 static CK_SESSION_HANDLE session;
@@ -542,8 +543,6 @@ static const struct {
 
 static CK_OBJECT_HANDLE import_private(EVP_PKEY *key, const char *label)
 {
-    static const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                                   0xce, 0x3d, 0x03, 0x01, 0x07};
     CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
     CK_KEY_TYPE key_type = EVP_PKEY_is_a(key, "RSA") ? CKK_RSA : CKK_EC;
     uint8_t parts[PARTS][512];
@@ -619,8 +618,6 @@ static void imported_private_keys_keep_their_public_half(void **state)
  * its public key is destroyed. */
 static void generated_private_keys_keep_their_public_half(void **state)
 {
-    static const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                                   0xce, 0x3d, 0x03, 0x01, 0x07};
     CK_ULONG bits = 2048;
     CK_MECHANISM mechanisms[2] = {{CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0},
                                   {CKM_EC_KEY_PAIR_GEN, NULL, 0}};

@@ -32,6 +32,7 @@
 #include "e2e.h"
 #include "kmip/attrs.h"
 #include "module_load.h"
+#include "p256.h"
 #include "kmip/tags.h"
 
 static CK_FUNCTION_LIST_PTR p11;
@@ -46,8 +47,6 @@ static CK_KEY_TYPE aes = CKK_AES;
 static CK_KEY_TYPE ec = CKK_EC;
 static CK_ULONG sixteen = 16;
 /* The DER OID of P-256 (CKA_EC_PARAMS). */
-static uint8_t p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                         0xce, 0x3d, 0x03, 0x01, 0x07};
 
 #define RW (CKF_SERIAL_SESSION | CKF_RW_SESSION)
 #define RO CKF_SERIAL_SESSION
@@ -107,7 +106,7 @@ static CK_RV make_pair(CK_SESSION_HANDLE session, const char *label,
                        CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
 {
     CK_MECHANISM mechanism = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
-    CK_ATTRIBUTE pub_templ[] = {{CKA_EC_PARAMS, p256, sizeof(p256)},
+    CK_ATTRIBUTE pub_templ[] = {{CKA_EC_PARAMS, (void *)p256, sizeof(p256)},
                                 {CKA_TOKEN, pub_token, sizeof(*pub_token)},
                                 {CKA_LABEL, (void *)label, strlen(label)},
                                 {CKA_VERIFY, &yes, sizeof(yes)}};
@@ -333,7 +332,7 @@ static void imported_and_derived_session_keys(void **state)
         {CKA_KEY_TYPE, &ec, sizeof(ec)},
         {CKA_TOKEN, &no, sizeof(no)},
         {CKA_SIGN, &yes, sizeof(yes)},
-        {CKA_EC_PARAMS, p256, sizeof(p256)},
+        {CKA_EC_PARAMS, (void *)p256, sizeof(p256)},
         {CKA_VALUE, d, sizeof(d)}};
     CK_ATTRIBUTE derived[] = {{CKA_CLASS, &secret_class, sizeof(secret_class)},
                               {CKA_KEY_TYPE, &aes, sizeof(aes)},
