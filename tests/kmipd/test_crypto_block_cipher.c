@@ -275,18 +275,29 @@ static void triple_des_ecb_matches_the_oasis_case(void **state)
         KMIP_RESULT_REASON_UNSUPPORTED_CRYPTOGRAPHIC_PARAMETERS);
 }
 
+/* Asserts that AES-128 encryption of len bytes of message under p and in
+ * fails with reason and gives no IV. */
+static void assert_aes_128_refused(const kmipd_crypto_params *p,
+                                   const kmipd_cipher_input *in, size_t len,
+                                   uint32_t reason)
+{
+    kmipd_cipher_output out;
+    kmip_status st;
+
+    crypto_test_assert_reason(
+        kmipd_aes_encrypt(aes_key, 16, p, in, message, len, &out, &st), &st,
+        reason);
+    assert_null(out.iv.data);
+}
+
 static void cbc_without_padding_rejects_a_partial_block(void **state)
 {
     (void)state;
     kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC,
                              .padding_method = KMIP_PADDING_METHOD_NONE};
     kmipd_cipher_input none = {0};
-    kmipd_cipher_output out;
-    kmip_status st;
-    crypto_test_assert_reason(
-        kmipd_aes_encrypt(aes_key, 16, &p, &none, message, 17, &out, &st), &st,
-        KMIP_RESULT_REASON_INVALID_FIELD);
-    assert_null(out.iv.data);
+
+    assert_aes_128_refused(&p, &none, 17, KMIP_RESULT_REASON_INVALID_FIELD);
 }
 
 static void decryption_without_iv_is_missing_iv(void **state)
@@ -309,11 +320,9 @@ static void iv_given_with_random_iv_is_bad_parameters(void **state)
                              .random_iv_set = true,
                              .random_iv = true};
     kmipd_cipher_input in = {.iv = iv, .iv_len = sizeof(iv)};
-    kmipd_cipher_output out;
-    kmip_status st;
-    crypto_test_assert_reason(
-        kmipd_aes_encrypt(aes_key, 16, &p, &in, message, 16, &out, &st), &st,
-        KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+
+    assert_aes_128_refused(&p, &in, 16,
+                           KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
 }
 
 static void cbc_with_a_short_iv_is_bad_parameters(void **state)
@@ -322,11 +331,9 @@ static void cbc_with_a_short_iv_is_bad_parameters(void **state)
     static const uint8_t iv[8] = {0};
     kmipd_crypto_params p = {.block_cipher_mode = KMIP_BLOCK_CIPHER_MODE_CBC};
     kmipd_cipher_input in = {.iv = iv, .iv_len = sizeof(iv)};
-    kmipd_cipher_output out;
-    kmip_status st;
-    crypto_test_assert_reason(
-        kmipd_aes_encrypt(aes_key, 16, &p, &in, message, 16, &out, &st), &st,
-        KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+
+    assert_aes_128_refused(&p, &in, 16,
+                           KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
 }
 
 static void aes_without_mode_is_bad_parameters(void **state)
@@ -334,11 +341,9 @@ static void aes_without_mode_is_bad_parameters(void **state)
     (void)state;
     kmipd_crypto_params p = {0};
     kmipd_cipher_input none = {0};
-    kmipd_cipher_output out;
-    kmip_status st;
-    crypto_test_assert_reason(
-        kmipd_aes_encrypt(aes_key, 16, &p, &none, message, 16, &out, &st), &st,
-        KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
+
+    assert_aes_128_refused(&p, &none, 16,
+                           KMIP_RESULT_REASON_BAD_CRYPTOGRAPHIC_PARAMETERS);
 }
 
 int main(void)

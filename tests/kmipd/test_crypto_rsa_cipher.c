@@ -34,6 +34,26 @@ static int free_key(void **state)
     return crypto_test_clear_cache(state);
 }
 
+/* Encrypts message under p into one modulus' length and decrypts it
+ * back. */
+static void assert_round_trip(const kmipd_crypto_params *p)
+{
+    kmipd_buf cipher = {0}, plain = {0};
+    kmip_status st;
+
+    assert_int_equal(
+        kmipd_rsa_encrypt(rsa_key, p, message, sizeof(message), &cipher, &st),
+        KMIP_OK);
+    assert_int_equal(cipher.len, 256);
+    assert_int_equal(
+        kmipd_rsa_decrypt(rsa_key, p, cipher.data, cipher.len, &plain, &st),
+        KMIP_OK);
+    assert_int_equal(plain.len, sizeof(message));
+    assert_memory_equal(plain.data, message, sizeof(message));
+    kmipd_buf_clear(&cipher);
+    kmipd_buf_clear(&plain);
+}
+
 static void oaep_round_trips_with_hash_mgf1_and_label(void **state)
 {
     (void)state;
@@ -44,19 +64,7 @@ static void oaep_round_trips_with_hash_mgf1_and_label(void **state)
         .mask_generator_hashing_algorithm = KMIP_HASHING_ALGORITHM_SHA_1,
         .p_source = label,
         .p_source_len = sizeof(label)};
-    kmipd_buf cipher = {0}, plain = {0};
-    kmip_status st;
-    assert_int_equal(
-        kmipd_rsa_encrypt(rsa_key, &p, message, sizeof(message), &cipher, &st),
-        KMIP_OK);
-    assert_int_equal(cipher.len, 256);
-    assert_int_equal(
-        kmipd_rsa_decrypt(rsa_key, &p, cipher.data, cipher.len, &plain, &st),
-        KMIP_OK);
-    assert_int_equal(plain.len, sizeof(message));
-    assert_memory_equal(plain.data, message, sizeof(message));
-    kmipd_buf_clear(&cipher);
-    kmipd_buf_clear(&plain);
+    assert_round_trip(&p);
 }
 
 static void oaep_with_another_label_fails_to_decrypt(void **state)
@@ -109,17 +117,8 @@ static void rsa_pkcs1_encryption_round_trips(void **state)
 {
     (void)state;
     kmipd_crypto_params p = {.padding_method = KMIP_PADDING_METHOD_PKCS1V15};
-    kmipd_buf cipher = {0}, plain = {0};
-    kmip_status st;
-    assert_int_equal(
-        kmipd_rsa_encrypt(rsa_key, &p, message, sizeof(message), &cipher, &st),
-        KMIP_OK);
-    assert_int_equal(
-        kmipd_rsa_decrypt(rsa_key, &p, cipher.data, cipher.len, &plain, &st),
-        KMIP_OK);
-    assert_memory_equal(plain.data, message, sizeof(message));
-    kmipd_buf_clear(&cipher);
-    kmipd_buf_clear(&plain);
+
+    assert_round_trip(&p);
 }
 
 /* Raw RSA decrypts what OpenSSL's raw RSA encrypted, and takes only the

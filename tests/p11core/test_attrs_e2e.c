@@ -24,6 +24,7 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "by_server.h"
 #include "e2e.h"
 #include "test_cert.h"
 #include "kmip/attrs.h"
@@ -858,7 +859,6 @@ int main(int argc, char **argv)
         T(exported_key_is_shown_as_not_sensitive),
         T(server_without_custom_attributes_refuses_them),
     };
-    int failed;
 
     if (argc != 2)
         return 1;
@@ -866,12 +866,6 @@ int main(int argc, char **argv)
     p11 = module_load_one_slot("attrs");
     if (p11 == NULL)
         return 1;
-    failed =
-        cmocka_run_group_tests_name("every server", every_server, NULL, NULL);
-    if (pykmip)
-        failed +=
-            cmocka_run_group_tests_name("pykmip", pykmip_only, NULL, NULL);
-    else
-        failed += cmocka_run_group_tests_name("kmipd", kmipd_only, NULL, NULL);
-    return failed;
+    return run_by_server(argv[1], TEST_GROUP(every_server),
+                         TEST_GROUP(kmipd_only), TEST_GROUP(pykmip_only));
 }
