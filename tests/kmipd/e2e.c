@@ -72,6 +72,32 @@ int e2e_teardown(void **state)
     return 0;
 }
 
+kmip_version e2e_version;
+
+int e2e_setup_client_1_4(void **state)
+{
+    e2e_version = KMIP_VERSION(1, 4);
+    *state = e2e_client(e2e_version, false);
+    return 0;
+}
+
+int e2e_setup_client_negotiated(void **state)
+{
+    kmip_client *client = e2e_client(KMIP_VERSION(0, 0), false);
+    kmip_status status;
+
+    if (kmip_client_version(client, &e2e_version, &status) != KMIP_OK)
+        fail_msg("negotiation: %s", status.message);
+    *state = client;
+    return 0;
+}
+
+int e2e_teardown_client(void **state)
+{
+    kmip_client_free(*state);
+    return 0;
+}
+
 uint32_t e2e_reason(const e2e_session *s, uint32_t v2, uint32_t v1)
 {
     return kmip_version_is_v2(s->version) ? v2 : v1;

@@ -28,6 +28,16 @@ int e2e_setup_v2_1(void **state);
 int e2e_setup_v1_4(void **state);
 int e2e_teardown(void **state);
 
+/* The protocol version of the running group's client, set by the two
+ * group setups below. */
+extern kmip_version e2e_version;
+
+/* Group setups that put a client of client-a in *state: speaking KMIP 1.4,
+ * or the version Discover Versions settles on; and their teardown. */
+int e2e_setup_client_1_4(void **state);
+int e2e_setup_client_negotiated(void **state);
+int e2e_teardown_client(void **state);
+
 /* The Result Reason s's client gets: v2 when it speaks 2.x, else v1. */
 uint32_t e2e_reason(const e2e_session *s, uint32_t v2, uint32_t v1);
 
