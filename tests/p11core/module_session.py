@@ -6,7 +6,16 @@ import os
 import sys
 
 import PyKCS11
-from PyKCS11 import CKF_RW_SESSION, CKF_SERIAL_SESSION
+from PyKCS11 import CKF_RW_SESSION, CKF_SERIAL_SESSION, CKR_OK
+
+
+def code(call):
+    """The CKR_ value a PyKCS11 call answers: CKR_OK, or what it raised."""
+    try:
+        call()
+    except PyKCS11.PyKCS11Error as error:
+        return error.value
+    return CKR_OK
 
 
 def module_lib(module):
