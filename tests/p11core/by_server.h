@@ -23,4 +23,9 @@ typedef struct test_group {
 int run_by_server(const char *server, test_group every, test_group kmipd,
                   test_group pykmip);
 
+/* run_by_server with a group setup and teardown for each group. */
+int run_by_server_with(const char *server, CMFixtureFunction setup,
+                       CMFixtureFunction teardown, test_group every,
+                       test_group kmipd, test_group pykmip);
+
 #endif
