@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers of the end-to-end tests that drive kmipd through the kmip/
  * client, run under integration/with_server.py --server kmipd; e2e_client
- * and the calls serve the PyKMIP ones too (test_attrs_e2e,
+ * and the calls serve the PyKMIP ones too (attrs_fixture.c,
  * test_pykmip_client). */
 #ifndef TESTS_KMIPD_E2E_H
 #define TESTS_KMIPD_E2E_H
