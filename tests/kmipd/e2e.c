@@ -131,6 +131,28 @@ uint32_t e2e_call_fails(kmip_client *client, uint32_t operation,
     return status.result_reason;
 }
 
+char *e2e_locate_one(kmip_client *client, const char *name,
+                     uint32_t object_type)
+{
+    kmip_item *filter = kmip_attrs_new();
+    kmip_locate_args args = {.attributes = filter};
+    kmip_locate_result result;
+    kmip_response *resp;
+    char *uid;
+
+    kmip_attrs_add_name(filter, name);
+    kmip_attrs_add_object_type(filter, object_type);
+    resp = e2e_call(client, KMIP_OPERATION_LOCATE,
+                    kmip_locate_request(KMIP_VERSION(1, 4), &args));
+    kmip_item_free(filter);
+    assert_int_equal(
+        kmip_locate_response(resp->items[0].payload, &result, NULL), KMIP_OK);
+    assert_int_equal(result.uids.count, 1);
+    uid = strdup((const char *)result.uids.first->v.bytes.data);
+    kmip_response_free(resp);
+    return uid;
+}
+
 kmip_item *e2e_key_attrs(uint32_t algorithm, int32_t bits, uint32_t usage)
 {
     kmip_item *attrs = kmip_attrs_new();

@@ -54,6 +54,12 @@ kmip_response *e2e_call(kmip_client *client, uint32_t operation,
 uint32_t e2e_call_fails(kmip_client *client, uint32_t operation,
                         kmip_item *payload);
 
+/* The Unique Identifier of the one object of name and object_type that
+ * client locates (KMIP 1.4); fails the test unless there is exactly one.
+ * Free with free(). */
+char *e2e_locate_one(kmip_client *client, const char *name,
+                     uint32_t object_type);
+
 /* A canonical attribute set; 0 / NULL arguments are left out. */
 kmip_item *e2e_key_attrs(uint32_t algorithm, int32_t bits, uint32_t usage);
 

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -57,36 +58,24 @@ char *uid_of(CK_OBJECT_HANDLE key)
     CK_OBJECT_CLASS object_class;
     CK_ATTRIBUTE read[] = {{CKA_LABEL, label, sizeof(label) - 1},
                            {CKA_CLASS, &object_class, sizeof(object_class)}};
-    kmip_item *filter = kmip_attrs_new();
-    kmip_locate_args args = {.attributes = filter};
-    kmip_locate_result result;
-    kmip_response *resp;
+    char *located;
 
     assert_int_equal(p11->C_GetAttributeValue(session, key, read, 2), CKR_OK);
     if (label[0] == '\0') { /* a secret key of a plain client: CKA_ID */
         CK_ATTRIBUTE id = {CKA_ID, uid, sizeof(uid) - 1};
 
-        kmip_item_free(filter);
         assert_int_equal(p11->C_GetAttributeValue(session, key, &id, 1),
                          CKR_OK);
         uid[id.ulValueLen] = '\0';
         return uid;
     }
-    kmip_attrs_add_name(filter, label);
-    kmip_attrs_add_object_type(filter, object_class == CKO_PUBLIC_KEY
-                                           ? KMIP_OBJECT_TYPE_PUBLIC_KEY
-                                       : object_class == CKO_PRIVATE_KEY
-                                           ? KMIP_OBJECT_TYPE_PRIVATE_KEY
-                                           : KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    resp = e2e_call(plain, KMIP_OPERATION_LOCATE,
-                    kmip_locate_request(KMIP_VERSION(1, 4), &args));
-    kmip_item_free(filter);
-    assert_int_equal(
-        kmip_locate_response(resp->items[0].payload, &result, NULL), KMIP_OK);
-    assert_int_equal(result.uids.count, 1);
-    snprintf(uid, sizeof(uid), "%s",
-             (const char *)result.uids.first->v.bytes.data);
-    kmip_response_free(resp);
+    located = e2e_locate_one(
+        plain, label,
+        object_class == CKO_PUBLIC_KEY    ? KMIP_OBJECT_TYPE_PUBLIC_KEY
+        : object_class == CKO_PRIVATE_KEY ? KMIP_OBJECT_TYPE_PRIVATE_KEY
+                                          : KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    snprintf(uid, sizeof(uid), "%s", located);
+    free(located);
     return uid;
 }
 

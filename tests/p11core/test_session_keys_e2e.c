@@ -182,27 +182,6 @@ static CK_ULONG count_found(CK_SESSION_HANDLE session, const char *label)
 /* ---- the server, through a plain KMIP client ---- */
 
 /* The uid of the object labelled label of object_type (free()). */
-static char *server_uid(const char *label, uint32_t object_type)
-{
-    kmip_item *filter = kmip_attrs_new();
-    kmip_locate_args args = {.attributes = filter};
-    kmip_locate_result result;
-    kmip_response *resp;
-    char *uid;
-
-    kmip_attrs_add_name(filter, label);
-    kmip_attrs_add_object_type(filter, object_type);
-    resp = e2e_call(plain, KMIP_OPERATION_LOCATE,
-                    kmip_locate_request(KMIP_VERSION(1, 4), &args));
-    kmip_item_free(filter);
-    assert_int_equal(
-        kmip_locate_response(resp->items[0].payload, &result, NULL), KMIP_OK);
-    assert_int_equal(result.uids.count, 1);
-    uid = strdup((const char *)result.uids.first->v.bytes.data);
-    kmip_response_free(resp);
-    return uid;
-}
-
 /* The canonical attribute set of uid (kmip_item_free). */
 static kmip_item *server_attrs(const char *uid)
 {
@@ -276,11 +255,11 @@ static void generated_session_keys_work_in_both_sessions(void **state)
         ec_sign(s, priv, pub);
         assert_int_equal(count_found(other, key_label), 1);
         assert_int_equal(count_found(other, pair_label), 2);
-        uid = server_uid(key_label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+        uid = e2e_locate_one(plain, key_label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
         assert_true(server_marked(uid));
         assert_int_equal(server_state(uid), KMIP_STATE_ACTIVE);
         free(uid);
-        uid = server_uid(pair_label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+        uid = e2e_locate_one(plain, pair_label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
         assert_true(server_marked(uid));
         free(uid);
     }
@@ -363,7 +342,7 @@ static void imported_and_derived_session_keys(void **state)
                      CKR_OK);
     assert_int_equal(token_of(s, key), CK_FALSE);
     aes_round_trip(s, key);
-    uid = server_uid(label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    uid = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_true(server_marked(uid));
     free(uid);
 }
@@ -417,7 +396,7 @@ static void other_processes_neither_see_nor_destroy(void **state)
     snprintf(token_label, sizeof(token_label), "%s-token", label);
     assert_int_equal(make_aes(s, label, &no, &key), CKR_OK);
     assert_int_equal(make_aes(s, token_label, &yes, &token_key), CKR_OK);
-    uid = server_uid(label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    uid = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(in_child(finds_no_session_key, label), 0);
     pid = fork();
     if (pid == 0)
@@ -477,10 +456,10 @@ static void closing_a_session_destroys_its_keys(void **state)
     assert_int_equal(make_aes(s1, l1, &no, &k1), CKR_OK);
     assert_int_equal(make_pair(s1, lp, &no, &no, &pub, &priv), CKR_OK);
     assert_int_equal(make_aes(s2, l2, &no, &k2), CKR_OK);
-    u1 = server_uid(l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    u2 = server_uid(l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    upriv = server_uid(lp, KMIP_OBJECT_TYPE_PRIVATE_KEY);
-    upub = server_uid(lp, KMIP_OBJECT_TYPE_PUBLIC_KEY);
+    u1 = e2e_locate_one(plain, l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    u2 = e2e_locate_one(plain, l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    upriv = e2e_locate_one(plain, lp, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+    upub = e2e_locate_one(plain, lp, KMIP_OBJECT_TYPE_PUBLIC_KEY);
     assert_int_equal(p11->C_CloseSession(s1), CKR_OK);
     assert_int_equal(server_state(u1), KMIP_STATE_DESTROYED);
     assert_int_equal(server_state(upriv), KMIP_STATE_DESTROYED);
@@ -508,8 +487,8 @@ static void mixed_pair_keeps_its_token_half(void **state)
     assert_int_equal(make_pair(s, label, &no, &yes, &pub, &priv), CKR_OK);
     assert_int_equal(token_of(s, pub), CK_FALSE);
     assert_int_equal(token_of(s, priv), CK_TRUE);
-    upub = server_uid(label, KMIP_OBJECT_TYPE_PUBLIC_KEY);
-    upriv = server_uid(label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+    upub = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_PUBLIC_KEY);
+    upriv = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
     assert_true(server_marked(upub));
     assert_false(server_marked(upriv));
     assert_int_equal(p11->C_CloseSession(s), CKR_OK);
@@ -530,11 +509,11 @@ static void close_all_and_finalize_destroy_keys(void **state)
 
     (void)state;
     assert_int_equal(make_aes(open_session(RW), l1, &no, &key), CKR_OK);
-    u1 = server_uid(l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    u1 = e2e_locate_one(plain, l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(p11->C_CloseAllSessions(0), CKR_OK);
     assert_int_equal(server_state(u1), KMIP_STATE_DESTROYED);
     assert_int_equal(make_aes(open_session(RO), l2, &no, &key), CKR_OK);
-    u2 = server_uid(l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    u2 = e2e_locate_one(plain, l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(p11->C_Finalize(NULL), CKR_OK);
     assert_int_equal(server_state(u2), KMIP_STATE_DESTROYED);
     assert_int_equal(p11->C_Initialize(NULL), CKR_OK);
@@ -606,9 +585,9 @@ static void killed_process_leftover_is_removed(void **state)
     assert_int_equal(make_aes(s, live, &no, &live_key), CKR_OK);
     assert_int_equal(make_aes(s, kept, &yes, &token_key), CKR_OK);
     killed_owner(gone);
-    gone_uid = server_uid(gone, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    live_uid = server_uid(live, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    token_uid = server_uid(kept, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    gone_uid = e2e_locate_one(plain, gone, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    live_uid = e2e_locate_one(plain, live, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    token_uid = e2e_locate_one(plain, kept, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(server_state(gone_uid), KMIP_STATE_ACTIVE);
 
     assert_int_equal(run_cli("", out, sizeof(out)), 0);
