@@ -18,6 +18,34 @@
 #include "by_server.h"
 #include "crypto_fixture.h"
 
+/* C_EncryptInit and C_Encrypt of message with key into out (size
+ * bytes); the ciphertext's length. */
+static CK_ULONG encrypt_message(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key,
+                                uint8_t *out, CK_ULONG size)
+{
+    assert_int_equal(p11->C_EncryptInit(session, mechanism, key), CKR_OK);
+    assert_int_equal(
+        p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN, out, &size),
+        CKR_OK);
+    return size;
+}
+
+/* C_DecryptInit and C_Decrypt of ciphertext with key give message back. */
+static void assert_decrypts_to_message(CK_MECHANISM *mechanism,
+                                       CK_OBJECT_HANDLE key,
+                                       uint8_t *ciphertext, CK_ULONG len)
+{
+    uint8_t plaintext[256];
+    CK_ULONG plaintext_len = sizeof(plaintext);
+
+    assert_int_equal(p11->C_DecryptInit(session, mechanism, key), CKR_OK);
+    assert_int_equal(
+        p11->C_Decrypt(session, ciphertext, len, plaintext, &plaintext_len),
+        CKR_OK);
+    assert_int_equal(plaintext_len, MESSAGE_LEN);
+    assert_memory_equal(plaintext, message, MESSAGE_LEN);
+}
+
 static void aes_gcm_appends_the_tag_and_decrypts(void **state)
 {
     (void)state;
@@ -27,21 +55,11 @@ static void aes_gcm_appends_the_tag_and_decrypts(void **state)
     CK_GCM_PARAMS gcm = {iv, sizeof(iv), 96, aad, sizeof(aad), 128};
     CK_MECHANISM mechanism = {CKM_AES_GCM, &gcm, sizeof(gcm)};
     uint8_t ciphertext[128];
-    CK_ULONG ciphertext_len = sizeof(ciphertext);
-    assert_int_equal(p11->C_EncryptInit(session, &mechanism, key), CKR_OK);
-    assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
-                                    ciphertext, &ciphertext_len),
-                     CKR_OK);
-    assert_int_equal(ciphertext_len, MESSAGE_LEN + 16);
+    CK_ULONG ciphertext_len =
+        encrypt_message(&mechanism, key, ciphertext, sizeof(ciphertext));
 
-    uint8_t plaintext[128];
-    CK_ULONG plaintext_len = sizeof(plaintext);
-    assert_int_equal(p11->C_DecryptInit(session, &mechanism, key), CKR_OK);
-    assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len,
-                                    plaintext, &plaintext_len),
-                     CKR_OK);
-    assert_int_equal(plaintext_len, MESSAGE_LEN);
-    assert_memory_equal(plaintext, message, MESSAGE_LEN);
+    assert_int_equal(ciphertext_len, MESSAGE_LEN + 16);
+    assert_decrypts_to_message(&mechanism, key, ciphertext, ciphertext_len);
 }
 
 /* Over kmipd's KMIP stream each update answers its part; PyKMIP does
@@ -55,11 +73,9 @@ static void aes_gcm_multi_part_matches_the_single_part(void **state)
     CK_GCM_PARAMS gcm = {iv, sizeof(iv), 96, NULL, 0, 128};
     CK_MECHANISM mechanism = {CKM_AES_GCM, &gcm, sizeof(gcm)};
     uint8_t single[128], multi[128];
-    CK_ULONG single_len = sizeof(single), done = 0;
-    assert_int_equal(p11->C_EncryptInit(session, &mechanism, key), CKR_OK);
-    assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
-                                    single, &single_len),
-                     CKR_OK);
+    CK_ULONG single_len =
+        encrypt_message(&mechanism, key, single, sizeof(single));
+    CK_ULONG done = 0;
 
     assert_int_equal(p11->C_EncryptInit(session, &mechanism, key), CKR_OK);
     const size_t cuts[] = {0, 7, MESSAGE_LEN};
@@ -92,12 +108,8 @@ static void oaep_encrypts_locally_and_decrypts_on_the_server(void **state)
                                     CKZ_DATA_SPECIFIED, label, 5};
     CK_MECHANISM mechanism = {CKM_RSA_PKCS_OAEP, &oaep, sizeof(oaep)};
     uint8_t ciphertext[256];
-    CK_ULONG ciphertext_len = sizeof(ciphertext);
-    assert_int_equal(p11->C_EncryptInit(session, &mechanism, public_key),
-                     CKR_OK);
-    assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
-                                    ciphertext, &ciphertext_len),
-                     CKR_OK);
+    CK_ULONG ciphertext_len =
+        encrypt_message(&mechanism, public_key, ciphertext, sizeof(ciphertext));
     assert_int_equal(ciphertext_len, 256);
 
     assert_int_equal(p11->C_DecryptInit(session, &mechanism, private_key),
@@ -132,23 +144,13 @@ static void aes_cbc_pad_and_ctr_round_trip(void **state)
                                  {CKM_AES_CTR, &ctr, sizeof(ctr)}};
     const CK_ULONG expected_len[] = {48, MESSAGE_LEN};
     for (size_t i = 0; i < 2; i++) {
-        uint8_t ciphertext[64], plaintext[64];
-        CK_ULONG ciphertext_len = sizeof(ciphertext);
-        CK_ULONG plaintext_len = sizeof(plaintext);
-        assert_int_equal(p11->C_EncryptInit(session, &mechanisms[i], key),
-                         CKR_OK);
-        assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message,
-                                        MESSAGE_LEN, ciphertext,
-                                        &ciphertext_len),
-                         CKR_OK);
+        uint8_t ciphertext[64];
+        CK_ULONG ciphertext_len = encrypt_message(
+            &mechanisms[i], key, ciphertext, sizeof(ciphertext));
+
         assert_int_equal(ciphertext_len, expected_len[i]);
-        assert_int_equal(p11->C_DecryptInit(session, &mechanisms[i], key),
-                         CKR_OK);
-        assert_int_equal(p11->C_Decrypt(session, ciphertext, ciphertext_len,
-                                        plaintext, &plaintext_len),
-                         CKR_OK);
-        assert_int_equal(plaintext_len, MESSAGE_LEN);
-        assert_memory_equal(plaintext, message, MESSAGE_LEN);
+        assert_decrypts_to_message(&mechanisms[i], key, ciphertext,
+                                   ciphertext_len);
     }
 }
 
@@ -162,11 +164,8 @@ static void aes_gcm_with_a_wrong_tag_is_encrypted_data_invalid(void **state)
     CK_GCM_PARAMS gcm = {iv, sizeof(iv), 96, NULL, 0, 128};
     CK_MECHANISM mechanism = {CKM_AES_GCM, &gcm, sizeof(gcm)};
     uint8_t ciphertext[128];
-    CK_ULONG ciphertext_len = sizeof(ciphertext);
-    assert_int_equal(p11->C_EncryptInit(session, &mechanism, key), CKR_OK);
-    assert_int_equal(p11->C_Encrypt(session, (CK_BYTE_PTR)message, MESSAGE_LEN,
-                                    ciphertext, &ciphertext_len),
-                     CKR_OK);
+    CK_ULONG ciphertext_len =
+        encrypt_message(&mechanism, key, ciphertext, sizeof(ciphertext));
     ciphertext[ciphertext_len - 1] ^= 1; /* the tag */
     uint8_t plaintext[128];
     CK_ULONG plaintext_len = sizeof(plaintext);

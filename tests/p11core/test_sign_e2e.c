@@ -35,6 +35,21 @@ static void sign_in_two_parts(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key,
                      CKR_OK);
 }
 
+/* Signs message with signer into signature (size bytes) and checks that
+ * verifier verifies it; the signature's length. */
+static CK_ULONG sign_verified(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE signer,
+                              CK_OBJECT_HANDLE verifier, uint8_t *signature,
+                              CK_ULONG size)
+{
+    assert_int_equal(
+        sign(mechanism, signer, message, MESSAGE_LEN, signature, &size),
+        CKR_OK);
+    assert_int_equal(
+        verify(mechanism, verifier, message, MESSAGE_LEN, signature, size),
+        CKR_OK);
+    return size;
+}
+
 static void sha256_rsa_pkcs_signature_verifies(void **state)
 {
     (void)state;
@@ -42,14 +57,9 @@ static void sha256_rsa_pkcs_signature_verifies(void **state)
     rsa_key_pair(&public_key, &private_key);
     CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
     uint8_t signature[256];
-    CK_ULONG signature_len = sizeof(signature);
-    assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN,
-                          signature, &signature_len),
-                     CKR_OK);
+    CK_ULONG signature_len = sign_verified(&mechanism, private_key, public_key,
+                                           signature, sizeof(signature));
     assert_int_equal(signature_len, 256);
-    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
-                            signature, signature_len),
-                     CKR_OK);
     signature[10] ^= 1;
     assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
                             signature, signature_len),
@@ -107,14 +117,9 @@ static void ecdsa_sha256_signature_is_raw_and_verifies(void **state)
     ec_key_pair(&public_key, &private_key);
     CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, NULL, 0};
     uint8_t signature[64];
-    CK_ULONG signature_len = sizeof(signature);
-    assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN,
-                          signature, &signature_len),
-                     CKR_OK);
+    CK_ULONG signature_len = sign_verified(&mechanism, private_key, public_key,
+                                           signature, sizeof(signature));
     assert_int_equal(signature_len, 64);
-    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
-                            signature, signature_len),
-                     CKR_OK);
     assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
                             signature, signature_len - 1),
                      CKR_SIGNATURE_LEN_RANGE);
@@ -201,13 +206,8 @@ static void rsa_pss_signature_verifies(void **state)
     CK_RSA_PKCS_PSS_PARAMS pss = {CKM_SHA256, CKG_MGF1_SHA256, 32};
     CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS_PSS, &pss, sizeof(pss)};
     uint8_t signature[256];
-    CK_ULONG signature_len = sizeof(signature);
-    assert_int_equal(sign(&mechanism, private_key, message, MESSAGE_LEN,
-                          signature, &signature_len),
-                     CKR_OK);
-    assert_int_equal(verify(&mechanism, public_key, message, MESSAGE_LEN,
-                            signature, signature_len),
-                     CKR_OK);
+    CK_ULONG signature_len = sign_verified(&mechanism, private_key, public_key,
+                                           signature, sizeof(signature));
     /* The same signature, verified as PSS over the hash. */
     uint8_t hash[32];
     sha256(message, MESSAGE_LEN, hash);
@@ -267,12 +267,8 @@ static void hmac_sha256_signs_on_the_server_and_verifies(void **state)
         secret_key(CKM_GENERIC_SECRET_KEY_GEN, CKK_GENERIC_SECRET, 32);
     CK_MECHANISM mechanism = {CKM_SHA256_HMAC, NULL, 0};
     uint8_t mac[32];
-    CK_ULONG mac_len = sizeof(mac);
-    assert_int_equal(sign(&mechanism, key, message, MESSAGE_LEN, mac, &mac_len),
-                     CKR_OK);
+    CK_ULONG mac_len = sign_verified(&mechanism, key, key, mac, sizeof(mac));
     assert_int_equal(mac_len, 32);
-    assert_int_equal(
-        verify(&mechanism, key, message, MESSAGE_LEN, mac, mac_len), CKR_OK);
     mac[0] ^= 1;
     assert_int_equal(
         verify(&mechanism, key, message, MESSAGE_LEN, mac, mac_len),
