@@ -20,33 +20,6 @@
 
 #include "e2e.h"
 
-/* The protocol version of the running group's client and payloads. */
-static kmip_version test_version;
-
-static int setup_1_4(void **state)
-{
-    test_version = KMIP_VERSION(1, 4);
-    *state = e2e_client(test_version, false);
-    return 0;
-}
-
-/* The version Discover Versions settles on with PyKMIP: 2.0. */
-static int setup_negotiated(void **state)
-{
-    kmip_client *client = e2e_client(KMIP_VERSION(0, 0), false);
-    kmip_status status;
-    if (kmip_client_version(client, &test_version, &status) != KMIP_OK)
-        fail_msg("negotiation: %s", status.message);
-    *state = client;
-    return 0;
-}
-
-static int client_teardown(void **state)
-{
-    kmip_client_free(*state);
-    return 0;
-}
-
 /* ---- Calls ---- */
 
 /* One successful operation; the caller frees the response. */
@@ -78,14 +51,8 @@ static kmip_item *checked(kmip_item *payload)
 static kmip_item *key_attrs(uint32_t algorithm, int32_t bits, uint32_t usage,
                             const char *name)
 {
-    kmip_item *attrs = kmip_attrs_new();
-    assert_non_null(attrs);
-    if (algorithm != 0)
-        assert_non_null(kmip_attrs_add_algorithm(attrs, algorithm));
-    if (bits != 0)
-        assert_non_null(kmip_attrs_add_length(attrs, bits));
-    if (usage != 0)
-        assert_non_null(kmip_attrs_add_usage_mask(attrs, usage));
+    kmip_item *attrs = e2e_key_attrs(algorithm, bits, usage);
+
     if (name != NULL)
         assert_non_null(kmip_attrs_add_name(attrs, name));
     return attrs;
@@ -99,7 +66,7 @@ static kmip_item *create_aes_payload(const char *name)
                                  name);
     kmip_create_args args = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
                              .attributes = attrs};
-    kmip_item *payload = checked(kmip_create_request(test_version, &args));
+    kmip_item *payload = checked(kmip_create_request(e2e_version, &args));
     kmip_item_free(attrs);
     return payload;
 }
@@ -117,7 +84,7 @@ static kmip_item *create_rsa_pair_payload(const char *name)
     kmip_create_key_pair_args args = {
         .common = common, .private_key = private_key, .public_key = public_key};
     kmip_item *payload =
-        checked(kmip_create_key_pair_request(test_version, &args));
+        checked(kmip_create_key_pair_request(e2e_version, &args));
     kmip_item_free(common);
     kmip_item_free(private_key);
     kmip_item_free(public_key);
@@ -128,7 +95,7 @@ static kmip_item *locate_by_name_payload(const char *name)
 {
     kmip_item *filter = key_attrs(0, 0, 0, name);
     kmip_locate_args args = {.attributes = filter};
-    kmip_item *payload = checked(kmip_locate_request(test_version, &args));
+    kmip_item *payload = checked(kmip_locate_request(e2e_version, &args));
     kmip_item_free(filter);
     return payload;
 }
@@ -138,13 +105,13 @@ static kmip_item *get_state_payload(const char *uid)
 {
     static const uint32_t state_tag = KMIP_TAG_STATE;
     return checked(
-        kmip_get_attributes_request(test_version, uid, &state_tag, 1, NULL, 0));
+        kmip_get_attributes_request(e2e_version, uid, &state_tag, 1, NULL, 0));
 }
 
 static kmip_item *get_payload(const char *uid)
 {
     kmip_get_args args = {.uid = uid};
-    return checked(kmip_get_request(test_version, &args));
+    return checked(kmip_get_request(e2e_version, &args));
 }
 
 static kmip_item *sign_payload(const char *uid, const uint8_t *data, size_t len)
@@ -157,7 +124,7 @@ static kmip_item *sign_payload(const char *uid, const uint8_t *data, size_t len)
                    .cryptographic_algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA},
         .data = {data, len},
     };
-    return checked(kmip_sign_request(test_version, &args));
+    return checked(kmip_sign_request(e2e_version, &args));
 }
 
 #define GCM_IV_LEN 12
@@ -220,7 +187,7 @@ static void simple_call(kmip_client *client, uint32_t operation,
 static void activate(kmip_client *client, const char *uid)
 {
     simple_call(client, KMIP_OPERATION_ACTIVATE,
-                kmip_activate_request(test_version, uid));
+                kmip_activate_request(e2e_version, uid));
 }
 
 /* The public key's PKCS#1 DER as an EVP_PKEY (free with EVP_PKEY_free). */
@@ -263,7 +230,7 @@ static void test_discover_versions_answers_the_common_version(void **state)
     static const kmip_version asked[] = {{2, 1}, {1, 4}};
     kmip_response *resp = call_ok(
         *state, KMIP_OPERATION_DISCOVER_VERSIONS,
-        checked(kmip_discover_versions_request(test_version, asked, 2)), 1);
+        checked(kmip_discover_versions_request(e2e_version, asked, 2)), 1);
     kmip_version answered[8];
     size_t n = 0;
     assert_int_equal(
@@ -282,7 +249,7 @@ static void test_query_lists_operations_and_vendor(void **state)
         KMIP_QUERY_FUNCTION_QUERY_SERVER_INFORMATION};
     kmip_response *resp =
         call_ok(*state, KMIP_OPERATION_QUERY,
-                checked(kmip_query_request(test_version, functions, 2)), 1);
+                checked(kmip_query_request(e2e_version, functions, 2)), 1);
     kmip_query_result info;
     assert_int_equal(kmip_query_response(payload_of(resp), &info, NULL),
                      KMIP_OK);
@@ -320,8 +287,8 @@ static void test_create_key_pair_rsa_2048_returns_two_uids(void **state)
 static void test_locate_by_name_finds_the_key(void **state)
 {
     char name[64]; /* unique to the group: they share the server */
-    snprintf(name, sizeof(name), "it-locate-me-%d.%d", (int)test_version.major,
-             (int)test_version.minor);
+    snprintf(name, sizeof(name), "it-locate-me-%d.%d", (int)e2e_version.major,
+             (int)e2e_version.minor);
     char *uid = create_aes(*state, name);
     kmip_response *resp =
         call_ok(*state, KMIP_OPERATION_LOCATE, locate_by_name_payload(name), 1);
@@ -411,7 +378,7 @@ static void test_aes_gcm_round_trip_with_aad_and_tag(void **state)
     enc.data = (kmip_bytes){plaintext, sizeof(plaintext)};
     kmip_response *encrypted =
         call_ok(*state, KMIP_OPERATION_ENCRYPT,
-                checked(kmip_encrypt_request(test_version, &enc)), 1);
+                checked(kmip_encrypt_request(e2e_version, &enc)), 1);
     kmip_crypto_result sealed;
     assert_int_equal(kmip_crypto_response(KMIP_OPERATION_ENCRYPT,
                                           payload_of(encrypted), &sealed, NULL),
@@ -425,7 +392,7 @@ static void test_aes_gcm_round_trip_with_aad_and_tag(void **state)
     dec.tag = sealed.tag;
     kmip_response *decrypted =
         call_ok(*state, KMIP_OPERATION_DECRYPT,
-                checked(kmip_decrypt_request(test_version, &dec)), 1);
+                checked(kmip_decrypt_request(e2e_version, &dec)), 1);
     kmip_crypto_result opened;
     assert_int_equal(kmip_crypto_response(KMIP_OPERATION_DECRYPT,
                                           payload_of(decrypted), &opened, NULL),
@@ -483,9 +450,9 @@ static void test_revoke_then_destroy_removes_the_key(void **state)
         .uid = uid,
         .reason_code = KMIP_REVOCATION_REASON_CODE_CESSATION_OF_OPERATION};
     simple_call(*state, KMIP_OPERATION_REVOKE,
-                kmip_revoke_request(test_version, &revoke));
+                kmip_revoke_request(e2e_version, &revoke));
     simple_call(*state, KMIP_OPERATION_DESTROY,
-                kmip_destroy_request(test_version, uid));
+                kmip_destroy_request(e2e_version, uid));
     kmip_response *resp = NULL;
     kmip_status status;
     assert_int_equal(kmip_client_call_one(*state, KMIP_OPERATION_GET,
@@ -527,10 +494,12 @@ int main(void)
         cmocka_unit_test(test_discover_versions_answers_the_common_version),
         OPERATION_TESTS,
     };
+    /* The version Discover Versions settles on with PyKMIP: 2.0. */
     const struct CMUnitTest negotiated[] = {OPERATION_TESTS};
-    int failed = cmocka_run_group_tests_name("KMIP 1.4", kmip_1_4, setup_1_4,
-                                             client_teardown);
+    int failed = cmocka_run_group_tests_name(
+        "KMIP 1.4", kmip_1_4, e2e_setup_client_1_4, e2e_teardown_client);
     failed += cmocka_run_group_tests_name("negotiated version", negotiated,
-                                          setup_negotiated, client_teardown);
+                                          e2e_setup_client_negotiated,
+                                          e2e_teardown_client);
     return failed;
 }

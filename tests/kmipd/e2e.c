@@ -72,6 +72,32 @@ int e2e_teardown(void **state)
     return 0;
 }
 
+kmip_version e2e_version;
+
+int e2e_setup_client_1_4(void **state)
+{
+    e2e_version = KMIP_VERSION(1, 4);
+    *state = e2e_client(e2e_version, false);
+    return 0;
+}
+
+int e2e_setup_client_negotiated(void **state)
+{
+    kmip_client *client = e2e_client(KMIP_VERSION(0, 0), false);
+    kmip_status status;
+
+    if (kmip_client_version(client, &e2e_version, &status) != KMIP_OK)
+        fail_msg("negotiation: %s", status.message);
+    *state = client;
+    return 0;
+}
+
+int e2e_teardown_client(void **state)
+{
+    kmip_client_free(*state);
+    return 0;
+}
+
 uint32_t e2e_reason(const e2e_session *s, uint32_t v2, uint32_t v1)
 {
     return kmip_version_is_v2(s->version) ? v2 : v1;
@@ -103,6 +129,28 @@ uint32_t e2e_call_fails(kmip_client *client, uint32_t operation,
         fail_msg("operation 0x%x did not fail with a result (rc %d)",
                  (unsigned)operation, (int)rc);
     return status.result_reason;
+}
+
+char *e2e_locate_one(kmip_client *client, const char *name,
+                     uint32_t object_type)
+{
+    kmip_item *filter = kmip_attrs_new();
+    kmip_locate_args args = {.attributes = filter};
+    kmip_locate_result result;
+    kmip_response *resp;
+    char *uid;
+
+    kmip_attrs_add_name(filter, name);
+    kmip_attrs_add_object_type(filter, object_type);
+    resp = e2e_call(client, KMIP_OPERATION_LOCATE,
+                    kmip_locate_request(KMIP_VERSION(1, 4), &args));
+    kmip_item_free(filter);
+    assert_int_equal(
+        kmip_locate_response(resp->items[0].payload, &result, NULL), KMIP_OK);
+    assert_int_equal(result.uids.count, 1);
+    uid = strdup((const char *)result.uids.first->v.bytes.data);
+    kmip_response_free(resp);
+    return uid;
 }
 
 kmip_item *e2e_key_attrs(uint32_t algorithm, int32_t bits, uint32_t usage)

@@ -21,37 +21,13 @@
 
 #include "e2e.h"
 
-static kmip_version test_version;
 static unsigned name_counter;
-
-static int setup_1_4(void **state)
-{
-    test_version = KMIP_VERSION(1, 4);
-    *state = e2e_client(test_version, false);
-    return 0;
-}
-
-static int setup_negotiated(void **state)
-{
-    kmip_client *client = e2e_client(KMIP_VERSION(0, 0), false);
-    kmip_status status;
-    if (kmip_client_version(client, &test_version, &status) != KMIP_OK)
-        fail_msg("negotiation: %s", status.message);
-    *state = client;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kmip_client_free(*state);
-    return 0;
-}
 
 /* A name no other test uses. */
 static const char *fresh_name(char *buf, size_t len)
 {
-    snprintf(buf, len, "client-test-%d.%d-%u", test_version.major,
-             test_version.minor, name_counter++);
+    snprintf(buf, len, "client-test-%d.%d-%u", e2e_version.major,
+             e2e_version.minor, name_counter++);
     return buf;
 }
 
@@ -113,7 +89,7 @@ static kmip_item *create_payload(const char *name, const uint8_t *id,
             kmip_attrs_add_custom_bytes(attrs, "x-pkcs11-id", id, id_len));
     kmip_create_args args = {.object_type = KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
                              .attributes = attrs};
-    kmip_item *payload = checked(kmip_create_request(test_version, &args));
+    kmip_item *payload = checked(kmip_create_request(e2e_version, &args));
     kmip_item_free(attrs);
     return payload;
 }
@@ -142,7 +118,7 @@ static kmip_response *locate(kmip_client *client, kmip_item *filter,
         .maximum_items = max, .offset_items = offset, .attributes = filter};
     kmip_response *resp =
         call_ok(client, KMIP_OPERATION_LOCATE,
-                checked(kmip_locate_request(test_version, &args)));
+                checked(kmip_locate_request(e2e_version, &args)));
     kmip_item_free(filter);
     assert_int_equal(kmip_locate_response(resp->items[0].payload, out, NULL),
                      KMIP_OK);
@@ -161,7 +137,7 @@ static kmip_item *attributes_of(kmip_client *client, const char *uid)
 {
     kmip_response *resp = call_ok(client, KMIP_OPERATION_GET_ATTRIBUTES,
                                   checked(kmip_get_attributes_request(
-                                      test_version, uid, NULL, 0, NULL, 0)));
+                                      e2e_version, uid, NULL, 0, NULL, 0)));
     kmip_get_attributes_result got;
     assert_int_equal(
         kmip_get_attributes_response(resp->items[0].payload, &got, NULL),
@@ -187,8 +163,8 @@ static uint32_t state_of(kmip_client *client, const char *uid)
 static void test_negotiation_settles_on_2_1(void **state)
 {
     (void)state;
-    assert_int_equal(test_version.major, 2);
-    assert_int_equal(test_version.minor, 1);
+    assert_int_equal(e2e_version.major, 2);
+    assert_int_equal(e2e_version.minor, 1);
 }
 
 static void test_locate_by_name_and_custom_id(void **state)
@@ -265,11 +241,11 @@ static void test_custom_attribute_added_changed_and_deleted(void **state)
     kmip_item *first = kmip_attrs_add_custom_text(note, "x-note", "first");
     kmip_response_free(
         call_ok(*state, KMIP_OPERATION_ADD_ATTRIBUTE,
-                checked(kmip_add_attribute_request(test_version, uid, first))));
+                checked(kmip_add_attribute_request(e2e_version, uid, first))));
     kmip_item *second = kmip_attrs_add_custom_text(note, "x-note", "second");
     kmip_response_free(call_ok(*state, KMIP_OPERATION_MODIFY_ATTRIBUTE,
                                checked(kmip_modify_attribute_request(
-                                   test_version, uid, first, second))));
+                                   e2e_version, uid, first, second))));
     kmip_item *attrs = attributes_of(*state, uid);
     const char *text;
     assert_int_equal(kmip_attrs_get_custom_text(attrs, "x-note", &text, NULL),
@@ -278,7 +254,7 @@ static void test_custom_attribute_added_changed_and_deleted(void **state)
     kmip_item_free(attrs);
     kmip_response_free(call_ok(
         *state, KMIP_OPERATION_DELETE_ATTRIBUTE,
-        checked(kmip_delete_attribute_request(test_version, uid, second))));
+        checked(kmip_delete_attribute_request(e2e_version, uid, second))));
     attrs = attributes_of(*state, uid);
     assert_null(kmip_attrs_find_custom(attrs, "x-note"));
     kmip_item_free(attrs);
@@ -292,11 +268,11 @@ static void test_lifecycle_activate_revoke_destroy(void **state)
     char *uid = create_key(*state, fresh_name(name, sizeof(name)), NULL, 0);
     kmip_response_free(
         call_ok(*state, KMIP_OPERATION_ACTIVATE,
-                checked(kmip_activate_request(test_version, uid))));
+                checked(kmip_activate_request(e2e_version, uid))));
     assert_int_equal(state_of(*state, uid), KMIP_STATE_ACTIVE);
     call_fails(*state, KMIP_OPERATION_DESTROY,
-               checked(kmip_destroy_request(test_version, uid)),
-               kmip_version_is_v2(test_version)
+               checked(kmip_destroy_request(e2e_version, uid)),
+               kmip_version_is_v2(e2e_version)
                    ? KMIP_RESULT_REASON_WRONG_KEY_LIFECYCLE_STATE
                    : KMIP_RESULT_REASON_PERMISSION_DENIED);
     kmip_revoke_args revoke = {
@@ -304,11 +280,11 @@ static void test_lifecycle_activate_revoke_destroy(void **state)
         .reason_code = KMIP_REVOCATION_REASON_CODE_CESSATION_OF_OPERATION};
     kmip_response_free(
         call_ok(*state, KMIP_OPERATION_REVOKE,
-                checked(kmip_revoke_request(test_version, &revoke))));
+                checked(kmip_revoke_request(e2e_version, &revoke))));
     assert_int_equal(state_of(*state, uid), KMIP_STATE_DEACTIVATED);
     kmip_response_free(
         call_ok(*state, KMIP_OPERATION_DESTROY,
-                checked(kmip_destroy_request(test_version, uid))));
+                checked(kmip_destroy_request(e2e_version, uid))));
     assert_int_equal(state_of(*state, uid), KMIP_STATE_DESTROYED);
     kmip_locate_result found;
     kmip_response *resp = locate(*state, name_filter(name), (kmip_opt_int){0},
@@ -326,9 +302,9 @@ static void test_batch_follows_the_id_placeholder(void **state)
         {KMIP_OPERATION_CREATE,
          create_payload(fresh_name(name, sizeof(name)), NULL, 0)},
         {KMIP_OPERATION_ACTIVATE,
-         checked(kmip_activate_request(test_version, NULL))},
+         checked(kmip_activate_request(e2e_version, NULL))},
         {KMIP_OPERATION_GET_ATTRIBUTES,
-         checked(kmip_get_attributes_request(test_version, NULL, &state_tag, 1,
+         checked(kmip_get_attributes_request(e2e_version, NULL, &state_tag, 1,
                                              NULL, 0))},
     };
     kmip_response *resp = NULL;
@@ -357,13 +333,13 @@ static void test_another_client_cannot_see_the_key(void **state)
 {
     char name[64];
     char *uid = create_key(*state, fresh_name(name, sizeof(name)), NULL, 0);
-    kmip_client *other = e2e_client(test_version, true);
+    kmip_client *other = e2e_client(e2e_version, true);
     call_fails(other, KMIP_OPERATION_GET_ATTRIBUTES,
-               checked(kmip_get_attributes_request(test_version, uid, NULL, 0,
+               checked(kmip_get_attributes_request(e2e_version, uid, NULL, 0,
                                                    NULL, 0)),
                KMIP_RESULT_REASON_ITEM_NOT_FOUND);
     call_fails(other, KMIP_OPERATION_ACTIVATE,
-               checked(kmip_activate_request(test_version, uid)),
+               checked(kmip_activate_request(e2e_version, uid)),
                KMIP_RESULT_REASON_ITEM_NOT_FOUND);
     kmip_locate_result found;
     kmip_response *resp = locate(other, name_filter(name), (kmip_opt_int){0},
@@ -388,9 +364,10 @@ int main(void)
     const struct CMUnitTest v1_4[] = {COMMON_TESTS};
     const struct CMUnitTest negotiated[] = {
         cmocka_unit_test(test_negotiation_settles_on_2_1), COMMON_TESTS};
-    int failed =
-        cmocka_run_group_tests_name("KMIP 1.4", v1_4, setup_1_4, teardown);
+    int failed = cmocka_run_group_tests_name(
+        "KMIP 1.4", v1_4, e2e_setup_client_1_4, e2e_teardown_client);
     failed += cmocka_run_group_tests_name("negotiated", negotiated,
-                                          setup_negotiated, teardown);
+                                          e2e_setup_client_negotiated,
+                                          e2e_teardown_client);
     return failed;
 }

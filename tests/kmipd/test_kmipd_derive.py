@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.kdf.x963kdf import X963KDF
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import (E, T, OP, S, I, En, Tx, By, Connection, attr_v1,
-                      uid_payload)
+from kmiptest import E, T, OP, S, I, En, Tx, By, attr_v1, uid_payload
+from kmipd_case import ServerCase, client_b
 
 R = E.ResultReason
 DERIVE_KEY, KEY_AGREEMENT, ENCRYPT = 0x200, 0x800, 0x4
@@ -64,23 +64,9 @@ def derive_payload(uid, bits, point=PEER_POINT, hash_=None, shared=None,
         template(algorithm, bits, ENCRYPT)]
 
 
-class WireTest(unittest.TestCase):
-    def setUp(self):
-        self.conn = Connection()
-
-    def tearDown(self):
-        self.conn.close()
-
+class WireTest(ServerCase):
     def call(self, operation, payload):
         return self.conn.one(operation, payload, (1, 4))
-
-    def ok(self, result):
-        self.assertTrue(result.ok, result)
-        return result
-
-    def fails(self, result, reason):
-        self.assertFalse(result.ok, result)
-        self.assertEqual(result.reason, reason.value, result)
 
     def key_value(self, uid, object_tag=T.SYMMETRIC_KEY):
         result = self.ok(self.call(OP.GET, uid_payload(uid)))
@@ -191,13 +177,9 @@ class DeriveKey(WireTest):
                    R.WRONG_KEY_LIFECYCLE_STATE)
 
     def test_another_clients_key_is_not_found(self):
-        other = Connection(cert=os.environ["P11KMIP_TEST_CERT_B"],
-                           key=os.environ["P11KMIP_TEST_KEY_B"])
-        try:
+        with client_b() as other:
             self.fails(other.one(OP.DERIVE_KEY, derive_payload(self.uid, 256),
                                  (1, 4)), R.ITEM_NOT_FOUND)
-        finally:
-            other.close()
 
     def test_without_object_type_the_request_is_refused(self):
         result = self.call(OP.DERIVE_KEY,

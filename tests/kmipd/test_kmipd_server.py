@@ -1,81 +1,27 @@
 # SPDX-License-Identifier: Apache-2.0
-"""kmipd's server core over the wire: message handling, batches, the
-object operations, lifecycle and ownership. Runs under
-integration/with_server.py --server kmipd."""
+"""kmipd's server core over the wire: protocol versions, Query, message
+handling and batches, and ownership (another client touches nothing). Runs
+under integration/with_server.py --server kmipd."""
 
 import os
 import random
 import ssl
 import struct
 import sys
-import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kmiptest import (E, T, OP, S, I, L, En, B, Tx, By, D, Connection, attr_v1,
+from kmiptest import (E, T, OP, S, I, En, B, Tx, Connection, attr_v1,
                       name_value, create_aes, uid_payload, revoke_payload,
                       encode, request)
+from kmipd_case import ServerCase, client_b
 
 R = E.ResultReason
 ST = E.State
 
 
-def client_b():
-    return Connection(cert=os.environ["P11KMIP_TEST_CERT_B"],
-                      key=os.environ["P11KMIP_TEST_KEY_B"])
-
-
-class Base(unittest.TestCase):
-    def setUp(self):
-        self.conn = Connection()
-
-    def tearDown(self):
-        self.conn.close()
-
-    def ok(self, result):
-        self.assertTrue(result.ok, result)
-        return result
-
-    def fails(self, result, reason):
-        self.assertFalse(result.ok, result)
-        self.assertEqual(result.reason, reason.value, result)
-        return result
-
-    def create(self, name=None, version=(1, 4), extra=()):
-        return self.ok(self.conn.one(
-            OP.CREATE, create_aes(name, extra, version), version)).uid()
-
-    def attributes(self, uid, version=(1, 4)):
-        """Get Attributes as {name or tag: [values]}."""
-        result = self.ok(self.conn.one(OP.GET_ATTRIBUTES, uid_payload(uid),
-                                       version))
-        found = {}
-        if version[0] >= 2:
-            for attr in result.payload.get(T.ATTRIBUTES).value:
-                found.setdefault(attr.tag, []).append(attr.value)
-        else:
-            for attr in result.payload.all(T.ATTRIBUTE):
-                found.setdefault(attr.val(T.ATTRIBUTE_NAME), []).append(
-                    attr.val(T.ATTRIBUTE_VALUE))
-        return found
-
-    def state(self, uid):
-        return self.attributes(uid)["State"][0]
-
-    def locate(self, filters, version=(1, 4), extra=(), conn=None):
-        payload = list(extra)
-        if version[0] >= 2:
-            payload.append(S(T.ATTRIBUTES, *filters))
-        else:
-            payload.extend(filters)
-        result = self.ok((conn or self.conn).one(OP.LOCATE, payload,
-                                                 version))
-        return result, [u.value for u in
-                        result.payload.all(T.UNIQUE_IDENTIFIER)]
-
-
-class Versions(Base):
+class Versions(ServerCase):
     def test_discover_versions_lists_all_newest_first(self):
         result = self.ok(self.conn.one(OP.DISCOVER_VERSIONS, [], (1, 1)))
         versions = [(v.val(T.PROTOCOL_VERSION_MAJOR),
@@ -117,7 +63,7 @@ class Versions(Base):
                 self.ok(conn.one(OP.DISCOVER_VERSIONS, []))
 
 
-class Query(Base):
+class Query(ServerCase):
     def query(self, *functions, version=(1, 4)):
         return self.ok(self.conn.one(
             OP.QUERY, [En(T.QUERY_FUNCTION, f) for f in functions], version))
@@ -150,7 +96,7 @@ class Query(Base):
         self.assertIn("kmipd", result.payload.val(T.VENDOR_IDENTIFICATION))
 
 
-class Messages(Base):
+class Messages(ServerCase):
     def test_unknown_operation_is_operation_not_supported(self):
         self.fails(self.conn.one(OP.REKEY, []), R.OPERATION_NOT_SUPPORTED)
 
@@ -291,337 +237,7 @@ class Messages(Base):
         self.fails(response.results[0], R.RESPONSE_TOO_LARGE)
 
 
-class Locate(Base):
-    def test_locate_by_name(self):
-        uid = self.create("locate-by-name")
-        self.create("locate-by-name-other")
-        _, uids = self.locate([attr_v1("Name", name_value("locate-by-name"))])
-        self.assertEqual(uids, [uid])
-
-    def test_locate_by_name_in_2_0_form(self):
-        uid = self.create("locate-v2", version=(2, 0))
-        _, uids = self.locate([name_value("locate-v2", T.NAME)],
-                              version=(2, 0))
-        self.assertEqual(uids, [uid])
-
-    def test_locate_by_custom_attribute(self):
-        uid = self.create("custom", extra=[
-            attr_v1("x-pkcs11-id", By(0, b"\x01\x02\x03"))])
-        self.create("custom", extra=[
-            attr_v1("x-pkcs11-id", By(0, b"\x09"))])
-        _, uids = self.locate([attr_v1("x-pkcs11-id", By(0, b"\x01\x02\x03"))])
-        self.assertEqual(uids, [uid])
-
-    def test_locate_by_object_type_algorithm_and_state(self):
-        pre = self.create("typed")
-        active = self.create("typed")
-        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(active)))
-        filters = [attr_v1("Object Type", En(0, E.ObjectType.SYMMETRIC_KEY)),
-                   attr_v1("Cryptographic Algorithm",
-                           En(0, E.CryptographicAlgorithm.AES)),
-                   attr_v1("Name", name_value("typed"))]
-        _, uids = self.locate(filters)
-        self.assertEqual(uids, [pre, active])
-        _, uids = self.locate(filters + [attr_v1("State",
-                                                 En(0, ST.ACTIVE))])
-        self.assertEqual(uids, [active])
-
-    def test_two_dates_are_a_range_given_in_either_order(self):
-        uid = self.create("ranged")
-        made = self.attributes(uid)["Initial Date"][0]
-        name = [attr_v1("Name", name_value("ranged"))]
-        for first, second in ((made - 60, made + 60), (made + 60, made - 60)):
-            _, uids = self.locate(name + [attr_v1("Initial Date", D(0, first)),
-                                          attr_v1("Initial Date", D(0, second))])
-            self.assertEqual(uids, [uid], (first, second))
-        _, uids = self.locate(name + [attr_v1("Initial Date", D(0, made + 1)),
-                                      attr_v1("Initial Date", D(0, made + 60))])
-        self.assertEqual(uids, [])
-
-    def test_maximum_and_offset_items_page_the_results(self):
-        made = [self.create("paged") for _ in range(5)]
-        name = [attr_v1("Name", name_value("paged"))]
-        result, uids = self.locate(name, extra=[I(T.MAXIMUM_ITEMS, 2),
-                                                I(T.OFFSET_ITEMS, 1)])
-        self.assertEqual(uids, made[1:3])
-        self.assertEqual(result.payload.val(T.LOCATED_ITEMS), 5)
-
-    def test_maximum_items_zero_counts_without_listing(self):
-        for _ in range(3):
-            self.create("counted")
-        result, uids = self.locate([attr_v1("Name", name_value("counted"))],
-                                   extra=[I(T.MAXIMUM_ITEMS, 0)])
-        self.assertEqual(uids, [])
-        self.assertEqual(result.payload.val(T.LOCATED_ITEMS), 3)
-
-    def test_negative_maximum_items_is_invalid(self):
-        self.fails(self.conn.one(OP.LOCATE, [I(T.MAXIMUM_ITEMS, -1)]),
-                   R.INVALID_FIELD)
-
-    def test_located_items_is_absent_before_1_3(self):
-        self.create("old-locate")
-        result, uids = self.locate([attr_v1("Name", name_value("old-locate"))],
-                                   version=(1, 2))
-        self.assertEqual(len(uids), 1)
-        self.assertIsNone(result.payload.get(T.LOCATED_ITEMS))
-
-    def test_another_owner_locates_nothing(self):
-        self.create("owned-by-a")
-        with client_b() as conn:
-            _, uids = self.locate([attr_v1("Name", name_value("owned-by-a"))],
-                                  conn=conn)
-        self.assertEqual(uids, [])
-
-
-class Attributes(Base):
-    def test_get_attributes_1_x_returns_the_named_ones(self):
-        uid = self.create("named")
-        result = self.ok(self.conn.one(OP.GET_ATTRIBUTES, uid_payload(uid) + [
-            Tx(T.ATTRIBUTE_NAME, "Cryptographic Length"),
-            Tx(T.ATTRIBUTE_NAME, "State")]))
-        names = [a.val(T.ATTRIBUTE_NAME)
-                 for a in result.payload.all(T.ATTRIBUTE)]
-        self.assertEqual(sorted(names), ["Cryptographic Length", "State"])
-        self.assertEqual(result.uid(), uid)
-
-    def test_get_attributes_2_0_returns_an_attributes_structure(self):
-        uid = self.create("v2", version=(2, 0))
-        found = self.attributes(uid, version=(2, 0))
-        self.assertEqual(found[T.CRYPTOGRAPHIC_LENGTH.value], [256])
-        self.assertEqual(found[T.STATE.value], [ST.PRE_ACTIVE.value])
-        self.assertIn(T.INITIAL_DATE.value, found)
-
-    def test_get_attribute_list_names_each_attribute_once(self):
-        uid = self.create("listed", extra=[
-            attr_v1("Name", name_value("second-name"))])
-        result = self.ok(self.conn.one(OP.GET_ATTRIBUTE_LIST,
-                                       uid_payload(uid)))
-        names = [n.value for n in result.payload.all(T.ATTRIBUTE_NAME)]
-        self.assertEqual(names.count("Name"), 1)
-        self.assertIn("Unique Identifier", names)
-
-    def test_get_attribute_list_2_0_gives_references(self):
-        uid = self.create("refs", version=(2, 0))
-        result = self.ok(self.conn.one(OP.GET_ATTRIBUTE_LIST,
-                                       uid_payload(uid), (2, 0)))
-        refs = [r.value for r in result.payload.all(T.ATTRIBUTE_REFERENCE)]
-        self.assertIn(T.CRYPTOGRAPHIC_ALGORITHM.value, refs)
-
-    def test_add_modify_delete_a_custom_attribute(self):
-        uid = self.create("custom-life")
-        added = self.ok(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("x-purpose", Tx(0, "first"))]))
-        self.assertEqual(added.payload.get(T.ATTRIBUTE).val(
-            T.ATTRIBUTE_VALUE), "first")
-        self.ok(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("x-purpose", Tx(0, "second"))]))
-        modified = S(T.ATTRIBUTE, Tx(T.ATTRIBUTE_NAME, "x-purpose"),
-                     I(T.ATTRIBUTE_INDEX, 1),
-                     Tx(T.ATTRIBUTE_VALUE, "changed"))
-        self.ok(self.conn.one(OP.MODIFY_ATTRIBUTE,
-                              uid_payload(uid) + [modified]))
-        self.assertEqual(self.attributes(uid)["x-purpose"],
-                         ["first", "changed"])
-        self.ok(self.conn.one(OP.DELETE_ATTRIBUTE, uid_payload(uid) + [
-            Tx(T.ATTRIBUTE_NAME, "x-purpose")]))
-        self.assertEqual(self.attributes(uid)["x-purpose"], ["changed"])
-
-    def test_modify_of_an_absent_instance_is_item_not_found(self):
-        uid = self.create("absent")
-        self.fails(self.conn.one(OP.MODIFY_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("Contact Information", Tx(0, "nobody"))]),
-            R.ITEM_NOT_FOUND)
-
-    def test_add_of_a_second_single_valued_instance_fails(self):
-        uid = self.create("single")
-        self.ok(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("Contact Information", Tx(0, "a"))]))
-        self.fails(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("Contact Information", Tx(0, "b"))]),
-            R.ILLEGAL_OPERATION)
-
-    def test_server_kept_attributes_are_read_only(self):
-        uid = self.create("read-only")
-        self.fails(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("Initial Date", D(0, 1))]), R.PERMISSION_DENIED)
-        self.fails(self.conn.one(OP.MODIFY_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("Cryptographic Length", I(0, 128))]),
-            R.PERMISSION_DENIED)
-
-    def test_set_and_adjust_attribute_in_2_0(self):
-        uid = self.create("set-adjust", version=(2, 0))
-        self.ok(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
-            S(T.NEW_ATTRIBUTE, Tx(T.CONTACT_INFORMATION, "ops"))], (2, 0)))
-        self.ok(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
-            S(T.NEW_ATTRIBUTE, Tx(T.CONTACT_INFORMATION, "ops2"))], (2, 0)))
-        self.assertEqual(self.attributes(uid, (2, 0))[
-            T.CONTACT_INFORMATION.value], ["ops2"])
-        self.ok(self.conn.one(OP.ADJUST_ATTRIBUTE, uid_payload(uid) + [
-            En(T.ATTRIBUTE_REFERENCE, T.CRYPTOGRAPHIC_USAGE_MASK.value),
-            En(T.ADJUSTMENT_TYPE, E.AdjustmentType.INCREMENT),
-            I(T.ADJUSTMENT_VALUE, 3)], (2, 0)))
-        self.assertEqual(self.attributes(uid, (2, 0))[
-            T.CRYPTOGRAPHIC_USAGE_MASK.value], [15])
-
-    def adjust(self, uid, tag, adjustment, value=None):
-        payload = uid_payload(uid) + [En(T.ATTRIBUTE_REFERENCE, tag.value),
-                                      En(T.ADJUSTMENT_TYPE, adjustment)]
-        if value is not None:
-            payload.append(value)
-        return self.conn.one(OP.ADJUST_ATTRIBUTE, payload, (2, 0))
-
-    def set_v2(self, uid, attr):
-        return self.ok(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
-            S(T.NEW_ATTRIBUTE, attr)], (2, 0)))
-
-    def test_adjust_past_an_integer_range_is_invalid_field(self):
-        uid = self.create("adjust-int", version=(2, 0))
-        for adjustment, value in ((E.AdjustmentType.INCREMENT, 2**63 - 1),
-                                  (E.AdjustmentType.DECREMENT, -2**63)):
-            self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
-                                   adjustment, L(T.ADJUSTMENT_VALUE, value)),
-                       R.INVALID_FIELD)
-        self.set_v2(uid, I(T.CRYPTOGRAPHIC_USAGE_MASK, -2**31))
-        self.fails(self.adjust(uid, T.CRYPTOGRAPHIC_USAGE_MASK,
-                               E.AdjustmentType.NEGATE), R.INVALID_FIELD)
-        self.assertEqual(self.attributes(uid, (2, 0))[
-            T.CRYPTOGRAPHIC_USAGE_MASK.value], [-2**31])
-
-    def test_adjust_past_a_date_range_is_invalid_field(self):
-        uid = self.create("adjust-date", version=(2, 0))
-        self.set_v2(uid, D(T.ACTIVATION_DATE, 2**40))
-        self.fails(self.adjust(uid, T.ACTIVATION_DATE,
-                               E.AdjustmentType.INCREMENT,
-                               L(T.ADJUSTMENT_VALUE, 2**63 - 1)),
-                   R.INVALID_FIELD)
-        self.ok(self.adjust(uid, T.ACTIVATION_DATE,
-                            E.AdjustmentType.INCREMENT,
-                            L(T.ADJUSTMENT_VALUE, 60)))
-        self.assertEqual(self.attributes(uid, (2, 0))[
-            T.ACTIVATION_DATE.value], [2**40 + 60])
-
-    def test_set_attribute_refuses_a_read_only_attribute(self):
-        uid = self.create("set-ro", version=(2, 0))
-        self.fails(self.conn.one(OP.SET_ATTRIBUTE, uid_payload(uid) + [
-            S(T.NEW_ATTRIBUTE, En(T.STATE, ST.ACTIVE))], (2, 0)),
-            R.ATTRIBUTE_READ_ONLY)
-
-    def test_delete_attribute_2_0_by_current_attribute(self):
-        uid = self.create("del-v2", version=(2, 0))
-        self.ok(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
-            S(T.NEW_ATTRIBUTE, name_value("extra-name", T.NAME))], (2, 0)))
-        self.ok(self.conn.one(OP.DELETE_ATTRIBUTE, uid_payload(uid) + [
-            S(T.CURRENT_ATTRIBUTE, name_value("extra-name", T.NAME))],
-            (2, 0)))
-        names = [n[0].value for n in
-                 self.attributes(uid, (2, 0))[T.NAME.value]]
-        self.assertEqual(names, ["del-v2"])
-
-
-class Lifecycle(Base):
-    def test_created_object_is_pre_active_then_activated(self):
-        uid = self.create("life")
-        self.assertEqual(self.state(uid), ST.PRE_ACTIVE.value)
-        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
-        found = self.attributes(uid)
-        self.assertEqual(found["State"], [ST.ACTIVE.value])
-        self.assertIn("Activation Date", found)
-
-    def test_activating_twice_is_wrong_key_lifecycle_state(self):
-        uid = self.create("twice")
-        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
-        self.fails(self.conn.one(OP.ACTIVATE, uid_payload(uid)),
-                   R.WRONG_KEY_LIFECYCLE_STATE)
-
-    def test_activation_date_in_the_past_makes_it_active(self):
-        uid = self.create("dated", extra=[
-            attr_v1("Activation Date", D(0, 1000))])
-        self.assertEqual(self.state(uid), ST.ACTIVE.value)
-
-    def test_deactivation_date_reached_deactivates(self):
-        uid = self.create("expired", extra=[
-            attr_v1("Activation Date", D(0, 1000)),
-            attr_v1("Deactivation Date", D(0, 2000))])
-        self.assertEqual(self.state(uid), ST.DEACTIVATED.value)
-
-    def test_activation_date_cannot_change_once_active(self):
-        uid = self.create("fixed-date")
-        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
-        self.fails(self.conn.one(OP.MODIFY_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("Activation Date", D(0, 5000))]),
-            R.PERMISSION_DENIED)
-
-    def test_setting_a_past_activation_date_activates(self):
-        uid = self.create("late-date")
-        self.ok(self.conn.one(OP.ADD_ATTRIBUTE, uid_payload(uid) + [
-            attr_v1("Activation Date", D(0, 1000))]))
-        self.assertEqual(self.state(uid), ST.ACTIVE.value)
-
-    def test_destroying_an_active_object_is_refused(self):
-        uid = self.create("active")
-        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
-        self.fails(self.conn.one(OP.DESTROY, uid_payload(uid)),
-                   R.PERMISSION_DENIED)
-
-    def test_revoke_then_destroy(self):
-        uid = self.create("revoked")
-        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
-        self.ok(self.conn.one(OP.REVOKE, revoke_payload(uid)))
-        found = self.attributes(uid)
-        self.assertEqual(found["State"], [ST.DEACTIVATED.value])
-        self.assertIn("Deactivation Date", found)
-        self.ok(self.conn.one(OP.DESTROY, uid_payload(uid)))
-        found = self.attributes(uid)
-        self.assertEqual(found["State"], [ST.DESTROYED.value])
-        self.assertIn("Destroy Date", found)
-
-    def test_destroyed_object_cannot_be_used_or_found(self):
-        uid = self.create("gone")
-        self.ok(self.conn.one(OP.DESTROY, uid_payload(uid)))
-        self.fails(self.conn.one(OP.ACTIVATE, uid_payload(uid)),
-                   R.ITEM_NOT_FOUND)
-        self.fails(self.conn.one(OP.ACTIVATE, uid_payload(uid), (2, 0)),
-                   R.OBJECT_DESTROYED)
-        _, uids = self.locate([attr_v1("Name", name_value("gone"))])
-        self.assertEqual(uids, [])
-
-    def test_concurrent_activations_succeed_exactly_once(self):
-        uids = [self.create("race") for _ in range(15)]
-        outcomes = {uid: [] for uid in uids}
-
-        def activate_all():
-            with Connection() as conn:
-                for uid in uids:
-                    outcomes[uid].append(
-                        conn.one(OP.ACTIVATE, uid_payload(uid)).ok)
-
-        racers = [threading.Thread(target=activate_all) for _ in range(3)]
-        for racer in racers:
-            racer.start()
-        for racer in racers:
-            racer.join()
-        for uid in uids:
-            self.assertEqual(sorted(outcomes[uid]), [False, False, True])
-
-    def test_revoke_for_compromise_makes_it_compromised(self):
-        uid = self.create("compromised")
-        self.ok(self.conn.one(OP.ACTIVATE, uid_payload(uid)))
-        self.ok(self.conn.one(OP.REVOKE, revoke_payload(
-            uid, E.RevocationReasonCode.KEY_COMPROMISE)))
-        found = self.attributes(uid)
-        self.assertEqual(found["State"], [ST.COMPROMISED.value])
-        self.assertIn("Compromise Date", found)
-        self.ok(self.conn.one(OP.DESTROY, uid_payload(uid)))
-        self.assertEqual(self.state(uid), ST.DESTROYED_COMPROMISED.value)
-
-    def test_revoking_a_deactivated_object_again_is_wrong_state(self):
-        uid = self.create("re-revoked")
-        self.ok(self.conn.one(OP.REVOKE, revoke_payload(uid)))
-        self.fails(self.conn.one(OP.REVOKE, revoke_payload(uid)),
-                   R.WRONG_KEY_LIFECYCLE_STATE)
-
-
-class Ownership(Base):
+class Ownership(ServerCase):
     def test_another_owner_cannot_touch_the_object(self):
         uid = self.create("mine")
         with client_b() as conn:

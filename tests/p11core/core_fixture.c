@@ -170,6 +170,57 @@ int fixture_finalize(void **state)
     return 0;
 }
 
+int fixture_init_none(void **state)
+{
+    static const char *const login[] = {"none"};
+
+    return fixture_initialize(*state, login, 1);
+}
+
+int fixture_init_two(void **state)
+{
+    static const char *const login[] = {"none", "key-passphrase"};
+
+    return fixture_initialize(*state, login, 2);
+}
+
+int fixture_init_passphrase(void **state)
+{
+    static const char *const login[] = {"key-passphrase"};
+
+    return fixture_initialize(*state, login, 1);
+}
+
+CK_SESSION_HANDLE fixture_session(CK_SLOT_ID slot, CK_FLAGS flags)
+{
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+
+    assert_int_equal(
+        C_OpenSession(slot, flags | CKF_SERIAL_SESSION, NULL, NULL, &session),
+        CKR_OK);
+    return session;
+}
+
+CK_STATE fixture_session_state(CK_SESSION_HANDLE session)
+{
+    CK_SESSION_INFO info;
+
+    assert_int_equal(C_GetSessionInfo(session, &info), CKR_OK);
+    return info.state;
+}
+
+CK_RV fixture_login(CK_SESSION_HANDLE session, const char *pin)
+{
+    return C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR)pin, strlen(pin));
+}
+
+CK_RV fixture_set_pin(CK_SESSION_HANDLE session, const char *old_pin,
+                      const char *new_pin)
+{
+    return C_SetPIN(session, (CK_UTF8CHAR_PTR)old_pin, strlen(old_pin),
+                    (CK_UTF8CHAR_PTR)new_pin, strlen(new_pin));
+}
+
 int fixture_run(core_fixture *f, const struct CMUnitTest *tests, size_t count)
 {
     fixture_setup(f);

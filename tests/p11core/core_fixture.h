@@ -51,6 +51,32 @@ int fixture_open_sessions(core_fixture *f, const char *const *login, size_t n,
 /* A cmocka teardown: C_Finalize. */
 int fixture_finalize(void **state);
 
+/* cmocka setups for a test made with FIXTURE_TEST (the core_fixture is
+ * in *state): C_Initialize with one "none" slot, with two slots ("none",
+ * "key-passphrase"), or with one "key-passphrase" slot. */
+int fixture_init_none(void **state);
+int fixture_init_two(void **state);
+int fixture_init_passphrase(void **state);
+
+/* A cmocka test of f: setup (one of the above), the test, C_Finalize. */
+#define FIXTURE_TEST(f, test, setup)                                           \
+    cmocka_unit_test_prestate_setup_teardown(test, setup, fixture_finalize, f)
+
+/* A session on slot with flags | CKF_SERIAL_SESSION; fails the test when
+ * C_OpenSession does. */
+CK_SESSION_HANDLE fixture_session(CK_SLOT_ID slot, CK_FLAGS flags);
+
+/* The session's state (C_GetSessionInfo); fails the test when the call
+ * does. */
+CK_STATE fixture_session_state(CK_SESSION_HANDLE session);
+
+/* C_Login as CKU_USER with the C string pin. */
+CK_RV fixture_login(CK_SESSION_HANDLE session, const char *pin);
+
+/* C_SetPIN from old_pin to new_pin, both C strings. */
+CK_RV fixture_set_pin(CK_SESSION_HANDLE session, const char *old_pin,
+                      const char *new_pin);
+
 /* Runs the group of count tests in f, made for them (fixture_setup) and
  * removed after (fixture_teardown); the number of failed tests. */
 int fixture_run(core_fixture *f, const struct CMUnitTest *tests, size_t count);

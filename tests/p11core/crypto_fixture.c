@@ -26,8 +26,6 @@ const uint8_t message[] = "The quick brown fox jumps over the lazy dog";
 CK_BBOOL yes = CK_TRUE;
 CK_BBOOL no = CK_FALSE;
 
-const CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                        0xce, 0x3d, 0x03, 0x01, 0x07};
 const CK_BYTE p521[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23};
 
 void rsa_key_pair(CK_OBJECT_HANDLE *public_key, CK_OBJECT_HANDLE *private_key)

@@ -12,6 +12,8 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "p256.h"
+
 extern CK_FUNCTION_LIST_PTR p11;
 extern CK_SESSION_HANDLE session; /* read-write, of the only slot */
 
@@ -21,8 +23,7 @@ extern const uint8_t message[]; /* a NUL-terminated sentence */
 extern CK_BBOOL yes;
 extern CK_BBOOL no;
 
-/* DER OIDs of the curves: prime256v1, secp521r1. */
-extern const CK_BYTE p256[10];
+/* The DER OID of secp521r1 (prime256v1's: p256.h). */
 extern const CK_BYTE p521[7];
 
 /* An RSA-2048 key pair (sign, verify, encrypt, decrypt). */

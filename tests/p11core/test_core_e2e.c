@@ -1,161 +1,23 @@
-/* SPDX-License-Identifier: Apache-2.0 */
-/* The core of the module end to end: p11kmip-pkcs11.so loaded with dlopen,
- * configured by a JSON file this test writes, against the server that
- * with_server.py started. argv[1] names it ("kmipd" or "pykmip"). Covers
- * search, attribute rules, label changes, certificates, destruction,
- * the key-passphrase login, and fork. */
-#include <pthread.h>
+// SPDX-License-Identifier: Apache-2.0
+/* The core of the module end to end (core_e2e.h) against the server
+ * with_server.py started, argv[1] naming it ("kmipd" or "pykmip"): search,
+ * attribute rules, label changes, certificates, data objects, imports,
+ * destruction; CKA_ID and EC on kmipd, refusals in ulDeviceError on
+ * PyKMIP. */
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
+#include <openssl/rsa.h>
 
-#include <p11-kit/pkcs11.h>
-
+#include "core_e2e.h"
 #include "test_cert.h"
-#include "module_load.h"
-
-static CK_FUNCTION_LIST_PTR p11;
-static CK_SESSION_HANDLE session;
-static bool pykmip;
-static char config_plain[512];
-static char config_passphrase[512];
-static char config_credential[512];
-
-static CK_BBOOL yes = CK_TRUE;
-
-/* ---- configuration ---- */
-
-static const char *test_env(const char *name)
-{
-    const char *value = getenv(name);
-
-    if (value == NULL) {
-        fprintf(stderr, "%s is not set: run under with_server.py\n", name);
-        exit(1);
-    }
-    return value;
-}
-
-/* Writes a one-slot configuration for the test server to path. */
-static void write_config(const char *path, const char *key, const char *login)
-{
-    FILE *out = fopen(path, "w");
-
-    if (out == NULL)
-        exit(1);
-    fprintf(out,
-            "{\"slots\": [{\"label\": \"e2e\", \"servers\": [\"%s\"],"
-            " \"ca\": \"%s\", \"cert\": \"%s\", \"key\": \"%s\","
-            " \"login\": \"%s\", \"username\": \"client-a\","
-            " \"timeout_ms\": 5000}],"
-            " \"log\": {\"level\": \"error\"}}\n",
-            test_env("P11KMIP_TEST_SERVER"), test_env("P11KMIP_TEST_CA"),
-            test_env("P11KMIP_TEST_CERT"), key, login);
-    fclose(out);
-}
-
-static int open_module(const char *config)
-{
-    setenv("P11KMIP_CONFIG", config, 1);
-    if (p11->C_Initialize(NULL) != CKR_OK)
-        return -1;
-    return p11->C_OpenSession(0, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL,
-                              NULL, &session) == CKR_OK
-               ? 0
-               : -1;
-}
-
-static int setup_plain(void **state)
-{
-    (void)state;
-    return open_module(config_plain);
-}
-
-static int setup_passphrase(void **state)
-{
-    (void)state;
-    return open_module(config_passphrase);
-}
-
-static int setup_credential(void **state)
-{
-    (void)state;
-    return open_module(config_credential);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return p11->C_Finalize(NULL) == CKR_OK ? 0 : -1;
-}
-
-/* ---- helpers ---- */
-
-static void rsa_pair(const char *label, CK_OBJECT_HANDLE *pub,
-                     CK_OBJECT_HANDLE *priv)
-{
-    CK_ULONG bits = 2048;
-    CK_ATTRIBUTE pub_templ[] = {
-        {CKA_MODULUS_BITS, &bits, sizeof(bits)},
-        {CKA_VERIFY, &yes, sizeof(yes)},
-        {CKA_LABEL, (void *)label, strlen(label)},
-    };
-    CK_ATTRIBUTE priv_templ[] = {
-        {CKA_SIGN, &yes, sizeof(yes)},
-        {CKA_LABEL, (void *)label, strlen(label)},
-    };
-    CK_MECHANISM mechanism = {CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
-
-    assert_int_equal(p11->C_GenerateKeyPair(session, &mechanism, pub_templ, 3,
-                                            priv_templ, 2, pub, priv),
-                     CKR_OK);
-}
-
-/* Every handle matching templ; returns how many (at most max). */
-static CK_ULONG find(CK_ATTRIBUTE *templ, CK_ULONG count,
-                     CK_OBJECT_HANDLE *found, CK_ULONG max)
-{
-    CK_ULONG n = 0;
-
-    assert_int_equal(p11->C_FindObjectsInit(session, templ, count), CKR_OK);
-    assert_int_equal(p11->C_FindObjects(session, found, max, &n), CKR_OK);
-    assert_int_equal(p11->C_FindObjectsFinal(session), CKR_OK);
-    return n;
-}
-
-static CK_ULONG find_label(CK_OBJECT_CLASS object_class, const char *label,
-                           CK_OBJECT_HANDLE *found)
-{
-    CK_ATTRIBUTE templ[] = {
-        {CKA_CLASS, &object_class, sizeof(object_class)},
-        {CKA_LABEL, (void *)label, strlen(label)},
-    };
-
-    return find(templ, 2, found, 4);
-}
-
-/* A unique label per run, so that tests sharing a server do not meet. */
-static const char *label_for(const char *what)
-{
-    static char label[64];
-
-    snprintf(label, sizeof(label), "%s-%ld", what, (long)getpid());
-    return label;
-}
 
 /* ---- search and attributes ---- */
 
@@ -451,187 +313,6 @@ static void refused_request_sets_the_device_error(void **state)
     assert_int_not_equal(info.ulDeviceError, 0);
 }
 
-/* ---- key-passphrase login ---- */
-
-static CK_RV login(const char *pin)
-{
-    return p11->C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR)pin, strlen(pin));
-}
-
-static void passphrase_token_works_after_login_only(void **state)
-{
-    const char *label = label_for("locked");
-    CK_OBJECT_HANDLE pub, priv, found[4];
-    CK_TOKEN_INFO token;
-
-    (void)state;
-    assert_int_equal(p11->C_GetTokenInfo(0, &token), CKR_OK);
-    assert_true(token.flags & CKF_LOGIN_REQUIRED);
-    assert_int_equal(find(NULL, 0, found, 4), 0);
-    assert_int_equal(login("not-the-pin"), CKR_PIN_INCORRECT);
-    assert_int_equal(login(test_env("P11KMIP_TEST_KEY_PASS")), CKR_OK);
-    rsa_pair(label, &pub, &priv);
-    assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 1);
-    assert_int_equal(p11->C_Logout(session), CKR_OK);
-    assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 0);
-}
-
-static void credential_login_is_sent_with_each_request(void **state)
-{
-    const char *label = label_for("credential");
-    CK_OBJECT_HANDLE pub, priv, found[4];
-    CK_ATTRIBUTE probe = {CKA_CLASS, NULL, 0};
-
-    (void)state;
-    assert_int_equal(p11->C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR) "pw", 2),
-                     CKR_OK);
-    rsa_pair(label, &pub, &priv);
-    assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 1);
-    assert_int_equal(found[0], priv);
-    /* After logout the keys are private objects again. */
-    assert_int_equal(p11->C_Logout(session), CKR_OK);
-    assert_int_equal(find_label(CKO_PRIVATE_KEY, label, found), 0);
-    assert_int_equal(find_label(CKO_PUBLIC_KEY, label, found), 1);
-    assert_int_equal(p11->C_GetAttributeValue(session, priv, &probe, 1),
-                     CKR_USER_NOT_LOGGED_IN);
-}
-
-/* ---- threads ---- */
-
-#define THREADS 8
-#define THREAD_SECONDS 3
-
-/* Sessions opened, searched, read and closed in a loop: 0, or the first
- * CK_RV that was not CKR_OK. */
-static void *search_loop(void *arg)
-{
-    const char *label = arg;
-    time_t end = time(NULL) + THREAD_SECONDS;
-    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
-    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &priv_class, sizeof(priv_class)},
-                            {CKA_LABEL, (void *)label, strlen(label)}};
-    CK_RV rv = CKR_OK;
-
-    while (rv == CKR_OK && time(NULL) < end) {
-        CK_SESSION_HANDLE own;
-        CK_OBJECT_HANDLE key;
-        CK_ULONG n = 0;
-        CK_ATTRIBUTE read = {CKA_LABEL, NULL, 0};
-
-        rv = p11->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &own);
-        if (rv != CKR_OK)
-            break;
-        rv = p11->C_FindObjectsInit(own, templ, 2);
-        if (rv == CKR_OK)
-            rv = p11->C_FindObjects(own, &key, 1, &n);
-        if (rv == CKR_OK)
-            rv = p11->C_FindObjectsFinal(own);
-        if (rv == CKR_OK && n != 1)
-            rv = CKR_GENERAL_ERROR;
-        if (rv == CKR_OK)
-            rv = p11->C_GetAttributeValue(own, key, &read, 1);
-        if (rv == CKR_OK && read.ulValueLen != strlen(label))
-            rv = CKR_GENERAL_ERROR;
-        if (rv == CKR_OK)
-            rv = p11->C_CloseSession(own);
-    }
-    return (void *)(uintptr_t)rv;
-}
-
-static void threads_search_and_read_at_once(void **state)
-{
-    const char *label = label_for("threads");
-    CK_OBJECT_HANDLE pub, priv;
-    pthread_t threads[THREADS];
-
-    (void)state;
-    rsa_pair(label, &pub, &priv);
-    for (int i = 0; i < THREADS; i++)
-        assert_int_equal(
-            pthread_create(&threads[i], NULL, search_loop, (void *)label), 0);
-    void *results[THREADS];
-
-    /* Every thread ends before anything is checked (and the module is
-     * finalized). */
-    for (int i = 0; i < THREADS; i++)
-        assert_int_equal(pthread_join(threads[i], &results[i]), 0);
-    for (int i = 0; i < THREADS; i++)
-        assert_int_equal((uintptr_t)results[i], CKR_OK);
-}
-
-/* ---- fork ---- */
-
-/* In a child: initialize again, find the key by label and sign. */
-static int child_signs(const char *label)
-{
-    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
-    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
-    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &priv_class, sizeof(priv_class)},
-                            {CKA_LABEL, (void *)label, strlen(label)}};
-    CK_OBJECT_HANDLE key;
-    CK_ULONG n = 0;
-    uint8_t signature[256];
-    CK_ULONG signature_len = sizeof(signature);
-
-    alarm(60); /* a hang fails the test instead of stalling it */
-    if (p11->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &session) !=
-        CKR_CRYPTOKI_NOT_INITIALIZED)
-        return 1;
-    if (p11->C_Initialize(NULL) != CKR_OK ||
-        p11->C_OpenSession(0, CKF_SERIAL_SESSION, NULL, NULL, &session) !=
-            CKR_OK)
-        return 2;
-    if (p11->C_FindObjectsInit(session, templ, 2) != CKR_OK ||
-        p11->C_FindObjects(session, &key, 1, &n) != CKR_OK || n != 1 ||
-        p11->C_FindObjectsFinal(session) != CKR_OK)
-        return 3;
-    if (p11->C_SignInit(session, &mechanism, key) != CKR_OK ||
-        p11->C_Sign(session, (CK_BYTE_PTR) "fork", 4, signature,
-                    &signature_len) != CKR_OK)
-        return 4;
-    return p11->C_Finalize(NULL) == CKR_OK ? 0 : 5;
-}
-
-static void children_sign_after_the_parent_signed(void **state)
-{
-    const char *label = label_for("fork");
-    CK_MECHANISM mechanism = {CKM_SHA256_RSA_PKCS, NULL, 0};
-    CK_OBJECT_HANDLE pub, priv;
-    uint8_t signature[256];
-    CK_ULONG signature_len = sizeof(signature);
-    pid_t children[2];
-
-    (void)state;
-    rsa_pair(label, &pub, &priv);
-    assert_int_equal(p11->C_SignInit(session, &mechanism, priv), CKR_OK);
-    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR) "parent", 6, signature,
-                                 &signature_len),
-                     CKR_OK);
-    for (int i = 0; i < 2; i++) {
-        children[i] = fork();
-        if (children[i] == 0)
-            _exit(child_signs(label));
-        assert_true(children[i] > 0);
-    }
-    for (int i = 0; i < 2; i++) {
-        int status;
-
-        assert_int_equal(waitpid(children[i], &status, 0), children[i]);
-        assert_true(WIFEXITED(status));
-        assert_int_equal(WEXITSTATUS(status), 0);
-    }
-    /* The parent's connections still work. */
-    signature_len = sizeof(signature);
-    assert_int_equal(p11->C_SignInit(session, &mechanism, priv), CKR_OK);
-    assert_int_equal(p11->C_Sign(session, (CK_BYTE_PTR) "again", 5, signature,
-                                 &signature_len),
-                     CKR_OK);
-}
-
-#define PLAIN(test) cmocka_unit_test_setup_teardown(test, setup_plain, teardown)
-#define LOCKED(test)                                                           \
-    cmocka_unit_test_setup_teardown(test, setup_passphrase, teardown)
-
 int main(int argc, char **argv)
 {
     const struct CMUnitTest every_server[] = {
@@ -643,12 +324,6 @@ int main(int argc, char **argv)
         PLAIN(certificate_is_registered_and_read_back),
         PLAIN(data_object_is_registered_and_read_back),
         PLAIN(imported_rsa_key_signs_for_its_owner),
-        LOCKED(passphrase_token_works_after_login_only),
-        cmocka_unit_test_setup_teardown(
-            credential_login_is_sent_with_each_request, setup_credential,
-            teardown),
-        PLAIN(children_sign_after_the_parent_signed),
-        PLAIN(threads_search_and_read_at_once),
     };
     const struct CMUnitTest kmipd_only[] = {
         PLAIN(id_is_stored_in_the_custom_attribute),
@@ -657,31 +332,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest pykmip_only[] = {
         PLAIN(refused_request_sets_the_device_error),
     };
-    const char *dir = test_env("P11KMIP_TEST_DIR");
-    int failed;
 
-    if (argc != 2)
-        return 1;
-    pykmip = strcmp(argv[1], "pykmip") == 0;
-    snprintf(config_plain, sizeof(config_plain), "%s/core-plain.json", dir);
-    snprintf(config_passphrase, sizeof(config_passphrase),
-             "%s/core-passphrase.json", dir);
-    write_config(config_plain, test_env("P11KMIP_TEST_KEY"), "none");
-    write_config(config_passphrase, test_env("P11KMIP_TEST_KEY_ENC"),
-                 "key-passphrase");
-    snprintf(config_credential, sizeof(config_credential),
-             "%s/core-credential.json", dir);
-    write_config(config_credential, test_env("P11KMIP_TEST_KEY"), "credential");
-    unsetenv("P11KMIP_SERVER");
-    p11 = module_load();
-    if (p11 == NULL)
-        return 1;
-    failed =
-        cmocka_run_group_tests_name("every server", every_server, NULL, NULL);
-    if (pykmip)
-        failed +=
-            cmocka_run_group_tests_name("pykmip", pykmip_only, NULL, NULL);
-    else
-        failed += cmocka_run_group_tests_name("kmipd", kmipd_only, NULL, NULL);
-    return failed;
+    return core_e2e_main(argc, argv, TEST_GROUP(every_server),
+                         TEST_GROUP(kmipd_only), TEST_GROUP(pykmip_only));
 }

@@ -18,6 +18,7 @@
 
 #include "attrmap.h"
 #include "core_fixture.h"
+#include "p256.h"
 #include "p11core_internal.h"
 
 static core_fixture fixture;
@@ -30,8 +31,6 @@ static CK_BBOOL yes = CK_TRUE;
 static CK_BBOOL no = CK_FALSE;
 static CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
 static CK_KEY_TYPE aes = CKK_AES;
-static CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                         0xce, 0x3d, 0x03, 0x01, 0x07};
 
 static int setup(void **state)
 {
@@ -382,7 +381,7 @@ static void ec_pair_on_an_unknown_curve_is_attribute_value_invalid(void **state)
 static void ec_pair_with_modulus_bits_is_template_inconsistent(void **state)
 {
     CK_ULONG bits = 2048;
-    CK_ATTRIBUTE pub[] = {{CKA_EC_PARAMS, p256, sizeof(p256)},
+    CK_ATTRIBUTE pub[] = {{CKA_EC_PARAMS, (void *)p256, sizeof(p256)},
                           {CKA_MODULUS_BITS, &bits, sizeof(bits)}};
 
     (void)state;

@@ -23,27 +23,11 @@
 
 static core_fixture fixture;
 
-static int setup_with(const char *login)
-{
-    return fixture_initialize(&fixture, &login, 1);
-}
-
 static int setup_p12(void **state)
 {
-    (void)state;
-    return setup_with("p12");
-}
+    static const char *const login[] = {"p12"};
 
-static int setup_none(void **state)
-{
-    (void)state;
-    return setup_with("none");
-}
-
-static int setup_passphrase(void **state)
-{
-    (void)state;
-    return setup_with("key-passphrase");
+    return fixture_initialize(*state, login, 1);
 }
 
 static int teardown_module(void **state)
@@ -53,24 +37,9 @@ static int teardown_module(void **state)
     return 0;
 }
 
-static CK_SESSION_HANDLE open_session(CK_FLAGS flags)
-{
-    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-
-    assert_int_equal(
-        C_OpenSession(0, flags | CKF_SERIAL_SESSION, NULL, NULL, &session),
-        CKR_OK);
-    return session;
-}
-
 static CK_RV login_len(CK_SESSION_HANDLE session, const char *pin, size_t len)
 {
     return C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR)pin, len);
-}
-
-static CK_RV login(CK_SESSION_HANDLE session, const char *pin)
-{
-    return login_len(session, pin, strlen(pin));
 }
 
 static CK_RV set_pin_len(CK_SESSION_HANDLE session, const char *old_pin,
@@ -78,12 +47,6 @@ static CK_RV set_pin_len(CK_SESSION_HANDLE session, const char *old_pin,
 {
     return C_SetPIN(session, (CK_UTF8CHAR_PTR)old_pin, strlen(old_pin),
                     (CK_UTF8CHAR_PTR)new_pin, new_len);
-}
-
-static CK_RV set_pin(CK_SESSION_HANDLE session, const char *old_pin,
-                     const char *new_pin)
-{
-    return set_pin_len(session, old_pin, new_pin, strlen(new_pin));
 }
 
 static CK_RV init_token(CK_SLOT_ID slot, const char *pin, const char *label)
@@ -146,7 +109,7 @@ static int p12_certificate(const char *passphrase, unsigned char **der)
 
 static void pins_out_of_range_or_with_a_nul_are_refused(void **state)
 {
-    CK_SESSION_HANDLE session = open_session(CKF_RW_SESSION);
+    CK_SESSION_HANDLE session = fixture_session(0, CKF_RW_SESSION);
     char long_pin[258];
 
     (void)state;
@@ -160,41 +123,42 @@ static void pins_out_of_range_or_with_a_nul_are_refused(void **state)
                      CKR_PIN_LEN_RANGE);
     assert_int_equal(set_pin_len(session, FIXTURE_PIN, "new\0pin", 7),
                      CKR_PIN_INVALID);
-    assert_int_equal(set_pin(session, FIXTURE_PIN, ""), CKR_PIN_LEN_RANGE);
-    assert_int_equal(login(session, FIXTURE_PIN), CKR_OK);
+    assert_int_equal(fixture_set_pin(session, FIXTURE_PIN, ""),
+                     CKR_PIN_LEN_RANGE);
+    assert_int_equal(fixture_login(session, FIXTURE_PIN), CKR_OK);
 }
 
 /* ---- PKCS#12 ---- */
 
 static void p12_pin_opens_the_bundle(void **state)
 {
-    CK_SESSION_HANDLE session = open_session(0);
+    CK_SESSION_HANDLE session = fixture_session(0, 0);
 
     (void)state;
-    assert_int_equal(login(session, "wrong-pin"), CKR_PIN_INCORRECT);
-    assert_int_equal(login(session, FIXTURE_PIN), CKR_OK);
+    assert_int_equal(fixture_login(session, "wrong-pin"), CKR_PIN_INCORRECT);
+    assert_int_equal(fixture_login(session, FIXTURE_PIN), CKR_OK);
 }
 
 static void set_pin_rewrites_the_bundle_with_the_same_contents(void **state)
 {
-    CK_SESSION_HANDLE session = open_session(CKF_RW_SESSION);
+    CK_SESSION_HANDLE session = fixture_session(0, CKF_RW_SESSION);
     unsigned char *before = NULL, *after = NULL;
     int before_len = p12_certificate(FIXTURE_PIN, &before);
     struct stat st;
 
     (void)state;
     assert_true(before_len > 0);
-    assert_int_equal(set_pin(session, "wrong-pin", "new-pin"),
+    assert_int_equal(fixture_set_pin(session, "wrong-pin", "new-pin"),
                      CKR_PIN_INCORRECT);
-    assert_int_equal(set_pin(session, FIXTURE_PIN, "new-pin"), CKR_OK);
+    assert_int_equal(fixture_set_pin(session, FIXTURE_PIN, "new-pin"), CKR_OK);
     assert_int_equal(stat(fixture.p12, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(p12_certificate(FIXTURE_PIN, &after), 0);
     assert_int_equal(p12_certificate("new-pin", &after), before_len);
     assert_memory_equal(before, after, (size_t)before_len);
-    assert_int_equal(login(session, FIXTURE_PIN), CKR_PIN_INCORRECT);
-    assert_int_equal(login(session, "new-pin"), CKR_OK);
-    assert_int_equal(set_pin(session, "new-pin", FIXTURE_PIN), CKR_OK);
+    assert_int_equal(fixture_login(session, FIXTURE_PIN), CKR_PIN_INCORRECT);
+    assert_int_equal(fixture_login(session, "new-pin"), CKR_OK);
+    assert_int_equal(fixture_set_pin(session, "new-pin", FIXTURE_PIN), CKR_OK);
     OPENSSL_free(before);
     OPENSSL_free(after);
 }
@@ -234,7 +198,7 @@ static void init_token_checks_the_pin_as_the_so_pin(void **state)
 static void init_token_with_a_session_open_is_session_exists(void **state)
 {
     (void)state;
-    open_session(0);
+    fixture_session(0, 0);
     assert_int_equal(init_token(0, NULL, "renamed"), CKR_SESSION_EXISTS);
     assert_int_equal(init_token(0, NULL, ""), CKR_ARGUMENTS_BAD);
 }
@@ -303,7 +267,8 @@ static void hardware_slot_setting_sets_ckf_hw_slot(void **state)
 }
 
 #define WITH(test, setup)                                                      \
-    cmocka_unit_test_setup_teardown(test, setup, teardown_module)
+    cmocka_unit_test_prestate_setup_teardown(test, setup, teardown_module,     \
+                                             &fixture)
 
 int main(void)
 {
@@ -311,15 +276,16 @@ int main(void)
         WITH(pins_out_of_range_or_with_a_nul_are_refused, setup_p12),
         WITH(p12_pin_opens_the_bundle, setup_p12),
         WITH(set_pin_rewrites_the_bundle_with_the_same_contents, setup_p12),
-        WITH(init_token_renames_the_token_in_its_file, setup_none),
-        WITH(init_token_checks_the_pin_as_the_so_pin, setup_passphrase),
-        WITH(init_token_with_a_session_open_is_session_exists, setup_none),
+        WITH(init_token_renames_the_token_in_its_file, fixture_init_none),
+        WITH(init_token_checks_the_pin_as_the_so_pin, fixture_init_passphrase),
+        WITH(init_token_with_a_session_open_is_session_exists,
+             fixture_init_none),
         WITH(a_configuration_the_caller_cannot_write_is_write_protected,
-             setup_none),
+             fixture_init_none),
         cmocka_unit_test_teardown(
             a_configuration_from_the_environment_cannot_be_renamed,
             teardown_module),
-        WITH(hardware_slot_setting_sets_ckf_hw_slot, setup_none),
+        WITH(hardware_slot_setting_sets_ckf_hw_slot, fixture_init_none),
     };
     return FIXTURE_RUN(&fixture, tests);
 }

@@ -23,6 +23,7 @@
 
 #include <p11-kit/pkcs11.h>
 
+#include "by_server.h"
 #include "crypto_fixture.h"
 
 #define DATA_LEN (100u * 1024u + 3u) /* several KMIP requests */
@@ -239,19 +240,21 @@ static void a_long_stream_holds_no_input(void **state)
 
 int main(int argc, char **argv)
 {
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest every_server[] = {
         cmocka_unit_test(each_update_answers_what_openssl_computes),
         cmocka_unit_test(a_wrong_tag_fails_the_final_call_and_ends_it),
         cmocka_unit_test(the_final_call_follows_the_buffer_convention),
+    };
+    /* PyKMIP does not stream: the module gathers, no long stream. */
+    const struct CMUnitTest kmipd_only[] = {
         cmocka_unit_test(a_long_stream_holds_no_input),
     };
-    size_t count = sizeof(tests) / sizeof(tests[0]);
     test_server server = load_module_for(argc, argv);
+
     if (server == TEST_SERVER_NONE)
         return 1;
     on_pykmip = server == TEST_SERVER_PYKMIP;
-    if (on_pykmip)
-        count--; /* gathering: no long stream */
-    return _cmocka_run_group_tests(argv[1], tests, count, open_session,
-                                   close_session);
+    return run_by_server_with(argv[1], open_session, close_session,
+                              TEST_GROUP(every_server), TEST_GROUP(kmipd_only),
+                              NO_TEST_GROUP);
 }

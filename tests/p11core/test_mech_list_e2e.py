@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.keywrap import aes_key_unwrap
 from PyKCS11 import *  # noqa: F401,F403 (the CK* constants)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from module_session import module_session  # noqa: E402
+from module_session import code, module_session  # noqa: E402
 
 SERVER = sys.argv.pop(2)
 if SERVER == "kmipd-refusing-derive":
@@ -51,14 +51,6 @@ PAIRS = (("CKM_EC_KEY_PAIR_GEN", P256),
 
 def flags(name):
     return LIB.getMechanismInfo(SLOT, name).flags
-
-
-def code(call):
-    try:
-        call()
-    except PyKCS11Error as error:
-        return error.value
-    return CKR_OK
 
 
 class MechanismList(unittest.TestCase):

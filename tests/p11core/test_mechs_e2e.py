@@ -17,7 +17,7 @@ import PyKCS11
 from PyKCS11 import *  # noqa: F401,F403 (the CK* constants)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from module_session import module_session  # noqa: E402
+from module_session import code, module_session  # noqa: E402
 
 JEFE = b"Jefe"
 WHAT = b"what do ya want for nothing?"
@@ -57,15 +57,6 @@ def mac_key(value, key_type):
 def general(mechanism, length):
     """A _GENERAL mechanism with its CK_MAC_GENERAL_PARAMS (a CK_ULONG)."""
     return Mechanism(mechanism, struct.pack("L", length))  # native size
-
-
-def code(call):
-    """The CKR_ of a call that C_SignInit / C_VerifyInit refuses."""
-    try:
-        call()
-    except PyKCS11Error as error:
-        return error.value
-    return CKR_OK
 
 
 class Hmac(unittest.TestCase):

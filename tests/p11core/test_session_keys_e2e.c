@@ -32,6 +32,7 @@
 #include "e2e.h"
 #include "kmip/attrs.h"
 #include "module_load.h"
+#include "p256.h"
 #include "kmip/tags.h"
 
 static CK_FUNCTION_LIST_PTR p11;
@@ -46,8 +47,6 @@ static CK_KEY_TYPE aes = CKK_AES;
 static CK_KEY_TYPE ec = CKK_EC;
 static CK_ULONG sixteen = 16;
 /* The DER OID of P-256 (CKA_EC_PARAMS). */
-static uint8_t p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
-                         0xce, 0x3d, 0x03, 0x01, 0x07};
 
 #define RW (CKF_SERIAL_SESSION | CKF_RW_SESSION)
 #define RO CKF_SERIAL_SESSION
@@ -107,7 +106,7 @@ static CK_RV make_pair(CK_SESSION_HANDLE session, const char *label,
                        CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
 {
     CK_MECHANISM mechanism = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
-    CK_ATTRIBUTE pub_templ[] = {{CKA_EC_PARAMS, p256, sizeof(p256)},
+    CK_ATTRIBUTE pub_templ[] = {{CKA_EC_PARAMS, (void *)p256, sizeof(p256)},
                                 {CKA_TOKEN, pub_token, sizeof(*pub_token)},
                                 {CKA_LABEL, (void *)label, strlen(label)},
                                 {CKA_VERIFY, &yes, sizeof(yes)}};
@@ -183,27 +182,6 @@ static CK_ULONG count_found(CK_SESSION_HANDLE session, const char *label)
 /* ---- the server, through a plain KMIP client ---- */
 
 /* The uid of the object labelled label of object_type (free()). */
-static char *server_uid(const char *label, uint32_t object_type)
-{
-    kmip_item *filter = kmip_attrs_new();
-    kmip_locate_args args = {.attributes = filter};
-    kmip_locate_result result;
-    kmip_response *resp;
-    char *uid;
-
-    kmip_attrs_add_name(filter, label);
-    kmip_attrs_add_object_type(filter, object_type);
-    resp = e2e_call(plain, KMIP_OPERATION_LOCATE,
-                    kmip_locate_request(KMIP_VERSION(1, 4), &args));
-    kmip_item_free(filter);
-    assert_int_equal(
-        kmip_locate_response(resp->items[0].payload, &result, NULL), KMIP_OK);
-    assert_int_equal(result.uids.count, 1);
-    uid = strdup((const char *)result.uids.first->v.bytes.data);
-    kmip_response_free(resp);
-    return uid;
-}
-
 /* The canonical attribute set of uid (kmip_item_free). */
 static kmip_item *server_attrs(const char *uid)
 {
@@ -277,11 +255,11 @@ static void generated_session_keys_work_in_both_sessions(void **state)
         ec_sign(s, priv, pub);
         assert_int_equal(count_found(other, key_label), 1);
         assert_int_equal(count_found(other, pair_label), 2);
-        uid = server_uid(key_label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+        uid = e2e_locate_one(plain, key_label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
         assert_true(server_marked(uid));
         assert_int_equal(server_state(uid), KMIP_STATE_ACTIVE);
         free(uid);
-        uid = server_uid(pair_label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+        uid = e2e_locate_one(plain, pair_label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
         assert_true(server_marked(uid));
         free(uid);
     }
@@ -333,7 +311,7 @@ static void imported_and_derived_session_keys(void **state)
         {CKA_KEY_TYPE, &ec, sizeof(ec)},
         {CKA_TOKEN, &no, sizeof(no)},
         {CKA_SIGN, &yes, sizeof(yes)},
-        {CKA_EC_PARAMS, p256, sizeof(p256)},
+        {CKA_EC_PARAMS, (void *)p256, sizeof(p256)},
         {CKA_VALUE, d, sizeof(d)}};
     CK_ATTRIBUTE derived[] = {{CKA_CLASS, &secret_class, sizeof(secret_class)},
                               {CKA_KEY_TYPE, &aes, sizeof(aes)},
@@ -364,7 +342,7 @@ static void imported_and_derived_session_keys(void **state)
                      CKR_OK);
     assert_int_equal(token_of(s, key), CK_FALSE);
     aes_round_trip(s, key);
-    uid = server_uid(label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    uid = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_true(server_marked(uid));
     free(uid);
 }
@@ -418,7 +396,7 @@ static void other_processes_neither_see_nor_destroy(void **state)
     snprintf(token_label, sizeof(token_label), "%s-token", label);
     assert_int_equal(make_aes(s, label, &no, &key), CKR_OK);
     assert_int_equal(make_aes(s, token_label, &yes, &token_key), CKR_OK);
-    uid = server_uid(label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    uid = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(in_child(finds_no_session_key, label), 0);
     pid = fork();
     if (pid == 0)
@@ -478,10 +456,10 @@ static void closing_a_session_destroys_its_keys(void **state)
     assert_int_equal(make_aes(s1, l1, &no, &k1), CKR_OK);
     assert_int_equal(make_pair(s1, lp, &no, &no, &pub, &priv), CKR_OK);
     assert_int_equal(make_aes(s2, l2, &no, &k2), CKR_OK);
-    u1 = server_uid(l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    u2 = server_uid(l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    upriv = server_uid(lp, KMIP_OBJECT_TYPE_PRIVATE_KEY);
-    upub = server_uid(lp, KMIP_OBJECT_TYPE_PUBLIC_KEY);
+    u1 = e2e_locate_one(plain, l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    u2 = e2e_locate_one(plain, l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    upriv = e2e_locate_one(plain, lp, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+    upub = e2e_locate_one(plain, lp, KMIP_OBJECT_TYPE_PUBLIC_KEY);
     assert_int_equal(p11->C_CloseSession(s1), CKR_OK);
     assert_int_equal(server_state(u1), KMIP_STATE_DESTROYED);
     assert_int_equal(server_state(upriv), KMIP_STATE_DESTROYED);
@@ -509,8 +487,8 @@ static void mixed_pair_keeps_its_token_half(void **state)
     assert_int_equal(make_pair(s, label, &no, &yes, &pub, &priv), CKR_OK);
     assert_int_equal(token_of(s, pub), CK_FALSE);
     assert_int_equal(token_of(s, priv), CK_TRUE);
-    upub = server_uid(label, KMIP_OBJECT_TYPE_PUBLIC_KEY);
-    upriv = server_uid(label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
+    upub = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_PUBLIC_KEY);
+    upriv = e2e_locate_one(plain, label, KMIP_OBJECT_TYPE_PRIVATE_KEY);
     assert_true(server_marked(upub));
     assert_false(server_marked(upriv));
     assert_int_equal(p11->C_CloseSession(s), CKR_OK);
@@ -531,11 +509,11 @@ static void close_all_and_finalize_destroy_keys(void **state)
 
     (void)state;
     assert_int_equal(make_aes(open_session(RW), l1, &no, &key), CKR_OK);
-    u1 = server_uid(l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    u1 = e2e_locate_one(plain, l1, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(p11->C_CloseAllSessions(0), CKR_OK);
     assert_int_equal(server_state(u1), KMIP_STATE_DESTROYED);
     assert_int_equal(make_aes(open_session(RO), l2, &no, &key), CKR_OK);
-    u2 = server_uid(l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    u2 = e2e_locate_one(plain, l2, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(p11->C_Finalize(NULL), CKR_OK);
     assert_int_equal(server_state(u2), KMIP_STATE_DESTROYED);
     assert_int_equal(p11->C_Initialize(NULL), CKR_OK);
@@ -607,9 +585,9 @@ static void killed_process_leftover_is_removed(void **state)
     assert_int_equal(make_aes(s, live, &no, &live_key), CKR_OK);
     assert_int_equal(make_aes(s, kept, &yes, &token_key), CKR_OK);
     killed_owner(gone);
-    gone_uid = server_uid(gone, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    live_uid = server_uid(live, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
-    token_uid = server_uid(kept, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    gone_uid = e2e_locate_one(plain, gone, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    live_uid = e2e_locate_one(plain, live, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
+    token_uid = e2e_locate_one(plain, kept, KMIP_OBJECT_TYPE_SYMMETRIC_KEY);
     assert_int_equal(server_state(gone_uid), KMIP_STATE_ACTIVE);
 
     assert_int_equal(run_cli("", out, sizeof(out)), 0);

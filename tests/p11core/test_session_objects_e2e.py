@@ -11,25 +11,15 @@ import subprocess
 import sys
 import unittest
 
-import PyKCS11
 from PyKCS11 import *  # noqa: F401,F403 (the CK* constants)
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from module_session import module_lib  # noqa: E402
+
 MODULE = sys.argv.pop(1)
 MESSAGE = b"verified by a session public key"
-
-
-def open_lib():
-    os.environ.update({
-        "P11KMIP_SERVER": os.environ["P11KMIP_TEST_SERVER"],
-        "P11KMIP_CA": os.environ["P11KMIP_TEST_CA"],
-        "P11KMIP_CERT": os.environ["P11KMIP_TEST_CERT"],
-        "P11KMIP_KEY": os.environ["P11KMIP_TEST_KEY"]})
-    os.environ.pop("P11KMIP_CONFIG", None)
-    lib = PyKCS11.PyKCS11Lib()
-    lib.load(MODULE)
-    return lib, lib.getSlotList(tokenPresent=True)[0]
 
 
 def count(session, label):
@@ -38,7 +28,7 @@ def count(session, label):
 
 class SessionObjects(unittest.TestCase):
     def setUp(self):
-        self.lib, self.slot = open_lib()
+        self.lib, self.slot = module_lib(MODULE)
         self.key = rsa.generate_private_key(65537, 2048)
         numbers = self.key.public_key().public_numbers()
         self.template = [
