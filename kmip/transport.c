@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 
 #include "client_internal.h"
+#include "kmip/process.h"
 
 #define FRAME_HEADER_LEN 8
 
@@ -191,7 +192,7 @@ kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
         return kmip_fail(status, KMIP_E_NOMEM, "%s: out of memory",
                          endpoint->label);
     conn->fd = -1;
-    conn->pid = getpid();
+    conn->pid = kmip_process_id();
     conn->endpoint = endpoint;
     conn->server_index = server_index;
     kmip_rc rc = connect_endpoint(endpoint, deadline, &conn->fd, status);
@@ -279,7 +280,7 @@ kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint64_t deadline,
 
 bool kmip_conn_idle_usable(const kmip_conn *conn)
 {
-    if (conn->pid != getpid() || SSL_pending(conn->ssl) > 0 ||
+    if (conn->pid != kmip_process_id() || SSL_pending(conn->ssl) > 0 ||
         kmip_endpoint_is_down(conn->endpoint, kmip_clock_ms()))
         return false;
     struct pollfd pfd = {.fd = conn->fd, .events = POLLIN};
@@ -290,7 +291,7 @@ void kmip_conn_close(kmip_conn *conn, kmip_close_mode mode)
 {
     if (conn == NULL)
         return;
-    if (conn->pid != getpid())
+    if (conn->pid != kmip_process_id())
         mode = KMIP_CLOSE_SILENT;
     if (conn->ssl != NULL) {
         if (mode == KMIP_CLOSE_NOTIFY && SSL_is_init_finished(conn->ssl))
