@@ -113,6 +113,15 @@ static bool is_unexpected_eof(void)
            ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 }
 
+/* Before an SSL call whose failure SSL_get_error will read: the queue
+ * must hold no earlier error. Cheaper than ERR_clear_error when it is
+ * empty, as it is on every call that went well before. */
+static void ssl_errors_clear(void)
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
 /* After an SSL call on conn returned ssl_ret: KMIP_OK when the call should
  * be repeated (the socket became ready in time), otherwise the failure. A
  * failed handshake is always KMIP_E_TLS. */
@@ -171,7 +180,7 @@ static kmip_rc handshake(kmip_conn *conn, SSL_CTX *ctx, const char *verify_name,
         return rc;
     SSL_set_connect_state(conn->ssl);
     for (;;) {
-        ERR_clear_error();
+        ssl_errors_clear();
         errno = 0;
         int ret = SSL_do_handshake(conn->ssl);
         if (ret == 1)
@@ -211,7 +220,7 @@ kmip_rc kmip_conn_send(kmip_conn *conn, const uint8_t *msg, size_t len,
 {
     size_t sent = 0;
     while (sent < len) {
-        ERR_clear_error();
+        ssl_errors_clear();
         errno = 0;
         size_t written = 0;
         int ret = SSL_write_ex(conn->ssl, msg + sent, len - sent, &written);
@@ -231,7 +240,7 @@ static kmip_rc read_exact(kmip_conn *conn, uint8_t *buf, size_t len,
 {
     size_t got = 0;
     while (got < len) {
-        ERR_clear_error();
+        ssl_errors_clear();
         errno = 0;
         size_t n = 0;
         int ret = SSL_read_ex(conn->ssl, buf + got, len - got, &n);
