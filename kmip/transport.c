@@ -172,6 +172,8 @@ static kmip_rc handshake(kmip_conn *conn, SSL_CTX *ctx, const char *verify_name,
         return kmip_fail(status, KMIP_E_NOMEM, "%s: out of memory", label);
     }
     SSL_set_bio(conn->ssl, bio, bio);
+    /* A response in one recv(2), not one per record header and body. */
+    SSL_set_read_ahead(conn->ssl, 1);
     kmip_tls_resume_with(conn->ssl, conn->endpoint);
     kmip_rc rc = kmip_tls_expect_peer(
         conn->ssl, verify_name != NULL ? verify_name : conn->endpoint->host,
@@ -289,7 +291,7 @@ kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint64_t deadline,
 
 bool kmip_conn_idle_usable(const kmip_conn *conn)
 {
-    if (conn->pid != kmip_process_id() || SSL_pending(conn->ssl) > 0 ||
+    if (conn->pid != kmip_process_id() || SSL_has_pending(conn->ssl) ||
         kmip_endpoint_is_down(conn->endpoint, kmip_clock_ms()))
         return false;
     struct pollfd pfd = {.fd = conn->fd, .events = POLLIN};
