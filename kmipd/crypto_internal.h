@@ -61,6 +61,7 @@ typedef struct kmipd_raw_curve {
     uint32_t algorithm;  /* KMIP_CRYPTOGRAPHIC_ALGORITHM_* */
     uint32_t curve;      /* KMIP_RECOMMENDED_CURVE_* */
     const char *keytype; /* OpenSSL key type */
+    int id;              /* and its EVP_PKEY_* id */
     int32_t bits;
     bool signs; /* EdDSA; otherwise ECDH */
 } kmipd_raw_curve;

@@ -67,13 +67,13 @@ const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey)
 
 static const kmipd_raw_curve raw_curves[] = {
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519, KMIP_RECOMMENDED_CURVE_CURVE25519,
-     "ED25519", 255, true},
+     "ED25519", EVP_PKEY_ED25519, 255, true},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448, KMIP_RECOMMENDED_CURVE_CURVE448,
-     "ED448", 448, true},
+     "ED448", EVP_PKEY_ED448, 448, true},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, KMIP_RECOMMENDED_CURVE_CURVE25519,
-     "X25519", 255, false},
+     "X25519", EVP_PKEY_X25519, 255, false},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, KMIP_RECOMMENDED_CURVE_CURVE448, "X448",
-     448, false},
+     EVP_PKEY_X448, 448, false},
 };
 
 #define RAW_CURVE_COUNT (sizeof(raw_curves) / sizeof(*raw_curves))
@@ -88,8 +88,19 @@ const kmipd_raw_curve *kmipd_raw_curve_find(uint32_t algorithm, uint32_t curve)
     return NULL;
 }
 
+/* By OpenSSL's id first: EVP_PKEY_is_a looks the name up each time, a
+ * hundredth of a P-256 signature four times over. A key without an id
+ * (of another provider) is asked by name. */
 const kmipd_raw_curve *kmipd_raw_curve_of_key(const EVP_PKEY *pkey)
 {
+    int id = EVP_PKEY_get_id(pkey);
+
+    for (size_t i = 0; i < RAW_CURVE_COUNT; i++) {
+        if (raw_curves[i].id == id)
+            return &raw_curves[i];
+    }
+    if (id > 0)
+        return NULL;
     for (size_t i = 0; i < RAW_CURVE_COUNT; i++) {
         if (EVP_PKEY_is_a(pkey, raw_curves[i].keytype))
             return &raw_curves[i];
