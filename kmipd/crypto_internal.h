@@ -66,6 +66,12 @@ typedef struct kmipd_raw_curve {
     bool signs; /* EdDSA; otherwise ECDH */
 } kmipd_raw_curve;
 
+/* Whether pkey is of OpenSSL's key type id, called name: by the id
+ * (EVP_PKEY_is_a looks the name up each time, a hundredth of a P-256 Sign
+ * in kmipd per call), by the name for a key without an id (another
+ * provider's). */
+bool kmipd_key_is(const EVP_PKEY *pkey, int id, const char *name);
+
 /* The raw-key curve of a KMIP Cryptographic Algorithm on curve (0: the
  * algorithm's first), or of a key; NULL for any other. */
 const kmipd_raw_curve *kmipd_raw_curve_find(uint32_t algorithm, uint32_t curve);

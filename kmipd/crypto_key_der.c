@@ -88,21 +88,17 @@ const kmipd_raw_curve *kmipd_raw_curve_find(uint32_t algorithm, uint32_t curve)
     return NULL;
 }
 
-/* By OpenSSL's id first: EVP_PKEY_is_a looks the name up each time, a
- * hundredth of a P-256 signature four times over. A key without an id
- * (of another provider) is asked by name. */
+bool kmipd_key_is(const EVP_PKEY *pkey, int id, const char *name)
+{
+    int pkey_id = EVP_PKEY_get_id(pkey);
+
+    return pkey_id > 0 ? pkey_id == id : EVP_PKEY_is_a(pkey, name);
+}
+
 const kmipd_raw_curve *kmipd_raw_curve_of_key(const EVP_PKEY *pkey)
 {
-    int id = EVP_PKEY_get_id(pkey);
-
     for (size_t i = 0; i < RAW_CURVE_COUNT; i++) {
-        if (raw_curves[i].id == id)
-            return &raw_curves[i];
-    }
-    if (id > 0)
-        return NULL;
-    for (size_t i = 0; i < RAW_CURVE_COUNT; i++) {
-        if (EVP_PKEY_is_a(pkey, raw_curves[i].keytype))
+        if (kmipd_key_is(pkey, raw_curves[i].id, raw_curves[i].keytype))
             return &raw_curves[i];
     }
     return NULL;
