@@ -14,6 +14,7 @@
 #include <openssl/err.h>
 
 #include "client_internal.h"
+#include "kmip/process.h"
 
 #define FRAME_HEADER_LEN 8
 
@@ -112,6 +113,15 @@ static bool is_unexpected_eof(void)
            ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 }
 
+/* Before an SSL call whose failure SSL_get_error will read: the queue
+ * must hold no earlier error. Cheaper than ERR_clear_error when it is
+ * empty, as it is on every call that went well before. */
+static void ssl_errors_clear(void)
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
 /* After an SSL call on conn returned ssl_ret: KMIP_OK when the call should
  * be repeated (the socket became ready in time), otherwise the failure. A
  * failed handshake is always KMIP_E_TLS. */
@@ -162,6 +172,8 @@ static kmip_rc handshake(kmip_conn *conn, SSL_CTX *ctx, const char *verify_name,
         return kmip_fail(status, KMIP_E_NOMEM, "%s: out of memory", label);
     }
     SSL_set_bio(conn->ssl, bio, bio);
+    /* A response in one recv(2), not one per record header and body. */
+    SSL_set_read_ahead(conn->ssl, 1);
     kmip_tls_resume_with(conn->ssl, conn->endpoint);
     kmip_rc rc = kmip_tls_expect_peer(
         conn->ssl, verify_name != NULL ? verify_name : conn->endpoint->host,
@@ -170,7 +182,7 @@ static kmip_rc handshake(kmip_conn *conn, SSL_CTX *ctx, const char *verify_name,
         return rc;
     SSL_set_connect_state(conn->ssl);
     for (;;) {
-        ERR_clear_error();
+        ssl_errors_clear();
         errno = 0;
         int ret = SSL_do_handshake(conn->ssl);
         if (ret == 1)
@@ -191,7 +203,7 @@ kmip_rc kmip_conn_open(SSL_CTX *ctx, kmip_endpoint *endpoint,
         return kmip_fail(status, KMIP_E_NOMEM, "%s: out of memory",
                          endpoint->label);
     conn->fd = -1;
-    conn->pid = getpid();
+    conn->pid = kmip_process_id();
     conn->endpoint = endpoint;
     conn->server_index = server_index;
     kmip_rc rc = connect_endpoint(endpoint, deadline, &conn->fd, status);
@@ -220,7 +232,7 @@ kmip_rc kmip_conn_send(kmip_conn *conn, const uint8_t *msg, size_t len,
 {
     size_t sent = 0;
     while (sent < len) {
-        ERR_clear_error();
+        ssl_errors_clear();
         errno = 0;
         size_t written = 0;
         int ret = SSL_write_ex(conn->ssl, msg + sent, len - sent, &written);
@@ -242,7 +254,7 @@ static kmip_rc read_exact(kmip_conn *conn, uint8_t *buf, size_t len,
 {
     size_t got = 0;
     while (got < len) {
-        ERR_clear_error();
+        ssl_errors_clear();
         errno = 0;
         size_t n = 0;
         int ret = SSL_read_ex(conn->ssl, buf + got, len - got, &n);
@@ -291,7 +303,7 @@ kmip_rc kmip_conn_recv(kmip_conn *conn, size_t max_len, uint64_t deadline,
 
 bool kmip_conn_idle_usable(const kmip_conn *conn)
 {
-    if (conn->pid != getpid() || SSL_pending(conn->ssl) > 0 ||
+    if (conn->pid != kmip_process_id() || SSL_has_pending(conn->ssl) ||
         kmip_endpoint_is_down(conn->endpoint, kmip_clock_ms()))
         return false;
     struct pollfd pfd = {.fd = conn->fd, .events = POLLIN};
@@ -302,7 +314,7 @@ void kmip_conn_close(kmip_conn *conn, kmip_close_mode mode)
 {
     if (conn == NULL)
         return;
-    if (conn->pid != getpid())
+    if (conn->pid != kmip_process_id())
         mode = KMIP_CLOSE_SILENT;
     if (conn->ssl != NULL) {
         if (mode == KMIP_CLOSE_NOTIFY && SSL_is_init_finished(conn->ssl))

@@ -6,6 +6,11 @@
 
 #include "kmip/ttlv.h"
 
+/* The first buffer holds a Sign request or response whole (300 bytes for
+ * P-256, 400 for RSA-2048): growing one of 64 bytes cost four allocations,
+ * copies and wipes per message. */
+#define WRITER_FIRST_CAP 1024
+
 void kmip_writer_init(kmip_writer *w)
 {
     memset(w, 0, sizeof(*w));
@@ -24,7 +29,7 @@ static bool reserve(kmip_writer *w, size_t n)
     size_t need = w->len + n;
     if (need <= w->cap)
         return true;
-    size_t cap = w->cap ? w->cap : 64;
+    size_t cap = w->cap ? w->cap : WRITER_FIRST_CAP;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     uint8_t *grown = malloc(cap);

@@ -61,9 +61,16 @@ typedef struct kmipd_raw_curve {
     uint32_t algorithm;  /* KMIP_CRYPTOGRAPHIC_ALGORITHM_* */
     uint32_t curve;      /* KMIP_RECOMMENDED_CURVE_* */
     const char *keytype; /* OpenSSL key type */
+    int id;              /* and its EVP_PKEY_* id */
     int32_t bits;
     bool signs; /* EdDSA; otherwise ECDH */
 } kmipd_raw_curve;
+
+/* Whether pkey is of OpenSSL's key type id, called name: by the id
+ * (EVP_PKEY_is_a looks the name up each time, a hundredth of a P-256 Sign
+ * in kmipd per call), by the name for a key without an id (another
+ * provider's). */
+bool kmipd_key_is(const EVP_PKEY *pkey, int id, const char *name);
 
 /* The raw-key curve of a KMIP Cryptographic Algorithm on curve (0: the
  * algorithm's first), or of a key; NULL for any other. */

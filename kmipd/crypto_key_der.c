@@ -67,13 +67,13 @@ const kmipd_curve *kmipd_curve_of_key(const EVP_PKEY *pkey)
 
 static const kmipd_raw_curve raw_curves[] = {
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED25519, KMIP_RECOMMENDED_CURVE_CURVE25519,
-     "ED25519", 255, true},
+     "ED25519", EVP_PKEY_ED25519, 255, true},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448, KMIP_RECOMMENDED_CURVE_CURVE448,
-     "ED448", 448, true},
+     "ED448", EVP_PKEY_ED448, 448, true},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, KMIP_RECOMMENDED_CURVE_CURVE25519,
-     "X25519", 255, false},
+     "X25519", EVP_PKEY_X25519, 255, false},
     {KMIP_CRYPTOGRAPHIC_ALGORITHM_ECDH, KMIP_RECOMMENDED_CURVE_CURVE448, "X448",
-     448, false},
+     EVP_PKEY_X448, 448, false},
 };
 
 #define RAW_CURVE_COUNT (sizeof(raw_curves) / sizeof(*raw_curves))
@@ -88,10 +88,17 @@ const kmipd_raw_curve *kmipd_raw_curve_find(uint32_t algorithm, uint32_t curve)
     return NULL;
 }
 
+bool kmipd_key_is(const EVP_PKEY *pkey, int id, const char *name)
+{
+    int pkey_id = EVP_PKEY_get_id(pkey);
+
+    return pkey_id > 0 ? pkey_id == id : EVP_PKEY_is_a(pkey, name);
+}
+
 const kmipd_raw_curve *kmipd_raw_curve_of_key(const EVP_PKEY *pkey)
 {
     for (size_t i = 0; i < RAW_CURVE_COUNT; i++) {
-        if (EVP_PKEY_is_a(pkey, raw_curves[i].keytype))
+        if (kmipd_key_is(pkey, raw_curves[i].id, raw_curves[i].keytype))
             return &raw_curves[i];
     }
     return NULL;

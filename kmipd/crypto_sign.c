@@ -73,9 +73,9 @@ static kmip_rc bad_params(kmip_status *status, const char *what)
 static kmip_rc key_kind(const EVP_PKEY *key, enum key_kind *kind,
                         kmip_status *status)
 {
-    if (EVP_PKEY_is_a(key, "RSA"))
+    if (kmipd_key_is(key, EVP_PKEY_RSA, "RSA"))
         *kind = KEY_RSA;
-    else if (EVP_PKEY_is_a(key, "EC"))
+    else if (kmipd_key_is(key, EVP_PKEY_EC, "EC"))
         *kind = KEY_EC;
     else
         return kmipd_crypto_fail(status, KMIP_RESULT_REASON_INVALID_FIELD,

@@ -295,8 +295,8 @@ static bool dispatch_item(batch *b, const kmip_item *item, kmip_item *response,
                                     call.reason, call.message);
     }
     const char *uid = placeholder_from(call.response);
-    if (uid != NULL)
-        snprintf(b->id_placeholder, sizeof(b->id_placeholder), "%s", uid);
+    if (uid != NULL) /* placeholder_from checked that it fits */
+        memcpy(b->id_placeholder, uid, strlen(uid) + 1);
     kmipd_log(KMIPD_LOG_DEBUG, "%s: %s done in %ld us", b->session->owner,
               op != NULL ? op : "operation", micros);
     return response_add_success(response, call.operation, batch_id,

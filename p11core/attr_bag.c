@@ -11,6 +11,9 @@
 
 #include <openssl/crypto.h>
 
+/* A type in hex, "=" and NUL. */
+#define BAG_KEY_MAX (2 * sizeof(CK_ATTRIBUTE_TYPE) + 2)
+
 /* The value of attr as bag text (free with free()), or NULL. */
 static char *encode_value(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
 {
@@ -37,16 +40,36 @@ static char *encode_value(const p11_attr_entry *entry, const CK_ATTRIBUTE *attr)
     return strdup(number);
 }
 
+/* The start of type's entry: the type in lowercase hex and "=". Written
+ * by hand: a Sign reads the bag, and this is its only formatting. */
+static size_t bag_key(CK_ATTRIBUTE_TYPE type, char key[BAG_KEY_MAX])
+{
+    static const char digits[] = "0123456789abcdef";
+    char reversed[2 * sizeof(type)];
+    size_t len = 0;
+
+    do
+        reversed[len++] = digits[type & 0xf];
+    while ((type >>= 4) != 0);
+    for (size_t i = 0; i < len; i++)
+        key[i] = reversed[len - 1 - i];
+    key[len] = '=';
+    key[len + 1] = '\0';
+    return len + 1;
+}
+
 CK_RV p11_bag_add(char **bag, const p11_attr_entry *entry,
                   const CK_ATTRIBUTE *attr)
 {
     char *value = encode_value(entry, attr);
+    char key[BAG_KEY_MAX];
+    size_t key_len = bag_key(entry->type, key);
     size_t used = *bag != NULL ? strlen(*bag) : 0;
-    size_t room = value != NULL ? strlen(value) + 24 : 0;
+    size_t room = value != NULL ? key_len + strlen(value) + 2 : 0;
     char *grown = value != NULL ? realloc(*bag, used + room) : NULL;
 
     if (grown != NULL) {
-        snprintf(grown + used, room, "%lx=%s;", entry->type, value);
+        snprintf(grown + used, room, "%s%s;", key, value);
         *bag = grown;
     }
     free(value);
@@ -57,16 +80,16 @@ CK_RV p11_bag_add(char **bag, const p11_attr_entry *entry,
 static const char *bag_find(const char *bag, CK_ATTRIBUTE_TYPE type,
                             size_t *len)
 {
-    char key[24];
-    int key_len = snprintf(key, sizeof(key), "%lx=", type);
+    char key[BAG_KEY_MAX];
+    size_t key_len = bag_key(type, key);
 
     for (const char *entry = bag; entry != NULL && *entry != '\0';) {
         const char *end = strchr(entry, ';');
 
         if (end == NULL)
             return NULL;
-        if (strncmp(entry, key, (size_t)key_len) == 0) {
-            *len = (size_t)(end - entry) - (size_t)key_len;
+        if (strncmp(entry, key, key_len) == 0) {
+            *len = (size_t)(end - entry) - key_len;
             return entry + key_len;
         }
         entry = end + 1;

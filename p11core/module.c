@@ -2,6 +2,7 @@
 /* Module lifecycle: C_Initialize, C_Finalize, C_GetInfo, and the fork
  * rules (see p11core_internal.h). */
 #include "core.h"
+#include "kmip/process.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,7 @@ static CK_RV module_new(p11kmip_conf *conf, p11_module **out)
         p11kmip_conf_free(conf);
         return CKR_HOST_MEMORY;
     }
-    module->pid = getpid();
+    module->pid = kmip_process_id();
     module->conf = conf;
     module->next_session_handle = 1;
     pthread_mutex_init(&module->lock, NULL);
@@ -205,7 +206,7 @@ P11_EXPORT CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
     pthread_once(&exit_once, register_exit);
     pthread_mutex_lock(&init_lock);
     previous = p11_module_current();
-    if (previous != NULL && previous->pid == getpid()) {
+    if (previous != NULL && previous->pid == kmip_process_id()) {
         pthread_mutex_unlock(&init_lock);
         return CKR_CRYPTOKI_ALREADY_INITIALIZED;
     }

@@ -14,6 +14,7 @@
 
 #include <openssl/rand.h>
 
+#include "kmip/process.h"
 #include "p11core_internal.h"
 
 /* The start time (field 22) of /proc/<pid>/stat; false when the process
@@ -64,7 +65,7 @@ static bool describe_self(p11_owner_mark *mark)
 {
     uint8_t random[16];
 
-    mark->pid = (long)getpid();
+    mark->pid = (long)kmip_process_id();
     if (!host_name(mark->host, sizeof(mark->host)) ||
         !boot_id(mark->boot, sizeof(mark->boot)) ||
         !start_time(mark->pid, &mark->start) ||
@@ -91,11 +92,11 @@ bool p11_mark_self(char *out)
     bool ok = true;
 
     pthread_mutex_lock(&lock);
-    if (made_by != getpid()) {
+    if (made_by != kmip_process_id()) {
         ok = describe_self(&mark);
         if (ok) {
             format_mark(&mark, text);
-            made_by = getpid();
+            made_by = kmip_process_id();
         }
     }
     if (ok)

@@ -2,9 +2,9 @@
 /* The state of this process's C_Initialize, as every entry point finds
  * it: the floor of p11core's core files (it calls nothing of them). */
 #include "core.h"
+#include "kmip/process.h"
 
 #include <stdatomic.h>
-#include <unistd.h>
 
 static _Atomic(p11_module *) current;
 
@@ -22,7 +22,7 @@ CK_RV p11_module_get(p11_module **out)
 {
     p11_module *module = p11_module_current();
 
-    if (module == NULL || module->pid != getpid())
+    if (module == NULL || module->pid != kmip_process_id())
         return CKR_CRYPTOKI_NOT_INITIALIZED;
     *out = module;
     return CKR_OK;

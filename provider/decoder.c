@@ -25,6 +25,7 @@
 #include <openssl/params.h>
 #include <openssl/pem.h>
 
+#include "kmip/process.h"
 #include "keyfile.h"
 #include "provider.h"
 
@@ -69,7 +70,7 @@ void p11prov_decoder_forget(const p11prov_ctx *ctx)
 static p11prov_key *found_key(p11prov_ctx *ctx, const char *uri)
 {
     if (last_found.key != NULL && last_found.ctx == ctx &&
-        last_found.pid == getpid() && strcmp(last_found.uri, uri) == 0)
+        last_found.pid == kmip_process_id() && strcmp(last_found.uri, uri) == 0)
         return p11prov_key_ref(last_found.key);
     return p11prov_store_find_private(ctx, uri);
 }
@@ -88,7 +89,7 @@ static int found_remember(p11prov_ctx *ctx, const char *uri)
         return 0;
     }
     last_found.ctx = ctx;
-    last_found.pid = getpid();
+    last_found.pid = kmip_process_id();
     return 1;
 }
 

@@ -2,7 +2,6 @@
 /* Key references: what the token holds, and its public half, read once. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -12,6 +11,7 @@
 #include <p11-kit/p11-kit.h>
 
 #include "provider.h"
+#include "kmip/process.h"
 
 #define ATTR(type, ptr)                                                        \
     {                                                                          \
@@ -289,7 +289,7 @@ p11prov_key *p11prov_key_from_object(p11prov_ctx *ctx, p11prov_session *session,
     key->key_type = key_type;
     if (object_class == CKO_PRIVATE_KEY || object_class == CKO_SECRET_KEY) {
         key->handle = handle;
-        key->handle_pid = getpid();
+        key->handle_pid = kmip_process_id();
         if (p11prov_call_attribute(session, handle, CKA_ID, &key->id,
                                    &key->id_len, P11PROV_SITE) != CKR_OK)
             key->id = NULL;
@@ -353,7 +353,7 @@ p11prov_key *p11prov_key_from_public(p11prov_ctx *ctx, EVP_PKEY *pkey)
 
 CK_OBJECT_HANDLE p11prov_key_object(p11prov_key *key, p11prov_session *session)
 {
-    pid_t pid = getpid();
+    pid_t pid = kmip_process_id();
     const char *uri = key->uri != NULL ? key->uri : "the key";
     CK_OBJECT_HANDLE found = CK_INVALID_HANDLE;
     CK_RV rv = CKR_OK;

@@ -11,6 +11,7 @@
 
 #include <openssl/crypto.h>
 
+#include "kmip/process.h"
 #include "pin.h"
 #include "session.h"
 
@@ -71,7 +72,7 @@ static struct p11prov_module *module_load(p11prov_ctx *ctx)
         return NULL;
     }
     pthread_mutex_init(&module->lock, NULL);
-    module->pid = getpid();
+    module->pid = kmip_process_id();
     return module;
 }
 
@@ -83,11 +84,11 @@ struct p11prov_module *p11prov_module_current(p11prov_ctx *ctx)
     struct p11prov_module *module;
 
     module = __atomic_load_n(&ctx->module, __ATOMIC_ACQUIRE);
-    if (module != NULL && module->pid == getpid())
+    if (module != NULL && module->pid == kmip_process_id())
         return module;
     pthread_mutex_lock(&ctx->module_lock);
     module = ctx->module;
-    if (module == NULL || module->pid != getpid()) {
+    if (module == NULL || module->pid != kmip_process_id()) {
         module = module_load(ctx);
         if (module != NULL)
             __atomic_store_n(&ctx->module, module, __ATOMIC_RELEASE);
@@ -305,7 +306,7 @@ void p11prov_session_end(p11prov_session *session, CK_RV rv)
     if (session == NULL)
         return;
     module = session->module;
-    if (module->pid == getpid()) {
+    if (module->pid == kmip_process_id()) {
         pthread_mutex_lock(&module->lock);
         pool = pool_for(module, session->slot);
         if (keeps_session(rv) && pool != NULL &&
@@ -351,7 +352,7 @@ void p11prov_module_free(struct p11prov_module *module)
      * OpenSSL (p11core's TLS connections, SoftHSM) crashes if finalised
      * then. The process is ending, so the module is left as it is and
      * only this layer's memory is freed. */
-    if (module->pid == getpid())
+    if (module->pid == kmip_process_id())
         pthread_mutex_destroy(&module->lock);
     for (pool = module->pools; pool != NULL; pool = next) {
         next = pool->next;

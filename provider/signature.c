@@ -9,12 +9,12 @@
  * original can go no further. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
 #include "signature.h"
+#include "kmip/process.h"
 
 /* The digest of a digest-sign or digest-verify that names none. */
 #define DEFAULT_DIGEST "SHA256"
@@ -45,7 +45,7 @@ static void abandon_message(p11prov_sig_ctx *ctx)
 
     if (ctx->session == NULL)
         return;
-    if (ctx->session_pid == getpid()) {
+    if (ctx->session_pid == kmip_process_id()) {
         raw_len = ctx->family->raw_size(ctx);
         raw = malloc(raw_len);
         if (raw != NULL)
@@ -263,7 +263,7 @@ static int begin(p11prov_sig_ctx *ctx, CK_MECHANISM *mech)
     ctx->session = p11prov_op_session(ctx->key);
     if (ctx->session == NULL)
         return 0;
-    ctx->session_pid = getpid();
+    ctx->session_pid = kmip_process_id();
     rv = p11prov_call_sign_init(ctx->session, mech, ctx->key->handle,
                                 P11PROV_SITE);
     if (rv == CKR_OK)

@@ -233,6 +233,8 @@ static void unmapped_attributes_are_kept_as_given(void **state)
     assert_int_equal(
         kmip_attrs_get_custom_text(attrs, P11_BAG_ATTRIBUTE, &bag, NULL),
         KMIP_OK);
+    /* The text servers keep: bags written earlier must stay readable. */
+    assert_string_equal(bag, "10b=0;170=0;110=3230323630313031;");
     object.bag = (char *)bag;
     read_expect(&object, CKA_VERIFY_RECOVER, &no, 1);
     read_expect(&object, CKA_MODIFIABLE, &no, 1);

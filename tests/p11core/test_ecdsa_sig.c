@@ -114,9 +114,38 @@ static void openssl_signature_survives_raw_round_trip(void **state)
     EVP_PKEY_free(key);
 }
 
+/* What d2i_ECDSA_SIG refuses: a negative integer, a 0x00 not needed
+ * before a high bit, an empty integer, another tag, lengths past the
+ * data, a SEQUENCE shorter than its integers. */
+static void der_openssl_refuses_is_a_device_error(void **state)
+{
+    (void)state;
+    static const uint8_t bad[][9] = {
+        {0x30, 0x07, 0x02, 0x01, 0x81, 0x02, 0x02, 0x00, 0xff},
+        {0x30, 0x07, 0x02, 0x02, 0x00, 0x01, 0x02, 0x01, 0x01},
+        {0x30, 0x07, 0x02, 0x00, 0x02, 0x03, 0x01, 0x00, 0xff},
+        {0x30, 0x07, 0x03, 0x01, 0x01, 0x02, 0x02, 0x00, 0xff},
+        {0x30, 0x08, 0x02, 0x01, 0x01, 0x02, 0x02, 0x00, 0xff},
+        {0x30, 0x07, 0x02, 0x01, 0x01, 0x02, 0x03, 0x00, 0xff},
+        {0x30, 0x81, 0x07, 0x02, 0x01, 0x01, 0x02, 0x01, 0xff},
+        {0x30, 0x05, 0x02, 0x01, 0x01, 0x02, 0x02, 0x00, 0xff},
+        {0x30, 0x82, 0x00, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01},
+    };
+    uint8_t raw[64];
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const unsigned char *cursor = bad[i];
+        ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &cursor, sizeof(bad[i]));
+        assert_true(sig == NULL || cursor != bad[i] + sizeof(bad[i]));
+        ECDSA_SIG_free(sig);
+        assert_int_equal(
+            p11_ecdsa_der_to_raw(bad[i], sizeof(bad[i]), 32, raw, sizeof(raw)),
+            CKR_DEVICE_ERROR);
+    }
+}
+
 /* The hand-written encoder writes what OpenSSL's i2d_ECDSA_SIG writes:
  * leading zeros dropped, a 0x00 before a high bit, zero as one byte, the
- * long form of a length past 127 (P-521). */
+ * long form of a length past 127 (P-521); the decoder reads it back. */
 static void raw_to_der_matches_openssl(void **state)
 {
     (void)state;
@@ -149,6 +178,11 @@ static void raw_to_der_matches_openssl(void **state)
             assert_int_equal(p11_ecdsa_raw_to_der_into(raw, 2 * order, der,
                                                        der_len - 1, &der_len),
                              CKR_BUFFER_TOO_SMALL);
+            uint8_t back[132];
+            assert_int_equal(p11_ecdsa_der_to_raw(expected, der_len, order,
+                                                  back, sizeof(back)),
+                             CKR_OK);
+            assert_memory_equal(back, raw, 2 * order);
             OPENSSL_free(expected);
         }
     }
@@ -163,6 +197,7 @@ int main(void)
         cmocka_unit_test(integer_longer_than_the_order_is_a_device_error),
         cmocka_unit_test(raw_not_two_orders_long_is_signature_len_range),
         cmocka_unit_test(openssl_signature_survives_raw_round_trip),
+        cmocka_unit_test(der_openssl_refuses_is_a_device_error),
         cmocka_unit_test(raw_to_der_matches_openssl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
