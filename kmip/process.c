@@ -3,7 +3,7 @@
  * (MADV_WIPEONFORK, Linux 4.14): a child finds 0 and asks the kernel once.
  * No pthread_atfork handler, which a dlclose'd module could leave behind.
  * Where the page cannot be had, every call asks the kernel. Each copy of
- * kmip/ (module, provider) has its own page, unmapped when it is unloaded. */
+ * kmip/ (module, provider) has its own page. */
 #include "kmip/process.h"
 
 #include <pthread.h>
@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 static _Atomic(pid_t) *_Atomic known;
-static size_t page_size;
 static pthread_once_t page_once = PTHREAD_ONCE_INIT;
 
 static void page_map(void)
@@ -29,7 +28,6 @@ static void page_map(void)
         munmap(page, (size_t)size);
         return;
     }
-    page_size = (size_t)size;
     atomic_store(&known, page);
 }
 
@@ -47,11 +45,10 @@ pid_t kmip_process_id(void)
     return pid;
 }
 
-/* At dlclose or exit; later calls (exit handlers) ask the kernel. */
-__attribute__((destructor)) static void page_unmap(void)
+/* At dlclose or exit, later calls (exit handlers) ask the kernel. The
+ * page stays mapped (a page per dlopen and dlclose): a thread still in a
+ * call at exit may be reading it. */
+__attribute__((destructor)) static void page_forget(void)
 {
-    void *page = atomic_exchange(&known, NULL);
-
-    if (page != NULL)
-        munmap(page, page_size);
+    atomic_store(&known, NULL);
 }
