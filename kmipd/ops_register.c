@@ -160,6 +160,16 @@ static bool import_key(kmipd_call *call, const kmip_object *object,
     return ok;
 }
 
+/* A key registered with a Recommended Curve (in Cryptographic Domain
+ * Parameters) is on that curve: an X448 key is no CURVE25519 ECDH key. */
+static bool on_declared_curve(kmipd_call *call, const kmip_item *attrs,
+                              const registration *reg)
+{
+    uint32_t declared = kmipd_attrs_curve(attrs);
+    return declared == 0 || declared == reg->info.curve ||
+           invalid(call, "the key is not on the declared Recommended Curve");
+}
+
 static bool import_certificate(kmipd_call *call, const kmip_object *object,
                                kmip_item *attrs, registration *reg)
 {
@@ -218,6 +228,7 @@ static bool import_object(kmipd_call *call, const kmip_object *object,
     case KMIP_OBJECT_TYPE_PRIVATE_KEY:
     case KMIP_OBJECT_TYPE_PUBLIC_KEY:
         return import_key(call, object, attrs, reg) &&
+               on_declared_curve(call, attrs, reg) &&
                kmipd_attrs_put_key_info(call, attrs, &reg->info);
     case KMIP_OBJECT_TYPE_CERTIFICATE:
         return import_certificate(call, object, attrs, reg);

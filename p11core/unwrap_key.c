@@ -22,6 +22,7 @@ typedef struct unwrap_request {
     const p11_wrapping *wrapping;
     CK_OBJECT_CLASS object_class;
     CK_KEY_TYPE key_type;
+    uint32_t algorithm; /* the KMIP algorithm declared */
     const CK_ATTRIBUTE *templ;
     CK_ULONG count;
     kmip_bytes wrapped;
@@ -31,12 +32,12 @@ typedef struct unwrap_request {
 
 /* Whether the module unwraps keys of object_class and key_type: a
  * secret key (AES, a generic or HMAC secret) or a private key (RSA, EC,
- * Ed25519). */
+ * Edwards, Montgomery). */
 static bool unwraps(CK_OBJECT_CLASS object_class, CK_KEY_TYPE key_type)
 {
     if (object_class == CKO_PRIVATE_KEY)
         return key_type == CKK_RSA || key_type == CKK_EC ||
-               key_type == CKK_EC_EDWARDS;
+               key_type == CKK_EC_EDWARDS || key_type == CKK_EC_MONTGOMERY;
     return object_class == CKO_SECRET_KEY &&
            (key_type == CKK_AES || p11_mac_key_type(key_type));
 }
@@ -56,6 +57,7 @@ static CK_RV unwrap_template(unwrap_request *request)
         return rv;
     if (!unwraps(request->object_class, request->key_type))
         return CKR_TEMPLATE_INCONSISTENT;
+    request->algorithm = p11_kmip_algorithm(request->key_type);
     /* A private key's length is not its PKCS#8's. */
     if (request->object_class == CKO_PRIVATE_KEY)
         request->plain_len = 0;
@@ -87,9 +89,8 @@ static CK_RV key_attrs(const unwrap_request *request, unsigned extras,
                        kmip_item **out)
 {
     kmip_item *attrs = kmip_attrs_new();
-    CK_RV rv = attrs != NULL &&
-                       kmip_attrs_add_algorithm(
-                           attrs, p11_kmip_algorithm(request->key_type)) != NULL
+    CK_RV rv = attrs != NULL && kmip_attrs_add_algorithm(
+                                    attrs, request->algorithm) != NULL
                    ? CKR_OK
                    : CKR_HOST_MEMORY;
 
@@ -117,7 +118,7 @@ static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
         .format = private_key ? KMIP_KEY_FORMAT_TYPE_PKCS_8
                               : KMIP_KEY_FORMAT_TYPE_RAW,
         .value = request->wrapped,
-        .algorithm = p11_kmip_algorithm(request->key_type),
+        .algorithm = request->algorithm,
         .length = (int32_t)(request->plain_len * 8),
         .wrapping_data = data,
     };
@@ -197,13 +198,19 @@ static CK_RV unwrap_with(p11_session *session, const p11_wrapping *wrapping,
         rv = p11_create_check(session, req->templ, req->count);
     if (rv != CKR_OK)
         return rv;
-    return unwrap_rv(
-        session, wrapping,
-        p11_create_with_extras(session,
-                               p11_template_wants_custom(req->templ, req->count,
-                                                         req->object_class,
-                                                         req->key_type),
-                               unwrap_once, req));
+    bool custom = p11_template_wants_custom(req->templ, req->count,
+                                            req->object_class, req->key_type);
+    p11_reply reply = p11_create_with_extras(session, custom, unwrap_once, req);
+    /* The curve is the PKCS#8's (no template gives a private key's
+     * CKA_EC_PARAMS to C_UnwrapKey): X25519 and X448 are both KMIP ECDH,
+     * but Ed25519 and Ed448 have an algorithm each, so a PKCS#8 the server
+     * refuses as no Ed25519 key is tried as Ed448. */
+    if (req->key_type == CKK_EC_EDWARDS &&
+        reply.reason == KMIP_RESULT_REASON_INVALID_FIELD) {
+        req->algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448;
+        reply = p11_create_with_extras(session, custom, unwrap_once, req);
+    }
+    return unwrap_rv(session, wrapping, reply);
 }
 
 static CK_RV unwrap_key(p11_session *session, const CK_MECHANISM *mechanism,

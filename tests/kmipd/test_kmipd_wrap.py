@@ -9,7 +9,9 @@ and label from the Cryptographic Parameters), unwrapped under the private
 key. Private keys (RSA, EC, Ed25519) are wrapped as their PKCS#8 and
 registered from a wrapped PKCS#8 (also one padded with zeros to whole
 blocks, as SoftHSM2 wraps it), with hostile blobs refused; a private
-key's public half is got as X.509 even when it is Sensitive. Runs under
+key's public half is got as X.509 even when it is Sensitive; Ed448, X25519
+and X448 ones registered from a wrapped PKCS#8 only as what they are (a
+declared algorithm or Recommended Curve of another key is refused). Runs under
 integration/with_server.py --server kmipd."""
 
 import os
@@ -19,7 +21,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import (ec, ed448, ed25519,
+                                                       padding, rsa, x448,
+                                                       x25519)
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.keywrap import (aes_key_unwrap,
                                                     aes_key_unwrap_with_padding,
@@ -340,7 +344,10 @@ SPKI = (serialization.Encoding.DER,
 ALGORITHMS = ((rsa.RSAPrivateKey, RSA, 2048),
               (ec.EllipticCurvePrivateKey, E.CryptographicAlgorithm.EC, 256),
               (ed25519.Ed25519PrivateKey, E.CryptographicAlgorithm.ED25519,
-               255))
+               255),
+              (ed448.Ed448PrivateKey, E.CryptographicAlgorithm.ED448, 448),
+              (x25519.X25519PrivateKey, E.CryptographicAlgorithm.ECDH, 255),
+              (x448.X448PrivateKey, E.CryptographicAlgorithm.ECDH, 448))
 
 
 def private_block(value, algorithm, length, data=None):
@@ -480,6 +487,37 @@ class PrivateKeys(unittest.TestCase):
         result = register_private(self.conn, rsa_key, data=self.unwrap_data(),
                                   value=ec_wrapped)
         self.assertEqual(result.reason, R.INVALID_FIELD.value, result)
+
+    def test_raw_curve_keys_register_wrapped_only_as_what_they_are(self):
+        """An Ed448 key is no Ed25519 key, an X448 key (ECDH) on no
+        declared CURVE25519; undeclared, the curve is the PKCS#8's."""
+        ecdh, ed = E.CryptographicAlgorithm.ECDH, E.CryptographicAlgorithm
+        c25519, c448 = E.RecommendedCurve.CURVE25519, E.RecommendedCurve.CURVE448
+        ed448_key = ed448.Ed448PrivateKey.generate()
+        x448_key = x448.X448PrivateKey.generate()
+        x25519_key = x25519.X25519PrivateKey.generate()
+        for key, algorithm, curve, ok in (
+                (ed448_key, None, None, True),
+                (ed448_key, ed.ED25519, None, False),
+                (x448_key, None, None, True),
+                (x448_key, ecdh, c448, True),
+                (x448_key, ecdh, c25519, False),
+                (x25519_key, ecdh, c448, False),
+                (x25519_key, ed.ED25519, None, False)):
+            extra = [] if curve is None else [
+                attr_v1("Cryptographic Domain Parameters",
+                        S(0, En(T.RECOMMENDED_CURVE, curve)))]
+            wrapped = aes_key_wrap_with_padding(self.kek,
+                                                key.private_bytes(*PKCS8))
+            result = register_private(self.conn, key, extra,
+                                      data=self.unwrap_data(), value=wrapped,
+                                      algorithm=algorithm)
+            self.assertEqual(result.ok, ok, (key, algorithm, curve, result))
+            if ok:
+                self.assertEqual(self.public_half(result.uid()),
+                                 key.public_key().public_bytes(*SPKI))
+            else:
+                self.assertEqual(result.reason, R.INVALID_FIELD.value)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /* C_WrapKey and C_UnwrapKey of private keys through p11kmip-pkcs11.so
- * against kmipd (run under integration/with_server.py): RSA, EC and
- * Ed25519 keys made by OpenSSL and imported extractable, wrapped on the
- * server as PKCS#8 with AES key wrap (with padding) and checked against
- * OpenSSL locally, unwrapped into new keys that show the same public key
- * and sign for OpenSSL; a PKCS#8 wrapped by OpenSSL (also padded with
- * zeros, as SoftHSM2 wraps it) unwrapped and used; every refusal with its
- * code. */
+ * against kmipd (run under integration/with_server.py): RSA, EC,
+ * Ed25519 / Ed448 and X25519 / X448 keys made by OpenSSL and imported
+ * extractable, wrapped on the server as PKCS#8 with AES key wrap (with
+ * padding) and checked against OpenSSL locally, unwrapped into new keys
+ * that show the same public key and sign for OpenSSL (or agree with it,
+ * CKM_ECDH1_DERIVE), the curve taken from the PKCS#8; a PKCS#8 wrapped
+ * by OpenSSL (also padded with zeros, as SoftHSM2 wraps it) unwrapped and used;
+ * every refusal with its code. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,16 +29,23 @@ static const uint8_t kek_bytes[32] = {
     0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a,
     0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15,
     0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f};
+#ifndef CKK_EC_MONTGOMERY
+#define CKK_EC_MONTGOMERY (0x41UL)
+#endif
 static const CK_BYTE ed25519_oid[] = {0x06, 0x03, 0x2b, 0x65, 0x70};
+static const CK_BYTE ed448_oid[] = {0x06, 0x03, 0x2b, 0x65, 0x71};
+static const CK_BYTE x25519_oid[] = {0x06, 0x03, 0x2b, 0x65, 0x6e};
+static const CK_BYTE x448_oid[] = {0x06, 0x03, 0x2b, 0x65, 0x6f};
 static CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
 
-/* A key kind: its PKCS#11 type, curve and signature mechanism. */
+/* A key kind: its PKCS#11 type, curve and signature mechanism
+ * (CKM_ECDH1_DERIVE: it agrees, not signs). */
 typedef struct kind {
     CK_KEY_TYPE key_type;
     CK_MECHANISM_TYPE sign;
     const CK_BYTE *curve; /* NULL: RSA-2048 */
     CK_ULONG curve_len;
-    const char *openssl_curve; /* an EC key's */
+    const char *openssl_curve; /* an EC key's, or the raw key's type */
 } kind;
 
 static const kind rsa2048 = {CKK_RSA, CKM_SHA256_RSA_PKCS, NULL, 0, NULL};
@@ -46,7 +54,13 @@ static const kind ec_p256 = {CKK_EC, CKM_ECDSA, p256, sizeof(p256), "P-256"};
 static const kind ec_p384 = {CKK_EC, CKM_ECDSA, p384, sizeof(p384), "P-384"};
 static const kind ec_p521 = {CKK_EC, CKM_ECDSA, p521, sizeof(p521), "P-521"};
 static const kind ed25519 = {CKK_EC_EDWARDS, CKM_EDDSA, ed25519_oid,
-                             sizeof(ed25519_oid), NULL};
+                             sizeof(ed25519_oid), "ED25519"};
+static const kind ed448 = {CKK_EC_EDWARDS, CKM_EDDSA, ed448_oid,
+                           sizeof(ed448_oid), "ED448"};
+static const kind x25519 = {CKK_EC_MONTGOMERY, CKM_ECDH1_DERIVE, x25519_oid,
+                            sizeof(x25519_oid), "X25519"};
+static const kind x448 = {CKK_EC_MONTGOMERY, CKM_ECDH1_DERIVE, x448_oid,
+                          sizeof(x448_oid), "X448"};
 
 /* The known AES key, which wraps (and unwraps) or only unwraps. */
 static CK_OBJECT_HANDLE kek_that(CK_BBOOL wraps)
@@ -79,32 +93,43 @@ static EVP_PKEY *local_key(const kind *k)
                          ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
                      : k->key_type == CKK_EC
                          ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", k->openssl_curve)
-                         : EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+                         : EVP_PKEY_Q_keygen(NULL, NULL, k->openssl_curve);
     assert_non_null(pkey);
     return pkey;
 }
 
-/* pkey imported as a token private key that signs, extractable or not,
- * wrapped under trusted keys only or not:
- * RSA and EC by the template `p11kmip import` makes (cli/), Ed25519 with
- * its curve and raw private key (RFC 8410). */
+/* The Edwards or Montgomery kind of pkey, or NULL. */
+static const kind *raw_kind(const EVP_PKEY *pkey)
+{
+    static const kind *const raw_kinds[] = {&ed25519, &ed448, &x25519, &x448};
+    for (size_t i = 0; i < sizeof(raw_kinds) / sizeof(raw_kinds[0]); i++)
+        if (EVP_PKEY_is_a(pkey, raw_kinds[i]->openssl_curve))
+            return raw_kinds[i];
+    return NULL;
+}
+
+/* pkey imported as a token private key that signs (or derives),
+ * extractable or not, wrapped under trusted keys only or not:
+ * RSA and EC by the template `p11kmip import` makes (cli/), Edwards and
+ * Montgomery keys with their curve and raw private key (RFC 8410). */
 static CK_OBJECT_HANDLE imported(EVP_PKEY *pkey, CK_BBOOL extractable,
                                  CK_BBOOL trusted_only)
 {
     cli_template t = {0};
-    uint8_t raw[32];
+    uint8_t raw[64];
     size_t raw_len = sizeof(raw);
-    CK_KEY_TYPE edwards = CKK_EC_EDWARDS;
-    if (EVP_PKEY_is_a(pkey, "ED25519"))
-        assert_true(EVP_PKEY_get_raw_private_key(pkey, raw, &raw_len) == 1 &&
-                    cli_template_add(&t, CKA_CLASS, &private_class,
-                                     sizeof(private_class)) == 0 &&
-                    cli_template_add(&t, CKA_KEY_TYPE, &edwards,
-                                     sizeof(edwards)) == 0 &&
-                    cli_template_add(&t, CKA_EC_PARAMS, ed25519_oid,
-                                     sizeof(ed25519_oid)) == 0 &&
-                    cli_template_add(&t, CKA_VALUE, raw, raw_len) == 0 &&
-                    cli_template_add(&t, CKA_SIGN, &yes, sizeof(yes)) == 0);
+    const kind *k = raw_kind(pkey);
+    if (k != NULL)
+        assert_true(
+            EVP_PKEY_get_raw_private_key(pkey, raw, &raw_len) == 1 &&
+            cli_template_add(&t, CKA_CLASS, &private_class,
+                             sizeof(private_class)) == 0 &&
+            cli_template_add(&t, CKA_KEY_TYPE, &k->key_type,
+                             sizeof(k->key_type)) == 0 &&
+            cli_template_add(&t, CKA_EC_PARAMS, k->curve, k->curve_len) == 0 &&
+            cli_template_add(&t, CKA_VALUE, raw, raw_len) == 0 &&
+            cli_template_add(&t, k->sign == CKM_EDDSA ? CKA_SIGN : CKA_DERIVE,
+                             &yes, sizeof(yes)) == 0);
     else
         assert_int_equal(cli_template_private_key(pkey, &t), 0);
     assert_int_equal(cli_template_add(&t, CKA_TOKEN, &yes, sizeof(yes)), 0);
@@ -228,18 +253,73 @@ static size_t local_wrap(bool pad, int enc, const uint8_t *in, size_t len,
     return ok ? (size_t)(n + tail) : 0;
 }
 
+/* Unwraps wrapped as a private key of k that signs (or derives), with
+ * k's curve in the template when with_curve. */
+static CK_RV unwrap_kind(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE unwrapping,
+                         const uint8_t *wrapped, size_t len, const kind *k,
+                         bool with_curve, CK_BBOOL token, CK_OBJECT_HANDLE *key)
+{
+    CK_ATTRIBUTE template[] = {
+        {CKA_CLASS, &private_class, sizeof(private_class)},
+        {CKA_KEY_TYPE, (CK_VOID_PTR)&k->key_type, sizeof(k->key_type)},
+        {CKA_TOKEN, &token, sizeof(token)},
+        {k->sign == CKM_ECDH1_DERIVE ? CKA_DERIVE : CKA_SIGN, &yes,
+         sizeof(yes)},
+        {CKA_EC_PARAMS, (CK_VOID_PTR)k->curve, k->curve_len},
+    };
+    return p11->C_UnwrapKey(session, mechanism, unwrapping,
+                            (CK_BYTE_PTR)wrapped, len, template,
+                            with_curve ? 5 : 4, key);
+}
+
 static CK_RV unwrap_as(CK_MECHANISM *mechanism, CK_OBJECT_HANDLE unwrapping,
                        const uint8_t *wrapped, size_t len, CK_KEY_TYPE type,
                        CK_BBOOL token, CK_OBJECT_HANDLE *key)
 {
-    CK_ATTRIBUTE template[] = {
-        {CKA_CLASS, &private_class, sizeof(private_class)},
-        {CKA_KEY_TYPE, &type, sizeof(type)},
-        {CKA_TOKEN, &token, sizeof(token)},
-        {CKA_SIGN, &yes, sizeof(yes)},
-    };
-    return p11->C_UnwrapKey(session, mechanism, unwrapping,
-                            (CK_BYTE_PTR)wrapped, len, template, 4, key);
+    kind k = {type, CKM_SHA256_RSA_PKCS, NULL, 0, NULL};
+    return unwrap_kind(mechanism, unwrapping, wrapped, len, &k, false, token,
+                       key);
+}
+
+/* The secret key (CKM_ECDH1_DERIVE, no KDF) derives with a new peer of
+ * k is OpenSSL's own agreement of pkey with it. */
+static void agrees_with(const kind *k, CK_OBJECT_HANDLE key, EVP_PKEY *pkey)
+{
+    EVP_PKEY *peer = EVP_PKEY_Q_keygen(NULL, NULL, k->openssl_curve);
+    uint8_t peer_raw[64], want[64], got[64];
+    size_t peer_len = sizeof(peer_raw), want_len = sizeof(want);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(pkey, NULL);
+    assert_true(EVP_PKEY_get_raw_public_key(peer, peer_raw, &peer_len) == 1 &&
+                EVP_PKEY_derive_init(ctx) == 1 &&
+                EVP_PKEY_derive_set_peer(ctx, peer) == 1 &&
+                EVP_PKEY_derive(ctx, want, &want_len) == 1);
+    CK_ECDH1_DERIVE_PARAMS params = {CKD_NULL, 0, NULL, peer_len, peer_raw};
+    CK_MECHANISM ecdh = {CKM_ECDH1_DERIVE, &params, sizeof(params)};
+    CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
+    CK_KEY_TYPE generic = CKK_GENERIC_SECRET;
+    CK_ULONG value_len = want_len;
+    CK_ATTRIBUTE templ[] = {{CKA_CLASS, &secret, sizeof(secret)},
+                            {CKA_KEY_TYPE, &generic, sizeof(generic)},
+                            {CKA_VALUE_LEN, &value_len, sizeof(value_len)},
+                            {CKA_SENSITIVE, &no, sizeof(no)},
+                            {CKA_EXTRACTABLE, &yes, sizeof(yes)}};
+    CK_OBJECT_HANDLE derived;
+    assert_int_equal(p11->C_DeriveKey(session, &ecdh, key, templ, 5, &derived),
+                     CKR_OK);
+    assert_int_equal(read_attr(derived, CKA_VALUE, got), want_len);
+    assert_memory_equal(got, want, want_len);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(peer);
+}
+
+/* key (a private key of k, unwrapped) works as pkey: signs for it or
+ * agrees with it. */
+static void works_as(const kind *k, CK_OBJECT_HANDLE key, EVP_PKEY *pkey)
+{
+    if (k->sign == CKM_ECDH1_DERIVE)
+        agrees_with(k, key, pkey);
+    else
+        signs_for(k, key, pkey);
 }
 
 /* The PKCS#8 in wrapped (as OpenSSL unwraps it) holds pkey's key. */
@@ -263,7 +343,8 @@ static void holds_pkcs8_of(bool pad, const uint8_t *wrapped, size_t len,
 
 /* Wraps a key of k with mechanism (the length asked first), checks the
  * PKCS#8 inside with OpenSSL, unwraps it (a token or session object):
- * the new key shows the public key and signs for it. */
+ * the new key shows the public key and signs for it
+ * (or agrees with it). */
 static void round_trip(const kind *k, CK_MECHANISM_TYPE type, CK_BBOOL token)
 {
     CK_MECHANISM mechanism = {type, NULL, 0};
@@ -281,11 +362,11 @@ static void round_trip(const kind *k, CK_MECHANISM_TYPE type, CK_BBOOL token)
         CKR_OK);
     assert_int_equal(len, asked);
     holds_pkcs8_of(type == CKM_AES_KEY_WRAP_PAD, wrapped, len, pkey);
-    assert_int_equal(unwrap_as(&mechanism, wrapping, wrapped, len, k->key_type,
-                               token, &unwrapped),
+    assert_int_equal(unwrap_kind(&mechanism, wrapping, wrapped, len, k, false,
+                                 token, &unwrapped),
                      CKR_OK);
     openssl_public_is(k, pkey, unwrapped);
-    signs_for(k, unwrapped, pkey);
+    works_as(k, unwrapped, pkey);
     EVP_PKEY_free(pkey);
 }
 
@@ -305,6 +386,55 @@ static void an_ed25519_key_wraps_as_pkcs8_and_unwraps(void **state)
 {
     (void)state;
     round_trip(&ed25519, CKM_AES_KEY_WRAP_PAD, yes);
+}
+
+/* Ed448, X25519 and X448 keys, the curve the PKCS#8's. */
+static void an_ed448_key_wraps_as_pkcs8_and_unwraps(void **state)
+{
+    (void)state;
+    round_trip(&ed448, CKM_AES_KEY_WRAP_PAD, yes);
+}
+
+static void x25519_and_x448_keys_wrap_as_pkcs8_and_unwrap(void **state)
+{
+    (void)state;
+    round_trip(&x25519, CKM_AES_KEY_WRAP_PAD, yes);
+    round_trip(&x25519, CKM_AES_KEY_WRAP_PAD, no);
+    round_trip(&x448, CKM_AES_KEY_WRAP_PAD, yes);
+}
+
+/* A key of k wrapped under the known KEK (AES-KWP) does not unwrap as a
+ * key of as (its curve in the template when with_curve): rv. */
+static void unwraps_not_as(const kind *k, const kind *as, bool with_curve,
+                           CK_RV rv)
+{
+    CK_MECHANISM kwp = {CKM_AES_KEY_WRAP_PAD, NULL, 0};
+    CK_OBJECT_HANDLE wrapping = kek(), unwrapped;
+    EVP_PKEY *pkey = local_key(k);
+    CK_OBJECT_HANDLE key = imported(pkey, yes, no);
+    uint8_t wrapped[512];
+    CK_ULONG len = sizeof(wrapped);
+    assert_int_equal(
+        p11->C_WrapKey(session, &kwp, wrapping, key, wrapped, &len), CKR_OK);
+    assert_int_equal(unwrap_kind(&kwp, wrapping, wrapped, len, as, with_curve,
+                                 yes, &unwrapped),
+                     rv);
+    EVP_PKEY_free(pkey);
+}
+
+/* A PKCS#8 of another type than the template's is refused: an Edwards
+ * key is no Montgomery key and no EC key, and the other way round; a
+ * private key's CKA_EC_PARAMS a template may not give to C_UnwrapKey
+ * (PKCS#11 2.40, table 37: "must not be specified when unwrapped"). */
+static void an_edwards_or_montgomery_key_unwraps_as_no_other(void **state)
+{
+    (void)state;
+    unwraps_not_as(&ed448, &x448, false, CKR_WRAPPED_KEY_INVALID);
+    unwraps_not_as(&ed25519, &x25519, false, CKR_WRAPPED_KEY_INVALID);
+    unwraps_not_as(&x448, &ed448, false, CKR_WRAPPED_KEY_INVALID);
+    unwraps_not_as(&x25519, &ec_p256, false, CKR_WRAPPED_KEY_INVALID);
+    unwraps_not_as(&ec_p256, &x25519, false, CKR_WRAPPED_KEY_INVALID);
+    unwraps_not_as(&ed448, &ed448, true, CKR_TEMPLATE_INCONSISTENT);
 }
 
 static void a_private_key_unwraps_as_a_session_object(void **state)
@@ -342,10 +472,10 @@ static void openssl_wrapped(const kind *k)
     PKCS8_PRIV_KEY_INFO_free(info);
     CK_OBJECT_HANDLE unwrapped;
     assert_int_equal(
-        unwrap_as(&kwp, kek(), wrapped, len, k->key_type, yes, &unwrapped),
+        unwrap_kind(&kwp, kek(), wrapped, len, k, false, yes, &unwrapped),
         CKR_OK);
     openssl_public_is(k, pkey, unwrapped);
-    signs_for(k, unwrapped, pkey);
+    works_as(k, unwrapped, pkey);
     EVP_PKEY_free(pkey);
 }
 
@@ -355,6 +485,8 @@ static void keys_wrapped_by_openssl_unwrap_and_sign(void **state)
     openssl_wrapped(&rsa2048);
     openssl_wrapped(&ec_p256);
     openssl_wrapped(&ed25519);
+    openssl_wrapped(&ed448);
+    openssl_wrapped(&x448);
 }
 
 /* SoftHSM2 pads a PKCS#8 with zero bytes to whole blocks for
@@ -497,6 +629,9 @@ int main(void)
         cmocka_unit_test(a_p256_key_wraps_as_pkcs8_and_unwraps),
         cmocka_unit_test(p384_and_p521_keys_wrap_as_pkcs8_and_unwrap),
         cmocka_unit_test(an_ed25519_key_wraps_as_pkcs8_and_unwraps),
+        cmocka_unit_test(an_ed448_key_wraps_as_pkcs8_and_unwraps),
+        cmocka_unit_test(x25519_and_x448_keys_wrap_as_pkcs8_and_unwrap),
+        cmocka_unit_test(an_edwards_or_montgomery_key_unwraps_as_no_other),
         cmocka_unit_test(a_private_key_unwraps_as_a_session_object),
         cmocka_unit_test(aes_key_wrap_wraps_a_pkcs8_of_whole_blocks),
         cmocka_unit_test(keys_wrapped_by_openssl_unwrap_and_sign),
