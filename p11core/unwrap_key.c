@@ -57,7 +57,6 @@ static CK_RV unwrap_template(unwrap_request *request)
         return rv;
     if (!unwraps(request->object_class, request->key_type))
         return CKR_TEMPLATE_INCONSISTENT;
-    request->algorithm = p11_kmip_algorithm(request->key_type);
     /* A private key's length is not its PKCS#8's. */
     if (request->object_class == CKO_PRIVATE_KEY)
         request->plain_len = 0;
@@ -105,10 +104,11 @@ static CK_RV key_attrs(const unwrap_request *request, unsigned extras,
     return rv;
 }
 
-/* p11_create_fn for an unwrapped key (args: an unwrap_request). */
-static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
+/* Registers the wrapped key as request->algorithm with extras. */
+static p11_reply register_unwrapped(p11_session *session,
+                                    const unwrap_request *request,
+                                    unsigned extras)
 {
-    const unwrap_request *request = args;
     bool private_key = request->object_class == CKO_PRIVATE_KEY;
     kmip_item *data =
         p11_wrapping_item(request->wrapping, KMIP_TAG_KEY_WRAPPING_DATA);
@@ -134,6 +134,25 @@ static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
     kmip_item_free(attrs);
     kmip_item_free(object);
     kmip_item_free(data);
+    return reply;
+}
+
+/* p11_create_fn for an unwrapped key (args: an unwrap_request). The curve
+ * is the PKCS#8's (no template gives a private key's CKA_EC_PARAMS to
+ * C_UnwrapKey): X25519 and X448 are both KMIP ECDH, but Ed25519 and Ed448
+ * have an algorithm each, so a PKCS#8 the server refuses as no Ed25519 key
+ * is registered again as Ed448. */
+static p11_reply unwrap_once(p11_session *session, void *args, unsigned extras)
+{
+    unwrap_request *request = args;
+
+    request->algorithm = p11_kmip_algorithm(request->key_type);
+    p11_reply reply = register_unwrapped(session, request, extras);
+    if (request->key_type == CKK_EC_EDWARDS &&
+        reply.reason == KMIP_RESULT_REASON_INVALID_FIELD) {
+        request->algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448;
+        reply = register_unwrapped(session, request, extras);
+    }
     return reply;
 }
 
@@ -198,19 +217,13 @@ static CK_RV unwrap_with(p11_session *session, const p11_wrapping *wrapping,
         rv = p11_create_check(session, req->templ, req->count);
     if (rv != CKR_OK)
         return rv;
-    bool custom = p11_template_wants_custom(req->templ, req->count,
-                                            req->object_class, req->key_type);
-    p11_reply reply = p11_create_with_extras(session, custom, unwrap_once, req);
-    /* The curve is the PKCS#8's (no template gives a private key's
-     * CKA_EC_PARAMS to C_UnwrapKey): X25519 and X448 are both KMIP ECDH,
-     * but Ed25519 and Ed448 have an algorithm each, so a PKCS#8 the server
-     * refuses as no Ed25519 key is tried as Ed448. */
-    if (req->key_type == CKK_EC_EDWARDS &&
-        reply.reason == KMIP_RESULT_REASON_INVALID_FIELD) {
-        req->algorithm = KMIP_CRYPTOGRAPHIC_ALGORITHM_ED448;
-        reply = p11_create_with_extras(session, custom, unwrap_once, req);
-    }
-    return unwrap_rv(session, wrapping, reply);
+    return unwrap_rv(
+        session, wrapping,
+        p11_create_with_extras(session,
+                               p11_template_wants_custom(req->templ, req->count,
+                                                         req->object_class,
+                                                         req->key_type),
+                               unwrap_once, req));
 }
 
 static CK_RV unwrap_key(p11_session *session, const CK_MECHANISM *mechanism,

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """The private-key wrapping cases of differential.py (differential_cases.py
-has the rest): known RSA, EC and Ed25519 private keys imported extractable,
+has the rest): known RSA, EC, Ed25519 and Ed448 private keys imported
+extractable,
 wrapped with AES key wrap (with padding) under a known key and the PKCS#8
 inside checked; their PKCS#8 wrapped locally unwrapped into new keys that
 sign; each refusal's code."""
 import functools
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding
+from cryptography.hazmat.primitives.asymmetric import (ec, ed448, ed25519,
+                                                       padding)
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature)
@@ -21,6 +23,7 @@ from differential_cases import case, created, read_all, wrap_secret
 KEK = bytes(range(32))
 P256_PARAMS = bytes.fromhex("06082a8648ce3d030107")
 ED25519_PARAMS = bytes.fromhex("06032b6570")
+ED448_PARAMS = bytes.fromhex("06032b6571")
 MESSAGE = b"differential private key wrapping"
 
 
@@ -36,9 +39,11 @@ def keys():
     n = rsa_key.private_numbers()
     ec_key = ec.generate_private_key(ec.SECP256R1())
     ed_key = ed25519.Ed25519PrivateKey.generate()
-    ed_raw = ed_key.private_bytes(serialization.Encoding.Raw,
-                                  serialization.PrivateFormat.Raw,
-                                  serialization.NoEncryption())
+    ed448_key = ed448.Ed448PrivateKey.generate()
+    ed_raw, ed448_raw = (k.private_bytes(serialization.Encoding.Raw,
+                                         serialization.PrivateFormat.Raw,
+                                         serialization.NoEncryption())
+                         for k in (ed_key, ed448_key))
     return (
         ("rsa", CKK_RSA, rsa_key, [
             (CKA_MODULUS, be(n.public_numbers.n)),
@@ -51,6 +56,8 @@ def keys():
             (CKA_VALUE, be(ec_key.private_numbers().private_value))]),
         ("ed25519", CKK_EC_EDWARDS, ed_key, [
             (CKA_EC_PARAMS, ED25519_PARAMS), (CKA_VALUE, ed_raw)]),
+        ("ed448", CKK_EC_EDWARDS, ed448_key, [
+            (CKA_EC_PARAMS, ED448_PARAMS), (CKA_VALUE, ed448_raw)]),
     )
 
 
@@ -133,8 +140,7 @@ def round_trip(token, record, kek, name, key_type, key, handle):
         serialization.NoEncryption()))
     rv, new = unwrapped(token, kek, wrapped, key_type, kwp)
     record[name + "_unwrap"] = rv
-    # SoftHSM2 2.6 neither wraps nor unwraps Ed25519 keys: nothing more to
-    # compare.
+    # SoftHSM2 2.6 unwraps no Edwards key: nothing more to compare.
     if key_type == CKK_EC_EDWARDS:
         return
     if new is not None:
