@@ -144,6 +144,32 @@ class GetWrapped(unittest.TestCase):
         self.assertFalse(result.ok, result)
         self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
 
+    def test_only_the_bytes_of_a_key_are_wrapped(self):
+        """Encoding Option No Encoding only, and a byte string format:
+        a TTLV encoding or a transparent key is refused."""
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        for encoding, reason in (
+                (E.EncodingOption.NO_ENCODING, None),
+                (E.EncodingOption.TTLV_ENCODING, R.ENCODING_OPTION_ERROR)):
+            spec = wrap_spec(self.kek_uid, KW)
+            spec.value.append(En(T.ENCODING_OPTION, encoding))
+            result = self.get(uid, spec)
+            self.assertEqual(result.reason, reason and reason.value, result)
+        result = self.conn.one(OP.GET, uid_payload(uid) + [
+            En(T.KEY_FORMAT_TYPE, E.KeyFormatType.TRANSPARENT_SYMMETRIC_KEY),
+            wrap_spec(self.kek_uid, KW)])
+        self.assertEqual(result.reason, R.KEY_FORMAT_TYPE_NOT_SUPPORTED.value,
+                         result)
+
+    def test_a_spec_without_a_wrapping_key_identifier_is_invalid(self):
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        spec = S(T.KEY_WRAPPING_SPECIFICATION,
+                 En(T.WRAPPING_METHOD, E.WrappingMethod.ENCRYPT),
+                 S(T.ENCRYPTION_KEY_INFORMATION,
+                   S(T.CRYPTOGRAPHIC_PARAMETERS, En(T.BLOCK_CIPHER_MODE, KW))))
+        result = self.get(uid, spec)
+        self.assertEqual(result.reason, R.INVALID_FIELD.value, result)
+
 
 class RegisterWrapped(unittest.TestCase):
     def setUp(self):
