@@ -275,7 +275,8 @@ static void certificate_check_describes_the_public_key(void **state)
 
 /* kmipd_describe_key refuses an RSA key outside the size bounds (both
  * inclusive), an EC key on a curve kmipd does not serve and a key of
- * another type, with Invalid Field. */
+ * another type, with Invalid Field; an asymmetric key is no symmetric
+ * key's (Invalid Object Type). */
 static void keys_kmipd_does_not_serve_are_invalid_field(void **state)
 {
     (void)state;
@@ -302,6 +303,12 @@ static void keys_kmipd_does_not_serve_are_invalid_field(void **state)
     crypto_test_assert_reason(kmipd_describe_key(hmac, 0, 0, 0, &info, &st),
                               &st, KMIP_RESULT_REASON_INVALID_FIELD);
     assert_non_null(strstr(st.message, "not supported"));
+    EVP_PKEY *parsed = NULL;
+    crypto_test_assert_reason(kmipd_key_parse(KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                                              rsa_private.data, rsa_private.len,
+                                              &parsed, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_OBJECT_TYPE);
+    assert_null(parsed);
     EVP_PKEY_free(hmac);
     EVP_PKEY_free(ec);
     EVP_PKEY_free(rsa);
