@@ -406,6 +406,39 @@ static void test_child_after_fork_never_uses_parent_connection(void **state)
     served_stop(&s);
 }
 
+/* A child that frees the client it inherited closes the parent's
+ * connection silently: no close_notify on the shared socket, which would
+ * end the parent's TLS session on the server. The parent's next request,
+ * not retried, goes over that connection. */
+static void
+test_child_freeing_the_client_leaves_the_parent_connection(void **state)
+{
+    (void)state;
+    served s;
+    served_with_client(&s, FAULT_NONE);
+    kmip_status status;
+    assert_int_equal(query(s.client, 0, &status), KMIP_OK);
+
+    fflush(NULL);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        kmip_client_free(s.client);
+        exit(0); /* exit, not _exit: coverage data is written */
+    }
+    int child_status = 0;
+    assert_int_equal(waitpid(child, &child_status, 0), child);
+    assert_true(WIFEXITED(child_status));
+    assert_int_equal(WEXITSTATUS(child_status), 0);
+
+    usleep(100 * 1000); /* time for a close_notify to reach the server */
+    assert_int_equal(query(s.client, 0, &status), KMIP_OK);
+    kmip_client_stats stats = stats_of(s.client);
+    assert_int_equal(stats.connects, 1);
+    assert_int_equal(fault_server_connections(s.server), 1);
+    served_stop(&s);
+}
+
 /* A client that negotiates, of a server in mode; *out its version. */
 static kmip_rc negotiate_with(fault_mode mode, kmip_version *out,
                               kmip_client_stats *stats, kmip_status *status)
@@ -566,6 +599,8 @@ int main(void)
         cmocka_unit_test(test_connection_closed_while_idle_is_replaced),
         cmocka_unit_test(test_reconnection_resumes_the_tls_session),
         cmocka_unit_test(test_child_after_fork_never_uses_parent_connection),
+        cmocka_unit_test(
+            test_child_freeing_the_client_leaves_the_parent_connection),
         cmocka_unit_test(test_negotiation_picks_the_servers_first_answer),
         cmocka_unit_test(test_negotiation_falls_back_to_an_older_header),
         cmocka_unit_test(test_negotiation_without_common_version_fails),

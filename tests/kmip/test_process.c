@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,11 +53,39 @@ static void test_child_and_grandchild_find_their_own_pid(void **state)
     assert_int_equal(kmip_process_id(), getpid());
 }
 
+/* Set in a child that exits: the destructor below then asks for the pid
+ * after kmip/'s own destructor has forgotten its page, as an exit handler
+ * of an application may. */
+static volatile int ask_after_forget;
+
+/* Priority 101 runs after the destructors of default priority. */
+__attribute__((destructor(101))) static void ask_at_exit(void)
+{
+    if (ask_after_forget && kmip_process_id() != getpid())
+        abort();
+}
+
+static void test_the_pid_is_known_after_the_page_is_forgotten(void **state)
+{
+    (void)state;
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        ask_after_forget = 1;
+        exit(0);
+    }
+    int status = -1;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parent_pid),
         cmocka_unit_test(test_child_and_grandchild_find_their_own_pid),
+        cmocka_unit_test(test_the_pid_is_known_after_the_page_is_forgotten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

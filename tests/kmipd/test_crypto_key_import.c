@@ -273,6 +273,47 @@ static void certificate_check_describes_the_public_key(void **state)
     kmipd_buf_clear(&der);
 }
 
+/* kmipd_describe_key refuses an RSA key outside the size bounds (both
+ * inclusive), an EC key on a curve kmipd does not serve and a key of
+ * another type, with Invalid Field; an asymmetric key is no symmetric
+ * key's (Invalid Object Type). */
+static void keys_kmipd_does_not_serve_are_invalid_field(void **state)
+{
+    (void)state;
+    EVP_PKEY *rsa = load(KMIP_OBJECT_TYPE_PRIVATE_KEY, &rsa_private);
+    EVP_PKEY *ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "secp160r1");
+    static const uint8_t secret[16] = {1};
+    EVP_PKEY *hmac =
+        EVP_PKEY_new_raw_private_key(EVP_PKEY_HMAC, NULL, secret, 16);
+    assert_non_null(ec);
+    assert_non_null(hmac);
+    kmipd_key_info info;
+    kmip_status st;
+    assert_int_equal(kmipd_describe_key(rsa, 0, 2048, 2048, &info, &st),
+                     KMIP_OK);
+    assert_int_equal(info.length, 2048);
+    crypto_test_assert_reason(
+        kmipd_describe_key(rsa, 0, 2049, 4096, &info, &st), &st,
+        KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(
+        kmipd_describe_key(rsa, 0, 1024, 2047, &info, &st), &st,
+        KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_describe_key(ec, 0, 0, 0, &info, &st), &st,
+                              KMIP_RESULT_REASON_INVALID_FIELD);
+    crypto_test_assert_reason(kmipd_describe_key(hmac, 0, 0, 0, &info, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_FIELD);
+    assert_non_null(strstr(st.message, "not supported"));
+    EVP_PKEY *parsed = NULL;
+    crypto_test_assert_reason(kmipd_key_parse(KMIP_OBJECT_TYPE_SYMMETRIC_KEY,
+                                              rsa_private.data, rsa_private.len,
+                                              &parsed, &st),
+                              &st, KMIP_RESULT_REASON_INVALID_OBJECT_TYPE);
+    assert_null(parsed);
+    EVP_PKEY_free(hmac);
+    EVP_PKEY_free(ec);
+    EVP_PKEY_free(rsa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +331,7 @@ int main(void)
         cmocka_unit_test(ec_public_key_rebuilds_from_its_point),
         cmocka_unit_test(ec_point_off_the_curve_is_invalid_field),
         cmocka_unit_test(certificate_check_describes_the_public_key),
+        cmocka_unit_test(keys_kmipd_does_not_serve_are_invalid_field),
     };
     return cmocka_run_group_tests(tests, generate_pairs, free_pairs);
 }

@@ -123,6 +123,38 @@ static void test_fault_closes_after_n_requests(void **state)
     kmip_response_free(resp);
 }
 
+/* A Batch Error Continuation Option past Undo (3) is no option: the
+ * header is refused whole, Continue (1) and Undo are served. */
+static void test_an_undefined_error_continuation_is_invalid(void **state)
+{
+    fixture *f = *state;
+    static const uint32_t options[] = {4, 1, 3};
+    static const uint32_t statuses[] = {
+        KMIP_STATUS_OPERATION_FAILED, KMIP_STATUS_SUCCESS, KMIP_STATUS_SUCCESS};
+    for (size_t i = 0; i < 3; i++) {
+        kmip_request_options opts = {.batch_error_continuation = options[i]};
+        kmip_request_item item = {.operation = KMIP_OPERATION_QUERY};
+        kmip_item *tree = NULL;
+        kmip_status st;
+        assert_int_equal(kmip_request_build(KMIP_VERSION(1, 4), NULL, &opts,
+                                            &item, 1, true, &tree, &st),
+                         KMIP_OK);
+        uint8_t *msg;
+        size_t len;
+        assert_int_equal(kmip_ttlv_encode_alloc(tree, &msg, &len, &st),
+                         KMIP_OK);
+        kmip_item_free(tree);
+        bool keep_open;
+        kmip_response *resp = server_fixture_serve(f, msg, len, &keep_open);
+        free(msg);
+        assert_int_equal(resp->items[0].result_status, statuses[i]);
+        if (i == 0)
+            assert_int_equal(resp->items[0].result_reason,
+                             KMIP_RESULT_REASON_INVALID_MESSAGE);
+        kmip_response_free(resp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +164,7 @@ int main(void)
         T(test_an_unserved_operation_is_not_supported),
         T(test_fault_answers_an_operation_with_the_chosen_reason),
         T(test_fault_closes_after_n_requests),
+        T(test_an_undefined_error_continuation_is_invalid),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

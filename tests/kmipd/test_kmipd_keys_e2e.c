@@ -198,6 +198,48 @@ static void format_the_key_lacks_is_key_format_type_not_supported(void **state)
     free(pub);
 }
 
+/* Transparent public key formats of the other algorithm, and EC points
+ * compressed, are not served; asked uncompressed, the point is got. */
+static void other_transparent_formats_and_compression_are_refused(void **state)
+{
+    e2e_session *s = *state;
+    kmip_client *client = s->client;
+    char *rsa_priv, *rsa_pub, *ec_priv, *ec_pub;
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_RSA, 2048, 0, 0,
+                    &rsa_priv, &rsa_pub);
+    e2e_create_pair(client, KMIP_CRYPTOGRAPHIC_ALGORITHM_EC, 256, 0, 0,
+                    &ec_priv, &ec_pub);
+    const char *uids[] = {ec_pub, rsa_pub};
+    const uint32_t formats[] = {KMIP_KEY_FORMAT_TYPE_TRANSPARENT_RSA_PUBLIC_KEY,
+                                KMIP_KEY_FORMAT_TYPE_TRANSPARENT_EC_PUBLIC_KEY};
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(
+            e2e_call_fails(client, KMIP_OPERATION_GET,
+                           get_request(s->version, uids[i], formats[i])),
+            KMIP_RESULT_REASON_KEY_FORMAT_TYPE_NOT_SUPPORTED);
+    kmip_get_args args = {
+        .uid = ec_pub,
+        .key_format_type = KMIP_KEY_FORMAT_TYPE_RAW,
+        .key_compression_type =
+            KMIP_KEY_COMPRESSION_TYPE_EC_PUBLIC_KEY_TYPE_X9_62_COMPRESSED_PRIME};
+    assert_int_equal(e2e_call_fails(client, KMIP_OPERATION_GET,
+                                    kmip_get_request(s->version, &args)),
+                     KMIP_RESULT_REASON_KEY_COMPRESSION_TYPE_NOT_SUPPORTED);
+    args.key_compression_type =
+        KMIP_KEY_COMPRESSION_TYPE_EC_PUBLIC_KEY_TYPE_UNCOMPRESSED;
+    kmip_response *resp = e2e_call(client, KMIP_OPERATION_GET,
+                                   kmip_get_request(s->version, &args));
+    kmip_get_result result;
+    assert_int_equal(kmip_get_response(resp->items[0].payload, &result, NULL),
+                     KMIP_OK);
+    assert_int_equal(result.object.value.len, 65);
+    kmip_response_free(resp);
+    free(rsa_priv);
+    free(rsa_pub);
+    free(ec_priv);
+    free(ec_pub);
+}
+
 static void symmetric_key_gets_as_raw_and_transparent(void **state)
 {
     e2e_session *s = *state;
@@ -459,6 +501,7 @@ int main(void)
         cmocka_unit_test(rsa_public_key_converts_to_pkcs1_and_transparent),
         cmocka_unit_test(ec_public_key_raw_is_its_uncompressed_point),
         cmocka_unit_test(format_the_key_lacks_is_key_format_type_not_supported),
+        cmocka_unit_test(other_transparent_formats_and_compression_are_refused),
         cmocka_unit_test(symmetric_key_gets_as_raw_and_transparent),
         cmocka_unit_test(registered_pkcs1_key_signs_and_gets_back_as_pkcs8),
         cmocka_unit_test(registered_ed25519_keys_sign_and_get_back_raw),

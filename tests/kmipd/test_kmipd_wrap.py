@@ -6,7 +6,9 @@ the key that was registered. Register with Key Wrapping Data: kmipd
 unwraps a key wrapped locally, and encrypts with it as OpenSSL does. The
 same with RSA OAEP: wrapped under an RSA public key (its hash, MGF1 hash
 and label from the Cryptographic Parameters), unwrapped under the private
-key. Private keys (RSA, EC, Ed25519) are wrapped as their PKCS#8 and
+key. A specification kmipd does not serve (a TTLV Encoding Option, a
+transparent format, no wrapping key identifier, Cryptographic Parameters
+that do not parse) is refused. Private keys (RSA, EC, Ed25519) are wrapped as their PKCS#8 and
 registered from a wrapped PKCS#8 (also one padded with zeros to whole
 blocks, as SoftHSM2 wraps it), with hostile blobs refused; a private
 key's public half is got as X.509 even when it is Sensitive; Ed448, X25519
@@ -147,6 +149,32 @@ class GetWrapped(unittest.TestCase):
         result = self.get(uid, wrap_spec(self.kek_uid, E.BlockCipherMode.CBC))
         self.assertFalse(result.ok, result)
         self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def test_only_the_bytes_of_a_key_are_wrapped(self):
+        """Encoding Option No Encoding only, and a byte string format:
+        a TTLV encoding or a transparent key is refused."""
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        for encoding, reason in (
+                (E.EncodingOption.NO_ENCODING, None),
+                (E.EncodingOption.TTLV_ENCODING, R.ENCODING_OPTION_ERROR)):
+            spec = wrap_spec(self.kek_uid, KW)
+            spec.value.append(En(T.ENCODING_OPTION, encoding))
+            result = self.get(uid, spec)
+            self.assertEqual(result.reason, reason and reason.value, result)
+        result = self.conn.one(OP.GET, uid_payload(uid) + [
+            En(T.KEY_FORMAT_TYPE, E.KeyFormatType.TRANSPARENT_SYMMETRIC_KEY),
+            wrap_spec(self.kek_uid, KW)])
+        self.assertEqual(result.reason, R.KEY_FORMAT_TYPE_NOT_SUPPORTED.value,
+                         result)
+
+    def test_a_spec_without_a_wrapping_key_identifier_is_invalid(self):
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        spec = S(T.KEY_WRAPPING_SPECIFICATION,
+                 En(T.WRAPPING_METHOD, E.WrappingMethod.ENCRYPT),
+                 S(T.ENCRYPTION_KEY_INFORMATION,
+                   S(T.CRYPTOGRAPHIC_PARAMETERS, En(T.BLOCK_CIPHER_MODE, KW))))
+        result = self.get(uid, spec)
+        self.assertEqual(result.reason, R.INVALID_FIELD.value, result)
 
 
 class RegisterWrapped(unittest.TestCase):
@@ -303,6 +331,15 @@ class RsaOaep(unittest.TestCase):
             En(T.PADDING_METHOD, E.PaddingMethod.PKCS1v15)])
         result = self.conn.one(OP.GET, uid_payload(uid) + [spec])
         self.assertEqual(result.reason, R.CRYPTOGRAPHIC_FAILURE.value)
+
+    def test_cryptographic_parameters_that_do_not_parse_are_invalid(self):
+        wrapping = register_rsa(self.conn, self.rsa, WRAP, private=False)
+        uid = register_aes(self.conn, os.urandom(16), ENCRYPT)
+        bad = oaep_params(H.SHA_256, H.SHA_256)
+        bad[2] = I(T.HASHING_ALGORITHM, H.SHA_256.value)  # not an enum
+        result = self.conn.one(OP.GET, uid_payload(uid) + [
+            wrap_spec(wrapping, params=bad)])
+        self.assertEqual(result.reason, R.INVALID_FIELD.value, result)
 
     def test_a_private_key_does_not_wrap(self):
         wrapping = register_rsa(self.conn, self.rsa, WRAP, private=True)

@@ -514,6 +514,28 @@ static void unwrapping_refusals_have_the_standards_codes(void **state)
                      CKR_ARGUMENTS_BAD);
 }
 
+/* A template's CKA_VALUE_LEN must be the unwrapped key's length. */
+static void the_value_len_asked_is_the_unwrapped_length(void **state)
+{
+    (void)state;
+    CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0};
+    CK_OBJECT_HANDLE unwrapping = kek(CKA_UNWRAP), key = CK_INVALID_HANDLE;
+    CK_ULONG value_len = 32;
+    CK_ATTRIBUTE templ[UNWRAP_COUNT + 1];
+    memcpy(templ, unwrap_template, sizeof(unwrap_template));
+    templ[UNWRAP_COUNT] =
+        (CK_ATTRIBUTE){CKA_VALUE_LEN, &value_len, sizeof(value_len)};
+    CK_BYTE_PTR wrapped = (CK_BYTE_PTR)rfc3394_wrapped;
+    assert_int_equal(p11->C_UnwrapKey(session, &kw, unwrapping, wrapped, 24,
+                                      templ, UNWRAP_COUNT + 1, &key),
+                     CKR_TEMPLATE_INCONSISTENT);
+    value_len = 16;
+    assert_int_equal(p11->C_UnwrapKey(session, &kw, unwrapping, wrapped, 24,
+                                      templ, UNWRAP_COUNT + 1, &key),
+                     CKR_OK);
+    encrypts_as(key, key_bytes);
+}
+
 /* A read-only session wraps (nothing is made) but does not unwrap into
  * a token object. */
 /* A read-only session wraps, unwraps no token key, and unwraps a session
@@ -607,6 +629,7 @@ int main(void)
         cmocka_unit_test(a_template_array_that_is_no_array_is_value_invalid),
         cmocka_unit_test(wrapping_refusals_have_the_standards_codes),
         cmocka_unit_test(unwrapping_refusals_have_the_standards_codes),
+        cmocka_unit_test(the_value_len_asked_is_the_unwrapped_length),
         cmocka_unit_test(a_read_only_session_unwraps_only_session_keys),
         cmocka_unit_test(a_failed_wrap_leaves_the_active_operation),
     };
