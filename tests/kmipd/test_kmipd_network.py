@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """kmipd against clients that leave at the wrong moment: in the middle of
 a request's header or body, during the TLS handshake, before reading
-their answer; and client certificates whose CN cannot name an owner.
+their answer; client certificates whose CN cannot name an owner; and the
+first answer on a new connection, which waits for no delayed ACK.
 Whatever the client does, kmipd gives back what the connection held (its
 connection slot, its share of max_buffered), logs why it closed, and
 serves the next client. Runs under integration/with_server.py --server
@@ -141,6 +142,31 @@ class CommonNames(KmipdTestCase):
 
     def test_an_empty_cn_is_refused(self):
         self.assert_refused("", "without a CN")
+
+
+class FirstAnswers(KmipdTestCase):
+    """A client sends its TLS Finished and first request together, and
+    kmipd sends its TLS 1.3 session tickets before the answer. With
+    Nagle's algorithm on kmipd's socket, that answer waited for the
+    client's delayed ACK of the tickets (40 ms on Linux; this client, like
+    most, does not ask for quick ACKs)."""
+
+    CONNECTIONS = 10
+    # Below the shortest delayed ACK; far above a loopback exchange even
+    # on a loaded machine: the fastest of the connections must come under.
+    FIRST_ANSWER_S = 0.038
+
+    def test_the_first_answer_on_a_new_connection_waits_for_no_ack(self):
+        server = self.server()
+        times = []
+        for _ in range(self.CONNECTIONS):
+            conn = self.connect(server)
+            start = time.monotonic()
+            self.assertTrue(conn.one(OP.DISCOVER_VERSIONS, []).ok)
+            times.append(time.monotonic() - start)
+            conn.close()
+        self.assertLess(min(times), self.FIRST_ANSWER_S,
+                        "first answers took %s s" % times)
 
 
 if __name__ == "__main__":
