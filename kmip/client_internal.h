@@ -120,7 +120,7 @@ typedef struct kmip_conn {
     kmip_endpoint *endpoint; /* not owned */
     size_t server_index;     /* index of endpoint in the group */
     uint64_t idle_since;     /* kmip_clock_ms when last put in the pool */
-    unsigned long requests_sent;
+    bool first_request_sent; /* and a quick ACK asked for (transport.c) */
     bool opening; /* holds an endpoint "opening" count until its first
                      answer: the server's handshake is done by then */
 } kmip_conn;

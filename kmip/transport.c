@@ -244,8 +244,10 @@ kmip_rc kmip_conn_send(kmip_conn *conn, const uint8_t *msg, size_t len,
         if (rc != KMIP_OK)
             return rc;
     }
-    if (conn->requests_sent++ == 0)
+    if (!conn->first_request_sent) {
+        conn->first_request_sent = true;
         ack_at_once(conn->fd);
+    }
     return KMIP_OK;
 }
 

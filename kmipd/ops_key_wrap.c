@@ -10,6 +10,8 @@
  * Wrap Key usage. A private key is its PKCS#8, which may come unwrapped
  * with zero bytes padding it to whole blocks (SoftHSM2's RFC 3394
  * wrapping): they are dropped. */
+#include <limits.h>
+#include <openssl/asn1.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,16 +233,16 @@ bool kmipd_get_wrap(kmipd_call *call, const kmip_item *spec, kmip_object *out,
 /* The length of the DER SEQUENCE at the start of der (len bytes), or 0. */
 static size_t sequence_len(const uint8_t *der, size_t len)
 {
-    if (len < 2 || der[0] != 0x30)
+    const unsigned char *body = der;
+    long body_len;
+    int tag, xclass;
+
+    if (len > LONG_MAX ||
+        ASN1_get_object(&body, &body_len, &tag, &xclass, (long)len) !=
+            V_ASN1_CONSTRUCTED ||
+        tag != V_ASN1_SEQUENCE)
         return 0;
-    if (der[1] < 0x80)
-        return 2 + (size_t)der[1];
-    size_t count = der[1] & 0x7fu, body = 0;
-    if (count == 0 || count > 3 || len < 2 + count)
-        return 0;
-    for (size_t i = 0; i < count; i++)
-        body = body << 8 | der[2 + i];
-    return 2 + count + body;
+    return (size_t)(body - der) + (size_t)body_len;
 }
 
 /* A private key's PKCS#8 without the zero bytes (fewer than 8) that pad
